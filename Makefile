@@ -1,0 +1,167 @@
+# Maatwerk developer and CI entry points (GNU make). `make help` lists the targets.
+#
+# Python: a small tools venv (.tools/) holds a pinned uv; uv builds the project venv
+# (.venv/) from uv.lock and never downloads a Python interpreter. Node: package-lock.json
+# pins the front-end assets (htmx, axe-core), which scripts/vendor_assets.sh copies into
+# place. Stamp files keep repeated runs fast.
+
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+export UV_PYTHON_DOWNLOADS=never
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+.NOTPARALLEL:
+
+PYTHON3 ?= python3
+UV_VERSION := 0.13.8
+UV := .tools/bin/uv
+VENV := .venv
+VENV_STAMP := $(VENV)/.synced
+NODE_STAMP := node_modules/.installed
+MAATWERK := $(VENV)/bin/maatwerk
+PYTEST := $(VENV)/bin/pytest
+
+SYSTEM_PACKAGES := chromium graphviz gettext fonts-dejavu-core
+VENDORED := src/maatwerk/web/static/vendor/htmx.min.js tests/e2e/vendor/axe.min.js
+
+PG_HOST := 127.0.0.1
+PG_PORT := 5432
+PG_URL := postgres://postgres@$(PG_HOST):$(PG_PORT)/maatwerk
+
+# $(call pytest_strict,ARGS): run pytest; exit code 5 ("no tests collected") is a failure,
+# so a suite that silently lost its tests can never pass.
+define pytest_strict
+rc=0; $(PYTEST) $(1) || rc=$$?; \
+if [ $$rc -eq 5 ]; then \
+	echo "ERROR: pytest $(strip $(1)) collected no tests (exit 5); an empty suite counts as a failure." >&2; \
+fi; \
+exit $$rc
+endef
+
+.PHONY: help system-deps venv node vendor compilemessages collectstatic install lint \
+	test test-core test-web-sqlite test-web-postgres test-e2e test-demo demo bench clean
+
+help:
+	@echo "Maatwerk make targets:"
+	@echo "  install            system packages, .venv (uv sync --frozen), npm assets, translations, static files"
+	@echo "  lint               ruff check, ruff format --check, mypy, import-linter"
+	@echo "  test               install, lint and every test suite (what CI runs)"
+	@echo "  test-core          clinical core tests (no Django)"
+	@echo "  test-web-sqlite    web tests on SQLite"
+	@echo "  test-web-postgres  web tests on PostgreSQL at $(PG_HOST):$(PG_PORT) (skipped with a banner if absent; CI=true fails)"
+	@echo "  test-e2e           browser tests in headless Chromium"
+	@echo "  test-demo          start 'maatwerk demo' and log in as the demo clinician"
+	@echo "  demo               run the demo on http://127.0.0.1:8000"
+	@echo "  bench              benchmarks (tests/bench)"
+	@echo "  clean              remove .venv .tools node_modules var and vendored assets"
+
+# --- installation ---------------------------------------------------------------------
+
+system-deps:
+	@missing=""; \
+	for pkg in $(SYSTEM_PACKAGES); do \
+		dpkg -s "$$pkg" 2>/dev/null | grep -q '^Status: install ok installed' || missing="$$missing $$pkg"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi; \
+		echo "Installing missing Debian packages:$$missing"; \
+		$$sudo apt-get update; \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
+	fi
+
+$(UV):
+	$(PYTHON3) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV_STAMP): uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen
+	@touch $@
+
+venv: $(VENV_STAMP)
+
+$(NODE_STAMP): package-lock.json package.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+node: $(NODE_STAMP)
+
+$(VENDORED) &: $(NODE_STAMP) scripts/vendor_assets.sh
+	bash scripts/vendor_assets.sh
+
+vendor: $(VENDORED)
+
+compilemessages: $(VENV_STAMP)
+	$(MAATWERK) manage compilemessages --ignore=.venv --ignore=node_modules
+
+collectstatic: $(VENV_STAMP) vendor compilemessages
+	$(MAATWERK) manage collectstatic --noinput
+
+install: system-deps venv node vendor compilemessages collectstatic
+
+# --- quality --------------------------------------------------------------------------
+
+lint: $(VENV_STAMP)
+	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/ruff format --check src tests
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+# --- tests ----------------------------------------------------------------------------
+
+test: install lint test-core test-web-sqlite test-web-postgres test-e2e test-demo
+
+test-core: $(VENV_STAMP)
+	@$(call pytest_strict,tests/core -p no:django -q)
+
+test-web-sqlite: install
+	@$(call pytest_strict,tests/web -q)
+
+test-web-postgres: install
+	@up=0; \
+	if command -v pg_isready >/dev/null 2>&1; then \
+		pg_isready -q -h $(PG_HOST) -p $(PG_PORT) && up=1 || true; \
+	else \
+		$(VENV)/bin/python -c "import psycopg; psycopg.connect('host=$(PG_HOST) port=$(PG_PORT) user=postgres dbname=postgres connect_timeout=5').close()" \
+			>/dev/null 2>&1 && up=1 || true; \
+	fi; \
+	if [ "$$up" = 1 ]; then \
+		echo "PostgreSQL is reachable at $(PG_HOST):$(PG_PORT): running tests/web against it"; \
+		export DATABASE_URL=$(PG_URL); \
+		$(call pytest_strict,tests/web -q); \
+	elif [ "$${CI:-}" = "true" ]; then \
+		echo "ERROR: PostgreSQL is not reachable at $(PG_HOST):$(PG_PORT) (user postgres)." >&2; \
+		echo "ERROR: CI must run the web tests on PostgreSQL; start the server and run again." >&2; \
+		exit 1; \
+	else \
+		echo ""; \
+		echo "########################################################################"; \
+		echo "#"; \
+		echo "#  PostgreSQL run SKIPPED: nothing answers at $(PG_HOST):$(PG_PORT)."; \
+		echo "#  The web tests ran on SQLite only. Start PostgreSQL (user postgres,"; \
+		echo "#  trust auth on $(PG_HOST)) and run 'make test-web-postgres'."; \
+		echo "#  With CI=true this is a failure, not a skip."; \
+		echo "#"; \
+		echo "########################################################################"; \
+		echo ""; \
+	fi
+
+test-e2e: install
+	@$(call pytest_strict,tests/e2e -q)
+
+test-demo: install
+	bash scripts/demo_smoke.sh
+
+# --- running --------------------------------------------------------------------------
+
+demo: install
+	$(MAATWERK) demo
+
+bench: install
+	@rc=0; $(PYTEST) tests/bench --benchmark-enable -q || rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "No benchmarks exist yet (tests/bench collected no tests)."; rc=0; fi; \
+	exit $$rc
+
+clean:
+	rm -rf .venv .tools node_modules var $(VENDORED)

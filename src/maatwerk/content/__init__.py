@@ -1,0 +1,1 @@
+"""Clinical knowledge as versioned, validated data files with sources and licences."""

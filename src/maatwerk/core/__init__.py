@@ -1,0 +1,1 @@
+"""The clinical core: plain Python, never Django (enforced by import-linter)."""

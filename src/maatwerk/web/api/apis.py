@@ -1,0 +1,95 @@
+"""JSON API (OpenAPI at /api/v1/docs). Session authentication with CSRF protection."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import NinjaAPI, Query
+from ninja.errors import HttpError
+from ninja.security import django_auth
+
+from maatwerk.core.access import Role
+from maatwerk.web.api.schemas import (
+    AccessLogEntryOut,
+    CareEpisodeOut,
+    ErrorOut,
+    PatientOut,
+    PatientSummaryOut,
+)
+from maatwerk.web.audit.selectors import audit_events_for_patient
+from maatwerk.web.patients import selectors
+
+api = NinjaAPI(
+    title="Maatwerk API",
+    version="1",
+    urls_namespace="api",
+    auth=django_auth,
+)
+
+
+def _actor(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return request.actor  # type: ignore[attr-defined]
+
+
+@api.get("/patients", response=list[PatientSummaryOut], url_name="patient_list")
+def patient_list(request: HttpRequest, q: Query[str] = "") -> list[PatientSummaryOut]:  # type: ignore[type-arg, assignment]
+    if not _actor(request).has_role(Role.CLINICIAN):
+        raise HttpError(404, "Not found")
+    patients = selectors.caseload_search(actor=_actor(request), query=str(q)[:100])
+    return [
+        PatientSummaryOut(id=p.public_id, full_name=p.full_name, birth_year=p.birth_year)
+        for p in patients
+    ]
+
+
+@api.get(
+    "/patients/{patient_id}",
+    response={200: PatientOut, 404: ErrorOut},
+    url_name="patient_detail",
+)
+def patient_detail(request: HttpRequest, patient_id: str) -> PatientOut | tuple[int, ErrorOut]:
+    try:
+        access = selectors.patient_open(actor=_actor(request), patient_id=patient_id)
+    except selectors.PatientNotAccessible:
+        return 404, ErrorOut(detail="Not found")
+    patient = access.patient
+    return PatientOut(
+        id=patient.public_id,
+        full_name=patient.full_name,
+        birth_year=patient.birth_year,
+        sex=patient.sex,
+        language=patient.language,
+        presenting_complaint=patient.presenting_complaint,
+        emergency_access=access.emergency,
+        episodes=[
+            CareEpisodeOut(
+                id=e.public_id,
+                team=e.team.name,
+                condition=e.condition,
+                status=e.status,
+                start_date=e.start_date,
+                end_date=e.end_date,
+            )
+            for e in selectors.episodes_for(access)
+        ],
+    )
+
+
+@api.get("/me/access-log", response={200: list[AccessLogEntryOut], 404: ErrorOut}, url_name="my_access_log")
+def my_access_log(request: HttpRequest) -> list[AccessLogEntryOut] | tuple[int, ErrorOut]:
+    actor = _actor(request)
+    if actor.patient is None:
+        return 404, ErrorOut(detail="Not found")
+    access = selectors.patient_open(
+        actor=actor, patient_id=str(actor.patient.public_id), object_type="access_log"
+    )
+    return [
+        AccessLogEntryOut(
+            occurred_at=e.occurred_at,
+            user=e.user_display,
+            role=e.role,
+            action=e.action,
+            object_type=e.object_type,
+            emergency=e.emergency,
+        )
+        for e in audit_events_for_patient(patient_ref=str(access.patient.public_id))[:500]
+    ]

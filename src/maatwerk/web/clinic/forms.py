@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from maatwerk.web.patients.models import Patient
+
+
+class PatientRegistrationForm(forms.Form):
+    full_name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        help_text=_("The patient logs in with this address."),
+    )
+    birth_year = forms.IntegerField(label=_("Year of birth"), min_value=1900)
+    sex = forms.ChoiceField(label=_("Sex"), choices=Patient.Sex.choices)
+    language = forms.ChoiceField(
+        label=_("Language"), choices=[("nl", "Nederlands"), ("en", "English")], initial="nl"
+    )
+    presenting_complaint = forms.CharField(
+        label=_("Main complaint, in the patient's words"), max_length=300, required=False
+    )
+    condition = forms.CharField(
+        label=_("Condition or reason for care"), max_length=200, required=False
+    )
+
+    def clean_birth_year(self) -> int:
+        year = int(self.cleaned_data["birth_year"])
+        if year > timezone.localdate().year:
+            raise forms.ValidationError(_("The year of birth cannot be in the future."))
+        return year
+
+
+class CaseloadSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search by name"), max_length=100, required=False)
+
+
+class EmergencySearchForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    birth_year = forms.IntegerField(label=_("Year of birth"), min_value=1900, max_value=2100)
+
+
+class EmergencyAccessForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for emergency access"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        min_length=10,
+        max_length=1000,
+        help_text=_("Your reason is logged and reviewed by the organization."),
+    )

@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from maatwerk.core.access import Role
+from maatwerk.web.clinic.forms import (
+    CaseloadSearchForm,
+    EmergencyAccessForm,
+    EmergencySearchForm,
+    PatientRegistrationForm,
+)
+from maatwerk.web.common.decorators import role_required
+from maatwerk.web.patients import selectors, services
+
+
+def _apply_errors(form: PatientRegistrationForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+@role_required(Role.CLINICIAN)
+def caseload(request: HttpRequest) -> HttpResponse:
+    form = CaseloadSearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    patients = selectors.caseload_search(actor=request.actor, query=query)  # type: ignore[attr-defined]
+    template = "clinic/_caseload_rows.html" if request.htmx else "clinic/caseload.html"  # type: ignore[attr-defined]
+    return render(request, template, {"form": form, "patients": patients, "query": query})
+
+
+@role_required(Role.CLINICIAN)
+@require_http_methods(["GET", "POST"])
+def patient_register(request: HttpRequest) -> HttpResponse:
+    form = PatientRegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            registered = services.patient_register(
+                actor=request.actor,  # type: ignore[attr-defined]
+                data=services.PatientRegistration(**form.cleaned_data),
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            return render(
+                request,
+                "clinic/invitation_issued.html",
+                {
+                    "patient": registered.patient,
+                    "invitation_url": request.build_absolute_uri(registered.invitation.path),
+                    "expires_at": registered.invitation.invitation.expires_at,
+                },
+            )
+    return render(request, "clinic/patient_register.html", {"form": form})
+
+
+@role_required(Role.CLINICIAN)
+def patient_detail(request: HttpRequest, patient_id: str) -> HttpResponse:
+    try:
+        access = selectors.patient_open(actor=request.actor, patient_id=patient_id)  # type: ignore[attr-defined]
+    except selectors.PatientNotAccessible:
+        raise Http404 from None
+    return render(
+        request,
+        "clinic/patient_detail.html",
+        {
+            "access": access,
+            "patient": access.patient,
+            "episodes": selectors.episodes_for(access),
+            "has_password": access.patient.user is not None
+            and access.patient.user.has_usable_password(),
+        },
+    )
+
+
+@role_required(Role.CLINICIAN)
+@require_POST
+def patient_invitation(request: HttpRequest, patient_id: str) -> HttpResponse:
+    try:
+        access = selectors.patient_access(
+            actor=request.actor,  # type: ignore[attr-defined]
+            patient_id=patient_id,
+            action="create",
+            object_type="invitation",
+        )
+        invitation = services.patient_invitation_reissue(actor=request.actor, access=access)  # type: ignore[attr-defined]
+    except selectors.PatientNotAccessible:
+        raise Http404 from None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("clinic:patient_detail", patient_id=patient_id)
+    return render(
+        request,
+        "clinic/invitation_issued.html",
+        {
+            "patient": access.patient,
+            "invitation_url": request.build_absolute_uri(invitation.path),
+            "expires_at": invitation.invitation.expires_at,
+        },
+    )
+
+
+@role_required(Role.CLINICIAN)
+def emergency_search(request: HttpRequest) -> HttpResponse:
+    form = EmergencySearchForm(request.GET or None)
+    results = None
+    if form.is_valid():
+        results = selectors.emergency_search(
+            actor=request.actor,  # type: ignore[attr-defined]
+            full_name=form.cleaned_data["full_name"],
+            birth_year=form.cleaned_data["birth_year"],
+        )
+    return render(request, "clinic/emergency_search.html", {"form": form, "results": results})
+
+
+@role_required(Role.CLINICIAN)
+@require_http_methods(["GET", "POST"])
+def emergency_access(request: HttpRequest, patient_id: str) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    form = EmergencyAccessForm(request.POST or None)
+    try:
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.emergency_access_grant(
+                    actor=actor, patient_id=patient_id, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)  # type: ignore[arg-type]
+            else:
+                messages.warning(
+                    request,
+                    _("Emergency access granted. Your access is logged and will be reviewed."),
+                )
+                return redirect("clinic:patient_detail", patient_id=patient_id)
+        patient = selectors.patient_for_emergency_access(actor=actor, patient_id=patient_id)
+    except selectors.PatientNotAccessible:
+        raise Http404 from None
+    return render(request, "clinic/emergency_access.html", {"form": form, "patient": patient})

@@ -1,0 +1,90 @@
+"""The requesting user as every service and selector sees them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from maatwerk.core.access import Role
+
+if TYPE_CHECKING:
+    from maatwerk.web.accounts.models import User
+    from maatwerk.web.organizations.models import Membership
+    from maatwerk.web.patients.models import Patient
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts, in which role, from where (NEN 7513: user, role, access point)."""
+
+    user: User | None
+    roles: frozenset[Role]
+    access_point: str
+    on_behalf_of: str = ""
+    memberships: tuple[Membership, ...] = field(default=())
+    patient: Patient | None = None
+    system: str = ""
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user is not None
+
+    @property
+    def primary_role(self) -> str:
+        for role in (
+            Role.PATIENT,
+            Role.CLINICIAN,
+            Role.ORGANIZATION_ADMIN,
+            Role.TEAM_LEAD,
+            Role.RESEARCHER,
+        ):
+            if role in self.roles:
+                return role.value
+        if self.system:
+            return "system"
+        return "anonymous" if self.user is None else "none"
+
+    def has_role(self, role: Role) -> bool:
+        return role in self.roles
+
+    def memberships_with(self, role: Role) -> tuple[Membership, ...]:
+        return tuple(m for m in self.memberships if m.role == role.value)
+
+    def organization_ids(self, role: Role) -> set[int]:
+        return {m.organization_id for m in self.memberships_with(role)}
+
+
+def actor_for_user(user: User | None, *, access_point: str, on_behalf_of: str = "") -> Actor:
+    """Build the actor for a user: their patient record or their active memberships."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Actor(user=None, roles=frozenset(), access_point=access_point)
+    from maatwerk.web.organizations.models import Membership
+    from maatwerk.web.patients.models import Patient
+
+    patient = Patient.objects.filter(user=user).select_related("organization").first()
+    memberships = tuple(
+        Membership.objects.filter(user=user, is_active=True).select_related("organization", "team")
+    )
+    roles = {Role(m.role) for m in memberships}
+    if patient is not None:
+        roles.add(Role.PATIENT)
+    return Actor(
+        user=user,
+        roles=frozenset(roles),
+        access_point=access_point,
+        on_behalf_of=on_behalf_of,
+        memberships=memberships,
+        patient=patient,
+    )
+
+
+def requires_second_factor(actor: Actor) -> bool:
+    """Clinicians and every kind of staff must use a second factor; patients may."""
+    if actor.user is None:
+        return False
+    return bool(actor.roles - {Role.PATIENT}) or actor.user.is_staff
+
+
+def system_actor(purpose: str) -> Actor:
+    """The platform itself acting, e.g. loading demo data or a scheduled job."""
+    return Actor(user=None, roles=frozenset(), access_point="cli", on_behalf_of=purpose, system=purpose)

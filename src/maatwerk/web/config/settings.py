@@ -1,0 +1,265 @@
+"""Django settings, read from the environment (see ``.env.example``).
+
+``MAATWERK_ENV`` selects a profile: ``development`` (default; SQLite under ``var/``,
+a generated secret key), ``production`` (every secret from the environment, HTTPS-only
+cookies and HSTS; passes ``check --deploy``) or ``test`` (the test overlay).
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from maatwerk.web.config.env import Env, SettingError
+
+env = Env()
+
+MAATWERK_ENV = env.choice("MAATWERK_ENV", ("development", "production", "test"), "development")
+PRODUCTION = MAATWERK_ENV == "production"
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(env.str("MAATWERK_DATA_DIR", str(Path.cwd() / "var"))).resolve()
+
+
+def _development_secret_key() -> str:
+    # A development machine gets its own random key, kept beside its database, so no
+    # secret ever lives in the source code.
+    key_file = DATA_DIR / "secret_key"
+    if not key_file.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(64), encoding="utf-8")
+        key_file.chmod(0o600)
+    return key_file.read_text(encoding="utf-8").strip()
+
+
+if PRODUCTION:
+    SECRET_KEY = env.str("MAATWERK_SECRET_KEY")
+    if len(SECRET_KEY) < 50:
+        raise SettingError("MAATWERK_SECRET_KEY must be at least 50 characters long")
+else:
+    SECRET_KEY = env.raw("MAATWERK_SECRET_KEY") or _development_secret_key()
+
+DEBUG = env.bool("MAATWERK_DEBUG", default=not PRODUCTION)
+if PRODUCTION and DEBUG:
+    raise SettingError("MAATWERK_DEBUG cannot be true in production")
+
+ALLOWED_HOSTS = env.list(
+    "MAATWERK_ALLOWED_HOSTS", () if PRODUCTION else ("127.0.0.1", "localhost", "[::1]")
+)
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise SettingError("MAATWERK_ALLOWED_HOSTS must list the host names of this installation")
+CSRF_TRUSTED_ORIGINS = env.list("MAATWERK_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
+    "django_htmx",
+    "csp",
+    "maatwerk.web.common",
+    "maatwerk.web.accounts",
+    "maatwerk.web.organizations",
+    "maatwerk.web.patients",
+    "maatwerk.web.audit",
+    "maatwerk.web.portal",
+    "maatwerk.web.clinic",
+    "maatwerk.web.orgadmin",
+    "maatwerk.web.api",
+    "maatwerk.web.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "maatwerk.web.common.middleware.ActorMiddleware",
+    "maatwerk.web.accounts.middleware.SessionPolicyMiddleware",
+    "maatwerk.web.accounts.middleware.SecondFactorRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "maatwerk.web.config.urls"
+WSGI_APPLICATION = "maatwerk.web.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "maatwerk.web.common.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'maatwerk.sqlite3'}"
+DATABASES = {
+    "default": dj_database_url.parse(
+        env.str("DATABASE_URL", DEFAULT_DATABASE_URL),
+        conn_max_age=env.int("MAATWERK_DB_CONN_MAX_AGE", 0),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets readers work while one writer commits; IMMEDIATE takes the write
+        # lock at BEGIN so the audit chain head is never read stale.
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+            "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;"
+        ),
+        "transaction_mode": "IMMEDIATE",
+    }
+    if str(DATABASES["default"]["NAME"]).startswith(str(DATA_DIR)):
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env.raw("MAATWERK_REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "account_login"
+
+# django-allauth: e-mail login, no self-registration (clinicians register patients),
+# no user enumeration, throttled (never permanently locked) failed logins.
+ACCOUNT_ADAPTER = "maatwerk.web.accounts.adapters.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env.str("MAATWERK_LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key"),
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Maatwerk"
+MFA_RECOVERY_CODE_COUNT = 10
+USERSESSIONS_TRACK_ACTIVITY = True
+
+# Session limits (NEN 7510 / ASVS 7.3): idle and absolute, enforced server-side.
+MAATWERK_SESSION_IDLE_CLINICIAN_MINUTES = env.int(
+    "MAATWERK_SESSION_IDLE_CLINICIAN_MINUTES", 15, minimum=1
+)
+MAATWERK_SESSION_IDLE_PATIENT_MINUTES = env.int("MAATWERK_SESSION_IDLE_PATIENT_MINUTES", 30, minimum=1)
+MAATWERK_SESSION_ABSOLUTE_HOURS = env.int("MAATWERK_SESSION_ABSOLUTE_HOURS", 12, minimum=1)
+SESSION_COOKIE_AGE = MAATWERK_SESSION_ABSOLUTE_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+MAATWERK_INVITATION_VALID_HOURS = env.int("MAATWERK_INVITATION_VALID_HOURS", 72, minimum=1)
+MAATWERK_EMERGENCY_ACCESS_HOURS = env.int("MAATWERK_EMERGENCY_ACCESS_HOURS", 4, minimum=1)
+MAATWERK_BASE_URL = env.str("MAATWERK_BASE_URL", "http://127.0.0.1:8000")
+
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = env.str("MAATWERK_TIME_ZONE", "Europe/Amsterdam")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = Path(env.str("MAATWERK_STATIC_ROOT", str(DATA_DIR / "static")))
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+
+EMAIL_BACKEND = env.str("MAATWERK_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env.str("MAATWERK_EMAIL_HOST", "localhost")
+EMAIL_PORT = env.int("MAATWERK_EMAIL_PORT", 587)
+EMAIL_HOST_USER = env.str("MAATWERK_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env.str("MAATWERK_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env.bool("MAATWERK_EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = env.str("MAATWERK_DEFAULT_FROM_EMAIL", "Maatwerk <noreply@localhost>")
+
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env.bool("MAATWERK_SECURE_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env.int("MAATWERK_HSTS_SECONDS", 31_536_000, minimum=1)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("MAATWERK_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env.bool("MAATWERK_HSTS_PRELOAD", True)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("MAATWERK_LOG_LEVEL", "INFO")},
+}

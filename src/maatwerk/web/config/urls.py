@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from maatwerk.web.accounts import views as account_views
+from maatwerk.web.api.apis import api
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/", include("allauth.urls")),
+    path("invite/<str:token>/", account_views.invitation, name="invitation"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("clinic/", include("maatwerk.web.clinic.urls")),
+    path("portal/", include("maatwerk.web.portal.urls")),
+    path("organization/", include("maatwerk.web.orgadmin.urls")),
+    path("api/v1/", api.urls),
+    path("platform-admin/", admin.site.urls),
+]

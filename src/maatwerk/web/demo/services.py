@@ -1,0 +1,196 @@
+"""The demo organization: two teams, clinicians of several disciplines, synthetic patients.
+
+Every person here is invented. Later features add their demo data through
+``demo_load`` so that `make demo` always shows the whole platform.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from maatwerk.web.accounts.models import User
+from maatwerk.web.audit.services import audit_record
+from maatwerk.web.common.actor import system_actor
+from maatwerk.web.demo.constants import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from maatwerk.web.organizations.models import Discipline, Membership, Organization, Team
+from maatwerk.web.patients.models import CareEpisode, CareTeamMember, Patient
+from maatwerk.web.patients.selectors import patient_subject
+
+DEMO_ORGANIZATION = "Gezondheidscentrum De Linde (demo)"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    email: str
+    name: str
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    existed: bool
+    patients: int
+    clinicians: int
+    logins: tuple[DemoLogin, ...]
+
+
+@dataclass(frozen=True)
+class _Staff:
+    key: str
+    name: str
+    email: str
+    role: str
+    discipline: str
+    team: str | None
+    label: str
+
+
+STAFF = (
+    _Staff("huisarts", "Dr. Anna de Vries", "huisarts@demo.maatwerk.nl", "clinician",
+           Discipline.HUISARTS, "gp", "huisarts"),
+    _Staff("poh", "Mark Jansen", "poh-ggz@demo.maatwerk.nl", "clinician",
+           Discipline.POH_GGZ, "gp", "POH-GGZ"),
+    _Staff("fysio", "Pieter Bakker", "fysiotherapeut@demo.maatwerk.nl", "clinician",
+           Discipline.FYSIOTHERAPEUT, "gp", "fysiotherapeut"),
+    _Staff("gz", "Fatima El Amrani", "gz-psycholoog@demo.maatwerk.nl", "clinician",
+           Discipline.GZ_PSYCHOLOOG, "ggz", "GZ-psycholoog"),
+    _Staff("cgt", "Thomas Visser", "psycholoog@demo.maatwerk.nl", "clinician",
+           Discipline.PSYCHOLOOG, "ggz", "psycholoog"),
+    _Staff("lead", "Sanne de Boer", "kwaliteit@demo.maatwerk.nl", "team_lead",
+           "", "ggz", "team lead / quality officer"),
+    _Staff("research", "Dr. Jeroen Smit", "onderzoeker@demo.maatwerk.nl", "researcher",
+           "", None, "researcher"),
+    _Staff("admin", "Ellen Mulder", "beheer@demo.maatwerk.nl", "organization_admin",
+           "", None, "organization admin"),
+)
+
+
+@dataclass(frozen=True)
+class _DemoPatient:
+    name: str
+    email: str
+    birth_year: int
+    sex: str
+    complaint: str
+    condition: str
+    team: str
+    care_team: tuple[str, ...]
+    months_in_care: int
+
+
+PATIENTS = (
+    _DemoPatient("Sophie Jansen", "sophie@demo.maatwerk.nl", 1979, "female",
+                 "Rugpijn die al twee jaar niet overgaat", "chronische lage rugpijn", "gp",
+                 ("huisarts", "poh", "fysio"), 4),
+    _DemoPatient("Henk Bos", "henk@demo.maatwerk.nl", 1961, "male",
+                 "Altijd moe, ook na een nacht slapen", "chronische vermoeidheid (CVS)", "ggz",
+                 ("gz",), 6),
+    _DemoPatient("Yasmina Ouali", "yasmina@demo.maatwerk.nl", 1994, "female",
+                 "Buikpijn en een opgeblazen gevoel", "prikkelbaredarmsyndroom (PDS)", "gp",
+                 ("poh",), 2),
+    _DemoPatient("Kees van Dijk", "kees@demo.maatwerk.nl", 1956, "male",
+                 "Piepen in mijn oren waardoor ik slecht slaap", "tinnitus", "ggz",
+                 ("cgt",), 3),
+    _DemoPatient("Marieke Hendriks", "marieke@demo.maatwerk.nl", 1972, "female",
+                 "Pijnlijke, stijve gewrichten en somber", "reumatoïde artritis", "ggz",
+                 ("gz", "cgt"), 8),
+    _DemoPatient("Lucas Peters", "lucas@demo.maatwerk.nl", 1988, "male",
+                 "Pijn op de borst, cardioloog vond niets", "niet-cardiale pijn op de borst", "gp",
+                 ("huisarts", "poh"), 1),
+    _DemoPatient("Anouk Willems", "anouk@demo.maatwerk.nl", 1983, "female",
+                 "Pijn overal en slecht slapen", "fibromyalgie", "ggz",
+                 ("gz",), 5),
+    _DemoPatient("Ahmet Yilmaz", "ahmet@demo.maatwerk.nl", 1969, "male",
+                 "Moeite met leven met diabetes, vaak moe", "diabetes mellitus type 2", "gp",
+                 ("poh",), 7),
+    _DemoPatient("Eva de Graaf", "eva@demo.maatwerk.nl", 1990, "female",
+                 "Jeuk en schaamte over mijn huid", "psoriasis", "ggz",
+                 ("cgt",), 3),
+    _DemoPatient("Bram Smits", "bram@demo.maatwerk.nl", 2001, "male",
+                 "Spanningshoofdpijn bijna elke dag", "spanningshoofdpijn", "gp",
+                 ("huisarts",), 2),
+)
+
+
+def _activate_demo_second_factor(user: User) -> None:
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, DEMO_TOTP_SECRET)
+        RecoveryCodes.activate(user)
+
+
+def demo_load() -> DemoSummary:
+    """Create the demo organization once; running it again changes nothing."""
+    logins = tuple(DemoLogin(s.label, s.email, s.name) for s in STAFF) + tuple(
+        DemoLogin("patient", p.email, p.name) for p in PATIENTS[:2]
+    )
+    clinicians = sum(1 for s in STAFF if s.role == "clinician")
+    if Organization.objects.filter(name=DEMO_ORGANIZATION).exists():
+        return DemoSummary(True, len(PATIENTS), clinicians, logins)
+    actor = system_actor("demo data loader")
+    today = timezone.localdate()
+    with transaction.atomic():
+        organization = Organization.objects.create(name=DEMO_ORGANIZATION, agb_code="")
+        teams = {
+            "gp": Team.objects.create(
+                organization=organization, name="Huisartsenpraktijk De Linde", kind=Team.Kind.GP_PRACTICE
+            ),
+            "ggz": Team.objects.create(
+                organization=organization, name="Basis-GGZ De Linde", kind=Team.Kind.BASIC_MENTAL_HEALTH
+            ),
+        }
+        memberships: dict[str, Membership] = {}
+        for staff in STAFF:
+            user = User.objects.create_user(
+                email=staff.email, password=DEMO_PASSWORD, full_name=staff.name
+            )
+            memberships[staff.key] = Membership.objects.create(
+                user=user,
+                organization=organization,
+                team=teams[staff.team] if staff.team else None,
+                role=staff.role,
+                discipline=staff.discipline,
+            )
+            _activate_demo_second_factor(user)
+        for item in PATIENTS:
+            user = User.objects.create_user(
+                email=item.email, password=DEMO_PASSWORD, full_name=item.name
+            )
+            patient = Patient.objects.create(
+                organization=organization,
+                user=user,
+                full_name=item.name,
+                birth_year=item.birth_year,
+                sex=item.sex,
+                language="nl",
+                presenting_complaint=item.complaint,
+            )
+            episode = CareEpisode.objects.create(
+                patient=patient,
+                team=teams[item.team],
+                condition=item.condition,
+                start_date=today - timedelta(days=30 * item.months_in_care),
+            )
+            for position, key in enumerate(item.care_team):
+                CareTeamMember.objects.create(
+                    episode=episode, membership=memberships[key], is_coordinator=position == 0
+                )
+            audit_record(actor=actor, action="create", subject=patient_subject(patient))
+        # One closed episode: its former clinician no longer sees the patient.
+        closed = CareEpisode.objects.create(
+            patient=Patient.objects.get(full_name="Henk Bos"),
+            team=teams["gp"],
+            condition="vermoeidheid, verwezen naar basis-GGZ",
+            start_date=date(today.year - 1, 1, 15),
+            end_date=today - timedelta(days=30 * 6),
+            status=CareEpisode.Status.CLOSED,
+        )
+        CareTeamMember.objects.create(episode=closed, membership=memberships["huisarts"])
+    return DemoSummary(False, len(PATIENTS), clinicians, logins)

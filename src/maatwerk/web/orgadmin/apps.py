@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OrgadminConfig(AppConfig):
+    name = "maatwerk.web.orgadmin"
+    label = "orgadmin"

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from maatwerk.core.access import Role
+from maatwerk.web.accounts.services import user_disable
+from maatwerk.web.common.decorators import role_required
+from maatwerk.web.orgadmin import selectors
+from maatwerk.web.patients.selectors import PatientNotAccessible
+from maatwerk.web.patients.services import emergency_access_review
+
+
+@role_required(Role.ORGANIZATION_ADMIN)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    query = request.GET.get("q", "")[:100]
+    return render(
+        request,
+        "orgadmin/dashboard.html",
+        {
+            "users": selectors.admin_users(actor=actor),
+            "patients": selectors.admin_patient_search(actor=actor, query=query) if query else None,
+            "query": query,
+            "open_grants": selectors.admin_emergency_accesses(actor=actor),
+        },
+    )
+
+
+@role_required(Role.ORGANIZATION_ADMIN)
+def patient_access_report(request: HttpRequest, patient_id: str) -> HttpResponse:
+    try:
+        patient, events = selectors.access_report_for_patient(
+            actor=request.actor, patient_id=patient_id  # type: ignore[attr-defined]
+        )
+    except PatientNotAccessible:
+        raise Http404 from None
+    page = Paginator(events, 100).get_page(request.GET.get("page"))
+    return render(request, "orgadmin/access_report.html", {"subject": patient, "page": page, "kind": "patient"})
+
+
+@role_required(Role.ORGANIZATION_ADMIN)
+def user_access_report(request: HttpRequest, user_id: str) -> HttpResponse:
+    try:
+        user, events = selectors.access_report_for_user(
+            actor=request.actor, user_id=user_id  # type: ignore[attr-defined]
+        )
+    except selectors.NotInOrganization:
+        raise Http404 from None
+    page = Paginator(events, 100).get_page(request.GET.get("page"))
+    return render(request, "orgadmin/access_report.html", {"subject": user, "page": page, "kind": "user"})
+
+
+@role_required(Role.ORGANIZATION_ADMIN)
+@require_POST
+def emergency_review(request: HttpRequest, grant_id: str) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    try:
+        grant = selectors.admin_emergency_access_get(actor=actor, grant_id=grant_id)
+    except selectors.NotInOrganization:
+        raise Http404 from None
+    emergency_access_review(actor=actor, grant=grant, note=request.POST.get("note", "")[:1000])
+    messages.success(request, _("The emergency access is marked as reviewed."))
+    return redirect("orgadmin:dashboard")
+
+
+@role_required(Role.ORGANIZATION_ADMIN)
+@require_POST
+def user_disable_view(request: HttpRequest, user_id: str) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    try:
+        user = selectors.admin_user_get(actor=actor, user_id=user_id)
+    except selectors.NotInOrganization:
+        raise Http404 from None
+    if user.pk == request.user.pk:
+        messages.error(request, _("You cannot disable your own account."))
+    else:
+        user_disable(actor=actor, user=user)
+        messages.success(request, _("The account of %(name)s is disabled.") % {"name": user})
+    return redirect("orgadmin:dashboard")

@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from maatwerk.web.organizations.models import Membership, Organization, Team
+
+
+class Patient(models.Model):
+    """A patient of an organization, with the minimal data needed to start care."""
+
+    class Sex(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+        OTHER = "other", _("Other")
+        UNKNOWN = "unknown", _("Unknown")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="patients")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="patient",
+        null=True,
+        blank=True,
+    )
+    full_name = models.CharField(_("name"), max_length=200)
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"))
+    sex = models.CharField(_("sex"), max_length=16, choices=Sex.choices, default=Sex.UNKNOWN)
+    language = models.CharField(
+        _("language"), max_length=8, choices=[("nl", "Nederlands"), ("en", "English")], default="nl"
+    )
+    presenting_complaint = models.CharField(_("main complaint"), max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("patient")
+        verbose_name_plural = _("patients")
+        indexes = [models.Index(fields=["organization", "full_name"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class CareEpisode(models.Model):
+    """A period of care for a patient by one team."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        ON_HOLD = "on_hold", _("On hold")
+        CLOSED = "closed", _("Closed")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="episodes")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="episodes")
+    condition = models.CharField(_("condition"), max_length=200, blank=True)
+    start_date = models.DateField(_("start"), default=timezone.localdate)
+    end_date = models.DateField(_("end"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
+    )
+
+    class Meta:
+        verbose_name = _("care episode")
+        verbose_name_plural = _("care episodes")
+
+    def __str__(self) -> str:
+        return f"{self.patient} @ {self.team}"
+
+
+class CareTeamMember(models.Model):
+    """A treating clinician on an episode's care team: the care relationship."""
+
+    episode = models.ForeignKey(CareEpisode, on_delete=models.CASCADE, related_name="care_team")
+    membership = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="care_team_entries"
+    )
+    is_coordinator = models.BooleanField(_("coordinating clinician"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("care team member")
+        verbose_name_plural = _("care team members")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["episode", "membership"], name="care_team_member_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership} on {self.episode}"
+
+
+class EmergencyAccess(models.Model):
+    """A "noodknop" access: a clinician without a care relationship opens a record.
+
+    It needs a reason, lasts a limited time, is marked on every audit event made under
+    it and waits for review by an organization admin.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="emergency_accesses")
+    membership = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="emergency_accesses"
+    )
+    reason = models.TextField(_("reason"))
+    granted_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="emergency_reviews",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(_("review note"), blank=True)
+
+    class Meta:
+        verbose_name = _("emergency access")
+        verbose_name_plural = _("emergency accesses")
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(reason=""), name="emergency_has_reason")
+        ]
+
+    def __str__(self) -> str:
+        return f"emergency access to {self.patient_id}"

@@ -1,0 +1,239 @@
+"""Every query for patient data goes through here, scoped to the requesting actor.
+
+The rule itself is :func:`maatwerk.core.access.patient_record_access`; the queryset
+below is its database form, and tests check the two agree.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from maatwerk.core.access import (
+    AccessBasis,
+    CareRelationship,
+    EmergencyGrant,
+    Role,
+    patient_record_access,
+)
+from maatwerk.web.audit.services import AuditSubject, audit_record
+from maatwerk.web.common.actor import Actor
+from maatwerk.web.patients.models import CareEpisode, CareTeamMember, EmergencyAccess, Patient
+
+
+class PatientNotAccessible(Exception):
+    """The patient does not exist or this actor may not open their record.
+
+    Both cases look the same to the caller (a 404), so ids cannot be probed.
+    """
+
+
+@dataclass(frozen=True)
+class PatientAccess:
+    patient: Patient
+    basis: AccessBasis
+
+    @property
+    def emergency(self) -> bool:
+        return self.basis is AccessBasis.EMERGENCY
+
+
+def patient_subject(patient: Patient, *, object_type: str = "patient", object_ref: str = "") -> AuditSubject:
+    return AuditSubject(
+        object_type=object_type,
+        object_ref=object_ref or str(patient.public_id),
+        patient_ref=str(patient.public_id),
+        organization_ref=str(patient.organization.public_id),
+    )
+
+
+def patients_visible_to(actor: Actor) -> QuerySet[Patient]:
+    """All patients whose clinical record this actor may open, right now."""
+    base = Patient.objects.select_related("organization")
+    if actor.user is None:
+        return base.none()
+    visible = Q(pk__in=[])
+    if actor.patient is not None:
+        visible |= Q(pk=actor.patient.pk)
+    clinician_memberships = actor.memberships_with(Role.CLINICIAN)
+    if clinician_memberships:
+        now = timezone.now()
+        membership_ids = [m.pk for m in clinician_memberships]
+        organization_ids = actor.organization_ids(Role.CLINICIAN)
+        in_care = CareTeamMember.objects.filter(
+            membership_id__in=membership_ids,
+            is_active=True,
+            episode__status=CareEpisode.Status.ACTIVE,
+        ).values("episode__patient_id")
+        emergency = EmergencyAccess.objects.filter(
+            membership_id__in=membership_ids, granted_at__lte=now, expires_at__gt=now
+        ).values("patient_id")
+        visible |= Q(organization_id__in=organization_ids) & (
+            Q(pk__in=in_care) | Q(pk__in=emergency)
+        )
+    return base.filter(visible)
+
+
+def _access_basis(actor: Actor, patient: Patient) -> AccessBasis:
+    if actor.user is None:
+        return AccessBasis.NONE
+    if actor.patient is not None and actor.patient.pk == patient.pk:
+        return AccessBasis.OWN_RECORD
+    clinician_memberships = [
+        m for m in actor.memberships_with(Role.CLINICIAN) if m.organization_id == patient.organization_id
+    ]
+    if not clinician_memberships:
+        return AccessBasis.NONE
+    membership_ids = [m.pk for m in clinician_memberships]
+    relationships = tuple(
+        CareRelationship(
+            episode_active=entry.episode.status == CareEpisode.Status.ACTIVE,
+            member_active=entry.is_active,
+        )
+        for entry in CareTeamMember.objects.filter(
+            membership_id__in=membership_ids, episode__patient=patient
+        ).select_related("episode")
+    )
+    grants = tuple(
+        EmergencyGrant(reason=grant.reason, granted_at=grant.granted_at, expires_at=grant.expires_at)
+        for grant in EmergencyAccess.objects.filter(membership_id__in=membership_ids, patient=patient)
+    )
+    return patient_record_access(
+        role=Role.CLINICIAN,
+        same_organization=True,
+        is_own_record=False,
+        relationships=relationships,
+        emergency_grants=grants,
+        now=timezone.now(),
+    )
+
+
+def patient_access(
+    *, actor: Actor, patient_id: str, action: str, object_type: str = "patient"
+) -> PatientAccess:
+    """Check that ``actor`` may open this patient's record, for a change that the calling
+    service audits itself. A refused attempt is audited here (outcome ``denied``) and
+    raises :class:`PatientNotAccessible`."""
+    patient = (
+        Patient.objects.select_related("organization", "user").filter(public_id=patient_id).first()
+        if is_uuid(patient_id)
+        else None
+    )
+    basis = _access_basis(actor, patient) if patient is not None else AccessBasis.NONE
+    if patient is None or basis is AccessBasis.NONE:
+        audit_record(
+            actor=actor,
+            action=action,
+            outcome="denied",
+            subject=AuditSubject(
+                object_type=object_type,
+                object_ref=str(patient_id)[:64],
+                patient_ref=str(patient.public_id) if patient is not None else "",
+            ),
+        )
+        raise PatientNotAccessible(patient_id)
+    return PatientAccess(patient=patient, basis=basis)
+
+
+def patient_open(
+    *, actor: Actor, patient_id: str, object_type: str = "patient", detail: str = ""
+) -> PatientAccess:
+    """Open one patient's record for reading and write the audit event for it."""
+    access = patient_access(
+        actor=actor, patient_id=patient_id, action="read", object_type=object_type
+    )
+    audit_record(
+        actor=actor,
+        action="read",
+        subject=patient_subject(access.patient, object_type=object_type),
+        emergency=access.emergency,
+        detail=detail,
+    )
+    return access
+
+
+def is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def caseload_search(*, actor: Actor, query: str = "", limit: int = 50) -> list[Patient]:
+    """The clinician's caseload (or the patient's own record), filtered by name.
+
+    Audited as one search event that records how many patients were shown.
+    """
+    patients = patients_visible_to(actor).order_by("full_name")
+    query = query.strip()
+    if query:
+        patients = patients.filter(full_name__icontains=query)
+    result = list(patients[:limit])
+    audit_record(
+        actor=actor,
+        action="search",
+        subject=AuditSubject(object_type="caseload"),
+        detail=f"{len(result)} shown" + (" (filtered)" if query else ""),
+    )
+    return result
+
+
+def episodes_for(access: PatientAccess) -> QuerySet[CareEpisode]:
+    return (
+        CareEpisode.objects.filter(patient=access.patient)
+        .select_related("team")
+        .prefetch_related("care_team__membership__user")
+        .order_by("-start_date")
+    )
+
+
+def patient_for_emergency_access(*, actor: Actor, patient_id: str) -> Patient:
+    """Identify a patient of the actor's own organization for the "noodknop".
+
+    Only clinicians may do this; it shows name and year of birth and is audited.
+    """
+    organization_ids = actor.organization_ids(Role.CLINICIAN)
+    patient = (
+        Patient.objects.select_related("organization")
+        .filter(public_id=patient_id, organization_id__in=organization_ids)
+        .first()
+        if is_uuid(patient_id) and organization_ids
+        else None
+    )
+    if patient is None:
+        audit_record(
+            actor=actor,
+            action="read",
+            outcome="denied",
+            subject=AuditSubject(object_type="patient_identity", object_ref=str(patient_id)[:64]),
+        )
+        raise PatientNotAccessible(patient_id)
+    audit_record(
+        actor=actor,
+        action="read",
+        subject=patient_subject(patient, object_type="patient_identity"),
+    )
+    return patient
+
+
+def emergency_search(*, actor: Actor, full_name: str, birth_year: int) -> list[Patient]:
+    """Find a patient outside one's caseload for the "noodknop": exact name and year only."""
+    organization_ids = actor.organization_ids(Role.CLINICIAN)
+    result = list(
+        Patient.objects.filter(
+            organization_id__in=organization_ids,
+            full_name__iexact=full_name.strip(),
+            birth_year=birth_year,
+        ).select_related("organization")[:10]
+    )
+    audit_record(
+        actor=actor,
+        action="search",
+        subject=AuditSubject(object_type="patient_identity"),
+        detail=f"emergency search, {len(result)} found",
+    )
+    return result

@@ -1,0 +1,178 @@
+"""Changes to patient records. Each service is one transaction with its audit event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maatwerk.core.access import Role
+from maatwerk.web.accounts.models import User
+from maatwerk.web.accounts.services import IssuedInvitation, invitation_issue
+from maatwerk.web.audit.services import AuditSubject, audit_record
+from maatwerk.web.common.actor import Actor
+from maatwerk.web.organizations.models import Membership
+from maatwerk.web.patients.models import CareEpisode, CareTeamMember, EmergencyAccess, Patient
+from maatwerk.web.patients.selectors import (
+    PatientAccess,
+    PatientNotAccessible,
+    is_uuid,
+    patient_subject,
+)
+
+
+@dataclass(frozen=True)
+class PatientRegistration:
+    full_name: str
+    email: str
+    birth_year: int
+    sex: str
+    language: str
+    presenting_complaint: str = ""
+    condition: str = ""
+
+
+@dataclass(frozen=True)
+class RegisteredPatient:
+    patient: Patient
+    invitation: IssuedInvitation
+
+
+def _clinician_membership(actor: Actor, membership_id: int | None = None) -> Membership:
+    memberships = actor.memberships_with(Role.CLINICIAN)
+    if membership_id is not None:
+        memberships = tuple(m for m in memberships if m.pk == membership_id)
+    if not memberships:
+        raise PermissionDenied(_("Only a clinician can do this."))
+    return memberships[0]
+
+
+def patient_register(
+    *, actor: Actor, data: PatientRegistration, membership_id: int | None = None
+) -> RegisteredPatient:
+    """Register a patient with minimal data, open a care episode in the clinician's team
+    with the clinician on its care team, and issue an invitation link."""
+    membership = _clinician_membership(actor, membership_id)
+    assert actor.user is not None  # a membership implies a logged-in user
+    current_year = timezone.localdate().year
+    if not 1900 <= data.birth_year <= current_year:
+        raise ValidationError(
+            {"birth_year": _("Enter a year of birth between 1900 and %(year)s.") % {"year": current_year}}
+        )
+    email = data.email.strip().lower()
+    with transaction.atomic():
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(
+                {"email": _("This e-mail address is already in use. Use another address.")}
+            )
+        user = User.objects.create_user(
+            email=email, password=None, full_name=data.full_name.strip(), language=data.language
+        )
+        patient = Patient.objects.create(
+            organization=membership.organization,
+            user=user,
+            full_name=data.full_name.strip(),
+            birth_year=data.birth_year,
+            sex=data.sex,
+            language=data.language,
+            presenting_complaint=data.presenting_complaint.strip(),
+        )
+        assert membership.team is not None  # database constraint: clinicians are in a team
+        episode = CareEpisode.objects.create(
+            patient=patient, team=membership.team, condition=data.condition.strip()
+        )
+        CareTeamMember.objects.create(episode=episode, membership=membership, is_coordinator=True)
+        invitation = invitation_issue(user=user, created_by=actor.user)
+        audit_record(actor=actor, action="create", subject=patient_subject(patient))
+    return RegisteredPatient(patient=patient, invitation=invitation)
+
+
+def patient_invitation_reissue(*, actor: Actor, access: PatientAccess) -> IssuedInvitation:
+    """A fresh invitation link for a patient who has not set a password yet."""
+    patient = access.patient
+    if actor.user is None or patient.user is None:
+        raise PermissionDenied(_("This patient has no account."))
+    if patient.user.has_usable_password():
+        raise ValidationError(_("This patient has already set a password."))
+    with transaction.atomic():
+        invitation = invitation_issue(user=patient.user, created_by=actor.user)
+        audit_record(
+            actor=actor,
+            action="create",
+            subject=patient_subject(patient, object_type="invitation", object_ref=str(invitation.invitation.pk)),
+            emergency=access.emergency,
+        )
+    return invitation
+
+
+def emergency_access_grant(*, actor: Actor, patient_id: str, reason: str) -> EmergencyAccess:
+    """Press the "noodknop": time-limited access without a care relationship, with a reason.
+
+    Only a clinician of the patient's own organization can; a refused attempt is audited.
+    """
+    reason = reason.strip()
+    if len(reason) < 10:
+        raise ValidationError(
+            {"reason": _("Describe why you need emergency access (at least 10 characters).")}
+        )
+    memberships = {m.organization_id: m for m in actor.memberships_with(Role.CLINICIAN)}
+    patient = (
+        Patient.objects.select_related("organization")
+        .filter(public_id=patient_id, organization_id__in=list(memberships))
+        .first()
+        if is_uuid(patient_id) and memberships
+        else None
+    )
+    if patient is None:
+        audit_record(
+            actor=actor,
+            action="emergency_access",
+            outcome="denied",
+            subject=AuditSubject(object_type="emergency_access", object_ref=str(patient_id)[:64]),
+            emergency=True,
+        )
+        raise PatientNotAccessible(patient_id)
+    now = timezone.now()
+    with transaction.atomic():
+        grant = EmergencyAccess.objects.create(
+            patient=patient,
+            membership=memberships[patient.organization_id],
+            reason=reason,
+            granted_at=now,
+            expires_at=now + timedelta(hours=settings.MAATWERK_EMERGENCY_ACCESS_HOURS),
+        )
+        audit_record(
+            actor=actor,
+            action="emergency_access",
+            subject=patient_subject(
+                patient, object_type="emergency_access", object_ref=str(grant.public_id)
+            ),
+            emergency=True,
+            detail=reason[:300],
+        )
+    return grant
+
+
+def emergency_access_review(*, actor: Actor, grant: EmergencyAccess, note: str) -> EmergencyAccess:
+    """An organization admin records that an emergency access was reviewed."""
+    if grant.patient.organization_id not in actor.organization_ids(Role.ORGANIZATION_ADMIN):
+        raise PermissionDenied(_("Only an admin of this organization can review this."))
+    with transaction.atomic():
+        grant.reviewed_by = actor.user
+        grant.reviewed_at = timezone.now()
+        grant.review_note = note.strip()
+        grant.save(update_fields=["reviewed_by", "reviewed_at", "review_note"])
+        audit_record(
+            actor=actor,
+            action="update",
+            subject=patient_subject(
+                grant.patient, object_type="emergency_access", object_ref=str(grant.public_id)
+            ),
+            detail="reviewed",
+        )
+    return grant

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from maatwerk.core.access import Role
+from maatwerk.web.audit.selectors import audit_events_for_patient
+from maatwerk.web.common.decorators import role_required
+from maatwerk.web.patients import selectors
+
+
+def _own_record(request: HttpRequest, object_type: str) -> selectors.PatientAccess:
+    actor = request.actor  # type: ignore[attr-defined]
+    return selectors.patient_open(
+        actor=actor, patient_id=str(actor.patient.public_id), object_type=object_type
+    )
+
+
+@role_required(Role.PATIENT)
+def home(request: HttpRequest) -> HttpResponse:
+    access = _own_record(request, "patient")
+    return render(
+        request,
+        "portal/home.html",
+        {"patient": access.patient, "episodes": selectors.episodes_for(access)},
+    )
+
+
+@role_required(Role.PATIENT)
+def access_log(request: HttpRequest) -> HttpResponse:
+    """Who opened my file and when (Wabvpz art. 15e; NEN 7513 ch. 9)."""
+    access = _own_record(request, "access_log")
+    events = audit_events_for_patient(patient_ref=str(access.patient.public_id))
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "portal/access_log.html", {"page": page, "patient": access.patient})
