@@ -92,8 +92,14 @@ $(VENDORED) &: $(NODE_STAMP) scripts/vendor_assets.sh
 
 vendor: $(VENDORED)
 
+# Translations live in src/maatwerk/web/locale; Django refuses to run when there are none.
 compilemessages: $(VENV_STAMP)
-	$(MAATWERK) manage compilemessages --ignore=.venv --ignore=node_modules
+	@if [ -n "$$(find src -name '*.po' -print -quit)" ]; then \
+		echo "$(MAATWERK) manage compilemessages --ignore=.venv --ignore=node_modules"; \
+		$(MAATWERK) manage compilemessages --ignore=.venv --ignore=node_modules; \
+	else \
+		echo "compilemessages: no .po files under src/ yet, nothing to compile"; \
+	fi
 
 collectstatic: $(VENV_STAMP) vendor compilemessages
 	$(MAATWERK) manage collectstatic --noinput

@@ -97,7 +97,9 @@ def demo(
     if not no_serve:
         from maatwerk.web.server import run_gunicorn
 
-        console.print(f"\nMaatwerk is running on [bold]http://{host}:{port}[/bold]  (Ctrl-C stops it)")
+        console.print(
+            f"\nMaatwerk is running on [bold]http://{host}:{port}[/bold]  (Ctrl-C stops it)"
+        )
         run_gunicorn(host=host, port=port, workers=2)
 
 
@@ -118,7 +120,9 @@ def audit_verify() -> None:
 
     result = audit_chain_verify()
     if result.ok:
-        console.print(f"[green]Audit trail intact[/green]: {result.events_checked} events verified.")
+        console.print(
+            f"[green]Audit trail intact[/green]: {result.events_checked} events verified."
+        )
         return
     errors.print(
         f"[red]Audit trail broken[/red]: {len(result.breaks)} problem(s) "

@@ -46,11 +46,17 @@ class SessionPolicyMiddleware:
             actor = request.actor  # type: ignore[attr-defined]
             role = Role.PATIENT if actor.roles == {Role.PATIENT} else Role.CLINICIAN
             if session_expired(
-                policy=session_policy(), role=role, started_at=started, last_activity_at=last, now=now
+                policy=session_policy(),
+                role=role,
+                started_at=started,
+                last_activity_at=last,
+                now=now,
             ):
                 logout(request)
                 if request.path.startswith("/api/"):
-                    return JsonResponse({"detail": _("Your session has ended. Log in again.")}, status=401)
+                    return JsonResponse(
+                        {"detail": _("Your session has ended. Log in again.")}, status=401
+                    )
                 messages.info(request, _("Your session has ended for your safety. Log in again."))
                 return redirect(f"{reverse('account_login')}?next={request.path}")
             request.session[SESSION_LAST_ACTIVITY] = now

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -11,14 +11,15 @@ from django.views.decorators.http import require_http_methods
 from maatwerk.core.access import Role
 from maatwerk.web.accounts.forms import SetPasswordForm
 from maatwerk.web.accounts.services import InvitationInvalid, invitation_accept, invitation_find
+from maatwerk.web.common.http import ActorRequest
 from maatwerk.web.common.middleware import access_point
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: ActorRequest) -> HttpResponse:
     """Send each user to their own start page."""
     if not request.user.is_authenticated:
         return redirect("account_login")
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     if actor.has_role(Role.CLINICIAN):
         return redirect("clinic:caseload")
     if actor.has_role(Role.PATIENT):
@@ -30,16 +31,20 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def invitation(request: HttpRequest, token: str) -> HttpResponse:
+def invitation(request: ActorRequest, token: str) -> HttpResponse:
     try:
         found = invitation_find(token=token)
     except InvitationInvalid as problem:
-        return render(request, "accounts/invitation_invalid.html", {"problem": str(problem)}, status=404)
+        return render(
+            request, "accounts/invitation_invalid.html", {"problem": str(problem)}, status=404
+        )
     form = SetPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             invitation_accept(
-                token=token, password=form.cleaned_data["password1"], access_point=access_point(request)
+                token=token,
+                password=form.cleaned_data["password1"],
+                access_point=access_point(request),
             )
         except ValidationError as error:
             for message in error.messages:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
-from ninja import NinjaAPI, Query
+from ninja import NinjaAPI, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
@@ -16,6 +15,7 @@ from maatwerk.web.api.schemas import (
     PatientSummaryOut,
 )
 from maatwerk.web.audit.selectors import audit_events_for_patient
+from maatwerk.web.common.http import ActorRequest
 from maatwerk.web.patients import selectors
 
 api = NinjaAPI(
@@ -26,12 +26,12 @@ api = NinjaAPI(
 )
 
 
-def _actor(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return request.actor  # type: ignore[attr-defined]
+def _actor(request: ActorRequest):  # type: ignore[no-untyped-def]
+    return request.actor
 
 
 @api.get("/patients", response=list[PatientSummaryOut], url_name="patient_list")
-def patient_list(request: HttpRequest, q: Query[str] = "") -> list[PatientSummaryOut]:  # type: ignore[type-arg, assignment]
+def patient_list(request: ActorRequest, q: str = "") -> list[PatientSummaryOut]:
     if not _actor(request).has_role(Role.CLINICIAN):
         raise HttpError(404, "Not found")
     patients = selectors.caseload_search(actor=_actor(request), query=str(q)[:100])
@@ -46,11 +46,11 @@ def patient_list(request: HttpRequest, q: Query[str] = "") -> list[PatientSummar
     response={200: PatientOut, 404: ErrorOut},
     url_name="patient_detail",
 )
-def patient_detail(request: HttpRequest, patient_id: str) -> PatientOut | tuple[int, ErrorOut]:
+def patient_detail(request: ActorRequest, patient_id: str) -> PatientOut | Status[ErrorOut]:
     try:
         access = selectors.patient_open(actor=_actor(request), patient_id=patient_id)
     except selectors.PatientNotAccessible:
-        return 404, ErrorOut(detail="Not found")
+        return Status(404, ErrorOut(detail="Not found"))
     patient = access.patient
     return PatientOut(
         id=patient.public_id,
@@ -74,11 +74,15 @@ def patient_detail(request: HttpRequest, patient_id: str) -> PatientOut | tuple[
     )
 
 
-@api.get("/me/access-log", response={200: list[AccessLogEntryOut], 404: ErrorOut}, url_name="my_access_log")
-def my_access_log(request: HttpRequest) -> list[AccessLogEntryOut] | tuple[int, ErrorOut]:
+@api.get(
+    "/me/access-log",
+    response={200: list[AccessLogEntryOut], 404: ErrorOut},
+    url_name="my_access_log",
+)
+def my_access_log(request: ActorRequest) -> list[AccessLogEntryOut] | Status[ErrorOut]:
     actor = _actor(request)
     if actor.patient is None:
-        return 404, ErrorOut(detail="Not found")
+        return Status(404, ErrorOut(detail="Not found"))
     access = selectors.patient_open(
         actor=actor, patient_id=str(actor.patient.public_id), object_type="access_log"
     )

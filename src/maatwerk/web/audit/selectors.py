@@ -24,14 +24,17 @@ def audit_chain_verify() -> ChainVerification:
     head = AuditChainHead.objects.filter(pk=1).first()
     last = AuditEvent.objects.order_by("-sequence").first()
     extra: list[ChainBreak] = []
-    if head is not None and head.sequence > 0:
-        if last is None or last.sequence != head.sequence or last.hash != head.hash:
-            extra.append(
-                ChainBreak(
-                    head.sequence,
-                    "the chain head does not match the last event: events were removed",
-                )
+    if (
+        head is not None
+        and head.sequence > 0
+        and (last is None or last.sequence != head.sequence or last.hash != head.hash)
+    ):
+        extra.append(
+            ChainBreak(
+                head.sequence,
+                "the chain head does not match the last event: events were removed",
             )
+        )
     if not extra:
         return result
     return ChainVerification(result.events_checked, result.breaks + tuple(extra))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,6 +15,7 @@ from maatwerk.web.clinic.forms import (
     PatientRegistrationForm,
 )
 from maatwerk.web.common.decorators import role_required
+from maatwerk.web.common.http import ActorRequest
 from maatwerk.web.patients import selectors, services
 
 
@@ -29,22 +30,22 @@ def _apply_errors(form: PatientRegistrationForm, error: ValidationError) -> None
 
 
 @role_required(Role.CLINICIAN)
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: ActorRequest) -> HttpResponse:
     form = CaseloadSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    patients = selectors.caseload_search(actor=request.actor, query=query)  # type: ignore[attr-defined]
-    template = "clinic/_caseload_rows.html" if request.htmx else "clinic/caseload.html"  # type: ignore[attr-defined]
+    patients = selectors.caseload_search(actor=request.actor, query=query)
+    template = "clinic/_caseload_rows.html" if request.htmx else "clinic/caseload.html"
     return render(request, template, {"form": form, "patients": patients, "query": query})
 
 
 @role_required(Role.CLINICIAN)
 @require_http_methods(["GET", "POST"])
-def patient_register(request: HttpRequest) -> HttpResponse:
+def patient_register(request: ActorRequest) -> HttpResponse:
     form = PatientRegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             registered = services.patient_register(
-                actor=request.actor,  # type: ignore[attr-defined]
+                actor=request.actor,
                 data=services.PatientRegistration(**form.cleaned_data),
             )
         except ValidationError as error:
@@ -63,9 +64,9 @@ def patient_register(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.CLINICIAN)
-def patient_detail(request: HttpRequest, patient_id: str) -> HttpResponse:
+def patient_detail(request: ActorRequest, patient_id: str) -> HttpResponse:
     try:
-        access = selectors.patient_open(actor=request.actor, patient_id=patient_id)  # type: ignore[attr-defined]
+        access = selectors.patient_open(actor=request.actor, patient_id=patient_id)
     except selectors.PatientNotAccessible:
         raise Http404 from None
     return render(
@@ -83,15 +84,15 @@ def patient_detail(request: HttpRequest, patient_id: str) -> HttpResponse:
 
 @role_required(Role.CLINICIAN)
 @require_POST
-def patient_invitation(request: HttpRequest, patient_id: str) -> HttpResponse:
+def patient_invitation(request: ActorRequest, patient_id: str) -> HttpResponse:
     try:
         access = selectors.patient_access(
-            actor=request.actor,  # type: ignore[attr-defined]
+            actor=request.actor,
             patient_id=patient_id,
             action="create",
             object_type="invitation",
         )
-        invitation = services.patient_invitation_reissue(actor=request.actor, access=access)  # type: ignore[attr-defined]
+        invitation = services.patient_invitation_reissue(actor=request.actor, access=access)
     except selectors.PatientNotAccessible:
         raise Http404 from None
     except ValidationError as error:
@@ -109,12 +110,12 @@ def patient_invitation(request: HttpRequest, patient_id: str) -> HttpResponse:
 
 
 @role_required(Role.CLINICIAN)
-def emergency_search(request: HttpRequest) -> HttpResponse:
+def emergency_search(request: ActorRequest) -> HttpResponse:
     form = EmergencySearchForm(request.GET or None)
     results = None
     if form.is_valid():
         results = selectors.emergency_search(
-            actor=request.actor,  # type: ignore[attr-defined]
+            actor=request.actor,
             full_name=form.cleaned_data["full_name"],
             birth_year=form.cleaned_data["birth_year"],
         )
@@ -123,8 +124,8 @@ def emergency_search(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.CLINICIAN)
 @require_http_methods(["GET", "POST"])
-def emergency_access(request: HttpRequest, patient_id: str) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def emergency_access(request: ActorRequest, patient_id: str) -> HttpResponse:
+    actor = request.actor
     form = EmergencyAccessForm(request.POST or None)
     try:
         if request.method == "POST" and form.is_valid():

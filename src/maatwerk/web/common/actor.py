@@ -87,4 +87,6 @@ def requires_second_factor(actor: Actor) -> bool:
 
 def system_actor(purpose: str) -> Actor:
     """The platform itself acting, e.g. loading demo data or a scheduled job."""
-    return Actor(user=None, roles=frozenset(), access_point="cli", on_behalf_of=purpose, system=purpose)
+    return Actor(
+        user=None, roles=frozenset(), access_point="cli", on_behalf_of=purpose, system=purpose
+    )

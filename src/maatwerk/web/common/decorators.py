@@ -10,7 +10,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from maatwerk.core.access import Role
 
 
-def role_required(role: Role) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+def role_required(
+    role: Role,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Anonymous users go to the login page; users without ``role`` get a 404.
 
     A 404 rather than a 403 so that the existence of a page for another role, or of an

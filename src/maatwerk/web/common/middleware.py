@@ -25,7 +25,7 @@ class ActorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         def build() -> Actor:
             user = request.user if request.user.is_authenticated else None
-            return actor_for_user(user, access_point=access_point(request))  # type: ignore[arg-type]
+            return actor_for_user(user, access_point=access_point(request))
 
         request.actor = SimpleLazyObject(build)  # type: ignore[attr-defined]
         return self.get_response(request)

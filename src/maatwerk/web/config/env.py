@@ -29,7 +29,7 @@ class Env:
         value = self._environ.get(name)
         return None if value is None or value.strip() == "" else value.strip()
 
-    def str(self, name: str, default: str | None = None) -> str:
+    def string(self, name: str, default: str | None = None) -> str:
         value = self.raw(name)
         if value is None:
             if default is None:
@@ -37,7 +37,7 @@ class Env:
             return default
         return value
 
-    def bool(self, name: str, default: bool) -> bool:
+    def boolean(self, name: str, default: bool) -> bool:
         value = self.raw(name)
         if value is None:
             return default
@@ -48,7 +48,7 @@ class Env:
             return False
         raise SettingError(f"{name}={value!r} is not a boolean (use true or false)")
 
-    def int(self, name: str, default: int, *, minimum: int = 0) -> int:
+    def integer(self, name: str, default: int, *, minimum: int = 0) -> int:
         value = self.raw(name)
         if value is None:
             return default
@@ -60,14 +60,14 @@ class Env:
             raise SettingError(f"{name}={number} must be at least {minimum}")
         return number
 
-    def list(self, name: str, default: tuple[str, ...] = ()) -> list[str]:
+    def strings(self, name: str, default: tuple[str, ...] = ()) -> list[str]:
         value = self.raw(name)
         if value is None:
             return list(default)
         return [item.strip() for item in value.split(",") if item.strip()]
 
     def choice(self, name: str, choices: tuple[str, ...], default: str) -> str:
-        value = self.str(name, default)
+        value = self.string(name, default)
         if value not in choices:
             raise SettingError(f"{name}={value!r} must be one of: {', '.join(choices)}")
         return value

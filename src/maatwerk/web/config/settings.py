@@ -21,7 +21,7 @@ MAATWERK_ENV = env.choice("MAATWERK_ENV", ("development", "production", "test"),
 PRODUCTION = MAATWERK_ENV == "production"
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(env.str("MAATWERK_DATA_DIR", str(Path.cwd() / "var"))).resolve()
+DATA_DIR = Path(env.string("MAATWERK_DATA_DIR", str(Path.cwd() / "var"))).resolve()
 
 
 def _development_secret_key() -> str:
@@ -36,22 +36,22 @@ def _development_secret_key() -> str:
 
 
 if PRODUCTION:
-    SECRET_KEY = env.str("MAATWERK_SECRET_KEY")
+    SECRET_KEY = env.string("MAATWERK_SECRET_KEY")
     if len(SECRET_KEY) < 50:
         raise SettingError("MAATWERK_SECRET_KEY must be at least 50 characters long")
 else:
     SECRET_KEY = env.raw("MAATWERK_SECRET_KEY") or _development_secret_key()
 
-DEBUG = env.bool("MAATWERK_DEBUG", default=not PRODUCTION)
+DEBUG = env.boolean("MAATWERK_DEBUG", default=not PRODUCTION)
 if PRODUCTION and DEBUG:
     raise SettingError("MAATWERK_DEBUG cannot be true in production")
 
-ALLOWED_HOSTS = env.list(
+ALLOWED_HOSTS = env.strings(
     "MAATWERK_ALLOWED_HOSTS", () if PRODUCTION else ("127.0.0.1", "localhost", "[::1]")
 )
 if PRODUCTION and not ALLOWED_HOSTS:
     raise SettingError("MAATWERK_ALLOWED_HOSTS must list the host names of this installation")
-CSRF_TRUSTED_ORIGINS = env.list("MAATWERK_CSRF_TRUSTED_ORIGINS")
+CSRF_TRUSTED_ORIGINS = env.strings("MAATWERK_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -88,10 +88,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "maatwerk.web.common.middleware.ActorMiddleware",
     "maatwerk.web.accounts.middleware.SessionPolicyMiddleware",
     "maatwerk.web.accounts.middleware.SecondFactorRequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -120,8 +120,8 @@ TEMPLATES = [
 DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'maatwerk.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        env.str("DATABASE_URL", DEFAULT_DATABASE_URL),
-        conn_max_age=env.int("MAATWERK_DB_CONN_MAX_AGE", 0),
+        env.string("DATABASE_URL", DEFAULT_DATABASE_URL),
+        conn_max_age=env.integer("MAATWERK_DB_CONN_MAX_AGE", 0),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -180,7 +180,7 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env.str("MAATWERK_LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key"),
+    "login_failed": env.string("MAATWERK_LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key"),
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
 }
@@ -190,28 +190,30 @@ MFA_RECOVERY_CODE_COUNT = 10
 USERSESSIONS_TRACK_ACTIVITY = True
 
 # Session limits (NEN 7510 / ASVS 7.3): idle and absolute, enforced server-side.
-MAATWERK_SESSION_IDLE_CLINICIAN_MINUTES = env.int(
+MAATWERK_SESSION_IDLE_CLINICIAN_MINUTES = env.integer(
     "MAATWERK_SESSION_IDLE_CLINICIAN_MINUTES", 15, minimum=1
 )
-MAATWERK_SESSION_IDLE_PATIENT_MINUTES = env.int("MAATWERK_SESSION_IDLE_PATIENT_MINUTES", 30, minimum=1)
-MAATWERK_SESSION_ABSOLUTE_HOURS = env.int("MAATWERK_SESSION_ABSOLUTE_HOURS", 12, minimum=1)
+MAATWERK_SESSION_IDLE_PATIENT_MINUTES = env.integer(
+    "MAATWERK_SESSION_IDLE_PATIENT_MINUTES", 30, minimum=1
+)
+MAATWERK_SESSION_ABSOLUTE_HOURS = env.integer("MAATWERK_SESSION_ABSOLUTE_HOURS", 12, minimum=1)
 SESSION_COOKIE_AGE = MAATWERK_SESSION_ABSOLUTE_HOURS * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-MAATWERK_INVITATION_VALID_HOURS = env.int("MAATWERK_INVITATION_VALID_HOURS", 72, minimum=1)
-MAATWERK_EMERGENCY_ACCESS_HOURS = env.int("MAATWERK_EMERGENCY_ACCESS_HOURS", 4, minimum=1)
-MAATWERK_BASE_URL = env.str("MAATWERK_BASE_URL", "http://127.0.0.1:8000")
+MAATWERK_INVITATION_VALID_HOURS = env.integer("MAATWERK_INVITATION_VALID_HOURS", 72, minimum=1)
+MAATWERK_EMERGENCY_ACCESS_HOURS = env.integer("MAATWERK_EMERGENCY_ACCESS_HOURS", 4, minimum=1)
+MAATWERK_BASE_URL = env.string("MAATWERK_BASE_URL", "http://127.0.0.1:8000")
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
-TIME_ZONE = env.str("MAATWERK_TIME_ZONE", "Europe/Amsterdam")
+TIME_ZONE = env.string("MAATWERK_TIME_ZONE", "Europe/Amsterdam")
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(env.str("MAATWERK_STATIC_ROOT", str(DATA_DIR / "static")))
+STATIC_ROOT = Path(env.string("MAATWERK_STATIC_ROOT", str(DATA_DIR / "static")))
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -224,13 +226,15 @@ STORAGES = {
     },
 }
 
-EMAIL_BACKEND = env.str("MAATWERK_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = env.str("MAATWERK_EMAIL_HOST", "localhost")
-EMAIL_PORT = env.int("MAATWERK_EMAIL_PORT", 587)
-EMAIL_HOST_USER = env.str("MAATWERK_EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = env.str("MAATWERK_EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env.bool("MAATWERK_EMAIL_USE_TLS", True)
-DEFAULT_FROM_EMAIL = env.str("MAATWERK_DEFAULT_FROM_EMAIL", "Maatwerk <noreply@localhost>")
+EMAIL_BACKEND = env.string(
+    "MAATWERK_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = env.string("MAATWERK_EMAIL_HOST", "localhost")
+EMAIL_PORT = env.integer("MAATWERK_EMAIL_PORT", 587)
+EMAIL_HOST_USER = env.string("MAATWERK_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env.string("MAATWERK_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env.boolean("MAATWERK_EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = env.string("MAATWERK_DEFAULT_FROM_EMAIL", "Maatwerk <noreply@localhost>")
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -249,17 +253,17 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 if PRODUCTION:
-    SECURE_SSL_REDIRECT = env.bool("MAATWERK_SECURE_SSL_REDIRECT", True)
+    SECURE_SSL_REDIRECT = env.boolean("MAATWERK_SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = env.int("MAATWERK_HSTS_SECONDS", 31_536_000, minimum=1)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("MAATWERK_HSTS_INCLUDE_SUBDOMAINS", True)
-    SECURE_HSTS_PRELOAD = env.bool("MAATWERK_HSTS_PRELOAD", True)
+    SECURE_HSTS_SECONDS = env.integer("MAATWERK_HSTS_SECONDS", 31_536_000, minimum=1)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.boolean("MAATWERK_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env.boolean("MAATWERK_HSTS_PRELOAD", True)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("MAATWERK_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env.string("MAATWERK_LOG_LEVEL", "INFO")},
 }

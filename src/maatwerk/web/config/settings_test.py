@@ -4,7 +4,7 @@ import os
 
 os.environ.setdefault("MAATWERK_ENV", "test")
 
-from maatwerk.web.config.settings import *  # noqa: E402, F403
+from maatwerk.web.config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only, never in prod
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -77,10 +77,15 @@ def admin_user_get(*, actor: Actor, user_id: str) -> User:
     return user
 
 
-def access_report_for_patient(*, actor: Actor, patient_id: str) -> tuple[Patient, QuerySet[AuditEvent]]:
+def access_report_for_patient(
+    *, actor: Actor, patient_id: str
+) -> tuple[Patient, QuerySet[AuditEvent]]:
     """Every logged access to one patient's file; reading the log is itself logged."""
     patient = (
-        admin_patients(actor=actor).select_related("organization").filter(public_id=patient_id).first()
+        admin_patients(actor=actor)
+        .select_related("organization")
+        .filter(public_id=patient_id)
+        .first()
         if is_uuid(patient_id)
         else None
     )

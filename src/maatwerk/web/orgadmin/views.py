@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -10,14 +10,15 @@ from django.views.decorators.http import require_POST
 from maatwerk.core.access import Role
 from maatwerk.web.accounts.services import user_disable
 from maatwerk.web.common.decorators import role_required
+from maatwerk.web.common.http import ActorRequest
 from maatwerk.web.orgadmin import selectors
 from maatwerk.web.patients.selectors import PatientNotAccessible
 from maatwerk.web.patients.services import emergency_access_review
 
 
 @role_required(Role.ORGANIZATION_ADMIN)
-def dashboard(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def dashboard(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
     query = request.GET.get("q", "")[:100]
     return render(
         request,
@@ -32,33 +33,41 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.ORGANIZATION_ADMIN)
-def patient_access_report(request: HttpRequest, patient_id: str) -> HttpResponse:
+def patient_access_report(request: ActorRequest, patient_id: str) -> HttpResponse:
     try:
         patient, events = selectors.access_report_for_patient(
-            actor=request.actor, patient_id=patient_id  # type: ignore[attr-defined]
+            actor=request.actor,
+            patient_id=patient_id,
         )
     except PatientNotAccessible:
         raise Http404 from None
     page = Paginator(events, 100).get_page(request.GET.get("page"))
-    return render(request, "orgadmin/access_report.html", {"subject": patient, "page": page, "kind": "patient"})
+    return render(
+        request,
+        "orgadmin/access_report.html",
+        {"subject": patient, "page": page, "kind": "patient"},
+    )
 
 
 @role_required(Role.ORGANIZATION_ADMIN)
-def user_access_report(request: HttpRequest, user_id: str) -> HttpResponse:
+def user_access_report(request: ActorRequest, user_id: str) -> HttpResponse:
     try:
         user, events = selectors.access_report_for_user(
-            actor=request.actor, user_id=user_id  # type: ignore[attr-defined]
+            actor=request.actor,
+            user_id=user_id,
         )
     except selectors.NotInOrganization:
         raise Http404 from None
     page = Paginator(events, 100).get_page(request.GET.get("page"))
-    return render(request, "orgadmin/access_report.html", {"subject": user, "page": page, "kind": "user"})
+    return render(
+        request, "orgadmin/access_report.html", {"subject": user, "page": page, "kind": "user"}
+    )
 
 
 @role_required(Role.ORGANIZATION_ADMIN)
 @require_POST
-def emergency_review(request: HttpRequest, grant_id: str) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def emergency_review(request: ActorRequest, grant_id: str) -> HttpResponse:
+    actor = request.actor
     try:
         grant = selectors.admin_emergency_access_get(actor=actor, grant_id=grant_id)
     except selectors.NotInOrganization:
@@ -70,8 +79,8 @@ def emergency_review(request: HttpRequest, grant_id: str) -> HttpResponse:
 
 @role_required(Role.ORGANIZATION_ADMIN)
 @require_POST
-def user_disable_view(request: HttpRequest, user_id: str) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def user_disable_view(request: ActorRequest, user_id: str) -> HttpResponse:
+    actor = request.actor
     try:
         user = selectors.admin_user_get(actor=actor, user_id=user_id)
     except selectors.NotInOrganization:

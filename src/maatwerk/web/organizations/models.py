@@ -26,8 +26,9 @@ class Team(models.Model):
     class Kind(models.TextChoices):
         GP_PRACTICE = "gp_practice", _("GP practice")
         BASIC_MENTAL_HEALTH = "basis_ggz", _("Basic mental health care (basis-GGZ)")
-        SPECIALIST_MENTAL_HEALTH = "specialistische_ggz", _(
-            "Specialist mental health care (specialistische GGZ)"
+        SPECIALIST_MENTAL_HEALTH = (
+            "specialistische_ggz",
+            _("Specialist mental health care (specialistische GGZ)"),
         )
         REHABILITATION = "rehabilitation", _("Rehabilitation")
         PHYSIOTHERAPY = "physiotherapy", _("Physiotherapy practice")

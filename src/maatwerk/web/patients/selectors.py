@@ -41,7 +41,9 @@ class PatientAccess:
         return self.basis is AccessBasis.EMERGENCY
 
 
-def patient_subject(patient: Patient, *, object_type: str = "patient", object_ref: str = "") -> AuditSubject:
+def patient_subject(
+    patient: Patient, *, object_type: str = "patient", object_ref: str = ""
+) -> AuditSubject:
     return AuditSubject(
         object_type=object_type,
         object_ref=object_ref or str(patient.public_id),
@@ -83,7 +85,9 @@ def _access_basis(actor: Actor, patient: Patient) -> AccessBasis:
     if actor.patient is not None and actor.patient.pk == patient.pk:
         return AccessBasis.OWN_RECORD
     clinician_memberships = [
-        m for m in actor.memberships_with(Role.CLINICIAN) if m.organization_id == patient.organization_id
+        m
+        for m in actor.memberships_with(Role.CLINICIAN)
+        if m.organization_id == patient.organization_id
     ]
     if not clinician_memberships:
         return AccessBasis.NONE
@@ -98,8 +102,12 @@ def _access_basis(actor: Actor, patient: Patient) -> AccessBasis:
         ).select_related("episode")
     )
     grants = tuple(
-        EmergencyGrant(reason=grant.reason, granted_at=grant.granted_at, expires_at=grant.expires_at)
-        for grant in EmergencyAccess.objects.filter(membership_id__in=membership_ids, patient=patient)
+        EmergencyGrant(
+            reason=grant.reason, granted_at=grant.granted_at, expires_at=grant.expires_at
+        )
+        for grant in EmergencyAccess.objects.filter(
+            membership_id__in=membership_ids, patient=patient
+        )
     )
     return patient_record_access(
         role=Role.CLINICIAN,

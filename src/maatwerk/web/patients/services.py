@@ -58,11 +58,15 @@ def patient_register(
     """Register a patient with minimal data, open a care episode in the clinician's team
     with the clinician on its care team, and issue an invitation link."""
     membership = _clinician_membership(actor, membership_id)
-    assert actor.user is not None  # a membership implies a logged-in user
+    if actor.user is None or membership.team is None:
+        raise PermissionDenied(_("Only a clinician in a team can register patients."))
     current_year = timezone.localdate().year
     if not 1900 <= data.birth_year <= current_year:
         raise ValidationError(
-            {"birth_year": _("Enter a year of birth between 1900 and %(year)s.") % {"year": current_year}}
+            {
+                "birth_year": _("Enter a year of birth between 1900 and %(year)s.")
+                % {"year": current_year}
+            }
         )
     email = data.email.strip().lower()
     with transaction.atomic():
@@ -82,7 +86,6 @@ def patient_register(
             language=data.language,
             presenting_complaint=data.presenting_complaint.strip(),
         )
-        assert membership.team is not None  # database constraint: clinicians are in a team
         episode = CareEpisode.objects.create(
             patient=patient, team=membership.team, condition=data.condition.strip()
         )
@@ -104,7 +107,9 @@ def patient_invitation_reissue(*, actor: Actor, access: PatientAccess) -> Issued
         audit_record(
             actor=actor,
             action="create",
-            subject=patient_subject(patient, object_type="invitation", object_ref=str(invitation.invitation.pk)),
+            subject=patient_subject(
+                patient, object_type="invitation", object_ref=str(invitation.invitation.pk)
+            ),
             emergency=access.emergency,
         )
     return invitation

@@ -1,24 +1,27 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from maatwerk.core.access import Role
 from maatwerk.web.audit.selectors import audit_events_for_patient
 from maatwerk.web.common.decorators import role_required
+from maatwerk.web.common.http import ActorRequest
 from maatwerk.web.patients import selectors
 
 
-def _own_record(request: HttpRequest, object_type: str) -> selectors.PatientAccess:
-    actor = request.actor  # type: ignore[attr-defined]
+def _own_record(request: ActorRequest, object_type: str) -> selectors.PatientAccess:
+    actor = request.actor
+    if actor.patient is None:  # role_required(PATIENT) guarantees a patient record
+        raise Http404
     return selectors.patient_open(
         actor=actor, patient_id=str(actor.patient.public_id), object_type=object_type
     )
 
 
 @role_required(Role.PATIENT)
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: ActorRequest) -> HttpResponse:
     access = _own_record(request, "patient")
     return render(
         request,
@@ -28,7 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.PATIENT)
-def access_log(request: HttpRequest) -> HttpResponse:
+def access_log(request: ActorRequest) -> HttpResponse:
     """Who opened my file and when (Wabvpz art. 15e; NEN 7513 ch. 9)."""
     access = _own_record(request, "access_log")
     events = audit_events_for_patient(patient_ref=str(access.patient.public_id))

@@ -20,8 +20,9 @@ SQLITE_BACKWARD = [
 POSTGRES_FORWARD = [
     """CREATE OR REPLACE FUNCTION audit_event_refuse_change() RETURNS trigger AS $$
        BEGIN
-         RAISE EXCEPTION 'audit events are append-only: % refused', TG_OP
-           USING ERRCODE = 'insufficient_privilege';
+         RAISE EXCEPTION USING
+           MESSAGE = 'audit events are append-only: ' || TG_OP || ' refused',
+           ERRCODE = 'insufficient_privilege';
        END;
        $$ LANGUAGE plpgsql;""",
     """CREATE TRIGGER audit_event_no_update_delete BEFORE UPDATE OR DELETE ON audit_auditevent

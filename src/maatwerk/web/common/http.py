@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from maatwerk.web.common.actor import Actor
+
+
+class ActorRequest(HttpRequest):
+    """A request after our middleware ran: it knows its actor (and htmx details)."""
+
+    actor: Actor
+    htmx: Any

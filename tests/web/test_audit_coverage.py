@@ -1,0 +1,263 @@
+"""Audit coverage (NEN 7513): every patient-data view and API, called once, writes exactly
+one correct audit event; the chain verifies; tampering is detected; the database
+refuses UPDATE and DELETE on audit events."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.urls import resolve
+
+from maatwerk.web.audit.models import AuditEvent
+from maatwerk.web.audit.selectors import audit_chain_verify
+from maatwerk.web.audit.services import AuditSubject, audit_record
+from maatwerk.web.common.actor import actor_for_user
+from tests.web.test_authorization_matrix import iter_patterns
+from tests.web.world import World
+
+
+@dataclass(frozen=True)
+class Call:
+    role: str
+    method: str
+    path: Callable[[World], str]
+    action: str
+    object_type: str
+    patient: str | None  # "a", "b" or None when the event names no patient
+    data: Callable[[World], dict[str, str]] = lambda world: {}
+    emergency: bool = False
+
+
+def _a(world: World) -> str:
+    return str(world.patient_a.public_id)
+
+
+PATIENT_DATA_CALLS: dict[str, Call] = {
+    "clinic:caseload": Call(
+        "clinician_treating", "GET", lambda w: "/clinic/", "search", "caseload", None
+    ),
+    "clinic:patient_detail": Call(
+        "clinician_treating", "GET", lambda w: f"/clinic/patients/{_a(w)}/", "read", "patient", "a"
+    ),
+    "clinic:patient_register": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: "/clinic/patients/new/",
+        "create",
+        "patient",
+        None,
+        data=lambda w: {
+            "full_name": "New Patient",
+            "email": "new.patient@a.test",
+            "birth_year": "1990",
+            "sex": "male",
+            "language": "nl",
+            "presenting_complaint": "headache",
+            "condition": "tension headache",
+        },
+    ),
+    "clinic:patient_invitation": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: f"/clinic/patients/{_a(w)}/invitation/",
+        "create",
+        "invitation",
+        "a",
+    ),
+    "clinic:emergency_search": Call(
+        "clinician_other_team",
+        "GET",
+        lambda w: "/clinic/emergency/?full_name=Patient+Alpha&birth_year=1980",
+        "search",
+        "patient_identity",
+        None,
+    ),
+    "clinic:emergency_access": Call(
+        "clinician_other_team",
+        "POST",
+        lambda w: f"/clinic/emergency/{_a(w)}/",
+        "emergency_access",
+        "emergency_access",
+        "a",
+        data=lambda w: {"reason": "Crisis call, treating team unreachable"},
+        emergency=True,
+    ),
+    "portal:home": Call("patient_a", "GET", lambda w: "/portal/", "read", "patient", "a"),
+    "portal:access_log": Call(
+        "patient_a", "GET", lambda w: "/portal/access-log/", "read", "access_log", "a"
+    ),
+    "orgadmin:dashboard": Call(
+        "org_admin", "GET", lambda w: "/organization/?q=Alpha", "search", "patient_identity", None
+    ),
+    "orgadmin:patient_access_report": Call(
+        "org_admin",
+        "GET",
+        lambda w: f"/organization/access-report/patients/{_a(w)}/",
+        "read",
+        "access_report",
+        "a",
+    ),
+    "orgadmin:emergency_review": Call(
+        "org_admin",
+        "POST",
+        lambda w: f"/organization/emergency-access/{w.expired_grant.public_id}/review/",
+        "update",
+        "emergency_access",
+        "a",
+        data=lambda w: {"note": "justified"},
+    ),
+    "api:patient_list": Call(
+        "clinician_treating", "GET", lambda w: "/api/v1/patients", "search", "caseload", None
+    ),
+    "api:patient_detail": Call(
+        "clinician_treating", "GET", lambda w: f"/api/v1/patients/{_a(w)}", "read", "patient", "a"
+    ),
+    "api:my_access_log": Call(
+        "patient_a", "GET", lambda w: "/api/v1/me/access-log", "read", "access_log", "a"
+    ),
+    "invitation": Call(
+        "anonymous",
+        "POST",
+        lambda w: f"/invite/{w.invitation.token}/",
+        "update",
+        "account",
+        "a",
+        data=lambda w: {"password1": "Zonnebloem-Tuin-2026", "password2": "Zonnebloem-Tuin-2026"},
+    ),
+}
+
+# Views that show or change no patient data, each with the reason.
+NOT_PATIENT_DATA = {
+    "home": "redirects to the role's start page",
+    "set_language": "stores the language choice",
+    "orgadmin:user_access_report": "a user's actions; audited as access_report_user",
+    "orgadmin:user_disable": "an account, not a patient record; audited as account update",
+    "api:api-root": "the API's index",
+    "api:openapi-json": "the OpenAPI schema",
+    "api:openapi-view": "the API documentation page",
+}
+OUR_NAMESPACES = ("clinic:", "portal:", "orgadmin:", "api:")
+
+
+def test_every_patient_data_view_is_covered() -> None:
+    ours = {
+        name
+        for name, route in iter_patterns()
+        if name.startswith(OUR_NAMESPACES) or name in {"home", "invitation"}
+    }
+    missing = ours - set(PATIENT_DATA_CALLS) - set(NOT_PATIENT_DATA)
+    assert not missing, f"add these views to the audit coverage test: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("name", sorted(PATIENT_DATA_CALLS))
+def test_one_call_writes_exactly_one_correct_audit_event(world: World, name: str) -> None:
+    call = PATIENT_DATA_CALLS[name]
+    client = world.client_for(call.role)
+    path = call.path(world)
+    assert resolve(path.split("?")[0]).view_name == name
+    before = AuditEvent.objects.count()
+    last = AuditEvent.objects.order_by("-sequence").first()
+    response = (client.post if call.method == "POST" else client.get)(path, data=call.data(world))
+    assert response.status_code in (200, 302), response.content[:500]
+    events = list(
+        AuditEvent.objects.filter(sequence__gt=last.sequence if last else 0).order_by("sequence")
+    )
+    assert AuditEvent.objects.count() - before == 1, [
+        (e.action, e.object_type, e.outcome) for e in events
+    ]
+    event = events[0]
+    assert (event.action, event.object_type, event.outcome) == (
+        call.action,
+        call.object_type,
+        "success",
+    )
+    expected_patient = {"a": str(world.patient_a.public_id), None: ""}[call.patient]
+    if call.patient is not None or call.action != "create":
+        assert event.patient_ref == expected_patient
+    else:
+        assert event.patient_ref  # the newly created patient
+    assert event.emergency is call.emergency
+    acting = world.users.get(call.role)
+    expected_user = acting if acting is not None else world.users["patient_a"]
+    assert event.user_ref == str(expected_user.public_id)
+    assert event.access_point.startswith("api" if path.startswith("/api/") else "web")
+    assert event.occurred_at.utcoffset().total_seconds() == 0
+    assert audit_chain_verify().ok
+
+
+def test_denied_attempt_is_audited_as_denied(world: World) -> None:
+    client = world.client_for("clinician_other_team")
+    assert client.get(f"/clinic/patients/{world.patient_a.public_id}/").status_code == 404
+    event = AuditEvent.objects.order_by("-sequence").first()
+    assert event is not None
+    assert (event.action, event.outcome, event.patient_ref) == (
+        "read",
+        "denied",
+        str(world.patient_a.public_id),
+    )
+
+
+def _write_events(world: World, count: int) -> None:
+    actor = actor_for_user(world.users["clinician_treating"], access_point="test")
+    for number in range(count):
+        audit_record(
+            actor=actor,
+            action="read",
+            subject=AuditSubject(object_type="patient", object_ref=str(number)),
+        )
+
+
+@pytest.mark.django_db
+def test_update_and_delete_of_audit_events_fail_in_the_database(world: World) -> None:
+    _write_events(world, 3)
+    event = AuditEvent.objects.order_by("sequence").first()
+    assert event is not None
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).update(detail="changed")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET role = 'x'")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent")
+    assert AuditEvent.objects.filter(pk=event.pk, detail="").exists()
+
+
+def _drop_triggers_as_a_database_administrator() -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER audit_event_no_update")
+            cursor.execute("DROP TRIGGER audit_event_no_delete")
+        else:
+            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
+
+
+def test_tampering_behind_the_applications_back_is_detected(world: World) -> None:
+    _write_events(world, 10)
+    assert audit_chain_verify().ok
+    target = AuditEvent.objects.order_by("sequence")[4]
+    # Triggers are dropped inside the test transaction, which is rolled back afterwards.
+    _drop_triggers_as_a_database_administrator()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE audit_auditevent SET user_display = %s WHERE id = %s",
+            ["Someone Else", target.pk],
+        )
+    result = audit_chain_verify()
+    assert not result.ok
+    assert [b.sequence for b in result.breaks] == [target.sequence]
+
+
+def test_removing_the_newest_events_is_detected(world: World) -> None:
+    _write_events(world, 5)
+    newest = AuditEvent.objects.order_by("-sequence").first()
+    assert newest is not None
+    _drop_triggers_as_a_database_administrator()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [newest.pk])
+    result = audit_chain_verify()
+    assert not result.ok
+    assert "removed" in result.breaks[-1].reason

@@ -1,0 +1,189 @@
+"""Authorization matrix: every URL that takes an id × every role → allow or deny.
+
+The URL patterns are enumerated from the URLconf, so a new URL with a parameter that
+has no entry here fails ``test_every_parameterized_url_has_an_entry``. The matrix
+test then counts unexpected allows (must be 0) and unexpected denials.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from django.http import HttpResponse
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.web.world import ROLES, World
+
+PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)")
+
+
+def iter_patterns(
+    patterns: list[URLPattern | URLResolver] | None = None, prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, str]]:
+    """(name, route) for every URL pattern; unnamed patterns are named by their route."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or ""
+            full = f"{namespace}:{inner}" if namespace and inner else inner or namespace
+            yield from iter_patterns(pattern.url_patterns, route, full)
+        else:
+            name = pattern.name or route
+            yield (f"{namespace}:{name}" if namespace else name), route
+
+
+def parameterized_routes() -> dict[str, str]:
+    return {route: name for name, route in iter_patterns() if PARAMETER.search(route)}
+
+
+def build_path(route: str, values: dict[str, str]) -> str:
+    def substitute(match: re.Match[str]) -> str:
+        return values[match.group(1) or match.group(2)]
+
+    path = PARAMETER.sub(substitute, route).replace("^", "").replace("$", "")
+    return "/" + path
+
+
+@dataclass(frozen=True)
+class Entry:
+    """Expected access for one URL: the roles allowed, and how to call it."""
+
+    allowed: frozenset[str]
+    method: str = "GET"
+    data: Callable[[World], dict[str, str]] = field(default=lambda world: {})
+
+
+NOBODY: frozenset[str] = frozenset()
+EVERYONE = frozenset(ROLES)
+
+MATRIX: dict[str, Entry] = {
+    "clinic:patient_detail": Entry(frozenset({"clinician_treating"})),
+    "clinic:patient_invitation": Entry(frozenset({"clinician_treating"}), method="POST"),
+    # The noodknop is open to every clinician of the patient's organization; using it
+    # is logged and reviewed. Clinicians of another organization cannot.
+    "clinic:emergency_access": Entry(frozenset({"clinician_treating", "clinician_other_team"})),
+    "orgadmin:patient_access_report": Entry(frozenset({"org_admin"})),
+    "orgadmin:user_access_report": Entry(frozenset({"org_admin"})),
+    "orgadmin:emergency_review": Entry(
+        frozenset({"org_admin"}), method="POST", data=lambda world: {"note": "checked"}
+    ),
+    "orgadmin:user_disable": Entry(frozenset({"org_admin"}), method="POST"),
+    # A patient reads their own record through the API; clinicians only in care.
+    "api:patient_detail": Entry(frozenset({"clinician_treating", "patient_a"})),
+    # Holding the single-use token is the authorization to set the first password.
+    "invitation": Entry(EVERYONE),
+}
+
+# django-allauth's own key-based pages: the key is a secret sent by e-mail, not an
+# object id, and the pages show no patient data. Listed so that they are a decision.
+KEY_BASED_ACCOUNT_PAGES = {"account_confirm_email", "account_reset_password_from_key"}
+
+ADMIN_PREFIX = "platform-admin/"
+
+
+def expected_entry(name: str, route: str) -> Entry | None:
+    if name in MATRIX:
+        return MATRIX[name]
+    if route.startswith(ADMIN_PREFIX):
+        # The platform-admin site is for staff users only; none of the roles is staff.
+        return Entry(NOBODY)
+    return None
+
+
+def parameter_values(world: World) -> dict[str, str]:
+    return {
+        "patient_id": str(world.patient_a.public_id),
+        "user_id": str(world.users["clinician_treating"].public_id),
+        "grant_id": str(world.expired_grant.public_id),
+        "token": world.invitation.token,
+        "object_id": str(world.memberships["clinician_treating"].pk),
+        "content_type_id": "1",
+        "app_label": "organizations",
+        "url": "organizations/membership/",
+        "key": "not-a-real-key",
+        "uidb36": "1",
+    }
+
+
+LOGIN_PATHS = ("/accounts/login/", "/platform-admin/login/")
+
+
+def was_allowed(response: HttpResponse) -> bool:
+    status = response.status_code
+    if status >= 500:
+        raise AssertionError(f"server error {status}")
+    if status in (200, 201):
+        return True
+    if status in (301, 302, 303):
+        return (
+            not response["Location"].startswith(LOGIN_PATHS)
+            and "/login/" not in response["Location"]
+        )
+    if status in (401, 403, 404, 405):
+        return False
+    raise AssertionError(f"unexpected status {status}")
+
+
+def test_every_parameterized_url_has_an_entry() -> None:
+    missing = [
+        f"{name}  ({route})"
+        for route, name in parameterized_routes().items()
+        if expected_entry(name, route) is None and name not in KEY_BASED_ACCOUNT_PAGES
+    ]
+    assert not missing, (
+        "These URLs take an id but have no entry in the authorization matrix; "
+        "add one to MATRIX in tests/web/test_authorization_matrix.py:\n  " + "\n  ".join(missing)
+    )
+
+
+def test_matrix_has_no_stale_entries() -> None:
+    names = set(parameterized_routes().values())
+    assert set(MATRIX) <= names, set(MATRIX) - names
+
+
+MATRIX_CASES = [
+    (name, route)
+    for route, name in sorted(parameterized_routes().items())
+    if name not in KEY_BASED_ACCOUNT_PAGES
+]
+
+
+@pytest.mark.parametrize(("name", "route"), MATRIX_CASES, ids=[r for _, r in MATRIX_CASES])
+def test_authorization_matrix(world: World, name: str, route: str) -> None:
+    entry = expected_entry(name, route)
+    assert entry is not None
+    path = build_path(route, parameter_values(world))
+    unexpected_allows: list[str] = []
+    unexpected_denials: list[str] = []
+    for role in ROLES:
+        client = world.client_for(role)
+        call = client.post if entry.method == "POST" else client.get
+        response = call(path, data=entry.data(world))
+        allowed = was_allowed(response)
+        if allowed and role not in entry.allowed:
+            unexpected_allows.append(f"{role}: {entry.method} {path} → {response.status_code}")
+        if not allowed and role in entry.allowed:
+            unexpected_denials.append(f"{role}: {entry.method} {path} → {response.status_code}")
+    assert not unexpected_allows, "UNEXPECTED ALLOWS:\n" + "\n".join(unexpected_allows)
+    assert not unexpected_denials, "unexpected denials:\n" + "\n".join(unexpected_denials)
+
+
+@pytest.mark.parametrize("name", sorted(KEY_BASED_ACCOUNT_PAGES))
+def test_key_based_account_pages_reject_a_forged_key(world: World, name: str) -> None:
+    route = next(route for route, n in parameterized_routes().items() if n == name)
+    path = build_path(route, parameter_values(world))
+    for role in ("anonymous", "patient_a"):
+        response = world.client_for(role).get(path, follow=True)
+        assert response.status_code < 500
+        body = response.content.decode()
+        assert "Patient Alpha" not in body
+
+
+def test_unknown_and_malformed_patient_ids_are_not_found(world: World) -> None:
+    client = world.client_for("clinician_treating")
+    for bad in ("00000000-0000-0000-0000-000000000000", "not-a-uuid", "1"):
+        assert client.get(f"/clinic/patients/{bad}/").status_code == 404
+        assert client.get(f"/api/v1/patients/{bad}").status_code == 404
