@@ -101,6 +101,16 @@ compilemessages: $(VENV_STAMP)
 		echo "compilemessages: no .po files under src/ yet, nothing to compile"; \
 	fi
 
+# Extract the translatable strings of src/maatwerk/web into its nl and en catalogs, then
+# translate the new (empty) entries in locale/nl/LC_MESSAGES/django.po.
+# tests/web/test_translations.py fails while the Dutch catalog is behind the source.
+.PHONY: messages
+messages: $(VENV_STAMP)
+	mkdir -p src/maatwerk/web/locale
+	cd src/maatwerk/web && MAATWERK_DATA_DIR="$${MAATWERK_DATA_DIR:-$(CURDIR)/var}" \
+		$(CURDIR)/$(MAATWERK) manage makemessages -l nl -l en \
+		--ignore='.venv/*' --ignore='node_modules/*' --ignore='tests/*' --no-location
+
 collectstatic: $(VENV_STAMP) vendor compilemessages
 	$(MAATWERK) manage collectstatic --noinput
 
@@ -109,6 +119,7 @@ install: system-deps venv node vendor compilemessages collectstatic
 # --- quality --------------------------------------------------------------------------
 
 lint: $(VENV_STAMP)
+	$(UV) lock --check
 	$(VENV)/bin/ruff check src tests
 	$(VENV)/bin/ruff format --check src tests
 	$(VENV)/bin/mypy
