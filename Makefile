@@ -176,7 +176,7 @@ demo: install
 	$(MAATWERK) demo
 
 bench: install
-	@rc=0; $(PYTEST) tests/bench --benchmark-enable -q || rc=$$?; \
+	@rc=0; $(PYTEST) tests/bench --benchmark-enable -q -s || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "No benchmarks exist yet (tests/bench collected no tests)."; rc=0; fi; \
 	exit $$rc
 

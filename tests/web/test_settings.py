@@ -23,18 +23,18 @@ TIMEOUT = 180
 
 @pytest.mark.parametrize("value", ["1", "true", "True", "YES", "on", " true "])
 def test_bool_true_spellings(value: str) -> None:
-    assert Env({"MAATWERK_DEBUG": value}).bool("MAATWERK_DEBUG", default=False) is True
+    assert Env({"MAATWERK_DEBUG": value}).boolean("MAATWERK_DEBUG", default=False) is True
 
 
 @pytest.mark.parametrize("value", ["0", "false", "FALSE", "no", "Off", " false "])
 def test_bool_false_spellings(value: str) -> None:
-    assert Env({"MAATWERK_DEBUG": value}).bool("MAATWERK_DEBUG", default=True) is False
+    assert Env({"MAATWERK_DEBUG": value}).boolean("MAATWERK_DEBUG", default=True) is False
 
 
 @pytest.mark.parametrize("environ", [{}, {"MAATWERK_DEBUG": ""}, {"MAATWERK_DEBUG": "   "}])
 @pytest.mark.parametrize("default", [True, False])
 def test_bool_unset_or_blank_uses_the_default(environ: dict[str, str], default: bool) -> None:
-    assert Env(environ).bool("MAATWERK_DEBUG", default=default) is default
+    assert Env(environ).boolean("MAATWERK_DEBUG", default=default) is default
 
 
 @pytest.mark.parametrize(
@@ -47,7 +47,7 @@ def test_bool_unset_or_blank_uses_the_default(environ: dict[str, str], default: 
 )
 def test_bool_refuses_anything_else(value: str, message: str) -> None:
     with pytest.raises(SettingError) as problem:
-        Env({"MAATWERK_DEBUG": value}).bool("MAATWERK_DEBUG", default=False)
+        Env({"MAATWERK_DEBUG": value}).boolean("MAATWERK_DEBUG", default=False)
 
     assert str(problem.value) == message
 
@@ -56,11 +56,11 @@ def test_bool_refuses_anything_else(value: str, message: str) -> None:
 def test_int_parses_whole_numbers(value: str, number: int) -> None:
     env = Env({"MAATWERK_SESSION_IDLE_CLINICIAN_MINUTES": value})
 
-    assert env.int("MAATWERK_SESSION_IDLE_CLINICIAN_MINUTES", 15, minimum=1) == number
+    assert env.integer("MAATWERK_SESSION_IDLE_CLINICIAN_MINUTES", 15, minimum=1) == number
 
 
 def test_int_unset_uses_the_default() -> None:
-    assert Env({}).int("MAATWERK_SESSION_IDLE_CLINICIAN_MINUTES", 15, minimum=1) == 15
+    assert Env({}).integer("MAATWERK_SESSION_IDLE_CLINICIAN_MINUTES", 15, minimum=1) == 15
 
 
 @pytest.mark.parametrize(
@@ -86,7 +86,7 @@ def test_int_refuses_bad_values_with_a_clear_message(
     env = Env({"MAATWERK_SESSION_IDLE_CLINICIAN_MINUTES": value})
 
     with pytest.raises(SettingError) as problem:
-        env.int("MAATWERK_SESSION_IDLE_CLINICIAN_MINUTES", 15, minimum=minimum)
+        env.integer("MAATWERK_SESSION_IDLE_CLINICIAN_MINUTES", 15, minimum=minimum)
 
     assert str(problem.value) == message
 
@@ -100,15 +100,15 @@ def test_int_refuses_bad_values_with_a_clear_message(
     ],
 )
 def test_list_splits_on_commas_and_drops_blanks(value: str, items: list[str]) -> None:
-    assert Env({"MAATWERK_ALLOWED_HOSTS": value}).list("MAATWERK_ALLOWED_HOSTS") == items
+    assert Env({"MAATWERK_ALLOWED_HOSTS": value}).strings("MAATWERK_ALLOWED_HOSTS") == items
 
 
 @pytest.mark.parametrize("environ", [{}, {"MAATWERK_ALLOWED_HOSTS": " "}])
 def test_list_unset_or_blank_uses_the_default(environ: dict[str, str]) -> None:
     env = Env(environ)
 
-    assert env.list("MAATWERK_ALLOWED_HOSTS", ("localhost",)) == ["localhost"]
-    assert env.list("MAATWERK_ALLOWED_HOSTS") == []
+    assert env.strings("MAATWERK_ALLOWED_HOSTS", ("localhost",)) == ["localhost"]
+    assert env.strings("MAATWERK_ALLOWED_HOSTS") == []
 
 
 ENVIRONMENTS = ("development", "production", "test")
@@ -136,13 +136,13 @@ def test_choice_refuses_unlisted_values_naming_the_allowed_ones(value: str) -> N
 @pytest.mark.parametrize("environ", [{}, {"MAATWERK_SECRET_KEY": "  "}])
 def test_str_without_default_must_be_set(environ: dict[str, str]) -> None:
     with pytest.raises(SettingError) as problem:
-        Env(environ).str("MAATWERK_SECRET_KEY")
+        Env(environ).string("MAATWERK_SECRET_KEY")
 
     assert str(problem.value) == "MAATWERK_SECRET_KEY must be set"
 
 
 def test_str_strips_surrounding_whitespace() -> None:
-    assert Env({"MAATWERK_BASE_URL": " https://x.example.org \n"}).str("MAATWERK_BASE_URL") == (
+    assert Env({"MAATWERK_BASE_URL": " https://x.example.org \n"}).string("MAATWERK_BASE_URL") == (
         "https://x.example.org"
     )
 
@@ -153,7 +153,7 @@ def test_file_variant_is_read_and_stripped(tmp_path: Path) -> None:
 
     env = Env({"MAATWERK_SECRET_KEY_FILE": str(secret_file)})
 
-    assert env.str("MAATWERK_SECRET_KEY") == "s3cret-from-a-mounted-file"
+    assert env.string("MAATWERK_SECRET_KEY") == "s3cret-from-a-mounted-file"
 
 
 def test_file_variant_wins_over_the_plain_variable(tmp_path: Path) -> None:
@@ -162,7 +162,7 @@ def test_file_variant_wins_over_the_plain_variable(tmp_path: Path) -> None:
 
     env = Env({"MAATWERK_SECRET_KEY_FILE": str(secret_file), "MAATWERK_SECRET_KEY": "plain"})
 
-    assert env.str("MAATWERK_SECRET_KEY") == "from-file"
+    assert env.string("MAATWERK_SECRET_KEY") == "from-file"
 
 
 def test_file_variant_feeds_the_typed_readers(tmp_path: Path) -> None:
@@ -171,7 +171,7 @@ def test_file_variant_feeds_the_typed_readers(tmp_path: Path) -> None:
     env = Env({"MAATWERK_SESSION_IDLE_CLINICIAN_MINUTES_FILE": str(minutes_file)})
 
     with pytest.raises(SettingError) as problem:
-        env.int("MAATWERK_SESSION_IDLE_CLINICIAN_MINUTES", 15, minimum=1)
+        env.integer("MAATWERK_SESSION_IDLE_CLINICIAN_MINUTES", 15, minimum=1)
 
     assert str(problem.value) == "MAATWERK_SESSION_IDLE_CLINICIAN_MINUTES=0 must be at least 1"
 
@@ -179,7 +179,7 @@ def test_file_variant_feeds_the_typed_readers(tmp_path: Path) -> None:
 def test_empty_file_variable_falls_back_to_the_plain_variable() -> None:
     env = Env({"MAATWERK_SECRET_KEY_FILE": "", "MAATWERK_SECRET_KEY": "plain"})
 
-    assert env.str("MAATWERK_SECRET_KEY") == "plain"
+    assert env.string("MAATWERK_SECRET_KEY") == "plain"
 
 
 def test_unreadable_file_variant_names_the_variable_and_the_path(tmp_path: Path) -> None:
@@ -187,7 +187,7 @@ def test_unreadable_file_variant_names_the_variable_and_the_path(tmp_path: Path)
     env = Env({"MAATWERK_SECRET_KEY_FILE": str(missing)})
 
     with pytest.raises(SettingError) as problem:
-        env.str("MAATWERK_SECRET_KEY")
+        env.string("MAATWERK_SECRET_KEY")
 
     assert str(problem.value).startswith(
         f"MAATWERK_SECRET_KEY_FILE={str(missing)!r} cannot be read:"
