@@ -261,3 +261,15 @@ def test_removing_the_newest_events_is_detected(world: World) -> None:
     result = audit_chain_verify()
     assert not result.ok
     assert "removed" in result.breaks[-1].reason
+
+
+def test_every_audit_code_has_a_readable_label() -> None:
+    from maatwerk.core.access import Role
+    from maatwerk.core.audit import AUDIT_ACTIONS, AUDIT_OUTCOMES
+    from maatwerk.web.audit.labels import ACTION_LABELS, OBJECT_LABELS, OUTCOME_LABELS, ROLE_LABELS
+
+    assert set(AUDIT_ACTIONS) <= set(ACTION_LABELS)
+    assert set(AUDIT_OUTCOMES) <= set(OUTCOME_LABELS)
+    assert {role.value for role in Role} <= set(ROLE_LABELS)
+    object_types = {call.object_type for call in PATIENT_DATA_CALLS.values()}
+    assert object_types <= set(OBJECT_LABELS)

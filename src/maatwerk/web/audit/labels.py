@@ -1,0 +1,58 @@
+"""Readable, translated labels for the codes stored in audit events.
+
+The stored codes never change (they are part of the hash); only their display does.
+"""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+ACTION_LABELS: dict[str, Promise] = {
+    "read": _("viewed"),
+    "search": _("searched"),
+    "create": _("added"),
+    "update": _("changed"),
+    "delete": _("deleted"),
+    "export": _("exported"),
+    "print": _("printed"),
+    "emergency_access": _("opened with emergency access"),
+}
+OUTCOME_LABELS: dict[str, Promise] = {
+    "success": _("done"),
+    "denied": _("refused"),
+    "error": _("failed"),
+}
+ROLE_LABELS: dict[str, Promise] = {
+    "patient": _("patient"),
+    "clinician": _("care provider"),
+    "team_lead": _("team lead"),
+    "researcher": _("researcher"),
+    "organization_admin": _("organization admin"),
+    "system": _("system"),
+    "anonymous": _("not logged in"),
+}
+OBJECT_LABELS: dict[str, Promise] = {
+    "patient": _("file"),
+    "caseload": _("caseload"),
+    "invitation": _("invitation link"),
+    "account": _("account"),
+    "access_log": _("access overview"),
+    "access_report": _("access report"),
+    "access_report_user": _("user access report"),
+    "emergency_access": _("emergency access"),
+    "patient_identity": _("name and year of birth"),
+}
+
+LABELS = {
+    "action": ACTION_LABELS,
+    "outcome": OUTCOME_LABELS,
+    "role": ROLE_LABELS,
+    "object_type": OBJECT_LABELS,
+}
+
+
+def audit_label(kind: str, code: str) -> str:
+    """The label for ``code``; an unknown code is shown as it is rather than hidden."""
+    label = LABELS[kind].get(code)
+    return str(label) if label is not None else code
