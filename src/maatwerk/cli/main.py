@@ -19,7 +19,7 @@ app = typer.Typer(
 audit_app = typer.Typer(help="The NEN 7513 audit trail.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 console = Console(soft_wrap=True)
-errors = Console(stderr=True)
+errors = Console(stderr=True, soft_wrap=True)
 
 
 def _django() -> None:

@@ -1,8 +1,11 @@
 """Tamper-evident audit trail (NEN 7513): canonical event records in a SHA-256 hash chain.
 
 Each event's hash covers its own fields and the previous event's hash, so altering,
-inserting or removing an event anywhere breaks every later link. The chain starts at
-``GENESIS_HASH``.
+inserting or removing an event breaks the chain at that point. The chain starts at
+``GENESIS_HASH``. What the chain alone cannot detect is someone with write access to
+the whole database who recomputes every later hash, or who cuts off the newest events
+together with the chain head; that needs the latest hash anchored outside the database
+(see docs/adr/0003-audit-hash-chain.md).
 """
 
 from __future__ import annotations
@@ -134,7 +137,7 @@ def verify_chain(
         expected_sequence = record.sequence + 1
         if len(breaks) >= max_breaks:
             break
-    return ChainVerification(events_checked=checked, breaks=tuple(breaks))
+    return ChainVerification(events_checked=checked, breaks=tuple(breaks[:max_breaks]))
 
 
 __all__ = [

@@ -23,9 +23,10 @@ class Env:
         file_path = self._environ.get(f"{name}_FILE")
         if file_path:
             try:
-                return Path(file_path).read_text(encoding="utf-8").strip()
+                content = Path(file_path).read_text(encoding="utf-8").strip()
             except OSError as exc:
                 raise SettingError(f"{name}_FILE={file_path!r} cannot be read: {exc}") from exc
+            return content or None
         value = self._environ.get(name)
         return None if value is None or value.strip() == "" else value.strip()
 
