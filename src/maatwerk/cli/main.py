@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from typing import Annotated
 
 import typer
@@ -131,7 +130,3 @@ def audit_verify() -> None:
     for problem in result.breaks[:50]:
         errors.print(f"  event #{problem.sequence}: {problem.reason}")
     raise typer.Exit(1)
-
-
-def main() -> None:  # pragma: no cover - console entry point
-    app(sys.argv[1:])

@@ -1,0 +1,3 @@
+from maatwerk.cli.main import app
+
+app(prog_name="maatwerk")
