@@ -23,7 +23,7 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 # Never let Playwright fetch a browser: we use the distribution's Chromium.
 os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
 
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -65,7 +65,9 @@ def playwright_instance() -> Iterator[Playwright]:
 @pytest.fixture(scope="session")
 def browser(playwright_instance: Playwright) -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}; run 'make install' (Debian package chromium).")
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}; run 'make install' (Debian package chromium)."
+        )
     browser = playwright_instance.chromium.launch(
         executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
     )
@@ -74,7 +76,9 @@ def browser(playwright_instance: Playwright) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def new_context(browser: Browser, live_server: Any) -> Iterator[Callable[..., BrowserContext]]:
+def new_context(
+    browser: Browser, live_server: Any, e2e_db: None
+) -> Iterator[Callable[..., BrowserContext]]:
     """Open fresh browser contexts (separate cookies: a separate person) on a phone."""
     contexts: list[BrowserContext] = []
 
@@ -162,7 +166,8 @@ def _audit_triggers(connection: Any, *, present: bool) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'audit_event_no_%'"
+                "SELECT count(*) FROM sqlite_master"
+                " WHERE type = 'trigger' AND name LIKE 'audit_event_no_%'"
             )
         else:
             cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'audit_event_no_%'")
@@ -210,7 +215,10 @@ def make_clinician(e2e_db: None) -> Callable[..., Person]:
     from maatwerk.web.organizations.models import Discipline, Membership, Organization, Team
 
     def make(
-        *, email: str = "huisarts@e2e.example", full_name: str = "Dr. Iris Vermeulen", totp: bool = True
+        *,
+        email: str = "huisarts@e2e.example",
+        full_name: str = "Dr. Iris Vermeulen",
+        totp: bool = True,
     ) -> Person:
         organization = Organization.objects.create(name=f"Praktijk {full_name}")
         team = Team.objects.create(
@@ -243,7 +251,11 @@ def make_patient(e2e_db: None) -> Callable[..., Person]:
         organization = Organization.objects.create(name="Praktijk voor patiënten")
         user = User.objects.create_user(email=email, password=E2E_PASSWORD, full_name=full_name)
         Patient.objects.create(
-            organization=organization, user=user, full_name=full_name, birth_year=1985, language="nl"
+            organization=organization,
+            user=user,
+            full_name=full_name,
+            birth_year=1985,
+            language="nl",
         )
         return Person(email, E2E_PASSWORD, full_name)
 

@@ -65,7 +65,7 @@ def test_clinician_invites_patient_who_starts_in_dutch_and_switches_to_english(
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
     expect(page.locator("html")).to_have_attribute("lang", "nl")
-    expect(page.locator("main h1")).to_have_text("Aanmelden")  # django-allauth's Dutch
+    expect(page.locator("main h1")).to_have_text("Inloggen")  # our Dutch for "Sign In"
     assert_accessible(page, "login page")
     log_in(page, clinician.email, clinician.password)
     expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
