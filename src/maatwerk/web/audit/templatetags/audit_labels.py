@@ -2,26 +2,12 @@ from __future__ import annotations
 
 from django import template
 
-from maatwerk.web.audit.labels import audit_label
+from maatwerk.web.audit.labels import audit_label as label_for
 
 register = template.Library()
 
 
 @register.filter
-def action_label(code: str) -> str:
-    return audit_label("action", code)
-
-
-@register.filter
-def outcome_label(code: str) -> str:
-    return audit_label("outcome", code)
-
-
-@register.filter
-def role_label(code: str) -> str:
-    return audit_label("role", code)
-
-
-@register.filter
-def object_label(code: str) -> str:
-    return audit_label("object_type", code)
+def audit_label(code: str, kind: str) -> str:
+    """``{{ event.action|audit_label:"action" }}`` → the translated label of the code."""
+    return label_for(kind, code)
