@@ -118,6 +118,61 @@ PATIENT_DATA_CALLS: dict[str, Call] = {
     "api:my_access_log": Call(
         "patient_a", "GET", lambda w: "/api/v1/me/access-log", "read", "access_log", "a"
     ),
+    "clinic:assignment_create": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: f"/clinic/patients/{_a(w)}/questionnaires/assign/",
+        "create",
+        "questionnaire",
+        "a",
+        data=lambda w: {"instrument": "gad7", "mode": "self"},
+    ),
+    "clinic:patient_results": Call(
+        "clinician_treating",
+        "GET",
+        lambda w: f"/clinic/patients/{_a(w)}/results/",
+        "read",
+        "questionnaire_results",
+        "a",
+    ),
+    "clinic:alerts": Call(
+        "clinician_treating", "GET", lambda w: "/clinic/alerts/", "search", "safety_alert", None
+    ),
+    "clinic:alert_acknowledge": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: f"/clinic/alerts/{w.alert.public_id}/acknowledge/",
+        "update",
+        "safety_alert",
+        "a",
+        data=lambda w: {"note": "Called the patient; safety plan made"},
+    ),
+    "questionnaires:fill": Call(
+        "patient_a",
+        "GET",
+        lambda w: f"/questionnaires/{w.assignment.public_id}/",
+        "read",
+        "questionnaire",
+        "a",
+    ),
+    "questionnaires:answer": Call(
+        "patient_a",
+        "POST",
+        lambda w: f"/questionnaires/{w.assignment.public_id}/answer/",
+        "update",
+        "questionnaire_answer",
+        "a",
+        data=lambda w: {"item": "phq9_1", "value": "2"},
+    ),
+    "questionnaires:submit": Call(
+        "patient_a",
+        "POST",
+        lambda w: f"/questionnaires/{w.assignment.public_id}/submit/",
+        "update",
+        "questionnaire",
+        "a",
+        data=lambda w: {f"item-phq9_{n}": "1" for n in range(1, 11)} | {"item-phq9_9": "0"},
+    ),
     "invitation": Call(
         "anonymous",
         "POST",
@@ -136,6 +191,7 @@ NOT_PATIENT_DATA = {
     "orgadmin:user_access_report": "a user's actions; audited as access_report_user",
     "orgadmin:user_disable": "an account, not a patient record; audited as account update",
     "api:api-root": "the API's index",
+    "questionnaires:help_now": "where to get help now; the same text for everyone",
     "api:openapi-json": "the OpenAPI schema",
     "api:openapi-view": "the API documentation page",
 }

@@ -17,6 +17,7 @@ from maatwerk.web.accounts.models import User
 from maatwerk.web.accounts.services import IssuedInvitation, invitation_issue
 from maatwerk.web.organizations.models import Membership, Organization, Team
 from maatwerk.web.patients.models import CareEpisode, CareTeamMember, EmergencyAccess, Patient
+from maatwerk.web.questionnaires.models import Assignment, SafetyAlert
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
@@ -45,6 +46,8 @@ class World:
     memberships: dict[str, Membership]
     expired_grant: EmergencyAccess
     invitation: IssuedInvitation
+    assignment: Assignment
+    alert: SafetyAlert
     clients: dict[str, Client] = field(default_factory=dict)
 
     def client_for(self, role: str) -> Client:
@@ -147,6 +150,27 @@ def build_world() -> World:
         expires_at=now - timedelta(hours=6),
     )
     invitation = invitation_issue(user=patient_a.user, created_by=users["clinician_treating"])
+    assignment = Assignment.objects.create(
+        patient=patient_a,
+        instrument_code="phq9",
+        instrument_version="1.0",
+        assigned_by=memberships["clinician_treating"],
+    )
+    earlier = Assignment.objects.create(
+        patient=patient_a,
+        instrument_code="phq9",
+        instrument_version="1.0",
+        assigned_by=memberships["clinician_treating"],
+        status=Assignment.Status.COMPLETED,
+        completed_at=now - timedelta(days=14),
+    )
+    alert = SafetyAlert.objects.create(
+        patient=patient_a,
+        assignment=earlier,
+        rule_id="phq9_item9_self_harm",
+        severity="urgent",
+        message="PHQ-9 item 9 answered above 0",
+    )
     return World(
         org_a=org_a,
         org_b=org_b,
@@ -158,4 +182,6 @@ def build_world() -> World:
         memberships=memberships,
         expired_grant=expired_grant,
         invitation=invitation,
+        assignment=assignment,
+        alert=alert,
     )

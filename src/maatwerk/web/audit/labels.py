@@ -42,6 +42,10 @@ OBJECT_LABELS: dict[str, Promise] = {
     "access_report_user": _("user access report"),
     "emergency_access": _("emergency access"),
     "patient_identity": _("name and year of birth"),
+    "questionnaire": _("questionnaire"),
+    "questionnaire_answer": _("answer to a questionnaire"),
+    "questionnaire_results": _("questionnaire results"),
+    "safety_alert": _("safety alert"),
 }
 
 LABELS = {

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from maatwerk.web.clinic import views
+from maatwerk.web.clinic import questionnaire_views, views
 
 app_name = "clinic"
 urlpatterns = [
@@ -12,4 +12,20 @@ urlpatterns = [
     ),
     path("emergency/", views.emergency_search, name="emergency_search"),
     path("emergency/<str:patient_id>/", views.emergency_access, name="emergency_access"),
+    path(
+        "patients/<str:patient_id>/questionnaires/assign/",
+        questionnaire_views.assignment_create,
+        name="assignment_create",
+    ),
+    path(
+        "patients/<str:patient_id>/results/",
+        questionnaire_views.patient_results,
+        name="patient_results",
+    ),
+    path("alerts/", questionnaire_views.alerts, name="alerts"),
+    path(
+        "alerts/<str:alert_id>/acknowledge/",
+        questionnaire_views.alert_acknowledge,
+        name="alert_acknowledge",
+    ),
 ]

@@ -14,9 +14,11 @@ from maatwerk.web.clinic.forms import (
     EmergencySearchForm,
     PatientRegistrationForm,
 )
+from maatwerk.web.clinic.questionnaire_views import AssignForm
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
 from maatwerk.web.patients import selectors, services
+from maatwerk.web.questionnaires import selectors as questionnaire_selectors
 
 
 def _apply_errors(form: PatientRegistrationForm, error: ValidationError) -> None:
@@ -78,6 +80,8 @@ def patient_detail(request: ActorRequest, patient_id: str) -> HttpResponse:
             "episodes": selectors.episodes_for(access),
             "has_password": access.patient.user is not None
             and access.patient.user.has_usable_password(),
+            "assignments": questionnaire_selectors.assignments_for(access)[:20],
+            "assign_form": AssignForm(),
         },
     )
 

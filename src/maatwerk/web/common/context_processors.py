@@ -16,4 +16,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_is_patient": actor.has_role(Role.PATIENT),
         "nav_is_clinician": actor.has_role(Role.CLINICIAN),
         "nav_is_org_admin": actor.has_role(Role.ORGANIZATION_ADMIN),
+        "nav_open_alerts": _open_alert_count(actor) if actor.has_role(Role.CLINICIAN) else 0,
     }
+
+
+def _open_alert_count(actor: Any) -> int:
+    from maatwerk.web.questionnaires.selectors import open_alerts_visible_to
+
+    return open_alerts_visible_to(actor).count()

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "maatwerk.web.organizations",
     "maatwerk.web.patients",
     "maatwerk.web.audit",
+    "maatwerk.web.questionnaires",
     "maatwerk.web.portal",
     "maatwerk.web.clinic",
     "maatwerk.web.orgadmin",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("clinic/", include("maatwerk.web.clinic.urls")),
     path("portal/", include("maatwerk.web.portal.urls")),
+    path("questionnaires/", include("maatwerk.web.questionnaires.urls")),
     path("organization/", include("maatwerk.web.orgadmin.urls")),
     path("api/v1/", api.urls),
     path("platform-admin/", admin.site.urls),

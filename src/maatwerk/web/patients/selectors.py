@@ -79,6 +79,20 @@ def patients_visible_to(actor: Actor) -> QuerySet[Patient]:
     return base.filter(visible)
 
 
+def patients_in_care_of(actor: Actor) -> QuerySet[Patient]:
+    """Patients for whom the actor is on the care team of an active episode (no emergency
+    grants): the people whose alerts and tasks this clinician must act on."""
+    membership_ids = [m.pk for m in actor.memberships_with(Role.CLINICIAN)]
+    if not membership_ids:
+        return Patient.objects.none()
+    in_care = CareTeamMember.objects.filter(
+        membership_id__in=membership_ids,
+        is_active=True,
+        episode__status=CareEpisode.Status.ACTIVE,
+    ).values("episode__patient_id")
+    return Patient.objects.filter(pk__in=in_care)
+
+
 def _access_basis(actor: Actor, patient: Patient) -> AccessBasis:
     if actor.user is None:
         return AccessBasis.NONE

@@ -9,6 +9,7 @@ from maatwerk.web.audit.selectors import audit_events_for_patient
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
 from maatwerk.web.patients import selectors
+from maatwerk.web.questionnaires import selectors as questionnaire_selectors
 
 
 def _own_record(request: ActorRequest, object_type: str) -> selectors.PatientAccess:
@@ -26,7 +27,11 @@ def home(request: ActorRequest) -> HttpResponse:
     return render(
         request,
         "portal/home.html",
-        {"patient": access.patient, "episodes": selectors.episodes_for(access)},
+        {
+            "patient": access.patient,
+            "episodes": selectors.episodes_for(access),
+            "open_questionnaires": questionnaire_selectors.open_assignments_for(access),
+        },
     )
 
 

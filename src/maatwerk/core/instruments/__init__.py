@@ -1,0 +1,1 @@
+"""Questionnaire instruments: declarative definitions, validation, registry and exact scoring."""

@@ -1,0 +1,82 @@
+"""The instruments bundled with Maatwerk (``maatwerk/content/instruments/*.json``).
+
+Files are read with ``importlib.resources``, so this works from a wheel as well as from
+a source checkout. Each file is validated on load (schema and semantics); an invalid
+bundled file is a programming error and raises ``InstrumentDefinitionError`` naming the
+file, the JSON path and the problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+
+from maatwerk.core.instruments.errors import (
+    DefinitionProblem,
+    InstrumentDefinitionError,
+    UnknownInstrument,
+)
+from maatwerk.core.instruments.loading import load_instrument_json
+from maatwerk.core.instruments.model import Instrument
+
+CONTENT_PACKAGE = "maatwerk.content"
+CONTENT_FOLDER = "instruments"
+
+
+def bundled_files() -> tuple[Traversable, ...]:
+    folder = files(CONTENT_PACKAGE).joinpath(CONTENT_FOLDER)
+    return tuple(
+        sorted(
+            (entry for entry in folder.iterdir() if entry.name.endswith(".json")),
+            key=lambda entry: entry.name,
+        )
+    )
+
+
+def load_bundled_file(entry: Traversable) -> Instrument:
+    """Load one bundled file; its name must be ``<code>-<version>.json``."""
+    instrument = load_instrument_json(entry.read_bytes(), origin=entry.name)
+    expected = f"{instrument.code}-{instrument.version}.json"
+    if entry.name != expected:
+        problem = DefinitionProblem(
+            entry.name, "$", f"file name must be {expected!r} (code and version inside)"
+        )
+        raise InstrumentDefinitionError((problem,))
+    if instrument.licensed_texts is not None:
+        problem = DefinitionProblem(
+            entry.name,
+            "$.licensed_texts",
+            "bundled files never hold an organization's licensed texts",
+        )
+        raise InstrumentDefinitionError((problem,))
+    return instrument
+
+
+@cache
+def bundled_instruments() -> tuple[Instrument, ...]:
+    """Every bundled instrument version, ordered by code, then version."""
+    instruments = [load_bundled_file(entry) for entry in bundled_files()]
+    return tuple(sorted(instruments, key=lambda i: (i.code, i.version_key)))
+
+
+def select_instrument(
+    instruments: Iterable[Instrument], code: str, version: str | None = None
+) -> Instrument:
+    """``code`` at ``version`` from ``instruments``, or its latest version (numerically:
+    1.10 is after 1.9). Raises ``UnknownInstrument`` when there is none."""
+    versions = [i for i in instruments if i.code == code]
+    if version is not None:
+        versions = [i for i in versions if i.version == version]
+    if not versions:
+        raise UnknownInstrument(code, version)
+    return max(versions, key=lambda i: i.version_key)
+
+
+def get_instrument(code: str, version: str | None = None) -> Instrument:
+    """The bundled instrument ``code`` at ``version``, or its latest version.
+
+    Raises ``UnknownInstrument`` when there is no such instrument (version).
+    """
+    return select_instrument(bundled_instruments(), code, version)

@@ -1,0 +1,95 @@
+"""Scale results as rows for the clinician: value, band, change and reliable change from
+the first (baseline) administration, computed by the core."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from maatwerk.core.analysis.reliable_change import reliable_change_index
+from maatwerk.core.instruments.errors import UnknownInstrument
+from maatwerk.core.instruments.model import Scale
+from maatwerk.core.instruments.registry import get_instrument
+from maatwerk.web.questionnaires.models import ScaleResult
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    instrument_name: str
+    scale_name: str
+    completed_at: datetime | None
+    value: Decimal | None
+    band: str
+    change: Decimal | None
+    reliable_change: str  # category code, or "" when not computable
+    reliable_change_basis: str  # where SD and reliability come from, or why there is none
+    basis_unverified: bool
+
+
+def _reference(scale: Scale, sex: str | None) -> tuple[float, float, str, bool] | None:
+    """SD and reliability for the RCI: the norm group of the patient's sex when the file
+    has one, else a norm for everyone, else the first; the first reliability listed."""
+    if not scale.norms or not scale.reliability:
+        return None
+    norm = next(
+        (n for n in scale.norms if n.sex is not None and n.sex == sex),
+        next((n for n in scale.norms if n.sex is None), scale.norms[0]),
+    )
+    reliability = scale.reliability[0]
+    basis = f"SD {norm.sd} ({norm.population}); {reliability.kind} {reliability.value}"
+    return (
+        float(norm.sd),
+        float(reliability.value),
+        basis,
+        norm.unverified or reliability.unverified,
+    )
+
+
+def result_rows(results: Iterable[ScaleResult], *, language: str) -> list[ResultRow]:
+    rows: list[ResultRow] = []
+    baseline: dict[tuple[str, str], Decimal] = {}
+    for result in results:
+        assignment = result.assignment
+        try:
+            instrument = get_instrument(assignment.instrument_code, assignment.instrument_version)
+            scale = instrument.scale(result.scale_id)
+        except (UnknownInstrument, KeyError):
+            continue
+        lang = "en" if language == "en" else "nl"
+        key = (instrument.code, scale.id)
+        change: Decimal | None = None
+        category = ""
+        basis = ""
+        unverified = False
+        if result.value is not None:
+            first = baseline.setdefault(key, result.value)
+            if first is not result.value:
+                change = result.value - first
+                reference = _reference(scale, assignment.patient.sex)
+                if reference is None:
+                    basis = "no reliability and norm SD in the instrument file"
+                else:
+                    sd, reliability, basis, unverified = reference
+                    category = reliable_change_index(
+                        pre=float(first),
+                        post=float(result.value),
+                        sd=sd,
+                        reliability=reliability,
+                        direction=scale.direction,
+                    ).category.value
+        rows.append(
+            ResultRow(
+                instrument_name=instrument.name.get(lang, fallback=True) or instrument.code,
+                scale_name=scale.name.get(lang, fallback=True) or scale.id,
+                completed_at=assignment.completed_at,
+                value=result.value,
+                band=result.band,
+                change=change,
+                reliable_change=category,
+                reliable_change_basis=basis,
+                basis_unverified=unverified,
+            )
+        )
+    return rows

@@ -1,0 +1,382 @@
+"""Assigning, answering and scoring questionnaires. Each service is one transaction with
+its audit event; scoring itself is the core's (maatwerk.core.instruments)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from maatwerk.core.access import Role
+from maatwerk.core.instruments.answers import Respondent, check_answers
+from maatwerk.core.instruments.errors import AnswerProblem, InvalidResponse, UnknownInstrument
+from maatwerk.core.instruments.model import Instrument
+from maatwerk.core.instruments.registry import get_instrument
+from maatwerk.core.instruments.scoring import InstrumentScore, score_response
+from maatwerk.web.audit.services import AuditSubject, audit_record
+from maatwerk.web.common.actor import Actor
+from maatwerk.web.patients.models import Patient
+from maatwerk.web.patients.selectors import PatientAccess, patient_subject
+from maatwerk.web.questionnaires.models import Answer, Assignment, SafetyAlert, ScaleResult
+from maatwerk.web.questionnaires.selectors import AssignmentAccess
+
+
+def instrument_of(assignment: Assignment) -> Instrument:
+    return get_instrument(assignment.instrument_code, assignment.instrument_version)
+
+
+def respondent_for(patient: Patient) -> Respondent:
+    if patient.sex == "female":
+        return Respondent(sex="female")
+    if patient.sex == "male":
+        return Respondent(sex="male")
+    return Respondent(sex=None)
+
+
+def _subject(
+    access: PatientAccess, assignment: Assignment, object_type: str = "questionnaire"
+) -> AuditSubject:
+    return patient_subject(
+        access.patient, object_type=object_type, object_ref=str(assignment.public_id)
+    )
+
+
+def assignment_create(
+    *,
+    actor: Actor,
+    access: PatientAccess,
+    instrument_code: str,
+    due_at: datetime | None = None,
+    mode: str = Assignment.Mode.SELF,
+) -> Assignment:
+    """Ask the patient to fill in a questionnaire (now, or by a due date)."""
+    memberships = [
+        m
+        for m in actor.memberships_with(Role.CLINICIAN)
+        if m.organization_id == access.patient.organization_id
+    ]
+    if not memberships:
+        raise PermissionDenied(_("Only a clinician can assign a questionnaire."))
+    try:
+        instrument = get_instrument(instrument_code)
+    except UnknownInstrument:
+        raise ValidationError({"instrument": _("This questionnaire does not exist.")}) from None
+    if not instrument.licence.item_texts_shipped:
+        raise ValidationError(
+            {
+                "instrument": _(
+                    "The questions of this questionnaire are licensed. Your organization must "
+                    "import its licensed texts before it can be assigned."
+                )
+            }
+        )
+    if due_at is not None and due_at < timezone.now():
+        raise ValidationError({"due_at": _("The due date cannot be in the past.")})
+    with transaction.atomic():
+        assignment = Assignment.objects.create(
+            patient=access.patient,
+            instrument_code=instrument.code,
+            instrument_version=instrument.version,
+            assigned_by=memberships[0],
+            due_at=due_at,
+            mode=mode,
+        )
+        audit_record(
+            actor=actor,
+            action="create",
+            subject=_subject(access, assignment),
+            emergency=access.emergency,
+            detail=f"{instrument.code} {instrument.version}",
+        )
+    return assignment
+
+
+def _parse_value(raw: str | None) -> Decimal | None:
+    if raw is None or str(raw).strip() == "":
+        return None
+    try:
+        value = Decimal(str(raw).strip())
+    except InvalidOperation:
+        raise ValidationError(_("This answer is not a number.")) from None
+    if not value.is_finite():
+        raise ValidationError(_("This answer is not a number."))
+    return value
+
+
+ANSWER_PROBLEM_MESSAGES = {
+    "required_missing": gettext_lazy("Please answer this question."),
+    "not_an_option": gettext_lazy("Choose one of the answers."),
+    "out_of_range": gettext_lazy("This answer is outside the possible range."),
+    "off_step": gettext_lazy("Choose one of the answers."),
+    "wrong_type": gettext_lazy("This answer is not a number."),
+    "not_finite": gettext_lazy("This answer is not a number."),
+    "unknown_item": gettext_lazy("This question is not part of the questionnaire."),
+    "not_applicable": gettext_lazy("This question does not apply to you; leave it empty."),
+    "respondent_attribute_missing": gettext_lazy(
+        "This question depends on information your care provider has not recorded yet."
+    ),
+}
+
+
+def problem_message(problem: AnswerProblem) -> str:
+    """The user's-language message for a problem the core found with an answer."""
+    return str(ANSWER_PROBLEM_MESSAGES.get(problem.code, problem.message))
+
+
+def _check_answer(instrument: Instrument, patient: Patient, item_id: str, value: Decimal) -> None:
+    """Let the core judge one answer; problems about other (unanswered) items are not
+    this answer's problems."""
+    try:
+        check_answers(instrument, {item_id: value}, respondent=respondent_for(patient))
+    except InvalidResponse as problem:
+        messages = [problem_message(p) for p in problem.problems if p.item_id == item_id]
+        if messages:
+            raise ValidationError(messages) from None
+
+
+def _as_number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def number_text(value: Decimal | int | float) -> str:
+    """The canonical text of an answer value: ``2`` not ``2.000``, ``2.5`` not ``2.50``."""
+    number = Decimal(str(value))
+    if number == number.to_integral_value():
+        return str(int(number))
+    return format(number.normalize(), "f")
+
+
+@dataclass(frozen=True)
+class SavedAnswer:
+    item_id: str
+    value: Decimal | None
+
+
+def _ensure_open(assignment: Assignment) -> None:
+    if assignment.status in (Assignment.Status.COMPLETED, Assignment.Status.CANCELLED):
+        raise ValidationError(_("This questionnaire is closed; answers can no longer change."))
+
+
+def _store_answer(
+    *, actor: Actor, assignment: Assignment, instrument: Instrument, item_id: str, raw: str | None
+) -> SavedAnswer:
+    """Validate and store one answer (no audit: the calling service writes one event)."""
+    if not instrument.has_item(item_id):
+        raise ValidationError(_("This question is not part of the questionnaire."))
+    value = _parse_value(raw)
+    if value is not None:
+        _check_answer(instrument, assignment.patient, item_id, value)
+    if actor.user is None:
+        raise PermissionDenied(_("Log in to answer."))
+    Answer.objects.update_or_create(
+        assignment=assignment,
+        item_id=item_id,
+        defaults={"value": value, "answered_at": timezone.now(), "answered_by": actor.user},
+    )
+    if assignment.status == Assignment.Status.OPEN:
+        assignment.status = Assignment.Status.IN_PROGRESS
+        assignment.save(update_fields=["status"])
+    return SavedAnswer(item_id=item_id, value=value)
+
+
+def answer_save(
+    *, actor: Actor, opened: AssignmentAccess, item_id: str, raw_value: str | None
+) -> SavedAnswer:
+    """Save one answer the moment it is given; giving it again replaces it."""
+    assignment = opened.assignment
+    _ensure_open(assignment)
+    instrument = instrument_of(assignment)
+    with transaction.atomic():
+        saved = _store_answer(
+            actor=actor,
+            assignment=assignment,
+            instrument=instrument,
+            item_id=item_id,
+            raw=raw_value,
+        )
+        audit_record(
+            actor=actor,
+            action="update",
+            subject=_subject(opened.access, assignment, "questionnaire_answer"),
+            emergency=opened.access.emergency,
+            detail=f"item {item_id}",
+        )
+    return saved
+
+
+@dataclass(frozen=True)
+class Submission:
+    score: InstrumentScore
+    alerts: tuple[SafetyAlert, ...]
+
+
+def assignment_submit(
+    *, actor: Actor, opened: AssignmentAccess, values: dict[str, str] | None = None
+) -> Submission:
+    """Send in a questionnaire: store the answers sent with the form (the no-JavaScript
+    path), score everything saved, store the results, raise safety alerts and close it.
+
+    Valid answers are kept even when others are missing or invalid; then a
+    ValidationError lists one message per question and nothing is scored. Either way
+    the request writes one audit event.
+    """
+    assignment = opened.assignment
+    _ensure_open(assignment)
+    instrument = instrument_of(assignment)
+    saved = {
+        a.item_id: number_text(a.value) for a in assignment.answers.all() if a.value is not None
+    }
+    problems: dict[str, list[str]] = {}
+    score: InstrumentScore | None = None
+    alerts: list[SafetyAlert] = []
+    with transaction.atomic():
+        changed = 0
+        for item_id, raw in (values or {}).items():
+            if saved.get(item_id) == raw.strip():
+                continue
+            try:
+                with transaction.atomic():
+                    _store_answer(
+                        actor=actor,
+                        assignment=assignment,
+                        instrument=instrument,
+                        item_id=item_id,
+                        raw=raw,
+                    )
+            except ValidationError as error:
+                problems[item_id] = error.messages
+            else:
+                changed += 1
+        answers = {
+            answer.item_id: _as_number(answer.value)
+            for answer in assignment.answers.all()
+            if answer.value is not None
+        }
+        if not problems:
+            try:
+                score = score_response(
+                    instrument, answers, respondent=respondent_for(assignment.patient)
+                )
+            except InvalidResponse as problem:
+                for found in problem.problems:
+                    problems.setdefault(found.item_id, []).append(problem_message(found))
+            else:
+                # A scale its missing-data rule cannot score needs its missing answers.
+                for unscored in (scale for scale in score.scales if scale.value is None):
+                    for item_id in unscored.explanation.items_missing:
+                        problems.setdefault(
+                            item_id, [str(ANSWER_PROBLEM_MESSAGES["required_missing"])]
+                        )
+                if problems:
+                    score = None
+        if score is None:
+            audit_record(
+                actor=actor,
+                action="update",
+                subject=_subject(opened.access, assignment, "questionnaire_answer"),
+                emergency=opened.access.emergency,
+                detail=f"{changed} answer(s) saved; not complete",
+            )
+        else:
+            alerts = _store_score(assignment, score)
+            audit_record(
+                actor=actor,
+                action="update",
+                subject=_subject(opened.access, assignment),
+                emergency=opened.access.emergency,
+                detail="submitted and scored"
+                + (f", {len(alerts)} safety alert(s)" if alerts else ""),
+            )
+            if alerts:
+                patient = assignment.patient
+                transaction.on_commit(lambda: _notify_care_team(patient))
+    if score is None:
+        raise ValidationError(problems)
+    return Submission(score=score, alerts=tuple(alerts))
+
+
+def _store_score(assignment: Assignment, score: InstrumentScore) -> list[SafetyAlert]:
+    now = timezone.now()
+    for scale in score.scales:
+        ScaleResult.objects.update_or_create(
+            assignment=assignment,
+            scale_id=scale.scale_id,
+            defaults={
+                "value": scale.rounded(4),
+                "band": scale.band_label("nl") or "",
+                "explanation": scale.explanation_dict(),
+                "computed_at": now,
+            },
+        )
+    alerts: list[SafetyAlert] = []
+    for flag in score.safety_flags:
+        alert, created = SafetyAlert.objects.get_or_create(
+            assignment=assignment,
+            rule_id=flag.rule_id,
+            defaults={
+                "patient": assignment.patient,
+                "severity": flag.severity,
+                "message": flag.clinician_message.get("nl", fallback=True) or flag.rule_id,
+                "raised_at": now,
+            },
+        )
+        if created:
+            alerts.append(alert)
+    assignment.status = Assignment.Status.COMPLETED
+    assignment.completed_at = now
+    assignment.save(update_fields=["status", "completed_at"])
+    return alerts
+
+
+def _notify_care_team(patient: Patient) -> None:
+    """E-mail the treating clinicians that an alert waits, without any patient data."""
+    from maatwerk.web.patients.models import CareTeamMember
+
+    addresses = sorted(
+        {
+            entry.membership.user.email
+            for entry in CareTeamMember.objects.filter(
+                episode__patient=patient, episode__status="active", is_active=True
+            ).select_related("membership__user")
+        }
+    )
+    if addresses:
+        send_mail(
+            subject=_("Maatwerk: a safety alert needs your attention"),
+            message=_(
+                "A questionnaire answer of one of your patients needs your attention now. "
+                "Log in to Maatwerk and open your alerts."
+            ),
+            from_email=None,
+            recipient_list=addresses,
+            fail_silently=True,
+        )
+
+
+def alert_acknowledge(
+    *, actor: Actor, access: PatientAccess, alert: SafetyAlert, note: str
+) -> None:
+    """The clinician records that they saw the alert and what they did."""
+    if alert.acknowledged_at is not None:
+        raise ValidationError(_("This alert has already been acknowledged."))
+    with transaction.atomic():
+        alert.acknowledged_by = actor.user
+        alert.acknowledged_at = timezone.now()
+        alert.acknowledgement_note = note.strip()[:2000]
+        alert.save(update_fields=["acknowledged_by", "acknowledged_at", "acknowledgement_note"])
+        audit_record(
+            actor=actor,
+            action="update",
+            subject=patient_subject(
+                access.patient, object_type="safety_alert", object_ref=str(alert.public_id)
+            ),
+            emergency=access.emergency,
+            detail="alert acknowledged",
+        )

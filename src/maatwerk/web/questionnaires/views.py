@@ -1,0 +1,197 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from maatwerk.core.access import Role
+from maatwerk.core.instruments.model import Instrument, Item, OptionsResponseSet
+from maatwerk.web.audit.services import audit_record
+from maatwerk.web.common.http import ActorRequest
+from maatwerk.web.patients.selectors import PatientNotAccessible, patient_subject
+from maatwerk.web.questionnaires import selectors, services
+from maatwerk.web.questionnaires.models import Assignment
+
+
+def _may_fill(request: ActorRequest) -> bool:
+    actor = request.actor
+    return actor.has_role(Role.PATIENT) or actor.has_role(Role.CLINICIAN)
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+    checked: bool
+
+
+@dataclass(frozen=True)
+class Question:
+    number: int
+    item_id: str
+    text: str
+    text_unverified: bool
+    choices: tuple[Choice, ...]
+    error: str = ""
+
+
+def _questions(
+    instrument: Instrument, assignment: Assignment, errors: dict[str, list[str]] | None = None
+) -> list[Question]:
+    language = "en" if get_language() == "en" else "nl"
+    saved = selectors.answers_of(assignment)
+    respondent = services.respondent_for(assignment.patient)
+    questions: list[Question] = []
+    for item in instrument.items:
+        if not _applies(item, respondent.sex):
+            continue
+        resolved = item.text.resolve(language, fallback=True) if item.text else None
+        current = saved.get(item.id)
+        current_value = (
+            services.number_text(current.value) if current and current.value is not None else None
+        )
+        questions.append(
+            Question(
+                number=len(questions) + 1,
+                item_id=item.id,
+                text=resolved.text if resolved else item.id,
+                text_unverified=bool(resolved and resolved.unverified),
+                choices=tuple(
+                    Choice(value=value, label=label, checked=value == current_value)
+                    for value, label in _choices(instrument, item, language)
+                ),
+                error=" ".join((errors or {}).get(item.id, [])),
+            )
+        )
+    return questions
+
+
+def _applies(item: Item, sex: str | None) -> bool:
+    if item.applies_to is None or item.applies_to.sex is None:
+        return True
+    return sex is not None and sex in item.applies_to.sex
+
+
+def _choices(instrument: Instrument, item: Item, language: str) -> list[tuple[str, str]]:
+    response_set = instrument.response_set(item.response_set)
+    if isinstance(response_set, OptionsResponseSet):
+        return [
+            (
+                services.number_text(option.value),
+                (option.label.get(language, fallback=True) if option.label else None)
+                or services.number_text(option.value),
+            )
+            for option in response_set.options
+        ]
+    values = []
+    current = response_set.min
+    while current <= response_set.max:
+        values.append((services.number_text(current), services.number_text(current)))
+        current += response_set.step
+    return values
+
+
+def _open(request: ActorRequest, assignment_id: str, action: str) -> selectors.AssignmentAccess:
+    if not _may_fill(request):
+        raise Http404
+    try:
+        return selectors.assignment_access(
+            actor=request.actor, assignment_id=assignment_id, action=action
+        )
+    except PatientNotAccessible:
+        raise Http404 from None
+
+
+def _render_form(
+    request: ActorRequest,
+    opened: selectors.AssignmentAccess,
+    errors: dict[str, list[str]] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    instrument = services.instrument_of(opened.assignment)
+    language = "en" if get_language() == "en" else "nl"
+    context: dict[str, Any] = {
+        "assignment": opened.assignment,
+        "instrument": instrument,
+        "instrument_name": instrument.name.get(language, fallback=True),
+        "instructions": instrument.instructions.get(language, fallback=True)
+        if instrument.instructions
+        else "",
+        "questions": _questions(instrument, opened.assignment, errors),
+        "errors": errors,
+        "closed": opened.assignment.status
+        in (Assignment.Status.COMPLETED, Assignment.Status.CANCELLED),
+        "together": request.actor.has_role(Role.CLINICIAN),
+    }
+    return render(request, "questionnaires/fill.html", context, status=status)
+
+
+@require_http_methods(["GET"])
+def fill(request: ActorRequest, assignment_id: str) -> HttpResponse:
+    opened = _open(request, assignment_id, "read")
+    audit_record(
+        actor=request.actor,
+        action="read",
+        subject=patient_subject(
+            opened.access.patient,
+            object_type="questionnaire",
+            object_ref=str(opened.assignment.public_id),
+        ),
+        emergency=opened.access.emergency,
+    )
+    return _render_form(request, opened)
+
+
+@require_POST
+def answer(request: ActorRequest, assignment_id: str) -> HttpResponse:
+    """Autosave one answer (called by the page's script on every change)."""
+    opened = _open(request, assignment_id, "update")
+    try:
+        saved = services.answer_save(
+            actor=request.actor,
+            opened=opened,
+            item_id=request.POST.get("item", "")[:40],
+            raw_value=request.POST.get("value"),
+        )
+    except ValidationError as error:
+        return JsonResponse({"saved": False, "errors": error.messages}, status=400)
+    return JsonResponse({"saved": True, "item": saved.item_id})
+
+
+@require_POST
+def submit(request: ActorRequest, assignment_id: str) -> HttpResponse:
+    """Send in the questionnaire. Works without JavaScript: the answers in the form are
+    saved first, then everything saved is scored."""
+    opened = _open(request, assignment_id, "update")
+    try:
+        submission = services.assignment_submit(
+            actor=request.actor,
+            opened=opened,
+            values={
+                key.removeprefix("item-"): str(request.POST.get(key, ""))
+                for key in request.POST
+                if key.startswith("item-")
+            },
+        )
+    except ValidationError as error:
+        errors = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+        opened.assignment.refresh_from_db()
+        return _render_form(request, opened, errors=errors, status=400)
+    if submission.alerts and request.actor.has_role(Role.PATIENT):
+        return redirect("questionnaires:help_now")
+    messages.success(request, _("Thank you. Your answers have been sent."))
+    if request.actor.has_role(Role.CLINICIAN):
+        return redirect("clinic:patient_results", patient_id=opened.access.patient.public_id)
+    return redirect("portal:home")
+
+
+def help_now(request: ActorRequest) -> HttpResponse:
+    """Where to get help right now; shown after an answer that signals risk."""
+    return render(request, "questionnaires/help_now.html")

@@ -1,0 +1,68 @@
+// Saves every answer the moment it is given. An answer that cannot be sent (no
+// connection, session ended) waits in this browser and is sent again as soon as
+// possible, so nothing is lost; the form's own submit button still works without this.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-autosave-url]");
+  if (!form) { return; }
+  var url = form.getAttribute("data-autosave-url");
+  var key = form.getAttribute("data-storage-key");
+  var status = form.querySelector("[data-save-status]");
+  var token = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  var texts = {
+    nl: { saved: "Je antwoord is opgeslagen.", waiting: "Geen verbinding. Je antwoord is bewaard op dit apparaat en wordt verstuurd zodra er weer verbinding is." },
+    en: { saved: "Your answer has been saved.", waiting: "No connection. Your answer is kept on this device and will be sent as soon as there is a connection." }
+  }[document.documentElement.lang === "en" ? "en" : "nl"];
+
+  function pending() {
+    try { return JSON.parse(window.localStorage.getItem(key) || "{}"); } catch (e) { return {}; }
+  }
+  function remember(all) {
+    try { window.localStorage.setItem(key, JSON.stringify(all)); } catch (e) { /* private mode */ }
+  }
+  function say(text) { if (status) { status.textContent = text; } }
+
+  function send(item, value) {
+    var body = new URLSearchParams();
+    body.set("item", item);
+    body.set("value", value);
+    return fetch(url, {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: { "X-CSRFToken": token, "Accept": "application/json" }
+    }).then(function (response) {
+      if (response.ok || response.status === 400) {
+        var all = pending();
+        delete all[item];
+        remember(all);
+        if (response.ok) { say(texts.saved); }
+        return response.ok;
+      }
+      throw new Error("not saved");
+    });
+  }
+  function flush() {
+    var all = pending();
+    Object.keys(all).forEach(function (item) {
+      send(item, all[item]).catch(function () { say(texts.waiting); });
+    });
+  }
+
+  // Answers kept from an earlier visit are shown and sent again.
+  var kept = pending();
+  Object.keys(kept).forEach(function (item) {
+    var input = form.querySelector('input[name="item-' + item + '"][value="' + kept[item] + '"]');
+    if (input) { input.checked = true; }
+  });
+  flush();
+
+  form.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.name || input.name.indexOf("item-") !== 0) { return; }
+    var item = input.name.slice(5);
+    var all = pending();
+    all[item] = input.value;
+    remember(all);
+    send(item, input.value).catch(function () { say(texts.waiting); });
+  });
+  window.addEventListener("online", flush);
+})();

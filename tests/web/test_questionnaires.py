@@ -1,0 +1,190 @@
+"""Administering questionnaires: assign, autosave, resume, submit, score, alert."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core import mail
+
+from maatwerk.web.questionnaires.models import Answer, Assignment, SafetyAlert, ScaleResult
+from tests.web.world import World
+
+PHQ9_ITEMS = [f"phq9_{n}" for n in range(1, 11)]
+
+
+def _answer(world: World, role: str, item: str, value: str):  # type: ignore[no-untyped-def]
+    return world.client_for(role).post(
+        f"/questionnaires/{world.assignment.public_id}/answer/", {"item": item, "value": value}
+    )
+
+
+def test_clinician_assigns_a_questionnaire_that_the_patient_sees(world: World) -> None:
+    clinician = world.client_for("clinician_treating")
+    response = clinician.post(
+        f"/clinic/patients/{world.patient_a.public_id}/questionnaires/assign/",
+        {"instrument": "gad7", "mode": "self", "due_at": "2099-01-31T12:00"},
+    )
+    assert response.status_code == 302
+    assignment = Assignment.objects.get(patient=world.patient_a, instrument_code="gad7")
+    assert assignment.due_at is not None
+    home = world.client_for("patient_a").get("/portal/").content.decode()
+    assert f"/questionnaires/{assignment.public_id}/" in home
+
+
+def test_a_questionnaire_without_shipped_texts_cannot_be_assigned(world: World) -> None:
+    clinician = world.client_for("clinician_treating")
+    response = clinician.post(
+        f"/clinic/patients/{world.patient_a.public_id}/questionnaires/assign/",
+        {"instrument": "tsk", "mode": "self"},
+        follow=True,
+    )
+    assert not Assignment.objects.filter(instrument_code="tsk").exists()
+    assert response.status_code == 200
+
+
+def test_every_answer_is_saved_as_given_and_shown_again_on_return(world: World) -> None:
+    assert _answer(world, "patient_a", "phq9_1", "2").json() == {"saved": True, "item": "phq9_1"}
+    assert _answer(world, "patient_a", "phq9_1", "3").status_code == 200  # changed mind
+    answer = Answer.objects.get(assignment=world.assignment, item_id="phq9_1")
+    assert answer.value == Decimal(3)
+    page = world.client_for("patient_a").get(f"/questionnaires/{world.assignment.public_id}/")
+    assert 'name="item-phq9_1" value="3" checked' in page.content.decode()
+    world.assignment.refresh_from_db()
+    assert world.assignment.status == Assignment.Status.IN_PROGRESS
+
+
+def test_an_invalid_answer_is_refused_with_a_clear_message(world: World) -> None:
+    response = _answer(world, "patient_a", "phq9_1", "7")
+    assert response.status_code == 400
+    assert response.json()["errors"] == ["Kies een van de antwoorden."]
+    assert _answer(world, "patient_a", "phq9_1", "abc").status_code == 400
+    assert _answer(world, "patient_a", "nonsense", "1").status_code == 400
+    assert not Answer.objects.filter(assignment=world.assignment).exists()
+
+
+def test_incomplete_submission_keeps_the_answers_and_names_the_missing_questions(
+    world: World,
+) -> None:
+    client = world.client_for("patient_a")
+    response = client.post(
+        f"/questionnaires/{world.assignment.public_id}/submit/", {"item-phq9_1": "1"}
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert body.count("Beantwoord deze vraag.") == 8  # items 2-9; item 10 is not required
+    assert Answer.objects.filter(assignment=world.assignment, item_id="phq9_1").exists()
+    assert not ScaleResult.objects.filter(assignment=world.assignment).exists()
+
+
+def test_submission_scores_exactly_and_item_9_raises_an_alert(
+    world: World,
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
+    # 1+2+3+0+1+2+3+0+1 = 13 → "moderate" (10-14); item 9 = 1 triggers the safety rule.
+    values = dict(zip(PHQ9_ITEMS[:9], ["1", "2", "3", "0", "1", "2", "3", "0", "1"], strict=True))
+    for item, value in values.items():
+        assert _answer(world, "patient_a", item, value).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = world.client_for("patient_a").post(
+            f"/questionnaires/{world.assignment.public_id}/submit/"
+        )
+    assert response.status_code == 302
+    assert response["Location"] == "/questionnaires/help/"
+    help_page = world.client_for("patient_a").get("/questionnaires/help/").content.decode()
+    assert "0800-0113" in help_page and "112" in help_page
+    result = ScaleResult.objects.get(assignment=world.assignment, scale_id="total")
+    assert result.value == Decimal(13)
+    assert result.band == "matig"
+    assert result.explanation["items_used"] == PHQ9_ITEMS[:9]
+    alert = SafetyAlert.objects.get(assignment=world.assignment)
+    assert alert.rule_id == "phq9_item9_self_harm"
+    assert mail.outbox and "treating@a.test" in mail.outbox[0].to
+    assert "Patient Alpha" not in mail.outbox[0].body  # no patient data in e-mail
+    # The treating clinician sees the alert at once: the badge and the list.
+    clinician = world.client_for("clinician_treating")
+    caseload = clinician.get("/clinic/").content.decode()
+    assert 'class="alert-badge">2' in caseload  # the world's earlier alert and this one
+    assert "Patient Alpha" in clinician.get("/clinic/alerts/").content.decode()
+    # A clinician of another team is not alerted.
+    other = world.client_for("clinician_other_team").get("/clinic/alerts/").content.decode()
+    assert "Patient Alpha" not in other
+
+
+def test_acknowledging_an_alert_is_recorded(world: World) -> None:
+    clinician = world.client_for("clinician_treating")
+    clinician.post(f"/clinic/alerts/{world.alert.public_id}/acknowledge/", {"note": "Called; safe"})
+    world.alert.refresh_from_db()
+    assert world.alert.acknowledged_by == world.users["clinician_treating"]
+    assert world.alert.acknowledgement_note == "Called; safe"
+    again = clinician.post(f"/clinic/alerts/{world.alert.public_id}/acknowledge/", follow=True)
+    assert "al afgehandeld" in again.content.decode() or again.status_code == 200
+
+
+def test_a_completed_questionnaire_cannot_change(world: World) -> None:
+    answers = {f"item-{item}": "0" for item in PHQ9_ITEMS}
+    client = world.client_for("patient_a")
+    assert (
+        client.post(f"/questionnaires/{world.assignment.public_id}/submit/", answers).status_code
+        == 302
+    )
+    assert _answer(world, "patient_a", "phq9_1", "3").status_code == 400
+    assert client.post(f"/questionnaires/{world.assignment.public_id}/submit/").status_code == 400
+
+
+def test_phq15_for_a_man_leaves_out_the_menstrual_item(world: World) -> None:
+    world.patient_a.sex = "male"
+    world.patient_a.save()
+    assignment = Assignment.objects.create(
+        patient=world.patient_a,
+        instrument_code="phq15",
+        instrument_version="1.0",
+        assigned_by=world.memberships["clinician_treating"],
+    )
+    page = world.client_for("patient_a").get(f"/questionnaires/{assignment.public_id}/")
+    assert 'name="item-phq15_4"' not in page.content.decode()
+    answers = {f"item-phq15_{n}": "2" for n in range(1, 16) if n != 4}
+    world.client_for("patient_a").post(f"/questionnaires/{assignment.public_id}/submit/", answers)
+    assert ScaleResult.objects.get(assignment=assignment, scale_id="total").value == Decimal(28)
+
+
+def test_results_show_change_and_reliable_change_from_baseline(world: World) -> None:
+    # GAD-7 for a woman: SD 3.5 and alpha .89 (Löwe 2008) give a reliable-change threshold
+    # of 1.96 * 3.5 * sqrt(2) * sqrt(0.11) = 3.2 points; 21 → 7 is a reliable improvement.
+    client = world.client_for("patient_a")
+    for value in ("3", "1"):
+        assignment = Assignment.objects.create(
+            patient=world.patient_a,
+            instrument_code="gad7",
+            instrument_version="1.0",
+            assigned_by=world.memberships["clinician_treating"],
+        )
+        answers = {f"item-gad7_{n}": value for n in range(1, 8)}
+        assert (
+            client.post(f"/questionnaires/{assignment.public_id}/submit/", answers).status_code
+            == 302
+        )
+    page = world.client_for("clinician_treating").get(
+        f"/clinic/patients/{world.patient_a.public_id}/results/"
+    )
+    body = page.content.decode()
+    assert "-14" in body
+    assert "betrouwbare verbetering" in body
+
+
+def test_clinician_fills_in_together_with_the_patient(world: World) -> None:
+    clinician = world.client_for("clinician_treating")
+    response = clinician.post(
+        f"/clinic/patients/{world.patient_a.public_id}/questionnaires/assign/",
+        {"instrument": "gad7", "mode": "together"},
+    )
+    assignment = Assignment.objects.get(instrument_code="gad7")
+    assert response["Location"] == f"/questionnaires/{assignment.public_id}/"
+    answers = {f"item-gad7_{n}": "1" for n in range(1, 8)}
+    clinician.post(f"/questionnaires/{assignment.public_id}/submit/", answers)
+    assert (
+        Answer.objects.filter(assignment=assignment).first().answered_by
+        == world.users[  # type: ignore[union-attr]
+            "clinician_treating"
+        ]
+    )
+    assert ScaleResult.objects.get(assignment=assignment, scale_id="total").value == Decimal(7)
