@@ -262,6 +262,46 @@ def make_patient(e2e_db: None) -> Callable[..., Person]:
     return make
 
 
+@pytest.fixture
+def make_patient_in_care(e2e_db: None) -> Callable[..., Person]:
+    """A patient (password already set) of a clinician made by ``make_clinician``: in the
+    clinician's organization, with an active care episode in the clinician's team on which
+    the clinician coordinates, as ``patient_register`` leaves it."""
+    from maatwerk.web.accounts.models import User
+    from maatwerk.web.organizations.models import Membership
+    from maatwerk.web.patients.models import CareEpisode, CareTeamMember, Patient
+
+    def make(
+        clinician: Person,
+        *,
+        email: str = "sanne.jansen@e2e.example",
+        full_name: str = "Sanne Jansen",
+        sex: str = "female",
+    ) -> Person:
+        membership = Membership.objects.select_related("organization", "team").get(
+            user__email=clinician.email
+        )
+        user = User.objects.create_user(
+            email=email, password=E2E_PASSWORD, full_name=full_name, language="nl"
+        )
+        patient = Patient.objects.create(
+            organization=membership.organization,
+            user=user,
+            full_name=full_name,
+            birth_year=1979,
+            sex=sex,
+            language="nl",
+            presenting_complaint="Somber en moe",
+        )
+        episode = CareEpisode.objects.create(
+            patient=patient, team=membership.team, condition="depressieve klachten"
+        )
+        CareTeamMember.objects.create(episode=episode, membership=membership, is_coordinator=True)
+        return Person(email, E2E_PASSWORD, full_name)
+
+    return make
+
+
 # --- browser steps ----------------------------------------------------------------------
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from django import forms
@@ -23,7 +22,7 @@ from maatwerk.web.patients import selectors as patient_selectors
 from maatwerk.web.patients.selectors import PatientNotAccessible
 from maatwerk.web.questionnaires import selectors, services
 from maatwerk.web.questionnaires.models import Assignment, SafetyAlert
-from maatwerk.web.questionnaires.results import result_rows
+from maatwerk.web.questionnaires.results import result_rows, scale_histories
 
 
 def instrument_choices() -> list[tuple[str, str]]:
@@ -88,17 +87,14 @@ def patient_results(request: ActorRequest, patient_id: str) -> HttpResponse:
     except PatientNotAccessible:
         raise Http404 from None
     language = "en" if get_language() == "en" else "nl"
-    rows = result_rows(selectors.results_for(access), language=language)
-    by_instrument: dict[str, list[Any]] = defaultdict(list)
-    for row in rows:
-        by_instrument[row.instrument_name].append(row)
+    histories = scale_histories(result_rows(selectors.results_for(access), language=language))
     return render(
         request,
         "clinic/patient_results.html",
         {
             "patient": access.patient,
             "access": access,
-            "by_instrument": dict(by_instrument),
+            "histories": histories,
             "alerts": selectors.alerts_for(access),
             "assignments": selectors.assignments_for(access),
         },

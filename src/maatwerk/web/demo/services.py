@@ -16,6 +16,7 @@ from maatwerk.web.accounts.models import User
 from maatwerk.web.audit.services import audit_record
 from maatwerk.web.common.actor import system_actor
 from maatwerk.web.demo.constants import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from maatwerk.web.demo.questionnaires import demo_questionnaires_load
 from maatwerk.web.organizations.models import Discipline, Membership, Organization, Team
 from maatwerk.web.patients.models import CareEpisode, CareTeamMember, Patient
 from maatwerk.web.patients.selectors import patient_subject
@@ -333,4 +334,8 @@ def demo_load() -> DemoSummary:
             status=CareEpisode.Status.CLOSED,
         )
         CareTeamMember.objects.create(episode=closed, membership=memberships["huisarts"])
+        demo_questionnaires_load(
+            actor=actor,
+            patients={p.full_name: p for p in Patient.objects.filter(organization=organization)},
+        )
     return DemoSummary(False, len(PATIENTS), clinicians, logins)

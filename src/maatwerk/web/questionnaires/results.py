@@ -12,6 +12,7 @@ from maatwerk.core.analysis.reliable_change import reliable_change_index
 from maatwerk.core.instruments.errors import UnknownInstrument
 from maatwerk.core.instruments.model import Scale
 from maatwerk.core.instruments.registry import get_instrument
+from maatwerk.web.questionnaires.charts import score_chart_svg
 from maatwerk.web.questionnaires.models import ScaleResult
 
 
@@ -24,8 +25,10 @@ class ResultRow:
     band: str
     change: Decimal | None
     reliable_change: str  # category code, or "" when not computable
-    reliable_change_basis: str  # where SD and reliability come from, or why there is none
+    reliable_change_basis: str  # where SD and reliability come from
     basis_unverified: bool
+    no_reference: bool  # the instrument file has no reliability and norm SD for this scale
+    scale_key: tuple[str, str]
 
 
 def _reference(scale: Scale, sex: str | None) -> tuple[float, float, str, bool] | None:
@@ -63,13 +66,14 @@ def result_rows(results: Iterable[ScaleResult], *, language: str) -> list[Result
         category = ""
         basis = ""
         unverified = False
+        no_reference = False
         if result.value is not None:
             first = baseline.setdefault(key, result.value)
             if first is not result.value:
                 change = result.value - first
                 reference = _reference(scale, assignment.patient.sex)
                 if reference is None:
-                    basis = "no reliability and norm SD in the instrument file"
+                    no_reference = True
                 else:
                     sd, reliability, basis, unverified = reference
                     category = reliable_change_index(
@@ -90,6 +94,47 @@ def result_rows(results: Iterable[ScaleResult], *, language: str) -> list[Result
                 reliable_change=category,
                 reliable_change_basis=basis,
                 basis_unverified=unverified,
+                no_reference=no_reference,
+                scale_key=key,
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class ScaleHistory:
+    instrument_name: str
+    scale_name: str
+    rows: tuple[ResultRow, ...]
+    chart_svg: str
+
+
+def scale_histories(rows: list[ResultRow]) -> list[ScaleHistory]:
+    """Rows grouped per instrument scale, each with a chart of its scores."""
+    grouped: dict[tuple[str, str], list[ResultRow]] = {}
+    for row in rows:
+        grouped.setdefault(row.scale_key, []).append(row)
+    histories = []
+    for (code, scale_id), scale_rows in grouped.items():
+        scale = get_instrument(code).scale(scale_id)
+        points = [
+            (row.completed_at, row.value)
+            for row in scale_rows
+            if row.completed_at is not None and row.value is not None
+        ]
+        chart = score_chart_svg(
+            points,
+            low=Decimal(str(scale.range.min)),
+            high=Decimal(str(scale.range.max)),
+            bands=[(Decimal(str(b.min)), Decimal(str(b.max))) for b in scale.bands],
+            title=f"{scale_rows[0].instrument_name}: {scale_rows[0].scale_name}",
+        )
+        histories.append(
+            ScaleHistory(
+                instrument_name=scale_rows[0].instrument_name,
+                scale_name=scale_rows[0].scale_name,
+                rows=tuple(scale_rows),
+                chart_svg=chart,
+            )
+        )
+    return histories

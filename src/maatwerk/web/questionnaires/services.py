@@ -302,8 +302,10 @@ def assignment_submit(
     return Submission(score=score, alerts=tuple(alerts))
 
 
-def _store_score(assignment: Assignment, score: InstrumentScore) -> list[SafetyAlert]:
-    now = timezone.now()
+def _store_score(
+    assignment: Assignment, score: InstrumentScore, *, at: datetime | None = None
+) -> list[SafetyAlert]:
+    now = at or timezone.now()
     for scale in score.scales:
         ScaleResult.objects.update_or_create(
             assignment=assignment,
@@ -380,3 +382,36 @@ def alert_acknowledge(
             emergency=access.emergency,
             detail="alert acknowledged",
         )
+
+
+def assignment_record_completed(
+    *,
+    actor: Actor,
+    assignment: Assignment,
+    answers: dict[str, int],
+    completed_at: datetime,
+) -> tuple[SafetyAlert, ...]:
+    """Record a questionnaire that was completed elsewhere (paper, an import, demo data):
+    answers, scores and alerts at the time it was completed, with one audit event."""
+    instrument = instrument_of(assignment)
+    patient = assignment.patient
+    score = score_response(instrument, answers, respondent=respondent_for(patient))
+    if patient.user is None:
+        raise ValidationError(_("This patient has no account to record answers for."))
+    with transaction.atomic():
+        for item_id, value in answers.items():
+            Answer.objects.update_or_create(
+                assignment=assignment,
+                item_id=item_id,
+                defaults={"value": value, "answered_at": completed_at, "answered_by": patient.user},
+            )
+        alerts = _store_score(assignment, score, at=completed_at)
+        audit_record(
+            actor=actor,
+            action="create",
+            subject=patient_subject(
+                patient, object_type="questionnaire", object_ref=str(assignment.public_id)
+            ),
+            detail="completed questionnaire recorded",
+        )
+    return tuple(alerts)
