@@ -192,6 +192,7 @@ NOT_PATIENT_DATA = {
     "orgadmin:user_disable": "an account, not a patient record; audited as account update",
     "api:api-root": "the API's index",
     "questionnaires:help_now": "where to get help now; the same text for everyone",
+    "orgadmin:instruments": "the instrument catalogue; an import is audited as licensed_texts",
     "api:openapi-json": "the OpenAPI schema",
     "api:openapi-view": "the API documentation page",
 }

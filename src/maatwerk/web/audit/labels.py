@@ -46,6 +46,7 @@ OBJECT_LABELS: dict[str, Promise] = {
     "questionnaire_answer": _("answer to a questionnaire"),
     "questionnaire_results": _("questionnaire results"),
     "safety_alert": _("safety alert"),
+    "licensed_texts": _("licensed questionnaire texts"),
 }
 
 LABELS = {

@@ -14,23 +14,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maatwerk.core.access import Role
-from maatwerk.core.instruments.registry import bundled_instruments
 from maatwerk.web.audit.services import AuditSubject, audit_record
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
 from maatwerk.web.patients import selectors as patient_selectors
 from maatwerk.web.patients.selectors import PatientNotAccessible
 from maatwerk.web.questionnaires import selectors, services
+from maatwerk.web.questionnaires.instruments import instruments_for
 from maatwerk.web.questionnaires.models import Assignment, SafetyAlert
 from maatwerk.web.questionnaires.results import result_rows, scale_histories
 
 
-def instrument_choices() -> list[tuple[str, str]]:
+def instrument_choices(organization_id: int) -> list[tuple[str, str]]:
+    """The questionnaires this organization can administer (texts shipped or imported)."""
     language = "en" if get_language() == "en" else "nl"
     return [
         (instrument.code, instrument.name.get(language, fallback=True) or instrument.code)
-        for instrument in sorted(bundled_instruments(), key=lambda i: i.code)
-        if instrument.licence.item_texts_shipped
+        for instrument, usable in instruments_for(organization_id)
+        if usable
     ]
 
 
@@ -43,9 +44,9 @@ class AssignForm(forms.Form):
     )
     mode = forms.ChoiceField(label=gettext_lazy("Who fills it in"), choices=Assignment.Mode.choices)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organization_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["instrument"].choices = instrument_choices()  # type: ignore[attr-defined]
+        self.fields["instrument"].choices = instrument_choices(organization_id)  # type: ignore[attr-defined]
 
 
 @role_required(Role.CLINICIAN)
@@ -57,7 +58,7 @@ def assignment_create(request: ActorRequest, patient_id: str) -> HttpResponse:
         )
     except PatientNotAccessible:
         raise Http404 from None
-    form = AssignForm(request.POST)
+    form = AssignForm(request.POST, organization_id=access.patient.organization_id)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect("clinic:patient_detail", patient_id=patient_id)

@@ -81,7 +81,7 @@ def patient_detail(request: ActorRequest, patient_id: str) -> HttpResponse:
             "has_password": access.patient.user is not None
             and access.patient.user.has_usable_password(),
             "assignments": questionnaire_selectors.assignments_for(access)[:20],
-            "assign_form": AssignForm(),
+            "assign_form": AssignForm(organization_id=access.patient.organization_id),
         },
     )
 

@@ -5,6 +5,7 @@ from maatwerk.web.orgadmin import views
 app_name = "orgadmin"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("instruments/", views.instruments, name="instruments"),
     path(
         "access-report/patients/<str:patient_id>/",
         views.patient_access_report,

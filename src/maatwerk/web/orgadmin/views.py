@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from maatwerk.core.access import Role
 from maatwerk.web.accounts.services import user_disable
@@ -14,6 +16,11 @@ from maatwerk.web.common.http import ActorRequest
 from maatwerk.web.orgadmin import selectors
 from maatwerk.web.patients.selectors import PatientNotAccessible
 from maatwerk.web.patients.services import emergency_access_review
+from maatwerk.web.questionnaires.instruments import (
+    MAX_TEXT_FILE_BYTES,
+    instruments_for,
+    licensed_texts_import,
+)
 
 
 @role_required(Role.ORGANIZATION_ADMIN)
@@ -91,3 +98,51 @@ def user_disable_view(request: ActorRequest, user_id: str) -> HttpResponse:
         user_disable(actor=actor, user=user)
         messages.success(request, _("The account of %(name)s is disabled.") % {"name": user})
     return redirect("orgadmin:dashboard")
+
+
+@role_required(Role.ORGANIZATION_ADMIN)
+@require_http_methods(["GET", "POST"])
+def instruments(request: ActorRequest) -> HttpResponse:
+    """Questionnaires and their licensed texts: what the organization can administer."""
+    actor = request.actor
+    organization = next(m.organization for m in actor.memberships_with(Role.ORGANIZATION_ADMIN))
+    errors: list[str] = []
+    if request.method == "POST":
+        upload = request.FILES.get("texts")
+        if upload is None:
+            errors.append(_("Choose a file with licensed texts."))
+        else:
+            try:
+                stored = licensed_texts_import(
+                    actor=actor,
+                    organization=organization,
+                    content=upload.read(MAX_TEXT_FILE_BYTES + 1),
+                    filename=upload.name or "upload.json",
+                )
+            except ValidationError as error:
+                errors.extend(error.messages)
+            else:
+                messages.success(
+                    request,
+                    _("The texts for %(code)s %(version)s are imported.")
+                    % {"code": stored.instrument_code, "version": stored.instrument_version},
+                )
+                return redirect("orgadmin:instruments")
+    language = "en" if get_language() == "en" else "nl"
+    rows = [
+        {
+            "code": instrument.code,
+            "version": instrument.version,
+            "name": instrument.name.get(language, fallback=True),
+            "licence": instrument.licence.kind,
+            "shipped": instrument.licence.item_texts_shipped,
+            "usable": usable,
+        }
+        for instrument, usable in instruments_for(organization.pk)
+    ]
+    return render(
+        request,
+        "orgadmin/instruments.html",
+        {"rows": rows, "errors": errors, "organization": organization},
+        status=400 if errors else 200,
+    )

@@ -116,3 +116,35 @@ class SafetyAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule_id} for {self.patient_id}"
+
+
+class LicensedTexts(models.Model):
+    """An organization's licensed item texts for a structure-only instrument (e.g. TSK).
+
+    Kept with the organization, never in the shipped content; the file is stored as it
+    was imported so it can be exported again or re-applied to a newer definition.
+    """
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="licensed_texts"
+    )
+    instrument_code = models.CharField(max_length=40)
+    instrument_version = models.CharField(max_length=20)
+    licence_holder = models.CharField(max_length=300)
+    statement = models.TextField()
+    document = models.JSONField()
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "instrument_code", "instrument_version"],
+                name="one_text_set_per_instrument_version",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument_code} {self.instrument_version} texts for {self.organization_id}"

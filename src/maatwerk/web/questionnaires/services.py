@@ -24,12 +24,17 @@ from maatwerk.web.audit.services import AuditSubject, audit_record
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.patients.models import Patient
 from maatwerk.web.patients.selectors import PatientAccess, patient_subject
+from maatwerk.web.questionnaires.instruments import has_item_texts, instrument_for
 from maatwerk.web.questionnaires.models import Answer, Assignment, SafetyAlert, ScaleResult
 from maatwerk.web.questionnaires.selectors import AssignmentAccess
 
 
 def instrument_of(assignment: Assignment) -> Instrument:
-    return get_instrument(assignment.instrument_code, assignment.instrument_version)
+    return instrument_for(
+        assignment.patient.organization_id,
+        assignment.instrument_code,
+        assignment.instrument_version,
+    )
 
 
 def respondent_for(patient: Patient) -> Respondent:
@@ -68,7 +73,7 @@ def assignment_create(
         instrument = get_instrument(instrument_code)
     except UnknownInstrument:
         raise ValidationError({"instrument": _("This questionnaire does not exist.")}) from None
-    if not instrument.licence.item_texts_shipped:
+    if not has_item_texts(access.patient.organization_id, instrument):
         raise ValidationError(
             {
                 "instrument": _(
