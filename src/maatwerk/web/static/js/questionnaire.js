@@ -10,8 +10,8 @@
   var status = form.querySelector("[data-save-status]");
   var token = form.querySelector("input[name=csrfmiddlewaretoken]").value;
   var texts = {
-    nl: { saved: "Je antwoord is opgeslagen.", waiting: "Geen verbinding. Je antwoord is bewaard op dit apparaat en wordt verstuurd zodra er weer verbinding is." },
-    en: { saved: "Your answer has been saved.", waiting: "No connection. Your answer is kept on this device and will be sent as soon as there is a connection." }
+    nl: { saved: "Je antwoord is opgeslagen.", refused: "Dit antwoord kon niet worden opgeslagen.", waiting: "Geen verbinding. Je antwoord is bewaard op dit apparaat en wordt verstuurd zodra er weer verbinding is." },
+    en: { saved: "Your answer has been saved.", refused: "This answer could not be saved.", waiting: "No connection. Your answer is kept on this device and will be sent as soon as there is a connection." }
   }[document.documentElement.lang === "en" ? "en" : "nl"];
 
   function pending() {
@@ -22,7 +22,15 @@
   }
   function say(text) { if (status) { status.textContent = text; } }
 
+  // One answer at a time, in the order given: two requests for the same question could
+  // otherwise arrive in the wrong order and leave the older answer on the server.
+  var queue = Promise.resolve();
   function send(item, value) {
+    var sent = queue.then(function () { return post(item, value); });
+    queue = sent.catch(function () { /* a failed send does not stop the next one */ });
+    return sent;
+  }
+  function post(item, value) {
     var body = new URLSearchParams();
     body.set("item", item);
     body.set("value", value);
@@ -32,10 +40,19 @@
     }).then(function (response) {
       if (response.ok || response.status === 400) {
         var all = pending();
-        delete all[item];
-        remember(all);
-        if (response.ok) { say(texts.saved); }
-        return response.ok;
+        if (all[item] === value) {  // not a newer answer given meanwhile
+          delete all[item];
+          remember(all);
+        }
+        if (response.ok) {
+          say(texts.saved);
+          return true;
+        }
+        // The server refused this answer: say why, in the user's language.
+        return response.json().then(function (data) {
+          say((data.errors || []).join(" ") || texts.refused);
+          return false;
+        }, function () { say(texts.refused); return false; });
       }
       throw new Error("not saved");
     });
