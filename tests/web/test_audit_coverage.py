@@ -173,6 +173,14 @@ PATIENT_DATA_CALLS: dict[str, Call] = {
         "a",
         data=lambda w: {f"item-phq9_{n}": "1" for n in range(1, 11)} | {"item-phq9_9": "0"},
     ),
+    "api:fhir_questionnaire_response_read": Call(
+        "clinician_treating",
+        "GET",
+        lambda w: f"/api/v1/fhir/QuestionnaireResponse/{w.assignment.public_id}",
+        "read",
+        "questionnaire",
+        "a",
+    ),
     "invitation": Call(
         "anonymous",
         "POST",
@@ -195,6 +203,11 @@ NOT_PATIENT_DATA = {
     "orgadmin:instruments": "the instrument catalogue; an import is audited as licensed_texts",
     "api:openapi-json": "the OpenAPI schema",
     "api:openapi-view": "the API documentation page",
+    "api:fhir_questionnaire": "an instrument definition as a FHIR Questionnaire",
+    # This one DOES change patient data, but this harness posts form data and expects
+    # 200/302, while it takes a JSON body and answers 201. Its one audit event (update,
+    # questionnaire, success or error) is asserted in tests/web/test_fhir_api.py.
+    "api:fhir_questionnaire_response_create": "audited; tested in tests/web/test_fhir_api.py",
 }
 OUR_NAMESPACES = ("clinic:", "portal:", "orgadmin:", "api:")
 

@@ -93,6 +93,10 @@ MATRIX: dict[str, Entry] = {
     "questionnaires:submit": Entry(frozenset({"patient_a", "clinician_treating"}), method="POST"),
     # Holding the single-use token is the authorization to set the first password.
     "invitation": Entry(EVERYONE),
+    # An instrument definition holds no patient data: every logged-in user may read it.
+    "api:fhir_questionnaire": Entry(EVERYONE - {"anonymous"}),
+    # A patient's answers as FHIR: the patient themself and the treating clinician.
+    "api:fhir_questionnaire_response_read": Entry(frozenset({"patient_a", "clinician_treating"})),
 }
 
 # django-allauth's own key-based pages: the key is a secret sent by e-mail, not an
@@ -125,6 +129,7 @@ def parameter_values(world: World) -> dict[str, str]:
         "url": "organizations/membership/",
         "key": "not-a-real-key",
         "uidb36": "1",
+        "instrument_code": "phq9",
     }
 
 

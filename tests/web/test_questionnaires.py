@@ -82,9 +82,9 @@ def test_submission_scores_exactly_and_item_9_raises_an_alert(
 ) -> None:
     # 1+2+3+0+1+2+3+0+1 = 13 → "moderate" (10-14); item 9 = 1 triggers the safety rule.
     values = dict(zip(PHQ9_ITEMS[:9], ["1", "2", "3", "0", "1", "2", "3", "0", "1"], strict=True))
-    for item, value in values.items():
-        assert _answer(world, "patient_a", item, value).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
+        for item, value in values.items():
+            assert _answer(world, "patient_a", item, value).status_code == 200
         response = world.client_for("patient_a").post(
             f"/questionnaires/{world.assignment.public_id}/submit/"
         )
@@ -188,3 +188,22 @@ def test_clinician_fills_in_together_with_the_patient(world: World) -> None:
         ]
     )
     assert ScaleResult.objects.get(assignment=assignment, scale_id="total").value == Decimal(7)
+
+
+def test_a_risky_answer_alerts_the_care_team_before_the_questionnaire_is_sent(
+    world: World,
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _answer(world, "patient_a", "phq9_9", "1")
+    assert response.json()["help_url"] == "/questionnaires/help/"
+    assert SafetyAlert.objects.filter(assignment=world.assignment).count() == 1
+    assert mail.outbox
+    # Answering it again does not raise a second alert.
+    _answer(world, "patient_a", "phq9_9", "2")
+    assert SafetyAlert.objects.filter(assignment=world.assignment).count() == 1
+    page = world.client_for("patient_a").get(f"/questionnaires/{world.assignment.public_id}/")
+    assert 'id="help-now"' in page.content.decode() and "0800-0113" in page.content.decode()
+    assert 'id="help-now" class="message message-error" role="alert" tabindex="-1" hidden' not in (
+        page.content.decode()
+    )

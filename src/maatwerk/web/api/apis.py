@@ -24,6 +24,7 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=django_auth,
 )
+api.add_router("/fhir", "maatwerk.web.api.fhir.router")
 
 
 def _actor(request: ActorRequest):  # type: ignore[no-untyped-def]

@@ -19,7 +19,7 @@ from maatwerk.core.instruments.answers import Respondent, check_answers
 from maatwerk.core.instruments.errors import AnswerProblem, InvalidResponse, UnknownInstrument
 from maatwerk.core.instruments.model import Instrument
 from maatwerk.core.instruments.registry import get_instrument
-from maatwerk.core.instruments.scoring import InstrumentScore, score_response
+from maatwerk.core.instruments.scoring import InstrumentScore, SafetyFlag, score_response
 from maatwerk.web.audit.services import AuditSubject, audit_record
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.patients.models import Patient
@@ -162,6 +162,7 @@ def number_text(value: Decimal | int | float) -> str:
 class SavedAnswer:
     item_id: str
     value: Decimal | None
+    safety_alert: bool = False  # this assignment has a safety alert: show where to get help
 
 
 def _ensure_open(assignment: Assignment) -> None:
@@ -206,14 +207,36 @@ def answer_save(
             item_id=item_id,
             raw=raw_value,
         )
+        # Safety rules are checked on every answer, not only when the questionnaire is
+        # sent in: a risk signal reaches the care team at once.
+        new_alerts = _raise_alerts(assignment, _flags_so_far(instrument, assignment))
+        if new_alerts:
+            patient = assignment.patient
+            transaction.on_commit(lambda: _notify_care_team(patient))
         audit_record(
             actor=actor,
             action="update",
             subject=_subject(opened.access, assignment, "questionnaire_answer"),
             emergency=opened.access.emergency,
-            detail=f"item {item_id}",
+            detail=f"item {item_id}" + (", safety alert raised" if new_alerts else ""),
         )
-    return saved
+    return SavedAnswer(
+        item_id=saved.item_id,
+        value=saved.value,
+        safety_alert=assignment.alerts.exists(),
+    )
+
+
+def _flags_so_far(instrument: Instrument, assignment: Assignment) -> tuple[SafetyFlag, ...]:
+    answers = {
+        a.item_id: _as_number(a.value) for a in assignment.answers.all() if a.value is not None
+    }
+    try:
+        return score_response(
+            instrument, answers, respondent=respondent_for(assignment.patient)
+        ).safety_flags
+    except InvalidResponse:
+        return ()  # a partial response the engine cannot read yet; checked again on submit
 
 
 @dataclass(frozen=True)
@@ -322,20 +345,7 @@ def _store_score(
                 "computed_at": now,
             },
         )
-    alerts: list[SafetyAlert] = []
-    for flag in score.safety_flags:
-        alert, created = SafetyAlert.objects.get_or_create(
-            assignment=assignment,
-            rule_id=flag.rule_id,
-            defaults={
-                "patient": assignment.patient,
-                "severity": flag.severity,
-                "message": flag.clinician_message.get("nl", fallback=True) or flag.rule_id,
-                "raised_at": now,
-            },
-        )
-        if created:
-            alerts.append(alert)
+    alerts = _raise_alerts(assignment, score.safety_flags, at=now)
     assignment.status = Assignment.Status.COMPLETED
     assignment.completed_at = now
     assignment.save(update_fields=["status", "completed_at"])
@@ -387,6 +397,27 @@ def alert_acknowledge(
             emergency=access.emergency,
             detail="alert acknowledged",
         )
+
+
+def _raise_alerts(
+    assignment: Assignment, flags: tuple[SafetyFlag, ...], *, at: datetime | None = None
+) -> list[SafetyAlert]:
+    """One alert per fired rule per questionnaire; returns only the new ones."""
+    alerts: list[SafetyAlert] = []
+    for flag in flags:
+        alert, created = SafetyAlert.objects.get_or_create(
+            assignment=assignment,
+            rule_id=flag.rule_id,
+            defaults={
+                "patient": assignment.patient,
+                "severity": flag.severity,
+                "message": flag.clinician_message.get("nl", fallback=True) or flag.rule_id,
+                "raised_at": at or timezone.now(),
+            },
+        )
+        if created:
+            alerts.append(alert)
+    return alerts
 
 
 def assignment_record_completed(

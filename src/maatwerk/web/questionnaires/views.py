@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -129,6 +130,7 @@ def _render_form(
         "closed": opened.assignment.status
         in (Assignment.Status.COMPLETED, Assignment.Status.CANCELLED),
         "together": request.actor.has_role(Role.CLINICIAN),
+        "has_alert": request.actor.has_role(Role.PATIENT) and opened.assignment.alerts.exists(),
     }
     return render(request, "questionnaires/fill.html", context, status=status)
 
@@ -162,7 +164,10 @@ def answer(request: ActorRequest, assignment_id: str) -> HttpResponse:
         )
     except ValidationError as error:
         return JsonResponse({"saved": False, "errors": error.messages}, status=400)
-    return JsonResponse({"saved": True, "item": saved.item_id})
+    payload: dict[str, Any] = {"saved": True, "item": saved.item_id}
+    if saved.safety_alert and request.actor.has_role(Role.PATIENT):
+        payload["help_url"] = reverse("questionnaires:help_now")
+    return JsonResponse(payload)
 
 
 @require_POST
@@ -184,7 +189,9 @@ def submit(request: ActorRequest, assignment_id: str) -> HttpResponse:
         errors = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
         opened.assignment.refresh_from_db()
         return _render_form(request, opened, errors=errors, status=400)
-    if submission.alerts and request.actor.has_role(Role.PATIENT):
+    if request.actor.has_role(Role.PATIENT) and (
+        submission.alerts or opened.assignment.alerts.exists()
+    ):
         return redirect("questionnaires:help_now")
     messages.success(request, _("Thank you. Your answers have been sent."))
     if request.actor.has_role(Role.CLINICIAN):

@@ -21,6 +21,12 @@
     try { window.localStorage.setItem(key, JSON.stringify(all)); } catch (e) { /* private mode */ }
   }
   function say(text) { if (status) { status.textContent = text; } }
+  // An answer that signals risk: show at once where to get help (the box is in the page,
+  // hidden until needed, so it works offline too).
+  function showHelp() {
+    var box = document.getElementById("help-now");
+    if (box && box.hidden) { box.hidden = false; box.focus(); }
+  }
 
   // One answer at a time, in the order given: two requests for the same question could
   // otherwise arrive in the wrong order and leave the older answer on the server.
@@ -46,7 +52,10 @@
         }
         if (response.ok) {
           say(texts.saved);
-          return true;
+          return response.json().then(function (data) {
+            if (data.help_url) { showHelp(); }
+            return true;
+          }, function () { return true; });
         }
         // The server refused this answer: say why, in the user's language.
         return response.json().then(function (data) {

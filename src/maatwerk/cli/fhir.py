@@ -1,0 +1,68 @@
+"""`maatwerk instruments export-fhir CODE [--output FILE]`: an instrument as a FHIR R4
+Questionnaire (JSON).
+
+The export is made by ``maatwerk.core.fhir.questionnaire.instrument_to_questionnaire`` and
+checked with fhir.resources before it is written; importing it back gives the same
+instrument. No Django. Exit code 2 for an unknown instrument, language or unwritable file.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+__all__ = ["export_fhir"]
+
+EXIT_BAD_INPUT = 2
+
+err = Console(stderr=True, soft_wrap=True)
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[red]Error:[/red] {escape(message)}")
+    return typer.Exit(EXIT_BAD_INPUT)
+
+
+def export_fhir(
+    code: Annotated[str, typer.Argument(help="Instrument code, e.g. phq9.")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
+    ] = None,
+    version: Annotated[
+        str | None, typer.Option("--version", help="Instrument version (default: the latest).")
+    ] = None,
+    language: Annotated[
+        str, typer.Option("--language", "-l", help="Language of the texts: en or nl.")
+    ] = "en",
+) -> None:
+    """Export an instrument as a FHIR R4 Questionnaire (validated with fhir.resources)."""
+    from maatwerk.core.fhir.questionnaire import instrument_to_questionnaire
+    from maatwerk.core.instruments.errors import UnknownInstrument
+    from maatwerk.core.instruments.registry import bundled_instruments, get_instrument
+
+    if language not in ("en", "nl"):
+        raise _fail(f"--language must be en or nl, not {language!r}")
+    try:
+        instrument = get_instrument(code, version)
+    except UnknownInstrument as unknown:
+        known = ", ".join(sorted({i.code for i in bundled_instruments()}))
+        raise _fail(f"unknown instrument: {unknown}. Bundled instruments: {known}.") from None
+    resource = instrument_to_questionnaire(instrument, language=language)
+    text = json.dumps(resource, indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as problem:
+        raise _fail(f"cannot write {output}: {problem.strerror or problem}") from None
+    err.print(
+        f"Questionnaire {escape(instrument.code)} {escape(instrument.version)} "
+        f"written to {escape(str(output))}"
+    )

@@ -1,0 +1,317 @@
+"""FHIR R4 endpoints under /api/v1/fhir/ (session authentication, like the rest of the API).
+
+* ``GET  /fhir/Questionnaire/{code}[?version=&language=]`` - an instrument as a FHIR
+  Questionnaire; no patient data, any logged-in user, not audited.
+* ``POST /fhir/QuestionnaireResponse`` - answers an assignment. The body is a
+  QuestionnaireResponse (``application/fhir+json`` or ``application/json``) with
+  ``status`` completed, ``questionnaire`` = the canonical URL of the assignment's
+  instrument (``https://maatwerk.example/fhir/Questionnaire/<code>[|<version>]``) and
+  ``basedOn`` = ``[{"identifier": {"system": "https://maatwerk.example/fhir/assignment",
+  "value": "<assignment id>"}}]``. The answers replace any answers saved earlier (the
+  resource is the complete set); they are scored by the core exactly as a form
+  submission is (``questionnaires.services.assignment_submit``). 201 with a Bundle of
+  Observations (plus an OperationOutcome when a safety rule fired); 400 with an
+  OperationOutcome when the resource is invalid, and then nothing is stored; 404 when
+  the assignment does not exist or this user may not open it.
+* ``GET  /fhir/QuestionnaireResponse/{assignment_id}`` - an assignment's answers
+  (``status`` completed, in-progress or stopped).
+
+The two QuestionnaireResponse endpoints go through ``assignment_access`` and write
+exactly one audit event per request (``update`` or ``read`` on ``questionnaire``).
+The mapping itself is the core's (``maatwerk.core.fhir``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils.translation import get_language
+from ninja import Router
+
+from maatwerk.core.fhir.errors import FhirMappingError, FhirProblem, IssueType
+from maatwerk.core.fhir.observation import collection_bundle, safety_outcome, score_to_observations
+from maatwerk.core.fhir.questionnaire import instrument_to_questionnaire
+from maatwerk.core.fhir.response import (
+    ResponseStatus,
+    assignment_ids,
+    questionnaire_reference,
+    questionnaire_response_to_answers,
+    response_to_questionnaire_response,
+    subject_patient_ids,
+)
+from maatwerk.core.fhir.validation import structure_problems
+from maatwerk.core.instruments.errors import UnknownInstrument
+from maatwerk.core.instruments.registry import get_instrument
+from maatwerk.web.audit.services import audit_record
+from maatwerk.web.common.http import ActorRequest
+from maatwerk.web.patients.selectors import PatientNotAccessible, patient_subject
+from maatwerk.web.questionnaires import selectors, services
+from maatwerk.web.questionnaires.models import Assignment
+
+router = Router(tags=["FHIR"])
+
+FHIR_JSON = "application/fhir+json"
+_RESOURCE = {"content": {FHIR_JSON: {"schema": {"type": "object"}}}}
+_OUTCOME = {"description": "OperationOutcome", **_RESOURCE}
+
+
+def _fhir(resource: dict[str, Any], status: int = 200) -> HttpResponse:
+    return HttpResponse(
+        json.dumps(resource, ensure_ascii=False),
+        status=status,
+        content_type=f"{FHIR_JSON}; charset=utf-8",
+    )
+
+
+def _outcome(status: int, problems: Iterable[FhirProblem]) -> HttpResponse:
+    issues = [
+        {
+            "severity": "error",
+            "code": problem.issue,
+            "diagnostics": problem.message,
+            "expression": [problem.location],
+        }
+        for problem in problems
+    ]
+    return _fhir({"resourceType": "OperationOutcome", "issue": issues}, status)
+
+
+def _problem(location: str, message: str, issue: IssueType = "invalid") -> FhirProblem:
+    return FhirProblem(location, message, issue)
+
+
+def _language(requested: str | None = None) -> str:
+    language = (requested or get_language() or "nl").lower()
+    return "en" if language.startswith("en") else "nl"
+
+
+@router.get(
+    "/Questionnaire/{instrument_code}",
+    url_name="fhir_questionnaire",
+    summary="An instrument as a FHIR Questionnaire",
+    openapi_extra={
+        "responses": {200: {"description": "Questionnaire", **_RESOURCE}, 404: _OUTCOME}
+    },
+)
+def questionnaire_read(
+    request: ActorRequest,
+    instrument_code: str,
+    version: str | None = None,
+    language: str | None = None,
+) -> HttpResponse:
+    try:
+        instrument = get_instrument(instrument_code, version)
+    except UnknownInstrument as unknown:
+        return _outcome(404, [_problem("Questionnaire", str(unknown), "not-found")])
+    return _fhir(instrument_to_questionnaire(instrument, language=_language(language)))
+
+
+def _not_found() -> HttpResponse:
+    return _outcome(404, [_problem("QuestionnaireResponse", "Not found", "not-found")])
+
+
+def _envelope_problems(resource: dict[str, Any]) -> list[FhirProblem]:
+    """What the API needs besides valid FHIR: completed, an assignment, a Questionnaire."""
+    problems: list[FhirProblem] = []
+    if resource.get("status") != "completed":
+        problems.append(
+            _problem(
+                "QuestionnaireResponse.status",
+                f"must be 'completed' to be scored, got {resource.get('status')!r}",
+                "value",
+            )
+        )
+    if len(assignment_ids(resource)) != 1:
+        problems.append(
+            _problem(
+                "QuestionnaireResponse.basedOn",
+                "exactly one basedOn.identifier with system "
+                "https://maatwerk.example/fhir/assignment must name the Maatwerk assignment",
+                "required",
+            )
+        )
+    if questionnaire_reference(resource) is None:
+        problems.append(
+            _problem(
+                "QuestionnaireResponse.questionnaire",
+                "must be the canonical URL of a Maatwerk Questionnaire "
+                "(https://maatwerk.example/fhir/Questionnaire/<code>|<version>)",
+                "required",
+            )
+        )
+    return problems
+
+
+def _refuse(
+    request: ActorRequest, opened: selectors.AssignmentAccess, problems: list[FhirProblem]
+) -> HttpResponse:
+    """Audit the refused submission (one event; nothing was stored) and answer 400."""
+    audit_record(
+        actor=request.actor,
+        action="update",
+        outcome="error",
+        subject=patient_subject(
+            opened.access.patient,
+            object_type="questionnaire",
+            object_ref=str(opened.assignment.public_id),
+        ),
+        emergency=opened.access.emergency,
+        detail=f"FHIR QuestionnaireResponse refused: {len(problems)} problem(s)",
+    )
+    return _outcome(400, problems)
+
+
+def _validation_problems(error: ValidationError) -> list[FhirProblem]:
+    if not hasattr(error, "error_dict"):
+        return [_problem("QuestionnaireResponse", message) for message in error.messages]
+    return [
+        _problem(
+            f"QuestionnaireResponse.item.where(linkId='{item_id}')"
+            if item_id
+            else "QuestionnaireResponse",
+            message,
+        )
+        for item_id, messages in error.message_dict.items()
+        for message in messages
+    ]
+
+
+@router.post(
+    "/QuestionnaireResponse",
+    url_name="fhir_questionnaire_response_create",
+    summary="Answer an assignment with a QuestionnaireResponse; returns the scores",
+    openapi_extra={
+        "requestBody": {"required": True, **_RESOURCE},
+        "responses": {
+            201: {"description": "Bundle of Observations", **_RESOURCE},
+            400: _OUTCOME,
+            404: _OUTCOME,
+        },
+    },
+)
+def questionnaire_response_create(request: ActorRequest) -> HttpResponse:
+    try:
+        resource = json.loads(request.body, parse_float=Decimal)
+    except (ValueError, UnicodeDecodeError):
+        return _outcome(
+            400,
+            [
+                _problem(
+                    "QuestionnaireResponse", "the body must be a JSON FHIR resource", "structure"
+                )
+            ],
+        )
+    problems = list(structure_problems(resource, "QuestionnaireResponse"))
+    if problems:
+        return _outcome(400, problems)
+    problems = _envelope_problems(resource)
+    if problems:
+        return _outcome(400, problems)
+    try:
+        opened = selectors.assignment_access(
+            actor=request.actor, assignment_id=assignment_ids(resource)[0], action="update"
+        )
+    except PatientNotAccessible:
+        return _not_found()
+    assignment = opened.assignment
+    patient_id = str(opened.access.patient.public_id)
+    instrument = services.instrument_of(assignment)
+    if any(subject != patient_id for subject in subject_patient_ids(resource)):
+        return _refuse(
+            request,
+            opened,
+            [_problem("QuestionnaireResponse.subject", "is not the assignment's patient", "value")],
+        )
+    try:
+        answers = questionnaire_response_to_answers(resource, instrument)
+    except FhirMappingError as error:
+        return _refuse(request, opened, list(error.problems))
+    # The resource is the complete set of answers: answers saved earlier (autosave) to
+    # items it leaves out are cleared.
+    values = {
+        item_id: ""
+        for item_id, saved in selectors.answers_of(assignment).items()
+        if saved.value is not None
+    }
+    values |= {item_id: str(value) for item_id, value in answers.items()}
+    try:
+        with transaction.atomic():
+            submission = services.assignment_submit(
+                actor=request.actor, opened=opened, values=values
+            )
+    except ValidationError as error:
+        # Rolled back: no answer stored, and the service's own audit event neither.
+        assignment.refresh_from_db()
+        return _refuse(request, opened, _validation_problems(error))
+    language = _language()
+    resources = score_to_observations(
+        instrument,
+        submission.score,
+        derived_from=f"QuestionnaireResponse/{assignment.public_id}",
+        subject_id=patient_id,
+        effective=assignment.completed_at,
+        language=language,
+    )
+    outcome = safety_outcome(submission.score, language=language)
+    if outcome is not None:
+        resources.append(outcome)
+    response = _fhir(collection_bundle(resources), status=201)
+    response["Location"] = request.build_absolute_uri(
+        f"{request.path.rstrip('/')}/{assignment.public_id}"
+    )
+    return response
+
+
+_STATUS: dict[str, ResponseStatus] = {
+    Assignment.Status.COMPLETED: "completed",
+    Assignment.Status.CANCELLED: "stopped",
+    Assignment.Status.OPEN: "in-progress",
+    Assignment.Status.IN_PROGRESS: "in-progress",
+}
+
+
+@router.get(
+    "/QuestionnaireResponse/{assignment_id}",
+    url_name="fhir_questionnaire_response_read",
+    summary="An assignment's answers as a QuestionnaireResponse",
+    openapi_extra={
+        "responses": {200: {"description": "QuestionnaireResponse", **_RESOURCE}, 404: _OUTCOME}
+    },
+)
+def questionnaire_response_read(request: ActorRequest, assignment_id: str) -> HttpResponse:
+    try:
+        opened = selectors.assignment_access(
+            actor=request.actor, assignment_id=assignment_id, action="read"
+        )
+    except PatientNotAccessible:
+        return _not_found()
+    assignment = opened.assignment
+    audit_record(
+        actor=request.actor,
+        action="read",
+        subject=patient_subject(
+            opened.access.patient, object_type="questionnaire", object_ref=str(assignment.public_id)
+        ),
+        emergency=opened.access.emergency,
+        detail="FHIR QuestionnaireResponse",
+    )
+    saved = selectors.answers_of(assignment)
+    answered = [answer.answered_at for answer in saved.values() if answer.value is not None]
+    authored = assignment.completed_at or (max(answered) if answered else None)
+    resource = response_to_questionnaire_response(
+        services.instrument_of(assignment),
+        {item_id: answer.value for item_id, answer in saved.items()},
+        status=_STATUS.get(assignment.status, "in-progress"),
+        resource_id=str(assignment.public_id),
+        assignment_id=str(assignment.public_id),
+        subject_id=str(opened.access.patient.public_id),
+        authored=authored,
+        language=_language(),
+    )
+    return _fhir(resource)
