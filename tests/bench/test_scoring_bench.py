@@ -13,18 +13,25 @@ arithmetic, bands, cut-offs, safety rules, explanations) independent of the mach
 
 from __future__ import annotations
 
+import json
 import os
 import random
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from fhirpathpy import compile
+from fhirpathpy.models import models
 
+from maatwerk.core.fhir.constants import CALCULATED_EXPRESSION
+from maatwerk.core.fhir.questionnaire import instrument_to_questionnaire
+from maatwerk.core.fhir.response import response_to_questionnaire_response
 from maatwerk.core.instruments.registry import get_instrument
 from maatwerk.core.instruments.scoring import Respondent, score_response
 
 FULL = os.environ.get("MAATWERK_BENCH_FULL") == "1"
 N = 1_000_000 if FULL else 20_000
+FHIRPATH_N = 20_000 if FULL else 1_000
 ROUNDS = 1 if FULL else 3
 GROUP = f"PHQ-9 scoring, {N:,} responses"
 ITEMS = tuple(f"phq9_{n}" for n in range(1, 10))
@@ -100,13 +107,45 @@ def test_bench_core_engine(benchmark: Any, responses: Responses) -> None:
     assert total == sum(sum(answers) for answers in responses)
 
 
-@pytest.mark.skip(
-    reason="placeholder: the fhirpathpy variant comes with `export-fhir` (issue 3, FHIR R4)"
-)
 def test_bench_fhirpath_calculated_expression(benchmark: Any, responses: Responses) -> None:
-    """PLACE FOR THE FHIRPATH VARIANT: export the PHQ-9 as a FHIR Questionnaire, take the
-    total score's SDC ``calculatedExpression`` and evaluate it with ``fhirpathpy`` on a
-    QuestionnaireResponse built from each answer list. Time it with
-    ``_run(benchmark, "fhirpath", target)``, where ``target`` returns the grand total,
-    and assert that total equals ``sum(sum(answers) for answers in responses)``; the
-    summary then prints its throughput and the fhirpath/engine ratio."""
+    """The same totals from the exported Questionnaire's SDC calculatedExpression,
+    evaluated by fhirpathpy on a QuestionnaireResponse per answer list.
+
+    fhirpathpy is much slower, so it scores the first FHIRPATH_N responses; throughputs
+    (responses per second) are compared, not total times.
+    """
+    phq9 = get_instrument("phq9")
+    questionnaire = instrument_to_questionnaire(phq9, language="en")
+    [score_item] = [i for i in questionnaire["item"] if i["linkId"] == "score.total"]
+    [extension] = [e for e in score_item["extension"] if e["url"] == CALCULATED_EXPRESSION]
+    expression = compile(extension["valueExpression"]["expression"], models["r4"])
+    sample = responses[:FHIRPATH_N]
+    resources = [
+        json.loads(
+            json.dumps(
+                response_to_questionnaire_response(
+                    phq9,
+                    dict(zip(ITEMS, answers, strict=True)),
+                    assignment_id="bench",
+                    subject_id="bench",
+                )
+            )
+        )
+        for answers in sample
+    ]
+
+    def fhirpath() -> int:
+        grand_total = 0
+        for resource in resources:
+            [value] = expression(resource, {"resource": resource})
+            grand_total += int(value)
+        return grand_total
+
+    benchmark.group = GROUP
+    benchmark.extra_info["responses"] = len(sample)
+    total: int = benchmark.pedantic(fhirpath, rounds=ROUNDS, iterations=1)
+    if benchmark.stats is not None:
+        # Scaled to the time N responses would take, so the summary compares like with like.
+        RESULTS["fhirpath"] = benchmark.stats.stats.median * N / len(sample)
+        _print_summary()
+    assert total == sum(sum(answers) for answers in sample)

@@ -4,6 +4,7 @@ refuses UPDATE and DELETE on audit events."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -11,6 +12,8 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import resolve
 
+from maatwerk.core.fhir.response import response_to_questionnaire_response
+from maatwerk.core.instruments.registry import get_instrument
 from maatwerk.web.audit.models import AuditEvent
 from maatwerk.web.audit.selectors import audit_chain_verify
 from maatwerk.web.audit.services import AuditSubject, audit_record
@@ -29,10 +32,21 @@ class Call:
     patient: str | None  # "a", "b" or None when the event names no patient
     data: Callable[[World], dict[str, str]] = lambda world: {}
     emergency: bool = False
+    json_body: Callable[[World], object] | None = None  # sent as application/fhir+json
 
 
 def _a(world: World) -> str:
     return str(world.patient_a.public_id)
+
+
+def _phq9_response(world: World, values: list[int]) -> object:
+    instrument = get_instrument("phq9")
+    return response_to_questionnaire_response(
+        instrument,
+        {f"phq9_{n}": value for n, value in enumerate(values, start=1)},
+        assignment_id=str(world.assignment.public_id),
+        subject_id=str(world.patient_a.public_id),
+    )
 
 
 PATIENT_DATA_CALLS: dict[str, Call] = {
@@ -181,6 +195,15 @@ PATIENT_DATA_CALLS: dict[str, Call] = {
         "questionnaire",
         "a",
     ),
+    "api:fhir_questionnaire_response_create": Call(
+        "patient_a",
+        "POST",
+        lambda w: "/api/v1/fhir/QuestionnaireResponse",
+        "update",
+        "questionnaire",
+        "a",
+        json_body=lambda w: _phq9_response(w, [1, 0, 2, 1, 0, 1, 0, 0, 0]),
+    ),
     "invitation": Call(
         "anonymous",
         "POST",
@@ -204,10 +227,6 @@ NOT_PATIENT_DATA = {
     "api:openapi-json": "the OpenAPI schema",
     "api:openapi-view": "the API documentation page",
     "api:fhir_questionnaire": "an instrument definition as a FHIR Questionnaire",
-    # This one DOES change patient data, but this harness posts form data and expects
-    # 200/302, while it takes a JSON body and answers 201. Its one audit event (update,
-    # questionnaire, success or error) is asserted in tests/web/test_fhir_api.py.
-    "api:fhir_questionnaire_response_create": "audited; tested in tests/web/test_fhir_api.py",
 }
 OUR_NAMESPACES = ("clinic:", "portal:", "orgadmin:", "api:")
 
@@ -230,8 +249,15 @@ def test_one_call_writes_exactly_one_correct_audit_event(world: World, name: str
     assert resolve(path.split("?")[0]).view_name == name
     before = AuditEvent.objects.count()
     last = AuditEvent.objects.order_by("-sequence").first()
-    response = (client.post if call.method == "POST" else client.get)(path, data=call.data(world))
-    assert response.status_code in (200, 302), response.content[:500]
+    if call.json_body is not None:
+        response = client.post(
+            path, data=json.dumps(call.json_body(world)), content_type="application/fhir+json"
+        )
+    else:
+        response = (client.post if call.method == "POST" else client.get)(
+            path, data=call.data(world)
+        )
+    assert response.status_code in (200, 201, 302), response.content[:500]
     events = list(
         AuditEvent.objects.filter(sequence__gt=last.sequence if last else 0).order_by("sequence")
     )

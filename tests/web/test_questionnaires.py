@@ -207,3 +207,25 @@ def test_a_risky_answer_alerts_the_care_team_before_the_questionnaire_is_sent(
     assert 'id="help-now" class="message message-error" role="alert" tabindex="-1" hidden' not in (
         page.content.decode()
     )
+
+
+def test_autosave_after_the_session_ended_is_refused_as_json_not_redirected(world: World) -> None:
+    from datetime import timedelta
+
+    import time_machine
+    from django.test import Client
+    from django.utils import timezone
+
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as traveller:
+        client = Client()
+        client.force_login(world.users["patient_a"])
+        assert client.get("/portal/").status_code == 200
+        traveller.shift(timedelta(minutes=31))
+        response = client.post(
+            f"/questionnaires/{world.assignment.public_id}/answer/",
+            {"item": "phq9_1", "value": "1"},
+            HTTP_ACCEPT="application/json",
+        )
+    assert response.status_code == 401
+    assert not Answer.objects.filter(assignment=world.assignment).exists()

@@ -53,7 +53,9 @@ class SessionPolicyMiddleware:
                 now=now,
             ):
                 logout(request)
-                if request.path.startswith("/api/"):
+                if request.path.startswith("/api/") or "application/json" in request.headers.get(
+                    "Accept", ""
+                ):
                     return JsonResponse(
                         {"detail": _("Your session has ended. Log in again.")}, status=401
                     )

@@ -10,8 +10,8 @@
   var status = form.querySelector("[data-save-status]");
   var token = form.querySelector("input[name=csrfmiddlewaretoken]").value;
   var texts = {
-    nl: { saved: "Je antwoord is opgeslagen.", refused: "Dit antwoord kon niet worden opgeslagen.", waiting: "Geen verbinding. Je antwoord is bewaard op dit apparaat en wordt verstuurd zodra er weer verbinding is." },
-    en: { saved: "Your answer has been saved.", refused: "This answer could not be saved.", waiting: "No connection. Your answer is kept on this device and will be sent as soon as there is a connection." }
+    nl: { saved: "Je antwoord is opgeslagen.", refused: "Dit antwoord kon niet worden opgeslagen.", loggedOut: "Je bent uitgelogd. Je antwoorden zijn bewaard op dit apparaat. Log opnieuw in en open de vragenlijst weer; dan worden ze verstuurd.", waiting: "Geen verbinding. Je antwoord is bewaard op dit apparaat en wordt verstuurd zodra er weer verbinding is." },
+    en: { saved: "Your answer has been saved.", refused: "This answer could not be saved.", loggedOut: "You have been logged out. Your answers are kept on this device. Log in again and open the questionnaire; then they are sent.", waiting: "No connection. Your answer is kept on this device and will be sent as soon as there is a connection." }
   }[document.documentElement.lang === "en" ? "en" : "nl"];
 
   function pending() {
@@ -41,7 +41,8 @@
     body.set("item", item);
     body.set("value", value);
     return fetch(url, {
-      method: "POST", body: body, credentials: "same-origin",
+      // A redirect means the session ended (to the login page): that is not "saved".
+      method: "POST", body: body, credentials: "same-origin", redirect: "manual",
       headers: { "X-CSRFToken": token, "Accept": "application/json" }
     }).then(function (response) {
       if (response.ok || response.status === 400) {
@@ -63,13 +64,18 @@
           return false;
         }, function () { say(texts.refused); return false; });
       }
+      if (response.status === 401 || response.type === "opaqueredirect") {
+        say(texts.loggedOut);
+      }
       throw new Error("not saved");
     });
   }
   function flush() {
     var all = pending();
     Object.keys(all).forEach(function (item) {
-      send(item, all[item]).catch(function () { say(texts.waiting); });
+      send(item, all[item]).catch(function () {
+        if (status && status.textContent !== texts.loggedOut) { say(texts.waiting); }
+      });
     });
   }
 
@@ -88,7 +94,9 @@
     var all = pending();
     all[item] = input.value;
     remember(all);
-    send(item, input.value).catch(function () { say(texts.waiting); });
+    send(item, input.value).catch(function () {
+      if (status && status.textContent !== texts.loggedOut) { say(texts.waiting); }
+    });
   });
   window.addEventListener("online", flush);
 })();
