@@ -204,6 +204,58 @@ PATIENT_DATA_CALLS: dict[str, Call] = {
         "a",
         json_body=lambda w: _phq9_response(w, [1, 0, 2, 1, 0, 1, 0, 0, 0]),
     ),
+    "personalized:overview": Call(
+        "patient_a",
+        "GET",
+        lambda w: f"/personal-measures/patients/{_a(w)}/",
+        "read",
+        "questionnaire",
+        "a",
+    ),
+    "personalized:psk_create": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: f"/personal-measures/patients/{_a(w)}/psk/new/",
+        "create",
+        "questionnaire",
+        "a",
+        data=lambda w: {"activity-0": "lopen", "activity-1": "koken", "activity-2": "werken"},
+    ),
+    "personalized:top_problems_create": Call(
+        "patient_a",
+        "POST",
+        lambda w: f"/personal-measures/patients/{_a(w)}/top-problems/new/",
+        "create",
+        "questionnaire",
+        "a",
+        data=lambda w: {"problem-name-0": "moe", "problem-rating-0": "6"},
+    ),
+    "personalized:gas_create": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: f"/personal-measures/patients/{_a(w)}/gas/new/",
+        "create",
+        "questionnaire",
+        "a",
+        data=lambda w: {"goal-0-name": "wandelen", "goal-0-expected": "30 minuten"},
+    ),
+    "personalized:results": Call(
+        "clinician_treating",
+        "GET",
+        lambda w: f"/personal-measures/patients/{_a(w)}/results/",
+        "read",
+        "questionnaire_results",
+        "a",
+    ),
+    "personalized:rate": Call(
+        "patient_a",
+        "POST",
+        lambda w: f"/personal-measures/sets/{w.psk_set.public_id}/rate/",
+        "create",
+        "questionnaire_answer",
+        "a",
+        data=lambda w: {f"item-{i.public_id}": "5" for i in w.psk_set.items.all()},
+    ),
     "invitation": Call(
         "anonymous",
         "POST",
@@ -228,7 +280,7 @@ NOT_PATIENT_DATA = {
     "api:openapi-view": "the API documentation page",
     "api:fhir_questionnaire": "an instrument definition as a FHIR Questionnaire",
 }
-OUR_NAMESPACES = ("clinic:", "portal:", "orgadmin:", "api:")
+OUR_NAMESPACES = ("clinic:", "portal:", "orgadmin:", "api:", "personalized:")
 
 
 def test_every_patient_data_view_is_covered() -> None:

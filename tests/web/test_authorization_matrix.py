@@ -97,6 +97,30 @@ MATRIX: dict[str, Entry] = {
     "api:fhir_questionnaire": Entry(EVERYONE - {"anonymous"}),
     # A patient's answers as FHIR: the patient themself and the treating clinician.
     "api:fhir_questionnaire_response_read": Entry(frozenset({"patient_a", "clinician_treating"})),
+    # Personal measures: the patient their own, the treating clinician in care. Choosing
+    # PSK activities and GAS goals and reading the results table are the clinician's.
+    "personalized:overview": Entry(frozenset({"patient_a", "clinician_treating"})),
+    "personalized:psk_create": Entry(
+        frozenset({"clinician_treating"}),
+        method="POST",
+        data=lambda world: {"activity-0": "lopen", "activity-1": "koken", "activity-2": "werken"},
+    ),
+    "personalized:top_problems_create": Entry(
+        frozenset({"patient_a", "clinician_treating"}),
+        method="POST",
+        data=lambda world: {"problem-name-0": "moe", "problem-rating-0": "6"},
+    ),
+    "personalized:gas_create": Entry(
+        frozenset({"clinician_treating"}),
+        method="POST",
+        data=lambda world: {"goal-0-name": "wandelen", "goal-0-expected": "30 minuten"},
+    ),
+    "personalized:results": Entry(frozenset({"clinician_treating"})),
+    "personalized:rate": Entry(
+        frozenset({"patient_a", "clinician_treating"}),
+        method="POST",
+        data=lambda world: {f"item-{i.public_id}": "5" for i in world.psk_set.items.all()},
+    ),
 }
 
 # django-allauth's own key-based pages: the key is a secret sent by e-mail, not an
@@ -130,6 +154,7 @@ def parameter_values(world: World) -> dict[str, str]:
         "key": "not-a-real-key",
         "uidb36": "1",
         "instrument_code": "phq9",
+        "set_id": str(world.psk_set.public_id),
     }
 
 

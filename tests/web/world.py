@@ -17,6 +17,7 @@ from maatwerk.web.accounts.models import User
 from maatwerk.web.accounts.services import IssuedInvitation, invitation_issue
 from maatwerk.web.organizations.models import Membership, Organization, Team
 from maatwerk.web.patients.models import CareEpisode, CareTeamMember, EmergencyAccess, Patient
+from maatwerk.web.personalized.models import MeasureItem, MeasureSet
 from maatwerk.web.questionnaires.models import Assignment, SafetyAlert
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -48,6 +49,7 @@ class World:
     invitation: IssuedInvitation
     assignment: Assignment
     alert: SafetyAlert
+    psk_set: MeasureSet
     clients: dict[str, Client] = field(default_factory=dict)
 
     def client_for(self, role: str) -> Client:
@@ -171,6 +173,11 @@ def build_world() -> World:
         severity="urgent",
         message="PHQ-9 item 9 answered above 0",
     )
+    psk_set = MeasureSet.objects.create(
+        patient=patient_a, kind=MeasureSet.Kind.PSK, created_by=users["clinician_treating"]
+    )
+    for position, name in enumerate(["traplopen", "boodschappen doen", "fietsen"], start=1):
+        MeasureItem.objects.create(measure_set=psk_set, position=position, name=name)
     return World(
         org_a=org_a,
         org_b=org_b,
@@ -184,4 +191,5 @@ def build_world() -> World:
         invitation=invitation,
         assignment=assignment,
         alert=alert,
+        psk_set=psk_set,
     )

@@ -1,4 +1,4 @@
-"""`maatwerk instruments list|show|export-schema` and `maatwerk score`.
+"""`maatwerk instruments list|show|export-schema|validate-fhir` and `maatwerk score`.
 
 The bundled instrument library on the command line. Only ``maatwerk.core`` is used (no
 Django); the core is imported inside the commands so that ``maatwerk --help`` stays fast.
@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 __all__ = ["instruments_app", "score"]
 
 EXIT_ROWS_FAILED = 1
+EXIT_INVALID = 1
+"""validate-fhir: the Questionnaire does not import."""
 EXIT_BAD_INPUT = 2
 PROGRESS_THRESHOLD = 1_000
 """Files with more rows than this get a progress bar on stderr."""
@@ -371,6 +373,64 @@ def export_schema(
     except OSError as problem:
         raise _fail(f"cannot write {output}: {problem.strerror or problem}") from None
     err.print(f"Schema written to {escape(str(output))}")
+
+
+# --- instruments validate-fhir ----------------------------------------------------------
+
+
+@instruments_app.command("validate-fhir")
+def validate_fhir(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A FHIR R4 Questionnaire as JSON.")],
+) -> None:
+    """Check that a FHIR Questionnaire imports as a Maatwerk instrument.
+
+    The same check as the organization's import: fhir.resources (R4B models), the Maatwerk
+    instrument-definition extension, the definition itself and its agreement with the
+    items. Prints "valid" or every problem. Exit 0 valid, 1 invalid, 2 unreadable file.
+    """
+    from maatwerk.core.fhir.errors import FhirMappingError
+    from maatwerk.core.fhir.questionnaire import questionnaire_to_instrument
+    from maatwerk.core.instruments.registry import bundled_instruments
+
+    try:
+        content = file.read_bytes()
+    except OSError as problem:
+        raise _fail(f"{file}: cannot read: {problem.strerror or problem}") from None
+    try:
+        resource = json.loads(content)
+    except json.JSONDecodeError as problem:
+        out.print(f"[red]invalid[/red]: {escape(str(file))} is not JSON")
+        out.print(f"  - line {problem.lineno}, column {problem.colno}: {escape(problem.msg)}")
+        raise typer.Exit(EXIT_INVALID) from None
+    except UnicodeDecodeError as problem:
+        out.print(f"[red]invalid[/red]: {escape(str(file))} is not UTF-8 text")
+        out.print(f"  - {escape(str(problem))}")
+        raise typer.Exit(EXIT_INVALID) from None
+    try:
+        instrument = questionnaire_to_instrument(resource)
+    except FhirMappingError as error:
+        count = len(error.problems)
+        out.print(f"[red]invalid[/red]: {escape(error.what)} ({count} problem(s))")
+        for fhir_problem in error.problems:
+            out.print(f"  - {escape(str(fhir_problem))}")
+        raise typer.Exit(EXIT_INVALID) from None
+    out.print(
+        f"[green]valid[/green]: {escape(instrument.code)} {escape(instrument.version)} "
+        f"({escape(_text(instrument.name, 'en', mark=False) or instrument.short_name)}); "
+        f"{len(instrument.items)} item(s), {len(instrument.scales)} scale(s): "
+        f"{escape(', '.join(scale.id for scale in instrument.scales))}"
+    )
+    if instrument.code in {bundled.code for bundled in bundled_instruments()}:
+        out.print(
+            f"  note: {escape(instrument.code)} is the code of a bundled instrument; an "
+            "organization can import this only under a code of its own"
+        )
+    untexted = [item.id for item in instrument.items if item.text is None]
+    if untexted:
+        out.print(
+            f"  note: item(s) without text ({escape(', '.join(untexted))}); an organization "
+            "can import an instrument only with every item text"
+        )
 
 
 # --- score: reading ---------------------------------------------------------------------

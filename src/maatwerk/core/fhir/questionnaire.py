@@ -190,7 +190,8 @@ def instrument_to_questionnaire(instrument: Instrument, *, language: str) -> Jso
     title = _resolve(instrument.name, base)
     resource: JsonObject = {
         "resourceType": "Questionnaire",
-        "id": f"{instrument.code}-{instrument.version}",
+        # A FHIR id allows letters, digits, "-" and ".": a code's "_" becomes "-".
+        "id": f"{instrument.code}-{instrument.version}".replace("_", "-"),
         "language": base,
         "extension": [
             {"url": EXT_INSTRUMENT_DEFINITION, "valueString": definition_json(instrument)}

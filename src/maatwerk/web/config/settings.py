@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "maatwerk.web.patients",
     "maatwerk.web.audit",
     "maatwerk.web.questionnaires",
+    "maatwerk.web.personalized",
     "maatwerk.web.portal",
     "maatwerk.web.clinic",
     "maatwerk.web.orgadmin",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("clinic/", include("maatwerk.web.clinic.urls")),
     path("portal/", include("maatwerk.web.portal.urls")),
     path("questionnaires/", include("maatwerk.web.questionnaires.urls")),
+    path("personal-measures/", include("maatwerk.web.personalized.urls")),
     path("organization/", include("maatwerk.web.orgadmin.urls")),
     path("api/v1/", api.urls),
     path("platform-admin/", admin.site.urls),

@@ -17,7 +17,12 @@ from maatwerk.web.orgadmin import selectors
 from maatwerk.web.patients.selectors import PatientNotAccessible
 from maatwerk.web.patients.services import emergency_access_review
 from maatwerk.web.questionnaires.instruments import (
+    MAX_QUESTIONNAIRE_FILE_BYTES,
     MAX_TEXT_FILE_BYTES,
+    bundled_codes,
+    imported_instrument,
+    imported_instrument_import,
+    imported_instruments_of,
     instruments_for,
     licensed_texts_import,
 )
@@ -103,11 +108,38 @@ def user_disable_view(request: ActorRequest, user_id: str) -> HttpResponse:
 @role_required(Role.ORGANIZATION_ADMIN)
 @require_http_methods(["GET", "POST"])
 def instruments(request: ActorRequest) -> HttpResponse:
-    """Questionnaires and their licensed texts: what the organization can administer."""
+    """Questionnaires, their licensed texts and the organization's own (FHIR) instruments:
+    what the organization can administer. Two forms: licensed texts (field ``texts``)
+    and a FHIR Questionnaire (``form=questionnaire``, field ``questionnaire``)."""
     actor = request.actor
     organization = next(m.organization for m in actor.memberships_with(Role.ORGANIZATION_ADMIN))
     errors: list[str] = []
-    if request.method == "POST":
+    fhir_errors: list[str] = []
+    if request.method == "POST" and request.POST.get("form") == "questionnaire":
+        upload = request.FILES.get("questionnaire")
+        if upload is None:
+            fhir_errors.append(_("Choose a file with a FHIR Questionnaire."))
+        else:
+            try:
+                imported, created = imported_instrument_import(
+                    actor=actor,
+                    organization=organization,
+                    content=upload.read(MAX_QUESTIONNAIRE_FILE_BYTES + 1),
+                    filename=upload.name or "questionnaire.json",
+                )
+            except ValidationError as error:
+                fhir_errors.extend(error.messages)
+            else:
+                done = (
+                    _("The questionnaire %(code)s %(version)s is imported.")
+                    if created
+                    else _("The questionnaire %(code)s %(version)s is replaced.")
+                )
+                messages.success(
+                    request, done % {"code": imported.code, "version": imported.version}
+                )
+                return redirect("orgadmin:instruments")
+    elif request.method == "POST":
         upload = request.FILES.get("texts")
         if upload is None:
             errors.append(_("Choose a file with licensed texts."))
@@ -137,12 +169,33 @@ def instruments(request: ActorRequest) -> HttpResponse:
             "licence": instrument.licence.kind,
             "shipped": instrument.licence.item_texts_shipped,
             "usable": usable,
+            "own": instrument.code not in bundled_codes(),
         }
         for instrument, usable in instruments_for(organization.pk)
     ]
+    own_rows = []
+    for stored_import, in_use in imported_instruments_of(organization.pk):
+        instrument = imported_instrument(stored_import)
+        own_rows.append(
+            {
+                "code": stored_import.code,
+                "version": stored_import.version,
+                "name": instrument.name.get(language, fallback=True) if instrument else None,
+                "imported_by": stored_import.imported_by,
+                "imported_at": stored_import.imported_at,
+                "in_use": in_use,
+                "loads": instrument is not None,
+            }
+        )
     return render(
         request,
         "orgadmin/instruments.html",
-        {"rows": rows, "errors": errors, "organization": organization},
-        status=400 if errors else 200,
+        {
+            "rows": rows,
+            "own_rows": own_rows,
+            "errors": errors,
+            "fhir_errors": fhir_errors,
+            "organization": organization,
+        },
+        status=400 if errors or fhir_errors else 200,
     )

@@ -1,29 +1,100 @@
-"""Which instrument an organization uses: the bundled definition, with the organization's
-licensed item texts applied when it imported them."""
+"""Which instruments an organization uses: the bundled definitions (with the
+organization's licensed item texts applied when it imported them) and the instruments it
+imported itself as FHIR Questionnaires (``ImportedInstrument``, that organization only).
+
+An imported instrument never has a bundled instrument's code, so a code names either a
+bundled instrument or one of the organization's own; clinicians assign, patients fill in
+and the core scores both in the same way.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
+from functools import cache
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maatwerk.core.access import Role
+from maatwerk.core.fhir.errors import FhirMappingError
+from maatwerk.core.fhir.questionnaire import questionnaire_to_instrument
 from maatwerk.core.instruments.errors import InstrumentDefinitionError, UnknownInstrument
 from maatwerk.core.instruments.licensed_texts import apply_licensed_texts, load_licensed_texts_json
 from maatwerk.core.instruments.model import Instrument
-from maatwerk.core.instruments.registry import bundled_instruments, get_instrument
+from maatwerk.core.instruments.registry import (
+    bundled_instruments,
+    get_instrument,
+    select_instrument,
+)
 from maatwerk.web.audit.services import AuditSubject, audit_record
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.organizations.models import Organization
-from maatwerk.web.questionnaires.models import LicensedTexts
+from maatwerk.web.questionnaires.models import Assignment, ImportedInstrument, LicensedTexts
+
+logger = logging.getLogger(__name__)
 
 MAX_TEXT_FILE_BYTES = 1_000_000
+MAX_QUESTIONNAIRE_FILE_BYTES = 1_000_000
+_CODE_LENGTH = ImportedInstrument._meta.get_field("code").max_length or 40
+_VERSION_LENGTH = ImportedInstrument._meta.get_field("version").max_length or 20
+
+
+@cache
+def bundled_codes() -> frozenset[str]:
+    """The codes of the bundled instruments: an organization cannot import these."""
+    return frozenset(instrument.code for instrument in bundled_instruments())
+
+
+# --------------------------------------------------------------------- imported instruments
+
+_loaded: dict[tuple[int, str], Instrument] = {}
+_LOADED_MAX = 512
+
+
+def imported_instrument(stored: ImportedInstrument) -> Instrument | None:
+    """The instrument in a stored import (parsed once per stored version), or ``None``
+    (logged) when it no longer loads, e.g. after a stricter definition schema."""
+    key = (stored.pk, stored.imported_at.isoformat())
+    instrument = _loaded.get(key)
+    if instrument is not None:
+        return instrument
+    try:
+        instrument = questionnaire_to_instrument(stored.resource)
+    except FhirMappingError:
+        logger.exception(
+            "imported instrument %s %s of organization %s no longer loads",
+            stored.code,
+            stored.version,
+            stored.organization_id,
+        )
+        return None
+    if len(_loaded) >= _LOADED_MAX:
+        _loaded.clear()
+    _loaded[key] = instrument
+    return instrument
+
+
+def _imported(organization_id: int, code: str | None = None) -> list[Instrument]:
+    stored = ImportedInstrument.objects.filter(organization_id=organization_id)
+    if code is not None:
+        stored = stored.filter(code=code)
+    loaded = (imported_instrument(row) for row in stored)
+    return [instrument for instrument in loaded if instrument is not None]
+
+
+def _texts_complete(instrument: Instrument) -> bool:
+    return all(item.text is not None for item in instrument.items)
 
 
 def instrument_for(organization_id: int, code: str, version: str | None = None) -> Instrument:
-    """The definition this organization uses, with its licensed texts if it has them."""
+    """The definition this organization uses: a bundled one (with its licensed texts if it
+    has them) or one it imported. ``version=None``: the latest version. Raises
+    ``UnknownInstrument`` when the organization has no such instrument (version)."""
+    if code not in bundled_codes():
+        return select_instrument(_imported(organization_id, code), code, version)
     instrument = get_instrument(code, version)
     texts = LicensedTexts.objects.filter(
         organization_id=organization_id,
@@ -40,6 +111,16 @@ def instrument_for(organization_id: int, code: str, version: str | None = None) 
 
 
 def has_item_texts(organization_id: int, instrument: Instrument) -> bool:
+    """Whether this organization can administer ``instrument``: a bundled one whose texts
+    are shipped or imported, or one the organization imported itself (texts included)."""
+    if instrument.code not in bundled_codes():
+        return _texts_complete(instrument) and (
+            ImportedInstrument.objects.filter(
+                organization_id=organization_id,
+                code=instrument.code,
+                version=instrument.version,
+            ).exists()
+        )
     return (
         instrument.licence.item_texts_shipped
         or LicensedTexts.objects.filter(
@@ -51,11 +132,172 @@ def has_item_texts(organization_id: int, instrument: Instrument) -> bool:
 
 
 def instruments_for(organization_id: int) -> list[tuple[Instrument, bool]]:
-    """Every bundled instrument and whether this organization can administer it."""
-    return [
+    """Every bundled instrument and the latest version of each instrument this
+    organization imported (what assigning its code gives), each with whether the
+    organization can administer it."""
+    bundled = [
         (instrument, has_item_texts(organization_id, instrument))
-        for instrument in sorted(bundled_instruments(), key=lambda i: (i.code, i.version_key))
+        for instrument in bundled_instruments()
     ]
+    latest: dict[str, Instrument] = {}
+    for instrument in _imported(organization_id):
+        known = latest.get(instrument.code)
+        if known is None or instrument.version_key > known.version_key:
+            latest[instrument.code] = instrument
+    own = [(instrument, _texts_complete(instrument)) for instrument in latest.values()]
+    return sorted(bundled + own, key=lambda pair: (pair[0].code, pair[0].version_key))
+
+
+def imported_instruments_of(organization_id: int) -> list[tuple[ImportedInstrument, bool]]:
+    """Every instrument version the organization imported, and whether an assignment
+    uses it (then it can no longer be replaced)."""
+    stored = list(
+        ImportedInstrument.objects.filter(organization_id=organization_id).select_related(
+            "imported_by"
+        )
+    )
+    used = set(
+        Assignment.objects.filter(
+            patient__organization_id=organization_id,
+            instrument_code__in={row.code for row in stored},
+        )
+        .values_list("instrument_code", "instrument_version")
+        .distinct()
+    )
+    return [(row, (row.code, row.version) in used) for row in stored]
+
+
+def _fhir_problem_messages(error: FhirMappingError) -> list[str]:
+    """Every problem of a refused Questionnaire: what it means (translated) and the
+    technical detail (location and message, as the core reports them)."""
+    if error.what == "invalid FHIR Questionnaire":
+        kind = _("Not a valid FHIR R4 Questionnaire")
+    elif error.what == "cannot import this Questionnaire as a Maatwerk instrument":
+        kind = _(
+            "The Maatwerk instrument-definition extension is missing or unusable "
+            "(Maatwerk never guesses the scoring from the questions)"
+        )
+    elif error.what == "the instrument definition in the Questionnaire is invalid":
+        kind = _("The instrument definition in the extension is invalid")
+    elif error.what == "the Questionnaire does not match the instrument definition it carries":
+        kind = _("The questions do not match the instrument definition")
+    else:  # pragma: no cover - a new kind of refusal in the core
+        kind = _("The Questionnaire cannot be imported")
+    return [
+        _("%(kind)s: %(location)s: %(detail)s")
+        % {"kind": kind, "location": problem.location, "detail": problem.message}
+        for problem in error.problems
+    ]
+
+
+def _instrument_problems(instrument: Instrument) -> list[str]:
+    """What the web layer needs besides a valid definition."""
+    problems: list[str] = []
+    if instrument.code in bundled_codes():
+        problems.append(
+            _(
+                "The code %(code)s belongs to an instrument that comes with Maatwerk. "
+                "Give your instrument a code of its own (for example %(code)s_org) in the "
+                "definition and in the Questionnaire's url and identifier."
+            )
+            % {"code": instrument.code}
+        )
+    if len(instrument.code) > _CODE_LENGTH:
+        problems.append(
+            _("The code %(code)s is longer than %(n)s characters.")
+            % {"code": instrument.code, "n": _CODE_LENGTH}
+        )
+    if len(instrument.version) > _VERSION_LENGTH:
+        problems.append(
+            _("The version %(version)s is longer than %(n)s characters.")
+            % {"version": instrument.version, "n": _VERSION_LENGTH}
+        )
+    problems.extend(
+        _("The question %(item)s has no text; an imported instrument must include its texts.")
+        % {"item": item.id}
+        for item in instrument.items
+        if item.text is None
+    )
+    return problems
+
+
+def imported_instrument_import(
+    *, actor: Actor, organization: Organization, content: bytes, filename: str
+) -> tuple[ImportedInstrument, bool]:
+    """Import a FHIR Questionnaire carrying the Maatwerk instrument-definition extension
+    as an instrument of this organization; returns it and whether it is new.
+
+    Every problem is reported at once and nothing is stored unless the resource is valid
+    FHIR (fhir.resources, R4B models) and a valid Maatwerk instrument. A code of a
+    bundled instrument is refused. Importing a code and version the organization already
+    has replaces it only while no assignment uses it; otherwise a new version is needed.
+    """
+    if organization.pk not in actor.organization_ids(Role.ORGANIZATION_ADMIN):
+        raise PermissionDenied(_("Only an admin of this organization can import questionnaires."))
+    if actor.user is None:
+        raise PermissionDenied(_("Log in to import questionnaires."))
+    if len(content) > MAX_QUESTIONNAIRE_FILE_BYTES:
+        raise ValidationError(_("The file is too large (at most 1 MB)."))
+    try:
+        resource = json.loads(content)
+    except (json.JSONDecodeError, UnicodeDecodeError) as problem:
+        raise ValidationError(
+            _("The file is not valid JSON: %(detail)s") % {"detail": str(problem)}
+        ) from None
+    try:
+        instrument = questionnaire_to_instrument(resource)
+    except FhirMappingError as error:
+        raise ValidationError(_fhir_problem_messages(error)) from None
+    problems = _instrument_problems(instrument)
+    if problems:
+        raise ValidationError(problems)
+    detail = f"{instrument.code} {instrument.version} imported from {filename[:100]}"
+    with transaction.atomic():
+        existing = (
+            ImportedInstrument.objects.select_for_update()
+            .filter(organization=organization, code=instrument.code, version=instrument.version)
+            .first()
+        )
+        if existing is not None:
+            in_use = Assignment.objects.filter(
+                patient__organization=organization,
+                instrument_code=instrument.code,
+                instrument_version=instrument.version,
+            ).exists()
+            if in_use:
+                raise ValidationError(
+                    _(
+                        "Version %(version)s of %(code)s is already assigned to patients, so "
+                        "it cannot be replaced. Publish a new version (a higher version "
+                        "number in the definition and the Questionnaire) and import that."
+                    )
+                    % {"code": instrument.code, "version": instrument.version}
+                )
+            existing.resource = resource
+            existing.imported_by = actor.user
+            existing.imported_at = timezone.now()
+            existing.save(update_fields=["resource", "imported_by", "imported_at"])
+            stored, created = existing, False
+        else:
+            stored = ImportedInstrument.objects.create(
+                organization=organization,
+                code=instrument.code,
+                version=instrument.version,
+                resource=resource,
+                imported_by=actor.user,
+            )
+            created = True
+        audit_record(
+            actor=actor,
+            action="create" if created else "update",
+            subject=AuditSubject(
+                object_type="imported_instrument",
+                object_ref=f"{instrument.code}-{instrument.version}",
+                organization_ref=str(organization.public_id),
+            ),
+            detail=detail if created else f"{detail} (replaced an unused import)",
+        )
+    return stored, created
 
 
 def licensed_texts_import(

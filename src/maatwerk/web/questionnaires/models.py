@@ -148,3 +148,37 @@ class LicensedTexts(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instrument_code} {self.instrument_version} texts for {self.organization_id}"
+
+
+class ImportedInstrument(models.Model):
+    """An instrument an organization imported as a FHIR Questionnaire (with the Maatwerk
+    instrument-definition extension); available to that organization only.
+
+    The resource is kept as it was imported; the instrument is read from it by
+    ``maatwerk.core.fhir.questionnaire_to_instrument``. Its code never is a bundled code.
+    """
+
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="imported_instruments",
+    )
+    code = models.CharField(max_length=40)
+    version = models.CharField(max_length=20)
+    resource = models.JSONField()
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["code", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "code", "version"],
+                name="one_imported_instrument_version",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.version} of {self.organization_id}"

@@ -4,15 +4,15 @@ the first (baseline) administration, computed by the core."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
 from maatwerk.core.analysis.reliable_change import reliable_change_index
 from maatwerk.core.instruments.errors import UnknownInstrument
-from maatwerk.core.instruments.model import Scale
-from maatwerk.core.instruments.registry import get_instrument
+from maatwerk.core.instruments.model import Instrument, Scale
 from maatwerk.web.questionnaires.charts import score_chart_svg
+from maatwerk.web.questionnaires.instruments import instrument_for
 from maatwerk.web.questionnaires.models import ScaleResult
 
 
@@ -29,6 +29,8 @@ class ResultRow:
     basis_unverified: bool
     no_reference: bool  # the instrument file has no reliability and norm SD for this scale
     scale_key: tuple[str, str]
+    organization_id: int | None = None  # the patient's: whose instruments apply
+    scale: Scale | None = field(default=None, repr=False, compare=False)  # of this version
 
 
 def _reference(scale: Scale, sex: str | None) -> tuple[float, float, str, bool] | None:
@@ -50,15 +52,42 @@ def _reference(scale: Scale, sex: str | None) -> tuple[float, float, str, bool] 
     )
 
 
+def _instrument(
+    memo: dict[tuple[int, str, str | None], Instrument | None],
+    organization_id: int,
+    code: str,
+    version: str | None,
+) -> Instrument | None:
+    """The organization's instrument (bundled or imported), looked up once per call."""
+    key = (organization_id, code, version)
+    if key not in memo:
+        try:
+            memo[key] = instrument_for(organization_id, code, version)
+        except UnknownInstrument:
+            memo[key] = None
+    return memo[key]
+
+
+def _scale(instrument: Instrument | None, scale_id: str) -> Scale | None:
+    if instrument is None:
+        return None
+    return next((scale for scale in instrument.scales if scale.id == scale_id), None)
+
+
 def result_rows(results: Iterable[ScaleResult], *, language: str) -> list[ResultRow]:
     rows: list[ResultRow] = []
     baseline: dict[tuple[str, str], Decimal] = {}
+    memo: dict[tuple[int, str, str | None], Instrument | None] = {}
     for result in results:
         assignment = result.assignment
-        try:
-            instrument = get_instrument(assignment.instrument_code, assignment.instrument_version)
-            scale = instrument.scale(result.scale_id)
-        except (UnknownInstrument, KeyError):
+        instrument = _instrument(
+            memo,
+            assignment.patient.organization_id,
+            assignment.instrument_code,
+            assignment.instrument_version,
+        )
+        scale = _scale(instrument, result.scale_id)
+        if instrument is None or scale is None:
             continue
         lang = "en" if language == "en" else "nl"
         key = (instrument.code, scale.id)
@@ -96,6 +125,8 @@ def result_rows(results: Iterable[ScaleResult], *, language: str) -> list[Result
                 basis_unverified=unverified,
                 no_reference=no_reference,
                 scale_key=key,
+                organization_id=assignment.patient.organization_id,
+                scale=scale,
             )
         )
     return rows
@@ -115,8 +146,14 @@ def scale_histories(rows: list[ResultRow]) -> list[ScaleHistory]:
     for row in rows:
         grouped.setdefault(row.scale_key, []).append(row)
     histories = []
+    memo: dict[tuple[int, str, str | None], Instrument | None] = {}
     for (code, scale_id), scale_rows in grouped.items():
-        scale = get_instrument(code).scale(scale_id)
+        # The chart uses the latest version's range and bands, else the row's own.
+        organization_id = scale_rows[0].organization_id
+        latest = None if organization_id is None else _instrument(memo, organization_id, code, None)
+        scale = _scale(latest, scale_id) or scale_rows[-1].scale
+        if scale is None:  # pragma: no cover - rows come from result_rows
+            continue
         points = [
             (row.completed_at, row.value)
             for row in scale_rows

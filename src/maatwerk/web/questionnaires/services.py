@@ -18,7 +18,6 @@ from maatwerk.core.access import Role
 from maatwerk.core.instruments.answers import Respondent, check_answers
 from maatwerk.core.instruments.errors import AnswerProblem, InvalidResponse, UnknownInstrument
 from maatwerk.core.instruments.model import Instrument
-from maatwerk.core.instruments.registry import get_instrument
 from maatwerk.core.instruments.scoring import InstrumentScore, SafetyFlag, score_response
 from maatwerk.web.audit.services import AuditSubject, audit_record
 from maatwerk.web.common.actor import Actor
@@ -70,7 +69,7 @@ def assignment_create(
     if not memberships:
         raise PermissionDenied(_("Only a clinician can assign a questionnaire."))
     try:
-        instrument = get_instrument(instrument_code)
+        instrument = instrument_for(access.patient.organization_id, instrument_code)
     except UnknownInstrument:
         raise ValidationError({"instrument": _("This questionnaire does not exist.")}) from None
     if not has_item_texts(access.patient.organization_id, instrument):

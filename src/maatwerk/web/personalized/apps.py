@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PersonalizedConfig(AppConfig):
+    name = "maatwerk.web.personalized"
+    label = "personalized"
