@@ -99,7 +99,11 @@ def test_demo_patients_have_baseline_and_repeated_results(demo_database: Path) -
         "WHERE a.status = 'completed' GROUP BY a.patient_id"
     ).fetchall()
     alerts = connection.execute("SELECT COUNT(*) FROM questionnaires_safetyalert").fetchone()[0]
+    measure_sets = connection.execute(
+        "SELECT kind, COUNT(*) FROM personalized_measureset GROUP BY kind ORDER BY kind"
+    ).fetchall()
     connection.close()
     assert len(rows) == 10
     assert sum(1 for _, completed in rows if completed >= 2) >= 8
     assert alerts == 1
+    assert measure_sets == [("gas", 1), ("psk", 1)]

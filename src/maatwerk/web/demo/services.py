@@ -16,6 +16,7 @@ from maatwerk.web.accounts.models import User
 from maatwerk.web.audit.services import audit_record
 from maatwerk.web.common.actor import system_actor
 from maatwerk.web.demo.constants import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from maatwerk.web.demo.personalized import demo_personalized_load
 from maatwerk.web.demo.questionnaires import demo_questionnaires_load
 from maatwerk.web.organizations.models import Discipline, Membership, Organization, Team
 from maatwerk.web.patients.models import CareEpisode, CareTeamMember, Patient
@@ -334,8 +335,10 @@ def demo_load() -> DemoSummary:
             status=CareEpisode.Status.CLOSED,
         )
         CareTeamMember.objects.create(episode=closed, membership=memberships["huisarts"])
-        demo_questionnaires_load(
-            actor=actor,
-            patients={p.full_name: p for p in Patient.objects.filter(organization=organization)},
+        demo_patients = {p.full_name: p for p in Patient.objects.filter(organization=organization)}
+        demo_questionnaires_load(actor=actor, patients=demo_patients)
+        demo_personalized_load(
+            patients=demo_patients,
+            clinicians={key: membership.user for key, membership in memberships.items()},
         )
     return DemoSummary(False, len(PATIENTS), clinicians, logins)
