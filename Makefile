@@ -24,7 +24,11 @@ MAATWERK := $(VENV)/bin/maatwerk
 PYTEST := $(VENV)/bin/pytest
 
 SYSTEM_PACKAGES := chromium graphviz gettext fonts-dejavu-core
-VENDORED := src/maatwerk/web/static/vendor/htmx.min.js tests/e2e/vendor/axe.min.js
+VENDORED := src/maatwerk/web/static/vendor/htmx.min.js tests/e2e/vendor/axe.min.js \
+	$(addprefix tests/e2e/vendor/lforms/,webcomponent/styles.css \
+	webcomponent/down_arrow_gray_10_10.png webcomponent/magnifying_glass.png \
+	webcomponent/assets/lib/zone.min.js webcomponent/runtime.js webcomponent/polyfills.js \
+	webcomponent/main.js fhir/R4/lformsFHIR.min.js)
 
 PG_HOST := 127.0.0.1
 PG_PORT := 5432

@@ -17,3 +17,16 @@ copy() {
 
 copy node_modules/htmx.org/dist/htmx.min.js src/maatwerk/web/static/vendor/htmx.min.js
 copy node_modules/axe-core/axe.min.js tests/e2e/vendor/axe.min.js
+
+# LHC-Forms (lforms), for the real-client FHIR test (tests/e2e/test_lhc_forms.py): the
+# web-component build and the R4 FHIR support file, in the load order of the package
+# README ("Using the LHC-Forms Web Component"): styles.css, zone.min.js, runtime.js,
+# polyfills.js, main.js, then fhir/R4/lformsFHIR.min.js. The two images are referenced by
+# styles.css.
+lforms=node_modules/lforms/dist/lforms
+for file in webcomponent/styles.css webcomponent/down_arrow_gray_10_10.png \
+    webcomponent/magnifying_glass.png webcomponent/assets/lib/zone.min.js \
+    webcomponent/runtime.js webcomponent/polyfills.js webcomponent/main.js \
+    fhir/R4/lformsFHIR.min.js; do
+    copy "$lforms/$file" "tests/e2e/vendor/lforms/$file"
+done
