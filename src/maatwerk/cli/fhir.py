@@ -9,24 +9,14 @@ instrument. No Django. Exit code 2 for an unknown instrument, language or unwrit
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
+
+from maatwerk.cli.output import fail, write_text
 
 __all__ = ["export_fhir"]
-
-EXIT_BAD_INPUT = 2
-
-err = Console(stderr=True, soft_wrap=True)
-
-
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[red]Error:[/red] {escape(message)}")
-    return typer.Exit(EXIT_BAD_INPUT)
 
 
 def export_fhir(
@@ -47,22 +37,12 @@ def export_fhir(
     from maatwerk.core.instruments.registry import bundled_instruments, get_instrument
 
     if language not in ("en", "nl"):
-        raise _fail(f"--language must be en or nl, not {language!r}")
+        raise fail(f"--language must be en or nl, not {language!r}")
     try:
         instrument = get_instrument(code, version)
     except UnknownInstrument as unknown:
         known = ", ".join(sorted({i.code for i in bundled_instruments()}))
-        raise _fail(f"unknown instrument: {unknown}. Bundled instruments: {known}.") from None
+        raise fail(f"unknown instrument: {unknown}. Bundled instruments: {known}.") from None
     resource = instrument_to_questionnaire(instrument, language=language)
     text = json.dumps(resource, indent=2, ensure_ascii=False) + "\n"
-    if output is None:
-        sys.stdout.write(text)
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as problem:
-        raise _fail(f"cannot write {output}: {problem.strerror or problem}") from None
-    err.print(
-        f"Questionnaire {escape(instrument.code)} {escape(instrument.version)} "
-        f"written to {escape(str(output))}"
-    )
+    write_text(text, output, what=f"Questionnaire {instrument.code} {instrument.version}")

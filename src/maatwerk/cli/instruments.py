@@ -31,6 +31,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from maatwerk.cli.output import err, fail, write_text
+
 if TYPE_CHECKING:
     from maatwerk.core.instruments.answers import Answer
     from maatwerk.core.instruments.model import (
@@ -49,7 +51,6 @@ __all__ = ["instruments_app", "score"]
 EXIT_ROWS_FAILED = 1
 EXIT_INVALID = 1
 """validate-fhir: the Questionnaire does not import."""
-EXIT_BAD_INPUT = 2
 PROGRESS_THRESHOLD = 1_000
 """Files with more rows than this get a progress bar on stderr."""
 MAX_UNSCORED_NOTES = 20
@@ -59,7 +60,6 @@ instruments_app = typer.Typer(
     no_args_is_help=True,
 )
 out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
 
 LanguageOption = Annotated[
     str, typer.Option("--language", "-l", help="Language of names and labels: en or nl.")
@@ -85,14 +85,9 @@ class InputError(Exception):
     """The input cannot be used at all (exit code 2)."""
 
 
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[red]Error:[/red] {escape(message)}")
-    return typer.Exit(EXIT_BAD_INPUT)
-
-
 def _language(language: str) -> str:
     if language not in ("en", "nl"):
-        raise _fail(f"--language must be en or nl, not {language!r}")
+        raise fail(f"--language must be en or nl, not {language!r}")
     return language
 
 
@@ -104,7 +99,7 @@ def _instrument(code: str, version: str | None) -> Instrument:
         return get_instrument(code, version)
     except UnknownInstrument as unknown:
         known = ", ".join(sorted({i.code for i in bundled_instruments()}))
-        raise _fail(
+        raise fail(
             f"unknown instrument: {unknown}. Bundled instruments: {known} "
             "(see `maatwerk instruments list`)."
         ) from None
@@ -364,15 +359,7 @@ def export_schema(
     """Print the JSON Schema of an instrument definition file."""
     from maatwerk.core.instruments.loading import instrument_json_schema_text
 
-    text = instrument_json_schema_text()
-    if output is None:
-        sys.stdout.write(text)
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as problem:
-        raise _fail(f"cannot write {output}: {problem.strerror or problem}") from None
-    err.print(f"Schema written to {escape(str(output))}")
+    write_text(instrument_json_schema_text(), output, what="Schema")
 
 
 # --- instruments validate-fhir ----------------------------------------------------------
@@ -395,7 +382,7 @@ def validate_fhir(
     try:
         content = file.read_bytes()
     except OSError as problem:
-        raise _fail(f"{file}: cannot read: {problem.strerror or problem}") from None
+        raise fail(f"{file}: cannot read: {problem.strerror or problem}") from None
     try:
         resource = json.loads(content)
     except json.JSONDecodeError as problem:
@@ -884,7 +871,7 @@ def _output_kind(output: Path | None) -> Literal["csv", "json"]:
         return "csv"
     suffix = output.suffix.lower()
     if suffix not in (".csv", ".json"):
-        raise _fail(f"--output must end in .csv or .json, not {output.name!r}")
+        raise fail(f"--output must end in .csv or .json, not {output.name!r}")
     return "csv" if suffix == ".csv" else "json"
 
 
@@ -944,7 +931,7 @@ def score(
         else:
             raise InputError(f"{file}: give a .csv or .json file, not {file.name!r}")
     except InputError as problem:
-        raise _fail(str(problem)) from None
+        raise fail(str(problem)) from None
     has_id = source.columns.id_column is not None
     err.print(
         f"Scoring {source.rows:,} row(s) with {escape(instrument.short_name)} "
@@ -954,7 +941,7 @@ def score(
     try:
         handle = sys.stdout if output is None else output.open("w", encoding="utf-8", newline="")
     except OSError as problem:
-        raise _fail(f"cannot write {output}: {problem.strerror or problem}") from None
+        raise fail(f"cannot write {output}: {problem.strerror or problem}") from None
     try:
         writer = (_CsvWriter if kind == "csv" else _JsonWriter)(
             handle, instrument, has_id, language
@@ -962,7 +949,7 @@ def score(
         _score_all(instrument, source, writer, tally, language)
         writer.close()
     except InputError as problem:
-        raise _fail(str(problem)) from None
+        raise fail(str(problem)) from None
     finally:
         if output is not None:
             handle.close()
