@@ -2,8 +2,8 @@
 #
 # Python: a small tools venv (.tools/) holds a pinned uv; uv builds the project venv
 # (.venv/) from uv.lock and never downloads a Python interpreter. Node: package-lock.json
-# pins the front-end assets (htmx, axe-core, and LHC-Forms for the FHIR real-client test), which scripts/vendor_assets.sh copies into
-# place. Stamp files keep repeated runs fast.
+# pins the front-end assets (htmx; axe-core and LHC-Forms for the browser tests), which
+# scripts/vendor_assets.sh copies into place. Stamp files keep repeated runs fast.
 
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 export UV_PYTHON_DOWNLOADS=never
