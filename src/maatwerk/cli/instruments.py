@@ -21,7 +21,6 @@ import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TextIO, cast
 
@@ -766,7 +765,7 @@ class _JsonWriter:
 def _score_row(instrument: Instrument, row: _Row) -> _Outcome:
     from maatwerk.core.instruments.answers import Respondent
     from maatwerk.core.instruments.errors import InvalidResponse
-    from maatwerk.core.instruments.scoring import score_response
+    from maatwerk.core.instruments.scoring import safety_flags, score_response
 
     problems = list(row.problems)
     answers = {k: v for k, v in row.answers.items() if k not in row.problem_items}
@@ -785,46 +784,11 @@ def _score_row(instrument: Instrument, row: _Row) -> _Outcome:
     order = {item.id: index for index, item in enumerate(instrument.items)}
     problems.sort(key=lambda p: (p[0] != "", order.get(p[0], len(order)), p[0]))
     errors = [f"{subject}: {message}" if subject else message for subject, message in problems]
-    flagged = _safety_despite_errors(instrument, answers, {subject for subject, _ in problems})
+    # score_response refuses the whole row; the valid answers still get their safety check.
+    flagged = safety_flags(
+        instrument, cast("Mapping[str, Answer]", answers), respondent=Respondent(sex=row.sex)
+    )
     return _Outcome(row, None, errors, flagged)
-
-
-def _safety_despite_errors(
-    instrument: Instrument, answers: Mapping[str, object], bad_items: set[str]
-) -> tuple[SafetyFlag, ...]:
-    """Safety rules on the valid answers of a row that cannot be scored.
-
-    ``score_response`` refuses the whole row when any answer is invalid, so it evaluates
-    no safety rule; a batch must still not lose a risk signal (PHQ-9 item 9 > 0) because
-    another item was mistyped. Only answers that are themselves valid are used.
-    """
-    from maatwerk.core.instruments.scoring import SafetyFlag, compare
-
-    flags: list[SafetyFlag] = []
-    for rule in instrument.safety_rules:
-        raw = answers.get(rule.item)
-        if rule.item in bad_items or isinstance(raw, bool) or not isinstance(raw, int | Decimal):
-            continue
-        if isinstance(raw, Decimal) and not raw.is_finite():
-            continue
-        value = Fraction(raw)
-        response_set = instrument.response_set(instrument.item(rule.item).response_set)
-        if value not in {Fraction(v) for v in response_set.values()}:
-            continue  # not a valid answer: already reported as an error
-        if compare(value, rule.operator, rule.value):
-            flags.append(
-                SafetyFlag(
-                    rule_id=rule.id,
-                    item_id=rule.item,
-                    answer=value,
-                    severity=rule.severity,
-                    patient_message=rule.patient_message,
-                    clinician_message=rule.clinician_message,
-                    source=rule.source,
-                    unverified=rule.unverified,
-                )
-            )
-    return tuple(flags)
 
 
 def _where(row: _Row) -> str:

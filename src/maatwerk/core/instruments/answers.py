@@ -139,3 +139,21 @@ def check_answers(
     if problems:
         raise InvalidResponse(f"{instrument.code} {instrument.version}", tuple(problems))
     return CheckedAnswers(values, frozenset(not_applicable))
+
+
+def valid_answer(
+    instrument: Instrument, item_id: str, raw: object, *, respondent: Respondent
+) -> Fraction | None:
+    """One answer as an exact value when it is valid and applies to this respondent on
+    its own, whatever the other answers are; otherwise ``None``."""
+    if raw is None or not instrument.has_item(item_id):
+        return None
+    item = instrument.item(item_id)
+    if applies(item, respondent) is not True:
+        return None
+    try:
+        value = to_exact(raw)
+        _check_value(instrument, item, value)
+    except _Invalid:
+        return None
+    return value

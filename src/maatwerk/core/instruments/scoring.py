@@ -30,7 +30,13 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from maatwerk.core.instruments.answers import Answer, CheckedAnswers, Respondent, check_answers
+from maatwerk.core.instruments.answers import (
+    Answer,
+    CheckedAnswers,
+    Respondent,
+    check_answers,
+    valid_answer,
+)
 from maatwerk.core.instruments.explain import ExplanationFacts, explain_en, explain_nl
 from maatwerk.core.instruments.model import (
     Band,
@@ -40,6 +46,7 @@ from maatwerk.core.instruments.model import (
     Method,
     MissingRuleKind,
     Operator,
+    SafetyRule,
     Scale,
 )
 from maatwerk.core.instruments.numbers import round_half_up
@@ -350,6 +357,19 @@ def _score_scale(
     )
 
 
+def _flag(rule: SafetyRule, answer: Fraction) -> SafetyFlag:
+    return SafetyFlag(
+        rule_id=rule.id,
+        item_id=rule.item,
+        answer=answer,
+        severity=rule.severity,
+        patient_message=rule.patient_message,
+        clinician_message=rule.clinician_message,
+        source=rule.source,
+        unverified=rule.unverified,
+    )
+
+
 def _evaluate_safety(
     instrument: Instrument, checked: CheckedAnswers
 ) -> tuple[tuple[SafetyFlag, ...], tuple[str, ...]]:
@@ -362,16 +382,22 @@ def _evaluate_safety(
         if answer is None:
             not_evaluated.append(rule.id)
         elif compare(answer, rule.operator, rule.value):
-            flags.append(
-                SafetyFlag(
-                    rule_id=rule.id,
-                    item_id=rule.item,
-                    answer=answer,
-                    severity=rule.severity,
-                    patient_message=rule.patient_message,
-                    clinician_message=rule.clinician_message,
-                    source=rule.source,
-                    unverified=rule.unverified,
-                )
-            )
+            flags.append(_flag(rule, answer))
     return tuple(flags), tuple(not_evaluated)
+
+
+def safety_flags(
+    instrument: Instrument, answers: Mapping[str, Answer], *, respondent: Respondent
+) -> tuple[SafetyFlag, ...]:
+    """The safety rules that fire on the answers that are valid on their own.
+
+    Unlike :func:`score_response`, this never refuses a response because some other
+    answer is missing or invalid: a risk signal (PHQ-9 item 9 > 0) must not be lost to a
+    typo elsewhere, or to a questionnaire that is only half filled in.
+    """
+    flags: list[SafetyFlag] = []
+    for rule in instrument.safety_rules:
+        answer = valid_answer(instrument, rule.item, answers.get(rule.item), respondent=respondent)
+        if answer is not None and compare(answer, rule.operator, rule.value):
+            flags.append(_flag(rule, answer))
+    return tuple(flags)

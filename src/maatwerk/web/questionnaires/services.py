@@ -18,7 +18,12 @@ from maatwerk.core.access import Role
 from maatwerk.core.instruments.answers import Respondent, check_answers
 from maatwerk.core.instruments.errors import AnswerProblem, InvalidResponse, UnknownInstrument
 from maatwerk.core.instruments.model import Instrument
-from maatwerk.core.instruments.scoring import InstrumentScore, SafetyFlag, score_response
+from maatwerk.core.instruments.scoring import (
+    InstrumentScore,
+    SafetyFlag,
+    safety_flags,
+    score_response,
+)
 from maatwerk.web.audit.services import AuditSubject, audit_record
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.patients.models import Patient
@@ -230,12 +235,7 @@ def _flags_so_far(instrument: Instrument, assignment: Assignment) -> tuple[Safet
     answers = {
         a.item_id: _as_number(a.value) for a in assignment.answers.all() if a.value is not None
     }
-    try:
-        return score_response(
-            instrument, answers, respondent=respondent_for(assignment.patient)
-        ).safety_flags
-    except InvalidResponse:
-        return ()  # a partial response the engine cannot read yet; checked again on submit
+    return safety_flags(instrument, answers, respondent=respondent_for(assignment.patient))
 
 
 @dataclass(frozen=True)
