@@ -124,8 +124,8 @@ install: system-deps venv node vendor compilemessages collectstatic
 
 lint: $(VENV_STAMP)
 	$(UV) lock --check
-	$(VENV)/bin/ruff check src tests
-	$(VENV)/bin/ruff format --check src tests
+	$(VENV)/bin/ruff check src tests scripts
+	$(VENV)/bin/ruff format --check src tests scripts
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 

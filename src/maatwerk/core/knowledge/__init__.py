@@ -1,0 +1,1 @@
+"""The knowledge base: conditions, factors, medication flags, care levels, interventions."""

@@ -1,0 +1,36 @@
+"""The knowledge base bundled with Maatwerk (``maatwerk/content/knowledge/*.json``).
+
+Files are read with ``importlib.resources``, so this works from a wheel as well as from
+a source checkout. The whole knowledge base is validated on load (schema, semantics and
+references to the bundled instruments); an invalid bundled file is a programming error
+and raises ``KnowledgeDefinitionError`` naming the file, the JSON path and the problem.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+
+from maatwerk.core.instruments.registry import CONTENT_PACKAGE, bundled_instruments
+from maatwerk.core.knowledge.loading import build_knowledge_base
+from maatwerk.core.knowledge.model import KnowledgeBase
+
+CONTENT_FOLDER = "knowledge"
+
+
+def bundled_files() -> tuple[Traversable, ...]:
+    folder = files(CONTENT_PACKAGE).joinpath(CONTENT_FOLDER)
+    return tuple(
+        sorted(
+            (entry for entry in folder.iterdir() if entry.name.endswith(".json")),
+            key=lambda entry: entry.name,
+        )
+    )
+
+
+@cache
+def bundled_knowledge() -> KnowledgeBase:
+    """The bundled knowledge base, validated against the bundled instruments."""
+    texts = {entry.name: entry.read_bytes() for entry in bundled_files()}
+    return build_knowledge_base(texts, bundled_instruments())

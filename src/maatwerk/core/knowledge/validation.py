@@ -1,0 +1,212 @@
+"""Semantic checks of the knowledge base, beyond what the schema can say.
+
+``validate_knowledge`` returns every problem (empty when the knowledge base is sound):
+ids are unique, every statement and every threshold has a known source or is marked
+unverified, and references resolve (source ids, condition ids, discipline ids, factor
+ids, intervention ids, and instrument scales against the bundled instruments, with each
+threshold inside the scale's range).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from maatwerk.core.instruments.errors import DefinitionProblem, UnknownInstrument
+from maatwerk.core.instruments.model import Instrument
+from maatwerk.core.instruments.registry import select_instrument
+from maatwerk.core.knowledge.model import (
+    ClinicianJudgement,
+    InstrumentThreshold,
+    KnowledgeBase,
+    Provenance,
+)
+
+
+class _Problems:
+    def __init__(self, origins: dict[str, str]) -> None:
+        self.origins = origins
+        self.found: list[DefinitionProblem] = []
+
+    def add(self, collection: str, path: str, message: str) -> None:
+        origin = self.origins.get(collection, f"{collection}.json")
+        self.found.append(DefinitionProblem(origin, path, message))
+
+
+def validate_knowledge(
+    knowledge: KnowledgeBase, instruments: Iterable[Instrument]
+) -> tuple[DefinitionProblem, ...]:
+    """Every semantic problem of ``knowledge``; an empty tuple means it is consistent."""
+    problems = _Problems(knowledge.origins)
+    _check_unique_ids(knowledge, problems)
+    _check_provenance(knowledge, problems)
+    _check_references(knowledge, problems)
+    _check_measures(knowledge, tuple(instruments), problems)
+    return tuple(problems.found)
+
+
+def _duplicates(
+    collection: str, path: str, ids: Iterable[str], what: str, problems: _Problems
+) -> None:
+    seen: set[str] = set()
+    for index, value in enumerate(ids):
+        if value in seen:
+            problems.add(collection, f"{path}[{index}].id", f"duplicate {what} id {value!r}")
+        seen.add(value)
+
+
+def _check_unique_ids(kb: KnowledgeBase, problems: _Problems) -> None:
+    _duplicates("sources", "$.sources", (s.id for s in kb.sources.sources), "source", problems)
+    _duplicates(
+        "conditions",
+        "$.conditions",
+        (c.id for c in kb.conditions.conditions),
+        "condition",
+        problems,
+    )
+    _duplicates("factors", "$.factors", (f.id for f in kb.factors.factors), "factor", problems)
+    _duplicates(
+        "medication", "$.medication", (m.id for m in kb.medication.medication), "flag", problems
+    )
+    _duplicates(
+        "care_levels",
+        "$.care_levels",
+        (c.id for c in kb.care_levels.care_levels),
+        "level",
+        problems,
+    )
+    _duplicates(
+        "disciplines",
+        "$.disciplines",
+        (d.id for d in kb.disciplines.disciplines),
+        "discipline",
+        problems,
+    )
+    _duplicates(
+        "interventions",
+        "$.interventions",
+        (i.id for i in kb.interventions.interventions),
+        "intervention",
+        problems,
+    )
+    _duplicates(
+        "interventions", "$.links", (x.id for x in kb.interventions.links), "link", problems
+    )
+
+
+def provenance_items(kb: KnowledgeBase) -> Iterator[tuple[str, str, Provenance]]:
+    """``(collection, json path, entry)`` for every entry that needs provenance."""
+    for index, condition in enumerate(kb.conditions.conditions):
+        yield "conditions", f"$.conditions[{index}]", condition
+    for index, factor in enumerate(kb.factors.factors):
+        yield "factors", f"$.factors[{index}]", factor
+    for index, flag in enumerate(kb.medication.medication):
+        yield "medication", f"$.medication[{index}]", flag
+    for index, level in enumerate(kb.care_levels.care_levels):
+        yield "care_levels", f"$.care_levels[{index}]", level
+    for index, discipline in enumerate(kb.disciplines.disciplines):
+        yield "disciplines", f"$.disciplines[{index}]", discipline
+    for index, intervention in enumerate(kb.interventions.interventions):
+        yield "interventions", f"$.interventions[{index}]", intervention
+    for index, link in enumerate(kb.interventions.links):
+        yield "interventions", f"$.links[{index}]", link
+
+
+def measure_items(
+    kb: KnowledgeBase,
+) -> Iterator[tuple[str, InstrumentThreshold | ClinicianJudgement]]:
+    """``(json path, measure)`` for every measure of every factor."""
+    for index, factor in enumerate(kb.factors.factors):
+        for position, measure in enumerate(factor.measures):
+            yield f"$.factors[{index}].measures[{position}]", measure
+
+
+def _check_provenance(kb: KnowledgeBase, problems: _Problems) -> None:
+    known = {source.id for source in kb.sources.sources}
+    for collection, path, entry in provenance_items(kb):
+        if not entry.sources and not entry.unverified:
+            problems.add(collection, path, "no source; list source ids or mark it unverified: true")
+        for position, source_id in enumerate(entry.sources):
+            if source_id not in known:
+                problems.add(
+                    collection, f"{path}.sources[{position}]", f"unknown source {source_id!r}"
+                )
+    for path, measure in measure_items(kb):
+        if measure.source is None and not measure.unverified:
+            problems.add("factors", path, "no source; give a source id or mark it unverified: true")
+        elif measure.source is not None and measure.source not in known:
+            problems.add("factors", f"{path}.source", f"unknown source {measure.source!r}")
+
+
+def _check_references(kb: KnowledgeBase, problems: _Problems) -> None:
+    conditions = {condition.id for condition in kb.conditions.conditions}
+    for index, factor in enumerate(kb.factors.factors):
+        path = f"$.factors[{index}]"
+        if factor.scope == "condition_specific" and not factor.conditions:
+            problems.add(
+                "factors", f"{path}.conditions", "a condition-specific factor needs conditions"
+            )
+        if factor.scope == "generic" and factor.conditions:
+            problems.add("factors", f"{path}.conditions", "a generic factor lists no conditions")
+        for position, condition_id in enumerate(factor.conditions):
+            if condition_id not in conditions:
+                problems.add(
+                    "factors",
+                    f"{path}.conditions[{position}]",
+                    f"unknown condition {condition_id!r}",
+                )
+    disciplines = {discipline.id for discipline in kb.disciplines.disciplines}
+    for index, level in enumerate(kb.care_levels.care_levels):
+        for position, discipline_id in enumerate(level.disciplines):
+            if discipline_id not in disciplines:
+                problems.add(
+                    "care_levels",
+                    f"$.care_levels[{index}].disciplines[{position}]",
+                    f"unknown discipline {discipline_id!r}",
+                )
+    factors = {factor.id for factor in kb.factors.factors}
+    interventions = {intervention.id for intervention in kb.interventions.interventions}
+    for index, link in enumerate(kb.interventions.links):
+        for position, factor_id in enumerate(link.factors):
+            if factor_id not in factors:
+                problems.add(
+                    "interventions",
+                    f"$.links[{index}].factors[{position}]",
+                    f"unknown factor {factor_id!r}",
+                )
+        for position, intervention_id in enumerate(link.interventions):
+            if intervention_id not in interventions:
+                problems.add(
+                    "interventions",
+                    f"$.links[{index}].interventions[{position}]",
+                    f"unknown intervention {intervention_id!r}",
+                )
+
+
+def _check_measures(
+    kb: KnowledgeBase, instruments: tuple[Instrument, ...], problems: _Problems
+) -> None:
+    for path, measure in measure_items(kb):
+        if not isinstance(measure, InstrumentThreshold):
+            continue
+        try:
+            instrument = select_instrument(
+                instruments, measure.instrument, measure.instrument_version
+            )
+        except UnknownInstrument as error:
+            problems.add("factors", f"{path}.instrument", f"{error} is bundled")
+            continue
+        if not any(scale.id == measure.scale for scale in instrument.scales):
+            problems.add(
+                "factors",
+                f"{path}.scale",
+                f"instrument {instrument.code} {instrument.version} has no scale {measure.scale!r}",
+            )
+            continue
+        score_range = instrument.scale(measure.scale).range
+        if not score_range.min <= measure.threshold <= score_range.max:
+            problems.add(
+                "factors",
+                f"{path}.threshold",
+                f"threshold {measure.threshold} is outside the scale's range "
+                f"{score_range.min}-{score_range.max}",
+            )
