@@ -219,6 +219,20 @@ def _refuse(
         raise ValidationError(errors)
 
 
+def _audit_set_created(
+    actor: Actor, access: PatientAccess, measure_set: MeasureSet, detail: str
+) -> None:
+    audit_record(
+        actor=actor,
+        action="create",
+        subject=patient_subject(
+            access.patient, object_type=OBJECT_SET, object_ref=str(measure_set.public_id)
+        ),
+        emergency=access.emergency,
+        detail=detail,
+    )
+
+
 def _close_active(access: PatientAccess, kind: str) -> None:
     MeasureSet.objects.filter(patient=access.patient, kind=kind, is_active=True).update(
         is_active=False, closed_at=timezone.now()
@@ -267,15 +281,7 @@ def psk_set_create(*, actor: Actor, access: PatientAccess, names: Sequence[str])
             MeasureItem(measure_set=measure_set, position=n, name=name)
             for n, name in enumerate(chosen, start=1)
         )
-        audit_record(
-            actor=actor,
-            action="create",
-            subject=patient_subject(
-                access.patient, object_type=OBJECT_SET, object_ref=str(measure_set.public_id)
-            ),
-            emergency=access.emergency,
-            detail=f"psk, {len(chosen)} activities",
-        )
+        _audit_set_created(actor, access, measure_set, f"psk, {len(chosen)} activities")
     return measure_set
 
 
@@ -352,14 +358,8 @@ def top_problems_create(
             user=user,
             measured_on=timezone.localdate(),
         )
-        audit_record(
-            actor=actor,
-            action="create",
-            subject=patient_subject(
-                access.patient, object_type=OBJECT_SET, object_ref=str(measure_set.public_id)
-            ),
-            emergency=access.emergency,
-            detail=f"top problems, {len(items)} problem(s) with first ratings",
+        _audit_set_created(
+            actor, access, measure_set, f"top problems, {len(items)} problem(s) with first ratings"
         )
     return measure_set
 
@@ -483,14 +483,8 @@ def gas_set_create(
             user=user,
             measured_on=when,
         )
-        audit_record(
-            actor=actor,
-            action="create",
-            subject=patient_subject(
-                access.patient, object_type=OBJECT_SET, object_ref=str(measure_set.public_id)
-            ),
-            emergency=access.emergency,
-            detail=f"gas, {len(items)} goal(s) with baseline levels",
+        _audit_set_created(
+            actor, access, measure_set, f"gas, {len(items)} goal(s) with baseline levels"
         )
     return measure_set
 

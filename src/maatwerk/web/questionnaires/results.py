@@ -11,6 +11,7 @@ from decimal import Decimal
 from maatwerk.core.analysis.reliable_change import reliable_change_index
 from maatwerk.core.instruments.errors import UnknownInstrument
 from maatwerk.core.instruments.model import Instrument, Scale
+from maatwerk.core.instruments.reference import change_reference
 from maatwerk.web.questionnaires.charts import score_chart_svg
 from maatwerk.web.questionnaires.instruments import instrument_for
 from maatwerk.web.questionnaires.models import ScaleResult
@@ -31,25 +32,6 @@ class ResultRow:
     scale_key: tuple[str, str]
     organization_id: int | None = None  # the patient's: whose instruments apply
     scale: Scale | None = field(default=None, repr=False, compare=False)  # of this version
-
-
-def _reference(scale: Scale, sex: str | None) -> tuple[float, float, str, bool] | None:
-    """SD and reliability for the RCI: the norm group of the patient's sex when the file
-    has one, else a norm for everyone, else the first; the first reliability listed."""
-    if not scale.norms or not scale.reliability:
-        return None
-    norm = next(
-        (n for n in scale.norms if n.sex is not None and n.sex == sex),
-        next((n for n in scale.norms if n.sex is None), scale.norms[0]),
-    )
-    reliability = scale.reliability[0]
-    basis = f"SD {norm.sd} ({norm.population}); {reliability.kind} {reliability.value}"
-    return (
-        float(norm.sd),
-        float(reliability.value),
-        basis,
-        norm.unverified or reliability.unverified,
-    )
 
 
 def _instrument(
@@ -100,16 +82,16 @@ def result_rows(results: Iterable[ScaleResult], *, language: str) -> list[Result
             first = baseline.setdefault(key, result.value)
             if first is not result.value:
                 change = result.value - first
-                reference = _reference(scale, assignment.patient.sex)
+                reference = change_reference(scale, sex=assignment.patient.sex)
                 if reference is None:
                     no_reference = True
                 else:
-                    sd, reliability, basis, unverified = reference
+                    basis, unverified = reference.basis, reference.unverified
                     category = reliable_change_index(
                         pre=float(first),
                         post=float(result.value),
-                        sd=sd,
-                        reliability=reliability,
+                        sd=reference.sd,
+                        reliability=reference.reliability,
                         direction=scale.direction,
                     ).category.value
         rows.append(
