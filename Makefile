@@ -23,7 +23,7 @@ NODE_STAMP := node_modules/.installed
 MAATWERK := $(VENV)/bin/maatwerk
 PYTEST := $(VENV)/bin/pytest
 
-SYSTEM_PACKAGES := chromium graphviz gettext fonts-dejavu-core
+SYSTEM_PACKAGES := chromium graphviz gettext fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0
 VENDORED := src/maatwerk/web/static/vendor/htmx.min.js tests/e2e/vendor/axe.min.js \
 	$(addprefix tests/e2e/vendor/lforms/,webcomponent/styles.css \
 	webcomponent/down_arrow_gray_10_10.png webcomponent/magnifying_glass.png \

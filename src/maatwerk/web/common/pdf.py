@@ -1,0 +1,45 @@
+"""HTML templates rendered to PDF with WeasyPrint (the same templates as on screen).
+
+WeasyPrint is told never to fetch anything over the network: a PDF of patient data must
+not make requests that leak it, so only our own static files (by path) are allowed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from weasyprint import HTML, default_url_fetcher
+
+PDF_CONTENT_TYPE = "application/pdf"
+
+
+class ExternalResourceRefused(ValueError):
+    pass
+
+
+def _static_only_fetcher(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    static_prefix = f"file://{settings.STATIC_URL}"
+    if url.startswith(static_prefix):
+        found = finders.find(url.removeprefix(static_prefix))
+        if isinstance(found, str):
+            return default_url_fetcher(Path(found).as_uri(), *args, **kwargs)  # type: ignore[no-any-return]
+    if url.startswith("data:"):
+        return default_url_fetcher(url, *args, **kwargs)  # type: ignore[no-any-return]
+    raise ExternalResourceRefused(url)
+
+
+def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
+    """Render ``template_name`` with ``context`` and return the PDF bytes.
+
+    Links to static files are written as ``{% static %}`` paths; they resolve to files on
+    disk. Anything else (http, https, other files) is refused.
+    """
+    html = render_to_string(template_name, context)
+    document = HTML(string=html, base_url="file:///", url_fetcher=_static_only_fetcher)
+    pdf = document.write_pdf()
+    assert pdf is not None  # write_pdf() without a target returns the bytes
+    return pdf
