@@ -41,5 +41,6 @@ def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
     html = render_to_string(template_name, context)
     document = HTML(string=html, base_url="file:///", url_fetcher=_static_only_fetcher)
     pdf = document.write_pdf()
-    assert pdf is not None  # write_pdf() without a target returns the bytes
+    if pdf is None:  # pragma: no cover - write_pdf() without a target returns the bytes
+        raise RuntimeError("WeasyPrint returned no PDF")
     return pdf
