@@ -185,6 +185,7 @@ class SubgroupAdaptation:
     text: Mapping[str, str]
     sources: tuple[str, ...]
     unverified: bool
+    patient_text: Mapping[str, str] = field(default_factory=dict)  # how patient texts adapt
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,3 +244,16 @@ class ReferralContext:
     factor_ids: tuple[str, ...]  # elevated risk factors and low resilience factors
     modality: Modality
     summary_lines: tuple[str, ...]  # in the language the letter is written in
+
+
+StepStatus = Literal["include", "skip", "pending"]
+
+
+@dataclass(frozen=True, slots=True)
+class StepDecision:
+    """One instrument of a battery for this patient: included, skipped (its condition
+    is not met) or pending (it has a condition and the intake is not done yet)."""
+
+    instrument: str
+    status: StepStatus
+    reason: Mapping[str, str]  # language -> why

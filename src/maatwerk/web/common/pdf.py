@@ -12,7 +12,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from weasyprint import HTML, default_url_fetcher
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
 
 PDF_CONTENT_TYPE = "application/pdf"
 
@@ -21,15 +22,18 @@ class ExternalResourceRefused(ValueError):
     pass
 
 
-def _static_only_fetcher(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    static_prefix = f"file://{settings.STATIC_URL}"
-    if url.startswith(static_prefix):
-        found = finders.find(url.removeprefix(static_prefix))
-        if isinstance(found, str):
-            return default_url_fetcher(Path(found).as_uri(), *args, **kwargs)  # type: ignore[no-any-return]
-    if url.startswith("data:"):
-        return default_url_fetcher(url, *args, **kwargs)  # type: ignore[no-any-return]
-    raise ExternalResourceRefused(url)
+class _StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]  # untyped base class
+    """WeasyPrint 70's fetcher API (a URLFetcher subclass; ``default_url_fetcher`` is gone)."""
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        static_prefix = f"file://{settings.STATIC_URL}"
+        if url.startswith(static_prefix):
+            found = finders.find(url.removeprefix(static_prefix))
+            if isinstance(found, str):
+                return super().fetch(Path(found).as_uri(), headers)
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        raise ExternalResourceRefused(url)
 
 
 def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
@@ -39,8 +43,8 @@ def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
     disk. Anything else (http, https, other files) is refused.
     """
     html = render_to_string(template_name, context)
-    document = HTML(string=html, base_url="file:///", url_fetcher=_static_only_fetcher)
-    pdf = document.write_pdf()
+    document = HTML(string=html, base_url="file:///", url_fetcher=_StaticOnlyFetcher())
+    pdf: bytes | None = document.write_pdf()
     if pdf is None:  # pragma: no cover - write_pdf() without a target returns the bytes
         raise RuntimeError("WeasyPrint returned no PDF")
     return pdf

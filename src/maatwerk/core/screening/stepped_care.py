@@ -1,0 +1,378 @@
+"""Severity and the stepped-care advice, from the rules in ``stepped_care.json``.
+
+Severity combines the SCEGS-informed criteria as the data file says (see
+docs/screening/README.md): the highest level supported by the number of symptom clusters
+and the functional limitation, one step up for comorbidity, and "severe" only with a
+duration above the duration rule's weeks (otherwise "moderate"). When a required
+criterion was not assessed, severity is ``None``, the advice names what is missing and
+the care level is the ``unassessed`` rule's (the least intensive).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from maatwerk.core.knowledge.model import KnowledgeBase, Provenance
+from maatwerk.core.screening.content import ScreeningContent
+from maatwerk.core.screening.definitions import CareRule, Comorbidity
+from maatwerk.core.screening.errors import ScreeningInputError
+from maatwerk.core.screening.model import (
+    EscalationAdvice,
+    RuleReason,
+    ScreeningInput,
+    ScreeningProfile,
+    Severity,
+    SteppedCareAdvice,
+)
+from maatwerk.core.screening.profile import (
+    check_screening_input,
+    symptom_clusters,
+    threshold_evidence,
+)
+from maatwerk.core.screening.texts import join, localized
+
+__all__ = [
+    "ComorbidityFinding",
+    "SeverityEstimate",
+    "advise",
+    "comorbidities",
+    "escalate",
+    "estimate_severity",
+]
+
+LEVELS: tuple[Severity, ...] = ("mild", "moderate", "severe")
+
+
+@dataclass(frozen=True, slots=True)
+class ComorbidityFinding:
+    comorbidity: Comorbidity
+    how: str  # "recorded" | "condition" | "score"
+    reason: RuleReason
+
+
+@dataclass(frozen=True, slots=True)
+class SeverityEstimate:
+    severity: Severity | None
+    reasons: tuple[RuleReason, ...]
+    missing: tuple[str, ...]
+
+
+def comorbidities(
+    screening: ScreeningInput, *, knowledge: KnowledgeBase, content: ScreeningContent
+) -> tuple[ComorbidityFinding, ...]:
+    """Comorbidities recorded by the clinician, implied by a SCEGS condition's kind, or
+    suggested by a score (a screening result for the clinician to confirm)."""
+    found: list[ComorbidityFinding] = []
+    scegs = screening.scegs
+    for comorbidity in content.rules.comorbidities:
+        name = localized(comorbidity.name)
+        sources = tuple(comorbidity.sources)
+        if comorbidity.id in scegs.comorbidity:
+            text = join(
+                name,
+                {"nl": "(vastgelegd door de behandelaar)", "en": "(recorded by the clinician)"},
+            )
+            reason = RuleReason(
+                f"comorbidity.{comorbidity.id}", text, sources, comorbidity.unverified
+            )
+            found.append(ComorbidityFinding(comorbidity, "recorded", reason))
+            continue
+        matching = [
+            knowledge.condition(c)
+            for c in scegs.conditions
+            if knowledge.condition(c).kind in comorbidity.from_condition_kinds
+        ]
+        if matching:
+            condition_names = {
+                language: ", ".join(c.name.get(language, fallback=True) or c.id for c in matching)
+                for language in ("nl", "en")
+            }
+            text = join(
+                name, {"nl": f"({condition_names['nl']})", "en": f"({condition_names['en']})"}
+            )
+            reason = RuleReason(
+                f"comorbidity.{comorbidity.id}", text, sources, comorbidity.unverified
+            )
+            found.append(ComorbidityFinding(comorbidity, "condition", reason))
+            continue
+        for threshold in comorbidity.suggested_by:
+            evidence = threshold_evidence(threshold, screening.observations)
+            if evidence is None or not evidence.met:
+                continue
+            score = (
+                f"{evidence.instrument} {evidence.scale} {evidence.value} "
+                f"{evidence.operator} {evidence.threshold}"
+            )
+            text = join(
+                name,
+                {
+                    "nl": f"(gesuggereerd door {score}; bevestig klinisch)",
+                    "en": f"(suggested by {score}; confirm clinically)",
+                },
+            )
+            reason = RuleReason(
+                f"comorbidity.{comorbidity.id}",
+                text,
+                tuple(
+                    dict.fromkeys((*sources, *((threshold.source,) if threshold.source else ())))
+                ),
+                comorbidity.unverified or threshold.unverified,
+            )
+            found.append(ComorbidityFinding(comorbidity, "score", reason))
+            break
+    return tuple(found)
+
+
+def _reason(rule_id: str, text: dict[str, str], rule: Provenance) -> RuleReason:
+    return RuleReason(rule_id, text, tuple(rule.sources), rule.unverified)
+
+
+def estimate_severity(
+    screening: ScreeningInput, *, knowledge: KnowledgeBase, content: ScreeningContent
+) -> SeverityEstimate:
+    rules = content.rules.severity
+    scegs = screening.scegs
+    clusters = symptom_clusters(screening, content)
+    combination = rules.combination
+    missing = []
+    if not clusters:
+        missing.append("symptom_clusters")
+    if scegs.functional_limitation is None:
+        missing.append("functional_limitation")
+    if scegs.duration_weeks is None:
+        missing.append("duration")
+    missing_required = tuple(m for m in missing if m in combination.required_criteria)
+    combination_reason = _reason("severity.combination", localized(combination.text), combination)
+    if missing_required:
+        labels = {
+            "nl": ", ".join(_MISSING_LABELS[m]["nl"] for m in missing_required),
+            "en": ", ".join(_MISSING_LABELS[m]["en"] for m in missing_required),
+        }
+        text = {
+            "nl": f"De ernst is niet te schatten: nog niet beoordeeld: {labels['nl']}.",
+            "en": f"Severity cannot be estimated: not yet assessed: {labels['en']}.",
+        }
+        not_estimable = RuleReason("severity.not_estimable", text, (), False)
+        return SeverityEstimate(None, (not_estimable, combination_reason), missing_required)
+
+    reasons: list[RuleReason] = [combination_reason]
+    index = 0
+    if clusters:
+        count = len(clusters)
+        total = len(content.clusters)
+        cluster_names = {
+            language: ", ".join(
+                content.cluster(c).name.get(language, fallback=True) or c for c in clusters
+            )
+            for language in ("nl", "en")
+        }
+        fact = {
+            "nl": f"{count} van {total} clusters: {cluster_names['nl']}.",
+            "en": f"{count} of {total} clusters: {cluster_names['en']}.",
+        }
+        chosen = None
+        for criterion in rules.clusters:
+            matches = (
+                count == total
+                if criterion.all_clusters
+                else (criterion.min_clusters is None or count >= criterion.min_clusters)
+                and (criterion.max_clusters is None or count <= criterion.max_clusters)
+            )
+            if matches and LEVELS.index(criterion.level) >= index:
+                index = LEVELS.index(criterion.level)
+                chosen = criterion
+        if chosen is not None:
+            reasons.append(_reason("severity.clusters", join(localized(chosen.text), fact), chosen))
+    if scegs.functional_limitation is not None:
+        limitation = next(
+            item
+            for item in rules.functional_limitation
+            if item.limitation == scegs.functional_limitation
+        )
+        index = max(index, LEVELS.index(limitation.level))
+        reasons.append(
+            _reason("severity.functional_limitation", localized(limitation.text), limitation)
+        )
+    found = comorbidities(screening, knowledge=knowledge, content=content)
+    if found and rules.comorbidity.raise_steps:
+        index = min(index + rules.comorbidity.raise_steps, len(LEVELS) - 1)
+        reasons.append(
+            _reason("severity.comorbidity", localized(rules.comorbidity.text), rules.comorbidity)
+        )
+        reasons.extend(item.reason for item in found)
+    duration = rules.duration
+    if LEVELS[index] == "severe":
+        weeks = scegs.duration_weeks
+        if weeks is None or weeks <= duration.severe_more_than_weeks:
+            index = LEVELS.index("moderate")
+            nl_weeks = "onbekend" if weeks is None else str(weeks)
+            en_weeks = "unknown" if weeks is None else str(weeks)
+            fact = {
+                "nl": f"Duur {nl_weeks} weken: daarom matig ernstig, niet ernstig.",
+                "en": f"Duration {en_weeks} weeks: so moderate, not severe.",
+            }
+        else:
+            fact = {
+                "nl": f"Duur {weeks} weken: voldoet.",
+                "en": f"Duration {weeks} weeks: met.",
+            }
+        reasons.append(_reason("severity.duration", join(localized(duration.text), fact), duration))
+    return SeverityEstimate(LEVELS[index], tuple(reasons), tuple(missing))
+
+
+_MISSING_LABELS = {
+    "symptom_clusters": {"nl": "symptoomclusters", "en": "symptom clusters"},
+    "functional_limitation": {"nl": "functionele beperking", "en": "functional limitation"},
+    "duration": {"nl": "klachtduur", "en": "duration"},
+}
+
+
+def _rule_matches(
+    rule: CareRule,
+    severity: Severity,
+    profile: ScreeningProfile,
+    dsm_suspected: bool,
+) -> bool:
+    condition = rule.when
+    if condition.severity and severity not in condition.severity:
+        return False
+    if (
+        condition.risk_profile is not None
+        and condition.risk_profile != profile.risk_profile.flagged
+    ):
+        return False
+    if (
+        condition.dsm_disorder_suspected is not None
+        and condition.dsm_disorder_suspected != dsm_suspected
+    ):
+        return False
+    if condition.factors_elevated_any:
+        elevated = set(profile.elevated_risk_factors)
+        return any(f in elevated for f in condition.factors_elevated_any)
+    return True
+
+
+def advise(
+    screening: ScreeningInput,
+    profile: ScreeningProfile,
+    *,
+    knowledge: KnowledgeBase,
+    content: ScreeningContent,
+) -> SteppedCareAdvice:
+    """The severity and the recommended care level with their reasons, the patient's
+    preferences and what the clinician still needs to assess."""
+    check_screening_input(screening, knowledge=knowledge, content=content)
+    rules = content.rules
+    estimate = estimate_severity(screening, knowledge=knowledge, content=content)
+    missing = list(estimate.missing)
+    care_reasons: list[RuleReason] = []
+    if estimate.severity is None:
+        rule = rules.unassessed
+    else:
+        found = comorbidities(screening, knowledge=knowledge, content=content)
+        dsm_suspected = any(item.comorbidity.dsm_disorder_suspected for item in found)
+        rule = next(
+            r
+            for r in rules.care_rules
+            if _rule_matches(r, estimate.severity, profile, dsm_suspected)
+        )
+        # A factor that would change the level but was not assessed is still to assess.
+        missing.extend(
+            f"factor:{factor_id}"
+            for other in rules.care_rules
+            if estimate.severity in other.when.severity
+            for factor_id in other.when.factors_elevated_any
+            if profile.factor(factor_id).status == "not_assessed"
+        )
+        if rule.when.risk_profile:
+            care_reasons.extend(profile.risk_profile.reasons)
+        if rule.when.dsm_disorder_suspected:
+            care_reasons.extend(
+                item.reason for item in found if item.comorbidity.dsm_disorder_suspected
+            )
+    care_reasons.insert(0, _reason(f"care.{rule.id}", localized(rule.text), rule))
+    preference_notes = _preference_notes(screening, rule.care_level, content)
+    every_reason = (*estimate.reasons, *care_reasons, *preference_notes)
+    return SteppedCareAdvice(
+        severity=estimate.severity,
+        severity_reasons=estimate.reasons,
+        care_level=rule.care_level,
+        care_level_reasons=tuple(care_reasons),
+        preference_notes=preference_notes,
+        missing=tuple(dict.fromkeys(missing)),
+        unverified=any(reason.unverified for reason in every_reason),
+        rules_version=rules.version,
+    )
+
+
+def _preference_notes(
+    screening: ScreeningInput, care_level: str, content: ScreeningContent
+) -> tuple[RuleReason, ...]:
+    priorities = screening.priorities
+    notes: list[RuleReason] = [
+        _reason(
+            f"preference.help_{help_preference.wants_help_now}",
+            localized(help_preference.text),
+            help_preference,
+        )
+        for help_preference in content.rules.help_preferences
+        if help_preference.wants_help_now == priorities.wants_help_now
+    ]
+    for modality in content.rules.modality_preferences:
+        if modality.modality == priorities.modality:
+            offered = care_level in modality.care_levels
+            text = modality.text if offered else modality.text_not_offered
+            notes.append(
+                _reason(
+                    f"preference.{modality.modality}{'' if offered else '_not_offered'}",
+                    localized(text),
+                    modality,
+                )
+            )
+    if priorities.first_problem:
+        notes.append(
+            RuleReason(
+                "preference.first_problem",
+                {
+                    "nl": f"Wil eerst werken aan: {priorities.first_problem}",
+                    "en": f"Wants to work on this first: {priorities.first_problem}",
+                },
+                (),
+                False,
+            )
+        )
+    return tuple(notes)
+
+
+def escalate(
+    current_level: str,
+    *,
+    reason: str,
+    knowledge: KnowledgeBase,
+    content: ScreeningContent,
+) -> EscalationAdvice:
+    """The next care level up when treatment stagnates at ``current_level``; ``reason``
+    (e.g. the monitoring finding) is kept as the first reason."""
+    try:
+        knowledge.care_level(current_level)
+    except KeyError:
+        raise ScreeningInputError((f"care_level: unknown care level {current_level!r}",)) from None
+    trigger = RuleReason("escalation.trigger", {"nl": reason, "en": reason}, (), False)
+    step = next((s for s in content.rules.escalation if s.from_level == current_level), None)
+    if step is None:
+        top = RuleReason(
+            "escalation.none",
+            {
+                "nl": "Dit is al het meest intensieve niveau: bespreek het beleid in het team.",
+                "en": "This is already the most intensive level: discuss the plan in the team.",
+            },
+            (),
+            False,
+        )
+        return EscalationAdvice(current_level, None, (trigger, top), False)
+    return EscalationAdvice(
+        from_level=current_level,
+        to_level=step.to_level,
+        reasons=(trigger, _reason(f"escalation.{step.from_level}", localized(step.text), step)),
+        unverified=step.unverified,
+    )

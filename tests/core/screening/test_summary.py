@@ -1,0 +1,111 @@
+"""Patient (B1) and clinician summaries and the referral context."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from maatwerk.core.screening.summary import clinician_summary, patient_summary, referral_context
+from tests.core.screening.patients import CONTENT, KNOWLEDGE, Patient, run
+from tests.core.screening.test_synthetic_patients import PATIENTS
+
+# Pain with fear of movement and low mood, accepts the complaints, lacks support,
+# long-term opioid use, wants to start with walking, prefers online.
+PATIENT = Patient(
+    scores={"tsk": 42, "phq9": 12, "gad7": 5},
+    complaints=("back_neck_pain", "fatigue"),
+    duration_weeks=20,
+    limitation="light",
+    judged={"acceptance": True, "social_support": False},
+    medication=("long_term_opioid_use",),
+    first_problem="weer wandelen",
+    modality="online",
+)
+JARGON = ("SOLK", "catastro", "kinesio", "comorbid", "DSM", "PHQ", "TSK", "GAD", "risicoprofiel")
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_patient_summary_has_no_scores_and_no_jargon(language: str) -> None:
+    profile, advice = run(PATIENT)
+    lines = patient_summary(
+        profile, advice, language=language, knowledge=KNOWLEDGE, content=CONTENT
+    )
+    text = " ".join(lines)
+    assert not re.search(r"\d", text), text
+    for word in JARGON:
+        assert word.lower() not in text.lower(), word
+
+
+def test_patient_summary_in_dutch_says_what_and_why() -> None:
+    profile, advice = run(PATIENT)
+    lines = patient_summary(profile, advice, language="nl", knowledge=KNOWLEDGE, content=CONTENT)
+    # 2 clusters, light -> mild; PHQ-9 12 suggests a depressive disorder -> moderate; risk
+    # profile + suspected DSM disorder -> basis-GGZ.
+    assert lines == (
+        "Je hebt veel last van: pijn in je rug of nek en erg moe zijn.",
+        "Dit kan je klachten langer laten duren: bang zijn dat bewegen je pijn erger maakt "
+        "en je somber of angstig voelen.",
+        "Wat je al helpt: je klachten een plek kunnen geven.",
+        "Hier kun je nog sterker in worden: steun van mensen om je heen.",
+        "Je gebruikt al lang bepaalde medicijnen. Je zorgverlener wil dat graag met je "
+        "bespreken. Er zijn ook manieren zonder medicijnen.",
+        "Je klachten zijn best zwaar.",
+        "Je klachten hebben ook invloed op hoe je je voelt en wat je denkt. Daar kun je hulp "
+        "bij krijgen.",
+        "Ons advies: Je krijgt een korte behandeling bij een psycholoog. Dat kan ook online.",
+        "Je wilt het liefst online hulp.",
+        "Je wilt eerst werken aan: weer wandelen.",
+    )
+
+
+def test_patient_summary_when_severity_is_unknown() -> None:
+    profile, advice = run(Patient(complaints=("headache",)))
+    lines = patient_summary(profile, advice, language="en", knowledge=KNOWLEDGE, content=CONTENT)
+    assert "We don't know enough yet for good advice." in lines[1]
+
+
+def test_clinician_summary_shows_evidence_and_provenance() -> None:
+    profile, advice = run(PATIENT)
+    lines = clinician_summary(profile, advice, language="en", knowledge=KNOWLEDGE, content=CONTENT)
+    assert "Severity: moderate" in lines
+    assert "Advised care level: Basic mental health care (GB-GGZ)" in lines
+    assert "Psychological risk profile: yes" in lines
+    assert "Elevated: Fear of movement (kinesiophobia) — TSK total 42 > 37 [awell-tampa]" in lines
+    assert (
+        "Elevated: Negative mood — PHQ-9 total 12 >= 10 [kroenke-2001]; "
+        "GAD-7 total 5 >= 10 (not met) [spitzer-2006]"
+    ) in lines
+    assert any(line.startswith("To discuss: Long-term opioid use.") for line in lines)
+    assert (
+        "Functioning psychological: TSK total 42 (high fear of movement); PHQ-9 total 12 "
+        "(moderate, possible major depression (screen positive)); GAD-7 total 5 (mild)"
+    ) in lines
+    risk = lines.index("Psychological risk profile: yes")
+    assert lines[risk + 1].startswith("  - Elevated distress: the factor negative mood")
+    assert any(line.endswith("(unverified)") for line in lines)
+    assert lines[-1] == "Rules version 1.0; knowledge base 1.0."
+
+
+def test_referral_context() -> None:
+    profile, advice = run(PATIENT)
+    context = referral_context(profile, advice, language="nl", knowledge=KNOWLEDGE, content=CONTENT)
+    assert context.care_level == "basis_ggz"
+    assert context.severity == "moderate"
+    assert context.factor_ids == ("fear_of_movement", "negative_mood", "social_support")
+    assert context.modality == "online"
+    assert "Ernst: matig ernstig" in context.summary_lines
+
+
+@pytest.mark.parametrize("name", sorted(PATIENTS))
+def test_every_synthetic_patient_gets_a_score_free_patient_summary(name: str) -> None:
+    profile, advice = run(PATIENTS[name][0])
+    for language in ("nl", "en"):
+        lines = patient_summary(
+            profile, advice, language=language, knowledge=KNOWLEDGE, content=CONTENT
+        )
+        assert lines and not re.search(r"\d", " ".join(lines))
+        clinician = clinician_summary(
+            profile, advice, language=language, knowledge=KNOWLEDGE, content=CONTENT
+        )
+        assert clinician[-1].startswith(("Rules version", "Regels versie"))
