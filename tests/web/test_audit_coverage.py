@@ -19,6 +19,8 @@ from maatwerk.web.audit.selectors import audit_chain_verify
 from maatwerk.web.audit.services import AuditSubject, audit_record
 from maatwerk.web.common.actor import actor_for_user
 from tests.web.test_authorization_matrix import iter_patterns
+from tests.web.test_referrals import world_referral
+from tests.web.test_screening import world_screening, world_snapshot_id
 from tests.web.world import World
 
 
@@ -37,6 +39,10 @@ class Call:
 
 def _a(world: World) -> str:
     return str(world.patient_a.public_id)
+
+
+def _screening(world: World) -> str:
+    return str(world_screening(world).public_id)
 
 
 def _phq9_response(world: World, values: list[int]) -> object:
@@ -256,6 +262,149 @@ PATIENT_DATA_CALLS: dict[str, Call] = {
         "a",
         data=lambda w: {f"item-{i.public_id}": "5" for i in w.psk_set.items.all()},
     ),
+    "screening:patient_screenings": Call(
+        "clinician_treating",
+        "GET",
+        lambda w: f"/screening/patients/{_a(w)}/",
+        "read",
+        "screening",
+        "a",
+    ),
+    # Assigning (POST) also writes one event per questionnaire it assigns, through the
+    # questionnaires app; tests/web/test_screening.py checks those. Here: the form.
+    "screening:assign": Call(
+        "clinician_treating",
+        "GET",
+        lambda w: f"/screening/patients/{_a(w)}/assign/",
+        "read",
+        "screening",
+        "a",
+    ),
+    "screening:detail": Call(
+        "clinician_treating",
+        "GET",
+        lambda w: f"/screening/{_screening(w)}/",
+        "read",
+        "screening",
+        "a",
+    ),
+    "screening:intake": Call(
+        "patient_a",
+        "POST",
+        lambda w: f"/screening/{_screening(w)}/intake/",
+        "create",
+        "screening_intake",
+        "a",
+        data=lambda w: {"own_words": "Altijd moe", "complaints": "fatigue"},
+    ),
+    "screening:scegs": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: f"/screening/{_screening(w)}/scegs/",
+        "update",
+        "screening_assessment",
+        "a",
+        data=lambda w: {"duration_weeks": "26", "functional_limitation": "moderate"},
+    ),
+    "screening:profile": Call(
+        "clinician_treating",
+        "GET",
+        lambda w: f"/screening/{_screening(w)}/profile/",
+        "read",
+        "screening_profile",
+        "a",
+    ),
+    # Nothing changed since the world's profile was computed: it is shown again (a read).
+    "screening:profile_compute": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: f"/screening/{_screening(w)}/profile/compute/",
+        "read",
+        "screening_profile",
+        "a",
+    ),
+    "screening:care_level_decide": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: f"/screening/{_screening(w)}/profile/decision/",
+        "create",
+        "care_level_decision",
+        "a",
+        data=lambda w: {"snapshot": world_snapshot_id(w), "decision": "accept"},
+    ),
+    "screening:profile_pdf": Call(
+        "clinician_treating",
+        "GET",
+        lambda w: f"/screening/{_screening(w)}/profile.pdf",
+        "read",
+        "screening_profile",
+        "a",
+    ),
+    "screening:summary": Call(
+        "patient_a",
+        "GET",
+        lambda w: f"/screening/{_screening(w)}/summary/",
+        "read",
+        "screening_profile",
+        "a",
+    ),
+    "providers:referral_create": Call(
+        "clinician_treating",
+        "GET",
+        lambda w: f"/providers/patients/{_a(w)}/referrals/new/",
+        "read",
+        "referral",
+        "a",
+    ),
+    "providers:referral_detail": Call(
+        "clinician_treating",
+        "GET",
+        lambda w: f"/providers/referrals/{world_referral(w).public_id}/",
+        "read",
+        "referral",
+        "a",
+    ),
+    "providers:referral_consent": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: f"/providers/referrals/{world_referral(w).public_id}/consent/",
+        "update",
+        "referral",
+        "a",
+        data=lambda w: {"consent_method": "verbal_in_consult"},
+    ),
+    "providers:referral_send": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: f"/providers/referrals/{world_referral(w, consented=True).public_id}/send/",
+        "update",
+        "referral",
+        "a",
+    ),
+    "providers:referral_cancel": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: f"/providers/referrals/{world_referral(w).public_id}/cancel/",
+        "update",
+        "referral",
+        "a",
+    ),
+    "providers:referral_letter": Call(
+        "clinician_treating",
+        "GET",
+        lambda w: f"/providers/referrals/{world_referral(w).public_id}/letter.pdf",
+        "print",
+        "referral",
+        "a",
+    ),
+    "providers:referral_fhir": Call(
+        "clinician_treating",
+        "GET",
+        lambda w: f"/providers/referrals/{world_referral(w).public_id}/service-request.json",
+        "export",
+        "referral",
+        "a",
+    ),
     "invitation": Call(
         "anonymous",
         "POST",
@@ -279,8 +428,34 @@ NOT_PATIENT_DATA = {
     "api:openapi-json": "the OpenAPI schema",
     "api:openapi-view": "the API documentation page",
     "api:fhir_questionnaire": "an instrument definition as a FHIR Questionnaire",
+    "knowledge:overview": "the organization's knowledge content, no patient data",
+    "providers:search": "the provider directory, searched without a patient",
+    "providers:directory": "the provider directory, no patient data",
+    "providers:directory_import": "the directory; an import is audited as provider_directory",
+    "providers:directory_export": "the directory; audited as provider_directory export",
+    "providers:provider_create": "the directory; audited as provider_directory",
+    "providers:provider_edit": "the directory; a save is audited as provider_directory",
+    "providers:provider_active": "the directory; audited as provider_directory",
+    "providers:gazetteer": "postcode areas; an import is audited as provider_directory",
+    "providers:gazetteer_export": "postcode areas; audited as provider_directory export",
+    "knowledge:collection": "the organization's knowledge content, no patient data",
+    "knowledge:edit": "content, not patient data; a save is audited as knowledge_content",
+    "knowledge:history": "content history; restoring is audited as knowledge_content",
+    "knowledge:download": "the organization's knowledge content, no patient data",
+    "knowledge:restore_bundled": "content; audited as knowledge_content",
+    "knowledge:factor_thresholds": "content; a save is audited as knowledge_content",
+    "knowledge:stepped_care_switches": "content; a save is audited as knowledge_content",
 }
-OUR_NAMESPACES = ("clinic:", "portal:", "orgadmin:", "api:", "personalized:")
+OUR_NAMESPACES = (
+    "clinic:",
+    "portal:",
+    "orgadmin:",
+    "api:",
+    "personalized:",
+    "knowledge:",
+    "screening:",
+    "providers:",
+)
 
 
 def test_every_patient_data_view_is_covered() -> None:

@@ -15,6 +15,8 @@ import pytest
 from django.http import HttpResponse
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tests.web.test_referrals import world_provider, world_referral
+from tests.web.test_screening import world_screening, world_snapshot_id
 from tests.web.world import ROLES, World
 
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)")
@@ -116,11 +118,59 @@ MATRIX: dict[str, Entry] = {
         data=lambda world: {"goal-0-name": "wandelen", "goal-0-expected": "30 minuten"},
     ),
     "personalized:results": Entry(frozenset({"clinician_treating"})),
+    # An organization's knowledge base: its admins only (the organization is theirs, never
+    # taken from the URL). POSTs without a reason are refused with 400 (allowed in).
+    "knowledge:collection": Entry(frozenset({"org_admin"})),
+    "knowledge:edit": Entry(frozenset({"org_admin"}), method="POST"),
+    "knowledge:history": Entry(frozenset({"org_admin"})),
+    "knowledge:download": Entry(frozenset({"org_admin"})),
+    "knowledge:restore_bundled": Entry(frozenset({"org_admin"}), method="POST"),
+    "knowledge:factor_thresholds": Entry(frozenset({"org_admin"})),
     "personalized:rate": Entry(
         frozenset({"patient_a", "clinician_treating"}),
         method="POST",
         data=lambda world: {f"item-{i.public_id}": "5" for i in world.psk_set.items.all()},
     ),
+    # Screening: the treating clinician assigns, explores (SCEGS), computes and decides;
+    # the patient fills in the intake (or the clinician with them) and reads the summary.
+    "screening:patient_screenings": Entry(frozenset({"clinician_treating"})),
+    "screening:assign": Entry(
+        frozenset({"clinician_treating"}), method="POST", data=lambda world: {"battery": "x"}
+    ),
+    "screening:detail": Entry(frozenset({"clinician_treating"})),
+    "screening:intake": Entry(
+        frozenset({"patient_a", "clinician_treating"}),
+        method="POST",
+        data=lambda world: {"own_words": "moe"},
+    ),
+    "screening:scegs": Entry(
+        frozenset({"clinician_treating"}), method="POST", data=lambda world: {"notes": "x"}
+    ),
+    "screening:profile": Entry(frozenset({"clinician_treating"})),
+    "screening:profile_compute": Entry(frozenset({"clinician_treating"}), method="POST"),
+    "screening:care_level_decide": Entry(
+        frozenset({"clinician_treating"}),
+        method="POST",
+        data=lambda world: {"snapshot": world_snapshot_id(world), "decision": "accept"},
+    ),
+    "screening:profile_pdf": Entry(frozenset({"clinician_treating"})),
+    "screening:summary": Entry(frozenset({"patient_a", "clinician_treating"})),
+    # Referrals: the treating clinician only (the patient's own view is not built). Sending
+    # without consent is refused with 400, which counts as allowed in.
+    "providers:referral_create": Entry(frozenset({"clinician_treating"})),
+    "providers:referral_detail": Entry(frozenset({"clinician_treating"})),
+    "providers:referral_consent": Entry(
+        frozenset({"clinician_treating"}),
+        method="POST",
+        data=lambda world: {"consent_method": "verbal_in_consult"},
+    ),
+    "providers:referral_send": Entry(frozenset({"clinician_treating"}), method="POST"),
+    "providers:referral_cancel": Entry(frozenset({"clinician_treating"}), method="POST"),
+    "providers:referral_letter": Entry(frozenset({"clinician_treating"})),
+    "providers:referral_fhir": Entry(frozenset({"clinician_treating"})),
+    # The provider directory: the organization's admins manage it.
+    "providers:provider_edit": Entry(frozenset({"org_admin"})),
+    "providers:provider_active": Entry(frozenset({"org_admin"}), method="POST"),
 }
 
 # django-allauth's own key-based pages: the key is a secret sent by e-mail, not an
@@ -155,6 +205,12 @@ def parameter_values(world: World) -> dict[str, str]:
         "uidb36": "1",
         "instrument_code": "phq9",
         "set_id": str(world.psk_set.public_id),
+        "screening_id": str(world_screening(world).public_id),
+        "content_set": "knowledge",
+        "collection": "factors",
+        "factor_id": "fear_of_movement",
+        "provider_id": str(world_provider(world).public_id),
+        "referral_id": str(world_referral(world).public_id),
     }
 
 

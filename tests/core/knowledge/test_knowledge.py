@@ -413,3 +413,22 @@ def test_checked_in_json_schemas_are_current(name: str) -> None:
 def test_no_stray_schema_files() -> None:
     on_disk = {path.name for path in SCHEMA_FOLDER.glob("*.schema.json")}
     assert on_disk == set(knowledge_json_schema_texts())
+
+
+def test_bundled_texts_replace_one_collection_and_validate_again() -> None:
+    """An organization's edit replaces one file's text; the whole is validated again."""
+    from maatwerk.core.knowledge.registry import bundled_texts
+
+    texts = bundled_texts()
+    assert set(texts) == {entry.name for entry in bundled_files()}
+    assert build_knowledge_base(texts, bundled_instruments()) == KB
+    factors = json.loads(texts["factors.json"])  # every number in it is an integer
+    index = _index({"factors.json": factors}, "fear_of_movement")
+    factors["factors"][index]["measures"][0]["threshold"] = 40
+    factors["version"] = "1.0.1"
+    edited = dict(texts, **{"factors.json": json.dumps(factors)})
+    knowledge = build_knowledge_base(edited, bundled_instruments())
+    measures = knowledge.factor("fear_of_movement").measures
+    [tsk] = [m for m in measures if isinstance(m, InstrumentThreshold)]
+    assert (tsk.threshold, knowledge.versions["factors"]) == (Decimal(40), "1.0.1")
+    assert bundled_texts() == texts  # a fresh copy each call: the caller's edit stays its own

@@ -109,3 +109,19 @@ def test_every_synthetic_patient_gets_a_score_free_patient_summary(name: str) ->
             profile, advice, language=language, knowledge=KNOWLEDGE, content=CONTENT
         )
         assert clinician[-1].startswith(("Rules version", "Regels versie"))
+
+
+def test_the_patients_own_sentence_keeps_a_single_full_stop() -> None:
+    # A patient who ends their sentence with a full stop must not read "…spelen.." back.
+    profile, advice = run(
+        Patient(scores={"phq9": 3}, first_problem="Weer met mijn kinderen spelen.")
+    )
+    summary = patient_summary(
+        profile,
+        advice,
+        language="nl",
+        knowledge=KNOWLEDGE,
+        content=CONTENT,
+    )
+    assert "Je wilt eerst werken aan: Weer met mijn kinderen spelen." in summary
+    assert not any(".." in line for line in summary)

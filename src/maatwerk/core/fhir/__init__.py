@@ -4,6 +4,7 @@
 * :mod:`.expressions` - SDC ``calculatedExpression`` (FHIRPath) for plain sum scales;
 * :mod:`.response` - answers as a ``QuestionnaireResponse`` and back;
 * :mod:`.observation` - scale scores as ``Observation`` resources;
+* :mod:`.service_request` - a referral as a ``ServiceRequest``;
 * :mod:`.validation` - every resource is checked with ``fhir.resources`` (its R4B
   models; see docs/adr/0005-fhir-r4b-models.md).
 

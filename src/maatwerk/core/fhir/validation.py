@@ -17,6 +17,7 @@ from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.operationoutcome import OperationOutcome
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+from fhir.resources.R4B.servicerequest import ServiceRequest
 from pydantic import BaseModel, ValidationError
 
 from maatwerk.core.fhir.errors import FhirMappingError, FhirProblem
@@ -30,6 +31,7 @@ def _models() -> dict[str, type[BaseModel]]:
         "Observation": Observation,
         "Bundle": Bundle,
         "OperationOutcome": OperationOutcome,
+        "ServiceRequest": ServiceRequest,
     }
 
 

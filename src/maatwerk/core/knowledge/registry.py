@@ -29,8 +29,16 @@ def bundled_files() -> tuple[Traversable, ...]:
     )
 
 
+def bundled_texts() -> dict[str, bytes]:
+    """File name -> text of every bundled file, as ``build_knowledge_base`` takes them.
+
+    A caller that keeps its own version of a collection (an organization's edit) replaces
+    that collection's file here and validates the whole again with the same function.
+    """
+    return {entry.name: entry.read_bytes() for entry in bundled_files()}
+
+
 @cache
 def bundled_knowledge() -> KnowledgeBase:
     """The bundled knowledge base, validated against the bundled instruments."""
-    texts = {entry.name: entry.read_bytes() for entry in bundled_files()}
-    return build_knowledge_base(texts, bundled_instruments())
+    return build_knowledge_base(bundled_texts(), bundled_instruments())

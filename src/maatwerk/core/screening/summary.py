@@ -195,7 +195,8 @@ def patient_summary(
         if modality.modality == priorities.modality
     )
     if priorities.first_problem.strip():
-        lines.append(_t(_PATIENT, "first_problem", language, text=priorities.first_problem.strip()))
+        first = priorities.first_problem.strip().rstrip(".!?… ")
+        lines.append(_t(_PATIENT, "first_problem", language, text=first))
     return tuple(line for line in lines if line)
 
 

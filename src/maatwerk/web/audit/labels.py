@@ -47,6 +47,14 @@ OBJECT_LABELS: dict[str, Promise] = {
     "questionnaire_results": _("questionnaire results"),
     "safety_alert": _("safety alert"),
     "licensed_texts": _("licensed questionnaire texts"),
+    "referral": _("referral"),
+    "provider_directory": _("provider directory"),
+    "screening": _("screening"),
+    "screening_intake": _("screening intake"),
+    "screening_assessment": _("SCEGS exploration"),
+    "screening_profile": _("screening profile"),
+    "care_level_decision": _("decision on the level of care"),
+    "knowledge_content": _("knowledge base content"),
 }
 
 LABELS = {

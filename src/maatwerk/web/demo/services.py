@@ -17,7 +17,9 @@ from maatwerk.web.audit.services import audit_record
 from maatwerk.web.common.actor import system_actor
 from maatwerk.web.demo.constants import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from maatwerk.web.demo.personalized import demo_personalized_load
+from maatwerk.web.demo.providers import demo_providers_load
 from maatwerk.web.demo.questionnaires import demo_questionnaires_load
+from maatwerk.web.demo.screening import demo_screening_load
 from maatwerk.web.organizations.models import Discipline, Membership, Organization, Team
 from maatwerk.web.patients.models import CareEpisode, CareTeamMember, Patient
 from maatwerk.web.patients.selectors import patient_subject
@@ -340,5 +342,13 @@ def demo_load() -> DemoSummary:
         demo_personalized_load(
             patients=demo_patients,
             clinicians={key: membership.user for key, membership in memberships.items()},
+        )
+        demo_screening_load(
+            patients=demo_patients, clinicians={k: m.user for k, m in memberships.items()}
+        )
+        demo_providers_load(
+            organization=organization,
+            patients=demo_patients,
+            clinicians={k: m.user for k, m in memberships.items()},
         )
     return DemoSummary(False, len(PATIENTS), clinicians, logins)

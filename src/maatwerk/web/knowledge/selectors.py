@@ -1,0 +1,252 @@
+"""The knowledge base and screening content an organization works with, and its history.
+
+Other apps call ``knowledge_for`` (and ``screening_content_for``): the bundled files
+with the organization's active versions in place of their collections, validated by
+the same core functions as the bundled content. The result is cached per organization
+and set of active revisions, so a save (a new revision) is picked up at once by every
+process, and a clinical page costs one small query.
+
+A stored version that no longer validates (e.g. a newer Maatwerk release removed an
+instrument it refers to) is never used and never breaks a clinical page: the
+organization gets the bundled content, and the problems are shown to its admins on the
+knowledge pages (``effective_content(...).set_aside``).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from maatwerk.core.knowledge.model import KnowledgeBase
+from maatwerk.core.screening.content import ScreeningContent
+from maatwerk.web.knowledge.changes import Changes, changes_between
+from maatwerk.web.knowledge.content import (
+    BuiltContent,
+    ContentInvalid,
+    ContentProblem,
+    build_content,
+    bundled_content,
+    bundled_file,
+    bundled_files,
+    content_sets,
+    parse_document,
+)
+from maatwerk.web.knowledge.models import KnowledgeRevision
+from maatwerk.web.patients.selectors import is_uuid
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class EffectiveContent:
+    """What an organization uses, and why some of its own versions are not in use."""
+
+    content: BuiltContent
+    in_use: frozenset[tuple[str, str]]  # (content set, collection) of its versions in use
+    set_aside: tuple[ContentProblem, ...]  # why its stored versions are not in use
+
+    @property
+    def knowledge(self) -> KnowledgeBase:
+        return self.content.knowledge
+
+    @property
+    def screening(self) -> ScreeningContent:
+        return self.content.screening
+
+
+_cache: dict[int, tuple[tuple[str, ...], EffectiveContent]] = {}
+_cache_lock = threading.Lock()
+
+
+def _overrides(organization_id: int) -> QuerySet[KnowledgeRevision]:
+    return KnowledgeRevision.objects.filter(
+        organization_id=organization_id, is_active=True, document__isnull=False
+    ).order_by("pk")
+
+
+def effective_content(organization_id: int) -> EffectiveContent:
+    """The organization's content: bundled plus its active versions, or bundled alone
+    (with the reasons) when its versions do not validate against this release."""
+    # Public ids, not primary keys: a key must never be reused (SQLite can hand out a
+    # rolled-back row's id again), or the cache would serve another document.
+    key = tuple(str(i) for i in _overrides(organization_id).values_list("public_id", flat=True))
+    cached = _cache.get(organization_id)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    effective = _build(organization_id, key)
+    with _cache_lock:
+        _cache[organization_id] = (key, effective)
+    return effective
+
+
+def _build(organization_id: int, key: tuple[str, ...]) -> EffectiveContent:
+    if not key:
+        return EffectiveContent(bundled_content(), frozenset(), ())
+    rows = list(_overrides(organization_id).filter(public_id__in=key))
+    retired = tuple(
+        ContentProblem(
+            row.content_set,
+            f"{row.collection}.json",
+            "$.collection",
+            f"collection {row.collection!r} is no longer part of the {row.content_set} content",
+        )
+        for row in rows
+        if bundled_file(row.content_set, row.collection) is None
+    )
+    replacements = {
+        (row.content_set, row.collection): row.document or ""
+        for row in rows
+        if bundled_file(row.content_set, row.collection) is not None
+    }
+    try:
+        content = build_content(replacements)
+    except ContentInvalid as error:
+        logger.warning(
+            "organization %s: its own knowledge content does not validate and is set aside: %s",
+            organization_id,
+            error,
+        )
+        return EffectiveContent(bundled_content(), frozenset(), retired + error.problems)
+    return EffectiveContent(content, frozenset(replacements), retired)
+
+
+def forget(organization_id: int) -> None:
+    """Drop the cached content (after a save; other processes see the new revision id)."""
+    with _cache_lock:
+        _cache.pop(organization_id, None)
+
+
+def knowledge_for(organization_id: int) -> KnowledgeBase:
+    """The knowledge base this organization uses (never raises for its own content)."""
+    return effective_content(organization_id).knowledge
+
+
+def screening_content_for(organization_id: int) -> ScreeningContent:
+    """The screening content this organization uses, consistent with ``knowledge_for``
+    (both come from the same validated build, or both are bundled)."""
+    return effective_content(organization_id).screening
+
+
+# ------------------------------------------------------------------ admin pages
+
+
+def active_revision(
+    organization_id: int, content_set: str, collection: str
+) -> KnowledgeRevision | None:
+    """The active row (its own version, or a return to bundled), if any."""
+    return (
+        KnowledgeRevision.objects.filter(
+            organization_id=organization_id,
+            content_set=content_set,
+            collection=collection,
+            is_active=True,
+        )
+        .select_related("saved_by")
+        .first()
+    )
+
+
+def current_text(organization_id: int, content_set: str, collection: str) -> str:
+    """The text to edit: the organization's active version (also when it was set aside,
+    so it can be repaired), else the bundled file."""
+    active = active_revision(organization_id, content_set, collection)
+    if active is not None and active.document is not None:
+        return active.document
+    bundled = bundled_file(content_set, collection)
+    return bundled.text.decode("utf-8") if bundled is not None else ""
+
+
+def text_in_use(organization_id: int, content_set: str, collection: str) -> str:
+    """The text of the version clinical pages use now."""
+    if (content_set, collection) in effective_content(organization_id).in_use:
+        return current_text(organization_id, content_set, collection)
+    bundled = bundled_file(content_set, collection)
+    return bundled.text.decode("utf-8") if bundled is not None else ""
+
+
+def document_in_use(organization_id: int, content_set: str, collection: str) -> Any:
+    return parse_document(
+        text_in_use(organization_id, content_set, collection), origin=f"{collection}.json"
+    )
+
+
+@dataclass(frozen=True)
+class CollectionRow:
+    content_set: str
+    collection: str
+    bundled_version: str
+    active: KnowledgeRevision | None
+    in_use: bool  # its own version is what clinical pages use
+
+
+def collection_rows(organization_id: int) -> list[CollectionRow]:
+    effective = effective_content(organization_id)
+    actives = {
+        (row.content_set, row.collection): row
+        for row in KnowledgeRevision.objects.filter(
+            organization_id=organization_id, is_active=True
+        ).select_related("saved_by")
+    }
+    return [
+        CollectionRow(
+            content_set,
+            collection,
+            item.version,
+            actives.get((content_set, collection)),
+            (content_set, collection) in effective.in_use,
+        )
+        for content_set in content_sets()
+        for collection, item in bundled_files(content_set).items()
+    ]
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    revision: KnowledgeRevision
+    changes: Changes  # compared with the version before it (bundled before the first)
+
+
+def revision_history(organization_id: int, content_set: str, collection: str) -> list[HistoryEntry]:
+    """Every saved version, newest first, each with the ids it changed."""
+    rows = list(
+        KnowledgeRevision.objects.filter(
+            organization_id=organization_id, content_set=content_set, collection=collection
+        )
+        .select_related("saved_by")
+        .order_by("saved_at", "pk")
+    )
+    bundled = bundled_file(content_set, collection)
+    bundled_document = _parsed(bundled.text if bundled else b"{}")
+    previous = bundled_document
+    entries: list[HistoryEntry] = []
+    for row in rows:
+        document = bundled_document if row.document is None else _parsed(row.document)
+        entries.append(
+            HistoryEntry(row, changes_between(previous, document, collection=collection))
+        )
+        previous = document
+    return entries[::-1]
+
+
+def _parsed(text: str | bytes) -> Any:
+    try:
+        return parse_document(text, origin="<history>")
+    except ContentInvalid:
+        return None
+
+
+def revision_get(
+    organization_id: int, content_set: str, collection: str, public_id: str
+) -> KnowledgeRevision | None:
+    if not is_uuid(public_id):
+        return None
+    return KnowledgeRevision.objects.filter(
+        organization_id=organization_id,
+        content_set=content_set,
+        collection=collection,
+        public_id=public_id,
+    ).first()

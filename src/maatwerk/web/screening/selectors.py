@@ -1,0 +1,267 @@
+"""Reading screenings, always through the patient access rule."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from maatwerk.core.access import AccessBasis
+from maatwerk.core.screening.model import (
+    PatientPriorities,
+    ReferralContext,
+    ScaleObservation,
+    ScreeningProfile,
+    SteppedCareAdvice,
+)
+from maatwerk.core.screening.model import ScegsAssessment as CoreScegs
+from maatwerk.core.screening.summary import referral_context
+from maatwerk.web.common.actor import Actor
+from maatwerk.web.patients.selectors import (
+    PatientAccess,
+    PatientNotAccessible,
+    is_uuid,
+    patient_access,
+)
+from maatwerk.web.questionnaires.models import Assignment, ScaleResult
+from maatwerk.web.screening import codec
+from maatwerk.web.screening.models import (
+    CareLevelDecision,
+    ScegsAssessment,
+    Screening,
+    ScreeningIntake,
+    ScreeningProfileSnapshot,
+    ScreeningStep,
+)
+from maatwerk.web.screening.sources import content_of, knowledge_of
+
+OBJECT_SCREENING = "screening"
+OBJECT_INTAKE = "screening_intake"
+OBJECT_ASSESSMENT = "screening_assessment"
+OBJECT_PROFILE = "screening_profile"
+OBJECT_DECISION = "care_level_decision"
+
+ACTIVE = (Screening.Status.OPEN, Screening.Status.IN_PROGRESS)
+
+
+@dataclass(frozen=True)
+class ScreeningAccess:
+    screening: Screening
+    access: PatientAccess
+
+    @property
+    def by_patient(self) -> bool:
+        """The patient acts on their own record (not a clinician)."""
+        return self.access.basis is AccessBasis.OWN_RECORD
+
+
+def screening_access(
+    *, actor: Actor, screening_id: str, action: str, object_type: str = OBJECT_SCREENING
+) -> ScreeningAccess:
+    """The screening, if ``actor`` may open its patient's record; the calling service or
+    view writes the audit event. Refusals are audited and raise PatientNotAccessible."""
+    screening = (
+        Screening.objects.select_related("patient__organization")
+        .filter(public_id=screening_id)
+        .first()
+        if is_uuid(screening_id)
+        else None
+    )
+    patient_id = str(screening.patient.public_id) if screening is not None else screening_id
+    access = patient_access(
+        actor=actor, patient_id=patient_id, action=action, object_type=object_type
+    )
+    if screening is None:  # pragma: no cover - patient_access already refused
+        raise PatientNotAccessible(screening_id)
+    return ScreeningAccess(screening=screening, access=access)
+
+
+def screenings_for(access: PatientAccess) -> QuerySet[Screening]:
+    return Screening.objects.filter(patient=access.patient).order_by("-assigned_at")
+
+
+def steps_of(screening: Screening) -> list[ScreeningStep]:
+    return list(screening.steps.select_related("assignment").order_by("position"))
+
+
+def intake_of(screening: Screening) -> ScreeningIntake | None:
+    return ScreeningIntake.objects.filter(screening=screening).first()
+
+
+def assessment_of(screening: Screening) -> ScegsAssessment | None:
+    return ScegsAssessment.objects.filter(screening=screening).first()
+
+
+def latest_snapshot(screening: Screening) -> ScreeningProfileSnapshot | None:
+    return screening.snapshots.order_by("-computed_at", "-pk").first()
+
+
+def latest_decision(screening: Screening) -> CareLevelDecision | None:
+    return screening.decisions.select_related("decided_by").order_by("-decided_at", "-pk").first()
+
+
+def decisions_of(screening: Screening) -> list[CareLevelDecision]:
+    return list(screening.decisions.select_related("decided_by").order_by("-decided_at", "-pk"))
+
+
+# ------------------------------------------------------------------ state
+
+
+def step_done(step: ScreeningStep) -> bool:
+    """A step needs nothing more: skipped, unavailable, or its questionnaire completed."""
+    if step.status in (ScreeningStep.Status.SKIPPED, ScreeningStep.Status.UNAVAILABLE):
+        return True
+    if step.status == ScreeningStep.Status.ASSIGNED and step.assignment is not None:
+        return step.assignment.status in (
+            Assignment.Status.COMPLETED,
+            Assignment.Status.CANCELLED,
+        )
+    return False
+
+
+def current_status(screening: Screening, steps: list[ScreeningStep] | None = None) -> str:
+    """The screening's status as it is now. Questionnaires are completed in their own app
+    (which knows nothing of screenings), so completion is read from the assignments."""
+    if screening.status == Screening.Status.CANCELLED:
+        return Screening.Status.CANCELLED
+    steps = steps if steps is not None else steps_of(screening)
+    intake = intake_of(screening)
+    submitted = intake is not None and intake.submitted_at is not None
+    if submitted and all(step_done(step) for step in steps):
+        return Screening.Status.COMPLETED
+    started = intake is not None or any(
+        step.assignment is not None and step.assignment.status != Assignment.Status.OPEN
+        for step in steps
+    )
+    return Screening.Status.IN_PROGRESS if started else Screening.Status.OPEN
+
+
+def open_screening_for_patient(patient_pk: int) -> Screening | None:
+    """The newest screening of the patient that still asks something of them."""
+    for screening in (
+        Screening.objects.filter(patient_id=patient_pk, status__in=ACTIVE)
+        .prefetch_related(
+            Prefetch("steps", queryset=ScreeningStep.objects.select_related("assignment"))
+        )
+        .order_by("-assigned_at")
+    ):
+        if current_status(screening, list(screening.steps.all())) in ACTIVE:
+            return screening
+    return None
+
+
+# ------------------------------------------------------------------ profile inputs
+
+
+def observations_of(screening: Screening) -> tuple[ScaleObservation, ...]:
+    """Every scale score of the screening's completed questionnaires."""
+    assignment_ids = [
+        step.assignment_id for step in steps_of(screening) if step.assignment_id is not None
+    ]
+    results = (
+        ScaleResult.objects.filter(
+            assignment_id__in=assignment_ids, assignment__status=Assignment.Status.COMPLETED
+        )
+        .select_related("assignment")
+        .order_by("assignment__completed_at", "scale_id")
+    )
+    return tuple(
+        ScaleObservation(
+            instrument=result.assignment.instrument_code,
+            instrument_version=result.assignment.instrument_version,
+            scale=result.scale_id,
+            value=result.value,
+            measured_on=result.assignment.completed_at.date()
+            if result.assignment.completed_at
+            else None,
+        )
+        for result in results
+    )
+
+
+def priorities_of(intake: ScreeningIntake | None) -> PatientPriorities:
+    if intake is None:
+        return PatientPriorities()
+    return PatientPriorities(
+        complaints=tuple(intake.complaints),
+        own_words=intake.own_words,
+        first_problem=intake.first_problem,
+        wants_help_now=intake.wants_help_now or "unsure",  # type: ignore[arg-type]
+        modality=intake.modality or "no_preference",  # type: ignore[arg-type]
+    )
+
+
+def scegs_of(assessment: ScegsAssessment | None) -> CoreScegs:
+    if assessment is None:
+        return CoreScegs()
+    return CoreScegs(
+        conditions=tuple(assessment.conditions),
+        symptom_clusters=tuple(assessment.symptom_clusters),
+        duration_weeks=assessment.duration_weeks,
+        functional_limitation=assessment.functional_limitation or None,  # type: ignore[arg-type]
+        comorbidity=tuple(assessment.comorbidity),
+        medication=tuple(assessment.medication),
+        judged_factors=dict(assessment.judged_factors),
+        notes=assessment.notes,
+    )
+
+
+# ------------------------------------------------------------------ stored results
+
+
+@dataclass(frozen=True)
+class StoredProfile:
+    snapshot: ScreeningProfileSnapshot
+    profile: ScreeningProfile
+    advice: SteppedCareAdvice
+
+
+def stored_profile(snapshot: ScreeningProfileSnapshot) -> StoredProfile:
+    return StoredProfile(
+        snapshot=snapshot,
+        profile=codec.from_json(ScreeningProfile, snapshot.profile),
+        advice=codec.from_json(SteppedCareAdvice, snapshot.advice),
+    )
+
+
+def latest_profile_of_patient(access: PatientAccess) -> StoredProfile | None:
+    snapshot = (
+        ScreeningProfileSnapshot.objects.filter(screening__patient=access.patient)
+        .exclude(screening__status=Screening.Status.CANCELLED)
+        .order_by("-computed_at", "-pk")
+        .first()
+    )
+    return stored_profile(snapshot) if snapshot is not None else None
+
+
+def referral_context_for(access: PatientAccess, language: str) -> ReferralContext | None:
+    """What a referral letter takes from the patient's latest screening profile, or None
+    when no profile was computed. No audit event: the calling view audits the read."""
+    stored = latest_profile_of_patient(access)
+    if stored is None:
+        return None
+    organization_id = access.patient.organization_id
+    context = referral_context(
+        stored.profile,
+        stored.advice,
+        language=language,
+        knowledge=knowledge_of(organization_id),
+        content=content_of(organization_id),
+    )
+    decision = latest_decision(stored.snapshot.screening)
+    if decision is not None and decision.snapshot_id == stored.snapshot.pk:
+        # The clinician's decision, not the advice, is what the referral is for.
+        return dataclasses.replace(context, care_level=decision.decided_level)
+    return context
+
+
+def latest_profile_screening(patient_pk: int) -> Screening | None:
+    """The newest screening of the patient with a computed profile."""
+    return (
+        Screening.objects.filter(patient_id=patient_pk, snapshots__isnull=False)
+        .exclude(status=Screening.Status.CANCELLED)
+        .order_by("-assigned_at")
+        .distinct()
+        .first()
+    )

@@ -1,0 +1,339 @@
+"""Referrals: from the patient's search to a draft, consent, sending (frozen letter),
+the letter PDF and the FHIR ServiceRequest; refusals for everyone outside the care team."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from pypdf import PdfReader
+
+from maatwerk.core.fhir.validation import validate_resource
+from maatwerk.core.screening.model import ReferralContext
+from maatwerk.web.audit.models import AuditEvent
+from maatwerk.web.common.actor import actor_for_user
+from maatwerk.web.patients.selectors import patient_access
+from maatwerk.web.providers import services
+from maatwerk.web.providers.models import PostcodeArea, Provider, Referral
+from tests.web.world import World
+
+
+@pytest.fixture
+def provider(world: World) -> Provider:
+    for role in ("clinician_treating", "clinician_other_team", "clinician_other_org"):
+        world.users[role].language = "en"
+        world.users[role].save(update_fields=["language"])
+    PostcodeArea.objects.create(
+        organization=world.org_a, pc4="3511", place="Utrecht", latitude=52.0907, longitude=5.1214
+    )
+    return Provider.objects.create(
+        organization=world.org_a,
+        key="agb:94000001",
+        name="Drs. Eva Domstad",
+        practice="Psychologenpraktijk Dom",
+        street="Domplein 1",
+        postcode="3511 AB",
+        place="Utrecht",
+        disciplines=["gz_psycholoog"],
+        expertise=["act", "cognitive_restructuring"],
+        modalities=["face_to_face"],
+        languages=["nl", "en"],
+        waiting_weeks=4,
+        agb_code="94000001",
+    )
+
+
+def _new_url(world: World) -> str:
+    return f"/providers/patients/{world.patient_a.public_id}/referrals/new/"
+
+
+def _create(world: World, provider: Provider) -> Referral:
+    response = world.client_for("clinician_treating").post(
+        _new_url(world),
+        {
+            "provider": str(provider.public_id),
+            "care_level": "basis_ggz",
+            "question": "Graag behandeling van catastroferen bij chronische pijn.",
+        },
+    )
+    assert response.status_code == 302, response.content[:300]
+    return Referral.objects.get()
+
+
+def test_referral_search_from_the_patient_without_a_screening(
+    world: World, provider: Provider
+) -> None:
+    client = world.client_for("clinician_treating")
+    response = client.get(_new_url(world), {"postcode": "3511 AB"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "This patient has no screening yet. Choose the care level yourself." in body
+    assert [r["provider"].name for r in response.context["results"]] == ["Drs. Eva Domstad"]
+    assert f"?provider={provider.public_id}" in body
+    event = AuditEvent.objects.order_by("-sequence").first()
+    assert event is not None
+    assert (event.action, event.object_type, event.patient_ref) == (
+        "read",
+        "referral",
+        str(world.patient_a.public_id),
+    )
+
+
+def test_draft_then_consent_then_send(world: World, provider: Provider) -> None:
+    client = world.client_for("clinician_treating")
+    form = client.get(_new_url(world), {"provider": str(provider.public_id)})
+    assert form.status_code == 200
+    referral = _create(world, provider)
+    assert referral.status == Referral.Status.DRAFT
+    assert referral.provider_snapshot["name"] == "Drs. Eva Domstad"
+
+    send_url = f"/providers/referrals/{referral.public_id}/send/"
+    refused = client.post(send_url)
+    assert refused.status_code == 400
+    assert "The patient&#x27;s consent is not recorded" in refused.content.decode()
+    referral.refresh_from_db()
+    assert (referral.status, referral.sent_at, referral.letter_pdf) == ("draft", None, None)
+
+    no_method = client.post(f"/providers/referrals/{referral.public_id}/consent/", {})
+    assert no_method.status_code == 400
+    assert "Choose how the patient gave their consent." in no_method.content.decode()
+    consent = client.post(
+        f"/providers/referrals/{referral.public_id}/consent/",
+        {"consent_method": "verbal_in_consult"},
+    )
+    assert consent.status_code == 302
+    assert client.post(send_url).status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.SENT
+    assert referral.sent_by == world.users["clinician_treating"]
+    assert referral.consent_recorded_by == world.users["clinician_treating"]
+    assert referral.letter_pdf
+
+    again = client.post(send_url)
+    assert again.status_code == 400
+    assert "already sent or cancelled" in again.content.decode()
+
+
+def test_a_sent_referral_without_consent_is_impossible_in_the_database(
+    world: World, provider: Provider
+) -> None:
+    from django.db import IntegrityError, transaction
+
+    referral = _create(world, provider)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Referral.objects.filter(pk=referral.pk).update(status="sent")
+
+
+def _letter_text(pdf: bytes) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_letter_pdf_holds_the_key_elements_and_is_frozen_when_sent(
+    world: World, provider: Provider
+) -> None:
+    clinician = world.users["clinician_treating"]
+    actor = actor_for_user(clinician, access_point="test")
+    access = patient_access(actor=actor, patient_id=str(world.patient_a.public_id), action="create")
+    context = ReferralContext(
+        care_level="basis_ggz",
+        severity="moderate",
+        factor_ids=("catastrophizing",),
+        modality="face_to_face",
+        summary_lines=("Catastrophizing elevated (PCS 34 >= 30).", "Prefers face to face."),
+    )
+    referral = services.referral_create(
+        actor=actor,
+        access=access,
+        provider=provider,
+        care_level="basis_ggz",
+        question="Please treat catastrophizing in chronic pain.",
+        context=context,
+        language="en",
+    )
+    client = world.client_for("clinician_treating")
+    draft = client.get(f"/providers/referrals/{referral.public_id}/letter.pdf")
+    assert draft.status_code == 200 and draft["Content-Type"] == "application/pdf"
+    text = _letter_text(draft.content)
+    assert "DRAFT" in text
+    client.post(f"/providers/referrals/{referral.public_id}/consent/", {"consent_method": "portal"})
+    client.post(f"/providers/referrals/{referral.public_id}/send/")
+    sent = client.get(f"/providers/referrals/{referral.public_id}/letter.pdf")
+    text = " ".join(_letter_text(sent.content).split())
+    for expected in (
+        "Treating Clinician",  # the referrer
+        "Organization A",
+        "Patient Alpha",
+        "1980",  # year of birth
+        "Drs. Eva Domstad",
+        "Psychologenpraktijk Dom",
+        "AGB 94000001",
+        "Basic mental health care (GB-GGZ)",  # the care level's English name
+        "Please treat catastrophizing in chronic pain.",
+        "Catastrophizing elevated (PCS 34 >= 30).",
+        "Prefers face to face.",
+        "The patient consented to this referral on",
+        "in the patient portal",
+    ):
+        assert expected in text, expected
+    assert "DRAFT" not in text
+
+    provider.name = "Renamed later"
+    provider.save()
+    later = client.get(f"/providers/referrals/{referral.public_id}/letter.pdf")
+    assert later.content == sent.content  # the letter as sent, not re-rendered
+
+
+def test_service_request_validates_and_follows_the_status(world: World, provider: Provider) -> None:
+    referral = _create(world, provider)
+    client = world.client_for("clinician_treating")
+    url = f"/providers/referrals/{referral.public_id}/service-request.json"
+    draft = client.get(url)
+    assert draft.status_code == 200
+    assert draft["Content-Type"] == "application/fhir+json"
+    resource = json.loads(draft.content)
+    validate_resource(resource, "ServiceRequest")
+    assert resource["status"] == "draft"
+    assert resource["subject"]["identifier"]["value"] == str(world.patient_a.public_id)
+    assert "Patient Alpha" not in draft.content.decode()  # an id, never a name
+    client.post(
+        f"/providers/referrals/{referral.public_id}/consent/",
+        {"consent_method": "verbal_in_consult"},
+    )
+    client.post(f"/providers/referrals/{referral.public_id}/send/")
+    sent = json.loads(client.get(url).content)
+    validate_resource(sent, "ServiceRequest")
+    assert sent["status"] == "active"
+    assert sent["intent"] == "order"
+    assert sent["performer"][0]["display"] == "Drs. Eva Domstad, Psychologenpraktijk Dom"
+    assert sent["note"][-1]["text"].startswith("The patient consented to this referral on")
+
+
+def test_cancel(world: World, provider: Provider) -> None:
+    referral = _create(world, provider)
+    client = world.client_for("clinician_treating")
+    assert client.post(f"/providers/referrals/{referral.public_id}/cancel/").status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == "cancelled"
+
+
+def test_missing_question_and_care_level_are_explained(world: World, provider: Provider) -> None:
+    response = world.client_for("clinician_treating").post(
+        _new_url(world), {"provider": str(provider.public_id), "care_level": "", "question": " "}
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Choose the care level this referral is for." in body
+    assert "Write the reason for the referral and your question." in body
+    assert 'aria-describedby="question-msg"' in body
+    assert not Referral.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["clinician_other_team", "clinician_other_org", "patient_a"])
+def test_only_the_treating_clinician_refers(world: World, provider: Provider, role: str) -> None:
+    referral = _create(world, provider)
+    client = world.client_for(role)
+    assert client.get(_new_url(world)).status_code == 404
+    assert (
+        client.post(
+            _new_url(world),
+            {"provider": str(provider.public_id), "care_level": "basis_ggz", "question": "x"},
+        ).status_code
+        == 404
+    )
+    for suffix in ("", "letter.pdf", "service-request.json"):
+        assert client.get(f"/providers/referrals/{referral.public_id}/{suffix}").status_code == 404
+    assert client.post(f"/providers/referrals/{referral.public_id}/send/").status_code == 404
+    assert Referral.objects.count() == 1
+
+
+def test_a_provider_of_another_organization_cannot_be_chosen(
+    world: World, provider: Provider
+) -> None:
+    elsewhere = Provider.objects.create(
+        organization=world.org_b,
+        key="name:x|3511AB",
+        name="Elsewhere",
+        postcode="3511 AB",
+        disciplines=["huisarts"],
+    )
+    client = world.client_for("clinician_treating")
+    assert client.get(_new_url(world), {"provider": str(elsewhere.public_id)}).status_code == 404
+    response = client.post(
+        _new_url(world),
+        {"provider": str(elsewhere.public_id), "care_level": "huisarts", "question": "x"},
+    )
+    assert response.status_code == 404
+    assert not Referral.objects.exists()
+
+
+# ------------------------------------------------------------------ for the shared tests
+
+
+def world_provider(world: World) -> Provider:
+    """A provider in organization A's directory (made once per world)."""
+    found = Provider.objects.filter(organization=world.org_a, key="agb:94999999").first()
+    if found is not None:
+        return found
+    return Provider.objects.create(
+        organization=world.org_a,
+        key="agb:94999999",
+        name="World Provider",
+        postcode="3511 AB",
+        disciplines=["gz_psycholoog"],
+        agb_code="94999999",
+    )
+
+
+def world_referral(world: World, *, consented: bool = False) -> Referral:
+    """A draft referral of patient A by the treating clinician (made directly, so that
+    making it writes no audit event)."""
+    found = Referral.objects.filter(patient=world.patient_a, consent_given=consented).first()
+    if found is not None:
+        return found
+    from django.utils import timezone
+
+    clinician = world.users["clinician_treating"]
+    return Referral.objects.create(
+        patient=world.patient_a,
+        provider=world_provider(world),
+        provider_snapshot={"name": "World Provider", "agb_code": "94999999"},
+        care_level="basis_ggz",
+        question="Graag behandeling.",
+        created_by=clinician,
+        consent_given=consented,
+        consent_method="verbal_in_consult" if consented else "",
+        consent_recorded_by=clinician if consented else None,
+        consent_recorded_at=timezone.now() if consented else None,
+    )
+
+
+def test_with_a_screening_the_care_level_and_summary_come_from_it(
+    world: World, provider: Provider
+) -> None:
+    from tests.web.test_screening import world_screening
+
+    world_screening(world)  # assigned, SCEGS recorded, profile computed
+    access = patient_access(
+        actor=actor_for_user(world.users["clinician_treating"], access_point="test"),
+        patient_id=str(world.patient_a.public_id),
+        action="read",
+    )
+    from maatwerk.web.providers.selectors import referral_context
+
+    context = referral_context(access, "en")
+    assert context is not None  # the screening app provides it for a computed profile
+    client = world.client_for("clinician_treating")
+    search = client.get(_new_url(world))
+    assert search.context["screening"] == context
+    assert search.context["criteria"].care_level == (context.care_level or "")
+    form = client.get(_new_url(world), {"provider": str(provider.public_id)})
+    assert form.context["fields"]["care_level"] == (context.care_level or "")
+    response = client.post(
+        _new_url(world),
+        {"provider": str(provider.public_id), "care_level": "huisarts", "question": "Vraag."},
+    )
+    assert response.status_code == 302
+    referral = Referral.objects.get()
+    assert referral.summary_lines == list(context.summary_lines)
+    assert referral.care_level == "huisarts"  # the clinician's choice is what counts
