@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -317,7 +317,6 @@ def intake_save(
     """
     screening = opened.screening
     access = opened.access
-    user = _user(actor)
     content = content_of(access.patient.organization_id)
     cleaned = IntakeInput(
         complaints=tuple(dict.fromkeys(c.strip() for c in data.complaints if c.strip())),
@@ -327,11 +326,6 @@ def intake_save(
         modality=data.modality.strip(),
     )
     errors = _intake_errors(cleaned, content, submit=submit)
-    existing = intake_of(screening)
-    if screening.status in (Screening.Status.CANCELLED, Screening.Status.COMPLETED):
-        errors[NON_FIELD] = [_("This screening is closed; the answers can no longer change.")]
-    elif existing is not None and existing.submitted_at is not None:
-        errors[NON_FIELD] = [_("These answers were already sent in; they can no longer change.")]
     _refuse(
         errors,
         actor=actor,
@@ -340,32 +334,80 @@ def intake_save(
         object_type=OBJECT_INTAKE,
         detail="intake not saved: invalid input",
     )
+    # The portal autosaves while the patient types and may still be sending a change when
+    # "Send in" is pressed: the screening row is locked and the intake re-read inside the
+    # transaction, and a concurrent first save (two inserts) is retried as an update.
+    for attempt in (1, 2):
+        try:
+            return _intake_write(
+                actor=actor, access=access, screening=screening, cleaned=cleaned, submit=submit
+            )
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+class _IntakeClosed(Exception):
+    pass
+
+
+def _intake_write(
+    *,
+    actor: Actor,
+    access: PatientAccess,
+    screening: Screening,
+    cleaned: IntakeInput,
+    submit: bool,
+) -> ScreeningIntake:
+    user = _user(actor)
     now = timezone.now()
-    with transaction.atomic():
-        intake = existing or ScreeningIntake(screening=screening)
-        intake.complaints = list(cleaned.complaints)
-        intake.own_words = cleaned.own_words
-        intake.first_problem = cleaned.first_problem
-        intake.wants_help_now = cleaned.wants_help_now
-        intake.modality = cleaned.modality
-        intake.updated_at = now
-        intake.answered_by = user
-        detail = "intake saved"
-        if submit:
-            intake.submitted_at = now
-        intake.save()
-        if submit:
-            detail = "intake sent in; " + _replan(screening, intake, actor=actor, access=access)
-        _set_status(screening)
-        audit_record(
+    try:
+        with transaction.atomic():
+            locked = Screening.objects.select_for_update().get(pk=screening.pk)
+            existing = intake_of(locked)
+            if locked.status in (Screening.Status.CANCELLED, Screening.Status.COMPLETED):
+                raise _IntakeClosed(
+                    _("This screening is closed; the answers can no longer change.")
+                )
+            if existing is not None and existing.submitted_at is not None:
+                raise _IntakeClosed(
+                    _("These answers were already sent in; they can no longer change.")
+                )
+            intake = existing or ScreeningIntake(screening=locked)
+            intake.complaints = list(cleaned.complaints)
+            intake.own_words = cleaned.own_words
+            intake.first_problem = cleaned.first_problem
+            intake.wants_help_now = cleaned.wants_help_now
+            intake.modality = cleaned.modality
+            intake.updated_at = now
+            intake.answered_by = user
+            detail = "intake saved"
+            if submit:
+                intake.submitted_at = now
+            intake.save()
+            if submit:
+                detail = "intake sent in; " + _replan(locked, intake, actor=actor, access=access)
+            _set_status(locked)
+            audit_record(
+                actor=actor,
+                action="create" if existing is None else "update",
+                subject=patient_subject(
+                    access.patient, object_type=OBJECT_INTAKE, object_ref=str(locked.public_id)
+                ),
+                emergency=access.emergency,
+                detail=detail,
+            )
+    except _IntakeClosed as closed:
+        _refuse(
+            {NON_FIELD: [str(closed)]},
             actor=actor,
-            action="create" if existing is None else "update",
-            subject=patient_subject(
-                access.patient, object_type=OBJECT_INTAKE, object_ref=str(screening.public_id)
-            ),
-            emergency=access.emergency,
-            detail=detail,
+            access=access,
+            action="update",
+            object_type=OBJECT_INTAKE,
+            detail="intake not saved: closed",
         )
+    screening.refresh_from_db()
     return intake
 
 
