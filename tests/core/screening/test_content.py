@@ -62,7 +62,7 @@ def test_bundled_content_loads_with_the_required_batteries() -> None:
         "complaints": "1.0",
         "batteries": "1.0",
         "stepped_care": "1.0",
-        "subgroups": "1.0",
+        "subgroups": "1.1",
         "patient_texts": "1.0",
     }
 

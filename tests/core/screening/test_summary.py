@@ -125,3 +125,50 @@ def test_the_patients_own_sentence_keeps_a_single_full_stop() -> None:
     )
     assert "Je wilt eerst werken aan: Weer met mijn kinderen spelen." in summary
     assert not any(".." in line for line in summary)
+
+
+def test_scores_read_as_people_write_them_and_unverified_is_said_once() -> None:
+    # Scores come back from the database as Decimal("14.0000"); the letter says "14".
+    patient = Patient(scores={"phq15": "14.0000"}, complaints=("back_neck_pain",))
+    profile, advice = run(patient)
+    lines = clinician_summary(profile, advice, language="nl", knowledge=KNOWLEDGE, content=CONTENT)
+    focus = next(line for line in lines if "PHQ-15" in line and ">=" in line)
+    assert "14 >= 10" in focus
+    assert ".0000" not in focus
+    assert focus.count("(onbevestigd)") == 1
+
+
+def _patient_lines(patient: Patient) -> tuple[str, ...]:
+    profile, advice = run(patient)
+    return patient_summary(profile, advice, language="nl", knowledge=KNOWLEDGE, content=CONTENT)
+
+
+# The same answers, once for an adult and once per subgroup: PHQ-9 12 (negative mood,
+# hence the risk profile), avoidance judged present, social support present.
+def same_answers(**subgroup: object) -> Patient:
+    return Patient(
+        scores={"phq9": 12, "gad7": 4},
+        complaints=("back_neck_pain",),
+        judged={"avoidance": True, "social_support": True},
+        **subgroup,  # type: ignore[arg-type]
+    )
+
+
+def test_low_literacy_keeps_the_essentials_and_offers_reading_together() -> None:
+    adult = _patient_lines(same_answers())
+    low_literacy = _patient_lines(same_answers(low_literacy=True))
+    # The adult reads what keeps the complaints going and the risk-profile sentence; the
+    # reader with low literacy gets fewer lines: no list of risk factors, no risk profile,
+    # but what already helps, the advice, and the offer to read it together.
+    assert len(low_literacy) < len(adult)
+    risk_line = next(line for line in adult if line.startswith("Dit kan je klachten"))
+    assert risk_line not in low_literacy
+    assert any("Vraag het aan je zorgverlener" in line for line in low_literacy)
+    assert not any("Vraag het aan je zorgverlener" in line for line in adult)
+
+
+def test_a_child_reads_with_a_parent_and_a_migrant_is_offered_an_interpreter() -> None:
+    child = _patient_lines(same_answers(age=10, parent_involved=True))
+    assert child[-1] == "Lees dit samen met je vader, moeder of iemand anders die voor je zorgt."
+    migrant = _patient_lines(same_answers(migration_background=True))
+    assert migrant[-1].startswith("Wil je hierover praten met een tolk erbij?")

@@ -303,6 +303,14 @@ class Subgroup(Provenance):
     parent_missing_text: LocalizedText | None = Field(
         default=None, description="Added when no parent is involved yet (children, adolescents)."
     )
+    summary_line: LocalizedText | None = Field(
+        default=None, description="A sentence added to the patient's own summary (B1, 'je')."
+    )
+    summary: Literal["full", "essentials"] = Field(
+        default="full",
+        description="'essentials': the patient's summary keeps only the complaints, the "
+        "advice and the patient's wishes (fewer, shorter lines).",
+    )
 
 
 class SubgroupsFile(Frozen):

@@ -4,6 +4,7 @@ clinician (concise lines with evidence, used in the referral letter and the PDF)
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 
 from maatwerk.core.instruments.errors import UnknownInstrument
 from maatwerk.core.instruments.registry import get_instrument
@@ -159,6 +160,14 @@ def patient_summary(
     already, the advice and why, and the patient's own wishes. No scores, no jargon."""
     lines: list[str] = []
     priorities = profile.priorities
+    subgroups = [
+        subgroup
+        for adaptation in profile.subgroups
+        for subgroup in content.subgroups
+        if subgroup.id == adaptation.subgroup_id
+    ]
+    # Children and readers with low literacy get the essentials only: fewer, shorter lines.
+    essentials = any(subgroup.summary == "essentials" for subgroup in subgroups)
     if priorities.complaints:
         names = [
             _lower_first(content.complaint(c).patient_name.get(language, fallback=True) or c)
@@ -168,6 +177,8 @@ def patient_summary(
     if priorities.own_words.strip():
         lines.append(_t(_PATIENT, "own_words", language, text=priorities.own_words.strip()))
     for status, key in (("elevated", "risk"), ("present", "present"), ("low", "low")):
+        if essentials and status != "present":
+            continue
         found = [f.factor_id for f in profile.factors if f.status == status]
         if found:
             names = [content.factor_patient_name(f, language) for f in found]
@@ -176,7 +187,7 @@ def patient_summary(
         lines.append(_t(_PATIENT, "medication", language))
     severity_key = f"severity_{advice.severity}" if advice.severity else "severity_none"
     lines.append(_t(_PATIENT, severity_key, language))
-    if profile.risk_profile.flagged:
+    if profile.risk_profile.flagged and not essentials:
         lines.append(_t(_PATIENT, "risk_profile", language))
     level_text = next(
         (t for t in content.rules.care_level_texts if t.care_level == advice.care_level), None
@@ -197,6 +208,13 @@ def patient_summary(
     if priorities.first_problem.strip():
         first = priorities.first_problem.strip().rstrip(".!?… ")
         lines.append(_t(_PATIENT, "first_problem", language, text=first))
+    lines.extend(
+        dict.fromkeys(
+            subgroup.summary_line.get(language, fallback=True) or ""
+            for subgroup in subgroups
+            if subgroup.summary_line is not None
+        )
+    )
     return tuple(line for line in lines if line)
 
 
@@ -210,6 +228,12 @@ def _instrument_name(code: str, version: str) -> str:
         return code.upper()
 
 
+def _number(value: Decimal, language: str) -> str:
+    """A stored score as people write it: 14 (not 14.0000), 2,5 in Dutch."""
+    text = str(int(value)) if value == value.to_integral() else format(value.normalize(), "f")
+    return text.replace(".", ",") if language.startswith("nl") else text
+
+
 def _evidence_text(finding: FactorFinding, language: str) -> str:
     parts = []
     for evidence in finding.evidence:
@@ -221,8 +245,8 @@ def _evidence_text(finding: FactorFinding, language: str) -> str:
                 else pick({"nl": " (niet gehaald)", "en": " (not met)"}, language)
             )
             text = (
-                f"{name} {evidence.scale} {evidence.value} {evidence.operator} "
-                f"{evidence.threshold}{met}"
+                f"{name} {evidence.scale} {_number(evidence.value, language)} "
+                f"{evidence.operator} {_number(evidence.threshold, language)}{met}"
             )
         elif isinstance(evidence, JudgementEvidence):
             key = "judged_present" if evidence.present else "judged_absent"
@@ -250,7 +274,8 @@ def _cutoff_label(finding: ScaleFinding, cutoff_id: str, language: str) -> str:
 
 def _finding_text(finding: ScaleFinding, language: str) -> str:
     name = _instrument_name(finding.instrument, finding.instrument_version)
-    text = f"{name} {finding.scale} {finding.value if finding.value is not None else '—'}"
+    value = "—" if finding.value is None else _number(finding.value, language)
+    text = f"{name} {finding.scale} {value}"
     details = []
     if finding.band_label:
         details.append(pick(finding.band_label, language))
@@ -318,8 +343,9 @@ def clinician_summary(
                 name=name,
                 evidence=_evidence_text(finding, language),
             )
-            if finding.unverified:
-                line += _t(_CLINICIAN, "unverified", language)
+            marker = _t(_CLINICIAN, "unverified", language)
+            if finding.unverified and not line.endswith(marker):
+                line += marker
             lines.append(line)
         elif finding.status == "not_assessed":
             not_assessed.append(name.lower())
