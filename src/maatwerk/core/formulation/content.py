@@ -1,0 +1,321 @@
+"""Loading the formulation content: schema checks per file, then checks across files.
+
+``build_formulation_content`` reads ``factor_templates`` and ``explanation_texts``,
+checks each against its schema, then: every template names a known risk factor and every
+risk factor of the knowledge base has exactly one template; edges point at a factor with
+a template (or at ``complaint``); every template and edge has known sources or
+``unverified: true``; every sentence template uses only the placeholders it is given.
+Every problem is reported at once as ``file: $.json.path: message``.
+"""
+
+from __future__ import annotations
+
+import json
+import string
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from maatwerk.core.formulation.definitions import (
+    FILE_MODELS,
+    Bilingual,
+    EdgeTemplate,
+    ExplanationTextsFile,
+    FactorTemplate,
+    FactorTemplatesFile,
+    FormulationFile,
+)
+from maatwerk.core.formulation.document import document_json_schema
+from maatwerk.core.formulation.errors import DefinitionProblem, FormulationContentError
+from maatwerk.core.instruments.errors import InstrumentDefinitionError
+from maatwerk.core.instruments.loading import decode_json, schema_problems
+from maatwerk.core.instruments.registry import CONTENT_PACKAGE
+from maatwerk.core.knowledge.model import KnowledgeBase, Provenance
+from maatwerk.core.knowledge.registry import bundled_knowledge
+
+__all__ = [
+    "COMPLAINT",
+    "FormulationContent",
+    "build_formulation_content",
+    "bundled_formulation_content",
+    "formulation_json_schema_texts",
+    "write_json_schemas",
+]
+
+CONTENT_FOLDER = "formulation"
+SCHEMA_ID = "https://maatwerk.example/schemas/formulation-{collection}-1.schema.json"
+COMPLAINT = "complaint"  # the edge-template target that means "the complaint node"
+T = TypeVar("T")
+
+# The placeholders each sentence template is filled with; any other is an error.
+PLACEHOLDERS: Mapping[str, frozenset[str]] = {
+    "complaint_line": frozenset({"complaint"}),
+    "consequence_item": frozenset({"words"}),
+    "circle_heading": frozenset({"number"}),
+    "circle_start": frozenset({"label"}),
+    "circle_steps": frozenset({"label"}),
+    "circle_end": frozenset({"complaint"}),
+    "treatment_item": frozenset({"words"}),
+    "describe_circle": frozenset({"number", "path"}),
+    "describe_other_cycle": frozenset({"path"}),
+}
+
+
+@dataclass(frozen=True)
+class FormulationContent:
+    """The validated formulation content, with the file each collection came from."""
+
+    templates_file: FactorTemplatesFile
+    texts: ExplanationTextsFile
+    origins: Mapping[str, str] = field(default_factory=dict)
+
+    def template(self, factor_id: str) -> FactorTemplate:
+        for template in self.templates_file.templates:
+            if template.factor == factor_id:
+                return template
+        raise KeyError(factor_id)
+
+    def edge_provenance(self, source: str, target: str) -> Provenance:
+        """The provenance of the typical edge ``source -> target``, where either end is a
+        factor id or ``"complaint"`` (KeyError when the content has no such edge)."""
+        if source == COMPLAINT:
+            for complaint_edge in self.templates_file.complaint_edges:
+                if complaint_edge.to == target:
+                    return complaint_edge
+            raise KeyError((source, target))
+        for edge in self.template(source).edges:
+            if edge.to == target:
+                return edge
+        raise KeyError((source, target))
+
+    @property
+    def versions(self) -> dict[str, str]:
+        return {
+            "factor_templates": self.templates_file.version,
+            "explanation_texts": self.texts.version,
+        }
+
+
+# ------------------------------------------------------------------ parsing
+
+
+def parse_formulation_file(data: object, *, origin: str) -> FormulationFile:
+    if not isinstance(data, dict):
+        problem = DefinitionProblem(origin, "$", "the file must hold one JSON object")
+        raise FormulationContentError((problem,))
+    collection = data.get("collection")
+    model = FILE_MODELS.get(collection) if isinstance(collection, str) else None
+    if model is None:
+        names = ", ".join(repr(name) for name in FILE_MODELS)
+        problem = DefinitionProblem(
+            origin, "$.collection", f"must be one of {names} (got {collection!r})"
+        )
+        raise FormulationContentError((problem,))
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise FormulationContentError(schema_problems(error, origin)) from None
+
+
+def build_formulation_content(
+    texts: Mapping[str, str | bytes], *, knowledge: KnowledgeBase
+) -> FormulationContent:
+    """Load every file (name -> text) and check each and the whole; one error lists all
+    problems. Each collection must appear exactly once."""
+    problems: list[DefinitionProblem] = []
+    loaded: dict[str, FormulationFile] = {}
+    origins: dict[str, str] = {}
+    for origin in sorted(texts):
+        try:
+            data = decode_json(texts[origin], origin=origin)
+            parsed = parse_formulation_file(data, origin=origin)
+        except InstrumentDefinitionError as error:
+            problems.extend(error.problems)
+            continue
+        except FormulationContentError as error:
+            problems.extend(error.problems)
+            continue
+        if parsed.collection in loaded:
+            message = f"collection {parsed.collection!r} is also in {origins[parsed.collection]}"
+            problems.append(DefinitionProblem(origin, "$.collection", message))
+            continue
+        loaded[parsed.collection] = parsed
+        origins[parsed.collection] = origin
+    if problems:
+        raise FormulationContentError(tuple(problems))
+    missing = [name for name in FILE_MODELS if name not in loaded]
+    if missing:
+        problem = DefinitionProblem(
+            "<formulation content>", "$", f"missing collection(s): {', '.join(missing)}"
+        )
+        raise FormulationContentError((problem,))
+    content = FormulationContent(
+        _collection(loaded, "factor_templates", FactorTemplatesFile),
+        _collection(loaded, "explanation_texts", ExplanationTextsFile),
+        origins,
+    )
+    found = validate_formulation_content(content, knowledge)
+    if found:
+        raise FormulationContentError(found)
+    return content
+
+
+def _collection(loaded: Mapping[str, FormulationFile], name: str, model: type[T]) -> T:
+    found = loaded[name]
+    if not isinstance(found, model):  # pragma: no cover - FILE_MODELS maps name to model
+        raise TypeError(f"collection {name!r} is not a {model.__name__}")
+    return found
+
+
+def bundled_files() -> dict[str, bytes]:
+    folder = files(CONTENT_PACKAGE).joinpath(CONTENT_FOLDER)
+    return {
+        entry.name: entry.read_bytes()
+        for entry in sorted(folder.iterdir(), key=lambda entry: entry.name)
+        if entry.name.endswith(".json")
+    }
+
+
+@cache
+def bundled_formulation_content() -> FormulationContent:
+    """The bundled content, validated against the bundled knowledge base."""
+    return build_formulation_content(bundled_files(), knowledge=bundled_knowledge())
+
+
+# ------------------------------------------------------------------ semantic checks
+
+
+def _provenance_items(content: FormulationContent) -> Iterator[tuple[str, Provenance]]:
+    templates = content.templates_file
+    for index, template in enumerate(templates.templates):
+        yield f"$.templates[{index}]", template
+        for position, edge in enumerate(template.edges):
+            yield f"$.templates[{index}].edges[{position}]", edge
+    for index, complaint_edge in enumerate(templates.complaint_edges):
+        yield f"$.complaint_edges[{index}]", complaint_edge
+
+
+def validate_formulation_content(
+    content: FormulationContent, knowledge: KnowledgeBase
+) -> tuple[DefinitionProblem, ...]:
+    """Every semantic problem of ``content``; empty when it is consistent."""
+    problems: list[DefinitionProblem] = []
+    templates_origin = content.origins.get("factor_templates", "factor_templates.json")
+    texts_origin = content.origins.get("explanation_texts", "explanation_texts.json")
+
+    def add(path: str, message: str, origin: str = templates_origin) -> None:
+        problems.append(DefinitionProblem(origin, path, message))
+
+    sources = {source.id for source in knowledge.sources.sources}
+    for path, entry in _provenance_items(content):
+        if not entry.sources and not entry.unverified:
+            add(path, "no source; list source ids or mark it unverified: true")
+        for position, source_id in enumerate(entry.sources):
+            if source_id not in sources:
+                add(f"{path}.sources[{position}]", f"unknown source {source_id!r}")
+
+    factors = {factor.id: factor for factor in knowledge.factors.factors}
+    templated: list[str] = []
+    for index, template in enumerate(content.templates_file.templates):
+        path = f"$.templates[{index}].factor"
+        if template.factor in templated:
+            add(path, f"factor {template.factor!r} has more than one template")
+        templated.append(template.factor)
+        known = factors.get(template.factor)
+        if known is None:
+            add(path, f"unknown factor {template.factor!r}")
+        elif known.kind != "risk":
+            add(path, f"factor {template.factor!r} is not a risk factor")
+    for factor in factors.values():
+        if factor.kind == "risk" and factor.id not in templated:
+            add("$.templates", f"risk factor {factor.id!r} has no template")
+    for index, template in enumerate(content.templates_file.templates):
+        for position, edge in enumerate(template.edges):
+            _check_target(edge, templated, f"$.templates[{index}].edges[{position}].to", add)
+            if edge.to == template.factor:
+                add(f"$.templates[{index}].edges[{position}].to", "an edge to itself")
+    for index, complaint_edge in enumerate(content.templates_file.complaint_edges):
+        if complaint_edge.to not in templated:
+            add(f"$.complaint_edges[{index}].to", f"no template for factor {complaint_edge.to!r}")
+
+    for path, text in _sentence_templates(content.texts):
+        allowed = PLACEHOLDERS.get(path.split(".")[1].split("[")[0], frozenset())
+        for language in ("nl", "en"):
+            message = _placeholder_problem(getattr(text, language), allowed)
+            if message:
+                add(f"{path}.{language}", message, texts_origin)
+    return tuple(problems)
+
+
+def _check_target(
+    edge: EdgeTemplate, templated: list[str], path: str, add: Callable[[str, str], None]
+) -> None:
+    if edge.to != COMPLAINT and edge.to not in templated:
+        add(path, f"edge target {edge.to!r} is neither 'complaint' nor a templated factor")
+
+
+def _sentence_templates(model: BaseModel, path: str = "$") -> Iterator[tuple[str, Bilingual]]:
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, Bilingual):
+            yield f"{path}.{name}", value
+        elif isinstance(value, BaseModel):
+            yield from _sentence_templates(value, f"{path}.{name}")
+        elif isinstance(value, tuple):
+            for index, item in enumerate(value):
+                if isinstance(item, Bilingual):
+                    yield f"{path}.{name}[{index}]", item
+
+
+def _placeholder_problem(text: str, allowed: frozenset[str]) -> str | None:
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    except ValueError as error:
+        return f"broken braces: {error}"
+    unknown = sorted(names - allowed)
+    if unknown:
+        given = ", ".join(sorted(allowed)) or "none"
+        return f"unknown placeholder(s) {', '.join(unknown)} (allowed: {given})"
+    return None
+
+
+# ------------------------------------------------------------------ JSON Schemas
+
+
+def formulation_json_schemas() -> dict[str, dict[str, Any]]:
+    """File name -> JSON Schema for each collection and for the stored document (checked
+    in under docs/formulation/)."""
+    schemas: dict[str, dict[str, Any]] = {}
+    for name, model in FILE_MODELS.items():
+        schema = model.model_json_schema(mode="validation")
+        schemas[f"{name}.schema.json"] = {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": SCHEMA_ID.format(collection=name),
+            **schema,
+            "title": f"Maatwerk formulation content: {name}",
+        }
+    schemas["document.schema.json"] = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID.format(collection="document"),
+        **document_json_schema(),
+        "title": "Maatwerk formulation document (one stored version of a formulation)",
+    }
+    return schemas
+
+
+def formulation_json_schema_texts() -> dict[str, str]:
+    return {
+        name: json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+        for name, schema in formulation_json_schemas().items()
+    }
+
+
+def write_json_schemas(folder: str | Path) -> None:
+    """Regenerate the checked-in schemas: ``write_json_schemas("docs/formulation")``."""
+    for name, text in formulation_json_schema_texts().items():
+        Path(folder, name).write_text(text, encoding="utf-8")

@@ -1,0 +1,267 @@
+"""A worked example, end to end: a patient with low back pain.
+
+The patient says "pijn in mijn onderrug". In the consult the clinician and the patient
+find: she is afraid that moving damages her back (fear of movement), so she stops
+lifting and walking (avoidance), her muscles get weaker (deconditioning), which makes the
+pain worse - the fear-avoidance circle (domain.md 4.1, bmc-msd-2012). The pain also
+makes her feel low (negative mood, a gevolgenmodel consequence for mood,
+nalk-gevolgenmodel), so she cancels meeting friends, and with nothing else to attend to
+the pain gets worse. Cancelling friends also makes her feel lower still: a circle
+between mood and friends that does not pass through the pain. She also worries about her
+work, which she does not see as keeping the pain going.
+
+Every expected value below is reasoned from the rules in docs/formulation/README.md.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from maatwerk.core.formulation.diagram import describe, render_svg, to_dot
+from maatwerk.core.formulation.explanation import personal_explanation
+from maatwerk.core.formulation.model import (
+    CircleGraph,
+    Complaint,
+    Consequence,
+    Edge,
+    Formulation,
+    Node,
+    TaggedFactor,
+    elementary_cycles,
+    vicious_circles,
+)
+from maatwerk.core.formulation.views import as_scegs, as_three_p
+
+PAIN = "pijn in mijn onderrug"
+FEAR = "Ik ben bang dat bewegen mijn rug beschadigt"
+AVOID = "Ik til niets meer en ik wandel niet meer"
+DECOND = "Mijn spieren worden slapper"
+MOOD = "Ik voel me somber"
+FRIENDS = "Ik zeg afspraken met vrienden af"
+WORRY = "Ik maak me zorgen over mijn werk"
+
+BACK_PAIN = Formulation(
+    complaints=(Complaint("pain", PAIN, "back_neck_pain"),),
+    consequences=(
+        Consequence("fear", "emotional", FEAR, True, "fear_of_movement"),
+        Consequence("avoid", "behavioural", AVOID, True, "avoidance"),
+        Consequence("decond", "physical", DECOND, True, "deconditioning"),
+        Consequence("mood", "emotional", MOOD, True, "negative_mood"),
+        Consequence("friends", "social", FRIENDS, True),
+        Consequence("worry", "cognitive", WORRY, False),
+    ),
+    tagged_factors=(TaggedFactor("lifting", "Tillen op het werk in 2023", "precipitating"),),
+    circle=CircleGraph(
+        (
+            Node("pain", "complaint", PAIN),
+            Node("fear", "feeling", FEAR, "fear_of_movement", "fear"),
+            Node("avoid", "behaviour", AVOID, "avoidance", "avoid"),
+            Node("decond", "physical", DECOND, "deconditioning", "decond"),
+            Node("mood", "feeling", MOOD, "negative_mood", "mood"),
+            Node("friends", "social", FRIENDS, None, "friends"),
+        ),
+        (
+            Edge("pain", "fear", "leidt tot"),
+            Edge("fear", "avoid"),
+            Edge("avoid", "decond"),
+            Edge("decond", "pain", "maakt erger"),
+            Edge("pain", "mood"),
+            Edge("mood", "friends"),
+            Edge("friends", "mood"),
+            Edge("friends", "pain", "maakt erger"),
+        ),
+    ),
+)
+
+
+def test_vicious_circles_are_the_two_cycles_through_the_pain() -> None:
+    # Depth-first from the complaint, following the edges in the order given:
+    # pain -> fear -> avoid -> decond -> pain first, then pain -> mood -> friends -> pain.
+    assert vicious_circles(BACK_PAIN.circle) == (
+        ("pain", "fear", "avoid", "decond"),
+        ("pain", "mood", "friends"),
+    )
+    # mood <-> friends is a cycle too, but it does not pass through the complaint: it is
+    # not a vicious circle of the complaint (drawn and described, not told as a story).
+    assert elementary_cycles(BACK_PAIN.circle) == (
+        ("pain", "fear", "avoid", "decond"),
+        ("pain", "mood", "friends"),
+        ("mood", "friends"),
+    )
+
+
+def test_scegs_view() -> None:
+    view = as_scegs(BACK_PAIN)
+    # Complaints and physical consequences are somatic; the rest one to one.
+    assert [(e.origin, e.id) for e in view.somatisch] == [
+        ("complaint", "pain"),
+        ("consequence", "decond"),
+    ]
+    assert [e.id for e in view.cognitief] == ["worry"]
+    assert [e.id for e in view.emotioneel] == ["fear", "mood"]
+    assert [e.id for e in view.gedragsmatig] == ["avoid"]
+    assert [e.id for e in view.sociaal] == ["friends"]
+    assert view.dimension("cognitief")[0].maintaining is False
+
+
+def test_three_p_view() -> None:
+    view = as_three_p(BACK_PAIN)
+    # No consequence has a role: the five maintaining ones are perpetuating, the worry
+    # (not maintaining) is unplaced; the lifting at work was tagged precipitating.
+    assert view.predisposing == ()
+    assert [(e.origin, e.id) for e in view.precipitating] == [("tagged", "lifting")]
+    assert [e.id for e in view.perpetuating] == ["fear", "avoid", "decond", "mood", "friends"]
+    assert [e.id for e in view.unplaced] == ["worry"]
+
+
+def test_dot_draws_kinds_and_emphasises_the_vicious_circles() -> None:
+    dot = to_dot(BACK_PAIN.circle, language="nl")
+    lines = dot.splitlines()
+    assert lines[0] == "digraph vicious_circle {"
+    assert lines[-1] == "}"
+    # Labels wrapped at 24 characters, the kind name as the last line.
+    assert (
+        '  "fear" [label="Ik ben bang dat bewegen\\nmijn rug beschadigt\\n(gevoel)", '
+        'shape="ellipse", style="filled", fillcolor="#fef3c7"];'
+    ) in lines
+    assert (
+        '  "pain" [label="pijn in mijn onderrug\\n(klacht)", shape="box", peripheries="2", '
+        'style="filled,bold", fillcolor="#fde2e2"];'
+    ) in lines
+    # Every edge on a vicious circle is thick and red; friends -> mood lies only on the
+    # circle that misses the complaint, so it stays thin and grey.
+    emphasised = [line for line in lines if 'class="vicious-circle"' in line]
+    assert len(emphasised) == 7
+    assert '  "friends" -> "mood" [color="#4b5563", penwidth="1.2"];' in lines
+    assert (
+        '  "decond" -> "pain" [label="maakt erger", color="#b91c1c", penwidth="2.5", '
+        'class="vicious-circle"];'
+    ) in lines
+
+
+def svg_text(svg: str) -> str:
+    """All text of the SVG's <text> elements, joined by spaces, entities decoded."""
+    pieces = re.findall(r"<text[^>]*>(.*?)</text>", svg, flags=re.S)
+    return " ".join(html.unescape(piece) for piece in pieces)
+
+
+def test_svg_contains_every_label_and_can_be_inlined() -> None:
+    svg = render_svg(to_dot(BACK_PAIN.circle, language="nl"))
+    assert svg.startswith("<svg")
+    assert "<?xml" not in svg and "<!DOCTYPE" not in svg
+    text = svg_text(svg)
+    for node in BACK_PAIN.circle.nodes:
+        assert node.label in text  # wrapped lines rejoin with a space
+    assert "(contact met anderen)" in text
+
+
+def test_text_alternative() -> None:
+    assert describe(BACK_PAIN.circle, language="nl") == (
+        f"Cirkel 1: {PAIN} → {FEAR} → {AVOID} → {DECOND} → {PAIN}",
+        f"Cirkel 2: {PAIN} → {MOOD} → {FRIENDS} → {PAIN}",
+        f"Nog een cirkel, niet door een klacht: {MOOD} → {FRIENDS} → {MOOD}",
+    )
+
+
+def test_personal_explanation_in_dutch_line_by_line() -> None:
+    explanation = personal_explanation(BACK_PAIN, language="nl")
+    assert [p.heading for p in explanation.paragraphs] == [
+        "Je klachten",
+        "Waardoor je klachten blijven",
+        "De cirkels bij je klachten",
+        "Cirkel 1",
+        "Cirkel 2",
+        "Wat betekent dit voor je behandeling?",
+        "Je klachten zijn echt",
+    ]
+    assert explanation.lines() == (
+        # 1. the complaint in her own words
+        "Je klachten",
+        'Je zegt het zo: "pijn in mijn onderrug".',
+        # 2. the five maintaining consequences, in the order of the consult; the worry
+        #    about work is not maintaining and is left out
+        "Waardoor je klachten blijven",
+        "Je klachten hebben gevolgen. Sommige gevolgen zorgen ervoor dat de klachten blijven.",
+        f'"{FEAR}"',
+        f'"{AVOID}"',
+        f'"{DECOND}"',
+        f'"{MOOD}"',
+        f'"{FRIENDS}"',
+        # 3. each vicious circle as a story, one sentence per node by its kind
+        "De cirkels bij je klachten",
+        "Cirkel 1",
+        'Het begint met je klacht: "pijn in mijn onderrug".',
+        f'Dan voel je: "{FEAR}".',  # feeling
+        f'Dan doe je dit: "{AVOID}".',  # behaviour
+        f'Dan merk je in je lichaam: "{DECOND}".',  # physical
+        'Daardoor wordt "pijn in mijn onderrug" erger, of het blijft. Zo is de cirkel rond.',
+        "Cirkel 2",
+        'Het begint met je klacht: "pijn in mijn onderrug".',
+        f'Dan voel je: "{MOOD}".',
+        f'Dan merk je in je contact met anderen: "{FRIENDS}".',  # social
+        'Daardoor wordt "pijn in mijn onderrug" erger, of het blijft. Zo is de cirkel rond.',
+        # 4. treatment: all five maintaining consequences lie on a circle
+        "Wat betekent dit voor je behandeling?",
+        "In de behandeling gaan we de cirkel doorbreken. We werken aan deze gevolgen:",
+        f'"{FEAR}"',
+        f'"{AVOID}"',
+        f'"{DECOND}"',
+        f'"{MOOD}"',
+        f'"{FRIENDS}"',
+        "Als één stap in de cirkel verandert, kan de hele cirkel anders gaan. "
+        "Dan krijgen je klachten de ruimte om minder te worden.",
+        # 5. the complaints are real
+        "Je klachten zijn echt",
+        "Je klachten zijn echt. Je beeldt je niets in.",
+        "De cirkel laat zien waarom ze blijven. Daar kunnen we samen iets aan doen.",
+    )
+
+
+def test_personal_explanation_in_english_keeps_the_patients_words() -> None:
+    lines = personal_explanation(BACK_PAIN, language="en").lines()
+    assert lines[:2] == ("Your symptoms", 'In your own words: "pijn in mijn onderrug".')
+    assert f'Then you feel: "{FEAR}".' in lines
+    assert lines[-3:] == (
+        "Your symptoms are real",
+        "Your symptoms are real. You are not imagining them.",
+        "The circle shows why they keep going. Together we can do something about that.",
+    )
+
+
+def test_explanation_of_an_empty_draft_says_what_is_still_missing() -> None:
+    # Nothing written down yet: each part says so instead of being left out, and the
+    # treatment part falls back to choosing together.
+    assert personal_explanation(Formulation(), language="nl").lines() == (
+        "Je klachten",
+        "We hebben je klachten nog niet opgeschreven.",
+        "Waardoor je klachten blijven",
+        "We hebben nog geen gevolgen gevonden die je klachten laten blijven.",
+        "De cirkels bij je klachten",
+        "We hebben nog geen cirkel gevonden. Dat zoeken we samen verder uit.",
+        "Wat betekent dit voor je behandeling?",
+        "We kiezen samen waar we beginnen.",
+        "Als één stap in de cirkel verandert, kan de hele cirkel anders gaan. "
+        "Dan krijgen je klachten de ruimte om minder te worden.",
+        "Je klachten zijn echt",
+        "Je klachten zijn echt. Je beeldt je niets in.",
+        "De cirkel laat zien waarom ze blijven. Daar kunnen we samen iets aan doen.",
+    )
+
+
+def test_treatment_targets_only_maintaining_consequences_on_a_circle() -> None:
+    # Drop the edge friends -> pain: circle 2 disappears, so "mood" and "friends" are no
+    # longer on a vicious circle (mood <-> friends misses the complaint) and treatment
+    # names only fear, avoidance and deconditioning; the own words end without a
+    # doubled full stop.
+    edges = tuple(e for e in BACK_PAIN.circle.edges if (e.source, e.target) != ("friends", "pain"))
+    smaller = Formulation(
+        complaints=(Complaint("pain", "pijn in mijn onderrug."),),
+        consequences=BACK_PAIN.consequences,
+        circle=CircleGraph(BACK_PAIN.circle.nodes, edges),
+    )
+    lines = personal_explanation(smaller, language="nl").lines()
+    start = lines.index("Wat betekent dit voor je behandeling?")
+    assert lines[start + 2 : start + 5] == (f'"{FEAR}"', f'"{AVOID}"', f'"{DECOND}"')
+    assert lines[start + 5].startswith("Als één stap")
+    assert lines[1] == 'Je zegt het zo: "pijn in mijn onderrug".'
