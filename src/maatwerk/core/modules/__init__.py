@@ -1,0 +1,1 @@
+"""The module catalogue: self-help and guided CBT modules with steps, exercises and forms."""
