@@ -13,6 +13,8 @@ from functools import cache
 from typing import Any
 
 from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.careplan import CarePlan
+from fhir.resources.R4B.goal import Goal
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.operationoutcome import OperationOutcome
 from fhir.resources.R4B.questionnaire import Questionnaire
@@ -32,6 +34,8 @@ def _models() -> dict[str, type[BaseModel]]:
         "Bundle": Bundle,
         "OperationOutcome": OperationOutcome,
         "ServiceRequest": ServiceRequest,
+        "CarePlan": CarePlan,
+        "Goal": Goal,
     }
 
 

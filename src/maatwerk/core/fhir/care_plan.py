@@ -1,0 +1,258 @@
+"""A plan as a FHIR R4 ``CarePlan`` with one ``Goal`` per GAS goal (pure: values in,
+dicts out).
+
+* ``CarePlan``: status (draft/active/completed/revoked), intent ``plan``, the care level
+  as category, subject (the Maatwerk patient id, never a name), period (created → created
+  + expected weeks), author, one activity per module (``detail.code`` the module id,
+  ``detail.description`` its name, ``detail.status``) and per multidisciplinary part
+  (``detail.code`` the intervention id), references to the goals, and notes with every
+  reason, the decisions and the (unverified) expected duration.
+* ``Goal``: ``description.text`` is the patient's own words; ``target`` is the GAS
+  expected outcome (attainment level 0) as ``detailInteger`` with a Maatwerk ``measure``
+  code; the five level descriptions and the current level are notes (R4 has no element
+  for a GAS scale).
+
+Conventions: docs/planning/README.md and docs/adr/0005-fhir-r4b-models.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any, Final, Literal
+
+from maatwerk.core.fhir.constants import BASE, PATIENT_IDENTIFIER_SYSTEM
+from maatwerk.core.fhir.service_request import CARE_LEVEL_SYSTEM
+from maatwerk.core.planning.plan import GAS_LEVELS, ModuleStatus, Plan, PlanGoal, PlanStatus
+
+__all__ = [
+    "CARE_PLAN_IDENTIFIER_SYSTEM",
+    "GAS_MEASURE_SYSTEM",
+    "INTERVENTION_SYSTEM",
+    "MODULE_SYSTEM",
+    "goal_id",
+    "plan_to_fhir",
+]
+
+JsonObject = dict[str, Any]
+Language = Literal["nl", "en"]
+
+CARE_PLAN_IDENTIFIER_SYSTEM: Final = f"{BASE}/care-plan"
+"""``CarePlan.identifier`` and ``Goal.identifier``: the Maatwerk plan id (+ ``-goal-N``)."""
+MODULE_SYSTEM: Final = f"{BASE}/CodeSystem/module"
+"""``CarePlan.activity.detail.code``: the module id of the module catalogue."""
+INTERVENTION_SYSTEM: Final = f"{BASE}/CodeSystem/intervention"
+"""``CarePlan.activity.detail.code`` of a multidisciplinary part: the intervention id."""
+GAS_MEASURE_SYSTEM: Final = f"{BASE}/CodeSystem/gas"
+"""``Goal.target.measure``: code ``attainment-level`` (Goal Attainment Scaling, −2 … +2)."""
+
+_CARE_PLAN_STATUS: dict[PlanStatus, str] = {
+    "draft": "draft",
+    "active": "active",
+    "completed": "completed",
+    "revoked": "revoked",
+}
+_GOAL_LIFECYCLE: dict[PlanStatus, str] = {
+    "draft": "proposed",
+    "active": "active",
+    "completed": "completed",
+    "revoked": "cancelled",
+}
+_ACTIVITY_STATUS: dict[ModuleStatus, str] = {
+    "not_started": "not-started",
+    "in_progress": "in-progress",
+    "completed": "completed",
+    "stopped": "stopped",
+}
+_WORDS: dict[Language, dict[str, str]] = {
+    "nl": {
+        "title": "Behandelplan",
+        "duration": "Verwachte duur: {weeks} weken (niet geverifieerd; redactionele schatting)",
+        "capped": " — begrensd op {ceiling} weken voor dit zorgniveau",
+        "decision": "Besluit behandelaar: {action} {module}",
+        "gas_level": "GAS-doelbereik",
+        "level": "Niveau {level}: {text}",
+        "now": "Huidig niveau: {level}",
+        "modality": "Vorm: {modality}",
+        "online": "online",
+        "face_to_face": "face-to-face (in de praktijk)",
+        "blended": "blended (online en in de praktijk)",
+        "accept": "accepteren",
+        "remove": "verwijderen",
+        "add": "toevoegen",
+        "expected": "Verwachte uitkomst (0): {text}",
+    },
+    "en": {
+        "title": "Treatment plan",
+        "duration": "Expected duration: {weeks} weeks (unverified; editorial estimate)",
+        "capped": " — capped at {ceiling} weeks for this care level",
+        "decision": "Clinician's decision: {action} {module}",
+        "gas_level": "GAS attainment level",
+        "level": "Level {level}: {text}",
+        "now": "Current level: {level}",
+        "modality": "Format: {modality}",
+        "online": "online",
+        "face_to_face": "face to face",
+        "blended": "blended (online and face to face)",
+        "accept": "accept",
+        "remove": "remove",
+        "add": "add",
+        "expected": "Expected outcome (0): {text}",
+    },
+}
+
+
+def goal_id(plan: Plan, index: int) -> str:
+    """The resource id of the plan's goal at ``index`` (0-based)."""
+    return f"{plan.plan_id}-goal-{index + 1}"
+
+
+def plan_to_fhir(
+    plan: Plan, *, patient_ref: str, author_ref: str, language: Language = "nl"
+) -> tuple[JsonObject, list[JsonObject]]:
+    """The plan as ``(CarePlan, [Goal, ...])``.
+
+    ``patient_ref`` is the Maatwerk patient id (a UUID), ``author_ref`` the author as
+    displayed ("name, discipline"); texts are in ``language``.
+    """
+    if not patient_ref.strip():
+        raise ValueError("patient_ref must be the patient's Maatwerk id")
+    words = _WORDS[language]
+    subject = {
+        "type": "Patient",
+        "identifier": {"system": PATIENT_IDENTIFIER_SYSTEM, "value": patient_ref},
+    }
+    goals = [
+        _goal(plan, goal, goal_id(plan, index), subject, language)
+        for index, goal in enumerate(plan.goals)
+    ]
+    activities: list[JsonObject] = []
+    notes: list[JsonObject] = []
+    for module in plan.modules:
+        name = _pick(module.name, language, module.module_id)
+        activities.append(
+            {
+                "detail": {
+                    "code": {
+                        "coding": [
+                            {"system": MODULE_SYSTEM, "code": module.module_id, "display": name}
+                        ],
+                        "text": name,
+                    },
+                    "status": _ACTIVITY_STATUS[module.status],
+                    "description": name,
+                }
+            }
+        )
+        notes.extend(
+            {"text": f"{module.order}. {name}: {line}"} for line in module.reasons.get(language, ())
+        )
+    for part in plan.multidisciplinary:
+        name = _pick(part.intervention_name, language, part.intervention_id)
+        reason = _pick(part.reason, language, part.rule_id)
+        activities.append(
+            {
+                "detail": {
+                    "code": {
+                        "coding": [
+                            {
+                                "system": INTERVENTION_SYSTEM,
+                                "code": part.intervention_id,
+                                "display": name,
+                            }
+                        ],
+                        "text": name,
+                    },
+                    "status": "not-started",
+                    "description": reason,
+                }
+            }
+        )
+        flag = " [unverified]" if part.unverified else ""
+        sources = f" ({', '.join(part.sources)})" if part.sources else ""
+        notes.append({"text": f"{name}: {reason}{sources}{flag}"})
+    for decision in plan.decisions:
+        text = words["decision"].format(action=words[decision.action], module=decision.module_id)
+        notes.append({"text": f"{text}: {decision.reason}" if decision.reason.strip() else text})
+    if plan.modality != "no_preference":
+        notes.append({"text": words["modality"].format(modality=words[plan.modality])})
+    duration = words["duration"].format(weeks=plan.duration.weeks)
+    if plan.duration.capped:
+        duration += words["capped"].format(ceiling=plan.duration.ceiling_weeks)
+    notes.append({"text": duration})
+
+    period: JsonObject = {"start": plan.created.isoformat()}
+    if plan.duration.weeks:
+        period["end"] = (plan.created + timedelta(weeks=plan.duration.weeks)).isoformat()
+    care_level = _pick(plan.care_level_name, language, plan.care_level)
+    care_plan: JsonObject = {
+        "resourceType": "CarePlan",
+        "id": plan.plan_id,
+        "identifier": [{"system": CARE_PLAN_IDENTIFIER_SYSTEM, "value": plan.plan_id}],
+        "status": _CARE_PLAN_STATUS[plan.status],
+        "intent": "plan",
+        "category": [
+            {
+                "coding": [
+                    {"system": CARE_LEVEL_SYSTEM, "code": plan.care_level, "display": care_level}
+                ],
+                "text": care_level,
+            }
+        ],
+        "title": words["title"],
+        "subject": subject,
+        "period": period,
+        "created": plan.created.isoformat(),
+        "author": {"display": author_ref},
+        "note": notes,
+    }
+    if goals:
+        care_plan["goal"] = [{"reference": f"Goal/{goal['id']}"} for goal in goals]
+    if activities:
+        care_plan["activity"] = activities
+    return care_plan, goals
+
+
+def _goal(
+    plan: Plan, goal: PlanGoal, resource_id: str, subject: JsonObject, language: Language
+) -> JsonObject:
+    words = _WORDS[language]
+    notes = [
+        {"text": words["level"].format(level=_signed(level), text=goal.levels[level].strip())}
+        for level in GAS_LEVELS
+    ]
+    notes.append({"text": words["now"].format(level=_signed(goal.goal.level))})
+    return {
+        "resourceType": "Goal",
+        "id": resource_id,
+        "identifier": [{"system": CARE_PLAN_IDENTIFIER_SYSTEM, "value": resource_id}],
+        "lifecycleStatus": _GOAL_LIFECYCLE[plan.status],
+        "description": {"text": goal.goal.name},
+        "subject": subject,
+        "startDate": plan.created.isoformat(),
+        "target": [
+            {
+                "measure": {
+                    "coding": [
+                        {
+                            "system": GAS_MEASURE_SYSTEM,
+                            "code": "attainment-level",
+                            "display": words["gas_level"],
+                        }
+                    ],
+                    "text": words["expected"].format(text=goal.levels[0].strip()),
+                },
+                "detailInteger": 0,
+            }
+        ],
+        "note": notes,
+    }
+
+
+def _pick(texts: Mapping[str, str], language: Language, default: str) -> str:
+    return texts.get(language) or texts.get("en") or texts.get("nl") or default
+
+
+def _signed(level: int) -> str:
+    """GAS levels as written on a GAS form: −2, −1, 0, +1, +2."""
+    return f"{level:+d}" if level else "0"

@@ -1,0 +1,278 @@
+"""The personal plan: care level, accepted modules with their reasons, GAS goals in the
+patient's own words, multidisciplinary parts, expected duration and the decisions.
+
+A ``Plan`` is an immutable value; :func:`build_plan` assembles it from the pieces the
+other planning functions return and renders every reason as readable lines (Dutch and
+English) so that exports (FHIR ``CarePlan``, the PDF) need neither the catalogue nor the
+knowledge base. ``maatwerk.core.fhir.care_plan.plan_to_fhir`` exports it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from types import MappingProxyType
+from typing import Literal
+
+from maatwerk.core.instruments.personalized import (
+    GasGoal,
+    GasScore,
+    PersonalizedMeasureError,
+    goal_attainment_t_score,
+)
+from maatwerk.core.instruments.text import LocalizedText
+from maatwerk.core.knowledge.model import KnowledgeBase
+from maatwerk.core.modules.model import ModuleCatalogue
+from maatwerk.core.planning.decisions import AcceptedModule, PlanDecision
+from maatwerk.core.planning.duration import ExpectedDuration
+from maatwerk.core.planning.errors import PlanError
+from maatwerk.core.planning.matching import MatchReason
+from maatwerk.core.planning.multidisciplinary import MultidisciplinaryPart
+from maatwerk.core.screening.model import Evidence, JudgementEvidence, Modality
+
+__all__ = [
+    "GAS_LEVELS",
+    "ModuleStatus",
+    "Plan",
+    "PlanGoal",
+    "PlanStatus",
+    "PlannedModule",
+    "build_plan",
+    "reason_lines",
+]
+
+PlanStatus = Literal["draft", "active", "completed", "revoked"]
+ModuleStatus = Literal["not_started", "in_progress", "completed", "stopped"]
+Language = Literal["nl", "en"]
+GAS_LEVELS: tuple[int, ...] = (-2, -1, 0, 1, 2)
+_LANGUAGES: tuple[Language, ...] = ("nl", "en")
+
+
+@dataclass(frozen=True, slots=True)
+class PlanGoal:
+    """A GAS goal: ``goal.name`` is the patient's own words, ``goal.level`` the level
+    now (−1 when set, see ``GAS_BASELINE_LEVEL``), ``levels`` what each of −2 … +2 looks
+    like for this patient (0 = the expected outcome)."""
+
+    goal: GasGoal
+    levels: Mapping[int, str]
+
+    def __post_init__(self) -> None:
+        missing = [level for level in GAS_LEVELS if not self.levels.get(level, "").strip()]
+        extra = sorted(set(self.levels) - set(GAS_LEVELS))
+        if missing or extra:
+            raise PlanError(
+                f"goal {self.goal.name!r}: describe every level −2 … +2"
+                + (f"; missing {', '.join(f'{m:+d}' for m in missing)}" if missing else "")
+                + (f"; unknown level(s) {extra}" if extra else "")
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedModule:
+    module_id: str
+    order: int
+    name: Mapping[str, str]  # language -> module name
+    status: ModuleStatus
+    accepted: AcceptedModule
+    reasons: Mapping[str, tuple[str, ...]]  # language -> readable reason lines
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    plan_id: str
+    status: PlanStatus
+    care_level: str
+    care_level_name: Mapping[str, str]
+    modality: Modality
+    modules: tuple[PlannedModule, ...]
+    goals: tuple[PlanGoal, ...]
+    multidisciplinary: tuple[MultidisciplinaryPart, ...]
+    duration: ExpectedDuration
+    decisions: tuple[PlanDecision, ...]
+    created: date
+    updated: date
+    notes: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if not self.plan_id.strip():
+            raise PlanError("a plan needs an id")
+        ids = [module.module_id for module in self.modules]
+        if len(set(ids)) != len(ids):
+            raise PlanError("a module appears twice in the plan")
+        if [module.order for module in self.modules] != list(range(1, len(ids) + 1)):
+            raise PlanError("module order must run 1, 2, 3, … without gaps")
+        if self.goals:
+            try:
+                goal_attainment_t_score([goal.goal for goal in self.goals])
+            except PersonalizedMeasureError as error:
+                raise PlanError(str(error)) from error
+        if self.updated < self.created:
+            raise PlanError("a plan cannot be updated before it was created")
+
+    @property
+    def gas_score(self) -> GasScore | None:
+        """The GAS T-score of the goals at their current levels (None without goals)."""
+        if not self.goals:
+            return None
+        return goal_attainment_t_score([goal.goal for goal in self.goals])
+
+
+def build_plan(
+    *,
+    plan_id: str,
+    care_level: str,
+    modality: Modality,
+    accepted: Sequence[AcceptedModule],
+    goals: Sequence[PlanGoal],
+    multidisciplinary: Sequence[MultidisciplinaryPart],
+    duration: ExpectedDuration,
+    decisions: Sequence[PlanDecision],
+    created: date,
+    updated: date | None = None,
+    status: PlanStatus = "draft",
+    catalogue: ModuleCatalogue,
+    knowledge: KnowledgeBase,
+) -> Plan:
+    """Assemble a plan; every module's reasons are rendered in Dutch and English."""
+    unknown = [m.module_id for m in accepted if m.module_id not in catalogue.ids]
+    if unknown:
+        raise PlanError(f"module(s) not in the catalogue: {', '.join(unknown)}")
+    modules = tuple(
+        PlannedModule(
+            module_id=item.module_id,
+            order=item.order,
+            name=_texts(catalogue.module(item.module_id).name),
+            status="not_started",
+            accepted=item,
+            reasons=MappingProxyType(
+                {language: reason_lines(item, language, knowledge) for language in _LANGUAGES}
+            ),
+        )
+        for item in accepted
+    )
+    return Plan(
+        plan_id=plan_id,
+        status=status,
+        care_level=care_level,
+        care_level_name=_texts(knowledge.care_level(care_level).name),
+        modality=modality,
+        modules=modules,
+        goals=tuple(goals),
+        multidisciplinary=tuple(multidisciplinary),
+        duration=duration,
+        decisions=tuple(decisions),
+        created=created,
+        updated=updated or created,
+    )
+
+
+_WORDS: dict[Language, dict[str, str]] = {
+    "nl": {
+        "elevated": "verhoogd",
+        "low": "laag",
+        "maintaining": "in stand houdend volgens de formulering",
+        "target": "module richt zich op deze factor",
+        "link": "koppeling",
+        "sources": "bronnen",
+        "unverified": "niet geverifieerd",
+        "judged": "oordeel behandelaar",
+        "present": "aanwezig",
+        "absent": "afwezig",
+        "clinician": "behandelaar",
+        "added": "toegevoegd door de behandelaar",
+        "accepted_excluded": "door de patiënt niet gewenst, toch gekozen door de behandelaar",
+        "formulation": "formulering",
+        "not_met": "niet gehaald",
+    },
+    "en": {
+        "elevated": "elevated",
+        "low": "low",
+        "maintaining": "maintaining according to the formulation",
+        "target": "the module targets this factor",
+        "link": "link",
+        "sources": "sources",
+        "unverified": "unverified",
+        "judged": "clinician's judgement",
+        "present": "present",
+        "absent": "absent",
+        "clinician": "clinician",
+        "added": "added by the clinician",
+        "accepted_excluded": "not wanted by the patient, chosen by the clinician anyway",
+        "formulation": "formulation",
+        "not_met": "not met",
+    },
+}
+
+
+def reason_lines(
+    item: AcceptedModule, language: Language, knowledge: KnowledgeBase
+) -> tuple[str, ...]:
+    """Why the module is in the plan, one line per reason, for clinicians and exports."""
+    words = _WORDS[language]
+    lines: list[str] = []
+    rec = item.recommendation
+    if rec is not None and rec.basic is not None:
+        lines.append(
+            _with_provenance(
+                rec.basic.text.get(language, rec.basic.rule_id),
+                rec.basic.sources,
+                rec.basic.unverified,
+                words,
+            )
+        )
+    if rec is not None:
+        lines.extend(_match_line(reason, language, knowledge) for reason in rec.reasons)
+    decision = item.decision
+    if rec is None and decision is not None:
+        lines.append(f"{words['added']}: {decision.reason.strip()}")
+    elif rec is not None and rec.status != "recommended" and decision is not None:
+        lines.append(f"{words['accepted_excluded']}: {decision.reason.strip()}")
+    elif decision is not None and decision.reason.strip():
+        lines.append(f"{words['clinician']}: {decision.reason.strip()}")
+    return tuple(lines)
+
+
+def _match_line(reason: MatchReason, language: Language, knowledge: KnowledgeBase) -> str:
+    words = _WORDS[language]
+    factor = knowledge.factor(reason.factor_id).name.get(language, fallback=True)
+    status = words.get(reason.factor_status, reason.factor_status)
+    evidence = "; ".join(_evidence_text(e, words) for e in reason.evidence)
+    if "formulation" in reason.origins and reason.factor_status != "maintaining":
+        evidence = "; ".join(part for part in (evidence, words["formulation"]) if part)
+    head = f"{factor or reason.factor_id} ({status}{': ' + evidence if evidence else ''})"
+    if reason.via == "module_target":
+        via = words["target"]
+    elif reason.interventions:
+        via = f"{words['link']} {reason.link_id} → {', '.join(reason.interventions)}"
+    else:
+        via = f"{words['link']} {reason.link_id}"
+    return _with_provenance(f"{head} — {via}", reason.sources, reason.unverified, words)
+
+
+def _evidence_text(evidence: Evidence, words: Mapping[str, str]) -> str:
+    if isinstance(evidence, JudgementEvidence):
+        return f"{words['judged']}: {words['present'] if evidence.present else words['absent']}"
+    text = (
+        f"{evidence.instrument.upper()} {evidence.scale} {evidence.value} "
+        f"{evidence.operator} {evidence.threshold}"
+    )
+    return text if evidence.met else f"{text}: {words['not_met']}"
+
+
+def _with_provenance(
+    text: str, sources: Sequence[str], unverified: bool, words: Mapping[str, str]
+) -> str:
+    parts = []
+    if sources:
+        parts.append(f"{words['sources']}: {', '.join(sources)}")
+    if unverified:
+        parts.append(words["unverified"])
+    return f"{text} [{'; '.join(parts)}]" if parts else text
+
+
+def _texts(localized: LocalizedText) -> Mapping[str, str]:
+    return MappingProxyType(
+        {language: text for language in ("nl", "en") if (text := localized.get(language))}
+    )
