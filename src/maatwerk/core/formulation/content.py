@@ -19,8 +19,9 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
+from maatwerk.core.common.collection_files import parse_collection_file
 from maatwerk.core.formulation.definitions import (
     FILE_MODELS,
     Bilingual,
@@ -33,7 +34,7 @@ from maatwerk.core.formulation.definitions import (
 from maatwerk.core.formulation.document import document_json_schema
 from maatwerk.core.formulation.errors import DefinitionProblem, FormulationContentError
 from maatwerk.core.instruments.errors import InstrumentDefinitionError
-from maatwerk.core.instruments.loading import decode_json, schema_problems
+from maatwerk.core.instruments.loading import decode_json
 from maatwerk.core.instruments.registry import CONTENT_PACKAGE
 from maatwerk.core.knowledge.model import KnowledgeBase, Provenance
 from maatwerk.core.knowledge.registry import bundled_knowledge
@@ -105,21 +106,9 @@ class FormulationContent:
 
 
 def parse_formulation_file(data: object, *, origin: str) -> FormulationFile:
-    if not isinstance(data, dict):
-        problem = DefinitionProblem(origin, "$", "the file must hold one JSON object")
-        raise FormulationContentError((problem,))
-    collection = data.get("collection")
-    model = FILE_MODELS.get(collection) if isinstance(collection, str) else None
-    if model is None:
-        names = ", ".join(repr(name) for name in FILE_MODELS)
-        problem = DefinitionProblem(
-            origin, "$.collection", f"must be one of {names} (got {collection!r})"
-        )
-        raise FormulationContentError((problem,))
-    try:
-        return model.model_validate(data)
-    except ValidationError as error:
-        raise FormulationContentError(schema_problems(error, origin)) from None
+    return parse_collection_file(
+        data, origin=origin, models=FILE_MODELS, error=FormulationContentError
+    )
 
 
 def build_formulation_content(

@@ -11,10 +11,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
-from maatwerk.core.instruments.errors import DefinitionProblem, InstrumentDefinitionError
-from maatwerk.core.instruments.loading import decode_json, schema_problems
+from maatwerk.core.common.collection_files import load_collection_file, parse_collection_file
+from maatwerk.core.instruments.errors import DefinitionProblem
 from maatwerk.core.instruments.model import Instrument
 from maatwerk.core.knowledge.errors import KnowledgeDefinitionError
 from maatwerk.core.knowledge.model import FILE_MODELS, CollectionFile, KnowledgeBase
@@ -25,30 +23,16 @@ SCHEMA_ID = "https://maatwerk.example/schemas/knowledge-{collection}-1.schema.js
 
 def parse_collection(data: object, *, origin: str) -> CollectionFile:
     """Validate one decoded file against the schema of the collection it names."""
-    if not isinstance(data, dict):
-        problem = DefinitionProblem(origin, "$", "the file must hold one JSON object")
-        raise KnowledgeDefinitionError((problem,))
-    collection = data.get("collection")
-    model = FILE_MODELS.get(collection) if isinstance(collection, str) else None
-    if model is None:
-        names = ", ".join(repr(name) for name in FILE_MODELS)
-        problem = DefinitionProblem(
-            origin, "$.collection", f"must be one of {names} (got {collection!r})"
-        )
-        raise KnowledgeDefinitionError((problem,))
-    try:
-        return model.model_validate(data)
-    except ValidationError as error:
-        raise KnowledgeDefinitionError(schema_problems(error, origin)) from None
+    return parse_collection_file(
+        data, origin=origin, models=FILE_MODELS, error=KnowledgeDefinitionError
+    )
 
 
 def load_collection_json(text: str | bytes, *, origin: str) -> CollectionFile:
     """Decode (exact decimals, no duplicate keys) and schema-check one file's text."""
-    try:
-        data = decode_json(text, origin=origin)
-    except InstrumentDefinitionError as error:
-        raise KnowledgeDefinitionError(error.problems) from None
-    return parse_collection(data, origin=origin)
+    return load_collection_file(
+        text, origin=origin, models=FILE_MODELS, error=KnowledgeDefinitionError
+    )
 
 
 def build_knowledge_base(

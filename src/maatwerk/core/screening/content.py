@@ -18,14 +18,11 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import ValidationError
-
+from maatwerk.core.common.collection_files import load_collection_file, parse_collection_file
 from maatwerk.core.instruments.errors import (
     DefinitionProblem,
-    InstrumentDefinitionError,
     UnknownInstrument,
 )
-from maatwerk.core.instruments.loading import decode_json, schema_problems
 from maatwerk.core.instruments.model import Instrument
 from maatwerk.core.instruments.registry import (
     CONTENT_PACKAGE,
@@ -133,30 +130,16 @@ class ScreeningContent:
 
 def parse_screening_file(data: object, *, origin: str) -> ScreeningFile:
     """Validate one decoded file against the schema of the collection it names."""
-    if not isinstance(data, dict):
-        problem = DefinitionProblem(origin, "$", "the file must hold one JSON object")
-        raise ScreeningDefinitionError((problem,))
-    collection = data.get("collection")
-    model = FILE_MODELS.get(collection) if isinstance(collection, str) else None
-    if model is None:
-        names = ", ".join(repr(name) for name in FILE_MODELS)
-        problem = DefinitionProblem(
-            origin, "$.collection", f"must be one of {names} (got {collection!r})"
-        )
-        raise ScreeningDefinitionError((problem,))
-    try:
-        return model.model_validate(data)
-    except ValidationError as error:
-        raise ScreeningDefinitionError(schema_problems(error, origin)) from None
+    return parse_collection_file(
+        data, origin=origin, models=FILE_MODELS, error=ScreeningDefinitionError
+    )
 
 
 def load_screening_json(text: str | bytes, *, origin: str) -> ScreeningFile:
     """Decode (exact decimals, no duplicate keys) and schema-check one file's text."""
-    try:
-        data = decode_json(text, origin=origin)
-    except InstrumentDefinitionError as error:
-        raise ScreeningDefinitionError(error.problems) from None
-    return parse_screening_file(data, origin=origin)
+    return load_collection_file(
+        text, origin=origin, models=FILE_MODELS, error=ScreeningDefinitionError
+    )
 
 
 def build_screening_content(
