@@ -19,8 +19,17 @@ from maatwerk.web.audit.selectors import audit_chain_verify
 from maatwerk.web.audit.services import AuditSubject, audit_record
 from maatwerk.web.common.actor import actor_for_user
 from tests.web.test_authorization_matrix import iter_patterns
+from tests.web.test_formulation import world_formulation
+from tests.web.test_planning import GOALS as PLAN_GOALS
+from tests.web.test_planning import plan_path
 from tests.web.test_referrals import world_referral
 from tests.web.test_screening import world_screening, world_snapshot_id
+from tests.web.test_treatment import (
+    G_SCHEMA_ANSWERS,
+    world_module,
+    world_relative,
+    world_response,
+)
 from tests.web.world import World
 
 
@@ -405,6 +414,158 @@ PATIENT_DATA_CALLS: dict[str, Call] = {
         "referral",
         "a",
     ),
+    "formulation:patient": Call(
+        "clinician_treating",
+        "GET",
+        lambda w: f"/formulation/patients/{_a(w)}/",
+        "read",
+        "formulation",
+        "a",
+    ),
+    "formulation:start": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: f"/formulation/patients/{_a(w)}/start/",
+        "create",
+        "formulation",
+        "a",
+        data=lambda w: {"source": "empty"},
+    ),
+    "formulation:detail": Call(
+        "clinician_treating",
+        "GET",
+        lambda w: f"/formulation/{world_formulation(w).public_id}/",
+        "read",
+        "formulation",
+        "a",
+    ),
+    "formulation:complaints": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: f"/formulation/{world_formulation(w).public_id}/complaints/",
+        "update",
+        "formulation",
+        "a",
+        data=lambda w: {"rows": "1", "complaint-0-text": "Hoofdpijn"},
+    ),
+    "formulation:consequences": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: f"/formulation/{world_formulation(w).public_id}/consequences/",
+        "update",
+        "formulation",
+        "a",
+        data=lambda w: {
+            "rows": "1",
+            "consequence-0-domain": "emotional",
+            "consequence-0-words": "somber",
+        },
+    ),
+    "formulation:goals": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: f"/formulation/{world_formulation(w).public_id}/goals/",
+        "update",
+        "formulation",
+        "a",
+        data=lambda w: {"rows": "1", "goal-0-text": "Elke dag wandelen"},
+    ),
+    "formulation:plan": Call(
+        "clinician_treating",
+        "GET",
+        lambda w: f"/formulation/{world_formulation(w).public_id}/plan/",
+        "read",
+        "formulation",
+        "a",
+    ),
+    "formulation:circle": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: f"/formulation/{world_formulation(w).public_id}/circle/",
+        "update",
+        "formulation",
+        "a",
+        data=lambda w: {"action": "add_node", "node-kind": "thought", "node-label": "Het gaat mis"},
+    ),
+    "formulation:share": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: f"/formulation/{world_formulation(w).public_id}/share/",
+        "update",
+        "formulation",
+        "a",
+    ),
+    "formulation:shared": Call(
+        "patient_a",
+        "GET",
+        lambda w: f"/formulation/{world_formulation(w).public_id}/shared/",
+        "read",
+        "formulation",
+        "a",
+    ),
+    "formulation:respond": Call(
+        "patient_a",
+        "POST",
+        lambda w: f"/formulation/{world_formulation(w).public_id}/respond/",
+        "create",
+        "formulation_response",
+        "a",
+        data=lambda w: {"answer": "agree"},
+    ),
+    "planning:plan": Call(
+        "clinician_treating", "GET", lambda w: plan_path(w), "read", "care_plan", "a"
+    ),
+    "planning:prepare": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: plan_path(w, "prepare/", plan=False),
+        "create",
+        "care_plan",
+        "a",
+        data=lambda w: {"modality": "online"},
+    ),
+    "planning:decide": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: plan_path(w, "decide/"),
+        "update",
+        "care_plan",
+        "a",
+        data=lambda w: {"module": "sleep", "action": "add", "reason": "slaapt slecht"},
+    ),
+    # The goals are GAS goals: the personalized measures' service writes the one event.
+    "planning:goals": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: plan_path(w, "goals/"),
+        "create",
+        "questionnaire",
+        "a",
+        data=lambda w: dict(PLAN_GOALS),
+    ),
+    # Activation gives the modules; the treatment app's event (naming the plan) is the one.
+    "planning:activate": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: plan_path(w, "activate/", goals=True),
+        "create",
+        "treatment_module",
+        "a",
+    ),
+    "planning:fhir": Call(
+        "clinician_treating",
+        "GET",
+        lambda w: plan_path(w, "careplan.json"),
+        "export",
+        "care_plan",
+        "a",
+    ),
+    "planning:pdf": Call(
+        "clinician_treating", "GET", lambda w: plan_path(w, "plan.pdf"), "print", "care_plan", "a"
+    ),
+    "planning:mine": Call(
+        "patient_a", "GET", lambda w: plan_path(w, "mine/"), "read", "care_plan", "a"
+    ),
     "invitation": Call(
         "anonymous",
         "POST",
@@ -413,6 +574,103 @@ PATIENT_DATA_CALLS: dict[str, Call] = {
         "account",
         "a",
         data=lambda w: {"password1": "Zonnebloem-Tuin-2026", "password2": "Zonnebloem-Tuin-2026"},
+    ),
+    "treatment:my_modules": Call(
+        "patient_a", "GET", lambda w: "/treatment/my/", "read", "treatment_module", "a"
+    ),
+    "treatment:messages": Call(
+        "patient_a", "GET", lambda w: "/treatment/messages/", "read", "messages", "a"
+    ),
+    "treatment:module": Call(
+        "patient_a",
+        "GET",
+        lambda w: f"/treatment/modules/{world_module(w).public_id}/",
+        "read",
+        "treatment_module",
+        "a",
+    ),
+    "treatment:exercise": Call(
+        "patient_a",
+        "GET",
+        lambda w: f"/treatment/modules/{world_module(w).public_id}/exercises/g_schema/",
+        "read",
+        "exercise_response",
+        "a",
+    ),
+    "treatment:exercise_save": Call(
+        "patient_a",
+        "POST",
+        lambda w: f"/treatment/modules/{world_module(w).public_id}/exercises/g_schema/save/",
+        "update",
+        "exercise_response",
+        "a",
+        data=lambda w: {"field": "event", "value": '"Ik tilde"', "stamp": "1"},
+    ),
+    "treatment:exercise_submit": Call(
+        "patient_a",
+        "POST",
+        lambda w: f"/treatment/modules/{world_module(w).public_id}/exercises/g_schema/submit/",
+        "update",
+        "exercise_response",
+        "a",
+        data=lambda w: {"action": "hand_in", **{f"f-{k}": v for k, v in G_SCHEMA_ANSWERS.items()}},
+    ),
+    "treatment:inbox": Call(
+        "clinician_treating",
+        "GET",
+        lambda w: "/treatment/inbox/",
+        "search",
+        "treatment_inbox",
+        None,
+    ),
+    "treatment:review": Call(
+        "clinician_treating",
+        "GET",
+        lambda w: f"/treatment/responses/{world_response(w).public_id}/",
+        "read",
+        "exercise_response",
+        "a",
+    ),
+    "treatment:patient_modules": Call(
+        "clinician_treating",
+        "GET",
+        lambda w: f"/treatment/patients/{_a(w)}/modules/",
+        "read",
+        "treatment_module",
+        "a",
+    ),
+    "treatment:patient_messages": Call(
+        "clinician_treating",
+        "GET",
+        lambda w: f"/treatment/patients/{_a(w)}/messages/",
+        "read",
+        "messages",
+        "a",
+    ),
+    "treatment:activity_target": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: f"/treatment/modules/{world_module(w, 'graded_activity').public_id}/target/",
+        "update",
+        "treatment_module",
+        "a",
+        data=lambda w: {"target": "60"},
+    ),
+    "treatment:relatives": Call(
+        "patient_a",
+        "GET",
+        lambda w: f"/treatment/patients/{_a(w)}/relatives/",
+        "read",
+        "relative_access",
+        "a",
+    ),
+    "treatment:relative_revoke": Call(
+        "patient_a",
+        "POST",
+        lambda w: f"/treatment/relatives/{world_relative(w).public_id}/revoke/",
+        "update",
+        "relative_access",
+        "a",
     ),
 }
 
@@ -445,6 +703,10 @@ NOT_PATIENT_DATA = {
     "knowledge:restore_bundled": "content; audited as knowledge_content",
     "knowledge:factor_thresholds": "content; a save is audited as knowledge_content",
     "knowledge:stepped_care_switches": "content; a save is audited as knowledge_content",
+    "treatment:shared": "who shares their care with this user (their own grants only)",
+    # Patient data, audited as relative_view: the partner or parent who opens it is none of
+    # the world's roles, so tests/web/test_treatment.py checks its single audit event.
+    "treatment:shared_detail": "checked in tests/web/test_treatment.py (relative_view)",
 }
 OUR_NAMESPACES = (
     "clinic:",
@@ -455,6 +717,9 @@ OUR_NAMESPACES = (
     "knowledge:",
     "screening:",
     "providers:",
+    "formulation:",
+    "treatment:",
+    "planning:",
 )
 
 

@@ -15,8 +15,11 @@ import pytest
 from django.http import HttpResponse
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tests.web.test_formulation import world_formulation
+from tests.web.test_planning import GOALS, with_plan
 from tests.web.test_referrals import world_provider, world_referral
 from tests.web.test_screening import world_screening, world_snapshot_id
+from tests.web.test_treatment import world_module, world_relative, world_response
 from tests.web.world import ROLES, World
 
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)")
@@ -171,6 +174,78 @@ MATRIX: dict[str, Entry] = {
     # The provider directory: the organization's admins manage it.
     "providers:provider_edit": Entry(frozenset({"org_admin"})),
     "providers:provider_active": Entry(frozenset({"org_admin"}), method="POST"),
+    # The plan: the treating clinician makes, decides, activates and exports it; the
+    # patient reads "My plan" (a draft shows nothing of it).
+    "planning:plan": Entry(frozenset({"clinician_treating"})),
+    "planning:prepare": Entry(
+        frozenset({"clinician_treating"}),
+        method="POST",
+        data=lambda world: {"modality": "online"},
+    ),
+    "planning:decide": Entry(
+        frozenset({"clinician_treating"}),
+        method="POST",
+        data=lambda world: with_plan(
+            world, {"module": "sleep", "action": "add", "reason": "slaapt slecht"}
+        ),
+    ),
+    "planning:goals": Entry(
+        frozenset({"clinician_treating"}), method="POST", data=lambda world: with_plan(world, GOALS)
+    ),
+    "planning:activate": Entry(
+        frozenset({"clinician_treating"}),
+        method="POST",
+        data=lambda world: with_plan(world, goals=True),
+    ),
+    "planning:fhir": Entry(frozenset({"clinician_treating"}), data=lambda world: with_plan(world)),
+    "planning:pdf": Entry(frozenset({"clinician_treating"}), data=lambda world: with_plan(world)),
+    "planning:mine": Entry(frozenset({"patient_a", "clinician_treating"})),
+    # Formulation: the treating clinician builds it (the patient page redirects to the
+    # existing formulation, starting again too); the patient reads the shared explanation
+    # and answers it; the clinician may read the patient's page but not answer for them.
+    "formulation:patient": Entry(frozenset({"clinician_treating"})),
+    "formulation:start": Entry(
+        frozenset({"clinician_treating"}), method="POST", data=lambda world: {"source": "empty"}
+    ),
+    "formulation:detail": Entry(frozenset({"clinician_treating"})),
+    "formulation:complaints": Entry(frozenset({"clinician_treating"})),
+    "formulation:consequences": Entry(frozenset({"clinician_treating"})),
+    "formulation:goals": Entry(frozenset({"clinician_treating"})),
+    "formulation:plan": Entry(frozenset({"clinician_treating"})),
+    "formulation:circle": Entry(
+        frozenset({"clinician_treating"}),
+        method="POST",
+        data=lambda world: {"action": "add_node", "node-kind": "thought", "node-label": "x"},
+    ),
+    "formulation:share": Entry(frozenset({"clinician_treating"}), method="POST"),
+    "formulation:shared": Entry(frozenset({"patient_a", "clinician_treating"})),
+    "formulation:respond": Entry(
+        frozenset({"patient_a"}), method="POST", data=lambda world: {"answer": "agree"}
+    ),
+    # Treatment: the patient works on their own modules (only they write answers); the
+    # treating clinician reads them, gives feedback, assigns and messages. A partner's
+    # or parent's view is for that person only, who is none of the world's roles.
+    "treatment:module": Entry(frozenset({"patient_a", "clinician_treating"})),
+    "treatment:exercise": Entry(frozenset({"patient_a", "clinician_treating"})),
+    "treatment:exercise_save": Entry(
+        frozenset({"patient_a"}),
+        method="POST",
+        data=lambda world: {"field": "event", "value": '"x"', "stamp": "1"},
+    ),
+    "treatment:exercise_submit": Entry(
+        frozenset({"patient_a"}), method="POST", data=lambda world: {"action": "reopen"}
+    ),
+    "treatment:activity_target": Entry(
+        frozenset({"clinician_treating"}), method="POST", data=lambda world: {"target": "60"}
+    ),
+    "treatment:review": Entry(frozenset({"clinician_treating"})),
+    "treatment:patient_modules": Entry(frozenset({"clinician_treating"})),
+    "treatment:patient_messages": Entry(frozenset({"clinician_treating"})),
+    "treatment:relatives": Entry(frozenset({"patient_a", "clinician_treating"})),
+    "treatment:relative_revoke": Entry(
+        frozenset({"patient_a", "clinician_treating"}), method="POST"
+    ),
+    "treatment:shared_detail": Entry(NOBODY),
 }
 
 # django-allauth's own key-based pages: the key is a secret sent by e-mail, not an
@@ -211,6 +286,11 @@ def parameter_values(world: World) -> dict[str, str]:
         "factor_id": "fear_of_movement",
         "provider_id": str(world_provider(world).public_id),
         "referral_id": str(world_referral(world).public_id),
+        "formulation_id": str(world_formulation(world).public_id),
+        "module_assignment_id": str(world_module(world).public_id),
+        "exercise_id": "g_schema",
+        "response_id": str(world_response(world).public_id),
+        "relative_id": str(world_relative(world).public_id),
     }
 
 

@@ -33,3 +33,10 @@ def fmt(value: Fraction | Decimal | int) -> str:
         text = format(Decimal(fraction.numerator) / Decimal(fraction.denominator), "f")
         return text.rstrip("0").rstrip(".") if "." in text else text
     return f"{fraction.numerator}/{fraction.denominator} ({round_half_up(fraction, 2)})"
+
+
+def display_number(value: Decimal | int, language: str) -> str:
+    """A score as people write it: 14 (not 14.0000), 2.5, and 2,5 in Dutch."""
+    number = Decimal(value)
+    text = str(int(number)) if number == number.to_integral() else format(number.normalize(), "f")
+    return text.replace(".", ",") if language.startswith("nl") else text

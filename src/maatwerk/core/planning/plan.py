@@ -15,6 +15,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Literal
 
+from maatwerk.core.instruments.numbers import display_number
 from maatwerk.core.instruments.personalized import (
     GasGoal,
     GasScore,
@@ -238,7 +239,7 @@ def _match_line(reason: MatchReason, language: Language, knowledge: KnowledgeBas
     words = _WORDS[language]
     factor = knowledge.factor(reason.factor_id).name.get(language, fallback=True)
     status = words.get(reason.factor_status, reason.factor_status)
-    evidence = "; ".join(_evidence_text(e, words) for e in reason.evidence)
+    evidence = "; ".join(_evidence_text(e, words, language) for e in reason.evidence)
     if "formulation" in reason.origins and reason.factor_status != "maintaining":
         evidence = "; ".join(part for part in (evidence, words["formulation"]) if part)
     head = f"{factor or reason.factor_id} ({status}{': ' + evidence if evidence else ''})"
@@ -251,12 +252,13 @@ def _match_line(reason: MatchReason, language: Language, knowledge: KnowledgeBas
     return _with_provenance(f"{head} — {via}", reason.sources, reason.unverified, words)
 
 
-def _evidence_text(evidence: Evidence, words: Mapping[str, str]) -> str:
+def _evidence_text(evidence: Evidence, words: Mapping[str, str], language: Language) -> str:
     if isinstance(evidence, JudgementEvidence):
         return f"{words['judged']}: {words['present'] if evidence.present else words['absent']}"
     text = (
-        f"{evidence.instrument.upper()} {evidence.scale} {evidence.value} "
-        f"{evidence.operator} {evidence.threshold}"
+        f"{evidence.instrument.upper()} {evidence.scale} "
+        f"{display_number(evidence.value, language)} {evidence.operator} "
+        f"{display_number(evidence.threshold, language)}"
     )
     return text if evidence.met else f"{text}: {words['not_met']}"
 

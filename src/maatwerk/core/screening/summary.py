@@ -4,9 +4,9 @@ clinician (concise lines with evidence, used in the referral letter and the PDF)
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from decimal import Decimal
 
 from maatwerk.core.instruments.errors import UnknownInstrument
+from maatwerk.core.instruments.numbers import display_number
 from maatwerk.core.instruments.registry import get_instrument
 from maatwerk.core.knowledge.model import KnowledgeBase
 from maatwerk.core.screening.content import ScreeningContent
@@ -228,12 +228,6 @@ def _instrument_name(code: str, version: str) -> str:
         return code.upper()
 
 
-def _number(value: Decimal, language: str) -> str:
-    """A stored score as people write it: 14 (not 14.0000), 2,5 in Dutch."""
-    text = str(int(value)) if value == value.to_integral() else format(value.normalize(), "f")
-    return text.replace(".", ",") if language.startswith("nl") else text
-
-
 def _evidence_text(finding: FactorFinding, language: str) -> str:
     parts = []
     for evidence in finding.evidence:
@@ -245,8 +239,8 @@ def _evidence_text(finding: FactorFinding, language: str) -> str:
                 else pick({"nl": " (niet gehaald)", "en": " (not met)"}, language)
             )
             text = (
-                f"{name} {evidence.scale} {_number(evidence.value, language)} "
-                f"{evidence.operator} {_number(evidence.threshold, language)}{met}"
+                f"{name} {evidence.scale} {display_number(evidence.value, language)} "
+                f"{evidence.operator} {display_number(evidence.threshold, language)}{met}"
             )
         elif isinstance(evidence, JudgementEvidence):
             key = "judged_present" if evidence.present else "judged_absent"
@@ -274,7 +268,7 @@ def _cutoff_label(finding: ScaleFinding, cutoff_id: str, language: str) -> str:
 
 def _finding_text(finding: ScaleFinding, language: str) -> str:
     name = _instrument_name(finding.instrument, finding.instrument_version)
-    value = "—" if finding.value is None else _number(finding.value, language)
+    value = "—" if finding.value is None else display_number(finding.value, language)
     text = f"{name} {finding.scale} {value}"
     details = []
     if finding.band_label:

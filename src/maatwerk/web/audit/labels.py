@@ -55,6 +55,16 @@ OBJECT_LABELS: dict[str, Promise] = {
     "screening_profile": _("screening profile"),
     "care_level_decision": _("decision on the level of care"),
     "knowledge_content": _("knowledge base content"),
+    "treatment_module": _("treatment module"),
+    "exercise_response": _("answers to an exercise"),
+    "homework_feedback": _("feedback on homework"),
+    "messages": _("messages"),
+    "treatment_inbox": _("inbox"),
+    "relative_access": _("partner or parent access"),
+    "relative_view": _("partner's or parent's view"),
+    "care_plan": _("treatment plan"),
+    "formulation": _("formulation"),
+    "formulation_response": _("response to the formulation"),
 }
 
 LABELS = {

@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "maatwerk.web.personalized",
     "maatwerk.web.knowledge",
     "maatwerk.web.screening",
+    "maatwerk.web.formulation",
+    "maatwerk.web.planning",
+    "maatwerk.web.treatment",
     "maatwerk.web.providers",
     "maatwerk.web.portal",
     "maatwerk.web.clinic",
@@ -208,6 +211,10 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 MAATWERK_INVITATION_VALID_HOURS = env.integer("MAATWERK_INVITATION_VALID_HOURS", 72, minimum=1)
 MAATWERK_EMERGENCY_ACCESS_HOURS = env.integer("MAATWERK_EMERGENCY_ACCESS_HOURS", 4, minimum=1)
+
+# Graphviz ``dot`` draws the vicious-circle diagrams (Debian package ``graphviz``). When it
+# is missing or fails, formulation pages show the text alternative and say so.
+MAATWERK_GRAPHVIZ_DOT = env.string("MAATWERK_GRAPHVIZ_DOT", "/usr/bin/dot")
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]

@@ -16,10 +16,13 @@ from maatwerk.web.accounts.models import User
 from maatwerk.web.audit.services import audit_record
 from maatwerk.web.common.actor import system_actor
 from maatwerk.web.demo.constants import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from maatwerk.web.demo.formulation import demo_formulation_load
 from maatwerk.web.demo.personalized import demo_personalized_load
+from maatwerk.web.demo.planning import demo_planning_load
 from maatwerk.web.demo.providers import demo_providers_load
 from maatwerk.web.demo.questionnaires import demo_questionnaires_load
 from maatwerk.web.demo.screening import demo_screening_load
+from maatwerk.web.demo.treatment import demo_treatment_load
 from maatwerk.web.organizations.models import Discipline, Membership, Organization, Team
 from maatwerk.web.patients.models import CareEpisode, CareTeamMember, Patient
 from maatwerk.web.patients.selectors import patient_subject
@@ -346,9 +349,18 @@ def demo_load() -> DemoSummary:
         demo_screening_load(
             patients=demo_patients, clinicians={k: m.user for k, m in memberships.items()}
         )
+        demo_formulation_load(
+            patients=demo_patients, clinicians={k: m.user for k, m in memberships.items()}
+        )
         demo_providers_load(
             organization=organization,
             patients=demo_patients,
             clinicians={k: m.user for k, m in memberships.items()},
+        )
+        demo_treatment_load(
+            patients=demo_patients, clinicians={k: m.user for k, m in memberships.items()}
+        )
+        demo_planning_load(
+            patients=demo_patients, clinicians={k: m.user for k, m in memberships.items()}
         )
     return DemoSummary(False, len(PATIENTS), clinicians, logins)

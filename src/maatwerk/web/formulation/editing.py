@@ -1,0 +1,385 @@
+"""From the step forms to a new core ``Formulation``, and from the core's problems back to
+the form fields.
+
+Each step form posts every row of its section (existing rows carry their id; one blank
+row adds a new entry; a "remove" checkbox drops a row). The parsers build the whole new
+formulation with ``dataclasses.replace`` on the current one, so the core validates it as
+a whole; ``field_errors`` maps each ``Problem.path`` (e.g. ``complaints[2].text``) to the
+form field it belongs to, in the user's language, so the page shows it there and keeps
+what was typed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from django.http import QueryDict
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from maatwerk.core.formulation import (
+    Complaint,
+    Consequence,
+    Edge,
+    Formulation,
+    FormulationError,
+    FunctionalAnalysis,
+    Goal,
+    Node,
+    Problem,
+)
+from maatwerk.core.formulation.model import CONSEQUENCE_DOMAINS, NODE_KINDS, CircleGraph
+
+TEXT_MAX_LENGTH = 1000
+NON_FIELD = "__all__"
+ROLES = ("predisposing", "precipitating", "perpetuating")
+FA_PARTS = ("thoughts", "feelings", "behaviour", "short_term", "long_term")
+MAX_ROWS = 200
+
+_MESSAGES: Mapping[str, Promise] = {
+    "empty_text": _("Write something here, or tick “remove”."),
+    "empty_label": _("Write a few words here."),
+    "unknown_node": _("Choose a box that is in the circle."),
+    "self_loop": _("An arrow goes from one box to another box."),
+    "duplicate_edge": _("This arrow is already in the circle."),
+    "unknown_consequence": _("This consequence is no longer in the formulation."),
+    "unknown_factor": _("Choose a factor from the list."),
+    "too_complex": _(
+        "The circle has too many arrows to follow. Remove arrows that are not part of a circle."
+    ),
+}
+_GENERIC = _("This could not be saved. Reload the page and try again.")
+TOO_LONG = _("Please keep this under 1000 characters.")
+
+
+class TooLong(Exception):
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        self.errors = errors
+
+
+def message_for(problem: Problem) -> str:
+    return str(_MESSAGES.get(problem.code, _GENERIC))
+
+
+def field_errors(
+    error: FormulationError, field_for: Callable[[str], str | None]
+) -> dict[str, list[str]]:
+    """Messages per form field; problems with no field of their own go to ``__all__``."""
+    errors: dict[str, list[str]] = {}
+    for problem in error.problems:
+        name = field_for(problem.path) or NON_FIELD
+        if name.endswith("-id"):  # ids are not typed by the user
+            name = NON_FIELD
+        message = message_for(problem)
+        if message not in errors.setdefault(name, []):
+            errors[name].append(message)
+    return errors
+
+
+_INDEXED = re.compile(r"^(\w+)\[(\d+)\](?:\.(\w+))?")
+
+
+def _indexed_field(prefix: str, section: str, rows: list[int]) -> Callable[[str], str | None]:
+    """Map ``section[k].field`` to ``prefix-<form row>-field``."""
+
+    def field_for(path: str) -> str | None:
+        match = _INDEXED.match(path)
+        if match is None or match.group(1) != section:
+            return None
+        index = int(match.group(2))
+        if index >= len(rows):
+            return None
+        return f"{prefix}-{rows[index]}-{match.group(3) or 'text'}"
+
+    return field_for
+
+
+def _text(post: QueryDict, name: str, errors: dict[str, list[str]]) -> str:
+    value = post.get(name, "")
+    if len(value) > TEXT_MAX_LENGTH:
+        errors[name] = [str(TOO_LONG)]
+    return value
+
+
+def _row_count(post: QueryDict) -> int:
+    try:
+        return max(0, min(int(post.get("rows", "0")), MAX_ROWS))
+    except ValueError:
+        return 0
+
+
+def new_id(prefix: str, taken: Iterable[str]) -> str:
+    used = set(taken)
+    number = 1
+    while f"{prefix}-{number}" in used:
+        number += 1
+    return f"{prefix}-{number}"
+
+
+FieldFor = Callable[[str], str | None]
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A parsed form: ``build()`` makes the new formulation (the core may raise
+    ``FormulationError``); ``field_for`` maps a problem path to its form field; ``errors``
+    are input errors found before the core was asked (nothing to build then)."""
+
+    build: Callable[[], Formulation]
+    field_for: FieldFor
+    errors: dict[str, list[str]]
+
+
+def _refused(field_for: FieldFor, errors: dict[str, list[str]]) -> Draft:
+    def nothing() -> Formulation:  # pragma: no cover - callers check errors first
+        raise RuntimeError("the form has input errors")
+
+    return Draft(nothing, field_for, errors)
+
+
+# ------------------------------------------------------------------ step 1
+
+
+def parse_complaints(current: Formulation, post: QueryDict) -> Draft:
+    """Step 1. Returns (parsed or None, field mapping, length errors)."""
+    existing = {c.id: c for c in current.complaints}
+    errors: dict[str, list[str]] = {}
+    complaints: list[Complaint] = []
+    rows: list[int] = []
+    taken = set(existing)
+    for row in range(_row_count(post)):
+        text = _text(post, f"complaint-{row}-text", errors)
+        if post.get(f"complaint-{row}-remove"):
+            continue
+        old = existing.get(post.get(f"complaint-{row}-id", ""))
+        if old is None:
+            if not text.strip():
+                continue
+            complaint_id = new_id("complaint", taken)
+            taken.add(complaint_id)
+            complaints.append(Complaint(complaint_id, text))
+        else:
+            complaints.append(dataclasses.replace(old, text=text))
+        rows.append(row)
+    field_for = _indexed_field("complaint", "complaints", rows)
+    if errors:
+        return _refused(field_for, errors)
+    return Draft(lambda: dataclasses.replace(current, complaints=tuple(complaints)), field_for, {})
+
+
+# ------------------------------------------------------------------ step 2
+
+
+def _choice(value: str, allowed: Iterable[str]) -> str | None:
+    return value if value in allowed else None
+
+
+def _lines(text: str) -> tuple[str, ...]:
+    return tuple(line.strip() for line in text.splitlines() if line.strip())
+
+
+def parse_consequences(current: Formulation, post: QueryDict) -> Draft:
+    """Step 2: consequences in five domains and the functional analyses. A removed
+    consequence is unlinked from the circle's nodes (the node and its words stay)."""
+    errors: dict[str, list[str]] = {}
+    existing = {c.id: c for c in current.consequences}
+    consequences: list[Consequence] = []
+    rows: list[int] = []
+    taken = set(existing)
+    for row in range(_row_count(post)):
+        words = _text(post, f"consequence-{row}-words", errors)
+        if post.get(f"consequence-{row}-remove"):
+            continue
+        old_id = post.get(f"consequence-{row}-id", "")
+        domain = post.get(f"consequence-{row}-domain", "")
+        if domain not in CONSEQUENCE_DOMAINS:
+            if old_id not in existing and not words.strip():
+                continue
+            errors[f"consequence-{row}-domain"] = [str(_("Choose a domain."))]
+            continue
+        factor_id = post.get(f"consequence-{row}-factor", "").strip() or None
+        role = _choice(post.get(f"consequence-{row}-role", ""), ROLES)
+        maintaining = bool(post.get(f"consequence-{row}-maintaining"))
+        if old_id in existing:
+            consequence_id = old_id
+        else:
+            if not words.strip():
+                continue
+            consequence_id = new_id("consequence", taken)
+            taken.add(consequence_id)
+        consequences.append(
+            Consequence(consequence_id, domain, words, maintaining, factor_id, role)  # type: ignore[arg-type]
+        )
+        rows.append(row)
+    analyses: list[FunctionalAnalysis] = []
+    fa_rows: list[int] = []
+    fa_existing = {a.id for a in current.functional_analyses}
+    fa_taken = set(fa_existing)
+    try:
+        fa_count = max(0, min(int(post.get("analysis-rows", "0")), MAX_ROWS))
+    except ValueError:
+        fa_count = 0
+    for row in range(fa_count):
+        situation = _text(post, f"analysis-{row}-situation", errors)
+        parts = {part: _lines(_text(post, f"analysis-{row}-{part}", errors)) for part in FA_PARTS}
+        if post.get(f"analysis-{row}-remove"):
+            continue
+        old_id = post.get(f"analysis-{row}-id", "")
+        if old_id in fa_existing:
+            analysis_id = old_id
+        else:
+            if not situation.strip() and not any(parts.values()):
+                continue
+            analysis_id = new_id("analysis", fa_taken)
+            fa_taken.add(analysis_id)
+        analyses.append(FunctionalAnalysis(analysis_id, situation, **parts))
+        fa_rows.append(row)
+    kept = {c.id for c in consequences}
+    nodes = tuple(
+        node
+        if node.consequence_id is None or node.consequence_id in kept
+        else dataclasses.replace(node, consequence_id=None)
+        for node in current.circle.nodes
+    )
+    consequence_field = _indexed_field("consequence", "consequences", rows)
+    analysis_field = _indexed_field("analysis", "functional_analyses", fa_rows)
+
+    def field_for(path: str) -> str | None:
+        if path.startswith("consequences"):
+            name = consequence_field(path)
+            return name.replace("-factor_id", "-factor") if name else None
+        if path.startswith("functional_analyses"):
+            return analysis_field(path)
+        return None
+
+    if errors:
+        return _refused(field_for, errors)
+    return Draft(
+        lambda: dataclasses.replace(
+            current,
+            consequences=tuple(consequences),
+            functional_analyses=tuple(analyses),
+            circle=CircleGraph(nodes, current.circle.edges),
+        ),
+        field_for,
+        {},
+    )
+
+
+# ------------------------------------------------------------------ step 3
+
+CHECKS = ("feasible", "concrete", "small_steps")
+
+
+def _check(value: str) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+def parse_goals(current: Formulation, post: QueryDict) -> Draft:
+    errors: dict[str, list[str]] = {}
+    existing = {g.id: g for g in current.goals}
+    goals: list[Goal] = []
+    rows: list[int] = []
+    taken = set(existing)
+    for row in range(_row_count(post)):
+        text = _text(post, f"goal-{row}-text", errors)
+        if post.get(f"goal-{row}-remove"):
+            continue
+        feasible, concrete, small_steps = (
+            _check(post.get(f"goal-{row}-{check}", "")) for check in CHECKS
+        )
+        old = existing.get(post.get(f"goal-{row}-id", ""))
+        if old is None:
+            if not text.strip():
+                continue
+            old = Goal(new_id("goal", taken), text)
+            taken.add(old.id)
+        goals.append(
+            dataclasses.replace(
+                old, text=text, feasible=feasible, concrete=concrete, small_steps=small_steps
+            )
+        )
+        rows.append(row)
+    field_for = _indexed_field("goal", "goals", rows)
+    if errors:
+        return _refused(field_for, errors)
+    return Draft(lambda: dataclasses.replace(current, goals=tuple(goals)), field_for, {})
+
+
+# ------------------------------------------------------------------ the circle
+
+
+def _circle_field(path: str) -> str | None:
+    """Problems of the last added node/edge, or of a renamed node."""
+    match = re.match(r"^circle\.(nodes|edges)\[(\d+)\](?:\.(\w+))?$", path)
+    if match is None:
+        return None
+    section, index, part = match.group(1), match.group(2), match.group(3)
+    if section == "nodes":
+        return {"label": f"node-{index}-label", "factor_id": "node-factor"}.get(part or "")
+    return f"edge-{part}" if part in ("source", "target", "label") else "edge-target"
+
+
+def circle_field_for(action: str, node_index: int | None = None) -> Callable[[str], str | None]:
+    def field_for(path: str) -> str | None:
+        name = _circle_field(path)
+        if name is None:
+            return None
+        if name.startswith("node-"):
+            return "node-label" if action == "add_node" else name
+        return name
+
+    return field_for
+
+
+def circle_change(current: Formulation, post: QueryDict) -> Draft:
+    """One change of the circle: add, rename or remove a node; add or remove an edge."""
+    action = post.get("action", "")
+    graph = current.circle
+    nodes = list(graph.nodes)
+    edges = list(graph.edges)
+    errors: dict[str, list[str]] = {}
+    field_for = circle_field_for(action)
+    if action == "add_node":
+        label = _text(post, "node-label", errors)
+        kind = post.get("node-kind", "")
+        if kind not in NODE_KINDS:
+            errors["node-kind"] = [str(_("Choose what kind of box this is."))]
+        factor_id = post.get("node-factor", "").strip() or None
+        if errors:
+            return _refused(field_for, errors)
+        node_id = new_id(kind, (n.id for n in nodes))
+        nodes.append(Node(node_id, kind, label, factor_id))  # type: ignore[arg-type]
+    elif action == "rename_node":
+        node_id = post.get("node", "")
+        index = next((i for i, n in enumerate(nodes) if n.id == node_id), None)
+        if index is None:
+            return _refused(field_for, {NON_FIELD: [str(_GENERIC)]})
+        label = _text(post, f"node-{index}-label", errors)
+        if errors:
+            return _refused(field_for, errors)
+        nodes[index] = dataclasses.replace(nodes[index], label=label)
+    elif action == "remove_node":
+        node_id = post.get("node", "")
+        nodes = [n for n in nodes if n.id != node_id]
+        edges = [e for e in edges if node_id not in (e.source, e.target)]
+    elif action == "add_edge":
+        label = _text(post, "edge-label", errors)
+        if errors:
+            return _refused(field_for, errors)
+        edges.append(
+            Edge(post.get("edge-source", ""), post.get("edge-target", ""), label.strip() or None)
+        )
+    elif action == "remove_edge":
+        source, target = post.get("source", ""), post.get("target", "")
+        edges = [e for e in edges if (e.source, e.target) != (source, target)]
+    else:
+        return _refused(field_for, {NON_FIELD: [str(_GENERIC)]})
+    return Draft(
+        lambda: dataclasses.replace(current, circle=CircleGraph(tuple(nodes), tuple(edges))),
+        field_for,
+        {},
+    )

@@ -1,0 +1,185 @@
+"""What the formulation pages show: the diagram with its text alternative, the SCEGS and
+3P views, the personal explanation, the goal hints and the version history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from maatwerk.core.formulation import (
+    DiagramRenderError,
+    Formulation,
+    FormulationError,
+    as_scegs,
+    as_three_p,
+    bundled_formulation_content,
+    changes,
+    describe,
+    goal_issues,
+    personal_explanation,
+)
+from maatwerk.core.formulation.model import CircleGraph
+from maatwerk.core.formulation.views import SCEGS_DIMENSIONS
+from maatwerk.core.instruments.base import Language
+from maatwerk.core.knowledge.model import KnowledgeBase
+from maatwerk.core.screening.model import ScreeningProfile
+from maatwerk.web.formulation.models import FormulationVersion
+from maatwerk.web.formulation.selectors import document_of
+from maatwerk.web.formulation.services import diagram_svg
+
+DOMAIN_LABELS = {
+    "cognitive": gettext_lazy("Cognitive (thoughts)"),
+    "emotional": gettext_lazy("Emotional (feelings)"),
+    "behavioural": gettext_lazy("Behavioural (what you do)"),
+    "physical": gettext_lazy("Physical"),
+    "social": gettext_lazy("Social"),
+}
+KIND_LABELS = {
+    "complaint": gettext_lazy("Complaint"),
+    "thought": gettext_lazy("Thought"),
+    "feeling": gettext_lazy("Feeling"),
+    "behaviour": gettext_lazy("Behaviour"),
+    "physical": gettext_lazy("Physical"),
+    "social": gettext_lazy("Social"),
+}
+ROLE_LABELS = {
+    "predisposing": gettext_lazy("Predisposing"),
+    "precipitating": gettext_lazy("Precipitating"),
+    "perpetuating": gettext_lazy("Perpetuating"),
+}
+SCEGS_LABELS = {
+    "somatisch": gettext_lazy("Somatic"),
+    "cognitief": gettext_lazy("Cognitive"),
+    "emotioneel": gettext_lazy("Emotional"),
+    "gedragsmatig": gettext_lazy("Behavioural"),
+    "sociaal": gettext_lazy("Social"),
+}
+CHECK_LABELS = {
+    "feasible": gettext_lazy("Feasible"),
+    "concrete": gettext_lazy("Concrete"),
+    "small_steps": gettext_lazy("In small steps"),
+}
+
+
+def factor_names(knowledge: KnowledgeBase, language: Language) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for factor in knowledge.factors.factors:
+        names[factor.id] = str(factor.name.get(language, fallback=True) or factor.id)
+    return names
+
+
+@dataclass(frozen=True)
+class Diagram:
+    svg: str | None  # inline SVG from Graphviz, or None when it could not be drawn
+    problem: str | None  # why it is not drawn (shown to the user)
+    description: tuple[str, ...]  # the text alternative
+
+
+def diagram(graph: CircleGraph, language: Language) -> Diagram:
+    """The drawing and its text alternative; a page never breaks because of Graphviz."""
+    try:
+        description = describe(graph, language=language)
+    except FormulationError:
+        return Diagram(None, _("The circle has too many arrows to draw."), ())
+    if not graph.nodes:
+        return Diagram(None, None, ())
+    try:
+        svg = diagram_svg(graph, language=language)
+    except DiagramRenderError:
+        return Diagram(
+            None,
+            _("The diagram cannot be drawn right now. The circle is described in words below."),
+            description,
+        )
+    return Diagram(svg, None, description)
+
+
+def scegs_sections(document: Formulation) -> list[dict[str, Any]]:
+    view = as_scegs(document)
+    return [
+        {"label": SCEGS_LABELS[name], "entries": view.dimension(name)} for name in SCEGS_DIMENSIONS
+    ]
+
+
+def three_p_sections(
+    document: Formulation, profile: ScreeningProfile | None, names: dict[str, str]
+) -> list[dict[str, Any]]:
+    view = as_three_p(document, profile)
+    sections = [
+        ("predisposing", ROLE_LABELS["predisposing"], view.predisposing),
+        ("precipitating", ROLE_LABELS["precipitating"], view.precipitating),
+        ("perpetuating", ROLE_LABELS["perpetuating"], view.perpetuating),
+        ("unplaced", gettext_lazy("Not placed"), view.unplaced),
+    ]
+    return [
+        {
+            "id": key,
+            "label": label,
+            "entries": [
+                {
+                    "text": entry.text if entry.text is not None else names.get(entry.id, entry.id),
+                    "from_screening": entry.origin == "screening",
+                    "factor": names.get(entry.factor_id, entry.factor_id)
+                    if entry.factor_id
+                    else "",
+                }
+                for entry in entries
+            ],
+        }
+        for key, label, entries in sections
+    ]
+
+
+def explanation(
+    document: Formulation, language: Language, *, shift: int = 0
+) -> list[dict[str, Any]]:
+    """The paragraphs; ``shift`` moves the headings down when the explanation sits inside
+    a section of a page (headings stay in order)."""
+    told = personal_explanation(document, language=language)
+    return [
+        {"heading": p.heading, "tag": f"h{p.level + shift}", "lines": p.lines}
+        for p in told.paragraphs
+    ]
+
+
+def goal_rows_hints(document: Formulation, language: Language) -> dict[str, list[str]]:
+    content = bundled_formulation_content()
+    return {
+        goal.id: [issue.hint for issue in goal_issues(goal, content=content, language=language)]
+        for goal in document.goals
+    }
+
+
+def history(versions: list[FormulationVersion]) -> list[dict[str, Any]]:
+    """Newest first, each with what changed since the version before it."""
+    documents = {version.number: document_of(version) for version in versions}
+    rows = []
+    for version in versions:
+        previous = documents.get(version.number - 1)
+        found = changes(previous, documents[version.number]) if previous is not None else None
+        rows.append({"version": version, "changes": _change_lines(found) if found else []})
+    return rows
+
+
+def _change_lines(found: Any) -> list[str]:
+    labels = (
+        ("added_nodes", _("boxes added")),
+        ("removed_nodes", _("boxes removed")),
+        ("changed_nodes", _("boxes changed")),
+        ("added_edges", _("arrows added")),
+        ("removed_edges", _("arrows removed")),
+        ("changed_edges", _("arrows changed")),
+        ("added_consequences", _("consequences added")),
+        ("removed_consequences", _("consequences removed")),
+        ("changed_consequences", _("consequences changed")),
+    )
+    lines = []
+    for name, label in labels:
+        values = getattr(found, name)
+        if values:
+            shown = [" → ".join(v) if isinstance(v, tuple) else v for v in values]
+            lines.append(f"{label}: {', '.join(shown)}")
+    return lines

@@ -1,0 +1,182 @@
+"""The personal plan of a patient: modules, decisions, multidisciplinary parts.
+
+The recommendation is stored as it was computed (``PlanModule.recommendation``, the
+core's ``ModuleRecommendation`` as JSON) so a plan can be read and exported later exactly
+as it was decided, even after the knowledge base or the catalogue changed. The goals are
+GAS goals of the personalized app (``Plan.goal_set``): one goal store, not two.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from maatwerk.web.patients.models import Patient
+from maatwerk.web.personalized.models import MeasureSet
+from maatwerk.web.screening.models import ScreeningProfileSnapshot
+
+
+class Plan(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ACTIVE = "active", _("Active")
+        COMPLETED = "completed", _("Completed")
+
+    class CareLevelSource(models.TextChoices):
+        DECISION = "decision", _("decided by the clinician")
+        ADVICE = "advice", _("advised, not yet decided")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="plans")
+    snapshot = models.ForeignKey(
+        ScreeningProfileSnapshot,
+        on_delete=models.PROTECT,
+        related_name="plans",
+        help_text="The screening profile the recommendation was computed from.",
+    )
+    care_level = models.CharField(max_length=60)
+    care_level_source = models.CharField(max_length=10, choices=CareLevelSource.choices)
+    severity = models.CharField(max_length=20, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    preferences = models.JSONField(
+        default=dict,
+        help_text="modality, excluded_modules (module id -> the patient's words), max_at_once.",
+    )
+    maintaining_factors = models.JSONField(default=list, blank=True)
+    clinician_flags = models.JSONField(default=list, blank=True)
+    expected_weeks = models.PositiveSmallIntegerField(default=0)
+    expected_weeks_unverified = models.BooleanField(default=True)
+    duration = models.JSONField(default=dict, help_text="The core's ExpectedDuration.")
+    goal_set = models.ForeignKey(
+        MeasureSet,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plans",
+        help_text="The GAS goals of this plan (personalized measures).",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    activated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=models.Q(status__in=["draft", "active"]),
+                name="one_open_plan_per_patient",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"plan {self.public_id} ({self.status})"
+
+
+class PlanModule(models.Model):
+    """A module the recommendation named, the patient excluded or the clinician added."""
+
+    class Status(models.TextChoices):
+        RECOMMENDED = "recommended", _("recommended")
+        ACCEPTED = "accepted", _("accepted")
+        REMOVED = "removed", _("removed")
+        ADDED = "added", _("added")
+        EXCLUDED = "excluded", _("not wanted by the patient")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="modules")
+    module_id = models.CharField(max_length=80)
+    module_version = models.CharField(max_length=40)
+    status = models.CharField(max_length=12, choices=Status.choices)
+    order = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Position in the plan; empty when not in the plan."
+    )
+    rank = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Rank in the recommendation; empty when not ranked."
+    )
+    reason = models.TextField(blank=True, help_text="The clinician's reason for the decision.")
+    recommendation = models.JSONField(
+        null=True, blank=True, help_text="The core's ModuleRecommendation as computed."
+    )
+    reason_lines = models.JSONField(
+        default=dict, help_text="language -> why the module is in the plan, one line each."
+    )
+
+    class Meta:
+        ordering = ["order", "rank", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "module_id"], name="one_row_per_plan_module")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.module_id} ({self.status})"
+
+    @property
+    def in_plan(self) -> bool:
+        return self.order is not None
+
+
+class PlanDecisionRecord(models.Model):
+    """Who decided what about which module, when, and why (kept; never edited)."""
+
+    class Action(models.TextChoices):
+        ACCEPT = "accept", _("accepted")
+        REMOVE = "remove", _("removed")
+        ADD = "add", _("added")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="decisions")
+    module_id = models.CharField(max_length=80)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    reason = models.TextField(blank=True)
+    deviates = models.BooleanField(
+        default=False, help_text="The decision departs from the recommendation."
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["decided_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(deviates=False) | ~models.Q(reason=""),
+                name="plan_deviation_needs_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.module_id}"
+
+
+class PlanPart(models.Model):
+    """A multidisciplinary part (physiotherapy, EMDR, …) with why and its provenance."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="parts")
+    position = models.PositiveSmallIntegerField()
+    rule_id = models.CharField(max_length=80)
+    intervention_id = models.CharField(max_length=80)
+    intervention_name = models.JSONField(default=dict)
+    discipline_id = models.CharField(max_length=80, blank=True)
+    reason = models.JSONField(default=dict, help_text="language -> why")
+    factors = models.JSONField(default=list, blank=True)
+    flags = models.JSONField(default=list, blank=True)
+    severity = models.CharField(max_length=20, blank=True)
+    sources = models.JSONField(default=list, blank=True)
+    unverified = models.BooleanField(default=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "position"], name="one_plan_part_per_position")
+        ]
+
+    def __str__(self) -> str:
+        return self.intervention_id

@@ -1,0 +1,222 @@
+"""What the plan pages show, built from the stored rows (no writes, no audit: the
+calling view audited the read)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from maatwerk.core.access import AccessBasis
+from maatwerk.core.instruments.personalized import GAS_MAX_GOALS
+from maatwerk.core.knowledge.model import KnowledgeBase
+from maatwerk.web.patients.selectors import PatientAccess, episodes_for
+from maatwerk.web.personalized.services import GoalInput
+from maatwerk.web.planning import codec, selectors
+from maatwerk.web.planning.models import Plan, PlanModule, PlanPart
+
+MODALITY_CHOICES = ("no_preference", "online", "face_to_face", "blended")
+
+
+def _text(localized: Any, language: str, default: str = "") -> str:
+    if localized is None:
+        return default
+    return localized.get(language, fallback=True) or default
+
+
+def _pick(texts: dict[str, str], language: str, default: str = "") -> str:
+    return texts.get(language) or texts.get("en") or texts.get("nl") or default
+
+
+def _care_level(knowledge: KnowledgeBase, level_id: str, language: str) -> dict[str, str]:
+    try:
+        level = knowledge.care_level(level_id)
+    except KeyError:
+        return {"id": level_id, "name": level_id, "description": ""}
+    return {
+        "id": level_id,
+        "name": _text(level.name, language, level_id),
+        "description": _text(level.description, language),
+    }
+
+
+def _discipline(knowledge: KnowledgeBase, discipline_id: str, language: str) -> str:
+    for discipline in knowledge.disciplines.disciplines:
+        if discipline.id == discipline_id:
+            return _text(discipline.name, language, discipline_id)
+    return discipline_id
+
+
+def _factor(knowledge: KnowledgeBase, factor_id: str, language: str) -> str:
+    try:
+        return _text(knowledge.factor(factor_id).name, language, factor_id)
+    except KeyError:
+        return factor_id
+
+
+def _module_row(row: PlanModule, language: str) -> dict[str, Any]:
+    module = selectors.module_of(row.module_id)
+    rec = codec.recommendation_from_json(row.recommendation) if row.recommendation else None
+    return {
+        "row": row,
+        "module_id": row.module_id,
+        "name": _text(module.name, language, row.module_id) if module else row.module_id,
+        "summary": _text(module.summary, language) if module else "",
+        "clinician_summary": _text(module.clinician_summary, language) if module else "",
+        "weeks": module.expected_weeks if module else None,
+        "reasons": row.reason_lines.get(language, []),
+        "wave": rec.wave if rec else None,
+        "unverified": rec.unverified if rec else False,
+        "excluded_words": rec.excluded_reason if rec else "",
+    }
+
+
+def _part(part: PlanPart, knowledge: KnowledgeBase, language: str) -> dict[str, Any]:
+    return {
+        "part": part,
+        "name": _pick(part.intervention_name, language, part.intervention_id),
+        "reason": _pick(part.reason, language),
+        "discipline": _discipline(knowledge, part.discipline_id, language)
+        if part.discipline_id
+        else "",
+        "factors": [_factor(knowledge, f, language) for f in part.factors],
+    }
+
+
+def _goal_rows(
+    plan: Plan | None, posted: list[GoalInput] | None, errors: dict[str, list[str]]
+) -> list[dict[str, Any]]:
+    if posted is None:
+        existing = selectors.goals_of(plan) if plan is not None else []
+        posted = [
+            GoalInput(
+                name=goal.item.name,
+                weight=str(goal.item.weight.normalize()),
+                expected_outcome=goal.levels[0],
+                levels={key: goal.levels[int(key)] for key in ("-2", "-1", "1", "2")},
+            )
+            for goal in existing
+        ]
+        posted += [GoalInput(name="", weight="1") for _n in range(GAS_MAX_GOALS - len(posted))]
+    return [
+        {
+            "index": n,
+            "goal": goal,
+            "m2": goal.levels.get("-2", ""),
+            "m1": goal.levels.get("-1", ""),
+            "p1": goal.levels.get("1", ""),
+            "p2": goal.levels.get("2", ""),
+            "error": " ".join(errors.get(f"goal-{n}", [])),
+        }
+        for n, goal in enumerate(posted)
+    ]
+
+
+def plan_page(
+    access: PatientAccess,
+    language: str,
+    *,
+    posted: dict[str, Any] | None = None,
+    errors: dict[str, list[str]] | None = None,
+) -> dict[str, Any]:
+    """The clinician's plan page (and the PDF)."""
+    posted = posted or {}
+    knowledge = selectors.knowledge_of(access)
+    plan = selectors.current_plan(access)
+    basis = selectors.plan_basis(access)
+    rules = selectors.planning_rules()
+    context: dict[str, Any] = {
+        "patient": access.patient,
+        "access": access,
+        "plan": plan,
+        "basis": basis,
+        "language": language,
+        "modalities": MODALITY_CHOICES,
+        "catalogue": [
+            {"id": module.id, "name": _text(module.name, language, module.id)}
+            for module in selectors.catalogue().modules
+        ],
+        "posted": posted,
+        "default_max_at_once": rules.max_modules_at_once.value,
+    }
+    preferences = plan.preferences if plan is not None else {}
+    chosen_flags = posted.get("flags", plan.clinician_flags if plan is not None else [])
+    context["flags"] = [
+        {
+            "id": flag.id,
+            "label": _text(flag.label, language, flag.id),
+            "checked": flag.id in chosen_flags,
+        }
+        for flag in rules.clinician_flags
+    ]
+    excluded = posted.get("excluded", preferences.get("excluded_modules", {}))
+    context["exclusions"] = [
+        {**module, "checked": module["id"] in excluded, "words": excluded.get(module["id"], "")}
+        for module in context["catalogue"]
+    ]
+    context["modality"] = posted.get("modality", preferences.get("modality", "no_preference"))
+    max_at_once = preferences.get("max_at_once")
+    context["max_at_once"] = posted.get("max_at_once", "" if max_at_once is None else max_at_once)
+    if basis is not None:
+        context["basis_care_level"] = _care_level(knowledge, basis.care_level, language)
+    if plan is None:
+        return context
+    rows = [_module_row(row, language) for row in selectors.modules_of(plan)]
+    in_plan_ids = {item["module_id"] for item in rows if item["row"].in_plan}
+    context.update(
+        {
+            "draft": plan.status == Plan.Status.DRAFT,
+            "care_level": _care_level(knowledge, plan.care_level, language),
+            "planned": [item for item in rows if item["row"].in_plan],
+            "removed": [item for item in rows if item["row"].status == PlanModule.Status.REMOVED],
+            "excluded": [item for item in rows if item["row"].status == PlanModule.Status.EXCLUDED],
+            "addable": [m for m in context["catalogue"] if m["id"] not in in_plan_ids],
+            "parts": [_part(part, knowledge, language) for part in selectors.parts_of(plan)],
+            "duration": plan.duration,
+            "decisions": [
+                {
+                    "record": record,
+                    "module": _text(
+                        getattr(selectors.module_of(record.module_id), "name", None),
+                        language,
+                        record.module_id,
+                    ),
+                }
+                for record in reversed(selectors.decisions_of(plan))
+            ],
+            "goals": selectors.goals_of(plan),
+            "goal_rows": _goal_rows(plan, posted.get("goals"), errors or {}),
+            "maintaining": [_factor(knowledge, f, language) for f in plan.maintaining_factors],
+        }
+    )
+    gas = selectors.core_plan(plan, knowledge).gas_score
+    context["gas_t_score"] = round(gas.t_score, 1) if gas is not None else None
+    return context
+
+
+def patient_plan(access: PatientAccess, language: str) -> dict[str, Any]:
+    """ "My plan" at B1: a patient sees an active or completed plan, never a draft; a
+    clinician opening the page sees what the patient will see."""
+    knowledge = selectors.knowledge_of(access)
+    plan = selectors.current_plan(access)
+    by_patient = access.basis is AccessBasis.OWN_RECORD
+    if plan is not None and plan.status == Plan.Status.DRAFT and by_patient:
+        plan = None
+    context: dict[str, Any] = {"patient": access.patient, "plan": plan, "by_patient": by_patient}
+    if plan is None:
+        return context
+    context.update(
+        {
+            "modules": [_module_row(row, language) for row in selectors.planned_modules_of(plan)],
+            "goals": selectors.goals_of(plan),
+            "care_level": _care_level(knowledge, plan.care_level, language),
+            "parts": [_part(part, knowledge, language) for part in selectors.parts_of(plan)],
+            "weeks": plan.expected_weeks,
+            "team": [
+                member
+                for episode in episodes_for(access).filter(status="active")
+                for member in episode.care_team.filter(is_active=True).select_related(
+                    "membership__user"
+                )
+            ],
+        }
+    )
+    return context

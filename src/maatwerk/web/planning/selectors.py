@@ -1,0 +1,275 @@
+"""Reading plans, always through the patient access rule, and turning the stored rows
+back into the core's ``Plan`` value for the exports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Literal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maatwerk.core.instruments.personalized import GasGoal
+from maatwerk.core.knowledge.model import KnowledgeBase
+from maatwerk.core.modules.model import Module, ModuleCatalogue
+from maatwerk.core.modules.registry import bundled_catalogue
+from maatwerk.core.planning.content import bundled_planning_rules
+from maatwerk.core.planning.decisions import AcceptedModule, PlanDecision
+from maatwerk.core.planning.definitions import PlanningRulesFile
+from maatwerk.core.planning.multidisciplinary import MultidisciplinaryPart
+from maatwerk.core.planning.plan import GAS_LEVELS, PlanGoal, PlannedModule
+from maatwerk.core.planning.plan import Plan as CorePlan
+from maatwerk.web.formulation import selectors as formulation_selectors
+from maatwerk.web.knowledge.selectors import knowledge_for
+from maatwerk.web.patients.selectors import PatientAccess
+from maatwerk.web.personalized.models import MeasureItem, MeasureSet
+from maatwerk.web.personalized.selectors import measurements_of
+from maatwerk.web.planning import codec
+from maatwerk.web.planning.models import Plan, PlanDecisionRecord, PlanModule, PlanPart
+from maatwerk.web.screening.models import ScreeningProfileSnapshot
+from maatwerk.web.screening.selectors import StoredProfile, latest_decision, stored_profile
+
+OBJECT_PLAN = "care_plan"
+"""Audit object type of a plan (read, change, export)."""
+
+Language = Literal["nl", "en"]
+OPEN_STATUSES = (Plan.Status.DRAFT, Plan.Status.ACTIVE)
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> ModuleCatalogue:
+    return bundled_catalogue()
+
+
+@lru_cache(maxsize=1)
+def planning_rules() -> PlanningRulesFile:
+    return bundled_planning_rules()
+
+
+def knowledge_of(access: PatientAccess) -> KnowledgeBase:
+    return knowledge_for(access.patient.organization_id)
+
+
+# ------------------------------------------------------------------ rows
+
+
+def current_plan(access: PatientAccess) -> Plan | None:
+    """The patient's open plan (draft or active), else the newest completed one."""
+    plans = Plan.objects.filter(patient=access.patient).select_related("created_by")
+    return (
+        plans.filter(status__in=OPEN_STATUSES).first()
+        or plans.order_by("-created_at", "-pk").first()
+    )
+
+
+def modules_of(plan: Plan) -> list[PlanModule]:
+    """Every module row: those in the plan in plan order, then the others by rank."""
+    rows = list(plan.modules.all())
+    return sorted(rows, key=lambda row: (row.order is None, row.order or 0, row.rank or 999))
+
+
+def planned_modules_of(plan: Plan) -> list[PlanModule]:
+    return [row for row in modules_of(plan) if row.in_plan]
+
+
+def decisions_of(plan: Plan) -> list[PlanDecisionRecord]:
+    return list(plan.decisions.select_related("decided_by").order_by("decided_at", "pk"))
+
+
+def parts_of(plan: Plan) -> list[PlanPart]:
+    return list(plan.parts.order_by("position"))
+
+
+def effective_decisions(records: list[PlanDecisionRecord]) -> list[PlanDecision]:
+    """The decisions that stand, in the order they were first made: a later decision on
+    a module replaces the earlier one; removing a module the clinician added withdraws
+    the addition (the module was never recommended, so there is nothing to remove)."""
+    standing: dict[str, PlanDecision] = {}
+    for record in records:
+        previous = standing.get(record.module_id)
+        if record.action == "remove" and previous is not None and previous.action == "add":
+            del standing[record.module_id]
+            continue
+        decision = PlanDecision(record.module_id, record.action, record.reason)  # type: ignore[arg-type]
+        if previous is not None:
+            del standing[record.module_id]  # re-inserted: its place is the newest decision
+        standing[record.module_id] = decision
+    return list(standing.values())
+
+
+# ------------------------------------------------------------------ screening inputs
+
+
+@dataclass(frozen=True)
+class PlanBasis:
+    """What a plan is made from: the latest screening profile and the level of care."""
+
+    stored: StoredProfile
+    care_level: str
+    care_level_source: str
+
+
+def plan_basis(access: PatientAccess) -> PlanBasis | None:
+    """The patient's latest computed screening profile, with the clinician's decision on
+    the level of care when it was made on this profile (else the advice)."""
+    snapshot = (
+        ScreeningProfileSnapshot.objects.filter(screening__patient=access.patient)
+        .exclude(screening__status="cancelled")
+        .select_related("screening")
+        .order_by("-computed_at", "-pk")
+        .first()
+    )
+    if snapshot is None:
+        return None
+    stored = stored_profile(snapshot)
+    decision = latest_decision(snapshot.screening)
+    if decision is not None and decision.snapshot_id == snapshot.pk:
+        return PlanBasis(stored, decision.decided_level, Plan.CareLevelSource.DECISION)
+    return PlanBasis(stored, stored.advice.care_level, Plan.CareLevelSource.ADVICE)
+
+
+def maintaining_factors_of(access: PatientAccess) -> tuple[str, ...]:
+    """The knowledge-base factors of the consequences the latest formulation marks as
+    maintaining, and of its perpetuating 3P entries (empty without a formulation)."""
+    formulation = formulation_selectors.formulation_of_patient(access)
+    if formulation is None:
+        return ()
+    document = formulation_selectors.document_of(formulation_selectors.current_version(formulation))
+    found = [c.factor_id for c in document.maintaining_consequences if c.factor_id]
+    found += [
+        tagged.factor_id
+        for tagged in document.tagged_factors
+        if tagged.factor_id and tagged.role == "perpetuating"
+    ]
+    return tuple(dict.fromkeys(found))
+
+
+# ------------------------------------------------------------------ goals
+
+
+@dataclass(frozen=True)
+class GoalView:
+    item: MeasureItem
+    level: int | None  # the latest measured level
+    levels: dict[int, str]  # −2 … +2 -> description ("" when not described)
+
+
+def goals_of(plan: Plan) -> list[GoalView]:
+    if plan.goal_set is None:
+        return []
+    return goals_of_set(plan.goal_set)
+
+
+def goals_of_set(measure_set: MeasureSet) -> list[GoalView]:
+    measurements = measurements_of(measure_set)
+    latest: dict[int, int] = {}
+    for measurement in measurements:
+        for value in measurement.values.all():
+            latest[value.item_id] = value.value
+    goals = []
+    for item in measure_set.items.all():
+        described = {"0": item.expected_outcome, **item.level_descriptions}
+        goals.append(
+            GoalView(
+                item=item,
+                level=latest.get(item.pk),
+                levels={level: described.get(str(level), "") for level in GAS_LEVELS},
+            )
+        )
+    return goals
+
+
+# ------------------------------------------------------------------ the core value
+
+
+def module_of(module_id: str) -> Module | None:
+    return catalogue().module(module_id) if module_id in catalogue().ids else None
+
+
+def core_plan(plan: Plan, knowledge: KnowledgeBase) -> CorePlan:
+    """The stored plan as the core's value: reasons and parts as they were decided."""
+    standing = {d.module_id: d for d in effective_decisions(decisions_of(plan))}
+    modules = []
+    for row in planned_modules_of(plan):
+        module = module_of(row.module_id)
+        name = (
+            {lang: text for lang in ("nl", "en") if (text := module.name.get(lang))}
+            if module is not None
+            else {}
+        )
+        recommendation = (
+            codec.recommendation_from_json(row.recommendation) if row.recommendation else None
+        )
+        modules.append(
+            PlannedModule(
+                module_id=row.module_id,
+                order=row.order or 0,
+                name=MappingProxyType(name or {"en": row.module_id}),
+                status="not_started",
+                accepted=AcceptedModule(
+                    row.module_id, row.order or 0, recommendation, standing.get(row.module_id)
+                ),
+                reasons=MappingProxyType(
+                    {lang: tuple(lines) for lang, lines in row.reason_lines.items()}
+                ),
+            )
+        )
+    not_described = _("(not described)")
+    goals = [
+        PlanGoal(
+            goal=GasGoal(
+                goal.item.name,
+                goal.level if goal.level is not None else -1,
+                float(goal.item.weight),
+            ),
+            levels=MappingProxyType(
+                {level: text or not_described for level, text in goal.levels.items()}
+            ),
+        )
+        for goal in goals_of(plan)
+    ]
+    care_level_name = {}
+    try:
+        level = knowledge.care_level(plan.care_level)
+        care_level_name = {lang: text for lang in ("nl", "en") if (text := level.name.get(lang))}
+    except KeyError:
+        care_level_name = {"en": plan.care_level}
+    created = timezone.localdate(plan.created_at)
+    updated = max(created, timezone.localdate(plan.updated_at))
+    return CorePlan(
+        plan_id=str(plan.public_id),
+        status=plan.status,  # type: ignore[arg-type]
+        care_level=plan.care_level,
+        care_level_name=MappingProxyType(care_level_name),
+        modality=plan.preferences.get("modality", "no_preference"),
+        modules=tuple(modules),
+        goals=tuple(goals),
+        multidisciplinary=tuple(part_value(part) for part in parts_of(plan)),
+        duration=codec.duration_from_json(plan.duration),
+        decisions=tuple(standing.values()),
+        created=created,
+        updated=updated,
+    )
+
+
+def part_value(part: PlanPart) -> MultidisciplinaryPart:
+    return MultidisciplinaryPart(
+        rule_id=part.rule_id,
+        intervention_id=part.intervention_id,
+        intervention_name=MappingProxyType(dict(part.intervention_name)),
+        discipline_id=part.discipline_id or None,
+        reason=MappingProxyType(dict(part.reason)),
+        factors=tuple(part.factors),
+        flags=tuple(part.flags),
+        severity=part.severity or None,  # type: ignore[arg-type]
+        sources=tuple(part.sources),
+        unverified=part.unverified,
+        note=part.note or None,
+    )
+
+
+def today() -> date:
+    return timezone.localdate()

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from maatwerk.web.planning import views
+
+app_name = "planning"
+urlpatterns = [
+    path("patients/<str:patient_id>/", views.plan, name="plan"),
+    path("patients/<str:patient_id>/prepare/", views.prepare, name="prepare"),
+    path("patients/<str:patient_id>/decide/", views.decide, name="decide"),
+    path("patients/<str:patient_id>/goals/", views.goals, name="goals"),
+    path("patients/<str:patient_id>/activate/", views.activate, name="activate"),
+    path("patients/<str:patient_id>/careplan.json", views.fhir, name="fhir"),
+    path("patients/<str:patient_id>/plan.pdf", views.pdf, name="pdf"),
+    path("patients/<str:patient_id>/mine/", views.mine, name="mine"),
+]

@@ -1,0 +1,199 @@
+"""Treatment in the portal: assigned modules, the patient's exercise answers, the
+therapist's written feedback, secure messages, and a partner's or parent's limited view.
+
+Modules are referenced by id and version from the core catalogue
+(``maatwerk.core.modules``), not by database choices, so a new module needs no migration.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from maatwerk.web.organizations.models import Membership
+from maatwerk.web.patients.models import Patient
+
+
+class ModuleAssignment(models.Model):
+    """A module a clinician gave a patient to work through, possibly as part of a plan."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETED = "completed", _("Completed")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="module_assignments"
+    )
+    module_id = models.CharField(max_length=60)
+    module_version = models.CharField(max_length=20)
+    assigned_by = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="module_assignments"
+    )
+    assigned_at = models.DateTimeField(default=timezone.now)
+    plan_ref = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    guided = models.BooleanField(default=False)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    # Graded activity only: the patient's own target in minutes a day, set by the
+    # clinician with the patient. Without it the quotas follow the schedule uncapped.
+    activity_target_minutes = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["assigned_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "module_id"],
+                condition=Q(status__in=["open", "in_progress"]),
+                name="one_open_assignment_per_module",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.module_id} {self.module_version} for {self.patient_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != self.Status.COMPLETED
+
+
+class ExerciseResponse(models.Model):
+    """The patient's answers to one exercise, saved field by field as they type.
+
+    ``answers`` maps field id to value (repeating rows as a list of mappings).
+    ``field_stamps`` keeps, per field, the client time of the save that wrote it: a
+    save that arrives late (an older value sent again after a newer one) is ignored
+    instead of overwriting newer text.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Handed in")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    assignment = models.ForeignKey(
+        ModuleAssignment, on_delete=models.CASCADE, related_name="responses"
+    )
+    step_id = models.CharField(max_length=60)
+    exercise_id = models.CharField(max_length=60)
+    answers = models.JSONField(default=dict)
+    field_stamps = models.JSONField(default=dict)
+    version = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["assignment", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "exercise_id"], name="one_response_per_exercise"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exercise_id} of {self.assignment_id}"
+
+
+class Feedback(models.Model):
+    """The therapist's written feedback on handed-in homework (guided online CBT)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    response = models.ForeignKey(
+        ExerciseResponse, on_delete=models.CASCADE, related_name="feedback"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    read_by_patient_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"feedback on {self.response_id}"
+
+
+class Message(models.Model):
+    """One message in the patient's thread with their care team.
+
+    The thread is the patient: every message is from the patient or from a clinician
+    on their care team. ``read_by_patient_at`` marks team messages the patient opened;
+    ``read_by_team_at`` marks patient messages a clinician of the team opened.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    from_patient = models.BooleanField()
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    read_by_patient_at = models.DateTimeField(null=True, blank=True)
+    read_by_team_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["patient", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"message {self.public_id}"
+
+
+class RelativeAccess(models.Model):
+    """A partner or parent the patient agreed may see a limited part of their care:
+    the psycho-education of the assigned modules, the agreed plan and (for a child)
+    the parent-report questionnaires. Never answers, feedback or messages.
+
+    The patient's consent is recorded with who gave it and when; revoking ends access
+    at once.
+    """
+
+    class Relation(models.TextChoices):
+        PARTNER = "partner", _("Partner")
+        PARENT = "parent", _("Parent")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="relatives")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="relative_of"
+    )
+    relation = models.CharField(max_length=16, choices=Relation.choices)
+    consent_given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    consent_recorded_by_clinician = models.BooleanField(default=False)
+    consent_given_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        ordering = ["consent_given_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "user"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_active_relative_access",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.relation} of {self.patient_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
