@@ -22,6 +22,7 @@ from tests.web.test_authorization_matrix import iter_patterns
 from tests.web.test_formulation import world_formulation
 from tests.web.test_planning import GOALS as PLAN_GOALS
 from tests.web.test_planning import plan_path
+from tests.web.test_planning_revision import revision_path, step_up_data
 from tests.web.test_referrals import world_referral
 from tests.web.test_screening import world_screening, world_snapshot_id
 from tests.web.test_treatment import (
@@ -565,6 +566,33 @@ PATIENT_DATA_CALLS: dict[str, Call] = {
     ),
     "planning:mine": Call(
         "patient_a", "GET", lambda w: plan_path(w, "mine/"), "read", "care_plan", "a"
+    ),
+    "planning:revise": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: revision_path(w, "revise/"),
+        "create",
+        "care_plan",
+        "a",
+        data=lambda w: {"revision_reason": "Evaluatie na 6 weken"},
+    ),
+    "planning:step_up": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: revision_path(w, "step-up/", revision=True),
+        "update",
+        "care_plan",
+        "a",
+        data=step_up_data,
+    ),
+    "planning:complete": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: revision_path(w, "complete/"),
+        "update",
+        "care_plan",
+        "a",
+        data=lambda w: {"end_note": "Doelen bereikt"},
     ),
     "invitation": Call(
         "anonymous",

@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.web.test_formulation import world_formulation
 from tests.web.test_planning import GOALS, with_plan
+from tests.web.test_planning_revision import step_up_data, with_active_plan
 from tests.web.test_referrals import world_provider, world_referral
 from tests.web.test_screening import world_screening, world_snapshot_id
 from tests.web.test_treatment import world_module, world_relative, world_response
@@ -200,6 +201,19 @@ MATRIX: dict[str, Entry] = {
     "planning:fhir": Entry(frozenset({"clinician_treating"}), data=lambda world: with_plan(world)),
     "planning:pdf": Entry(frozenset({"clinician_treating"}), data=lambda world: with_plan(world)),
     "planning:mine": Entry(frozenset({"patient_a", "clinician_treating"})),
+    "planning:revise": Entry(
+        frozenset({"clinician_treating"}),
+        method="POST",
+        data=lambda world: with_active_plan(world, {"revision_reason": "Evaluatie"}),
+    ),
+    "planning:step_up": Entry(
+        frozenset({"clinician_treating"}), method="POST", data=lambda world: step_up_data(world)
+    ),
+    "planning:complete": Entry(
+        frozenset({"clinician_treating"}),
+        method="POST",
+        data=lambda world: with_active_plan(world, {"end_note": "Afgesloten"}),
+    ),
     # Formulation: the treating clinician builds it (the patient page redirects to the
     # existing formulation, starting again too); the patient reads the shared explanation
     # and answers it; the clinician may read the patient's page but not answer for them.

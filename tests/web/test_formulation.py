@@ -11,6 +11,7 @@ its starter label and a verified edge from the complaint (``nalk-gevolgenmodel``
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -596,3 +597,38 @@ def test_the_demo_patients_have_shared_formulations_with_responses() -> None:
         patient = Client()
         patient.force_login(formulation.patient.user)
         assert patient.get(url(formulation, "shared")).status_code == 200
+
+
+# ------------------------------------------------------------------ queries per page
+
+
+def test_the_overview_with_its_history_does_not_grow_in_queries(
+    world: World, django_assert_max_num_queries
+) -> None:
+    """The overview lists every version with what changed, and the patient's answers:
+    measured with the two versions of the world, it may not need more with six."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    formulation = world_formulation(world)
+    patient = world.client_for("patient_a")
+    patient.post(url(formulation, "respond"), {"answer": "agree"})
+    client = world.client_for("clinician_treating")
+    client.get(url(formulation))
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url(formulation)).status_code == 200
+    with_two_versions = len(captured)
+
+    clinician = actor_for_user(world.users["clinician_treating"], access_point="test")
+    opened = formulation_access(
+        actor=clinician, formulation_id=str(formulation.public_id), action="update"
+    )
+    for n in range(4):
+        extra = (Complaint("tired", "Ik ben moe"),) if n % 2 else ()
+        document = dataclasses.replace(CIRCLE, complaints=CIRCLE.complaints + extra)
+        services.formulation_save(actor=clinician, opened=opened, document=document, note=f"{n}")
+        services.formulation_share(actor=clinician, opened=opened)
+        patient.post(url(formulation, "respond"), {"answer": "agree"})
+    assert formulation.versions.count() == 6
+    with django_assert_max_num_queries(with_two_versions):
+        assert client.get(url(formulation)).status_code == 200

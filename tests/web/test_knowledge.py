@@ -29,6 +29,7 @@ from tests.web.world import World, make_user
 
 BASE = "/organization/knowledge"
 FACTORS = f"{BASE}/knowledge/factors"
+OVERVIEW_QUERIES = 20  # 18 measured: the session, the actor, the content in use, the rows
 
 
 def bundled_factors() -> dict[str, Any]:
@@ -618,3 +619,20 @@ def test_restoring_and_going_back_each_write_one_audit_event(world: World) -> No
     assert f"restored from {first.public_id}" in details[0][1]
     assert "bundled version" in details[1][1]
     assert audit_chain_verify().ok
+
+
+def test_the_overview_reads_the_saved_versions_in_a_fixed_number_of_queries(
+    world: World, django_assert_max_num_queries: Any
+) -> None:
+    # Three saved versions of one collection: the overview reads the active versions of
+    # all collections in one query, not one per collection or per version.
+    admin = world.client_for("org_admin")
+    document = bundled_factors()
+    for version in ("1.1", "1.2", "1.3"):
+        document["version"] = version
+        assert save(admin, document).status_code == 302
+    with django_assert_max_num_queries(OVERVIEW_QUERIES):
+        page = admin.get(f"{BASE}/")
+    assert page.status_code == 200
+    [factors_row] = [row for row in page.context["rows"] if row.collection == "factors"]
+    assert factors_row.active is not None and factors_row.active.version == "1.3"

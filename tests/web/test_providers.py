@@ -113,6 +113,28 @@ def test_import_updates_by_key_and_export_round_trips(directory: World) -> None:
     ]
 
 
+def test_export_neutralizes_formulas_and_the_import_takes_them_back(directory: World) -> None:
+    # A spreadsheet runs a cell starting with = + - @ as a formula (CSV injection); the
+    # export puts a quote before it, the import of that export takes the quote off again.
+    admin = directory.client_for("org_admin")
+    eva = Provider.objects.get(name="Drs. Eva Domstad")
+    eva.name = '=HYPERLINK("http://example.org","Eva")'
+    eva.phone = "+31 30 123 4567"
+    eva.notes = "@SUM(A1:A2)"
+    eva.save()
+    text = admin.get("/providers/directory/providers.csv").content.decode("utf-8-sig")
+    eva_line = next(line for line in text.splitlines() if "HYPERLINK" in line)
+    assert eva_line.startswith("\"'=HYPERLINK(")
+    assert ";'+31 30 123 4567;" in eva_line and ";'@SUM(A1:A2);" in eva_line
+    assert _upload(admin, "/providers/directory/import/", text).status_code == 302
+    eva.refresh_from_db()
+    assert (eva.name, eva.phone, eva.notes) == (
+        '=HYPERLINK("http://example.org","Eva")',
+        "+31 30 123 4567",
+        "@SUM(A1:A2)",
+    )
+
+
 def test_search_ranks_by_distance_from_the_postcode(directory: World) -> None:
     clinician = directory.client_for("clinician_treating")
     response = clinician.get("/providers/search/", {"postcode": "3511 XZ"})
@@ -342,3 +364,22 @@ def test_edit_form_shows_values_that_save_back_unchanged(directory: World) -> No
     assert admin.post(f"/providers/directory/{ali.public_id}/edit/", form).status_code == 302
     after = Provider.objects.filter(pk=ali.pk).values().get()
     assert after | {"updated_at": None} == before | {"updated_at": None}
+
+
+def test_search_and_directory_queries_do_not_grow_with_the_directory(
+    directory: World, django_assert_max_num_queries: object
+) -> None:
+    # 38 providers: the search reads the directory and the gazetteer once each, whatever
+    # their size (22 queries measured, most of them the session, the actor and the audit).
+    admin = directory.client_for("org_admin")
+    header = "name;postcode;place;disciplines;expertise;modalities;languages;waiting_weeks\n"
+    rows = "".join(
+        f"Praktijk {i};3511 AB;Utrecht;gz_psycholoog;act;online;nl;{i % 9}\n" for i in range(35)
+    )
+    assert _upload(admin, "/providers/directory/import/", header + rows).status_code == 302
+    clinician = directory.client_for("clinician_treating")
+    with django_assert_max_num_queries(24):  # type: ignore[operator]
+        response = clinician.get("/providers/search/", {"postcode": "3511 XZ"})
+    assert len(response.context["results"]) == 38
+    with django_assert_max_num_queries(19):  # type: ignore[operator]
+        assert admin.get("/providers/directory/").status_code == 200

@@ -350,6 +350,25 @@ def test_a_screening_completes_when_the_intake_and_every_questionnaire_are_done(
     assert f"/screening/{screening.public_id}/summary/" in home
 
 
+def test_the_screenings_list_and_detail_do_not_query_per_screening_or_step(
+    world: World, django_assert_max_num_queries: object
+) -> None:
+    # Six screenings of five steps each: the list reads all steps, their assignments and
+    # intakes in one go, and the detail reads each instrument once (28 and 38 queries
+    # measured; most of them the session, the actor, the access check and the audit).
+    for _ in range(6):
+        assert assign(world, "gp_short").status_code == 302
+    clinician = world.client_for("clinician_treating")
+    with django_assert_max_num_queries(30):  # type: ignore[operator]
+        page = clinician.get(f"/screening/patients/{world.patient_a.public_id}/")
+    assert len(page.context["rows"]) == 6
+    screening = Screening.objects.filter(patient=world.patient_a).first()
+    assert screening is not None
+    with django_assert_max_num_queries(40):  # type: ignore[operator]
+        detail = clinician.get(f"/screening/{screening.public_id}/")
+    assert len(detail.context["steps"]) == 5
+
+
 # ------------------------------------------------------------------ SCEGS
 
 

@@ -564,3 +564,91 @@ def test_demo_has_homework_feedback_a_log_and_messages(db: None) -> None:
 
     poh = actor_for_user(User.objects.get(email="poh-ggz@demo.maatwerk.nl"), access_point="t")
     assert inbox_count(poh) >= 1  # Yasmina's G-schema waits for feedback
+
+
+# ------------------------------------------------------------------ queries per page
+# Lists that grow with the patient's work must not cost a query per row: the page is
+# measured with one module (or one item) and must not need more with several.
+
+MORE_MODULES = {
+    "sleep": ("sleep_diary", "sleep_diary"),
+    "complaints_diary": ("why_a_diary", "diary"),
+    "graded_activity": ("baseline_week", "baseline_log"),
+    "problem_solving": ("the_steps", "solve_a_problem"),
+}
+
+
+def _queries(client: Client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # the first request of a session sets it up; count the next one
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def _handed_in_in_more_modules(world: World) -> None:
+    """Four more guided modules, each with one handed-in exercise (made directly: the
+    answers do not matter to what the page shows)."""
+    for module_id, (step_id, exercise_id) in MORE_MODULES.items():
+        ExerciseResponse.objects.create(
+            assignment=world_module(world, module_id),
+            step_id=step_id,
+            exercise_id=exercise_id,
+            status=ExerciseResponse.Status.SUBMITTED,
+            submitted_at=timezone.now(),
+        )
+
+
+def test_the_clinicians_module_list_does_not_grow_in_queries(
+    world: World, django_assert_max_num_queries
+) -> None:
+    world_response(world)
+    clinician = world.client_for("clinician_treating")
+    url = f"/treatment/patients/{world.patient_a.public_id}/modules/"
+    with_one_module = _queries(clinician, url)
+    _handed_in_in_more_modules(world)
+    with django_assert_max_num_queries(with_one_module):
+        page = clinician.get(url)
+    assert page.content.decode().count('<section class="card"') == 5
+
+
+def test_the_patients_module_list_does_not_grow_in_queries(
+    world: World, django_assert_max_num_queries
+) -> None:
+    world_response(world)
+    patient = world.client_for("patient_a")
+    with_one_module = _queries(patient, "/treatment/my/")
+    _handed_in_in_more_modules(world)
+    with django_assert_max_num_queries(with_one_module):
+        assert patient.get("/treatment/my/").status_code == 200
+
+
+def test_the_inbox_does_not_grow_in_queries(world: World, django_assert_max_num_queries) -> None:
+    world_response(world)
+    patient = world.client_for("patient_a")
+    patient.post("/treatment/messages/", {"text": "Eén vraag."})
+    clinician = world.client_for("clinician_treating")
+    with_one_each = _queries(clinician, "/treatment/inbox/")
+    _handed_in_in_more_modules(world)
+    patient.post("/treatment/messages/", {"text": "Nog een vraag."})
+    with django_assert_max_num_queries(with_one_each):
+        page = clinician.get("/treatment/inbox/")
+    assert page.content.decode().count("/treatment/responses/") == 5
+
+
+def test_the_message_thread_does_not_grow_in_queries(
+    world: World, django_assert_max_num_queries
+) -> None:
+    patient = world.client_for("patient_a")
+    clinician = world.client_for("clinician_treating")
+    thread = f"/treatment/patients/{world.patient_a.public_id}/messages/"
+    patient.post("/treatment/messages/", {"text": "Eerste"})
+    clinician.post(thread, {"text": "Antwoord"})
+    with_two = _queries(patient, "/treatment/messages/")
+    for n in range(4):
+        patient.post("/treatment/messages/", {"text": f"Vraag {n}"})
+        clinician.post(thread, {"text": f"Antwoord {n}"})
+    with django_assert_max_num_queries(with_two):
+        assert patient.get("/treatment/messages/").status_code == 200

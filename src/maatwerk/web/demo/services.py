@@ -6,9 +6,12 @@ Every person here is invented. Later features add their demo data through
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -269,6 +272,19 @@ def _activate_demo_second_factor(user: User) -> None:
         RecoveryCodes.activate(user)
 
 
+@contextmanager
+def _mail_kept_in_memory() -> Iterator[None]:
+    """The demo data goes through the real services, which notify people by e-mail
+    (new homework, messages, safety alerts). Those are fictional people: their mail is
+    kept in memory instead of being printed over the demo logins or sent by SMTP."""
+    configured = settings.EMAIL_BACKEND
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    try:
+        yield
+    finally:
+        settings.EMAIL_BACKEND = configured
+
+
 def demo_load() -> DemoSummary:
     """Create the demo organization once; running it again changes nothing."""
     logins = tuple(DemoLogin(s.label, s.email, s.name) for s in STAFF) + tuple(
@@ -279,7 +295,7 @@ def demo_load() -> DemoSummary:
         return DemoSummary(True, len(PATIENTS), clinicians, logins)
     actor = system_actor("demo data loader")
     today = timezone.localdate()
-    with transaction.atomic():
+    with _mail_kept_in_memory(), transaction.atomic():
         organization = Organization.objects.create(name=DEMO_ORGANIZATION, agb_code="")
         teams = {
             "gp": Team.objects.create(

@@ -30,6 +30,7 @@ from maatwerk.web.knowledge.forms import (
     SteppedCareSwitchesForm,
     ThresholdForm,
 )
+from maatwerk.web.knowledge.models import KnowledgeRevision
 from maatwerk.web.knowledge.problems import ShownProblem, shown_all
 from maatwerk.web.knowledge.readable import localized, other_fields, readable_sections
 from maatwerk.web.organizations.models import Organization
@@ -86,6 +87,22 @@ def overview(request: ActorRequest) -> HttpResponse:
     )
 
 
+def _base_revision(request: ActorRequest) -> str | None:
+    """The version the editor started from ("" for the bundled one). Without the field
+    (a save not from our editor) there is no concurrency check."""
+    if "base_revision" not in request.POST:
+        return None
+    return request.POST["base_revision"].strip()[:64]
+
+
+def _say_saved(request: ActorRequest, revision: KnowledgeRevision, collection: str) -> None:
+    messages.success(
+        request,
+        _("Version %(version)s of %(collection)s is saved and in use.")
+        % {"version": revision.version, "collection": collection},
+    )
+
+
 @role_required(Role.ORGANIZATION_ADMIN)
 @require_http_methods(["GET"])
 def collection(request: ActorRequest, content_set: str, collection: str) -> HttpResponse:
@@ -137,21 +154,12 @@ def edit(request: ActorRequest, content_set: str, collection: str) -> HttpRespon
                     collection=collection,
                     text=form.cleaned_data["document"],
                     comment=form.cleaned_data["comment"],
-                    # Without the field (not from our editor), no concurrency check.
-                    base_revision=(
-                        form.cleaned_data["base_revision"]
-                        if "base_revision" in request.POST
-                        else None
-                    ),
+                    base_revision=_base_revision(request),
                 )
             except services.EditRefused as refused:
                 problems, comment_errors = _problems_by_place(refused.problems)
             else:
-                messages.success(
-                    request,
-                    _("Version %(version)s of %(collection)s is saved and in use.")
-                    % {"version": revision.version, "collection": collection},
-                )
+                _say_saved(request, revision, collection)
                 return redirect("knowledge:collection", content_set, collection)
         else:
             comment_errors = _field_errors(form, "comment")
@@ -329,7 +337,6 @@ def factor_thresholds(request: ActorRequest, factor_id: str) -> HttpResponse:
         # Every form is checked (not stopping at the first) so all errors show at once.
         checked = [comment_form.is_valid()] + [form.is_valid() for _p, _m, form in forms]
         valid = all(checked)
-        base = request.POST["base_revision"][:64] if "base_revision" in request.POST else None
         if valid:
             changes = [
                 services.ThresholdChange(
@@ -349,17 +356,13 @@ def factor_thresholds(request: ActorRequest, factor_id: str) -> HttpResponse:
                     factor_id=factor_id,
                     changes=changes,
                     comment=comment_form.cleaned_data["comment"],
-                    base_revision=base,
+                    base_revision=_base_revision(request),
                 )
             except services.EditRefused as refused:
                 problems, comment_errors = _problems_by_place(refused.problems)
                 _attach_to_fields(problems, factor_id, document, forms)
             else:
-                messages.success(
-                    request,
-                    _("Version %(version)s of %(collection)s is saved and in use.")
-                    % {"version": revision.version, "collection": collection},
-                )
+                _say_saved(request, revision, collection)
                 return redirect(
                     reverse("knowledge:collection", args=[content_set, collection])
                     + f"#factor-{factor_id}"
@@ -468,20 +471,12 @@ def stepped_care_switches(request: ActorRequest) -> HttpResponse:
                         name: form.cleaned_data[name] for name in services.STEPPED_CARE_NUMBERS
                     },
                     comment=form.cleaned_data["comment"],
-                    base_revision=(
-                        request.POST["base_revision"][:64]
-                        if "base_revision" in request.POST
-                        else None
-                    ),
+                    base_revision=_base_revision(request),
                 )
             except services.EditRefused as refused:
                 problems, comment_errors = _problems_by_place(refused.problems)
             else:
-                messages.success(
-                    request,
-                    _("Version %(version)s of %(collection)s is saved and in use.")
-                    % {"version": revision.version, "collection": collection},
-                )
+                _say_saved(request, revision, collection)
                 return redirect("knowledge:collection", content_set, collection)
         else:
             comment_errors = _field_errors(form, "comment")

@@ -24,6 +24,7 @@ class Plan(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         ACTIVE = "active", _("Active")
+        REVISED = "revised", _("Revised")
         COMPLETED = "completed", _("Completed")
 
     class CareLevelSource(models.TextChoices):
@@ -65,15 +66,36 @@ class Plan(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     activated_at = models.DateTimeField(null=True, blank=True)
+    # A revision is a new plan that starts from the active one; the active plan stays
+    # active until the revision is activated (then it is ``revised``).
+    revises = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="successor",
+        help_text="The plan this plan revises.",
+    )
+    revision_reason = models.TextField(blank=True, help_text="Why the plan was revised.")
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    end_note = models.TextField(blank=True, help_text="The note when the plan was completed.")
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["patient"],
-                condition=models.Q(status__in=["draft", "active"]),
-                name="one_open_plan_per_patient",
-            )
+                condition=models.Q(status="draft"),
+                name="one_draft_plan_per_patient",
+            ),
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=models.Q(status="active"),
+                name="one_active_plan_per_patient",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -180,3 +202,32 @@ class PlanPart(models.Model):
 
     def __str__(self) -> str:
         return self.intervention_id
+
+
+class PlanCareLevelStep(models.Model):
+    """A step up in the level of care on a revision (stepped care), with the
+    clinician's reason and the escalation advice as it was shown (kept; never edited)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="care_level_steps")
+    from_level = models.CharField(max_length=60)
+    to_level = models.CharField(max_length=60)
+    reason = models.TextField()
+    advice = models.JSONField(
+        default=list, help_text="The escalation advice's reasons (text, sources, unverified)."
+    )
+    unverified = models.BooleanField(default=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["decided_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(reason=""), name="plan_care_level_step_needs_reason"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_level} -> {self.to_level}"

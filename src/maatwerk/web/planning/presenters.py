@@ -189,6 +189,67 @@ def plan_page(
     )
     gas = selectors.core_plan(plan, knowledge).gas_score
     context["gas_t_score"] = round(gas.t_score, 1) if gas is not None else None
+    context.update(_revision_context(access, plan, knowledge, language))
+    return context
+
+
+def _module_name(module_id: str, language: str) -> str:
+    module = selectors.module_of(module_id)
+    return _text(module.name, language, module_id) if module else module_id
+
+
+def _revision_context(
+    access: PatientAccess, plan: Plan, knowledge: KnowledgeBase, language: str
+) -> dict[str, Any]:
+    """Revising, stepping up, completing, and the history of the patient's plans."""
+    is_revision = plan.status == Plan.Status.DRAFT and plan.revises_id is not None
+    context: dict[str, Any] = {
+        "is_revision": is_revision,
+        "revises": plan.revises if is_revision else None,
+        "can_revise": plan.status == Plan.Status.ACTIVE,
+        "steps": [
+            {
+                "step": step,
+                "from": _care_level(knowledge, step.from_level, language)["name"],
+                "to": _care_level(knowledge, step.to_level, language)["name"],
+            }
+            for step in selectors.care_level_steps_of(plan)
+        ],
+        "history": [
+            {
+                "entry": entry,
+                "added": [_module_name(m, language) for m in entry.added],
+                "removed": [_module_name(m, language) for m in entry.removed],
+                "care_level": _care_level(knowledge, entry.plan.care_level, language)["name"],
+                "care_level_from": _care_level(knowledge, entry.care_level_from, language)["name"]
+                if entry.care_level_from
+                else "",
+            }
+            for entry in selectors.plan_history(access)
+        ],
+    }
+    if is_revision:
+        advice = selectors.step_up_advice(access, plan)
+        context["step_up"] = (
+            {
+                "to_level": advice.to_level,
+                "to_name": _care_level(knowledge, advice.to_level, language)["name"]
+                if advice.to_level
+                else "",
+                "reasons": [
+                    {
+                        "text": _pick(dict(reason.text), language),
+                        "sources": reason.sources,
+                        "unverified": reason.unverified,
+                    }
+                    for reason in advice.reasons
+                    if reason.rule_id != "escalation.trigger"
+                ],
+                "unverified": advice.unverified,
+            }
+            if advice is not None
+            else None
+        )
     return context
 
 
@@ -196,10 +257,12 @@ def patient_plan(access: PatientAccess, language: str) -> dict[str, Any]:
     """ "My plan" at B1: a patient sees an active or completed plan, never a draft; a
     clinician opening the page sees what the patient will see."""
     knowledge = selectors.knowledge_of(access)
-    plan = selectors.current_plan(access)
     by_patient = access.basis is AccessBasis.OWN_RECORD
-    if plan is not None and plan.status == Plan.Status.DRAFT and by_patient:
-        plan = None
+    # A patient sees the active plan (or, after treatment, the completed one); a revision
+    # in preparation stays the clinician's until it is activated.
+    plan = selectors.patient_visible_plan(access)
+    if plan is None and not by_patient:
+        plan = selectors.current_plan(access)
     context: dict[str, Any] = {"patient": access.patient, "plan": plan, "by_patient": by_patient}
     if plan is None:
         return context

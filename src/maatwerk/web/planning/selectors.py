@@ -22,13 +22,23 @@ from maatwerk.core.planning.definitions import PlanningRulesFile
 from maatwerk.core.planning.multidisciplinary import MultidisciplinaryPart
 from maatwerk.core.planning.plan import GAS_LEVELS, PlanGoal, PlannedModule
 from maatwerk.core.planning.plan import Plan as CorePlan
+from maatwerk.core.screening.errors import ScreeningInputError
+from maatwerk.core.screening.model import RuleReason
+from maatwerk.core.screening.stepped_care import escalate
 from maatwerk.web.formulation import selectors as formulation_selectors
 from maatwerk.web.knowledge.selectors import knowledge_for
 from maatwerk.web.patients.selectors import PatientAccess
 from maatwerk.web.personalized.models import MeasureItem, MeasureSet
 from maatwerk.web.personalized.selectors import measurements_of
 from maatwerk.web.planning import codec
-from maatwerk.web.planning.models import Plan, PlanDecisionRecord, PlanModule, PlanPart
+from maatwerk.web.planning.models import (
+    Plan,
+    PlanCareLevelStep,
+    PlanDecisionRecord,
+    PlanModule,
+    PlanPart,
+)
+from maatwerk.web.screening import sources as screening_sources
 from maatwerk.web.screening.models import ScreeningProfileSnapshot
 from maatwerk.web.screening.selectors import StoredProfile, latest_decision, stored_profile
 
@@ -57,12 +67,80 @@ def knowledge_of(access: PatientAccess) -> KnowledgeBase:
 
 
 def current_plan(access: PatientAccess) -> Plan | None:
-    """The patient's open plan (draft or active), else the newest completed one."""
+    """The plan the clinician works on: the draft (a first plan or a revision), else the
+    active plan, else the newest ended one."""
     plans = Plan.objects.filter(patient=access.patient).select_related("created_by")
     return (
-        plans.filter(status__in=OPEN_STATUSES).first()
+        plans.filter(status=Plan.Status.DRAFT).first()
+        or plans.filter(status=Plan.Status.ACTIVE).first()
         or plans.order_by("-created_at", "-pk").first()
     )
+
+
+def active_plan(access: PatientAccess) -> Plan | None:
+    return (
+        Plan.objects.filter(patient=access.patient, status=Plan.Status.ACTIVE)
+        .select_related("created_by")
+        .first()
+    )
+
+
+def patient_visible_plan(access: PatientAccess) -> Plan | None:
+    """What "My plan" shows: the active plan; after the end of treatment the completed
+    one. Never a draft or a plan that was revised."""
+    plans = Plan.objects.filter(patient=access.patient).select_related("created_by")
+    return (
+        plans.filter(status=Plan.Status.ACTIVE).first()
+        or plans.filter(status=Plan.Status.COMPLETED).order_by("-ended_at", "-pk").first()
+    )
+
+
+def care_level_steps_of(plan: Plan) -> list[PlanCareLevelStep]:
+    return list(plan.care_level_steps.select_related("decided_by").order_by("decided_at", "pk"))
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One plan in the patient's history and what changed against the plan it revised."""
+
+    plan: Plan
+    added: tuple[str, ...]  # module ids new in this plan
+    removed: tuple[str, ...]  # module ids the revised plan had and this one has not
+    care_level_from: str  # "" when the level of care did not change
+    steps: tuple[PlanCareLevelStep, ...]
+
+
+def plan_history(access: PatientAccess) -> list[HistoryEntry]:
+    """Every plan of the patient, newest first, each compared with its predecessor."""
+    plans = list(
+        Plan.objects.filter(patient=access.patient)
+        .select_related("created_by", "ended_by", "revises")
+        .prefetch_related("modules")
+        .order_by("-created_at", "-pk")
+    )
+    planned = {
+        plan.pk: [row.module_id for row in sorted(plan.modules.all(), key=_order) if row.in_plan]
+        for plan in plans
+    }
+    history = []
+    for plan in plans:
+        now = planned[plan.pk]
+        before = planned.get(plan.revises_id, []) if plan.revises_id else []
+        previous_level = plan.revises.care_level if plan.revises is not None else ""
+        history.append(
+            HistoryEntry(
+                plan=plan,
+                added=tuple(m for m in now if m not in before) if plan.revises_id else (),
+                removed=tuple(m for m in before if m not in now),
+                care_level_from=previous_level if previous_level != plan.care_level else "",
+                steps=tuple(care_level_steps_of(plan)),
+            )
+        )
+    return history
+
+
+def _order(row: PlanModule) -> tuple[bool, int]:
+    return (row.order is None, row.order or 0)
 
 
 def modules_of(plan: Plan) -> list[PlanModule]:
@@ -241,7 +319,8 @@ def core_plan(plan: Plan, knowledge: KnowledgeBase) -> CorePlan:
     updated = max(created, timezone.localdate(plan.updated_at))
     return CorePlan(
         plan_id=str(plan.public_id),
-        status=plan.status,  # type: ignore[arg-type]
+        # FHIR's "revoked" is a plan ended before completion, possibly replaced by a new one.
+        status="revoked" if plan.status == Plan.Status.REVISED else plan.status,  # type: ignore[arg-type]
         care_level=plan.care_level,
         care_level_name=MappingProxyType(care_level_name),
         modality=plan.preferences.get("modality", "no_preference"),
@@ -269,6 +348,30 @@ def part_value(part: PlanPart) -> MultidisciplinaryPart:
         unverified=part.unverified,
         note=part.note or None,
     )
+
+
+@dataclass(frozen=True)
+class StepUpAdvice:
+    """The next level of care for the plan's level, from the stepped-care rules."""
+
+    from_level: str
+    to_level: str | None  # None: already the most intensive level
+    reasons: tuple[RuleReason, ...]
+    unverified: bool
+
+
+def step_up_advice(access: PatientAccess, plan: Plan, *, reason: str = "") -> StepUpAdvice | None:
+    """``escalate`` for the plan's level of care; None when the level is unknown."""
+    try:
+        advice = escalate(
+            plan.care_level,
+            reason=reason,
+            knowledge=screening_sources.knowledge_of(access.patient.organization_id),
+            content=screening_sources.content_of(access.patient.organization_id),
+        )
+    except ScreeningInputError:
+        return None
+    return StepUpAdvice(advice.from_level, advice.to_level, advice.reasons, advice.unverified)
 
 
 def today() -> date:

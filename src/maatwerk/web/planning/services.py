@@ -40,7 +40,13 @@ from maatwerk.web.common.pdf import render_pdf
 from maatwerk.web.patients.selectors import PatientAccess, patient_subject
 from maatwerk.web.personalized import services as personalized_services
 from maatwerk.web.planning import codec, selectors
-from maatwerk.web.planning.models import Plan, PlanDecisionRecord, PlanModule, PlanPart
+from maatwerk.web.planning.models import (
+    Plan,
+    PlanCareLevelStep,
+    PlanDecisionRecord,
+    PlanModule,
+    PlanPart,
+)
 from maatwerk.web.planning.selectors import OBJECT_PLAN
 from maatwerk.web.treatment import services as treatment_services
 
@@ -104,10 +110,11 @@ def _refuse(
 
 
 def _open_plan(access: PatientAccess) -> Plan | None:
+    """The draft (a first plan or a revision) when there is one, else the active plan."""
+    plans = Plan.objects.select_for_update().filter(patient=access.patient)
     return (
-        Plan.objects.select_for_update()
-        .filter(patient=access.patient, status__in=selectors.OPEN_STATUSES)
-        .first()
+        plans.filter(status=Plan.Status.DRAFT).first()
+        or plans.filter(status=Plan.Status.ACTIVE).first()
     )
 
 
@@ -281,11 +288,10 @@ def plan_prepare(*, actor: Actor, access: PatientAccess, prefs: PreferencesInput
         errors[NON_FIELD] = [
             _("There is no screening profile yet. Compute the screening profile first.")
         ]
-    existing = Plan.objects.filter(
-        patient=access.patient, status__in=selectors.OPEN_STATUSES
-    ).first()
+    with transaction.atomic():
+        existing = _open_plan(access)
     if existing is not None and existing.status == Plan.Status.ACTIVE:
-        errors[NON_FIELD] = [_("The plan is active. An active plan cannot be made again.")]
+        errors[NON_FIELD] = [_("The plan is active. Choose “Revise the plan” to change it.")]
     _refuse(
         errors,
         actor=actor,
@@ -318,8 +324,11 @@ def plan_prepare(*, actor: Actor, access: PatientAccess, prefs: PreferencesInput
     )
     plan = existing or Plan(patient=access.patient, created_by=user)
     plan.snapshot = basis.stored.snapshot
-    plan.care_level = basis.care_level
-    plan.care_level_source = basis.care_level_source
+    if existing is None or not existing.care_level_steps.exists():
+        # A level of care stepped up on a revision is the clinician's decision and
+        # stands when the recommendation is calculated again.
+        plan.care_level = basis.care_level
+        plan.care_level_source = basis.care_level_source
     plan.severity = basis.stored.advice.severity or ""
     plan.preferences = {
         "modality": preferences.modality,
@@ -583,6 +592,8 @@ def plan_activate(*, actor: Actor, access: PatientAccess) -> Plan:
     if plan is None:  # pragma: no cover - _refuse or the check above raised for it
         raise ValidationError(errors)
     module_ids = [row.module_id for row in selectors.planned_modules_of(plan)]
+    if plan.revises_id is not None:
+        return _activate_revision(actor=actor, access=access, plan=plan, module_ids=module_ids)
     with transaction.atomic():
         plan = Plan.objects.select_for_update().get(pk=plan.pk)
         plan.status = Plan.Status.ACTIVE
@@ -592,6 +603,277 @@ def plan_activate(*, actor: Actor, access: PatientAccess) -> Plan:
         treatment_services.modules_assign(
             actor=actor, access=access, module_ids=module_ids, plan_ref=str(plan.public_id)
         )
+    return plan
+
+
+def _activate_revision(
+    *, actor: Actor, access: PatientAccess, plan: Plan, module_ids: list[str]
+) -> Plan:
+    """The revision becomes the active plan and the plan it revises becomes ``revised``;
+    the patient gets the modules new in the plan and the modules the plan no longer
+    holds are closed (their answers stay). The treatment app's one event (naming this
+    plan) is the event of the activation, as for a first plan."""
+    user = _user(actor)
+    revised = plan.revises
+    if revised is None or revised.status != Plan.Status.ACTIVE:
+        no_longer_active = {NON_FIELD: [_("The plan this revision revises is no longer active.")]}
+        _refuse(
+            no_longer_active,
+            actor=actor,
+            access=access,
+            action="update",
+            plan=plan,
+            detail="revision not activated",
+        )
+        raise ValidationError(no_longer_active)  # pragma: no cover - _refuse raised
+    with transaction.atomic():
+        plan = Plan.objects.select_for_update().get(pk=plan.pk)
+        previous = Plan.objects.select_for_update().get(pk=revised.pk)
+        if previous.status != Plan.Status.ACTIVE:  # completed in the meantime
+            raise ValidationError(
+                {NON_FIELD: [_("The plan this revision revises is no longer active.")]}
+            )
+        before = [row.module_id for row in selectors.planned_modules_of(previous)]
+        now = timezone.now()
+        previous.status = Plan.Status.REVISED
+        previous.ended_at = now
+        previous.ended_by = user
+        previous.save(update_fields=["status", "ended_at", "ended_by"])
+        plan.status = Plan.Status.ACTIVE
+        plan.activated_at = now
+        plan.updated_at = now
+        plan.save(update_fields=["status", "activated_at", "updated_at"])
+        treatment_services.modules_revise(
+            actor=actor,
+            access=access,
+            give_ids=[m for m in module_ids if m not in before],
+            close_ids=[m for m in before if m not in module_ids],
+            plan_ref=str(plan.public_id),
+        )
+    return plan
+
+
+# ------------------------------------------------------------------ revising, stepping up, ending
+
+
+def plan_revise(*, actor: Actor, access: PatientAccess, reason: str) -> Plan:
+    """Start a revision of the active plan: a new draft with the active plan's modules,
+    decisions, goals, level of care and parts. The active plan stays active until the
+    revision is activated. The reason (an evaluation, stagnation, the patient's wishes)
+    is required."""
+    _clinician_only(access)
+    user = _user(actor)
+    reason = reason.strip()
+    errors: dict[str, list[str]] = {}
+    if not reason:
+        errors["revision_reason"] = [_("Say why the plan is revised.")]
+    elif len(reason) > REASON_MAX_LENGTH:
+        errors["revision_reason"] = [_("Keep the reason shorter than 2000 characters.")]
+    with transaction.atomic():
+        current = _open_plan(access)
+    if current is None or current.status == Plan.Status.DRAFT:
+        errors[NON_FIELD] = [
+            _("Only an active plan can be revised.")
+            if current is None
+            else _("There is already a draft. Finish it first.")
+        ]
+    _refuse(
+        errors,
+        actor=actor,
+        access=access,
+        action="create",
+        plan=current,
+        detail="revision not started",
+    )
+    if current is None:  # pragma: no cover - _refuse raised for it
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = Plan.objects.select_for_update().get(pk=current.pk)
+        now = timezone.now()
+        revision = Plan.objects.create(
+            patient=current.patient,
+            snapshot=current.snapshot,
+            care_level=current.care_level,
+            care_level_source=current.care_level_source,
+            severity=current.severity,
+            preferences=current.preferences,
+            maintaining_factors=current.maintaining_factors,
+            clinician_flags=current.clinician_flags,
+            expected_weeks=current.expected_weeks,
+            expected_weeks_unverified=current.expected_weeks_unverified,
+            duration=current.duration,
+            goal_set=current.goal_set,
+            created_by=user,
+            created_at=now,
+            updated_at=now,
+            revises=current,
+            revision_reason=reason,
+        )
+        PlanModule.objects.bulk_create(
+            PlanModule(
+                plan=revision,
+                module_id=row.module_id,
+                module_version=row.module_version,
+                status=row.status,
+                order=row.order,
+                rank=row.rank,
+                reason=row.reason,
+                recommendation=row.recommendation,
+                reason_lines=row.reason_lines,
+            )
+            for row in current.modules.all()
+        )
+        # The decisions that shaped the active plan come along (who and when as they
+        # were), so calculating the revision again applies them as before.
+        PlanDecisionRecord.objects.bulk_create(
+            PlanDecisionRecord(
+                plan=revision,
+                module_id=record.module_id,
+                action=record.action,
+                reason=record.reason,
+                deviates=record.deviates,
+                decided_by_id=record.decided_by_id,
+                decided_at=record.decided_at,
+            )
+            for record in selectors.decisions_of(current)
+        )
+        PlanPart.objects.bulk_create(
+            PlanPart(
+                plan=revision,
+                position=part.position,
+                rule_id=part.rule_id,
+                intervention_id=part.intervention_id,
+                intervention_name=part.intervention_name,
+                discipline_id=part.discipline_id,
+                reason=part.reason,
+                factors=part.factors,
+                flags=part.flags,
+                severity=part.severity,
+                sources=part.sources,
+                unverified=part.unverified,
+                note=part.note,
+            )
+            for part in selectors.parts_of(current)
+        )
+        _audit(
+            actor, access, "create", plan=revision, detail=f"revision of plan {current.public_id}"
+        )
+    return revision
+
+
+def plan_step_up(
+    *, actor: Actor, access: PatientAccess, to_level: str, reason: str
+) -> PlanCareLevelStep:
+    """Step the revision up to the next level of care (stepped care), with a reason;
+    the step is recorded with the escalation advice as shown."""
+    _clinician_only(access)
+    user = _user(actor)
+    reason = reason.strip()
+    errors: dict[str, list[str]] = {}
+    with transaction.atomic():
+        plan = _open_plan(access)
+    advice = None
+    if plan is None or plan.status != Plan.Status.DRAFT or plan.revises_id is None:
+        errors[NON_FIELD] = [_("The level of care is stepped up on a revision of the active plan.")]
+    else:
+        advice = selectors.step_up_advice(access, plan, reason=reason)
+        if advice is None or advice.to_level is None:
+            errors["to_level"] = [
+                _("This is already the most intensive level: discuss the plan in the team.")
+            ]
+        elif to_level != advice.to_level:
+            errors["to_level"] = [_("Choose the next level of care from the list.")]
+    if not reason:
+        errors["step_reason"] = [_("Give a reason for stepping up the level of care.")]
+    elif len(reason) > REASON_MAX_LENGTH:
+        errors["step_reason"] = [_("Keep the reason shorter than 2000 characters.")]
+    _refuse(
+        errors,
+        actor=actor,
+        access=access,
+        action="update",
+        plan=plan,
+        detail="care level not stepped up",
+    )
+    if plan is None or advice is None or advice.to_level is None:  # pragma: no cover
+        raise ValidationError(errors)
+    with transaction.atomic():
+        plan = Plan.objects.select_for_update().get(pk=plan.pk)
+        step = PlanCareLevelStep.objects.create(
+            plan=plan,
+            from_level=plan.care_level,
+            to_level=advice.to_level,
+            reason=reason,
+            advice=[
+                {
+                    "rule_id": r.rule_id,
+                    "text": dict(r.text),
+                    "sources": list(r.sources),
+                    "unverified": r.unverified,
+                }
+                for r in advice.reasons
+            ],
+            unverified=advice.unverified,
+            decided_by=user,
+        )
+        plan.care_level = advice.to_level
+        plan.care_level_source = Plan.CareLevelSource.DECISION
+        try:
+            # The expected duration is capped per level of care: recalculate it.
+            computed = _compute(
+                plan,
+                _recommendations_of(plan),
+                selectors.effective_decisions(selectors.decisions_of(plan)),
+            )
+        except DecisionError:
+            computed = None
+        if computed is not None:
+            plan.expected_weeks = computed.weeks
+            plan.duration = computed.duration
+            plan.expected_weeks_unverified = bool(computed.duration.get("unverified", True))
+        plan.updated_at = timezone.now()
+        plan.save()
+        _audit(
+            actor,
+            access,
+            "update",
+            plan=plan,
+            detail=f"care level stepped up {step.from_level} -> {step.to_level}",
+        )
+    return step
+
+
+def plan_complete(*, actor: Actor, access: PatientAccess, note: str) -> Plan:
+    """End of treatment: the active plan is completed with a note. The patient's module
+    assignments are left as they are (they may finish what they started)."""
+    _clinician_only(access)
+    user = _user(actor)
+    note = note.strip()
+    errors: dict[str, list[str]] = {}
+    if not note:
+        errors["end_note"] = [_("Write a note on how the treatment ended.")]
+    elif len(note) > REASON_MAX_LENGTH:
+        errors["end_note"] = [_("Keep the note shorter than 2000 characters.")]
+    plans = Plan.objects.filter(patient=access.patient)
+    plan = plans.filter(status=Plan.Status.ACTIVE).first()
+    if plan is None:
+        errors[NON_FIELD] = [_("Only an active plan can be completed.")]
+    elif plans.filter(status=Plan.Status.DRAFT).exists():
+        errors[NON_FIELD] = [
+            _("A revision of this plan is in preparation. Activate it before completing.")
+        ]
+    _refuse(errors, actor=actor, access=access, action="update", plan=plan, detail="not completed")
+    if plan is None:  # pragma: no cover - _refuse raised for it
+        raise ValidationError(errors)
+    with transaction.atomic():
+        plan = Plan.objects.select_for_update().get(pk=plan.pk)
+        plan.status = Plan.Status.COMPLETED
+        plan.ended_at = timezone.now()
+        plan.ended_by = user
+        plan.end_note = note
+        plan.updated_at = plan.ended_at
+        plan.save(update_fields=["status", "ended_at", "ended_by", "end_note", "updated_at"])
+        _audit(actor, access, "update", plan=plan, detail="plan completed")
     return plan
 
 

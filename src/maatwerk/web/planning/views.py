@@ -187,6 +187,74 @@ def activate(request: ActorRequest, patient_id: str) -> HttpResponse:
     return redirect("planning:plan", patient_id=access.patient.public_id)
 
 
+def _change(
+    request: ActorRequest,
+    patient_id: str,
+    run: Any,
+    *,
+    form: str,
+    posted: dict[str, Any],
+    done: str,
+) -> HttpResponse:
+    """Run one service on the plan; a refusal shows the page with the errors."""
+    access = _access(request, patient_id, "update")
+    try:
+        run(access)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        return _page(request, access, errors=_errors(error), form=form, posted=posted, status=400)
+    messages.success(request, done)
+    return redirect("planning:plan", patient_id=access.patient.public_id)
+
+
+@role_required(Role.CLINICIAN)
+@require_http_methods(["POST"])
+def revise(request: ActorRequest, patient_id: str) -> HttpResponse:
+    """Start a revision of the active plan (after an evaluation, stagnation, new wishes)."""
+    reason = request.POST.get("revision_reason", "")[:4000]
+    return _change(
+        request,
+        patient_id,
+        lambda access: services.plan_revise(actor=request.actor, access=access, reason=reason),
+        form="revise",
+        posted={"revision_reason": reason},
+        done=_("The revision is ready. The active plan stays active until you activate it."),
+    )
+
+
+@role_required(Role.CLINICIAN)
+@require_http_methods(["POST"])
+def step_up(request: ActorRequest, patient_id: str) -> HttpResponse:
+    to_level = request.POST.get("to_level", "")[:60]
+    reason = request.POST.get("step_reason", "")[:4000]
+    return _change(
+        request,
+        patient_id,
+        lambda access: services.plan_step_up(
+            actor=request.actor, access=access, to_level=to_level, reason=reason
+        ),
+        form="step_up",
+        posted={"to_level": to_level, "step_reason": reason},
+        done=_("The level of care is stepped up."),
+    )
+
+
+@role_required(Role.CLINICIAN)
+@require_http_methods(["POST"])
+def complete(request: ActorRequest, patient_id: str) -> HttpResponse:
+    """End of treatment: complete the active plan with a note."""
+    note = request.POST.get("end_note", "")[:4000]
+    return _change(
+        request,
+        patient_id,
+        lambda access: services.plan_complete(actor=request.actor, access=access, note=note),
+        form="complete",
+        posted={"end_note": note},
+        done=_("The plan is completed."),
+    )
+
+
 # ------------------------------------------------------------------ exports
 
 

@@ -92,8 +92,9 @@ def provider_location(
     return None, ""
 
 
-def provider_facts(provider: Provider, gazetteer: dict[str, PostcodeArea]) -> ProviderFacts:
-    location, _source = provider_location(provider, gazetteer)
+def provider_facts(provider: Provider, location: Coordinates | None) -> ProviderFacts:
+    """The provider as the core's matching sees it, at ``location`` (from
+    :func:`provider_location`)."""
     return ProviderFacts(
         key=str(provider.public_id),
         name=provider.name,
@@ -156,7 +157,12 @@ def referral_access(*, actor: Actor, referral_id: str, action: str) -> ReferralA
 
 
 def referrals_of(access: PatientAccess) -> QuerySet[Referral]:
-    return Referral.objects.filter(patient=access.patient).select_related("created_by")
+    # The frozen letter PDF is read only when the letter itself is asked for.
+    return (
+        Referral.objects.filter(patient=access.patient)
+        .select_related("created_by")
+        .defer("letter_pdf")
+    )
 
 
 def referral_open(*, actor: Actor, referral_id: str) -> ReferralAccess:

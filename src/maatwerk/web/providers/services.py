@@ -26,9 +26,16 @@ from maatwerk.core.referral import (
     NO_PREFERENCE,
     Coordinates,
     InvalidPostcode,
+    ProviderFacts,
     ProviderMatch,
     match_providers,
     parse_postcode,
+)
+from maatwerk.core.referral.csv_safety import (
+    neutralized_area,
+    neutralized_provider,
+    restored_area,
+    restored_provider,
 )
 from maatwerk.core.referral.directory_csv import (
     CsvProblem,
@@ -40,6 +47,7 @@ from maatwerk.core.referral.directory_csv import (
     write_gazetteer_csv,
     write_providers_csv,
 )
+from maatwerk.core.referral.directory_filters import DirectoryFilters, passes_filters
 from maatwerk.core.screening.model import ReferralContext
 from maatwerk.web.audit.services import AuditSubject, audit_record
 from maatwerk.web.common.actor import Actor
@@ -55,6 +63,7 @@ from maatwerk.web.providers.selectors import (
     directory_of,
     gazetteer_of,
     provider_facts,
+    provider_location,
 )
 
 NON_FIELD = "__all__"
@@ -261,7 +270,7 @@ def providers_import(*, actor: Actor, organization: Organization, data: bytes) -
         existing = {
             p.key: p for p in Provider.objects.select_for_update().filter(organization=organization)
         }
-        for row in read.rows:
+        for row in map(restored_provider, read.rows):
             provider = existing.get(row.key) or Provider(organization=organization)
             if provider.pk is None:
                 created += 1
@@ -279,7 +288,9 @@ def providers_import(*, actor: Actor, organization: Organization, data: bytes) -
 
 
 def providers_export(*, actor: Actor, organization: Organization) -> str:
-    text = write_providers_csv(row_of(p) for p in directory_of(organization.pk))
+    text = write_providers_csv(
+        neutralized_provider(row_of(p)) for p in directory_of(organization.pk)
+    )
     audit_record(actor=actor, action="export", subject=_directory_subject(organization))
     return text
 
@@ -365,7 +376,7 @@ def gazetteer_import(*, actor: Actor, organization: Organization, data: bytes) -
     created = updated = 0
     with transaction.atomic():
         existing = gazetteer_of(organization.pk)
-        for row in read.rows:
+        for row in map(restored_area, read.rows):
             area = existing.get(row.pc4) or PostcodeArea(organization=organization, pc4=row.pc4)
             created, updated = (created + 1, updated) if area.pk is None else (created, updated + 1)
             area.place, area.latitude, area.longitude = row.place, row.latitude, row.longitude
@@ -381,7 +392,7 @@ def gazetteer_import(*, actor: Actor, organization: Organization, data: bytes) -
 
 def gazetteer_export(*, actor: Actor, organization: Organization) -> str:
     rows = (
-        PostcodeAreaRow(a.pc4, a.place, a.latitude, a.longitude)
+        neutralized_area(PostcodeAreaRow(a.pc4, a.place, a.latitude, a.longitude))
         for a in PostcodeArea.objects.filter(organization=organization)
     )
     text = write_gazetteer_csv(rows)
@@ -499,21 +510,22 @@ def provider_search(
         else:
             origin = gazetteer.get(pc4)
             problem = "" if origin is not None else "unknown_pc4"
-    providers = list(directory_of(organization_id).filter(is_active=True))
-    if criteria.discipline:
-        providers = [p for p in providers if criteria.discipline in p.disciplines]
-    if criteria.expertise:
-        providers = [p for p in providers if criteria.expertise in p.expertise]
-    if criteria.region:
-        region = criteria.region.casefold()
-        providers = [p for p in providers if p.region.casefold() == region]
-    if criteria.max_waiting_weeks is not None:
-        limit = criteria.max_waiting_weeks
-        providers = [
-            p for p in providers if p.waiting_weeks is not None and p.waiting_weeks <= limit
-        ]
-    by_key = {str(p.public_id): p for p in providers}
-    facts = [provider_facts(p, gazetteer) for p in providers]
+    filters = DirectoryFilters(
+        discipline=criteria.discipline,
+        expertise=criteria.expertise,
+        region=criteria.region,
+        max_waiting_weeks=criteria.max_waiting_weeks,
+    )
+    shown_location: dict[str, str] = {}
+    by_key: dict[str, Provider] = {}
+    facts: list[ProviderFacts] = []
+    for provider in directory_of(organization_id).filter(is_active=True):
+        location, source = provider_location(provider, gazetteer)
+        candidate = provider_facts(provider, location)
+        if passes_filters(candidate, region=provider.region, filters=filters):
+            by_key[candidate.key] = provider
+            shown_location[candidate.key] = source
+            facts.append(candidate)
     matches = match_providers(
         facts,
         care_level=criteria.care_level or None,
@@ -524,13 +536,11 @@ def provider_search(
         max_distance_km=criteria.max_distance_km,
         knowledge=knowledge,
     )
-    shown = []
-    for match in matches:
-        provider = by_key[match.provider.key]
-        own = provider.latitude is not None and provider.longitude is not None
-        source = "own" if own else ("pc4" if match.provider.location is not None else "")
-        shown.append(ShownMatch(provider, match, source))
-    return SearchOutcome(tuple(shown), origin, problem)
+    shown = tuple(
+        ShownMatch(by_key[match.provider.key], match, shown_location[match.provider.key])
+        for match in matches
+    )
+    return SearchOutcome(shown, origin, problem)
 
 
 # ------------------------------------------------------------------ referrals

@@ -14,6 +14,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from maatwerk.core.instruments.errors import UnknownInstrument
+from maatwerk.core.instruments.model import Instrument
 from maatwerk.core.knowledge.model import KnowledgeBase
 from maatwerk.core.screening.content import ScreeningContent
 from maatwerk.core.screening.model import (
@@ -182,6 +183,18 @@ class Namer:
         self.language = language
         self.organization_id = organization_id
         self._sources = {s.id: s for s in knowledge.sources.sources}
+        # Each lookup reads the organization's licensed texts; a page names the same
+        # instrument for every step and scale row, so it is read once per page.
+        self._instruments: dict[tuple[str, str | None], Instrument | None] = {}
+
+    def _instrument(self, code: str, version: str | None) -> Instrument | None:
+        key = (code, version)
+        if key not in self._instruments:
+            try:
+                self._instruments[key] = instrument_for(self.organization_id, code, version)
+            except UnknownInstrument:
+                self._instruments[key] = None
+        return self._instruments[key]
 
     def factor(self, factor_id: str) -> str:
         try:
@@ -221,15 +234,12 @@ class Namer:
         )
 
     def instrument(self, code: str, version: str | None = None) -> str:
-        try:
-            return instrument_for(self.organization_id, code, version).short_name
-        except UnknownInstrument:
-            return code.upper()
+        instrument = self._instrument(code, version)
+        return instrument.short_name if instrument is not None else code.upper()
 
     def scale(self, code: str, version: str | None, scale_id: str) -> str:
-        try:
-            instrument = instrument_for(self.organization_id, code, version)
-        except UnknownInstrument:
+        instrument = self._instrument(code, version)
+        if instrument is None:
             return scale_id
         for scale in instrument.scales:
             if scale.id == scale_id:

@@ -44,6 +44,10 @@ OBJECT_DECISION = "care_level_decision"
 
 ACTIVE = (Screening.Status.OPEN, Screening.Status.IN_PROGRESS)
 
+_STEPS_WITH_ASSIGNMENTS = Prefetch(
+    "steps", queryset=ScreeningStep.objects.select_related("assignment").order_by("position")
+)
+
 
 @dataclass(frozen=True)
 class ScreeningAccess:
@@ -78,7 +82,14 @@ def screening_access(
 
 
 def screenings_for(access: PatientAccess) -> QuerySet[Screening]:
-    return Screening.objects.filter(patient=access.patient).order_by("-assigned_at")
+    """The patient's screenings, newest first, with what :func:`current_status` reads
+    (steps, their assignments and the intake) loaded in a fixed number of queries."""
+    return (
+        Screening.objects.filter(patient=access.patient)
+        .select_related("intake")
+        .prefetch_related(_STEPS_WITH_ASSIGNMENTS)
+        .order_by("-assigned_at")
+    )
 
 
 def steps_of(screening: Screening) -> list[ScreeningStep]:
@@ -125,8 +136,9 @@ def current_status(screening: Screening, steps: list[ScreeningStep] | None = Non
     (which knows nothing of screenings), so completion is read from the assignments."""
     if screening.status == Screening.Status.CANCELLED:
         return Screening.Status.CANCELLED
-    steps = steps if steps is not None else steps_of(screening)
-    intake = intake_of(screening)
+    if steps is None:
+        steps = steps_of(screening)
+    intake = _loaded_intake(screening)
     submitted = intake is not None and intake.submitted_at is not None
     if submitted and all(step_done(step) for step in steps):
         return Screening.Status.COMPLETED
@@ -137,13 +149,22 @@ def current_status(screening: Screening, steps: list[ScreeningStep] | None = Non
     return Screening.Status.IN_PROGRESS if started else Screening.Status.OPEN
 
 
+def _loaded_intake(screening: Screening) -> ScreeningIntake | None:
+    """The intake as loaded with the screening (``select_related("intake")``), else read."""
+    if not Screening.intake.is_cached(screening):
+        return intake_of(screening)
+    try:
+        return screening.intake
+    except ScreeningIntake.DoesNotExist:
+        return None
+
+
 def open_screening_for_patient(patient_pk: int) -> Screening | None:
     """The newest screening of the patient that still asks something of them."""
     for screening in (
         Screening.objects.filter(patient_id=patient_pk, status__in=ACTIVE)
-        .prefetch_related(
-            Prefetch("steps", queryset=ScreeningStep.objects.select_related("assignment"))
-        )
+        .select_related("intake")
+        .prefetch_related(_STEPS_WITH_ASSIGNMENTS)
         .order_by("-assigned_at")
     ):
         if current_status(screening, list(screening.steps.all())) in ACTIVE:

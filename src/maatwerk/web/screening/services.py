@@ -26,6 +26,7 @@ from maatwerk.core.knowledge.model import KnowledgeBase
 from maatwerk.core.screening.batteries import StepDecision, plan_battery
 from maatwerk.core.screening.content import ScreeningContent
 from maatwerk.core.screening.errors import ScreeningInputError
+from maatwerk.core.screening.judgement import judgeable_factor_ids
 from maatwerk.core.screening.model import ScreeningInput, SubgroupFacts
 from maatwerk.core.screening.profile import build_profile
 from maatwerk.core.screening.stepped_care import advise
@@ -452,15 +453,6 @@ class ScegsInput:
     notes: str = ""
 
 
-def judged_factor_ids(knowledge: KnowledgeBase) -> tuple[str, ...]:
-    """Factors the clinician can judge (those with a clinician-judgement measure)."""
-    return tuple(
-        factor.id
-        for factor in knowledge.factors.factors
-        if any(measure.kind == "clinician_judgement" for measure in factor.measures)
-    )
-
-
 def _unknown(chosen: Iterable[str], known: Iterable[str]) -> bool:
     allowed = set(known)
     return any(value not in allowed for value in chosen)
@@ -493,7 +485,7 @@ def _scegs_errors(
             if duration > DURATION_MAX_WEEKS:
                 errors["duration_weeks"] = [_("This duration is longer than a lifetime.")]
     judged: dict[str, bool] = {}
-    judgeable = set(judged_factor_ids(knowledge))
+    judgeable = set(judgeable_factor_ids(knowledge))
     for factor_id, value in (data.judged_factors or {}).items():
         if factor_id not in judgeable:
             errors.setdefault("judged_factors", []).append(

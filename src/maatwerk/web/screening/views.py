@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from maatwerk.core.access import Role
+from maatwerk.core.screening.judgement import judgeable_factor_ids, judgement_measure
 from maatwerk.core.screening.summary import patient_summary
 from maatwerk.web.audit.services import audit_record
 from maatwerk.web.common.decorators import role_required
@@ -82,6 +83,19 @@ def _read(
     return opened
 
 
+def _open_patient(request: ActorRequest, patient_id: str, detail: str) -> PatientAccess:
+    """Open the patient's record to read their screenings, with its audit event."""
+    try:
+        return patient_open(
+            actor=request.actor,
+            patient_id=patient_id,
+            object_type=selectors.OBJECT_SCREENING,
+            detail=detail,
+        )
+    except PatientNotAccessible:
+        raise Http404 from None
+
+
 def _clinician_only(opened: ScreeningAccess) -> None:
     if opened.by_patient:  # pragma: no cover - role_required(CLINICIAN) refused already
         raise Http404
@@ -121,21 +135,15 @@ def _battery_name(screening: Screening, namer: Namer) -> str:
 @require_http_methods(["GET"])
 def patient_screenings(request: ActorRequest, patient_id: str) -> HttpResponse:
     """The patient's screenings, newest first."""
-    try:
-        access = patient_open(
-            actor=request.actor,
-            patient_id=patient_id,
-            object_type=selectors.OBJECT_SCREENING,
-            detail="screenings",
-        )
-    except PatientNotAccessible:
-        raise Http404 from None
+    access = _open_patient(request, patient_id, "screenings")
     namer = _namer(access.patient.organization_id)
     rows = [
         {
             "screening": screening,
             "battery": _battery_name(screening, namer),
-            "status": Screening.Status(selectors.current_status(screening)).label,
+            "status": Screening.Status(
+                selectors.current_status(screening, list(screening.steps.all()))
+            ).label,
         }
         for screening in selectors.screenings_for(access)
     ]
@@ -169,16 +177,7 @@ def _render_assign(
 def assign(request: ActorRequest, patient_id: str) -> HttpResponse:
     """Choose a screening battery (with its setting and description) and assign it."""
     if request.method == "GET":
-        try:
-            access = patient_open(
-                actor=request.actor,
-                patient_id=patient_id,
-                object_type=selectors.OBJECT_SCREENING,
-                detail="assign a screening",
-            )
-        except PatientNotAccessible:
-            raise Http404 from None
-        return _render_assign(request, access)
+        return _render_assign(request, _open_patient(request, patient_id, "assign a screening"))
     try:
         access = patient_access(
             actor=request.actor,
@@ -410,20 +409,13 @@ def _render_scegs(
 ) -> HttpResponse:
     namer = _namer(opened.access.patient.organization_id)
     knowledge, content, language = namer.knowledge, namer.content, namer.language
-    judgeable = services.judged_factor_ids(knowledge)
     found = errors or {}
     judged = values.judged_factors or {}
     factor_rows = []
-    for factor_id in judgeable:
+    for factor_id in judgeable_factor_ids(knowledge):
         factor = knowledge.factor(factor_id)
-        guidance = next(
-            (
-                localized(m.guidance, language)
-                for m in factor.measures
-                if m.kind == "clinician_judgement" and m.guidance is not None
-            ),
-            "",
-        )
+        measure = judgement_measure(factor)
+        guidance = localized(measure.guidance, language) if measure is not None else ""
         current = judged.get(factor_id) or "not_assessed"
         factor_rows.append(
             {

@@ -197,3 +197,28 @@ class RelativeAccess(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class NotificationSent(models.Model):
+    """When a recipient was last e-mailed that something of this kind waits.
+
+    Stored so the quiet period (``maatwerk.core.notifications``) holds across requests
+    and web processes: five messages in a row give one e-mail, not five.
+    """
+
+    class Kind(models.TextChoices):
+        FEEDBACK = "feedback", _("Feedback")
+        MESSAGE = "message", _("Message")
+        HOMEWORK = "homework", _("Homework")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    last_sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="one_notification_time_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.user_id}"

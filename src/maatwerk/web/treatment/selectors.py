@@ -83,7 +83,13 @@ def response_access(*, actor: Actor, response_id: str, action: str) -> ResponseA
 
 
 def assignments_for(access: PatientAccess) -> QuerySet[ModuleAssignment]:
-    return ModuleAssignment.objects.filter(patient=access.patient).order_by("assigned_at", "pk")
+    """The patient's modules with their responses fetched along, so a page listing
+    each module's exercises costs the same number of queries for one module or many."""
+    return (
+        ModuleAssignment.objects.filter(patient=access.patient)
+        .order_by("assigned_at", "pk")
+        .prefetch_related("responses")
+    )
 
 
 def open_assignment_of(patient_pk: int, module_id: str) -> ModuleAssignment | None:

@@ -5,7 +5,6 @@ checking answers and computing quotas is the core's (``maatwerk.core.modules``,
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -19,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from maatwerk.core.access import AccessBasis, Role
+from maatwerk.core.modules.activity_log import minutes_per_day, schedule_weeks
 from maatwerk.core.modules.answers import AnswerProblem, as_number, check_exercise_answers
 from maatwerk.core.modules.model import Exercise, Module, ModuleCatalogue, Step
 from maatwerk.core.modules.registry import bundled_catalogue
@@ -46,6 +46,7 @@ from maatwerk.web.treatment.models import (
     ModuleAssignment,
     RelativeAccess,
 )
+from maatwerk.web.treatment.notifications import Kind, notify_care_team, notify_patient
 from maatwerk.web.treatment.selectors import ModuleAccess, ResponseAccess
 
 MESSAGE_MAX_LENGTH = 5000
@@ -153,6 +154,74 @@ def modules_assign(
             ),
         )
     return result
+
+
+def modules_revise(
+    *,
+    actor: Actor,
+    access: PatientAccess,
+    give_ids: Sequence[str],
+    close_ids: Sequence[str],
+    plan_ref: str,
+) -> tuple[list[ModuleAssignment], list[ModuleAssignment]]:
+    """A revised plan: give the patient the modules new in the plan and close the open
+    assignments of the modules the plan no longer holds. A closed assignment keeps its
+    answers and feedback (readable as before); it is marked completed because the
+    assignment has no other end state. Returns (given, closed); one audit event.
+
+    Call it inside the caller's transaction so the plan and the modules change together.
+    """
+    membership = _clinician_membership(actor, access)
+    known = catalogue()
+    give = list(dict.fromkeys(m for m in give_ids if m))
+    close = [m for m in dict.fromkeys(close_ids) if m and m not in give]
+    unknown = [module_id for module_id in give if module_id not in known.ids]
+    if unknown:
+        raise ValidationError(
+            {
+                "modules": [
+                    _("This module does not exist: %(module)s.") % {"module": module_id}
+                    for module_id in unknown
+                ]
+            }
+        )
+    given: list[ModuleAssignment] = []
+    closed: list[ModuleAssignment] = []
+    now = timezone.now()
+    with transaction.atomic():
+        for module_id in close:
+            assignment = selectors.open_assignment_of(access.patient.pk, module_id)
+            if assignment is None:
+                continue
+            assignment.status = ModuleAssignment.Status.COMPLETED
+            assignment.completed_at = now
+            assignment.save(update_fields=["status", "completed_at"])
+            closed.append(assignment)
+        for module_id in give:
+            if selectors.open_assignment_of(access.patient.pk, module_id) is not None:
+                continue
+            module = known.module(module_id)
+            given.append(
+                ModuleAssignment.objects.create(
+                    patient=access.patient,
+                    module_id=module.id,
+                    module_version=module.version,
+                    assigned_by=membership,
+                    plan_ref=plan_ref[:64],
+                    guided=module.guidance == "guided",
+                )
+            )
+        audit_record(
+            actor=actor,
+            action="update",
+            subject=_subject(access, selectors.OBJECT_MODULE),
+            emergency=access.emergency,
+            detail=(
+                f"assigned: {', '.join(a.module_id for a in given) or '-'}; "
+                f"closed: {', '.join(a.module_id for a in closed) or '-'}; plan {plan_ref}"
+            ),
+        )
+    return given, closed
 
 
 def modules_overview_read(*, actor: Actor, access: PatientAccess) -> list[ModuleAssignment]:
@@ -364,13 +433,15 @@ def exercise_hand_in(
     exercise_id: str,
     posted: Mapping[str, object] | None = None,
     hand_in: bool = True,
+    login_url: str | None = None,
 ) -> HandIn:
     """Hand in an exercise: the answers in the submitted form (if any) are saved first,
     then everything saved is checked completely. When something is missing, the
     answers stay saved as a draft and every problem is returned for its input.
 
     Malformed posted answers raise ValidationError and nothing is written (the page
-    shows them again as typed)."""
+    shows them again as typed). Homework of a guided module handed in is announced to
+    the treating clinicians by e-mail (``login_url``: the link in it)."""
     _require_patient(opened.access)
     assignment = opened.assignment
     step, exercise = exercise_in(module_of(assignment), exercise_id)
@@ -411,6 +482,8 @@ def exercise_hand_in(
                 else f"{len(final_problems)} problems"
             ),
         )
+        if response.status == ExerciseResponse.Status.SUBMITTED and hand_in and assignment.guided:
+            notify_care_team(assignment.patient, Kind.HOMEWORK, login_url=login_url)
     return HandIn(response=response, problems=problems_by_path(final_problems))
 
 
@@ -463,8 +536,11 @@ def review_read(*, actor: Actor, opened: ResponseAccess) -> None:
     )
 
 
-def feedback_give(*, actor: Actor, opened: ResponseAccess, text: str) -> Feedback:
-    """Written feedback on handed-in homework (guided online CBT)."""
+def feedback_give(
+    *, actor: Actor, opened: ResponseAccess, text: str, login_url: str | None = None
+) -> Feedback:
+    """Written feedback on handed-in homework (guided online CBT); the patient is told
+    by e-mail that something waits (``login_url``: the link in it)."""
     _clinician_membership(actor, opened.access)
     text = text.strip()
     if not text:
@@ -490,6 +566,7 @@ def feedback_give(*, actor: Actor, opened: ResponseAccess, text: str) -> Feedbac
             subject=_subject(opened.access, selectors.OBJECT_FEEDBACK, str(feedback.public_id)),
             emergency=opened.access.emergency,
         )
+        notify_patient(opened.access.patient, Kind.FEEDBACK, login_url=login_url)
     return feedback
 
 
@@ -518,8 +595,11 @@ def thread_read(*, actor: Actor, access: PatientAccess) -> list[Message]:
     return list(selectors.thread_for(access))
 
 
-def message_send(*, actor: Actor, access: PatientAccess, text: str) -> Message:
-    """A message from the patient to their care team, or from a clinician in care."""
+def message_send(
+    *, actor: Actor, access: PatientAccess, text: str, login_url: str | None = None
+) -> Message:
+    """A message from the patient to their care team, or from a clinician in care; the
+    other side is told by e-mail that something waits (``login_url``: the link in it)."""
     from_patient = access.basis is AccessBasis.OWN_RECORD
     if not from_patient:
         _clinician_membership(actor, access)
@@ -555,6 +635,10 @@ def message_send(*, actor: Actor, access: PatientAccess, text: str) -> Message:
             subject=_subject(access, selectors.OBJECT_MESSAGES, str(message.public_id)),
             emergency=access.emergency,
         )
+        if from_patient:
+            notify_care_team(access.patient, Kind.MESSAGE, login_url=login_url)
+        else:
+            notify_patient(access.patient, Kind.MESSAGE, login_url=login_url)
     return message
 
 
@@ -605,38 +689,37 @@ class QuotaToday:
         return self.last_day is not None and self.last_day.day >= self.today - timedelta(days=1)
 
 
-def _minutes_per_day(rows: object, *, today: date) -> dict[date, int]:
-    """Minutes per calendar day from log rows (several activities on one day add up);
-    rows that are incomplete or in the future are left out."""
-    per_day: dict[date, int] = {}
-    if not isinstance(rows, list):
-        return per_day
-    for row in rows:
-        if not isinstance(row, Mapping):
-            continue
-        minutes = as_number(row.get("minutes"))
-        try:
-            day = date.fromisoformat(str(row.get("date", "")).strip())
-        except ValueError:
-            continue
-        if minutes is None or minutes < 0 or minutes != minutes.to_integral_value() or day > today:
-            continue
-        per_day[day] = per_day.get(day, 0) + int(minutes)
-    return per_day
+def has_graded_activity(module: Module) -> bool:
+    """Graded activity runs on a baseline week: modules with one show a daily quota."""
+    return any(exercise.kind == "graded_activity_baseline" for exercise in module.exercises)
 
 
 def activity_quota(assignment: ModuleAssignment, *, today: date) -> QuotaToday | None:
     """Today's quota from a handed-in baseline week, or None when there is no usable
-    baseline yet. The schedule starts the day after the last baseline day; the latest
-    logged day of the activity log is compared with its quota (time-contingent)."""
-    baseline = (
-        assignment.responses.filter(status=ExerciseResponse.Status.SUBMITTED)
-        .filter(exercise_id__in=_exercise_ids_of_kind(assignment, "graded_activity_baseline"))
-        .first()
+    baseline yet (or the module has no graded activity). The schedule starts the day
+    after the last baseline day; the latest logged day of the activity log is compared
+    with its quota (time-contingent).
+
+    Reads ``assignment.responses.all()``, so responses fetched along with a list of
+    assignments cost no query per assignment."""
+    module = module_of(assignment)
+    if not has_graded_activity(module):
+        return None
+    baseline_ids = _exercise_ids_of_kind(module, "graded_activity_baseline")
+    log_ids = _exercise_ids_of_kind(module, "activity_log")
+    responses = sorted(assignment.responses.all(), key=lambda response: response.pk)
+    baseline = next(
+        (
+            response
+            for response in responses
+            if response.exercise_id in baseline_ids
+            and response.status == ExerciseResponse.Status.SUBMITTED
+        ),
+        None,
     )
     if baseline is None:
         return None
-    days = _minutes_per_day(baseline.answers.get("days"), today=today)
+    days = minutes_per_day(baseline.answers.get("days"), today=today)
     defaults = bundled_planning_rules().graded_activity
     target = assignment.activity_target_minutes
     params = default_parameters(defaults, target_minutes=target or MINUTES_IN_A_DAY)
@@ -646,23 +729,16 @@ def activity_quota(assignment: ModuleAssignment, *, today: date) -> QuotaToday |
             min_days=params.min_baseline_days,
         )
         start = summary.last_day + timedelta(days=1)
-        weeks = max(1, math.ceil(((today - start).days + 2) / 7))
-        schedule = quota_schedule(summary, params, start, weeks)
+        schedule = quota_schedule(summary, params, start, schedule_weeks(start, today))
     except GradedActivityError:
         return None
     by_day = {quota.day: quota for quota in schedule}
     last_day = None
-    log = (
-        assignment.responses.filter(
-            exercise_id__in=_exercise_ids_of_kind(assignment, "activity_log")
-        )
-        .order_by("pk")
-        .first()
-    )
+    log = next((response for response in responses if response.exercise_id in log_ids), None)
     if log is not None:
         logged = {
             d: m
-            for d, m in _minutes_per_day(log.answers.get("days"), today=today).items()
+            for d, m in minutes_per_day(log.answers.get("days"), today=today).items()
             if d in by_day
         }
         if logged:
@@ -683,8 +759,8 @@ def activity_quota(assignment: ModuleAssignment, *, today: date) -> QuotaToday |
     )
 
 
-def _exercise_ids_of_kind(assignment: ModuleAssignment, kind: str) -> list[str]:
-    return [exercise.id for exercise in module_of(assignment).exercises if exercise.kind == kind]
+def _exercise_ids_of_kind(module: Module, kind: str) -> list[str]:
+    return [exercise.id for exercise in module.exercises if exercise.kind == kind]
 
 
 # ------------------------------------------------------------------ partners and parents

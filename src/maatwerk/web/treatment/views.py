@@ -121,9 +121,7 @@ def module(request: ActorRequest, module_assignment_id: str) -> HttpResponse:
         }
         for step in definition.steps
     ]
-    quota = None
-    if any(e.kind == "graded_activity_baseline" for e in definition.exercises):
-        quota = services.activity_quota(opened.assignment, today=timezone.localdate())
+    quota = services.activity_quota(opened.assignment, today=timezone.localdate())
     return render(
         request,
         "treatment/module.html",
@@ -135,9 +133,7 @@ def module(request: ActorRequest, module_assignment_id: str) -> HttpResponse:
             "steps": steps,
             "is_patient": _is_patient(opened.access),
             "quota": quota,
-            "has_graded_activity": any(
-                e.kind == "graded_activity_baseline" for e in definition.exercises
-            ),
+            "has_graded_activity": services.has_graded_activity(definition),
             "language": language,
         },
     )
@@ -276,7 +272,11 @@ def exercise_submit(
         return render(request, "treatment/exercise.html", context)
     try:
         handed = services.exercise_hand_in(
-            actor=request.actor, opened=opened, exercise_id=definition.id, posted=posted
+            actor=request.actor,
+            opened=opened,
+            exercise_id=definition.id,
+            posted=posted,
+            login_url=_login_url(request),
         )
     except ValidationError as error:
         context = _exercise_context(
@@ -332,6 +332,11 @@ def activity_target(request: ActorRequest, module_assignment_id: str) -> HttpRes
 # ------------------------------------------------------------------ messages
 
 
+def _login_url(request: ActorRequest) -> str:
+    """The link in a "something waits for you" e-mail."""
+    return request.build_absolute_uri(reverse("account_login"))
+
+
 def _thread_page(
     request: ActorRequest, access: PatientAccess, template: str, post_url: str
 ) -> HttpResponse:
@@ -340,7 +345,9 @@ def _thread_page(
     if request.method == "POST":
         draft = request.POST.get("text", "")[: services.MESSAGE_MAX_LENGTH + 100]
         try:
-            services.message_send(actor=request.actor, access=access, text=draft)
+            services.message_send(
+                actor=request.actor, access=access, text=draft, login_url=_login_url(request)
+            )
         except ValidationError as error:
             errors = _errors(error)
         except PermissionDenied:
@@ -434,7 +441,9 @@ def review(request: ActorRequest, response_id: str) -> HttpResponse:
     if request.method == "POST":
         draft = request.POST.get("text", "")[: services.FEEDBACK_MAX_LENGTH + 100]
         try:
-            services.feedback_give(actor=request.actor, opened=opened, text=draft)
+            services.feedback_give(
+                actor=request.actor, opened=opened, text=draft, login_url=_login_url(request)
+            )
         except ValidationError as error:
             errors = _errors(error)
         except PermissionDenied:
@@ -509,9 +518,7 @@ def patient_modules(request: ActorRequest, patient_id: str) -> HttpResponse:
                     (response, _exercise_title(definition, response.exercise_id, language))
                     for response in assignment.responses.all()
                 ],
-                "graded_activity": any(
-                    e.kind == "graded_activity_baseline" for e in definition.exercises
-                ),
+                "graded_activity": services.has_graded_activity(definition),
                 "quota": services.activity_quota(assignment, today=today),
             }
         )

@@ -1,0 +1,78 @@
+"""E-mail a patient or their treating clinicians that something waits in Maatwerk.
+
+Privacy: the e-mail says only that there is something new, never what or from whom,
+because e-mail leaves our hands (shared mailboxes, lock screens, providers). The
+reader logs in to see it. Sent after the transaction commits, so a change that is
+rolled back never announces anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from maatwerk.core.notifications import notification_due
+from maatwerk.web.accounts.models import User
+from maatwerk.web.patients.models import CareTeamMember, Patient
+from maatwerk.web.treatment.models import NotificationSent
+
+Kind = NotificationSent.Kind
+
+
+def notify_patient(patient: Patient, kind: str, *, login_url: str | None = None) -> None:
+    """The patient (if they have an account) hears that feedback or a message waits."""
+    if patient.user_id is None:
+        return
+    _notify(User.objects.filter(pk=patient.user_id), kind, login_url=login_url)
+
+
+def notify_care_team(patient: Patient, kind: str, *, login_url: str | None = None) -> None:
+    """The treating clinicians (active care team of an active episode) hear that
+    homework or a message of one of their patients waits."""
+    member_users = CareTeamMember.objects.filter(
+        episode__patient=patient, episode__status="active", is_active=True
+    ).values("membership__user")
+    _notify(User.objects.filter(pk__in=member_users), kind, login_url=login_url)
+
+
+def _notify(recipients: Iterable[User], kind: str, *, login_url: str | None) -> None:
+    """Within the caller's transaction: record the e-mail as sent for every recipient
+    outside the quiet period, and send it once the transaction commits. The rows are
+    locked so two requests at once cannot both decide to send."""
+    now = timezone.now()
+    due: list[tuple[str, str]] = []
+    for user in recipients:
+        if not user.email or not user.is_active:
+            continue
+        sent, created = NotificationSent.objects.select_for_update().get_or_create(
+            user=user, kind=kind, defaults={"last_sent_at": now}
+        )
+        if not created:
+            if not notification_due(sent.last_sent_at, now):
+                continue
+            sent.last_sent_at = now
+            sent.save(update_fields=["last_sent_at"])
+        due.append((user.email, user.language))
+    if due:
+        link = login_url or reverse("account_login")
+        transaction.on_commit(lambda: _send(due, link))
+
+
+def _send(recipients: list[tuple[str, str]], login_url: str) -> None:
+    for email, language in recipients:
+        with override(language or "nl"):
+            send_mail(
+                subject=_("New message in Maatwerk"),
+                message=_("There is a new message waiting for you in Maatwerk.")
+                + "\n\n"
+                + _("Log in to read it: %(url)s") % {"url": login_url},
+                from_email=None,
+                recipient_list=[email],
+                fail_silently=True,
+            )

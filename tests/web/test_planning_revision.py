@@ -1,0 +1,313 @@
+"""Revising an active plan: a revision starts from the active plan, is decided like a
+draft, may step up the level of care (stepped care), and on activation replaces the
+active plan (new modules given, removed ones closed); completing a plan at the end of
+treatment; the history; permissions and audit.
+
+The plan is test_planning's mood plan (PHQ-9 total 10 = the threshold, Kroenke 2001):
+vicious circle, G-schema, graded activity (added by the clinician) and relapse
+prevention, with two GAS goals, activated. Its level of care is the screening advice
+for that profile; the next level is what ``stepped_care.json``'s escalation rules say
+(huisarts → POH-GGZ → basis-GGZ → specialistische GGZ → TOPGGz; the mood profile is
+advised specialistische GGZ, so its step up is to TOPGGz, marked unverified).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from maatwerk.web.audit.models import AuditEvent
+from maatwerk.web.common.actor import actor_for_user
+from maatwerk.web.patients.selectors import patient_access
+from maatwerk.web.planning import selectors, services
+from maatwerk.web.planning.models import Plan, PlanCareLevelStep, PlanModule
+from maatwerk.web.planning.selectors import OBJECT_PLAN
+from maatwerk.web.treatment.models import ModuleAssignment
+from tests.web.test_planning import _active_mood_plan, _base, _post, world_plan
+from tests.web.world import World
+
+pytestmark = pytest.mark.django_db
+
+# stepped_care.json "escalation": from_level -> to_level
+NEXT_LEVEL = {
+    "huisarts": "poh_ggz",
+    "poh_ggz": "basis_ggz",
+    "basis_ggz": "specialistische_ggz",
+    "specialistische_ggz": "topggz",  # unverified (no formal TOPGGz criteria found)
+}
+
+
+def _plans(world: World) -> dict[str, Plan]:
+    return {plan.status: plan for plan in Plan.objects.filter(patient=world.patient_a)}
+
+
+def _planned(plan: Plan) -> list[str]:
+    return [row.module_id for row in selectors.planned_modules_of(plan)]
+
+
+def _open_modules(world: World) -> set[str]:
+    return {
+        a.module_id for a in ModuleAssignment.objects.filter(patient=world.patient_a) if a.is_open
+    }
+
+
+def _revised(world: World) -> tuple[Plan, Plan]:
+    active = _active_mood_plan(world)
+    response = _post(world, "revise/", {"revision_reason": "Evaluatie na 6 weken"})
+    assert response.status_code == 302, response.content[:1000]
+    return active, _plans(world)["draft"]
+
+
+def test_a_revision_starts_from_the_active_plan_which_stays_active(world: World) -> None:
+    active, revision = _revised(world)
+    assert revision.revises == active and revision.revision_reason == "Evaluatie na 6 weken"
+    assert _plans(world)["active"] == active
+    assert (
+        _planned(revision)
+        == _planned(active)
+        == [
+            "psychoeducation_vicious_circle",
+            "g_schema",
+            "graded_activity",
+            "relapse_prevention",
+        ]
+    )
+    assert (revision.care_level, revision.goal_set_id) == (active.care_level, active.goal_set_id)
+    assert revision.parts.count() == active.parts.count()
+    # The decision that added graded activity comes along, with who made it and why.
+    (added,) = revision.decisions.all()
+    assert (added.module_id, added.action, added.reason) == (
+        "graded_activity",
+        "add",
+        "Weinig actief",
+    )
+    event = AuditEvent.objects.order_by("-sequence").first()
+    assert event is not None
+    assert (event.action, event.object_type, event.object_ref) == (
+        "create",
+        OBJECT_PLAN,
+        str(revision.public_id),
+    )
+    # Only one revision at a time, and only of an active plan.
+    again = _post(world, "revise/", {"revision_reason": "nog eens"})
+    assert again.status_code == 400
+    assert Plan.objects.filter(patient=world.patient_a).count() == 2
+
+
+def test_a_revision_needs_a_reason(world: World) -> None:
+    _active_mood_plan(world)
+    response = _post(world, "revise/", {"revision_reason": "  "})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'aria-describedby="err-revision-reason"' in page
+    assert Plan.objects.filter(patient=world.patient_a).count() == 1
+    event = AuditEvent.objects.order_by("-sequence").first()
+    assert event is not None and event.outcome == "error"
+
+
+def test_revise_decide_activate_changes_the_patients_modules(world: World) -> None:
+    active, revision = _revised(world)
+    g_schema = ModuleAssignment.objects.get(patient=world.patient_a, module_id="g_schema")
+    kept_pk = ModuleAssignment.objects.get(
+        patient=world.patient_a, module_id="psychoeducation_vicious_circle"
+    ).pk
+    removing = _post(world, "decide/", {"module": "g_schema", "action": "remove", "reason": ""})
+    assert removing.status_code == 400  # removing needs a reason, as in a draft
+    decided = [
+        {"module": "g_schema", "action": "remove", "reason": "Helpt niet bij haar klachten"},
+        {"module": "sleep", "action": "add", "reason": "Slaapt sinds een maand slecht"},
+    ]
+    for data in decided:
+        assert _post(world, "decide/", data).status_code == 302
+    # Calculating again from the latest screening keeps the decisions.
+    assert _post(world, "prepare/", {"modality": "online"}).status_code == 302
+    revision.refresh_from_db()
+    assert _planned(revision) == [
+        "psychoeducation_vicious_circle",
+        "graded_activity",
+        "sleep",
+        "relapse_prevention",
+    ]
+    # Until the revision is activated the patient keeps the active plan and its modules.
+    patient_page = world.client_for("patient_a").get(_base(world) + "mine/").content.decode()
+    assert "G-schema" in patient_page and "Beter slapen" not in patient_page
+    assert "g_schema" in _open_modules(world) and "sleep" not in _open_modules(world)
+
+    before = AuditEvent.objects.count()
+    assert _post(world, "activate/", {}).status_code == 302
+    active.refresh_from_db()
+    revision.refresh_from_db()
+    assert active.status == Plan.Status.REVISED and active.ended_at is not None
+    assert active.successor == revision
+    assert revision.status == Plan.Status.ACTIVE and revision.activated_at is not None
+    assert _open_modules(world) == {
+        "psychoeducation_vicious_circle",
+        "graded_activity",
+        "sleep",
+        "relapse_prevention",
+    }
+    g_schema.refresh_from_db()
+    assert g_schema.status == ModuleAssignment.Status.COMPLETED  # closed, kept
+    sleep = ModuleAssignment.objects.get(patient=world.patient_a, module_id="sleep")
+    assert sleep.plan_ref == str(revision.public_id)
+    assert ModuleAssignment.objects.get(pk=kept_pk).is_open  # unchanged, not given again
+    # One event: the treatment app's, naming the revision.
+    assert AuditEvent.objects.count() - before == 1
+    event = AuditEvent.objects.order_by("-sequence").first()
+    assert event is not None and (event.action, event.object_type) == (
+        "update",
+        "treatment_module",
+    )
+    assert event.detail.endswith(f"plan {revision.public_id}")
+    # The treatment app shows the change to the clinician and to the patient.
+    modules_page = world.client_for("clinician_treating").get(
+        f"/treatment/patients/{world.patient_a.public_id}/modules/"
+    )
+    assert "Sleeping better" in modules_page.content.decode() or "Beter slapen" in (
+        modules_page.content.decode()
+    )
+    patient_page = world.client_for("patient_a").get(_base(world) + "mine/").content.decode()
+    assert "Beter slapen" in patient_page or "Sleeping better" in patient_page
+    # The history names what changed, who, and when.
+    page = world.client_for("clinician_treating").get(_base(world)).content.decode()
+    assert "Evaluatie na 6 weken" in page
+    history = page[page.index('id="history"') :]
+    assert "G-schema" in history and ("Beter slapen" in history or "Sleeping better" in history)
+
+
+def test_step_up_the_level_of_care_needs_a_reason(world: World) -> None:
+    active, revision = _revised(world)
+    next_level = NEXT_LEVEL[active.care_level]
+    page = world.client_for("clinician_treating").get(_base(world)).content.decode()
+    assert f'<option value="{next_level}">' in page
+    assert 'class="badge badge-warn unverified"' in page  # the escalation is unverified
+
+    refused = _post(world, "step-up/", {"to_level": next_level, "step_reason": ""})
+    assert refused.status_code == 400
+    assert 'aria-describedby="err-step-reason"' in refused.content.decode()
+    wrong = _post(world, "step-up/", {"to_level": "huisarts", "step_reason": "Stagnatie"})
+    assert wrong.status_code == 400
+    assert not PlanCareLevelStep.objects.exists()
+    revision.refresh_from_db()
+    assert revision.care_level == active.care_level
+
+    done = _post(world, "step-up/", {"to_level": next_level, "step_reason": "Stagnatie na 8 weken"})
+    assert done.status_code == 302
+    revision.refresh_from_db()
+    assert (revision.care_level, revision.care_level_source) == (next_level, "decision")
+    step = PlanCareLevelStep.objects.get()
+    assert (step.from_level, step.to_level, step.reason) == (
+        active.care_level,
+        next_level,
+        "Stagnatie na 8 weken",
+    )
+    assert step.unverified and step.advice  # the advice as shown, unverified
+    assert step.decided_by == world.users["clinician_treating"]
+    # Calculating again keeps the stepped-up level (it is the clinician's decision).
+    assert _post(world, "prepare/", {"modality": "online"}).status_code == 302
+    revision.refresh_from_db()
+    assert revision.care_level == next_level
+    assert _plans(world)["active"].care_level == active.care_level  # not yet activated
+
+
+def test_the_level_of_care_is_stepped_up_on_a_revision_only(world: World) -> None:
+    plan = _active_mood_plan(world)
+    response = _post(
+        world, "step-up/", {"to_level": NEXT_LEVEL[plan.care_level], "step_reason": "x"}
+    )
+    assert response.status_code == 400
+    assert not PlanCareLevelStep.objects.exists()
+
+
+def test_complete_the_plan_with_a_note(world: World) -> None:
+    plan = _active_mood_plan(world)
+    assert _post(world, "complete/", {"end_note": ""}).status_code == 400
+    assert _plans(world)["active"] == plan
+    assert _post(world, "complete/", {"end_note": "Doelen bereikt, afgesloten"}).status_code == 302
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.COMPLETED and plan.end_note == "Doelen bereikt, afgesloten"
+    assert plan.ended_by == world.users["clinician_treating"]
+    event = AuditEvent.objects.order_by("-sequence").first()
+    assert event is not None and (event.action, event.object_ref) == (
+        "update",
+        str(plan.public_id),
+    )
+    # A completed plan is not revised or completed again; the patient still sees it.
+    assert _post(world, "revise/", {"revision_reason": "x"}).status_code == 400
+    assert _post(world, "complete/", {"end_note": "x"}).status_code == 400
+    mine = world.client_for("patient_a").get(_base(world) + "mine/").content.decode()
+    assert "G-schema" in mine
+
+
+def test_a_plan_with_a_revision_in_preparation_is_not_completed(world: World) -> None:
+    active, _revision = _revised(world)
+    assert _post(world, "complete/", {"end_note": "Klaar"}).status_code == 400
+    active.refresh_from_db()
+    assert active.status == Plan.Status.ACTIVE
+
+
+@pytest.mark.parametrize("role", ["patient_a", "patient_b", "clinician_other_team", "researcher"])
+def test_revising_stepping_up_and_completing_are_closed_to_others(world: World, role: str) -> None:
+    with_revision(world)
+    plans_before = list(Plan.objects.values_list("pk", "status", "care_level"))
+    client = world.client_for(role)
+    base = _base(world)
+    assert client.post(base + "revise/", {"revision_reason": "x"}).status_code == 404
+    assert (
+        client.post(base + "step-up/", {"to_level": "poh_ggz", "step_reason": "x"}).status_code
+        == 404
+    )
+    assert client.post(base + "complete/", {"end_note": "x"}).status_code == 404
+    assert list(Plan.objects.values_list("pk", "status", "care_level")) == plans_before
+    assert not PlanCareLevelStep.objects.exists()
+
+
+def test_the_modules_rows_of_the_active_plan_are_not_touched_by_the_revision(
+    world: World,
+) -> None:
+    active, _revision = _revised(world)
+    _post(world, "decide/", {"module": "g_schema", "action": "remove", "reason": "Niet nodig"})
+    row = PlanModule.objects.get(plan=active, module_id="g_schema")
+    assert row.in_plan and row.status == PlanModule.Status.RECOMMENDED
+
+
+# ------------------------------------------------------------------ for the shared tests
+
+
+def _clinician(world: World):  # type: ignore[no-untyped-def]
+    actor = actor_for_user(world.users["clinician_treating"], access_point="test")
+    access = patient_access(actor=actor, patient_id=str(world.patient_a.public_id), action="update")
+    return actor, access
+
+
+def with_active_plan(world: World, data: dict[str, str] | None = None) -> dict[str, str]:
+    """Make sure patient A has an active plan (the shared screening's), return ``data``."""
+    plan = world_plan(world, goals=True)
+    if plan.status == Plan.Status.DRAFT and plan.revises_id is None:
+        actor, access = _clinician(world)
+        services.plan_activate(actor=actor, access=access)
+    return dict(data or {})
+
+
+def with_revision(world: World, data: dict[str, str] | None = None) -> dict[str, str]:
+    """Make sure patient A has an active plan and a revision of it, return ``data``."""
+    with_active_plan(world)
+    if not Plan.objects.filter(patient=world.patient_a, status=Plan.Status.DRAFT).exists():
+        actor, access = _clinician(world)
+        services.plan_revise(actor=actor, access=access, reason="Evaluatie")
+    return dict(data or {})
+
+
+def step_up_data(world: World) -> dict[str, str]:
+    """A valid step up of patient A's revision: the next level of care as advised."""
+    with_revision(world)
+    _actor, access = _clinician(world)
+    revision = Plan.objects.get(patient=world.patient_a, status=Plan.Status.DRAFT)
+    advice = selectors.step_up_advice(access, revision)
+    assert advice is not None and advice.to_level is not None
+    return {"to_level": advice.to_level, "step_reason": "Stagnatie"}
+
+
+def revision_path(world: World, what: str, *, revision: bool = False) -> str:
+    """The plan URL ``what`` of patient A with an active plan (and a revision)."""
+    (with_revision if revision else with_active_plan)(world)
+    return _base(world) + what
