@@ -17,11 +17,16 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pydantic import BaseModel
 
-from maatwerk.core.common.collection_files import parse_collection_file
+from maatwerk.core.common.collection_files import (
+    collection_json_schema_texts,
+    load_collections,
+    parse_collection_file,
+    write_schema_texts,
+)
 from maatwerk.core.formulation.definitions import (
     FILE_MODELS,
     Bilingual,
@@ -33,8 +38,6 @@ from maatwerk.core.formulation.definitions import (
 )
 from maatwerk.core.formulation.document import document_json_schema
 from maatwerk.core.formulation.errors import DefinitionProblem, FormulationContentError
-from maatwerk.core.instruments.errors import InstrumentDefinitionError
-from maatwerk.core.instruments.loading import decode_json
 from maatwerk.core.instruments.registry import CONTENT_PACKAGE
 from maatwerk.core.knowledge.model import KnowledgeBase, Provenance
 from maatwerk.core.knowledge.registry import bundled_knowledge
@@ -116,33 +119,12 @@ def build_formulation_content(
 ) -> FormulationContent:
     """Load every file (name -> text) and check each and the whole; one error lists all
     problems. Each collection must appear exactly once."""
-    problems: list[DefinitionProblem] = []
-    loaded: dict[str, FormulationFile] = {}
-    origins: dict[str, str] = {}
-    for origin in sorted(texts):
-        try:
-            data = decode_json(texts[origin], origin=origin)
-            parsed = parse_formulation_file(data, origin=origin)
-        except InstrumentDefinitionError as error:
-            problems.extend(error.problems)
-            continue
-        except FormulationContentError as error:
-            problems.extend(error.problems)
-            continue
-        if parsed.collection in loaded:
-            message = f"collection {parsed.collection!r} is also in {origins[parsed.collection]}"
-            problems.append(DefinitionProblem(origin, "$.collection", message))
-            continue
-        loaded[parsed.collection] = parsed
-        origins[parsed.collection] = origin
-    if problems:
-        raise FormulationContentError(tuple(problems))
-    missing = [name for name in FILE_MODELS if name not in loaded]
-    if missing:
-        problem = DefinitionProblem(
-            "<formulation content>", "$", f"missing collection(s): {', '.join(missing)}"
-        )
-        raise FormulationContentError((problem,))
+    loaded, origins = load_collections(
+        texts,
+        models=FILE_MODELS,
+        error=FormulationContentError,
+        content_set="formulation content",
+    )
     content = FormulationContent(
         _collection(loaded, "factor_templates", FactorTemplatesFile),
         _collection(loaded, "explanation_texts", ExplanationTextsFile),
@@ -276,35 +258,22 @@ def _placeholder_problem(text: str, allowed: frozenset[str]) -> str | None:
 # ------------------------------------------------------------------ JSON Schemas
 
 
-def formulation_json_schemas() -> dict[str, dict[str, Any]]:
-    """File name -> JSON Schema for each collection and for the stored document (checked
-    in under docs/formulation/)."""
-    schemas: dict[str, dict[str, Any]] = {}
-    for name, model in FILE_MODELS.items():
-        schema = model.model_json_schema(mode="validation")
-        schemas[f"{name}.schema.json"] = {
-            "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$id": SCHEMA_ID.format(collection=name),
-            **schema,
-            "title": f"Maatwerk formulation content: {name}",
-        }
-    schemas["document.schema.json"] = {
+def formulation_json_schema_texts() -> dict[str, str]:
+    """File name -> JSON Schema text for each collection and for the stored document
+    (checked in under docs/formulation/)."""
+    texts = collection_json_schema_texts(
+        FILE_MODELS, schema_id=SCHEMA_ID, title="Maatwerk formulation content"
+    )
+    document = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID.format(collection="document"),
         **document_json_schema(),
         "title": "Maatwerk formulation document (one stored version of a formulation)",
     }
-    return schemas
-
-
-def formulation_json_schema_texts() -> dict[str, str]:
-    return {
-        name: json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
-        for name, schema in formulation_json_schemas().items()
-    }
+    texts["document.schema.json"] = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return texts
 
 
 def write_json_schemas(folder: str | Path) -> None:
     """Regenerate the checked-in schemas: ``write_json_schemas("docs/formulation")``."""
-    for name, text in formulation_json_schema_texts().items():
-        Path(folder, name).write_text(text, encoding="utf-8")
+    write_schema_texts(folder, formulation_json_schema_texts())

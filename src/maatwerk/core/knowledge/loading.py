@@ -6,13 +6,16 @@ Every problem is reported with the file (``origin``), a JSON path such as
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
 
-from maatwerk.core.common.collection_files import load_collection_file, parse_collection_file
-from maatwerk.core.instruments.errors import DefinitionProblem
+from maatwerk.core.common.collection_files import (
+    collection_json_schema_texts,
+    load_collection_file,
+    load_collections,
+    parse_collection_file,
+    write_schema_texts,
+)
 from maatwerk.core.instruments.model import Instrument
 from maatwerk.core.knowledge.errors import KnowledgeDefinitionError
 from maatwerk.core.knowledge.model import FILE_MODELS, CollectionFile, KnowledgeBase
@@ -43,30 +46,9 @@ def build_knowledge_base(
     Each collection must appear exactly once. References to instruments are checked
     against ``instruments`` (normally the bundled ones).
     """
-    problems: list[DefinitionProblem] = []
-    loaded: dict[str, CollectionFile] = {}
-    origins: dict[str, str] = {}
-    for origin in sorted(files):
-        try:
-            collection_file = load_collection_json(files[origin], origin=origin)
-        except KnowledgeDefinitionError as error:
-            problems.extend(error.problems)
-            continue
-        name = collection_file.collection
-        if name in loaded:
-            message = f"collection {name!r} is also in {origins[name]}"
-            problems.append(DefinitionProblem(origin, "$.collection", message))
-            continue
-        loaded[name] = collection_file
-        origins[name] = origin
-    if problems:
-        raise KnowledgeDefinitionError(tuple(problems))
-    missing = [name for name in FILE_MODELS if name not in loaded]
-    if missing:
-        problem = DefinitionProblem(
-            "<knowledge base>", "$", f"missing collection(s): {', '.join(missing)}"
-        )
-        raise KnowledgeDefinitionError((problem,))
+    loaded, origins = load_collections(
+        files, models=FILE_MODELS, error=KnowledgeDefinitionError, content_set="knowledge base"
+    )
     knowledge = KnowledgeBase.model_validate({**loaded, "origins": origins})
     found = validate_knowledge(knowledge, instruments)
     if found:
@@ -74,28 +56,13 @@ def build_knowledge_base(
     return knowledge
 
 
-def knowledge_json_schemas() -> dict[str, dict[str, Any]]:
-    """File name -> JSON Schema for each collection (checked in under docs/knowledge/)."""
-    schemas: dict[str, dict[str, Any]] = {}
-    for name, model in FILE_MODELS.items():
-        schema = model.model_json_schema(mode="validation")
-        schemas[f"{name}.schema.json"] = {
-            "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$id": SCHEMA_ID.format(collection=name),
-            **schema,
-            "title": f"Maatwerk knowledge base: {name}",
-        }
-    return schemas
-
-
 def knowledge_json_schema_texts() -> dict[str, str]:
-    return {
-        name: json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
-        for name, schema in knowledge_json_schemas().items()
-    }
+    """File name -> JSON Schema text for each collection (checked in under docs/knowledge/)."""
+    return collection_json_schema_texts(
+        FILE_MODELS, schema_id=SCHEMA_ID, title="Maatwerk knowledge base"
+    )
 
 
 def write_json_schemas(folder: str | Path) -> None:
     """Regenerate the checked-in schemas: ``write_json_schemas("docs/knowledge")``."""
-    for name, text in knowledge_json_schema_texts().items():
-        Path(folder, name).write_text(text, encoding="utf-8")
+    write_schema_texts(folder, knowledge_json_schema_texts())

@@ -10,15 +10,20 @@ file, a JSON path such as ``$.care_rules[2].care_level`` and a plain message.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from maatwerk.core.common.collection_files import load_collection_file, parse_collection_file
+from maatwerk.core.common.collection_files import (
+    collection_json_schema_texts,
+    load_collection_file,
+    load_collections,
+    parse_collection_file,
+    write_schema_texts,
+)
 from maatwerk.core.instruments.errors import (
     DefinitionProblem,
     UnknownInstrument,
@@ -150,30 +155,9 @@ def build_screening_content(
 ) -> ScreeningContent:
     """Load every file (name -> text), check each and the whole; one error lists all
     problems. Each collection must appear exactly once."""
-    problems: list[DefinitionProblem] = []
-    loaded: dict[str, ScreeningFile] = {}
-    origins: dict[str, str] = {}
-    for origin in sorted(texts):
-        try:
-            screening_file = load_screening_json(texts[origin], origin=origin)
-        except ScreeningDefinitionError as error:
-            problems.extend(error.problems)
-            continue
-        name = screening_file.collection
-        if name in loaded:
-            message = f"collection {name!r} is also in {origins[name]}"
-            problems.append(DefinitionProblem(origin, "$.collection", message))
-            continue
-        loaded[name] = screening_file
-        origins[name] = origin
-    if problems:
-        raise ScreeningDefinitionError(tuple(problems))
-    missing = [name for name in FILE_MODELS if name not in loaded]
-    if missing:
-        problem = DefinitionProblem(
-            "<screening content>", "$", f"missing collection(s): {', '.join(missing)}"
-        )
-        raise ScreeningDefinitionError((problem,))
+    loaded, origins = load_collections(
+        texts, models=FILE_MODELS, error=ScreeningDefinitionError, content_set="screening content"
+    )
     content = ScreeningContent(
         _collection(loaded, "complaints", ComplaintsFile),
         _collection(loaded, "batteries", BatteriesFile),
@@ -576,28 +560,13 @@ def _check_patient_texts(
 # ------------------------------------------------------------------ JSON Schemas
 
 
-def screening_json_schemas() -> dict[str, dict[str, Any]]:
-    """File name -> JSON Schema for each collection (checked in under docs/screening/)."""
-    schemas: dict[str, dict[str, Any]] = {}
-    for name, model in FILE_MODELS.items():
-        schema = model.model_json_schema(mode="validation")
-        schemas[f"{name}.schema.json"] = {
-            "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$id": SCHEMA_ID.format(collection=name),
-            **schema,
-            "title": f"Maatwerk screening content: {name}",
-        }
-    return schemas
-
-
 def screening_json_schema_texts() -> dict[str, str]:
-    return {
-        name: json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
-        for name, schema in screening_json_schemas().items()
-    }
+    """File name -> JSON Schema text for each collection (checked in under docs/screening/)."""
+    return collection_json_schema_texts(
+        FILE_MODELS, schema_id=SCHEMA_ID, title="Maatwerk screening content"
+    )
 
 
 def write_json_schemas(folder: str | Path) -> None:
     """Regenerate the checked-in schemas: ``write_json_schemas("docs/screening")``."""
-    for name, text in screening_json_schema_texts().items():
-        Path(folder, name).write_text(text, encoding="utf-8")
+    write_schema_texts(folder, screening_json_schema_texts())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -181,3 +182,35 @@ def emergency_access_review(*, actor: Actor, grant: EmergencyAccess, note: str) 
             detail="reviewed",
         )
     return grant
+
+
+def audit_refused(
+    *, actor: Actor, access: PatientAccess, action: str, object_type: str, detail: str
+) -> None:
+    """Record that a change to a patient's record was refused (outcome "error")."""
+    audit_record(
+        actor=actor,
+        action=action,
+        outcome="error",
+        subject=patient_subject(access.patient, object_type=object_type),
+        emergency=access.emergency,
+        detail=detail,
+    )
+
+
+def refuse_if_invalid(
+    errors: Mapping[str, list[str]],
+    *,
+    actor: Actor,
+    access: PatientAccess,
+    action: str,
+    object_type: str,
+    detail: str,
+) -> None:
+    """With any ``errors``: nothing is saved, the refusal is audited, and every problem
+    is raised at once as a ValidationError (field -> messages) for the form."""
+    if errors:
+        audit_refused(
+            actor=actor, access=access, action=action, object_type=object_type, detail=detail
+        )
+        raise ValidationError(dict(errors))

@@ -44,6 +44,7 @@ from maatwerk.core.instruments.personalized import (
 from maatwerk.web.audit.services import audit_record
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.patients.selectors import PatientAccess, patient_subject
+from maatwerk.web.patients.services import refuse_if_invalid
 from maatwerk.web.personalized.models import (
     MeasureItem,
     Measurement,
@@ -190,35 +191,6 @@ class _Scored:
 # ------------------------------------------------------------------ audit helpers
 
 
-def _audit_refused(
-    *, actor: Actor, access: PatientAccess, action: str, object_type: str, detail: str
-) -> None:
-    audit_record(
-        actor=actor,
-        action=action,
-        outcome="error",
-        subject=patient_subject(access.patient, object_type=object_type),
-        emergency=access.emergency,
-        detail=detail,
-    )
-
-
-def _refuse(
-    errors: dict[str, list[str]],
-    *,
-    actor: Actor,
-    access: PatientAccess,
-    action: str,
-    object_type: str,
-    detail: str,
-) -> None:
-    if errors:
-        _audit_refused(
-            actor=actor, access=access, action=action, object_type=object_type, detail=detail
-        )
-        raise ValidationError(errors)
-
-
 def _audit_set_created(
     actor: Actor, access: PatientAccess, measure_set: MeasureSet, detail: str
 ) -> None:
@@ -264,7 +236,7 @@ def psk_set_create(*, actor: Actor, access: PatientAccess, names: Sequence[str])
             psk_score([PskActivity(name, NRS_MIN) for name in chosen])
         except PersonalizedMeasureError as error:
             errors[NON_FIELD] = [error_message(Kind.PSK, error)]
-    _refuse(
+    refuse_if_invalid(
         errors,
         actor=actor,
         access=access,
@@ -324,7 +296,7 @@ def top_problems_create(
             score = top_problems_score(rated)
         except PersonalizedMeasureError as error:
             errors[NON_FIELD] = [error_message(Kind.TOP_PROBLEMS, error)]
-    _refuse(
+    refuse_if_invalid(
         errors,
         actor=actor,
         access=access,
@@ -437,7 +409,7 @@ def gas_set_create(
             score = goal_attainment_t_score(core_goals, rho=DEFAULT_GAS_RHO)
         except PersonalizedMeasureError as error:
             errors[NON_FIELD] = [error_message(Kind.GAS, error)]
-    _refuse(
+    refuse_if_invalid(
         errors,
         actor=actor,
         access=access,
@@ -604,7 +576,7 @@ def measurement_create(
             scored = _score(kind, items, values, rho=rho)
         except PersonalizedMeasureError as error:
             errors[NON_FIELD] = [error_message(kind, error)]
-    _refuse(
+    refuse_if_invalid(
         errors,
         actor=actor,
         access=opened.access,

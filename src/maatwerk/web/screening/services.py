@@ -35,6 +35,7 @@ from maatwerk.web.common.actor import Actor
 from maatwerk.web.organizations.models import Membership
 from maatwerk.web.patients.models import Patient
 from maatwerk.web.patients.selectors import PatientAccess, patient_subject
+from maatwerk.web.patients.services import audit_refused, refuse_if_invalid
 from maatwerk.web.questionnaires.instruments import has_item_texts, instrument_for
 from maatwerk.web.questionnaires.services import assignment_create
 from maatwerk.web.screening import codec
@@ -75,35 +76,6 @@ Step = ScreeningStep.Status
 
 
 # ------------------------------------------------------------------ helpers
-
-
-def _audit_refused(
-    *, actor: Actor, access: PatientAccess, action: str, object_type: str, detail: str
-) -> None:
-    audit_record(
-        actor=actor,
-        action=action,
-        outcome="error",
-        subject=patient_subject(access.patient, object_type=object_type),
-        emergency=access.emergency,
-        detail=detail,
-    )
-
-
-def _refuse(
-    errors: Mapping[str, list[str]],
-    *,
-    actor: Actor,
-    access: PatientAccess,
-    action: str,
-    object_type: str,
-    detail: str,
-) -> None:
-    if errors:
-        _audit_refused(
-            actor=actor, access=access, action=action, object_type=object_type, detail=detail
-        )
-        raise ValidationError(dict(errors))
 
 
 def _clinician_membership(actor: Actor, patient: Patient) -> Membership:
@@ -232,7 +204,7 @@ def screening_assign(*, actor: Actor, access: PatientAccess, battery_id: str) ->
         battery = content.battery(battery_id.strip())
     except (KeyError, LookupError, ValueError):
         errors = {"battery": [_("Choose one of the screening batteries.")]}
-        _refuse(
+        refuse_if_invalid(
             errors,
             actor=actor,
             access=access,
@@ -327,7 +299,7 @@ def intake_save(
         modality=data.modality.strip(),
     )
     errors = _intake_errors(cleaned, content, submit=submit)
-    _refuse(
+    refuse_if_invalid(
         errors,
         actor=actor,
         access=access,
@@ -400,7 +372,7 @@ def _intake_write(
                 detail=detail,
             )
     except _IntakeClosed as closed:
-        _refuse(
+        refuse_if_invalid(
             {NON_FIELD: [str(closed)]},
             actor=actor,
             access=access,
@@ -514,7 +486,7 @@ def scegs_save(*, actor: Actor, opened: ScreeningAccess, data: ScegsInput) -> Sc
     )
     if opened.screening.status == Screening.Status.CANCELLED:
         errors[NON_FIELD] = [_("This screening was stopped; it can no longer change.")]
-    _refuse(
+    refuse_if_invalid(
         errors,
         actor=actor,
         access=access,
@@ -630,7 +602,7 @@ def profile_compute(*, actor: Actor, opened: ScreeningAccess) -> ScreeningProfil
                 )
             ]
         }
-        _audit_refused(
+        audit_refused(
             actor=actor,
             access=access,
             action="create",
@@ -699,7 +671,7 @@ def care_level_decide(
             errors["reason"] = [_("Give the reason why you choose another level of care.")]
         elif len(reason) > REASON_MAX:
             errors["reason"] = [_("Please keep the reason shorter than 2000 characters.")]
-    _refuse(
+    refuse_if_invalid(
         errors,
         actor=actor,
         access=access,
