@@ -53,6 +53,29 @@ E2E_PASSWORD = "e2e-Wachtwoord-2026"
 E2E_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
+# --- database ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """On SQLite, the browser tests use a database *file*, as the demo and production do.
+
+    The default in-memory test database is one connection shared by every thread of the
+    live server, so two requests at once (an autosave still on its way when "Hand in"
+    is pressed) would share one transaction state. With a file each thread has its own
+    connection and SQLite's locking (IMMEDIATE transactions) serializes them, as in use.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(
+            tmp_path_factory.mktemp("e2e-database") / "maatwerk-e2e.sqlite3"
+        )
+
+
 # --- browser ----------------------------------------------------------------------------
 
 

@@ -22,7 +22,7 @@ from tests.web.test_authorization_matrix import iter_patterns
 from tests.web.test_formulation import world_formulation
 from tests.web.test_planning import GOALS as PLAN_GOALS
 from tests.web.test_planning import plan_path
-from tests.web.test_planning_revision import revision_path, step_up_data
+from tests.web.test_planning_revision import discard_data, revision_path, step_up_data
 from tests.web.test_referrals import world_referral
 from tests.web.test_screening import world_screening, world_snapshot_id
 from tests.web.test_treatment import (
@@ -593,6 +593,15 @@ PATIENT_DATA_CALLS: dict[str, Call] = {
         "care_plan",
         "a",
         data=lambda w: {"end_note": "Doelen bereikt"},
+    ),
+    "planning:discard_revision": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: revision_path(w, "discard-revision/", revision=True),
+        "update",
+        "care_plan",
+        "a",
+        data=discard_data,
     ),
     "invitation": Call(
         "anonymous",

@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.web.test_formulation import world_formulation
 from tests.web.test_planning import GOALS, with_plan
-from tests.web.test_planning_revision import step_up_data, with_active_plan
+from tests.web.test_planning_revision import discard_data, step_up_data, with_active_plan
 from tests.web.test_referrals import world_provider, world_referral
 from tests.web.test_screening import world_screening, world_snapshot_id
 from tests.web.test_treatment import world_module, world_relative, world_response
@@ -213,6 +213,9 @@ MATRIX: dict[str, Entry] = {
         frozenset({"clinician_treating"}),
         method="POST",
         data=lambda world: with_active_plan(world, {"end_note": "Afgesloten"}),
+    ),
+    "planning:discard_revision": Entry(
+        frozenset({"clinician_treating"}), method="POST", data=lambda world: discard_data(world)
     ),
     # Formulation: the treating clinician builds it (the patient page redirects to the
     # existing formulation, starting again too); the patient reads the shared explanation

@@ -1,6 +1,6 @@
 """Revising an active plan: a revision starts from the active plan, is decided like a
 draft, may step up the level of care (stepped care), and on activation replaces the
-active plan (new modules given, removed ones closed); completing a plan at the end of
+active plan (new modules given, removed ones stopped); completing a plan at the end of
 treatment; the history; permissions and audit.
 
 The plan is test_planning's mood plan (PHQ-9 total 10 = the threshold, Kroenke 2001):
@@ -19,7 +19,7 @@ from maatwerk.web.audit.models import AuditEvent
 from maatwerk.web.common.actor import actor_for_user
 from maatwerk.web.patients.selectors import patient_access
 from maatwerk.web.planning import selectors, services
-from maatwerk.web.planning.models import Plan, PlanCareLevelStep, PlanModule
+from maatwerk.web.planning.models import Plan, PlanCareLevelStep, PlanDecisionRecord, PlanModule
 from maatwerk.web.planning.selectors import OBJECT_PLAN
 from maatwerk.web.treatment.models import ModuleAssignment
 from tests.web.test_planning import _active_mood_plan, _base, _post, world_plan
@@ -146,7 +146,11 @@ def test_revise_decide_activate_changes_the_patients_modules(world: World) -> No
         "relapse_prevention",
     }
     g_schema.refresh_from_db()
-    assert g_schema.status == ModuleAssignment.Status.COMPLETED  # closed, kept
+    # Removed from the plan: stopped by the clinician who activated, not completed.
+    assert g_schema.status == ModuleAssignment.Status.STOPPED and g_schema.completed_at is None
+    assert g_schema.stopped_at is not None
+    assert g_schema.stopped_by is not None
+    assert g_schema.stopped_by.user == world.users["clinician_treating"]
     sleep = ModuleAssignment.objects.get(patient=world.patient_a, module_id="sleep")
     assert sleep.plan_ref == str(revision.public_id)
     assert ModuleAssignment.objects.get(pk=kept_pk).is_open  # unchanged, not given again
@@ -257,6 +261,7 @@ def test_revising_stepping_up_and_completing_are_closed_to_others(world: World, 
         == 404
     )
     assert client.post(base + "complete/", {"end_note": "x"}).status_code == 404
+    assert client.post(base + "discard-revision/", {"discard_reason": "x"}).status_code == 404
     assert list(Plan.objects.values_list("pk", "status", "care_level")) == plans_before
     assert not PlanCareLevelStep.objects.exists()
 
@@ -268,6 +273,82 @@ def test_the_modules_rows_of_the_active_plan_are_not_touched_by_the_revision(
     _post(world, "decide/", {"module": "g_schema", "action": "remove", "reason": "Niet nodig"})
     row = PlanModule.objects.get(plan=active, module_id="g_schema")
     assert row.in_plan and row.status == PlanModule.Status.RECOMMENDED
+
+
+# ------------------------------------------------------------------ discarding a revision
+
+
+def test_discarding_a_revision_keeps_the_active_plan_and_the_revision_in_history(
+    world: World,
+) -> None:
+    active, revision = _revised(world)
+    assert _post(world, "decide/", {"module": "g_schema", "action": "remove", "reason": "Klaar"})
+    decisions = PlanDecisionRecord.objects.filter(plan=revision).count()
+    assert decisions > 0  # the active plan's decisions came along, plus this one
+    planned_before = _planned(active)
+    open_before = _open_modules(world)
+
+    # Without a reason: refused at the field, nothing changed, the refusal audited.
+    before = AuditEvent.objects.count()
+    refused = _post(world, "discard-revision/", {"discard_reason": "  "})
+    assert refused.status_code == 400
+    body = refused.content.decode()
+    assert 'id="err-discard-reason"' in body and 'aria-describedby="err-discard-reason"' in body
+    assert "Say why the revision is discarded." in body or "Zeg waarom" in body
+    revision.refresh_from_db()
+    assert revision.status == Plan.Status.DRAFT
+    assert AuditEvent.objects.count() - before == 1
+    event = AuditEvent.objects.order_by("-sequence").first()
+    assert event is not None and event.outcome == "error"
+
+    before = AuditEvent.objects.count()
+    done = _post(world, "discard-revision/", {"discard_reason": "Toch niet nodig"})
+    assert done.status_code == 302
+    revision.refresh_from_db()
+    active.refresh_from_db()
+    # The revision is kept, marked discarded, with who, when and why, and its decisions.
+    assert revision.status == Plan.Status.DISCARDED
+    assert revision.ended_by == world.users["clinician_treating"] and revision.ended_at
+    assert revision.end_note == "Toch niet nodig"
+    assert PlanDecisionRecord.objects.filter(plan=revision).count() == decisions
+    # The active plan and the patient's modules are as they were.
+    assert active.status == Plan.Status.ACTIVE and active.ended_at is None
+    assert _planned(active) == planned_before
+    assert _open_modules(world) == open_before
+    assert active.successor is None
+    # One event, naming the discarded revision.
+    assert AuditEvent.objects.count() - before == 1
+    event = AuditEvent.objects.order_by("-sequence").first()
+    assert event is not None
+    assert (event.action, event.object_type, event.object_ref) == (
+        "update",
+        OBJECT_PLAN,
+        str(revision.public_id),
+    )
+    assert event.detail == f"revision of plan {active.public_id} discarded"
+    # The history shows it with the reason.
+    page = world.client_for("clinician_treating").get(_base(world)).content.decode()
+    assert "Toch niet nodig" in page
+
+    # Nothing left to discard; a new revision can be started.
+    assert _post(world, "discard-revision/", {"discard_reason": "x"}).status_code == 400
+    assert _post(world, "revise/", {"revision_reason": "Nieuwe evaluatie"}).status_code == 302
+    again = Plan.objects.get(patient=world.patient_a, status=Plan.Status.DRAFT)
+    assert again.revises == active and active.successor == again
+
+
+def test_a_first_draft_is_not_discarded_as_a_revision(world: World) -> None:
+    draft = world_plan(world)
+    assert draft.status == Plan.Status.DRAFT and draft.revises_id is None
+    assert _post(world, "discard-revision/", {"discard_reason": "x"}).status_code == 400
+    draft.refresh_from_db()
+    assert draft.status == Plan.Status.DRAFT
+
+
+def discard_data(world: World) -> dict[str, str]:
+    """A valid discard of patient A's revision."""
+    with_revision(world)
+    return {"discard_reason": "Toch niet nodig"}
 
 
 # ------------------------------------------------------------------ for the shared tests

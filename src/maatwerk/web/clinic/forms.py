@@ -24,6 +24,13 @@ class PatientRegistrationForm(forms.Form):
     condition = forms.CharField(
         label=_("Condition or reason for care"), max_length=200, required=False
     )
+    postcode = forms.CharField(
+        label=_("Postcode"),
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
+        help_text=_("Optional, such as 3511 AB. Used to find care providers nearby."),
+    )
 
     def clean_birth_year(self) -> int:
         year = int(self.cleaned_data["birth_year"])

@@ -7,6 +7,7 @@ cookies and HSTS; passes ``check --deploy``) or ``test`` (the test overlay).
 
 from __future__ import annotations
 
+import re
 import secrets
 from pathlib import Path
 
@@ -246,6 +247,14 @@ EMAIL_HOST_USER = env.string("MAATWERK_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env.string("MAATWERK_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env.boolean("MAATWERK_EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env.string("MAATWERK_DEFAULT_FROM_EMAIL", "Maatwerk <noreply@localhost>")
+# The public address of this installation, for links in e-mails sent without a request
+# to take the host from (a link built from the request is used when there is one).
+_site_url = env.string("MAATWERK_SITE_URL", "")
+if _site_url and not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", _site_url):
+    raise SettingError(
+        f"MAATWERK_SITE_URL={_site_url!r} must be an address such as https://maatwerk.example.nl"
+    )
+MAATWERK_SITE_URL = _site_url.rstrip("/")
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -148,6 +148,15 @@ class _DemoPatient:
     months_in_care: int
 
 
+# Postcodes in PC4 areas of the demo gazetteer (demo/providers.py), so the referral
+# search opened for these patients shows distances straight away.
+DEMO_PATIENT_POSTCODES = {
+    "Sophie Jansen": "3531KL",
+    "Henk Bos": "3553BC",
+    "Yasmina Ouali": "3527HM",
+    "Kees van Dijk": "3581CD",
+}
+
 PATIENTS = (
     _DemoPatient(
         "Sophie Jansen",
@@ -334,6 +343,7 @@ def demo_load() -> DemoSummary:
                 sex=item.sex,
                 language="nl",
                 presenting_complaint=item.complaint,
+                postcode=DEMO_PATIENT_POSTCODES.get(item.name, ""),
             )
             episode = CareEpisode.objects.create(
                 patient=patient,

@@ -37,6 +37,9 @@ class Patient(models.Model):
         _("language"), max_length=8, choices=[("nl", "Nederlands"), ("en", "English")], default="nl"
     )
     presenting_complaint = models.CharField(_("main complaint"), max_length=300, blank=True)
+    # Stored without a space ("3511AB") so equal postcodes compare equal; the referral
+    # search uses it as the starting point for distances.
+    postcode = models.CharField(_("postcode"), max_length=6, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -46,6 +49,11 @@ class Patient(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    @property
+    def postcode_written(self) -> str:
+        """The postcode as it is written on an envelope: ``3511 AB``."""
+        return f"{self.postcode[:4]} {self.postcode[4:]}" if self.postcode else ""
 
 
 class CareEpisode(models.Model):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maatwerk.core.access import Role
+from maatwerk.core.referral.postcode import InvalidPostcode, parse_postcode
 from maatwerk.web.accounts.models import User
 from maatwerk.web.accounts.services import IssuedInvitation, invitation_issue
 from maatwerk.web.audit.services import AuditSubject, audit_record
@@ -36,6 +37,33 @@ class PatientRegistration:
     language: str
     presenting_complaint: str = ""
     condition: str = ""
+    postcode: str = ""
+
+
+def postcode_for_record(text: str) -> str:
+    """The postcode as stored on the patient record (``3511AB``), or "" when none is given.
+
+    Raises a ValidationError on the ``postcode`` field that says what is wrong.
+    """
+    if not text.strip():
+        return ""
+    try:
+        postcode = parse_postcode(text)
+    except InvalidPostcode as error:
+        messages = {
+            "leading_zero": _(
+                "A Dutch postcode does not start with 0. Enter 4 digits and 2 letters, "
+                "such as 3511 AB."
+            ),
+            "letters_not_issued": _(
+                "The letters SA, SD and SS are not used in Dutch postcodes. Check the postcode."
+            ),
+        }
+        message = messages.get(
+            error.problem, _("Enter a Dutch postcode: 4 digits and 2 letters, such as 3511 AB.")
+        )
+        raise ValidationError({"postcode": message}) from None
+    return postcode.pc4 + postcode.letters
 
 
 @dataclass(frozen=True)
@@ -69,6 +97,7 @@ def patient_register(
                 % {"year": current_year}
             }
         )
+    postcode = postcode_for_record(data.postcode)
     email = data.email.strip().lower()
     with transaction.atomic():
         if User.objects.filter(email__iexact=email).exists():
@@ -86,6 +115,7 @@ def patient_register(
             sex=data.sex,
             language=data.language,
             presenting_complaint=data.presenting_complaint.strip(),
+            postcode=postcode,
         )
         episode = CareEpisode.objects.create(
             patient=patient, team=membership.team, condition=data.condition.strip()

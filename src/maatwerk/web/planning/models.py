@@ -26,6 +26,9 @@ class Plan(models.Model):
         ACTIVE = "active", _("Active")
         REVISED = "revised", _("Revised")
         COMPLETED = "completed", _("Completed")
+        # A revision thrown away before activation: kept, with its decisions, in the
+        # history; the plan it revised stayed active.
+        DISCARDED = "discarded", _("Discarded")
 
     class CareLevelSource(models.TextChoices):
         DECISION = "decision", _("decided by the clinician")
@@ -67,13 +70,14 @@ class Plan(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     activated_at = models.DateTimeField(null=True, blank=True)
     # A revision is a new plan that starts from the active one; the active plan stays
-    # active until the revision is activated (then it is ``revised``).
-    revises = models.OneToOneField(
+    # active until the revision is activated (then it is ``revised``). A plan has at
+    # most one revision that was not discarded (see Meta).
+    revises = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="successor",
+        related_name="revisions",
         help_text="The plan this plan revises.",
     )
     revision_reason = models.TextField(blank=True, help_text="Why the plan was revised.")
@@ -81,7 +85,10 @@ class Plan(models.Model):
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    end_note = models.TextField(blank=True, help_text="The note when the plan was completed.")
+    end_note = models.TextField(
+        blank=True,
+        help_text="The note when the plan was completed, or why a revision was discarded.",
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -96,10 +103,20 @@ class Plan(models.Model):
                 condition=models.Q(status="active"),
                 name="one_active_plan_per_patient",
             ),
+            models.UniqueConstraint(
+                fields=["revises"],
+                condition=~models.Q(status="discarded"),
+                name="one_kept_revision_per_plan",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"plan {self.public_id} ({self.status})"
+
+    @property
+    def successor(self) -> Plan | None:
+        """The revision of this plan that was not discarded (draft or activated)."""
+        return self.revisions.exclude(status=self.Status.DISCARDED).first()
 
 
 class PlanModule(models.Model):

@@ -611,7 +611,7 @@ def _activate_revision(
 ) -> Plan:
     """The revision becomes the active plan and the plan it revises becomes ``revised``;
     the patient gets the modules new in the plan and the modules the plan no longer
-    holds are closed (their answers stay). The treatment app's one event (naming this
+    holds are stopped (their answers stay readable). The treatment app's one event (naming this
     plan) is the event of the activation, as for a first plan."""
     user = _user(actor)
     revised = plan.revises
@@ -843,6 +843,55 @@ def plan_step_up(
     return step
 
 
+def plan_discard_revision(*, actor: Actor, access: PatientAccess, reason: str) -> Plan:
+    """Throw away the revision in preparation: the active plan stays exactly as it was
+    (its modules are not touched) and the revision, with its decisions, stays in the
+    history marked discarded, with who, when and why. The reason is required."""
+    _clinician_only(access)
+    user = _user(actor)
+    reason = reason.strip()
+    errors: dict[str, list[str]] = {}
+    if not reason:
+        errors["discard_reason"] = [_("Say why the revision is discarded.")]
+    elif len(reason) > REASON_MAX_LENGTH:
+        errors["discard_reason"] = [_("Keep the reason shorter than 2000 characters.")]
+    with transaction.atomic():
+        plan = _open_plan(access)
+    if plan is None or plan.status != Plan.Status.DRAFT or plan.revises_id is None:
+        errors[NON_FIELD] = [_("There is no revision in preparation to discard.")]
+    _refuse(
+        errors,
+        actor=actor,
+        access=access,
+        action="update",
+        plan=plan,
+        detail="revision not discarded",
+    )
+    if plan is None:  # pragma: no cover - _refuse raised for it
+        raise ValidationError(errors)
+    with transaction.atomic():
+        plan = Plan.objects.select_for_update().get(pk=plan.pk)
+        if plan.status != Plan.Status.DRAFT:  # activated or discarded in the meantime
+            raise ValidationError(
+                {NON_FIELD: [_("There is no revision in preparation to discard.")]}
+            )
+        now = timezone.now()
+        plan.status = Plan.Status.DISCARDED
+        plan.ended_at = now
+        plan.ended_by = user
+        plan.end_note = reason
+        plan.updated_at = now
+        plan.save(update_fields=["status", "ended_at", "ended_by", "end_note", "updated_at"])
+        _audit(
+            actor,
+            access,
+            "update",
+            plan=plan,
+            detail=f"revision of plan {plan.revises.public_id if plan.revises else '-'} discarded",
+        )
+    return plan
+
+
 def plan_complete(*, actor: Actor, access: PatientAccess, note: str) -> Plan:
     """End of treatment: the active plan is completed with a note. The patient's module
     assignments are left as they are (they may finish what they started)."""
@@ -860,7 +909,10 @@ def plan_complete(*, actor: Actor, access: PatientAccess, note: str) -> Plan:
         errors[NON_FIELD] = [_("Only an active plan can be completed.")]
     elif plans.filter(status=Plan.Status.DRAFT).exists():
         errors[NON_FIELD] = [
-            _("A revision of this plan is in preparation. Activate it before completing.")
+            _(
+                "A revision of this plan is in preparation. Activate or discard it before "
+                "completing."
+            )
         ]
     _refuse(errors, actor=actor, access=access, action="update", plan=plan, detail="not completed")
     if plan is None:  # pragma: no cover - _refuse raised for it

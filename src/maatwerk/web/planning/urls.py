@@ -10,6 +10,11 @@ urlpatterns = [
     path("patients/<str:patient_id>/goals/", views.goals, name="goals"),
     path("patients/<str:patient_id>/activate/", views.activate, name="activate"),
     path("patients/<str:patient_id>/revise/", views.revise, name="revise"),
+    path(
+        "patients/<str:patient_id>/discard-revision/",
+        views.discard_revision,
+        name="discard_revision",
+    ),
     path("patients/<str:patient_id>/step-up/", views.step_up, name="step_up"),
     path("patients/<str:patient_id>/complete/", views.complete, name="complete"),
     path("patients/<str:patient_id>/careplan.json", views.fhir, name="fhir"),

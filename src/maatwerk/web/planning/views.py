@@ -225,6 +225,23 @@ def revise(request: ActorRequest, patient_id: str) -> HttpResponse:
 
 @role_required(Role.CLINICIAN)
 @require_http_methods(["POST"])
+def discard_revision(request: ActorRequest, patient_id: str) -> HttpResponse:
+    """Throw away the revision in preparation; the active plan stays as it is."""
+    reason = request.POST.get("discard_reason", "")[:4000]
+    return _change(
+        request,
+        patient_id,
+        lambda access: services.plan_discard_revision(
+            actor=request.actor, access=access, reason=reason
+        ),
+        form="discard",
+        posted={"discard_reason": reason},
+        done=_("The revision is discarded. The active plan stays as it was."),
+    )
+
+
+@role_required(Role.CLINICIAN)
+@require_http_methods(["POST"])
 def step_up(request: ActorRequest, patient_id: str) -> HttpResponse:
     to_level = request.POST.get("to_level", "")[:60]
     reason = request.POST.get("step_reason", "")[:4000]

@@ -110,6 +110,10 @@ def _search_page(
     query = {key: request.GET.get(key, "")[:100] for key in request.GET}
     if context is not None and "modality" not in query:
         query["modality"] = context.modality
+    # The patient's own postcode is the natural starting point; the clinician can
+    # still change it (any postcode in the query, even an empty one, wins).
+    if access is not None and "postcode" not in query and access.patient.postcode:
+        query["postcode"] = access.patient.postcode_written
     criteria, errors = services.read_criteria(
         query, knowledge=knowledge, default_care_level=default_level
     )

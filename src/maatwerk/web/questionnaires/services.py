@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,6 +27,7 @@ from maatwerk.core.instruments.scoring import (
 )
 from maatwerk.web.audit.services import AuditSubject, audit_record
 from maatwerk.web.common.actor import Actor
+from maatwerk.web.common.links import site_url
 from maatwerk.web.patients.models import Patient
 from maatwerk.web.patients.selectors import PatientAccess, patient_subject
 from maatwerk.web.questionnaires.instruments import has_item_texts, instrument_for
@@ -364,12 +366,17 @@ def _notify_care_team(patient: Patient) -> None:
         }
     )
     if addresses:
+        message = _(
+            "A questionnaire answer of one of your patients needs your attention now. "
+            "Log in to Maatwerk and open your alerts."
+        )
+        alerts_link = site_url(reverse("clinic:alerts"))
+        # A relative path is no use in a mail client: only a full address is added.
+        if alerts_link.startswith(("https://", "http://")):
+            message += "\n\n" + alerts_link
         send_mail(
             subject=_("Maatwerk: a safety alert needs your attention"),
-            message=_(
-                "A questionnaire answer of one of your patients needs your attention now. "
-                "Log in to Maatwerk and open your alerts."
-            ),
+            message=message,
             from_email=None,
             recipient_list=addresses,
             fail_silently=True,

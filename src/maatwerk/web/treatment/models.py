@@ -26,6 +26,9 @@ class ModuleAssignment(models.Model):
         OPEN = "open", _("Not started")
         IN_PROGRESS = "in_progress", _("In progress")
         COMPLETED = "completed", _("Completed")
+        # Ended early because a revised plan no longer holds the module: not finished,
+        # but no longer to be worked on. The answers stay readable.
+        STOPPED = "stopped", _("Stopped")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     patient = models.ForeignKey(
@@ -41,6 +44,10 @@ class ModuleAssignment(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     guided = models.BooleanField(default=False)
     completed_at = models.DateTimeField(null=True, blank=True)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    stopped_by = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     # Graded activity only: the patient's own target in minutes a day, set by the
     # clinician with the patient. Without it the quotas follow the schedule uncapped.
     activity_target_minutes = models.PositiveIntegerField(null=True, blank=True)
@@ -60,7 +67,11 @@ class ModuleAssignment(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status != self.Status.COMPLETED
+        return self.status in (self.Status.OPEN, self.Status.IN_PROGRESS)
+
+    @property
+    def is_stopped(self) -> bool:
+        return self.status == self.Status.STOPPED
 
 
 class ExerciseResponse(models.Model):

@@ -19,6 +19,7 @@ from django.utils.translation import override
 
 from maatwerk.core.notifications import notification_due
 from maatwerk.web.accounts.models import User
+from maatwerk.web.common.links import site_url
 from maatwerk.web.patients.models import CareTeamMember, Patient
 from maatwerk.web.treatment.models import NotificationSent
 
@@ -60,7 +61,9 @@ def _notify(recipients: Iterable[User], kind: str, *, login_url: str | None) -> 
             sent.save(update_fields=["last_sent_at"])
         due.append((user.email, user.language))
     if due:
-        link = login_url or reverse("account_login")
+        # A link built from the request knows the host the reader used; otherwise the
+        # configured public address, so the e-mail still holds a link that works.
+        link = login_url or site_url(reverse("account_login"))
         transaction.on_commit(lambda: _send(due, link))
 
 

@@ -133,6 +133,8 @@ def homework_waiting_for(actor: Actor) -> QuerySet[ExerciseResponse]:
             assignment__guided=True,
             status=ExerciseResponse.Status.SUBMITTED,
         )
+        # A stopped module is no longer worked on: its homework waits for nobody.
+        .exclude(assignment__status=ModuleAssignment.Status.STOPPED)
         .annotate(last_feedback_at=Max("feedback__created_at"))
         .filter(Q(last_feedback_at__isnull=True) | Q(last_feedback_at__lt=F("submitted_at")))
         .select_related("assignment__patient")

@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from maatwerk.core.access import AccessBasis, Role
+from maatwerk.core.age import may_be_minor
 from maatwerk.core.modules.activity_log import minutes_per_day, schedule_weeks
 from maatwerk.core.modules.answers import AnswerProblem, as_number, check_exercise_answers
 from maatwerk.core.modules.model import Exercise, Module, ModuleCatalogue, Step
@@ -164,10 +165,11 @@ def modules_revise(
     close_ids: Sequence[str],
     plan_ref: str,
 ) -> tuple[list[ModuleAssignment], list[ModuleAssignment]]:
-    """A revised plan: give the patient the modules new in the plan and close the open
-    assignments of the modules the plan no longer holds. A closed assignment keeps its
-    answers and feedback (readable as before); it is marked completed because the
-    assignment has no other end state. Returns (given, closed); one audit event.
+    """A revised plan: give the patient the modules new in the plan and stop the open
+    assignments of the modules the plan no longer holds. A stopped assignment keeps its
+    answers and feedback (readable as before) but takes no more changes; it is not
+    marked completed, because the patient did not finish it. Returns (given, stopped);
+    one audit event.
 
     Call it inside the caller's transaction so the plan and the modules change together.
     """
@@ -186,17 +188,18 @@ def modules_revise(
             }
         )
     given: list[ModuleAssignment] = []
-    closed: list[ModuleAssignment] = []
+    stopped: list[ModuleAssignment] = []
     now = timezone.now()
     with transaction.atomic():
         for module_id in close:
             assignment = selectors.open_assignment_of(access.patient.pk, module_id)
             if assignment is None:
                 continue
-            assignment.status = ModuleAssignment.Status.COMPLETED
-            assignment.completed_at = now
-            assignment.save(update_fields=["status", "completed_at"])
-            closed.append(assignment)
+            assignment.status = ModuleAssignment.Status.STOPPED
+            assignment.stopped_at = now
+            assignment.stopped_by = membership
+            assignment.save(update_fields=["status", "stopped_at", "stopped_by"])
+            stopped.append(assignment)
         for module_id in give:
             if selectors.open_assignment_of(access.patient.pk, module_id) is not None:
                 continue
@@ -218,10 +221,10 @@ def modules_revise(
             emergency=access.emergency,
             detail=(
                 f"assigned: {', '.join(a.module_id for a in given) or '-'}; "
-                f"closed: {', '.join(a.module_id for a in closed) or '-'}; plan {plan_ref}"
+                f"stopped: {', '.join(a.module_id for a in stopped) or '-'}; plan {plan_ref}"
             ),
         )
-    return given, closed
+    return given, stopped
 
 
 def modules_overview_read(*, actor: Actor, access: PatientAccess) -> list[ModuleAssignment]:
@@ -360,6 +363,29 @@ def _ensure_editable(response: ExerciseResponse) -> None:
         )
 
 
+def _ensure_assignment_editable(assignment: ModuleAssignment) -> None:
+    """Refuse changes to the exercises of a stopped module. The status is read again
+    under a row lock, so a plan revision stopping the module at the same moment wins
+    over a save that was already on its way."""
+    status = (
+        ModuleAssignment.objects.select_for_update()
+        .filter(pk=assignment.pk)
+        .values_list("status", flat=True)
+        .first()
+    )
+    if status == ModuleAssignment.Status.STOPPED:
+        raise ValidationError(
+            {
+                "": [
+                    _(
+                        "This module was stopped when your treatment plan changed. You can "
+                        "still read your answers, but you cannot change them any more."
+                    )
+                ]
+            }
+        )
+
+
 def _mark_started(assignment: ModuleAssignment) -> None:
     if assignment.status == ModuleAssignment.Status.OPEN:
         assignment.status = ModuleAssignment.Status.IN_PROGRESS
@@ -393,19 +419,40 @@ def exercise_field_save(
     if problems:
         raise ValidationError(problems_by_path(problems))
     with transaction.atomic():
+        _ensure_assignment_editable(assignment)
         response = _response_for(assignment, step, exercise, lock=True)
-        _ensure_editable(response)
-        stored_stamp = response.field_stamps.get(field_id)
-        if client_stamp is not None and stored_stamp is not None and client_stamp <= stored_stamp:
-            # Equal: the same save sent twice. Smaller: an older value arriving late.
-            return SavedField(field_id=field_id, version=response.version, stale=True)
-        response.answers = {**response.answers, field_id: value}
-        if client_stamp is not None:
-            response.field_stamps = {**response.field_stamps, field_id: client_stamp}
-        response.version += 1
-        response.updated_at = timezone.now()
-        response.updated_by = actor.user
-        response.save()
+        while True:
+            _ensure_editable(response)
+            stored_stamp = response.field_stamps.get(field_id)
+            if (
+                client_stamp is not None
+                and stored_stamp is not None
+                and client_stamp <= stored_stamp
+            ):
+                # Equal: the same save sent twice. Smaller: an older value arriving late.
+                return SavedField(field_id=field_id, version=response.version, stale=True)
+            stamps = response.field_stamps
+            if client_stamp is not None:
+                stamps = {**stamps, field_id: client_stamp}
+            # Written only if nobody changed the response since it was read: SQLite has
+            # no row locks, and a hand-in committed meanwhile must not be turned back
+            # into a draft by this save (nor a newer save be overwritten). Otherwise
+            # read it again and decide again.
+            written = ExerciseResponse.objects.filter(
+                pk=response.pk,
+                version=response.version,
+                status=ExerciseResponse.Status.DRAFT,
+            ).update(
+                answers={**response.answers, field_id: value},
+                field_stamps=stamps,
+                version=response.version + 1,
+                updated_at=timezone.now(),
+                updated_by=actor.user,
+            )
+            if written:
+                response.refresh_from_db()
+                break
+            response.refresh_from_db()
         _mark_started(assignment)
         audit_record(
             actor=actor,
@@ -446,6 +493,7 @@ def exercise_hand_in(
     assignment = opened.assignment
     step, exercise = exercise_in(module_of(assignment), exercise_id)
     with transaction.atomic():
+        _ensure_assignment_editable(assignment)
         response = _response_for(assignment, step, exercise, lock=True)
         _ensure_editable(response)
         answers = dict(response.answers)
@@ -502,6 +550,7 @@ def exercise_reopen(*, actor: Actor, opened: ModuleAccess, exercise_id: str) -> 
     _require_patient(opened.access)
     _step, exercise = exercise_in(module_of(opened.assignment), exercise_id)
     with transaction.atomic():
+        _ensure_assignment_editable(opened.assignment)
         response = (
             ExerciseResponse.objects.select_for_update()
             .filter(assignment=opened.assignment, exercise_id=exercise.id)
@@ -890,13 +939,15 @@ class SharedView:
     relative: RelativeAccess
     modules: list[tuple[ModuleAssignment, Module]]
     plan_summary: Any  # from the planning app when it offers one, else None
-    is_child: bool
+    # Under 18 or, in the year they turn 18, possibly so: only the year of birth is
+    # stored (``maatwerk.core.age``).
+    may_be_minor: bool
 
 
 def shared_read(*, actor: Actor, relative: RelativeAccess, today: date) -> SharedView:
     """What a partner or parent may see: the psycho-education of the assigned modules,
-    the agreed plan summary (if the planning app offers one) and, for a child, the
-    parent-report questionnaires. One audit event names the patient."""
+    the agreed plan summary (if the planning app offers one) and, for a patient who may
+    be a minor, the parent-report questionnaires. One audit event names the patient."""
     patient = relative.patient
     modules = [
         (assignment, module_of(assignment))
@@ -914,7 +965,7 @@ def shared_read(*, actor: Actor, relative: RelativeAccess, today: date) -> Share
         relative=relative,
         modules=modules,
         plan_summary=_plan_summary(patient),
-        is_child=today.year - patient.birth_year < 18,
+        may_be_minor=may_be_minor(patient.birth_year, today),
     )
 
 

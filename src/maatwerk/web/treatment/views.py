@@ -168,7 +168,9 @@ def _exercise_context(
         "general_errors": (errors or {}).get("", []),
         "response": response,
         "submitted": submitted,
-        "editable": _is_patient(opened.access) and not submitted,
+        "editable": _is_patient(opened.access)
+        and not submitted
+        and not opened.assignment.is_stopped,
         "is_patient": _is_patient(opened.access),
         "feedback": list(response.feedback.select_related("author")) if response else [],
         "quota": quota,
@@ -659,6 +661,6 @@ def shared_detail(request: ActorRequest, relative_id: str) -> HttpResponse:
             "first_name": relative.patient.full_name.split(" ")[0],
             "modules": modules,
             "plan_summary": view.plan_summary,
-            "is_child": view.is_child,
+            "may_be_minor": view.may_be_minor,
         },
     )

@@ -19,9 +19,10 @@ register = template.Library()
 def treatment_portal_card(patient: Patient) -> dict[str, Any]:
     return {
         "patient": patient,
-        "modules": ModuleAssignment.objects.filter(patient=patient)
-        .exclude(status=ModuleAssignment.Status.COMPLETED)
-        .count(),
+        "modules": ModuleAssignment.objects.filter(
+            patient=patient,
+            status__in=[ModuleAssignment.Status.OPEN, ModuleAssignment.Status.IN_PROGRESS],
+        ).count(),
         "feedback": selectors.unread_feedback_count(patient.pk),
         "messages_unread": selectors.unread_team_messages_count(patient.pk),
     }
