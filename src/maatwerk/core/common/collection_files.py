@@ -23,6 +23,19 @@ class _Problems(Protocol):
     problems: tuple[DefinitionProblem, ...]
 
 
+class CollectionProblems:
+    """Semantic problems found across the collections of a content set, each reported
+    against the file its collection came from (``origins``: collection -> file name)."""
+
+    def __init__(self, origins: Mapping[str, str]) -> None:
+        self.origins = origins
+        self.found: list[DefinitionProblem] = []
+
+    def add(self, collection: str, path: str, message: str) -> None:
+        origin = self.origins.get(collection, f"{collection}.json")
+        self.found.append(DefinitionProblem(origin, path, message))
+
+
 def parse_collection_file(
     data: object,
     *,

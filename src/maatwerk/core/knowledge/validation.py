@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from maatwerk.core.common.collection_files import CollectionProblems
 from maatwerk.core.instruments.errors import DefinitionProblem, UnknownInstrument
 from maatwerk.core.instruments.model import Instrument
 from maatwerk.core.instruments.registry import select_instrument
@@ -22,21 +23,11 @@ from maatwerk.core.knowledge.model import (
 )
 
 
-class _Problems:
-    def __init__(self, origins: dict[str, str]) -> None:
-        self.origins = origins
-        self.found: list[DefinitionProblem] = []
-
-    def add(self, collection: str, path: str, message: str) -> None:
-        origin = self.origins.get(collection, f"{collection}.json")
-        self.found.append(DefinitionProblem(origin, path, message))
-
-
 def validate_knowledge(
     knowledge: KnowledgeBase, instruments: Iterable[Instrument]
 ) -> tuple[DefinitionProblem, ...]:
     """Every semantic problem of ``knowledge``; an empty tuple means it is consistent."""
-    problems = _Problems(knowledge.origins)
+    problems = CollectionProblems(knowledge.origins)
     _check_unique_ids(knowledge, problems)
     _check_provenance(knowledge, problems)
     _check_references(knowledge, problems)
@@ -45,7 +36,7 @@ def validate_knowledge(
 
 
 def _duplicates(
-    collection: str, path: str, ids: Iterable[str], what: str, problems: _Problems
+    collection: str, path: str, ids: Iterable[str], what: str, problems: CollectionProblems
 ) -> None:
     seen: set[str] = set()
     for index, value in enumerate(ids):
@@ -54,7 +45,7 @@ def _duplicates(
         seen.add(value)
 
 
-def _check_unique_ids(kb: KnowledgeBase, problems: _Problems) -> None:
+def _check_unique_ids(kb: KnowledgeBase, problems: CollectionProblems) -> None:
     _duplicates("sources", "$.sources", (s.id for s in kb.sources.sources), "source", problems)
     _duplicates(
         "conditions",
@@ -120,7 +111,7 @@ def measure_items(
             yield f"$.factors[{index}].measures[{position}]", measure
 
 
-def _check_provenance(kb: KnowledgeBase, problems: _Problems) -> None:
+def _check_provenance(kb: KnowledgeBase, problems: CollectionProblems) -> None:
     known = {source.id for source in kb.sources.sources}
     for collection, path, entry in provenance_items(kb):
         if not entry.sources and not entry.unverified:
@@ -137,7 +128,7 @@ def _check_provenance(kb: KnowledgeBase, problems: _Problems) -> None:
             problems.add("factors", f"{path}.source", f"unknown source {measure.source!r}")
 
 
-def _check_references(kb: KnowledgeBase, problems: _Problems) -> None:
+def _check_references(kb: KnowledgeBase, problems: CollectionProblems) -> None:
     conditions = {condition.id for condition in kb.conditions.conditions}
     for index, factor in enumerate(kb.factors.factors):
         path = f"$.factors[{index}]"
@@ -183,7 +174,7 @@ def _check_references(kb: KnowledgeBase, problems: _Problems) -> None:
 
 
 def _check_measures(
-    kb: KnowledgeBase, instruments: tuple[Instrument, ...], problems: _Problems
+    kb: KnowledgeBase, instruments: tuple[Instrument, ...], problems: CollectionProblems
 ) -> None:
     for path, measure in measure_items(kb):
         if not isinstance(measure, InstrumentThreshold):

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from maatwerk.core.common.collection_files import (
+    CollectionProblems,
     collection_json_schema_texts,
     load_collection_file,
     load_collections,
@@ -200,21 +201,11 @@ def bundled_screening_content() -> ScreeningContent:
 # ------------------------------------------------------------------ semantic checks
 
 
-class _Problems:
-    def __init__(self, origins: Mapping[str, str]) -> None:
-        self.origins = origins
-        self.found: list[DefinitionProblem] = []
-
-    def add(self, collection: str, path: str, message: str) -> None:
-        origin = self.origins.get(collection, f"{collection}.json")
-        self.found.append(DefinitionProblem(origin, path, message))
-
-
 def validate_screening_content(
     content: ScreeningContent, knowledge: KnowledgeBase, instruments: tuple[Instrument, ...]
 ) -> tuple[DefinitionProblem, ...]:
     """Every semantic problem of ``content``; empty when it is consistent."""
-    problems = _Problems(content.origins)
+    problems = CollectionProblems(content.origins)
     _check_provenance(content, knowledge, problems)
     _check_complaints(content, knowledge, problems)
     _check_batteries(content, knowledge, instruments, problems)
@@ -224,7 +215,9 @@ def validate_screening_content(
     return tuple(problems.found)
 
 
-def _duplicates(collection: str, path: str, ids: Iterable[str], problems: _Problems) -> None:
+def _duplicates(
+    collection: str, path: str, ids: Iterable[str], problems: CollectionProblems
+) -> None:
     seen: set[str] = set()
     for index, value in enumerate(ids):
         if value in seen:
@@ -264,7 +257,7 @@ def provenance_items(content: ScreeningContent) -> Iterator[tuple[str, str, Prov
 
 
 def _check_provenance(
-    content: ScreeningContent, knowledge: KnowledgeBase, problems: _Problems
+    content: ScreeningContent, knowledge: KnowledgeBase, problems: CollectionProblems
 ) -> None:
     known = {source.id for source in knowledge.sources.sources}
     for collection, path, entry in provenance_items(content):
@@ -289,7 +282,7 @@ def _check_provenance(
 
 
 def _check_complaints(
-    content: ScreeningContent, knowledge: KnowledgeBase, problems: _Problems
+    content: ScreeningContent, knowledge: KnowledgeBase, problems: CollectionProblems
 ) -> None:
     _duplicates("complaints", "$.clusters", (c.id for c in content.clusters), problems)
     _duplicates("complaints", "$.complaints", (c.id for c in content.complaints), problems)
@@ -322,7 +315,7 @@ def _check_batteries(
     content: ScreeningContent,
     knowledge: KnowledgeBase,
     instruments: tuple[Instrument, ...],
-    problems: _Problems,
+    problems: CollectionProblems,
 ) -> None:
     _duplicates("batteries", "$.batteries", (b.id for b in content.batteries), problems)
     complaints = {complaint.id for complaint in content.complaints}
@@ -372,7 +365,7 @@ def check_threshold(
     threshold: ScoreThreshold,
     path: str,
     instruments: tuple[Instrument, ...],
-    problems: _Problems,
+    problems: CollectionProblems,
     collection: str,
 ) -> None:
     try:
@@ -403,7 +396,7 @@ def _check_stepped_care(
     content: ScreeningContent,
     knowledge: KnowledgeBase,
     instruments: tuple[Instrument, ...],
-    problems: _Problems,
+    problems: CollectionProblems,
 ) -> None:
     rules = content.rules
     levels = {level.id: level for level in knowledge.care_levels.care_levels}
@@ -528,7 +521,7 @@ def _check_stepped_care(
             )
 
 
-def _check_subgroups(content: ScreeningContent, problems: _Problems) -> None:
+def _check_subgroups(content: ScreeningContent, problems: CollectionProblems) -> None:
     _duplicates("subgroups", "$.subgroups", (s.id for s in content.subgroups), problems)
     for index, subgroup in enumerate(content.subgroups):
         path = f"$.subgroups[{index}].match"
@@ -542,7 +535,7 @@ def _check_subgroups(content: ScreeningContent, problems: _Problems) -> None:
 
 
 def _check_patient_texts(
-    content: ScreeningContent, knowledge: KnowledgeBase, problems: _Problems
+    content: ScreeningContent, knowledge: KnowledgeBase, problems: CollectionProblems
 ) -> None:
     named = [entry.factor for entry in content.patient_texts.factors]
     _duplicates("patient_texts", "$.factors", named, problems)

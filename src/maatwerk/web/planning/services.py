@@ -109,6 +109,22 @@ def _refuse(
         raise ValidationError(errors)
 
 
+def _refuse_or_plan(
+    errors: dict[str, list[str]],
+    *,
+    actor: Actor,
+    access: PatientAccess,
+    action: str,
+    plan: Plan | None,
+    detail: str,
+) -> Plan:
+    """Refuse with ``errors`` (audited), else the plan the change applies to."""
+    _refuse(errors, actor=actor, access=access, action=action, plan=plan, detail=detail)
+    if plan is None:  # pragma: no cover - callers report a missing plan as an error
+        raise ValidationError(errors)
+    return plan
+
+
 def _open_plan(access: PatientAccess) -> Plan | None:
     """The draft (a first plan or a revision) when there is one, else the active plan."""
     plans = Plan.objects.select_for_update().filter(patient=access.patient)
@@ -535,7 +551,7 @@ def plan_goals_set(
         ]
         if missing:
             errors[f"goal-{index}"] = [_("Describe every level of this goal: −2, −1, +1 and +2.")]
-    _refuse(
+    plan = _refuse_or_plan(
         errors,
         actor=actor,
         access=access,
@@ -543,8 +559,6 @@ def plan_goals_set(
         plan=plan,
         detail="plan goals not saved: invalid input",
     )
-    if plan is None:  # pragma: no cover - _refuse or the check above raised for it
-        raise ValidationError(errors)
     try:
         with transaction.atomic():
             measure_set = personalized_services.gas_set_create(
@@ -581,7 +595,7 @@ def plan_activate(*, actor: Actor, access: PatientAccess) -> Plan:
         errors[NON_FIELD] = [_("The plan has no modules. Accept or add a module first.")]
     elif plan.goal_set is None or not plan.goal_set.items.exists():
         errors[NON_FIELD] = [_("Set at least one goal with the patient first.")]
-    _refuse(
+    plan = _refuse_or_plan(
         errors,
         actor=actor,
         access=access,
@@ -589,8 +603,6 @@ def plan_activate(*, actor: Actor, access: PatientAccess) -> Plan:
         plan=plan,
         detail="plan not activated",
     )
-    if plan is None:  # pragma: no cover - _refuse or the check above raised for it
-        raise ValidationError(errors)
     module_ids = [row.module_id for row in selectors.planned_modules_of(plan)]
     if plan.revises_id is not None:
         return _activate_revision(actor=actor, access=access, plan=plan, module_ids=module_ids)
@@ -859,7 +871,7 @@ def plan_discard_revision(*, actor: Actor, access: PatientAccess, reason: str) -
         plan = _open_plan(access)
     if plan is None or plan.status != Plan.Status.DRAFT or plan.revises_id is None:
         errors[NON_FIELD] = [_("There is no revision in preparation to discard.")]
-    _refuse(
+    plan = _refuse_or_plan(
         errors,
         actor=actor,
         access=access,
@@ -867,8 +879,6 @@ def plan_discard_revision(*, actor: Actor, access: PatientAccess, reason: str) -
         plan=plan,
         detail="revision not discarded",
     )
-    if plan is None:  # pragma: no cover - _refuse raised for it
-        raise ValidationError(errors)
     with transaction.atomic():
         plan = Plan.objects.select_for_update().get(pk=plan.pk)
         if plan.status != Plan.Status.DRAFT:  # activated or discarded in the meantime
