@@ -13,6 +13,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.test import Client
 from django.utils import timezone
 
+from maatwerk.core.instruments.registry import get_instrument
 from maatwerk.web.accounts.models import User
 from maatwerk.web.accounts.services import IssuedInvitation, invitation_issue
 from maatwerk.web.organizations.models import Membership, Organization, Team
@@ -155,13 +156,13 @@ def build_world() -> World:
     assignment = Assignment.objects.create(
         patient=patient_a,
         instrument_code="phq9",
-        instrument_version="1.0",
+        instrument_version=get_instrument("phq9").version,
         assigned_by=memberships["clinician_treating"],
     )
     earlier = Assignment.objects.create(
         patient=patient_a,
         instrument_code="phq9",
-        instrument_version="1.0",
+        instrument_version=get_instrument("phq9").version,
         assigned_by=memberships["clinician_treating"],
         status=Assignment.Status.COMPLETED,
         completed_at=now - timedelta(days=14),

@@ -26,7 +26,11 @@ def test_list_shows_every_bundled_instrument(maatwerk: Maatwerk) -> None:
     result = maatwerk("instruments", "list")
     assert result.exit_code == 0, result.output
     for instrument in bundled_instruments():
-        line = next(line for line in result.stdout.splitlines() if f" {instrument.code} " in line)
+        line = next(
+            line
+            for line in result.stdout.splitlines()
+            if f" {instrument.code} " in line and f" {instrument.version} " in line
+        )
         assert instrument.version in line
         assert instrument.licence.kind in line
         assert ("yes" if instrument.licence.item_texts_shipped else "no (structure") in line

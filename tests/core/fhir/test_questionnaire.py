@@ -293,7 +293,7 @@ def test_import_checks_the_items_against_the_definition() -> None:
     resource["item"][2]["answerOption"].pop()
     problems = import_problems(resource)
     assert problems == [
-        "Questionnaire.version: '2.0' differs from the definition's version '1.0'",
+        "Questionnaire.version: '2.0' differs from the definition's version '1.1'",
         "Questionnaire.item[1].linkId: 'phq9_99' is not an item of the instrument definition",
         "Questionnaire.item[2].answerOption: answer codes ['0', '1', '2'] differ from the "
         "definition's values ['0', '1', '2', '3']",

@@ -248,7 +248,7 @@ def test_unknown_instrument_scale_is_reported_precisely() -> None:
     index = _index(bundled_data(), "negative_mood")
     assert problems_after(change) == [
         f"factors.json: $.factors[{index}].measures[0].scale: "
-        "instrument phq9 1.0 has no scale 'totl'"
+        "instrument phq9 1.1 has no scale 'totl'"
     ]
 
 

@@ -48,7 +48,21 @@ def test_no_pain_skips_them_with_a_reason_in_both_languages() -> None:
         "sss8",
         "bipq",
         "eq5d5l",
+        "cis",  # fatigue
+        "tfi",  # tinnitus
     ]
+
+
+def test_fatigue_and_tinnitus_steps_follow_the_complaints() -> None:
+    decisions = plan_battery(
+        "ggz_intake_full",
+        PatientPriorities(complaints=("concentration_problems",)),
+        content=CONTENT,
+    )
+    status = {d.instrument: (d.status, d.reason["en"]) for d in decisions}
+    assert status["cis"][0] == "include"
+    assert status["tfi"] == ("skip", "Skipped: the patient reports no tinnitus.")
+    assert statuses("ggz_intake_full", None)["cis"] == "pending"
 
 
 def test_without_intake_conditional_steps_are_pending() -> None:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from maatwerk.core.instruments.registry import get_instrument
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.patients.models import Patient
 from maatwerk.web.questionnaires.models import Assignment
@@ -74,7 +75,7 @@ def demo_questionnaires_load(*, actor: Actor, patients: dict[str, Patient]) -> i
                 assignment = Assignment.objects.create(
                     patient=patient,
                     instrument_code=code,
-                    instrument_version="1.0",
+                    instrument_version=get_instrument(code).version,
                     assigned_by=membership,
                     assigned_at=when - timedelta(days=1),
                     status=Assignment.Status.OPEN,
@@ -99,7 +100,7 @@ def _open_and_alert(*, actor: Actor, patients: dict[str, Patient], now: datetime
     Assignment.objects.create(
         patient=sophie,
         instrument_code="phq9",
-        instrument_version="1.0",
+        instrument_version=get_instrument("phq9").version,
         assigned_by=coordinator,
         due_at=now + timedelta(days=7),
     )
@@ -110,7 +111,7 @@ def _open_and_alert(*, actor: Actor, patients: dict[str, Patient], now: datetime
     worrying = Assignment.objects.create(
         patient=lucas,
         instrument_code="phq9",
-        instrument_version="1.0",
+        instrument_version=get_instrument("phq9").version,
         assigned_by=lucas_coordinator,
         assigned_at=now - timedelta(days=2),
     )
