@@ -89,6 +89,21 @@ PATIENT_DATA_CALLS: dict[str, Call] = {
             "condition": "tension headache",
         },
     ),
+    "clinic:patient_edit": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: f"/clinic/patients/{_a(w)}/edit/",
+        "update",
+        "patient",
+        "a",
+        data=lambda w: {
+            "full_name": "Patient Alpha",
+            "birth_year": "1981",
+            "sex": "female",
+            "language": "nl",
+            "postcode": "3511 AB",
+        },
+    ),
     "clinic:patient_invitation": Call(
         "clinician_treating",
         "POST",

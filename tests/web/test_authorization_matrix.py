@@ -68,6 +68,7 @@ EVERYONE = frozenset(ROLES)
 MATRIX: dict[str, Entry] = {
     "clinic:patient_detail": Entry(frozenset({"clinician_treating"})),
     "clinic:patient_invitation": Entry(frozenset({"clinician_treating"}), method="POST"),
+    "clinic:patient_edit": Entry(frozenset({"clinician_treating"})),
     # The noodknop is open to every clinician of the patient's organization; using it
     # is logged and reviewed. Clinicians of another organization cannot.
     "clinic:emergency_access": Entry(frozenset({"clinician_treating", "clinician_other_team"})),

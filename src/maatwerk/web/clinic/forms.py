@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maatwerk.web.patients.models import Patient
+from maatwerk.web.patients.services import postcode_for_record
 
 
 class PatientRegistrationForm(forms.Form):
@@ -37,6 +39,47 @@ class PatientRegistrationForm(forms.Form):
         if year > timezone.localdate().year:
             raise forms.ValidationError(_("The year of birth cannot be in the future."))
         return year
+
+
+class PatientDetailsForm(forms.Form):
+    """Correcting a registered patient's details (the e-mail address is the account's)."""
+
+    full_name = forms.CharField(label=_("Name"), max_length=200)
+    birth_year = forms.IntegerField(label=_("Year of birth"), min_value=1900)
+    sex = forms.ChoiceField(
+        label=_("Sex"),
+        choices=Patient.Sex.choices,
+        help_text=_("Used for questionnaires with questions for women or men only (PHQ-15)."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language"), choices=[("nl", "Nederlands"), ("en", "English")]
+    )
+    presenting_complaint = forms.CharField(
+        label=_("Main complaint, in the patient's words"), max_length=300, required=False
+    )
+    postcode = forms.CharField(
+        label=_("Postcode"),
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
+        help_text=_("Optional, such as 3511 AB. Used to find care providers nearby."),
+    )
+
+    def clean_birth_year(self) -> int:
+        year = int(self.cleaned_data["birth_year"])
+        if year > timezone.localdate().year:
+            raise forms.ValidationError(_("The year of birth cannot be in the future."))
+        return year
+
+    def clean_postcode(self) -> str:
+        # Checked here too, so that a wrong postcode is reported together with the other
+        # problems; the service checks it again and stores the normalized form.
+        text = str(self.cleaned_data.get("postcode", ""))
+        try:
+            postcode_for_record(text)
+        except ValidationError as error:
+            raise forms.ValidationError(error.message_dict["postcode"]) from None
+        return text
 
 
 class CaseloadSearchForm(forms.Form):

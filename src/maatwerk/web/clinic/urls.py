@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.caseload, name="caseload"),
     path("patients/new/", views.patient_register, name="patient_register"),
     path("patients/<str:patient_id>/", views.patient_detail, name="patient_detail"),
+    path("patients/<str:patient_id>/edit/", views.patient_edit, name="patient_edit"),
     path(
         "patients/<str:patient_id>/invitation/", views.patient_invitation, name="patient_invitation"
     ),

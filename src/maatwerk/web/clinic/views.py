@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -12,6 +13,7 @@ from maatwerk.web.clinic.forms import (
     CaseloadSearchForm,
     EmergencyAccessForm,
     EmergencySearchForm,
+    PatientDetailsForm,
     PatientRegistrationForm,
 )
 from maatwerk.web.clinic.questionnaire_views import AssignForm
@@ -21,7 +23,7 @@ from maatwerk.web.patients import selectors, services
 from maatwerk.web.questionnaires import selectors as questionnaire_selectors
 
 
-def _apply_errors(form: PatientRegistrationForm, error: ValidationError) -> None:
+def _apply_errors(form: forms.Form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, errors in error.message_dict.items():
             for message in errors:
@@ -84,6 +86,70 @@ def patient_detail(request: ActorRequest, patient_id: str) -> HttpResponse:
             "assign_form": AssignForm(organization_id=access.patient.organization_id),
         },
     )
+
+
+@role_required(Role.CLINICIAN)
+@require_http_methods(["GET", "POST"])
+def patient_edit(request: ActorRequest, patient_id: str) -> HttpResponse:
+    """Correct a patient's details. Opening the form is a read of the record; saving is
+    audited by the service as one change (or one refusal)."""
+    try:
+        if request.method == "POST":
+            access = selectors.patient_access(
+                actor=request.actor, patient_id=patient_id, action="update"
+            )
+        else:
+            access = selectors.patient_open(
+                actor=request.actor, patient_id=patient_id, detail="details form"
+            )
+    except selectors.PatientNotAccessible:
+        raise Http404 from None
+    patient = access.patient
+    if access.emergency:
+        if request.method == "POST":
+            services.audit_refused(
+                actor=request.actor,
+                access=access,
+                action="update",
+                object_type="patient",
+                detail="details refused: emergency access",
+            )
+        messages.error(
+            request,
+            _("Only the patient's care team can change these details, not emergency access."),
+        )
+        return redirect("clinic:patient_detail", patient_id=patient_id)
+    initial = {
+        "full_name": patient.full_name,
+        "birth_year": patient.birth_year,
+        "sex": patient.sex,
+        "language": patient.language,
+        "presenting_complaint": patient.presenting_complaint,
+        "postcode": patient.postcode_written,
+    }
+    form = PatientDetailsForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.patient_details_update(
+                    actor=request.actor,
+                    access=access,
+                    data=services.PatientDetails(**form.cleaned_data),
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("The details are saved."))
+                return redirect("clinic:patient_detail", patient_id=patient_id)
+        else:
+            services.audit_refused(
+                actor=request.actor,
+                access=access,
+                action="update",
+                object_type="patient",
+                detail="details refused: " + ", ".join(sorted(form.errors)),
+            )
+    return render(request, "clinic/patient_edit.html", {"form": form, "patient": patient})
 
 
 @role_required(Role.CLINICIAN)

@@ -126,6 +126,97 @@ def patient_register(
     return RegisteredPatient(patient=patient, invitation=invitation)
 
 
+@dataclass(frozen=True)
+class PatientDetails:
+    """What a clinician of the care team may correct after registration. The e-mail
+    address belongs to the patient's account and is not changed here."""
+
+    full_name: str
+    birth_year: int
+    sex: str
+    language: str
+    presenting_complaint: str = ""
+    postcode: str = ""
+
+
+DETAIL_FIELDS = ("full_name", "birth_year", "sex", "language", "presenting_complaint", "postcode")
+
+
+def patient_details_update(*, actor: Actor, access: PatientAccess, data: PatientDetails) -> Patient:
+    """Correct a patient's details. Every problem is reported at once and nothing is saved
+    then (the refusal is audited); a change is audited with the names of the fields that
+    changed, never their values. Saving unchanged details writes nothing.
+
+    Only the care team may do this: emergency access is for reading and acting in a crisis,
+    not for changing who the patient is on record."""
+    patient = access.patient
+    if access.emergency:
+        audit_refused(
+            actor=actor,
+            access=access,
+            action="update",
+            object_type="patient",
+            detail="details refused: emergency access",
+        )
+        raise PermissionDenied(
+            _("Only the patient's care team can change these details, not emergency access.")
+        )
+    errors: dict[str, list[str]] = {}
+    full_name = data.full_name.strip()
+    if not full_name:
+        errors["full_name"] = [_("Enter the patient's name.")]
+    current_year = timezone.localdate().year
+    if not 1900 <= data.birth_year <= current_year:
+        errors["birth_year"] = [
+            _("Enter a year of birth between 1900 and %(year)s.") % {"year": current_year}
+        ]
+    if data.sex not in Patient.Sex.values:
+        errors["sex"] = [_("Choose one of the options for sex.")]
+    if data.language not in {"nl", "en"}:
+        errors["language"] = [_("Choose Nederlands or English.")]
+    try:
+        postcode = postcode_for_record(data.postcode)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+        postcode = ""
+    refuse_if_invalid(
+        errors,
+        actor=actor,
+        access=access,
+        action="update",
+        object_type="patient",
+        detail="details refused: " + ", ".join(sorted(errors)),
+    )
+    wanted = {
+        "full_name": full_name,
+        "birth_year": data.birth_year,
+        "sex": data.sex,
+        "language": data.language,
+        "presenting_complaint": data.presenting_complaint.strip(),
+        "postcode": postcode,
+    }
+    changed = [name for name in DETAIL_FIELDS if getattr(patient, name) != wanted[name]]
+    if not changed:
+        return patient
+    with transaction.atomic():
+        locked = Patient.objects.select_for_update().get(pk=patient.pk)
+        for name in changed:
+            setattr(locked, name, wanted[name])
+        locked.save(update_fields=changed)
+        if "full_name" in changed and locked.user is not None:
+            # The account carries the name used in e-mails; keep the two the same.
+            locked.user.full_name = full_name
+            locked.user.save(update_fields=["full_name"])
+        audit_record(
+            actor=actor,
+            action="update",
+            subject=patient_subject(locked),
+            emergency=access.emergency,
+            detail="changed: " + ", ".join(changed),
+        )
+    return locked
+
+
 def patient_invitation_reissue(*, actor: Actor, access: PatientAccess) -> IssuedInvitation:
     """A fresh invitation link for a patient who has not set a password yet."""
     patient = access.patient
