@@ -22,7 +22,7 @@ from maatwerk.web.patients.selectors import PatientNotAccessible
 from maatwerk.web.questionnaires import selectors, services
 from maatwerk.web.questionnaires.instruments import instruments_for
 from maatwerk.web.questionnaires.models import Assignment, SafetyAlert
-from maatwerk.web.questionnaires.results import result_rows, scale_histories
+from maatwerk.web.questionnaires.results import deteriorations, result_rows, scale_histories
 
 
 def instrument_choices(organization_id: int) -> list[tuple[str, str]]:
@@ -88,7 +88,8 @@ def patient_results(request: ActorRequest, patient_id: str) -> HttpResponse:
     except PatientNotAccessible:
         raise Http404 from None
     language = "en" if get_language() == "en" else "nl"
-    histories = scale_histories(result_rows(selectors.results_for(access), language=language))
+    rows = result_rows(selectors.results_for(access), language=language)
+    histories = scale_histories(rows)
     return render(
         request,
         "clinic/patient_results.html",
@@ -96,6 +97,7 @@ def patient_results(request: ActorRequest, patient_id: str) -> HttpResponse:
             "patient": access.patient,
             "access": access,
             "histories": histories,
+            "deteriorations": deteriorations(rows),
             "alerts": selectors.alerts_for(access),
             "assignments": selectors.assignments_for(access),
         },

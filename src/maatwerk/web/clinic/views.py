@@ -204,7 +204,7 @@ def emergency_access(request: ActorRequest, patient_id: str) -> HttpResponse:
                     actor=actor, patient_id=patient_id, reason=form.cleaned_data["reason"]
                 )
             except ValidationError as error:
-                _apply_errors(form, error)  # type: ignore[arg-type]
+                _apply_errors(form, error)
             else:
                 messages.warning(
                     request,

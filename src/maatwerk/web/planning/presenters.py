@@ -12,6 +12,13 @@ from maatwerk.web.patients.selectors import PatientAccess, episodes_for
 from maatwerk.web.personalized.services import GoalInput
 from maatwerk.web.planning import codec, selectors
 from maatwerk.web.planning.models import Plan, PlanModule, PlanPart
+from maatwerk.web.questionnaires import selectors as questionnaire_selectors
+from maatwerk.web.questionnaires.results import (
+    Deterioration,
+    deterioration_summary,
+    deteriorations,
+    result_rows,
+)
 
 MODALITY_CHOICES = ("no_preference", "online", "face_to_face", "blended")
 
@@ -203,7 +210,14 @@ def _revision_context(
 ) -> dict[str, Any]:
     """Revising, stepping up, completing, and the history of the patient's plans."""
     is_revision = plan.status == Plan.Status.DRAFT and plan.revises_id is not None
+    monitoring: list[Deterioration] = []
+    if is_revision or plan.status == Plan.Status.ACTIVE:
+        monitoring = deteriorations(
+            result_rows(questionnaire_selectors.results_for(access), language=language)
+        )
     context: dict[str, Any] = {
+        "monitoring": monitoring,
+        "monitoring_reason": deterioration_summary(monitoring),
         "is_revision": is_revision,
         "revises": plan.revises if is_revision else None,
         "can_revise": plan.status == Plan.Status.ACTIVE,

@@ -8,9 +8,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
 from maatwerk.core.analysis.reliable_change import reliable_change_index
 from maatwerk.core.instruments.errors import UnknownInstrument
 from maatwerk.core.instruments.model import Instrument, Scale
+from maatwerk.core.instruments.numbers import display_number
 from maatwerk.core.instruments.reference import change_reference
 from maatwerk.web.questionnaires.charts import score_chart_svg
 from maatwerk.web.questionnaires.instruments import instrument_for
@@ -157,3 +161,50 @@ def scale_histories(rows: list[ResultRow]) -> list[ScaleHistory]:
             )
         )
     return histories
+
+
+@dataclass(frozen=True)
+class Deterioration:
+    """A scale whose latest score is reliably worse than the first (Jacobson–Truax)."""
+
+    instrument_name: str
+    scale_name: str
+    first: Decimal
+    latest: Decimal
+    completed_at: datetime | None
+
+
+def deteriorations(rows: list[ResultRow]) -> list[Deterioration]:
+    """The scales whose most recent result is a reliable deterioration from baseline: the
+    monitoring signal that the plan needs a review (stepped care: escalate). Only the latest
+    result counts, so a deterioration that has since recovered is not reported."""
+    latest: dict[tuple[str, str], ResultRow] = {}
+    for row in rows:
+        if row.value is not None:
+            latest[row.scale_key] = row
+    return [
+        Deterioration(
+            instrument_name=row.instrument_name,
+            scale_name=row.scale_name,
+            first=row.value - row.change,
+            latest=row.value,
+            completed_at=row.completed_at,
+        )
+        for row in latest.values()
+        if row.reliable_change == "reliable_deterioration"
+        and row.value is not None
+        and row.change is not None
+    ]
+
+
+def deterioration_summary(found: list[Deterioration]) -> str:
+    """One line per finding, in the active language, to start a revision or step-up reason."""
+    return "\n".join(
+        _("%(scale)s: reliably worse than at the first measurement (%(first)s → %(latest)s).")
+        % {
+            "scale": finding.scale_name,
+            "first": display_number(finding.first, get_language() or "nl"),
+            "latest": display_number(finding.latest, get_language() or "nl"),
+        }
+        for finding in found
+    )
