@@ -171,6 +171,12 @@ def test_revise_decide_activate_changes_the_patients_modules(world: World) -> No
     )
     patient_page = world.client_for("patient_a").get(_base(world) + "mine/").content.decode()
     assert "Beter slapen" in patient_page or "Sleeping better" in patient_page
+    # The patient reads what changed, at B1, without the clinician's reason.
+    changes = patient_page[patient_page.index('id="h-changes"') :].split("</section>")[0]
+    assert "Nieuw in je plan: Beter slapen." in changes
+    assert "Niet meer in je plan: Je gedachten onderzoeken (G-schema)." in changes
+    assert "Je antwoorden kun je nog lezen." in changes
+    assert "Evaluatie na 6 weken" not in patient_page
     # The history names what changed, who, and when.
     page = world.client_for("clinician_treating").get(_base(world)).content.decode()
     assert "Evaluatie na 6 weken" in page
@@ -211,6 +217,9 @@ def test_step_up_the_level_of_care_needs_a_reason(world: World) -> None:
     revision.refresh_from_db()
     assert revision.care_level == next_level
     assert _plans(world)["active"].care_level == active.care_level  # not yet activated
+    assert _post(world, "activate/", {}).status_code == 302
+    patient_page = world.client_for("patient_a").get(_base(world) + "mine/").content.decode()
+    assert "Je krijgt nu zorg op een ander niveau" in patient_page
 
 
 def test_the_level_of_care_is_stepped_up_on_a_revision_only(world: World) -> None:

@@ -294,6 +294,29 @@ def patient_plan(access: PatientAccess, language: str) -> dict[str, Any]:
                     "membership__user"
                 )
             ],
+            "changes": _changes_for_patient(access, plan, knowledge, language),
         }
     )
     return context
+
+
+def _changes_for_patient(
+    access: PatientAccess, plan: Plan, knowledge: KnowledgeBase, language: str
+) -> dict[str, Any] | None:
+    """What the last revision changed, in the patient's words: modules that came and went
+    and a new level of care. The clinician's reason for the revision is not shown: it is
+    written for colleagues, not at B1."""
+    if plan.revises_id is None or plan.status == Plan.Status.DRAFT:
+        return None
+    entry = next((e for e in selectors.plan_history(access) if e.plan.pk == plan.pk), None)
+    if entry is None:
+        return None
+    return {
+        "when": plan.activated_at,
+        "added": [_module_name(m, language) for m in entry.added],
+        "removed": [_module_name(m, language) for m in entry.removed],
+        "care_level_from": _care_level(knowledge, entry.care_level_from, language)["name"]
+        if entry.care_level_from
+        else "",
+        "care_level_to": _care_level(knowledge, plan.care_level, language)["name"],
+    }
