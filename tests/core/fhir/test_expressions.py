@@ -196,3 +196,28 @@ def test_decimal_and_mixed_response_sets() -> None:
     expected = core_total(instrument, answers, None)  # type: ignore[arg-type]
     assert expected == Fraction(13, 2)
     assert fhirpath_total(expression, response) == expected
+
+
+@pytest.mark.parametrize(
+    ("answers", "total"),
+    [
+        # q1 and q2 swap 1 <-> 2; q3 is reversed (3 - x) after the swap: the engine's order.
+        ({"q1": 1, "q2": 2, "q3": 0}, 2 + 1 + 3),
+        ({"q1": 2, "q2": 2, "q3": 1}, 1 + 1 + (3 - 2)),
+        ({"q1": 0, "q2": 3, "q3": 3}, 0 + 3 + 0),
+    ],
+)
+def test_a_swapping_value_recode_and_reversal_match_the_engine(
+    answers: dict[str, int], total: int
+) -> None:
+    recoded = scale(
+        ["q1", "q2", "q3"],
+        value_recode=[{"answer": 1, "score": 2}, {"answer": 2, "score": 1}],
+        reverse={"items": ["q3"], "constant": 3},
+        range={"min": 0, "max": 9},
+    )
+    instrument = build(definition(n_items=3, scales=[recoded]))
+    assert core_total(instrument, answers, None) == total  # type: ignore[arg-type]
+    response = response_to_questionnaire_response(instrument, answers)
+    assert fhirpath_total(calculated(instrument, "total"), response) == total
+    assert fhirpath_total(calculated(instrument, "total"), lhc_style(instrument, answers)) == total

@@ -155,10 +155,39 @@ def test_plain_sums_get_a_calculated_expression(code: str, scale_id: str) -> Non
 
 
 @pytest.mark.parametrize(
+    ("code", "scale_id", "fragment"),
+    [
+        # Reversal: 5 - answer for the reverse-keyed TSK items only.
+        ("tsk", "total", "iif(linkId in ('tsk_4' | 'tsk_8' | 'tsk_12' | 'tsk_16'), 5 - ("),
+        # A value recode tests the answer itself in every step.
+        (
+            "phq15",
+            "items_scored_2",
+            "iif(answer.value.code.toInteger() = 1, 0, "
+            "iif(answer.value.code.toInteger() = 2, 1, answer.value.code.toInteger()))",
+        ),
+        ("fourdsq", "depression", "= 3, 2, iif(answer.value.code.toInteger() = 4, 2,"),
+        ("cis", "fatigue_severity", "8 - (answer.value.code.toInteger())"),
+    ],
+)
+def test_recoded_and_reversed_sums_get_an_expression(
+    code: str, scale_id: str, fragment: str
+) -> None:
+    # That fhirpathpy evaluates them to the engine's score is checked in test_expressions.
+    by_id = items_by_link_id(instrument_to_questionnaire(get_instrument(code), language="en"))
+    score = by_id[f"score.{scale_id}"]
+    found = extension(score, CALCULATED_EXPRESSION)
+    assert found is not None and fragment in found["valueExpression"]["expression"]
+    assert extension(score, EXT_SCORE_NOT_CALCULATED) is None
+
+
+@pytest.mark.parametrize(
     ("code", "scale_id", "reason"),
     [
-        ("tsk", "total", "reverse-keyed items (tsk_4, tsk_8, tsk_12, tsk_16: 5 - answer)"),
-        ("phq15", "items_scored_2", "a value recode (1 -> 0, 2 -> 1)"),
+        ("tfi", "overall", "method 'linear_0_100'"),
+        ("tfi", "overall", "proration of missing answers (prorate_min_k)"),
+        ("tfi", "intrusive", "item recodes (tfi_1, tfi_3)"),
+        ("rand36", "physical_functioning", "the mean of the answered items (mean_of_answered)"),
     ],
 )
 def test_other_scales_say_why_they_have_none(code: str, scale_id: str, reason: str) -> None:

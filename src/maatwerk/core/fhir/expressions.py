@@ -1,10 +1,11 @@
 """SDC ``calculatedExpression`` (FHIRPath) for the scales FHIRPath can score exactly.
 
-A scale is expressible when it is a plain sum of the answers' values with the
-``complete_only`` rule and without recodes or reversal (the PHQ-9, GAD-7 and PHQ-15
-totals). Reverse-keyed, recoded, prorated, mean and 0-100 scales are not: their score
-item carries the ``score-not-calculated`` extension with the reason, and only Maatwerk's
-scoring engine computes them.
+A scale is expressible when it is a sum with the ``complete_only`` rule: a plain sum of
+the answers' values (the PHQ-9, GAD-7 and PHQ-15 totals), or a sum after a scale-wide value
+recode (4DSQ: 3 and 4 count as 2) and reversal of some items (TSK, CIS: constant - answer),
+applied in the engine's order. Per-item recode tables, prorated, mean and 0-100 scales
+are not: their score item carries the ``score-not-calculated`` extension with the reason,
+and only Maatwerk's scoring engine computes them.
 
 The expression reads each answer's value from its ``code``: Maatwerk's answer codes are
 the option values ("0".."3"), equal to the ``ordinalValue`` of the option. It does not
@@ -52,12 +53,6 @@ def _not_expressible(instrument: Instrument, scale: Scale) -> list[str]:
     if scale.item_recodes:
         items = ", ".join(recode.item for recode in scale.item_recodes)
         reasons.append(f"item recodes ({items})")
-    if scale.value_recode:
-        steps = ", ".join(f"{step.answer} -> {step.score}" for step in scale.value_recode)
-        reasons.append(f"a value recode ({steps})")
-    if scale.reverse is not None:
-        items = ", ".join(scale.reverse.items)
-        reasons.append(f"reverse-keyed items ({items}: {scale.reverse.constant} - answer)")
     return reasons
 
 
@@ -91,11 +86,44 @@ def scale_expression(instrument: Instrument, scale: Scale) -> ScaleExpression:
         value = f"$this.{convert}"
     else:
         value = f"iif(code.exists(), code.{convert}, $this.{convert})"
-    answers = f"%resource.repeat(item).where(linkId in ({_in_list(list(scale.items))})).answer"
-    total = f"{answers}.value.select({value}).sum()"
+    in_scale = f"%resource.repeat(item).where(linkId in ({_in_list(list(scale.items))}))"
+    if scale.value_recode or scale.reverse is not None:
+        total = f"{in_scale}.select({_keyed_term(scale, convert, kinds)}).sum()"
+    else:
+        total = f"{in_scale}.answer.value.select({value}).sum()"
     if not always:
         return ScaleExpression(expression=total, reason=None, integer=integer)
     required = f"%resource.repeat(item).where(linkId in ({_in_list(always)})).answer.count()"
     return ScaleExpression(
         expression=f"iif({required} = {len(always)}, {total})", reason=None, integer=integer
     )
+
+
+def _number(value: object) -> str:
+    """A FHIRPath literal for a definition number (``2``, ``2.5``)."""
+    text = format(value, "f") if not isinstance(value, int) else str(value)
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _keyed_term(scale: Scale, convert: str, kinds: set[bool]) -> str:
+    """One item's contribution, evaluated on the item: its answer value, then the scale's
+    value recode, then reversal for the reverse-keyed items, as the engine does."""
+    if kinds == {True}:
+        term = f"answer.value.code.{convert}"
+    elif kinds == {False}:
+        term = f"answer.value.{convert}"
+    else:
+        term = (
+            f"iif(answer.value.code.exists(), answer.value.code.{convert}, "
+            f"answer.value.{convert})"
+        )
+    answer = term
+    for step in reversed(scale.value_recode):
+        # Every condition tests the answer itself, so one step's result is never recoded
+        # again by another (a swap 1 -> 2, 2 -> 1 stays a swap).
+        term = f"iif({answer} = {_number(step.answer)}, {_number(step.score)}, {term})"
+    if scale.reverse is not None:
+        reversed_items = _in_list(list(scale.reverse.items))
+        constant = _number(scale.reverse.constant)
+        term = f"iif(linkId in ({reversed_items}), {constant} - ({term}), {term})"
+    return term
