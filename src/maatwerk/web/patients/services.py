@@ -66,6 +66,14 @@ def postcode_for_record(text: str) -> str:
     return postcode.pc4 + postcode.letters
 
 
+def birth_year_problem(year: int) -> str:
+    """What is wrong with a year of birth, or "" when it is plausible."""
+    current_year = timezone.localdate().year
+    if 1900 <= year <= current_year:
+        return ""
+    return _("Enter a year of birth between 1900 and %(year)s.") % {"year": current_year}
+
+
 @dataclass(frozen=True)
 class RegisteredPatient:
     patient: Patient
@@ -89,14 +97,9 @@ def patient_register(
     membership = _clinician_membership(actor, membership_id)
     if actor.user is None or membership.team is None:
         raise PermissionDenied(_("Only a clinician in a team can register patients."))
-    current_year = timezone.localdate().year
-    if not 1900 <= data.birth_year <= current_year:
-        raise ValidationError(
-            {
-                "birth_year": _("Enter a year of birth between 1900 and %(year)s.")
-                % {"year": current_year}
-            }
-        )
+    problem = birth_year_problem(data.birth_year)
+    if problem:
+        raise ValidationError({"birth_year": problem})
     postcode = postcode_for_record(data.postcode)
     email = data.email.strip().lower()
     with transaction.atomic():
@@ -165,11 +168,9 @@ def patient_details_update(*, actor: Actor, access: PatientAccess, data: Patient
     full_name = data.full_name.strip()
     if not full_name:
         errors["full_name"] = [_("Enter the patient's name.")]
-    current_year = timezone.localdate().year
-    if not 1900 <= data.birth_year <= current_year:
-        errors["birth_year"] = [
-            _("Enter a year of birth between 1900 and %(year)s.") % {"year": current_year}
-        ]
+    problem = birth_year_problem(data.birth_year)
+    if problem:
+        errors["birth_year"] = [problem]
     if data.sex not in Patient.Sex.values:
         errors["sex"] = [_("Choose one of the options for sex.")]
     if data.language not in {"nl", "en"}:
