@@ -1,6 +1,7 @@
-"""Monitoring feeds stepped care: a reliable deterioration from baseline (Jacobson–Truax,
-PHQ-9 1.1 norms: a change of 4 points or more) is shown on the results page with a link to
-the plan, and on the plan page it starts the reason for a revision or a step up."""
+"""Monitoring on the results page. A reliable deterioration from baseline (Jacobson–Truax;
+PHQ-9 1.1 uses the clinical SD of Kroenke 2001, so a change of 6 points or more) is shown
+with a link to the plan, and on the plan page it starts the reason for a revision or a step
+up. Each later result also gets its clinical-significance category (cut-off c)."""
 
 from __future__ import annotations
 
@@ -105,3 +106,20 @@ def test_in_a_revision_the_step_up_reason_starts_with_the_finding(world: World) 
     assert step_up.split("</textarea>")[0].endswith(
         "PHQ-9 totaalscore: betrouwbaar slechter dan bij de eerste meting (5 → 13)."
     )
+
+
+def _significance_cells(page: str) -> list[str]:
+    cells = page.split('data-label="Klinische significantie">')[1:]
+    return [cell.split("</td>")[0] for cell in cells]
+
+
+def test_phq9_clinical_significance_with_cut_off_c(world: World) -> None:
+    # Woman: c = (3.5 x 17.1 + 6.1 x 3.1) / 9.6 = 8.2; reliable change needs 5.6 points.
+    # 17 -> 10: reliably better but still above c: improved. 17 -> 5: below c: recovered.
+    _phq9(world, [17, 10, 5])
+    cells = _significance_cells(_results(world))
+    assert cells[0].strip() == "—"  # the baseline itself
+    assert cells[1].strip().startswith("verbeterd")
+    assert cells[2].strip().startswith("hersteld")
+    assert "grens 8,2 (criterium c)" in cells[2]
+    assert "(niet-geverifieerde waarde)" in cells[2]  # the clinical norm is unverified

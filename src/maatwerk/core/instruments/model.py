@@ -219,10 +219,19 @@ class Reliability(Sourced):
     population: StrictStr | None = None
 
 
+PopulationGroup = Literal["functional", "clinical"]
+
+
 class Norm(Sourced):
-    """Reference-group mean and SD, for reliable change and clinical significance."""
+    """Reference-group mean and SD, for reliable change and clinical significance.
+
+    ``group`` says which side of Jacobson & Truax's cut-off the population is on: a
+    ``functional`` (general or healthy) population or a ``clinical`` (patient) one. A norm
+    without a group counts as functional for reliable change and is not used for clinical
+    significance."""
 
     population: NonEmptyText
+    group: PopulationGroup | None = None
     sex: Sex | None = None
     n: StrictInt | None = None
     mean: Number

@@ -7,18 +7,65 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from maatwerk.core.analysis.reliable_change import reliable_change_index
+from maatwerk.core.analysis.reliable_change import (
+    NormGroup,
+    clinical_significance,
+    reliable_change_index,
+)
 from maatwerk.core.instruments.errors import UnknownInstrument
 from maatwerk.core.instruments.model import Instrument, Scale
 from maatwerk.core.instruments.numbers import display_number
-from maatwerk.core.instruments.reference import change_reference
+from maatwerk.core.instruments.reference import (
+    ChangeReference,
+    change_reference,
+    significance_reference,
+)
 from maatwerk.web.questionnaires.charts import score_chart_svg
 from maatwerk.web.questionnaires.instruments import instrument_for
 from maatwerk.web.questionnaires.models import ScaleResult
+
+
+@dataclass(frozen=True)
+class Significance:
+    """Jacobson–Truax clinical significance of a result against the first one."""
+
+    category: str  # recovered, improved, unchanged or deteriorated
+    cutoff: float
+    criterion: Literal["a", "c"]  # c: between the two norms; a: clinical norm only
+    basis: str
+    unverified: bool
+
+
+def _significance(
+    scale: Scale, sex: str, first: Decimal, latest: Decimal, reference: ChangeReference
+) -> Significance | None:
+    norms = significance_reference(scale, sex=sex)
+    if norms is None:
+        return None
+    result = clinical_significance(
+        pre=float(first),
+        post=float(latest),
+        sd=reference.sd,
+        reliability=reference.reliability,
+        direction=scale.direction,
+        clinical=NormGroup(mean=norms.clinical.mean, sd=norms.clinical.sd),
+        functional=None
+        if norms.functional is None
+        else NormGroup(mean=norms.functional.mean, sd=norms.functional.sd),
+        criterion=norms.criterion,
+    )
+    return Significance(
+        category=result.category.value,
+        cutoff=result.cutoff,
+        criterion=norms.criterion,
+        basis=norms.basis,
+        unverified=norms.unverified or reference.unverified,
+    )
 
 
 @dataclass(frozen=True)
@@ -30,6 +77,7 @@ class ResultRow:
     band: str
     change: Decimal | None
     reliable_change: str  # category code, or "" when not computable
+    clinical_significance: Significance | None  # None without a clinical norm
     reliable_change_basis: str  # where SD and reliability come from
     basis_unverified: bool
     no_reference: bool  # the instrument file has no reliability and norm SD for this scale
@@ -82,6 +130,7 @@ def result_rows(results: Iterable[ScaleResult], *, language: str) -> list[Result
         basis = ""
         unverified = False
         no_reference = False
+        significance: Significance | None = None
         if result.value is not None:
             first = baseline.setdefault(key, result.value)
             if first is not result.value:
@@ -98,6 +147,9 @@ def result_rows(results: Iterable[ScaleResult], *, language: str) -> list[Result
                         reliability=reference.reliability,
                         direction=scale.direction,
                     ).category.value
+                    significance = _significance(
+                        scale, assignment.patient.sex, first, result.value, reference
+                    )
         rows.append(
             ResultRow(
                 instrument_name=instrument.name.get(lang, fallback=True) or instrument.code,
@@ -107,6 +159,7 @@ def result_rows(results: Iterable[ScaleResult], *, language: str) -> list[Result
                 band=result.band,
                 change=change,
                 reliable_change=category,
+                clinical_significance=significance,
                 reliable_change_basis=basis,
                 basis_unverified=unverified,
                 no_reference=no_reference,
