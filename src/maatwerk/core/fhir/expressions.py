@@ -113,10 +113,8 @@ def _keyed_term(scale: Scale, convert: str, kinds: set[bool]) -> str:
     elif kinds == {False}:
         term = f"answer.value.{convert}"
     else:
-        term = (
-            f"iif(answer.value.code.exists(), answer.value.code.{convert}, "
-            f"answer.value.{convert})"
-        )
+        from_code, from_value = f"answer.value.code.{convert}", f"answer.value.{convert}"
+        term = f"iif(answer.value.code.exists(), {from_code}, {from_value})"
     answer = term
     for step in reversed(scale.value_recode):
         # Every condition tests the answer itself, so one step's result is never recoded
