@@ -88,3 +88,34 @@ def test_a_file_that_is_not_json_is_refused_clearly(world: World) -> None:
 def test_only_organization_admins_import_texts(world: World) -> None:
     for role in ("clinician_treating", "patient_a", "researcher"):
         assert world.client_for(role).get("/organization/instruments/").status_code == 404
+
+
+def test_imported_anchors_are_read_at_both_ends_of_a_rating(world: World) -> None:
+    texts = {
+        "format": 1,
+        "instrument": "tfi",
+        "version": "1.0",
+        "licence_holder": "Organization A (test)",
+        "statement": "Test licence statement",
+        "items": [{"id": f"tfi_{n}", "text": {"nl": f"Testvraag {n}"}} for n in range(1, 26)],
+        "anchor_labels": [
+            {
+                "response_set": f"tfi_{n}_rating",
+                "min_label": {"nl": f"testbegin {n}"},
+                "max_label": {"nl": f"testeinde {n}"},
+            }
+            for n in range(1, 26)
+        ],
+    }
+    assert upload(world, texts, name="tfi-texts.json").status_code == 302
+    world.client_for("clinician_treating").post(
+        f"/clinic/patients/{world.patient_a.public_id}/questionnaires/assign/",
+        {"instrument": "tfi", "mode": "self"},
+    )
+    assignment = Assignment.objects.get(instrument_code="tfi")
+    page = world.client_for("patient_a").get(f"/questionnaires/{assignment.public_id}/")
+    html = page.content.decode()
+    # Item 1 is a percentage (0-100 in steps of 10), item 2 a rating 0-10.
+    assert "0 – testbegin 1</label>" in html and "100 – testeinde 1</label>" in html
+    assert "0 – testbegin 2</label>" in html and "10 – testeinde 2</label>" in html
+    assert "50 – " not in html  # only the ends carry words

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from importlib.resources import files
 from typing import Any
 
 import pytest
 
 from maatwerk.core.instruments.errors import InstrumentDefinitionError
 from maatwerk.core.instruments.licensed_texts import apply_licensed_texts, load_licensed_texts_json
-from maatwerk.core.instruments.registry import get_instrument
+from maatwerk.core.instruments.loading import decode_json, parse_instrument
+from maatwerk.core.instruments.registry import CONTENT_PACKAGE, get_instrument
 from maatwerk.core.instruments.scoring import Respondent, score_response
 from maatwerk.core.instruments.validation import validate_instrument
 
@@ -87,3 +89,61 @@ def test_public_domain_instruments_need_no_import() -> None:
     texts = load_licensed_texts_json(json.dumps(tsk_texts(instrument="phq9")), origin="org.json")
     with pytest.raises(InstrumentDefinitionError, match="already ships its texts"):
         apply_licensed_texts(get_instrument("phq9"), texts)
+
+
+def tfi_texts(**overrides: Any) -> dict[str, Any]:
+    """Placeholder texts (not the real, licensed TFI) with the words at both ends of each
+    item's rating."""
+    data: dict[str, Any] = {
+        "format": 1,
+        "instrument": "tfi",
+        "version": "1.0",
+        "licence_holder": "Audiologisch centrum (test)",
+        "statement": "Test licence statement",
+        "items": [{"id": f"tfi_{n}", "text": {"nl": f"Vraag {n}"}} for n in range(1, 26)],
+        "anchor_labels": [
+            {
+                "response_set": f"tfi_{n}_rating",
+                "min_label": {"nl": f"laag {n}"},
+                "max_label": {"nl": f"hoog {n}"},
+            }
+            for n in range(1, 26)
+        ],
+    }
+    data.update(overrides)
+    return data
+
+
+def test_the_words_at_both_ends_of_each_rating_are_imported() -> None:
+    texts = load_licensed_texts_json(json.dumps(tfi_texts()), origin="org.json")
+    instrument = apply_licensed_texts(get_instrument("tfi"), texts)
+    rating = instrument.response_set("tfi_3_rating")
+    assert rating.min_label is not None and rating.min_label.get("nl") == "laag 3"
+    assert rating.max_label is not None and rating.max_label.get("nl") == "hoog 3"
+    assert validate_instrument(instrument) == ()
+
+
+def test_anchors_for_an_unknown_or_option_set_are_refused() -> None:
+    data = tsk_texts(
+        anchor_labels=[
+            {"response_set": "agree_1_4", "min_label": {"nl": "x"}, "max_label": {"nl": "y"}},
+            {"response_set": "nope", "min_label": {"nl": "x"}, "max_label": {"nl": "y"}},
+        ]
+    )
+    assert problems(data) == [
+        "$.anchor_labels[0].response_set: no numeric rating 'agree_1_4'",
+        "$.anchor_labels[1].response_set: no numeric rating 'nope'",
+    ]
+
+
+def test_a_bundled_licensed_file_may_not_ship_the_words_of_a_rating() -> None:
+    bundled = (
+        files(CONTENT_PACKAGE).joinpath("instruments", "tfi-1.0.json").read_text(encoding="utf-8")
+    )
+    data = decode_json(bundled, origin="tfi.json")
+    data["response_sets"][0]["min_label"] = {"nl": "nooit"}
+    with pytest.raises(InstrumentDefinitionError) as caught:
+        parse_instrument(data, origin="tfi.json")
+    assert [p.message for p in caught.value.problems] == [
+        "the licence does not allow shipping the words at the ends of a rating"
+    ]

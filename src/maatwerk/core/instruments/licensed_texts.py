@@ -24,6 +24,7 @@ from maatwerk.core.instruments.model import (
     LocalizedText,
     NonEmptyText,
     Number,
+    NumericResponseSet,
     OptionsResponseSet,
     Version,
 )
@@ -41,6 +42,14 @@ class OptionLabel(Frozen):
     label: LocalizedText
 
 
+class AnchorLabels(Frozen):
+    """The words at both ends of a numeric rating (TFI: "Never aware" … "Always aware")."""
+
+    response_set: Identifier
+    min_label: LocalizedText
+    max_label: LocalizedText
+
+
 class LicensedTextSet(Frozen):
     """An organization's licensed texts for one instrument version."""
 
@@ -53,6 +62,7 @@ class LicensedTextSet(Frozen):
     recall_period: LocalizedText | None = None
     items: tuple[ItemText, ...] = Field(min_length=1)
     option_labels: tuple[OptionLabel, ...] = ()
+    anchor_labels: tuple[AnchorLabels, ...] = ()
 
 
 def load_licensed_texts_json(text: str | bytes, *, origin: str) -> LicensedTextSet:
@@ -113,6 +123,16 @@ def _reference_problems(
                     f"{fmt(option.value)} is not an option of {option.response_set!r}",
                 )
             )
+    numeric = {rs.id for rs in instrument.response_sets if isinstance(rs, NumericResponseSet)}
+    for index, anchors in enumerate(texts.anchor_labels):
+        if anchors.response_set not in numeric:
+            found.append(
+                DefinitionProblem(
+                    origin,
+                    f"$.anchor_labels[{index}].response_set",
+                    f"no numeric rating {anchors.response_set!r}",
+                )
+            )
     return found
 
 
@@ -135,6 +155,12 @@ def apply_licensed_texts(
             label = labels.get((response_set["id"], Fraction(option["value"])))
             if label is not None:
                 option["label"] = label.model_dump(exclude_none=True)
+    anchors = {a.response_set: a for a in texts.anchor_labels}
+    for response_set in data["response_sets"]:
+        found = anchors.get(response_set["id"])
+        if found is not None:
+            response_set["min_label"] = found.min_label.model_dump(exclude_none=True)
+            response_set["max_label"] = found.max_label.model_dump(exclude_none=True)
     for name in ("instructions", "recall_period"):
         value = getattr(texts, name)
         if value is not None:

@@ -124,6 +124,12 @@ def _check_licence(instrument: Instrument, problems: _Problems) -> None:
             problems.add(f"$.items[{index}].text", "the licence does not allow shipping item texts")
     for index, response_set in enumerate(instrument.response_sets):
         if not isinstance(response_set, OptionsResponseSet):
+            anchored = response_set.min_label is not None or response_set.max_label is not None
+            if not has_texts and anchored:
+                problems.add(
+                    f"$.response_sets[{index}]",
+                    "the licence does not allow shipping the words at the ends of a rating",
+                )
             continue
         for position, option in enumerate(response_set.options):
             path = f"$.response_sets[{index}].options[{position}].label"

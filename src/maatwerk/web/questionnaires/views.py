@@ -96,6 +96,12 @@ def _choices(instrument: Instrument, item: Item, language: str) -> list[tuple[st
     while current <= response_set.max:
         values.append((services.number_text(current), services.number_text(current)))
         current += response_set.step
+    # The words at both ends ("0 – never aware"), so that a screen reader says them too.
+    for position, anchor in ((0, response_set.min_label), (-1, response_set.max_label)):
+        words = anchor.get(language, fallback=True) if anchor is not None else None
+        if words and values:
+            value, label = values[position]
+            values[position] = (value, f"{label} – {words}")
     return values
 
 
