@@ -12,6 +12,7 @@ from typing import Literal
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from maatwerk.core.analysis.monitoring import still_deteriorated
 from maatwerk.core.analysis.reliable_change import (
     NormGroup,
     clinical_significance,
@@ -229,12 +230,10 @@ class Deterioration:
 
 def deteriorations(rows: list[ResultRow]) -> list[Deterioration]:
     """The scales whose most recent result is a reliable deterioration from baseline: the
-    monitoring signal that the plan needs a review (stepped care: escalate). Only the latest
-    result counts, so a deterioration that has since recovered is not reported."""
-    latest: dict[tuple[str, str], ResultRow] = {}
-    for row in rows:
-        if row.value is not None:
-            latest[row.scale_key] = row
+    monitoring signal that the plan needs a review (stepped care: escalate)."""
+    scored = [row for row in rows if row.value is not None]
+    flagged = set(still_deteriorated((row.scale_key, row.reliable_change) for row in scored))
+    latest = {row.scale_key: row for row in scored if row.scale_key in flagged}
     return [
         Deterioration(
             instrument_name=row.instrument_name,
@@ -244,9 +243,7 @@ def deteriorations(rows: list[ResultRow]) -> list[Deterioration]:
             completed_at=row.completed_at,
         )
         for row in latest.values()
-        if row.reliable_change == "reliable_deterioration"
-        and row.value is not None
-        and row.change is not None
+        if row.value is not None and row.change is not None
     ]
 
 
