@@ -668,6 +668,21 @@ def _activate_revision(
 # ------------------------------------------------------------------ revising, stepping up, ending
 
 
+def _require_text(
+    errors: dict[str, list[str]],
+    field: str,
+    text: str,
+    missing: str,
+    *,
+    too_long: str | None = None,
+) -> None:
+    """A required reason or note: present, and no longer than REASON_MAX_LENGTH."""
+    if not text:
+        errors[field] = [missing]
+    elif len(text) > REASON_MAX_LENGTH:
+        errors[field] = [too_long or _("Keep the reason shorter than 2000 characters.")]
+
+
 def plan_revise(*, actor: Actor, access: PatientAccess, reason: str) -> Plan:
     """Start a revision of the active plan: a new draft with the active plan's modules,
     decisions, goals, level of care and parts. The active plan stays active until the
@@ -677,10 +692,7 @@ def plan_revise(*, actor: Actor, access: PatientAccess, reason: str) -> Plan:
     user = _user(actor)
     reason = reason.strip()
     errors: dict[str, list[str]] = {}
-    if not reason:
-        errors["revision_reason"] = [_("Say why the plan is revised.")]
-    elif len(reason) > REASON_MAX_LENGTH:
-        errors["revision_reason"] = [_("Keep the reason shorter than 2000 characters.")]
+    _require_text(errors, "revision_reason", reason, _("Say why the plan is revised."))
     with transaction.atomic():
         current = _open_plan(access)
     if current is None or current.status == Plan.Status.DRAFT:
@@ -795,10 +807,9 @@ def plan_step_up(
             ]
         elif to_level != advice.to_level:
             errors["to_level"] = [_("Choose the next level of care from the list.")]
-    if not reason:
-        errors["step_reason"] = [_("Give a reason for stepping up the level of care.")]
-    elif len(reason) > REASON_MAX_LENGTH:
-        errors["step_reason"] = [_("Keep the reason shorter than 2000 characters.")]
+    _require_text(
+        errors, "step_reason", reason, _("Give a reason for stepping up the level of care.")
+    )
     _refuse(
         errors,
         actor=actor,
@@ -863,10 +874,7 @@ def plan_discard_revision(*, actor: Actor, access: PatientAccess, reason: str) -
     user = _user(actor)
     reason = reason.strip()
     errors: dict[str, list[str]] = {}
-    if not reason:
-        errors["discard_reason"] = [_("Say why the revision is discarded.")]
-    elif len(reason) > REASON_MAX_LENGTH:
-        errors["discard_reason"] = [_("Keep the reason shorter than 2000 characters.")]
+    _require_text(errors, "discard_reason", reason, _("Say why the revision is discarded."))
     with transaction.atomic():
         plan = _open_plan(access)
     if plan is None or plan.status != Plan.Status.DRAFT or plan.revises_id is None:
@@ -909,10 +917,13 @@ def plan_complete(*, actor: Actor, access: PatientAccess, note: str) -> Plan:
     user = _user(actor)
     note = note.strip()
     errors: dict[str, list[str]] = {}
-    if not note:
-        errors["end_note"] = [_("Write a note on how the treatment ended.")]
-    elif len(note) > REASON_MAX_LENGTH:
-        errors["end_note"] = [_("Keep the note shorter than 2000 characters.")]
+    _require_text(
+        errors,
+        "end_note",
+        note,
+        _("Write a note on how the treatment ended."),
+        too_long=_("Keep the note shorter than 2000 characters."),
+    )
     plans = Plan.objects.filter(patient=access.patient)
     plan = plans.filter(status=Plan.Status.ACTIVE).first()
     if plan is None:
