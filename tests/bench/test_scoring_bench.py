@@ -2,7 +2,7 @@
 
 Run with ``make bench`` (``pytest tests/bench --benchmark-enable -q -s``). By default it
 scores 20,000 random responses so that it stays quick; ``MAATWERK_BENCH_FULL=1`` scores
-1,000,000 (the figure in issue 3), in one round. Under a normal test run benchmarks are
+1,000,000 (the required scale), in one round. Under a normal test run benchmarks are
 disabled and each function runs once, which still checks that the engine and the
 baseline agree on every total.
 

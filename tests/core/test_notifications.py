@@ -10,7 +10,7 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def test_the_quiet_period_is_fifteen_minutes() -> None:
-    # The product rule of issue 5's notifications: at most one e-mail per recipient per
+    # The product rule for notifications: at most one e-mail per recipient per
     # 15 minutes for the same kind.
     assert timedelta(minutes=15) == QUIET_PERIOD
 

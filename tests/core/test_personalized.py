@@ -1,7 +1,8 @@
 """Personalized outcome measures: GAS, PSK, top problems (maatwerk.core.instruments.personalized).
 
 Golden values are hand calculations, with the arithmetic written out next to each case.
-GAS uses the Kiresuk & Sherman (1968) T-score as recorded in reference/domain.md §3.1:
+GAS uses the Kiresuk & Sherman (1968) T-score as given by its secondary sources
+(kiresuk-sherman-1968 in docs/sources.md):
 T = 50 + 10·Σ(wᵢxᵢ) / √((1 − ρ)·Σwᵢ² + ρ·(Σwᵢ)²), ρ = 0.30.
 """
 

@@ -1,4 +1,4 @@
-"""The treatment path in the browser (issue 5):
+"""The treatment path in the browser:
 
 1. a clinician builds a formulation with the patient: the vicious circle as a diagram
    and the personal explanation, shared with the patient;

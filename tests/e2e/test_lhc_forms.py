@@ -1,4 +1,4 @@
-"""Real-client test (issue 3, FHIR R4): LHC-Forms, the NLM's FHIR form renderer (npm
+"""Real-client test (FHIR R4 interoperability): LHC-Forms, the NLM's FHIR form renderer (npm
 ``lforms``, vendored by scripts/vendor_assets.sh), renders every bundled Questionnaire
 whose item texts Maatwerk ships; a patient fills it in by clicking LHC-Forms' own answer
 controls; the QuestionnaireResponse that LHC-Forms produces is posted to Maatwerk's API;

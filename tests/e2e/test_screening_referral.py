@@ -1,4 +1,4 @@
-"""The screening path in the browser (issue 4): a clinician assigns a screening battery,
+"""The screening path in the browser: a clinician assigns a screening battery,
 the patient completes it on a phone, the clinician records the SCEGS exploration, reads
 the profile with its reasons, accepts the stepped-care advice and refers the patient to
 a provider found by postcode. axe-core must find no serious or critical violation on

@@ -65,7 +65,7 @@ def save(client: Client, document: object, comment: str = "Local protocol", **ex
 
 
 def test_threshold_edit_reaches_knowledge_for_of_that_organization_only(world: World) -> None:
-    # TSK total > 37 is the bundled cut-off for fear of movement (domain.md §3, Vlaeyen).
+    # TSK total > 37 is the bundled cut-off for fear of movement (awell-tampa, after Vlaeyen).
     assert tsk_threshold(knowledge_for(world.org_a.pk)) == Decimal(37)
     admin = world.client_for("org_admin")
     page = admin.get(f"{BASE}/knowledge/factors/fear_of_movement/thresholds/")

@@ -56,7 +56,7 @@ def test_bundled_content_loads_and_covers_every_risk_factor() -> None:
 
 
 def test_only_the_sourced_link_is_verified() -> None:
-    # domain.md 4.1 gives a primary source for catastrophizing -> fear of movement
+    # There is a primary source for catastrophizing -> fear of movement
     # (bmc-msd-2012) and for the gevolgenmodel's consequences for mood and sleep
     # (nalk-gevolgenmodel); every other edge and every template is unverified.
     verified = [

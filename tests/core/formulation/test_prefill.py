@@ -89,7 +89,7 @@ def test_elevated_factors_become_maintaining_nodes_with_typical_edges() -> None:
         ("complaint", "fear_of_movement", "avoidance", "deconditioning"),
         ("complaint", "negative_mood", "avoidance", "deconditioning"),
     )
-    # Only catastrophizing -> fear of movement has a primary source (domain.md 4.1).
+    # Only catastrophizing -> fear of movement has a primary source (bmc-msd-2012).
     verified = FORMULATION_CONTENT.edge_provenance("catastrophizing", "fear_of_movement")
     assert verified.sources == ("bmc-msd-2012",) and not verified.unverified
     assert FORMULATION_CONTENT.edge_provenance("avoidance", "deconditioning").unverified

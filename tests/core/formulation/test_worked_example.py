@@ -3,7 +3,7 @@
 The patient says "pijn in mijn onderrug". In the consult the clinician and the patient
 find: she is afraid that moving damages her back (fear of movement), so she stops
 lifting and walking (avoidance), her muscles get weaker (deconditioning), which makes the
-pain worse - the fear-avoidance circle (domain.md 4.1, bmc-msd-2012). The pain also
+pain worse - the fear-avoidance circle (bmc-msd-2012). The pain also
 makes her feel low (negative mood, a gevolgenmodel consequence for mood,
 nalk-gevolgenmodel), so she cancels meeting friends, and with nothing else to attend to
 the pain gets worse. Cancelling friends also makes her feel lower still: a circle

@@ -1,6 +1,6 @@
 """Golden tests for the Brief IPQ: per-item scores, no total.
 
-domain.md §3.1 (Broadbent et al. 2006; the English form): items 1-8 are rated 0-10
+broadbent-2006 and the English form (bipq-form): items 1-8 are rated 0-10
 (consequences, timeline, personal control, treatment control, identity, concern,
 coherence, emotional response); per-item use is standard; a total score (items 3, 4, 7
 reversed) was not verified, so none is computed. Item 9 (causes, free text) is not part of

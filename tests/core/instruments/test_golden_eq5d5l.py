@@ -1,6 +1,6 @@
 """Golden tests for the EQ-5D-5L profile and EQ VAS (no utility index).
 
-domain.md §3.1 (CamCOPS eq5d5l.rst, awell-score README): five dimensions, each a level
+camcops-eq5d5l and awell-eq5d5l: five dimensions, each a level
 1 (no problems) ... 5 (extreme problems); the 5-digit health state lists them in the order
 mobility, self-care, usual activities, pain/discomfort, anxiety/depression (11111 best,
 55555 worst); EQ VAS 0-100, higher is better. No Dutch value set coefficients are shipped.

@@ -1,6 +1,6 @@
 """Golden tests for the TSK and the PCS, worked out by hand.
 
-TSK (domain.md §3.1, awell-score README): 17 items 1-4, items 4, 8, 12, 16 reversed as
+TSK (awell-tampa): 17 items 1-4, items 4, 8, 12, 16 reversed as
 5 - x, total 17-68, cut-off "> 37" (we follow the README, not awell's ">= 37" code).
 PCS: 13 items 0-4, total 0-52; rumination 8-11, magnification 6, 7, 13, helplessness
 1-5 and 12; cut-off "> 30". Both complete_only (no sourced proration rule).

@@ -1,10 +1,10 @@
 """Golden tests for the PHQ-9, GAD-7 and PHQ-15, worked out by hand.
 
-Rules (domain.md §3.1): PHQ-9 sum of items 1-9 (0-27), item 10 not scored, bands at
-5/10/15/20, cut-off >= 10 (Kroenke 2001); GAD-7 sum 0-21, bands 5/10/15, cut-off >= 10
-(Spitzer 2006); PHQ-15 items 0-2, item 4 women only (men max 28), bands 5/10/15
-low/medium/high (Kroenke 2002), >= 3 items scored 2 (Kroenke 2010). All three:
-complete_only (CamCOPS).
+Rules: PHQ-9 sum of items 1-9 (0-27), item 10 not scored, bands at 5/10/15/20, cut-off
+>= 10 (kroenke-2001); GAD-7 sum 0-21, bands 5/10/15, cut-off >= 10 (spitzer-2006); PHQ-15
+items 0-2, item 4 women only (men max 28), bands 5/10/15 low/medium/high (kroenke-2002),
+>= 3 items scored 2 (kroenke-2010). All three: complete_only (camcops-phq9, camcops-gad7,
+camcops-phq15).
 """
 
 from __future__ import annotations
@@ -176,7 +176,7 @@ class TestGad7:
         assert band_en(scale) == band
 
     def test_lowest_anchor_is_not_at_all(self) -> None:
-        # domain.md pitfall: "Not at all", never "Not at all sure" (Zorowitz et al. 2021).
+        # "Not at all", never "Not at all sure" (camcops-gad7-docs, after Zorowitz et al. 2021).
         instrument = get_instrument("gad7")
         response_set = instrument.response_set(instrument.item("gad7_1").response_set)
         assert response_set.kind == "options"

@@ -1,7 +1,7 @@
 """Golden tests for the RAND-36, worked out by hand from RAND's scoring instructions.
 
 RAND 36-Item Health Survey 1.0 scoring (rand.org, "Scoring Rules for the RAND 36-Item
-Health Survey (Version 1.0)"; CamCOPS rand36; domain.md §3.1):
+Health Survey (Version 1.0)", rand-scoring; camcops-rand36):
 
 Table 1, precoded answer -> score:
   items 1, 2, 20, 22, 34, 36:   1 -> 100, 2 -> 75, 3 -> 50, 4 -> 25, 5 -> 0

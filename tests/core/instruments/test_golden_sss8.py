@@ -1,6 +1,6 @@
 """Golden tests for the SSS-8, worked out by hand.
 
-SSS-8 (domain.md §3.1; Gierk et al. 2014; FPnotebook; MSD Manuals): 8 items, 0-4, sum
+SSS-8 (gierk-2014; fpnotebook-sss8; msd-sss8): 8 items, 0-4, sum
 0-32. Bands 0-3 none to minimal, 4-7 low, 8-11 medium, 12-15 high, 16-32 very high (MSD
 prints "16 to 23", a typo). No sourced missing-data rule: every item is needed.
 """

@@ -205,9 +205,9 @@ def test_intervention_map_references_resolve_and_keeps_status() -> None:
         assert set(link.factors) <= factors
         assert set(link.interventions) <= interventions
     by_id = {link.id: link for link in KB.interventions.links}
-    assert not by_id["activity_pattern"].unverified  # ✔ in domain.md 4.3
-    assert by_id["physical_deconditioning"].unverified  # ◐
-    assert by_id["sleep_problems"].unverified and not by_id["sleep_problems"].sources  # ✘
+    assert not by_id["activity_pattern"].unverified  # nhg-m102-henw, torenbeek-2006
+    assert by_id["physical_deconditioning"].unverified  # a secondary source only
+    assert by_id["sleep_problems"].unverified and not by_id["sleep_problems"].sources
     assert [link.id for link in KB.interventions_for("over_activity")] == ["activity_pattern"]
 
 

@@ -170,11 +170,11 @@ def test_links_and_provenance(module_id: str) -> None:
     assert module.expected_weeks_unverified
 
 
-def test_unverified_pairings_follow_domain_md() -> None:
-    """domain.md 4.1 marks the G-schema not verified; 4.3 marks sleep (CBT-I), tension
-    (relaxation) and daily-life problems (problem solving, assertiveness) not verified.
-    The sourced links (graded activity: NHG + Torenbeek; experiments and exposure for
-    avoidance: Visser & Reinders 5-8) carry those sources."""
+def test_pairings_without_a_source_are_unverified() -> None:
+    """No source read verifies the G-schema, nor sleep (CBT-I), tension (relaxation) and
+    daily-life problems (problem solving, assertiveness) as pairings. The sourced links
+    (graded activity: nhg-m102-henw, torenbeek-2006; experiments and exposure for
+    avoidance: visser-reinders-2015, sessions 5-8) carry those sources."""
     for module_id in (
         "g_schema",
         "sleep",

@@ -1,6 +1,6 @@
 """Graded activity: baseline -> quotas, and what happens after a bad and a good day.
 
-Time-contingent, not pain-contingent (NHG M102, domain.md §4.3): the quotas follow the
+Time-contingent, not pain-contingent (nhg-m102-henw): the quotas follow the
 calendar. The numbers used here (start at 80 % of the baseline mean, +5 minutes every 7
 days) are the rules file's editorial defaults, marked unverified; the tests check the
 arithmetic and the principle, not the clinical value of the numbers.

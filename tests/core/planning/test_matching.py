@@ -1,9 +1,9 @@
-"""Module matching on the synthetic patients of the screening issue.
+"""Module matching on the synthetic screening patients.
 
 The patients and their screening results are those of
 ``tests/core/screening/test_synthetic_patients.py``; the modules are the bundled
 catalogue (``content/modules``), the links the knowledge base's (``content/knowledge/
-interventions.json``, domain.md §4.3) and the planning rules (``content/planning/
+interventions.json``) and the planning rules (``content/planning/
 rules.json``). The ranking rule (docs/planning/README.md), in short:
 
 1. always-on "first" basics: psycho-education on the vicious circle when any risk factor

@@ -48,14 +48,14 @@ def test_deconditioning_gets_physiotherapy_with_provenance() -> None:
         "fysiotherapeut",
         ("deconditioning",),
     )
-    # ◐ domain.md §4.3: a secondary summary of the NHG standard
+    # A secondary summary of the NHG standard
     assert part.sources == ("worldsupporter-nhg",) and part.unverified
     assert "fysiotherapeut" in part.reason["nl"]
 
 
 def test_clinician_flags_trauma_and_family_system() -> None:
     # Trauma and the family system are recorded by the clinician only (no instrument):
-    # EMDR and systeemtherapie, both unverified (✘ domain.md §4.3).
+    # EMDR and systeemtherapie, both unverified (no source).
     assert parts("negative_mood_risk_profile") == []
     assert parts("negative_mood_risk_profile", flags=("trauma_maintains",)) == ["emdr"]
     assert parts(
@@ -141,7 +141,7 @@ LEVELS_FRIEND = {
 
 
 def pain_plan() -> Plan:
-    """A plan with two modules and two GAS goals (the path of issue 5)."""
+    """A plan with two modules and two GAS goals (the treatment path)."""
     profile, advice = run(PATIENTS["pain_fear_and_catastrophizing"][0])
     recs = recommend_modules(
         profile,

@@ -43,8 +43,8 @@ def test_bundled_rules_load_and_every_number_is_unverified() -> None:
     assert rules.max_modules_at_once.unverified
     assert rules.graded_activity.unverified
     assert rules.duration.unverified and all(c.unverified for c in rules.duration.ceilings)
-    # domain.md §4.3: EMDR and systeemtherapie have no source (✘); physiotherapy and
-    # L-MBT only a secondary one (◐)
+    # EMDR and systeemtherapie have no source; physiotherapy (worldsupporter-nhg) and
+    # L-MBT (alknieuws-lmbt) only a secondary one
     md = {rule.intervention: rule for rule in rules.multidisciplinary}
     assert md["emdr"].sources == () and md["emdr"].unverified
     assert md["systeemtherapie"].sources == () and md["systeemtherapie"].unverified

@@ -1,6 +1,6 @@
 """The goal checks of step 3: which are still open or failed, with a hint for each.
 
-A goal is good when it is feasible, concrete and in small steps (issue 5, step 3). A
+A goal is good when it is feasible, concrete and in small steps (a product rule for step 3). A
 check answered ``None`` is open (not asked yet), ``False`` failed; each issue carries a
 short B1 hint in Dutch and English from ``explanation_texts.json``.
 """

@@ -1,6 +1,6 @@
 """The formulation: the gevolgenmodel consult as immutable values, and its vicious circles.
 
-A ``Formulation`` holds the four steps of the consult (domain.md section 4.1,
+A ``Formulation`` holds the four steps of the consult (the
 gevolgenmodel: nalk-gevolgenmodel, psyq-alk) in the patient's own words:
 
 1. ``complaints`` - the neutral inventory of the complaints;

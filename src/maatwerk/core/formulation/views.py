@@ -4,20 +4,20 @@ Both are views: they add nothing and lose nothing the clinician needs to see, an
 recomputed from the formulation every time.
 
 **SCEGS** (the GP's exploration: somatisch, cognitief, emotioneel, gedragsmatig,
-sociaal; NHG, domain.md 4.1 "SCEGS extends the BPS model", gevolgenmodel.nl). The
+sociaal; nhg-m102-henw; SCEGS extends the biopsychosocial model, gevolgenmodel.nl). The
 mapping from the five gevolgenmodel domains is one to one, and the complaints
-themselves are somatic: *editorial*, because no source in domain.md maps the two models
+themselves are somatic: *editorial*, because no source maps the two models
 onto each other field by field.
 
-**3P** (predisposing, precipitating, perpetuating; cbm-vicious-cycle, domain.md 4.1).
+**3P** (predisposing, precipitating, perpetuating; cbm-vicious-cycle).
 A consequence's ``role`` places it; without a role, a maintaining consequence is
 perpetuating (the gevolgenmodel's maintaining consequences are the model's perpetuating
 factors - the mapping is editorial) and a non-maintaining one is listed as ``unplaced``.
 The clinician's tagged factors go where they are tagged. With a screening profile, every
 elevated risk factor that no consequence or tagged factor already expresses is added as
-perpetuating (the knowledge base's risk factors are maintaining factors, domain.md 4.3);
-low resilience factors are not placed, because they are missing strengths rather than
-factors that keep the complaint going.
+perpetuating (the knowledge base's risk factors are maintaining factors); low resilience
+factors are not placed, because they are missing strengths rather than factors that keep
+the complaint going.
 """
 
 from __future__ import annotations

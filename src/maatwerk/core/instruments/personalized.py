@@ -73,8 +73,9 @@ METADATA: Final[Mapping[str, MeasureMetadata]] = MappingProxyType(
                 "https://nationalcalculatorauthority.com/goal-attainment-score-calculator.html",
             ),
             notes=(
-                "Formula as recorded in reference/domain.md §3.1 from a secondary source (◐); "
-                "not yet checked against Kiresuk & Sherman (1968) itself, hence unverified."
+                "Formula as given by the secondary sources above (kiresuk-sherman-1968 in "
+                "docs/sources.md); not yet checked against Kiresuk & Sherman (1968) itself, "
+                "hence unverified."
             ),
         ),
         "psk": MeasureMetadata(
@@ -112,8 +113,8 @@ METADATA: Final[Mapping[str, MeasureMetadata]] = MappingProxyType(
                 "per-problem ratings and their mean."
             ),
             sources=(
-                "reference/domain.md §3.1: no standard instrument by that name was found; "
-                "closest matches are PSK and GAS.",
+                "No standard instrument by that name was found; the closest matches are PSK "
+                "(meetinstrumentenzorg-psk) and GAS (kiresuk-sherman-1968).",
             ),
             notes=(
                 "Not a validated instrument: no psychometric properties, norms or reliable "
@@ -279,7 +280,7 @@ def goal_attainment_t_score(goals: Sequence[GasGoal], *, rho: float = DEFAULT_GA
     Multiplying all weights by the same factor leaves T unchanged.
 
     Turner-Stokes (2009) printed this formula with errors, corrected in an erratum; the
-    version here is the one recorded in ``reference/domain.md`` §3.1. Baseline
+    version here is the one given by its secondary sources (kiresuk-sherman-1968). Baseline
     convention: see :data:`GAS_BASELINE_LEVEL`.
 
     References
@@ -662,7 +663,7 @@ def top_problems_score(problems: Sequence[ProblemRating]) -> TopProblemsScore:
               \\ 1 \\le k \\le 3
 
     **Not a validated instrument.** No standard instrument by this name was found
-    (``reference/domain.md`` §3.1; closest matches are the PSK and GAS). The anchors
+    (closest matches are the PSK and GAS; meetinstrumentenzorg-psk). The anchors
     (0 = no burden at all, 10 = worst imaginable), the limit of three problems and the
     mean are Maatwerk conventions, marked ``unverified`` in :data:`METADATA`. There are
     no norms and no reliable change threshold; read the per-problem ratings with the

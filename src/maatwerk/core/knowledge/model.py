@@ -163,7 +163,7 @@ class Intervention(Provenance):
 
 
 class InterventionLink(Provenance):
-    """One row of the maintaining factor -> intervention map (domain.md section 4.3)."""
+    """One row of the maintaining factor -> intervention map, with its provenance."""
 
     id: Identifier
     maintaining_factor: LocalizedText

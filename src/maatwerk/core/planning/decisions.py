@@ -1,6 +1,6 @@
 """The clinician's decisions on the recommendation: accept, remove or add a module.
 
-The software supports clinical judgement and never replaces it (design.md): every
+The software supports clinical judgement and never replaces it (a product principle): every
 recommendation can be overruled, and an override is recorded with its reason. A
 decision that deviates from the recommendation — removing a recommended module, adding
 one that was not recommended, accepting one the patient excluded — needs a reason;

@@ -3,8 +3,8 @@
 One file, collection ``planning_rules``: the always-on basic modules, the default number
 of modules at once, the multidisciplinary parts, the expected-duration rule and the
 graded-activity defaults with the patient messages. Every rule carries ``sources`` (ids
-from the knowledge base's ``sources``) or ``unverified: true`` with a note. domain.md
-gives no number for any of them, so every number here is unverified and configurable.
+from the knowledge base's ``sources``) or ``unverified: true`` with a note. No source
+gives a number for any of them, so every number here is unverified and configurable.
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ class GradedActivityMessages(Frozen):
 
 
 class GradedActivityDefaults(Provenance):
-    """Defaults a clinician may change per patient (none has a source: domain.md §4.3
+    """Defaults a clinician may change per patient (none has a source: nhg-m102-henw
     gives the principle — time-contingent — but no numbers)."""
 
     min_baseline_days: StrictInt = Field(ge=1)

@@ -1,7 +1,7 @@
 """Expected duration of a plan: editorial and unverified, configurable in the rules.
 
-domain.md §1.3: the treatment length of the Evers programme was not found; "up to about
-6 months" is an inference (✘). The rule (``rules.json`` → ``duration``) is therefore
+The treatment length of the e-Coach programme (leiden-ecoach) was not found; "up to
+about 6 months" is an unverified inference. The rule (``rules.json`` → ``duration``) is therefore
 editorial: the modules run in waves of at most *n* at once (in plan order); a wave lasts
 as long as its longest module (each module's ``expected_weeks``, itself an editorial
 estimate); the waves add up; a ceiling configured per care level caps the sum. The

@@ -1,7 +1,7 @@
 """Graded activity: a baseline week, then time-contingent quotas that rise in small steps.
 
-The principle is sourced (domain.md §4.3): a **time-contingent** increase of load and
-activity (NHG M102 ✔), graded activity in CFS rehabilitation (Torenbeek 2006 ✔). The
+The principle is sourced: a **time-contingent** increase of load and activity
+(nhg-m102-henw), graded activity in CFS rehabilitation (torenbeek-2006). The
 numbers are not: where the quota starts, how much it rises, how often, and how many
 baseline days are needed come from ``content/planning/rules.json`` (all marked
 unverified) or from the clinician.

@@ -3,7 +3,7 @@
 Which factors count: the maintaining factors the clinician named in the formulation,
 and from the screening profile every elevated risk factor and every low resilience
 factor. A module matches a factor when the module ``targets`` it, or when the knowledge
-base links the factor to an intervention the module delivers (domain.md §4.3). Every
+base links the factor to an intervention the module delivers (``interventions.json``). Every
 reason names the factor, the screening evidence of its status and the provenance
 (sources, unverified) of the link. The always-on basics and the ranking rule are data
 and are written down in docs/planning/README.md.

@@ -5,7 +5,7 @@ an intervention of the knowledge base, optionally a discipline, and when it appl
 factor elevated in the screening or named maintaining in the formulation, flags only the
 clinician records (trauma, non-response to CBT/ACT, the family system) and the severity.
 All conditions of a rule must hold. Every part carries the rule's provenance; most are
-unverified (domain.md §4.3).
+unverified (no source recommends EMDR or systeemtherapie here).
 """
 
 from __future__ import annotations
