@@ -10,7 +10,8 @@ Source ids are collected from three places:
   (``kroenke-2001``, ``visser-reinders-2015``) outside a web address. Such a token is a
   citation unless it is listed in ``NOT_CITATIONS`` with the reason it is not.
 
-The bibliography's entries are the ``### `<id>``` headings of ``docs/sources.md``.
+The bibliography is ``content/bibliography.json``; ``docs/sources.md`` is rendered from it
+and must be current.
 """
 
 from __future__ import annotations
@@ -26,16 +27,23 @@ from typing import Any
 
 import pytest
 
+from maatwerk.core.bibliography import (
+    BibliographyDefinitionError,
+    BibliographyEntry,
+    bibliography_json_schema_text,
+    build_bibliography,
+    bundled_bibliography,
+    render_markdown,
+)
 from maatwerk.core.instruments.registry import CONTENT_PACKAGE, bundled_instruments
 from maatwerk.core.knowledge.registry import bundled_knowledge
 
 REPO = Path(__file__).resolve().parents[2]
 BIBLIOGRAPHY = REPO / "docs" / "sources.md"
+SCHEMA = REPO / "docs" / "bibliography.schema.json"
 THIS_FILE = Path(__file__).resolve()
 
-ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"
-ENTRY_HEADING = re.compile(rf"^### `({ID})`$", re.MULTILINE)
-ANY_HEADING = re.compile(r"^#{1,3} ", re.MULTILINE)
+ENTRY_HEADING = re.compile(r"^### `([a-z0-9-]+)`$", re.MULTILINE)
 # A publication id: lower-case name parts, then a year (1900-2099), as a whole token.
 PUBLICATION_ID = re.compile(
     r"(?<![\w/.-])([a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)*-(?:19|20)\d\d)(?![\w-])"
@@ -54,18 +62,8 @@ SCANNED_SUFFIXES = {".py", ".md", ".html", ".txt", ".json", ".toml", ".po"}
 SCANNED_FOLDERS = ("src", "tests", "docs")
 
 
-@cache
-def bibliography() -> dict[str, str]:
-    """Source id -> the text of its entry (up to the next heading)."""
-    text = BIBLIOGRAPHY.read_text(encoding="utf-8")
-    entries: dict[str, str] = {}
-    for match in ENTRY_HEADING.finditer(text):
-        source_id = match.group(1)
-        assert source_id not in entries, f"docs/sources.md: {source_id} has two entries"
-        following = ANY_HEADING.search(text, match.end())
-        end = following.start() if following else len(text)
-        entries[source_id] = text[match.end() : end].strip()
-    return entries
+def bibliography() -> dict[str, BibliographyEntry]:
+    return bundled_bibliography().entries
 
 
 def _content_files(folder: Traversable) -> Iterator[Traversable]:
@@ -134,20 +132,55 @@ def scanned_texts() -> dict[str, str]:
     }
 
 
-def test_the_bibliography_has_entries_with_citations() -> None:
-    entries = bibliography()
-    assert len(entries) > 50
-    empty = sorted(source_id for source_id, text in entries.items() if not text)
-    assert not empty, f"entries without a citation in docs/sources.md: {empty}"
+def test_docs_sources_md_is_rendered_from_the_bibliography() -> None:
+    # Regenerate with write_generated_files("docs") (see the top of docs/sources.md).
+    assert BIBLIOGRAPHY.read_text(encoding="utf-8") == render_markdown(bundled_bibliography())
+    assert SCHEMA.read_text(encoding="utf-8") == bibliography_json_schema_text()
+
+
+def test_docs_sources_md_has_one_heading_per_entry() -> None:
+    headings = ENTRY_HEADING.findall(BIBLIOGRAPHY.read_text(encoding="utf-8"))
+    assert headings == list(bibliography())
+    assert len(headings) > 50
 
 
 def test_every_publication_entry_names_its_year() -> None:
     missing = sorted(
         source_id
-        for source_id, text in bibliography().items()
-        if PUBLICATION_ID.fullmatch(source_id) and source_id[-4:] not in text
+        for source_id, entry in bibliography().items()
+        if PUBLICATION_ID.fullmatch(source_id) and source_id[-4:] not in entry.citation
     )
     assert not missing, f"entries whose citation does not give the year of their id: {missing}"
+
+
+def test_a_source_id_with_two_entries_is_refused() -> None:
+    entry = {"id": "kroenke-2001", "citation": "Kroenke K, et al. 2001."}
+    text = json.dumps(
+        {
+            "collection": "bibliography",
+            "version": "1.0",
+            "groups": [
+                {"title": "One", "entries": [entry]},
+                {"title": "Two", "entries": [entry]},
+            ],
+        }
+    )
+    with pytest.raises(BibliographyDefinitionError, match="'kroenke-2001' has two entries"):
+        build_bibliography(text)
+
+
+def test_an_entry_without_a_citation_is_refused_with_its_path() -> None:
+    text = json.dumps(
+        {
+            "collection": "bibliography",
+            "version": "1.0",
+            "groups": [{"title": "One", "entries": [{"id": "kroenke-2001", "citation": ""}]}],
+        }
+    )
+    with pytest.raises(BibliographyDefinitionError) as raised:
+        build_bibliography(text)
+    [problem] = raised.value.problems
+    assert problem.path == "$.groups[0].entries[0].citation"
 
 
 def test_the_loaders_and_the_file_walk_agree() -> None:

@@ -1,0 +1,194 @@
+"""The project's bibliography: every source id with its full citation.
+
+The data is ``maatwerk/content/bibliography.json`` (schema:
+``docs/bibliography.schema.json``); ``docs/sources.md`` is rendered from it by
+:func:`render_markdown` and checked in, so readers of the repository and screens that
+show a source can use the same record. The content sets keep their short citations
+(``knowledge/sources.json``, each instrument's ``sources``); ``tests/core/test_sources.py``
+checks that every source id used anywhere has an entry here and that every entry is used.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache, cached_property
+from importlib.resources import files
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, StrictBool, ValidationError, model_validator
+
+from maatwerk.core.common.errors import MaatwerkError
+from maatwerk.core.instruments.base import Frozen, NonEmptyText, SourceId, Version
+from maatwerk.core.instruments.errors import DefinitionProblem, InstrumentDefinitionError
+from maatwerk.core.instruments.loading import decode_json, schema_problems
+
+__all__ = [
+    "Bibliography",
+    "BibliographyDefinitionError",
+    "BibliographyEntry",
+    "BibliographyGroup",
+    "bibliography_json_schema_text",
+    "build_bibliography",
+    "bundled_bibliography",
+    "render_markdown",
+    "write_generated_files",
+]
+
+CONTENT_PACKAGE = "maatwerk.content"
+BIBLIOGRAPHY_FILE = "bibliography.json"
+SCHEMA_FILE = "bibliography.schema.json"
+MARKDOWN_FILE = "sources.md"
+SCHEMA_ID = "https://maatwerk.example/schemas/bibliography-1.schema.json"
+
+
+class BibliographyDefinitionError(MaatwerkError):
+    """The bibliography file is invalid; ``problems`` lists every problem."""
+
+    def __init__(self, problems: tuple[DefinitionProblem, ...]) -> None:
+        self.problems = problems
+        lines = "\n".join(f"  - {problem}" for problem in problems)
+        super().__init__(f"invalid bibliography ({len(problems)} problem(s)):\n{lines}")
+
+
+class BibliographyEntry(Frozen):
+    """One source: its id, the citation as far as it is known, and where it was read."""
+
+    id: SourceId
+    citation: NonEmptyText = Field(
+        description="Authors, year, title, journal or publisher, volume and pages, DOI, as "
+        "far as they were read; a detail that was not read is left out."
+    )
+    secondary: StrictBool = Field(
+        default=False,
+        description="True for a page that reports a primary source (a summary, a vendor "
+        "page, a calculator site).",
+    )
+    read_at: tuple[NonEmptyText, ...] = Field(
+        default=(), description="The web addresses of the copies that were actually read."
+    )
+    note: NonEmptyText | None = None
+
+
+class BibliographyGroup(Frozen):
+    title: NonEmptyText
+    introduction: NonEmptyText | None = None
+    entries: tuple[BibliographyEntry, ...] = Field(min_length=1)
+
+
+class Bibliography(Frozen):
+    """The whole bibliography, in groups; ids are unique across groups."""
+
+    collection: Literal["bibliography"]
+    version: Version
+    groups: tuple[BibliographyGroup, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Bibliography:
+        seen: set[str] = set()
+        for group in self.groups:
+            for entry in group.entries:
+                if entry.id in seen:
+                    raise ValueError(f"source id {entry.id!r} has two entries")
+                seen.add(entry.id)
+        return self
+
+    @cached_property
+    def entries(self) -> dict[str, BibliographyEntry]:
+        """Source id -> entry, in the order of the file."""
+        return {entry.id: entry for group in self.groups for entry in group.entries}
+
+
+def build_bibliography(text: str | bytes, *, origin: str = BIBLIOGRAPHY_FILE) -> Bibliography:
+    """Decode and schema-check the bibliography file."""
+    try:
+        data = decode_json(text, origin=origin)
+    except InstrumentDefinitionError as error:
+        raise BibliographyDefinitionError(error.problems) from None
+    try:
+        return Bibliography.model_validate(data)
+    except ValidationError as error:
+        raise BibliographyDefinitionError(schema_problems(error, origin)) from None
+
+
+@cache
+def bundled_bibliography() -> Bibliography:
+    return build_bibliography(files(CONTENT_PACKAGE).joinpath(BIBLIOGRAPHY_FILE).read_bytes())
+
+
+def bibliography_json_schema_text() -> str:
+    """The JSON Schema of ``bibliography.json`` (checked in as docs/bibliography.schema.json)."""
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        **Bibliography.model_json_schema(mode="validation"),
+        "title": "Maatwerk bibliography",
+    }
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+_INTRODUCTION = """\
+# Sources
+
+The bibliography of Maatwerk. Every source id used in the content files
+(`src/maatwerk/content/`), in code, in tests and in these docs has one entry here, under a
+`### ` heading with the id in backticks. `tests/core/test_sources.py` checks both ways: every
+id used resolves to an entry, and every entry is used somewhere.
+
+This page is generated from `src/maatwerk/content/bibliography.json` (schema:
+[bibliography.schema.json](bibliography.schema.json)). Edit the JSON file, then run
+
+```sh
+.venv/bin/python -c 'from maatwerk.core.bibliography import write_generated_files as w; w("docs")'
+```
+
+How to read an entry:
+
+* The first paragraph is the citation: authors, year, title, journal or publisher, volume
+  and pages, DOI, as far as they are known. A detail that was not read is left out, not
+  guessed.
+* **Read at** is the copy that was actually read (often a publisher abstract, an archived
+  copy or a secondary page), not necessarily the publisher's page.
+* **Secondary source** marks a page that reports a primary source (a summary, a vendor
+  page, a calculator site). Content that rests only on a secondary source is marked
+  `unverified` or says so in its note.
+
+The content files keep a short citation with each source (`knowledge/sources.json` and the
+`sources` of each instrument file); this page is the full record. To add a source: add the
+entry to `bibliography.json` and to the content file that uses it, in the same change.
+
+Cite a source in code, tests and docs by its id, for example `(kroenke-2001)`. Ids of
+publications have the form `<first-author>-<year>`; the test checks every such id it finds.
+"""
+
+
+def _entry_markdown(entry: BibliographyEntry) -> str:
+    paragraphs = [f"### `{entry.id}`", entry.citation]
+    addresses = " and ".join(f"<{address}>" for address in entry.read_at)
+    where = ("Secondary source. " if entry.secondary else "") + (
+        f"Read at: {addresses}" if addresses else ""
+    )
+    if where:
+        paragraphs.append(where.strip())
+    if entry.note:
+        paragraphs.append(entry.note)
+    return "\n\n".join(paragraphs)
+
+
+def render_markdown(bibliography: Bibliography) -> str:
+    """``docs/sources.md``: the introduction, then one section per group."""
+    parts = [_INTRODUCTION.rstrip()]
+    for group in bibliography.groups:
+        parts.append(f"## {group.title}")
+        if group.introduction:
+            parts.append(group.introduction)
+        parts.extend(_entry_markdown(entry) for entry in group.entries)
+    return "\n\n".join(parts) + "\n"
+
+
+def write_generated_files(folder: str | Path) -> None:
+    """Regenerate ``sources.md`` and the schema: ``write_generated_files("docs")``."""
+    Path(folder, MARKDOWN_FILE).write_text(
+        render_markdown(bundled_bibliography()), encoding="utf-8"
+    )
+    Path(folder, SCHEMA_FILE).write_text(bibliography_json_schema_text(), encoding="utf-8")
