@@ -24,6 +24,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import pairwise
 from numbers import Real
 from statistics import NormalDist
 from typing import Final, Literal
@@ -584,7 +585,7 @@ def piecewise_regression(
     time = list(range(1, n + 1)) if times is None else _values("times", times)
     if len(time) != n:
         return PhaseRefusal(PhaseIssue.LENGTHS_DIFFER, "give one time per value")
-    if any(later <= earlier for earlier, later in zip(time, time[1:], strict=False)):
+    if any(later <= earlier for earlier, later in pairwise(time)):
         return PhaseRefusal(PhaseIssue.TIMES_NOT_INCREASING, "times must increase strictly")
     y = np.asarray(a + b, dtype=np.float64)
     if float(np.ptp(y)) == 0.0:
@@ -677,7 +678,7 @@ def _beta_fraction(x: float, a: float, b: float) -> float:
 
 
 def _values(parameter: str, values: Sequence[float]) -> list[float]:
-    checked = []
+    checked: list[float] = []
     for index, value in enumerate(values):
         if isinstance(value, bool) or not isinstance(value, Real):
             raise InvalidPhaseInput(f"{parameter}[{index}]={value!r}: must be a real number")
