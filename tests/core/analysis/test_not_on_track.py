@@ -154,9 +154,12 @@ def test_too_little_history_falls_back_to_the_clinician_rule() -> None:
 def test_minimum_history_is_a_setting() -> None:
     episodes, _ = _history()
     smaller = ExpectedCurveSettings(
-        minimum_episodes=50, minimum_measurements_per_episode=3, coverage=Decimal("0.9"), unverified=True,
+        minimum_episodes=50,
+        minimum_measurements_per_episode=3,
+        coverage=Decimal("0.9"),
+        unverified=True,
         note="test",
-    )  # fmt: skip
+    )
     model = fit_expected_recovery(episodes["typical"][:60], settings=smaller, direction=WORSE)
     assert isinstance(model, ExpectedRecoveryModel) and model.episodes == 60
 
