@@ -2,14 +2,16 @@
 
 Golden values and their provenance:
 
-* reference/domain.md §3.2 — GAD-7, SD 3.5 (women) and 3.2 (men), α 0.89 (Löwe et al.
-  2008): SE_diff 1.64, threshold 3.2 points (so 4 points is reliable); with SD 3.2: 2.9.
-* reference/n1-stats.md §4.2 — R package scan, ``rci(byHeart2011[1], rel = 0.8)``:
-  mA 0.4, mB 12.8, SD_A 0.5477225575, SE_A 0.2449489743, se_dif 0.3464101615,
-  "Christensen and Mendoza" (= Jacobson & Truax 1991 RC) 35.79571669 and the 1984
-  "Jacobson et al." value without √2, 50.62278802.
-* n1-stats.md §5 does not contain Jacobson & Truax's own worked example (the text of the
-  1991 paper was not retrieved), so the cut-off examples below are hand calculations.
+* GAD-7, SD 3.5 (women) and 3.2 (men), α 0.89 (Löwe, Decker, Müller et al. 2008, Med Care
+  46:266-274): SE_diff 1.64, threshold 3.2 points (so 4 points is reliable); with SD 3.2:
+  2.9 (hand calculation, shown in the comments).
+* The R package scan (Wilbert & Lüke, "scan: Single-Case Data Analyses for Single and
+  Multiple Baseline Designs", 0.67.1, reference page of ``rci()``),
+  ``rci(byHeart2011[1], rel = 0.8)``: mA 0.4, mB 12.8, SD_A 0.5477225575,
+  SE_A 0.2449489743, se_dif 0.3464101615, "Christensen and Mendoza" (= Jacobson & Truax
+  1991 RC) 35.79571669 and the 1984 "Jacobson et al." value without √2, 50.62278802.
+* Jacobson & Truax's own worked example was not retrieved (the text of the 1991 paper
+  was not read), so the cut-off examples below are hand calculations.
 """
 
 from __future__ import annotations
@@ -52,12 +54,12 @@ def test_docstring_examples_hold() -> None:
     assert result.failed == 0
 
 
-# ------------------------------------------------------------------ golden: domain.md §3.2
+# ------------------------------------------------------------------ golden: Löwe et al. 2008
 
 
-def test_gad7_women_norm_gives_the_worked_example_of_domain_md() -> None:
-    # √(1 − 0.89) = √0.11 = 0.331662; × √2 = 0.469042; × 3.5 = 1.641646 (domain.md: 1.64)
-    # 1.96 × 1.641646 = 3.217625 (domain.md: 3.2 points) → 4 whole points are reliable
+def test_gad7_women_norm_gives_the_worked_example() -> None:
+    # √(1 − 0.89) = √0.11 = 0.331662; × √2 = 0.469042; × 3.5 = 1.641646 (1.64)
+    # 1.96 × 1.641646 = 3.217625 (3.2 points) → 4 whole points are reliable
     mrd = minimal_reliable_difference(sd=3.5, reliability=0.89)
     assert mrd.se_measurement == pytest.approx(3.5 * 0.331662479, abs=1e-8)
     assert mrd.se_difference == pytest.approx(1.641646, abs=1e-6)
@@ -69,7 +71,7 @@ def test_gad7_women_norm_gives_the_worked_example_of_domain_md() -> None:
 
 
 def test_gad7_men_norm_gives_a_threshold_of_2_9_points() -> None:
-    # 3.2 × 0.469042 = 1.500933; × 1.96 = 2.941829 (domain.md: 2.9) → 3 whole points
+    # 3.2 × 0.469042 = 1.500933; × 1.96 = 2.941829 (2.9) → 3 whole points
     mrd = minimal_reliable_difference(sd=3.2, reliability=0.89)
     assert mrd.se_difference == pytest.approx(1.500933, abs=1e-6)
     assert round(mrd.points, 1) == 2.9
@@ -95,7 +97,7 @@ def test_gad7_change_of_four_points_is_reliable_and_three_is_not(
     assert rc.rci == pytest.approx((post - 14) / 1.6416455159, rel=1e-9)
 
 
-# ------------------------------------------------------------------ golden: n1-stats.md §4.2
+# ------------------------------------------------------------------ golden: scan rci()
 
 
 def test_matches_scan_christensen_mendoza_row() -> None:
