@@ -30,6 +30,7 @@ from maatwerk.core.analysis.not_on_track import (
     ClinicianRule,
     Episode,
     ExpectedRecoveryModel,
+    HistoryProblem,
     InsufficientHistory,
     SignalRule,
     SignalStatus,
@@ -227,3 +228,20 @@ def test_signals_need_an_intake_at_week_zero() -> None:
         clinician_signal(
             (Measurement(1, 10), Measurement(2, 10)), IAPT_PHQ9, rule=RULE, options=OPTIONS
         )
+
+
+def test_a_history_the_model_cannot_fit_is_reported_not_raised() -> None:
+    flat = [Episode(tuple(Measurement(w, 10.0) for w in (0, 1, 2, 3))) for _ in range(120)]
+    result = fit_expected_recovery(flat, settings=MONITORING.expected_curves, direction=WORSE)
+    assert isinstance(result, InsufficientHistory)
+    assert result.problem is HistoryProblem.NOT_ESTIMABLE and result.usable_episodes == 120
+
+
+def test_weeks_beyond_the_history_are_marked_as_extrapolated() -> None:
+    _, model = _history()
+    assert model.max_week == 12
+    late = (*_series(18, 17, 16, 17), Measurement(20, 16), Measurement(30, 16))
+    signal = curve_signal(late, model, rule=RULE, options=OPTIONS)
+    assert [e.extrapolated for e in signal.evidence] == [True, True]
+    with pytest.raises(InvalidChangeInput, match="increase"):
+        curve_signal((*_series(18, 17), Measurement(1, 16)), model, rule=RULE, options=OPTIONS)

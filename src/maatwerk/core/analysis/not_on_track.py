@@ -30,6 +30,7 @@ import warnings
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import pairwise
 from statistics import NormalDist
 
 import numpy as np
@@ -93,12 +94,19 @@ class Episode:
     measurements: tuple[Measurement, ...]
 
 
+class HistoryProblem(StrEnum):
+    TOO_FEW_EPISODES = "too_few_episodes"
+    NOT_ESTIMABLE = "not_estimable"
+    """The mixed model cannot be fitted (e.g. every score or every intake the same)."""
+
+
 @dataclass(frozen=True, slots=True)
 class InsufficientHistory:
-    """Too few usable episodes for expected-recovery curves: use the clinician rule."""
+    """No expected-recovery curves from this history: use the clinician rule."""
 
     usable_episodes: int
     required_episodes: int
+    problem: HistoryProblem = HistoryProblem.TOO_FEW_EPISODES
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +123,8 @@ class ExpectedRecoveryModel:
     ``c = intake − intake_mean``, random intercept and log-slope per episode."""
 
     fixed: tuple[float, float, float, float]
+    max_week: float
+    """The latest follow-up week in the history: later weeks are extrapolated."""
     fixed_covariance: tuple[tuple[float, ...], ...]
     random_covariance: tuple[tuple[float, float], tuple[float, float]]
     residual_variance: float
@@ -152,6 +162,8 @@ class Evidence:
     limit: float | None
     reliable_change: ReliableChangeCategory | None
     counts_against: bool
+    extrapolated: bool = False
+    """The week lies beyond the organization's history: the band is an extrapolation."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,14 +232,25 @@ def fit_expected_recovery(
         return InsufficientHistory(len(usable), settings.minimum_episodes)
     intake_mean = float(np.mean([e.measurements[0].value for e in usable]))
     y, exog, exog_re, groups = _design(usable, intake_mean)
+    not_estimable = InsufficientHistory(
+        len(usable), settings.minimum_episodes, HistoryProblem.NOT_ESTIMABLE
+    )
+    if np.linalg.matrix_rank(exog) < exog.shape[1]:
+        return not_estimable
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = MixedLM(y, exog, groups=groups, exog_re=exog_re).fit(reml=True)
+        try:
+            result = MixedLM(y, exog, groups=groups, exog_re=exog_re).fit(reml=True)
+        except (np.linalg.LinAlgError, ValueError):
+            return not_estimable
     fixed = np.asarray(result.fe_params, dtype=np.float64)
     covariance = np.asarray(result.cov_params(), dtype=np.float64)[:4, :4]
     random = np.asarray(result.cov_re, dtype=np.float64)
+    if not all(np.isfinite(a).all() for a in (fixed, covariance, random)):
+        return not_estimable
     return ExpectedRecoveryModel(
         fixed=(float(fixed[0]), float(fixed[1]), float(fixed[2]), float(fixed[3])),
+        max_week=max(e.measurements[-1].week for e in usable),
         fixed_covariance=tuple(tuple(float(v) for v in row) for row in covariance),
         random_covariance=(
             (float(random[0, 0]), float(random[0, 1])),
@@ -284,7 +307,16 @@ def curve_signal(
         band = model.band(intake, m.week)
         beyond = (m.value - band.limit) * _worse_sign(model.direction) > 0
         evidence.append(
-            Evidence(m.week, m.value, m.value - intake, band.expected, band.limit, None, beyond)
+            Evidence(
+                week=m.week,
+                score=m.value,
+                change=m.value - intake,
+                expected=band.expected,
+                limit=band.limit,
+                reliable_change=None,
+                counts_against=beyond,
+                extrapolated=m.week > model.max_week,
+            )
         )
     return _signal(
         SignalRule.EXPECTED_CURVE,
@@ -380,3 +412,5 @@ def _worse_sign(direction: ScoreDirection) -> float:
 def _check_measurements(measurements: Sequence[Measurement]) -> None:
     if not measurements or measurements[0].week != 0:
         raise InvalidChangeInput("measurements", measurements, "must start with the intake")
+    if any(b.week <= a.week for a, b in pairwise(measurements)):
+        raise InvalidChangeInput("measurements", measurements, "weeks must increase strictly")
