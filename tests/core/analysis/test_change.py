@@ -13,8 +13,12 @@ Provenance of the numbers:
 
 from __future__ import annotations
 
+import doctest
+from datetime import date
+
 import pytest
 
+from maatwerk.core.analysis import change
 from maatwerk.core.analysis.change import (
     ChangeMethod,
     FixedThresholdRule,
@@ -23,6 +27,8 @@ from maatwerk.core.analysis.change import (
     fixed_threshold_change,
     fixed_threshold_rule,
     jacobson_truax_rule,
+    measurements_from_dates,
+    split_at,
     trajectory,
 )
 from maatwerk.core.analysis.content import bundled_monitoring
@@ -135,3 +141,21 @@ def test_trajectory_needs_an_intake_and_increasing_weeks() -> None:
         trajectory([Measurement(0, 10), Measurement(0, 12)], rule)
     only_intake = trajectory([Measurement(0, 10)], rule)
     assert only_intake.latest.change is None
+
+
+def test_dated_scores_become_weeks_since_intake_and_split_at_a_start() -> None:
+    scores = [
+        (date(2026, 3, 2), 12.0),
+        (date(2026, 2, 2), 20.0),
+        (date(2026, 2, 16), 18.0),
+        (date(2026, 2, 16), 17.0),  # the same day: the one given last counts
+    ]
+    measurements = measurements_from_dates(scores)
+    assert measurements == (Measurement(0, 20), Measurement(2, 17), Measurement(4, 12))
+    assert measurements_from_dates([]) == ()
+    assert split_at(measurements, 2) == ((20.0,), (17.0, 12.0))
+
+
+def test_docstring_examples() -> None:
+    result = doctest.testmod(change)
+    assert result.attempted > 0 and result.failed == 0

@@ -37,6 +37,7 @@ from maatwerk.core.analysis.not_on_track import (
     clinician_signal,
     curve_signal,
     fit_expected_recovery,
+    not_on_track_signal,
 )
 from maatwerk.core.analysis.reliable_change import InvalidChangeInput, ScoreDirection
 
@@ -245,3 +246,14 @@ def test_weeks_beyond_the_history_are_marked_as_extrapolated() -> None:
     assert [e.extrapolated for e in signal.evidence] == [True, True]
     with pytest.raises(InvalidChangeInput, match="increase"):
         curve_signal((*_series(18, 17), Measurement(1, 16)), model, rule=RULE, options=OPTIONS)
+
+
+def test_the_curves_are_used_once_there_is_history_else_the_clinician_rule() -> None:
+    _, model = _history()
+    stagnant = _series(18, 17, 16, 17, 16)
+    without = not_on_track_signal(
+        stagnant, InsufficientHistory(12, 100), IAPT_PHQ9, rule=RULE, options=OPTIONS
+    )
+    assert without.rule is SignalRule.CLINICIAN_DEFINED and without.flagged
+    with_curves = not_on_track_signal(stagnant, model, IAPT_PHQ9, rule=RULE, options=OPTIONS)
+    assert with_curves.rule is SignalRule.EXPECTED_CURVE and with_curves.flagged

@@ -22,6 +22,7 @@ import math
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from itertools import pairwise
 
@@ -134,6 +135,33 @@ class Trajectory:
     @property
     def latest(self) -> TrajectoryPoint:
         return self.points[-1]
+
+
+def measurements_from_dates(scores: Sequence[tuple[date, float]]) -> tuple[Measurement, ...]:
+    """Dated scores as measurements in weeks since the first date (the intake).
+
+    The scores are sorted by date; of two scores on one day the one given last is kept,
+    because a week count cannot order them.
+
+    >>> measurements_from_dates([(date(2026, 1, 5), 18), (date(2026, 1, 19), 14)])
+    (Measurement(week=0.0, value=18.0), Measurement(week=2.0, value=14.0))
+    """
+    by_day: dict[date, float] = {}
+    for day, value in scores:
+        by_day[day] = float(value)
+    days = sorted(by_day)
+    if not days:
+        return ()
+    return tuple(Measurement((day - days[0]).days / 7.0, by_day[day]) for day in days)
+
+
+def split_at(
+    measurements: Sequence[Measurement], start_week: float
+) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """Values before ``start_week`` (phase A) and from it on (phase B), for ``phases``."""
+    baseline = tuple(m.value for m in measurements if m.week < start_week)
+    treatment = tuple(m.value for m in measurements if m.week >= start_week)
+    return baseline, treatment
 
 
 def trajectory(measurements: Sequence[Measurement], rule: ChangeRule) -> Trajectory:

@@ -287,6 +287,22 @@ def _design(
 # --------------------------------------------------------------------------- signals
 
 
+def not_on_track_signal(
+    measurements: Sequence[Measurement],
+    history: ExpectedRecoveryModel | InsufficientHistory,
+    change_rule: ChangeRule,
+    *,
+    rule: ClinicianRule,
+    options: Sequence[EscalationOption],
+    flags: Collection[str] = (),
+) -> NotOnTrackSignal:
+    """The expected-recovery curves when the organization has them, else the
+    clinician-defined rule; the signal says which one was used."""
+    if isinstance(history, ExpectedRecoveryModel):
+        return curve_signal(measurements, history, rule=rule, options=options, flags=flags)
+    return clinician_signal(measurements, change_rule, rule=rule, options=options, flags=flags)
+
+
 def curve_signal(
     measurements: Sequence[Measurement],
     model: ExpectedRecoveryModel,
