@@ -35,6 +35,7 @@ from maatwerk.core.analysis.phases import (
     TauURowName,
     nap,
     piecewise_regression,
+    pnd,
     tau_u,
 )
 
@@ -72,6 +73,13 @@ def test_nap_gretchen_parker_and_vannest_2009() -> None:
     assert result.d == pytest.approx(2.239291, abs=5e-7)
     assert result.r_squared == pytest.approx(0.5562667, abs=5e-8)
     assert PhaseIssue.TIES in result.warnings
+
+
+def test_pnd_gretchen_and_bob() -> None:
+    # scan: pnd(Gretchen, decreasing = TRUE) = 83.33333333; pnd(bob) = 40
+    assert pnd(GRETCHEN_A, GRETCHEN_B, decreasing=True) == pytest.approx(83.33333333)
+    assert pnd(BOB_A, BOB_B, decreasing=False) == pytest.approx(40.0)
+    assert isinstance(pnd([], [1], decreasing=False), PhaseRefusal)
 
 
 def test_nap_bob_and_eva() -> None:

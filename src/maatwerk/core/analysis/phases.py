@@ -3,6 +3,7 @@
 Single-case (AB) statistics for a scale measured before and after an intervention starts:
 
 * :func:`nap` — Non-overlap of All Pairs (Parker & Vannest 2009);
+* :func:`pnd` — Percentage of Non-overlapping Data (Scruggs, Mastropieri & Casto 1987);
 * :func:`tau_u` — Tau-U with baseline-trend control (Parker, Vannest, Davis & Sauber 2011);
 * :func:`piecewise_regression` — level and slope change with standard errors (Huitema &
   McKean 2000).
@@ -306,6 +307,27 @@ def _mann_whitney_p(a: list[float], b: list[float], w: float, *, b_greater: bool
     if b_greater:  # alternative "less": a tends to be smaller than b
         return _NORMAL.cdf((centred + 0.5) / sigma)
     return 1.0 - _NORMAL.cdf((centred - 0.5) / sigma)
+
+
+def pnd(
+    baseline: Sequence[float], treatment: Sequence[float], *, decreasing: bool
+) -> float | PhaseRefusal:
+    """Percentage of Non-overlapping Data: the share of B points beyond the most extreme
+    A point in the improving direction (above the maximum of A, or below its minimum
+    when ``decreasing``). Sensitive to one outlying baseline point; NAP is preferred.
+
+    References
+    ----------
+    .. [1] Scruggs, T. E., Mastropieri, M. A., & Casto, G. (1987). The quantitative
+       synthesis of single-subject research: methodology and validation. *Remedial and
+       Special Education*, 8(2), 24–33.
+    """
+    a = _values("baseline", baseline)
+    b = _values("treatment", treatment)
+    if not a or not b:
+        return _empty_phase()
+    beyond = [y < min(a) for y in b] if decreasing else [y > max(a) for y in b]
+    return 100.0 * sum(beyond) / len(b)
 
 
 # --------------------------------------------------------------------------- Tau-U
