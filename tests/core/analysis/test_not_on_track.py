@@ -141,6 +141,7 @@ def test_a_signal_names_its_evidence_and_rule() -> None:
         assert evidence.expected is not None and evidence.limit is not None
         assert evidence.score > evidence.limit and evidence.counts_against
     assert "Finch" in signal.basis and "300 episodes" in signal.basis
+    assert signal.unverified  # the band width is a choice, not a source
 
 
 def test_too_little_history_falls_back_to_the_clinician_rule() -> None:

@@ -36,6 +36,7 @@ from statistics import NormalDist
 import numpy as np
 import numpy.typing as npt
 from statsmodels.regression.mixed_linear_model import MixedLM
+from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 from maatwerk.core.analysis.change import ChangeRule, Measurement, trajectory
 from maatwerk.core.analysis.content import (
@@ -133,6 +134,8 @@ class ExpectedRecoveryModel:
     coverage: float
     direction: ScoreDirection
     converged: bool
+    unverified: bool
+    """The settings are unverified (a choice, not a source) or the fit did not converge."""
 
     def band(self, intake: float, week: float) -> ExpectedBand:
         """Expected score and the one-sided limit for a new patient with this intake."""
@@ -248,6 +251,9 @@ def fit_expected_recovery(
     random = np.asarray(result.cov_re, dtype=np.float64)
     if not all(np.isfinite(a).all() for a in (fixed, covariance, random)):
         return not_estimable
+    converged = bool(result.converged) and not any(
+        issubclass(w.category, ConvergenceWarning) for w in caught
+    )
     return ExpectedRecoveryModel(
         fixed=(float(fixed[0]), float(fixed[1]), float(fixed[2]), float(fixed[3])),
         max_week=max(e.measurements[-1].week for e in usable),
@@ -261,7 +267,8 @@ def fit_expected_recovery(
         episodes=len(usable),
         coverage=float(settings.coverage),
         direction=direction,
-        converged=bool(result.converged) and not caught,
+        converged=converged,
+        unverified=settings.unverified or not converged,
     )
 
 
@@ -344,7 +351,7 @@ def curve_signal(
             f"expected recovery on {model.episodes} episodes of the organization, "
             f"one-sided {model.coverage:.0%} band (Finch, Lambert & Schaalje 2001)"
         ),
-        unverified=not model.converged,
+        unverified=model.unverified,
     )
 
 
