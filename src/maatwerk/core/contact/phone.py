@@ -11,9 +11,9 @@ The rules follow the published numbering plans, not a guess:
   digits, and a country code never starts with 0.
 * Nummerplan voor telefoon- en ISDN-diensten (the Dutch numbering plan, published by
   the Ministry of Economic Affairs on wetten.overheid.nl): Dutch numbers are 9 digits
-  after the trunk prefix 0 (mobile ``6``, geographic ``1``-``5``/``7``, 85/88/91 nomadic and corporate); the
-  information numbers 0800 and 0900/0906/0909 have 4 or 7 digits after the 4-digit
-  prefix.
+  after the trunk prefix 0 (mobile ``6``, geographic ``1``-``5``/``7``, 85/88/91
+  nomadic and corporate); the information numbers 0800 and 0900/0906/0909 have 4 or 7
+  digits after the 4-digit prefix.
 * The area codes with two digits after the 0 are the ones listed in that plan (010,
   013, 015, 020, 023, 024, 026, 030, 033, 035, 036, 038, 040, 043, 045, 046, 050, 053,
   055, 058, 070 to 079); they are only used to write a number the way Dutch people read
