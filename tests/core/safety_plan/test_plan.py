@@ -80,9 +80,7 @@ def test_every_problem_is_reported_at_once() -> None:
 
 
 def test_exactly_the_limits_are_accepted() -> None:
-    plan = build_plan(
-        CONTENT, {"coping": [EntryInput("y" * MAX_TEXT) for _ in range(MAX_ENTRIES)]}
-    )
+    plan = build_plan(CONTENT, {"coping": [EntryInput("y" * MAX_TEXT) for _ in range(MAX_ENTRIES)]})
     assert len(plan.entries("coping")) == MAX_ENTRIES
 
 
