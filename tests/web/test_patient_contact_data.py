@@ -91,9 +91,7 @@ def test_the_form_shows_stored_numbers_as_people_write_them(world: World, alpha:
     assert 'type="tel"' in page
 
 
-def test_the_same_number_written_differently_changes_nothing(
-    world: World, alpha: Patient
-) -> None:
+def test_the_same_number_written_differently_changes_nothing(world: World, alpha: Patient) -> None:
     Patient.objects.filter(pk=alpha.pk).update(phone_mobile="+31612345678")
     before = AuditEvent.objects.count()
     response = world.client_for("clinician_treating").post(

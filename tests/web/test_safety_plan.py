@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from maatwerk.web.audit.models import AuditEvent
@@ -52,6 +53,18 @@ def with_safety_plan(world: World) -> SafetyPlan:
     response = world.client_for("clinician_treating").post(_edit(world), CLINICIAN_PLAN)
     assert response.status_code == 302, response.content[:300]
     return SafetyPlan.objects.get(patient=world.patient_a)
+
+
+def ensure_safety_plan(world: World) -> dict[str, str]:
+    """For the authorization matrix and audit coverage: a plan exists (no form data)."""
+    if not SafetyPlan.objects.filter(patient=world.patient_a).exists():
+        with_safety_plan(world)
+    return {}
+
+
+def safety_plan_path(world: World, suffix: str) -> str:
+    ensure_safety_plan(world)
+    return f"/safety-plan/patients/{_a(world)}/{suffix}"
 
 
 def _emergency(world: World) -> None:
@@ -229,9 +242,7 @@ def test_others_cannot_read_or_change_the_plan(world: World, role: str) -> None:
 def test_the_pdf_is_printed_and_audited(world: World) -> None:
     with_safety_plan(world)
     before = AuditEvent.objects.count()
-    response = world.client_for("clinician_treating").get(
-        f"/safety-plan/patients/{_a(world)}/pdf/"
-    )
+    response = world.client_for("clinician_treating").get(f"/safety-plan/patients/{_a(world)}/pdf/")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
@@ -242,9 +253,7 @@ def test_the_pdf_is_printed_and_audited(world: World) -> None:
 
 
 def test_without_a_plan_there_is_no_pdf_and_the_attempt_is_audited(world: World) -> None:
-    response = world.client_for("clinician_treating").get(
-        f"/safety-plan/patients/{_a(world)}/pdf/"
-    )
+    response = world.client_for("clinician_treating").get(f"/safety-plan/patients/{_a(world)}/pdf/")
     assert response.status_code == 404
     event = _last_event()
     assert (event.action, event.outcome, event.detail) == ("print", "error", "no plan")
@@ -335,7 +344,7 @@ def test_the_patient_changes_their_own_parts_and_the_clinicians_stay(world: Worl
 
 def test_a_patient_cannot_change_the_professionals(world: World) -> None:
     with_safety_plan(world)
-    data = {k: v for k, v in CLINICIAN_PLAN.items()}
+    data = dict(CLINICIAN_PLAN)
     data["professionals-0-text"] = "Iemand anders"
     response = world.client_for("patient_a").post("/portal/safety-plan/edit/", data)
     # The patient's form does not carry the professionals: the field is ignored.
@@ -405,3 +414,29 @@ def test_logging_out_clears_the_offline_copy(world: World) -> None:
 def test_other_pages_do_not_clear_site_data(world: World) -> None:
     response = world.client_for("patient_a").get("/portal/")
     assert "Clear-Site-Data" not in response
+
+
+# ------------------------------------------------------------------ demo
+
+
+def test_the_demo_has_contact_data_and_lucas_has_a_complete_safety_plan() -> None:
+    from maatwerk.web.demo.safety_plan import SAFETY_PLAN_PATIENT
+    from maatwerk.web.demo.services import demo_load
+
+    demo_load()
+    for patient in Patient.objects.filter(organization__name__endswith="(demo)"):
+        assert patient.mobile_number is not None, patient.full_name
+        assert patient.gp_name and patient.gp_number is not None, patient.full_name
+    lucas = Patient.objects.get(full_name=SAFETY_PLAN_PATIENT)
+    plan = SafetyPlan.objects.get(patient=lucas)
+    versions = list(plan.versions.order_by("number"))
+    assert [(v.number, v.by_patient) for v in versions] == [(1, False), (2, True)]
+    assert versions[1].changed_section_ids == ("reasons_to_live",)
+    from maatwerk.web.safetyplan.selectors import document_of
+
+    document = document_of(versions[1])
+    assert all(entries for _, entries in document.sections)  # every step filled in
+    patient = Client()
+    patient.force_login(lucas.user)
+    page = patient.get("/portal/safety-plan/").content.decode()
+    assert "Ooit weer met Noor naar de zee" in page and 'href="tel:+31612345691"' in page

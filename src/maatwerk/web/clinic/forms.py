@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -8,8 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from maatwerk.web.patients.models import Patient
 from maatwerk.web.patients.services import phone_for_record, postcode_for_record
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
-def _phone_field(label: str, help_text: str = "") -> forms.CharField:
+
+def _phone_field(label: StrOrPromise, help_text: StrOrPromise = "") -> forms.CharField:
     return forms.CharField(
         label=label,
         max_length=32,

@@ -77,16 +77,14 @@ def phone_problem_message(problem: str) -> str:
         "too_short": _("This phone number is too short. Check that no digits are missing."),
         "too_long": _("This phone number is too long. Check for extra digits."),
         "country_code": _(
-            "Start an international number with + and the country code, such as +32 for "
-            "Belgium."
+            "Start an international number with + and the country code, such as +32 for Belgium."
         ),
         "dutch_prefix": _(
             "Start a Dutch number with 0 and the area code (020-1234567) or 06 (06-12345678), "
             "or an international number with + and the country code."
         ),
         "dutch_length": _(
-            "A Dutch 0800 or 0900 number has 4 or 7 digits after 0800 or 0900, such as "
-            "0800-0113."
+            "A Dutch 0800 or 0900 number has 4 or 7 digits after 0800 or 0900, such as 0800-0113."
         ),
     }
     return messages.get(problem, _("Enter a phone number such as 06-12345678 or +32 470 12 34 56."))

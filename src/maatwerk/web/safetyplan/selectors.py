@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from maatwerk.core.safety_plan import SafetyPlan as CorePlan
 from maatwerk.core.safety_plan import (
     SafetyPlanContentFile,
     bundled_safety_plan_content,
     plan_from_json,
 )
-from maatwerk.core.safety_plan import SafetyPlan as CorePlan
 from maatwerk.web.patients.selectors import PatientAccess
 from maatwerk.web.safetyplan.models import SafetyPlan, SafetyPlanVersion
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from maatwerk.core.access import Role
+from maatwerk.core.instruments.base import Language
 from maatwerk.core.safety_plan import SafetyPlanError, empty_plan
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
@@ -35,7 +36,7 @@ from maatwerk.web.safetyplan.selectors import OBJECT_SAFETY_PLAN
 NO_STORE = "no-store, private"
 
 
-def _language() -> presenters.Language:
+def _language() -> Language:
     return presenters.language_of(get_language())
 
 
@@ -87,9 +88,7 @@ def _page(
         "patient": access.patient,
         "content": content,
         "title": content.title.get(language),
-        "intro": (content.patient_intro if for_patient else content.clinician_intro).get(
-            language
-        ),
+        "intro": (content.patient_intro if for_patient else content.clinician_intro).get(language),
         "plan": plan,
         "version": version,
         "sections": presenters.sections(
@@ -344,4 +343,3 @@ def service_worker(request: ActorRequest) -> HttpResponse:
     response["Cache-Control"] = "no-cache"
     response["Service-Worker-Allowed"] = reverse("portal:safety_plan")
     return response
-
