@@ -152,6 +152,8 @@ def test_a_change_makes_a_new_version_and_older_versions_stay_readable(world: Wo
     old = client.get(f"/safety-plan/patients/{_a(world)}/versions/1/").content.decode()
     assert "Wandelen met de hond" in old and "Muziek luisteren" not in old
     assert "niet het huidige plan" in old
+    newest = client.get(f"/safety-plan/patients/{_a(world)}/versions/2/").content.decode()
+    assert "Muziek luisteren" in newest and "niet het huidige plan" not in newest
     current = client.get(f"/safety-plan/patients/{_a(world)}/").content.decode()
     assert "Muziek luisteren" in current and "Wandelen met de hond" not in current
     assert client.get(f"/safety-plan/patients/{_a(world)}/versions/9/").status_code == 404

@@ -205,7 +205,8 @@ def version(request: ActorRequest, patient_id: str, number: int) -> HttpResponse
     if found is None:
         raise Http404
     context = _page(access, for_patient=False, version=found, use_current=False)
-    context["older"] = True
+    newest = selectors.current_version(plan)
+    context["older"] = newest is not None and newest.number != found.number
     return render(request, "safetyplan/plan.html", context)
 
 
