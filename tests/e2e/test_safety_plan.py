@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, ConsoleMessage, Page, expect
 
 from tests.e2e.conftest import Person, assert_accessible, log_in, log_out
 
@@ -38,6 +38,30 @@ def _make_plan(clinician: Person, patient: Person) -> None:
             "reasons_to_live": [EntryInput("Mijn dochter")],
         },
     )
+
+
+def _offline_reading(page: Page, expected: str) -> None:
+    page.evaluate("async () => { await navigator.serviceWorker.ready; }")
+    page.reload()
+    page.wait_for_function(
+        """async ([path, expected]) => {
+            const cache = await caches.open('maatwerk-safety-plan-v1');
+            const stored = await cache.match(path);
+            return stored !== undefined && (await stored.text()).includes(expected);
+        }""",
+        arg=[PLAN_PAGE, expected],
+    )
+    page.context.set_offline(True)
+    page.reload()
+    expect(page.locator("main")).to_contain_text(expected)
+    expect(page.locator("main a[href='tel:+31612345678']")).to_be_visible()
+    # Other portal pages are not kept: offline they are simply unavailable.
+    assert page.evaluate(
+        """async () => (await (await caches.open('maatwerk-safety-plan-v1')).keys())
+            .every((request) => !new URL(request.url).pathname.startsWith('/portal/')
+                || new URL(request.url).pathname === '/portal/safety-plan/')"""
+    )
+    page.context.set_offline(False)
 
 
 def test_the_patient_reads_the_plan_offline_after_loading_it_once(
@@ -70,21 +94,7 @@ def test_the_patient_reads_the_plan_offline_after_loading_it_once(
     expect(page.locator("main")).to_contain_text("Muziek luisteren")
 
     # Once the service worker has the page, it stays readable without a connection.
-    page.evaluate("async () => { await navigator.serviceWorker.ready; }")
-    page.reload()
-    page.wait_for_function(
-        """async (path) => {
-            const cache = await caches.open('maatwerk-safety-plan-v1');
-            const stored = await cache.match(path);
-            return stored !== undefined && (await stored.text()).includes('Muziek luisteren');
-        }""",
-        arg=PLAN_PAGE,
-    )
-    page.context.set_offline(True)
-    page.reload()
-    expect(page.locator("main")).to_contain_text("Muziek luisteren")
-    expect(page.locator("main a[href='tel:+31612345678']")).to_be_visible()
-    page.context.set_offline(False)
+    _offline_reading(page, "Muziek luisteren")
 
     # Logging out clears the offline copy.
     page.goto("/portal/")
@@ -96,3 +106,26 @@ def test_the_patient_reads_the_plan_offline_after_loading_it_once(
         "async () => (await navigator.serviceWorker.getRegistrations()).length"
     )
     assert registrations == 0
+
+
+def test_offline_reading_works_under_the_content_security_policy(
+    new_context: Callable[..., BrowserContext],
+    make_clinician: Callable[..., Person],
+    make_patient_in_care: Callable[..., Person],
+) -> None:
+    """The other test's context bypasses the CSP for axe; this one enforces it."""
+    clinician = make_clinician()
+    patient = make_patient_in_care(clinician)
+    _make_plan(clinician, patient)
+    page = new_context(csp_enforced=True).new_page()
+    problems: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            problems.append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
+    log_in(page, patient.email, patient.password)
+    page.goto(PLAN_PAGE)
+    _offline_reading(page, "Ik slaap slecht en pieker")
+    assert problems == []
