@@ -24,6 +24,7 @@ from tests.web.test_planning import GOALS as PLAN_GOALS
 from tests.web.test_planning import plan_path
 from tests.web.test_planning_revision import discard_data, revision_path, step_up_data
 from tests.web.test_referrals import world_referral
+from tests.web.test_safety_plan import CLINICIAN_PLAN, ensure_safety_plan, safety_plan_path
 from tests.web.test_screening import world_screening, world_snapshot_id
 from tests.web.test_treatment import (
     G_SCHEMA_ANSWERS,
@@ -724,6 +725,67 @@ PATIENT_DATA_CALLS: dict[str, Call] = {
         "relative_access",
         "a",
     ),
+    "safetyplan:plan": Call(
+        "clinician_treating",
+        "GET",
+        lambda w: f"/safety-plan/patients/{_a(w)}/",
+        "read",
+        "safety_plan",
+        "a",
+    ),
+    "safetyplan:edit": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: f"/safety-plan/patients/{_a(w)}/edit/",
+        "create",
+        "safety_plan",
+        "a",
+        data=lambda w: CLINICIAN_PLAN,
+    ),
+    "safetyplan:versions": Call(
+        "clinician_treating",
+        "GET",
+        lambda w: safety_plan_path(w, "versions/"),
+        "read",
+        "safety_plan",
+        "a",
+    ),
+    "safetyplan:version": Call(
+        "clinician_treating",
+        "GET",
+        lambda w: safety_plan_path(w, "versions/1/"),
+        "read",
+        "safety_plan",
+        "a",
+    ),
+    "safetyplan:pdf": Call(
+        "clinician_treating",
+        "GET",
+        lambda w: safety_plan_path(w, "pdf/"),
+        "print",
+        "safety_plan",
+        "a",
+    ),
+    "portal:safety_plan": Call(
+        "patient_a", "GET", lambda w: "/portal/safety-plan/", "read", "safety_plan", "a"
+    ),
+    "portal:safety_plan_edit": Call(
+        "patient_a",
+        "POST",
+        lambda w: "/portal/safety-plan/edit/",
+        "create",
+        "safety_plan",
+        "a",
+        data=lambda w: {"reasons_to_live-0-text": "Mijn hond"},
+    ),
+    "portal:safety_plan_pdf": Call(
+        "patient_a",
+        "GET",
+        lambda w: (ensure_safety_plan(w), "/portal/safety-plan/pdf/")[1],
+        "print",
+        "safety_plan",
+        "a",
+    ),
 }
 
 # Views that show or change no patient data, each with the reason.
@@ -756,6 +818,7 @@ NOT_PATIENT_DATA = {
     "knowledge:factor_thresholds": "content; a save is audited as knowledge_content",
     "knowledge:stepped_care_switches": "content; a save is audited as knowledge_content",
     "treatment:shared": "who shares their care with this user (their own grants only)",
+    "portal:safety_plan_sw": "the safety plan's service worker script, the same for everyone",
     # Patient data, audited as relative_view: the partner or parent who opens it is none of
     # the world's roles, so tests/web/test_treatment.py checks its single audit event.
     "treatment:shared_detail": "checked in tests/web/test_treatment.py (relative_view)",
@@ -772,6 +835,7 @@ OUR_NAMESPACES = (
     "formulation:",
     "treatment:",
     "planning:",
+    "safetyplan:",
 )
 
 

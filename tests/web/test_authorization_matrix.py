@@ -19,6 +19,7 @@ from tests.web.test_formulation import world_formulation
 from tests.web.test_planning import GOALS, with_plan
 from tests.web.test_planning_revision import discard_data, step_up_data, with_active_plan
 from tests.web.test_referrals import world_provider, world_referral
+from tests.web.test_safety_plan import CLINICIAN_PLAN, ensure_safety_plan
 from tests.web.test_screening import world_screening, world_snapshot_id
 from tests.web.test_treatment import world_module, world_relative, world_response
 from tests.web.world import ROLES, World
@@ -264,6 +265,16 @@ MATRIX: dict[str, Entry] = {
         frozenset({"patient_a", "clinician_treating"}), method="POST"
     ),
     "treatment:shared_detail": Entry(NOBODY),
+    # The safety plan: the treating clinician makes, changes, reads its versions and
+    # prints it (emergency access reads it; see tests/web/test_safety_plan.py). The
+    # patient's own pages are in the portal and take no id.
+    "safetyplan:plan": Entry(frozenset({"clinician_treating"})),
+    "safetyplan:edit": Entry(
+        frozenset({"clinician_treating"}), method="POST", data=lambda world: CLINICIAN_PLAN
+    ),
+    "safetyplan:versions": Entry(frozenset({"clinician_treating"})),
+    "safetyplan:version": Entry(frozenset({"clinician_treating"}), data=ensure_safety_plan),
+    "safetyplan:pdf": Entry(frozenset({"clinician_treating"}), data=ensure_safety_plan),
 }
 
 # django-allauth's own key-based pages: the key is a secret sent by e-mail, not an
@@ -309,6 +320,7 @@ def parameter_values(world: World) -> dict[str, str]:
         "exercise_id": "g_schema",
         "response_id": str(world_response(world).public_id),
         "relative_id": str(world_relative(world).public_id),
+        "number": "1",
     }
 
 

@@ -65,6 +65,7 @@ OBJECT_LABELS: dict[str, Promise] = {
     "care_plan": _("treatment plan"),
     "formulation": _("formulation"),
     "formulation_response": _("response to the formulation"),
+    "safety_plan": _("safety plan"),
 }
 
 LABELS = {

@@ -1,12 +1,27 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maatwerk.web.patients.models import Patient
-from maatwerk.web.patients.services import postcode_for_record
+from maatwerk.web.patients.services import phone_for_record, postcode_for_record
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
+
+def _phone_field(label: StrOrPromise, help_text: StrOrPromise = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel", "type": "tel"}),
+        help_text=help_text,
+    )
 
 
 class PatientRegistrationForm(forms.Form):
@@ -64,12 +79,38 @@ class PatientDetailsForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
         help_text=_("Optional, such as 3511 AB. Used to find care providers nearby."),
     )
+    phone_mobile = _phone_field(
+        _("Mobile phone"), _("Optional, such as 06-12345678 or +32 470 12 34 56.")
+    )
+    phone_landline = _phone_field(_("Landline phone"), _("Optional, such as 020-1234567."))
+    gp_name = forms.CharField(label=_("Name of the GP"), max_length=200, required=False)
+    gp_practice = forms.CharField(label=_("GP practice"), max_length=200, required=False)
+    gp_phone = _phone_field(_("Phone number of the GP practice"))
 
     def clean_birth_year(self) -> int:
         year = int(self.cleaned_data["birth_year"])
         if year > timezone.localdate().year:
             raise forms.ValidationError(_("The year of birth cannot be in the future."))
         return year
+
+    def _clean_phone(self, name: str) -> str:
+        # Checked here so every wrong number is reported with the other problems; the
+        # service checks again and stores the normalized (E.164) form.
+        text = str(self.cleaned_data.get(name, ""))
+        try:
+            phone_for_record(text, field=name)
+        except ValidationError as error:
+            raise forms.ValidationError(error.message_dict[name]) from None
+        return text
+
+    def clean_phone_mobile(self) -> str:
+        return self._clean_phone("phone_mobile")
+
+    def clean_phone_landline(self) -> str:
+        return self._clean_phone("phone_landline")
+
+    def clean_gp_phone(self) -> str:
+        return self._clean_phone("gp_phone")
 
     def clean_postcode(self) -> str:
         # Checked here too, so that a wrong postcode is reported together with the other

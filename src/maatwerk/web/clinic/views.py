@@ -126,6 +126,11 @@ def patient_edit(request: ActorRequest, patient_id: str) -> HttpResponse:
         "language": patient.language,
         "presenting_complaint": patient.presenting_complaint,
         "postcode": patient.postcode_written,
+        "phone_mobile": patient.mobile_number.written if patient.mobile_number else "",
+        "phone_landline": patient.landline_number.written if patient.landline_number else "",
+        "gp_name": patient.gp_name,
+        "gp_practice": patient.gp_practice,
+        "gp_phone": patient.gp_number.written if patient.gp_number else "",
     }
     form = PatientDetailsForm(request.POST or None, initial=initial)
     if request.method == "POST":

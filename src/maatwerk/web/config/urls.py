@@ -18,6 +18,7 @@ urlpatterns = [
     path("screening/", include("maatwerk.web.screening.urls")),
     path("formulation/", include("maatwerk.web.formulation.urls")),
     path("plan/", include("maatwerk.web.planning.urls")),
+    path("safety-plan/", include("maatwerk.web.safetyplan.urls")),
     path("treatment/", include("maatwerk.web.treatment.urls")),
     path("providers/", include("maatwerk.web.providers.urls")),
     path("organization/knowledge/", include("maatwerk.web.knowledge.urls")),

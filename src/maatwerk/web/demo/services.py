@@ -24,6 +24,7 @@ from maatwerk.web.demo.personalized import demo_personalized_load
 from maatwerk.web.demo.planning import demo_planning_load
 from maatwerk.web.demo.providers import demo_providers_load
 from maatwerk.web.demo.questionnaires import demo_questionnaires_load
+from maatwerk.web.demo.safety_plan import demo_safety_plan_load
 from maatwerk.web.demo.screening import demo_screening_load
 from maatwerk.web.demo.treatment import demo_treatment_load
 from maatwerk.web.organizations.models import Discipline, Membership, Organization, Team
@@ -387,6 +388,9 @@ def demo_load() -> DemoSummary:
             patients=demo_patients, clinicians={k: m.user for k, m in memberships.items()}
         )
         demo_planning_load(
+            patients=demo_patients, clinicians={k: m.user for k, m in memberships.items()}
+        )
+        demo_safety_plan_load(
             patients=demo_patients, clinicians={k: m.user for k, m in memberships.items()}
         )
     return DemoSummary(False, len(PATIENTS), clinicians, logins)

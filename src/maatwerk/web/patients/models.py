@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from maatwerk.core.contact import InvalidPhoneNumber, PhoneNumber, parse_phone_number
 from maatwerk.web.organizations.models import Membership, Organization, Team
 
 
@@ -40,6 +41,13 @@ class Patient(models.Model):
     # Stored without a space ("3511AB") so equal postcodes compare equal; the referral
     # search uses it as the starting point for distances.
     postcode = models.CharField(_("postcode"), max_length=6, blank=True)
+    # Contact data needed to act on a safety signal. Phone numbers are stored in E.164
+    # form ("+31612345678", see maatwerk.core.contact) so that they dial from a tel: link.
+    phone_mobile = models.CharField(_("mobile phone"), max_length=16, blank=True)
+    phone_landline = models.CharField(_("landline phone"), max_length=16, blank=True)
+    gp_name = models.CharField(_("GP"), max_length=200, blank=True)
+    gp_practice = models.CharField(_("GP practice"), max_length=200, blank=True)
+    gp_phone = models.CharField(_("GP phone"), max_length=16, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -54,6 +62,27 @@ class Patient(models.Model):
     def postcode_written(self) -> str:
         """The postcode as it is written on an envelope: ``3511 AB``."""
         return f"{self.postcode[:4]} {self.postcode[4:]}" if self.postcode else ""
+
+    @staticmethod
+    def _phone(stored: str) -> PhoneNumber | None:
+        if not stored:
+            return None
+        try:
+            return parse_phone_number(stored)
+        except InvalidPhoneNumber:  # pragma: no cover - only normalized numbers are stored
+            return None
+
+    @property
+    def mobile_number(self) -> PhoneNumber | None:
+        return self._phone(self.phone_mobile)
+
+    @property
+    def landline_number(self) -> PhoneNumber | None:
+        return self._phone(self.phone_landline)
+
+    @property
+    def gp_number(self) -> PhoneNumber | None:
+        return self._phone(self.gp_phone)
 
 
 class CareEpisode(models.Model):

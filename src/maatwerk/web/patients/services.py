@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maatwerk.core.access import Role
+from maatwerk.core.contact import InvalidPhoneNumber, parse_phone_number
 from maatwerk.core.referral.postcode import InvalidPostcode, parse_postcode
 from maatwerk.web.accounts.models import User
 from maatwerk.web.accounts.services import IssuedInvitation, invitation_issue
@@ -64,6 +65,41 @@ def postcode_for_record(text: str) -> str:
         )
         raise ValidationError({"postcode": message}) from None
     return postcode.pc4 + postcode.letters
+
+
+def phone_problem_message(problem: str) -> str:
+    """What is wrong with a phone number, for the person who typed it."""
+    messages = {
+        "characters": _(
+            "A phone number has only digits, spaces and hyphens, and may start with +. "
+            "For example 06-12345678."
+        ),
+        "too_short": _("This phone number is too short. Check that no digits are missing."),
+        "too_long": _("This phone number is too long. Check for extra digits."),
+        "country_code": _(
+            "Start an international number with + and the country code, such as +32 for Belgium."
+        ),
+        "dutch_prefix": _(
+            "Start a Dutch number with 0 and the area code (020-1234567) or 06 (06-12345678), "
+            "or an international number with + and the country code."
+        ),
+        "dutch_length": _(
+            "A Dutch 0800 or 0900 number has 4 or 7 digits after 0800 or 0900, such as 0800-0113."
+        ),
+    }
+    return messages.get(problem, _("Enter a phone number such as 06-12345678 or +32 470 12 34 56."))
+
+
+def phone_for_record(text: str, *, field: str) -> str:
+    """The phone number as stored (E.164, ``+31612345678``), or "" when none is given.
+
+    Raises a ValidationError on ``field`` that says what is wrong."""
+    if not text.strip():
+        return ""
+    try:
+        return parse_phone_number(text).e164
+    except InvalidPhoneNumber as error:
+        raise ValidationError({field: phone_problem_message(error.problem)}) from None
 
 
 def birth_year_problem(year: int) -> str:
@@ -140,9 +176,27 @@ class PatientDetails:
     language: str
     presenting_complaint: str = ""
     postcode: str = ""
+    phone_mobile: str = ""
+    phone_landline: str = ""
+    gp_name: str = ""
+    gp_practice: str = ""
+    gp_phone: str = ""
 
 
-DETAIL_FIELDS = ("full_name", "birth_year", "sex", "language", "presenting_complaint", "postcode")
+DETAIL_FIELDS = (
+    "full_name",
+    "birth_year",
+    "sex",
+    "language",
+    "presenting_complaint",
+    "postcode",
+    "phone_mobile",
+    "phone_landline",
+    "gp_name",
+    "gp_practice",
+    "gp_phone",
+)
+PHONE_FIELDS = ("phone_mobile", "phone_landline", "gp_phone")
 
 
 def patient_details_update(*, actor: Actor, access: PatientAccess, data: PatientDetails) -> Patient:
@@ -180,6 +234,12 @@ def patient_details_update(*, actor: Actor, access: PatientAccess, data: Patient
     except ValidationError as error:
         errors.update(error.message_dict)
         postcode = ""
+    phones: dict[str, str] = {}
+    for name in PHONE_FIELDS:
+        try:
+            phones[name] = phone_for_record(getattr(data, name), field=name)
+        except ValidationError as error:
+            errors.update(error.message_dict)
     refuse_if_invalid(
         errors,
         actor=actor,
@@ -195,6 +255,9 @@ def patient_details_update(*, actor: Actor, access: PatientAccess, data: Patient
         "language": data.language,
         "presenting_complaint": data.presenting_complaint.strip(),
         "postcode": postcode,
+        **phones,
+        "gp_name": data.gp_name.strip(),
+        "gp_practice": data.gp_practice.strip(),
     }
     changed = [name for name in DETAIL_FIELDS if getattr(patient, name) != wanted[name]]
     if not changed:

@@ -1,9 +1,14 @@
 from django.urls import path
 
 from maatwerk.web.portal import views
+from maatwerk.web.safetyplan import views as safety_plan_views
 
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("access-log/", views.access_log, name="access_log"),
+    path("safety-plan/", safety_plan_views.mine, name="safety_plan"),
+    path("safety-plan/edit/", safety_plan_views.mine_edit, name="safety_plan_edit"),
+    path("safety-plan/pdf/", safety_plan_views.mine_pdf, name="safety_plan_pdf"),
+    path("safety-plan/sw.js", safety_plan_views.service_worker, name="safety_plan_sw"),
 ]
