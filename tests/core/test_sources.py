@@ -54,6 +54,7 @@ WEB_ADDRESS = re.compile(r"(?:https?://|www\.)\S+")
 NOT_CITATIONS = {
     "kroenke-2099": "a deliberately unknown source id in an instrument validation test",
     "who-2020": "a deliberately unknown source id in a screening content test",
+    "nobody-2020": "a deliberately unknown source id in a safety-plan content test",
     "demo-wachtwoord-2026": "the password of the demo accounts",
 }
 
