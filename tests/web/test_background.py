@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import importlib
 import os
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -19,7 +21,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.db import connection
+from django.db import connection, connections
 from django.test import override_settings
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -184,6 +186,46 @@ def test_a_failing_job_is_rolled_back_and_recorded_and_the_others_still_run() ->
     # ...the next minute does.
     run_worker(scheduler=TickScheduler(clock=Clock(FRIDAY + timedelta(minutes=1))), batch=True)
     assert PeriodicJobRun.objects.filter(job=FAILING_JOB).count() == 2
+
+
+def slow_counting_job(now: datetime) -> int:
+    """Like ``counting_job``, but takes long enough that two workers overlap in it."""
+    time.sleep(0.5)
+    return counting_job(now)
+
+
+@pytest.mark.postgres_only
+@pytest.mark.usefixtures("committed")
+@override_settings(
+    TASKS=DATABASE_TASKS, MAATWERK_PERIODIC_JOBS=["tests.web.test_background.slow_counting_job"]
+)
+def test_two_workers_at_the_same_time_run_a_periodic_job_once() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("two workers at the same time need PostgreSQL (SQLite has one writer)")
+    tick.enqueue(FRIDAY.isoformat())
+    tick.enqueue(FRIDAY.isoformat())
+    failures: list[BaseException] = []
+
+    def work(name: str) -> None:
+        try:
+            run_worker(scheduler=None, batch=True, worker_id=name, interval=0)
+        except BaseException as error:  # reported by the main thread
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work, args=(name,)) for name in ("w-1", "w-2")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert failures == []
+    results = _tick_results()
+    # Each worker took one of the two ticks (SKIP LOCKED), at the same time...
+    assert sorted(worker for r in results for worker in r.worker_ids) == ["w-1", "w-2"]
+    assert sorted(r.return_value for r in results) == [0, 1]
+    # ...and the job ran once: the second worker waited for the first one's claim.
+    assert _job_runs(datetime(2026, 3, 6, 16, 59, tzinfo=UTC)) == 1
 
 
 @pytest.mark.django_db
