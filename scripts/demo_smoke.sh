@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Smoke test of `maatwerk demo`: start it on a free port with a throw-away data directory,
 # wait until the login page answers, log in as the demo clinician (password + TOTP) with
-# scripts/demo_login_check.py, and stop the server again whatever happens.
+# scripts/demo_login_check.py, check that the background worker started beside it runs the
+# periodic tick (`maatwerk worker-status`), and stop everything again whatever happens.
 #
 # Environment: DEMO_PORT (default 8765), DEMO_START_TIMEOUT (seconds, default 120), and
 # DEMO_EMAIL / DEMO_PASSWORD / DEMO_TOTP_SECRET / DEMO_NAME (read by demo_login_check.py).
@@ -122,4 +123,22 @@ done
 echo "demo_smoke: login page answers 200 after $((SECONDS + TIMEOUT - deadline))s"
 
 "$PYTHON" scripts/demo_login_check.py "$BASE_URL"
+
+# The worker enqueues the tick of the current minute as it starts and runs it at once;
+# worker-status exits 0 once a tick has finished (in the same data directory).
+echo "demo_smoke: waiting up to ${TIMEOUT}s for the background worker's first periodic tick"
+deadline=$((SECONDS + TIMEOUT))
+until "$MAATWERK" worker-status >/dev/null 2>&1; do
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+        echo "demo_smoke: the demo exited before its worker ran a tick" >&2
+        exit 1
+    fi
+    if ((SECONDS >= deadline)); then
+        "$MAATWERK" worker-status >&2 || true
+        echo "demo_smoke: the background worker ran no periodic tick within ${TIMEOUT}s" >&2
+        exit 1
+    fi
+    sleep 1
+done
+"$MAATWERK" worker-status
 echo "demo_smoke: passed"

@@ -29,7 +29,7 @@ def run(args: list[str], data_dir: Path) -> subprocess.CompletedProcess[str]:
 def test_help_lists_the_commands(tmp_path: Path) -> None:
     result = run(["--help"], tmp_path)
     assert result.returncode == 0
-    for command in ("serve", "demo", "manage", "audit", "demo-code"):
+    for command in ("serve", "demo", "manage", "audit", "demo-code", "worker", "worker-status"):
         assert command in result.stdout
 
 
@@ -77,6 +77,43 @@ def test_the_application_cannot_change_audit_events(demo_database: Path) -> None
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         connection.execute("DELETE FROM audit_auditevent")
     connection.close()
+
+
+def test_the_worker_runs_the_queued_tasks_and_the_tick(demo_database: Path) -> None:
+    # The demo queued its notification e-mails; a batch run sends them (console backend)
+    # and runs this minute's tick, which worker-status then reports.
+    worker = run(["worker", "--batch"], demo_database)
+    assert worker.returncode == 0, worker.stderr
+    assert "database backend" in worker.stderr
+    assert "Nieuw bericht in Maatwerk" in worker.stdout or "New message" in worker.stdout
+    status = run(["worker-status"], demo_database)
+    assert status.returncode == 0, status.stderr
+    assert "Last periodic tick" in status.stdout
+
+
+def test_the_rq_worker_needs_redis_configured(tmp_path: Path) -> None:
+    env_result = subprocess.run(
+        [*MAATWERK, "worker"],
+        capture_output=True,
+        text=True,
+        env={
+            **os.environ,
+            "MAATWERK_TASK_BACKEND": "rq",
+            "MAATWERK_REDIS_URL": "",
+            "MAATWERK_DATA_DIR": str(tmp_path),
+        },
+        timeout=120,
+        check=False,
+    )
+    assert env_result.returncode == 2
+    assert "MAATWERK_TASK_BACKEND=rq needs MAATWERK_REDIS_URL" in env_result.stderr
+
+
+def test_worker_status_fails_when_no_tick_ever_ran(tmp_path: Path) -> None:
+    assert run(["manage", "migrate", "--no-input", "-v", "0"], tmp_path).returncode == 0
+    status = run(["worker-status"], tmp_path)
+    assert status.returncode == 1
+    assert "No periodic tick has run yet" in status.stderr
 
 
 def test_a_bad_setting_is_reported_clearly(tmp_path: Path) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from typing import Annotated
 
 import typer
@@ -102,10 +104,95 @@ def demo(
     if not no_serve:
         from maatwerk.web.server import run_gunicorn
 
+        # The background worker runs beside the web server as a child process; Ctrl-C
+        # reaches both (same process group) and leaving this block stops it in any case.
+        worker = _worker_process_start()
+        console.print(f"Background worker started (process {worker.pid}).")
         console.print(
             f"\nMaatwerk is running on [bold]http://{host}:{port}[/bold]  (Ctrl-C stops it)"
         )
-        run_gunicorn(host=host, port=port, workers=2)
+        try:
+            run_gunicorn(host=host, port=port, workers=2)
+        finally:
+            _worker_process_stop(worker)
+
+
+def _worker_process_start() -> subprocess.Popen[bytes]:
+    # Our own interpreter and module, no shell.
+    return subprocess.Popen(
+        [sys.executable, "-m", "maatwerk.cli", "worker", "--stop-with-parent"],
+    )
+
+
+def _worker_process_stop(worker: subprocess.Popen[bytes]) -> None:
+    if worker.poll() is None:
+        worker.terminate()
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+
+@app.command()
+def worker(
+    batch: Annotated[
+        bool, typer.Option("--batch", help="Run the tasks waiting now, then stop.")
+    ] = False,
+    no_tick: Annotated[
+        bool,
+        typer.Option("--no-tick", help="Do not enqueue the periodic tick every minute."),
+    ] = False,
+    queue: Annotated[
+        list[str] | None, typer.Option(help="Queue to work on (repeatable; default: default).")
+    ] = None,
+    stop_with_parent: Annotated[bool, typer.Option("--stop-with-parent", hidden=True)] = False,
+) -> None:
+    """Run the background worker (tasks and the periodic tick) for the configured backend."""
+    _django()
+    from maatwerk.web.background.scheduler import TickScheduler
+    from maatwerk.web.background.worker import WorkerError, run_worker
+
+    try:
+        run_worker(
+            scheduler=None if no_tick else TickScheduler(),
+            batch=batch,
+            queues=tuple(queue or ("default",)),
+            stop_with_parent=stop_with_parent,
+        )
+    except WorkerError as problem:
+        errors.print(f"[red]Cannot start the worker:[/red] {problem}")
+        raise typer.Exit(2) from None
+
+
+@app.command("worker-status")
+def worker_status(
+    max_age: Annotated[
+        int, typer.Option(help="Minutes since the last tick before the worker counts as down.")
+    ] = 3,
+) -> None:
+    """Show when the worker last ran the periodic tick; exit 1 when that is too long ago."""
+    _django()
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from maatwerk.web.background.selectors import worker_status as status_of
+
+    now = timezone.now()
+    status = status_of(now)
+    if status.last_tick is None:
+        errors.print("[red]No periodic tick has run yet[/red]: is `maatwerk worker` running?")
+        raise typer.Exit(1)
+    age = now - status.last_tick
+    console.print(
+        f"Last periodic tick: {status.last_tick.isoformat()} "
+        f"({int(age.total_seconds())} s ago); "
+        f"failed periodic jobs in the last day: {status.failed_runs_last_day}."
+    )
+    if age > timedelta(minutes=max_age):
+        errors.print(f"[red]The worker looks down[/red]: no tick for over {max_age} minutes.")
+        raise typer.Exit(1)
 
 
 @app.command("demo-code")

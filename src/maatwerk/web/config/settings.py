@@ -291,3 +291,25 @@ LOGGING = {
     # WeasyPrint reports every rendering step at INFO; only its warnings matter here.
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
+
+# === Background tasks (Django Tasks API through the django-tasks backport) ===============
+# Kept in one block of its own. Services enqueue tasks with ids (never objects) after their
+# transaction commits; `maatwerk worker` runs them and enqueues the periodic tick every
+# minute (see maatwerk.web.background). ``database`` keeps the queue in the database the
+# platform already has (nothing more to run); ``rq`` puts it in Redis (MAATWERK_REDIS_URL)
+# for installations that want the queue off the database.
+MAATWERK_TASK_BACKEND = env.choice("MAATWERK_TASK_BACKEND", ("database", "rq"), "database")
+INSTALLED_APPS += ["django_tasks", "django_tasks_db", "maatwerk.web.background"]
+if MAATWERK_TASK_BACKEND == "rq":
+    if not REDIS_URL:
+        raise SettingError("MAATWERK_TASK_BACKEND=rq needs MAATWERK_REDIS_URL (the Redis server)")
+    INSTALLED_APPS += ["django_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# django-rq reads its queues from here (only used with the rq backend).
+RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 300}}
+# Time-based work run by the tick every minute: dotted paths of `job(now: datetime) -> int`.
+# Each must be idempotent; read the contract in maatwerk.web.background.periodic.
+MAATWERK_PERIODIC_JOBS = ["maatwerk.web.background.jobs.task_results_prune"]
+# === end of background tasks ==============================================================

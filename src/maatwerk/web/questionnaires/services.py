@@ -13,7 +13,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, override
+from django_tasks import task
 
 from maatwerk.core.access import Role
 from maatwerk.core.instruments.answers import Respondent, check_answers
@@ -26,6 +27,7 @@ from maatwerk.core.instruments.scoring import (
     score_response,
 )
 from maatwerk.web.audit.services import AuditSubject, audit_record
+from maatwerk.web.background.once import claim_once, finish
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.common.links import site_url
 from maatwerk.web.patients.models import Patient
@@ -217,8 +219,7 @@ def answer_save(
         # sent in: a risk signal reaches the care team at once.
         new_alerts = _raise_alerts(assignment, _flags_so_far(instrument, assignment))
         if new_alerts:
-            patient = assignment.patient
-            transaction.on_commit(lambda: _notify_care_team(patient))
+            _notify_care_team_after_commit(new_alerts)
         audit_record(
             actor=actor,
             action="update",
@@ -324,8 +325,7 @@ def assignment_submit(
                 + (f", {len(alerts)} safety alert(s)" if alerts else ""),
             )
             if alerts:
-                patient = assignment.patient
-                transaction.on_commit(lambda: _notify_care_team(patient))
+                _notify_care_team_after_commit(alerts)
     if score is None:
         raise ValidationError(problems)
     return Submission(score=score, alerts=tuple(alerts))
@@ -353,34 +353,63 @@ def _store_score(
     return alerts
 
 
-def _notify_care_team(patient: Patient) -> None:
-    """E-mail the treating clinicians that an alert waits, without any patient data."""
+def _notify_care_team_after_commit(alerts: list[SafetyAlert]) -> None:
+    """Once the alerts are committed, a background task e-mails the treating clinicians
+    (ids only: the task loads the rest)."""
+    alert_ids = sorted(str(alert.public_id) for alert in alerts)
+    transaction.on_commit(lambda: safety_alert_email_send.enqueue(alert_ids))
+
+
+@task()
+def safety_alert_email_send(alert_ids: list[str]) -> int:
+    """E-mail the active care team that an alert waits, without any patient data, at
+    most once for these alerts; returns how many e-mails were sent (one per language)."""
     from maatwerk.web.patients.models import CareTeamMember
 
-    addresses = sorted(
-        {
-            entry.membership.user.email
-            for entry in CareTeamMember.objects.filter(
-                episode__patient=patient, episode__status="active", is_active=True
-            ).select_related("membership__user")
-        }
-    )
-    if addresses:
-        message = _(
-            "A questionnaire answer of one of your patients needs your attention now. "
-            "Log in to Maatwerk and open your alerts."
-        )
-        alerts_link = site_url(reverse("clinic:alerts"))
-        # A relative path is no use in a mail client: only a full address is added.
-        if alerts_link.startswith(("https://", "http://")):
-            message += "\n\n" + alerts_link
-        send_mail(
-            subject=_("Maatwerk: a safety alert needs your attention"),
-            message=message,
-            from_email=None,
-            recipient_list=addresses,
-            fail_silently=True,
-        )
+    alerts = list(SafetyAlert.objects.filter(public_id__in=alert_ids))
+    if not alerts:
+        return 0
+    members = CareTeamMember.objects.filter(
+        episode__patient_id=alerts[0].patient_id,
+        episode__status="active",
+        is_active=True,
+        membership__user__is_active=True,
+    ).select_related("membership__user")
+    by_language: dict[str, set[str]] = {}
+    for member in members:
+        user = member.membership.user
+        if user.email:
+            by_language.setdefault(user.language or "nl", set()).add(user.email)
+    if not by_language:
+        return 0
+    # The alerts of one answer or submission are one event: its first alert names it.
+    key = f"safety-alert-email:{min(alert_ids)}"
+    if not claim_once(key):
+        return 0
+    sent = 0
+    try:
+        for language, addresses in sorted(by_language.items()):
+            with override(language):
+                message = _(
+                    "A questionnaire answer of one of your patients needs your attention "
+                    "now. Log in to Maatwerk and open your alerts."
+                )
+                alerts_link = site_url(reverse("clinic:alerts"))
+                # A relative path is no use in a mail client: only a full address is added.
+                if alerts_link.startswith(("https://", "http://")):
+                    message += "\n\n" + alerts_link
+                send_mail(
+                    subject=_("Maatwerk: a safety alert needs your attention"),
+                    message=message,
+                    from_email=None,
+                    recipient_list=sorted(addresses),
+                )
+            sent += 1
+    except Exception as error:
+        finish(key, f"failed after {sent} e-mail(s): {type(error).__name__}")
+        raise
+    finish(key, f"sent {sent} e-mail(s)")
+    return sent
 
 
 def alert_acknowledge(

@@ -2,8 +2,13 @@
 
 Privacy: the e-mail says only that there is something new, never what or from whom,
 because e-mail leaves our hands (shared mailboxes, lock screens, providers). The
-reader logs in to see it. Sent after the transaction commits, so a change that is
-rolled back never announces anything.
+reader logs in to see it.
+
+The decision (who, and whether the quiet period allows it) is taken and recorded in the
+caller's transaction. Once that commits, one background task per recipient is enqueued
+with ids only; the task loads the address and language itself and sends. A change that
+is rolled back therefore never announces anything, and a task that runs twice for the
+same decision sends one e-mail (``maatwerk.web.background.once``).
 """
 
 from __future__ import annotations
@@ -16,9 +21,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
+from django_tasks import task
 
 from maatwerk.core.notifications import notification_due
 from maatwerk.web.accounts.models import User
+from maatwerk.web.background.once import claim_once, finish
 from maatwerk.web.common.links import site_url
 from maatwerk.web.patients.models import CareTeamMember, Patient
 from maatwerk.web.treatment.models import NotificationSent
@@ -44,10 +51,10 @@ def notify_care_team(patient: Patient, kind: str, *, login_url: str | None = Non
 
 def _notify(recipients: Iterable[User], kind: str, *, login_url: str | None) -> None:
     """Within the caller's transaction: record the e-mail as sent for every recipient
-    outside the quiet period, and send it once the transaction commits. The rows are
-    locked so two requests at once cannot both decide to send."""
+    outside the quiet period, and enqueue its sending once the transaction commits. The
+    rows are locked so two requests at once cannot both decide to send."""
     now = timezone.now()
-    due: list[tuple[str, str]] = []
+    due: list[int] = []
     for user in recipients:
         if not user.email or not user.is_active:
             continue
@@ -59,23 +66,42 @@ def _notify(recipients: Iterable[User], kind: str, *, login_url: str | None) -> 
                 continue
             sent.last_sent_at = now
             sent.save(update_fields=["last_sent_at"])
-        due.append((user.email, user.language))
+        due.append(user.pk)
     if due:
         # A link built from the request knows the host the reader used; otherwise the
         # configured public address, so the e-mail still holds a link that works.
         link = login_url or site_url(reverse("account_login"))
-        transaction.on_commit(lambda: _send(due, link))
+        decided_at = now.isoformat()
+
+        def enqueue() -> None:
+            for user_id in due:
+                notification_email_send.enqueue(user_id, kind, decided_at, link)
+
+        transaction.on_commit(enqueue)
 
 
-def _send(recipients: list[tuple[str, str]], login_url: str) -> None:
-    for email, language in recipients:
-        with override(language or "nl"):
+@task()
+def notification_email_send(user_id: int, kind: str, decided_at: str, login_url: str) -> bool:
+    """Send the content-free e-mail of one decision (recipient, kind, moment) at most
+    once; returns whether this run sent it."""
+    user = User.objects.filter(pk=user_id, is_active=True).exclude(email="").first()
+    if user is None:
+        return False  # the account was closed or lost its address since
+    key = f"notification:{user_id}:{kind}:{decided_at}"
+    if not claim_once(key):
+        return False
+    try:
+        with override(user.language or "nl"):
             send_mail(
                 subject=_("New message in Maatwerk"),
                 message=_("There is a new message waiting for you in Maatwerk.")
                 + "\n\n"
                 + _("Log in to read it: %(url)s") % {"url": login_url},
                 from_email=None,
-                recipient_list=[email],
-                fail_silently=True,
+                recipient_list=[user.email],
             )
+    except Exception as error:
+        finish(key, f"failed: {type(error).__name__}")
+        raise
+    finish(key, "sent")
+    return True
