@@ -358,7 +358,7 @@ def test_screening_content_can_be_edited_and_is_checked_against_the_knowledge(
 ) -> None:
     admin = world.client_for("org_admin")
     rules = json.loads(bundled_texts_of_screening("stepped_care.json"))
-    rules["version"] = "1.1"
+    rules["version"] = "1.1.5"
     rules["risk_profile"]["min_elevated"] = 3
     response = admin.post(
         f"{BASE}/screening/stepped_care/edit/",
@@ -368,7 +368,7 @@ def test_screening_content_can_be_edited_and_is_checked_against_the_knowledge(
     assert screening_content_for(world.org_a.pk).rules.risk_profile.min_elevated == 3
     assert screening_content_for(world.org_b.pk) == bundled_screening_content()
     # A rule that names a care level the knowledge base does not have is refused.
-    rules["version"] = "1.2"
+    rules["version"] = "1.1.6"
     rules["care_rules"][0]["care_level"] = "no_such_level"
     response = admin.post(
         f"{BASE}/screening/stepped_care/edit/",
@@ -505,12 +505,12 @@ def test_stepped_care_switches_turn_rules_off_and_on_again(world: World) -> None
         i for i in bundled_ids if i != "moderate_dsm_basis_ggz"
     ]
     assert rules.risk_profile.min_elevated == 3
-    assert rules.version == "1.0.1"
+    assert rules.version == "1.1.1"
     assert screening_content_for(world.org_b.pk) == bundled_screening_content()
     # Switched on again, the rule returns to its place in the bundled order.
     assert switches_post(world, set(), min_elevated="3").status_code == 302
     assert [r.id for r in screening_content_for(world.org_a.pk).rules.care_rules] == bundled_ids
-    assert screening_content_for(world.org_a.pk).rules.version == "1.0.2"
+    assert screening_content_for(world.org_a.pk).rules.version == "1.1.2"
 
 
 def test_switching_off_a_severity_fallback_is_refused(world: World) -> None:

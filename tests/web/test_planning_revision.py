@@ -7,14 +7,18 @@ The plan is test_planning's mood plan (PHQ-9 total 10 = the threshold, Kroenke 2
 vicious circle, G-schema, graded activity (added by the clinician) and relapse
 prevention, with two GAS goals, activated. Its level of care is the screening advice
 for that profile; the next level is what ``stepped_care.json``'s escalation rules say
-(huisarts → POH-GGZ → basis-GGZ → specialistische GGZ → TOPGGz; the mood profile is
-advised specialistische GGZ, so its step up is to TOPGGz, marked unverified).
+(huisarts → POH-GGZ → basis-GGZ → specialistische GGZ → TOPGGz). The mood profile
+(2 clusters, moderate limitation, suspected depression) is advised basis-GGZ, so its step
+up is to specialistische GGZ, a sourced escalation (psycholoog-2014, hoedeman-2014); it
+was advised specialistische GGZ before severity stopped letting a comorbidity alone make
+SOLK severe.
 """
 
 from __future__ import annotations
 
 import pytest
 
+from maatwerk.core.screening.content import bundled_screening_content
 from maatwerk.web.audit.models import AuditEvent
 from maatwerk.web.common.actor import actor_for_user
 from maatwerk.web.patients.selectors import patient_access
@@ -33,6 +37,10 @@ NEXT_LEVEL = {
     "poh_ggz": "basis_ggz",
     "basis_ggz": "specialistische_ggz",
     "specialistische_ggz": "topggz",  # unverified (no formal TOPGGz criteria found)
+}
+# Whether the escalation from a level is marked unverified in the bundled rules.
+ESCALATION_UNVERIFIED = {
+    step.from_level: step.unverified for step in bundled_screening_content().rules.escalation
 }
 
 
@@ -189,7 +197,7 @@ def test_step_up_the_level_of_care_needs_a_reason(world: World) -> None:
     next_level = NEXT_LEVEL[active.care_level]
     page = world.client_for("clinician_treating").get(_base(world)).content.decode()
     assert f'<option value="{next_level}">' in page
-    assert 'class="badge badge-warn unverified"' in page  # the escalation is unverified
+    assert 'class="badge badge-warn unverified"' in page  # unverified advice is marked
 
     refused = _post(world, "step-up/", {"to_level": next_level, "step_reason": ""})
     assert refused.status_code == 400
@@ -210,7 +218,9 @@ def test_step_up_the_level_of_care_needs_a_reason(world: World) -> None:
         next_level,
         "Stagnatie na 8 weken",
     )
-    assert step.unverified and step.advice  # the advice as shown, unverified
+    # The advice as shown, with the escalation's own provenance mark.
+    assert step.advice
+    assert step.unverified is ESCALATION_UNVERIFIED[active.care_level]
     assert step.decided_by == world.users["clinician_treating"]
     # Calculating again keeps the stepped-up level (it is the clinician's decision).
     assert _post(world, "prepare/", {"modality": "online"}).status_code == 302

@@ -48,8 +48,8 @@ def test_deconditioning_gets_physiotherapy_with_provenance() -> None:
         "fysiotherapeut",
         ("deconditioning",),
     )
-    # A secondary summary of the NHG standard
-    assert part.sources == ("worldsupporter-nhg",) and part.unverified
+    # The NHG standard, read only in a secondary summary: cited, and still unverified
+    assert part.sources == ("nhg-m102", "worldsupporter-nhg") and part.unverified
     assert "fysiotherapeut" in part.reason["nl"]
 
 

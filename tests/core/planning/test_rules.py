@@ -43,12 +43,13 @@ def test_bundled_rules_load_and_every_number_is_unverified() -> None:
     assert rules.max_modules_at_once.unverified
     assert rules.graded_activity.unverified
     assert rules.duration.unverified and all(c.unverified for c in rules.duration.ceilings)
-    # EMDR and systeemtherapie have no source; physiotherapy (worldsupporter-nhg) and
-    # L-MBT (alknieuws-lmbt) only a secondary one
+    # EMDR and systeemtherapie have no source; physiotherapy (the NHG standard, read in
+    # worldsupporter-nhg) and L-MBT (alknieuws-lmbt) rest on a secondary one
     md = {rule.intervention: rule for rule in rules.multidisciplinary}
     assert md["emdr"].sources == () and md["emdr"].unverified
     assert md["systeemtherapie"].sources == () and md["systeemtherapie"].unverified
-    assert md["physiotherapy"].sources == ("worldsupporter-nhg",) and md["physiotherapy"].unverified
+    assert md["physiotherapy"].sources == ("nhg-m102", "worldsupporter-nhg")
+    assert md["physiotherapy"].unverified
     assert md["l_mbt"].unverified
 
 

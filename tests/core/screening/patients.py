@@ -10,6 +10,7 @@ from maatwerk.core.instruments.registry import get_instrument
 from maatwerk.core.knowledge.registry import bundled_knowledge
 from maatwerk.core.screening.content import bundled_screening_content
 from maatwerk.core.screening.model import (
+    EarlierTreatment,
     FunctionalLimitation,
     HelpWanted,
     Modality,
@@ -45,6 +46,7 @@ class Patient:
     clusters: tuple[str, ...] = ()
     duration_weeks: int | None = None
     limitation: FunctionalLimitation | None = None
+    earlier_treatment: EarlierTreatment | None = None
     conditions: tuple[str, ...] = ()
     comorbidity: tuple[str, ...] = ()
     medication: tuple[str, ...] = ()
@@ -71,6 +73,7 @@ class Patient:
                 symptom_clusters=self.clusters,
                 duration_weeks=self.duration_weeks,
                 functional_limitation=self.limitation,
+                earlier_treatment=self.earlier_treatment,
                 comorbidity=self.comorbidity,
                 medication=self.medication,
                 judged_factors=dict(self.judged),

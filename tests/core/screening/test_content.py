@@ -61,7 +61,7 @@ def test_bundled_content_loads_with_the_required_batteries() -> None:
     assert CONTENT.versions == {
         "complaints": "1.0",
         "batteries": "1.0",
-        "stepped_care": "1.0",
+        "stepped_care": "1.1",
         "subgroups": "1.1",
         "patient_texts": "1.0",
     }

@@ -174,4 +174,4 @@ def test_unknown_instrument_scale_is_an_input_error() -> None:
 def test_profile_records_the_content_versions() -> None:
     profile, _ = run(Patient())
     assert profile.knowledge_versions["factors"] == "1.0"
-    assert profile.knowledge_versions["screening.stepped_care"] == "1.0"
+    assert profile.knowledge_versions["screening.stepped_care"] == "1.1"

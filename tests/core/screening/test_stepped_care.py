@@ -10,7 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from maatwerk.core.screening.errors import ScreeningInputError
-from maatwerk.core.screening.model import FunctionalLimitation, ScegsAssessment, ScreeningInput
+from maatwerk.core.screening.model import (
+    EarlierTreatment,
+    FunctionalLimitation,
+    ScegsAssessment,
+    ScreeningInput,
+)
 from maatwerk.core.screening.stepped_care import escalate
 from tests.core.screening.patients import CONTENT, KNOWLEDGE, Patient, run
 
@@ -18,6 +23,14 @@ LEVELS = ("mild", "moderate", "severe")
 LIMITATIONS: tuple[FunctionalLimitation, ...] = get_args(FunctionalLimitation)
 CLUSTERS = tuple(cluster.id for cluster in CONTENT.clusters)
 COMORBIDITIES = tuple(c.id for c in CONTENT.rules.comorbidities)
+# From least to most in favour of "severe": a first presentation, not asked yet, treated
+# before (in primary care, in mental health care).
+EARLIER_TREATMENT: tuple[EarlierTreatment | None, ...] = (
+    "none",
+    None,
+    "primary_care",
+    "mental_health_care",
+)
 
 
 def test_not_estimable_advice_says_assess_first() -> None:
@@ -123,6 +136,7 @@ class Facts:
     weeks: int
     limitation: FunctionalLimitation
     comorbidity: frozenset[str]
+    earlier_treatment: EarlierTreatment | None = None
 
     def severity(self) -> str | None:
         screening = ScreeningInput(
@@ -131,6 +145,7 @@ class Facts:
                 duration_weeks=self.weeks,
                 functional_limitation=self.limitation,
                 comorbidity=tuple(sorted(self.comorbidity)),
+                earlier_treatment=self.earlier_treatment,
             )
         )
         return run(screening)[1].severity
@@ -142,6 +157,7 @@ class Facts:
             max(self.weeks, other.weeks),
             max(self.limitation, other.limitation, key=LIMITATIONS.index),
             self.comorbidity | other.comorbidity,
+            max(self.earlier_treatment, other.earlier_treatment, key=EARLIER_TREATMENT.index),
         )
 
 
@@ -151,6 +167,7 @@ facts = st.builds(
     weeks=st.integers(min_value=0, max_value=200),
     limitation=st.sampled_from(LIMITATIONS),
     comorbidity=st.frozensets(st.sampled_from(COMORBIDITIES)),
+    earlier_treatment=st.sampled_from(EARLIER_TREATMENT),
 )
 
 
@@ -173,3 +190,15 @@ def test_severe_always_has_more_than_13_weeks_and_estimable_iff_clusters(facts: 
     assert (severity is None) == (not facts.clusters)
     if severity == "severe":
         assert facts.weeks > 13
+
+
+@settings(max_examples=100, deadline=None)
+@given(facts)
+def test_severe_only_with_a_severe_limitation_and_never_at_a_first_presentation(
+    facts: Facts,
+) -> None:
+    # Neither the number of clusters nor a comorbidity makes SOLK severe on its own, and
+    # care starts in primary care at a first presentation (see the worked cases).
+    if facts.severity() == "severe":
+        assert facts.limitation == "severe"
+        assert facts.earlier_treatment != "none"

@@ -84,7 +84,7 @@ def test_clinician_summary_shows_evidence_and_provenance() -> None:
     risk = lines.index("Psychological risk profile: yes")
     assert lines[risk + 1].startswith("  - Elevated distress: the factor negative mood")
     assert any(line.endswith("(unverified)") for line in lines)
-    assert lines[-1] == "Rules version 1.0; knowledge base 1.0."
+    assert lines[-1] == "Rules version 1.1; knowledge base 1.0."
 
 
 def test_referral_context() -> None:

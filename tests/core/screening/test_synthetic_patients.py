@@ -9,10 +9,12 @@ the bundled content (docs/screening/README.md), in short:
 * risk profile: negative mood elevated, or >= 2 of the 7 psychological risk factors;
 * clusters (6, by body system): musculoskeletal, gastrointestinal, cardiorespiratory,
   neurological, general (fatigue, sleep), skin;
-* severity = max(clusters: 1-2 mild, >= 3 moderate, all 6 severe; limitation: none/light
-  mild, moderate, severe), +1 step for any comorbidity (recorded, a chronic disease
-  among the conditions, PHQ-9 >= 10 or GAD-7 >= 10), and "severe" only when the duration
-  is > 13 weeks (else moderate); not estimable without clusters, limitation and duration;
+* severity = max(clusters: 1-2 mild, >= 3 moderate, all 6 severe but capped at moderate;
+  limitation: none/light mild, moderate, severe), +1 step for any comorbidity (recorded,
+  a chronic disease among the conditions, PHQ-9 >= 10 or GAD-7 >= 10) but not above
+  moderate, and "severe" only when the duration is > 13 weeks and the complaints are not
+  a first presentation (else moderate; an unknown earlier treatment is listed as missing);
+  not estimable without clusters, limitation and duration;
 * care level: severe + deconditioning -> multidisciplinary rehabilitation; severe ->
   specialistische GGZ; moderate + risk profile + suspected DSM disorder -> basis-GGZ;
   moderate -> POH-GGZ; mild -> huisarts; not estimable -> huisarts ("assess first").
@@ -121,9 +123,9 @@ PATIENTS: dict[str, tuple[Patient, Expected]] = {
         ),
         expect({"negative_mood"}, True, "moderate", "basis_ggz"),
     ),
-    # Complaints in all 6 clusters, severe limitation, a year: severe. PHQ-15 18 >= 10
-    # elevates symptom focus (1 factor: no risk profile); deconditioning judged absent ->
-    # specialised GGZ, nothing left to assess.
+    # Complaints in all 6 clusters, severe limitation, a year, treated before in general
+    # practice: severe. PHQ-15 18 >= 10 elevates symptom focus (1 factor: no risk profile);
+    # deconditioning judged absent -> specialised GGZ, nothing left to assess.
     "severe_multi_cluster_long_duration": (
         Patient(
             scores={"phq9": 8, "gad7": 7, "phq15": 18},
@@ -137,19 +139,22 @@ PATIENTS: dict[str, tuple[Patient, Expected]] = {
             ),
             duration_weeks=52,
             limitation="severe",
+            earlier_treatment="primary_care",
             judged={"deconditioning": False},
         ),
         expect({"symptom_focus"}, False, "severe", "specialistische_ggz"),
     ),
-    # 3 clusters (moderate) but severe limitation for 40 weeks -> severe; the clinician
-    # judges deconditioning present -> multidisciplinary rehabilitation. Deconditioning is
-    # a biological factor, not counted for the psychological risk profile.
+    # 3 clusters (moderate) but severe limitation for 40 weeks, treated before by the
+    # POH-GGZ -> severe; the clinician judges deconditioning present -> multidisciplinary
+    # rehabilitation. Deconditioning is a biological factor, not counted for the
+    # psychological risk profile.
     "deconditioning_rehabilitation": (
         Patient(
             scores={"phq9": 6, "gad7": 4},
             complaints=("joint_muscle_pain", "fatigue", "shortness_of_breath"),
             duration_weeks=40,
             limitation="severe",
+            earlier_treatment="primary_care",
             judged={"deconditioning": True},
         ),
         expect(
@@ -207,9 +212,10 @@ PATIENTS: dict[str, tuple[Patient, Expected]] = {
         expect(set(), False, "mild", "huisarts", subgroups=("child",)),
     ),
     # A 15-year-old without a parent yet: PHQ-9 11 -> negative mood, risk profile and a
-    # suspected depressive disorder. 2 clusters (mild), moderate limitation -> moderate,
-    # +1 -> severe, 16 weeks > 13 keeps it severe. Deconditioning not assessed: specialised
-    # GGZ, and deconditioning is listed as still to assess (it could mean rehabilitation).
+    # suspected depressive disorder. 2 clusters (mild), moderate limitation -> moderate;
+    # the comorbidity raises at most to moderate, so it stays moderate (it used to become
+    # "severe" -> specialised GGZ, which the NHG stepping would not advise without a
+    # severe limitation). Moderate + risk profile + suspected DSM disorder -> basis-GGZ.
     "adolescent_without_parent": (
         Patient(
             scores={"phq9": 11},
@@ -218,14 +224,7 @@ PATIENTS: dict[str, tuple[Patient, Expected]] = {
             limitation="moderate",
             age=15,
         ),
-        expect(
-            {"negative_mood"},
-            True,
-            "severe",
-            "specialistische_ggz",
-            missing=("factor:deconditioning",),
-            subgroups=("adolescent",),
-        ),
+        expect({"negative_mood"}, True, "moderate", "basis_ggz", subgroups=("adolescent",)),
     ),
     # A 78-year-old with 3 clusters (moderate), light limitation, scores low; long-term
     # benzodiazepine use is flagged to discuss. Older-adult adaptation applies.
@@ -403,7 +402,8 @@ PATIENTS: dict[str, tuple[Patient, Expected]] = {
         ),
         expect(set(), False, "moderate", "poh_ggz"),
     ),
-    # 14 weeks is > 13: severe; deconditioning not assessed -> specialised GGZ and listed.
+    # 14 weeks is > 13: severe; earlier treatment not asked yet (severe stands, listed) and
+    # deconditioning not assessed -> specialised GGZ and both listed.
     "duration_14_weeks": (
         Patient(
             scores={"phq9": 4},
@@ -411,7 +411,13 @@ PATIENTS: dict[str, tuple[Patient, Expected]] = {
             duration_weeks=14,
             limitation="severe",
         ),
-        expect(set(), False, "severe", "specialistische_ggz", missing=("factor:deconditioning",)),
+        expect(
+            set(),
+            False,
+            "severe",
+            "specialistische_ggz",
+            missing=("earlier_treatment", "factor:deconditioning"),
+        ),
     ),
     # Nothing known yet: severity not estimable, every SCEGS criterion missing.
     "nothing_assessed": (

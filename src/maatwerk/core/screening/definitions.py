@@ -36,6 +36,7 @@ __all__ = [
     "ComplaintWith",
     "ComplaintsFile",
     "DurationRule",
+    "EarlierTreatmentRule",
     "EscalationStep",
     "FactorPatientName",
     "HelpPreference",
@@ -197,11 +198,29 @@ class Comorbidity(Provenance):
 
 class ComorbidityRule(Provenance):
     raise_steps: StrictInt = Field(ge=0)
+    raise_at_most: SeverityLevel = Field(
+        default="moderate",
+        description="A comorbidity raises severity by ``raise_steps`` but never above this "
+        "level: a suspected depression or anxiety disorder alone does not make SOLK severe.",
+    )
+    text: LocalizedText
+
+
+class EarlierTreatmentRule(Provenance):
+    """'Severe' is not given at a first presentation: when the clinician recorded that the
+    complaints were not treated before, severity stays at most 'moderate'."""
+
+    first_presentation_at_most: SeverityLevel = "moderate"
     text: LocalizedText
 
 
 class CombinationRule(Provenance):
     required_criteria: tuple[Criterion, ...]
+    clusters_at_most: SeverityLevel = Field(
+        default="moderate",
+        description="The highest level the number of symptom clusters supports on its own; "
+        "above it the functional limitation decides.",
+    )
     text: LocalizedText
 
 
@@ -211,6 +230,9 @@ class SeverityRules(Frozen):
     functional_limitation: tuple[LimitationCriterion, ...] = Field(min_length=1)
     duration: DurationRule
     comorbidity: ComorbidityRule
+    earlier_treatment: EarlierTreatmentRule | None = Field(
+        default=None, description="Without it, earlier treatment does not change severity."
+    )
 
 
 class CareRuleCondition(Frozen):

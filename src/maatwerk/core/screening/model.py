@@ -24,6 +24,11 @@ Domain = Literal["physical", "psychological", "social"]
 FactorKind = Literal["risk", "resilience"]
 Severity = Literal["mild", "moderate", "severe"]
 FunctionalLimitation = Literal["none", "light", "moderate", "severe"]
+# Earlier treatment of these complaints: "none" = first presentation (not treated before);
+# "primary_care" = treated in general practice (GP, POH-GGZ, physiotherapist, primary-care
+# psychologist); "mental_health_care" = treated in basic or specialised mental health care
+# or a multidisciplinary centre.
+EarlierTreatment = Literal["none", "primary_care", "mental_health_care"]
 HelpWanted = Literal["yes", "no", "unsure"]
 Modality = Literal["online", "face_to_face", "blended", "no_preference"]
 Operator = Literal[">", ">=", "<", "<=", "=="]
@@ -71,6 +76,7 @@ class ScegsAssessment:
     symptom_clusters: tuple[str, ...] = ()  # cluster ids; empty = derive from complaints
     duration_weeks: int | None = None
     functional_limitation: FunctionalLimitation | None = None
+    earlier_treatment: EarlierTreatment | None = None  # None: not asked yet
     comorbidity: tuple[str, ...] = ()  # comorbidity ids from the stepped-care rules
     medication: tuple[str, ...] = ()  # medication flag ids from the knowledge base
     judged_factors: Mapping[str, bool] = field(default_factory=dict)  # factor id -> present

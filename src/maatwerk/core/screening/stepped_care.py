@@ -1,11 +1,14 @@
 """Severity and the stepped-care advice, from the rules in ``stepped_care.json``.
 
 Severity combines the SCEGS-informed criteria as the data file says (see
-docs/screening/README.md): the highest level supported by the number of symptom clusters
-and the functional limitation, one step up for comorbidity, and "severe" only with a
-duration above the duration rule's weeks (otherwise "moderate"). When a required
+docs/screening/README.md): the highest level supported by the functional limitation and
+the number of symptom clusters, where the clusters alone support at most "moderate"; a
+comorbidity raises it one step but not above "moderate"; "severe" only with a duration
+above the duration rule's weeks and not at a first presentation (otherwise "moderate").
+So "severe" always rests on a severe limitation in functioning. When a required
 criterion was not assessed, severity is ``None``, the advice names what is missing and
-the care level is the ``unassessed`` rule's (the least intensive).
+the care level is the ``unassessed`` rule's (the least intensive). An unknown earlier
+treatment does not lower "severe" but is named as still to assess.
 """
 
 from __future__ import annotations
@@ -181,6 +184,19 @@ def estimate_severity(
             if matches and LEVELS.index(criterion.level) >= index:
                 index = LEVELS.index(criterion.level)
                 chosen = criterion
+        cap = LEVELS.index(combination.clusters_at_most)
+        if index > cap:
+            # The clusters alone never make SOLK more severe than the cap; the functional
+            # limitation has to support the higher level.
+            index = cap
+            fact = join(
+                fact,
+                {
+                    "nl": f"Alleen op grond van de clusters hoogstens "
+                    f"{_LEVEL_NAMES[LEVELS[cap]]['nl']}.",
+                    "en": f"On the clusters alone at most {_LEVEL_NAMES[LEVELS[cap]]['en']}.",
+                },
+            )
         if chosen is not None:
             reasons.append(_reason("severity.clusters", join(localized(chosen.text), fact), chosen))
     if scegs.functional_limitation is not None:
@@ -194,11 +210,11 @@ def estimate_severity(
             _reason("severity.functional_limitation", localized(limitation.text), limitation)
         )
     found = comorbidities(screening, knowledge=knowledge, content=content)
-    if found and rules.comorbidity.raise_steps:
-        index = min(index + rules.comorbidity.raise_steps, len(LEVELS) - 1)
-        reasons.append(
-            _reason("severity.comorbidity", localized(rules.comorbidity.text), rules.comorbidity)
-        )
+    comorbidity = rules.comorbidity
+    if found and comorbidity.raise_steps:
+        raised = min(index + comorbidity.raise_steps, LEVELS.index(comorbidity.raise_at_most))
+        index = max(index, raised)
+        reasons.append(_reason("severity.comorbidity", localized(comorbidity.text), comorbidity))
         reasons.extend(item.reason for item in found)
     duration = rules.duration
     if LEVELS[index] == "severe":
@@ -217,8 +233,40 @@ def estimate_severity(
                 "en": f"Duration {weeks} weeks: met.",
             }
         reasons.append(_reason("severity.duration", join(localized(duration.text), fact), duration))
+    earlier = rules.earlier_treatment
+    if earlier is not None and LEVELS[index] == "severe":
+        treated = scegs.earlier_treatment
+        if treated == "none":
+            index = min(index, LEVELS.index(earlier.first_presentation_at_most))
+            level = _LEVEL_NAMES[LEVELS[index]]
+            fact = {
+                "nl": f"Eerste presentatie, nog niet eerder behandeld: daarom {level['nl']}.",
+                "en": f"First presentation, not treated before: so {level['en']}.",
+            }
+        elif treated is None:
+            missing.append("earlier_treatment")
+            fact = {
+                "nl": "Eerdere behandeling nog niet beoordeeld: ga na of de klachten al eerder "
+                "behandeld zijn voordat u naar gespecialiseerde zorg verwijst.",
+                "en": "Earlier treatment not assessed yet: check whether the complaints were "
+                "treated before referring to specialised care.",
+            }
+        else:
+            fact = {
+                "nl": "Eerder behandeld: voldoet.",
+                "en": "Treated before: met.",
+            }
+        reasons.append(
+            _reason("severity.earlier_treatment", join(localized(earlier.text), fact), earlier)
+        )
     return SeverityEstimate(LEVELS[index], tuple(reasons), tuple(missing))
 
+
+_LEVEL_NAMES = {
+    "mild": {"nl": "licht", "en": "mild"},
+    "moderate": {"nl": "matig ernstig", "en": "moderate"},
+    "severe": {"nl": "ernstig", "en": "severe"},
+}
 
 _MISSING_LABELS = {
     "symptom_clusters": {"nl": "symptoomclusters", "en": "symptom clusters"},

@@ -126,6 +126,7 @@ _MISSING_NAMES = {
     "symptom_clusters": {"nl": "symptoomclusters", "en": "symptom clusters"},
     "functional_limitation": {"nl": "functionele beperking", "en": "functional limitation"},
     "duration": {"nl": "klachtduur", "en": "duration"},
+    "earlier_treatment": {"nl": "eerdere behandeling", "en": "earlier treatment"},
 }
 
 

@@ -52,6 +52,7 @@ def missing_label(item: str) -> str:
         "functional_limitation": _("how much the complaints limit daily life"),
         "symptom_clusters": _("which symptom clusters are affected"),
         "complaints": _("the patient's complaints (intake)"),
+        "earlier_treatment": _("whether the complaints were treated before"),
     }.get(item, item.replace("_", " "))
 
 
