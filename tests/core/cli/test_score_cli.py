@@ -41,12 +41,12 @@ def test_scores_a_valid_csv_to_stdout(maatwerk: Maatwerk) -> None:
     assert [(r["row"], r["id"], r["total"], r["total_band"]) for r in rows] == [
         ("1", "P1", "7", "mild"),
         ("2", "P2", "24", "severe"),
-        ("3", "P3", "0", "none"),
+        ("3", "P3", "0", "minimal (unverified)"),
     ]
     assert [r["total_cutoffs"] for r in rows] == ["", "major_depression", ""]
     assert all(r["error"] == "" and r["safety_flags"] == "" for r in rows)
     assert "3 of 3 row(s) scored" in result.stderr
-    assert "Scoring" in result.stderr and "phq9 1.1" in result.stderr
+    assert "Scoring" in result.stderr and "phq9 1.2" in result.stderr
 
 
 def test_mixed_valid_and_invalid_rows(maatwerk: Maatwerk) -> None:
@@ -163,7 +163,7 @@ def test_extra_columns_must_be_named_or_ignored(maatwerk: Maatwerk) -> None:
     )
     refused = maatwerk("score", "phq9", str(path))
     assert refused.exit_code == 2
-    assert "column(s) date are not items of phq9 1.1" in refused.stderr
+    assert "column(s) date are not items of phq9 1.2" in refused.stderr
     assert refused.stdout == ""
     accepted = maatwerk("score", "phq9", str(path), "--ignore-column", "date")
     assert accepted.exit_code == 0
@@ -230,9 +230,9 @@ def test_json_in_and_json_out(maatwerk: Maatwerk) -> None:
     assert "row 2 (id B): phq9_3: 4 is not one of the options 0, 1, 2, 3" in result.stderr
     assert "row 3 (id C): phq9_2: '1' is not a number (a JSON string)" in result.stderr
     assert "row 4: is a JSON list, not an object" in result.stderr
-    assert "row 5 (id 5): phq9_99: not an item of phq9 1.1" in result.stderr
+    assert "row 5 (id 5): phq9_99: not an item of phq9 1.2" in result.stderr
     written = json.loads(target.read_text(encoding="utf-8"))
-    assert (written["instrument"], written["version"]) == ("phq9", "1.1")
+    assert (written["instrument"], written["version"]) == ("phq9", "1.2")
     first = written["results"][0]
     assert first["id"] == "A"
     assert first["scores"]["total"] == {

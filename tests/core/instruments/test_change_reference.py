@@ -1,19 +1,40 @@
-"""The RCI reference group follows the respondent's sex (GAD-7, Löwe 2008)."""
+"""Which norm the RCI and clinical significance use (PHQ-9 Kroenke 2001, GAD-7 Löwe 2008)."""
 
 from __future__ import annotations
 
-from maatwerk.core.analysis.reliable_change import NormGroup, clinical_significance_cutoffs
+from maatwerk.core.analysis.reliable_change import (
+    NormGroup,
+    clinical_significance_cutoffs,
+    minimal_reliable_difference,
+)
 from maatwerk.core.instruments.reference import change_reference, significance_reference
 from maatwerk.core.instruments.registry import get_instrument
 
 
-def test_gad7_uses_the_norm_of_the_respondents_sex() -> None:
-    total = get_instrument("gad7").scale("total")
+def test_gad7_1_0_used_the_norm_of_the_respondents_sex() -> None:
+    total = get_instrument("gad7", "1.0").scale("total")
     women = change_reference(total, sex="female")
     men = change_reference(total, sex="male")
     assert women is not None and men is not None
     assert (women.sd, men.sd) == (3.5, 3.2)
     assert women.reliability == 0.89
+
+
+def test_gad7_from_version_1_1_uses_one_sd_for_everyone_as_the_phq9_does() -> None:
+    # Löwe et al. 2008 (Med Care 46:266): women SD 3.5, men 3.2, alpha 0.89. Version 1.0 gave
+    # men a 3-point threshold (1.96 x 3.2 x sqrt(2) x sqrt(0.11) = 2.94) and women 4 points
+    # (3.22). Version 1.1 takes the larger SD, 3.5, for every respondent: 4 points for all, the
+    # GAD-7 threshold of the NHS Talking Therapies convention (Gyani et al., Behav Res Ther
+    # 2013;51:597: reliable improvement GAD-7 >= 4, PHQ-9 >= 6).
+    total = get_instrument("gad7").scale("total")
+    references = {sex: change_reference(total, sex=sex) for sex in ("female", "male", None)}
+    assert {(r.sd, r.reliability) for r in references.values() if r is not None} == {(3.5, 0.89)}
+    assert None not in references.values()
+    threshold = minimal_reliable_difference(sd=3.5, reliability=0.89)
+    assert (round(threshold.points, 2), threshold.whole_points) == (3.22, 4)
+    phq9_total = get_instrument("phq9").scale("total")
+    phq9 = {change_reference(phq9_total, sex=sex) for sex in ("female", "male", None)}
+    assert {(r.sd, r.reliability) for r in phq9 if r is not None} == {(6.1, 0.89)}
 
 
 def test_phq9_from_version_1_1_uses_the_clinical_sd_of_kroenke_2001() -> None:

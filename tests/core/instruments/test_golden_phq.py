@@ -44,9 +44,19 @@ class TestPhq9:
         result = score_response(get_instrument("phq9"), items("phq9", *[0] * 9), respondent=WOMAN)
         total = result.scale("total")
         assert total.value == 0  # 9 x 0
-        assert band_en(total) == "none"
+        assert band_en(total) == "minimal"
+        assert total.band is not None and total.band.unverified  # the word: a form copy
+        assert total.band_label("nl") == "minimaal"
         assert total.cutoffs_met == ()
         assert result.safety_flags == ()
+
+    def test_versions_before_1_2_label_0_to_4_none_and_keep_it(self) -> None:
+        # Stored results keep their version: 1.0 and 1.1 still say CamCOPS's "none".
+        for version in ("1.0", "1.1"):
+            result = score_response(
+                get_instrument("phq9", version), items("phq9", *[0] * 9), respondent=WOMAN
+            )
+            assert band_en(result.scale("total")) == "none"
 
     def test_all_maximum(self) -> None:
         answers = items("phq9", *[3] * 9) | {"phq9_10": 3}
@@ -75,7 +85,7 @@ class TestPhq9:
     @pytest.mark.parametrize(
         ("total", "band"),
         [
-            (4, "none"),
+            (4, "minimal"),
             (5, "mild"),
             (9, "mild"),
             (10, "moderate"),
@@ -185,7 +195,7 @@ class TestGad7:
         assert first.label is not None and first.label.get("en") == "Not at all"
 
     def test_norms_and_reliability_from_loewe_2008(self) -> None:
-        scale = get_instrument("gad7").scale("total")
+        scale = get_instrument("gad7", "1.0").scale("total")
         assert [(r.kind, r.value) for r in scale.reliability] == [
             ("cronbach_alpha", Decimal("0.89"))
         ]
@@ -194,6 +204,20 @@ class TestGad7:
             "female": (Decimal("3.2"), Decimal("3.5"), "loewe-2008"),
             "male": (Decimal("2.7"), Decimal("3.2"), "loewe-2008"),
         }
+
+    def test_version_1_1_has_one_norm_for_everyone_with_the_larger_sd(self) -> None:
+        # Löwe 2008: women 3.2 (3.5), men 2.7 (3.2); 1.1 keeps only SD 3.5, for everyone.
+        scale = get_instrument("gad7", "1.1").scale("total")
+        assert [(n.sex, n.sd, n.source) for n in scale.norms] == [
+            (None, Decimal("3.5"), "loewe-2008")
+        ]
+        assert scale.reliability[0].value == Decimal("0.89")
+
+    def test_version_1_1_scores_as_1_0(self) -> None:
+        answers = items("gad7", 3, 2, 1, 0, 3, 2, 1)
+        old = score_response(get_instrument("gad7", "1.0"), answers, respondent=MAN)
+        new = score_response(get_instrument("gad7", "1.1"), answers, respondent=MAN)
+        assert old.scale("total").value == new.scale("total").value == 12
 
 
 class TestPhq15:

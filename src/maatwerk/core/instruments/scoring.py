@@ -52,9 +52,11 @@ from maatwerk.core.instruments.model import (
 from maatwerk.core.instruments.numbers import round_half_up
 from maatwerk.core.instruments.transforms import (
     ItemTransformation,
+    UtilityTerms,
     raw_sum_bounds,
     score_bounds,
     transform,
+    utility_terms,
 )
 
 __all__ = [
@@ -173,6 +175,7 @@ class ScaleScore:
             },
             "cutoffs_met": [cutoff.id for cutoff in self.cutoffs_met],
             "reason_unscored": explanation.reason_unscored,
+            **_utility_record(explanation.facts.utility),
             "text_en": explanation.text_en,
             "text_nl": explanation.text_nl,
         }
@@ -180,6 +183,21 @@ class ScaleScore:
 
 def _exact_text(value: Fraction | None) -> str | None:
     return None if value is None else str(value)
+
+
+def _utility_record(terms: UtilityTerms | None) -> dict[str, Any]:
+    """The value-set arithmetic of a utility score (absent for every other method)."""
+    if terms is None:
+        return {}
+    return {
+        "utility": {
+            "constant": str(terms.constant),
+            "decrements": [
+                {"item": item_id, "answer": str(answer), "decrement": str(decrement)}
+                for item_id, answer, decrement in terms.decrements
+            ],
+        }
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +268,7 @@ class _Combined:
     answered_sum: Fraction | None
     factor: Fraction | None
     reason: str | None
+    utility: UtilityTerms | None = None
 
 
 def _combine(
@@ -269,6 +288,9 @@ def _combine(
         else:
             reason = f"{answered} of {total} items answered; at least {needed} needed"
         return _Combined(None, None, None, reason)
+    if scale.method == "utility":
+        terms = utility_terms(instrument, scale, tuple((t.item_id, t.used) for t in used))
+        return _Combined(terms.value, None, None, None, terms)
     answered_sum = sum((t.used for t in used), Fraction(0))
     if scale.method == "mean":
         return _Combined(answered_sum / answered, answered_sum, None, None)
@@ -331,6 +353,7 @@ def _score_scale(
         band=band,
         cutoffs_met=cutoffs,
         reason_unscored=combined.reason,
+        utility=combined.utility,
     )
     explanation = ScoreExplanation(
         method=scale.method,
