@@ -83,7 +83,7 @@ def test_every_logged_in_user_gets_a_valid_questionnaire_without_an_audit_event(
         assert response["Content-Type"].startswith("application/fhir+json")
         questionnaire = Questionnaire.model_validate(response.json())
         assert questionnaire.url == "https://maatwerk.example/fhir/Questionnaire/phq9"
-        assert questionnaire.version == "1.1"  # the latest version of the PHQ-9
+        assert questionnaire.version == "1.2"  # the latest version of the PHQ-9
     assert _new_events(before) == []  # no patient data: nothing to audit
 
 

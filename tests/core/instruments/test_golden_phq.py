@@ -274,12 +274,71 @@ class TestPhq15:
             ("phq15_4", "not_applicable")
         ]
 
-    def test_unknown_sex_is_an_error_not_a_guess(self) -> None:
+    def test_sex_unknown_and_item_4_answered_counts_with_the_womens_range(self) -> None:
+        # Sex not recorded (or neither female nor male): item 4 is asked; an answer means the
+        # respondent says it applies, so it counts and the range is 0-30 (15 x 2).
+        answers = items("phq15", *[1] * 15)
+        total = score_response(get_instrument("phq15"), answers, respondent=Respondent())
+        scale = total.scale("total")
+        assert (scale.value, scale.range_min, scale.range_max) == (15, 0, 30)
+        assert "phq15_4 (asked of one sex only) was answered, so it counts" in (
+            scale.explanation.text_en
+        )
+        assert scale.explanation_dict()["items_decided_by_respondent"] == ["phq15_4"]
+
+    def test_sex_unknown_and_item_4_marked_not_applying_scores_as_for_men(self) -> None:
+        # 14 x 1 = 14, range 0-28 (item 4 left out), band "medium" (10-14).
+        answers = items("phq15", *[1] * 15) | {"phq15_4": None}
+        respondent = Respondent(declared_not_applicable=frozenset({"phq15_4"}))
+        scale = score_response(get_instrument("phq15"), answers, respondent=respondent).scale(
+            "total"
+        )
+        assert (scale.value, scale.range_min, scale.range_max) == (14, 0, 28)
+        assert band_en(scale) == "medium"
+        assert scale.explanation.items_not_applicable == ("phq15_4",)
+        assert "was marked as not applying, so it is left out" in scale.explanation.text_en
+        assert "niet van toepassing en weggelaten" in scale.explanation.text_nl
+
+    def test_sex_unknown_and_item_4_neither_answered_nor_marked_is_missing(self) -> None:
+        answers = items("phq15", *[1] * 15) | {"phq15_4": None}
+        scale = score_response(get_instrument("phq15"), answers, respondent=Respondent()).scale(
+            "total"
+        )
+        assert scale.value is None
+        assert scale.explanation.items_missing == ("phq15_4",)
+        assert "answer it, or mark it as not applying" in scale.explanation.text_en
+
+    def test_the_sex_decides_when_it_is_known(self) -> None:
+        answers = items("phq15", *[1] * 15) | {"phq15_4": None}
+        marked = frozenset({"phq15_4"})
         with pytest.raises(InvalidResponse) as caught:
             score_response(
-                get_instrument("phq15"), items("phq15", *[0] * 15), respondent=Respondent()
+                get_instrument("phq15"),
+                answers,
+                respondent=Respondent(sex="female", declared_not_applicable=marked),
             )
-        assert [p.code for p in caught.value.problems] == ["respondent_attribute_missing"]
+        assert [(p.item_id, p.code) for p in caught.value.problems] == [
+            ("phq15_4", "not_applicable")
+        ]
+        man = Respondent(sex="male", declared_not_applicable=marked)
+        assert (
+            score_response(get_instrument("phq15"), answers, respondent=man).scale("total").value
+            == 14
+        )
+
+    def test_an_item_for_everyone_cannot_be_marked_not_applying(self) -> None:
+        respondent = Respondent(declared_not_applicable=frozenset({"phq15_1"}))
+        with pytest.raises(InvalidResponse, match="it applies to every respondent"):
+            score_response(
+                get_instrument("phq15"), items("phq15", *[1] * 15), respondent=respondent
+            )
+
+    def test_answered_and_marked_not_applying_is_a_contradiction(self) -> None:
+        respondent = Respondent(declared_not_applicable=frozenset({"phq15_4"}))
+        with pytest.raises(InvalidResponse, match="answered, but also marked as not applying"):
+            score_response(
+                get_instrument("phq15"), items("phq15", *[1] * 15), respondent=respondent
+            )
 
     def test_a_woman_missing_item_4_gets_no_total(self) -> None:
         answers = items("phq15", *[1] * 15) | {"phq15_4": None}

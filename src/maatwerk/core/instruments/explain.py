@@ -36,6 +36,53 @@ class ExplanationFacts:
     cutoffs_met: tuple[CutOff, ...]
     reason_unscored: str | None
     utility: UtilityTerms | None = None
+    items_decided_by_respondent: tuple[str, ...] = ()
+    """Sex-dependent items (PHQ-15 item 4) whose applicability the answer or a declaration
+    decided, because the respondent's sex is not recorded (or neither female nor male)."""
+
+
+def _decided_en(f: ExplanationFacts) -> list[str]:
+    parts: list[str] = []
+    for item_id in f.items_decided_by_respondent:
+        if item_id in f.items_not_applicable:
+            parts.append(
+                f"Sex not recorded: {item_id} (asked of one sex only) was marked as not "
+                f"applying, so it is left out; the possible range becomes "
+                f"{fmt(f.range_min)}–{fmt(f.range_max)}."
+            )
+        elif item_id in f.items_used:
+            parts.append(
+                f"Sex not recorded: {item_id} (asked of one sex only) was answered, so it "
+                f"counts (the respondent says it applies)."
+            )
+        else:
+            parts.append(
+                f"Sex not recorded: {item_id} (asked of one sex only) was not answered; "
+                f"answer it, or mark it as not applying."
+            )
+    return parts
+
+
+def _decided_nl(f: ExplanationFacts) -> list[str]:
+    parts: list[str] = []
+    for item_id in f.items_decided_by_respondent:
+        if item_id in f.items_not_applicable:
+            parts.append(
+                f"Geslacht niet vastgelegd: {item_id} (voor één geslacht) is aangegeven als "
+                f"niet van toepassing en weggelaten; het mogelijke bereik wordt "
+                f"{_nl(f.range_min)}–{_nl(f.range_max)}."
+            )
+        elif item_id in f.items_used:
+            parts.append(
+                f"Geslacht niet vastgelegd: {item_id} (voor één geslacht) is beantwoord en "
+                f"telt dus mee (volgens de invuller van toepassing)."
+            )
+        else:
+            parts.append(
+                f"Geslacht niet vastgelegd: {item_id} (voor één geslacht) is niet beantwoord; "
+                f"beantwoord het, of geef aan dat het niet van toepassing is."
+            )
+    return parts
 
 
 def _name(scale: Scale, language: Language) -> str:
@@ -101,12 +148,14 @@ def explain_en(f: ExplanationFacts) -> str:
     scale = f.scale
     parts: list[str] = []
     n_used, n_applicable = len(f.items_used), len(f.items_used) + len(f.items_missing)
-    if f.items_not_applicable:
+    by_sex = tuple(i for i in f.items_not_applicable if i not in f.items_decided_by_respondent)
+    if by_sex:
         parts.append(
             f"Left out because they do not apply to this respondent (sex: {f.respondent_sex}): "
-            f"{_listed(f.items_not_applicable)}; the possible range becomes "
+            f"{_listed(by_sex)}; the possible range becomes "
             f"{fmt(f.range_min)}–{fmt(f.range_max)}."
         )
+    parts.extend(_decided_en(f))
     if f.utility is not None and f.value is not None:
         return " ".join([_explain_utility_en(f, f.utility), *parts])
     if f.value is None or f.answered_sum is None:
@@ -159,13 +208,15 @@ def explain_nl(f: ExplanationFacts) -> str:
     scale = f.scale
     parts: list[str] = []
     n_used, n_applicable = len(f.items_used), len(f.items_used) + len(f.items_missing)
-    if f.items_not_applicable:
+    by_sex = tuple(i for i in f.items_not_applicable if i not in f.items_decided_by_respondent)
+    if by_sex:
         sex = _SEX_NL.get(f.respondent_sex or "", "onbekend")
         parts.append(
             f"Weggelaten omdat ze niet van toepassing zijn (geslacht: {sex}): "
-            f"{_listed(f.items_not_applicable)}; het mogelijke bereik wordt "
+            f"{_listed(by_sex)}; het mogelijke bereik wordt "
             f"{_nl(f.range_min)}–{_nl(f.range_max)}."
         )
+    parts.extend(_decided_nl(f))
     if f.utility is not None and f.value is not None:
         return " ".join([_explain_utility_nl(f, f.utility), *parts])
     if f.value is None or f.answered_sum is None:

@@ -154,6 +154,7 @@ class ScaleScore:
             "items_used": list(explanation.items_used),
             "items_missing": list(explanation.items_missing),
             "items_not_applicable": list(explanation.items_not_applicable),
+            "items_decided_by_respondent": list(explanation.facts.items_decided_by_respondent),
             "transformations": [
                 {
                     "item": t.item_id,
@@ -320,6 +321,7 @@ def _score_scale(
 ) -> ScaleScore:
     applicable = tuple(i for i in scale.items if i not in checked.not_applicable)
     left_out = tuple(i for i in scale.items if i in checked.not_applicable)
+    decided = tuple(i for i in scale.items if i in checked.decided_by_respondent)
     used = tuple(
         transform(scale, item_id, value)
         for item_id in applicable
@@ -354,6 +356,7 @@ def _score_scale(
         cutoffs_met=cutoffs,
         reason_unscored=combined.reason,
         utility=combined.utility,
+        items_decided_by_respondent=decided,
     )
     explanation = ScoreExplanation(
         method=scale.method,
