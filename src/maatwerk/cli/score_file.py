@@ -11,6 +11,7 @@ item with no column), 2 unreadable input, an unknown instrument or unusable colu
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 import re
@@ -45,6 +46,12 @@ EXIT_ROWS_FAILED = 1
 PROGRESS_THRESHOLD = 1_000
 """Files with more rows than this get a progress bar on stderr."""
 MAX_UNSCORED_NOTES = 20
+MAX_PROBLEM_LINES = 20
+"""At most this many problem lines on stderr; the rest are counted (every row's problems
+are in the output's error column). 148,000 bad rows once gave 1.3 million lines."""
+MAX_SAFETY_LINES = 20
+"""At most this many SAFETY lines on stderr; the summary counts them all and every flag is
+in the output's safety_flags column."""
 
 SEX_WORDS: dict[str, Sex] = {
     "female": "female",
@@ -55,6 +62,18 @@ SEX_WORDS: dict[str, Sex] = {
     "m": "male",
     "man": "male",
 }
+SEX_UNKNOWN_WORDS = frozenset({"other", "anders", "x", "unknown", "onbekend"})
+"""Neither female nor male, or not recorded: items for one sex are then asked like any
+other (an answer counts; "nvt" marks the item as not applying)."""
+NOT_APPLICABLE_WORDS = frozenset(
+    {"nvt", "n.v.t.", "n.v.t", "na", "n/a", "not applicable", "niet van toepassing"}
+)
+DEFAULT_ENCODING = "utf-8"
+CSV_UTF8_HINT = (
+    "In Excel choose Save As > 'CSV UTF-8 (door komma's gescheiden) (*.csv)' "
+    "(English Excel: 'CSV UTF-8 (Comma delimited)') and run again"
+)
+_DECIMAL_COMMA = re.compile(r"[+-]?[0-9]*,[0-9]+")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
@@ -77,6 +96,7 @@ class _Row:
     problems: list[tuple[str, str]] = field(default_factory=list)
     """(column or item, message); column "" for a problem with the whole row."""
     problem_items: set[str] = field(default_factory=set)
+    declared_not_applicable: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +104,16 @@ class _Columns:
     id_column: str | None
     sex_column: str | None
     ignored: frozenset[str]
+
+
+def _not_a_number(text: str) -> str:
+    if _DECIMAL_COMMA.fullmatch(text):
+        return (
+            f"{text!r} is not a number: write a decimal point ({text.replace(',', '.')}), "
+            "not a decimal comma (a Dutch spreadsheet setting; set the number format or "
+            "export with a point as decimal separator)"
+        )
+    return f"{text!r} is not a number"
 
 
 def _parse_cell(text: str) -> int | Decimal | None:
@@ -94,7 +124,11 @@ def _parse_cell(text: str) -> int | Decimal | None:
         return int(text)
     if _DECIMAL.fullmatch(text):
         return Decimal(text)
-    raise ValueError(f"{text!r} is not a number")
+    raise ValueError(_not_a_number(text))
+
+
+def _is_not_applicable_mark(value: object) -> bool:
+    return isinstance(value, str) and value.strip().lower() in NOT_APPLICABLE_WORDS
 
 
 def _parse_sex(value: object) -> Sex | None:
@@ -102,7 +136,12 @@ def _parse_sex(value: object) -> Sex | None:
         return None
     if isinstance(value, str) and value.strip().lower() in SEX_WORDS:
         return SEX_WORDS[value.strip().lower()]
-    raise ValueError(f"{value!r} is not female or male (also accepted: f/m, vrouw/man, v)")
+    if isinstance(value, str) and value.strip().lower() in SEX_UNKNOWN_WORDS:
+        return None
+    raise ValueError(
+        f"{value!r} is not female or male (also accepted: f/m, vrouw/man, v; "
+        "other/anders/x/unknown/onbekend or empty when neither or not known)"
+    )
 
 
 def _pick_column(header: list[str], chosen: str | None, default: str, option: str) -> str | None:
@@ -144,22 +183,61 @@ def _item_range(instrument: Instrument) -> str:
     return ", ".join(ids) if len(ids) <= 6 else f"{ids[0]}, {ids[1]}, ..., {ids[-1]}"
 
 
-def _delimiter(path: Path) -> str:
-    with path.open("r", encoding="utf-8-sig", newline="") as handle:
+def _python_encoding(encoding: str) -> str:
+    """UTF-8 is read with an optional byte-order mark (Excel's 'CSV UTF-8' writes one)."""
+    return "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
+
+
+def _delimiter(path: Path, encoding: str) -> str:
+    with path.open("r", encoding=_python_encoding(encoding), newline="") as handle:
         first = handle.readline()
     return ";" if first.count(";") > first.count(",") else ","
 
 
-def _csv_records(path: Path, delimiter: str) -> Iterator[list[str]]:
+def _not_text(path: Path, encoding: str) -> str:
+    """Why ``path`` is not ``encoding`` text: the line where decoding failed and what to
+    do. No automatic fall-back to cp1252: a wrong guess would silently change ids."""
+    data = path.read_bytes()
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return (
+            f"{path}: this is UTF-16 text (Excel's 'Unicode text'), not CSV in UTF-8. "
+            f"{CSV_UTF8_HINT}."
+        )
+    try:
+        data.decode(_python_encoding(encoding))
+    except UnicodeDecodeError as problem:
+        line = data.count(b"\n", 0, problem.start) + 1
+        column = problem.start - (data.rfind(b"\n", 0, problem.start) + 1) + 1
+        found = f"byte 0x{data[problem.start]:02X} at line {line}, column {column}"
+        name = codecs.lookup(encoding).name
+        if name != "utf-8":
+            return f"{path}: not {name} text: {found}."
+        try:
+            data.decode("cp1252")
+        except UnicodeDecodeError:
+            guess = "It is not UTF-8 text."
+        else:
+            guess = (
+                "It looks like a Windows (cp1252) export, as Excel writes 'CSV "
+                "(gescheiden door lijstscheidingsteken)'."
+            )
+        return (
+            f"{path}: not UTF-8 text: {found}. {guess} {CSV_UTF8_HINT}, "
+            "or pass --encoding cp1252 if you know the file is a Windows export."
+        )
+    return f"{path}: not {codecs.lookup(encoding).name} text."
+
+
+def _csv_records(path: Path, delimiter: str, encoding: str) -> Iterator[list[str]]:
     """The records of a CSV file, header first, empty lines skipped (a line of empty
     fields is a response with nothing answered). Raises InputError when unreadable."""
     try:
-        with path.open("r", encoding="utf-8-sig", newline="") as handle:
+        with path.open("r", encoding=_python_encoding(encoding), newline="") as handle:
             for record in csv.reader(handle, delimiter=delimiter, strict=True):
                 if record:
                     yield record
-    except UnicodeDecodeError as problem:
-        raise InputError(f"{path}: not UTF-8 text ({problem.reason})") from None
+    except UnicodeDecodeError:
+        raise InputError(_not_text(path, encoding)) from None
     except csv.Error as problem:
         raise InputError(f"{path}: malformed CSV: {problem}") from None
     except OSError as problem:
@@ -170,12 +248,17 @@ def _csv_records(path: Path, delimiter: str) -> Iterator[list[str]]:
 class _CsvInput:
     path: Path
     delimiter: str
+    encoding: str
     header: list[str]
     rows: int
     columns: _Columns
 
+    @property
+    def present(self) -> frozenset[str]:
+        return frozenset(self.header)
+
     def __iter__(self) -> Iterator[_Row]:
-        records = _csv_records(self.path, self.delimiter)
+        records = _csv_records(self.path, self.delimiter, self.encoding)
         next(records)
         width = len(self.header)
         for number, record in enumerate(records, start=1):
@@ -205,6 +288,8 @@ def _fill_row(row: _Row, fields: Mapping[str, object], columns: _Columns) -> Non
                 row.problems.append((name, str(problem)))
         elif name in columns.ignored:
             continue
+        elif _is_not_applicable_mark(raw):
+            row.declared_not_applicable.add(name)
         elif isinstance(raw, str):
             try:
                 row.answers[name] = _parse_cell(raw)
@@ -221,9 +306,10 @@ def _read_csv(
     id_column: str | None,
     sex_column: str | None,
     ignored: frozenset[str],
+    encoding: str,
 ) -> _CsvInput:
-    delimiter = _delimiter_safely(path)
-    records = _csv_records(path, delimiter)
+    delimiter = _delimiter_safely(path, encoding)
+    records = _csv_records(path, delimiter, encoding)
     header_record = next(records, None)
     if header_record is None:
         raise InputError(f"{path}: the file is empty (a header row of item ids is needed)")
@@ -235,14 +321,14 @@ def _read_csv(
     )
     _check_header(instrument, header, columns, origin=str(path))
     count = sum(1 for _ in records)
-    return _CsvInput(path, delimiter, header, count, columns)
+    return _CsvInput(path, delimiter, encoding, header, count, columns)
 
 
-def _delimiter_safely(path: Path) -> str:
+def _delimiter_safely(path: Path, encoding: str) -> str:
     try:
-        return _delimiter(path)
-    except UnicodeDecodeError as problem:
-        raise InputError(f"{path}: not UTF-8 text ({problem.reason})") from None
+        return _delimiter(path, encoding)
+    except UnicodeDecodeError:
+        raise InputError(_not_text(path, encoding)) from None
     except OSError as problem:
         raise InputError(f"{path}: cannot read: {problem.strerror or problem}") from None
 
@@ -256,6 +342,12 @@ class _JsonInput:
     def rows(self) -> int:
         return len(self.records)
 
+    @property
+    def present(self) -> frozenset[str]:
+        return frozenset(
+            key for record in self.records if isinstance(record, dict) for key in record
+        )
+
     def __iter__(self) -> Iterator[_Row]:
         for number, record in enumerate(self.records, start=1):
             row = _Row(number)
@@ -265,8 +357,12 @@ class _JsonInput:
                 fields: dict[str, object] = {}
                 for name, value in record.items():
                     passed = {self.columns.id_column, self.columns.sex_column}
-                    if isinstance(value, str) and name not in passed | self.columns.ignored:
-                        row.problems.append((name, f"{value!r} is not a number (a JSON string)"))
+                    if (
+                        isinstance(value, str)
+                        and name not in passed | self.columns.ignored
+                        and not _is_not_applicable_mark(value)
+                    ):
+                        row.problems.append((name, f"{_not_a_number(value)} (a JSON string)"))
                         row.problem_items.add(name)
                     else:
                         fields[name] = value
@@ -413,10 +509,20 @@ def _score_row(instrument: Instrument, row: _Row) -> _Outcome:
 
     problems = list(row.problems)
     answers = {k: v for k, v in row.answers.items() if k not in row.problem_items}
+    respondent = Respondent(
+        sex=row.sex,
+        declared_not_applicable=frozenset(
+            name for name in row.declared_not_applicable if instrument.has_item(name)
+        ),
+    )
+    unknown_marks = sorted(n for n in row.declared_not_applicable if not instrument.has_item(n))
+    problems.extend(
+        (name, f"not an item of {instrument.code} {instrument.version}") for name in unknown_marks
+    )
     result: InstrumentScore | None = None
     try:
         result = score_response(
-            instrument, cast("Mapping[str, Answer]", answers), respondent=Respondent(sex=row.sex)
+            instrument, cast("Mapping[str, Answer]", answers), respondent=respondent
         )
     except InvalidResponse as invalid:
         problems.extend(
@@ -429,9 +535,7 @@ def _score_row(instrument: Instrument, row: _Row) -> _Outcome:
     problems.sort(key=lambda p: (p[0] != "", order.get(p[0], len(order)), p[0]))
     errors = [f"{subject}: {message}" if subject else message for subject, message in problems]
     # score_response refuses the whole row; the valid answers still get their safety check.
-    flagged = safety_flags(
-        instrument, cast("Mapping[str, Answer]", answers), respondent=Respondent(sex=row.sex)
-    )
+    flagged = safety_flags(instrument, cast("Mapping[str, Answer]", answers), respondent=respondent)
     return _Outcome(row, None, errors, flagged)
 
 
@@ -445,6 +549,8 @@ class _Tally:
     failed: int = 0
     unscored_rows: int = 0
     flags: int = 0
+    problem_lines: int = 0
+    safety_not_evaluated_rows: int = 0
 
 
 def _report(outcome: _Outcome, tally: _Tally, language: str) -> None:
@@ -452,6 +558,8 @@ def _report(outcome: _Outcome, tally: _Tally, language: str) -> None:
     tally.rows += 1
     for flag in outcome.flags:
         tally.flags += 1
+        if tally.flags > MAX_SAFETY_LINES:
+            continue
         message = _text(flag.clinician_message, language)
         err.print(
             f"[bold red]{where}: SAFETY[/bold red] {escape(flag.rule_id)} ({flag.severity}; "
@@ -460,14 +568,28 @@ def _report(outcome: _Outcome, tally: _Tally, language: str) -> None:
     if outcome.result is None:
         tally.failed += 1
         for problem in outcome.errors:
-            err.print(f"[red]{where}[/red]: {escape(problem)}")
+            tally.problem_lines += 1
+            if tally.problem_lines <= MAX_PROBLEM_LINES:
+                err.print(f"[red]{where}[/red]: {escape(problem)}")
         return
+    if outcome.result.safety_rules_not_evaluated:
+        tally.safety_not_evaluated_rows += 1
     unscored = [s for s in outcome.result.scales if not s.scored]
     if unscored:
         tally.unscored_rows += 1
         if tally.unscored_rows <= MAX_UNSCORED_NOTES:
             for scale_score in unscored:
                 reason = scale_score.explanation.reason_unscored or "not scored"
+                undecided = [
+                    item_id
+                    for item_id in scale_score.explanation.facts.items_decided_by_respondent
+                    if item_id in scale_score.explanation.items_missing
+                ]
+                if undecided:
+                    reason += (
+                        f" ({', '.join(undecided)} is for one sex only and the sex is not "
+                        "known: answer it, or write nvt if it does not apply)"
+                    )
                 err.print(
                     f"[yellow]{where}[/yellow]: {escape(scale_score.scale_id)} not scored: "
                     f"{escape(reason)}"
@@ -519,6 +641,22 @@ def score(
         typer.Option("--output", "-o", help="Write to FILE.csv or FILE.json, not CSV on stdout."),
     ] = None,
     language: LanguageOption = "en",
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Refuse a file without a column for an item that a safety rule reads "
+            "(PHQ-9 item 9): exit 2 before scoring.",
+        ),
+    ] = False,
+    encoding: Annotated[
+        str,
+        typer.Option(
+            "--encoding",
+            help="Text encoding of a CSV file: utf-8 (default, with or without BOM) or, for "
+            "a Windows export you know to be one, cp1252.",
+        ),
+    ] = DEFAULT_ENCODING,
 ) -> None:
     """Score a file of responses: one row (or JSON object) per response.
 
@@ -528,6 +666,12 @@ def score(
     """
     language = _language(language)
     kind = _output_kind(output)
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise fail(
+            f"--encoding {encoding!r} is not a known text encoding (utf-8, cp1252)"
+        ) from None
     instrument = _instrument(instrument_code, version)
     ignored = frozenset(ignore_column or ())
     suffix = file.suffix.lower()
@@ -535,11 +679,24 @@ def score(
         if suffix == ".json":
             source: _CsvInput | _JsonInput = _read_json(file, id_column, sex_column, ignored)
         elif suffix == ".csv":
-            source = _read_csv(instrument, file, id_column, sex_column, ignored)
+            source = _read_csv(instrument, file, id_column, sex_column, ignored, encoding)
         else:
             raise InputError(f"{file}: give a .csv or .json file, not {file.name!r}")
     except InputError as problem:
         raise fail(str(problem)) from None
+    blind = _safety_rules_without_column(instrument, source.present)
+    if blind and strict:
+        raise fail(
+            "--strict: "
+            + "; ".join(_blind_rule_text(instrument, rule_id) for rule_id in blind)
+            + ". Add the column (one cell per row), or run without --strict."
+        )
+    for rule_id in blind:
+        err.print(
+            f"[bold red]WARNING: {escape(_blind_rule_text(instrument, rule_id))}[/bold red]. "
+            "An answer that signals risk would go unnoticed. Add the column, or use --strict "
+            "to refuse such files."
+        )
     has_id = source.columns.id_column is not None
     err.print(
         f"Scoring {source.rows:,} row(s) with {escape(instrument.short_name)} "
@@ -561,9 +718,22 @@ def score(
     finally:
         if output is not None:
             handle.close()
-    _summary(tally, output)
+    _summary(tally, output, blind)
     if tally.failed:
         raise typer.Exit(EXIT_ROWS_FAILED)
+
+
+def _safety_rules_without_column(instrument: Instrument, present: frozenset[str]) -> list[str]:
+    """The safety rules whose item has no column (CSV) or key in any object (JSON)."""
+    return [rule.id for rule in instrument.safety_rules if rule.item not in present]
+
+
+def _blind_rule_text(instrument: Instrument, rule_id: str) -> str:
+    rule = next(rule for rule in instrument.safety_rules if rule.id == rule_id)
+    return (
+        f"no column for {rule.item}, so the safety rule {rule.id} ({rule.severity}) "
+        "could not be evaluated for any row"
+    )
 
 
 def _score_all(
@@ -595,10 +765,28 @@ def _score_all(
         progress.advance(task, pending)
 
 
-def _summary(tally: _Tally, output: Path | None) -> None:
+def _summary(tally: _Tally, output: Path | None, blind: list[str]) -> None:
     more = tally.unscored_rows - MAX_UNSCORED_NOTES
     if more > 0:
         err.print(f"[yellow]... and {more:,} more row(s) with a scale not scored.[/yellow]")
+    hidden = tally.problem_lines - MAX_PROBLEM_LINES
+    if hidden > 0:
+        err.print(
+            f"[red]... and {hidden:,} more problem(s) not shown (the first "
+            f"{MAX_PROBLEM_LINES} are above); each row's problems are in the error column "
+            "of the output.[/red]"
+        )
+    hidden_flags = tally.flags - MAX_SAFETY_LINES
+    if hidden_flags > 0:
+        err.print(
+            f"[bold red]... and {hidden_flags:,} more SAFETY flag(s) not shown: see the "
+            "safety_flags column of the output.[/bold red]"
+        )
+    if tally.safety_not_evaluated_rows:
+        err.print(
+            f"[bold red]{tally.safety_not_evaluated_rows:,} row(s) left a safety item "
+            "unanswered: their safety rule could not be evaluated.[/bold red]"
+        )
     scored = tally.rows - tally.failed
     parts = [f"{scored:,} of {tally.rows:,} row(s) scored"]
     if tally.failed:
@@ -607,5 +795,7 @@ def _summary(tally: _Tally, output: Path | None) -> None:
         parts.append(f"{tally.unscored_rows:,} with a scale not scored")
     if tally.flags:
         parts.append(f"[bold red]{tally.flags:,} safety flag(s)[/bold red]")
+    if blind:
+        parts.append(f"[bold red]safety rule(s) NOT evaluated: {', '.join(blind)}[/bold red]")
     where = f" -> {escape(str(output))}" if output is not None else ""
     err.print("; ".join(parts) + where)

@@ -117,6 +117,7 @@ def test_sex_column_for_the_phq15(maatwerk: Maatwerk) -> None:
     items = [f"phq15_{n}" for n in range(1, 16)]
     all_two = ",".join(["2"] * 15)
     man = ",".join("" if n == 4 else "2" for n in range(1, 16))
+    marked = ",".join("nvt" if n == 4 else "2" for n in range(1, 16))
     path = maatwerk.file(
         "phq15.csv",
         "\n".join(
@@ -124,20 +125,42 @@ def test_sex_column_for_the_phq15(maatwerk: Maatwerk) -> None:
                 "id,gender," + ",".join(items),
                 f"W,vrouw,{all_two}",  # 15 x 2 = 30
                 f"M,m,{man}",  # item 4 does not apply to men: 14 x 2 = 28
-                f"X,,{man}",  # sex unknown: item 4 cannot be decided
-                f"Y,other,{man}",
+                f"X,,{man}",  # sex not recorded, item 4 neither answered nor marked: missing
+                f"Y,other,{all_two}",  # neither sex, item 4 answered: it applies, 30
+                f"Z,onbekend,{marked}",  # not known, item 4 marked as not applying: 28
+                f"Q,x,{man}",
             ]
         ),
     )
     result = maatwerk("score", "phq15", str(path), "--sex-column", "gender")
-    assert result.exit_code == 1
+    assert result.exit_code == 0, result.output
     rows = parsed(result.stdout)
-    assert [r["total"] for r in rows] == ["30", "28", "", ""]
+    assert [r["total"] for r in rows] == ["30", "28", "", "30", "28", ""]
     assert (
-        "row 3 (id X): phq15_4: applies only to sex female; the respondent's sex is not known"
-        in (result.stderr)
+        "row 3 (id X): total not scored: 1 of 15 items not answered; every item is needed "
+        "(phq15_4 is for one sex only and the sex is not known: answer it, or write nvt if it "
+        "does not apply)"
+    ) in result.stderr
+
+
+def test_a_sex_that_is_not_understood_is_reported(maatwerk: Maatwerk) -> None:
+    path = maatwerk.file("phq15.csv", "sex,phq15_1\nvrouwelijk,1\n")
+    result = maatwerk("score", "phq15", str(path))
+    assert result.exit_code == 1
+    assert (
+        "row 1: sex: 'vrouwelijk' is not female or male (also accepted: f/m, vrouw/man, v; "
+        "other/anders/x/unknown/onbekend or empty when neither or not known)"
+    ) in result.stderr
+
+
+def test_nvt_for_an_item_every_respondent_answers_is_an_error(maatwerk: Maatwerk) -> None:
+    path = maatwerk.file("phq15.csv", "phq15_1,phq15_4\nnvt,\n")
+    result = maatwerk("score", "phq15", str(path))
+    assert result.exit_code == 1
+    assert (
+        "row 1: phq15_1: marked as not applying, but it applies to every respondent"
+        in result.stderr
     )
-    assert "row 4 (id Y): gender: 'other' is not female or male" in result.stderr
 
 
 def test_decimals_are_shown_as_the_scale_defines_them(maatwerk: Maatwerk) -> None:
