@@ -345,3 +345,73 @@ class TestPhq15:
         total = score_response(get_instrument("phq15"), answers, respondent=WOMAN).scale("total")
         assert total.value is None
         assert total.explanation.items_missing == ("phq15_4",)
+
+
+# The Dutch PHQ-9 of awell-score (MIT; src/scores/phq_9/definition/phq_9_inputs.ts, commit
+# 9482b1e), transcribed here independently of the data file, without the stem "Hoe vaak
+# hebt u in de afgelopen 2 weken last gehad van" and without awell's stray "." in item 5.
+AWELL_PHQ9_NL = {
+    "phq9_1": "weinig interesse of plezier in activiteiten",
+    "phq9_2": "u neerslachtig, depressief of wanhopig voelen",
+    "phq9_3": "moeilijk inslapen, moeilijk doorslapen of te veel slapen",
+    "phq9_4": "u moe voelen of gebrek aan energie hebben",
+    "phq9_5": "weinig eetlust of overmatig eten",
+    "phq9_6": "een slecht gevoel hebben over uzelf, het gevoel hebben dat u een mislukkeling "
+    "bent of dat u zichzelf of uw familie teleurgesteld hebt",
+    "phq9_7": "problemen om u te concentreren, bijvoorbeeld om de krant te lezen of om tv te "
+    "kijken",
+    "phq9_8": "zo traag bewegen of zo langzaam spreken dat andere mensen dit opgemerkt hebben? "
+    "Of het tegenovergestelde: zo zenuwachtig of rusteloos zijn dat u veel meer bewoog dan "
+    "gebruikelijk",
+    "phq9_9": "de gedachte dat u beter dood zou kunnen zijn of de gedachte uzelf op een "
+    "bepaalde manier pijn te doen",
+}
+AWELL_LABELS_NL = [
+    "Helemaal niet",
+    "Meerdere dagen",
+    "Meer dan de helft van de dagen",
+    "Bijna elke dag",
+]
+
+
+class TestPhq9DutchTexts:
+    def test_items_1_to_9_are_the_published_dutch_text_with_its_provenance(self) -> None:
+        instrument = get_instrument("phq9", "1.2")
+        assert instrument.has_source("awell-phq9-nl")
+        for item_id, published in AWELL_PHQ9_NL.items():
+            text = instrument.item(item_id).text
+            assert text is not None
+            resolved = text.resolve("nl")
+            assert resolved is not None and not resolved.unverified, item_id
+            assert resolved.text == published[0].upper() + published[1:], item_id
+
+    def test_the_answer_labels_are_the_published_ones(self) -> None:
+        instrument = get_instrument("phq9", "1.2")
+        options = instrument.response_set("frequency_0_3")
+        assert options.kind == "options"
+        labels = [option.label.resolve("nl") for option in options.options if option.label]
+        assert [(label.text, label.unverified) for label in labels if label] == [
+            (text, False) for text in AWELL_LABELS_NL
+        ]
+
+    def test_only_our_own_translation_keeps_the_unverified_mark(self) -> None:
+        instrument = get_instrument("phq9", "1.2")
+        item_10 = instrument.item("phq9_10").text
+        assert item_10 is not None
+        resolved = item_10.resolve("nl")
+        assert resolved is not None and resolved.unverified  # no published Dutch item 10 read
+        difficulty = instrument.response_set("difficulty_0_3")
+        assert difficulty.kind == "options"
+        assert all(
+            (label := option.label) is not None
+            and (nl := label.resolve("nl")) is not None
+            and nl.unverified
+            for option in difficulty.options
+        )
+
+    def test_earlier_versions_keep_their_texts(self) -> None:
+        old = get_instrument("phq9", "1.1").item("phq9_2").text
+        assert old is not None
+        resolved = old.resolve("nl")
+        assert resolved is not None and resolved.unverified
+        assert resolved.text == "Je neerslachtig, depressief of hopeloos voelen"
