@@ -173,6 +173,32 @@ def test_phq15_with_the_sex_other_or_unknown_can_be_finished(world: World, sex: 
     assert ScaleResult.objects.get(assignment=assignment, scale_id="total").value == Decimal(15)
 
 
+def test_the_not_verified_badge_is_for_clinicians_never_for_patients(world: World) -> None:
+    # The GAD-7's Dutch texts are still Maatwerk's own translation (unverified): the
+    # clinician filling it in with the patient sees the badge; the patient never does.
+    badge = "vertaling nog niet gecontroleerd"
+    assignment = Assignment.objects.create(
+        patient=world.patient_a,
+        instrument_code="gad7",
+        instrument_version="1.1",
+        assigned_by=world.memberships["clinician_treating"],
+    )
+    url = f"/questionnaires/{assignment.public_id}/"
+    patient_pages = [
+        url,
+        "/portal/",
+        "/questionnaires/help/",
+        f"/questionnaires/{world.assignment.public_id}/",
+    ]
+    for page in patient_pages:
+        response = world.client_for("patient_a").get(page)
+        assert response.status_code == 200, page
+        assert badge not in response.content.decode(), page
+    clinician = world.client_for("clinician_treating").get(url)
+    assert clinician.status_code == 200
+    assert badge in clinician.content.decode()
+
+
 def test_results_show_change_and_reliable_change_from_baseline(world: World) -> None:
     # GAD-7 for a woman: SD 3.5 and alpha .89 (Löwe 2008) give a reliable-change threshold
     # of 1.96 * 3.5 * sqrt(2) * sqrt(0.11) = 3.2 points; 21 → 7 is a reliable improvement.
