@@ -202,6 +202,19 @@ def _recode_lines(scale: Scale) -> list[str]:
             f"reversed as {_number(scale.reverse.constant)} - answer: "
             + ", ".join(scale.reverse.items)
         )
+    if scale.utility is not None:
+        tariff = scale.utility
+        lines.append(
+            f"value set: 1 - {_number(tariff.constant)} (once, when any item is above its "
+            f"lowest answer) - the decrement of each answer ({_provenance(tariff)}):"
+        )
+        items = dict.fromkeys(step.item for step in tariff.decrements)
+        for item_id in items:
+            levels = [d for d in tariff.decrements if d.item == item_id]
+            lines.append(
+                f"  {item_id}: "
+                + ", ".join(f"{_number(d.answer)} -> {_number(d.decrement)}" for d in levels)
+            )
     return lines
 
 
