@@ -375,7 +375,7 @@ def test_a_completed_assignment_is_exported_as_it_was_answered(world: World) -> 
     QuestionnaireResponse.model_validate(resource)
     assert resource["id"] == str(world.assignment.public_id)
     assert resource["status"] == "completed"
-    assert resource["questionnaire"] == "https://maatwerk.example/fhir/Questionnaire/phq9|1.1"
+    assert resource["questionnaire"] == "https://maatwerk.example/fhir/Questionnaire/phq9|1.2"
     exported = {
         item["linkId"]: int(item["answer"][0]["valueCoding"]["code"]) for item in resource["item"]
     }

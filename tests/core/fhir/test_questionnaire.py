@@ -114,8 +114,11 @@ def test_phq9_in_dutch() -> None:
     assert resource["language"] == "nl"
     assert by_id["display.instructions"]["type"] == "display"
     item = by_id["phq9_1"]
-    assert item["text"].startswith("Weinig interesse")
-    assert extension(item, EXT_TEXT_UNVERIFIED) == {
+    # From 1.2 items 1-9 are the published Dutch text (awell-score): not marked unverified;
+    # item 10 is still Maatwerk's own translation and keeps the mark.
+    assert item["text"] == "Weinig interesse of plezier in activiteiten"
+    assert extension(item, EXT_TEXT_UNVERIFIED) is None
+    assert extension(by_id["phq9_10"], EXT_TEXT_UNVERIFIED) == {
         "url": EXT_TEXT_UNVERIFIED,
         "valueBoolean": True,
     }
