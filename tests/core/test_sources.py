@@ -228,3 +228,21 @@ def test_a_token_that_is_not_a_citation_is_not_in_the_bibliography(token: str) -
     assert any(token in text for text in scanned_texts().values()), (
         f"{token} no longer occurs; remove it from NOT_CITATIONS"
     )
+
+
+# Research notes that live beside the repository, never in a user's clone. Spelled in two
+# parts so that this file does not match itself.
+NOTES_OUTSIDE_THE_REPOSITORY = tuple(
+    name + ".md" for name in ("domain", "n1-" + "stats", "instrument-" + "sources", "design")
+)
+
+
+def test_nothing_cites_a_file_outside_the_repository() -> None:
+    found = {
+        path: [name for name in NOTES_OUTSIDE_THE_REPOSITORY if name in text]
+        for path, text in scanned_texts().items()
+    }
+    found = {path: names for path, names in found.items() if names}
+    assert not found, (
+        f"cite the publication (docs/sources.md), not a note outside the repository: {found}"
+    )

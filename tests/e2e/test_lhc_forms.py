@@ -198,7 +198,7 @@ def choose_in_lhc_forms(page: Page, link_id: str, coding: dict[str, str]) -> Non
     field = page.locator(f'#lhc-form [id="{link_id}/1"]')
     field.click()
     option = page.locator("#lhc-tools-searchResults li").filter(
-        # "2:  Een aantal dagen - 1": list number, label and (LHC-Forms) the ordinal value.
+        # "2:  Meerdere dagen - 1": list number, label and (LHC-Forms) the ordinal value.
         has_text=re.compile(r"^\d+:\s+" + re.escape(coding["display"]) + r"( - \S+)?$")
     )
     expect(option).to_have_count(1)

@@ -191,7 +191,7 @@ def test_patient_fills_phq9_through_lost_connection_and_clinician_handles_alert(
     for item, value in ((7, 0), (8, 1), (9, 1)):
         with autosaved(patient_page):
             radio(patient_page, item, value).check()
-    expect(patient_page.locator("#q-phq9_9 label", has_text="Een aantal dagen")).to_be_visible()
+    expect(patient_page.locator("#q-phq9_9 label", has_text="Meerdere dagen")).to_be_visible()
     expect(radio(patient_page, 9, 1)).to_be_checked()
     assert_accessible(patient_page, "questionnaire with answers")
 

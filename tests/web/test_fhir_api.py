@@ -83,7 +83,7 @@ def test_every_logged_in_user_gets_a_valid_questionnaire_without_an_audit_event(
         assert response["Content-Type"].startswith("application/fhir+json")
         questionnaire = Questionnaire.model_validate(response.json())
         assert questionnaire.url == "https://maatwerk.example/fhir/Questionnaire/phq9"
-        assert questionnaire.version == "1.1"  # the latest version of the PHQ-9
+        assert questionnaire.version == "1.2"  # the latest version of the PHQ-9
     assert _new_events(before) == []  # no patient data: nothing to audit
 
 
@@ -375,7 +375,7 @@ def test_a_completed_assignment_is_exported_as_it_was_answered(world: World) -> 
     QuestionnaireResponse.model_validate(resource)
     assert resource["id"] == str(world.assignment.public_id)
     assert resource["status"] == "completed"
-    assert resource["questionnaire"] == "https://maatwerk.example/fhir/Questionnaire/phq9|1.1"
+    assert resource["questionnaire"] == "https://maatwerk.example/fhir/Questionnaire/phq9|1.2"
     exported = {
         item["linkId"]: int(item["answer"][0]["valueCoding"]["code"]) for item in resource["item"]
     }

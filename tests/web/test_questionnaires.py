@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from django.core import mail
 
 from maatwerk.web.questionnaires.models import Answer, Assignment, SafetyAlert, ScaleResult
@@ -142,9 +143,60 @@ def test_phq15_for_a_man_leaves_out_the_menstrual_item(world: World) -> None:
     )
     page = world.client_for("patient_a").get(f"/questionnaires/{assignment.public_id}/")
     assert 'name="item-phq15_4"' not in page.content.decode()
+    # The numbering never shifts: item 5 is still "5." without item 4.
+    assert '<span class="q-number">4.</span>' not in page.content.decode()
+    assert '<span class="q-number">5.</span>' in page.content.decode()
     answers = {f"item-phq15_{n}": "2" for n in range(1, 16) if n != 4}
     world.client_for("patient_a").post(f"/questionnaires/{assignment.public_id}/submit/", answers)
     assert ScaleResult.objects.get(assignment=assignment, scale_id="total").value == Decimal(28)
+
+
+@pytest.mark.parametrize("sex", ["other", "unknown"])
+def test_phq15_with_the_sex_other_or_unknown_can_be_finished(world: World, sex: str) -> None:
+    # Item 4 (menstrual problems) is asked when the sex is not female or male; an answer
+    # means it applies, so it counts and the range is 0-30: 15 x 1 = 15 (Kroenke 2002).
+    world.patient_a.sex = sex
+    world.patient_a.save()
+    assignment = Assignment.objects.create(
+        patient=world.patient_a,
+        instrument_code="phq15",
+        instrument_version="1.0",
+        assigned_by=world.memberships["clinician_treating"],
+    )
+    client = world.client_for("patient_a")
+    page = client.get(f"/questionnaires/{assignment.public_id}/").content.decode()
+    assert 'name="item-phq15_4"' in page
+    assert '<span class="q-number">4.</span>' in page
+    answers = {f"item-phq15_{n}": "1" for n in range(1, 16)}
+    response = client.post(f"/questionnaires/{assignment.public_id}/submit/", answers)
+    assert response.status_code == 302
+    assert ScaleResult.objects.get(assignment=assignment, scale_id="total").value == Decimal(15)
+
+
+def test_the_not_verified_badge_is_for_clinicians_never_for_patients(world: World) -> None:
+    # The GAD-7's Dutch texts are still Maatwerk's own translation (unverified): the
+    # clinician filling it in with the patient sees the badge; the patient never does.
+    badge = "vertaling nog niet gecontroleerd"
+    assignment = Assignment.objects.create(
+        patient=world.patient_a,
+        instrument_code="gad7",
+        instrument_version="1.1",
+        assigned_by=world.memberships["clinician_treating"],
+    )
+    url = f"/questionnaires/{assignment.public_id}/"
+    patient_pages = [
+        url,
+        "/portal/",
+        "/questionnaires/help/",
+        f"/questionnaires/{world.assignment.public_id}/",
+    ]
+    for page in patient_pages:
+        response = world.client_for("patient_a").get(page)
+        assert response.status_code == 200, page
+        assert badge not in response.content.decode(), page
+    clinician = world.client_for("clinician_treating").get(url)
+    assert clinician.status_code == 200
+    assert badge in clinician.content.decode()
 
 
 def test_results_show_change_and_reliable_change_from_baseline(world: World) -> None:

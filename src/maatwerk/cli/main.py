@@ -11,7 +11,8 @@ import typer
 from rich.console import Console
 
 from maatwerk.cli.fhir import export_fhir
-from maatwerk.cli.instruments import instruments_app, score
+from maatwerk.cli.instruments import instruments_app
+from maatwerk.cli.score_file import score
 
 app = typer.Typer(
     name="maatwerk",

@@ -8,17 +8,18 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from maatwerk.cli import instruments as cli_instruments
+from maatwerk.cli.instruments import out
 from maatwerk.cli.main import app
+from maatwerk.cli.output import err
 
 
 @pytest.fixture(autouse=True)
 def wide_console() -> Iterator[None]:
     """Rich wraps at 80 columns without a terminal; tests read whole lines."""
-    widths = (cli_instruments.out.width, cli_instruments.err.width)
-    cli_instruments.out.width = cli_instruments.err.width = 250
+    widths = (out.width, err.width)
+    out.width = err.width = 250
     yield
-    cli_instruments.out.width, cli_instruments.err.width = widths
+    out.width, err.width = widths
 
 
 class Maatwerk:

@@ -110,3 +110,10 @@ def test_the_cli_modules_do_not_import_django() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_show_lists_the_dutch_eq5d5l_value_set(maatwerk: Maatwerk) -> None:
+    result = maatwerk("instruments", "show", "eq5d5l")
+    assert result.exit_code == 0, result.output
+    assert "method: utility; range -0.446-1" in result.stdout
+    assert "eq5d5l_mobility: 2 -> 0.035, 3 -> 0.057, 4 -> 0.166, 5 -> 0.203" in result.stdout

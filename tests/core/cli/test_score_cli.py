@@ -41,12 +41,12 @@ def test_scores_a_valid_csv_to_stdout(maatwerk: Maatwerk) -> None:
     assert [(r["row"], r["id"], r["total"], r["total_band"]) for r in rows] == [
         ("1", "P1", "7", "mild"),
         ("2", "P2", "24", "severe"),
-        ("3", "P3", "0", "none"),
+        ("3", "P3", "0", "minimal (unverified)"),
     ]
     assert [r["total_cutoffs"] for r in rows] == ["", "major_depression", ""]
     assert all(r["error"] == "" and r["safety_flags"] == "" for r in rows)
     assert "3 of 3 row(s) scored" in result.stderr
-    assert "Scoring" in result.stderr and "phq9 1.1" in result.stderr
+    assert "Scoring" in result.stderr and "phq9 1.2" in result.stderr
 
 
 def test_mixed_valid_and_invalid_rows(maatwerk: Maatwerk) -> None:
@@ -117,6 +117,7 @@ def test_sex_column_for_the_phq15(maatwerk: Maatwerk) -> None:
     items = [f"phq15_{n}" for n in range(1, 16)]
     all_two = ",".join(["2"] * 15)
     man = ",".join("" if n == 4 else "2" for n in range(1, 16))
+    marked = ",".join("nvt" if n == 4 else "2" for n in range(1, 16))
     path = maatwerk.file(
         "phq15.csv",
         "\n".join(
@@ -124,20 +125,42 @@ def test_sex_column_for_the_phq15(maatwerk: Maatwerk) -> None:
                 "id,gender," + ",".join(items),
                 f"W,vrouw,{all_two}",  # 15 x 2 = 30
                 f"M,m,{man}",  # item 4 does not apply to men: 14 x 2 = 28
-                f"X,,{man}",  # sex unknown: item 4 cannot be decided
-                f"Y,other,{man}",
+                f"X,,{man}",  # sex not recorded, item 4 neither answered nor marked: missing
+                f"Y,other,{all_two}",  # neither sex, item 4 answered: it applies, 30
+                f"Z,onbekend,{marked}",  # not known, item 4 marked as not applying: 28
+                f"Q,x,{man}",
             ]
         ),
     )
     result = maatwerk("score", "phq15", str(path), "--sex-column", "gender")
-    assert result.exit_code == 1
+    assert result.exit_code == 0, result.output
     rows = parsed(result.stdout)
-    assert [r["total"] for r in rows] == ["30", "28", "", ""]
+    assert [r["total"] for r in rows] == ["30", "28", "", "30", "28", ""]
     assert (
-        "row 3 (id X): phq15_4: applies only to sex female; the respondent's sex is not known"
-        in (result.stderr)
+        "row 3 (id X): total not scored: 1 of 15 items not answered; every item is needed "
+        "(phq15_4 is for one sex only and the sex is not known: answer it, or write nvt if it "
+        "does not apply)"
+    ) in result.stderr
+
+
+def test_a_sex_that_is_not_understood_is_reported(maatwerk: Maatwerk) -> None:
+    path = maatwerk.file("phq15.csv", "sex,phq15_1\nvrouwelijk,1\n")
+    result = maatwerk("score", "phq15", str(path))
+    assert result.exit_code == 1
+    assert (
+        "row 1: sex: 'vrouwelijk' is not female or male (also accepted: f/m, vrouw/man, v; "
+        "other/anders/x/unknown/onbekend or empty when neither or not known)"
+    ) in result.stderr
+
+
+def test_nvt_for_an_item_every_respondent_answers_is_an_error(maatwerk: Maatwerk) -> None:
+    path = maatwerk.file("phq15.csv", "phq15_1,phq15_4\nnvt,\n")
+    result = maatwerk("score", "phq15", str(path))
+    assert result.exit_code == 1
+    assert (
+        "row 1: phq15_1: marked as not applying, but it applies to every respondent"
+        in result.stderr
     )
-    assert "row 4 (id Y): gender: 'other' is not female or male" in result.stderr
 
 
 def test_decimals_are_shown_as_the_scale_defines_them(maatwerk: Maatwerk) -> None:
@@ -163,7 +186,7 @@ def test_extra_columns_must_be_named_or_ignored(maatwerk: Maatwerk) -> None:
     )
     refused = maatwerk("score", "phq9", str(path))
     assert refused.exit_code == 2
-    assert "column(s) date are not items of phq9 1.1" in refused.stderr
+    assert "column(s) date are not items of phq9 1.2" in refused.stderr
     assert refused.stdout == ""
     accepted = maatwerk("score", "phq9", str(path), "--ignore-column", "date")
     assert accepted.exit_code == 0
@@ -230,9 +253,9 @@ def test_json_in_and_json_out(maatwerk: Maatwerk) -> None:
     assert "row 2 (id B): phq9_3: 4 is not one of the options 0, 1, 2, 3" in result.stderr
     assert "row 3 (id C): phq9_2: '1' is not a number (a JSON string)" in result.stderr
     assert "row 4: is a JSON list, not an object" in result.stderr
-    assert "row 5 (id 5): phq9_99: not an item of phq9 1.1" in result.stderr
+    assert "row 5 (id 5): phq9_99: not an item of phq9 1.2" in result.stderr
     written = json.loads(target.read_text(encoding="utf-8"))
-    assert (written["instrument"], written["version"]) == ("phq9", "1.1")
+    assert (written["instrument"], written["version"]) == ("phq9", "1.2")
     first = written["results"][0]
     assert first["id"] == "A"
     assert first["scores"]["total"] == {

@@ -31,14 +31,14 @@ def test_the_command_is_listed(maatwerk: Maatwerk) -> None:
 
 def test_an_own_copy_is_valid(maatwerk: Maatwerk) -> None:
     resource = own_copy()
-    assert resource["id"] == "phq9-org-1.1"  # a FHIR id has no "_"
+    assert resource["id"] == "phq9-org-1.2"  # a FHIR id has no "_"
     assert structure_problems(resource, "Questionnaire") == ()
     result = maatwerk(
         "instruments", "validate-fhir", str(maatwerk.file("q.json", json.dumps(resource)))
     )
     assert result.exit_code == 0, result.output
     first = result.stdout.splitlines()[0]
-    assert first.startswith("valid: phq9_org 1.1 (Own copy)")
+    assert first.startswith("valid: phq9_org 1.2 (Own copy)")
     assert "10 item(s), 1 scale(s): total" in first
     assert "note" not in result.stdout
 
@@ -102,7 +102,7 @@ def test_an_invalid_definition_and_a_mismatch(maatwerk: Maatwerk) -> None:
         "instruments", "validate-fhir", str(maatwerk.file("q.json", json.dumps(resource)))
     )
     assert result.exit_code == 1
-    assert "Questionnaire.version: '2.0' differs from the definition's version '1.1'" in (
+    assert "Questionnaire.version: '2.0' differs from the definition's version '1.2'" in (
         result.stdout
     )
 

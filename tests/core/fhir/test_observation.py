@@ -112,5 +112,5 @@ def test_number_codes_and_exact_definition_json() -> None:
         "0.25",
         "10",
     ]
-    text = definition_json(get_instrument("gad7"))
+    text = definition_json(get_instrument("gad7", "1.0"))
     assert text.startswith('{"format":1,"code":"gad7","version":"1.0"')

@@ -114,8 +114,11 @@ def test_phq9_in_dutch() -> None:
     assert resource["language"] == "nl"
     assert by_id["display.instructions"]["type"] == "display"
     item = by_id["phq9_1"]
-    assert item["text"].startswith("Weinig interesse")
-    assert extension(item, EXT_TEXT_UNVERIFIED) == {
+    # From 1.2 items 1-9 are the published Dutch text (awell-score): not marked unverified;
+    # item 10 is still Maatwerk's own translation and keeps the mark.
+    assert item["text"] == "Weinig interesse of plezier in activiteiten"
+    assert extension(item, EXT_TEXT_UNVERIFIED) is None
+    assert extension(by_id["phq9_10"], EXT_TEXT_UNVERIFIED) == {
         "url": EXT_TEXT_UNVERIFIED,
         "valueBoolean": True,
     }
@@ -188,6 +191,9 @@ def test_recoded_and_reversed_sums_get_an_expression(
         ("tfi", "overall", "proration of missing answers (prorate_min_k)"),
         ("tfi", "intrusive", "item recodes (tfi_1, tfi_3)"),
         ("rand36", "physical_functioning", "the mean of the answered items (mean_of_answered)"),
+        # The Dutch EQ-5D-5L value set (a constant once any dimension is above level 1, then
+        # a decrement per level) is not a plain sum, so no calculatedExpression is claimed.
+        ("eq5d5l", "utility_nl", "method 'utility'"),
     ],
 )
 def test_other_scales_say_why_they_have_none(code: str, scale_id: str, reason: str) -> None:
@@ -308,7 +314,7 @@ def test_import_reports_problems_in_the_definition_with_their_paths() -> None:
     problems = import_problems(resource)
     assert problems == [
         "Questionnaire.extension[0].valueString $.scales[0].method: Input should be 'sum', "
-        "'mean' or 'linear_0_100' (got 'median')"
+        "'mean', 'linear_0_100' or 'utility' (got 'median')"
     ]
     resource["extension"][0]["valueString"] = "{not json"
     [problem] = import_problems(resource)
@@ -322,7 +328,7 @@ def test_import_checks_the_items_against_the_definition() -> None:
     resource["item"][2]["answerOption"].pop()
     problems = import_problems(resource)
     assert problems == [
-        "Questionnaire.version: '2.0' differs from the definition's version '1.1'",
+        "Questionnaire.version: '2.0' differs from the definition's version '1.2'",
         "Questionnaire.item[1].linkId: 'phq9_99' is not an item of the instrument definition",
         "Questionnaire.item[2].answerOption: answer codes ['0', '1', '2'] differ from the "
         "definition's values ['0', '1', '2', '3']",

@@ -82,7 +82,7 @@ def test_the_shape_of_an_exported_response() -> None:
     resource = phq9_response()
     assert resource["resourceType"] == "QuestionnaireResponse"
     assert resource["status"] == "completed"
-    assert resource["questionnaire"] == "https://maatwerk.example/fhir/Questionnaire/phq9|1.1"
+    assert resource["questionnaire"] == "https://maatwerk.example/fhir/Questionnaire/phq9|1.2"
     assert resource["basedOn"] == [
         {"identifier": {"system": "https://maatwerk.example/fhir/assignment", "value": ASSIGNMENT}}
     ]
@@ -103,7 +103,7 @@ def test_the_shape_of_an_exported_response() -> None:
             }
         }
     ]
-    assert questionnaire_reference(resource) == ("phq9", "1.1")
+    assert questionnaire_reference(resource) == ("phq9", "1.2")
     assert assignment_ids(resource) == [ASSIGNMENT]
     assert subject_patient_ids(resource) == [PATIENT]
 
@@ -184,7 +184,7 @@ def test_nested_items_are_read() -> None:
     resource = phq9_response()
     resource["item"] = [{"linkId": "group", "item": resource["item"]}]
     problems = read_problems(resource)
-    assert problems == ["QuestionnaireResponse.item[0].linkId: 'group' is not an item of phq9 1.1"]
+    assert problems == ["QuestionnaireResponse.item[0].linkId: 'group' is not an item of phq9 1.2"]
 
 
 def test_every_bad_answer_is_reported_at_once() -> None:
@@ -216,7 +216,7 @@ def test_every_bad_answer_is_reported_at_once() -> None:
         "ordinalValue extension)",
         "QuestionnaireResponse.item[10].linkId: 'phq9_8' occurs twice (also at "
         "QuestionnaireResponse.item[7])",
-        "QuestionnaireResponse.item[11].linkId: 'nonsense' is not an item of phq9 1.1",
+        "QuestionnaireResponse.item[11].linkId: 'nonsense' is not an item of phq9 1.2",
     ]
 
 
@@ -251,7 +251,7 @@ def test_a_response_to_another_questionnaire_is_refused() -> None:
     assert problem.startswith("QuestionnaireResponse.questionnaire: ")
     resource["questionnaire"] = "https://maatwerk.example/fhir/Questionnaire/phq9|2.0"
     assert read_problems(resource) == [
-        "QuestionnaireResponse.questionnaire: version '2.0' is not phq9's version 1.1"
+        "QuestionnaireResponse.questionnaire: version '2.0' is not phq9's version 1.2"
     ]
     resource["questionnaire"] = "https://maatwerk.example/fhir/Questionnaire/phq9"
     assert len(questionnaire_response_to_answers(resource, PHQ9)) == 10

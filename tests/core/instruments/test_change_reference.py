@@ -1,11 +1,17 @@
-"""The RCI reference group follows the respondent's sex (GAD-7, Löwe 2008); when the sex
-has no norm of its own, the choice is explicit and reported."""
+"""Which norm the RCI and clinical significance use (PHQ-9 Kroenke 2001, GAD-7 Löwe 2008).
+
+The reference group follows the respondent's sex; when the sex has no norm of its own,
+the choice is explicit and reported."""
 
 from __future__ import annotations
 
 import pytest
 
-from maatwerk.core.analysis.reliable_change import NormGroup, clinical_significance_cutoffs
+from maatwerk.core.analysis.reliable_change import (
+    NormGroup,
+    clinical_significance_cutoffs,
+    minimal_reliable_difference,
+)
 from maatwerk.core.instruments.model import Scale
 from maatwerk.core.instruments.reference import (
     NormChoice,
@@ -17,13 +23,30 @@ from maatwerk.core.instruments.reference import (
 from maatwerk.core.instruments.registry import get_instrument
 
 
-def test_gad7_uses_the_norm_of_the_respondents_sex() -> None:
-    total = get_instrument("gad7").scale("total")
+def test_gad7_1_0_used_the_norm_of_the_respondents_sex() -> None:
+    total = get_instrument("gad7", "1.0").scale("total")
     women = change_reference(total, sex="female")
     men = change_reference(total, sex="male")
     assert women is not None and men is not None
     assert (women.sd, men.sd) == (3.5, 3.2)
     assert women.reliability == 0.89
+
+
+def test_gad7_from_version_1_1_uses_one_sd_for_everyone_as_the_phq9_does() -> None:
+    # Löwe et al. 2008 (Med Care 46:266): women SD 3.5, men 3.2, alpha 0.89. Version 1.0 gave
+    # men a 3-point threshold (1.96 x 3.2 x sqrt(2) x sqrt(0.11) = 2.94) and women 4 points
+    # (3.22). Version 1.1 takes the larger SD, 3.5, for every respondent: 4 points for all, the
+    # GAD-7 threshold of the NHS Talking Therapies convention (Gyani et al., Behav Res Ther
+    # 2013;51:597: reliable improvement GAD-7 >= 4, PHQ-9 >= 6).
+    total = get_instrument("gad7").scale("total")
+    references = {sex: change_reference(total, sex=sex) for sex in ("female", "male", None)}
+    assert {(r.sd, r.reliability) for r in references.values() if r is not None} == {(3.5, 0.89)}
+    assert None not in references.values()
+    threshold = minimal_reliable_difference(sd=3.5, reliability=0.89)
+    assert (round(threshold.points, 2), threshold.whole_points) == (3.22, 4)
+    phq9_total = get_instrument("phq9").scale("total")
+    phq9 = {change_reference(phq9_total, sex=sex) for sex in ("female", "male", None)}
+    assert {(r.sd, r.reliability) for r in phq9 if r is not None} == {(6.1, 0.89)}
 
 
 def test_phq9_from_version_1_1_uses_the_clinical_sd_of_kroenke_2001() -> None:
@@ -68,8 +91,9 @@ def test_no_reference_without_a_norm() -> None:
 
 @pytest.mark.parametrize("sex", [None, "unknown", "other"])
 def test_gad7_unknown_sex_uses_the_larger_sd_and_says_so(sex: str | None) -> None:
-    # Löwe 2008: women SD 3.5, men SD 3.2; no pooled norm in the file.
-    reference = change_reference(get_instrument("gad7").scale("total"), sex=sex)
+    # GAD-7 1.0 keeps Löwe 2008's norms by sex (women SD 3.5, men SD 3.2; no pooled norm);
+    # 1.1 has one norm for everyone (see above), so the choice is shown on 1.0.
+    reference = change_reference(get_instrument("gad7", "1.0").scale("total"), sex=sex)
     assert reference is not None
     assert reference.sd == 3.5
     assert reference.norm.selection is NormSelection.LARGER_SD
@@ -77,7 +101,7 @@ def test_gad7_unknown_sex_uses_the_larger_sd_and_says_so(sex: str | None) -> Non
 
 
 def test_gad7_known_sex_says_it_used_the_respondents_norm() -> None:
-    reference = change_reference(get_instrument("gad7").scale("total"), sex="male")
+    reference = change_reference(get_instrument("gad7", "1.0").scale("total"), sex="male")
     assert reference is not None
     assert reference.norm == NormChoice(
         population="German general population (Löwe 2008), men",
@@ -87,7 +111,7 @@ def test_gad7_known_sex_says_it_used_the_respondents_norm() -> None:
 
 
 def test_the_clinician_can_choose_the_norm_for_an_unknown_sex() -> None:
-    total = get_instrument("gad7").scale("total")
+    total = get_instrument("gad7", "1.0").scale("total")
     reference = change_reference(total, sex="other", unknown_sex=UnknownSexNorm.MALE)
     assert reference is not None
     assert (reference.sd, reference.norm.selection) == (3.2, NormSelection.CHOSEN_SEX)
@@ -118,7 +142,7 @@ def test_phq9_unknown_sex_clinical_significance_uses_the_stricter_cutoff() -> No
 
 
 def _scale_with_norms(*norms: dict[str, object], direction: str = "higher_is_worse") -> Scale:
-    base = get_instrument("gad7").scale("total").model_dump(mode="python")
+    base = get_instrument("gad7", "1.0").scale("total").model_dump(mode="python")
     base["direction"] = direction
     base["norms"] = norms
     return Scale.model_validate(base)

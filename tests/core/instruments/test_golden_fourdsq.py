@@ -8,7 +8,10 @@ Structure (Terluin 2006, Table 1, items 1-38; Terluin 2014, Table 1, the anxiety
 * Depression: 28, 30, 33, 34, 35, 46 (0-12)
 * Anxiety: 18, 21, 23, 24, 27, 40, 42, 43, 44, 45, 49, 50 (0-24)
 
-Cut-offs: depression >= 3 / >= 6 and anxiety >= 8 / >= 13 (Terluin 2009, Table 1);
+Cut-offs: depression >= 3 / >= 6 (Terluin 2009, Table 1); anxiety >= 4 / >= 10 from
+version 1.1, as revised in April 2014 (EMGO+ 4DSQ page, B. Terluin: "As per April 2014 the
+cut-off points of the 4DSQ anxiety scale have been revised ... The new cut-off points are
+>=4 and >=10"; version 1.0 keeps the superseded >= 8 / >= 13 of Terluin 2009);
 distress >= 11 (van Rhenen 2008). Items 39, 41, 46, 47 and 48 are placed by content (see
 the file's note), so Distress and Depression are marked unverified.
 """
@@ -28,9 +31,9 @@ DEPRESSION = (28, 30, 33, 34, 35, 46)
 ANXIETY = (18, 21, 23, 24, 27, 40, 42, 43, 44, 45, 49, 50)
 
 
-def score(answers: dict[int, int | None]) -> InstrumentScore:
+def score(answers: dict[int, int | None], version: str | None = None) -> InstrumentScore:
     return score_response(
-        get_instrument("fourdsq"),
+        get_instrument("fourdsq", version),
         {f"fourdsq_{n}": value for n, value in answers.items()},
         respondent=ANYONE,
     )
@@ -89,7 +92,8 @@ def test_a_realistic_distressed_patient() -> None:
     # Distress: 17=2, 19=3->2, 20=2, 22=1, 25=4->2, 26=1, 29=1, 31=0, 32=1, 36=0, 37=1,
     #           38=2, 39=3->2, 41=1, 47=0, 48=0 -> 2+2+2+1+2+1+1+0+1+0+1+2+2+1+0+0 = 18
     # Depression: 28=1, 30=0, 33=0, 34=1, 35=1, 46=0 -> 3 (the lower cut-off)
-    # Anxiety: 18=1, 21=2, 24=1, 27=1, 42=1, 45=1, others 0 -> 7 (just below 8)
+    # Anxiety: 18=1, 21=2, 24=1, 27=1, 42=1, 45=1, others 0 -> 7 (at least 4: possible
+    #          anxiety disorder since April 2014; below the superseded 8)
     # Somatization: 2=2, 4=3->2, 5=1, 8=2, 9=1, 12=1 -> 9
     answers = everything(0) | {
         17: 2, 19: 3, 20: 2, 22: 1, 25: 4, 26: 1, 29: 1, 32: 1, 37: 1, 38: 2, 39: 3, 41: 1,
@@ -104,41 +108,76 @@ def test_a_realistic_distressed_patient() -> None:
         "depressive_disorder_possible"
     ]
     assert result.scale("depression").band_label("en") == "moderately elevated"
-    assert result.scale("anxiety").cutoffs_met == ()
-    assert result.scale("anxiety").band_label("en") == "low"
+    assert [c.id for c in result.scale("anxiety").cutoffs_met] == ["anxiety_disorder_possible"]
+    assert result.scale("anxiety").band_label("en") == "moderately elevated"
     assert result.scale("somatization").cutoffs_met == ()
     assert result.safety_flags == ()
+    # A result stored under 1.0 keeps the superseded cut-offs: 7 was below 8, "low".
+    old = score(answers, "1.0").scale("anxiety")
+    assert (old.value, old.cutoffs_met, old.band_label("en")) == (7, (), "low")
 
 
 @pytest.mark.parametrize(
-    ("scale_id", "items", "total", "band", "cutoffs"),
+    ("scale_id", "items", "total", "band", "cutoffs", "version"),
     [
-        ("depression", DEPRESSION, 2, "low", []),
-        ("depression", DEPRESSION, 3, "moderately elevated", ["depressive_disorder_possible"]),
-        ("depression", DEPRESSION, 5, "moderately elevated", ["depressive_disorder_possible"]),
+        ("depression", DEPRESSION, 2, "low", [], None),
+        (
+            "depression",
+            DEPRESSION,
+            3,
+            "moderately elevated",
+            ["depressive_disorder_possible"],
+            None,
+        ),
+        (
+            "depression",
+            DEPRESSION,
+            5,
+            "moderately elevated",
+            ["depressive_disorder_possible"],
+            None,
+        ),
         (
             "depression",
             DEPRESSION,
             6,
             "strongly elevated",
             ["depressive_disorder_possible", "depressive_disorder_probable"],
+            None,
         ),
-        ("anxiety", ANXIETY, 7, "low", []),
-        ("anxiety", ANXIETY, 8, "moderately elevated", ["anxiety_disorder_possible"]),
-        ("anxiety", ANXIETY, 12, "moderately elevated", ["anxiety_disorder_possible"]),
+        ("anxiety", ANXIETY, 3, "low", [], None),
+        ("anxiety", ANXIETY, 4, "moderately elevated", ["anxiety_disorder_possible"], None),
+        ("anxiety", ANXIETY, 9, "moderately elevated", ["anxiety_disorder_possible"], None),
+        (
+            "anxiety",
+            ANXIETY,
+            10,
+            "strongly elevated",
+            ["anxiety_disorder_possible", "anxiety_disorder_probable"],
+            None,
+        ),
+        ("anxiety", ANXIETY, 7, "low", [], "1.0"),
+        ("anxiety", ANXIETY, 8, "moderately elevated", ["anxiety_disorder_possible"], "1.0"),
+        ("anxiety", ANXIETY, 12, "moderately elevated", ["anxiety_disorder_possible"], "1.0"),
         (
             "anxiety",
             ANXIETY,
             13,
             "strongly elevated",
             ["anxiety_disorder_possible", "anxiety_disorder_probable"],
+            "1.0",
         ),
-        ("distress", DISTRESS, 10, None, []),
-        ("distress", DISTRESS, 11, None, ["distress_elevated"]),
+        ("distress", DISTRESS, 10, None, [], None),
+        ("distress", DISTRESS, 11, None, ["distress_elevated"], None),
     ],
 )
 def test_band_and_cut_off_edges(
-    scale_id: str, items: tuple[int, ...], total: int, band: str | None, cutoffs: list[str]
+    scale_id: str,
+    items: tuple[int, ...],
+    total: int,
+    band: str | None,
+    cutoffs: list[str],
+    version: str | None,
 ) -> None:
     # Fill the scale's items with 2s, then one 1 for an odd total; the safety items stay 0
     # (they are depression items 33 and 46, which come last in this order).
@@ -148,7 +187,7 @@ def test_band_and_cut_off_edges(
     for item in ordered:
         answers[item] = min(2, remaining)
         remaining -= answers[item] or 0
-    scale = score(answers).scale(scale_id)
+    scale = score(answers, version).scale(scale_id)
     assert scale.value == total
     assert scale.band_label("en") == band
     assert [c.id for c in scale.cutoffs_met] == cutoffs
@@ -194,3 +233,12 @@ def test_provenance_marks_what_was_placed_by_content() -> None:
     assert all(scale.missing.unverified for scale in instrument.scales)
     assert all(item.text is None for item in instrument.items)
     assert not instrument.licence.item_texts_shipped
+
+
+def test_version_1_1_cites_the_2014_revision_for_the_anxiety_cut_offs() -> None:
+    anxiety = get_instrument("fourdsq", "1.1").scale("anxiety")
+    assert [(c.operator, c.value, c.source) for c in anxiety.cutoffs] == [
+        (">=", 4, "emgo-4dsq-2014"),
+        (">=", 10, "emgo-4dsq-2014"),
+    ]
+    assert [(b.min, b.max) for b in anxiety.bands] == [(0, 3), (4, 9), (10, 24)]

@@ -133,11 +133,27 @@ class TestPcs:
         assert result.scale("total").value == 28
         assert result.scale("total").cutoffs_met == ()
 
-    @pytest.mark.parametrize(("total", "met"), [(30, False), (31, True)])
-    def test_cutoff_is_strictly_above_30(self, total: int, met: bool) -> None:
+    @pytest.mark.parametrize(("total", "met"), [(29, False), (30, True), (31, True)])
+    def test_cutoff_is_30_or_more_from_version_1_1(self, total: int, met: bool) -> None:
+        # Sullivan, The Pain Catastrophizing Scale: user manual (1995-2009): a total of 30,
+        # the 75th percentile of chronic-pain samples, is a clinically relevant level, so 30
+        # itself counts (>= 30). Marked unverified: the manual page was read only in sources
+        # that cite it.
         values = [4] * 7 + [total - 28] + [0] * 5  # 7 x 4 = 28, plus the rest
         result = score_response(get_instrument("pcs"), pcs(*values), respondent=ANYONE)
         assert result.scale("total").value == total
+        assert bool(result.scale("total").cutoffs_met) is met
+        cutoff = get_instrument("pcs", "1.1").scale("total").cutoffs[0]
+        assert (cutoff.operator, cutoff.source, cutoff.unverified) == (
+            ">=",
+            "sullivan-manual",
+            True,
+        )
+
+    @pytest.mark.parametrize(("total", "met"), [(30, False), (31, True)])
+    def test_version_1_0_kept_strictly_above_30(self, total: int, met: bool) -> None:
+        values = [4] * 7 + [total - 28] + [0] * 5
+        result = score_response(get_instrument("pcs", "1.0"), pcs(*values), respondent=ANYONE)
         assert bool(result.scale("total").cutoffs_met) is met
 
     def test_a_missing_rumination_item_leaves_the_other_subscales(self) -> None:

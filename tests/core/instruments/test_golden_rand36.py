@@ -14,7 +14,9 @@ Table 2, scale = mean of the answered items:
   physical functioning 3-12; role physical 13-16; role emotional 17-19;
   energy/fatigue 23, 27, 29, 31; emotional well-being 24, 25, 26, 28, 30;
   social functioning 20, 32; pain 21, 22; general health 1, 33, 34, 35, 36.
-Item 2 (health change) is in no scale.
+Item 2 (health change) is in none of RAND's eight scales. From version 1.1 it is the ninth
+scale of the Dutch RAND-36, health change (van der Zee & Sanderman 1993, the Dutch manual;
+not read, so the scale is marked unverified), recoded with Table 1 (1 -> 100 ... 5 -> 0).
 """
 
 from __future__ import annotations
@@ -68,13 +70,14 @@ def answer_scoring(target: int) -> dict[int, int]:
     }
 
 
-def scores(answers: dict[int, int | None]) -> dict[str, Fraction | None]:
-    result = score_response(get_instrument("rand36"), rand(answers), respondent=ANYONE)
+def scores(answers: dict[int, int | None], version: str = "1.0") -> dict[str, Fraction | None]:
+    """The eight RAND scales (version 1.0; 1.1 adds the Dutch health-change scale)."""
+    result = score_response(get_instrument("rand36", version), rand(answers), respondent=ANYONE)
     return {s.scale_id: s.value for s in result.scales}
 
 
 def test_the_eight_scales_hold_the_items_of_table_2_and_item_2_is_not_scored() -> None:
-    instrument = get_instrument("rand36")
+    instrument = get_instrument("rand36", "1.0")
     assert {s.id: tuple(int(i.split("_")[1]) for i in s.items) for s in instrument.scales} == (
         TABLE_2
     )
@@ -172,8 +175,28 @@ def test_a_scale_with_no_answered_item_has_no_score() -> None:
     assert not result.complete
 
 
-def test_item_2_alone_scores_nothing() -> None:
+def test_item_2_alone_scores_nothing_in_version_1_0() -> None:
     assert set(scores({2: 1}).values()) == {None}
+
+
+def test_version_1_1_adds_the_dutch_ninth_scale_health_change_from_item_2() -> None:
+    instrument = get_instrument("rand36", "1.1")
+    assert [s.id for s in instrument.scales] == [*TABLE_2, "health_change"]
+    health_change = instrument.scale("health_change")
+    assert (health_change.items, health_change.unverified) == (("rand36_2",), True)
+    assert instrument.item("rand36_2").scored
+    # Table 1: item 2 runs 1 ("much better now than one year ago") -> 100 ... 5 -> 0.
+    for answer, expected in DOWN_5.items():
+        result = scores({2: answer}, "1.1")
+        assert result["health_change"] == expected
+        assert {k: v for k, v in result.items() if k != "health_change"} == dict.fromkeys(TABLE_2)
+    assert scores({3: 1}, "1.1")["health_change"] is None  # blank: no score
+
+
+def test_version_1_1_scores_the_eight_scales_as_1_0() -> None:
+    answers = dict.fromkeys(range(1, 37), 2)
+    old, new = scores(answers), scores(answers, "1.1")
+    assert new == old | {"health_change": 75}
 
 
 def test_an_answer_outside_the_item_options_is_rejected() -> None:

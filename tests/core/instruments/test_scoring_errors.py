@@ -119,9 +119,12 @@ class TestApplicability:
         assert (total.range_min, total.range_max) == (0, 9)
         assert total.explanation.items_not_applicable == ("q4",)
 
-    def test_unknown_sex_cannot_decide_applicability(self) -> None:
-        found = problems(self.women_only_item(), {"q1": 0, "q2": 0, "q3": 0, "q4": 1})
-        assert found == [("q4", "respondent_attribute_missing")]
+    def test_with_the_sex_unknown_an_answer_decides_applicability(self) -> None:
+        result = score_response(
+            self.women_only_item(), {"q1": 0, "q2": 0, "q3": 0, "q4": 1}, respondent=Respondent()
+        )
+        assert result.scale("total").value == 1
+        assert (result.scale("total").range_min, result.scale("total").range_max) == (0, 12)
 
     def test_for_a_woman_the_item_counts(self) -> None:
         result = score_response(

@@ -240,3 +240,71 @@ def test_reliability_and_norms_are_plausible() -> None:
     found = problems_of(data)
     assert "$.scales[0].reliability[0].value: a reliability must be above 0 and at most 1" in found
     assert "$.scales[0].norms[0].sd: an SD must be above 0" in found
+
+
+def _utility_definition(**scale_overrides: Any) -> dict[str, Any]:
+    """Two items answered 1-3; full health 11 = 1; constant 0.1; decrements 0.2 / 0.3."""
+    utility = {
+        "constant": Decimal("0.1"),
+        "decrements": [
+            {"item": "q1", "answer": 2, "decrement": Decimal("0.2")},
+            {"item": "q1", "answer": 3, "decrement": Decimal("0.3")},
+            {"item": "q2", "answer": 2, "decrement": Decimal("0.2")},
+            {"item": "q2", "answer": 3, "decrement": Decimal("0.3")},
+        ],
+        "source": SOURCE,
+    }
+    overrides: dict[str, Any] = {
+        "method": "utility",
+        "utility": utility,
+        "range": {"min": Decimal("0.3"), "max": 1},
+        "direction": "higher_is_better",
+    }
+    overrides.update(scale_overrides)
+    return definition(
+        n_items=2,
+        response_set=options(range(1, 4)),
+        scales=[scale(["q1", "q2"], **overrides)],
+    )
+
+
+def test_a_utility_scale_with_a_complete_value_set_is_valid() -> None:
+    utility = build(_utility_definition()).scale("total").utility
+    assert utility is not None and len(utility.decrements) == 4
+
+
+def test_a_utility_scale_needs_its_value_set_and_every_level() -> None:
+    data = _utility_definition()
+    data["scales"][0]["utility"]["decrements"][3]["answer"] = 1  # q2 3 -> the lowest answer
+    data["scales"][0]["utility"]["decrements"].append(
+        {"item": "q9", "answer": 2, "decrement": Decimal("0.1")}
+    )
+    messages = "\n".join(problems_of(data))
+    assert "$.scales[0].utility.decrements[3].answer" in messages
+    assert "the lowest answer (full health) has no decrement" in messages
+    assert "'q9' is not an item of this scale" in messages
+    assert "no decrement for 'q2' 3" in messages
+    without = _utility_definition()
+    del without["scales"][0]["utility"]
+    assert "method 'utility' needs a value set (utility)" in "\n".join(problems_of(without))
+
+
+def test_a_utility_scale_takes_answers_as_they_are_and_needs_every_answer() -> None:
+    data = _utility_definition(
+        reverse={"items": ["q1"], "constant": 4},
+        missing={"rule": "prorate_min_k", "min_answered": 1, "source": SOURCE},
+    )
+    messages = "\n".join(problems_of(data))
+    assert "a utility scale takes the answers as they are" in messages
+    assert "a value set needs every answer: use complete_only" in messages
+    summed = definition(
+        n_items=2,
+        scales=[scale(["q1", "q2"], utility=_utility_definition()["scales"][0]["utility"])],
+    )
+    assert "a value set needs method 'utility'" in "\n".join(problems_of(summed))
+
+
+def test_a_utility_scale_range_is_checked() -> None:
+    # 1 - 0.1 - 0.3 - 0.3 = 0.3 at worst; a documented 0.2 is wrong.
+    data = _utility_definition(range={"min": Decimal("0.2"), "max": 1})
+    assert "documented range 0.2-1 but the items give 0.3-1" in "\n".join(problems_of(data))

@@ -188,7 +188,8 @@ def test_thresholds_from_the_issue() -> None:
         }
 
     assert rules("fear_of_movement") == {("tsk", "total", ">", Decimal(37))}
-    assert rules("catastrophizing") == {("pcs", "total", ">", Decimal(30))}
+    # PCS >= 30: the manual's reading (Sullivan, PCS user manual 1995-2009), not "> 30".
+    assert rules("catastrophizing") == {("pcs", "total", ">=", Decimal(30))}
     assert rules("negative_mood") == {
         ("phq9", "total", ">=", Decimal(10)),
         ("gad7", "total", ">=", Decimal(10)),
@@ -248,7 +249,7 @@ def test_unknown_instrument_scale_is_reported_precisely() -> None:
     index = _index(bundled_data(), "negative_mood")
     assert problems_after(change) == [
         f"factors.json: $.factors[{index}].measures[0].scale: "
-        "instrument phq9 1.1 has no scale 'totl'"
+        "instrument phq9 1.2 has no scale 'totl'"
     ]
 
 

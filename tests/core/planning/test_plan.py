@@ -193,7 +193,7 @@ def test_plan_value_with_reasons_goals_and_gas_score() -> None:
         (2, "relapse_prevention"),
     ]
     g_schema = plan.modules[0]
-    assert any("PCS total 33 > 30" in line for line in g_schema.reasons["en"])
+    assert any("PCS total 33 >= 30" in line for line in g_schema.reasons["en"])
     assert any("catastrophic_cognitions" in line for line in g_schema.reasons["nl"])
     # both goals at -1 (the baseline convention): T = 50 + 10 x (-2) / sqrt(0.7 x 2 + 0.3 x 4)
     score = plan.gas_score
@@ -223,7 +223,7 @@ def test_plan_to_fhir_validates_and_carries_the_plan() -> None:
     notes = [note["text"] for note in care_plan["note"]]
     # the reasons per module (Dutch by default), the decisions and the duration
     assert any(
-        text.startswith("1. ") and "PCS total 33 > 30" in text and "visser-reinders-2015" in text
+        text.startswith("1. ") and "PCS total 33 >= 30" in text and "visser-reinders-2015" in text
         for text in notes
     )
     assert (

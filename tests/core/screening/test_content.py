@@ -165,7 +165,7 @@ def test_unknown_scale_is_reported() -> None:
 
     assert problems_after(change) == [
         "stepped_care.json: $.comorbidities[1].suggested_by[0].scale: "
-        "instrument gad7 1.0 has no scale 'sum'"
+        "instrument gad7 1.1 has no scale 'sum'"
     ]
 
 

@@ -292,23 +292,23 @@ PATIENTS: dict[str, tuple[Patient, Expected]] = {
             medication=("long_term_benzodiazepine_use",),
         ),
     ),
-    # Boundaries just below: TSK 37 is not > 37, PCS 30 is not > 30, PHQ-9 9 and GAD-7 9
-    # are not >= 10: nothing elevated, mild, huisarts.
+    # Boundaries just below: TSK 37 is not > 37, PCS 29 is not >= 30 (the PCS manual's
+    # reading), PHQ-9 9 and GAD-7 9 are not >= 10: nothing elevated, mild, huisarts.
     "boundaries_just_below": (
         Patient(
-            scores={"tsk": 37, "pcs": 30, "phq9": 9, "gad7": 9},
+            scores={"tsk": 37, "pcs": 29, "phq9": 9, "gad7": 9},
             complaints=("back_neck_pain",),
             duration_weeks=10,
             limitation="light",
         ),
         expect(set(), False, "mild", "huisarts"),
     ),
-    # Boundaries just met: TSK 38 > 37, PCS 31 > 30, PHQ-9 10 >= 10: three factors, risk
+    # Boundaries just met: TSK 38 > 37, PCS 30 >= 30, PHQ-9 10 >= 10: three factors, risk
     # profile; PHQ-9 10 suggests a depressive disorder -> mild + 1 = moderate; moderate +
     # risk profile + suspected DSM disorder -> basis-GGZ.
     "boundaries_just_met": (
         Patient(
-            scores={"tsk": 38, "pcs": 31, "phq9": 10, "gad7": 9},
+            scores={"tsk": 38, "pcs": 30, "phq9": 10, "gad7": 9},
             complaints=("back_neck_pain",),
             duration_weeks=10,
             limitation="light",

@@ -22,17 +22,27 @@ Answer = int | float | Decimal | None
 
 @dataclass(frozen=True, slots=True)
 class Respondent:
-    """What scoring may need to know about the person who answered (PHQ-15 item 4: sex)."""
+    """What scoring may need to know about the person who answered (PHQ-15 item 4: sex).
+
+    ``sex`` is ``None`` when it is not recorded, or neither female nor male. Then an item
+    that applies to one sex only (PHQ-15 item 4, menstrual problems) is asked like any
+    other: an answer means it applies (the respondent, or the clinician, says so) and is
+    scored; ``declared_not_applicable`` lists the items the respondent or clinician marked
+    as not applying, which are left out as for a respondent of the other sex."""
 
     sex: Sex | None = None
+    declared_not_applicable: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
 class CheckedAnswers:
-    """Exact answers of the items that apply (``None`` = not answered) and the ones that don't."""
+    """Exact answers of the items that apply (``None`` = not answered) and the ones that
+    don't; ``decided_by_respondent`` are the sex-dependent items whose applicability the
+    answer or a declaration decided because the sex is not known."""
 
     values: Mapping[str, Fraction | None]
     not_applicable: frozenset[str]
+    decided_by_respondent: frozenset[str] = frozenset()
 
 
 class _Invalid(Exception):
@@ -58,12 +68,22 @@ def to_exact(value: object) -> Fraction:
 
 
 def applies(item: Item, respondent: Respondent) -> bool | None:
-    """Whether the item applies to this respondent; ``None`` when that is unknown."""
+    """Whether the item applies to this respondent by its rule; ``None`` when the rule
+    needs the sex and it is not known (then the answer or a declaration decides)."""
     if item.applies_to is None or item.applies_to.sex is None:
         return True
     if respondent.sex is None:
         return None
     return respondent.sex in item.applies_to.sex
+
+
+def applies_to_respondent(item: Item, respondent: Respondent, answered: bool) -> bool:
+    """The applicability rule in full: by sex when it is known; with the sex unknown, the
+    item applies unless it was declared not to (an answer says it applies)."""
+    by_rule = applies(item, respondent)
+    if by_rule is not None:
+        return by_rule
+    return answered or item.id not in respondent.declared_not_applicable
 
 
 def _check_value(instrument: Instrument, item: Item, value: Fraction) -> None:
@@ -90,20 +110,41 @@ def check_answers(
     problems: list[AnswerProblem] = []
     values: dict[str, Fraction | None] = {}
     not_applicable: set[str] = set()
+    decided: set[str] = set()
     for item in instrument.items:
         raw = answers.get(item.id)
-        applicable = applies(item, respondent)
-        if applicable is None:
-            sexes = ", ".join(item.applies_to.sex or ()) if item.applies_to else ""
+        declared = item.id in respondent.declared_not_applicable
+        by_rule = applies(item, respondent)
+        unrestricted = item.applies_to is None or item.applies_to.sex is None
+        if declared and unrestricted:
             problems.append(
                 AnswerProblem(
                     item.id,
-                    "respondent_attribute_missing",
-                    f"applies only to sex {sexes}; the respondent's sex is not known",
+                    "not_applicable",
+                    "marked as not applying, but it applies to every respondent",
                 )
             )
             continue
-        if not applicable:
+        if declared and by_rule is True:
+            problems.append(
+                AnswerProblem(
+                    item.id,
+                    "not_applicable",
+                    f"marked as not applying, but it applies to this respondent "
+                    f"(sex: {respondent.sex})",
+                )
+            )
+            continue
+        if by_rule is None:
+            decided.add(item.id)
+            if declared and raw is not None:
+                problems.append(
+                    AnswerProblem(
+                        item.id, "not_applicable", "answered, but also marked as not applying"
+                    )
+                )
+                continue
+        if not applies_to_respondent(item, respondent, raw is not None):
             not_applicable.add(item.id)
             if raw is not None:
                 problems.append(
@@ -138,7 +179,7 @@ def check_answers(
     )
     if problems:
         raise InvalidResponse(f"{instrument.code} {instrument.version}", tuple(problems))
-    return CheckedAnswers(values, frozenset(not_applicable))
+    return CheckedAnswers(values, frozenset(not_applicable), frozenset(decided))
 
 
 def valid_answer(
@@ -149,7 +190,7 @@ def valid_answer(
     if raw is None or not instrument.has_item(item_id):
         return None
     item = instrument.item(item_id)
-    if applies(item, respondent) is not True:
+    if not applies_to_respondent(item, respondent, answered=True):
         return None
     try:
         value = to_exact(raw)

@@ -70,6 +70,8 @@ __all__ = [
     "SourceId",
     "Sourced",
     "TextVariant",
+    "UtilityDecrement",
+    "UtilityTariff",
     "ValueMap",
     "Version",
     "base_language",
@@ -238,8 +240,35 @@ class Norm(Sourced):
     sd: Number
 
 
+class UtilityDecrement(Frozen):
+    """What one answer takes off a utility, e.g. EQ-5D-5L mobility level 2: 0.035."""
+
+    item: Identifier
+    answer: Number
+    decrement: Number
+
+
+class UtilityTariff(Sourced):
+    """A utility value set (tariff) of the kind ``1 - constant - sum of decrements``.
+
+    Full health (every item at its lowest answer, EQ-5D-5L 11111) is 1. As soon as any item
+    is above its lowest answer, ``constant`` is taken off once, and each item's decrement
+    for its answer. Every answer above an item's lowest has exactly one decrement; the
+    lowest has none (Versteegh et al. 2016, the Dutch EQ-5D-5L value set)."""
+
+    constant: Number
+    decrements: tuple[UtilityDecrement, ...] = Field(min_length=1)
+
+    @cached_property
+    def decrement_table(self) -> dict[tuple[str, Fraction], Fraction]:
+        """(item, answer) -> decrement, exactly."""
+        return {
+            (step.item, Fraction(step.answer)): Fraction(step.decrement) for step in self.decrements
+        }
+
+
 Domain = Literal["physical", "psychological", "social"]
-Method = Literal["sum", "mean", "linear_0_100"]
+Method = Literal["sum", "mean", "linear_0_100", "utility"]
 Direction = Literal["higher_is_worse", "higher_is_better"]
 
 
@@ -253,6 +282,9 @@ class Scale(Sourced):
     item_recodes: tuple[ItemRecode, ...] = ()
     value_recode: tuple[ValueMap, ...] = ()
     reverse: Reverse | None = None
+    utility: UtilityTariff | None = Field(
+        default=None, description="The value set of a method 'utility' scale; only there."
+    )
     missing: MissingRule
     range: ScoreRange
     direction: Direction

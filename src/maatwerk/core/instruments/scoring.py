@@ -52,9 +52,11 @@ from maatwerk.core.instruments.model import (
 from maatwerk.core.instruments.numbers import round_half_up
 from maatwerk.core.instruments.transforms import (
     ItemTransformation,
+    UtilityTerms,
     raw_sum_bounds,
     score_bounds,
     transform,
+    utility_terms,
 )
 
 __all__ = [
@@ -152,6 +154,7 @@ class ScaleScore:
             "items_used": list(explanation.items_used),
             "items_missing": list(explanation.items_missing),
             "items_not_applicable": list(explanation.items_not_applicable),
+            "items_decided_by_respondent": list(explanation.facts.items_decided_by_respondent),
             "transformations": [
                 {
                     "item": t.item_id,
@@ -173,6 +176,7 @@ class ScaleScore:
             },
             "cutoffs_met": [cutoff.id for cutoff in self.cutoffs_met],
             "reason_unscored": explanation.reason_unscored,
+            **_utility_record(explanation.facts.utility),
             "text_en": explanation.text_en,
             "text_nl": explanation.text_nl,
         }
@@ -180,6 +184,21 @@ class ScaleScore:
 
 def _exact_text(value: Fraction | None) -> str | None:
     return None if value is None else str(value)
+
+
+def _utility_record(terms: UtilityTerms | None) -> dict[str, Any]:
+    """The value-set arithmetic of a utility score (absent for every other method)."""
+    if terms is None:
+        return {}
+    return {
+        "utility": {
+            "constant": str(terms.constant),
+            "decrements": [
+                {"item": item_id, "answer": str(answer), "decrement": str(decrement)}
+                for item_id, answer, decrement in terms.decrements
+            ],
+        }
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +269,7 @@ class _Combined:
     answered_sum: Fraction | None
     factor: Fraction | None
     reason: str | None
+    utility: UtilityTerms | None = None
 
 
 def _combine(
@@ -269,6 +289,9 @@ def _combine(
         else:
             reason = f"{answered} of {total} items answered; at least {needed} needed"
         return _Combined(None, None, None, reason)
+    if scale.method == "utility":
+        terms = utility_terms(instrument, scale, tuple((t.item_id, t.used) for t in used))
+        return _Combined(terms.value, None, None, None, terms)
     answered_sum = sum((t.used for t in used), Fraction(0))
     if scale.method == "mean":
         return _Combined(answered_sum / answered, answered_sum, None, None)
@@ -298,6 +321,7 @@ def _score_scale(
 ) -> ScaleScore:
     applicable = tuple(i for i in scale.items if i not in checked.not_applicable)
     left_out = tuple(i for i in scale.items if i in checked.not_applicable)
+    decided = tuple(i for i in scale.items if i in checked.decided_by_respondent)
     used = tuple(
         transform(scale, item_id, value)
         for item_id in applicable
@@ -331,6 +355,8 @@ def _score_scale(
         band=band,
         cutoffs_met=cutoffs,
         reason_unscored=combined.reason,
+        utility=combined.utility,
+        items_decided_by_respondent=decided,
     )
     explanation = ScoreExplanation(
         method=scale.method,

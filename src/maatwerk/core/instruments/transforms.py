@@ -76,6 +76,8 @@ def score_bounds(
     if found is None:
         if scale.method == "linear_0_100":
             found = (Fraction(0), Fraction(100))
+        elif scale.method == "utility":
+            found = utility_bounds(instrument, scale, item_ids)
         else:
             low, high = raw_sum_bounds(instrument, scale, item_ids)
             found = (
@@ -85,6 +87,56 @@ def score_bounds(
             )
         instrument.bounds_memo[key] = found
     return found
+
+
+def lowest_answer(instrument: Instrument, item_id: str) -> Fraction:
+    """The item's lowest possible answer (EQ-5D-5L level 1, "no problems")."""
+    return min(possible_answers(instrument.response_set(instrument.item(item_id).response_set)))
+
+
+@dataclass(frozen=True, slots=True)
+class UtilityTerms:
+    """How a utility was computed: 1 - constant (if any item is above its lowest answer)
+    - the decrement of each answer, with the value."""
+
+    constant: Fraction
+    decrements: tuple[tuple[str, Fraction, Fraction], ...]  # (item, answer, decrement)
+    value: Fraction
+
+
+def utility_terms(
+    instrument: Instrument, scale: Scale, answers: tuple[tuple[str, Fraction], ...]
+) -> UtilityTerms:
+    """Apply the scale's value set to complete answers (item id, answer)."""
+    tariff = scale.utility
+    if tariff is None:
+        raise ValueError(f"scale {scale.id!r} has no value set")
+    table = tariff.decrement_table
+    decrements = tuple(
+        (item_id, answer, table[(item_id, answer)])
+        for item_id, answer in answers
+        if answer != lowest_answer(instrument, item_id)
+    )
+    constant = Fraction(tariff.constant) if decrements else Fraction(0)
+    value = 1 - constant - sum((step[2] for step in decrements), Fraction(0))
+    return UtilityTerms(constant, decrements, value)
+
+
+def utility_bounds(
+    instrument: Instrument, scale: Scale, item_ids: tuple[str, ...]
+) -> tuple[Fraction, Fraction]:
+    """Full health (1) down to every item at its largest decrement, with the constant."""
+    tariff = scale.utility
+    if tariff is None:
+        raise ValueError(f"scale {scale.id!r} has no value set")
+    largest = {
+        item_id: max(
+            (Fraction(step.decrement) for step in tariff.decrements if step.item == item_id),
+            default=Fraction(0),
+        )
+        for item_id in item_ids
+    }
+    return 1 - Fraction(tariff.constant) - sum(largest.values(), Fraction(0)), Fraction(1)
 
 
 def raw_sum_bounds(

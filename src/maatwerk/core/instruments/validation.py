@@ -84,6 +84,8 @@ def _sourced_values(instrument: Instrument) -> Iterator[tuple[str, Sourced]]:
         path = f"$.scales[{index}]"
         yield path, scale
         yield f"{path}.missing", scale.missing
+        if scale.utility is not None:
+            yield f"{path}.utility", scale.utility
         for name in ("bands", "cutoffs", "reliability", "norms"):
             for position, value in enumerate(getattr(scale, name)):
                 yield f"{path}.{name}[{position}]", value
@@ -226,6 +228,8 @@ def _check_scale(instrument: Instrument, scale: Scale, path: str, problems: _Pro
         return
     if not _check_reverse(instrument, scale, path, problems):
         return
+    if not _check_utility(instrument, scale, path, problems):
+        return
     low, high = score_bounds(instrument, scale, scale.items)
     documented = (Fraction(scale.range.min), Fraction(scale.range.max))
     if documented != (low, high):
@@ -327,6 +331,54 @@ def _check_reverse(instrument: Instrument, scale: Scale, path: str, problems: _P
     return ok
 
 
+def _check_utility(instrument: Instrument, scale: Scale, path: str, problems: _Problems) -> bool:
+    """A value set belongs to a ``utility`` scale, which has nothing else that changes an
+    answer, and gives exactly one decrement to every answer above an item's lowest."""
+    tariff = scale.utility
+    if scale.method != "utility":
+        if tariff is not None:
+            problems.add(f"{path}.utility", "a value set needs method 'utility'")
+        return True
+    if tariff is None:
+        problems.add(f"{path}.utility", "method 'utility' needs a value set (utility)")
+        return False
+    ok = True
+    for name in ("item_recodes", "value_recode"):
+        if getattr(scale, name):
+            problems.add(f"{path}.{name}", "a utility scale takes the answers as they are")
+            ok = False
+    if scale.reverse is not None:
+        problems.add(f"{path}.reverse", "a utility scale takes the answers as they are")
+        ok = False
+    seen: set[tuple[str, Fraction]] = set()
+    for index, step in enumerate(tariff.decrements):
+        where = f"{path}.utility.decrements[{index}]"
+        key = (step.item, Fraction(step.answer))
+        if step.item not in scale.items:
+            problems.add(f"{where}.item", f"{step.item!r} is not an item of this scale")
+            ok = False
+            continue
+        answers = _answers(instrument, step.item)
+        if key[1] not in answers:
+            problems.add(f"{where}.answer", f"{fmt(step.answer)} is not a possible answer")
+            ok = False
+        elif key[1] == min(answers):
+            problems.add(f"{where}.answer", "the lowest answer (full health) has no decrement")
+            ok = False
+        if key in seen:
+            problems.add(where, f"a second decrement for {step.item!r} {fmt(step.answer)}")
+            ok = False
+        seen.add(key)
+    for item_id in scale.items:
+        answers = _answers(instrument, item_id)
+        uncovered = [a for a in answers if a != min(answers) and (item_id, a) not in seen]
+        if uncovered:
+            listed = ", ".join(fmt(value) for value in uncovered)
+            problems.add(f"{path}.utility.decrements", f"no decrement for {item_id!r} {listed}")
+            ok = False
+    return ok
+
+
 def _check_missing_rule(scale: Scale, path: str, problems: _Problems) -> None:
     missing = scale.missing
     where = f"{path}.missing"
@@ -344,6 +396,8 @@ def _check_missing_rule(scale: Scale, path: str, problems: _Problems) -> None:
         )
     if scale.method in ("sum", "linear_0_100") and missing.rule == "mean_of_answered":
         problems.add(f"{where}.rule", "mean_of_answered averages; use prorate_min_k for sums")
+    if scale.method == "utility" and missing.rule != "complete_only":
+        problems.add(f"{where}.rule", "a value set needs every answer: use complete_only")
     if scale.method == "mean" and missing.rule == "prorate_min_k":
         problems.add(
             f"{where}.rule", "prorating a mean changes nothing; use mean_of_answered for means"

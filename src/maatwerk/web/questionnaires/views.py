@@ -50,7 +50,7 @@ def _questions(
     saved = selectors.answers_of(assignment)
     respondent = services.respondent_for(assignment.patient)
     questions: list[Question] = []
-    for item in instrument.items:
+    for position, item in enumerate(instrument.items, start=1):
         if not _applies(item, respondent.sex):
             continue
         resolved = item.text.resolve(language, fallback=True) if item.text else None
@@ -60,7 +60,8 @@ def _questions(
         )
         questions.append(
             Question(
-                number=len(questions) + 1,
+                # The instrument's own numbering: item 5 stays "5." when item 4 is left out.
+                number=position,
                 item_id=item.id,
                 text=resolved.text if resolved else item.id,
                 text_unverified=bool(resolved and resolved.unverified),
@@ -75,9 +76,11 @@ def _questions(
 
 
 def _applies(item: Item, sex: str | None) -> bool:
+    """Whether to ask the item. With the sex not recorded (or neither female nor male) an
+    item for one sex is asked too: an answer means it applies (the core counts it)."""
     if item.applies_to is None or item.applies_to.sex is None:
         return True
-    return sex is not None and sex in item.applies_to.sex
+    return sex is None or sex in item.applies_to.sex
 
 
 def _choices(instrument: Instrument, item: Item, language: str) -> list[tuple[str, str]]:
