@@ -202,9 +202,7 @@ def lagged_series(
     n = len(used)
     current = standardized[used]
     lagged = np.column_stack([np.ones(n), standardized[previous]])
-    return LaggedSeries(
-        variables=variables, current=current, lagged=lagged, rows=tuple(used)
-    )
+    return LaggedSeries(variables=variables, current=current, lagged=lagged, rows=tuple(used))
 
 
 def _log_spaced(high: float, count: int) -> Array:
@@ -224,9 +222,7 @@ def lambda_grids(series: LaggedSeries, count: int = LAMBDA_COUNT) -> tuple[Array
     if np.linalg.eigvalsh(yy).min() > SINGULAR_EIGENVALUE:
         y_inverse = np.linalg.inv(yy)
     else:
-        y_inverse = graphical_lasso(
-            yy[None], np.array([SINGULAR_FALLBACK_PENALTY])
-        ).precision[0]
+        y_inverse = graphical_lasso(yy[None], np.array([SINGULAR_FALLBACK_PENALTY])).precision[0]
     beta_max = float(np.abs(x.T @ y @ y_inverse).max())
     return _log_spaced(beta_max, count), _log_spaced(kappa_max, count)
 
@@ -243,8 +239,9 @@ def _ebic(
     """graphicalVAR's EBIC: −2 LL + (log n + 4γ log 2p) × (edges of κ + non-zero β)."""
     p = yy.shape[-1]
     cross = np.einsum("qp,gqr->gpr", xy, beta)
-    residual = (yy - cross - np.transpose(cross, (0, 2, 1))
-                + np.einsum("gqp,qs,gsr->gpr", beta, xx, beta)) / n
+    residual = (
+        yy - cross - np.transpose(cross, (0, 2, 1)) + np.einsum("gqp,qs,gsr->gpr", beta, xx, beta)
+    ) / n
     valid = np.linalg.eigvalsh(residual).min(axis=1) >= -SINGULAR_EIGENVALUE
     refit = constrained_precision(residual, kappa != 0, start=kappa)
     sign, log_det = np.linalg.slogdet(refit)

@@ -198,9 +198,7 @@ def graphical_lasso(
     return GlassoSolution(precision=precision, covariance=current, columns=columns)
 
 
-def residual_covariance(
-    beta: Array, xx: Array, xy: Array, yy: Array, n: int | Array
-) -> Array:
+def residual_covariance(beta: Array, xx: Array, xy: Array, yy: Array, n: int | Array) -> Array:
     """(Y − Xβ)'(Y − Xβ)/n from the Gram matrices, β (G, q, p) with rows = predictors."""
     cross = np.einsum("gqp,gqr->gpr", xy, beta)
     fitted = np.einsum("gqp,gqs,gsr->gpr", beta, xx, beta)
@@ -227,44 +225,63 @@ def temporal_lasso(
     absolute change is at most its ``threshold`` (10⁻⁴ times the L1 norm of the ridge
     solution in graphicalVAR), or after 100 sweeps. ``beta`` (G, q, p) is the start.
     """
-    beta = beta.copy()
     q, p = beta.shape[1:]
-    h = np.einsum("gqp,gpr->gqr", xy, precision)
+    # Batch-last copies: every coordinate update then works on contiguous vectors.
+    h = np.ascontiguousarray(np.einsum("gqp,gpr->qrg", xy, precision))
     # u = Sβκ is read one entry at a time; keeping V = βκ makes each update O(p) and each
     # read O(q) instead of refreshing all of u after every coordinate.
-    v = np.einsum("gsp,gpr->gsr", beta, precision)
+    v = np.ascontiguousarray(np.einsum("gsp,gpr->srg", beta, precision))
     scale = np.einsum(
-        "gq,gp->gqp",
+        "gq,gp->qpg",
         np.diagonal(xx, axis1=1, axis2=2),
         np.diagonal(precision, axis1=1, axis2=2),
     )
-    cutoff = n[:, None, None] * penalty_matrix / scale
+    step = np.ascontiguousarray(h / scale)
+    inverse = np.ascontiguousarray(1.0 / scale)
+    cutoff = np.ascontiguousarray(
+        np.transpose(n[:, None, None] * penalty_matrix, (1, 2, 0)) / scale
+    )
+    gram = np.ascontiguousarray(np.transpose(xx, (1, 2, 0)))
+    kappa_t = np.ascontiguousarray(np.transpose(precision, (1, 2, 0)))
+    result = np.transpose(beta, (1, 2, 0)).copy(order="C")
     active = np.arange(beta.shape[0])
+    everything = True
     for _ in range(MAX_INNER):
-        b = beta[active]
-        vv = v[active]
-        hh = h[active]
-        sc = scale[active]
-        cut = cutoff[active]
-        s = xx[active]
-        kappa = precision[active]
+        if everything:
+            b, vv, st, inv, cut, s, kappa = result, v, step, inverse, cutoff, gram, kappa_t
+        else:
+            b, vv, st, inv, cut, s, kappa = (
+                result[..., active],
+                v[..., active],
+                step[..., active],
+                inverse[..., active],
+                cutoff[..., active],
+                gram[..., active],
+                kappa_t[..., active],
+            )
         change = np.zeros(len(active))
         for r in range(q):
-            s_r = s[:, r, :]
+            s_r = s[r]
             for c in range(p):
-                old = b[:, r, c].copy()
-                u = np.einsum("gj,gj->g", s_r, vv[:, :, c])
-                new = _soft(old + (hh[:, r, c] - u) / sc[:, r, c], cut[:, r, c])
-                delta = new - old
-                b[:, r, c] = new
-                vv[:, r, :] += delta[:, None] * kappa[:, c, :]
+                u = np.einsum("jg,jg->g", s_r, vv[:, c])
+                z = b[r, c] + st[r, c] - u * inv[r, c]
+                new = z - np.clip(z, -cut[r, c], cut[r, c])
+                delta = new - b[r, c]
+                b[r, c] = new
+                vv[r] += delta * kappa[c]
                 change += np.abs(delta)
-        beta[active] = b
-        v[active] = vv
-        active = active[change > threshold[active]]
+        if not everything:
+            result[..., active] = b
+            v[..., active] = vv
+        keep = change > threshold[active]
+        if keep.all():
+            continue
+        active = active[keep]
+        everything = False
         if active.size == 0:
             break
-    return beta
+    final: Array = np.ascontiguousarray(np.transpose(result, (2, 0, 1)))
+    return final
 
 
 @dataclass(frozen=True, slots=True)
@@ -392,7 +409,12 @@ def constrained_precision(covariance: Array, free: BoolArray, start: Array | Non
         finished = np.abs(gradient).max(axis=1) < NEWTON_TOLERANCE
         keep = ~finished
         active, k, s, w, gradient, mask = (
-            active[keep], k[keep], s[keep], w[keep], gradient[keep], mask[keep]
+            active[keep],
+            k[keep],
+            s[keep],
+            w[keep],
+            gradient[keep],
+            mask[keep],
         )
         if active.size == 0:
             break
