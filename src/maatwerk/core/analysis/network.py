@@ -238,6 +238,9 @@ def _ebic(
 ) -> Array:
     """graphicalVAR's EBIC: −2 LL + (log n + 4γ log 2p) × (edges of κ + non-zero β)."""
     p = yy.shape[-1]
+    finite = np.isfinite(beta).all(axis=(1, 2)) & np.isfinite(kappa).all(axis=(1, 2))
+    beta = np.where(finite[:, None, None], beta, 0.0)
+    kappa = np.where(finite[:, None, None], kappa, np.eye(p))
     cross = np.einsum("qp,gqr->gpr", xy, beta)
     residual = (
         yy - cross - np.transpose(cross, (0, 2, 1)) + np.einsum("gqp,qs,gsr->gpr", beta, xx, beta)
@@ -252,7 +255,7 @@ def _ebic(
     coefficients = (beta[:, 1:, :] != 0).sum(axis=(1, 2))
     count = edges + coefficients
     ebic = -2 * log_likelihood + math.log(n) * count + count * 4 * gamma * math.log(2 * p)
-    result: Array = np.where(valid & (sign > 0) & np.isfinite(ebic), ebic, np.inf)
+    result: Array = np.where(finite & valid & (sign > 0) & np.isfinite(ebic), ebic, np.inf)
     return result
 
 
@@ -298,6 +301,15 @@ def _warnings(series: LaggedSeries, converged: bool) -> tuple[str, ...]:
     return tuple(notes)
 
 
+def minimum_pairs(variables: int) -> int:
+    """Fewest beep pairs accepted: two per coefficient of one equation (intercept + p lags).
+
+    Below this the unpenalized regressions are (nearly) singular; it is a numerical floor,
+    far below what a trustworthy network needs (see the few-observations warning).
+    """
+    return 2 * (variables + 1)
+
+
 def estimate_network(
     series: LaggedSeries,
     gamma: float = DEFAULT_GAMMA,
@@ -305,10 +317,10 @@ def estimate_network(
 ) -> NetworkResult:
     """Fit the graphical VAR over the λ grid and return the EBIC-selected model."""
     p = len(series.variables)
-    if series.n < p + 2:
+    if series.n < minimum_pairs(p):
         raise NetworkDataError(
             f"only {series.n} usable beep pairs (a beep and the beep before it on the "
-            f"same day); {p} variables need at least {p + 2}"
+            f"same day); {p} variables need at least {minimum_pairs(p)}"
         )
     if not gamma >= 0:
         raise NetworkDataError("gamma must be zero or positive")
@@ -323,8 +335,9 @@ def estimate_network(
     x = series.lagged
     y = series.current
     xx, xy, yy = x.T @ x, x.T @ y, y.T @ y
-    fit = fit_alternating(xx, xy, yy, np.array(series.n), grid_beta, grid_kappa)
-    ebic = _ebic(fit.beta, fit.kappa, xx, xy, yy, series.n, gamma)
+    with np.errstate(all="ignore"):  # a degenerate grid point gets EBIC = ∞, as in R
+        fit = fit_alternating(xx, xy, yy, np.array(series.n), grid_beta, grid_kappa)
+        ebic = _ebic(fit.beta, fit.kappa, xx, xy, yy, series.n, gamma)
     chosen = _select(ebic, grid_kappa, grid_beta)
     beta = fit.beta[chosen].T.copy()
     kappa = fit.kappa[chosen].copy()

@@ -216,6 +216,7 @@ def temporal_lasso(
     penalty_matrix: Array,
     n: Array,
     threshold: Array,
+    max_sweeps: int = MAX_INNER,
 ) -> Array:
     """graphicalVAR's ``Beta_C``: cyclic coordinate descent for β given the precision κ.
 
@@ -246,7 +247,7 @@ def temporal_lasso(
     result = np.transpose(beta, (1, 2, 0)).copy(order="C")
     active = np.arange(beta.shape[0])
     everything = True
-    for _ in range(MAX_INNER):
+    for _ in range(max_sweeps):
         if everything:
             b, vv, st, inv, cut, s, kappa = result, v, step, inverse, cutoff, gram, kappa_t
         else:
