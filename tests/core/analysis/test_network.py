@@ -378,3 +378,17 @@ def test_real_patient_many_analysts() -> None:
     assert result.n_used == PAIRS_MANY_ANALYSTS
     assert np.abs(result.pcc).max() <= 1 and np.abs(result.pdc).max() <= 1
     assert (result.pdc != 0).sum() + (result.pcc != 0).sum() > 0
+
+
+def test_missing_values_as_graphicalvar_treats_them() -> None:
+    """Standardized over the observed values; an incomplete beep breaks two pairs."""
+    values = np.array([[1.0, 5.0], [2.0, np.nan], [4.0, 4.0], [3.0, 9.0], [5.0, 1.0]])
+    with pytest.raises(net.NetworkDataError, match=r"missing values \(b: 1\)"):
+        net.lagged_series(values, ("a", "b"))
+    series = net.lagged_series(values, ("a", "b"), allow_missing=True)
+    observed_b = np.array([5.0, 4.0, 9.0, 1.0])
+    expected_b = (np.array([9.0, 1.0]) - observed_b.mean()) / observed_b.std(ddof=1)
+    a = values[:, 0]
+    expected_a = (a[[3, 4]] - a.mean()) / a.std(ddof=1)
+    assert series.rows == (3, 4)
+    np.testing.assert_allclose(series.current, np.column_stack([expected_a, expected_b]))

@@ -126,7 +126,7 @@ class NetworkResult:
         }
 
 
-def _check_values(values: Array, variables: Sequence[str]) -> None:
+def _check_values(values: Array, variables: Sequence[str], allow_missing: bool) -> None:
     if values.ndim != 2 or values.shape[1] != len(variables):
         raise NetworkDataError(
             f"expected one column per variable ({len(variables)}), got shape {values.shape}"
@@ -136,14 +136,14 @@ def _check_values(values: Array, variables: Sequence[str]) -> None:
     if len(variables) < 2:
         raise NetworkDataError("a network needs at least two variables")
     missing = np.isnan(values)
-    if missing.any():
+    if missing.any() and not allow_missing:
         counts = ", ".join(
             f"{name}: {int(missing[:, i].sum())}"
             for i, name in enumerate(variables)
             if missing[:, i].any()
         )
         raise NetworkDataError(f"missing values ({counts}); remove those rows first")
-    if not np.isfinite(values).all():
+    if np.isinf(values).any():
         raise NetworkDataError("values must be finite numbers")
 
 
@@ -152,6 +152,7 @@ def lagged_series(
     variables: Sequence[str],
     day: Sequence[object] | None = None,
     beep: Sequence[int] | None = None,
+    allow_missing: bool = False,
 ) -> LaggedSeries:
     """graphicalVAR's ``tsData``: standardize, then pair every beep with the one before.
 
@@ -159,18 +160,27 @@ def lagged_series(
     without ``beep`` beeps are numbered 1, 2, … within each day in row order. A beep is
     used when the same day has the beep numbered one lower (graphicalVAR inserts empty
     rows for missed beeps, whose lags are then missing).
+
+    Missing values (NaN) are refused unless ``allow_missing``; then, as graphicalVAR does,
+    each variable is standardized over its observed values and a beep is used only when
+    it and the beep before it are complete.
     """
     values = np.asarray(values, dtype=np.float64)
     variables = tuple(variables)
-    _check_values(values, variables)
+    _check_values(values, variables, allow_missing)
     rows = values.shape[0]
     if rows < 3:
         raise NetworkDataError(f"only {rows} rows; a network needs many more")
-    deviation = values.std(axis=0, ddof=1)
-    constant = [name for name, sd in zip(variables, deviation, strict=True) if sd == 0]
+    observed = ~np.isnan(values)
+    counts = observed.sum(axis=0)
+    mean = np.nansum(values, axis=0) / np.maximum(counts, 1)
+    centred = values - mean
+    deviation = np.sqrt(np.nansum(centred**2, axis=0) / np.maximum(counts - 1, 1))
+    constant = [name for name, sd in zip(variables, deviation, strict=True) if not sd > 0]
     if constant:
         raise NetworkDataError(f"constant columns (no variation): {', '.join(constant)}")
-    standardized = (values - values.mean(axis=0)) / deviation
+    standardized = centred / deviation
+    complete: list[bool] = [bool(row.all()) for row in observed]
 
     days: list[object] = list(day) if day is not None else [1] * rows
     if len(days) != rows:
@@ -196,7 +206,7 @@ def lagged_series(
     previous: list[int] = []
     for index, (d, b) in enumerate(zip(days, beeps, strict=True)):
         before = position.get((d, b - 1))
-        if before is not None:
+        if before is not None and complete[index] and complete[before]:
             used.append(index)
             previous.append(before)
     n = len(used)
@@ -238,7 +248,7 @@ def _ebic(
 ) -> Array:
     """graphicalVAR's EBIC: −2 LL + (log n + 4γ log 2p) × (edges of κ + non-zero β)."""
     p = yy.shape[-1]
-    finite = np.isfinite(beta).all(axis=(1, 2)) & np.isfinite(kappa).all(axis=(1, 2))
+    finite = np.asarray(np.isfinite(beta).all(axis=(1, 2)) & np.isfinite(kappa).all(axis=(1, 2)))
     beta = np.where(finite[:, None, None], beta, 0.0)
     kappa = np.where(finite[:, None, None], kappa, np.eye(p))
     cross = np.einsum("qp,gqr->gpr", xy, beta)
