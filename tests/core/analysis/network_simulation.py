@@ -22,7 +22,7 @@ TEMPORAL = np.array(
         [0.00, 0.00, 0.00, 0.00, -0.30, 0.30],
     ]
 )
-"""Three autoregressions per pair and three cross-lagged edges; the other 27 are zero."""
+"""Six autoregressions and three cross-lagged edges; the other 27 coefficients are zero."""
 
 PRECISION = np.array(
     [

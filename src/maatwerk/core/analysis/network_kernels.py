@@ -231,7 +231,7 @@ def temporal_lasso(
     h = np.ascontiguousarray(np.einsum("gqp,gpr->qrg", xy, precision))
     # u = Sβκ is read one entry at a time; keeping V = βκ makes each update O(p) and each
     # read O(q) instead of refreshing all of u after every coordinate.
-    v = np.ascontiguousarray(np.einsum("gsp,gpr->srg", beta, precision))
+    v = np.ascontiguousarray(np.einsum("gsp,gpr->rsg", beta, precision))  # V transposed
     scale = np.einsum(
         "gq,gp->qpg",
         np.diagonal(xx, axis1=1, axis2=2),
@@ -242,6 +242,7 @@ def temporal_lasso(
     cutoff = np.ascontiguousarray(
         np.transpose(n[:, None, None] * penalty_matrix, (1, 2, 0)) / scale
     )
+    negative_cutoff = -cutoff
     gram = np.ascontiguousarray(np.transpose(xx, (1, 2, 0)))
     kappa_t = np.ascontiguousarray(np.transpose(precision, (1, 2, 0)))
     result = np.transpose(beta, (1, 2, 0)).copy(order="C")
@@ -249,28 +250,50 @@ def temporal_lasso(
     everything = True
     for _ in range(max_sweeps):
         if everything:
-            b, vv, st, inv, cut, s, kappa = result, v, step, inverse, cutoff, gram, kappa_t
+            b, vv, st, inv, cut, low, s, kappa = (
+                result,
+                v,
+                step,
+                inverse,
+                cutoff,
+                negative_cutoff,
+                gram,
+                kappa_t,
+            )
         else:
-            b, vv, st, inv, cut, s, kappa = (
+            b, vv, st, inv, cut, low, s, kappa = (
                 result[..., active],
                 v[..., active],
                 step[..., active],
                 inverse[..., active],
                 cutoff[..., active],
+                negative_cutoff[..., active],
                 gram[..., active],
                 kappa_t[..., active],
             )
-        change = np.zeros(len(active))
+        size = len(active)
+        change = np.zeros(size)
+        u, z, clipped, delta = (np.empty(size) for _ in range(4))
+        spread = np.empty((p, size))
+        # In-place ufuncs: no temporary arrays in the innermost loop.
         for r in range(q):
             s_r = s[r]
+            b_r = b[r]
+            v_r = vv[:, r]
             for c in range(p):
-                u = np.einsum("jg,jg->g", s_r, vv[:, c])
-                z = b[r, c] + st[r, c] - u * inv[r, c]
-                new = z - np.clip(z, -cut[r, c], cut[r, c])
-                delta = new - b[r, c]
-                b[r, c] = new
-                vv[r] += delta * kappa[c]
-                change += np.abs(delta)
+                np.einsum("jg,jg->g", s_r, vv[c], out=u)
+                np.multiply(u, inv[r, c], out=u)
+                np.subtract(st[r, c], u, out=z)
+                z += b_r[c]
+                np.maximum(z, low[r, c], out=clipped)
+                np.minimum(clipped, cut[r, c], out=clipped)
+                z -= clipped  # soft threshold: z − clip(z, −t, t)
+                np.subtract(z, b_r[c], out=delta)
+                b_r[c] = z
+                np.multiply(kappa[c], delta, out=spread)
+                v_r += spread
+                np.abs(delta, out=delta)
+                change += delta
         if not everything:
             result[..., active] = b
             v[..., active] = vv
@@ -399,8 +422,20 @@ def constrained_precision(covariance: Array, free: BoolArray, start: Array | Non
     else:
         precision = np.where(free | np.eye(p, dtype=bool), start, 0.0)
     eye = np.eye(len(rows))
-    active = np.arange(batch)
+    pair_weight = 2.0 * np.outer(weight, weight)
+    # Closed forms: no zeros (K = S⁻¹) and no free off-diagonal entry (K = diag(1/S_ii)).
+    off_free = entry_free[:, rows != cols]
+    dense = off_free.all(axis=1)
+    empty = ~off_free.any(axis=1)
+    if dense.any():
+        precision[dense] = np.linalg.inv(covariance[dense])
+    if empty.any():
+        diagonal = np.diagonal(covariance[empty], axis1=1, axis2=2)
+        precision[empty] = np.eye(p) / diagonal[:, :, None]
+    active = np.flatnonzero(~(dense | empty))
     for _ in range(NEWTON_MAX_STEPS):
+        if active.size == 0:
+            break
         k = precision[active]
         s = covariance[active]
         w = np.linalg.inv(k)
@@ -419,14 +454,11 @@ def constrained_precision(covariance: Array, free: BoolArray, start: Array | Non
         )
         if active.size == 0:
             break
-        hessian = (
-            2.0
-            * weight[:, None]
-            * weight[None, :]
-            * (
-                w[:, cols[:, None], rows[None, :]] * w[:, rows[:, None], cols[None, :]]
-                + w[:, cols[:, None], cols[None, :]] * w[:, rows[:, None], rows[None, :]]
-            )
+        # H_mn = 2 c_m c_n (W_{b a'} W_{a b'} + W_{b b'} W_{a a'}) for m = (a, b), n = (a', b').
+        by_row = w[:, rows, :]
+        by_col = w[:, cols, :]
+        hessian = pair_weight * (
+            by_col[:, :, rows] * by_row[:, :, cols] + by_col[:, :, cols] * by_row[:, :, rows]
         )
         both = mask[:, :, None] & mask[:, None, :]
         hessian = np.where(both, hessian, eye)
