@@ -31,7 +31,7 @@ from numpy.typing import NDArray
 Array = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 
-GLASSO_TOLERANCE: Final = 1e-12
+GLASSO_TOLERANCE: Final = 1e-10
 """Largest change of any covariance entry in a sweep at which the graphical lasso stops.
 
 graphicalVAR's own glasso (R package glasso) stops at a loose relative tolerance; a
@@ -411,7 +411,7 @@ def constrained_precision(covariance: Array, free: BoolArray, start: Array | Non
     graphicalVAR uses for its (unpenalized) EBIC. ``start`` (positive definite, with the
     same zero pattern) speeds it up; by default the start is diag(1/S_ii).
     """
-    batch, p, _ = covariance.shape
+    p = covariance.shape[1]
     rows, cols = np.triu_indices(p)
     weight = np.where(rows == cols, 0.5, 1.0)
     entry_free = free[:, rows, cols] | (rows == cols)[None, :]
