@@ -6,6 +6,10 @@ The JSON holds the selected model; unusable input is one line on stderr and exit
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -174,3 +178,26 @@ def test_bad_options(maatwerk: Maatwerk) -> None:
     assert (
         negative.exit_code == 2 and "--gamma must be zero or a positive number" in negative.stderr
     )
+
+
+def test_as_an_operator_runs_it_in_a_shell(tmp_path: Path) -> None:
+    """A real process: the exit code and the one-line error, and the JSON on success."""
+    text, _, _, _ = diary_csv(n=60)
+    good = tmp_path / "diary.csv"
+    good.write_text(text, encoding="utf-8")
+    out = tmp_path / "network.json"
+    command = [sys.executable, "-m", "maatwerk.cli", "analyze", "network"]
+    env = {**os.environ, "COLUMNS": "80"}
+    ok = subprocess.run(
+        [*command, str(good), "--vars", "down,worry,tired", "--day", "day", "--json", str(out)],
+        capture_output=True, text=True, env=env, timeout=300, check=False,
+    )  # fmt: skip
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["n_used"] == 50
+    missing = subprocess.run(
+        [*command, str(tmp_path / "absent.csv"), "--vars", "a,b", "--json", str(out)],
+        capture_output=True, text=True, env=env, timeout=300, check=False,
+    )  # fmt: skip
+    assert missing.returncode == 2
+    assert missing.stderr.strip().count("\n") == 0
+    assert "absent.csv: no such file" in missing.stderr
