@@ -392,3 +392,13 @@ def test_missing_values_as_graphicalvar_treats_them() -> None:
     expected_a = (a[[3, 4]] - a.mean()) / a.std(ddof=1)
     assert series.rows == (3, 4)
     np.testing.assert_allclose(series.current, np.column_stack([expected_a, expected_b]))
+
+
+def test_a_lagged_value_without_variation_is_a_warning() -> None:
+    values = simulate_values(300, seed=12)[:, :3]
+    day = [i // 10 for i in range(300)]
+    # The third item varies only at the last beep of the day, which is never a lag.
+    values[:, 2] = np.where(np.arange(300) % 10 == 9, values[:, 2], 0.0)
+    result = net.estimate_network(net.lagged_series(values, ("a", "b", "c"), day=day))
+    assert any("no variation in the previous beep's value of c" in w for w in result.warnings)
+    assert (result.beta[:, 3] == 0).all()

@@ -60,6 +60,8 @@ FEW_OBSERVATIONS_FACTOR: Final = 1
 """A warning when fewer transitions are used than the unpenalized model has parameters
 (p² temporal + p intercepts + p(p + 1)/2 contemporaneous) times this factor. This is a
 floor, not a sufficiency rule: no sourced minimum exists for one patient."""
+CONSTANT_SD: Final = 1e-12
+"""A standardized variable with a smaller SD among the used rows counts as constant."""
 UNSTABLE_BELOW: Final = 0.5
 """In the bootstrap, an edge of the estimate that appears in fewer than this share of
 the resamples is reported as unstable (a convention, see docs/analysis/network.md)."""
@@ -299,13 +301,18 @@ def _warnings(series: LaggedSeries, converged: bool) -> tuple[str, ...]:
             f"the {parameters} parameters of the unpenalized model; the network is "
             "mostly shaped by the penalty and may miss real connections"
         )
+    # The outcomes were checked for variation; a lagged value can still be constant (e.g.
+    # an item that only varies at the first beep of the day, which is never a predictor).
     constant = [
         name
-        for name, sd in zip(series.variables, series.current.std(axis=0), strict=True)
-        if sd == 0
+        for name, sd in zip(series.variables, series.lagged[:, 1:].std(axis=0), strict=True)
+        if sd < CONSTANT_SD
     ]
     if constant:
-        notes.append(f"no variation among the used beeps: {', '.join(constant)}")
+        notes.append(
+            f"no variation in the previous beep's value of {', '.join(constant)}: its "
+            "temporal effects cannot be estimated"
+        )
     if not converged:
         notes.append("the estimation did not converge within 100 rounds at the chosen penalty")
     return tuple(notes)
@@ -335,8 +342,8 @@ def estimate_network(
     if not gamma >= 0:
         raise NetworkDataError("gamma must be zero or positive")
     deviation = series.current.std(axis=0)
-    if (deviation == 0).any():
-        names = [v for v, sd in zip(series.variables, deviation, strict=True) if sd == 0]
+    if (deviation < CONSTANT_SD).any():
+        names = [v for v, sd in zip(series.variables, deviation, strict=True) if sd < CONSTANT_SD]
         raise NetworkDataError(f"no variation among the used beeps: {', '.join(names)}")
     lambda_beta, lambda_kappa = lambda_grids(series, lambda_count)
     # graphicalVAR's grid: expand.grid(kappa, beta), λ_κ varying fastest.
