@@ -41,7 +41,8 @@ GLASSO_MAX_SWEEPS: Final = 10_000
 LASSO_TOLERANCE: Final = 1e-14
 KKT_SLACK: Final = 1e-12
 """Relative rounding allowance when checking that a zero coefficient is optimal."""
-LASSO_MAX_SWEEPS: Final = 10_000
+LASSO_SWEEPS_PER_TRY: Final = 3
+LASSO_MAX_TRIES: Final = 3_000
 CONVERGENCE: Final = 1e-4
 """graphicalVAR's ``convergence``: relative change of the coefficients that stops a loop."""
 MAX_INNER: Final = 100
@@ -68,12 +69,24 @@ def _lasso_cd(gram: Array, target: Array, penalty: Array, start: Array) -> Array
     (:func:`_lasso_on_support`); only the others run coordinate descent.
     """
     coefficients, solved = _lasso_on_support(gram, target, penalty, start)
-    if solved.all():
-        return coefficients
-    unsolved = ~solved
-    coefficients[unsolved] = _lasso_descent(
-        gram[unsolved], target[unsolved], penalty[unsolved], start[unsolved]
-    )
+    pending = np.flatnonzero(~solved)
+    current = start.copy()
+    # A few sweeps usually find the right signs; the exact solve then finishes the job,
+    # instead of many more sweeps converging linearly. Problems whose descent has
+    # converged by itself are accepted as they are.
+    for _ in range(LASSO_MAX_TRIES):
+        if pending.size == 0:
+            break
+        descended, converged = _lasso_descent(
+            gram[pending], target[pending], penalty[pending], current[pending]
+        )
+        current[pending] = descended
+        exact, ok = _lasso_on_support(gram[pending], target[pending], penalty[pending], descended)
+        coefficients[pending[ok]] = exact[ok]
+        finished = converged & ~ok
+        coefficients[pending[finished]] = descended[finished]
+        pending = pending[~(ok | converged)]
+    coefficients[pending] = current[pending]
     return coefficients
 
 
@@ -99,13 +112,17 @@ def _lasso_on_support(
     return solution, signs_hold.all(axis=1)
 
 
-def _lasso_descent(gram: Array, target: Array, penalty: Array, start: Array) -> Array:
+def _lasso_descent(
+    gram: Array, target: Array, penalty: Array, start: Array
+) -> tuple[Array, BoolArray]:
+    """Up to LASSO_SWEEPS_PER_TRY sweeps of coordinate descent; (coefficients, converged)."""
     coefficients = start.copy()
+    converged = np.zeros(gram.shape[0], dtype=bool)
     size = gram.shape[1]
     diagonal = np.diagonal(gram, axis1=1, axis2=2)
     fitted = np.einsum("gkl,gl->gk", gram, coefficients)
     active = np.arange(gram.shape[0])
-    for _ in range(LASSO_MAX_SWEEPS):
+    for _ in range(LASSO_SWEEPS_PER_TRY):
         g = gram[active]
         b = coefficients[active]
         fit = fitted[active]
@@ -123,10 +140,12 @@ def _lasso_descent(gram: Array, target: Array, penalty: Array, start: Array) -> 
             np.maximum(change, np.abs(delta), out=change)
         coefficients[active] = b
         fitted[active] = fit
-        active = active[change > LASSO_TOLERANCE]
+        done = change <= LASSO_TOLERANCE
+        converged[active[done]] = True
+        active = active[~done]
         if active.size == 0:
             break
-    return coefficients
+    return coefficients, converged
 
 
 @dataclass(frozen=True, slots=True)
