@@ -402,3 +402,22 @@ def test_a_lagged_value_without_variation_is_a_warning() -> None:
     result = net.estimate_network(net.lagged_series(values, ("a", "b", "c"), day=day))
     assert any("no variation in the previous beep's value of c" in w for w in result.warnings)
     assert (result.beta[:, 3] == 0).all()
+
+
+def test_linearly_dependent_variables_are_refused_by_name() -> None:
+    values = simulate_values(200, seed=3)[:, :4]
+    values[:, 3] = 2 * values[:, 2] + 1
+    series = net.lagged_series(values, ("a", "b", "c", "d"))
+    with pytest.raises(net.NetworkDataError, match="c and d are the same up to scale"):
+        net.estimate_network(series)
+    values[:, 3] = values[:, 2] - values[:, 1]
+    with pytest.raises(net.NetworkDataError, match="linearly dependent; leave out one"):
+        net.estimate_network(net.lagged_series(values, ("a", "b", "c", "d")))
+
+
+def test_nearly_dependent_variables_still_give_a_network() -> None:
+    values = simulate_values(200, seed=3)[:, :4]
+    values[:, 3] = values[:, 2] + 1e-4 * np.random.default_rng(1).normal(size=200)
+    result = net.estimate_network(net.lagged_series(values, ("a", "b", "c", "d")))
+    assert np.isfinite(result.ebic)
+    assert result.pcc[2, 3] > 0.5  # the near-copy is the strongest contemporaneous edge

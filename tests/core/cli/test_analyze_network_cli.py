@@ -201,3 +201,12 @@ def test_as_an_operator_runs_it_in_a_shell(tmp_path: Path) -> None:
     assert missing.returncode == 2
     assert missing.stderr.strip().count("\n") == 0
     assert "absent.csv: no such file" in missing.stderr
+
+
+def test_a_duplicated_variable(maatwerk: Maatwerk) -> None:
+    text, _, _, _ = diary_csv()
+    lines = text.splitlines()
+    copied = [lines[0]] + [
+        ",".join([*cells[:4], cells[3], "x"]) for cells in (line.split(",") for line in lines[1:])
+    ]
+    assert "worry and tired are the same up to scale" in run(maatwerk, "\n".join(copied))

@@ -60,6 +60,8 @@ FEW_OBSERVATIONS_FACTOR: Final = 1
 """A warning when fewer transitions are used than the unpenalized model has parameters
 (p² temporal + p intercepts + p(p + 1)/2 contemporaneous) times this factor. This is a
 floor, not a sufficiency rule: no sourced minimum exists for one patient."""
+DEPENDENT_EIGENVALUE: Final = 1e-10
+"""Smallest eigenvalue of the correlation matrix below which variables count as dependent."""
 CONSTANT_SD: Final = 1e-12
 """A standardized variable with a smaller SD among the used rows counts as constant."""
 UNSTABLE_BELOW: Final = 0.5
@@ -318,6 +320,26 @@ def _warnings(series: LaggedSeries, converged: bool) -> tuple[str, ...]:
     return tuple(notes)
 
 
+def _check_dependence(series: LaggedSeries) -> None:
+    """Refuse variables that are exact linear combinations of others among the used beeps.
+
+    Their contemporaneous precision does not exist (the covariance is singular), so no
+    penalty can give a meaningful network; one of them has to go.
+    """
+    correlation: Array = np.atleast_2d(np.corrcoef(series.current, rowvar=False))
+    if np.linalg.eigvalsh(correlation).min() > DEPENDENT_EIGENVALUE:
+        return
+    names = series.variables
+    pairs = [
+        f"{names[i]} and {names[j]}"
+        for i in range(len(names))
+        for j in range(i + 1, len(names))
+        if abs(correlation[i, j]) > 1 - DEPENDENT_EIGENVALUE
+    ]
+    detail = f" ({'; '.join(pairs)} are the same up to scale)" if pairs else ""
+    raise NetworkDataError(f"the variables are linearly dependent{detail}; leave out one of them")
+
+
 def minimum_pairs(variables: int) -> int:
     """Fewest beep pairs accepted: two per coefficient of one equation (intercept + p lags).
 
@@ -345,6 +367,7 @@ def estimate_network(
     if (deviation < CONSTANT_SD).any():
         names = [v for v, sd in zip(series.variables, deviation, strict=True) if sd < CONSTANT_SD]
         raise NetworkDataError(f"no variation among the used beeps: {', '.join(names)}")
+    _check_dependence(series)
     lambda_beta, lambda_kappa = lambda_grids(series, lambda_count)
     # graphicalVAR's grid: expand.grid(kappa, beta), λ_κ varying fastest.
     grid_beta = np.repeat(lambda_beta, lambda_count)

@@ -104,12 +104,37 @@ def _lasso_on_support(
     both = support[:, :, None] & support[:, None, :]
     system = np.where(both, gram, np.eye(gram.shape[1]))
     right = np.where(support, target - penalty[:, None] * sign, 0.0)
-    solution = np.linalg.solve(system, right[:, :, None])[:, :, 0]
+    solution, solvable = _solve_each(system, right)
     solution = np.where(support, solution, 0.0)
     gradient = target - np.einsum("gkl,gl->gk", gram, solution)
     limit = penalty[:, None] * (1 + KKT_SLACK) + KKT_SLACK
     signs_hold = np.where(support, np.sign(solution) == sign, np.abs(gradient) <= limit)
-    return solution, signs_hold.all(axis=1)
+    return solution, signs_hold.all(axis=1) & solvable
+
+
+def _inverse_each(matrices: Array, identity: Array) -> Array:
+    """Batched inverse; a singular matrix gives NaN instead of stopping all."""
+    inverse, solvable = _solve_each(matrices, identity)
+    inverse[~solvable] = np.nan
+    return inverse
+
+
+def _solve_each(system: Array, right: Array) -> tuple[Array, BoolArray]:
+    """Batched solve; a singular system gives zeros and False instead of stopping all."""
+    vector = right.ndim == 2
+    rhs = right[:, :, None] if vector else right
+    try:
+        solved: Array = np.asarray(np.linalg.solve(system, rhs), dtype=np.float64)
+        return (solved[:, :, 0] if vector else solved), np.ones(system.shape[0], dtype=bool)
+    except np.linalg.LinAlgError:
+        solution: Array = np.zeros(right.shape, dtype=np.float64)
+        solvable = np.ones(system.shape[0], dtype=bool)
+        for g in range(system.shape[0]):
+            try:
+                solution[g] = np.linalg.solve(system[g], right[g])
+            except np.linalg.LinAlgError:
+                solvable[g] = False
+        return solution, solvable
 
 
 def _lasso_descent(
@@ -447,7 +472,8 @@ def constrained_precision(covariance: Array, free: BoolArray, start: Array | Non
     dense = off_free.all(axis=1)
     empty = ~off_free.any(axis=1)
     if dense.any():
-        precision[dense] = np.linalg.inv(covariance[dense])
+        identity = np.broadcast_to(np.eye(p), (int(dense.sum()), p, p))
+        precision[dense] = _inverse_each(covariance[dense], identity)
     if empty.any():
         diagonal = np.diagonal(covariance[empty], axis1=1, axis2=2)
         precision[empty] = np.eye(p) / diagonal[:, :, None]
@@ -481,7 +507,19 @@ def constrained_precision(covariance: Array, free: BoolArray, start: Array | Non
         )
         both = mask[:, :, None] & mask[:, None, :]
         hessian = np.where(both, hessian, eye)
-        step_params = np.linalg.solve(hessian, gradient[:, :, None])[:, :, 0]
+        step_params, solvable = _solve_each(hessian, gradient)
+        if not solvable.all():
+            # A singular problem has no maximum-likelihood refit: NaN, so EBIC = ∞.
+            precision[active[~solvable]] = np.nan
+            active, k, s, step_params = (
+                active[solvable],
+                k[solvable],
+                s[solvable],
+                step_params[solvable],
+            )
+            gradient = gradient[solvable]
+            if active.size == 0:
+                break
         step = np.zeros_like(k)
         step[:, rows, cols] = step_params * weight * 2.0
         step = 0.5 * (step + np.transpose(step, (0, 2, 1)))
