@@ -13,7 +13,7 @@ All functions take a leading batch axis ``G``:
   (the diagonal unpenalized), solved tightly;
 * :func:`temporal_lasso` — the coordinate descent for the regression coefficients given
   the precision matrix of Rothman, Levina & Zhu (2010, Algorithm 2), with the stopping
-  rule of the R package graphicalVAR (Epskamp 2018);
+  rule of the R package graphicalVAR (Epskamp et al. 2018);
 * :func:`constrained_precision` — the maximum-likelihood precision matrix with a given
   pattern of zeros (Dempster's covariance selection), by Newton's method;
 * :func:`fit_alternating` — Rothman et al.'s alternating algorithm for the pair
@@ -34,9 +34,10 @@ BoolArray = NDArray[np.bool_]
 GLASSO_TOLERANCE: Final = 1e-10
 """Largest change of any covariance entry in a sweep at which the graphical lasso stops.
 
-graphicalVAR's own glasso (R package glasso) stops at a loose relative tolerance; a
-tightly solved problem reproduces its results better than imitating that tolerance,
-because the looser solution drifts by whole parameters along the penalty path."""
+graphicalVAR's own glasso (R package glasso) stops at a loose relative tolerance (10⁻⁴).
+Here the problem is solved tightly: the exact solution is what that loose one
+approximates, and a loosely solved precision step can gain or lose zeros (whole EBIC
+parameters) along the penalty path."""
 GLASSO_MAX_SWEEPS: Final = 10_000
 LASSO_TOLERANCE: Final = 1e-14
 KKT_SLACK: Final = 1e-12
