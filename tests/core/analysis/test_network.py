@@ -421,3 +421,26 @@ def test_nearly_dependent_variables_still_give_a_network() -> None:
     result = net.estimate_network(net.lagged_series(values, ("a", "b", "c", "d")))
     assert np.isfinite(result.ebic)
     assert result.pcc[2, 3] > 0.5  # the near-copy is the strongest contemporaneous edge
+
+
+def test_the_network_does_not_depend_on_the_order_of_the_rows() -> None:
+    """With day and beep given, the rows may come in any order."""
+    values = simulate_values(240, seed=14)
+    day = [i // 8 for i in range(240)]
+    beep = [i % 8 + 1 for i in range(240)]
+    order = np.random.default_rng(2).permutation(240)
+    ordered = net.estimate_network(net.lagged_series(values, VARIABLES, day=day, beep=beep))
+    shuffled = net.estimate_network(
+        net.lagged_series(
+            values[order],
+            VARIABLES,
+            day=[day[i] for i in order],
+            beep=[beep[i] for i in order],
+        )
+    )
+    assert (shuffled.lambda_beta, shuffled.lambda_kappa) == (
+        ordered.lambda_beta,
+        ordered.lambda_kappa,
+    ) or abs(shuffled.ebic - ordered.ebic) < net.EBIC_TIE
+    np.testing.assert_allclose(shuffled.beta, ordered.beta, atol=1e-8)
+    np.testing.assert_allclose(shuffled.pcc, ordered.pcc, atol=1e-8)
