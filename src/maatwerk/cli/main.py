@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from maatwerk.cli.analysis import analyze_app
 from maatwerk.cli.fhir import export_fhir
 from maatwerk.cli.instruments import instruments_app
 from maatwerk.cli.score_file import score
@@ -24,6 +25,7 @@ app = typer.Typer(
 audit_app = typer.Typer(help="The NEN 7513 audit trail.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 app.add_typer(instruments_app, name="instruments")
+app.add_typer(analyze_app, name="analyze")
 app.command("score")(score)
 instruments_app.command("export-fhir")(export_fhir)
 console = Console(soft_wrap=True)
