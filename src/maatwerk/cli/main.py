@@ -92,6 +92,9 @@ def demo(
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Only load the data.")] = False,
 ) -> None:
     """Migrate the database, load the demo organization and serve the platform."""
+    # A demo is shown to people: production-like error pages, never a traceback or the
+    # URL list. Static files are served by WhiteNoise from the collected files.
+    os.environ.setdefault("MAATWERK_DEBUG", "false")
     _django()
     _manage("migrate", "--no-input", verbosity=0)
     _manage("collectstatic", "--no-input", verbosity=0)

@@ -4,9 +4,13 @@ import ipaddress
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 
+from maatwerk.core.common.untrusted_input import has_control_character
 from maatwerk.web.common.actor import Actor, actor_for_user
 
 
@@ -56,3 +60,60 @@ class ActorMiddleware:
 
         request.actor = SimpleLazyObject(build)  # type: ignore[attr-defined]
         return self.get_response(request)
+
+
+class BadInputMiddleware:
+    """Refuse, with a clear 400 in the user's language, input no form or API here needs.
+
+    Control characters (NUL and the rest of C0 except tab, line feed and carriage return)
+    in the address, the query or the form data: PostgreSQL cannot store NUL, and nobody
+    types the others. And form data that cannot be parsed (``multipart/form-data``
+    without a boundary). One check here instead of a 500 from whichever view meets it
+    first; files are checked by the code that reads them.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        problem = _input_problem(request)
+        if problem is not None:
+            return bad_request(request, problem)
+        return self.get_response(request)
+
+
+def _input_problem(request: HttpRequest) -> str | None:
+    if has_control_character(request.path):
+        return _control_message()
+    try:
+        if request.path.startswith("/api/") and (request.content_type or "").startswith(
+            "multipart/"
+        ):
+            # The API reads the raw body; read it before the form parser consumes it.
+            request.body  # noqa: B018
+        fields = list(request.GET.lists())
+        if request.method in ("POST", "PUT", "PATCH"):
+            fields += list(request.POST.lists())
+            fields += [
+                (name, [f.name or "" for f in files]) for name, files in request.FILES.lists()
+            ]
+    except MultiPartParserError:
+        return _("The form data could not be read. Reload the page and try again.")
+    for name, values in fields:
+        if has_control_character(name) or any(has_control_character(v) for v in values):
+            return _control_message()
+    return None
+
+
+def _control_message() -> str:
+    return _(
+        "What you sent contains an invisible control character that cannot be saved. "
+        "Remove it (for example by typing the text again instead of pasting it) and try again."
+    )
+
+
+def bad_request(request: HttpRequest, message: str) -> HttpResponse:
+    """A 400 that says what is wrong: JSON for the API, the error page for people."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=400)
+    return render(request, "400.html", {"message": message}, status=400)

@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "maatwerk.web.common.middleware.ActorMiddleware",
+    "maatwerk.web.common.middleware.BadInputMiddleware",
     "maatwerk.web.accounts.middleware.SessionPolicyMiddleware",
     "maatwerk.web.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
