@@ -7,6 +7,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
@@ -117,3 +118,45 @@ def bad_request(request: HttpRequest, message: str) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=400)
     return render(request, "400.html", {"message": message}, status=400)
+
+
+# Features no page of the platform uses; switched off so that injected or third-party
+# script could not use them either.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "usb",
+    )
+)
+
+
+class PrivateResponseMiddleware:
+    """No copy of a page is kept by the browser or any cache in between.
+
+    Every response generated here (HTML, JSON, PDF, FHIR), above all every response to a
+    signed-in person, gets ``Cache-Control: no-store`` (and ``private``): patient data
+    must not survive in a shared computer's cache or behind the back button after logging
+    out. Anonymous pages get it too (the login form carries a CSRF token, an invitation
+    page a name). Static files are served before this, by WhiteNoise, and stay
+    cacheable. Every response also says which browser features are off.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        add_never_cache_headers(response)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
