@@ -64,3 +64,10 @@ def test_permissions_policy_turns_off_unused_browser_features(world: World) -> N
         policy = client.get("/accounts/login/")["Permissions-Policy"]
         for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
             assert f"{feature}=()" in policy
+
+
+@pytest.mark.parametrize("path", ["/api/v1/openapi.json", "/api/v1/docs"])
+def test_api_description_is_for_signed_in_staff_only(world: World, path: str) -> None:
+    assert Client().get(path).status_code == 404
+    assert world.client_for("patient_a").get(path).status_code == 404
+    assert world.client_for("clinician_treating").get(path).status_code == 200
