@@ -42,9 +42,10 @@ def screen_patient(clinician: Person, patient: Person) -> None:
     from maatwerk.web.accounts.models import User
     from maatwerk.web.patients.models import Patient
     from maatwerk.web.screening.models import Screening
+    from tests.web.world import sign_in
 
     desk, home = Client(), Client()
-    desk.force_login(User.objects.get(email=clinician.email))
+    sign_in(desk, User.objects.get(email=clinician.email))
     home.force_login(User.objects.get(email=patient.email))
     record = Patient.objects.get(user__email=patient.email)
     response = desk.post(f"/screening/patients/{record.public_id}/assign/", {"battery": "gp_short"})

@@ -18,13 +18,13 @@ from maatwerk.web.accounts.models import Invitation, User
 from maatwerk.web.accounts.services import invitation_issue, user_disable
 from maatwerk.web.common.actor import actor_for_user
 from maatwerk.web.config import settings as base_settings
-from tests.web.world import TOTP_SECRET, World, make_membership, make_user
+from tests.web.world import TOTP_SECRET, World, make_membership, make_user, sign_in
 
 NEW_PASSWORD = "Zonnebloem-Tuin-2026"
 
 
 @pytest.fixture(autouse=True)
-def _clear_rate_limits() -> None:
+def _clear_rate_limits(db: None) -> None:
     cache.clear()
 
 
@@ -158,7 +158,7 @@ def test_failed_logins_are_throttled_but_not_locked_forever(world: World) -> Non
 
 def _logged_in(world: World, role: str) -> Client:
     client = Client()
-    client.force_login(world.users[role])
+    sign_in(client, world.users[role])
     return client
 
 

@@ -145,3 +145,69 @@ def test_demo_patients_have_baseline_and_repeated_results(demo_database: Path) -
     assert alerts == 1
     # Marieke's GAS goals, and the plan goals of Sophie and Yasmina (GAS sets too).
     assert measure_sets == [("gas", 3), ("psk", 1)]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _get(url: str, data: bytes | None = None) -> tuple[int, dict[str, str], str]:
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(url, data=data)  # noqa: S310 - a loopback address
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode()
+
+
+def test_demo_serves_without_debug_pages_and_with_static_files(demo_database: Path) -> None:
+    import time
+    import urllib.error
+
+    port = _free_port()
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "MAATWERK_ENV", "MAATWERK_DEBUG"}
+    }
+    env.update({"MAATWERK_DATA_DIR": str(demo_database), "COLUMNS": "200"})
+    server = subprocess.Popen(
+        [*MAATWERK, "demo", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                status, _headers, _body = _get(f"{base}/accounts/login/")
+                if status == 200:
+                    break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            assert server.poll() is None, "the demo server stopped"
+            assert time.monotonic() < deadline, "the demo server did not answer"
+            time.sleep(0.5)
+        status, _headers, body = _get(f"{base}/no-such-page/")
+        assert status == 404
+        assert "Pagina niet gevonden" in body or "Page not found" in body
+        for leak in ("URLconf", "Traceback", "DEBUG = True", "urlpatterns"):
+            assert leak not in body
+        status, headers, _body = _get(f"{base}/static/css/maatwerk.css")
+        assert status == 200
+        assert "no-store" not in headers.get("Cache-Control", "")
+        status, _headers, body = _get(f"{base}/accounts/login/?next=%00")
+        assert status == 400
+        assert "Traceback" not in body
+    finally:
+        server.terminate()
+        server.wait(timeout=60)

@@ -36,7 +36,7 @@ from maatwerk.web.formulation.models import FormulationVersion, PatientResponse
 from maatwerk.web.formulation.selectors import formulation_access
 from maatwerk.web.patients.selectors import patient_access
 from tests.web.test_screening import compute, record_scegs, said, screened
-from tests.web.world import World
+from tests.web.world import World, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -591,7 +591,7 @@ def test_the_demo_patients_have_shared_formulations_with_responses() -> None:
     for formulation in formulations:
         version = formulation.versions.get(number=2)
         clinician = Client()
-        clinician.force_login(version.saved_by)
+        sign_in(clinician, version.saved_by)
         overview = clinician.get(url(formulation))
         assert overview.status_code == 200 and "<svg" in overview.content.decode()
         patient = Client()

@@ -25,7 +25,7 @@ from maatwerk.web.knowledge.models import KnowledgeRevision
 from maatwerk.web.knowledge.selectors import knowledge_for, screening_content_for
 from maatwerk.web.knowledge.services import next_version
 from maatwerk.web.organizations.models import Membership, Organization
-from tests.web.world import World, make_user
+from tests.web.world import World, make_user, sign_in
 
 BASE = "/organization/knowledge"
 FACTORS = f"{BASE}/knowledge/factors"
@@ -302,7 +302,7 @@ def test_revision_of_another_organization_cannot_be_restored(world: World) -> No
     admin_b = Client()
     user = make_user("admin@b.test", "Org B Admin", second_factor=True)
     Membership.objects.create(user=user, organization=world.org_b, role="organization_admin")
-    admin_b.force_login(user)
+    sign_in(admin_b, user)
     # Admin B sees only B's (bundled) content, and A's revision id is not found.
     assert admin_b.get(f"{FACTORS}/history/").context["entries"] == []
     response = admin_b.post(
@@ -427,7 +427,7 @@ def test_platform_admin_shows_revisions_read_only(world: World) -> None:
     assert save(world.client_for("org_admin"), document).status_code == 302
     revision = KnowledgeRevision.objects.get()
     client = Client()
-    client.force_login(staff)
+    sign_in(client, staff)
     base = "/platform-admin/knowledge/knowledgerevision/"
     assert client.get(base).status_code == 200
     page = client.get(f"{base}{revision.pk}/change/")

@@ -13,7 +13,7 @@ from maatwerk.web.audit.models import AuditEvent
 from maatwerk.web.common.actor import actor_for_user
 from maatwerk.web.patients.models import CareEpisode, CareTeamMember, EmergencyAccess, Patient
 from maatwerk.web.patients.selectors import _access_basis, patients_visible_to
-from tests.web.world import ROLES, World
+from tests.web.world import ROLES, World, sign_in
 
 
 def _assert_selector_agrees_with_core(world: World) -> None:
@@ -66,7 +66,7 @@ def test_noodknop_grants_flagged_time_limited_access_for_review(world: World) ->
     assert "Patient is at the front desk in crisis" in admin_page.content.decode()
     with time_machine.travel(timezone.now() + timedelta(hours=5)):
         later = Client()
-        later.force_login(world.users["clinician_other_team"])
+        sign_in(later, world.users["clinician_other_team"])
         assert later.get(detail).status_code == 404
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from allauth.account.internal.flows.login import record_authentication
+from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from maatwerk.core.instruments.registry import get_instrument
@@ -57,9 +59,27 @@ class World:
         if role not in self.clients:
             client = Client()
             if role != "anonymous":
-                client.force_login(self.users[role])
+                sign_in(client, self.users[role])
             self.clients[role] = client
         return self.clients[role]
+
+
+def sign_in(client: Client, user: User) -> Client:
+    """Log ``client`` in as ``user`` had they passed the whole login.
+
+    ``force_login`` skips the password; a user with an authenticator also gets the
+    second-factor record allauth writes after a valid TOTP code, because the platform
+    refuses sessions without it (see ``test_accounts`` for the real login with a code).
+    """
+    client.force_login(user)
+    authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if authenticator is not None:
+        request = RequestFactory().get("/")
+        request.session = client.session
+        request.user = user
+        record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type)
+        request.session.save()
+    return client
 
 
 def make_user(email: str, name: str, *, second_factor: bool = False) -> User:

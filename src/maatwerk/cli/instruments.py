@@ -18,6 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from maatwerk.cli.output import fail, write_text
+from maatwerk.core.common.untrusted_input import load_json
 
 if TYPE_CHECKING:
     from maatwerk.core.instruments.model import (
@@ -360,7 +361,7 @@ def validate_fhir(
     except OSError as problem:
         raise fail(f"{file}: cannot read: {problem.strerror or problem}") from None
     try:
-        resource = json.loads(content)
+        resource = load_json(content)
     except json.JSONDecodeError as problem:
         out.print(f"[red]invalid[/red]: {escape(str(file))} is not JSON")
         out.print(f"  - line {problem.lineno}, column {problem.colno}: {escape(problem.msg)}")

@@ -68,14 +68,26 @@ def manage(ctx: typer.Context) -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option(help="Number of web worker processes.")] = 2,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Number of web worker processes (default: MAATWERK_WEB_WORKERS)."),
+    ] = None,
 ) -> None:
     """Serve the platform with gunicorn (static files through WhiteNoise)."""
     _django()
-    from maatwerk.web.server import run_gunicorn
+    from django.conf import settings
 
+    from maatwerk.web.config.env import SettingError
+    from maatwerk.web.server import run_gunicorn, workers_share_security_state
+
+    count = settings.MAATWERK_WEB_WORKERS if workers is None else workers
+    try:
+        workers_share_security_state(count)
+    except SettingError as problem:
+        errors.print(f"[red]Configuration error:[/red] {problem}")
+        raise typer.Exit(2) from None
     console.print(f"Maatwerk is running on [bold]http://{host}:{port}[/bold]  (Ctrl-C stops it)")
-    run_gunicorn(host=host, port=port, workers=workers)
+    run_gunicorn(host=host, port=port, workers=count)
 
 
 @app.command()
@@ -85,6 +97,9 @@ def demo(
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Only load the data.")] = False,
 ) -> None:
     """Migrate the database, load the demo organization and serve the platform."""
+    # A demo is shown to people: production-like error pages, never a traceback or the
+    # URL list. Static files are served by WhiteNoise from the collected files.
+    os.environ.setdefault("MAATWERK_DEBUG", "false")
     _django()
     _manage("migrate", "--no-input", verbosity=0)
     _manage("collectstatic", "--no-input", verbosity=0)

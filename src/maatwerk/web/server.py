@@ -22,7 +22,22 @@ class _Server(BaseApplication):  # type: ignore[misc]
         return application
 
 
+def workers_share_security_state(workers: int) -> None:
+    """Refuse several workers over a per-process cache (login throttling, TOTP replay)."""
+    from django.conf import settings
+
+    from maatwerk.web.config.env import SettingError
+
+    backend = settings.CACHES["default"]["BACKEND"]
+    if workers > 1 and backend.endswith("LocMemCache"):
+        raise SettingError(
+            f"{workers} web workers cannot share a per-process memory cache: set "
+            "MAATWERK_CACHE=database (default) or MAATWERK_REDIS_URL, or use one worker"
+        )
+
+
 def run_gunicorn(*, host: str, port: int, workers: int) -> None:
+    workers_share_security_state(workers)
     _Server(
         {
             "bind": f"{host}:{port}",

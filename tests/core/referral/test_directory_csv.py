@@ -125,3 +125,18 @@ def test_gazetteer_problems() -> None:
         CsvProblem(3, "latitude", "latitude_range", "95"),
         CsvProblem(4, "latitude", "required"),
     )
+
+
+def test_waiting_weeks_in_digits_int_cannot_read_is_a_problem_not_a_crash() -> None:
+    for odd in ("²", "١٢", "1²"):
+        text = f"name;postcode;disciplines;waiting_weeks\nPraktijk;3511 AB;huisarts;{odd}\n"
+        read = read_providers_csv(text, disciplines=DISCIPLINES)
+        assert not read.ok
+        assert [p.code for p in read.problems] == ["whole_number"]
+
+
+def test_a_control_character_stops_the_read_with_its_line() -> None:
+    text = "name;postcode;disciplines\nPraktijk;3511 AB;huisarts\nNul\x00;3511 AB;huisarts\n"
+    read = read_providers_csv(text, disciplines=DISCIPLINES)
+    assert read.rows == ()
+    assert read.problems == (CsvProblem(3, "", "control_character"),)

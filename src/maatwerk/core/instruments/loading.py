@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from maatwerk.core.common.untrusted_input import ensure_shallow_json
 from maatwerk.core.instruments.errors import DefinitionProblem, InstrumentDefinitionError
 from maatwerk.core.instruments.model import Instrument
 from maatwerk.core.instruments.validation import validate_instrument
@@ -91,6 +92,7 @@ def parse_instrument(data: Mapping[str, object], *, origin: str = "<data>") -> I
 def decode_json(text: str | bytes, *, origin: str) -> object:
     """Decode JSON with exact decimals (``0.1`` -> ``Decimal('0.1')``), no duplicate keys."""
     try:
+        ensure_shallow_json(text)
         return json.loads(
             text,
             parse_float=Decimal,

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Generic, Literal, TypeVar
 
+from maatwerk.core.common.untrusted_input import has_control_character, whole_number
 from maatwerk.core.referral.matching import MODALITIES
 from maatwerk.core.referral.postcode import InvalidPostcode, parse_postcode
 
@@ -78,6 +79,7 @@ CsvProblemCode = Literal[
     "empty_file",
     "too_many_rows",
     "not_utf8",
+    "control_character",
     "unknown_column",
     "duplicate_column",
     "missing_column",
@@ -242,6 +244,9 @@ def _table(
     text = _decode(data)
     if text is None:
         return [], [CsvProblem(0, "", "not_utf8")]
+    for number, text_line in enumerate(text.splitlines(), start=1):
+        if has_control_character(text_line):
+            return [], [CsvProblem(number, "", "control_character")]
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         return [], [CsvProblem(1, "", "empty_file")]
@@ -322,8 +327,9 @@ def _provider(row: _Row, *, disciplines: frozenset[str]) -> ProviderRow:
     waiting_weeks: int | None = None
     waiting_raw = row.cells.get("waiting_weeks", "").strip()
     if waiting_raw:
-        if waiting_raw.isdigit() and int(waiting_raw) <= 520:
-            waiting_weeks = int(waiting_raw)
+        waiting = whole_number(waiting_raw)
+        if waiting is not None and waiting <= 520:
+            waiting_weeks = waiting
         else:
             row.problem("waiting_weeks", "whole_number", waiting_raw)
     waiting_as_of: date | None = None

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -60,38 +61,71 @@ class SessionPolicyMiddleware:
                         {"detail": _("Your session has ended. Log in again.")}, status=401
                     )
                 messages.info(request, _("Your session has ended for your safety. Log in again."))
-                return redirect(f"{reverse('account_login')}?next={request.path}")
+                return redirect(f"{reverse('account_login')}?next={quote(request.path)}")
             request.session[SESSION_LAST_ACTIVITY] = now
         return self.get_response(request)
 
 
-SECOND_FACTOR_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/invite/")
+ALWAYS_OPEN_PREFIXES = ("/static/", "/i18n/")
+# Where someone who still has to set up a second factor may go: the allauth pages (to
+# activate TOTP, or log out) and the invitation page.
+SECOND_FACTOR_SETUP_PREFIXES = ("/accounts/", "/invite/")
+
+
+def second_factor_completed(request: HttpRequest) -> bool:
+    """Whether this session itself passed a second factor (a TOTP or recovery code).
+
+    django-allauth records every authentication step of a session, for the user it
+    belongs to, under ``account_authentication_methods``; a second factor is a record with
+    method ``mfa``. A device that merely exists proves nothing about this session.
+    """
+    from allauth.account.authentication import get_authentication_records
+
+    records = get_authentication_records(request, request.user)
+    return any(record.get("method") == "mfa" for record in records)
 
 
 class SecondFactorRequiredMiddleware:
-    """Clinicians and staff cannot use the platform until they have activated TOTP."""
+    """Every session of a user with TOTP passed it; clinicians and staff must have TOTP.
+
+    A session that is logged in without having passed the second factor (whatever the
+    path it came in by) is ended, and the user logs in again through the one login with
+    password policy, throttling and the second factor. Clinicians and staff without an
+    authenticator can only reach the pages to set one up.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if (
-            request.user.is_authenticated
-            and not request.path.startswith(SECOND_FACTOR_EXEMPT_PREFIXES)
-            and requires_second_factor(request.actor)  # type: ignore[attr-defined]
+            not request.user.is_authenticated
+            or request.path.startswith(ALWAYS_OPEN_PREFIXES)
+            or second_factor_completed(request)
         ):
-            from allauth.mfa.models import Authenticator
+            return self.get_response(request)
+        from allauth.mfa.models import Authenticator
 
-            if not Authenticator.objects.filter(
-                user_id=request.user.pk, type=Authenticator.Type.TOTP
-            ).exists():
-                if request.path.startswith("/api/"):
-                    return JsonResponse(
-                        {"detail": _("Set up two-factor authentication first.")}, status=403
-                    )
-                messages.info(
-                    request,
-                    _("Set up two-factor authentication with an authenticator app to continue."),
+        if Authenticator.objects.filter(
+            user_id=request.user.pk, type=Authenticator.Type.TOTP
+        ).exists():
+            logout(request)
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"detail": _("Log in again with your second factor.")}, status=401
                 )
-                return redirect("mfa_activate_totp")
+            messages.info(request, _("Log in again with your password and your second factor."))
+            return redirect(f"{reverse('account_login')}?next={quote(request.path)}")
+        if not request.path.startswith(SECOND_FACTOR_SETUP_PREFIXES) and requires_second_factor(
+            request.actor  # type: ignore[attr-defined]
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"detail": _("Set up two-factor authentication first.")}, status=403
+                )
+            messages.info(
+                request,
+                _("Set up two-factor authentication with an authenticator app to continue."),
+            )
+            return redirect("mfa_activate_totp")
         return self.get_response(request)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
@@ -15,14 +20,31 @@ from maatwerk.web.api.schemas import (
     PatientSummaryOut,
 )
 from maatwerk.web.audit.selectors import audit_events_for_patient
+from maatwerk.web.common.actor import requires_second_factor
 from maatwerk.web.common.http import ActorRequest
 from maatwerk.web.patients import selectors
+
+
+def staff_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The API description is for the people who build on it: signed-in staff
+    (clinicians, admins, researchers, platform staff), not the anonymous internet."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        actor = getattr(request, "actor", None)
+        if actor is None or not requires_second_factor(actor):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
 
 api = NinjaAPI(
     title="Maatwerk API",
     version="1",
     urls_namespace="api",
     auth=django_auth,
+    docs_decorator=staff_only,
 )
 api.add_router("/fhir", "maatwerk.web.api.fhir.router")
 

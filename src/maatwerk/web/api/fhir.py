@@ -34,6 +34,7 @@ from django.http import HttpResponse
 from django.utils.translation import get_language
 from ninja import Router
 
+from maatwerk.core.common.untrusted_input import load_json
 from maatwerk.core.fhir.errors import FhirMappingError, FhirProblem, IssueType
 from maatwerk.core.fhir.observation import collection_bundle, safety_outcome, score_to_observations
 from maatwerk.core.fhir.questionnaire import instrument_to_questionnaire
@@ -197,7 +198,7 @@ def _validation_problems(error: ValidationError) -> list[FhirProblem]:
 )
 def questionnaire_response_create(request: ActorRequest) -> HttpResponse:
     try:
-        resource = json.loads(request.body, parse_float=Decimal)
+        resource = load_json(request.body, parse_float=Decimal)
     except (ValueError, UnicodeDecodeError):
         return _outcome(
             400,

@@ -28,6 +28,7 @@ class PatientRegistrationForm(forms.Form):
     full_name = forms.CharField(label=_("Name"), max_length=200)
     email = forms.EmailField(
         label=_("E-mail address"),
+        max_length=254,  # the account's column; the validator alone allows 320
         help_text=_("The patient logs in with this address."),
     )
     birth_year = forms.IntegerField(label=_("Year of birth"), min_value=1900)

@@ -55,7 +55,7 @@ if PRODUCTION and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env.strings("MAATWERK_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "maatwerk.web.accounts.admin_site.PlatformAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "maatwerk.web.common.middleware.PrivateResponseMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -101,6 +102,7 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "maatwerk.web.common.middleware.ActorMiddleware",
+    "maatwerk.web.common.middleware.BadInputMiddleware",
     "maatwerk.web.accounts.middleware.SessionPolicyMiddleware",
     "maatwerk.web.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -149,13 +151,43 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATA_DIR.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- shared security state ---------------------------------------------------------------
+# TOTP replay markers, login rate limits and lockouts live in the cache, so every web
+# worker must see the same one: the database (default; its table is created by migrate)
+# or Redis. A per-process memory cache would let a code be used once per worker and
+# multiply the allowed attempts, so it is refused with more than one worker.
 REDIS_URL = env.raw("MAATWERK_REDIS_URL")
-if REDIS_URL:
+MAATWERK_CACHE = env.choice(
+    "MAATWERK_CACHE", ("database", "redis", "memory"), "redis" if REDIS_URL else "database"
+)
+MAATWERK_WEB_WORKERS = env.integer("MAATWERK_WEB_WORKERS", 2, minimum=1)
+CACHE_TABLE = "maatwerk_cache"
+if MAATWERK_CACHE == "redis":
+    if not REDIS_URL:
+        raise SettingError("MAATWERK_CACHE=redis needs MAATWERK_REDIS_URL")
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
+elif MAATWERK_CACHE == "database":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+        }
+    }
 else:
+    if PRODUCTION and MAATWERK_WEB_WORKERS > 1:
+        raise SettingError(
+            "MAATWERK_CACHE=memory keeps login throttling and second-factor replay protection "
+            f"inside one process; with MAATWERK_WEB_WORKERS={MAATWERK_WEB_WORKERS} use "
+            "MAATWERK_CACHE=database or MAATWERK_REDIS_URL"
+        )
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Reverse proxies in front of this installation that are trusted to append the client's
+# address to X-Forwarded-For. 0: the header is ignored (anyone can forge it) and the
+# address of the connecting peer is the client's.
+MAATWERK_TRUSTED_PROXY_COUNT = env.integer("MAATWERK_TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = MAATWERK_TRUSTED_PROXY_COUNT
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -190,8 +222,10 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
+# "key" is the pair (account, client address) (see AccountAdapter): a stranger guessing
+# from elsewhere cannot lock the owner out; the steps back off 5 min → 1 hour → 1 day.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env.string("MAATWERK_LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key"),
+    "login_failed": env.string("MAATWERK_LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key,10/1h/key,20/1d/key"),
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
 }

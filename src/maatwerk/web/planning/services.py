@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from maatwerk.core.access import AccessBasis
+from maatwerk.core.common.untrusted_input import whole_number
 from maatwerk.core.fhir.care_plan import plan_to_fhir
 from maatwerk.core.fhir.errors import FhirMappingError
 from maatwerk.core.fhir.validation import validate_resource
@@ -273,10 +274,11 @@ def _check_preferences(prefs: PreferencesInput) -> tuple[PlanPreferences, dict[s
     max_at_once: int | None = None
     raw = prefs.max_at_once.strip()
     if raw:
-        if not raw.isdigit() or not 1 <= int(raw) <= MAX_AT_ONCE_LIMIT:
+        number = whole_number(raw)
+        if number is None or not 1 <= number <= MAX_AT_ONCE_LIMIT:
             errors["max_at_once"] = [_("Enter a whole number from 1 to 10.")]
         else:
-            max_at_once = int(raw)
+            max_at_once = number
     declared = {flag.id for flag in selectors.planning_rules().clinician_flags}
     if any(flag not in declared for flag in prefs.flags):
         errors["flags"] = [_("Choose from the listed situations.")]

@@ -101,6 +101,10 @@ PROBLEM_MESSAGES: dict[str, Promise] = {
         "The file has more than %(value)s rows. Split it into smaller files."
     ),
     "not_utf8": gettext_lazy("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."),
+    "control_character": gettext_lazy(
+        "This line contains an invisible control character. Save the file again as "
+        "“CSV UTF-8” from your spreadsheet program and try again."
+    ),
     "unknown_column": gettext_lazy(
         "This column is unknown. Use the column names from the documentation."
     ),

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maatwerk.core.access import Role
+from maatwerk.core.common.untrusted_input import load_json
 from maatwerk.core.fhir.errors import FhirMappingError
 from maatwerk.core.fhir.questionnaire import questionnaire_to_instrument
 from maatwerk.core.instruments.errors import InstrumentDefinitionError, UnknownInstrument
@@ -239,7 +240,7 @@ def imported_instrument_import(
     if len(content) > MAX_QUESTIONNAIRE_FILE_BYTES:
         raise ValidationError(_("The file is too large (at most 1 MB)."))
     try:
-        resource = json.loads(content)
+        resource = load_json(content)
     except (json.JSONDecodeError, UnicodeDecodeError) as problem:
         raise ValidationError(
             _("The file is not valid JSON: %(detail)s") % {"detail": str(problem)}

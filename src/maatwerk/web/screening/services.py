@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maatwerk.core.access import Role
+from maatwerk.core.common.untrusted_input import whole_number
 from maatwerk.core.instruments.errors import UnknownInstrument
 from maatwerk.core.knowledge.model import KnowledgeBase
 from maatwerk.core.screening.batteries import StepDecision, plan_battery
@@ -450,10 +451,10 @@ def _scegs_errors(
     duration: int | None = None
     raw = data.duration_weeks.strip()
     if raw:
-        if not raw.isdigit():
+        duration = whole_number(raw)
+        if duration is None:
             errors["duration_weeks"] = [_("Enter the duration as a whole number of weeks.")]
         else:
-            duration = int(raw)
             if duration > DURATION_MAX_WEEKS:
                 errors["duration_weeks"] = [_("This duration is longer than a lifetime.")]
     judged: dict[str, bool] = {}

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.http import QueryDict
 
+from maatwerk.core.common.untrusted_input import whole_number
 from maatwerk.core.instruments.text import LocalizedText
 from maatwerk.core.modules.answers import as_number
 from maatwerk.core.modules.model import (
@@ -234,11 +235,14 @@ def _row_view(
             name=f"f-{group.id}-{index}-{sub.id}",
             input_id=f"{prefix}-{group.id}-{index}-{sub.id}",
             language=language,
-            errors=list(errors.get(f"{group.id}[{index}].{sub.id}", [])) if index.isdigit() else [],
+            errors=list(errors.get(f"{group.id}[{index}].{sub.id}", []))
+            if whole_number(index) is not None
+            else [],
         )
         for sub in group.fields
     ]
-    number = str(int(index) + 1) if index.isdigit() else ""
+    position = whole_number(index)
+    number = "" if position is None else str(position + 1)
     return RowView(index=index, number=number, fields=fields)
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from maatwerk.core.access import AccessBasis, Role
+from maatwerk.core.common.untrusted_input import load_json, whole_number
 from maatwerk.core.modules.model import Exercise, Module
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
@@ -215,13 +216,13 @@ def exercise_save(
     opened = _module_access(request, module_assignment_id, "update")
     definition = _exercise(opened, exercise_id)
     try:
-        value = json.loads(request.POST.get("value", "null"))
+        value = load_json(request.POST.get("value", "null"))
     except json.JSONDecodeError:
         return JsonResponse(
             {"saved": False, "errors": {"": [_("This answer is invalid.")]}}, status=400
         )
     stamp_text = request.POST.get("stamp", "")
-    stamp = int(stamp_text) if stamp_text.isdigit() else None
+    stamp = whole_number(stamp_text)
     try:
         saved = services.exercise_field_save(
             actor=request.actor,
@@ -307,8 +308,8 @@ def _change_rows(definition: Exercise, answers: dict[str, Any], action: str) -> 
         return answers
     if kind == "add_row":
         rows = [*rows, {}] if rows else [{}, {}]
-    elif index.isdigit() and int(index) < len(rows):
-        rows = rows[: int(index)] + rows[int(index) + 1 :]
+    elif (position := whole_number(index)) is not None and position < len(rows):
+        rows = rows[:position] + rows[position + 1 :]
     return {**answers, group_id: rows}
 
 
