@@ -84,9 +84,11 @@ def closure_problems(
         "gp_informed": record.gp_informed is True,
         "crisis_ggz_involved": record.crisis_ggz_involved is True,
     }
-    for action in BOOLEAN_ACTIONS:
-        if getattr(record, action) is None:
-            problems.append(ClosureProblem(action, "required"))
+    problems.extend(
+        ClosureProblem(action, "required")
+        for action in BOOLEAN_ACTIONS
+        if getattr(record, action) is None
+    )
 
     if record.contact_outcome == "reached":
         for question in content.assessment:

@@ -121,9 +121,11 @@ def load_follow_up_content(text: str | bytes, *, origin: str = FILE_NAME) -> Fol
             problems.append(
                 DefinitionProblem(origin, path, "needs sources or unverified: true with a note")
             )
-        for source_id in item.sources:
-            if source_id not in source_ids:
-                problems.append(DefinitionProblem(origin, path, f"unknown source {source_id!r}"))
+        problems.extend(
+            DefinitionProblem(origin, path, f"unknown source {source_id!r}")
+            for source_id in item.sources
+            if source_id not in source_ids
+        )
 
     check_provenance("$.contact_methods", content.contact_methods)
     check_provenance("$.safety_plan", content.safety_plan)
