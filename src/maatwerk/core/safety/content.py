@@ -141,21 +141,17 @@ def load_follow_up_content(text: str | bytes, *, origin: str = FILE_NAME) -> Fol
             problems.append(DefinitionProblem(origin, path, "a choice needs two options or more"))
         if question.kind == "text" and question.options:
             problems.append(DefinitionProblem(origin, path, "a text question has no options"))
-        for option_index, option in enumerate(question.options):
-            for action in option.requires_any_action:
-                if action not in BOOLEAN_ACTIONS:
-                    problems.append(
-                        DefinitionProblem(
-                            origin,
-                            f"{path}.options[{option_index}]",
-                            f"unknown action {action!r}",
-                        )
-                    )
-    for action in content.not_reached.requires_any_action:
-        if action not in BOOLEAN_ACTIONS:
-            problems.append(
-                DefinitionProblem(origin, "$.not_reached", f"unknown action {action!r}")
-            )
+        problems.extend(
+            DefinitionProblem(origin, f"{path}.options[{at}]", f"unknown action {action!r}")
+            for at, option in enumerate(question.options)
+            for action in option.requires_any_action
+            if action not in BOOLEAN_ACTIONS
+        )
+    problems.extend(
+        DefinitionProblem(origin, "$.not_reached", f"unknown action {action!r}")
+        for action in content.not_reached.requires_any_action
+        if action not in BOOLEAN_ACTIONS
+    )
     if "overall_estimate" not in seen:
         problems.append(DefinitionProblem(origin, "$.assessment", "needs overall_estimate"))
     if problems:
