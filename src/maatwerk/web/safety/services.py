@@ -247,17 +247,20 @@ def signal_pick_up(*, actor: Actor, access: PatientAccess, alert: SafetyAlert) -
     """A clinician takes the signal on: from now on it will not escalate."""
     with transaction.atomic():
         alert = SafetyAlert.objects.select_for_update().get(pk=alert.pk)
-        if alert.status not in (Status.OPEN, Status.ESCALATED):
-            _refuse(actor, access, alert, f"pick up refused: {alert.status}")
-            raise ValidationError(_("This signal has already been picked up."))
-        _move(alert, Status.PICKED_UP, at=timezone.now(), by=actor.user)
-        audit_record(
-            actor=actor,
-            action="update",
-            subject=_subject(alert),
-            emergency=access.emergency,
-            detail="picked up",
-        )
+        refused = alert.status not in (Status.OPEN, Status.ESCALATED)
+        if not refused:
+            _move(alert, Status.PICKED_UP, at=timezone.now(), by=actor.user)
+            audit_record(
+                actor=actor,
+                action="update",
+                subject=_subject(alert),
+                emergency=access.emergency,
+                detail="picked up",
+            )
+    if refused:
+        # Audited outside the transaction above, which wrote nothing.
+        _refuse(actor, access, alert, f"pick up refused: {alert.status}")
+        raise ValidationError(_("This signal has already been picked up."))
 
 
 def follow_up_record(
@@ -272,48 +275,62 @@ def follow_up_record(
     does not meet the closing rule is refused whole, with every problem named."""
     content = bundled_follow_up_content()
     now = timezone.now()
+    problems: tuple[ClosureProblem, ...] = ()
     with transaction.atomic():
         alert = SafetyAlert.objects.select_for_update().get(pk=alert.pk)
-        if alert.status == Status.CLOSED:
-            _refuse(actor, access, alert, "follow-up refused: closed")
-            raise ValidationError(_("This signal is closed."))
-        problems = closure_problems(record, content, raised_at=alert.raised_at, now=now)
-        if problems:
-            fields = ", ".join(sorted({problem.field for problem in problems}))
-            _refuse(actor, access, alert, f"follow-up refused: {fields}")
-            raise FollowUpRefused(problems)
-        if actor.user is None:  # pragma: no cover - clinicians are always users
-            raise ValidationError(_("Log in to record a follow-up."))
-        follow_up, _created = SafetyFollowUp.objects.update_or_create(
-            alert=alert,
-            defaults={
-                "contact_outcome": record.contact_outcome,
-                "contact_at": record.contact_at,
-                "contact_method": record.contact_method,
-                "contact_by": record.contact_by.strip()[:200],
-                "attempts": record.attempts.strip(),
-                "assessment": dict(record.assessment),
-                "safety_plan": record.safety_plan or "",
-                "gp_informed": bool(record.gp_informed),
-                "crisis_ggz_involved": bool(record.crisis_ggz_involved),
-                "next_contact_at": record.next_contact_at,
-                "note": record.note.strip(),
-                "content_version": content.version,
-                "recorded_by": actor.user,
-                "recorded_at": now,
-            },
-        )
-        if alert.status != Status.FOLLOWED_UP:
-            _move(alert, Status.FOLLOWED_UP, at=now, by=actor.user)
-        if close:
-            _move(alert, Status.CLOSED, at=now, by=actor.user)
-        audit_record(
-            actor=actor,
-            action="update",
-            subject=_subject(alert),
-            emergency=access.emergency,
-            detail="follow-up recorded" + (", closed" if close else ""),
-        )
+        closed = alert.status == Status.CLOSED
+        if not closed:
+            problems = closure_problems(record, content, raised_at=alert.raised_at, now=now)
+        if not closed and not problems:
+            follow_up = _store_follow_up(actor, alert, record, content.version, now)
+            if alert.status != Status.FOLLOWED_UP:
+                _move(alert, Status.FOLLOWED_UP, at=now, by=actor.user)
+            if close:
+                _move(alert, Status.CLOSED, at=now, by=actor.user)
+            audit_record(
+                actor=actor,
+                action="update",
+                subject=_subject(alert),
+                emergency=access.emergency,
+                detail="follow-up recorded" + (", closed" if close else ""),
+            )
+            return follow_up
+    # Refused: nothing was written above; the refusal is audited on its own.
+    if closed:
+        _refuse(actor, access, alert, "follow-up refused: closed")
+        raise ValidationError(_("This signal is closed."))
+    _refuse(actor, access, alert, "follow-up refused: " + _fields(problems))
+    raise FollowUpRefused(problems)
+
+
+def _fields(problems: tuple[ClosureProblem, ...]) -> str:
+    return ", ".join(sorted({problem.field for problem in problems}))
+
+
+def _store_follow_up(
+    actor: Actor, alert: SafetyAlert, record: FollowUpRecord, version: str, now: datetime
+) -> SafetyFollowUp:
+    if actor.user is None:  # pragma: no cover - clinicians are always users
+        raise ValidationError(_("Log in to record a follow-up."))
+    follow_up, _created = SafetyFollowUp.objects.update_or_create(
+        alert=alert,
+        defaults={
+            "contact_outcome": record.contact_outcome,
+            "contact_at": record.contact_at,
+            "contact_method": record.contact_method,
+            "contact_by": record.contact_by.strip()[:200],
+            "attempts": record.attempts.strip(),
+            "assessment": dict(record.assessment),
+            "safety_plan": record.safety_plan or "",
+            "gp_informed": bool(record.gp_informed),
+            "crisis_ggz_involved": bool(record.crisis_ggz_involved),
+            "next_contact_at": record.next_contact_at,
+            "note": record.note.strip(),
+            "content_version": version,
+            "recorded_by": actor.user,
+            "recorded_at": now,
+        },
+    )
     return follow_up
 
 
@@ -344,30 +361,34 @@ def signal_close(*, actor: Actor, access: PatientAccess, alert: SafetyAlert) -> 
     """Close a followed-up signal. Without a complete follow-up it stays open: the
     refusal names every missing field."""
     now = timezone.now()
+    problems: tuple[ClosureProblem, ...] = ()
     with transaction.atomic():
         alert = SafetyAlert.objects.select_for_update().get(pk=alert.pk)
-        if alert.status == Status.CLOSED:
-            _refuse(actor, access, alert, "close refused: already closed")
-            raise ValidationError(_("This signal is already closed."))
-        follow_up = SafetyFollowUp.objects.filter(alert=alert).first()
-        problems = closure_problems(
-            record_of(follow_up),
-            bundled_follow_up_content(),
-            raised_at=alert.raised_at,
-            now=max(now, follow_up.recorded_at) if follow_up else now,
-        )
-        if problems:
-            fields = ", ".join(sorted({problem.field for problem in problems}))
-            _refuse(actor, access, alert, f"close refused: {fields}")
-            raise FollowUpRefused(problems)
-        _move(alert, Status.CLOSED, at=now, by=actor.user)
-        audit_record(
-            actor=actor,
-            action="update",
-            subject=_subject(alert),
-            emergency=access.emergency,
-            detail="closed",
-        )
+        closed = alert.status == Status.CLOSED
+        if not closed:
+            follow_up = SafetyFollowUp.objects.filter(alert=alert).first()
+            problems = closure_problems(
+                record_of(follow_up),
+                bundled_follow_up_content(),
+                raised_at=alert.raised_at,
+                # The follow-up was complete when it was recorded: judge it at that time.
+                now=max(now, follow_up.recorded_at) if follow_up else now,
+            )
+        if not closed and not problems:
+            _move(alert, Status.CLOSED, at=now, by=actor.user)
+            audit_record(
+                actor=actor,
+                action="update",
+                subject=_subject(alert),
+                emergency=access.emergency,
+                detail="closed",
+            )
+            return
+    if closed:
+        _refuse(actor, access, alert, "close refused: already closed")
+        raise ValidationError(_("This signal is already closed."))
+    _refuse(actor, access, alert, "close refused: " + _fields(problems))
+    raise FollowUpRefused(problems)
 
 
 # ------------------------------------------------------------------ escalation
