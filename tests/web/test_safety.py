@@ -443,3 +443,28 @@ def test_after_a_risk_answer_the_patient_reads_when_and_what_to_do_now(world: Wo
     assert "huisartsenpost" in page
     with_english = client.get("/questionnaires/help/", HTTP_ACCEPT_LANGUAGE="en")
     assert with_english.status_code == 200
+
+
+# ------------------------------------------------------------------ the demo
+
+
+def test_the_demo_has_an_open_an_escalated_and_a_closed_signal(db: None) -> None:
+    from maatwerk.web.demo.services import demo_load
+
+    demo_load()
+    signals = SafetyAlert.objects.filter(patient__organization__name__startswith="")
+    by_patient = {signal.patient.full_name: signal for signal in signals}
+    assert by_patient["Anouk Willems"].status == "open"
+    assert "beter af is zonder mij" in by_patient["Anouk Willems"].evidence_quote
+    assert by_patient["Henk Bos"].status == "escalated"
+    closed = by_patient["Marieke Hendriks"]
+    assert closed.status == "closed"
+    assert closed.follow_up.safety_plan == "made"
+    assert set(closed.follow_up.assessment) == {q.id for q in CONTENT.assessment}
+    assert by_patient["Lucas Peters"].evidence_answer.startswith("1 – ")
+    assert all(
+        team.backup_clinician_id
+        for team in Membership.objects.get(
+            user__email="poh-ggz@demo.maatwerk.nl"
+        ).organization.teams.all()
+    )

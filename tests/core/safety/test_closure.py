@@ -171,3 +171,14 @@ def test_content_that_breaks_the_schema_is_refused() -> None:
     data["assessment"] = [{"id": "Bad Id", "kind": "choice", "label": {"nl": "x"}}]
     with pytest.raises(FollowUpDefinitionError):
         load_follow_up_content(json.dumps(data))
+
+
+def test_checked_in_json_schema_is_current() -> None:
+    from pathlib import Path
+
+    from maatwerk.core.safety.content import follow_up_json_schema_text
+
+    path = Path(__file__).resolve().parents[3] / "docs" / "safety" / "follow_up.schema.json"
+    assert path.read_text(encoding="utf-8") == follow_up_json_schema_text(), (
+        f"{path} is stale; regenerate it from maatwerk.core.safety.content"
+    )
