@@ -401,7 +401,11 @@ PATIENT_DATA_CALLS: dict[str, Call] = {
         "create",
         "care_level_decision",
         "a",
-        data=lambda w: {"snapshot": world_snapshot_id(w), "decision": "accept"},
+        data=lambda w: {
+            "snapshot": world_snapshot_id(w),
+            "decision": "accept",
+            "reason": "Risico besproken",
+        },
     ),
     "screening:profile_pdf": Call(
         "clinician_treating",

@@ -162,7 +162,11 @@ MATRIX: dict[str, Entry] = {
     "screening:care_level_decide": Entry(
         frozenset({"clinician_treating"}),
         method="POST",
-        data=lambda world: {"snapshot": world_snapshot_id(world), "decision": "accept"},
+        data=lambda world: {
+            "snapshot": world_snapshot_id(world),
+            "decision": "accept",
+            "reason": "Risico besproken",
+        },
     ),
     "screening:profile_pdf": Entry(frozenset({"clinician_treating"})),
     "screening:summary": Entry(frozenset({"patient_a", "clinician_treating"})),

@@ -94,7 +94,7 @@ def demo_safety_load(*, patients: dict[str, Patient], memberships: dict[str, Mem
         alert=closed,
         record=FollowUpRecord(
             contact_outcome="reached",
-            contact_at=now - timedelta(minutes=5),
+            contact_at=timezone.now(),  # in the consult in which it was raised
             contact_method="in_person",
             contact_by=cgt.full_name,
             assessment={
