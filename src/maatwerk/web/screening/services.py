@@ -700,7 +700,7 @@ def care_level_decide(
             advised_level=advised,
             decided_level=care_level if decision == "override" else advised,
             overridden=overridden,
-            reason=reason if decision == "override" else "",
+            reason=reason[:REASON_MAX],  # also kept when accepting (required with risk)
             decided_by=user,
         )
         audit_record(
