@@ -468,3 +468,64 @@ def test_the_demo_has_an_open_an_escalated_and_a_closed_signal(db: None) -> None
             user__email="poh-ggz@demo.maatwerk.nl"
         ).organization.teams.all()
     )
+
+
+# ------------------------------------------------------------------ risk everywhere
+
+
+def test_caseload_and_dossier_show_the_risk(world: World) -> None:
+    client = world.client_for("clinician_treating")
+    caseload = client.get("/clinic/").content.decode()
+    assert "Risico: open veiligheidssignaal" in caseload
+    dossier = client.get(f"/clinic/patients/{world.patient_a.public_id}/").content.decode()
+    assert "Risico: een open veiligheidssignaal" in dossier
+    assert f"/safety/signals/{world.alert.public_id}/" in dossier
+    # Closed recently: still shown, as recent risk; closed long ago: gone.
+    world.alert.status = "closed"
+    world.alert.closed_at = timezone.now() - timedelta(days=2)
+    world.alert.save()
+    assert "Recent risico" in client.get("/clinic/").content.decode()
+    world.alert.closed_at = timezone.now() - timedelta(days=365)
+    world.alert.save()
+    assert "veiligheidssignaal" not in client.get("/clinic/").content.decode()
+
+
+def test_the_plan_proposes_a_safety_plan_and_the_referral_warns(world: World) -> None:
+    from tests.web.test_planning import plan_path
+    from tests.web.test_referrals import world_referral
+
+    client = world.client_for("clinician_treating")
+    plan = client.get(plan_path(world)).content.decode()
+    assert "Voorstel: maak samen met de patiënt een veiligheidsplan" in plan
+    referral = world_referral(world)
+    page = client.get(f"/providers/referrals/{referral.public_id}/").content.decode()
+    assert "Informeer de ontvangende zorgverlener" in page
+    import io
+
+    from pypdf import PdfReader
+
+    pdf = client.get(f"/providers/referrals/{referral.public_id}/letter.pdf")
+    assert pdf.status_code == 200
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "risicosignaal" in " ".join(text.split())
+
+
+def test_the_inbox_previews_a_message_and_raises_a_signal_from_it(world: World) -> None:
+    from maatwerk.web.treatment.models import Message
+
+    words = "Soms denk ik dat mijn gezin beter af is zonder mij."
+    patient_user = world.users["patient_a"]
+    message = Message.objects.create(
+        patient=world.patient_a, author=patient_user, from_patient=True, text=words
+    )
+    client = world.client_for("clinician_treating")
+    inbox = client.get("/treatment/inbox/").content.decode()
+    assert words in inbox
+    assert f'value="{message.public_id}"' in inbox
+    response = client.post(
+        f"/safety/patients/{world.patient_a.public_id}/raise/",
+        {"raised_from": "message", "quote": words, "source_ref": str(message.public_id)},
+    )
+    assert response.status_code == 302
+    signal = SafetyAlert.objects.get(source_ref=str(message.public_id))
+    assert signal.evidence_quote == words and signal.status == "open"
