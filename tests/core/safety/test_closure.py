@@ -99,6 +99,12 @@ def test_contact_time_must_lie_between_the_signal_and_now() -> None:
     }
 
 
+def test_a_contact_in_the_same_minute_as_the_signal_counts() -> None:
+    raised = datetime(2026, 12, 7, 9, 0, 40, tzinfo=UTC)
+    record = replace(COMPLETE, contact_at=datetime(2026, 12, 7, 9, 0, tzinfo=UTC))
+    assert closure_problems(record, CONTENT, raised_at=raised, now=NOW) == ()
+
+
 def test_next_contact_must_come_after_this_contact() -> None:
     record = replace(COMPLETE, next_contact_at=COMPLETE.contact_at)
     assert problems(record) == {("next_contact_at", "not_after_contact")}

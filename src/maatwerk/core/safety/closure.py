@@ -70,7 +70,8 @@ def closure_problems(
         problems.append(ClosureProblem("contact_at", "required"))
     elif record.contact_at > now:
         problems.append(ClosureProblem("contact_at", "in_future"))
-    elif record.contact_at < raised_at:
+    elif record.contact_at < raised_at.replace(second=0, microsecond=0):
+        # Times are entered to the minute: a call in the minute of the signal counts.
         problems.append(ClosureProblem("contact_at", "before_signal"))
     methods = {option.id for option in content.contact_methods.options}
     if not record.contact_method:
