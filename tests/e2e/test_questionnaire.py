@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -207,7 +208,7 @@ def test_patient_fills_phq9_through_lost_connection_and_clinician_handles_alert(
     assert assignment.status == Assignment.Status.COMPLETED
     alert = SafetyAlert.objects.get(assignment=assignment)
     assert alert.rule_id == "phq9_item9_self_harm"
-    assert alert.acknowledged_at is None
+    assert alert.status == "open"
 
     # The clinician sees the alert in the menu on their next page.
     page.reload()
@@ -224,25 +225,59 @@ def test_patient_fills_phq9_through_lost_connection_and_clinician_handles_alert(
     expect(page.locator("main table")).to_contain_text("matig")
     assert_accessible(page, "results page with an open alert")
 
-    # On the alerts page the clinician records what they did; the badge goes.
+    # On the alerts page the clinician opens the signal: the question and the answer given.
     page.click("header a[href$='/clinic/alerts/']")
     expect(page).to_have_url(re.compile(r"/clinic/alerts/$"))
     card = page.locator("main .card", has_text=patient.full_name)
     expect(card).to_contain_text("PHQ-9 item 9")
     assert_accessible(page, "alerts page with an open alert")
-    note = "Patiënt gebeld, veiligheidsplan besproken."
-    card.get_by_role("textbox").fill(note)
-    card.locator("button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/clinic/alerts/$"))
+    card.locator("a[href*='/safety/signals/']").first.click()
+    expect(page).to_have_url(re.compile(r"/safety/signals/[0-9a-f-]+/$"))
+    expect(page.locator("main")).to_contain_text(alert.evidence_answer)
+    assert_accessible(page, "safety signal")
+
+    # Closing it empty is refused, field by field; a complete follow-up closes it.
+    follow_up = page.locator("main form[action$='/follow-up/']")
+    follow_up.locator("input[name=close]").check()
+    follow_up.locator("button[type=submit]").click()
+    expect(page.locator("main #form-errors")).to_be_visible()
+    expect(page.locator("main .errorlist").first).to_be_visible()
+    alert.refresh_from_db()
+    assert alert.status == "open"
+    from django.utils import timezone
+
+    now = timezone.localtime()
+    follow_up = page.locator("main form[action$='/follow-up/']")
+    follow_up.locator("input[name=contact_outcome][value=reached]").check()
+    follow_up.locator("input[name=contact_at]").fill(now.strftime("%Y-%m-%dT%H:%M"))
+    follow_up.locator("select[name=contact_method]").select_option("phone")
+    follow_up.locator("input[name=contact_by]").fill(clinician.full_name)
+    for question, answer in {
+        "ideation": "passive",
+        "plan": "none",
+        "intent": "none",
+        "preparations": "none",
+        "means": "no_access",
+        "earlier_attempts": "none",
+        "overall_estimate": "increased",
+    }.items():
+        follow_up.locator(f"input[name=a_{question}][value={answer}]").check()
+    follow_up.locator("textarea[name=a_protective_factors]").fill("Partner en kinderen")
+    follow_up.locator("input[name=safety_plan][value=made]").check()
+    follow_up.locator("input[name=gp_informed][value=yes]").check()
+    follow_up.locator("input[name=crisis_ggz_involved][value=no]").check()
+    follow_up.locator("input[name=next_contact_at]").fill(
+        (now + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    )
+    follow_up.locator("input[name=close]").check()
+    follow_up.locator("button[type=submit]").click()
     expect(page.locator(".messages .message-success")).to_be_visible()
     expect(badge).to_have_count(0)
-    expect(page.locator("main .card")).to_have_count(0)
-    assert_accessible(page, "alerts page without open alerts")
+    assert_accessible(page, "closed safety signal")
 
     alert.refresh_from_db()
-    assert alert.acknowledged_at is not None
-    assert alert.acknowledgement_note == note
-    assert alert.acknowledged_by is not None and alert.acknowledged_by.email == clinician.email
+    assert alert.status == "closed"
+    assert alert.follow_up.recorded_by.email == clinician.email
 
     # The results page no longer asks for action, and the score stays.
     page.goto(f"/clinic/patients/{assignment.patient.public_id}/results/")

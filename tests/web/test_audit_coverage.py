@@ -24,6 +24,7 @@ from tests.web.test_planning import GOALS as PLAN_GOALS
 from tests.web.test_planning import plan_path
 from tests.web.test_planning_revision import discard_data, revision_path, step_up_data
 from tests.web.test_referrals import world_referral
+from tests.web.test_safety import complete_follow_up, prepared_follow_up
 from tests.web.test_safety_plan import CLINICIAN_PLAN, ensure_safety_plan, safety_plan_path
 from tests.web.test_screening import world_screening, world_snapshot_id
 from tests.web.test_treatment import (
@@ -184,14 +185,59 @@ PATIENT_DATA_CALLS: dict[str, Call] = {
     "clinic:alerts": Call(
         "clinician_treating", "GET", lambda w: "/clinic/alerts/", "search", "safety_alert", None
     ),
-    "clinic:alert_acknowledge": Call(
+    "safety:team": Call(
+        "clinician_treating",
+        "GET",
+        lambda w: "/safety/team/",
+        "search",
+        "safety_signals_team",
+        None,
+    ),
+    "safety:signal": Call(
+        "clinician_treating",
+        "GET",
+        lambda w: f"/safety/signals/{w.alert.public_id}/",
+        "read",
+        "safety_alert",
+        "a",
+    ),
+    "safety:pick_up": Call(
         "clinician_treating",
         "POST",
-        lambda w: f"/clinic/alerts/{w.alert.public_id}/acknowledge/",
+        lambda w: f"/safety/signals/{w.alert.public_id}/pick-up/",
         "update",
         "safety_alert",
         "a",
-        data=lambda w: {"note": "Called the patient; safety plan made"},
+    ),
+    "safety:follow_up": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: f"/safety/signals/{w.alert.public_id}/follow-up/",
+        "update",
+        "safety_alert",
+        "a",
+        data=complete_follow_up,
+    ),
+    "safety:close": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: f"/safety/signals/{w.alert.public_id}/close/",
+        "update",
+        "safety_alert",
+        "a",
+        data=prepared_follow_up,
+    ),
+    "safety:raise": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: f"/safety/patients/{_a(w)}/raise/",
+        "create",
+        "safety_alert",
+        "a",
+        data=lambda w: {"raised_from": "message", "quote": "Ik zie het niet meer zitten."},
+    ),
+    "safety:help_now": Call(
+        "patient_a", "GET", lambda w: "/safety/help/", "read", "safety_alert", "a"
     ),
     "questionnaires:fill": Call(
         "patient_a",
@@ -356,7 +402,11 @@ PATIENT_DATA_CALLS: dict[str, Call] = {
         "create",
         "care_level_decision",
         "a",
-        data=lambda w: {"snapshot": world_snapshot_id(w), "decision": "accept"},
+        data=lambda w: {
+            "snapshot": world_snapshot_id(w),
+            "decision": "accept",
+            "reason": "Risico besproken",
+        },
     ),
     "screening:profile_pdf": Call(
         "clinician_treating",
@@ -836,6 +886,7 @@ OUR_NAMESPACES = (
     "treatment:",
     "planning:",
     "safetyplan:",
+    "safety:",
 )
 
 

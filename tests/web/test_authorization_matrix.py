@@ -87,9 +87,15 @@ MATRIX: dict[str, Entry] = {
         data=lambda world: {"instrument": "phq9", "mode": "self"},
     ),
     "clinic:patient_results": Entry(frozenset({"clinician_treating"})),
-    "clinic:alert_acknowledge": Entry(
-        frozenset({"clinician_treating"}), method="POST", data=lambda world: {"note": "called"}
+    # Safety signals: only the treating clinician acts on them (a backup clinician of
+    # another team opens the patient with emergency access first).
+    "safety:signal": Entry(frozenset({"clinician_treating"})),
+    "safety:pick_up": Entry(frozenset({"clinician_treating"}), method="POST"),
+    "safety:follow_up": Entry(
+        frozenset({"clinician_treating"}), method="POST", data=lambda world: {"contact_by": "x"}
     ),
+    "safety:close": Entry(frozenset({"clinician_treating"}), method="POST"),
+    "safety:raise": Entry(frozenset({"clinician_treating"})),
     # The patient fills in their own questionnaire; the treating clinician can fill it
     # in together with them during a consult.
     "questionnaires:fill": Entry(frozenset({"patient_a", "clinician_treating"})),
@@ -157,7 +163,11 @@ MATRIX: dict[str, Entry] = {
     "screening:care_level_decide": Entry(
         frozenset({"clinician_treating"}),
         method="POST",
-        data=lambda world: {"snapshot": world_snapshot_id(world), "decision": "accept"},
+        data=lambda world: {
+            "snapshot": world_snapshot_id(world),
+            "decision": "accept",
+            "reason": "Risico besproken",
+        },
     ),
     "screening:profile_pdf": Entry(frozenset({"clinician_treating"})),
     "screening:summary": Entry(frozenset({"patient_a", "clinician_treating"})),

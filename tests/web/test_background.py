@@ -376,3 +376,78 @@ def test_housekeeping_deletes_old_bookkeeping_once_an_hour() -> None:
     assert list(PeriodicTick.objects.all()) == [recent]
     assert not PeriodicTick.objects.filter(pk=old.pk).exists()
     assert list(DoneOnce.objects.values_list("key", flat=True)) == ["recent"]
+
+
+# --- safety-signal escalation through the worker ---------------------------------------
+
+ESCALATION_JOB = "maatwerk.web.safety.services.escalate_overdue_signals"
+
+
+@pytest.mark.usefixtures("committed")
+@override_settings(TASKS=DATABASE_TASKS, MAATWERK_PERIODIC_JOBS=[ESCALATION_JOB])
+def test_a_friday_evening_signal_escalates_on_monday_at_the_business_time(world: World) -> None:
+    """Open on Friday 17:00 (Amsterdam); with the default working hours (Mon-Fri 08:00-17:00,
+    two working hours to pick up) it escalates at Monday 10:00 - not over the weekend -
+    exactly once, by the worker's own tick, and the backup clinician is e-mailed once."""
+    from maatwerk.web.organizations.models import Membership
+    from maatwerk.web.questionnaires.models import SafetyAlert
+    from maatwerk.web.safety.services import raise_from_rule
+    from tests.web.world import make_membership, make_user
+
+    backup: Membership = make_membership(
+        make_user("backup@a.test", "Backup Clinician", second_factor=True),
+        world.org_a,
+        "clinician",
+        world.team_treating,
+        "psycholoog",
+    )
+    world.team_treating.backup_clinician = backup
+    world.team_treating.save()
+    SafetyAlert.objects.filter(pk=world.alert.pk).update(status=SafetyAlert.Status.CLOSED)
+    friday_five = datetime(2026, 12, 4, 16, 0, tzinfo=UTC)  # 17:00 in Amsterdam
+    alert, _created = raise_from_rule(
+        assignment=world.assignment,
+        rule_id="phq9_item9_self_harm",
+        severity="urgent",
+        message="PHQ-9 item 9",
+        evidence_item="item",
+        evidence_answer="2 – meer dan de helft van de dagen",
+        at=friday_five,
+    )
+    monday_ten = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    mail.outbox.clear()
+
+    # Saturday noon and Monday 09:59 (Amsterdam): two workers tick, nothing escalates.
+    for moment in (datetime(2026, 12, 5, 11, 0, tzinfo=UTC), monday_ten - timedelta(minutes=1)):
+        for worker in ("worker-a", "worker-b"):
+            scheduler = TickScheduler(clock=Clock(moment))
+            run_worker(scheduler=scheduler, batch=True, worker_id=worker, interval=0)
+        alert.refresh_from_db()
+        assert alert.status == SafetyAlert.Status.OPEN
+
+    # Monday 10:00: both workers tick the same minute; the signal escalates once.
+    for worker in ("worker-a", "worker-b"):
+        run_worker(
+            scheduler=TickScheduler(clock=Clock(monday_ten)),
+            batch=True,
+            worker_id=worker,
+            interval=0,
+        )
+    alert.refresh_from_db()
+    assert (alert.status, alert.escalated_at) == (SafetyAlert.Status.ESCALATED, monday_ten)
+    assert list(alert.events.values_list("status", flat=True)) == ["open", "escalated"]
+    run = PeriodicJobRun.objects.get(job=ESCALATION_JOB, tick__slot=monday_ten)
+    assert run.done == 1
+    # The e-mail went out from its own task (enqueued after the tick committed): once,
+    # without clinical content.
+    run_worker(scheduler=None, batch=True, interval=0)
+    (message,) = mail.outbox
+    assert message.to == ["backup@a.test"]
+    for secret in (world.patient_a.full_name, "dood", "PHQ", "meer dan de helft"):
+        assert secret not in message.body and secret not in message.subject
+
+    # A later minute finds nothing left to do.
+    later = monday_ten + timedelta(minutes=1)
+    run_worker(scheduler=TickScheduler(clock=Clock(later)), batch=True, interval=0)
+    assert PeriodicJobRun.objects.get(job=ESCALATION_JOB, tick__slot=later).done == 0
+    assert len(mail.outbox) == 1

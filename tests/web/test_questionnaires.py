@@ -111,14 +111,16 @@ def test_submission_scores_exactly_and_item_9_raises_an_alert(
     assert "Patient Alpha" not in other
 
 
-def test_acknowledging_an_alert_is_recorded(world: World) -> None:
-    clinician = world.client_for("clinician_treating")
-    clinician.post(f"/clinic/alerts/{world.alert.public_id}/acknowledge/", {"note": "Called; safe"})
-    world.alert.refresh_from_db()
-    assert world.alert.acknowledged_by == world.users["clinician_treating"]
-    assert world.alert.acknowledgement_note == "Called; safe"
-    again = clinician.post(f"/clinic/alerts/{world.alert.public_id}/acknowledge/", follow=True)
-    assert "al afgehandeld" in again.content.decode() or again.status_code == 200
+def test_the_alert_shows_the_question_and_the_answer_given(world: World) -> None:
+    assert _answer(world, "patient_a", "phq9_9", "2").status_code == 200
+    alert = SafetyAlert.objects.get(assignment=world.assignment)
+    assert alert.evidence_answer.startswith("2 – ")
+    assert alert.evidence_item
+    assert alert.status == SafetyAlert.Status.OPEN
+    assert alert.pick_up_deadline is not None
+    assert list(alert.events.values_list("status", flat=True)) == ["open"]
+    page = world.client_for("clinician_treating").get(f"/safety/signals/{alert.public_id}/")
+    assert alert.evidence_answer in page.content.decode()
 
 
 def test_a_completed_questionnaire_cannot_change(world: World) -> None:

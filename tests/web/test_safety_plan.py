@@ -399,7 +399,7 @@ def test_the_service_worker_is_javascript_scoped_to_the_plan_folder(world: World
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/javascript")
     assert response["Service-Worker-Allowed"] == "/portal/safety-plan/"
-    assert response["Cache-Control"] == "no-cache"
+    assert "no-store" in response["Cache-Control"]
     body = response.content.decode()
     assert "new URL('./', self.location).pathname" in body
     assert 'const STATIC = "/static/"' in body

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 from pypdf import PdfReader
 
 from maatwerk.web.audit.models import AuditEvent
@@ -499,6 +501,10 @@ def test_overriding_the_advice_needs_a_reason_and_is_recorded(world: World) -> N
 
 
 def test_accepting_the_advice_and_a_stale_profile(world: World) -> None:
+    # Without a safety signal: accepting the advice needs no reason.
+    world.alert.status = "closed"
+    world.alert.closed_at = timezone.now() - timedelta(days=365)
+    world.alert.save()
     screening = screened(world, phq9=[0] * 9)
     record_scegs(world, screening)
     snapshot = compute(world, screening)
@@ -584,3 +590,26 @@ def test_the_demo_has_completed_screenings_with_decisions() -> None:
         assert screening.decisions.exists()
     assert CareLevelDecision.objects.filter(overridden=True).exclude(reason="").exists()
     assert Screening.objects.filter(status=Screening.Status.OPEN).exists()
+
+
+def test_with_a_safety_signal_accepting_the_advice_needs_a_reason(world: World) -> None:
+    """The stepped-care advice does not weigh suicide risk: with an open signal (the
+    world's PHQ-9 item 9 alert) the clinician explains any level of care they choose."""
+    screening = screened(world, phq9=[0] * 9)
+    record_scegs(world, screening)
+    snapshot = compute(world, screening)
+    page = world.client_for("clinician_treating").get(f"/screening/{screening.public_id}/profile/")
+    assert "Er is risico" in page.content.decode()
+    silent = _decide(world, screening, snapshot=str(snapshot.public_id), decision="accept")
+    assert silent.status_code == 400
+    assert "veiligheidssignaal" in silent.content.decode()
+    assert not CareLevelDecision.objects.exists()
+    explained = _decide(
+        world,
+        screening,
+        snapshot=str(snapshot.public_id),
+        decision="accept",
+        reason="Risico besproken; veiligheidsplan gemaakt, wekelijks contact.",
+    )
+    assert explained.status_code == 302
+    assert CareLevelDecision.objects.get().reason.startswith("Risico besproken")

@@ -21,7 +21,7 @@ from maatwerk.web.accounts.services import IssuedInvitation, invitation_issue
 from maatwerk.web.organizations.models import Membership, Organization, Team
 from maatwerk.web.patients.models import CareEpisode, CareTeamMember, EmergencyAccess, Patient
 from maatwerk.web.personalized.models import MeasureItem, MeasureSet
-from maatwerk.web.questionnaires.models import Assignment, SafetyAlert
+from maatwerk.web.questionnaires.models import Assignment, SafetyAlert, SafetyAlertEvent
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
@@ -193,7 +193,12 @@ def build_world() -> World:
         rule_id="phq9_item9_self_harm",
         severity="urgent",
         message="PHQ-9 item 9 answered above 0",
+        evidence_item="Gedachten dat je beter dood zou zijn of aan jezelf pijn zou doen",
+        evidence_answer="1 – een aantal dagen",
+        raised_at=now - timedelta(hours=1),
+        pick_up_deadline=now + timedelta(hours=1),
     )
+    SafetyAlertEvent.objects.create(alert=alert, status="open", at=alert.raised_at)
     psk_set = MeasureSet.objects.create(
         patient=patient_a, kind=MeasureSet.Kind.PSK, created_by=users["clinician_treating"]
     )

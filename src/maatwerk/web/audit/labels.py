@@ -46,6 +46,7 @@ OBJECT_LABELS: dict[str, Promise] = {
     "questionnaire_answer": _("answer to a questionnaire"),
     "questionnaire_results": _("questionnaire results"),
     "safety_alert": _("safety alert"),
+    "safety_signals_team": _("open safety signals of the team"),
     "licensed_texts": _("licensed questionnaire texts"),
     "referral": _("referral"),
     "provider_directory": _("provider directory"),

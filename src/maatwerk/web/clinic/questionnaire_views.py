@@ -21,7 +21,7 @@ from maatwerk.web.patients import selectors as patient_selectors
 from maatwerk.web.patients.selectors import PatientNotAccessible
 from maatwerk.web.questionnaires import selectors, services
 from maatwerk.web.questionnaires.instruments import instruments_for
-from maatwerk.web.questionnaires.models import Assignment, SafetyAlert
+from maatwerk.web.questionnaires.models import Assignment
 from maatwerk.web.questionnaires.results import deteriorations, result_rows, scale_histories
 
 
@@ -114,33 +114,3 @@ def alerts(request: ActorRequest) -> HttpResponse:
         detail=f"{len(open_alerts)} open alert(s) shown",
     )
     return render(request, "clinic/alerts.html", {"alerts": open_alerts})
-
-
-@role_required(Role.CLINICIAN)
-@require_POST
-def alert_acknowledge(request: ActorRequest, alert_id: str) -> HttpResponse:
-    alert = (
-        SafetyAlert.objects.select_related("patient").filter(public_id=alert_id).first()
-        if patient_selectors.is_uuid(alert_id)
-        else None
-    )
-    try:
-        access = patient_selectors.patient_access(
-            actor=request.actor,
-            patient_id=str(alert.patient.public_id) if alert else alert_id,
-            action="update",
-            object_type="safety_alert",
-        )
-    except PatientNotAccessible:
-        raise Http404 from None
-    if alert is None:  # pragma: no cover - patient_access already refused unknown ids
-        raise Http404
-    try:
-        services.alert_acknowledge(
-            actor=request.actor, access=access, alert=alert, note=request.POST.get("note", "")
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The alert is marked as handled."))
-    return redirect("clinic:alerts")

@@ -24,9 +24,4 @@ urlpatterns = [
         name="patient_results",
     ),
     path("alerts/", questionnaire_views.alerts, name="alerts"),
-    path(
-        "alerts/<str:alert_id>/acknowledge/",
-        questionnaire_views.alert_acknowledge,
-        name="alert_acknowledge",
-    ),
 ]

@@ -21,6 +21,7 @@ from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
 from maatwerk.web.patients import selectors, services
 from maatwerk.web.questionnaires import selectors as questionnaire_selectors
+from maatwerk.web.safety import selectors as safety_selectors
 
 
 def _apply_errors(form: forms.Form, error: ValidationError) -> None:
@@ -37,9 +38,14 @@ def _apply_errors(form: forms.Form, error: ValidationError) -> None:
 def caseload(request: ActorRequest) -> HttpResponse:
     form = CaseloadSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    patients = selectors.caseload_search(actor=request.actor, query=query)
+    patients = list(selectors.caseload_search(actor=request.actor, query=query))
+    risks = safety_selectors.patients_with_risk([patient.pk for patient in patients])
     template = "clinic/_caseload_rows.html" if request.htmx else "clinic/caseload.html"
-    return render(request, template, {"form": form, "patients": patients, "query": query})
+    return render(
+        request,
+        template,
+        {"form": form, "patients": patients, "query": query, "risks": risks},
+    )
 
 
 @role_required(Role.CLINICIAN)

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "maatwerk.web.patients",
     "maatwerk.web.audit",
     "maatwerk.web.questionnaires",
+    "maatwerk.web.safety",
     "maatwerk.web.personalized",
     "maatwerk.web.knowledge",
     "maatwerk.web.screening",
@@ -249,6 +250,34 @@ SESSION_COOKIE_SAMESITE = "Lax"
 MAATWERK_INVITATION_VALID_HOURS = env.integer("MAATWERK_INVITATION_VALID_HOURS", 72, minimum=1)
 MAATWERK_EMERGENCY_ACCESS_HOURS = env.integer("MAATWERK_EMERGENCY_ACCESS_HOURS", 4, minimum=1)
 
+# Safety signals: the working time in which the care team picks up a risk signal. These
+# are an ORGANIZATIONAL CHOICE, not a clinical rule: set them to the hours the practice
+# is really staffed. The default (Monday-Friday 08:00-17:00, two working hours) means a
+# signal raised on Friday evening must be picked up on Monday at 10:00; after that it
+# escalates to the team's backup clinician and the patient's GP.
+_working_days = env.strings("MAATWERK_SAFETY_WORKING_DAYS", ("1", "2", "3", "4", "5"))
+MAATWERK_SAFETY_WORKING_DAYS = [int(day) for day in _working_days if day in tuple("1234567")]
+if not _working_days or len(MAATWERK_SAFETY_WORKING_DAYS) != len(_working_days):
+    raise SettingError("MAATWERK_SAFETY_WORKING_DAYS lists ISO weekday numbers, 1 (Monday) to 7")
+MAATWERK_SAFETY_OPENS = env.string("MAATWERK_SAFETY_OPENS", "08:00")
+MAATWERK_SAFETY_CLOSES = env.string("MAATWERK_SAFETY_CLOSES", "17:00")
+for _name, _value in (
+    ("MAATWERK_SAFETY_OPENS", MAATWERK_SAFETY_OPENS),
+    ("MAATWERK_SAFETY_CLOSES", MAATWERK_SAFETY_CLOSES),
+):
+    if not re.fullmatch(r"([01][0-9]|2[0-3]):[0-5][0-9]", _value):
+        raise SettingError(f"{_name}={_value!r} must be a time such as 08:00")
+if MAATWERK_SAFETY_OPENS >= MAATWERK_SAFETY_CLOSES:
+    raise SettingError("MAATWERK_SAFETY_OPENS must be before MAATWERK_SAFETY_CLOSES")
+MAATWERK_SAFETY_PICK_UP_MINUTES = env.integer("MAATWERK_SAFETY_PICK_UP_MINUTES", 120, minimum=1)
+# Days on which nobody picks up signals (public holidays), as 2026-12-25,2026-12-26.
+MAATWERK_SAFETY_HOLIDAYS = env.strings("MAATWERK_SAFETY_HOLIDAYS")
+for _holiday in MAATWERK_SAFETY_HOLIDAYS:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", _holiday):
+        raise SettingError(f"MAATWERK_SAFETY_HOLIDAYS: {_holiday!r} is not a date (YYYY-MM-DD)")
+# How long a closed signal still shows as "recent risk" on the dossier, profile and plan.
+MAATWERK_SAFETY_RECENT_DAYS = env.integer("MAATWERK_SAFETY_RECENT_DAYS", 30, minimum=1)
+
 # Graphviz ``dot`` draws the vicious-circle diagrams (Debian package ``graphviz``). When it
 # is missing or fails, formulation pages show the text alternative and say so.
 MAATWERK_GRAPHVIZ_DOT = env.string("MAATWERK_GRAPHVIZ_DOT", "/usr/bin/dot")
@@ -345,5 +374,9 @@ else:
 RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 300}}
 # Time-based work run by the tick every minute: dotted paths of `job(now: datetime) -> int`.
 # Each must be idempotent; read the contract in maatwerk.web.background.periodic.
-MAATWERK_PERIODIC_JOBS = ["maatwerk.web.background.jobs.task_results_prune"]
+MAATWERK_PERIODIC_JOBS = [
+    "maatwerk.web.background.jobs.task_results_prune",
+    # A safety signal nobody picked up in time goes to the team's backup clinician and GPs.
+    "maatwerk.web.safety.services.escalate_overdue_signals",
+]
 # === end of background tasks ==============================================================

@@ -14,6 +14,7 @@ urlpatterns = [
     path("clinic/", include("maatwerk.web.clinic.urls")),
     path("portal/", include("maatwerk.web.portal.urls")),
     path("questionnaires/", include("maatwerk.web.questionnaires.urls")),
+    path("safety/", include("maatwerk.web.safety.urls")),
     path("personal-measures/", include("maatwerk.web.personalized.urls")),
     path("screening/", include("maatwerk.web.screening.urls")),
     path("formulation/", include("maatwerk.web.formulation.urls")),

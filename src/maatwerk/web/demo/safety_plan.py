@@ -86,6 +86,38 @@ def _details(
     )
 
 
+# Marieke Hendriks: made with her CGT therapist in the consult in which she told of passive
+# death wishes (the closed safety signal of the safety demo records that follow-up).
+FOLLOW_UP_PLAN_PATIENT = "Marieke Hendriks"
+FOLLOW_UP_PLAN = {
+    "warning_signs": [
+        EntryInput("Ik trek me terug en zeg afspraken af"),
+        EntryInput("Ik denk: was ik er maar niet meer"),
+    ],
+    "coping": [
+        EntryInput("Een stuk wandelen, ook als het kort is"),
+        EntryInput("Een warme douche en daarna thee"),
+    ],
+    "distraction": [
+        EntryInput("Bij mijn zus langsgaan"),
+        EntryInput("Met mijn kleinzoon naar de speeltuin"),
+    ],
+    "help_people": [
+        EntryInput("Mijn zus Ans", "06-12345693"),
+    ],
+    "professionals": [
+        EntryInput("Mijn cognitief gedragstherapeut (werkdagen)", "030-2345600"),
+    ],
+    "safe_environment": [
+        EntryInput("Mijn medicijnen bewaart mijn zus voor mij"),
+    ],
+    "reasons_to_live": [
+        EntryInput("Mijn kinderen en mijn kleinzoon"),
+        EntryInput("Weer gaan wandelen in de duinen"),
+    ],
+}
+
+
 def demo_safety_plan_load(*, patients: dict[str, Patient], clinicians: dict[str, User]) -> int:
     """Contact data for every demo patient and Lucas's safety plan; returns how many
     safety-plan versions were saved."""
@@ -101,11 +133,22 @@ def demo_safety_plan_load(*, patients: dict[str, Patient], clinicians: dict[str,
         patient_details_update(
             actor=actor, access=access, data=_details(patient, mobile, landline, gp)
         )
+    saved = 0
+    marieke = patients.get(FOLLOW_UP_PLAN_PATIENT)
+    if marieke is not None and "cgt" in clinicians:
+        therapist = actor_for_user(clinicians["cgt"], access_point="cli demo")
+        access = patient_access(
+            actor=therapist,
+            patient_id=str(marieke.public_id),
+            action="update",
+            object_type=OBJECT_SAFETY_PLAN,
+        )
+        if safety_plan_save(actor=therapist, access=access, submitted=FOLLOW_UP_PLAN):
+            saved += 1
     lucas = patients.get(SAFETY_PLAN_PATIENT)
     if lucas is None or lucas.user is None:
-        return 0
+        return saved
     clinician = actor_for_user(clinicians["poh"], access_point="cli demo")
-    saved = 0
     access = patient_access(
         actor=clinician,
         patient_id=str(lucas.public_id),

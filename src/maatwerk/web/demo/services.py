@@ -24,6 +24,7 @@ from maatwerk.web.demo.personalized import demo_personalized_load
 from maatwerk.web.demo.planning import demo_planning_load
 from maatwerk.web.demo.providers import demo_providers_load
 from maatwerk.web.demo.questionnaires import demo_questionnaires_load
+from maatwerk.web.demo.safety import demo_safety_load
 from maatwerk.web.demo.safety_plan import demo_safety_plan_load
 from maatwerk.web.demo.screening import demo_screening_load
 from maatwerk.web.demo.treatment import demo_treatment_load
@@ -393,4 +394,5 @@ def demo_load() -> DemoSummary:
         demo_safety_plan_load(
             patients=demo_patients, clinicians={k: m.user for k, m in memberships.items()}
         )
+        demo_safety_load(patients=demo_patients, memberships=memberships)
     return DemoSummary(False, len(PATIENTS), clinicians, logins)

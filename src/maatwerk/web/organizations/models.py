@@ -38,6 +38,15 @@ class Team(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="teams")
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    # Who takes over a safety signal nobody picked up in time (sick leave, holiday).
+    backup_clinician = models.ForeignKey(
+        "Membership",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="backup_for_teams",
+        verbose_name=_("backup clinician for safety signals"),
+    )
 
     class Meta:
         verbose_name = _("team")

@@ -89,33 +89,129 @@ class ScaleResult(models.Model):
 
 
 class SafetyAlert(models.Model):
-    """A safety rule fired (e.g. PHQ-9 item 9 > 0): the treating clinicians act on it."""
+    """A safety signal: a risk the care team must act on, with its evidence and history.
+
+    One model for every source: a questionnaire's safety rule (PHQ-9 item 9, 4DKL), a
+    clinician raising it by hand from patient text (a message, homework, a consult note,
+    the dossier), or the patient pressing "I need help now". It moves open → picked up →
+    followed up → closed; an open signal not picked up by ``pick_up_deadline`` becomes
+    escalated. Every change is one ``SafetyAlertEvent``; closing needs a complete
+    ``SafetyFollowUp`` (the rule is ``maatwerk.core.safety.closure``).
+    """
+
+    class Source(models.TextChoices):
+        QUESTIONNAIRE = "questionnaire", _("Questionnaire answer")
+        CLINICIAN = "clinician", _("Raised by a clinician")
+        PATIENT_HELP = "patient_help", _("Patient asked for help now")
+
+    class RaisedFrom(models.TextChoices):
+        MESSAGE = "message", _("Message")
+        HOMEWORK = "homework", _("Homework answer")
+        CONSULT_NOTE = "consult_note", _("Consult note")
+        DOSSIER = "dossier", _("Dossier")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        ESCALATED = "escalated", _("Escalated")
+        PICKED_UP = "picked_up", _("Picked up")
+        FOLLOWED_UP = "followed_up", _("Followed up")
+        CLOSED = "closed", _("Closed")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="safety_alerts")
-    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="alerts")
-    rule_id = models.CharField(max_length=60)
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.QUESTIONNAIRE)
+    raised_from = models.CharField(max_length=20, choices=RaisedFrom.choices, blank=True)
+    # The public id of the message or homework the quoted text came from.
+    source_ref = models.CharField(max_length=64, blank=True)
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.PROTECT, related_name="alerts", null=True, blank=True
+    )
+    rule_id = models.CharField(max_length=60, blank=True)
     severity = models.CharField(max_length=20)
     message = models.TextField()
+    evidence_item = models.TextField(blank=True)  # the question as the patient read it
+    evidence_answer = models.CharField(max_length=300, blank=True)  # "2 – ..." with its label
+    evidence_quote = models.TextField(blank=True)  # the patient's own words
     raised_at = models.DateTimeField(default=timezone.now)
-    acknowledged_by = models.ForeignKey(
+    raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="acknowledged_alerts",
+        related_name="raised_safety_signals",
     )
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
-    acknowledgement_note = models.TextField(blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    pick_up_deadline = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-raised_at"]
         constraints = [
-            models.UniqueConstraint(fields=["assignment", "rule_id"], name="one_alert_per_rule")
+            models.UniqueConstraint(
+                fields=["assignment", "rule_id"],
+                condition=models.Q(assignment__isnull=False),
+                name="one_alert_per_rule",
+            )
         ]
+        indexes = [models.Index(fields=["status", "pick_up_deadline"])]
 
     def __str__(self) -> str:
-        return f"{self.rule_id} for {self.patient_id}"
+        return f"{self.rule_id or self.source} for {self.patient_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status != self.Status.CLOSED
+
+
+class SafetyAlertEvent(models.Model):
+    """One step in a signal's history: who (or the system) moved it to which status."""
+
+    alert = models.ForeignKey(SafetyAlert, on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(max_length=16, choices=SafetyAlert.Status.choices)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.status} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class SafetyFollowUp(models.Model):
+    """The recorded follow-up of a signal: contact, risk assessment and actions taken.
+
+    The assessment holds the answers to the questions of the content file
+    ``safety/follow_up.json`` (question id → option id, or text)."""
+
+    class ContactOutcome(models.TextChoices):
+        REACHED = "reached", _("Spoke with the patient")
+        NOT_REACHED = "not_reached", _("Could not reach the patient")
+
+    alert = models.OneToOneField(SafetyAlert, on_delete=models.CASCADE, related_name="follow_up")
+    contact_outcome = models.CharField(max_length=16, choices=ContactOutcome.choices)
+    contact_at = models.DateTimeField()
+    contact_method = models.CharField(max_length=30)
+    contact_by = models.CharField(max_length=200)
+    attempts = models.TextField(blank=True)
+    assessment = models.JSONField(default=dict)
+    safety_plan = models.CharField(max_length=30, blank=True)
+    gp_informed = models.BooleanField()
+    crisis_ggz_involved = models.BooleanField()
+    next_contact_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    content_version = models.CharField(max_length=20)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"follow-up of {self.alert_id}"
 
 
 class LicensedTexts(models.Model):

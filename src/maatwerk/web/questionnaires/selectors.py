@@ -68,13 +68,12 @@ def alerts_for(access: PatientAccess) -> QuerySet[SafetyAlert]:
 
 
 def open_alerts_visible_to(actor: Actor) -> QuerySet[SafetyAlert]:
-    """Unacknowledged alerts of the clinician's own patients (for the badge and the list)."""
+    """Signals not yet closed of the clinician's own patients (for the badge and the list)."""
     if not actor.has_role(Role.CLINICIAN):
         return SafetyAlert.objects.none()
     return (
-        SafetyAlert.objects.filter(
-            patient__in=patients_in_care_of(actor), acknowledged_at__isnull=True
-        )
+        SafetyAlert.objects.filter(patient__in=patients_in_care_of(actor))
+        .exclude(status=SafetyAlert.Status.CLOSED)
         .select_related("patient", "assignment")
         .order_by("-raised_at")
     )

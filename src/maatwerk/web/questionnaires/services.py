@@ -6,20 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, override
-from django_tasks import task
+from django.utils.translation import gettext_lazy
 
 from maatwerk.core.access import Role
 from maatwerk.core.instruments.answers import Respondent, check_answers
 from maatwerk.core.instruments.errors import AnswerProblem, InvalidResponse, UnknownInstrument
-from maatwerk.core.instruments.model import Instrument
+from maatwerk.core.instruments.model import Instrument, OptionsResponseSet
 from maatwerk.core.instruments.scoring import (
     InstrumentScore,
     SafetyFlag,
@@ -27,14 +25,13 @@ from maatwerk.core.instruments.scoring import (
     score_response,
 )
 from maatwerk.web.audit.services import AuditSubject, audit_record
-from maatwerk.web.background.once import claim_once, finish
 from maatwerk.web.common.actor import Actor
-from maatwerk.web.common.links import site_url
 from maatwerk.web.patients.models import Patient
 from maatwerk.web.patients.selectors import PatientAccess, patient_subject
 from maatwerk.web.questionnaires.instruments import has_item_texts, instrument_for
 from maatwerk.web.questionnaires.models import Answer, Assignment, SafetyAlert, ScaleResult
 from maatwerk.web.questionnaires.selectors import AssignmentAccess
+from maatwerk.web.safety.tasks import signal_email_send
 
 
 def instrument_of(assignment: Assignment) -> Instrument:
@@ -354,101 +351,52 @@ def _store_score(
 
 
 def _notify_care_team_after_commit(alerts: list[SafetyAlert]) -> None:
-    """Once the alerts are committed, a background task e-mails the treating clinicians
+    """Once the signals are committed, a background task e-mails the treating clinicians
     (ids only: the task loads the rest)."""
     alert_ids = sorted(str(alert.public_id) for alert in alerts)
-    transaction.on_commit(lambda: safety_alert_email_send.enqueue(alert_ids))
+    transaction.on_commit(lambda: signal_email_send.enqueue(alert_ids))
 
 
-@task()
-def safety_alert_email_send(alert_ids: list[str]) -> int:
-    """E-mail the active care team that an alert waits, without any patient data, at
-    most once for these alerts; returns how many e-mails were sent (one per language)."""
-    from maatwerk.web.patients.models import CareTeamMember
-
-    alerts = list(SafetyAlert.objects.filter(public_id__in=alert_ids))
-    if not alerts:
-        return 0
-    members = CareTeamMember.objects.filter(
-        episode__patient_id=alerts[0].patient_id,
-        episode__status="active",
-        is_active=True,
-        membership__user__is_active=True,
-    ).select_related("membership__user")
-    by_language: dict[str, set[str]] = {}
-    for member in members:
-        user = member.membership.user
-        if user.email:
-            by_language.setdefault(user.language or "nl", set()).add(user.email)
-    if not by_language:
-        return 0
-    # The alerts of one answer or submission are one event: its first alert names it.
-    key = f"safety-alert-email:{min(alert_ids)}"
-    if not claim_once(key):
-        return 0
-    sent = 0
-    try:
-        for language, addresses in sorted(by_language.items()):
-            with override(language):
-                message = _(
-                    "A questionnaire answer of one of your patients needs your attention "
-                    "now. Log in to Maatwerk and open your alerts."
-                )
-                alerts_link = site_url(reverse("clinic:alerts"))
-                # A relative path is no use in a mail client: only a full address is added.
-                if alerts_link.startswith(("https://", "http://")):
-                    message += "\n\n" + alerts_link
-                send_mail(
-                    subject=_("Maatwerk: a safety alert needs your attention"),
-                    message=message,
-                    from_email=None,
-                    recipient_list=sorted(addresses),
-                )
-            sent += 1
-    except Exception as error:
-        finish(key, f"failed after {sent} e-mail(s): {type(error).__name__}")
-        raise
-    finish(key, f"sent {sent} e-mail(s)")
-    return sent
-
-
-def alert_acknowledge(
-    *, actor: Actor, access: PatientAccess, alert: SafetyAlert, note: str
-) -> None:
-    """The clinician records that they saw the alert and what they did."""
-    if alert.acknowledged_at is not None:
-        raise ValidationError(_("This alert has already been acknowledged."))
-    with transaction.atomic():
-        alert.acknowledged_by = actor.user
-        alert.acknowledged_at = timezone.now()
-        alert.acknowledgement_note = note.strip()[:2000]
-        alert.save(update_fields=["acknowledged_by", "acknowledged_at", "acknowledgement_note"])
-        audit_record(
-            actor=actor,
-            action="update",
-            subject=patient_subject(
-                access.patient, object_type="safety_alert", object_ref=str(alert.public_id)
-            ),
-            emergency=access.emergency,
-            detail="alert acknowledged",
-        )
+def evidence_of(instrument: Instrument, item_id: str, answer: Fraction) -> tuple[str, str]:
+    """The question as the patient read it (Dutch) and the answer with its label, such as
+    ("Gedachten dat je beter dood zou zijn ...", "2 – meer dan de helft van de dagen")."""
+    value = number_text(Decimal(answer.numerator) / Decimal(answer.denominator))
+    item = instrument.item(item_id) if instrument.has_item(item_id) else None
+    name = instrument.name.get("nl", fallback=True) or instrument.code
+    question = (item.text.get("nl", fallback=True) if item and item.text else None) or (
+        f"{name}, {item_id}"
+    )
+    label = None
+    if item is not None:
+        response_set = instrument.response_set(item.response_set)
+        if isinstance(response_set, OptionsResponseSet):
+            for option in response_set.options:
+                if number_text(option.value) == value and option.label is not None:
+                    label = option.label.get("nl", fallback=True)
+    return question, f"{value} – {label}" if label else value
 
 
 def _raise_alerts(
     assignment: Assignment, flags: tuple[SafetyFlag, ...], *, at: datetime | None = None
 ) -> list[SafetyAlert]:
-    """One alert per fired rule per questionnaire; returns only the new ones."""
+    """One signal per fired rule per questionnaire, with the question and the answer given
+    as its evidence; returns only the new ones."""
+    from maatwerk.web.safety.services import raise_from_rule
+
+    if not flags:
+        return []
     alerts: list[SafetyAlert] = []
+    instrument = instrument_of(assignment)
     for flag in flags:
-        alert, created = SafetyAlert.objects.get_or_create(
+        question, answer = evidence_of(instrument, flag.item_id, flag.answer)
+        alert, created = raise_from_rule(
             assignment=assignment,
             rule_id=flag.rule_id,
-            defaults={
-                "patient": assignment.patient,
-                "severity": flag.severity,
-                "message": flag.clinician_message.get("nl", fallback=True) or flag.rule_id,
-                "raised_at": at or timezone.now(),
-            },
+            severity=flag.severity,
+            message=flag.clinician_message.get("nl", fallback=True) or flag.rule_id,
+            evidence_item=question,
+            evidence_answer=answer,
+            at=at,
         )
         if created:
             alerts.append(alert)

@@ -209,5 +209,22 @@ def submit(request: ActorRequest, assignment_id: str) -> HttpResponse:
 
 
 def help_now(request: ActorRequest) -> HttpResponse:
-    """Where to get help right now; shown after an answer that signals risk."""
-    return render(request, "questionnaires/help_now.html")
+    """Where to get help right now; shown after an answer that signals risk, with when
+    the care team will see it (the same deadline the escalation uses)."""
+    from maatwerk.web.patients.selectors import patient_open
+    from maatwerk.web.safety.presenters import patient_deadline
+    from maatwerk.web.safety.selectors import latest_open_help_signal
+
+    deadline = None
+    gp_number = None
+    if request.actor.has_role(Role.PATIENT) and request.actor.patient is not None:
+        access = patient_open(
+            actor=request.actor,
+            patient_id=str(request.actor.patient.public_id),
+            object_type="safety_alert",
+        )
+        deadline = patient_deadline(latest_open_help_signal(access.patient))
+        gp_number = access.patient.gp_number
+    return render(
+        request, "questionnaires/help_now.html", {"deadline": deadline, "gp_number": gp_number}
+    )

@@ -341,6 +341,7 @@ def service_worker(request: ActorRequest) -> HttpResponse:
     static_prefix = static("")
     body = SERVICE_WORKER % {"static": json.dumps(static_prefix)}
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
-    response["Cache-Control"] = "no-cache"
+    # Like every response (PrivateResponseMiddleware adds no-store): the browser fetches
+    # the script anew on each update check, so a changed worker is never stale.
     response["Service-Worker-Allowed"] = reverse("portal:safety_plan")
     return response

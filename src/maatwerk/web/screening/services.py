@@ -39,6 +39,7 @@ from maatwerk.web.patients.selectors import PatientAccess, patient_subject
 from maatwerk.web.patients.services import audit_refused, refuse_if_invalid
 from maatwerk.web.questionnaires.instruments import has_item_texts, instrument_for
 from maatwerk.web.questionnaires.services import assignment_create
+from maatwerk.web.safety.selectors import risk_signals_for
 from maatwerk.web.screening import codec
 from maatwerk.web.screening.models import (
     CareLevelDecision,
@@ -672,6 +673,15 @@ def care_level_decide(
             errors["reason"] = [_("Give the reason why you choose another level of care.")]
         elif len(reason) > REASON_MAX:
             errors["reason"] = [_("Please keep the reason shorter than 2000 characters.")]
+    elif decision == "accept" and not reason and risk_signals_for(access.patient):
+        # The advice does not weigh suicide risk: with a safety signal open or recent,
+        # accepting it is a decision the clinician explains, never a silent default.
+        errors["reason"] = [
+            _(
+                "A safety signal is open or recent: give your reason for this level of care, "
+                "also when you accept the advice."
+            )
+        ]
     refuse_if_invalid(
         errors,
         actor=actor,
@@ -691,7 +701,7 @@ def care_level_decide(
             advised_level=advised,
             decided_level=care_level if decision == "override" else advised,
             overridden=overridden,
-            reason=reason if decision == "override" else "",
+            reason=reason[:REASON_MAX],  # also kept when accepting (required with risk)
             decided_by=user,
         )
         audit_record(

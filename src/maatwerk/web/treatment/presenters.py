@@ -398,3 +398,23 @@ def readable_answers(
                 )
             )
     return items
+
+
+def answers_text(answers: object, limit: int = 4000) -> str:
+    """The words a patient wrote in an exercise, in order, for the inbox preview and as
+    the quoted evidence of a safety signal raised from it (numbers and ticks left out)."""
+    found: list[str] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, str):
+            if value.strip():
+                found.append(value.strip())
+        elif isinstance(value, dict):
+            for inner in value.values():
+                walk(inner)
+        elif isinstance(value, (list, tuple)):
+            for inner in value:
+                walk(inner)
+
+    walk(answers)
+    return " · ".join(found)[:limit]

@@ -421,6 +421,7 @@ def inbox(request: ActorRequest) -> HttpResponse:
                 "response": response,
                 "module": presenters.text(definition.name, language),
                 "exercise": _exercise_title(definition, response.exercise_id, language),
+                "text": presenters.answers_text(response.answers),
             }
         )
     return render(

@@ -1,0 +1,122 @@
+"""Demo safety signals: one open (a worrying message, raised by hand from the inbox),
+one escalated (a help request nobody picked up in time), and one closed with a complete
+follow-up (its risk assessment records that a safety plan was made). Each team gets a
+backup clinician. Lucas Peters' PHQ-9 item 9 answer (from the questionnaire demo) is a
+questionnaire signal: open or escalated, depending on the time the demo is loaded."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from maatwerk.core.safety.closure import FollowUpRecord
+from maatwerk.web.accounts.models import User
+from maatwerk.web.common.actor import Actor, actor_for_user
+from maatwerk.web.organizations.models import Membership, Team
+from maatwerk.web.patients.models import Patient
+from maatwerk.web.patients.selectors import patient_access
+from maatwerk.web.questionnaires.models import SafetyAlert, SafetyAlertEvent
+from maatwerk.web.safety.policy import deadline_for
+from maatwerk.web.safety.services import (
+    escalate_overdue_signals,
+    follow_up_record,
+    signal_raise,
+)
+from maatwerk.web.treatment.models import Message
+
+ACCESS_POINT = "demo data loader"
+WORRYING_MESSAGE = (
+    "Het gaat niet zo goed. Ik slaap slecht en de pijn houdt niet op. "
+    "Soms denk ik dat mijn gezin beter af is zonder mij."
+)
+
+
+def demo_safety_load(*, patients: dict[str, Patient], memberships: dict[str, Membership]) -> None:
+    now = timezone.now()
+    for team in Team.objects.filter(memberships__in=memberships.values()).distinct():
+        backup_key = "huisarts" if team.kind == Team.Kind.GP_PRACTICE else "cgt"
+        team.backup_clinician = memberships[backup_key]
+        team.save(update_fields=["backup_clinician"])
+
+    # Open: a message that worries, raised by hand from the inbox just now.
+    anouk = patients["Anouk Willems"]
+    gz = memberships["gz"].user
+    if anouk.user is None:  # pragma: no cover - every demo patient has an account
+        return
+    message = Message.objects.create(
+        patient=anouk,
+        author=anouk.user,
+        from_patient=True,
+        text=WORRYING_MESSAGE,
+        created_at=now - timedelta(minutes=40),
+    )
+    signal_raise(
+        actor=_actor(gz),
+        access=patient_access(actor=_actor(gz), patient_id=str(anouk.public_id), action="create"),
+        raised_from=SafetyAlert.RaisedFrom.MESSAGE,
+        quote=message.text,
+        source_ref=str(message.public_id),
+    )
+
+    # Escalated: a help request four days ago that nobody picked up (four calendar days
+    # always hold a working day, so its pick-up deadline has passed).
+    henk = patients["Henk Bos"]
+    raised_at = now - timedelta(days=4)
+    help_request = SafetyAlert.objects.create(
+        patient=henk,
+        source=SafetyAlert.Source.PATIENT_HELP,
+        severity="urgent",
+        message="",
+        evidence_quote="Ik kan het even niet meer aan.",
+        raised_at=raised_at,
+        raised_by=henk.user,
+        pick_up_deadline=deadline_for(raised_at),
+    )
+    SafetyAlertEvent.objects.create(
+        alert=help_request, status=SafetyAlert.Status.OPEN, at=raised_at, by=henk.user
+    )
+    escalate_overdue_signals(now)
+
+    # Closed: raised from a consult note and followed up in the same consult.
+    marieke = patients["Marieke Hendriks"]
+    cgt = memberships["cgt"].user
+    access = patient_access(actor=_actor(cgt), patient_id=str(marieke.public_id), action="update")
+    closed = signal_raise(
+        actor=_actor(cgt),
+        access=access,
+        raised_from=SafetyAlert.RaisedFrom.CONSULT_NOTE,
+        quote="Vertelt dat ze de laatste weken vaker denkt 'was ik er maar niet meer'.",
+    )
+    follow_up_record(
+        actor=_actor(cgt),
+        access=access,
+        alert=closed,
+        record=FollowUpRecord(
+            contact_outcome="reached",
+            contact_at=timezone.now(),  # in the consult in which it was raised
+            contact_method="in_person",
+            contact_by=cgt.full_name,
+            assessment={
+                "ideation": "passive",
+                "plan": "none",
+                "intent": "none",
+                "preparations": "none",
+                "means": "no_access",
+                "earlier_attempts": "none",
+                "protective_factors": "Haar kinderen en kleinzoon; steun van haar zus; "
+                "wil graag weer gaan wandelen.",
+                "overall_estimate": "increased",
+            },
+            safety_plan="made",
+            gp_informed=True,
+            crisis_ggz_involved=False,
+            next_contact_at=now + timedelta(days=3),
+            note="Veiligheidsplan samen gemaakt; partner weet ervan.",
+        ),
+        close=True,
+    )
+
+
+def _actor(user: User) -> Actor:
+    return actor_for_user(user, access_point=ACCESS_POINT)

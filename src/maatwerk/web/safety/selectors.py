@@ -1,0 +1,122 @@
+"""Reading safety signals, always through the patient access rule or the actor's team."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from maatwerk.core.access import Role
+from maatwerk.web.common.actor import Actor
+from maatwerk.web.patients.models import Patient
+from maatwerk.web.patients.selectors import (
+    PatientAccess,
+    PatientNotAccessible,
+    is_uuid,
+    patient_access,
+    patients_in_care_of,
+)
+from maatwerk.web.questionnaires.models import SafetyAlert
+
+Status = SafetyAlert.Status
+ACTIVE = (Status.OPEN, Status.ESCALATED, Status.PICKED_UP, Status.FOLLOWED_UP)
+
+
+@dataclass(frozen=True)
+class SignalAccess:
+    alert: SafetyAlert
+    access: PatientAccess
+
+
+def signal_access(*, actor: Actor, alert_id: str, action: str) -> SignalAccess:
+    """The signal, if ``actor`` may open its patient's record; refusals are audited and
+    raise PatientNotAccessible. The calling service or view writes the audit event."""
+    alert = (
+        SafetyAlert.objects.select_related("patient__organization", "assignment")
+        .filter(public_id=alert_id)
+        .first()
+        if is_uuid(alert_id)
+        else None
+    )
+    access = patient_access(
+        actor=actor,
+        patient_id=str(alert.patient.public_id) if alert is not None else alert_id,
+        action=action,
+        object_type="safety_alert",
+    )
+    if alert is None:  # pragma: no cover - patient_access already refused
+        raise PatientNotAccessible(alert_id)
+    return SignalAccess(alert=alert, access=access)
+
+
+def recent_since(now: datetime | None = None) -> datetime:
+    return (now or timezone.now()) - timedelta(days=settings.MAATWERK_SAFETY_RECENT_DAYS)
+
+
+def risk_signals_for(patient: Patient, *, now: datetime | None = None) -> list[SafetyAlert]:
+    """Open signals and those closed recently: what puts a risk banner on the patient's
+    pages (dossier, profile, advice, referral letter, plan). Newest first."""
+    return list(
+        SafetyAlert.objects.filter(patient=patient)
+        .filter(Q(status__in=ACTIVE) | Q(closed_at__gte=recent_since(now)))
+        .order_by("-raised_at")
+    )
+
+
+def patients_with_risk(patient_ids: list[int]) -> dict[int, str]:
+    """Patient pk → "open" or "recent", for the banners on a caseload."""
+    found: dict[int, str] = {}
+    signals = SafetyAlert.objects.filter(patient_id__in=patient_ids).filter(
+        Q(status__in=ACTIVE) | Q(closed_at__gte=recent_since())
+    )
+    for patient_id, status in signals.values_list("patient_id", "status"):
+        if status in ACTIVE:
+            found[patient_id] = "open"
+        else:
+            found.setdefault(patient_id, "recent")
+    return found
+
+
+def signals_for(access: PatientAccess) -> QuerySet[SafetyAlert]:
+    return SafetyAlert.objects.filter(patient=access.patient).select_related("assignment")
+
+
+def open_signals_visible_to(actor: Actor) -> QuerySet[SafetyAlert]:
+    """Signals not yet closed of the clinician's own patients (the badge and the list)."""
+    if not actor.has_role(Role.CLINICIAN):
+        return SafetyAlert.objects.none()
+    return (
+        SafetyAlert.objects.filter(patient__in=patients_in_care_of(actor), status__in=ACTIVE)
+        .select_related("patient", "assignment")
+        .order_by("-raised_at")
+    )
+
+
+def team_open_signals(actor: Actor) -> QuerySet[SafetyAlert]:
+    """Open and escalated signals of patients treated by the actor's teams: the page a
+    backup clinician works from when a colleague is away."""
+    team_ids = [m.team_id for m in actor.memberships_with(Role.CLINICIAN) if m.team_id]
+    if not team_ids:
+        return SafetyAlert.objects.none()
+    return (
+        SafetyAlert.objects.filter(
+            status__in=ACTIVE,
+            patient__episodes__team_id__in=team_ids,
+            patient__episodes__status="active",
+        )
+        .distinct()
+        .select_related("patient")
+        .order_by("pick_up_deadline", "raised_at")
+    )
+
+
+def latest_open_help_signal(patient: Patient) -> SafetyAlert | None:
+    """The signal the patient's last risk answer or help request raised, if still open."""
+    return (
+        SafetyAlert.objects.filter(patient=patient, status__in=ACTIVE)
+        .order_by("-raised_at")
+        .first()
+    )
