@@ -13,6 +13,7 @@ from django.test import Client
 from maatwerk.core.instruments.model import OptionsResponseSet
 from maatwerk.web.demo.licensed_texts import (
     PAIN_BATTERY_PATIENT,
+    PAIN_BATTERY_STAND_INS,
     STAND_IN_INSTRUMENTS,
     STAND_IN_MARK,
 )
@@ -51,7 +52,7 @@ def test_the_demo_imports_marked_stand_in_texts_through_the_licensed_text_import
 def test_a_demo_patient_completes_the_pain_battery_and_every_questionnaire_is_scored() -> None:
     sophie, screening = _pain_screening()
     steps = list(screening.steps.order_by("position"))
-    assert {s.instrument_code for s in steps} >= set(STAND_IN_INSTRUMENTS)
+    assert {s.instrument_code for s in steps} >= set(PAIN_BATTERY_STAND_INS)
     assert all(s.status == ScreeningStep.Status.ASSIGNED for s in steps), [
         (s.instrument_code, s.status) for s in steps
     ]
@@ -66,7 +67,7 @@ def test_a_demo_patient_completes_the_pain_battery_and_every_questionnaire_is_sc
         )
         answers: dict[str, str] = {}
         for item in definition.items:
-            if assignment.instrument_code in STAND_IN_INSTRUMENTS:
+            if assignment.instrument_code in PAIN_BATTERY_STAND_INS:
                 # The stand-in mark shows on every item the patient reads.
                 assert item.text is not None and str(item.text.nl) in page, item.id
             response_set = definition.response_set(item.response_set)
@@ -74,10 +75,10 @@ def test_a_demo_patient_completes_the_pain_battery_and_every_questionnaire_is_sc
             # The highest answer on the pain questionnaires; the lowest elsewhere (so the
             # PHQ-9 safety item raises no alert).
             option = response_set.options[
-                -1 if item.id.split("_")[0] in STAND_IN_INSTRUMENTS else 0
+                -1 if item.id.split("_")[0] in PAIN_BATTERY_STAND_INS else 0
             ]
             answers[f"item-{item.id}"] = str(option.value)
-        if assignment.instrument_code in STAND_IN_INSTRUMENTS:
+        if assignment.instrument_code in PAIN_BATTERY_STAND_INS:
             assert page.count(STAND_IN_MARK["nl"]) >= len(definition.items)
         response = patient.post(f"/questionnaires/{assignment.public_id}/submit/", answers)
         assert response.status_code == 302, (assignment.instrument_code, response.content[:500])
@@ -91,3 +92,24 @@ def test_a_demo_patient_completes_the_pain_battery_and_every_questionnaire_is_sc
     assert ScaleResult.objects.get(assignment=pcs, scale_id="total").value == Decimal(52)
     rand36 = next(s.assignment for s in steps if s.instrument_code == "rand36")
     assert ScaleResult.objects.filter(assignment=rand36).count() >= 8
+
+
+def test_a_demo_clinician_assigns_the_self_efficacy_scale_and_the_patient_completes_it() -> None:
+    from maatwerk.web.accounts.models import User
+    from maatwerk.web.common.actor import actor_for_user
+    from maatwerk.web.patients.selectors import patient_access
+    from maatwerk.web.questionnaires.services import assignment_create
+
+    sophie, _screening = _pain_screening()
+    gp = actor_for_user(User.objects.get(email="huisarts@demo.maatwerk.nl"), access_point="test")
+    access = patient_access(actor=gp, patient_id=str(sophie.public_id), action="create")
+    assignment = assignment_create(actor=gp, access=access, instrument_code="gse")
+    patient = Client()
+    patient.force_login(sophie.user)
+    page = html.unescape(patient.get(f"/questionnaires/{assignment.public_id}/").content.decode())
+    assert page.count(STAND_IN_MARK["nl"]) >= 10
+    answers = {f"item-gse_{n}": "3" for n in range(1, 11)}
+    response = patient.post(f"/questionnaires/{assignment.public_id}/submit/", answers)
+    assert response.status_code == 302
+    # 10 items x 3 = 30 (sum rule, no reversed items).
+    assert ScaleResult.objects.get(assignment=assignment, scale_id="total").value == Decimal(30)

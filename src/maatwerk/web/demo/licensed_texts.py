@@ -1,4 +1,4 @@
-"""Demo stand-in texts for the licensed pain questionnaires (TSK, PCS, RAND-36).
+"""Demo stand-in texts for the structure-only questionnaires (TSK, PCS, RAND-36, GSE).
 
 Maatwerk ships only the structure and scoring of these questionnaires: the reference
 material holds none of their item wording and no licence term that allows shipping it.
@@ -27,8 +27,10 @@ from maatwerk.web.patients.selectors import patient_access
 from maatwerk.web.questionnaires.instruments import licensed_texts_import
 from maatwerk.web.screening import services as screening_services
 
-# The licensed questionnaires of the chronic-pain battery.
-STAND_IN_INSTRUMENTS = ("tsk", "pcs", "rand36")
+# The structure-only questionnaires of the chronic-pain battery, and the self-efficacy
+# scale (GSE) that a clinician can assign as a self-management outcome.
+PAIN_BATTERY_STAND_INS = ("tsk", "pcs", "rand36")
+STAND_IN_INSTRUMENTS = (*PAIN_BATTERY_STAND_INS, "gse")
 
 STAND_IN_MARK = {
     "nl": "[Demotekst — geen officiële vraagtekst]",
