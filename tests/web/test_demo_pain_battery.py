@@ -113,3 +113,25 @@ def test_a_demo_clinician_assigns_the_self_efficacy_scale_and_the_patient_comple
     assert response.status_code == 302
     # 10 items x 3 = 30 (sum rule, no reversed items).
     assert ScaleResult.objects.get(assignment=assignment, scale_id="total").value == Decimal(30)
+
+
+def test_a_demo_clinician_sees_the_stand_in_mark_on_every_item_too() -> None:
+    from maatwerk.web.accounts.models import User
+    from maatwerk.web.questionnaires.models import Assignment
+
+    sophie, _screening = _pain_screening()
+    gp = Client()
+    gp.force_login(User.objects.get(email="huisarts@demo.maatwerk.nl"))
+    response = gp.post(
+        f"/clinic/patients/{sophie.public_id}/questionnaires/assign/",
+        {"instrument": "tsk", "mode": "together"},
+    )
+    assert response.status_code == 302, response.content[:500]
+    assignment = Assignment.objects.filter(patient=sophie, instrument_code="tsk").latest(
+        "assigned_at"
+    )
+    assert response["Location"] == f"/questionnaires/{assignment.public_id}/"
+    page = html.unescape(gp.get(response["Location"]).content.decode())
+    definition = instrument_for(sophie.organization_id, "tsk")
+    for item in definition.items:
+        assert item.text is not None and str(item.text.nl) in page, item.id
