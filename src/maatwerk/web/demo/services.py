@@ -20,6 +20,7 @@ from maatwerk.web.audit.services import audit_record
 from maatwerk.web.common.actor import system_actor
 from maatwerk.web.demo.constants import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from maatwerk.web.demo.formulation import demo_formulation_load
+from maatwerk.web.demo.licensed_texts import demo_licensed_texts_load, demo_pain_battery_load
 from maatwerk.web.demo.personalized import demo_personalized_load
 from maatwerk.web.demo.planning import demo_planning_load
 from maatwerk.web.demo.providers import demo_providers_load
@@ -395,4 +396,11 @@ def demo_load() -> DemoSummary:
             patients=demo_patients, clinicians={k: m.user for k, m in memberships.items()}
         )
         demo_safety_load(patients=demo_patients, memberships=memberships)
+        # After the short screenings (which the demo completes without the pain
+        # questionnaires): stand-in texts for TSK, PCS and RAND-36, then an open
+        # chronic-pain battery that a demo visitor can fill in as the patient.
+        demo_licensed_texts_load(organization=organization, admin=memberships["admin"].user)
+        demo_pain_battery_load(
+            patients=demo_patients, clinicians={k: m.user for k, m in memberships.items()}
+        )
     return DemoSummary(False, len(PATIENTS), clinicians, logins)
