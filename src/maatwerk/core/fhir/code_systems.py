@@ -21,6 +21,7 @@ each at ``/api/v1/fhir/CodeSystem/<id>``. Each resource is checked with fhir.res
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any, Final
@@ -40,6 +41,7 @@ __all__ = [
     "code_system_id",
     "instrument_code_systems",
     "maatwerk_code_systems",
+    "questionnaire_package",
 ]
 
 JsonObject = dict[str, Any]
@@ -107,7 +109,9 @@ def _code_system(
     return resource
 
 
-def _response_set_code_system(instrument: Instrument, response_set: OptionsResponseSet) -> JsonObject:
+def _response_set_code_system(
+    instrument: Instrument, response_set: OptionsResponseSet
+) -> JsonObject:
     url = response_set_system(instrument.code, response_set.id)
     concepts = [
         _concept(number_code(option.value), option.label, number_code(option.value))
@@ -158,7 +162,10 @@ def maatwerk_code_systems(
             CARE_LEVEL_SYSTEM,
             "Maatwerk care levels",
             "The stepped-care levels of the knowledge base.",
-            [_concept(level.id, level.name, level.id) for level in knowledge.care_levels.care_levels],
+            [
+                _concept(level.id, level.name, level.id)
+                for level in knowledge.care_levels.care_levels
+            ],
             knowledge.care_levels.version,
         )
     )
@@ -201,7 +208,6 @@ def maatwerk_code_systems(
     return resources
 
 
-
 @cache
 def bundled_code_systems() -> tuple[JsonObject, ...]:
     """The CodeSystems of the bundled instruments, knowledge base and module catalogue
@@ -222,3 +228,28 @@ def instrument_code_systems(instrument: Instrument) -> list[JsonObject]:
         for response_set in instrument.response_sets
         if isinstance(response_set, OptionsResponseSet)
     ]
+
+
+def questionnaire_package(instrument: Instrument, *, language: str) -> JsonObject:
+    """The instrument's Questionnaire with the CodeSystems of its answer codes, as a
+    ``collection`` Bundle (fullUrls: name-based ``urn:uuid:`` of each ``url|version``)."""
+    from maatwerk.core.fhir.questionnaire import instrument_to_questionnaire
+
+    resources = [
+        instrument_to_questionnaire(instrument, language=language),
+        *instrument_code_systems(instrument),
+    ]
+    bundle: JsonObject = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {
+                "fullUrl": "urn:uuid:"
+                + str(uuid.uuid5(uuid.NAMESPACE_URL, f"{resource['url']}|{resource['version']}")),
+                "resource": resource,
+            }
+            for resource in resources
+        ],
+    }
+    validate_resource(bundle, "Bundle")
+    return bundle

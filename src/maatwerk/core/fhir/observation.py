@@ -16,7 +16,6 @@ patient message in ``details.text``), so that a client can show where to get hel
 from __future__ import annotations
 
 import uuid
-
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any

@@ -147,9 +147,7 @@ def code_system_search(request: ActorRequest) -> HttpResponse:
     "/CodeSystem/{code_system_id}",
     url_name="fhir_code_system",
     summary="One of Maatwerk's own code systems as a FHIR CodeSystem",
-    openapi_extra={
-        "responses": {200: {"description": "CodeSystem", **_RESOURCE}, 404: _OUTCOME}
-    },
+    openapi_extra={"responses": {200: {"description": "CodeSystem", **_RESOURCE}, 404: _OUTCOME}},
 )
 def code_system_read(request: ActorRequest, code_system_id: str) -> HttpResponse:
     for system in bundled_code_systems():
