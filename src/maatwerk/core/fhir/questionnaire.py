@@ -19,6 +19,10 @@ Export (:func:`instrument_to_questionnaire`):
 * One read-only item ``score.<scale id>`` per scale, with an SDC ``calculatedExpression``
   when FHIRPath can compute the score exactly (:mod:`.expressions`), otherwise the
   ``score-not-calculated`` extension saying why.
+* Every text (title, instructions, item, option label, scale name) in ``language``, with
+  the other language's own text as a FHIR ``translation`` extension on ``_text``,
+  ``_title`` or ``_display``: one canonical ``url|version`` names one content, and a
+  response in either language matches it (docs/adr/0006).
 * The ``instrument-definition`` extension carries the full definition JSON, so that
   :func:`questionnaire_to_instrument` gives back an equal instrument.
 
