@@ -202,7 +202,7 @@ function checkPrimitive(type, value, report, where, path) {
     const shown = value.length > 60 ? `${value.slice(0, 60)}…` : value;
     wrong(`${JSON.stringify(shown)} does not match ${regex.source}`);
   }
-  if (type !== "xhtml" && value.trim() === "" ) wrong("an empty or blank string is not a value");
+  if (type !== "xhtml" && value.trim() === "") wrong("an empty or blank string is not a value");
 }
 
 function deepContains(actual, pattern) {
