@@ -850,6 +850,8 @@ NOT_PATIENT_DATA = {
     "api:openapi-json": "the OpenAPI schema",
     "api:openapi-view": "the API documentation page",
     "api:fhir_questionnaire": "an instrument definition as a FHIR Questionnaire",
+    "api:fhir_code_systems": "Maatwerk's own codes as FHIR CodeSystems, no patient data",
+    "api:fhir_code_system": "one of Maatwerk's own code systems, no patient data",
     "knowledge:overview": "the organization's knowledge content, no patient data",
     "providers:search": "the provider directory, searched without a patient",
     "providers:directory": "the provider directory, no patient data",

@@ -109,6 +109,8 @@ MATRIX: dict[str, Entry] = {
     "invitation": Entry(EVERYONE),
     # An instrument definition holds no patient data: every logged-in user may read it.
     "api:fhir_questionnaire": Entry(EVERYONE - {"anonymous"}),
+    # Maatwerk's own code systems hold no patient data either: every logged-in user.
+    "api:fhir_code_system": Entry(EVERYONE - {"anonymous"}),
     # A patient's answers as FHIR: the patient themself and the treating clinician.
     "api:fhir_questionnaire_response_read": Entry(frozenset({"patient_a", "clinician_treating"})),
     # Personal measures: the patient their own, the treating clinician in care. Choosing
@@ -318,6 +320,7 @@ def parameter_values(world: World) -> dict[str, str]:
         "key": "not-a-real-key",
         "uidb36": "1",
         "instrument_code": "phq9",
+        "code_system_id": "care-level",
         "set_id": str(world.psk_set.public_id),
         "screening_id": str(world_screening(world).public_id),
         "content_set": "knowledge",

@@ -4,6 +4,7 @@ form scores it) and out, with access control and one audit event per request."""
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -101,9 +102,50 @@ def test_questionnaire_language_version_and_unknown_codes(world: World) -> None:
     assert client.get(f"{FHIR}/Questionnaire/phq9?version=9.9").status_code == 404
 
 
+def test_code_systems_are_served_to_every_logged_in_user_without_an_audit_event(
+    world: World,
+) -> None:
+    before = _last_sequence()
+    client = world.client_for("researcher")
+    search = client.get(f"{FHIR}/CodeSystem")
+    assert search.status_code == 200
+    assert search["Content-Type"].startswith("application/fhir+json")
+    bundle = search.json()
+    Bundle.model_validate(bundle)
+    assert bundle["type"] == "searchset" and bundle["total"] == len(bundle["entry"])
+    urls = {entry["resource"]["url"] for entry in bundle["entry"]}
+    assert {
+        "https://maatwerk.example/fhir/CodeSystem/care-level",
+        "https://maatwerk.example/fhir/CodeSystem/module",
+        "https://maatwerk.example/fhir/CodeSystem/instrument-scale",
+        "https://maatwerk.example/fhir/CodeSystem/phq9/frequency_0_3",
+    } <= urls
+    for entry in bundle["entry"]:
+        assert entry["fullUrl"].endswith(f"/api/v1/fhir/CodeSystem/{entry['resource']['id']}")
+    one = client.get(f"{FHIR}/CodeSystem/phq9-1.1-frequency-0-3").json()
+    assert one["url"] == "https://maatwerk.example/fhir/CodeSystem/phq9/frequency_0_3"
+    assert one["version"] == "1.1"
+    assert [concept["code"] for concept in one["concept"]] == ["0", "1", "2", "3"]
+    # Every answer code of the exported Questionnaire is a code of its CodeSystem.
+    questionnaire = client.get(f"{FHIR}/Questionnaire/phq9").json()
+    codings = [
+        option["valueCoding"]
+        for item in questionnaire["item"]
+        for option in item.get("answerOption", [])
+        if option["valueCoding"]["system"] == one["url"]
+    ]
+    assert codings and {c["code"] for c in codings} <= {c["code"] for c in one["concept"]}
+    missing = client.get(f"{FHIR}/CodeSystem/nonsense")
+    assert missing.status_code == 404
+    assert OperationOutcome.model_validate(missing.json()).issue[0].code == "not-found"
+    assert _new_events(before) == []
+
+
 def test_anonymous_users_get_nothing(world: World) -> None:
     anonymous = world.client_for("anonymous")
     assert anonymous.get(f"{FHIR}/Questionnaire/phq9").status_code == 401
+    assert anonymous.get(f"{FHIR}/CodeSystem").status_code == 401
+    assert anonymous.get(f"{FHIR}/CodeSystem/care-level").status_code == 401
     assert _post(anonymous, {}).status_code == 401
 
 
@@ -135,6 +177,10 @@ def test_posted_response_scores_the_same_as_the_form(world: World, values: list[
     )
     bundle = response.json()
     Bundle.model_validate(bundle)
+    # R4: every entry has a fullUrl, absolute or a urn:uuid, and no two are the same.
+    full_urls = [entry["fullUrl"] for entry in bundle["entry"]]
+    assert all(re.fullmatch(r"urn:uuid:[0-9a-f-]{36}", url) for url in full_urls), full_urls
+    assert len(set(full_urls)) == len(full_urls)
     observation = _observations(bundle)["phq9.total"]
     stored = ScaleResult.objects.get(assignment=by_form, scale_id="total")
     assert observation["valueInteger"] == stored.value == sum(values[:9])
@@ -408,3 +454,5 @@ def test_the_openapi_schema_lists_the_fhir_endpoints(world: World) -> None:
     schema = world.client_for("clinician_treating").get("/api/v1/openapi.json").json()
     assert "/api/v1/fhir/QuestionnaireResponse" in schema["paths"]
     assert "/api/v1/fhir/Questionnaire/{instrument_code}" in schema["paths"]
+    assert "/api/v1/fhir/CodeSystem" in schema["paths"]
+    assert "/api/v1/fhir/CodeSystem/{code_system_id}" in schema["paths"]

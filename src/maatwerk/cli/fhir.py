@@ -1,5 +1,6 @@
-"""`maatwerk instruments export-fhir CODE [--output FILE]`: an instrument as a FHIR R4
-Questionnaire (JSON).
+"""`maatwerk instruments export-fhir CODE [--output FILE] [--with-code-systems]`: an
+instrument as a FHIR R4 Questionnaire (JSON); with ``--with-code-systems`` a collection
+Bundle of the Questionnaire and the CodeSystems of its answer codes.
 
 The export is made by ``maatwerk.core.fhir.questionnaire.instrument_to_questionnaire`` and
 checked with fhir.resources before it is written; importing it back gives the same
@@ -30,8 +31,16 @@ def export_fhir(
     language: Annotated[
         str, typer.Option("--language", "-l", help="Language of the texts: en or nl.")
     ] = "en",
+    with_code_systems: Annotated[
+        bool,
+        typer.Option(
+            "--with-code-systems",
+            help="A Bundle of the Questionnaire and the CodeSystems of its answer codes.",
+        ),
+    ] = False,
 ) -> None:
     """Export an instrument as a FHIR R4 Questionnaire (validated with fhir.resources)."""
+    from maatwerk.core.fhir.code_systems import questionnaire_package
     from maatwerk.core.fhir.questionnaire import instrument_to_questionnaire
     from maatwerk.core.instruments.errors import UnknownInstrument
     from maatwerk.core.instruments.registry import bundled_instruments, get_instrument
@@ -43,6 +52,9 @@ def export_fhir(
     except UnknownInstrument as unknown:
         known = ", ".join(sorted({i.code for i in bundled_instruments()}))
         raise fail(f"unknown instrument: {unknown}. Bundled instruments: {known}.") from None
-    resource = instrument_to_questionnaire(instrument, language=language)
+    if with_code_systems:
+        resource = questionnaire_package(instrument, language=language)
+    else:
+        resource = instrument_to_questionnaire(instrument, language=language)
     text = json.dumps(resource, indent=2, ensure_ascii=False) + "\n"
     write_text(text, output, what=f"Questionnaire {instrument.code} {instrument.version}")

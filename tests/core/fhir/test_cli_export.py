@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.questionnaire import Questionnaire
 from typer.testing import CliRunner
 
@@ -47,3 +48,24 @@ def test_unknown_instrument_or_language_is_a_clear_error(tmp_path: Path) -> None
     )
     assert unwritable.exit_code == 2
     assert "cannot write" in unwritable.output
+
+
+def test_export_with_code_systems_is_a_bundle_of_the_questionnaire_and_its_answer_codes() -> None:
+    result = runner.invoke(
+        app, ["instruments", "export-fhir", "phq9", "--with-code-systems", "--language", "nl"]
+    )
+    assert result.exit_code == 0, result.output
+    bundle = json.loads(result.stdout)
+    Bundle.model_validate(bundle)
+    resources = [entry["resource"] for entry in bundle["entry"]]
+    questionnaire, *systems = resources
+    assert questionnaire["resourceType"] == "Questionnaire"
+    assert {(s["url"], s["version"]) for s in systems} == {
+        ("https://maatwerk.example/fhir/CodeSystem/phq9/frequency_0_3", "1.1"),
+        ("https://maatwerk.example/fhir/CodeSystem/phq9/difficulty_0_3", "1.1"),
+    }
+    codes = {s["url"]: {c["code"] for c in s["concept"]} for s in systems}
+    for item in questionnaire["item"]:
+        for option in item.get("answerOption", []):
+            assert option["valueCoding"]["code"] in codes[option["valueCoding"]["system"]]
+    assert all(entry["fullUrl"].startswith("urn:uuid:") for entry in bundle["entry"])

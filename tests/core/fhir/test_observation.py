@@ -54,7 +54,12 @@ def test_every_scale_of_an_instrument_gets_one() -> None:
     observations = score_to_observations(instrument, score, language="en")
     values = {o["code"]["coding"][0]["code"]: o["valueInteger"] for o in observations}
     assert values == {"phq15.total": 28, "phq15.items_scored_2": 14}
-    Bundle.model_validate(collection_bundle(observations))
+    bundle = collection_bundle(observations)
+    Bundle.model_validate(bundle)
+    # R4: each entry has a fullUrl, absolute or a urn:uuid, none twice.
+    full_urls = [entry["fullUrl"] for entry in bundle["entry"]]
+    assert all(url.startswith("urn:uuid:") and len(url) == 45 for url in full_urls)
+    assert len(set(full_urls)) == len(full_urls) == len(observations)
 
 
 def test_fractional_scores_are_quantities_and_unscored_scales_say_why() -> None:

@@ -21,6 +21,7 @@ from maatwerk.core.fhir.constants import (
     MAX_VALUE,
     MIN_VALUE,
     ORDINAL_VALUE,
+    TRANSLATION,
 )
 from maatwerk.core.fhir.errors import FhirMappingError
 from maatwerk.core.fhir.questionnaire import (
@@ -127,11 +128,61 @@ def test_phq9_in_dutch() -> None:
         "system": "https://maatwerk.example/fhir/CodeSystem/phq9/frequency_0_3",
         "code": "0",
         "display": "Helemaal niet",
+        "_display": {
+            "extension": [
+                {
+                    "url": TRANSLATION,
+                    "extension": [
+                        {"url": "lang", "valueCode": "en"},
+                        {"url": "content", "valueString": "Not at all"},
+                    ],
+                }
+            ]
+        },
     }
     assert first["extension"] == [{"url": ORDINAL_VALUE, "valueDecimal": 0}]
     english = items_by_link_id(instrument_to_questionnaire(get_instrument("phq9"), language="en"))
     assert english["phq9_1"]["text"] == "Little interest or pleasure in doing things"
     assert extension(english["phq9_1"], EXT_TEXT_UNVERIFIED) is None
+
+
+def _translations(element: dict[str, Any]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for ext in element.get("extension", []):
+        assert ext["url"] == TRANSLATION
+        parts = {part["url"]: part for part in ext["extension"]}
+        found[parts["lang"]["valueCode"]] = parts["content"]["valueString"]
+    return found
+
+
+@pytest.mark.parametrize("instrument", BUNDLED, ids=IDS)
+def test_both_languages_carry_every_text_of_the_other_as_a_translation(
+    instrument: Instrument,
+) -> None:
+    """One canonical url|version, one content: the Dutch and the English export hold the
+    same texts, each with the other language as a FHIR translation extension."""
+    dutch = instrument_to_questionnaire(instrument, language="nl")
+    english = instrument_to_questionnaire(instrument, language="en")
+    assert (dutch["url"], dutch["version"]) == (english["url"], english["version"])
+
+    def texts(resource: dict[str, Any]) -> dict[str, set[str]]:
+        return {
+            item["linkId"]: {item["text"], *_translations(item.get("_text", {})).values()}
+            for item in items_by_link_id(resource).values()
+        }
+
+    assert texts(dutch) == texts(english)
+    for item in instrument.items:
+        own_nl = item.text.get("nl") if item.text is not None else None
+        own_en = item.text.get("en") if item.text is not None else None
+        if own_nl is None or own_en is None:
+            continue
+        nl_item = items_by_link_id(dutch)[item.id]
+        en_item = items_by_link_id(english)[item.id]
+        assert (nl_item["text"], _translations(nl_item["_text"])) == (own_nl, {"en": own_en})
+        assert (en_item["text"], _translations(en_item["_text"])) == (own_en, {"nl": own_nl})
+    if instrument.name.get("nl") and instrument.name.get("en"):
+        assert _translations(dutch["_title"]) == {"en": instrument.name.get("en")}
 
 
 def test_applicability_is_an_extension_not_enable_when() -> None:

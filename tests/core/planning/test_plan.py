@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import UTC, date, datetime
 
 import pytest
 
-from maatwerk.core.fhir.care_plan import GAS_MEASURE_SYSTEM, MODULE_SYSTEM, plan_to_fhir
+from maatwerk.core.fhir.care_plan import (
+    GAS_MEASURE_SYSTEM,
+    MODULE_SYSTEM,
+    care_plan_bundle,
+    goal_full_url,
+    plan_to_fhir,
+)
 from maatwerk.core.fhir.errors import FhirMappingError
 from maatwerk.core.fhir.validation import validate_resource
 from maatwerk.core.instruments.personalized import GasGoal
@@ -219,7 +226,9 @@ def test_plan_to_fhir_validates_and_carries_the_plan() -> None:
         (MODULE_SYSTEM, "relapse_prevention"),
     ]
     assert {a["detail"]["status"] for a in care_plan["activity"]} == {"not-started"}
-    assert care_plan["goal"] == [{"reference": f"Goal/{goal['id']}"} for goal in goals]
+    assert care_plan["goal"] == [
+        {"reference": goal_full_url(plan, index)} for index in range(len(goals))
+    ]
     notes = [note["text"] for note in care_plan["note"]]
     # the reasons per module (Dutch by default), the decisions and the duration
     assert any(
@@ -308,3 +317,28 @@ def test_plan_refuses_duplicate_goals_and_dates_backwards() -> None:
 
 def _fields(plan: Plan) -> dict[str, object]:
     return {name: getattr(plan, name) for name in Plan.__dataclass_fields__}
+
+
+def test_care_plan_bundle_full_urls_are_urn_uuids_and_care_plan_goals_resolve() -> None:
+    """R4 Bundle: every fullUrl is absolute or a urn:uuid (bdl-7 asks them unique), and a
+    reference inside an entry resolves against the fullUrls of the Bundle."""
+    plan = pain_plan()
+    bundle = care_plan_bundle(
+        plan, patient_ref="p", author_ref="x", timestamp=datetime(2026, 12, 1, tzinfo=UTC)
+    )
+    validate_resource(bundle, "Bundle")
+    full_urls = [entry["fullUrl"] for entry in bundle["entry"]]
+    assert all(re.fullmatch(r"urn:uuid:[0-9a-f-]{36}", url) for url in full_urls), full_urls
+    assert len(set(full_urls)) == len(full_urls)
+    care_plan = bundle["entry"][0]["resource"]
+    goals = {
+        e["fullUrl"]: e["resource"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "Goal"
+    }
+    assert goals and [ref["reference"] for ref in care_plan["goal"]] == list(goals)
+    # stable: the same plan gives the same references
+    again = care_plan_bundle(
+        plan, patient_ref="p", author_ref="x", timestamp=datetime(2026, 12, 1, tzinfo=UTC)
+    )
+    assert [entry["fullUrl"] for entry in again["entry"]] == full_urls

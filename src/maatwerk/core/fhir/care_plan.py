@@ -17,8 +17,9 @@ Conventions: docs/planning/README.md and docs/adr/0005-fhir-r4b-models.md.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Final, Literal
 
 from maatwerk.core.fhir.constants import BASE, PATIENT_IDENTIFIER_SYSTEM
@@ -30,6 +31,8 @@ __all__ = [
     "GAS_MEASURE_SYSTEM",
     "INTERVENTION_SYSTEM",
     "MODULE_SYSTEM",
+    "care_plan_bundle",
+    "goal_full_url",
     "goal_id",
     "plan_to_fhir",
 ]
@@ -105,6 +108,55 @@ _WORDS: dict[Language, dict[str, str]] = {
 def goal_id(plan: Plan, index: int) -> str:
     """The resource id of the plan's goal at ``index`` (0-based)."""
     return f"{plan.plan_id}-goal-{index + 1}"
+
+
+def goal_full_url(plan: Plan, index: int) -> str:
+    """The ``urn:uuid:`` by which the plan's goal at ``index`` is known inside a Bundle.
+
+    A name-based UUID (RFC 4122 version 5) of the goal's identifier, so that exporting
+    the same plan twice gives the same references, and ``CarePlan.goal`` resolves to the
+    Goal's ``fullUrl`` inside the Bundle (R4 Bundle rules: a fullUrl is absolute or a
+    ``urn:uuid:``, and a reference in an entry resolves against the Bundle's fullUrls).
+    """
+    name = f"{CARE_PLAN_IDENTIFIER_SYSTEM}/{goal_id(plan, index)}"
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
+
+
+def care_plan_full_url(plan: Plan) -> str:
+    """The CarePlan's ``fullUrl``: its Maatwerk plan id when that is a UUID (it is in the
+    web app), otherwise a name-based UUID of the plan identifier."""
+    try:
+        return f"urn:uuid:{uuid.UUID(plan.plan_id)}"
+    except ValueError:
+        name = f"{CARE_PLAN_IDENTIFIER_SYSTEM}/{plan.plan_id}"
+        return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
+
+
+def care_plan_bundle(
+    plan: Plan,
+    *,
+    patient_ref: str,
+    author_ref: str,
+    timestamp: datetime,
+    language: Language = "nl",
+) -> JsonObject:
+    """The plan as a ``collection`` Bundle: the CarePlan, then its Goals, every entry with
+    a ``urn:uuid:`` fullUrl and ``CarePlan.goal`` pointing at the Goals' fullUrls."""
+    care_plan, goals = plan_to_fhir(
+        plan, patient_ref=patient_ref, author_ref=author_ref, language=language
+    )
+    return {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "timestamp": timestamp.isoformat(),
+        "entry": [
+            {"fullUrl": care_plan_full_url(plan), "resource": care_plan},
+            *(
+                {"fullUrl": goal_full_url(plan, index), "resource": goal}
+                for index, goal in enumerate(goals)
+            ),
+        ],
+    }
 
 
 def plan_to_fhir(
@@ -207,7 +259,10 @@ def plan_to_fhir(
         "note": notes,
     }
     if goals:
-        care_plan["goal"] = [{"reference": f"Goal/{goal['id']}"} for goal in goals]
+        # The Goals travel in the same Bundle under their urn:uuid fullUrls.
+        care_plan["goal"] = [
+            {"reference": goal_full_url(plan, index)} for index in range(len(goals))
+        ]
     if activities:
         care_plan["activity"] = activities
     return care_plan, goals

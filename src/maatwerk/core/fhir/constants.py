@@ -49,6 +49,15 @@ keying, recodes, proration, ...); Maatwerk's scoring engine computes that score.
 EXT_TEXT_UNVERIFIED: Final = STRUCTURE_DEFINITION + "text-unverified"
 """On an item: ``valueBoolean`` true when its text is an unverified translation."""
 
+TRANSLATION: Final = "http://hl7.org/fhir/StructureDefinition/translation"
+"""On a string's ``_<element>``: the text in another language (sub-extensions ``lang``
+and ``content``). A Questionnaire carries every text in both languages, so that one
+canonical ``url|version`` names one content and a response in either language matches
+it (docs/adr/0006-one-canonical-questionnaire-with-translations.md)."""
+
+TEXT_LANGUAGES: Final = ("nl", "en")
+"""The languages Maatwerk holds texts in."""
+
 ORDINAL_VALUE: Final = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
 MIN_VALUE: Final = "http://hl7.org/fhir/StructureDefinition/minValue"
 MAX_VALUE: Final = "http://hl7.org/fhir/StructureDefinition/maxValue"

@@ -15,6 +15,7 @@ patient message in ``details.text``), so that a client can show where to get hel
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -150,11 +151,18 @@ def safety_outcome(score: InstrumentScore, *, language: str = "nl") -> JsonObjec
 
 
 def collection_bundle(resources: Sequence[JsonObject]) -> JsonObject:
-    """A Bundle of type ``collection`` holding ``resources``."""
+    """A Bundle of type ``collection`` holding ``resources``.
+
+    Every entry gets a ``fullUrl``: R4 asks one for each entry of a Bundle that is not a
+    search result or a transaction without ids, and it must be absolute or a ``urn:uuid:``.
+    These resources have no server address, so each gets a fresh random UUID.
+    """
     bundle: JsonObject = {
         "resourceType": "Bundle",
         "type": "collection",
-        "entry": [{"resource": resource} for resource in resources],
+        "entry": [
+            {"fullUrl": f"urn:uuid:{uuid.uuid4()}", "resource": resource} for resource in resources
+        ],
     }
     validate_resource(bundle, "Bundle")
     return bundle

@@ -19,6 +19,10 @@ Export (:func:`instrument_to_questionnaire`):
 * One read-only item ``score.<scale id>`` per scale, with an SDC ``calculatedExpression``
   when FHIRPath can compute the score exactly (:mod:`.expressions`), otherwise the
   ``score-not-calculated`` extension saying why.
+* Every text (title, instructions, item, option label, scale name) in ``language``, with
+  the other language's own text as a FHIR ``translation`` extension on ``_text``,
+  ``_title`` or ``_display``: one canonical ``url|version`` names one content, and a
+  response in either language matches it (docs/adr/0006).
 * The ``instrument-definition`` extension carries the full definition JSON, so that
   :func:`questionnaire_to_instrument` gives back an equal instrument.
 
@@ -44,6 +48,8 @@ from maatwerk.core.fhir.constants import (
     ORDINAL_VALUE,
     QUESTIONNAIRE_URL_PREFIX,
     SCORE_LINK_ID_PREFIX,
+    TEXT_LANGUAGES,
+    TRANSLATION,
     questionnaire_url,
     response_set_system,
     score_link_id,
@@ -75,6 +81,33 @@ def _resolve(text: LocalizedText | None, language: str) -> ResolvedText | None:
     return text.resolve(language, fallback=True) or text.resolve("nl") or text.resolve("en")
 
 
+def _translations(text: LocalizedText | None, primary: str) -> JsonObject | None:
+    """The ``_<element>`` of a text: a translation extension for each other language that
+    has its own text, or None when there is none."""
+    if text is None:
+        return None
+    extensions = [
+        {
+            "url": TRANSLATION,
+            "extension": [
+                {"url": "lang", "valueCode": language},
+                {"url": "content", "valueString": own},
+            ],
+        }
+        for language in TEXT_LANGUAGES
+        if language != primary and (own := text.get(language)) is not None
+    ]
+    return {"extension": extensions} if extensions else None
+
+
+def _with_translations(
+    target: JsonObject, element: str, text: LocalizedText | None, primary: str
+) -> None:
+    translations = _translations(text, primary)
+    if translations is not None:
+        target[f"_{element}"] = translations
+
+
 def _name(code: str) -> str:
     """A computable name (``que-0``: starts with a capital, letters, digits, ``_``)."""
     return "".join(c if c.isalnum() else "_" for c in code.upper())
@@ -88,13 +121,16 @@ def _option_item(
     for option in response_set.options:
         label = _resolve(option.label, language)
         code = number_code(option.value)
+        coding: JsonObject = {
+            "system": system,
+            "code": code,
+            "display": label.text if label is not None else code,
+        }
+        if label is not None:
+            _with_translations(coding, "display", option.label, language)
         options.append(
             {
-                "valueCoding": {
-                    "system": system,
-                    "code": code,
-                    "display": label.text if label is not None else code,
-                },
+                "valueCoding": coding,
                 "extension": [{"url": ORDINAL_VALUE, "valueDecimal": json_number(option.value)}],
             }
         )
@@ -135,6 +171,8 @@ def _question(instrument: Instrument, item: Item, language: str) -> JsonObject:
         "text": text.text if text is not None else LICENSED_TEXT_PLACEHOLDER,
         **shape,
     }
+    if text is not None:
+        _with_translations(question, "text", item.text, language)
     if item.required:
         question["required"] = True
     if extensions:
@@ -151,6 +189,8 @@ def _score_item(instrument: Instrument, scale: Scale, language: str) -> JsonObje
         "type": "integer" if found.integer else "decimal",
         "readOnly": True,
     }
+    if name is not None:
+        _with_translations(item, "text", scale.name, language)
     if found.expression is not None:
         extension: JsonObject = {
             "url": CALCULATED_EXPRESSION,
@@ -184,7 +224,13 @@ def instrument_to_questionnaire(instrument: Instrument, *, language: str) -> Jso
     items: list[JsonObject] = []
     instructions = _resolve(instrument.instructions, base)
     if instructions is not None:
-        items.append({"linkId": INSTRUCTIONS_LINK_ID, "type": "display", "text": instructions.text})
+        display: JsonObject = {
+            "linkId": INSTRUCTIONS_LINK_ID,
+            "type": "display",
+            "text": instructions.text,
+        }
+        _with_translations(display, "text", instrument.instructions, base)
+        items.append(display)
     items.extend(_question(instrument, item, base) for item in instrument.items)
     items.extend(_score_item(instrument, scale, base) for scale in instrument.scales)
     title = _resolve(instrument.name, base)
@@ -206,6 +252,12 @@ def instrument_to_questionnaire(instrument: Instrument, *, language: str) -> Jso
         "version": instrument.version,
         "name": _name(instrument.code),
         "title": title.text if title is not None else instrument.short_name,
+        **(
+            {"_title": translations}
+            if title is not None
+            and (translations := _translations(instrument.name, base)) is not None
+            else {}
+        ),
         "status": "active",
         "subjectType": ["Patient"],
         "publisher": "Maatwerk",

@@ -14,6 +14,7 @@ from typing import Any
 
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.careplan import CarePlan
+from fhir.resources.R4B.codesystem import CodeSystem
 from fhir.resources.R4B.goal import Goal
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.operationoutcome import OperationOutcome
@@ -36,6 +37,7 @@ def _models() -> dict[str, type[BaseModel]]:
         "ServiceRequest": ServiceRequest,
         "CarePlan": CarePlan,
         "Goal": Goal,
+        "CodeSystem": CodeSystem,
     }
 
 

@@ -2,6 +2,10 @@
 
 * ``GET  /fhir/Questionnaire/{code}[?version=&language=]`` - an instrument as a FHIR
   Questionnaire; no patient data, any logged-in user, not audited.
+* ``GET  /fhir/CodeSystem`` and ``GET /fhir/CodeSystem/{id}`` - Maatwerk's own codes
+  (answers, scales, care levels, modules, interventions, GAS) as FHIR CodeSystems: a
+  ``searchset`` Bundle of all, or one by id; no patient data, any logged-in user, not
+  audited (like the Questionnaire).
 * ``POST /fhir/QuestionnaireResponse`` - answers an assignment. The body is a
   QuestionnaireResponse (``application/fhir+json`` or ``application/json``) with
   ``status`` completed, ``questionnaire`` = the canonical URL of the assignment's
@@ -35,6 +39,7 @@ from django.utils.translation import get_language
 from ninja import Router
 
 from maatwerk.core.common.untrusted_input import load_json
+from maatwerk.core.fhir.code_systems import bundled_code_systems
 from maatwerk.core.fhir.errors import FhirMappingError, FhirProblem, IssueType
 from maatwerk.core.fhir.observation import collection_bundle, safety_outcome, score_to_observations
 from maatwerk.core.fhir.questionnaire import instrument_to_questionnaire
@@ -111,6 +116,48 @@ def questionnaire_read(
     except UnknownInstrument as unknown:
         return _outcome(404, [_problem("Questionnaire", str(unknown), "not-found")])
     return _fhir(instrument_to_questionnaire(instrument, language=_language(language)))
+
+
+@router.get(
+    "/CodeSystem",
+    url_name="fhir_code_systems",
+    summary="Maatwerk's own code systems as a Bundle of FHIR CodeSystems",
+    openapi_extra={"responses": {200: {"description": "Bundle (searchset)", **_RESOURCE}}},
+)
+def code_system_search(request: ActorRequest) -> HttpResponse:
+    systems = bundled_code_systems()
+    base = request.build_absolute_uri(request.path.rstrip("/"))
+    return _fhir(
+        {
+            "resourceType": "Bundle",
+            "type": "searchset",
+            "total": len(systems),
+            "entry": [
+                {
+                    "fullUrl": f"{base}/{system['id']}",
+                    "resource": system,
+                    "search": {"mode": "match"},
+                }
+                for system in systems
+            ],
+        }
+    )
+
+
+@router.get(
+    "/CodeSystem/{code_system_id}",
+    url_name="fhir_code_system",
+    summary="One of Maatwerk's own code systems as a FHIR CodeSystem",
+    openapi_extra={"responses": {200: {"description": "CodeSystem", **_RESOURCE}, 404: _OUTCOME}},
+)
+def code_system_read(request: ActorRequest, code_system_id: str) -> HttpResponse:
+    for system in bundled_code_systems():
+        if system["id"] == code_system_id:
+            return _fhir(system)
+    return _outcome(
+        404,
+        [_problem("CodeSystem", f"no Maatwerk CodeSystem with id {code_system_id!r}", "not-found")],
+    )
 
 
 def _not_found() -> HttpResponse:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from maatwerk.core.access import AccessBasis
 from maatwerk.core.common.untrusted_input import whole_number
-from maatwerk.core.fhir.care_plan import plan_to_fhir
+from maatwerk.core.fhir.care_plan import care_plan_bundle
 from maatwerk.core.fhir.errors import FhirMappingError
 from maatwerk.core.fhir.validation import validate_resource
 from maatwerk.core.knowledge.model import KnowledgeBase
@@ -961,24 +961,17 @@ def _author(plan: Plan) -> str:
 
 def fhir_bundle(plan: Plan, knowledge: KnowledgeBase, language: Language) -> dict[str, Any]:
     """The plan as a FHIR collection Bundle (CarePlan + Goals), each resource validated."""
-    care_plan, goals = plan_to_fhir(
+    bundle = care_plan_bundle(
         selectors.core_plan(plan, knowledge),
         patient_ref=str(plan.patient.public_id),
         author_ref=_author(plan),
+        timestamp=timezone.now(),
         language=language,
     )
-    validate_resource(care_plan, "CarePlan")
-    for goal in goals:
-        validate_resource(goal, "Goal")
-    return {
-        "resourceType": "Bundle",
-        "type": "collection",
-        "timestamp": timezone.now().isoformat(),
-        "entry": [
-            {"fullUrl": f"urn:uuid:{plan.public_id}", "resource": care_plan},
-            *({"fullUrl": f"{'Goal'}/{goal['id']}", "resource": goal} for goal in goals),
-        ],
-    }
+    validate_resource(bundle, "Bundle")
+    for entry in bundle["entry"]:
+        validate_resource(entry["resource"], entry["resource"]["resourceType"])
+    return bundle
 
 
 def plan_export_fhir(*, actor: Actor, access: PatientAccess, language: Language) -> bytes:
