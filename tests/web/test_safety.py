@@ -95,6 +95,7 @@ def test_open_picked_up_followed_up_closed_each_audited(world: World) -> None:
     client = world.client_for("clinician_treating")
     page = client.get(signal_url(world)).content.decode()
     assert "1 – een aantal dagen" in page and "Gedachten dat je beter dood" in page
+    assert "Vragenlijst PHQ-9" in page  # the name people write, not the stored code
 
     before = AuditEvent.objects.count()
     assert client.post(signal_url(world, "pick-up")).status_code == 302

@@ -100,6 +100,9 @@ def demo(
     # A demo is shown to people: production-like error pages, never a traceback or the
     # URL list. Static files are served by WhiteNoise from the collected files.
     os.environ.setdefault("MAATWERK_DEBUG", "false")
+    # E-mails link back to the platform: to this demo's own address, not a bare path.
+    address = f"[{host}]" if ":" in host else host  # an IPv6 address needs brackets in a URL
+    os.environ.setdefault("MAATWERK_SITE_URL", f"http://{address}:{port}")
     _django()
     _manage("migrate", "--no-input", verbosity=0)
     _manage("collectstatic", "--no-input", verbosity=0)

@@ -10,10 +10,12 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from maatwerk.core.instruments.errors import UnknownInstrument
 from maatwerk.core.instruments.text import LocalizedText
 from maatwerk.core.safety.content import bundled_follow_up_content
 from maatwerk.web.common.actor import Actor
-from maatwerk.web.questionnaires.models import SafetyAlert, SafetyFollowUp
+from maatwerk.web.questionnaires.instruments import instrument_for
+from maatwerk.web.questionnaires.models import Assignment, SafetyAlert, SafetyFollowUp
 
 
 def _text(value: LocalizedText | None) -> str:
@@ -37,8 +39,21 @@ def source_label(alert: SafetyAlert) -> str:
             "place": alert.get_raised_from_display()
         }
     if alert.source == SafetyAlert.Source.QUESTIONNAIRE and alert.assignment is not None:
-        return _("Questionnaire %(code)s") % {"code": alert.assignment.instrument_code.upper()}
+        return _("Questionnaire %(code)s") % {"code": _instrument_short_name(alert.assignment)}
     return str(alert.get_source_display())
+
+
+def _instrument_short_name(assignment: Assignment) -> str:
+    """The name people write (PHQ-9, 4DKL), not the code the instrument is stored under."""
+    try:
+        instrument = instrument_for(
+            assignment.patient.organization_id,
+            assignment.instrument_code,
+            assignment.instrument_version,
+        )
+    except UnknownInstrument:
+        return assignment.instrument_code.upper()
+    return instrument.short_name
 
 
 def signal_view(alert: SafetyAlert) -> SignalView:
