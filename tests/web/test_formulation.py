@@ -496,6 +496,8 @@ def test_share_the_patient_reads_agrees_or_comments_and_the_clinician_sees_it(
     assert events_since(before) == [("create", "formulation_response", "success")]
     overview = clinician.get(url(formulation)).content.decode()
     assert "Het begint bij mij met slecht slapen." in overview
+    # Patient text shown to a clinician can become a safety signal in one step.
+    assert 'name="raised_from" value="formulation"' in overview
 
     # The clinician shares version 3; the patient sees it and agrees.
     clinician.post(url(formulation, "share"))

@@ -399,6 +399,20 @@ def test_a_clinician_raises_a_signal_from_a_message(world: World) -> None:
     assert quote in client.get(f"/safety/signals/{alert.public_id}/").content.decode()
 
 
+def test_a_clinician_raises_a_signal_from_a_comment_on_the_explanation(world: World) -> None:
+    client = world.client_for("clinician_treating")
+    quote = "Ik zie het niet meer zitten."
+    response = client.post(
+        f"/safety/patients/{world.patient_a.public_id}/raise/",
+        {"raised_from": "formulation", "quote": quote},
+    )
+    assert response.status_code == 302
+    alert = SafetyAlert.objects.get(source="clinician")
+    assert (alert.raised_from, alert.evidence_quote) == ("formulation", quote)
+    page = client.get(f"/safety/signals/{alert.public_id}/").content.decode()
+    assert "Opmerking bij de persoonlijke uitleg" in page
+
+
 def test_raising_without_a_quote_is_refused(world: World) -> None:
     client = world.client_for("clinician_treating")
     before = AuditEvent.objects.count()

@@ -109,6 +109,7 @@ class SafetyAlert(models.Model):
         HOMEWORK = "homework", _("Homework answer")
         CONSULT_NOTE = "consult_note", _("Consult note")
         DOSSIER = "dossier", _("Dossier")
+        FORMULATION = "formulation", _("Comment on the personal explanation")
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
