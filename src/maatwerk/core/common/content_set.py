@@ -7,11 +7,12 @@ problem of every file is reported at once as a ``DefinitionProblem`` (``file: $.
 message``) through the set's own error class, so callers can catch ``PlanningDefinitionError``
 or ``ScreeningDefinitionError`` as before.
 
-Two descriptions cover every set:
+Three descriptions cover every set:
 
 * :class:`FileSet` - one file with one model (planning ``rules.json``, safety-plan
-  ``sections.json``, analysis ``monitoring.json``, ``bibliography.json``). Also used per
-  file for folders of same-shaped files (modules), through :meth:`FileSet.parse`.
+  ``sections.json``, analysis ``monitoring.json``, ``bibliography.json``).
+* :class:`FolderSet` - a folder of files of one model (modules, instruments), each
+  loaded with :meth:`FolderSet.load_file`.
 * :class:`CollectionSet` - a folder of files that each name their ``collection``
   (knowledge, screening, formulation); every collection exactly once.
 
@@ -55,14 +56,15 @@ from typing import Any, Generic, Protocol, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
 
+from maatwerk.core.common.json_files import decode_json, schema_problems
 from maatwerk.core.instruments.errors import DefinitionProblem, InstrumentDefinitionError
-from maatwerk.core.instruments.loading import decode_json, schema_problems
 
 __all__ = [
     "CONTENT_PACKAGE",
     "CollectionProblems",
     "CollectionSet",
     "FileSet",
+    "FolderSet",
     "bundled_folder_texts",
     "duplicate_id_problems",
     "json_schema_text",
@@ -147,19 +149,41 @@ def write_schema_texts(folder: str | Path, texts: Mapping[str, str]) -> None:
         Path(folder, name).write_text(text, encoding="utf-8")
 
 
-# ------------------------------------------------------------------ one file, one model
+# ------------------------------------------------------------------ one model per file
 
 
-@dataclass(frozen=True)
-class FileSet(Generic[Model]):
-    """A content set of one file (``folder/file``) validated by ``model``."""
-
+@dataclass(frozen=True, kw_only=True)
+class _ModelFiles(Generic[Model]):
     folder: str
-    file: str
     model: type[Model]
     error: type[Exception]
     schema_id: str
     title: str
+
+    def parse(self, data: object, *, origin: str) -> Model:
+        """Schema-check one decoded file."""
+        return _validate(data, self.model, origin, self.error)
+
+    def load_file(
+        self, text: str | bytes, *, origin: str, check: Check[Model] | None = None
+    ) -> Model:
+        """Decode (exact decimals, no duplicate keys), schema-check, then run ``check``;
+        raises the set's error with every problem found."""
+        value = self.parse(_decode(text, origin, self.error), origin=origin)
+        problems = tuple(check(value, origin)) if check is not None else ()
+        if problems:
+            raise self.error(problems)
+        return value
+
+    def schema_text(self) -> str:
+        return json_schema_text(self.model, schema_id=self.schema_id, title=self.title)
+
+
+@dataclass(frozen=True, kw_only=True)
+class FileSet(_ModelFiles[Model]):
+    """A content set of one file, ``folder/file``, validated by ``model``."""
+
+    file: str
 
     @property
     def schema_file(self) -> str:
@@ -168,24 +192,25 @@ class FileSet(Generic[Model]):
     def bundled_text(self) -> bytes:
         return content_folder(self.folder).joinpath(self.file).read_bytes()
 
-    def parse(self, data: object, *, origin: str) -> Model:
-        """Schema-check one decoded file."""
-        return _validate(data, self.model, origin, self.error)
-
     def load(
         self, text: str | bytes, *, origin: str | None = None, check: Check[Model] | None = None
     ) -> Model:
-        """Decode (exact decimals, no duplicate keys), schema-check, then run ``check``;
-        raises the set's error with every problem found."""
-        where = origin or self.file
-        value = self.parse(_decode(text, where, self.error), origin=where)
-        problems = tuple(check(value, where)) if check is not None else ()
-        if problems:
-            raise self.error(problems)
-        return value
+        """``load_file`` with the set's own file name as the default origin."""
+        return self.load_file(text, origin=origin or self.file, check=check)
 
-    def schema_text(self) -> str:
-        return json_schema_text(self.model, schema_id=self.schema_id, title=self.title)
+    def write_schema(self, folder: str | Path) -> None:
+        write_schema_texts(folder, {self.schema_file: self.schema_text()})
+
+
+@dataclass(frozen=True, kw_only=True)
+class FolderSet(_ModelFiles[Model]):
+    """A folder of files of one shape (one module or instrument per file); the package
+    checks each file with ``load_file`` and the folder as a whole itself."""
+
+    schema_file: str
+
+    def bundled_texts(self) -> dict[str, bytes]:
+        return bundled_folder_texts(self.folder)
 
     def write_schema(self, folder: str | Path) -> None:
         write_schema_texts(folder, {self.schema_file: self.schema_text()})
@@ -194,7 +219,7 @@ class FileSet(Generic[Model]):
 # ------------------------------------------------------------------ a folder of collections
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CollectionSet(Generic[Model]):
     """A folder whose files each name their ``collection`` (one model per collection);
     ``schema_id`` has a ``{collection}`` placeholder, ``title`` prefixes each schema's."""

@@ -10,23 +10,32 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cache
-from importlib.resources import files
 from importlib.resources.abc import Traversable
 
+from maatwerk.core.common.content_set import CONTENT_PACKAGE, content_folder
 from maatwerk.core.instruments.errors import (
     DefinitionProblem,
     InstrumentDefinitionError,
     UnknownInstrument,
 )
-from maatwerk.core.instruments.loading import load_instrument_json
+from maatwerk.core.instruments.loading import INSTRUMENTS, load_instrument_json
 from maatwerk.core.instruments.model import Instrument
 
-CONTENT_PACKAGE = "maatwerk.content"
-CONTENT_FOLDER = "instruments"
+__all__ = [
+    "CONTENT_FOLDER",
+    "CONTENT_PACKAGE",
+    "bundled_files",
+    "bundled_instruments",
+    "get_instrument",
+    "load_bundled_file",
+    "select_instrument",
+]
+
+CONTENT_FOLDER = INSTRUMENTS.folder
 
 
 def bundled_files() -> tuple[Traversable, ...]:
-    folder = files(CONTENT_PACKAGE).joinpath(CONTENT_FOLDER)
+    folder = content_folder(CONTENT_FOLDER)
     return tuple(
         sorted(
             (entry for entry in folder.iterdir() if entry.name.endswith(".json")),

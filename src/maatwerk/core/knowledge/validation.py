@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from maatwerk.core.common.collection_files import CollectionProblems
+from maatwerk.core.common.content_set import CollectionProblems
 from maatwerk.core.instruments.errors import DefinitionProblem, UnknownInstrument
 from maatwerk.core.instruments.model import Instrument
 from maatwerk.core.instruments.registry import select_instrument

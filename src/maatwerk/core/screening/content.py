@@ -13,16 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
-from typing import TypeVar
 
-from maatwerk.core.common.collection_files import (
+from maatwerk.core.common.content_set import (
     CollectionProblems,
-    collection_json_schema_texts,
-    load_collection_file,
-    load_collections,
-    parse_collection_file,
+    CollectionSet,
+    pick,
     write_schema_texts,
 )
 from maatwerk.core.instruments.errors import (
@@ -30,11 +26,7 @@ from maatwerk.core.instruments.errors import (
     UnknownInstrument,
 )
 from maatwerk.core.instruments.model import Instrument
-from maatwerk.core.instruments.registry import (
-    CONTENT_PACKAGE,
-    bundled_instruments,
-    select_instrument,
-)
+from maatwerk.core.instruments.registry import bundled_instruments, select_instrument
 from maatwerk.core.knowledge.model import KnowledgeBase, Provenance
 from maatwerk.core.knowledge.registry import bundled_knowledge
 from maatwerk.core.screening.definitions import (
@@ -62,10 +54,17 @@ __all__ = [
     "write_json_schemas",
 ]
 
-CONTENT_FOLDER = "screening"
-SCHEMA_ID = "https://maatwerk.example/schemas/screening-{collection}-1.schema.json"
+SCREENING = CollectionSet(
+    folder="screening",
+    name="screening content",
+    models=FILE_MODELS,
+    error=ScreeningDefinitionError,
+    schema_id="https://maatwerk.example/schemas/screening-{collection}-1.schema.json",
+    title="Maatwerk screening content",
+)
+CONTENT_FOLDER = SCREENING.folder
+SCHEMA_ID = SCREENING.schema_id
 SEVERITY_LEVELS = ("mild", "moderate", "severe")
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -136,16 +135,12 @@ class ScreeningContent:
 
 def parse_screening_file(data: object, *, origin: str) -> ScreeningFile:
     """Validate one decoded file against the schema of the collection it names."""
-    return parse_collection_file(
-        data, origin=origin, models=FILE_MODELS, error=ScreeningDefinitionError
-    )
+    return SCREENING.parse(data, origin=origin)
 
 
 def load_screening_json(text: str | bytes, *, origin: str) -> ScreeningFile:
     """Decode (exact decimals, no duplicate keys) and schema-check one file's text."""
-    return load_collection_file(
-        text, origin=origin, models=FILE_MODELS, error=ScreeningDefinitionError
-    )
+    return SCREENING.load_file(text, origin=origin)
 
 
 def build_screening_content(
@@ -156,15 +151,13 @@ def build_screening_content(
 ) -> ScreeningContent:
     """Load every file (name -> text), check each and the whole; one error lists all
     problems. Each collection must appear exactly once."""
-    loaded, origins = load_collections(
-        texts, models=FILE_MODELS, error=ScreeningDefinitionError, content_set="screening content"
-    )
+    loaded, origins = SCREENING.load(texts)
     content = ScreeningContent(
-        _collection(loaded, "complaints", ComplaintsFile),
-        _collection(loaded, "batteries", BatteriesFile),
-        _collection(loaded, "stepped_care", SteppedCareFile),
-        _collection(loaded, "subgroups", SubgroupsFile),
-        _collection(loaded, "patient_texts", PatientTextsFile),
+        pick(loaded, "complaints", ComplaintsFile),
+        pick(loaded, "batteries", BatteriesFile),
+        pick(loaded, "stepped_care", SteppedCareFile),
+        pick(loaded, "subgroups", SubgroupsFile),
+        pick(loaded, "patient_texts", PatientTextsFile),
         origins,
     )
     found = validate_screening_content(content, knowledge, tuple(instruments))
@@ -173,20 +166,9 @@ def build_screening_content(
     return content
 
 
-def _collection(loaded: Mapping[str, ScreeningFile], name: str, model: type[T]) -> T:
-    found = loaded[name]
-    if not isinstance(found, model):  # pragma: no cover - FILE_MODELS maps name to model
-        raise TypeError(f"collection {name!r} is not a {model.__name__}")
-    return found
-
-
 def bundled_files() -> dict[str, bytes]:
-    folder = files(CONTENT_PACKAGE).joinpath(CONTENT_FOLDER)
-    return {
-        entry.name: entry.read_bytes()
-        for entry in sorted(folder.iterdir(), key=lambda entry: entry.name)
-        if entry.name.endswith(".json")
-    }
+    """File name -> bytes of every bundled screening file."""
+    return SCREENING.bundled_texts()
 
 
 @cache
@@ -555,9 +537,7 @@ def _check_patient_texts(
 
 def screening_json_schema_texts() -> dict[str, str]:
     """File name -> JSON Schema text for each collection (checked in under docs/screening/)."""
-    return collection_json_schema_texts(
-        FILE_MODELS, schema_id=SCHEMA_ID, title="Maatwerk screening content"
-    )
+    return SCREENING.schema_texts()
 
 
 def write_json_schemas(folder: str | Path) -> None:
