@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maatwerk.core.access import Role
+from maatwerk.core.common import codec
 from maatwerk.core.instruments.errors import UnknownInstrument
 from maatwerk.core.knowledge.model import KnowledgeBase
 from maatwerk.core.screening.batteries import StepDecision, plan_battery
@@ -38,7 +39,6 @@ from maatwerk.web.patients.selectors import PatientAccess, patient_subject
 from maatwerk.web.patients.services import audit_refused, refuse_if_invalid
 from maatwerk.web.questionnaires.instruments import has_item_texts, instrument_for
 from maatwerk.web.questionnaires.services import assignment_create
-from maatwerk.web.screening import codec
 from maatwerk.web.screening.models import (
     CareLevelDecision,
     ScegsAssessment,
