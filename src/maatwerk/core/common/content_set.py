@@ -47,7 +47,7 @@ Recipe for a new content set (a package ``core/<area>/``):
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -315,6 +315,46 @@ class CollectionProblems:
     def add(self, collection: str, path: str, message: str) -> None:
         origin = self.origins.get(collection, f"{collection}.json")
         self.found.append(DefinitionProblem(origin, path, message))
+
+    def provenance(
+        self, items: Iterable[tuple[str, str, _Provenance]], source_ids: Iterable[str]
+    ) -> None:
+        """Every ``(collection, path, entry)`` needs known sources or ``unverified``."""
+        known = set(source_ids)
+        for collection, path, entry in items:
+            origin = self.origins.get(collection, f"{collection}.json")
+            self.found.extend(provenance_problems([(path, entry)], known, origin=origin))
+
+    def single_source(
+        self,
+        collection: str,
+        path: str,
+        source: str | None,
+        unverified: bool,
+        source_ids: Collection[str],
+    ) -> None:
+        """An entry with one optional ``source``: known, or ``unverified: true``."""
+        if source is None and not unverified:
+            message = "no source; give a source id or mark it unverified: true"
+            self.add(collection, path, message)
+        elif source is not None and source not in source_ids:
+            self.add(collection, f"{path}.source", f"unknown source {source!r}")
+
+    def unknown_ids(
+        self, collection: str, path: str, ids: Iterable[str], known: Collection[str], kind: str
+    ) -> None:
+        """``path[i]: unknown <kind> 'x'`` for every id of ``ids`` not in ``known``."""
+        for position, item_id in enumerate(ids):
+            if item_id not in known:
+                self.add(collection, f"{path}[{position}]", f"unknown {kind} {item_id!r}")
+
+    def duplicates(self, collection: str, path: str, ids: Iterable[str]) -> None:
+        """``path[i]: duplicate id 'x'`` for every repeated id."""
+        seen: set[str] = set()
+        for index, item_id in enumerate(ids):
+            if item_id in seen:
+                self.add(collection, f"{path}[{index}]", f"duplicate id {item_id!r}")
+            seen.add(item_id)
 
 
 def provenance_problems(

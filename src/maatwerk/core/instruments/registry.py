@@ -9,8 +9,10 @@ file, the JSON path and the problem.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 from functools import cache
 from importlib.resources.abc import Traversable
+from typing import Protocol
 
 from maatwerk.core.common.content_set import CONTENT_PACKAGE, content_folder
 from maatwerk.core.instruments.errors import (
@@ -29,6 +31,7 @@ __all__ = [
     "get_instrument",
     "load_bundled_file",
     "select_instrument",
+    "threshold_problem",
 ]
 
 CONTENT_FOLDER = INSTRUMENTS.folder
@@ -81,6 +84,43 @@ def select_instrument(
     if not versions:
         raise UnknownInstrument(code, version)
     return max(versions, key=lambda i: i.version_key)
+
+
+class ScaleThreshold(Protocol):
+    """A content entry that compares a score of a bundled instrument's scale."""
+
+    @property
+    def instrument(self) -> str: ...
+    @property
+    def instrument_version(self) -> str | None: ...
+    @property
+    def scale(self) -> str: ...
+    @property
+    def threshold(self) -> Decimal: ...
+
+
+def threshold_problem(
+    instruments: Iterable[Instrument], threshold: ScaleThreshold
+) -> tuple[str, str] | None:
+    """``(field, message)`` when the threshold's instrument, scale or value does not
+    exist among ``instruments``; ``None`` when it does."""
+    try:
+        instrument = select_instrument(
+            instruments, threshold.instrument, threshold.instrument_version
+        )
+    except UnknownInstrument as error:
+        return "instrument", f"{error} is bundled"
+    if not any(scale.id == threshold.scale for scale in instrument.scales):
+        return "scale", (
+            f"instrument {instrument.code} {instrument.version} has no scale {threshold.scale!r}"
+        )
+    score_range = instrument.scale(threshold.scale).range
+    if not score_range.min <= threshold.threshold <= score_range.max:
+        return "threshold", (
+            f"threshold {threshold.threshold} is outside the scale's range "
+            f"{score_range.min}-{score_range.max}"
+        )
+    return None
 
 
 def get_instrument(code: str, version: str | None = None) -> Instrument:
