@@ -22,6 +22,12 @@ from maatwerk.core.common.content_set import (
     provenance_problems,
 )
 from maatwerk.core.common.errors import MaatwerkError
+from maatwerk.core.common.prose import (
+    ProseContentError,
+    load_prose,
+    prose_problems,
+    prose_set,
+)
 from maatwerk.core.formulation.content import FORMULATION
 from maatwerk.core.instruments.base import Frozen
 from maatwerk.core.instruments.errors import DefinitionProblem
@@ -44,6 +50,7 @@ SETS: tuple[FileSet[Any] | FolderSet[Any] | CollectionSet[Any], ...] = (
     SECTIONS,
     MONITORING,
     BIBLIOGRAPHY,
+    prose_set("screening_summary.json"),
 )
 
 
@@ -203,3 +210,30 @@ def test_a_collection_set_wants_every_collection_once_and_reports_all_files() ->
         toys_and_others.load({"a.json": '{"collection": "others"}'})
     assert problems_of(raised) == ["<toy box>: $: missing collection(s): toys"]
     assert set(toys_and_others.schema_texts()) == {"toys.schema.json", "others.schema.json"}
+
+
+def test_prose_is_looked_up_by_key_and_language_with_its_placeholders_filled() -> None:
+    prose = load_prose("screening_summary.json")
+    assert prose.text("clinician.severity", "nl", value="licht") == "Ernst: licht"
+    assert prose.text("clinician.severity", "nl-BE", value="licht") == "Ernst: licht"
+    assert prose.text("clinician.severity", "de", value="mild") == "Severity: mild"
+
+
+def test_a_translation_must_use_the_same_placeholders() -> None:
+    text = json.dumps(
+        {
+            "collection": "prose",
+            "version": "1",
+            "texts": {
+                "a": {"nl": "Ernst: {value}", "en": "Severity: {level}"},
+                "b": {"nl": "{", "en": "x"},
+            },
+        }
+    )
+    summary = prose_set("screening_summary.json")
+    with pytest.raises(ProseContentError) as raised:
+        summary.load(text, origin="mine.json", check=prose_problems)
+    assert [str(problem) for problem in raised.value.problems] == [
+        "mine.json: $.texts.a: placeholders differ: nl has ['value'], en has ['level']",
+        "mine.json: $.texts.b.nl: broken braces",
+    ]
