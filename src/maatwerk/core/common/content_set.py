@@ -40,8 +40,11 @@ Recipe for a new content set (a package ``core/<area>/``):
            return build_area_rules(RULES.bundled_text(), knowledge=bundled_knowledge())
 
 4. Publish the schema under ``docs/<area>/`` with ``RULES.write_schema("docs/area")`` and
-   add a test comparing ``RULES.schema_text()`` with the checked-in file, as the other
-   sets' tests do.
+   add the set to ``SETS`` in ``tests/core/test_content_sets.py``, which checks that every
+   bundled file belongs to a described set and that every schema is the checked-in one.
+
+Prose for people (sentences the core puts together) is a content set too: see
+``maatwerk.core.common.prose``. ``docs/content.md`` lists every set.
 """
 
 from __future__ import annotations
@@ -66,8 +69,11 @@ __all__ = [
     "FileSet",
     "FolderSet",
     "bundled_folder_texts",
+    "content_folder",
     "duplicate_id_problems",
+    "json_schema_document",
     "json_schema_text",
+    "pick",
     "provenance_problems",
     "write_schema_texts",
 ]
