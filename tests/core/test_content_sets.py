@@ -128,7 +128,7 @@ def toy_checks(toys: ToyFile, origin: str) -> list[DefinitionProblem]:
     entries = [(f"$.entries[{i}]", entry) for i, entry in enumerate(toys.entries)]
     return [
         *provenance_problems(
-            entries, {"known-2020"}, origin=origin, unverified_without_note="say why"
+            entries, {"known_source"}, origin=origin, unverified_without_note="say why"
         ),
         *duplicate_id_problems([("entries", [entry.id for entry in toys.entries])], origin=origin),
     ]
@@ -143,8 +143,8 @@ def test_a_file_set_reports_every_reference_problem_at_once() -> None:
         {
             "collection": "toys",
             "entries": [
-                {"id": "a", "sources": ["known-2020"]},
-                {"id": "a", "sources": ["nobody-1999"]},
+                {"id": "a", "sources": ["known_source"]},
+                {"id": "a", "sources": ["unknown_source"]},
                 {"id": "b"},
                 {"id": "c", "unverified": True},
             ],
@@ -153,7 +153,7 @@ def test_a_file_set_reports_every_reference_problem_at_once() -> None:
     with pytest.raises(ToyError) as raised:
         TOYS.load(text, check=toy_checks)
     assert problems_of(raised) == [
-        "toys.json: $.entries[1].sources[0]: unknown source 'nobody-1999'",
+        "toys.json: $.entries[1].sources[0]: unknown source 'unknown_source'",
         "toys.json: $.entries[2]: no source; list source ids or mark it unverified: true",
         "toys.json: $.entries[3]: say why",
         "toys.json: $.entries[1].id: duplicate id 'a'",
@@ -176,7 +176,7 @@ def test_a_file_set_reports_json_and_schema_problems_with_their_path() -> None:
 
 def test_a_valid_file_loads_with_exact_decimals_and_no_problem() -> None:
     toys = TOYS.load(
-        '{"collection": "toys", "entries": [{"id": "a", "sources": ["known-2020"]}]}',
+        '{"collection": "toys", "entries": [{"id": "a", "sources": ["known_source"]}]}',
         check=toy_checks,
     )
     assert toys.entries[0].id == "a"
