@@ -21,7 +21,7 @@ from maatwerk.core.common.content_set import (
     duplicate_id_problems,
     provenance_problems,
 )
-from maatwerk.core.common.errors import MaatwerkError
+from maatwerk.core.common.errors import ContentDefinitionError
 from maatwerk.core.common.prose import (
     ProseContentError,
     load_prose,
@@ -92,10 +92,8 @@ def test_collection_sets_match_their_checked_in_schemas(
 # ------------------------------------------------------------------ a set of one's own
 
 
-class ToyError(MaatwerkError):
-    def __init__(self, problems: tuple[DefinitionProblem, ...]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(str(problem) for problem in problems))
+class ToyError(ContentDefinitionError):
+    what = "toy box"
 
 
 class ToyEntry(Frozen):

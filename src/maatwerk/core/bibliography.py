@@ -17,9 +17,8 @@ from typing import Literal
 from pydantic import Field, StrictBool, model_validator
 
 from maatwerk.core.common.content_set import CONTENT_PACKAGE, FileSet
-from maatwerk.core.common.errors import MaatwerkError
+from maatwerk.core.common.errors import ContentDefinitionError
 from maatwerk.core.instruments.base import Frozen, NonEmptyText, SourceId, Version
-from maatwerk.core.instruments.errors import DefinitionProblem
 
 __all__ = [
     "CONTENT_PACKAGE",
@@ -38,13 +37,10 @@ BIBLIOGRAPHY_FILE = "bibliography.json"
 MARKDOWN_FILE = "sources.md"
 
 
-class BibliographyDefinitionError(MaatwerkError):
+class BibliographyDefinitionError(ContentDefinitionError):
     """The bibliography file is invalid; ``problems`` lists every problem."""
 
-    def __init__(self, problems: tuple[DefinitionProblem, ...]) -> None:
-        self.problems = problems
-        lines = "\n".join(f"  - {problem}" for problem in problems)
-        super().__init__(f"invalid bibliography ({len(problems)} problem(s)):\n{lines}")
+    what = "bibliography"
 
 
 class BibliographyEntry(Frozen):

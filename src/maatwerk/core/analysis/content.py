@@ -32,7 +32,7 @@ from maatwerk.core.common.content_set import (
     duplicate_id_problems,
     provenance_problems,
 )
-from maatwerk.core.common.errors import MaatwerkError
+from maatwerk.core.common.errors import ContentDefinitionError
 from maatwerk.core.instruments.base import Frozen, Identifier, NonEmptyText, Number, SourceId
 from maatwerk.core.instruments.errors import DefinitionProblem, UnknownInstrument
 from maatwerk.core.instruments.model import Operator
@@ -57,13 +57,10 @@ __all__ = [
 MONITORING_FILE = "monitoring.json"
 
 
-class MonitoringContentError(MaatwerkError):
+class MonitoringContentError(ContentDefinitionError):
     """The monitoring file is invalid; ``problems`` lists every problem."""
 
-    def __init__(self, problems: tuple[DefinitionProblem, ...]) -> None:
-        self.problems = problems
-        lines = "\n".join(f"  - {problem}" for problem in problems)
-        super().__init__(f"invalid monitoring rules ({len(problems)} problem(s)):\n{lines}")
+    what = "monitoring rules"
 
 
 class Source(Frozen):

@@ -18,8 +18,8 @@ Three descriptions cover every set:
 
 Recipe for a new content set (a package ``core/<area>/``):
 
-1. Write the pydantic model(s) of the file(s) and an error class taking
-   ``problems: tuple[DefinitionProblem, ...]`` (subclass ``MaatwerkError``).
+1. Write the pydantic model(s) of the file(s) and an error class: a subclass of
+   ``ContentDefinitionError`` (``core/common/errors.py``) that names ``what`` is invalid.
 2. Describe the set once at module level::
 
        RULES = FileSet(
@@ -59,8 +59,9 @@ from typing import Any, Generic, Protocol, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
 
+from maatwerk.core.common.errors import ContentDefinitionError, DefinitionProblem
 from maatwerk.core.common.json_files import decode_json, schema_problems
-from maatwerk.core.instruments.errors import DefinitionProblem, InstrumentDefinitionError
+from maatwerk.core.instruments.errors import InstrumentDefinitionError
 
 __all__ = [
     "CONTENT_PACKAGE",
@@ -83,10 +84,6 @@ JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 Model = TypeVar("Model", bound=BaseModel)
 Check = Callable[[Model, str], Iterable[DefinitionProblem]]
-
-
-class _Problems(Protocol):
-    problems: tuple[DefinitionProblem, ...]
 
 
 class _Provenance(Protocol):
@@ -120,14 +117,16 @@ def bundled_folder_texts(folder: str) -> dict[str, bytes]:
     }
 
 
-def _decode(text: str | bytes, origin: str, error: type[Exception]) -> object:
+def _decode(text: str | bytes, origin: str, error: type[ContentDefinitionError]) -> object:
     try:
         return decode_json(text, origin=origin)
     except InstrumentDefinitionError as undecodable:
         raise error(undecodable.problems) from None
 
 
-def _validate(data: object, model: type[Model], origin: str, error: type[Exception]) -> Model:
+def _validate(
+    data: object, model: type[Model], origin: str, error: type[ContentDefinitionError]
+) -> Model:
     if not isinstance(data, dict):
         raise error((DefinitionProblem(origin, "$", "the file must hold one JSON object"),))
     try:
@@ -162,7 +161,7 @@ def write_schema_texts(folder: str | Path, texts: Mapping[str, str]) -> None:
 class _ModelFiles(Generic[Model]):
     folder: str
     model: type[Model]
-    error: type[Exception]
+    error: type[ContentDefinitionError]
     schema_id: str
     title: str
 
@@ -233,7 +232,7 @@ class CollectionSet(Generic[Model]):
     folder: str
     name: str  # how problems about the whole set name it, e.g. "knowledge base"
     models: Mapping[str, type[Model]]
-    error: type[Exception]
+    error: type[ContentDefinitionError]
     schema_id: str
     title: str
 
@@ -267,7 +266,7 @@ class CollectionSet(Generic[Model]):
             try:
                 parsed = self.load_file(texts[origin], origin=origin)
             except self.error as invalid:
-                problems.extend(cast(_Problems, invalid).problems)
+                problems.extend(invalid.problems)
                 continue
             name = str(getattr(parsed, "collection", ""))
             if name in loaded:

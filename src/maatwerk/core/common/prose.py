@@ -26,7 +26,7 @@ from typing import Literal
 from pydantic import Field, StrictStr
 
 from maatwerk.core.common.content_set import FileSet
-from maatwerk.core.common.errors import MaatwerkError
+from maatwerk.core.common.errors import ContentDefinitionError
 from maatwerk.core.instruments.base import Frozen, NonEmptyText
 from maatwerk.core.instruments.errors import DefinitionProblem
 
@@ -36,13 +36,10 @@ Key = StrictStr
 AnyText = StrictStr  # may start with a space: a marker appended to a line
 
 
-class ProseContentError(MaatwerkError):
+class ProseContentError(ContentDefinitionError):
     """A prose file is invalid; ``problems`` lists every problem."""
 
-    def __init__(self, problems: tuple[DefinitionProblem, ...]) -> None:
-        self.problems = problems
-        lines = "\n".join(f"  - {problem}" for problem in problems)
-        super().__init__(f"invalid prose ({len(problems)} problem(s)):\n{lines}")
+    what = "prose"
 
 
 class Bilingual(Frozen):
