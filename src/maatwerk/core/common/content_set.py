@@ -69,6 +69,7 @@ __all__ = [
     "CollectionSet",
     "FileSet",
     "FolderSet",
+    "bundled_entries",
     "bundled_folder_texts",
     "content_folder",
     "duplicate_id_problems",
@@ -108,13 +109,15 @@ def content_folder(folder: str) -> Traversable:
     return root.joinpath(folder) if folder else root
 
 
+def bundled_entries(folder: str) -> tuple[Traversable, ...]:
+    """Every ``*.json`` file of a bundled folder, sorted by name."""
+    entries = (entry for entry in content_folder(folder).iterdir() if entry.name.endswith(".json"))
+    return tuple(sorted(entries, key=lambda entry: entry.name))
+
+
 def bundled_folder_texts(folder: str) -> dict[str, bytes]:
     """File name -> bytes of every ``*.json`` file of a bundled folder, sorted by name."""
-    return {
-        entry.name: entry.read_bytes()
-        for entry in sorted(content_folder(folder).iterdir(), key=lambda entry: entry.name)
-        if entry.name.endswith(".json")
-    }
+    return {entry.name: entry.read_bytes() for entry in bundled_entries(folder)}
 
 
 def _decode(text: str | bytes, origin: str, error: type[ContentDefinitionError]) -> object:

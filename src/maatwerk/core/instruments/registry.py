@@ -14,7 +14,7 @@ from functools import cache
 from importlib.resources.abc import Traversable
 from typing import Protocol
 
-from maatwerk.core.common.content_set import CONTENT_PACKAGE, content_folder
+from maatwerk.core.common.content_set import CONTENT_PACKAGE, bundled_entries
 from maatwerk.core.instruments.errors import (
     DefinitionProblem,
     InstrumentDefinitionError,
@@ -38,13 +38,7 @@ CONTENT_FOLDER = INSTRUMENTS.folder
 
 
 def bundled_files() -> tuple[Traversable, ...]:
-    folder = content_folder(CONTENT_FOLDER)
-    return tuple(
-        sorted(
-            (entry for entry in folder.iterdir() if entry.name.endswith(".json")),
-            key=lambda entry: entry.name,
-        )
-    )
+    return bundled_entries(CONTENT_FOLDER)
 
 
 def load_bundled_file(entry: Traversable) -> Instrument:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import cache
 from importlib.resources.abc import Traversable
 
-from maatwerk.core.common.content_set import content_folder
+from maatwerk.core.common.content_set import bundled_entries
 from maatwerk.core.instruments.registry import bundled_instruments
 from maatwerk.core.knowledge.loading import KNOWLEDGE, build_knowledge_base
 from maatwerk.core.knowledge.model import KnowledgeBase
@@ -20,13 +20,7 @@ CONTENT_FOLDER = KNOWLEDGE.folder
 
 
 def bundled_files() -> tuple[Traversable, ...]:
-    folder = content_folder(CONTENT_FOLDER)
-    return tuple(
-        sorted(
-            (entry for entry in folder.iterdir() if entry.name.endswith(".json")),
-            key=lambda entry: entry.name,
-        )
-    )
+    return bundled_entries(CONTENT_FOLDER)
 
 
 def bundled_texts() -> dict[str, bytes]:
