@@ -21,6 +21,7 @@ from maatwerk.web.patients.models import Patient
 from maatwerk.web.questionnaires.instruments import instrument_for
 from maatwerk.web.questionnaires.models import LicensedTexts, ScaleResult
 from maatwerk.web.screening.models import Screening, ScreeningStep
+from tests.web.world import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +122,7 @@ def test_a_demo_clinician_sees_the_stand_in_mark_on_every_item_too() -> None:
 
     sophie, _screening = _pain_screening()
     gp = Client()
-    gp.force_login(User.objects.get(email="huisarts@demo.maatwerk.nl"))
+    sign_in(gp, User.objects.get(email="huisarts@demo.maatwerk.nl"))
     response = gp.post(
         f"/clinic/patients/{sophie.public_id}/questionnaires/assign/",
         {"instrument": "tsk", "mode": "together"},

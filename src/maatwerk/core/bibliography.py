@@ -10,20 +10,18 @@ checks that every source id used anywhere has an entry here and that every entry
 
 from __future__ import annotations
 
-import json
 from functools import cache, cached_property
-from importlib.resources import files
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, StrictBool, ValidationError, model_validator
+from pydantic import Field, StrictBool, model_validator
 
-from maatwerk.core.common.errors import MaatwerkError
+from maatwerk.core.common.content_set import CONTENT_PACKAGE, FileSet
+from maatwerk.core.common.errors import ContentDefinitionError
 from maatwerk.core.instruments.base import Frozen, NonEmptyText, SourceId, Version
-from maatwerk.core.instruments.errors import DefinitionProblem, InstrumentDefinitionError
-from maatwerk.core.instruments.loading import decode_json, schema_problems
 
 __all__ = [
+    "CONTENT_PACKAGE",
     "Bibliography",
     "BibliographyDefinitionError",
     "BibliographyEntry",
@@ -35,20 +33,14 @@ __all__ = [
     "write_generated_files",
 ]
 
-CONTENT_PACKAGE = "maatwerk.content"
 BIBLIOGRAPHY_FILE = "bibliography.json"
-SCHEMA_FILE = "bibliography.schema.json"
 MARKDOWN_FILE = "sources.md"
-SCHEMA_ID = "https://maatwerk.example/schemas/bibliography-1.schema.json"
 
 
-class BibliographyDefinitionError(MaatwerkError):
+class BibliographyDefinitionError(ContentDefinitionError):
     """The bibliography file is invalid; ``problems`` lists every problem."""
 
-    def __init__(self, problems: tuple[DefinitionProblem, ...]) -> None:
-        self.problems = problems
-        lines = "\n".join(f"  - {problem}" for problem in problems)
-        super().__init__(f"invalid bibliography ({len(problems)} problem(s)):\n{lines}")
+    what = "bibliography"
 
 
 class BibliographyEntry(Frozen):
@@ -99,32 +91,30 @@ class Bibliography(Frozen):
         return {entry.id: entry for group in self.groups for entry in group.entries}
 
 
+BIBLIOGRAPHY = FileSet(
+    folder="",
+    file=BIBLIOGRAPHY_FILE,
+    model=Bibliography,
+    error=BibliographyDefinitionError,
+    schema_id="https://maatwerk.example/schemas/bibliography-1.schema.json",
+    title="Maatwerk bibliography",
+)
+SCHEMA_FILE = BIBLIOGRAPHY.schema_file
+
+
 def build_bibliography(text: str | bytes, *, origin: str = BIBLIOGRAPHY_FILE) -> Bibliography:
     """Decode and schema-check the bibliography file."""
-    try:
-        data = decode_json(text, origin=origin)
-    except InstrumentDefinitionError as error:
-        raise BibliographyDefinitionError(error.problems) from None
-    try:
-        return Bibliography.model_validate(data)
-    except ValidationError as error:
-        raise BibliographyDefinitionError(schema_problems(error, origin)) from None
+    return BIBLIOGRAPHY.load(text, origin=origin)
 
 
 @cache
 def bundled_bibliography() -> Bibliography:
-    return build_bibliography(files(CONTENT_PACKAGE).joinpath(BIBLIOGRAPHY_FILE).read_bytes())
+    return build_bibliography(BIBLIOGRAPHY.bundled_text())
 
 
 def bibliography_json_schema_text() -> str:
     """The JSON Schema of ``bibliography.json`` (checked in as docs/bibliography.schema.json)."""
-    schema = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": SCHEMA_ID,
-        **Bibliography.model_json_schema(mode="validation"),
-        "title": "Maatwerk bibliography",
-    }
-    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+    return BIBLIOGRAPHY.schema_text()
 
 
 _INTRODUCTION = """\
@@ -191,4 +181,4 @@ def write_generated_files(folder: str | Path) -> None:
     Path(folder, MARKDOWN_FILE).write_text(
         render_markdown(bundled_bibliography()), encoding="utf-8"
     )
-    Path(folder, SCHEMA_FILE).write_text(bibliography_json_schema_text(), encoding="utf-8")
+    BIBLIOGRAPHY.write_schema(folder)

@@ -167,7 +167,7 @@ def test_content_without_a_source_or_with_an_unknown_action_is_refused() -> None
     with pytest.raises(FollowUpDefinitionError) as refused:
         load_follow_up_content(json.dumps(data))
     messages = {(problem.path, problem.message) for problem in refused.value.problems}
-    assert ("$.assessment[0]", "unknown source 'nowhere'") in messages
+    assert ("$.assessment[0].sources[0]", "unknown source 'nowhere'") in messages
     assert ("$.assessment[1]", "needs sources or unverified: true with a note") in messages
     assert ("$.assessment[7].options[2]", "unknown action 'pray'") in messages
 

@@ -19,26 +19,24 @@ bundled file is a programming error.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, StrictInt, StrictStr, ValidationError
+from pydantic import Field, StrictInt, StrictStr
 
-from maatwerk.core.common.errors import MaatwerkError
-from maatwerk.core.instruments.base import Frozen, Identifier, NonEmptyText, Number, SourceId
-from maatwerk.core.instruments.errors import (
-    DefinitionProblem,
-    InstrumentDefinitionError,
-    UnknownInstrument,
+from maatwerk.core.common.content_set import (
+    FileSet,
+    duplicate_id_problems,
+    provenance_problems,
 )
-from maatwerk.core.instruments.loading import decode_json, schema_problems
+from maatwerk.core.common.errors import ContentDefinitionError
+from maatwerk.core.instruments.base import Frozen, Identifier, NonEmptyText, Number, SourceId
+from maatwerk.core.instruments.errors import DefinitionProblem, UnknownInstrument
 from maatwerk.core.instruments.model import Operator
-from maatwerk.core.instruments.registry import CONTENT_PACKAGE, get_instrument
+from maatwerk.core.instruments.registry import get_instrument
 from maatwerk.core.instruments.text import LocalizedText
 from maatwerk.core.knowledge.registry import bundled_knowledge
 from maatwerk.core.planning.content import bundled_planning_rules
@@ -56,19 +54,13 @@ __all__ = [
     "write_json_schema",
 ]
 
-CONTENT_FOLDER = "analysis"
 MONITORING_FILE = "monitoring.json"
-SCHEMA_FILE = "monitoring.schema.json"
-SCHEMA_ID = "https://maatwerk.example/schemas/analysis-monitoring-1.schema.json"
 
 
-class MonitoringContentError(MaatwerkError):
+class MonitoringContentError(ContentDefinitionError):
     """The monitoring file is invalid; ``problems`` lists every problem."""
 
-    def __init__(self, problems: tuple[DefinitionProblem, ...]) -> None:
-        self.problems = problems
-        lines = "\n".join(f"  - {problem}" for problem in problems)
-        super().__init__(f"invalid monitoring rules ({len(problems)} problem(s)):\n{lines}")
+    what = "monitoring rules"
 
 
 class Source(Frozen):
@@ -154,6 +146,17 @@ class MonitoringFile(Frozen):
         )
 
 
+MONITORING = FileSet(
+    folder="analysis",
+    file=MONITORING_FILE,
+    model=MonitoringFile,
+    error=MonitoringContentError,
+    schema_id="https://maatwerk.example/schemas/analysis-monitoring-1.schema.json",
+    title="Maatwerk monitoring rules",
+)
+SCHEMA_FILE = MONITORING.schema_file
+
+
 def build_monitoring(
     text: str | bytes,
     *,
@@ -163,26 +166,19 @@ def build_monitoring(
 ) -> MonitoringFile:
     """Decode, schema-check and cross-check the file against the knowledge base's
     interventions, the planning rules' clinician flags and the bundled instruments."""
-    try:
-        data = decode_json(text, origin=origin)
-    except InstrumentDefinitionError as error:
-        raise MonitoringContentError(error.problems) from None
-    try:
-        monitoring = MonitoringFile.model_validate(data)
-    except ValidationError as error:
-        raise MonitoringContentError(schema_problems(error, origin)) from None
-    problems = tuple(_problems(monitoring, set(intervention_ids), set(flag_ids), origin))
-    if problems:
-        raise MonitoringContentError(problems)
-    return monitoring
+    interventions, flags = set(intervention_ids), set(flag_ids)
+    return MONITORING.load(
+        text,
+        origin=origin,
+        check=lambda monitoring, where: _problems(monitoring, interventions, flags, where),
+    )
 
 
 @cache
 def bundled_monitoring() -> MonitoringFile:
     """The bundled monitoring rules, checked against the bundled knowledge and planning."""
-    text = files(CONTENT_PACKAGE).joinpath(CONTENT_FOLDER).joinpath(MONITORING_FILE).read_bytes()
     return build_monitoring(
-        text,
+        MONITORING.bundled_text(),
         intervention_ids=(i.id for i in bundled_knowledge().interventions.interventions),
         flag_ids=(flag.id for flag in bundled_planning_rules().clinician_flags),
     )
@@ -190,18 +186,12 @@ def bundled_monitoring() -> MonitoringFile:
 
 def monitoring_json_schema_text() -> str:
     """The JSON Schema of ``monitoring.json`` (checked in as docs/analysis/)."""
-    schema = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": SCHEMA_ID,
-        **MonitoringFile.model_json_schema(mode="validation"),
-        "title": "Maatwerk monitoring rules",
-    }
-    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+    return MONITORING.schema_text()
 
 
 def write_json_schema(folder: str | Path) -> None:
     """Regenerate the checked-in schema: ``write_json_schema("docs/analysis")``."""
-    Path(folder, SCHEMA_FILE).write_text(monitoring_json_schema_text(), encoding="utf-8")
+    MONITORING.write_schema(folder)
 
 
 def _problems(
@@ -221,14 +211,14 @@ def _problems(
     entries += [
         (f"$.escalation_options[{i}]", o) for i, o in enumerate(monitoring.escalation_options)
     ]
-    for path, entry in entries:
-        if not entry.sources and not entry.unverified:
-            yield problem(path, "needs sources or unverified: true")
-        if entry.unverified and not entry.note:
-            yield problem(path, "an unverified entry needs a note saying why")
-        for index, source in enumerate(entry.sources):
-            if source not in source_ids:
-                yield problem(f"{path}.sources[{index}]", f"unknown source id {source!r}")
+    yield from provenance_problems(
+        entries,
+        source_ids,
+        origin=origin,
+        no_source="needs sources or unverified: true",
+        unknown_source="unknown source id {source!r}",
+        unverified_without_note="an unverified entry needs a note saying why",
+    )
     for index, rule in enumerate(monitoring.fixed_change_rules):
         path = f"$.fixed_change_rules[{index}]"
         try:
@@ -244,13 +234,11 @@ def _problems(
             yield problem(f"{path}.intervention", f"unknown intervention {option.intervention!r}")
         if option.when_flag is not None and option.when_flag not in flag_ids:
             yield problem(f"{path}.when_flag", f"unknown clinician flag {option.when_flag!r}")
-    for kind, ids in (
-        ("fixed_change_rules", [r.id for r in monitoring.fixed_change_rules]),
-        ("escalation_options", [o.id for o in monitoring.escalation_options]),
-        ("sources", [s.id for s in monitoring.sources]),
-    ):
-        seen: set[str] = set()
-        for index, entry_id in enumerate(ids):
-            if entry_id in seen:
-                yield problem(f"$.{kind}[{index}].id", f"duplicate id {entry_id!r}")
-            seen.add(entry_id)
+    yield from duplicate_id_problems(
+        (
+            ("fixed_change_rules", [r.id for r in monitoring.fixed_change_rules]),
+            ("escalation_options", [o.id for o in monitoring.escalation_options]),
+            ("sources", [s.id for s in monitoring.sources]),
+        ),
+        origin=origin,
+    )

@@ -10,21 +10,18 @@ Every problem is reported at once as ``file: $.json.path: message``.
 
 from __future__ import annotations
 
-import json
 import string
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
-from typing import TypeVar
 
 from pydantic import BaseModel
 
-from maatwerk.core.common.collection_files import (
-    collection_json_schema_texts,
-    load_collections,
-    parse_collection_file,
+from maatwerk.core.common.content_set import (
+    CollectionSet,
+    json_schema_document,
+    pick,
     write_schema_texts,
 )
 from maatwerk.core.formulation.definitions import (
@@ -38,7 +35,6 @@ from maatwerk.core.formulation.definitions import (
 )
 from maatwerk.core.formulation.document import document_json_schema
 from maatwerk.core.formulation.errors import DefinitionProblem, FormulationContentError
-from maatwerk.core.instruments.registry import CONTENT_PACKAGE
 from maatwerk.core.knowledge.model import KnowledgeBase, Provenance
 from maatwerk.core.knowledge.registry import bundled_knowledge
 
@@ -51,10 +47,17 @@ __all__ = [
     "write_json_schemas",
 ]
 
-CONTENT_FOLDER = "formulation"
-SCHEMA_ID = "https://maatwerk.example/schemas/formulation-{collection}-1.schema.json"
+FORMULATION = CollectionSet(
+    folder="formulation",
+    name="formulation content",
+    models=FILE_MODELS,
+    error=FormulationContentError,
+    schema_id="https://maatwerk.example/schemas/formulation-{collection}-1.schema.json",
+    title="Maatwerk formulation content",
+)
+CONTENT_FOLDER = FORMULATION.folder
+SCHEMA_ID = FORMULATION.schema_id
 COMPLAINT = "complaint"  # the edge-template target that means "the complaint node"
-T = TypeVar("T")
 
 # The placeholders each sentence template is filled with; any other is an error.
 PLACEHOLDERS: Mapping[str, frozenset[str]] = {
@@ -109,9 +112,7 @@ class FormulationContent:
 
 
 def parse_formulation_file(data: object, *, origin: str) -> FormulationFile:
-    return parse_collection_file(
-        data, origin=origin, models=FILE_MODELS, error=FormulationContentError
-    )
+    return FORMULATION.parse(data, origin=origin)
 
 
 def build_formulation_content(
@@ -119,15 +120,10 @@ def build_formulation_content(
 ) -> FormulationContent:
     """Load every file (name -> text) and check each and the whole; one error lists all
     problems. Each collection must appear exactly once."""
-    loaded, origins = load_collections(
-        texts,
-        models=FILE_MODELS,
-        error=FormulationContentError,
-        content_set="formulation content",
-    )
+    loaded, origins = FORMULATION.load(texts)
     content = FormulationContent(
-        _collection(loaded, "factor_templates", FactorTemplatesFile),
-        _collection(loaded, "explanation_texts", ExplanationTextsFile),
+        pick(loaded, "factor_templates", FactorTemplatesFile),
+        pick(loaded, "explanation_texts", ExplanationTextsFile),
         origins,
     )
     found = validate_formulation_content(content, knowledge)
@@ -136,20 +132,9 @@ def build_formulation_content(
     return content
 
 
-def _collection(loaded: Mapping[str, FormulationFile], name: str, model: type[T]) -> T:
-    found = loaded[name]
-    if not isinstance(found, model):  # pragma: no cover - FILE_MODELS maps name to model
-        raise TypeError(f"collection {name!r} is not a {model.__name__}")
-    return found
-
-
 def bundled_files() -> dict[str, bytes]:
-    folder = files(CONTENT_PACKAGE).joinpath(CONTENT_FOLDER)
-    return {
-        entry.name: entry.read_bytes()
-        for entry in sorted(folder.iterdir(), key=lambda entry: entry.name)
-        if entry.name.endswith(".json")
-    }
+    """File name -> bytes of every bundled formulation file."""
+    return FORMULATION.bundled_texts()
 
 
 @cache
@@ -261,16 +246,12 @@ def _placeholder_problem(text: str, allowed: frozenset[str]) -> str | None:
 def formulation_json_schema_texts() -> dict[str, str]:
     """File name -> JSON Schema text for each collection and for the stored document
     (checked in under docs/formulation/)."""
-    texts = collection_json_schema_texts(
-        FILE_MODELS, schema_id=SCHEMA_ID, title="Maatwerk formulation content"
+    texts = FORMULATION.schema_texts()
+    texts["document.schema.json"] = json_schema_document(
+        document_json_schema(),
+        SCHEMA_ID.format(collection="document"),
+        "Maatwerk formulation document (one stored version of a formulation)",
     )
-    document = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": SCHEMA_ID.format(collection="document"),
-        **document_json_schema(),
-        "title": "Maatwerk formulation document (one stored version of a formulation)",
-    }
-    texts["document.schema.json"] = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     return texts
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from maatwerk.core.common.errors import MaatwerkError
+from maatwerk.core.common.errors import ContentDefinitionError, MaatwerkError
 from maatwerk.core.instruments.errors import DefinitionProblem
 
 __all__ = [
@@ -64,13 +64,10 @@ class FormulationError(MaatwerkError, ValueError):
         super().__init__(f"invalid formulation ({len(problems)} problem(s)):\n{lines}")
 
 
-class FormulationContentError(MaatwerkError):
+class FormulationContentError(ContentDefinitionError):
     """The formulation content files are invalid; ``problems`` lists every problem."""
 
-    def __init__(self, problems: tuple[DefinitionProblem, ...]) -> None:
-        self.problems = problems
-        lines = "\n".join(f"  - {problem}" for problem in problems)
-        super().__init__(f"invalid formulation content ({len(problems)} problem(s)):\n{lines}")
+    what = "formulation content"
 
 
 class DiagramRenderError(MaatwerkError):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from maatwerk.core.common.errors import MaatwerkError
+from maatwerk.core.common.errors import ContentDefinitionError, MaatwerkError
+from maatwerk.core.common.errors import DefinitionProblem as DefinitionProblem  # re-exported
 
 AnswerProblemCode = Literal[
     "unknown_item",
@@ -20,26 +21,10 @@ AnswerProblemCode = Literal[
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class DefinitionProblem:
-    """One problem in an instrument definition: where it is and what is wrong."""
-
-    origin: str
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.origin}: {self.path}: {self.message}"
-
-
-class InstrumentDefinitionError(MaatwerkError):
+class InstrumentDefinitionError(ContentDefinitionError):
     """An instrument definition (data file) is invalid; ``problems`` lists every problem."""
 
-    def __init__(self, problems: tuple[DefinitionProblem, ...]) -> None:
-        self.problems = problems
-        lines = "\n".join(f"  - {problem}" for problem in problems)
-        count = len(problems)
-        super().__init__(f"invalid instrument definition ({count} problem(s)):\n{lines}")
+    what = "instrument definition"
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,30 +9,36 @@ file, the JSON path and the problem.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 from functools import cache
-from importlib.resources import files
 from importlib.resources.abc import Traversable
+from typing import Protocol
 
+from maatwerk.core.common.content_set import CONTENT_PACKAGE, bundled_entries
 from maatwerk.core.instruments.errors import (
     DefinitionProblem,
     InstrumentDefinitionError,
     UnknownInstrument,
 )
-from maatwerk.core.instruments.loading import load_instrument_json
+from maatwerk.core.instruments.loading import INSTRUMENTS, load_instrument_json
 from maatwerk.core.instruments.model import Instrument
 
-CONTENT_PACKAGE = "maatwerk.content"
-CONTENT_FOLDER = "instruments"
+__all__ = [
+    "CONTENT_FOLDER",
+    "CONTENT_PACKAGE",
+    "bundled_files",
+    "bundled_instruments",
+    "get_instrument",
+    "load_bundled_file",
+    "select_instrument",
+    "threshold_problem",
+]
+
+CONTENT_FOLDER = INSTRUMENTS.folder
 
 
 def bundled_files() -> tuple[Traversable, ...]:
-    folder = files(CONTENT_PACKAGE).joinpath(CONTENT_FOLDER)
-    return tuple(
-        sorted(
-            (entry for entry in folder.iterdir() if entry.name.endswith(".json")),
-            key=lambda entry: entry.name,
-        )
-    )
+    return bundled_entries(CONTENT_FOLDER)
 
 
 def load_bundled_file(entry: Traversable) -> Instrument:
@@ -72,6 +78,43 @@ def select_instrument(
     if not versions:
         raise UnknownInstrument(code, version)
     return max(versions, key=lambda i: i.version_key)
+
+
+class ScaleThreshold(Protocol):
+    """A content entry that compares a score of a bundled instrument's scale."""
+
+    @property
+    def instrument(self) -> str: ...
+    @property
+    def instrument_version(self) -> str | None: ...
+    @property
+    def scale(self) -> str: ...
+    @property
+    def threshold(self) -> Decimal: ...
+
+
+def threshold_problem(
+    instruments: Iterable[Instrument], threshold: ScaleThreshold
+) -> tuple[str, str] | None:
+    """``(field, message)`` when the threshold's instrument, scale or value does not
+    exist among ``instruments``; ``None`` when it does."""
+    try:
+        instrument = select_instrument(
+            instruments, threshold.instrument, threshold.instrument_version
+        )
+    except UnknownInstrument as error:
+        return "instrument", f"{error} is bundled"
+    if not any(scale.id == threshold.scale for scale in instrument.scales):
+        return "scale", (
+            f"instrument {instrument.code} {instrument.version} has no scale {threshold.scale!r}"
+        )
+    score_range = instrument.scale(threshold.scale).range
+    if not score_range.min <= threshold.threshold <= score_range.max:
+        return "threshold", (
+            f"threshold {threshold.threshold} is outside the scale's range "
+            f"{score_range.min}-{score_range.max}"
+        )
+    return None
 
 
 def get_instrument(code: str, version: str | None = None) -> Instrument:

@@ -9,33 +9,31 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from maatwerk.core.common.collection_files import (
-    collection_json_schema_texts,
-    load_collection_file,
-    load_collections,
-    parse_collection_file,
-    write_schema_texts,
-)
+from maatwerk.core.common.content_set import CollectionSet, write_schema_texts
 from maatwerk.core.instruments.model import Instrument
 from maatwerk.core.knowledge.errors import KnowledgeDefinitionError
 from maatwerk.core.knowledge.model import FILE_MODELS, CollectionFile, KnowledgeBase
 from maatwerk.core.knowledge.validation import validate_knowledge
 
-SCHEMA_ID = "https://maatwerk.example/schemas/knowledge-{collection}-1.schema.json"
+KNOWLEDGE = CollectionSet(
+    folder="knowledge",
+    name="knowledge base",
+    models=FILE_MODELS,
+    error=KnowledgeDefinitionError,
+    schema_id="https://maatwerk.example/schemas/knowledge-{collection}-1.schema.json",
+    title="Maatwerk knowledge base",
+)
+SCHEMA_ID = KNOWLEDGE.schema_id
 
 
 def parse_collection(data: object, *, origin: str) -> CollectionFile:
     """Validate one decoded file against the schema of the collection it names."""
-    return parse_collection_file(
-        data, origin=origin, models=FILE_MODELS, error=KnowledgeDefinitionError
-    )
+    return KNOWLEDGE.parse(data, origin=origin)
 
 
 def load_collection_json(text: str | bytes, *, origin: str) -> CollectionFile:
     """Decode (exact decimals, no duplicate keys) and schema-check one file's text."""
-    return load_collection_file(
-        text, origin=origin, models=FILE_MODELS, error=KnowledgeDefinitionError
-    )
+    return KNOWLEDGE.load_file(text, origin=origin)
 
 
 def build_knowledge_base(
@@ -46,9 +44,7 @@ def build_knowledge_base(
     Each collection must appear exactly once. References to instruments are checked
     against ``instruments`` (normally the bundled ones).
     """
-    loaded, origins = load_collections(
-        files, models=FILE_MODELS, error=KnowledgeDefinitionError, content_set="knowledge base"
-    )
+    loaded, origins = KNOWLEDGE.load(files)
     knowledge = KnowledgeBase.model_validate({**loaded, "origins": origins})
     found = validate_knowledge(knowledge, instruments)
     if found:
@@ -58,9 +54,7 @@ def build_knowledge_base(
 
 def knowledge_json_schema_texts() -> dict[str, str]:
     """File name -> JSON Schema text for each collection (checked in under docs/knowledge/)."""
-    return collection_json_schema_texts(
-        FILE_MODELS, schema_id=SCHEMA_ID, title="Maatwerk knowledge base"
-    )
+    return KNOWLEDGE.schema_texts()
 
 
 def write_json_schemas(folder: str | Path) -> None:

@@ -9,24 +9,18 @@ and raises ``KnowledgeDefinitionError`` naming the file, the JSON path and the p
 from __future__ import annotations
 
 from functools import cache
-from importlib.resources import files
 from importlib.resources.abc import Traversable
 
-from maatwerk.core.instruments.registry import CONTENT_PACKAGE, bundled_instruments
-from maatwerk.core.knowledge.loading import build_knowledge_base
+from maatwerk.core.common.content_set import bundled_entries
+from maatwerk.core.instruments.registry import bundled_instruments
+from maatwerk.core.knowledge.loading import KNOWLEDGE, build_knowledge_base
 from maatwerk.core.knowledge.model import KnowledgeBase
 
-CONTENT_FOLDER = "knowledge"
+CONTENT_FOLDER = KNOWLEDGE.folder
 
 
 def bundled_files() -> tuple[Traversable, ...]:
-    folder = files(CONTENT_PACKAGE).joinpath(CONTENT_FOLDER)
-    return tuple(
-        sorted(
-            (entry for entry in folder.iterdir() if entry.name.endswith(".json")),
-            key=lambda entry: entry.name,
-        )
-    )
+    return bundled_entries(CONTENT_FOLDER)
 
 
 def bundled_texts() -> dict[str, bytes]:
@@ -35,7 +29,7 @@ def bundled_texts() -> dict[str, bytes]:
     A caller that keeps its own version of a collection (an organization's edit) replaces
     that collection's file here and validates the whole again with the same function.
     """
-    return {entry.name: entry.read_bytes() for entry in bundled_files()}
+    return KNOWLEDGE.bundled_texts()
 
 
 @cache

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from maatwerk.core.common.collection_files import CollectionProblems
-from maatwerk.core.instruments.errors import DefinitionProblem, UnknownInstrument
+from maatwerk.core.common.content_set import CollectionProblems
+from maatwerk.core.instruments.errors import DefinitionProblem
 from maatwerk.core.instruments.model import Instrument
-from maatwerk.core.instruments.registry import select_instrument
+from maatwerk.core.instruments.registry import threshold_problem
 from maatwerk.core.knowledge.model import (
     ClinicianJudgement,
     InstrumentThreshold,
@@ -113,19 +113,9 @@ def measure_items(
 
 def _check_provenance(kb: KnowledgeBase, problems: CollectionProblems) -> None:
     known = {source.id for source in kb.sources.sources}
-    for collection, path, entry in provenance_items(kb):
-        if not entry.sources and not entry.unverified:
-            problems.add(collection, path, "no source; list source ids or mark it unverified: true")
-        for position, source_id in enumerate(entry.sources):
-            if source_id not in known:
-                problems.add(
-                    collection, f"{path}.sources[{position}]", f"unknown source {source_id!r}"
-                )
+    problems.provenance(provenance_items(kb), known)
     for path, measure in measure_items(kb):
-        if measure.source is None and not measure.unverified:
-            problems.add("factors", path, "no source; give a source id or mark it unverified: true")
-        elif measure.source is not None and measure.source not in known:
-            problems.add("factors", f"{path}.source", f"unknown source {measure.source!r}")
+        problems.single_source("factors", path, measure.source, measure.unverified, known)
 
 
 def _check_references(kb: KnowledgeBase, problems: CollectionProblems) -> None:
@@ -138,39 +128,25 @@ def _check_references(kb: KnowledgeBase, problems: CollectionProblems) -> None:
             )
         if factor.scope == "generic" and factor.conditions:
             problems.add("factors", f"{path}.conditions", "a generic factor lists no conditions")
-        for position, condition_id in enumerate(factor.conditions):
-            if condition_id not in conditions:
-                problems.add(
-                    "factors",
-                    f"{path}.conditions[{position}]",
-                    f"unknown condition {condition_id!r}",
-                )
+        problems.unknown_ids(
+            "factors", f"{path}.conditions", factor.conditions, conditions, "condition"
+        )
     disciplines = {discipline.id for discipline in kb.disciplines.disciplines}
     for index, level in enumerate(kb.care_levels.care_levels):
-        for position, discipline_id in enumerate(level.disciplines):
-            if discipline_id not in disciplines:
-                problems.add(
-                    "care_levels",
-                    f"$.care_levels[{index}].disciplines[{position}]",
-                    f"unknown discipline {discipline_id!r}",
-                )
+        path = f"$.care_levels[{index}].disciplines"
+        problems.unknown_ids("care_levels", path, level.disciplines, disciplines, "discipline")
     factors = {factor.id for factor in kb.factors.factors}
     interventions = {intervention.id for intervention in kb.interventions.interventions}
     for index, link in enumerate(kb.interventions.links):
-        for position, factor_id in enumerate(link.factors):
-            if factor_id not in factors:
-                problems.add(
-                    "interventions",
-                    f"$.links[{index}].factors[{position}]",
-                    f"unknown factor {factor_id!r}",
-                )
-        for position, intervention_id in enumerate(link.interventions):
-            if intervention_id not in interventions:
-                problems.add(
-                    "interventions",
-                    f"$.links[{index}].interventions[{position}]",
-                    f"unknown intervention {intervention_id!r}",
-                )
+        path = f"$.links[{index}]"
+        problems.unknown_ids("interventions", f"{path}.factors", link.factors, factors, "factor")
+        problems.unknown_ids(
+            "interventions",
+            f"{path}.interventions",
+            link.interventions,
+            interventions,
+            "intervention",
+        )
 
 
 def _check_measures(
@@ -179,25 +155,6 @@ def _check_measures(
     for path, measure in measure_items(kb):
         if not isinstance(measure, InstrumentThreshold):
             continue
-        try:
-            instrument = select_instrument(
-                instruments, measure.instrument, measure.instrument_version
-            )
-        except UnknownInstrument as error:
-            problems.add("factors", f"{path}.instrument", f"{error} is bundled")
-            continue
-        if not any(scale.id == measure.scale for scale in instrument.scales):
-            problems.add(
-                "factors",
-                f"{path}.scale",
-                f"instrument {instrument.code} {instrument.version} has no scale {measure.scale!r}",
-            )
-            continue
-        score_range = instrument.scale(measure.scale).range
-        if not score_range.min <= measure.threshold <= score_range.max:
-            problems.add(
-                "factors",
-                f"{path}.threshold",
-                f"threshold {measure.threshold} is outside the scale's range "
-                f"{score_range.min}-{score_range.max}",
-            )
+        found = threshold_problem(instruments, measure)
+        if found is not None:
+            problems.add("factors", f"{path}.{found[0]}", found[1])

@@ -12,37 +12,33 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
-from maatwerk.core.instruments.errors import DefinitionProblem, InstrumentDefinitionError
-from maatwerk.core.instruments.loading import decode_json, schema_problems
+from maatwerk.core.common.content_set import FolderSet
+from maatwerk.core.instruments.errors import DefinitionProblem
 from maatwerk.core.knowledge.model import KnowledgeBase
 from maatwerk.core.modules.errors import ModuleDefinitionError
 from maatwerk.core.modules.model import Module, ModuleCatalogue
 from maatwerk.core.modules.validation import validate_module
 
-SCHEMA_ID = "https://maatwerk.example/schemas/module-1.schema.json"
-SCHEMA_FILE = "module.schema.json"
+MODULES = FolderSet(
+    folder="modules",
+    model=Module,
+    error=ModuleDefinitionError,
+    schema_id="https://maatwerk.example/schemas/module-1.schema.json",
+    title="Maatwerk treatment module",
+    schema_file="module.schema.json",
+)
+SCHEMA_ID = MODULES.schema_id
+SCHEMA_FILE = MODULES.schema_file
 
 
 def parse_module(data: object, *, origin: str) -> Module:
     """Schema-check one decoded module file."""
-    if not isinstance(data, dict):
-        problem = DefinitionProblem(origin, "$", "the file must hold one JSON object")
-        raise ModuleDefinitionError((problem,))
-    try:
-        return Module.model_validate(data)
-    except ValidationError as error:
-        raise ModuleDefinitionError(schema_problems(error, origin)) from None
+    return MODULES.parse(data, origin=origin)
 
 
 def load_module_json(text: str | bytes, *, origin: str) -> Module:
     """Decode (exact decimals, no duplicate keys) and schema-check one file's text."""
-    try:
-        data = decode_json(text, origin=origin)
-    except InstrumentDefinitionError as error:
-        raise ModuleDefinitionError(error.problems) from None
-    return parse_module(data, origin=origin)
+    return MODULES.load_file(text, origin=origin)
 
 
 def catalogue_version(modules: tuple[Module, ...]) -> str:
@@ -90,21 +86,15 @@ def build_catalogue(
 
 
 def module_json_schema() -> dict[str, Any]:
-    schema = Module.model_json_schema(mode="validation")
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": SCHEMA_ID,
-        **schema,
-        "title": "Maatwerk treatment module",
-    }
+    schema: dict[str, Any] = json.loads(MODULES.schema_text())
+    return schema
 
 
 def module_json_schema_texts() -> dict[str, str]:
     """File name -> text of each checked-in schema (under ``docs/modules/``)."""
-    return {SCHEMA_FILE: json.dumps(module_json_schema(), indent=2, ensure_ascii=False) + "\n"}
+    return {SCHEMA_FILE: MODULES.schema_text()}
 
 
 def write_json_schemas(folder: str | Path) -> None:
     """Regenerate the checked-in schema: ``write_json_schemas("docs/modules")``."""
-    for name, text in module_json_schema_texts().items():
-        Path(folder, name).write_text(text, encoding="utf-8")
+    MODULES.write_schema(folder)

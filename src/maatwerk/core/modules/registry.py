@@ -9,22 +9,17 @@ naming the file, the JSON path and the problem.
 from __future__ import annotations
 
 from functools import cache
-from importlib.resources import files
 
-from maatwerk.core.instruments.registry import CONTENT_PACKAGE
 from maatwerk.core.knowledge.registry import bundled_knowledge
-from maatwerk.core.modules.loading import build_catalogue
+from maatwerk.core.modules.loading import MODULES, build_catalogue
 from maatwerk.core.modules.model import ModuleCatalogue
 
-CONTENT_FOLDER = "modules"
+CONTENT_FOLDER = MODULES.folder
 
 
 def bundled_texts() -> dict[str, bytes]:
     """File name -> text of every bundled module file, as ``build_catalogue`` takes them."""
-    folder = files(CONTENT_PACKAGE).joinpath(CONTENT_FOLDER)
-    return {
-        entry.name: entry.read_bytes() for entry in folder.iterdir() if entry.name.endswith(".json")
-    }
+    return MODULES.bundled_texts()
 
 
 @cache

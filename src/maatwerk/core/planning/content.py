@@ -8,17 +8,16 @@ unverified. All problems are reported at once as ``file: $.json.path: message``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Iterable
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from maatwerk.core.instruments.errors import DefinitionProblem, InstrumentDefinitionError
-from maatwerk.core.instruments.loading import decode_json, schema_problems
-from maatwerk.core.instruments.registry import CONTENT_PACKAGE
+from maatwerk.core.common.content_set import (
+    FileSet,
+    duplicate_id_problems,
+    provenance_problems,
+)
+from maatwerk.core.instruments.errors import DefinitionProblem
 from maatwerk.core.knowledge.model import KnowledgeBase, Provenance
 from maatwerk.core.knowledge.registry import bundled_knowledge
 from maatwerk.core.modules.registry import bundled_catalogue
@@ -33,10 +32,16 @@ __all__ = [
     "write_json_schema",
 ]
 
-CONTENT_FOLDER = "planning"
-RULES_FILE = "rules.json"
-SCHEMA_FILE = "rules.schema.json"
-SCHEMA_ID = "https://maatwerk.example/schemas/planning-rules-1.schema.json"
+RULES = FileSet(
+    folder="planning",
+    file="rules.json",
+    model=PlanningRulesFile,
+    error=PlanningDefinitionError,
+    schema_id="https://maatwerk.example/schemas/planning-rules-1.schema.json",
+    title="Maatwerk planning rules",
+)
+SCHEMA_FILE = RULES.schema_file
+RULES_FILE = RULES.file
 
 
 def build_planning_rules(
@@ -48,43 +53,29 @@ def build_planning_rules(
 ) -> PlanningRulesFile:
     """Decode, schema-check and cross-check the rules; ``module_ids`` (the catalogue's)
     is checked when given."""
-    try:
-        data = decode_json(text, origin=origin)
-    except InstrumentDefinitionError as error:
-        raise PlanningDefinitionError(error.problems) from None
-    try:
-        rules = PlanningRulesFile.model_validate(data)
-    except ValidationError as error:
-        raise PlanningDefinitionError(schema_problems(error, origin)) from None
-    problems = tuple(_problems(rules, knowledge, module_ids, origin))
-    if problems:
-        raise PlanningDefinitionError(problems)
-    return rules
+    return RULES.load(
+        text,
+        origin=origin,
+        check=lambda rules, where: _problems(rules, knowledge, module_ids, where),
+    )
 
 
 @cache
 def bundled_planning_rules() -> PlanningRulesFile:
     """The bundled rules, checked against the bundled knowledge base and modules."""
-    text = files(CONTENT_PACKAGE).joinpath(CONTENT_FOLDER).joinpath(RULES_FILE).read_bytes()
     return build_planning_rules(
-        text, knowledge=bundled_knowledge(), module_ids=bundled_catalogue().ids
+        RULES.bundled_text(), knowledge=bundled_knowledge(), module_ids=bundled_catalogue().ids
     )
 
 
 def planning_json_schema_text() -> str:
     """The JSON Schema of ``rules.json`` (checked in as docs/planning/rules.schema.json)."""
-    schema = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": SCHEMA_ID,
-        **PlanningRulesFile.model_json_schema(mode="validation"),
-        "title": "Maatwerk planning rules",
-    }
-    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+    return RULES.schema_text()
 
 
 def write_json_schema(folder: str | Path) -> None:
     """Regenerate the checked-in schema: ``write_json_schema("docs/planning")``."""
-    Path(folder, SCHEMA_FILE).write_text(planning_json_schema_text(), encoding="utf-8")
+    RULES.write_schema(folder)
 
 
 def _problems(
@@ -116,26 +107,24 @@ def _problems(
     provenances += [
         (f"$.duration.ceilings[{i}]", ceiling) for i, ceiling in enumerate(rules.duration.ceilings)
     ]
-    for path, item in provenances:
-        if not item.sources and not item.unverified:
-            yield problem(path, "needs sources or unverified: true")
-        if item.unverified and not item.note:
-            yield problem(path, "an unverified rule needs a note saying why")
-        for index, source in enumerate(item.sources):
-            if source not in source_ids:
-                yield problem(f"{path}.sources[{index}]", f"unknown source id {source!r}")
+    yield from provenance_problems(
+        provenances,
+        source_ids,
+        origin=origin,
+        no_source="needs sources or unverified: true",
+        unknown_source="unknown source id {source!r}",
+        unverified_without_note="an unverified rule needs a note saying why",
+    )
 
-    for kind, ids in (
-        ("basics", [rule.id for rule in rules.basics]),
-        ("module_links", [link.id for link in rules.module_links]),
-        ("multidisciplinary", [rule.id for rule in rules.multidisciplinary]),
-        ("clinician_flags", [flag.id for flag in rules.clinician_flags]),
-    ):
-        seen: set[str] = set()
-        for index, rule_id in enumerate(ids):
-            if rule_id in seen:
-                yield problem(f"$.{kind}[{index}].id", f"duplicate id {rule_id!r}")
-            seen.add(rule_id)
+    yield from duplicate_id_problems(
+        (
+            ("basics", [rule.id for rule in rules.basics]),
+            ("module_links", [link.id for link in rules.module_links]),
+            ("multidisciplinary", [rule.id for rule in rules.multidisciplinary]),
+            ("clinician_flags", [flag.id for flag in rules.clinician_flags]),
+        ),
+        origin=origin,
+    )
 
     if module_ids is not None:
         for index, rule in enumerate(rules.basics):

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from maatwerk.core.common.errors import MaatwerkError
-from maatwerk.core.instruments.errors import DefinitionProblem
+from maatwerk.core.common.errors import ContentDefinitionError, MaatwerkError
 
 __all__ = [
     "BaselineError",
@@ -17,13 +16,10 @@ __all__ = [
 ]
 
 
-class PlanningDefinitionError(MaatwerkError):
+class PlanningDefinitionError(ContentDefinitionError):
     """The planning rules file is invalid; ``problems`` lists every problem."""
 
-    def __init__(self, problems: tuple[DefinitionProblem, ...]) -> None:
-        self.problems = problems
-        lines = "\n".join(f"  - {problem}" for problem in problems)
-        super().__init__(f"invalid planning rules ({len(problems)} problem(s)):\n{lines}")
+    what = "planning rules"
 
 
 class PlanningInputError(MaatwerkError, ValueError):

@@ -10,16 +10,16 @@ pydantic classes below) and every reference, reporting every problem at once.
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterable
 from functools import cache
-from importlib.resources import files
 from typing import Literal
 
 from pydantic import StrictStr
 
-from maatwerk.core.common.collection_files import load_collection_file
+from maatwerk.core.common.content_set import FileSet, duplicate_id_problems, provenance_problems
+from maatwerk.core.common.errors import ContentDefinitionError
 from maatwerk.core.instruments.base import Frozen, Identifier, SourceId, Version
-from maatwerk.core.instruments.errors import DefinitionProblem, InstrumentDefinitionError
+from maatwerk.core.instruments.errors import DefinitionProblem
 from maatwerk.core.instruments.text import LocalizedText
 from maatwerk.core.knowledge.model import Provenance
 
@@ -34,13 +34,14 @@ __all__ = [
     "load_follow_up_content",
 ]
 
-CONTENT_PACKAGE = "maatwerk.content"
 CONTENT_FOLDER = "safety"
 FILE_NAME = "follow_up.json"
 
 
-class FollowUpDefinitionError(InstrumentDefinitionError):
+class FollowUpDefinitionError(ContentDefinitionError):
     """The follow-up content is invalid; ``problems`` lists every problem found."""
+
+    what = "safety follow-up content"
 
 
 class Source(Frozen):
@@ -100,76 +101,68 @@ class FollowUpContent(Frozen):
         raise KeyError(source_id)
 
 
+FOLLOW_UP = FileSet(
+    folder=CONTENT_FOLDER,
+    file=FILE_NAME,
+    model=FollowUpContent,
+    error=FollowUpDefinitionError,
+    schema_id="https://maatwerk.example/schemas/safety-follow_up-1.schema.json",
+    title="Safety signal follow-up",
+)
+
 # The actions a follow-up records as yes/no; the closing rule and the form know them.
 BOOLEAN_ACTIONS = ("gp_informed", "crisis_ggz_involved")
 
 
-def _error(problems: tuple[DefinitionProblem, ...]) -> FollowUpDefinitionError:
-    return FollowUpDefinitionError(problems)
-
-
 def load_follow_up_content(text: str | bytes, *, origin: str = FILE_NAME) -> FollowUpContent:
-    """Decode, schema-check and cross-check the follow-up content."""
-    content = load_collection_file(
-        text, origin=origin, models={"follow_up": FollowUpContent}, error=_error
+    """Decode (exact, no duplicate keys), schema-check and cross-check the content."""
+    return FOLLOW_UP.load(text, origin=origin, check=_problems)
+
+
+def _problems(content: FollowUpContent, origin: str) -> Iterable[DefinitionProblem]:
+    provenances: list[tuple[str, Provenance]] = [
+        ("$.contact_methods", content.contact_methods),
+        ("$.safety_plan", content.safety_plan),
+        ("$.not_reached", content.not_reached),
+    ]
+    provenances += [
+        (f"$.assessment[{i}]", question) for i, question in enumerate(content.assessment)
+    ]
+    yield from provenance_problems(
+        provenances,
+        [source.id for source in content.sources],
+        origin=origin,
+        no_source="needs sources or unverified: true with a note",
     )
-    problems: list[DefinitionProblem] = []
-    source_ids = {source.id for source in content.sources}
-
-    def check_provenance(path: str, item: Provenance) -> None:
-        if not item.sources and not item.unverified:
-            problems.append(
-                DefinitionProblem(origin, path, "needs sources or unverified: true with a note")
-            )
-        problems.extend(
-            DefinitionProblem(origin, path, f"unknown source {source_id!r}")
-            for source_id in item.sources
-            if source_id not in source_ids
-        )
-
-    check_provenance("$.contact_methods", content.contact_methods)
-    check_provenance("$.safety_plan", content.safety_plan)
-    check_provenance("$.not_reached", content.not_reached)
-    seen: set[str] = set()
+    yield from duplicate_id_problems(
+        [("assessment", [question.id for question in content.assessment])], origin=origin
+    )
     for index, question in enumerate(content.assessment):
         path = f"$.assessment[{index}]"
-        check_provenance(path, question)
-        if question.id in seen:
-            problems.append(DefinitionProblem(origin, path, f"duplicate id {question.id!r}"))
-        seen.add(question.id)
         if question.kind == "choice" and len(question.options) < 2:
-            problems.append(DefinitionProblem(origin, path, "a choice needs two options or more"))
+            yield DefinitionProblem(origin, path, "a choice needs two options or more")
         if question.kind == "text" and question.options:
-            problems.append(DefinitionProblem(origin, path, "a text question has no options"))
-        problems.extend(
+            yield DefinitionProblem(origin, path, "a text question has no options")
+        yield from (
             DefinitionProblem(origin, f"{path}.options[{at}]", f"unknown action {action!r}")
             for at, option in enumerate(question.options)
             for action in option.requires_any_action
             if action not in BOOLEAN_ACTIONS
         )
-    problems.extend(
+    yield from (
         DefinitionProblem(origin, "$.not_reached", f"unknown action {action!r}")
         for action in content.not_reached.requires_any_action
         if action not in BOOLEAN_ACTIONS
     )
-    if "overall_estimate" not in seen:
-        problems.append(DefinitionProblem(origin, "$.assessment", "needs overall_estimate"))
-    if problems:
-        raise FollowUpDefinitionError(tuple(problems))
-    return content
+    if "overall_estimate" not in {question.id for question in content.assessment}:
+        yield DefinitionProblem(origin, "$.assessment", "needs overall_estimate")
 
 
 @cache
 def bundled_follow_up_content() -> FollowUpContent:
-    text = files(CONTENT_PACKAGE).joinpath(CONTENT_FOLDER, FILE_NAME).read_bytes()
-    return load_follow_up_content(text)
+    return load_follow_up_content(FOLLOW_UP.bundled_text())
 
 
 def follow_up_json_schema_text() -> str:
-    schema = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://maatwerk.example/schemas/safety-follow_up-1.schema.json",
-        **FollowUpContent.model_json_schema(mode="validation"),
-        "title": "Safety signal follow-up",
-    }
-    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+    """The JSON Schema of ``follow_up.json`` (checked in as docs/safety/)."""
+    return FOLLOW_UP.schema_text()

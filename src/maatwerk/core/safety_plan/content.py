@@ -9,17 +9,12 @@ a crisis line of kind ``number`` has a number to dial and to show, one of kind
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from maatwerk.core.instruments.errors import DefinitionProblem, InstrumentDefinitionError
-from maatwerk.core.instruments.loading import decode_json, schema_problems
-from maatwerk.core.instruments.registry import CONTENT_PACKAGE
+from maatwerk.core.common.content_set import FileSet, provenance_problems
+from maatwerk.core.instruments.errors import DefinitionProblem
 from maatwerk.core.safety_plan.definitions import Provenance, SafetyPlanContentFile
 from maatwerk.core.safety_plan.errors import SafetyPlanContentError
 
@@ -31,50 +26,38 @@ __all__ = [
     "write_json_schema",
 ]
 
-CONTENT_FOLDER = "safety_plan"
-SECTIONS_FILE = "sections.json"
-SCHEMA_FILE = "sections.schema.json"
-SCHEMA_ID = "https://maatwerk.example/schemas/safety-plan-sections-1.schema.json"
+SECTIONS = FileSet(
+    folder="safety_plan",
+    file="sections.json",
+    model=SafetyPlanContentFile,
+    error=SafetyPlanContentError,
+    schema_id="https://maatwerk.example/schemas/safety-plan-sections-1.schema.json",
+    title="Maatwerk safety plan sections",
+)
+SCHEMA_FILE = SECTIONS.schema_file
+SECTIONS_FILE = SECTIONS.file
 
 
 def build_safety_plan_content(
     text: str | bytes, *, origin: str = SECTIONS_FILE
 ) -> SafetyPlanContentFile:
     """Decode (exact, no duplicate keys), schema-check and cross-check the content."""
-    try:
-        data = decode_json(text, origin=origin)
-    except InstrumentDefinitionError as error:
-        raise SafetyPlanContentError(error.problems) from None
-    try:
-        content = SafetyPlanContentFile.model_validate(data)
-    except ValidationError as error:
-        raise SafetyPlanContentError(schema_problems(error, origin)) from None
-    problems = tuple(_problems(content, origin))
-    if problems:
-        raise SafetyPlanContentError(problems)
-    return content
+    return SECTIONS.load(text, origin=origin, check=_problems)
 
 
 @cache
 def bundled_safety_plan_content() -> SafetyPlanContentFile:
-    text = files(CONTENT_PACKAGE).joinpath(CONTENT_FOLDER).joinpath(SECTIONS_FILE).read_bytes()
-    return build_safety_plan_content(text)
+    return build_safety_plan_content(SECTIONS.bundled_text())
 
 
 def safety_plan_json_schema_text() -> str:
     """The JSON Schema of ``sections.json`` (checked in as docs/safety_plan/)."""
-    schema = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": SCHEMA_ID,
-        **SafetyPlanContentFile.model_json_schema(mode="validation"),
-        "title": "Maatwerk safety plan sections",
-    }
-    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+    return SECTIONS.schema_text()
 
 
 def write_json_schema(folder: str | Path) -> None:
     """Regenerate the checked-in schema: ``write_json_schema("docs/safety_plan")``."""
-    Path(folder, SCHEMA_FILE).write_text(safety_plan_json_schema_text(), encoding="utf-8")
+    SECTIONS.write_schema(folder)
 
 
 def _problems(content: SafetyPlanContentFile, origin: str) -> Iterable[DefinitionProblem]:
@@ -88,12 +71,7 @@ def _problems(content: SafetyPlanContentFile, origin: str) -> Iterable[Definitio
     provenances: list[tuple[str, Provenance]] = [("$.limits", content.limits)]
     provenances += [(f"$.sections[{i}]", section) for i, section in enumerate(content.sections)]
     provenances += [(f"$.crisis_lines[{i}]", line) for i, line in enumerate(content.crisis_lines)]
-    for path, item in provenances:
-        if not item.sources and not item.unverified:
-            yield problem(path, "no source; list source ids or mark it unverified: true")
-        for position, source_id in enumerate(item.sources):
-            if source_id not in source_ids:
-                yield problem(f"{path}.sources[{position}]", f"unknown source {source_id!r}")
+    yield from provenance_problems(provenances, source_ids, origin=origin)
     seen: set[str] = set()
     for index, section in enumerate(content.sections):
         if section.id in seen:

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from maatwerk.core.common.errors import MaatwerkError
-from maatwerk.core.instruments.errors import DefinitionProblem
+from maatwerk.core.common.errors import ContentDefinitionError, MaatwerkError
 
 __all__ = ["EntryProblem", "SafetyPlanContentError", "SafetyPlanError"]
 
 
-class SafetyPlanContentError(MaatwerkError):
+class SafetyPlanContentError(ContentDefinitionError):
     """The safety-plan content file is invalid; ``problems`` lists every problem."""
 
-    def __init__(self, problems: tuple[DefinitionProblem, ...]) -> None:
-        self.problems = problems
-        lines = "\n".join(f"  - {problem}" for problem in problems)
-        super().__init__(f"invalid safety-plan content ({len(problems)} problem(s)):\n{lines}")
+    what = "safety-plan content"
 
 
 @dataclass(frozen=True)

@@ -13,16 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
-from typing import TypeVar
 
-from maatwerk.core.common.collection_files import (
+from maatwerk.core.common.content_set import (
     CollectionProblems,
-    collection_json_schema_texts,
-    load_collection_file,
-    load_collections,
-    parse_collection_file,
+    CollectionSet,
+    pick,
     write_schema_texts,
 )
 from maatwerk.core.instruments.errors import (
@@ -31,9 +27,9 @@ from maatwerk.core.instruments.errors import (
 )
 from maatwerk.core.instruments.model import Instrument
 from maatwerk.core.instruments.registry import (
-    CONTENT_PACKAGE,
     bundled_instruments,
     select_instrument,
+    threshold_problem,
 )
 from maatwerk.core.knowledge.model import KnowledgeBase, Provenance
 from maatwerk.core.knowledge.registry import bundled_knowledge
@@ -62,10 +58,17 @@ __all__ = [
     "write_json_schemas",
 ]
 
-CONTENT_FOLDER = "screening"
-SCHEMA_ID = "https://maatwerk.example/schemas/screening-{collection}-1.schema.json"
+SCREENING = CollectionSet(
+    folder="screening",
+    name="screening content",
+    models=FILE_MODELS,
+    error=ScreeningDefinitionError,
+    schema_id="https://maatwerk.example/schemas/screening-{collection}-1.schema.json",
+    title="Maatwerk screening content",
+)
+CONTENT_FOLDER = SCREENING.folder
+SCHEMA_ID = SCREENING.schema_id
 SEVERITY_LEVELS = ("mild", "moderate", "severe")
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -136,16 +139,12 @@ class ScreeningContent:
 
 def parse_screening_file(data: object, *, origin: str) -> ScreeningFile:
     """Validate one decoded file against the schema of the collection it names."""
-    return parse_collection_file(
-        data, origin=origin, models=FILE_MODELS, error=ScreeningDefinitionError
-    )
+    return SCREENING.parse(data, origin=origin)
 
 
 def load_screening_json(text: str | bytes, *, origin: str) -> ScreeningFile:
     """Decode (exact decimals, no duplicate keys) and schema-check one file's text."""
-    return load_collection_file(
-        text, origin=origin, models=FILE_MODELS, error=ScreeningDefinitionError
-    )
+    return SCREENING.load_file(text, origin=origin)
 
 
 def build_screening_content(
@@ -156,15 +155,13 @@ def build_screening_content(
 ) -> ScreeningContent:
     """Load every file (name -> text), check each and the whole; one error lists all
     problems. Each collection must appear exactly once."""
-    loaded, origins = load_collections(
-        texts, models=FILE_MODELS, error=ScreeningDefinitionError, content_set="screening content"
-    )
+    loaded, origins = SCREENING.load(texts)
     content = ScreeningContent(
-        _collection(loaded, "complaints", ComplaintsFile),
-        _collection(loaded, "batteries", BatteriesFile),
-        _collection(loaded, "stepped_care", SteppedCareFile),
-        _collection(loaded, "subgroups", SubgroupsFile),
-        _collection(loaded, "patient_texts", PatientTextsFile),
+        pick(loaded, "complaints", ComplaintsFile),
+        pick(loaded, "batteries", BatteriesFile),
+        pick(loaded, "stepped_care", SteppedCareFile),
+        pick(loaded, "subgroups", SubgroupsFile),
+        pick(loaded, "patient_texts", PatientTextsFile),
         origins,
     )
     found = validate_screening_content(content, knowledge, tuple(instruments))
@@ -173,20 +170,9 @@ def build_screening_content(
     return content
 
 
-def _collection(loaded: Mapping[str, ScreeningFile], name: str, model: type[T]) -> T:
-    found = loaded[name]
-    if not isinstance(found, model):  # pragma: no cover - FILE_MODELS maps name to model
-        raise TypeError(f"collection {name!r} is not a {model.__name__}")
-    return found
-
-
 def bundled_files() -> dict[str, bytes]:
-    folder = files(CONTENT_PACKAGE).joinpath(CONTENT_FOLDER)
-    return {
-        entry.name: entry.read_bytes()
-        for entry in sorted(folder.iterdir(), key=lambda entry: entry.name)
-        if entry.name.endswith(".json")
-    }
+    """File name -> bytes of every bundled screening file."""
+    return SCREENING.bundled_texts()
 
 
 @cache
@@ -213,16 +199,6 @@ def validate_screening_content(
     _check_subgroups(content, problems)
     _check_patient_texts(content, knowledge, problems)
     return tuple(problems.found)
-
-
-def _duplicates(
-    collection: str, path: str, ids: Iterable[str], problems: CollectionProblems
-) -> None:
-    seen: set[str] = set()
-    for index, value in enumerate(ids):
-        if value in seen:
-            problems.add(collection, f"{path}[{index}]", f"duplicate id {value!r}")
-        seen.add(value)
 
 
 def provenance_items(content: ScreeningContent) -> Iterator[tuple[str, str, Provenance]]:
@@ -260,32 +236,20 @@ def _check_provenance(
     content: ScreeningContent, knowledge: KnowledgeBase, problems: CollectionProblems
 ) -> None:
     known = {source.id for source in knowledge.sources.sources}
-    for collection, path, entry in provenance_items(content):
-        if not entry.sources and not entry.unverified:
-            problems.add(collection, path, "no source; list source ids or mark it unverified: true")
-        for position, source_id in enumerate(entry.sources):
-            if source_id not in known:
-                problems.add(
-                    collection, f"{path}.sources[{position}]", f"unknown source {source_id!r}"
-                )
+    problems.provenance(provenance_items(content), known)
     for index, comorbidity in enumerate(content.rules.comorbidities):
         for position, threshold in enumerate(comorbidity.suggested_by):
             path = f"$.comorbidities[{index}].suggested_by[{position}]"
-            if threshold.source is None and not threshold.unverified:
-                problems.add(
-                    "stepped_care", path, "no source; give a source id or mark it unverified: true"
-                )
-            elif threshold.source is not None and threshold.source not in known:
-                problems.add(
-                    "stepped_care", f"{path}.source", f"unknown source {threshold.source!r}"
-                )
+            problems.single_source(
+                "stepped_care", path, threshold.source, threshold.unverified, known
+            )
 
 
 def _check_complaints(
     content: ScreeningContent, knowledge: KnowledgeBase, problems: CollectionProblems
 ) -> None:
-    _duplicates("complaints", "$.clusters", (c.id for c in content.clusters), problems)
-    _duplicates("complaints", "$.complaints", (c.id for c in content.complaints), problems)
+    problems.duplicates("complaints", "$.clusters", (c.id for c in content.clusters))
+    problems.duplicates("complaints", "$.complaints", (c.id for c in content.complaints))
     clusters = {cluster.id for cluster in content.clusters}
     conditions = {condition.id for condition in knowledge.conditions.conditions}
     used: set[str] = set()
@@ -297,13 +261,8 @@ def _check_complaints(
                 f"$.complaints[{index}].cluster",
                 f"unknown cluster {complaint.cluster!r}",
             )
-        for position, condition_id in enumerate(complaint.conditions):
-            if condition_id not in conditions:
-                problems.add(
-                    "complaints",
-                    f"$.complaints[{index}].conditions[{position}]",
-                    f"unknown condition {condition_id!r}",
-                )
+        path = f"$.complaints[{index}].conditions"
+        problems.unknown_ids("complaints", path, complaint.conditions, conditions, "condition")
     for index, cluster in enumerate(content.clusters):
         if cluster.id not in used:
             problems.add(
@@ -317,18 +276,14 @@ def _check_batteries(
     instruments: tuple[Instrument, ...],
     problems: CollectionProblems,
 ) -> None:
-    _duplicates("batteries", "$.batteries", (b.id for b in content.batteries), problems)
+    problems.duplicates("batteries", "$.batteries", (b.id for b in content.batteries))
     complaints = {complaint.id for complaint in content.complaints}
     conditions = {condition.id for condition in knowledge.conditions.conditions}
     for index, battery in enumerate(content.batteries):
         path = f"$.batteries[{index}]"
-        for position, condition_id in enumerate(battery.conditions):
-            if condition_id not in conditions:
-                problems.add(
-                    "batteries",
-                    f"{path}.conditions[{position}]",
-                    f"unknown condition {condition_id!r}",
-                )
+        problems.unknown_ids(
+            "batteries", f"{path}.conditions", battery.conditions, conditions, "condition"
+        )
         if battery.setting == "condition" and not battery.conditions:
             problems.add("batteries", f"{path}.conditions", "a condition battery needs conditions")
         seen: set[str] = set()
@@ -368,28 +323,9 @@ def check_threshold(
     problems: CollectionProblems,
     collection: str,
 ) -> None:
-    try:
-        instrument = select_instrument(
-            instruments, threshold.instrument, threshold.instrument_version
-        )
-    except UnknownInstrument as error:
-        problems.add(collection, f"{path}.instrument", f"{error} is bundled")
-        return
-    if not any(scale.id == threshold.scale for scale in instrument.scales):
-        problems.add(
-            collection,
-            f"{path}.scale",
-            f"instrument {instrument.code} {instrument.version} has no scale {threshold.scale!r}",
-        )
-        return
-    score_range = instrument.scale(threshold.scale).range
-    if not score_range.min <= threshold.threshold <= score_range.max:
-        problems.add(
-            collection,
-            f"{path}.threshold",
-            f"threshold {threshold.threshold} is outside the scale's range "
-            f"{score_range.min}-{score_range.max}",
-        )
+    found = threshold_problem(instruments, threshold)
+    if found is not None:
+        problems.add(collection, f"{path}.{found[0]}", found[1])
 
 
 def _check_stepped_care(
@@ -432,7 +368,7 @@ def _check_stepped_care(
                 f"(found {given.count(name)})",
             )
     # comorbidities
-    _duplicates("stepped_care", "$.comorbidities", (c.id for c in rules.comorbidities), problems)
+    problems.duplicates("stepped_care", "$.comorbidities", (c.id for c in rules.comorbidities))
     for index, comorbidity in enumerate(rules.comorbidities):
         for position, threshold in enumerate(comorbidity.suggested_by):
             check_threshold(
@@ -443,7 +379,7 @@ def _check_stepped_care(
                 "stepped_care",
             )
     # care rules
-    _duplicates("stepped_care", "$.care_rules", (r.id for r in rules.care_rules), problems)
+    problems.duplicates("stepped_care", "$.care_rules", (r.id for r in rules.care_rules))
     for index, rule in enumerate(rules.care_rules):
         path = f"$.care_rules[{index}]"
         level_ref(f"{path}.care_level", rule.care_level)
@@ -485,24 +421,18 @@ def _check_stepped_care(
             "min_elevated is more than the number of counted factors",
         )
     # preferences
-    _duplicates(
-        "stepped_care",
-        "$.help_preferences",
-        (p.wants_help_now for p in rules.help_preferences),
-        problems,
+    problems.duplicates(
+        "stepped_care", "$.help_preferences", (p.wants_help_now for p in rules.help_preferences)
     )
-    _duplicates(
-        "stepped_care",
-        "$.modality_preferences",
-        (p.modality for p in rules.modality_preferences),
-        problems,
+    problems.duplicates(
+        "stepped_care", "$.modality_preferences", (p.modality for p in rules.modality_preferences)
     )
     for index, modality in enumerate(rules.modality_preferences):
         for position, level_id in enumerate(modality.care_levels):
             level_ref(f"$.modality_preferences[{index}].care_levels[{position}]", level_id)
     # escalation: each step goes up
-    _duplicates(
-        "stepped_care", "$.escalation", (step.from_level for step in rules.escalation), problems
+    problems.duplicates(
+        "stepped_care", "$.escalation", (step.from_level for step in rules.escalation)
     )
     for index, step in enumerate(rules.escalation):
         path = f"$.escalation[{index}]"
@@ -522,7 +452,7 @@ def _check_stepped_care(
 
 
 def _check_subgroups(content: ScreeningContent, problems: CollectionProblems) -> None:
-    _duplicates("subgroups", "$.subgroups", (s.id for s in content.subgroups), problems)
+    problems.duplicates("subgroups", "$.subgroups", (s.id for s in content.subgroups))
     for index, subgroup in enumerate(content.subgroups):
         path = f"$.subgroups[{index}].match"
         match = subgroup.match
@@ -538,7 +468,7 @@ def _check_patient_texts(
     content: ScreeningContent, knowledge: KnowledgeBase, problems: CollectionProblems
 ) -> None:
     named = [entry.factor for entry in content.patient_texts.factors]
-    _duplicates("patient_texts", "$.factors", named, problems)
+    problems.duplicates("patient_texts", "$.factors", named)
     factors = [factor.id for factor in knowledge.factors.factors]
     for index, factor_id in enumerate(named):
         if factor_id not in factors:
@@ -555,9 +485,7 @@ def _check_patient_texts(
 
 def screening_json_schema_texts() -> dict[str, str]:
     """File name -> JSON Schema text for each collection (checked in under docs/screening/)."""
-    return collection_json_schema_texts(
-        FILE_MODELS, schema_id=SCHEMA_ID, title="Maatwerk screening content"
-    )
+    return SCREENING.schema_texts()
 
 
 def write_json_schemas(folder: str | Path) -> None:

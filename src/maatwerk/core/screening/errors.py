@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from maatwerk.core.common.errors import MaatwerkError
+from maatwerk.core.common.errors import ContentDefinitionError, MaatwerkError
 from maatwerk.core.instruments.errors import DefinitionProblem
 
 __all__ = ["DefinitionProblem", "ScreeningDefinitionError", "ScreeningInputError"]
 
 
-class ScreeningDefinitionError(MaatwerkError):
+class ScreeningDefinitionError(ContentDefinitionError):
     """One or more screening content files are invalid; ``problems`` lists every problem."""
 
-    def __init__(self, problems: tuple[DefinitionProblem, ...]) -> None:
-        self.problems = problems
-        lines = "\n".join(f"  - {problem}" for problem in problems)
-        count = len(problems)
-        super().__init__(f"invalid screening content ({count} problem(s)):\n{lines}")
+    what = "screening content"
 
 
 class ScreeningInputError(MaatwerkError, ValueError):

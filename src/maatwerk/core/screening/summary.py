@@ -3,8 +3,10 @@ clinician (concise lines with evidence, used in the referral letter and the PDF)
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
+from functools import cache
 
+from maatwerk.core.common.prose import Prose, load_prose
 from maatwerk.core.instruments.errors import UnknownInstrument
 from maatwerk.core.instruments.numbers import display_number
 from maatwerk.core.instruments.registry import get_instrument
@@ -24,114 +26,19 @@ from maatwerk.core.screening.texts import pick
 
 __all__ = ["clinician_summary", "patient_summary", "referral_context"]
 
-_PATIENT = {
-    "complaints": {
-        "nl": "Je hebt veel last van: {items}.",
-        "en": "You are bothered a lot by: {items}.",
-    },
-    "own_words": {"nl": "Zo zeg je het zelf: “{text}”", "en": "In your own words: “{text}”"},
-    "risk": {
-        "nl": "Dit kan je klachten langer laten duren: {items}.",
-        "en": "This can make your complaints last longer: {items}.",
-    },
-    "present": {"nl": "Wat je al helpt: {items}.", "en": "What already helps you: {items}."},
-    "low": {
-        "nl": "Hier kun je nog sterker in worden: {items}.",
-        "en": "You can grow stronger in this: {items}.",
-    },
-    "medication": {
-        "nl": "Je gebruikt al lang bepaalde medicijnen. Je zorgverlener wil dat graag met je "
-        "bespreken. Er zijn ook manieren zonder medicijnen.",
-        "en": "You have been taking certain medicines for a long time. Your care provider would "
-        "like to talk about this with you. There are also ways without medicines.",
-    },
-    "severity_mild": {
-        "nl": "Je klachten zijn niet zo zwaar.",
-        "en": "Your complaints are not so heavy.",
-    },
-    "severity_moderate": {
-        "nl": "Je klachten zijn best zwaar.",
-        "en": "Your complaints are quite heavy.",
-    },
-    "severity_severe": {
-        "nl": "Je klachten zijn zwaar en duren al lang.",
-        "en": "Your complaints are heavy and have lasted a long time.",
-    },
-    "severity_none": {
-        "nl": "We weten nog niet genoeg voor een goed advies. Je zorgverlener stelt je eerst nog "
-        "een paar vragen.",
-        "en": "We don't know enough yet for good advice. Your care provider will first ask you a "
-        "few more questions.",
-    },
-    "advice": {"nl": "Ons advies: {text}", "en": "Our advice: {text}"},
-    "risk_profile": {
-        "nl": "Je klachten hebben ook invloed op hoe je je voelt en wat je denkt. Daar kun je "
-        "hulp bij krijgen.",
-        "en": "Your complaints also affect how you feel and what you think. You can get help "
-        "with that.",
-    },
-    "first_problem": {
-        "nl": "Je wilt eerst werken aan: {text}.",
-        "en": "You want to work on this first: {text}.",
-    },
-}
-
-_CLINICIAN = {
-    "severity": {"nl": "Ernst: {value}", "en": "Severity: {value}"},
-    "severity_none": {"nl": "Ernst: niet te schatten", "en": "Severity: not estimable"},
-    "care_level": {"nl": "Geadviseerd zorgniveau: {value}", "en": "Advised care level: {value}"},
-    "risk_yes": {
-        "nl": "Psychologisch risicoprofiel: ja",
-        "en": "Psychological risk profile: yes",
-    },
-    "risk_no": {
-        "nl": "Psychologisch risicoprofiel: nee",
-        "en": "Psychological risk profile: no",
-    },
-    "elevated": {"nl": "Verhoogd: {name} — {evidence}", "en": "Elevated: {name} — {evidence}"},
-    "present": {
-        "nl": "Beschermend aanwezig: {name} — {evidence}",
-        "en": "Resilience present: {name} — {evidence}",
-    },
-    "low": {
-        "nl": "Beschermend laag: {name} — {evidence}",
-        "en": "Resilience low: {name} — {evidence}",
-    },
-    "not_assessed": {"nl": "Niet beoordeeld: {items}", "en": "Not assessed: {items}"},
-    "domain": {"nl": "Functioneren {domain}: {items}", "en": "Functioning {domain}: {items}"},
-    "medication": {"nl": "Te bespreken: {name}. {alt}", "en": "To discuss: {name}. {alt}"},
-    "complaints": {"nl": "Klachten: {items}", "en": "Complaints: {items}"},
-    "own_words": {"nl": "In eigen woorden: “{text}”", "en": "In own words: “{text}”"},
-    "missing": {"nl": "Nog te beoordelen: {items}", "en": "Still to assess: {items}"},
-    "subgroup": {"nl": "Aanpassing: {text}", "en": "Adaptation: {text}"},
-    "judged_present": {"nl": "klinisch oordeel: aanwezig", "en": "clinician judged present"},
-    "judged_absent": {"nl": "klinisch oordeel: afwezig", "en": "clinician judged absent"},
-    "unverified": {"nl": " (onbevestigd)", "en": " (unverified)"},
-    "versions": {
-        "nl": "Regels versie {version}; kennisbank {knowledge}.",
-        "en": "Rules version {version}; knowledge base {knowledge}.",
-    },
-}
-_SEVERITY_NAMES = {
-    "mild": {"nl": "licht", "en": "mild"},
-    "moderate": {"nl": "matig ernstig", "en": "moderate"},
-    "severe": {"nl": "ernstig", "en": "severe"},
-}
-_DOMAIN_NAMES = {
-    "physical": {"nl": "lichamelijk", "en": "physical"},
-    "psychological": {"nl": "psychisch", "en": "psychological"},
-    "social": {"nl": "sociaal", "en": "social"},
-}
-_MISSING_NAMES = {
-    "symptom_clusters": {"nl": "symptoomclusters", "en": "symptom clusters"},
-    "functional_limitation": {"nl": "functionele beperking", "en": "functional limitation"},
-    "duration": {"nl": "klachtduur", "en": "duration"},
-    "earlier_treatment": {"nl": "eerdere behandeling", "en": "earlier treatment"},
-}
+# Every sentence and name below is prose in ``content/prose/screening_summary.json``:
+# ``patient.*`` and ``clinician.*`` lines, ``severity.*``, ``domain.*`` and ``missing.*``
+# names, looked up by key and language.
+PROSE_FILE = "screening_summary.json"
 
 
-def _t(table: Mapping[str, Mapping[str, str]], key: str, language: str, **values: str) -> str:
-    return pick(table[key], language).format(**values)
+@cache
+def _prose() -> Prose:
+    return load_prose(PROSE_FILE)
+
+
+def _t(key: str, language: str, **values: str) -> str:
+    return _prose().text(key, language, **values)
 
 
 def _lower_first(text: str) -> str:
@@ -142,8 +49,7 @@ def _listing(items: Iterable[str], language: str) -> str:
     words = list(items)
     if len(words) <= 1:
         return "".join(words)
-    last = " en " if pick({"nl": "nl", "en": "en"}, language) == "nl" else " and "
-    return ", ".join(words[:-1]) + last + words[-1]
+    return ", ".join(words[:-1]) + _t("listing.and", language) + words[-1]
 
 
 # ------------------------------------------------------------------ patient
@@ -174,28 +80,28 @@ def patient_summary(
             _lower_first(content.complaint(c).patient_name.get(language, fallback=True) or c)
             for c in priorities.complaints
         ]
-        lines.append(_t(_PATIENT, "complaints", language, items=_listing(names, language)))
+        lines.append(_t("patient.complaints", language, items=_listing(names, language)))
     if priorities.own_words.strip():
-        lines.append(_t(_PATIENT, "own_words", language, text=priorities.own_words.strip()))
+        lines.append(_t("patient.own_words", language, text=priorities.own_words.strip()))
     for status, key in (("elevated", "risk"), ("present", "present"), ("low", "low")):
         if essentials and status != "present":
             continue
         found = [f.factor_id for f in profile.factors if f.status == status]
         if found:
             names = [content.factor_patient_name(f, language) for f in found]
-            lines.append(_t(_PATIENT, key, language, items=_listing(names, language)))
+            lines.append(_t(f"patient.{key}", language, items=_listing(names, language)))
     if profile.medication:
-        lines.append(_t(_PATIENT, "medication", language))
+        lines.append(_t("patient.medication", language))
     severity_key = f"severity_{advice.severity}" if advice.severity else "severity_none"
-    lines.append(_t(_PATIENT, severity_key, language))
+    lines.append(_t(f"patient.{severity_key}", language))
     if profile.risk_profile.flagged and not essentials:
-        lines.append(_t(_PATIENT, "risk_profile", language))
+        lines.append(_t("patient.risk_profile", language))
     level_text = next(
         (t for t in content.rules.care_level_texts if t.care_level == advice.care_level), None
     )
     if level_text is not None:
         text = level_text.patient_text.get(language, fallback=True) or ""
-        lines.append(_t(_PATIENT, "advice", language, text=text))
+        lines.append(_t("patient.advice", language, text=text))
     lines.extend(
         preference.patient_text.get(language, fallback=True) or ""
         for preference in content.rules.help_preferences
@@ -208,7 +114,7 @@ def patient_summary(
     )
     if priorities.first_problem.strip():
         first = priorities.first_problem.strip().rstrip(".!?… ")
-        lines.append(_t(_PATIENT, "first_problem", language, text=first))
+        lines.append(_t("patient.first_problem", language, text=first))
     lines.extend(
         dict.fromkeys(
             subgroup.summary_line.get(language, fallback=True) or ""
@@ -234,24 +140,20 @@ def _evidence_text(finding: FactorFinding, language: str) -> str:
     for evidence in finding.evidence:
         if isinstance(evidence, ScaleEvidence):
             name = _instrument_name(evidence.instrument, evidence.instrument_version)
-            met = (
-                ""
-                if evidence.met
-                else pick({"nl": " (niet gehaald)", "en": " (not met)"}, language)
-            )
+            met = "" if evidence.met else _t("evidence.not_met", language)
             text = (
                 f"{name} {evidence.scale} {display_number(evidence.value, language)} "
                 f"{evidence.operator} {display_number(evidence.threshold, language)}{met}"
             )
         elif isinstance(evidence, JudgementEvidence):
             key = "judged_present" if evidence.present else "judged_absent"
-            text = _t(_CLINICIAN, key, language)
+            text = _t(f"clinician.{key}", language)
         else:  # pragma: no cover - Evidence has two kinds
             continue
         if evidence.source:
             text += f" [{evidence.source}]"
         if evidence.unverified:
-            text += _t(_CLINICIAN, "unverified", language)
+            text += _t("clinician.unverified", language)
         parts.append(text)
     return "; ".join(parts)
 
@@ -278,7 +180,7 @@ def _finding_text(finding: ScaleFinding, language: str) -> str:
     if details:
         text += f" ({', '.join(details)})"
     if finding.unverified:
-        text += _t(_CLINICIAN, "unverified", language)
+        text += _t("clinician.unverified", language)
     return text
 
 
@@ -287,7 +189,7 @@ def _reason_line(reason: RuleReason, language: str) -> str:
     if reason.sources:
         text += f" [{', '.join(reason.sources)}]"
     if reason.unverified:
-        text += _t(_CLINICIAN, "unverified", language)
+        text += _t("clinician.unverified", language)
     return text
 
 
@@ -307,17 +209,17 @@ def clinician_summary(
             content.complaint(c).clinician_name.get(language, fallback=True) or c
             for c in priorities.complaints
         ]
-        lines.append(_t(_CLINICIAN, "complaints", language, items=", ".join(names)))
+        lines.append(_t("clinician.complaints", language, items=", ".join(names)))
     if priorities.own_words.strip():
-        lines.append(_t(_CLINICIAN, "own_words", language, text=priorities.own_words.strip()))
+        lines.append(_t("clinician.own_words", language, text=priorities.own_words.strip()))
     if advice.severity is None:
-        lines.append(_t(_CLINICIAN, "severity_none", language))
+        lines.append(_t("clinician.severity_none", language))
     else:
-        severity = pick(_SEVERITY_NAMES[advice.severity], language)
-        lines.append(_t(_CLINICIAN, "severity", language, value=severity))
+        severity = _t(f"severity.{advice.severity}", language)
+        lines.append(_t("clinician.severity", language, value=severity))
     lines.extend(_reason_line(reason, language) for reason in advice.severity_reasons)
     level = knowledge.care_level(advice.care_level).name.get(language, fallback=True) or ""
-    lines.append(_t(_CLINICIAN, "care_level", language, value=level))
+    lines.append(_t("clinician.care_level", language, value=level))
     lines.extend(
         _reason_line(reason, language)
         for reason in advice.care_level_reasons
@@ -325,55 +227,52 @@ def clinician_summary(
     )
     lines.extend(_reason_line(reason, language) for reason in advice.preference_notes)
     risk_key = "risk_yes" if profile.risk_profile.flagged else "risk_no"
-    lines.append(_t(_CLINICIAN, risk_key, language))
+    lines.append(_t(f"clinician.{risk_key}", language))
     lines.extend(_reason_line(reason, language) for reason in profile.risk_profile.reasons)
     not_assessed = []
     for finding in profile.factors:
         name = knowledge.factor(finding.factor_id).name.get(language, fallback=True) or ""
         if finding.status in ("elevated", "present", "low"):
             line = _t(
-                _CLINICIAN,
-                finding.status,
+                f"clinician.{finding.status}",
                 language,
                 name=name,
                 evidence=_evidence_text(finding, language),
             )
-            marker = _t(_CLINICIAN, "unverified", language)
+            marker = _t("clinician.unverified", language)
             if finding.unverified and not line.endswith(marker):
                 line += marker
             lines.append(line)
         elif finding.status == "not_assessed":
             not_assessed.append(name.lower())
     if not_assessed:
-        lines.append(_t(_CLINICIAN, "not_assessed", language, items=", ".join(not_assessed)))
+        lines.append(_t("clinician.not_assessed", language, items=", ".join(not_assessed)))
     for domain in profile.domains:
         if domain.findings:
             items = "; ".join(_finding_text(f, language) for f in domain.findings)
-            domain_name = pick(_DOMAIN_NAMES[domain.domain], language)
-            lines.append(_t(_CLINICIAN, "domain", language, domain=domain_name, items=items))
+            domain_name = _t(f"domain.{domain.domain}", language)
+            lines.append(_t("clinician.domain", language, domain=domain_name, items=items))
     for medication in profile.medication:
         flag = next(m for m in knowledge.medication.medication if m.id == medication.medication_id)
         lines.append(
             _t(
-                _CLINICIAN,
-                "medication",
+                "clinician.medication",
                 language,
                 name=flag.name.get(language, fallback=True) or flag.id,
                 alt=flag.alternative.get(language, fallback=True) or "",
             ).strip()
         )
     for adaptation in profile.subgroups:
-        line = _t(_CLINICIAN, "subgroup", language, text=pick(adaptation.text, language))
+        line = _t("clinician.subgroup", language, text=pick(adaptation.text, language))
         if adaptation.unverified:
-            line += _t(_CLINICIAN, "unverified", language)
+            line += _t("clinician.unverified", language)
         lines.append(line)
     if advice.missing:
         missing = [_missing_name(item, language, knowledge) for item in advice.missing]
-        lines.append(_t(_CLINICIAN, "missing", language, items=", ".join(missing)))
+        lines.append(_t("clinician.missing", language, items=", ".join(missing)))
     lines.append(
         _t(
-            _CLINICIAN,
-            "versions",
+            "clinician.versions",
             language,
             version=advice.rules_version,
             knowledge=profile.knowledge_versions.get("factors", "?"),
@@ -386,7 +285,8 @@ def _missing_name(item: str, language: str, knowledge: KnowledgeBase) -> str:
     if item.startswith("factor:"):
         factor_id = item.removeprefix("factor:")
         return (knowledge.factor(factor_id).name.get(language, fallback=True) or factor_id).lower()
-    return pick(_MISSING_NAMES.get(item, {"en": item}), language)
+    key = f"missing.{item}"
+    return _t(key, language) if key in _prose() else item
 
 
 def referral_context(

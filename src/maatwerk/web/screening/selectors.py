@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 
 from maatwerk.core.access import AccessBasis
+from maatwerk.core.common import codec
 from maatwerk.core.screening.model import (
     PatientPriorities,
     ReferralContext,
@@ -25,7 +26,6 @@ from maatwerk.web.patients.selectors import (
     patient_access,
 )
 from maatwerk.web.questionnaires.models import Assignment, ScaleResult
-from maatwerk.web.screening import codec
 from maatwerk.web.screening.models import (
     CareLevelDecision,
     ScegsAssessment,

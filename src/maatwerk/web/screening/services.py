@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maatwerk.core.access import Role
+from maatwerk.core.common import codec
 from maatwerk.core.common.untrusted_input import whole_number
 from maatwerk.core.instruments.errors import UnknownInstrument
 from maatwerk.core.knowledge.model import KnowledgeBase
@@ -40,7 +41,6 @@ from maatwerk.web.patients.services import audit_refused, refuse_if_invalid
 from maatwerk.web.questionnaires.instruments import has_item_texts, instrument_for
 from maatwerk.web.questionnaires.services import assignment_create
 from maatwerk.web.safety.selectors import risk_signals_for
-from maatwerk.web.screening import codec
 from maatwerk.web.screening.models import (
     CareLevelDecision,
     ScegsAssessment,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from maatwerk.core.access import Role
+from maatwerk.core.common import codec
 from maatwerk.core.screening.judgement import judgeable_factor_ids, judgement_measure
 from maatwerk.core.screening.summary import patient_summary
 from maatwerk.web.audit.services import audit_record
@@ -29,7 +30,7 @@ from maatwerk.web.patients.selectors import (
     patient_open,
     patient_subject,
 )
-from maatwerk.web.screening import codec, selectors, services
+from maatwerk.web.screening import selectors, services
 from maatwerk.web.screening.models import ScegsAssessment, Screening, ScreeningIntake
 from maatwerk.web.screening.presenters import Namer, localized, profile_view, severity_label
 from maatwerk.web.screening.selectors import ScreeningAccess
