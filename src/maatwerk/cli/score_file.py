@@ -7,6 +7,8 @@ band labels, cut-offs met and safety flags as CSV (stdout or ``--output``) or JS
 phq9_3: 5 is not one of the options 0, 1, 2, 3``) and the other rows are still scored.
 Exit codes: 0 all rows valid, 1 one or more rows invalid (or, with ``--strict``, a safety
 item with no column), 2 unreadable input, an unknown instrument or unusable columns.
+
+Size: one command (read rows, score, write) whose parts share private row and column types.
 """
 
 from __future__ import annotations

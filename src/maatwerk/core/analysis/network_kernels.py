@@ -18,6 +18,8 @@ All functions take a leading batch axis ``G``:
   pattern of zeros (Dempster's covariance selection), by Newton's method;
 * :func:`fit_alternating` — Rothman et al.'s alternating algorithm for the pair
   (coefficients, precision), as graphicalVAR runs it.
+
+Size: one batched graphical-VAR estimator; its kernels share the batch layout and helpers.
 """
 
 from __future__ import annotations

@@ -17,6 +17,8 @@ points, a constant phase, ties) the functions return a :class:`PhaseRefusal` or 
 :class:`PhaseWarning` codes instead of raising: a clinician can hit these cases with real
 data. Only arguments that no caller should pass (NaN, a non-number) raise
 :class:`InvalidPhaseInput`.
+
+Size: one method family (AB phase statistics) sharing input checks and refusals.
 """
 
 from __future__ import annotations

@@ -14,6 +14,8 @@ with the method of Jacobson & Truax (1991):
 
 Reference SD, reliability and norms are instrument data with their own sources; this
 module takes them as arguments and never supplies clinical numbers itself.
+
+Size: one method (Jacobson & Truax 1991): its value types, checks and functions.
 """
 
 from __future__ import annotations

@@ -13,6 +13,8 @@ The patient, not the instrument, chooses what is measured:
 
 All functions are pure; every input error raises a subclass of
 :class:`PersonalizedMeasureError`.
+
+Size: three measures sharing one rating, matching and input-check machinery.
 """
 
 from __future__ import annotations

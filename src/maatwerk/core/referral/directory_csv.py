@@ -10,6 +10,8 @@ one in the header line), a header line with the column names below; only ``name`
 ``postcode`` and ``disciplines`` are required. Lists (disciplines, expertise,
 modalities, languages) are separated by ``|``. Decimal numbers take ``.`` or ``,``.
 Dates are ``2026-10-01`` or ``01-10-2026``. ``active`` is yes/no (also ja/nee, 1/0).
+
+Size: the two directory CSV formats share the reading helpers and problem codes.
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ reference: instruments and their scales (thresholds inside the scale's range), c
 levels, factors, conditions and source ids against the knowledge base, and that every
 rule has a source or is marked unverified. Every problem is reported at once with the
 file, a JSON path such as ``$.care_rules[2].care_level`` and a plain message.
+
+Size: one loader: parsing, cross-file checks and schemas of the four screening files.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""The formulation: thin views over selectors, editing (form <-> core) and services."""
+"""The formulation: thin views over selectors, editing (form <-> core) and services.
+
+Size: one sub-domain: a view per URL of the formulation app, sharing the app's view helpers.
+"""
 
 from __future__ import annotations
 

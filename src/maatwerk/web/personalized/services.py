@@ -3,6 +3,8 @@
 Each service validates everything with the core first (nothing is written when any
 input is refused), then writes the rows, the core's result and one audit event in one
 transaction. A refused request is audited too, with outcome ``error``.
+
+Size: to become a package per measure (PSK, top problems, GAS) once the audit rework lands.
 """
 
 from __future__ import annotations

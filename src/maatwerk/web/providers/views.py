@@ -1,4 +1,7 @@
-"""Provider directory, search and referrals: thin views over selectors and services."""
+"""Provider directory, search and referrals: thin views over selectors and services.
+
+Size: one sub-domain: a view per URL of the providers app, sharing the app's view helpers.
+"""
 
 from __future__ import annotations
 

@@ -5,6 +5,8 @@ Each service validates everything first (nothing is written when any input is re
 and the refusal is audited with outcome ``error``), then writes its rows and one audit
 event in one transaction. Questionnaires are assigned through the questionnaires app's
 own service, which audits each assignment it creates.
+
+Size: to become a package per step (assign, intake, SCEGS, profile, care level) after audit rework.
 """
 
 from __future__ import annotations

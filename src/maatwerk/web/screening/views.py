@@ -1,4 +1,7 @@
-"""Screening: thin views over selectors and services."""
+"""Screening: thin views over selectors and services.
+
+Size: one sub-domain: a view per URL of the screening app, sharing the app's view helpers.
+"""
 
 from __future__ import annotations
 

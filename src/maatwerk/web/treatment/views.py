@@ -1,4 +1,7 @@
-"""Treatment in the portal and the clinic: thin views over selectors and services."""
+"""Treatment in the portal and the clinic: thin views over selectors and services.
+
+Size: one sub-domain: a view per URL of the treatment app, sharing the app's view helpers.
+"""
 
 from __future__ import annotations
 
