@@ -156,6 +156,16 @@ PATIENT_DATA_CALLS: dict[str, Call] = {
         "a",
         data=lambda w: {"note": "justified"},
     ),
+    # Not patient data, but a change to who is warned about overdue safety signals.
+    "orgadmin:team_backup": Call(
+        "org_admin",
+        "POST",
+        lambda w: f"/organization/teams/{w.team_treating.public_id}/backup/",
+        "update",
+        "team_backup_clinician",
+        None,
+        data=lambda w: {"backup": str(w.memberships["clinician_treating"].pk)},
+    ),
     "api:patient_list": Call(
         "clinician_treating", "GET", lambda w: "/api/v1/patients", "search", "caseload", None
     ),
@@ -846,6 +856,7 @@ NOT_PATIENT_DATA = {
     "orgadmin:user_disable": "an account, not a patient record; audited as account update",
     "api:api-root": "the API's index",
     "questionnaires:help_now": "where to get help now; the same text for everyone",
+    "orgadmin:teams": "the organization's teams and members, no patient data",
     "orgadmin:instruments": "the instrument catalogue; an import is audited as licensed_texts",
     "api:openapi-json": "the OpenAPI schema",
     "api:openapi-view": "the API documentation page",

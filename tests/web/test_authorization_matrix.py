@@ -79,6 +79,12 @@ MATRIX: dict[str, Entry] = {
         frozenset({"org_admin"}), method="POST", data=lambda world: {"note": "checked"}
     ),
     "orgadmin:user_disable": Entry(frozenset({"org_admin"}), method="POST"),
+    # A team's backup clinician for safety signals: the admin of the team's organization.
+    "orgadmin:team_backup": Entry(
+        frozenset({"org_admin"}),
+        method="POST",
+        data=lambda world: {"backup": str(world.memberships["clinician_treating"].pk)},
+    ),
     # A patient reads their own record through the API; clinicians only in care.
     "api:patient_detail": Entry(frozenset({"clinician_treating", "patient_a"})),
     "clinic:assignment_create": Entry(
@@ -310,6 +316,7 @@ def parameter_values(world: World) -> dict[str, str]:
         "patient_id": str(world.patient_a.public_id),
         "user_id": str(world.users["clinician_treating"].public_id),
         "grant_id": str(world.expired_grant.public_id),
+        "team_id": str(world.team_treating.public_id),
         "assignment_id": str(world.assignment.public_id),
         "alert_id": str(world.alert.public_id),
         "token": world.invitation.token,

@@ -67,6 +67,7 @@ OBJECT_LABELS: dict[str, Promise] = {
     "formulation": _("formulation"),
     "formulation_response": _("response to the formulation"),
     "safety_plan": _("safety plan"),
+    "team_backup_clinician": _("backup clinician of a team"),
 }
 
 LABELS = {

@@ -1,8 +1,11 @@
-"""What an organization admin may see: their organization's people and the access log."""
+"""What an organization admin may see: their organization's people, teams and the access
+log."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
 
 from maatwerk.core.access import Role
 from maatwerk.web.accounts.models import User
@@ -10,8 +13,10 @@ from maatwerk.web.audit.models import AuditEvent
 from maatwerk.web.audit.selectors import audit_events_for_patient, audit_events_for_user
 from maatwerk.web.audit.services import AuditSubject, audit_record
 from maatwerk.web.common.actor import Actor
+from maatwerk.web.organizations.models import Membership, Team
 from maatwerk.web.patients.models import EmergencyAccess, Patient
 from maatwerk.web.patients.selectors import PatientNotAccessible, is_uuid, patient_subject
+from maatwerk.web.safety.selectors import reachable_backup
 
 
 class NotInOrganization(Exception):
@@ -121,3 +126,53 @@ def access_report_for_user(*, actor: Actor, user_id: str) -> tuple[User, QuerySe
         subject=AuditSubject(object_type="access_report_user", object_ref=str(user.public_id)),
     )
     return user, audit_events_for_user(user_ref=str(user.public_id))
+
+
+def admin_teams(*, actor: Actor) -> QuerySet[Team]:
+    """The teams of the admin's organizations, each with its members."""
+    members = Membership.objects.select_related("user").order_by("user__full_name", "pk")
+    return (
+        Team.objects.filter(organization_id__in=actor.organization_ids(Role.ORGANIZATION_ADMIN))
+        .select_related("organization", "backup_clinician__user")
+        .prefetch_related(Prefetch("memberships", queryset=members))
+        .order_by("organization__name", "name")
+    )
+
+
+def admin_team_get(*, actor: Actor, team_id: str) -> Team:
+    team = admin_teams(actor=actor).filter(public_id=team_id).first() if is_uuid(team_id) else None
+    if team is None:
+        raise NotInOrganization(team_id)
+    return team
+
+
+def backup_candidates(team: Team) -> QuerySet[Membership]:
+    """Who may be the team's backup clinician: its active clinicians with an active
+    account, the only people the escalation e-mail reaches."""
+    return (
+        Membership.objects.filter(
+            team=team, role=Role.CLINICIAN.value, is_active=True, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("user__full_name", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class TeamOverview:
+    """A team as the admin sees it: its members and who takes over overdue signals."""
+
+    team: Team
+    members: list[Membership]
+    backup: Membership | None  # reachable by the escalation e-mail
+    backup_unreachable: Membership | None  # chosen, but its membership or account is off
+
+
+def team_overview(team: Team) -> TeamOverview:
+    backup = reachable_backup(team)
+    return TeamOverview(
+        team=team,
+        members=list(team.memberships.all()),
+        backup=backup,
+        backup_unreachable=team.backup_clinician if backup is None else None,
+    )

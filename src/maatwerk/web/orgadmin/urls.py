@@ -5,6 +5,8 @@ from maatwerk.web.orgadmin import views
 app_name = "orgadmin"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("teams/", views.teams, name="teams"),
+    path("teams/<str:team_id>/backup/", views.team_backup, name="team_backup"),
     path("instruments/", views.instruments, name="instruments"),
     path(
         "access-report/patients/<str:patient_id>/",

@@ -13,7 +13,9 @@ from maatwerk.core.access import Role
 from maatwerk.web.accounts.services import user_disable
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
-from maatwerk.web.orgadmin import selectors
+from maatwerk.web.orgadmin import selectors, services
+from maatwerk.web.orgadmin.forms import BackupClinicianForm
+from maatwerk.web.organizations.models import Team
 from maatwerk.web.patients.selectors import PatientNotAccessible
 from maatwerk.web.patients.services import emergency_access_review
 from maatwerk.web.questionnaires.instruments import (
@@ -103,6 +105,68 @@ def user_disable_view(request: ActorRequest, user_id: str) -> HttpResponse:
         user_disable(actor=actor, user=user)
         messages.success(request, _("The account of %(name)s is disabled.") % {"name": user})
     return redirect("orgadmin:dashboard")
+
+
+def _backup_form(team: Team, data: dict[str, str] | None = None) -> BackupClinicianForm:
+    return BackupClinicianForm(
+        data,
+        initial={"backup": team.backup_clinician_id},
+        candidates=selectors.backup_candidates(team),
+        auto_id=f"id_{team.public_id}_%s",
+    )
+
+
+def _render_teams(
+    request: ActorRequest, refused: tuple[Team, BackupClinicianForm] | None = None
+) -> HttpResponse:
+    rows = []
+    for team in selectors.admin_teams(actor=request.actor):
+        if refused is not None and refused[0].pk == team.pk:
+            form = refused[1]
+        else:
+            form = _backup_form(team)
+        rows.append((selectors.team_overview(team), form))
+    return render(
+        request, "orgadmin/teams.html", {"rows": rows}, status=400 if refused is not None else 200
+    )
+
+
+@role_required(Role.ORGANIZATION_ADMIN)
+@require_http_methods(["GET"])
+def teams(request: ActorRequest) -> HttpResponse:
+    """Each team with its members and its backup clinician for safety signals."""
+    return _render_teams(request)
+
+
+@role_required(Role.ORGANIZATION_ADMIN)
+@require_POST
+def team_backup(request: ActorRequest, team_id: str) -> HttpResponse:
+    actor = request.actor
+    try:
+        team = selectors.admin_team_get(actor=actor, team_id=team_id)
+    except selectors.NotInOrganization:
+        raise Http404 from None
+    form = _backup_form(team, request.POST)
+    if not form.is_valid():
+        services.team_backup_clinician_refused(
+            actor=actor, team=team, reason="not an active clinician of the team"
+        )
+        return _render_teams(request, refused=(team, form))
+    backup = form.cleaned_data["backup"]
+    try:
+        services.team_backup_clinician_set(actor=actor, team=team, backup=backup)
+    except ValidationError as error:
+        form.add_error("backup", error)
+        return _render_teams(request, refused=(team, form))
+    if backup is None:
+        done = _("%(team)s has no backup clinician now.") % {"team": team.name}
+    else:
+        done = _("%(name)s is now the backup clinician of %(team)s.") % {
+            "name": backup.user.full_name,
+            "team": team.name,
+        }
+    messages.success(request, done)
+    return redirect("orgadmin:teams")
 
 
 @role_required(Role.ORGANIZATION_ADMIN)

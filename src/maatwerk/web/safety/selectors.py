@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from maatwerk.core.access import Role
 from maatwerk.web.common.actor import Actor
+from maatwerk.web.organizations.models import Membership, Team
 from maatwerk.web.patients.models import Patient
 from maatwerk.web.patients.selectors import (
     PatientAccess,
@@ -111,6 +112,43 @@ def team_open_signals(actor: Actor) -> QuerySet[SafetyAlert]:
         .select_related("patient")
         .order_by("pick_up_deadline", "raised_at")
     )
+
+
+def reachable_backup(team: Team) -> Membership | None:
+    """The team's backup clinician if escalations can reach them: a membership or account
+    switched off since it was chosen is skipped by the escalation, so it counts as none."""
+    backup = team.backup_clinician
+    if backup is None or not backup.is_active or not backup.user.is_active:
+        return None
+    return backup
+
+
+@dataclass(frozen=True)
+class TeamBackup:
+    """One of the actor's teams and who takes over its overdue signals."""
+
+    team: Team
+    backup: Membership | None
+    manageable: bool  # the actor is an admin of the team's organization
+
+
+def team_backups_of(actor: Actor) -> list[TeamBackup]:
+    """The backup clinician of each team the actor works in as clinician."""
+    team_ids = {m.team_id for m in actor.memberships_with(Role.CLINICIAN) if m.team_id}
+    admin_of = actor.organization_ids(Role.ORGANIZATION_ADMIN)
+    teams = (
+        Team.objects.filter(pk__in=team_ids)
+        .select_related("backup_clinician__user")
+        .order_by("name")
+    )
+    return [
+        TeamBackup(
+            team=team,
+            backup=reachable_backup(team),
+            manageable=team.organization_id in admin_of,
+        )
+        for team in teams
+    ]
 
 
 def latest_open_help_signal(patient: Patient) -> SafetyAlert | None:

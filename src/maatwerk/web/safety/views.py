@@ -24,7 +24,8 @@ from maatwerk.web.safety.forms import FollowUpForm, RaiseForm
 @require_http_methods(["GET"])
 def team(request: ActorRequest) -> HttpResponse:
     signals = services.team_signals_read(actor=request.actor)
-    return render(request, "safety/team.html", {"signals": signals})
+    backups = selectors.team_backups_of(request.actor)
+    return render(request, "safety/team.html", {"signals": signals, "backups": backups})
 
 
 def _open(request: ActorRequest, alert_id: str, action: str) -> selectors.SignalAccess:
