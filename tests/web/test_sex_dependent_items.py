@@ -7,7 +7,9 @@ change says which norm it used and why."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -175,3 +177,42 @@ def test_reliable_change_for_a_man_uses_the_mens_norm(world: World) -> None:
         "norm: German general population (Löwe 2008), men — de norm voor het geslacht van de "
         "patiënt"
     ) in _results(world)
+
+
+def _post_response(world: World, assignment: Assignment, not_applicable: set[str]) -> Any:
+    from maatwerk.core.fhir.response import response_to_questionnaire_response
+    from maatwerk.core.instruments.registry import get_instrument
+
+    resource = response_to_questionnaire_response(
+        get_instrument("phq15", "1.0"),
+        {f"phq15_{n}": 1 for n in range(1, 16) if f"phq15_{n}" not in not_applicable},
+        assignment_id=str(assignment.public_id),
+        subject_id=str(world.patient_a.public_id),
+        not_applicable=not_applicable,
+    )
+    return world.client_for("patient_a").post(
+        "/api/v1/fhir/QuestionnaireResponse",
+        data=json.dumps(resource),
+        content_type="application/fhir+json",
+    )
+
+
+@pytest.mark.parametrize("sex", ["other", "unknown"])
+def test_not_applying_through_the_fhir_api_and_back(world: World, sex: str) -> None:
+    assignment = _phq15(world, sex)
+    response = _post_response(world, assignment, {"phq15_4"})
+    assert response.status_code == 201, response.content.decode()
+    assert ScaleResult.objects.get(assignment=assignment, scale_id="total").value == 14
+    assert Answer.objects.get(assignment=assignment, item_id="phq15_4").not_applicable
+    exported = world.client_for("clinician_treating").get(
+        f"/api/v1/fhir/QuestionnaireResponse/{assignment.public_id}"
+    )
+    [item_4] = [item for item in exported.json()["item"] if item["linkId"] == "phq15_4"]
+    assert item_4["answer"][0]["valueCoding"]["code"] == "not-applicable"
+
+
+def test_a_woman_cannot_mark_item_4_as_not_applying_through_the_fhir_api(world: World) -> None:
+    assignment = _phq15(world, "female")
+    response = _post_response(world, assignment, {"phq15_4"})
+    assert response.status_code == 400
+    assert not ScaleResult.objects.filter(assignment=assignment).exists()
