@@ -291,10 +291,9 @@ def questionnaire_response_create(request: ActorRequest) -> HttpResponse:
     values |= {item_id: str(value) for item_id, value in answers.items()}
     # "Dit geldt niet voor mij" (data-absent-reason#not-applicable): the core decides
     # whether this patient may mark the item so.
-    values |= {
-        item_id: services.NOT_APPLICABLE
-        for item_id in questionnaire_response_not_applicable(resource, instrument)
-    }
+    values |= dict.fromkeys(
+        questionnaire_response_not_applicable(resource, instrument), services.NOT_APPLICABLE
+    )
     try:
         with transaction.atomic():
             submission = services.assignment_submit(

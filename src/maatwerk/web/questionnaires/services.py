@@ -303,7 +303,7 @@ def assignment_submit(
     _ensure_open(assignment)
     instrument = instrument_of(assignment)
     saved = {
-        a.item_id: NOT_APPLICABLE if a.not_applicable else number_text(a.value)
+        a.item_id: number_text(a.value) if a.value is not None else NOT_APPLICABLE
         for a in assignment.answers.all()
         if a.value is not None or a.not_applicable
     }
