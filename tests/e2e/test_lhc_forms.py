@@ -19,11 +19,14 @@ Interoperability findings (what LHC-Forms 40.1.3 in R4 mode does with our resour
   the export declares no ``questionnaire-itemControl``. LHC-Forms shows the
   ``ordinalValue`` next to each option ("Bijna elke dag - 3"), so a respondent sees the
   item score while answering.
-* Applicability (PHQ-15 item 4, women only) is Maatwerk's extension, not
-  ``enableWhen``, so LHC-Forms shows the item to everyone (ADR 0005 chose this). The
-  test's patient is a woman, for whom the item applies. (Tried once by hand: when a man
-  answers item 4 in LHC-Forms, the API refuses the whole response with 400, "Deze vraag
-  geldt niet voor jou; laat hem leeg." at ``item.where(linkId='phq15_4')``.)
+* Applicability (PHQ-15 item 4, women only) is an SDC ``enableWhenExpression`` on the
+  ``%patient`` launch context, which the PHQ-15 declares. LHC-Forms needs that patient:
+  without ``LForms.Util.setFHIRContext(client, {patient})`` the PHQ-15 does not load at
+  all ("Cannot read properties of undefined"), so every test gives LHC-Forms the patient
+  (only ``gender`` matters), as a client launched for a patient does. Then LHC-Forms
+  leaves item 4 out for a man, and asks it of a woman and of a patient whose gender is
+  ``other`` or ``unknown``, who may answer "Dit geldt niet voor mij"
+  (``data-absent-reason#not-applicable``), just as Maatwerk's own form.
 * The response LHC-Forms produces already has ``questionnaire`` =
   ``<url>|<version>`` and ``status`` = completed, and each answer is a ``valueCoding``
   with our system, the code (= the value) and the ``ordinalValue`` extension. It adds
@@ -179,6 +182,19 @@ def assign(patient: Person, code: str) -> Any:
     )
 
 
+ADD_FORM = """([questionnaire, gender]) => {
+    // The launch context (SDC %patient) of a client launched for this patient: the
+    // PHQ-15's enableWhenExpression reads the gender. No server: the patient is given.
+    LForms.Util.setFHIRContext({}, {patient: {resourceType: "Patient", id: "p", gender}});
+    return LForms.Util.addFormToPage(
+        questionnaire, document.getElementById("lhc-form"), {fhirVersion: "R4"});
+}"""
+
+
+def add_form(page: Page, questionnaire: dict[str, Any], *, gender: str) -> None:
+    page.evaluate(ADD_FORM, [questionnaire, gender])
+
+
 def answer_plan(questionnaire: dict[str, Any]) -> dict[str, dict[str, str]]:
     """A deterministic, varied answer per question: the n-th question gets option
     n mod (number of options), so the values vary from item to item."""
@@ -292,11 +308,7 @@ def test_lhc_forms_answers_score_like_maatwerks_own_form(
         }""",
         f"{FHIR}/Questionnaire/{code}",
     )
-    page.evaluate(
-        """(questionnaire) => LForms.Util.addFormToPage(
-            questionnaire, document.getElementById("lhc-form"), {fhirVersion: "R4"})""",
-        questionnaire,
-    )
+    add_form(page, questionnaire, gender="female")
     form = page.locator("#lhc-form wc-lhc-form")
     expect(form.locator(".lhc-form-title")).to_contain_text(questionnaire["title"])
 
@@ -377,3 +389,66 @@ def test_lhc_forms_answers_score_like_maatwerks_own_form(
         assert (
             Decimal(str(answer.get("valueInteger", answer.get("valueDecimal")))) == own[scale_id][0]
         ), (scale_id, answer)
+
+
+@pytest.mark.parametrize("sex", ["male", "other", "unknown"])
+def test_lhc_forms_asks_phq15_item_4_as_maatwerk_does(
+    sex: str,
+    page: Page,
+    live_server: Any,
+    lforms_files: Path,
+    make_clinician: Callable[..., Person],
+    make_patient_in_care: Callable[..., Person],
+) -> None:
+    # PHQ-15 item 4 (menstrual problems) is for women only (Kroenke, Spitzer & Williams
+    # 2002). A man is not asked it; with the sex "other" or not recorded it is asked, and
+    # "Dit geldt niet voor mij" leaves it out: 14 items x 1 = 14 either way.
+    clinician = make_clinician()
+    patient = make_patient_in_care(clinician, sex=sex)
+    assignment = assign(patient, "phq15")
+    log_in(page, patient.email, patient.password)
+    expect(page).to_have_url(re.compile(r"/portal/$"))
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    serve_lhc_forms(page, live_server.url, lforms_files)
+    page.goto(CLIENT_PATH)
+    page.wait_for_function("() => window.LForms && LForms.Util && LForms.FHIR && LForms.FHIR.R4")
+    questionnaire = page.evaluate(
+        """async (url) => (
+            await fetch(url, {headers: {Accept: "application/fhir+json"}})).json()""",
+        f"{FHIR}/Questionnaire/phq15",
+    )
+    add_form(page, questionnaire, gender=sex)  # Maatwerk's sex codes are FHIR genders
+    form = page.locator("#lhc-form wc-lhc-form")
+    expect(form.locator(".lhc-form-title")).to_contain_text(questionnaire["title"])
+    expect(page.locator('#lhc-form [id="phq15_3/1"]')).to_have_count(1)
+    item_4 = page.locator('#lhc-form [id="phq15_4/1"]')
+    expect(item_4).to_have_count(0 if sex == "male" else 1)
+
+    by_id = {item["linkId"]: item for item in questionnaire["item"]}
+    for n in range(1, 16):
+        options = {
+            o["valueCoding"]["code"]: o["valueCoding"] for o in by_id[f"phq15_{n}"]["answerOption"]
+        }
+        if n != 4:
+            choose_in_lhc_forms(page, f"phq15_{n}", options["1"])
+        elif sex != "male":
+            assert options["not-applicable"]["display"] == "Dit geldt niet voor mij"
+            choose_in_lhc_forms(page, "phq15_4", options["not-applicable"])
+    expect(page.locator('#lhc-form [id="score.total/1"]')).to_have_value("14")
+    assert errors == [], errors
+    response = page.evaluate(
+        """() => LForms.Util.getFormFHIRData(
+            "QuestionnaireResponse", "R4", document.getElementById("lhc-form"))"""
+    )
+    response["basedOn"] = [
+        {"identifier": {"system": ASSIGNMENT_SYSTEM, "value": str(assignment.public_id)}}
+    ]
+    posted = page.evaluate(POST_RESPONSE, response)
+    assert posted["status"] == 201, posted["body"]
+    bundle = json.loads(posted["body"], parse_float=Decimal)
+    assert observation_values(bundle, "phq15")["total"] == 14
+    from maatwerk.web.questionnaires.models import Answer
+
+    marked = Answer.objects.filter(assignment=assignment, not_applicable=True)
+    assert [a.item_id for a in marked] == ([] if sex == "male" else ["phq15_4"])

@@ -78,7 +78,13 @@ def _assign(world: World, code: str) -> Assignment:
     )
 
 
-def _answer(client: Client, assignment: Assignment, answers: dict[str, int], language: str) -> Any:
+def _answer(
+    client: Client,
+    assignment: Assignment,
+    answers: dict[str, int],
+    language: str,
+    not_applicable: frozenset[str] = frozenset(),
+) -> Any:
     instrument = get_instrument(assignment.instrument_code, assignment.instrument_version)
     resource = response_to_questionnaire_response(
         instrument,
@@ -86,6 +92,7 @@ def _answer(client: Client, assignment: Assignment, answers: dict[str, int], lan
         assignment_id=str(assignment.public_id),
         subject_id=str(assignment.patient.public_id),
         language=language,
+        not_applicable=not_applicable,
     )
     response = client.post(
         f"{FHIR}/QuestionnaireResponse",
@@ -141,8 +148,21 @@ def test_every_exported_and_returned_resource_is_valid_r4(world: World, tmp_path
     sent, reply = _answer(patient["en"], gad7, {f"gad7_{n}": 1 for n in range(1, 8)}, "en")
     keep("sent-gad7-en", sent)
     keep("reply-gad7", reply)
+    # A PHQ-15 by a patient whose sex is not recorded, item 4 marked as not applying.
+    world.patient_a.sex = "unknown"
+    world.patient_a.save(update_fields=["sex"])
+    phq15 = _assign(world, "phq15")
+    sent, reply = _answer(
+        patient["nl"],
+        phq15,
+        {f"phq15_{n}": 1 for n in range(1, 16) if n != 4},
+        "nl",
+        not_applicable=frozenset({"phq15_4"}),
+    )
+    keep("sent-phq15-not-applicable-nl", sent)
+    keep("reply-phq15", reply)
     # Answers out, in both languages.
-    for assignment in (phq9, gad7):
+    for assignment in (phq9, gad7, phq15):
         for language in ("nl", "en"):
             keep(
                 f"response-{assignment.instrument_code}-{language}",
@@ -170,7 +190,7 @@ def test_every_exported_and_returned_resource_is_valid_r4(world: World, tmp_path
     assert code == 0 and errors == [], "\n".join(errors) or output
     assert "0 errors" in output.splitlines()[-1]
     # The responses were checked against their canonical Questionnaire (texts, codes).
-    assert " 6 responses checked" in output, output
+    assert " 9 responses checked" in output, output
 
 
 # ------------------------------------------------------------- the validator can fail

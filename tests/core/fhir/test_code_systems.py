@@ -14,7 +14,7 @@ from maatwerk.core.fhir.code_systems import (
     code_system_id,
     instrument_code_systems,
 )
-from maatwerk.core.fhir.constants import SCALE_CODE_SYSTEM
+from maatwerk.core.fhir.constants import DATA_ABSENT_REASON_SYSTEM, SCALE_CODE_SYSTEM
 from maatwerk.core.fhir.questionnaire import instrument_to_questionnaire
 from maatwerk.core.fhir.service_request import CARE_LEVEL_SYSTEM
 from maatwerk.core.instruments.model import Instrument, OptionsResponseSet
@@ -59,6 +59,8 @@ def test_every_answer_coding_of_a_questionnaire_is_in_its_code_system(
     for item in questionnaire["item"]:
         for option in item.get("answerOption", []):
             coding = option["valueCoding"]
+            if coding["system"] == DATA_ABSENT_REASON_SYSTEM:
+                continue  # HL7's code system ("Dit geldt niet voor mij"), not Maatwerk's
             system = systems[(coding["system"], instrument.version)]
             assert coding["code"] in _codes(system), (item["linkId"], coding)
     assert len(instrument_code_systems(instrument)) == sum(

@@ -13,6 +13,7 @@ from fhir.resources.R4B.questionnaire import Questionnaire
 
 from maatwerk.core.fhir.constants import (
     CALCULATED_EXPRESSION,
+    DATA_ABSENT_REASON_SYSTEM,
     EXT_APPLIES_TO,
     EXT_INSTRUMENT_DEFINITION,
     EXT_SCORE_NOT_CALCULATED,
@@ -90,8 +91,18 @@ def test_identity_items_and_options(instrument: Instrument) -> None:
         response_set = instrument.response_set(item.response_set)
         if isinstance(response_set, OptionsResponseSet):
             assert exported["type"] == "choice"
-            codes = [o["valueCoding"]["code"] for o in exported["answerOption"]]
-            ordinals = [extension(o, ORDINAL_VALUE) for o in exported["answerOption"]]
+            # An item for one sex only has one more option, "Dit geldt niet voor mij"
+            # (data-absent-reason#not-applicable, tests/core/fhir/test_sex_dependent_items).
+            scored = [
+                o
+                for o in exported["answerOption"]
+                if o["valueCoding"]["system"] != DATA_ABSENT_REASON_SYSTEM
+            ]
+            assert len(exported["answerOption"]) - len(scored) == (
+                1 if item.applies_to is not None and item.applies_to.sex else 0
+            )
+            codes = [o["valueCoding"]["code"] for o in scored]
+            ordinals = [extension(o, ORDINAL_VALUE) for o in scored]
             values = [Decimal(str(o["valueDecimal"])) for o in ordinals if o is not None]
             assert values == list(response_set.values())
             assert [Decimal(code) for code in codes] == list(response_set.values())
@@ -185,7 +196,7 @@ def test_both_languages_carry_every_text_of_the_other_as_a_translation(
         assert _translations(dutch["_title"]) == {"en": instrument.name.get("en")}
 
 
-def test_applicability_is_an_extension_not_enable_when() -> None:
+def test_applicability_is_an_extension_and_an_sdc_expression_not_enable_when() -> None:
     by_id = items_by_link_id(instrument_to_questionnaire(get_instrument("phq15"), language="en"))
     assert extension(by_id["phq15_4"], EXT_APPLIES_TO) == {
         "url": EXT_APPLIES_TO,

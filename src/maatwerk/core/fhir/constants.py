@@ -40,7 +40,27 @@ format as ``maatwerk/content/instruments/*.json``), so that an import is exact."
 
 EXT_APPLIES_TO: Final = STRUCTURE_DEFINITION + "item-applies-to"
 """On an item: who it applies to; sub-extensions ``sex`` (``valueCode`` female/male).
-Used instead of ``enableWhen``, because the respondent's sex is not a question."""
+Maatwerk's own record of the rule; other SDC clients read ``ENABLE_WHEN_EXPRESSION``
+(the respondent's sex is not a question, so plain ``enableWhen`` cannot say it)."""
+
+ENABLE_WHEN_EXPRESSION: Final = (
+    "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression"
+)
+"""On an item for one sex only (PHQ-15 item 4): a FHIRPath on the ``%patient`` launch
+context that enables it exactly when Maatwerk asks it: unless the patient's gender is
+the other sex; a gender ``other`` or ``unknown``, or no patient, asks it too."""
+
+LAUNCH_CONTEXT: Final = (
+    "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-launchContext"
+)
+LAUNCH_CONTEXT_SYSTEM: Final = "http://hl7.org/fhir/uv/sdc/CodeSystem/launchContext"
+
+DATA_ABSENT_REASON_SYSTEM: Final = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
+NOT_APPLICABLE_CODE: Final = "not-applicable"
+"""An item for one sex only carries one more ``answerOption``: this code ("Dit geldt niet
+voor mij"). As the answer in a QuestionnaireResponse it marks the item as not applying
+(left out of the score); Maatwerk accepts it only when the patient's sex is not recorded
+or is neither female nor male."""
 
 EXT_SCORE_NOT_CALCULATED: Final = STRUCTURE_DEFINITION + "score-not-calculated"
 """On a score item without ``calculatedExpression``: ``valueString`` says why (reverse

@@ -11,8 +11,14 @@ Export (:func:`instrument_to_questionnaire`):
   items with ``answerOption.valueCoding`` (code = the value, e.g. "2") and the
   ``ordinalValue`` extension carrying the value; numeric sets become ``integer`` (or
   ``decimal``) items with ``minValue``/``maxValue``. ``required`` as declared.
-* Applicability (PHQ-15 item 4: women only) as the ``item-applies-to`` extension, not
-  ``enableWhen``: the respondent's sex is not a question in the form.
+* Applicability (PHQ-15 item 4: women only) as the ``item-applies-to`` extension (the
+  rule as Maatwerk reads it back) and as an SDC ``enableWhenExpression`` on the
+  ``%patient`` launch context (declared with ``sdc-questionnaire-launchContext``), so that
+  an SDC client (LHC-Forms) asks the item in the same cases as Maatwerk: unless the
+  patient's gender is the other sex. Plain ``enableWhen`` cannot say it: the sex is not a
+  question in the form. Such an item has one more answer option,
+  ``data-absent-reason#not-applicable`` ("Dit geldt niet voor mij"), for a patient whose
+  sex is not recorded or is neither female nor male; Maatwerk refuses it from a woman.
 * An item whose text Maatwerk may not ship gets the text ``[licensed text not shipped]``,
   and an option without a label is displayed as its value. An item text that is an
   unverified translation carries the ``text-unverified`` extension.
@@ -36,15 +42,20 @@ from typing import Any
 
 from maatwerk.core.fhir.constants import (
     CALCULATED_EXPRESSION,
+    DATA_ABSENT_REASON_SYSTEM,
+    ENABLE_WHEN_EXPRESSION,
     EXT_APPLIES_TO,
     EXT_INSTRUMENT_DEFINITION,
     EXT_SCORE_NOT_CALCULATED,
     EXT_TEXT_UNVERIFIED,
     INSTRUCTIONS_LINK_ID,
     INSTRUMENT_IDENTIFIER_SYSTEM,
+    LAUNCH_CONTEXT,
+    LAUNCH_CONTEXT_SYSTEM,
     LICENSED_TEXT_PLACEHOLDER,
     MAX_VALUE,
     MIN_VALUE,
+    NOT_APPLICABLE_CODE,
     ORDINAL_VALUE,
     QUESTIONNAIRE_URL_PREFIX,
     SCORE_LINK_ID_PREFIX,
@@ -72,6 +83,40 @@ from maatwerk.core.instruments.model import (
 )
 
 JsonObject = dict[str, Any]
+
+NOT_APPLICABLE_TEXT = LocalizedText(nl="Dit geldt niet voor mij", en="This does not apply to me")
+"""The answer a patient whose sex is not recorded gives to an item for one sex only."""
+
+SEXES = ("female", "male")
+
+
+def is_sex_dependent(item: Item) -> bool:
+    return item.applies_to is not None and item.applies_to.sex is not None
+
+
+def enable_when_expression(item: Item) -> str | None:
+    """The FHIRPath that enables an item for one sex only exactly when Maatwerk asks it:
+    when there is no patient or gender, or the gender is not the other sex (``other`` and
+    ``unknown`` ask it, and the patient may answer "Dit geldt niet voor mij")."""
+    if item.applies_to is None or item.applies_to.sex is None:
+        return None
+    others = [sex for sex in SEXES if sex not in item.applies_to.sex]
+    if not others:
+        return None
+    not_other = " and ".join(f"%patient.gender != '{sex}'" for sex in others)
+    return f"%patient.gender.empty() or ({not_other})"
+
+
+def not_applicable_option(language: str) -> JsonObject:
+    """The extra answer option of an item for one sex only (not scored)."""
+    text = _resolve(NOT_APPLICABLE_TEXT, language)
+    coding: JsonObject = {
+        "system": DATA_ABSENT_REASON_SYSTEM,
+        "code": NOT_APPLICABLE_CODE,
+        "display": text.text if text is not None else NOT_APPLICABLE_CODE,
+    }
+    _with_translations(coding, "display", NOT_APPLICABLE_TEXT, language)
+    return {"valueCoding": coding}
 
 
 def _resolve(text: LocalizedText | None, language: str) -> ResolvedText | None:
@@ -166,6 +211,16 @@ def _question(instrument: Instrument, item: Item, language: str) -> JsonObject:
                 "extension": [{"url": "sex", "valueCode": sex} for sex in item.applies_to.sex],
             }
         )
+        expression = enable_when_expression(item)
+        if expression is not None:
+            extensions.append(
+                {
+                    "url": ENABLE_WHEN_EXPRESSION,
+                    "valueExpression": {"language": FHIRPATH, "expression": expression},
+                }
+            )
+            if "answerOption" in shape:
+                shape["answerOption"].append(not_applicable_option(language))
     question: JsonObject = {
         "linkId": item.id,
         "text": text.text if text is not None else LICENSED_TEXT_PLACEHOLDER,
@@ -200,6 +255,25 @@ def _score_item(instrument: Instrument, scale: Scale, language: str) -> JsonObje
         extension = {"url": EXT_SCORE_NOT_CALCULATED, "valueString": found.reason}
     item["extension"] = [extension]
     return item
+
+
+def _launch_context(instrument: Instrument) -> list[JsonObject]:
+    """The ``%patient`` an ``enableWhenExpression`` reads (SDC launch context)."""
+    if not any(enable_when_expression(item) for item in instrument.items):
+        return []
+    return [
+        {
+            "url": LAUNCH_CONTEXT,
+            "extension": [
+                {
+                    "url": "name",
+                    "valueCoding": {"system": LAUNCH_CONTEXT_SYSTEM, "code": "patient"},
+                },
+                {"url": "type", "valueCode": "Patient"},
+                {"url": "description", "valueString": "The patient who answers"},
+            ],
+        }
+    ]
 
 
 def _copyright(instrument: Instrument) -> str:
@@ -240,7 +314,8 @@ def instrument_to_questionnaire(instrument: Instrument, *, language: str) -> Jso
         "id": f"{instrument.code}-{instrument.version}".replace("_", "-"),
         "language": base,
         "extension": [
-            {"url": EXT_INSTRUMENT_DEFINITION, "valueString": definition_json(instrument)}
+            {"url": EXT_INSTRUMENT_DEFINITION, "valueString": definition_json(instrument)},
+            *_launch_context(instrument),
         ],
         "url": questionnaire_url(instrument.code),
         "identifier": [
@@ -380,6 +455,8 @@ def _consistency_problems(resource: Mapping[str, Any], instrument: Instrument) -
             option.get("valueCoding", {}).get("code")
             for option in item.get("answerOption") or []
             if isinstance(option, Mapping)
+            # "Dit geldt niet voor mij" is no value of the response set.
+            and option.get("valueCoding", {}).get("system") != DATA_ABSENT_REASON_SYSTEM
         ]
         if isinstance(response_set, OptionsResponseSet) and codes:
             expected = [number_code(value) for value in response_set.values()]

@@ -10,7 +10,9 @@ A QuestionnaireResponse for a Maatwerk instrument:
   "value": "<patient id>"}}`` (an id, never a name);
 * one item per answered item, ``linkId`` = item id, with one answer: ``valueCoding``
   (system, code = the value, display, and the ``ordinalValue`` extension) for option
-  sets, ``valueInteger`` or ``valueDecimal`` for numeric sets.
+  sets, ``valueInteger`` or ``valueDecimal`` for numeric sets; an item for one sex only
+  that the patient marked as not applying has the answer
+  ``data-absent-reason#not-applicable`` ("Dit geldt niet voor mij").
 
 Reading (:func:`questionnaire_response_to_answers`) accepts for an option item a
 ``valueCoding`` identified by its code (or, without a code, by its ``ordinalValue``
@@ -18,12 +20,14 @@ extension), or the option's value as ``valueInteger``/``valueDecimal``; for a nu
 item ``valueInteger`` or ``valueDecimal``. Answers to ``score.*`` items (a client's
 calculated scores) and display items are ignored. Unknown link ids, values that are not
 an option, out of range or off step, and items answered twice are errors, all reported
-together.
+together. A ``not-applicable`` answer to an item for one sex only is no value:
+:func:`questionnaire_response_not_applicable` lists those items, for the core's
+``Respondent.declared_not_applicable``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
@@ -31,7 +35,9 @@ from typing import Any, Literal
 
 from maatwerk.core.fhir.constants import (
     ASSIGNMENT_IDENTIFIER_SYSTEM,
+    DATA_ABSENT_REASON_SYSTEM,
     INSTRUCTIONS_LINK_ID,
+    NOT_APPLICABLE_CODE,
     ORDINAL_VALUE,
     PATIENT_IDENTIFIER_SYSTEM,
     QUESTIONNAIRE_URL_PREFIX,
@@ -40,6 +46,7 @@ from maatwerk.core.fhir.constants import (
     response_set_system,
 )
 from maatwerk.core.fhir.errors import FhirMappingError, FhirProblem
+from maatwerk.core.fhir.questionnaire import NOT_APPLICABLE_TEXT, is_sex_dependent
 from maatwerk.core.fhir.validation import structure_problems, validate_resource
 from maatwerk.core.fhir.values import is_whole, json_number, number_code, read_number
 from maatwerk.core.instruments.model import (
@@ -101,6 +108,46 @@ def _answer(instrument: Instrument, item: Item, value: Fraction, language: str) 
     return {"valueDecimal": json_number(value)}
 
 
+def _not_applicable_answer(item: Item, language: str) -> JsonObject:
+    if not is_sex_dependent(item):
+        raise ValueError(
+            f"{item.id}: applies to every respondent, cannot be marked as not applying"
+        )
+    return {
+        "valueCoding": {
+            "system": DATA_ABSENT_REASON_SYSTEM,
+            "code": NOT_APPLICABLE_CODE,
+            "display": _text(NOT_APPLICABLE_TEXT, language) or NOT_APPLICABLE_CODE,
+        }
+    }
+
+
+def _is_not_applicable(answer: Mapping[str, Any]) -> bool:
+    coding = answer.get("valueCoding")
+    return (
+        isinstance(coding, Mapping)
+        and coding.get("system") == DATA_ABSENT_REASON_SYSTEM
+        and coding.get("code") == NOT_APPLICABLE_CODE
+    )
+
+
+def questionnaire_response_not_applicable(
+    resource: Mapping[str, Any], instrument: Instrument
+) -> frozenset[str]:
+    """The items of ``instrument`` answered ``data-absent-reason#not-applicable``: marked
+    as not applying (for the core's ``Respondent.declared_not_applicable``). Whether the
+    mark is allowed for this respondent is the core's check."""
+    return frozenset(
+        str(item.get("linkId"))
+        for _, item in _walk(resource.get("item"), "QuestionnaireResponse")
+        if instrument.has_item(str(item.get("linkId")))
+        and any(
+            isinstance(answer, Mapping) and _is_not_applicable(answer)
+            for answer in item.get("answer") or []
+        )
+    )
+
+
 def response_to_questionnaire_response(
     instrument: Instrument,
     answers: Mapping[str, Decimal | Fraction | int | None],
@@ -111,26 +158,36 @@ def response_to_questionnaire_response(
     subject_id: str | None = None,
     authored: datetime | None = None,
     language: str = "nl",
+    not_applicable: Collection[str] = (),
 ) -> JsonObject:
-    """The answers (item id -> value; ``None`` = unanswered) as a QuestionnaireResponse.
+    """The answers (item id -> value; ``None`` = unanswered) as a QuestionnaireResponse;
+    ``not_applicable`` are the items marked "Dit geldt niet voor mij".
 
     Items follow the instrument's order; unanswered items are left out. Raises
     ``ValueError`` for an unknown item or a value that is not an answer of its item.
     """
     base = base_language(language) or "nl"
-    unknown = sorted(item_id for item_id in answers if not instrument.has_item(item_id))
+    unknown = sorted(
+        item_id for item_id in {*answers, *not_applicable} if not instrument.has_item(item_id)
+    )
     if unknown:
         raise ValueError(f"not items of {instrument.code} {instrument.version}: {unknown}")
     items: list[JsonObject] = []
     for item in instrument.items:
         raw = answers.get(item.id)
-        if raw is None:
+        marked = item.id in not_applicable
+        if raw is None and not marked:
             continue
+        if raw is not None and marked:
+            raise ValueError(f"{item.id}: answered, but also marked as not applying")
         entry: JsonObject = {"linkId": item.id}
         text = _text(item.text, base)
         if text is not None:
             entry["text"] = text
-        entry["answer"] = [_answer(instrument, item, Fraction(raw), base)]
+        if raw is None:
+            entry["answer"] = [_not_applicable_answer(item, base)]
+        else:
+            entry["answer"] = [_answer(instrument, item, Fraction(raw), base)]
         items.append(entry)
     resource: JsonObject = {"resourceType": "QuestionnaireResponse"}
     if resource_id is not None:
@@ -354,6 +411,17 @@ def questionnaire_response_to_answers(
             continue
         response_set = instrument.response_set(instrument.item(link_id).response_set)
         at = f"{location}.answer[0]"
+        if _is_not_applicable(answers[0]):
+            if not is_sex_dependent(instrument.item(link_id)):
+                found.append(
+                    FhirProblem(
+                        f"{at}.valueCoding",
+                        f"{link_id!r} applies to every respondent; it cannot be marked as "
+                        "not applying",
+                        "value",
+                    )
+                )
+            continue  # no value: listed by questionnaire_response_not_applicable
         try:
             if isinstance(response_set, OptionsResponseSet):
                 values[link_id] = _option_value(instrument, response_set, answers[0], at)

@@ -47,6 +47,7 @@ from maatwerk.core.fhir.response import (
     ResponseStatus,
     assignment_ids,
     questionnaire_reference,
+    questionnaire_response_not_applicable,
     questionnaire_response_to_answers,
     response_to_questionnaire_response,
     subject_patient_ids,
@@ -285,9 +286,14 @@ def questionnaire_response_create(request: ActorRequest) -> HttpResponse:
     values = {
         item_id: ""
         for item_id, saved in selectors.answers_of(assignment).items()
-        if saved.value is not None
+        if saved.value is not None or saved.not_applicable
     }
     values |= {item_id: str(value) for item_id, value in answers.items()}
+    # "Dit geldt niet voor mij" (data-absent-reason#not-applicable): the core decides
+    # whether this patient may mark the item so.
+    values |= dict.fromkeys(
+        questionnaire_response_not_applicable(resource, instrument), services.NOT_APPLICABLE
+    )
     try:
         with transaction.atomic():
             submission = services.assignment_submit(
@@ -355,6 +361,9 @@ def questionnaire_response_read(request: ActorRequest, assignment_id: str) -> Ht
     resource = response_to_questionnaire_response(
         services.instrument_of(assignment),
         {item_id: answer.value for item_id, answer in saved.items()},
+        not_applicable=frozenset(
+            item_id for item_id, answer in saved.items() if answer.not_applicable
+        ),
         status=_STATUS.get(assignment.status, "in-progress"),
         resource_id=str(assignment.public_id),
         assignment_id=str(assignment.public_id),

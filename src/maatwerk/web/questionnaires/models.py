@@ -50,11 +50,16 @@ class Assignment(models.Model):
 
 
 class Answer(models.Model):
-    """The current answer to one item; saved the moment it is given."""
+    """The current answer to one item; saved the moment it is given.
+
+    ``not_applicable`` records "this does not apply to me" for an item asked of one sex
+    only (PHQ-15 item 4) when the patient's sex is not recorded: then there is no value,
+    and the core leaves the item out instead of counting it as unanswered."""
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="answers")
     item_id = models.CharField(max_length=40)
     value = models.DecimalField(max_digits=9, decimal_places=3, null=True, blank=True)
+    not_applicable = models.BooleanField(default=False)
     answered_at = models.DateTimeField(default=timezone.now)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -62,11 +67,15 @@ class Answer(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["assignment", "item_id"], name="one_answer_per_item")
+            models.UniqueConstraint(fields=["assignment", "item_id"], name="one_answer_per_item"),
+            models.CheckConstraint(
+                condition=models.Q(not_applicable=False) | models.Q(value__isnull=True),
+                name="not_applicable_has_no_value",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.item_id}={self.value}"
+        return f"{self.item_id}=" + ("n/a" if self.not_applicable else f"{self.value}")
 
 
 class ScaleResult(models.Model):

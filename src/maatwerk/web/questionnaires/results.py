@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from maatwerk.core.analysis.monitoring import still_deteriorated
@@ -23,12 +23,34 @@ from maatwerk.core.instruments.model import Instrument, Scale
 from maatwerk.core.instruments.numbers import display_number
 from maatwerk.core.instruments.reference import (
     ChangeReference,
+    NormChoice,
+    NormSelection,
     change_reference,
     significance_reference,
 )
 from maatwerk.web.questionnaires.charts import score_chart_svg
 from maatwerk.web.questionnaires.instruments import instrument_for
 from maatwerk.web.questionnaires.models import ScaleResult
+
+NORM_SELECTION_REASONS = {
+    NormSelection.RESPONDENT_SEX: gettext_lazy("the norm for the patient's sex"),
+    NormSelection.FOR_EVERYONE: gettext_lazy("a norm for everyone, not by sex"),
+    NormSelection.ONLY_NORM: gettext_lazy("the only norm available"),
+    NormSelection.CHOSEN_SEX: gettext_lazy("sex not recorded, the norm chosen for this patient"),
+    NormSelection.LARGER_SD: gettext_lazy("sex unknown, the norm with the largest spread"),
+    NormSelection.STRICTER_CUTOFF: gettext_lazy(
+        "sex unknown, the norm whose cut-off is hardest to cross"
+    ),
+}
+
+
+def norm_choice_text(choice: NormChoice) -> str:
+    """Which norm a result used and why, in the user's language: "norm: German general
+    population (Löwe 2008), women — sex unknown, the norm with the largest spread"."""
+    return _("norm: %(population)s — %(reason)s") % {
+        "population": choice.population,
+        "reason": NORM_SELECTION_REASONS[choice.selection],
+    }
 
 
 @dataclass(frozen=True)
@@ -40,6 +62,7 @@ class Significance:
     criterion: Literal["a", "c"]  # c: between the two norms; a: clinical norm only
     basis: str
     unverified: bool
+    norm_choice: str = ""  # which norms and why, e.g. the stricter one when sex is unknown
 
 
 def _significance(
@@ -66,6 +89,11 @@ def _significance(
         criterion=norms.criterion,
         basis=norms.basis,
         unverified=norms.unverified or reference.unverified,
+        norm_choice="; ".join(
+            norm_choice_text(choice)
+            for choice in (norms.clinical_norm, norms.functional_norm)
+            if choice is not None
+        ),
     )
 
 
@@ -81,10 +109,14 @@ class ResultRow:
     clinical_significance: Significance | None  # None without a clinical norm
     reliable_change_basis: str  # where SD and reliability come from
     basis_unverified: bool
+    reliable_change_norm: str
     no_reference: bool  # the instrument file has no reliability and norm SD for this scale
     scale_key: tuple[str, str]
     organization_id: int | None = None  # the patient's: whose instruments apply
     scale: Scale | None = field(default=None, repr=False, compare=False)  # of this version
+    # How the score was computed, shown when the patient decided whether an item for one
+    # sex applies (sex not recorded): counted, or left out with the smaller range.
+    explanation: str = ""
 
 
 def _instrument(
@@ -129,6 +161,7 @@ def result_rows(results: Iterable[ScaleResult], *, language: str) -> list[Result
         change: Decimal | None = None
         category = ""
         basis = ""
+        norm_text = ""
         unverified = False
         no_reference = False
         significance: Significance | None = None
@@ -141,6 +174,7 @@ def result_rows(results: Iterable[ScaleResult], *, language: str) -> list[Result
                     no_reference = True
                 else:
                     basis, unverified = reference.basis, reference.unverified
+                    norm_text = norm_choice_text(reference.norm)
                     category = reliable_change_index(
                         pre=float(first),
                         post=float(result.value),
@@ -163,13 +197,29 @@ def result_rows(results: Iterable[ScaleResult], *, language: str) -> list[Result
                 clinical_significance=significance,
                 reliable_change_basis=basis,
                 basis_unverified=unverified,
+                reliable_change_norm=norm_text,
                 no_reference=no_reference,
                 scale_key=key,
                 organization_id=assignment.patient.organization_id,
                 scale=scale,
+                explanation=_decided_explanation(instrument, result.explanation, lang),
             )
         )
     return rows
+
+
+def _decided_explanation(instrument: Instrument, explanation: object, language: str) -> str:
+    """The core's explanation of a score in which the patient decided whether an item
+    for one sex applies; empty otherwise (the band says enough). Item codes are read as
+    the instrument's numbers ("item 4"), never shown as codes."""
+    if not isinstance(explanation, dict) or not explanation.get("items_decided_by_respondent"):
+        return ""
+    text = str(explanation.get(f"text_{language}") or explanation.get("text_nl") or "")
+    numbers = {item.id: position for position, item in enumerate(instrument.items, start=1)}
+    # Longest codes first, so "phq15_1" never replaces the start of "phq15_10".
+    for item_id in sorted(numbers, key=len, reverse=True):
+        text = text.replace(item_id, _("item %(number)s") % {"number": numbers[item_id]})
+    return text
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from maatwerk.core.access import Role
-from maatwerk.core.instruments.answers import Respondent, check_answers
+from maatwerk.core.instruments.answers import Respondent, applies, check_answers
 from maatwerk.core.instruments.errors import AnswerProblem, InvalidResponse, UnknownInstrument
-from maatwerk.core.instruments.model import Instrument, OptionsResponseSet
+from maatwerk.core.instruments.model import Instrument, Item, OptionsResponseSet
 from maatwerk.core.instruments.scoring import (
     InstrumentScore,
     SafetyFlag,
@@ -42,12 +42,33 @@ def instrument_of(assignment: Assignment) -> Instrument:
     )
 
 
-def respondent_for(patient: Patient) -> Respondent:
+NOT_APPLICABLE = "nvt"
+"""The value the form sends for "this does not apply to me" (an item asked of one sex
+only, when the patient's sex is not recorded)."""
+
+
+def respondent_for(
+    patient: Patient, declared_not_applicable: frozenset[str] = frozenset()
+) -> Respondent:
+    """The core's respondent: the recorded sex (female or male, else not known) and the
+    items the patient (or the clinician with them) marked as not applying."""
     if patient.sex == "female":
-        return Respondent(sex="female")
+        return Respondent(sex="female", declared_not_applicable=declared_not_applicable)
     if patient.sex == "male":
-        return Respondent(sex="male")
-    return Respondent(sex=None)
+        return Respondent(sex="male", declared_not_applicable=declared_not_applicable)
+    return Respondent(sex=None, declared_not_applicable=declared_not_applicable)
+
+
+def may_be_marked_not_applicable(item: Item, patient: Patient) -> bool:
+    """Whether the form offers "this does not apply to me": for an item asked of one sex
+    only when the patient's sex is not recorded (or neither female nor male), so the
+    patient decides; a woman or man is never asked an item that is not theirs."""
+    restricted = item.applies_to is not None and item.applies_to.sex is not None
+    return restricted and applies(item, respondent_for(patient)) is None
+
+
+def _declared_not_applicable(assignment: Assignment) -> frozenset[str]:
+    return frozenset(answer.item_id for answer in assignment.answers.all() if answer.not_applicable)
 
 
 def _subject(
@@ -109,7 +130,7 @@ def assignment_create(
 
 
 def _parse_value(raw: str | None) -> Decimal | None:
-    if raw is None or str(raw).strip() == "":
+    if raw is None or str(raw).strip() == "" or _is_not_applicable(raw):
         return None
     try:
         value = Decimal(str(raw).strip())
@@ -118,6 +139,10 @@ def _parse_value(raw: str | None) -> Decimal | None:
     if not value.is_finite():
         raise ValidationError(_("This answer is not a number."))
     return value
+
+
+def _is_not_applicable(raw: str | None) -> bool:
+    return raw is not None and str(raw).strip().lower() == NOT_APPLICABLE
 
 
 ANSWER_PROBLEM_MESSAGES = {
@@ -140,11 +165,19 @@ def problem_message(problem: AnswerProblem) -> str:
     return str(ANSWER_PROBLEM_MESSAGES.get(problem.code, problem.message))
 
 
-def _check_answer(instrument: Instrument, patient: Patient, item_id: str, value: Decimal) -> None:
-    """Let the core judge one answer; problems about other (unanswered) items are not
-    this answer's problems."""
+def _check_answer(
+    instrument: Instrument, patient: Patient, item_id: str, value: Decimal | None
+) -> None:
+    """Let the core judge one answer (``None``: marked as not applying); problems about
+    other (unanswered) items are not this answer's problems."""
+    if value is None:
+        answers: dict[str, Decimal | None] = {}
+        respondent = respondent_for(patient, frozenset({item_id}))
+    else:
+        answers = {item_id: value}
+        respondent = respondent_for(patient)
     try:
-        check_answers(instrument, {item_id: value}, respondent=respondent_for(patient))
+        check_answers(instrument, answers, respondent=respondent)
     except InvalidResponse as problem:
         messages = [problem_message(p) for p in problem.problems if p.item_id == item_id]
         if messages:
@@ -167,6 +200,7 @@ def number_text(value: Decimal | int | float) -> str:
 class SavedAnswer:
     item_id: str
     value: Decimal | None
+    not_applicable: bool = False
     safety_alert: bool = False  # this assignment has a safety alert: show where to get help
 
 
@@ -182,19 +216,29 @@ def _store_answer(
     if not instrument.has_item(item_id):
         raise ValidationError(_("This question is not part of the questionnaire."))
     value = _parse_value(raw)
-    if value is not None:
+    not_applicable = _is_not_applicable(raw)
+    if not_applicable and not may_be_marked_not_applicable(
+        instrument.item(item_id), assignment.patient
+    ):
+        raise ValidationError(_("This question applies to you; choose one of the answers."))
+    if value is not None or not_applicable:
         _check_answer(instrument, assignment.patient, item_id, value)
     if actor.user is None:
         raise PermissionDenied(_("Log in to answer."))
     Answer.objects.update_or_create(
         assignment=assignment,
         item_id=item_id,
-        defaults={"value": value, "answered_at": timezone.now(), "answered_by": actor.user},
+        defaults={
+            "value": value,
+            "not_applicable": not_applicable,
+            "answered_at": timezone.now(),
+            "answered_by": actor.user,
+        },
     )
     if assignment.status == Assignment.Status.OPEN:
         assignment.status = Assignment.Status.IN_PROGRESS
         assignment.save(update_fields=["status"])
-    return SavedAnswer(item_id=item_id, value=value)
+    return SavedAnswer(item_id=item_id, value=value, not_applicable=not_applicable)
 
 
 def answer_save(
@@ -227,6 +271,7 @@ def answer_save(
     return SavedAnswer(
         item_id=saved.item_id,
         value=saved.value,
+        not_applicable=saved.not_applicable,
         safety_alert=assignment.alerts.exists(),
     )
 
@@ -258,7 +303,9 @@ def assignment_submit(
     _ensure_open(assignment)
     instrument = instrument_of(assignment)
     saved = {
-        a.item_id: number_text(a.value) for a in assignment.answers.all() if a.value is not None
+        a.item_id: number_text(a.value) if a.value is not None else NOT_APPLICABLE
+        for a in assignment.answers.all()
+        if a.value is not None or a.not_applicable
     }
     problems: dict[str, list[str]] = {}
     score: InstrumentScore | None = None
@@ -266,7 +313,7 @@ def assignment_submit(
     with transaction.atomic():
         changed = 0
         for item_id, raw in (values or {}).items():
-            if saved.get(item_id) == raw.strip():
+            if saved.get(item_id) == raw.strip().lower():
                 continue
             try:
                 with transaction.atomic():
@@ -289,7 +336,11 @@ def assignment_submit(
         if not problems:
             try:
                 score = score_response(
-                    instrument, answers, respondent=respondent_for(assignment.patient)
+                    instrument,
+                    answers,
+                    respondent=respondent_for(
+                        assignment.patient, _declared_not_applicable(assignment)
+                    ),
                 )
             except InvalidResponse as problem:
                 for found in problem.problems:

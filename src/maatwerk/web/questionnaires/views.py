@@ -55,9 +55,16 @@ def _questions(
             continue
         resolved = item.text.resolve(language, fallback=True) if item.text else None
         current = saved.get(item.id)
-        current_value = (
-            services.number_text(current.value) if current and current.value is not None else None
-        )
+        current_value = None
+        if current is not None and current.not_applicable:
+            current_value = services.NOT_APPLICABLE
+        elif current is not None and current.value is not None:
+            current_value = services.number_text(current.value)
+        choices = _choices(instrument, item, language)
+        if services.may_be_marked_not_applicable(item, assignment.patient):
+            # Asked of one sex only and the sex is not recorded: the patient says whether
+            # it applies. The numbering stays the instrument's either way.
+            choices.append((services.NOT_APPLICABLE, _("This does not apply to me")))
         questions.append(
             Question(
                 # The instrument's own numbering: item 5 stays "5." when item 4 is left out.
@@ -67,7 +74,7 @@ def _questions(
                 text_unverified=bool(resolved and resolved.unverified),
                 choices=tuple(
                     Choice(value=value, label=label, checked=value == current_value)
-                    for value, label in _choices(instrument, item, language)
+                    for value, label in choices
                 ),
                 error=" ".join((errors or {}).get(item.id, [])),
             )
