@@ -567,9 +567,11 @@ def test_a_severity_level_that_does_not_exist_is_refused(world: World) -> None:
     body = response.content.decode()
     assert 'id="id_raise_at_most-errors"' in body
     assert 'id="id_clusters_at_most-errors"' in body
-    assert body.count("Choose a severity: mild, moderate or severe.") + body.count(
-        "Kies een ernst: licht, matig ernstig of ernstig."
-    ) == 2
+    assert (
+        body.count("Choose a severity: mild, moderate or severe.")
+        + body.count("Kies een ernst: licht, matig of ernstig.")
+        == 2
+    )
     assert not KnowledgeRevision.objects.exists()
 
 

@@ -136,7 +136,7 @@ class SteppedCareSwitchesForm(forms.Form):
         label=_("At a first presentation, severity is at most"),
         choices=SEVERITY_LEVELS,
         help_text=_(
-            "Used only while 'severe needs earlier treatment' is switched on. The bundled "
+            "Used only while the earlier-treatment rule above is switched on. The bundled "
             "rule says 'moderate'."
         ),
         error_messages=LEVEL_ERRORS,

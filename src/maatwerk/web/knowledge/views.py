@@ -155,8 +155,6 @@ def edit(request: ActorRequest, content_set: str, collection: str) -> HttpRespon
                     text=form.cleaned_data["document"],
                     comment=form.cleaned_data["comment"],
                     base_revision=_base_revision(request),
-                    levels={name: form.cleaned_data[name] for name in services.STEPPED_CARE_LEVELS},
-                    earlier_treatment=form.cleaned_data["earlier_treatment"],
                 )
             except services.EditRefused as refused:
                 problems, comment_errors = _problems_by_place(refused.problems)

@@ -126,11 +126,17 @@ class ScegsAssessment(models.Model):
         core's ``EarlierTreatment``."""
 
         NONE = "none", _("No: first time in general practice with these complaints")
-        PRIMARY_CARE = "primary_care", _(
-            "Yes, in general practice (GP, POH-GGZ, physiotherapist or primary-care psychologist)"
+        PRIMARY_CARE = (
+            "primary_care",
+            _(
+                "Yes, in general practice (GP, POH-GGZ, physiotherapist or primary-care psychologist)"
+            ),
         )
-        MENTAL_HEALTH_CARE = "mental_health_care", _(
-            "Yes, in mental health care (basic or specialised GGZ, or a multidisciplinary centre)"
+        MENTAL_HEALTH_CARE = (
+            "mental_health_care",
+            _(
+                "Yes, in mental health care (basic or specialised GGZ, or a multidisciplinary centre)"
+            ),
         )
 
     screening = models.OneToOneField(Screening, on_delete=models.CASCADE, related_name="assessment")
