@@ -3,13 +3,22 @@ exploration against the knowledge base, refuses (and audits) bad input, and save
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy
 
 from maatwerk.web.screening.models import ScegsAssessment
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
 NOT_ASKED = ""
 NOT_ASKED_LABEL = gettext_lazy("Not asked yet")
+EARLIER_TREATMENT_CHOICES: list[tuple[str, StrOrPromise]] = [
+    (NOT_ASKED, NOT_ASKED_LABEL),
+    *ScegsAssessment.EarlierTreatment.choices,
+]
 
 
 def earlier_treatment_field() -> forms.TypedChoiceField:
@@ -18,7 +27,7 @@ def earlier_treatment_field() -> forms.TypedChoiceField:
     presentation is at most moderate."""
     return forms.TypedChoiceField(
         label=gettext_lazy("Were these complaints treated before?"),
-        choices=[(NOT_ASKED, NOT_ASKED_LABEL), *ScegsAssessment.EarlierTreatment.choices],
+        choices=EARLIER_TREATMENT_CHOICES,
         required=False,
         empty_value=NOT_ASKED,
         widget=forms.RadioSelect,

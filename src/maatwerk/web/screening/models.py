@@ -129,13 +129,15 @@ class ScegsAssessment(models.Model):
         PRIMARY_CARE = (
             "primary_care",
             _(
-                "Yes, in general practice (GP, POH-GGZ, physiotherapist or primary-care psychologist)"
+                "Yes, in general practice (GP, POH-GGZ, physiotherapist or "
+                "primary-care psychologist)"
             ),
         )
         MENTAL_HEALTH_CARE = (
             "mental_health_care",
             _(
-                "Yes, in mental health care (basic or specialised GGZ, or a multidisciplinary centre)"
+                "Yes, in mental health care (basic or specialised GGZ, or a "
+                "multidisciplinary centre)"
             ),
         )
 

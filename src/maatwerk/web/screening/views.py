@@ -30,7 +30,7 @@ from maatwerk.web.patients.selectors import (
     patient_subject,
 )
 from maatwerk.web.screening import codec, selectors, services
-from maatwerk.web.screening.forms import earlier_treatment_field
+from maatwerk.web.screening.forms import EARLIER_TREATMENT_CHOICES, earlier_treatment_field
 from maatwerk.web.screening.models import ScegsAssessment, Screening, ScreeningIntake
 from maatwerk.web.screening.presenters import Namer, localized, profile_view, severity_label
 from maatwerk.web.screening.selectors import ScreeningAccess
@@ -453,7 +453,7 @@ def _render_scegs(
             "earlier_treatment": earlier_treatment_field(),
             "earlier_treatments": [
                 (value, label, value == values.earlier_treatment)
-                for value, label in earlier_treatment_field().choices
+                for value, label in EARLIER_TREATMENT_CHOICES
             ],
             "factors": factor_rows,
             "errors": found,
