@@ -488,9 +488,15 @@ def switches_post(world: World, off: set[str], comment: str = "our protocol", **
         "min_elevated": str(bundled.risk_profile.min_elevated),
         "severe_more_than_weeks": str(bundled.severity.duration.severe_more_than_weeks),
         "raise_steps": str(bundled.severity.comorbidity.raise_steps),
+        "clusters_at_most": bundled.severity.combination.clusters_at_most,
+        "raise_at_most": bundled.severity.comorbidity.raise_at_most,
+        "earlier_treatment": "on",
+        "first_presentation_at_most": "moderate",
         "comment": comment,
     }
-    return world.client_for("org_admin").post(SWITCHES, data | numbers)
+    return world.client_for("org_admin").post(
+        SWITCHES, {key: value for key, value in (data | numbers).items() if value is not None}
+    )
 
 
 def test_stepped_care_switches_turn_rules_off_and_on_again(world: World) -> None:
@@ -520,6 +526,53 @@ def test_switching_off_a_severity_fallback_is_refused(world: World) -> None:
     assert "stepped_care.json" in body and "mild" in body
     assert not KnowledgeRevision.objects.exists()
     assert 'name="rule_mild_huisarts"' in body and 'name="rule_mild_huisarts" checked' not in body
+
+
+def test_the_switches_page_explains_and_edits_what_severe_needs(world: World) -> None:
+    page = world.client_for("org_admin").get(SWITCHES)
+    body = page.content.decode()
+    # Each switch is shown with its help text and the level the bundled rules use.
+    for name in ("clusters_at_most", "raise_at_most", "first_presentation_at_most"):
+        assert f'name="{name}"' in body, name
+        assert f'id="id_{name}-help"' in body, name
+    assert '<option value="moderate" selected>' in body
+    assert 'name="earlier_treatment" aria-describedby="id_earlier_treatment-help" checked' in body
+    assert "NHG-Standaard SOLK" in body
+    response = switches_post(
+        world, set(), clusters_at_most="mild", first_presentation_at_most="mild"
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    severity = screening_content_for(world.org_a.pk).rules.severity
+    assert severity.combination.clusters_at_most == "mild"
+    assert severity.comorbidity.raise_at_most == "moderate"
+    assert severity.earlier_treatment is not None
+    assert severity.earlier_treatment.first_presentation_at_most == "mild"
+    assert screening_content_for(world.org_b.pk) == bundled_screening_content()
+    # Switched off, the rule is left out (earlier treatment no longer changes severity);
+    # switched on again, the bundled rule with its text and sources comes back.
+    assert switches_post(world, set(), earlier_treatment=None).status_code == 302
+    assert screening_content_for(world.org_a.pk).rules.severity.earlier_treatment is None
+    again = world.client_for("org_admin").get(SWITCHES).content.decode()
+    assert 'name="earlier_treatment" aria-describedby="id_earlier_treatment-help">' in again
+    assert switches_post(world, set()).status_code == 302
+    restored = screening_content_for(world.org_a.pk).rules.severity.earlier_treatment
+    bundled_rule = bundled_screening_content().rules.severity.earlier_treatment
+    assert restored == bundled_rule
+    assert KnowledgeRevision.objects.filter(organization=world.org_a).count() == 3
+
+
+def test_a_severity_level_that_does_not_exist_is_refused(world: World) -> None:
+    response = switches_post(world, set(), raise_at_most="very_severe", clusters_at_most="")
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'id="id_raise_at_most-errors"' in body
+    assert 'id="id_clusters_at_most-errors"' in body
+    assert (
+        body.count("Choose a severity: mild, moderate or severe.")
+        + body.count("Kies een ernst: licht, matig of ernstig.")
+        == 2
+    )
+    assert not KnowledgeRevision.objects.exists()
 
 
 def every_collection() -> list[tuple[str, str]]:

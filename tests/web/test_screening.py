@@ -613,3 +613,128 @@ def test_with_a_safety_signal_accepting_the_advice_needs_a_reason(world: World) 
     )
     assert explained.status_code == 302
     assert CareLevelDecision.objects.get().reason.startswith("Risico besproken")
+
+
+# ------------------------------------------------------------------ earlier treatment
+
+# NHG-Standaard SOLK (Olde Hartman et al., 2013), severity table as summarised in the
+# Zorgstandaard SOLK (2018): severe SOLK has a severe limitation in functioning, lasts
+# more than 3 months and was treated before; at a first presentation care starts in
+# primary care (Hoedeman et al., 2014, stepwise approach), so it is at most moderate. The
+# case is the core's worked case c (tests/core/screening/test_stepped_care_worked_cases.py):
+# on full sick leave for over a year, pain in muscles and joints, fatigue, palpitations
+# and dizziness (4 clusters) for 60 weeks, PHQ-9 8, judged deconditioned.
+SEVERE_CASE_SCEGS = {
+    "duration_weeks": "60",
+    "functional_limitation": "severe",
+    "factor-deconditioning": "present",
+}
+
+
+def severe_case(world: World, earlier_treatment: str) -> ScreeningProfileSnapshot:
+    screening = screened(
+        world,
+        phq9=[1] * 8 + [0],
+        complaints=["joint_muscle_pain", "fatigue", "palpitations", "dizziness"],
+    )
+    response = world.client_for("clinician_treating").post(
+        f"/screening/{screening.public_id}/scegs/",
+        {**SEVERE_CASE_SCEGS, "earlier_treatment": earlier_treatment},
+    )
+    assert response.status_code == 302, response.content[:800]
+    return compute(world, screening)
+
+
+def severity_reason(snapshot: ScreeningProfileSnapshot, rule_id: str) -> dict[str, str]:
+    reason = next(r for r in snapshot.advice["severity_reasons"] if r["rule_id"] == rule_id)
+    return dict(reason["text"])
+
+
+def test_scegs_asks_whether_the_complaints_were_treated_before(world: World) -> None:
+    screening = assigned(world)
+    page = world.client_for("clinician_treating").get(f"/screening/{screening.public_id}/scegs/")
+    body = page.content.decode()
+    assert said(body, "Were these complaints treated before?", "Zijn deze klachten al eerder")
+    for value in ("", "none", "primary_care", "mental_health_care"):
+        assert f'name="earlier_treatment" value="{value}"' in body, value
+    # Nothing recorded yet: "not asked yet" is the chosen answer.
+    assert 'name="earlier_treatment" value="" checked' in body
+
+
+def test_a_severe_case_treated_before_is_severe_and_multidisciplinary(world: World) -> None:
+    snapshot = severe_case(world, "mental_health_care")
+    assert ScegsAssessment.objects.get().earlier_treatment == "mental_health_care"
+    assert snapshot.inputs["scegs"]["earlier_treatment"] == "mental_health_care"
+    assert snapshot.advice["severity"] == "severe"
+    assert snapshot.advice["care_level"] == "multidisciplinary_rehabilitation"
+    assert "earlier_treatment" not in snapshot.advice["missing"]
+    reason = severity_reason(snapshot, "severity.earlier_treatment")
+    assert reason["nl"].endswith("Eerder behandeld in de GGZ: voldoet.")
+    page = world.client_for("clinician_treating").get(
+        f"/screening/{snapshot.screening.public_id}/profile/"
+    )
+    body = page.content.decode()
+    assert said(
+        body, "Treated before in mental health care: met.", "Eerder behandeld in de GGZ: voldoet."
+    )
+    assert not said(
+        body,
+        "whether the complaints were treated before",
+        "of de klachten al eerder behandeld zijn",
+    )
+
+
+def test_the_same_case_at_a_first_presentation_is_moderate(world: World) -> None:
+    snapshot = severe_case(world, "none")
+    assert snapshot.advice["severity"] == "moderate"
+    assert snapshot.advice["care_level"] == "poh_ggz"
+    reason = severity_reason(snapshot, "severity.earlier_treatment")
+    assert "eerste keer in de huisartsenpraktijk" in reason["nl"]
+    page = world.client_for("clinician_treating").get(
+        f"/screening/{snapshot.screening.public_id}/profile/"
+    )
+    assert said(
+        page.content.decode(),
+        "first time in general practice with these complaints",
+        "eerste keer in de huisartsenpraktijk met deze klachten",
+    )
+
+
+def test_the_same_case_not_asked_stays_severe_with_a_note_to_ask(world: World) -> None:
+    snapshot = severe_case(world, "")
+    assert ScegsAssessment.objects.get().earlier_treatment == ""
+    assert snapshot.inputs["scegs"]["earlier_treatment"] is None
+    assert snapshot.advice["severity"] == "severe"
+    assert snapshot.advice["missing"] == ["earlier_treatment"]
+    page = world.client_for("clinician_treating").get(
+        f"/screening/{snapshot.screening.public_id}/profile/"
+    )
+    assert said(
+        page.content.decode(),
+        "whether the complaints were treated before",
+        "of de klachten al eerder behandeld zijn",
+    )
+
+
+def test_an_unknown_earlier_treatment_is_refused_and_audited(world: World) -> None:
+    screening = assigned(world)
+    events_before = AuditEvent.objects.count()
+    response = record_scegs(world, screening, earlier_treatment="elsewhere")
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'id="err-earlier_treatment"' in body
+    assert said(
+        body,
+        "Choose one of the answers: not treated before",
+        "Kies een van de antwoorden: niet eerder behandeld",
+    )
+    # What was typed is kept on the page; nothing is saved.
+    assert "Moe na elke inspanning." in body
+    assert not ScegsAssessment.objects.exists()
+    # The POST wrote exactly one audit event: the refusal (outcome "error").
+    assert AuditEvent.objects.count() == events_before + 1
+    event = AuditEvent.objects.latest("pk")
+    assert event.outcome == "error"
+    assert event.action == "update"
+    assert event.object_type == "screening_assessment"
+    assert event.detail == "SCEGS assessment not saved: invalid input"

@@ -103,7 +103,8 @@ def test_case_c_severe_with_high_work_loss_is_multidisciplinary() -> None:
     assert advice.care_level == "multidisciplinary_rehabilitation"
     assert advice.missing == ()
     treated = next(r for r in advice.severity_reasons if r.rule_id == "severity.earlier_treatment")
-    assert treated.text["en"].endswith("Treated before: met.")
+    assert treated.text["en"].endswith("Treated before in mental health care: met.")
+    assert treated.text["nl"].endswith("Eerder behandeld in de GGZ: voldoet.")
 
 
 def test_a_first_presentation_is_not_severe_even_with_a_severe_limitation() -> None:
@@ -122,9 +123,13 @@ def test_a_first_presentation_is_not_severe_even_with_a_severe_limitation() -> N
     assert advice.care_level == "poh_ggz"
     reason = next(r for r in advice.severity_reasons if r.rule_id == "severity.earlier_treatment")
     assert reason.unverified
-    assert reason.text["en"].endswith("First presentation, not treated before: so moderate.")
+    assert reason.text["en"].endswith(
+        "First presentation (first time in general practice with these complaints), "
+        "not treated before: so moderate."
+    )
     assert reason.text["nl"].endswith(
-        "Eerste presentatie, nog niet eerder behandeld: daarom matig ernstig."
+        "Eerste presentatie (eerste keer in de huisartsenpraktijk met deze klachten), "
+        "nog niet eerder behandeld: daarom matig ernstig."
     )
 
 

@@ -240,8 +240,10 @@ def estimate_severity(
             index = min(index, LEVELS.index(earlier.first_presentation_at_most))
             level = _LEVEL_NAMES[LEVELS[index]]
             fact = {
-                "nl": f"Eerste presentatie, nog niet eerder behandeld: daarom {level['nl']}.",
-                "en": f"First presentation, not treated before: so {level['en']}.",
+                "nl": "Eerste presentatie (eerste keer in de huisartsenpraktijk met deze "
+                f"klachten), nog niet eerder behandeld: daarom {level['nl']}.",
+                "en": "First presentation (first time in general practice with these "
+                f"complaints), not treated before: so {level['en']}.",
             }
         elif treated is None:
             missing.append("earlier_treatment")
@@ -251,10 +253,15 @@ def estimate_severity(
                 "en": "Earlier treatment not assessed yet: check whether the complaints were "
                 "treated before referring to specialised care.",
             }
+        elif treated == "primary_care":
+            fact = {
+                "nl": "Eerder behandeld in de huisartsenpraktijk: voldoet.",
+                "en": "Treated before in general practice: met.",
+            }
         else:
             fact = {
-                "nl": "Eerder behandeld: voldoet.",
-                "en": "Treated before: met.",
+                "nl": "Eerder behandeld in de GGZ: voldoet.",
+                "en": "Treated before in mental health care: met.",
             }
         reasons.append(
             _reason("severity.earlier_treatment", join(localized(earlier.text), fact), earlier)

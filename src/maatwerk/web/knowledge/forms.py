@@ -76,6 +76,13 @@ class ThresholdForm(forms.Form):
         return value
 
 
+SEVERITY_LEVELS = [("mild", _("mild")), ("moderate", _("moderate")), ("severe", _("severe"))]
+LEVEL_ERRORS = {
+    "required": _("Choose a severity: mild, moderate or severe."),
+    "invalid_choice": _("Choose a severity: mild, moderate or severe."),
+}
+
+
 class SteppedCareSwitchesForm(forms.Form):
     """Which care rules are in use, and the configurable numbers of the rules."""
 
@@ -94,6 +101,46 @@ class SteppedCareSwitchesForm(forms.Form):
         min_value=0,
         max_value=2,
     )
+    clusters_at_most = forms.ChoiceField(
+        label=_("On the symptom clusters alone, severity is at most"),
+        choices=SEVERITY_LEVELS,
+        help_text=_(
+            "The highest severity the number of symptom clusters supports on its own; above "
+            "it the functional limitation decides. NHG-Standaard SOLK: 'severe' needs a "
+            "severe limitation in functioning, so the bundled rule says 'moderate'."
+        ),
+        error_messages=LEVEL_ERRORS,
+    )
+    raise_at_most = forms.ChoiceField(
+        label=_("A comorbidity raises the severity to at most"),
+        choices=SEVERITY_LEVELS,
+        help_text=_(
+            "A suspected depressive or anxiety disorder, or a chronic somatic disease, "
+            "raises the severity by the steps above, but never above this level. The "
+            "bundled rule says 'moderate': a comorbidity alone does not make SOLK severe."
+        ),
+        error_messages=LEVEL_ERRORS,
+    )
+    earlier_treatment = forms.BooleanField(
+        label=_("'Severe' needs earlier treatment of the complaints"),
+        required=False,
+        help_text=_(
+            "The clinician records in the SCEGS exploration whether the complaints were "
+            "treated before. Switched on, a first presentation (not treated before) is at "
+            "most the level below, because care starts in general practice; when it was not "
+            "asked yet, the advice asks the clinician to check it. Switched off, earlier "
+            "treatment does not change the severity."
+        ),
+    )
+    first_presentation_at_most = forms.ChoiceField(
+        label=_("At a first presentation, severity is at most"),
+        choices=SEVERITY_LEVELS,
+        help_text=_(
+            "Used only while the earlier-treatment rule above is switched on. The bundled "
+            "rule says 'moderate'."
+        ),
+        error_messages=LEVEL_ERRORS,
+    )
     comment = CommentField()
 
     def __init__(self, *args: Any, rules: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -106,3 +153,6 @@ class SteppedCareSwitchesForm(forms.Form):
 
     def number_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in ("min_elevated", "severe_more_than_weeks", "raise_steps")]
+
+    def level_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ("clusters_at_most", "raise_at_most")]

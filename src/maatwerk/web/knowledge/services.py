@@ -20,6 +20,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from maatwerk.core.access import Role
+from maatwerk.core.screening.definitions import (
+    CombinationRule,
+    ComorbidityRule,
+    EarlierTreatmentRule,
+)
 from maatwerk.web.audit.services import AuditSubject, audit_record
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.knowledge import selectors
@@ -363,6 +368,60 @@ STEPPED_CARE_NUMBERS: dict[str, tuple[str, ...]] = {
 }
 
 
+# The severity caps of the stepped-care rules, as (JSON path, key) with the level the core
+# uses when the key is absent. The NHG-Standaard SOLK (Olde Hartman et al., 2013) asks a
+# severe limitation in functioning, more than 3 months and earlier treatment for "severe";
+# these caps keep the clusters, a comorbidity or a first presentation from reaching it.
+STEPPED_CARE_LEVELS: dict[str, tuple[str, ...]] = {
+    "clusters_at_most": ("severity", "combination", "clusters_at_most"),
+    "raise_at_most": ("severity", "comorbidity", "raise_at_most"),
+    "first_presentation_at_most": ("severity", "earlier_treatment", "first_presentation_at_most"),
+}
+STEPPED_CARE_LEVEL_DEFAULTS: dict[str, str] = {
+    "clusters_at_most": str(CombinationRule.model_fields["clusters_at_most"].default),
+    "raise_at_most": str(ComorbidityRule.model_fields["raise_at_most"].default),
+    "first_presentation_at_most": str(
+        EarlierTreatmentRule.model_fields["first_presentation_at_most"].default
+    ),
+}
+EARLIER_TREATMENT_PATH = ("severity", "earlier_treatment")
+
+
+def level_at(document: Any, name: str) -> Any:
+    """The level ``name`` as the core reads it: the document's, or the core's default
+    when the document leaves it out."""
+    *parents, key = STEPPED_CARE_LEVELS[name]
+    holder = number_at(document, tuple(parents))
+    if isinstance(holder, dict):
+        return holder.get(key, STEPPED_CARE_LEVEL_DEFAULTS[name])
+    return STEPPED_CARE_LEVEL_DEFAULTS[name]
+
+
+def earlier_treatment_in_use(document: Any) -> bool:
+    return isinstance(number_at(document, EARLIER_TREATMENT_PATH), dict)
+
+
+def _switch_earlier_treatment(
+    document: dict[str, Any], bundled_document: dict[str, Any], on: bool
+) -> None:
+    """Take the earlier-treatment rule out, or put the bundled one (with its text and
+    sources) back in when it was switched on again."""
+    severity = document.get("severity")
+    if not isinstance(severity, dict) or on == earlier_treatment_in_use(document):
+        return
+    if not on:
+        severity.pop("earlier_treatment", None)
+        return
+    bundled_rule = number_at(bundled_document, EARLIER_TREATMENT_PATH)
+    if not isinstance(bundled_rule, dict):
+        raise _refuse(
+            "stepped_care",
+            "$.severity.earlier_treatment",
+            _("There is no bundled earlier-treatment rule to switch on."),
+        )
+    severity["earlier_treatment"] = copy.deepcopy(bundled_rule)
+
+
 def number_at(document: Any, keys: tuple[str, ...]) -> Any:
     for key in keys:
         document = document.get(key) if isinstance(document, dict) else None
@@ -396,10 +455,13 @@ def stepped_care_switches_save(
     numbers: dict[str, int],
     comment: str,
     base_revision: str | None,
+    levels: dict[str, str] | None = None,
+    earlier_treatment: bool | None = None,
 ) -> KnowledgeRevision:
-    """Switch care rules on or off and set the configurable numbers of the stepped-care
-    rules, in the organization's current document; saved (and validated) like any edit.
-    The validation refuses switching off the last rule a severity level falls back to."""
+    """Switch care rules on or off, set the configurable numbers and severity caps of the
+    stepped-care rules and switch the earlier-treatment rule on or off, in the
+    organization's current document; saved (and validated) like any edit. The
+    validation refuses switching off the last rule a severity level falls back to."""
     _require_admin(actor, organization)
     content_set, collection = "screening", "stepped_care"
     bundled = bundled_file(content_set, collection)
@@ -419,6 +481,14 @@ def stepped_care_switches_save(
         holder = number_at(document, tuple(parents))
         if isinstance(holder, dict):
             holder[key] = value
+    if earlier_treatment is not None:
+        _switch_earlier_treatment(document, bundled_document, earlier_treatment)
+    for name, level in (levels or {}).items():
+        # Only a changed level is written: an absent key already means the core's default.
+        *parents, key = STEPPED_CARE_LEVELS[name]
+        holder = number_at(document, tuple(parents))
+        if isinstance(holder, dict) and level != level_at(document, name):
+            holder[key] = level
     if document == before:
         raise _refuse(collection, "$", _("Nothing changed: this is the version in use."))
     document["version"] = next_version(str(document["version"]), bundled.version)

@@ -453,6 +453,9 @@ def stepped_care_switches(request: ActorRequest) -> HttpResponse:
     initial: dict[str, Any] = {f"rule_{rule_id}": rule_id in in_use for rule_id in known}
     for name, keys in services.STEPPED_CARE_NUMBERS.items():
         initial[name] = services.number_at(current, keys)
+    for name in services.STEPPED_CARE_LEVELS:
+        initial[name] = services.level_at(current, name)
+    initial["earlier_treatment"] = services.earlier_treatment_in_use(current)
     form = SteppedCareSwitchesForm(request.POST or None, initial=initial, rules=rules)
     context = _common(organization, content_set, collection)
     active = context["active"]
@@ -472,6 +475,8 @@ def stepped_care_switches(request: ActorRequest) -> HttpResponse:
                     },
                     comment=form.cleaned_data["comment"],
                     base_revision=_base_revision(request),
+                    levels={name: form.cleaned_data[name] for name in services.STEPPED_CARE_LEVELS},
+                    earlier_treatment=form.cleaned_data["earlier_treatment"],
                 )
             except services.EditRefused as refused:
                 problems, comment_errors = _problems_by_place(refused.problems)

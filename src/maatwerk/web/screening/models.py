@@ -121,11 +121,38 @@ class ScegsAssessment(models.Model):
         MODERATE = "moderate", _("Moderate")
         SEVERE = "severe", _("Severe")
 
+    class EarlierTreatment(models.TextChoices):
+        """Were these complaints treated before? Blank: not asked yet. The values are the
+        core's ``EarlierTreatment``."""
+
+        NONE = "none", _("No: first time in general practice with these complaints")
+        PRIMARY_CARE = (
+            "primary_care",
+            _(
+                "Yes, in general practice (GP, POH-GGZ, physiotherapist or "
+                "primary-care psychologist)"
+            ),
+        )
+        MENTAL_HEALTH_CARE = (
+            "mental_health_care",
+            _(
+                "Yes, in mental health care (basic or specialised GGZ, or a "
+                "multidisciplinary centre)"
+            ),
+        )
+
     screening = models.OneToOneField(Screening, on_delete=models.CASCADE, related_name="assessment")
     conditions = models.JSONField(default=list, blank=True)
     symptom_clusters = models.JSONField(default=list, blank=True)
     duration_weeks = models.PositiveIntegerField(null=True, blank=True)
     functional_limitation = models.CharField(max_length=10, choices=Limitation.choices, blank=True)
+    earlier_treatment = models.CharField(
+        max_length=20,
+        choices=EarlierTreatment.choices,
+        blank=True,
+        default="",
+        help_text="Blank: not asked yet.",
+    )
     comorbidity = models.JSONField(default=list, blank=True)
     medication = models.JSONField(default=list, blank=True)
     judged_factors = models.JSONField(default=dict, blank=True, help_text="factor id -> present")

@@ -221,6 +221,7 @@ def scegs_of(assessment: ScegsAssessment | None) -> CoreScegs:
         symptom_clusters=tuple(assessment.symptom_clusters),
         duration_weeks=assessment.duration_weeks,
         functional_limitation=assessment.functional_limitation or None,  # type: ignore[arg-type]
+        earlier_treatment=assessment.earlier_treatment or None,  # type: ignore[arg-type]
         comorbidity=tuple(assessment.comorbidity),
         medication=tuple(assessment.medication),
         judged_factors=dict(assessment.judged_factors),

@@ -43,6 +43,7 @@ from maatwerk.web.patients.services import audit_refused, refuse_if_invalid
 from maatwerk.web.questionnaires.instruments import has_item_texts, instrument_for
 from maatwerk.web.questionnaires.services import assignment_create
 from maatwerk.web.safety.selectors import risk_signals_for
+from maatwerk.web.screening.forms import earlier_treatment_field
 from maatwerk.web.screening.models import (
     CareLevelDecision,
     ScegsAssessment,
@@ -420,6 +421,7 @@ class ScegsInput:
     symptom_clusters: Sequence[str] = ()
     duration_weeks: str = ""
     functional_limitation: str = ""
+    earlier_treatment: str = ""  # blank: not asked yet
     comorbidity: Sequence[str] = ()
     medication: Sequence[str] = ()
     judged_factors: Mapping[str, str] = None  # type: ignore[assignment]
@@ -451,6 +453,10 @@ def _scegs_errors(
         and data.functional_limitation not in ScegsAssessment.Limitation.values
     ):
         errors["functional_limitation"] = [_("Choose one of the answers.")]
+    try:
+        earlier_treatment_field().clean(data.earlier_treatment)
+    except ValidationError as error:
+        errors["earlier_treatment"] = list(error.messages)
     duration: int | None = None
     raw = data.duration_weeks.strip()
     if raw:
@@ -505,6 +511,7 @@ def scegs_save(*, actor: Actor, opened: ScreeningAccess, data: ScegsInput) -> Sc
         assessment.symptom_clusters = list(dict.fromkeys(data.symptom_clusters))
         assessment.duration_weeks = duration
         assessment.functional_limitation = data.functional_limitation
+        assessment.earlier_treatment = data.earlier_treatment
         assessment.comorbidity = list(dict.fromkeys(data.comorbidity))
         assessment.medication = list(dict.fromkeys(data.medication))
         assessment.judged_factors = judged

@@ -34,6 +34,7 @@ from maatwerk.web.patients.selectors import (
     patient_subject,
 )
 from maatwerk.web.screening import selectors, services
+from maatwerk.web.screening.forms import EARLIER_TREATMENT_CHOICES, earlier_treatment_field
 from maatwerk.web.screening.models import ScegsAssessment, Screening, ScreeningIntake
 from maatwerk.web.screening.presenters import Namer, localized, profile_view, severity_label
 from maatwerk.web.screening.selectors import ScreeningAccess
@@ -363,6 +364,7 @@ def _scegs_from(assessment: ScegsAssessment | None) -> services.ScegsInput:
         symptom_clusters=tuple(assessment.symptom_clusters),
         duration_weeks="" if assessment.duration_weeks is None else str(assessment.duration_weeks),
         functional_limitation=assessment.functional_limitation,
+        earlier_treatment=assessment.earlier_treatment,
         comorbidity=tuple(assessment.comorbidity),
         medication=tuple(assessment.medication),
         judged_factors={
@@ -383,6 +385,7 @@ def _scegs_input(request: ActorRequest) -> services.ScegsInput:
         symptom_clusters=[v[:60] for v in post.getlist("symptom_clusters")[:50]],
         duration_weeks=post.get("duration_weeks", "")[:10],
         functional_limitation=post.get("functional_limitation", "")[:20],
+        earlier_treatment=post.get("earlier_treatment", "")[:30],
         comorbidity=[v[:60] for v in post.getlist("comorbidity")[:50]],
         medication=[v[:60] for v in post.getlist("medication")[:50]],
         judged_factors={
@@ -450,6 +453,11 @@ def _render_scegs(
             "limitations": [
                 (value, label, value == values.functional_limitation)
                 for value, label in ScegsAssessment.Limitation.choices
+            ],
+            "earlier_treatment": earlier_treatment_field(),
+            "earlier_treatments": [
+                (value, label, value == values.earlier_treatment)
+                for value, label in EARLIER_TREATMENT_CHOICES
             ],
             "factors": factor_rows,
             "errors": found,
