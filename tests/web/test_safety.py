@@ -487,6 +487,10 @@ def test_the_demo_has_an_open_an_escalated_and_a_closed_signal(db: None) -> None
     assert closed.status == "closed"
     assert closed.follow_up.safety_plan == "made"
     assert set(closed.follow_up.assessment) == {q.id for q in CONTENT.assessment}
+    # ... and the safety plan that follow-up made is there.
+    from maatwerk.web.safetyplan.models import SafetyPlan
+
+    assert SafetyPlan.objects.get(patient=closed.patient).versions.count() == 1
     assert by_patient["Lucas Peters"].evidence_answer.startswith("1 – ")
     assert all(
         team.backup_clinician_id
