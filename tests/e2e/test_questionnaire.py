@@ -82,6 +82,39 @@ def assign_phq9(page: Page, patient: Person) -> None:
     expect(page.locator("main")).to_contain_text("phq9")
 
 
+def record_complete_follow_up(page: Page, *, by: str, method: str, protective: str) -> None:
+    """Fill in the signal page's follow-up completely (contact, the whole risk assessment,
+    a safety plan made, the GP informed, the next contact) and close the signal."""
+    from django.utils import timezone
+
+    now = timezone.localtime()
+    follow_up = page.locator("main form[action$='/follow-up/']")
+    follow_up.locator("input[name=contact_outcome][value=reached]").check()
+    follow_up.locator("input[name=contact_at]").fill(now.strftime("%Y-%m-%dT%H:%M"))
+    follow_up.locator("select[name=contact_method]").select_option(method)
+    follow_up.locator("input[name=contact_by]").fill(by)
+    for question, answer in {
+        "ideation": "passive",
+        "plan": "none",
+        "intent": "none",
+        "preparations": "none",
+        "means": "no_access",
+        "earlier_attempts": "none",
+        "overall_estimate": "increased",
+    }.items():
+        follow_up.locator(f"input[name=a_{question}][value={answer}]").check()
+    follow_up.locator("textarea[name=a_protective_factors]").fill(protective)
+    follow_up.locator("input[name=safety_plan][value=made]").check()
+    follow_up.locator("input[name=gp_informed][value=yes]").check()
+    follow_up.locator("input[name=crisis_ggz_involved][value=no]").check()
+    follow_up.locator("input[name=next_contact_at]").fill(
+        (now + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    )
+    follow_up.locator("input[name=close]").check()
+    follow_up.locator("button[type=submit]").click()
+    expect(page.locator(".messages .message-success")).to_be_visible()
+
+
 def test_patient_fills_phq9_through_lost_connection_and_clinician_handles_alert(
     page: Page,
     new_context: Callable[..., BrowserContext],
@@ -244,34 +277,9 @@ def test_patient_fills_phq9_through_lost_connection_and_clinician_handles_alert(
     expect(page.locator("main .errorlist").first).to_be_visible()
     alert.refresh_from_db()
     assert alert.status == "open"
-    from django.utils import timezone
-
-    now = timezone.localtime()
-    follow_up = page.locator("main form[action$='/follow-up/']")
-    follow_up.locator("input[name=contact_outcome][value=reached]").check()
-    follow_up.locator("input[name=contact_at]").fill(now.strftime("%Y-%m-%dT%H:%M"))
-    follow_up.locator("select[name=contact_method]").select_option("phone")
-    follow_up.locator("input[name=contact_by]").fill(clinician.full_name)
-    for question, answer in {
-        "ideation": "passive",
-        "plan": "none",
-        "intent": "none",
-        "preparations": "none",
-        "means": "no_access",
-        "earlier_attempts": "none",
-        "overall_estimate": "increased",
-    }.items():
-        follow_up.locator(f"input[name=a_{question}][value={answer}]").check()
-    follow_up.locator("textarea[name=a_protective_factors]").fill("Partner en kinderen")
-    follow_up.locator("input[name=safety_plan][value=made]").check()
-    follow_up.locator("input[name=gp_informed][value=yes]").check()
-    follow_up.locator("input[name=crisis_ggz_involved][value=no]").check()
-    follow_up.locator("input[name=next_contact_at]").fill(
-        (now + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    record_complete_follow_up(
+        page, by=clinician.full_name, method="phone", protective="Partner en kinderen"
     )
-    follow_up.locator("input[name=close]").check()
-    follow_up.locator("button[type=submit]").click()
-    expect(page.locator(".messages .message-success")).to_be_visible()
     expect(badge).to_have_count(0)
     assert_accessible(page, "closed safety signal")
 

@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import timedelta
 
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.e2e.conftest import Person, assert_accessible, enter_totp, log_in
-from tests.e2e.test_questionnaire import assign_phq9, autosaved, radio
+from tests.e2e.test_questionnaire import (
+    assign_phq9,
+    autosaved,
+    radio,
+    record_complete_follow_up,
+)
 
 ITEM_9_TEXT = "beter dood"  # "Gedachten dat je beter dood zou zijn ..." (PHQ-9 item 9)
 
@@ -27,7 +31,6 @@ def test_a_risk_answer_is_followed_up_with_a_safety_plan_the_patient_reads(
     make_clinician: Callable[..., Person],
     make_patient_in_care: Callable[..., Person],
 ) -> None:
-    from django.utils import timezone
 
     from maatwerk.web.questionnaires.models import Assignment, SafetyAlert
 
@@ -100,32 +103,9 @@ def test_a_risk_answer_is_followed_up_with_a_safety_plan_the_patient_reads(
 
     # ... and the follow-up is recorded: contact, the assessment, the actions taken.
     page.goto(f"/safety/signals/{signal.public_id}/")
-    now = timezone.localtime()
-    follow_up = page.locator("main form[action$='/follow-up/']")
-    follow_up.locator("input[name=contact_outcome][value=reached]").check()
-    follow_up.locator("input[name=contact_at]").fill(now.strftime("%Y-%m-%dT%H:%M"))
-    follow_up.locator("select[name=contact_method]").select_option("in_person")
-    follow_up.locator("input[name=contact_by]").fill(clinician.full_name)
-    for question, answer in {
-        "ideation": "passive",
-        "plan": "none",
-        "intent": "none",
-        "preparations": "none",
-        "means": "no_access",
-        "earlier_attempts": "none",
-        "overall_estimate": "increased",
-    }.items():
-        follow_up.locator(f"input[name=a_{question}][value={answer}]").check()
-    follow_up.locator("textarea[name=a_protective_factors]").fill("Zijn dochter; zijn broer")
-    follow_up.locator("input[name=safety_plan][value=made]").check()
-    follow_up.locator("input[name=gp_informed][value=yes]").check()
-    follow_up.locator("input[name=crisis_ggz_involved][value=no]").check()
-    follow_up.locator("input[name=next_contact_at]").fill(
-        (now + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    record_complete_follow_up(
+        page, by=clinician.full_name, method="in_person", protective="Zijn dochter; zijn broer"
     )
-    follow_up.locator("input[name=close]").check()
-    follow_up.locator("button[type=submit]").click()
-    expect(page.locator(".messages .message-success")).to_be_visible()
     signal.refresh_from_db()
     assert signal.status == "closed"
 

@@ -389,20 +389,11 @@ def test_a_friday_evening_signal_escalates_on_monday_at_the_business_time(world:
     """Open on Friday 17:00 (Amsterdam); with the default working hours (Mon-Fri 08:00-17:00,
     two working hours to pick up) it escalates at Monday 10:00 - not over the weekend -
     exactly once, by the worker's own tick, and the backup clinician is e-mailed once."""
-    from maatwerk.web.organizations.models import Membership
     from maatwerk.web.questionnaires.models import SafetyAlert
     from maatwerk.web.safety.services import raise_from_rule
-    from tests.web.world import make_membership, make_user
+    from tests.web.test_safety import add_backup_clinician
 
-    backup: Membership = make_membership(
-        make_user("backup@a.test", "Backup Clinician", second_factor=True),
-        world.org_a,
-        "clinician",
-        world.team_treating,
-        "psycholoog",
-    )
-    world.team_treating.backup_clinician = backup
-    world.team_treating.save()
+    add_backup_clinician(world)
     SafetyAlert.objects.filter(pk=world.alert.pk).update(status=SafetyAlert.Status.CLOSED)
     friday_five = datetime(2026, 12, 4, 16, 0, tzinfo=UTC)  # 17:00 in Amsterdam
     alert, _created = raise_from_rule(

@@ -263,7 +263,8 @@ def test_another_team_cannot_open_or_act_on_the_signal(world: World) -> None:
 # ------------------------------------------------------------------ escalation
 
 
-def _backup(world: World) -> Membership:
+def add_backup_clinician(world: World) -> Membership:
+    """backup@a.test becomes the treating team's backup clinician."""
     backup = make_membership(
         make_user("backup@a.test", "Backup Clinician", second_factor=True),
         world.org_a,
@@ -291,7 +292,7 @@ def _gp_on_care_team(world: World) -> None:
 def test_escalation_happens_once_after_the_deadline(
     world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
-    _backup(world)
+    add_backup_clinician(world)
     _gp_on_care_team(world)
     deadline = world.alert.pick_up_deadline
     assert deadline is not None
@@ -366,7 +367,7 @@ def test_the_team_page_lists_open_and_escalated_signals(world: World) -> None:
     deadline = world.alert.pick_up_deadline
     assert deadline is not None
     escalate_overdue_signals(deadline)
-    backup = _backup(world)
+    backup = add_backup_clinician(world)
     client = world.client_for("clinician_treating")
     page = client.get("/safety/team/").content.decode()
     assert "Patient Alpha" in page and "Geëscaleerd" in page
