@@ -1,6 +1,9 @@
 """An instrument as a FHIR R4 ``Questionnaire``, and a ``Questionnaire`` back as an
 instrument.
 
+Size: one mapping in both directions (export and import of the same resource), which must
+stay side by side so that a round trip keeps every field.
+
 Export (:func:`instrument_to_questionnaire`):
 
 * ``url`` = ``https://maatwerk.example/fhir/Questionnaire/<code>``, ``version`` = the

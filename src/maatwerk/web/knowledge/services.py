@@ -5,6 +5,9 @@ Nothing is stored unless the complete content (every collection, with the
 organization's other versions in place) passes the core validation. A save never
 changes an earlier revision; it deactivates it and adds a row, so the history is
 complete and any earlier version can be saved again.
+
+Size: one sub-domain (saving a revision of the knowledge base), to become a package per
+editing path (JSON editor, switches, thresholds) with the audited-change mechanism.
 """
 
 from __future__ import annotations

@@ -3,6 +3,9 @@ threshold form, history, download and going back to the bundled version.
 
 Only an organization admin reaches them, and only for their own organization; the
 organization is never taken from the URL. Views parse, call one service, render.
+
+Size: one sub-domain, a view per URL of the knowledge app; the switches form moves into
+forms.py when the typed-input work reaches this app.
 """
 
 from __future__ import annotations
