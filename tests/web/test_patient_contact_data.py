@@ -8,29 +8,10 @@ import pytest
 
 from maatwerk.web.audit.models import AuditEvent
 from maatwerk.web.patients.models import Patient
+from tests.web.test_patient_details import details_form, edit_path
 from tests.web.world import World
 
 pytestmark = pytest.mark.django_db
-
-
-def _path(world: World) -> str:
-    return f"/clinic/patients/{world.patient_a.public_id}/edit/"
-
-
-def _details(**changes: str) -> dict[str, str]:
-    return {
-        "full_name": "Patient Alpha",
-        "birth_year": "1980",
-        "sex": "female",
-        "language": "nl",
-        "presenting_complaint": "",
-        "postcode": "",
-        "phone_mobile": "",
-        "phone_landline": "",
-        "gp_name": "",
-        "gp_practice": "",
-        "gp_phone": "",
-    } | changes
 
 
 def _last_event() -> AuditEvent:
@@ -57,8 +38,8 @@ def test_phone_numbers_and_gp_are_stored_normalized_and_audited_by_name(
     world: World, alpha: Patient
 ) -> None:
     response = world.client_for("clinician_treating").post(
-        _path(world),
-        _details(
+        edit_path(world),
+        details_form(
             phone_mobile="+31 6 1234 5678",
             phone_landline="020 123 4567",
             gp_name=" Dr. A. Huisman ",
@@ -84,7 +65,7 @@ def test_the_form_shows_stored_numbers_as_people_write_them(world: World, alpha:
     Patient.objects.filter(pk=alpha.pk).update(
         phone_mobile="+31612345678", phone_landline="+32470123456", gp_phone="+318000113"
     )
-    page = world.client_for("clinician_treating").get(_path(world)).content.decode()
+    page = world.client_for("clinician_treating").get(edit_path(world)).content.decode()
     assert 'value="06-12345678"' in page
     assert 'value="+32470123456"' in page
     assert 'value="0800-0113"' in page
@@ -95,7 +76,7 @@ def test_the_same_number_written_differently_changes_nothing(world: World, alpha
     Patient.objects.filter(pk=alpha.pk).update(phone_mobile="+31612345678")
     before = AuditEvent.objects.count()
     response = world.client_for("clinician_treating").post(
-        _path(world), _details(phone_mobile="06 12 34 56 78")
+        edit_path(world), details_form(phone_mobile="06 12 34 56 78")
     )
     assert response.status_code == 302
     assert AuditEvent.objects.count() == before
@@ -105,8 +86,8 @@ def test_each_wrong_number_gets_its_own_dutch_error_and_nothing_is_saved(
     world: World, alpha: Patient
 ) -> None:
     response = world.client_for("clinician_treating").post(
-        _path(world),
-        _details(
+        edit_path(world),
+        details_form(
             phone_mobile="06-1234567a",
             phone_landline="020-12345",
             gp_phone="12345678",
@@ -133,7 +114,7 @@ def test_each_wrong_number_gets_its_own_dutch_error_and_nothing_is_saved(
 def test_wrong_numbers_are_explained_in_english(world: World, alpha: Patient) -> None:
     _english(world)
     response = world.client_for("clinician_treating").post(
-        _path(world), _details(phone_mobile="+0 123 456 789", gp_phone="0800-011")
+        edit_path(world), details_form(phone_mobile="+0 123 456 789", gp_phone="0800-011")
     )
     assert response.status_code == 200
     page = response.content.decode()

@@ -20,11 +20,12 @@ from tests.web.world import World
 pytestmark = pytest.mark.django_db
 
 
-def _path(world: World) -> str:
+def edit_path(world: World) -> str:
     return f"/clinic/patients/{world.patient_a.public_id}/edit/"
 
 
-def _details(**changes: str) -> dict[str, str]:
+def details_form(**changes: str) -> dict[str, str]:
+    """The details form as the care team posts it, with ``changes`` on top."""
     return {
         "full_name": "Patient Alpha",
         "birth_year": "1980",
@@ -32,6 +33,11 @@ def _details(**changes: str) -> dict[str, str]:
         "language": "nl",
         "presenting_complaint": "",
         "postcode": "",
+        "phone_mobile": "",
+        "phone_landline": "",
+        "gp_name": "",
+        "gp_practice": "",
+        "gp_phone": "",
     } | changes
 
 
@@ -60,7 +66,7 @@ def test_the_form_shows_the_current_details_and_reading_it_is_audited(
     world: World, alpha: Patient
 ) -> None:
     Patient.objects.filter(pk=alpha.pk).update(postcode="3511AB")
-    response = world.client_for("clinician_treating").get(_path(world))
+    response = world.client_for("clinician_treating").get(edit_path(world))
     assert response.status_code == 200
     page = response.content.decode()
     assert 'value="3511 AB"' in page
@@ -77,8 +83,8 @@ def test_saving_changes_the_record_and_audits_the_field_names_only(
     world: World, alpha: Patient
 ) -> None:
     response = world.client_for("clinician_treating").post(
-        _path(world),
-        _details(full_name=" Patiënt Alfa ", postcode="3527 hm", sex="male", birth_year="1979"),
+        edit_path(world),
+        details_form(full_name=" Patiënt Alfa ", postcode="3527 hm", sex="male", birth_year="1979"),
     )
     assert response.status_code == 302
     assert response["Location"] == f"/clinic/patients/{alpha.public_id}/"
@@ -98,7 +104,7 @@ def test_saving_changes_the_record_and_audits_the_field_names_only(
 
 def test_saving_unchanged_details_writes_no_event(world: World, alpha: Patient) -> None:
     before = AuditEvent.objects.count()
-    response = world.client_for("clinician_treating").post(_path(world), _details())
+    response = world.client_for("clinician_treating").post(edit_path(world), details_form())
     assert response.status_code == 302
     assert AuditEvent.objects.count() == before
 
@@ -108,7 +114,7 @@ def test_every_problem_is_shown_at_once_in_dutch_and_nothing_is_saved(
 ) -> None:
     future = str(timezone.localdate().year + 1)
     response = world.client_for("clinician_treating").post(
-        _path(world), _details(full_name="", postcode="0123 AB", birth_year=future)
+        edit_path(world), details_form(full_name="", postcode="0123 AB", birth_year=future)
     )
     assert response.status_code == 200
     page = response.content.decode()
@@ -125,7 +131,7 @@ def test_every_problem_is_shown_at_once_in_dutch_and_nothing_is_saved(
 def test_letters_that_are_never_issued_are_refused_in_english(world: World, alpha: Patient) -> None:
     _english(world)
     response = world.client_for("clinician_treating").post(
-        _path(world), _details(postcode="1234 SA", presenting_complaint="tired all day")
+        edit_path(world), details_form(postcode="1234 SA", presenting_complaint="tired all day")
     )
     assert response.status_code == 200
     assert "The letters SA, SD and SS are not used in Dutch postcodes" in (
@@ -167,8 +173,11 @@ def test_the_service_itself_refuses_invalid_details_all_at_once(
 @pytest.mark.parametrize("role", ["clinician_other_team", "clinician_other_org", "patient_a"])
 def test_others_cannot_open_or_change_the_details(world: World, role: str) -> None:
     client = world.client_for(role)
-    assert client.get(_path(world)).status_code in (403, 404)
-    assert client.post(_path(world), _details(full_name="Someone else")).status_code in (403, 404)
+    assert client.get(edit_path(world)).status_code in (403, 404)
+    assert client.post(edit_path(world), details_form(full_name="Someone else")).status_code in (
+        403,
+        404,
+    )
     world.patient_a.refresh_from_db()
     assert world.patient_a.full_name == "Patient Alpha"
 
@@ -186,7 +195,7 @@ def test_emergency_access_can_read_but_not_change_the_details(world: World) -> N
     detail = client.get(f"/clinic/patients/{world.patient_a.public_id}/")
     assert "Change details" not in detail.content.decode()
     assert "Gegevens wijzigen" not in detail.content.decode()
-    response = client.post(_path(world), _details(full_name="Changed In Crisis"))
+    response = client.post(edit_path(world), details_form(full_name="Changed In Crisis"))
     assert response.status_code == 302
     world.patient_a.refresh_from_db()
     assert world.patient_a.full_name == "Patient Alpha"
@@ -199,4 +208,4 @@ def test_the_patient_page_links_to_the_form_for_the_care_team(world: World) -> N
     page = world.client_for("clinician_treating").get(
         f"/clinic/patients/{world.patient_a.public_id}/"
     )
-    assert _path(world) in page.content.decode()
+    assert edit_path(world) in page.content.decode()
