@@ -45,7 +45,7 @@ exit $$rc
 endef
 
 .PHONY: help system-deps venv node vendor compilemessages collectstatic install lint \
-	test test-core test-web-sqlite test-web-postgres test-e2e test-demo demo bench load clean
+	test test-core test-web-sqlite test-web-postgres test-e2e test-fuzz test-demo demo bench load clean
 
 help:
 	@echo "Maatwerk make targets:"
@@ -56,6 +56,7 @@ help:
 	@echo "  test-web-sqlite    web tests on SQLite"
 	@echo "  test-web-postgres  web tests on PostgreSQL at $(PG_HOST):$(PG_PORT) (skipped with a banner if absent; CI=true fails)"
 	@echo "  test-e2e           browser tests in headless Chromium"
+	@echo "  test-fuzz          a short API fuzz run (schemathesis) on SQLite and PostgreSQL
 	@echo "  test-demo          start 'maatwerk demo' and log in as the demo clinician"
 	@echo "  demo               run the demo on http://127.0.0.1:8000"
 	@echo "  bench              benchmarks (tests/bench)"
@@ -132,7 +133,7 @@ lint: $(VENV_STAMP)
 
 # --- tests ----------------------------------------------------------------------------
 
-test: install lint test-core test-web-sqlite test-web-postgres test-e2e test-demo
+test: install lint test-core test-web-sqlite test-web-postgres test-e2e test-fuzz test-demo
 
 test-core: $(VENV_STAMP)
 	@$(call pytest_strict,tests/core -p no:django -q)
@@ -171,6 +172,10 @@ test-web-postgres: install
 
 test-e2e: install
 	@$(call pytest_strict,tests/e2e -q)
+
+# A short API fuzz run on both engines (the documented run: make fuzz).
+test-fuzz: install
+	$(VENV)/bin/python scripts/fuzz/run.py --max-examples 5
 
 test-demo: install
 	bash scripts/demo_smoke.sh

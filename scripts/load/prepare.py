@@ -126,6 +126,8 @@ def _seed(*, patients: int, clinicians: int) -> dict[str, object]:
         plan_patients.append(
             session_for(patient.user)
             | {
+                "patient_id": str(patient.public_id),
+                "assignment_id": str(questionnaire.public_id),
                 "answer": reverse("questionnaires:answer", args=[questionnaire.public_id]),
                 "items": [item.id for item in phq9.items],
                 "exercise_save": reverse(

@@ -15,21 +15,19 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-VENV_BIN = ROOT / ".venv" / "bin"
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from local_instance import VENV_BIN, Instance, local_instance, run  # noqa: E402
+
 BASELINE = "trivial view (baseline)"
-PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
 
 
 def main() -> int:
@@ -44,132 +42,57 @@ def main() -> int:
     counts = [int(part) for part in args.users.split(",")]
 
     work = Path(tempfile.mkdtemp(prefix="maatwerk-load-"))
-    env = _environment(work, args.engine, args.port)
-    server: subprocess.Popen[bytes] | None = None
     try:
-        _fresh_database(env, args.engine)
-        plan = work / "plan.json"
-        _run(
-            [
-                str(VENV_BIN / "python"),
-                str(ROOT / "scripts" / "load" / "prepare.py"),
-                "--patients",
-                str(args.patients),
-                "--out",
-                str(plan),
-            ],
-            env,
-        )
-        server = _serve(env, args.port, args.web_workers, work)
-        rows: list[dict[str, str]] = []
-        ratios: dict[int, float] = {}
-        for users in counts:
-            before = _audit_rows(env)
-            log_start = (work / "server.log").stat().st_size
-            stats = _locust(env, plan, users, args.seconds, args.port, work)
-            time.sleep(2)  # requests still in flight when locust stopped finish on the server
-            after = _audit_rows(env)
-            successful = _served_patient_data(work / "server.log", log_start)
-            ratios[users] = (after - before) / successful if successful else 0.0
-            rows += [row | {"users": str(users)} for row in stats if row["Name"] != "Aggregated"]
-        report = _report(rows, ratios, args)
-        print(report)
-        out = ROOT / "var" / "load"
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "latest.md").write_text(report, encoding="utf-8")
-        failures = sum(int(row["Failure Count"]) for row in rows)
-        exact = all(abs(ratio - 1.0) < 0.0005 for ratio in ratios.values())
-        return 0 if failures == 0 and exact else 1
+        with local_instance(
+            work=work,
+            engine=args.engine,
+            database="maatwerk_load",
+            port=args.port,
+            workers=args.web_workers,
+            patients=args.patients,
+            clinicians=10,
+        ) as instance:
+            rows: list[dict[str, str]] = []
+            ratios: dict[int, float] = {}
+            for users in counts:
+                before = instance.audit_rows()
+                log_start = instance.log_size()
+                stats = _locust(instance, users, args.seconds, work)
+                time.sleep(2)  # requests still in flight when locust stopped finish
+                after = instance.audit_rows()
+                successful = _served_patient_data(instance.log_since(log_start))
+                ratios[users] = (after - before) / successful if successful else 0.0
+                rows += [
+                    row | {"users": str(users)} for row in stats if row["Name"] != "Aggregated"
+                ]
     finally:
-        if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
         shutil.rmtree(work, ignore_errors=True)
+    report = _report(rows, ratios, args)
+    print(report)
+    out = ROOT / "var" / "load"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "latest.md").write_text(report, encoding="utf-8")
+    failures = sum(int(row["Failure Count"]) for row in rows)
+    exact = all(abs(ratio - 1.0) < 0.0005 for ratio in ratios.values())
+    return 0 if failures == 0 and exact else 1
 
 
-def _environment(work: Path, engine: str, port: int) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "maatwerk.web.config.settings",
-            "MAATWERK_ENV": "development",
-            "MAATWERK_DEBUG": "false",
-            "MAATWERK_DATA_DIR": str(work / "data"),
-            "MAATWERK_CACHE": "database",
-            "MAATWERK_LOG_LEVEL": "WARNING",
-            "MAATWERK_SITE_URL": f"http://127.0.0.1:{port}",
-            "LOAD_DATABASE": "maatwerk_load",
-        }
-    )
-    if engine == "postgres":
-        env["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/maatwerk_load"
-    else:
-        env.pop("DATABASE_URL", None)
-    return env
-
-
-def _fresh_database(env: dict[str, str], engine: str) -> None:
-    if engine != "postgres":
-        return
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as connection:
-        connection.execute("DROP DATABASE IF EXISTS maatwerk_load WITH (FORCE)")
-        connection.execute("CREATE DATABASE maatwerk_load")
-
-
-def _audit_rows(env: dict[str, str]) -> int:
-    code = (
-        "import django;django.setup();"
-        "from maatwerk.web.audit.models import AuditEvent;print(AuditEvent.objects.count())"
-    )
-    output = subprocess.run(  # noqa: S603 - our own interpreter and code
-        [str(VENV_BIN / "python"), "-c", code], env=env, check=True, capture_output=True
-    )
-    return int(output.stdout.decode().strip().splitlines()[-1])
-
-
-def _served_patient_data(log: Path, start: int) -> int:
+def _served_patient_data(log_lines: list[str]) -> int:
     """Successful patient-data requests the server answered, from its access log: the
     client's own counts miss requests still in flight when locust stops."""
-    served = 0
-    with log.open("rb") as lines:
-        lines.seek(start)
-        for raw in lines:
-            line = raw.decode("utf-8", "replace")
-            if '"GET /health/' in line or '" 2' not in line:
-                continue
-            if any(f'"{method} /' in line for method in ("GET", "POST")):
-                served += 1
-    return served
-
-
-def _serve(env: dict[str, str], port: int, workers: int, work: Path) -> subprocess.Popen[bytes]:
-    log = (work / "server.log").open("wb")
-    server = subprocess.Popen(  # noqa: S603
-        [str(VENV_BIN / "maatwerk"), "serve", "--port", str(port), "--workers", str(workers)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
+    return sum(
+        1
+        for line in log_lines
+        if '" 2' in line
+        and '"GET /health/' not in line
+        and any(f'"{method} /' in line for method in ("GET", "POST"))
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2) as answer:
-                if answer.status == 200:
-                    return server
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit(f"the server did not start; see {work / 'server.log'}")
 
 
-def _locust(
-    env: dict[str, str], plan: Path, users: int, seconds: int, port: int, work: Path
-) -> list[dict[str, str]]:
+def _locust(instance: Instance, users: int, seconds: int, work: Path) -> list[dict[str, str]]:
     prefix = work / f"locust-{users}"
     ramp = 5
-    _run(
+    run(
         [
             str(VENV_BIN / "locust"),
             "-f",
@@ -183,13 +106,13 @@ def _locust(
             "-t",
             f"{seconds + ramp}s",
             "--host",
-            f"http://127.0.0.1:{port}",
+            instance.url,
             "--csv",
             str(prefix),
             "--exit-code-on-error",
             "0",
         ],
-        env | {"LOAD_PLAN": str(plan)},
+        instance.env | {"LOAD_PLAN": str(instance.plan)},
         quiet=True,
     )
     with (work / f"locust-{users}_stats.csv").open(encoding="utf-8") as stats:
@@ -216,16 +139,6 @@ def _report(rows: list[dict[str, str]], ratios: dict[int, float], args: argparse
     lines += ["", "Audit rows per successful patient-data request:"]
     lines += [f"- {users} users: {ratio:.3f}" for users, ratio in ratios.items()]
     return "\n".join(lines) + "\n"
-
-
-def _run(command: list[str], env: dict[str, str], *, quiet: bool = False) -> None:
-    result = subprocess.run(  # noqa: S603
-        command, env=env, cwd=ROOT, capture_output=quiet, check=False
-    )
-    if result.returncode != 0:
-        if quiet:
-            sys.stderr.write(result.stdout.decode() + result.stderr.decode())
-        raise SystemExit(f"failed: {' '.join(command[:3])} … (exit {result.returncode})")
 
 
 if __name__ == "__main__":
