@@ -95,13 +95,15 @@ def _order_by(connection: Any, engine: Engine, table: str) -> str:
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, bool):  # SQLite stores 0/1; Django's converter reads True/False
+        return int(value)
     if isinstance(value, memoryview):
         value = value.tobytes()
     if isinstance(value, bytes):
         return "bytes:" + value.hex()
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    if isinstance(value, Decimal | UUID):
+    if isinstance(value, datetime | date | time | Decimal | UUID):
+        # str() is also how Django writes these into SQLite, so a value read through
+        # Django's converters and the same value read raw give the same text.
         return str(value)
     if isinstance(value, dict | list):
         return json.dumps(value, sort_keys=True)
