@@ -149,6 +149,14 @@ def test_the_anchors_catch_a_chain_rewound_by_restoring_an_older_backup(
     assert [b.sequence for b in breaks] == [4]
     assert "rewound" in breaks[0].reason
 
+    # The operator's view: the chain itself is intact, only the anchors show the rewind.
+    plain = _cli(["audit", "verify"], tmp_path, target)
+    assert plain.returncode == 0, plain.stderr
+    anchored = _cli(["audit", "verify", "--anchors", str(anchors)], tmp_path, target)
+    assert anchored.returncode == 1
+    assert "event #4: the chain was rewound" in anchored.stderr
+    assert "Traceback" not in anchored.stderr
+
 
 def test_a_damaged_backup_is_refused_and_nothing_is_restored(tmp_path: Path, fresh: Any) -> None:
     _events(1)
@@ -202,23 +210,38 @@ def test_a_backup_of_the_other_engine_and_a_non_empty_target_are_refused(
     assert database_snapshot(target).tables == made.manifest.tables
 
 
-def test_the_restore_command_refuses_a_damaged_file_without_a_traceback(tmp_path: Path) -> None:
-    junk = tmp_path / "junk.backup"
-    junk.write_bytes(os.urandom(2000))
+def _cli(
+    args: list[str], data_dir: Path, database: dict[str, Any] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the `maatwerk` command as an operator would, on ``database`` when given."""
     env = {
         k: v
         for k, v in os.environ.items()
         if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "MAATWERK_ENV"}
     }
-    env["MAATWERK_DATA_DIR"] = str(tmp_path)
-    result = subprocess.run(
-        [sys.executable, "-m", "maatwerk.cli", "restore", str(junk)],
+    env["MAATWERK_DATA_DIR"] = str(data_dir)
+    if database is not None and engine_of(database) == "sqlite":
+        env["DATABASE_URL"] = f"sqlite:///{database['NAME']}"
+    elif database is not None:
+        user = database.get("USER") or "postgres"
+        password = f":{database['PASSWORD']}" if database.get("PASSWORD") else ""
+        host = database.get("HOST") or "127.0.0.1"
+        port = database.get("PORT") or 5432
+        env["DATABASE_URL"] = f"postgres://{user}{password}@{host}:{port}/{database['NAME']}"
+    return subprocess.run(
+        [sys.executable, "-m", "maatwerk.cli", *args],
         capture_output=True,
         text=True,
         env=env,
         timeout=300,
         check=False,
     )
+
+
+def test_the_restore_command_refuses_a_damaged_file_without_a_traceback(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.backup"
+    junk.write_bytes(os.urandom(2000))
+    result = _cli(["restore", str(junk)], tmp_path)
     assert result.returncode == 1
     assert "Restore refused" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout

@@ -16,7 +16,9 @@ ANCHOR_FILE = "audit-anchors.jsonl"
 
 
 def anchor_log_path(path: Path) -> Path:
-    """A directory means the anchor log inside it; anything else is the log itself."""
+    """A directory (or a new path without a suffix) means the anchor log inside it."""
+    if path.is_file():
+        return path
     return path / ANCHOR_FILE if path.is_dir() or not path.suffix else path
 
 
