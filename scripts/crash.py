@@ -161,7 +161,18 @@ class PrivatePostgres:
         return subprocess.run(command, capture_output=True, text=True, check=check)  # noqa: S603
 
     def start(self) -> None:
-        self.run("pg_ctl", "-D", str(self.dir), "-l", str(self.log), "-w", "-t", "60", "start")
+        for attempt in range(5):
+            done = self.run(
+                "pg_ctl", "-D", str(self.dir), "-l", str(self.log), "-w", "-t", "60", "start",
+                check=False,
+            )  # fmt: skip
+            if done.returncode == 0:
+                return
+            time.sleep(1 + attempt)  # a killed process may not be reaped yet
+            if (self.dir / "postmaster.pid").exists() and not alive(self.postmaster()):
+                self.stale_locks_remove()
+        tail = self.log.read_text(errors="replace")[-2000:] if self.log.exists() else ""
+        raise SystemExit(f"crash: PostgreSQL did not start again:\n{done.stderr}\n{tail}")
 
     def postmaster(self) -> int:
         return int((self.dir / "postmaster.pid").read_text().splitlines()[0])
@@ -179,7 +190,12 @@ class PrivatePostgres:
         # zombie for a running postmaster. Once every process is dead (above), a lock
         # file left behind is stale: after a real crash its process would not exist.
         if Path(f"/proc/{pid}").exists():
-            self.run("rm", "-f", str(self.dir / "postmaster.pid"))
+            self.stale_locks_remove()
+
+    def stale_locks_remove(self) -> None:
+        """The data directory's and the socket's lock files name the dead postmaster."""
+        lock = self.socket / f".s.PGSQL.{PG_PORT}.lock"
+        self.run("rm", "-f", str(self.dir / "postmaster.pid"), str(lock))
 
     def stop(self) -> None:
         self.run("pg_ctl", "-D", str(self.dir), "-m", "immediate", "stop", check=False)
