@@ -129,6 +129,7 @@ def backup_create(out: Path, *, anchor_dir: Path | None = None) -> BackupResult:
     started = time.monotonic()
     database = _default()
     engine = engine_of(database)
+    out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="maatwerk-backup-", dir=out.parent) as work:
         data = Path(work) / DATA_NAMES[engine]
         if engine == "sqlite":
