@@ -153,6 +153,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if str(DATABASES["default"]["NAME"]).startswith(str(DATA_DIR)):
         DATA_DIR.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The audit chain head is anchored outside the database at every backup (an append-only
+# log); `maatwerk audit verify --anchors` detects a chain rewound past an anchor.
+MAATWERK_AUDIT_ANCHOR_DIR = Path(
+    env.string("MAATWERK_AUDIT_ANCHOR_DIR", str(DATA_DIR / "audit-anchors"))
+).resolve()
 
 # --- shared security state ---------------------------------------------------------------
 # TOTP replay markers, login rate limits and lockouts live in the cache, so every web
