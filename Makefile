@@ -199,6 +199,10 @@ bench: install
 load: install
 	$(UV) sync --frozen --group load
 	$(VENV)/bin/python scripts/load/run.py $(LOAD_ARGS)
+
+# API fuzzing against a running server; the HTML form fuzzer is tests/web/test_form_fuzz.py.
+fuzz: install
+	$(VENV)/bin/python scripts/fuzz/run.py $(FUZZ_ARGS)
 # --- reliability drills (not part of `make test`; figures in docs/reliability.md) --------
 
 drill: install
