@@ -52,14 +52,6 @@ NOT_YET_ON_THE_PATH_AUDIT: frozenset[str] = frozenset(
         "web/safetyplan/services.py",
         "web/screening/services.py",
         "web/screening/views.py",
-        "web/treatment/selectors.py",
-        "web/treatment/services/assignments.py",
-        "web/treatment/services/exercises.py",
-        "web/treatment/services/feedback.py",
-        "web/treatment/services/graded_activity.py",
-        "web/treatment/services/inbox.py",
-        "web/treatment/services/messages.py",
-        "web/treatment/services/partner.py",
     }
 )
 
@@ -86,13 +78,6 @@ NOT_YET_ON_THE_PATH_SELECTORS: frozenset[str] = frozenset(
         "web/screening/selectors.py:latest_profile_screening",
         "web/screening/selectors.py:open_screening_for_patient",
         "web/screening/selectors.py:screening_access",
-        "web/treatment/selectors.py:module_access",
-        "web/treatment/selectors.py:open_assignment_of",
-        "web/treatment/selectors.py:relative_for_change",
-        "web/treatment/selectors.py:relative_open",
-        "web/treatment/selectors.py:response_access",
-        "web/treatment/selectors.py:unread_feedback_count",
-        "web/treatment/selectors.py:unread_team_messages_count",
     }
 )
 
@@ -103,7 +88,6 @@ NOT_YET_ON_THE_PATH_TAGS: frozenset[str] = frozenset(
         "web/planning/templatetags/planning_tags.py",
         "web/safety/templatetags/safety_tags.py",
         "web/screening/templatetags/screening_tags.py",
-        "web/treatment/templatetags/treatment_tags.py",
     }
 )
 
