@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from maatwerk.core.common.untrusted_input import load_json, whole_number
+from maatwerk.core.common.untrusted_input import load_json
 from maatwerk.web.treatment.models import RelativeAccess
 from maatwerk.web.treatment.services.feedback import FEEDBACK_MAX_LENGTH
 from maatwerk.web.treatment.services.graded_activity import MINUTES_IN_A_DAY
@@ -22,6 +22,10 @@ from maatwerk.web.treatment.services.messages import MESSAGE_MAX_LENGTH
 ANSWER_MAX_CHARACTERS = 100_000
 # An entry number; exercises ask for at most 14 entries (``Exercise.entries``).
 ENTRY_MAX_DIGITS = 2
+
+
+# ASCII digits only, at most 16 (a device time in milliseconds has 13).
+ASCII_DIGITS = re.compile(r"[0-9]{1,16}")
 
 
 class WholeNumberField(forms.CharField):
@@ -36,7 +40,8 @@ class WholeNumberField(forms.CharField):
         text = super().to_python(value)
         if text in self.empty_values:
             return None
-        number = whole_number(str(text)) if len(str(text)) <= 40 else None
+        stripped = str(text).strip()
+        number = int(stripped) if ASCII_DIGITS.fullmatch(stripped) else None
         if number is None:
             raise forms.ValidationError(_("Enter a whole number."), code="invalid")
         if not self.min_value <= number <= self.max_value:
