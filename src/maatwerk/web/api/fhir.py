@@ -21,7 +21,8 @@
   (``status`` completed, in-progress or stopped).
 
 The two QuestionnaireResponse endpoints open the assignment with the scoped opener
-(``open_child``) and write exactly one audit event per request (``update`` or ``read`` on ``questionnaire``).
+(``open_child``) and write exactly one audit event per request (``update`` or ``read``
+on ``questionnaire``).
 The mapping itself is the core's (``maatwerk.core.fhir``).
 """
 
