@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from fractions import Fraction
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -18,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from maatwerk.core.access import Role
 from maatwerk.core.instruments.answers import Respondent, applies, check_answers
 from maatwerk.core.instruments.errors import AnswerProblem, InvalidResponse, UnknownInstrument
-from maatwerk.core.instruments.model import Instrument, Item, OptionsResponseSet
+from maatwerk.core.instruments.model import Instrument, Item
 from maatwerk.core.instruments.scoring import (
     InstrumentScore,
     SafetyFlag,
@@ -26,24 +25,34 @@ from maatwerk.core.instruments.scoring import (
     score_response,
 )
 from maatwerk.web.audit.audited import InputRefused, audited, valid_form
-from maatwerk.web.audit.services import AuditSubject
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.patients.models import Patient
 from maatwerk.web.patients.opening import NotForThisRole, PatientAccess, patient_subject
-from maatwerk.web.questionnaires import selectors
+from maatwerk.web.questionnaires.alerting import (
+    _notify_care_team_after_commit,
+    _raise_alerts,
+    evidence_of,
+    instrument_of,
+    number_text,
+)
 from maatwerk.web.questionnaires.instruments import has_item_texts, instrument_for
 from maatwerk.web.questionnaires.models import Answer, Assignment, SafetyAlert, ScaleResult
-from maatwerk.web.questionnaires.results import ResultRow, result_rows
+from maatwerk.web.questionnaires.reads import Results, alerts_read, assignment_read, results_read
 from maatwerk.web.questionnaires.selectors import OpenedAssignment
-from maatwerk.web.safety.tasks import signal_email_send
 
-
-def instrument_of(assignment: Assignment) -> Instrument:
-    return instrument_for(
-        assignment.patient.organization_id,
-        assignment.instrument_code,
-        assignment.instrument_version,
-    )
+__all__ = [
+    "Results",
+    "alerts_read",
+    "answer_save",
+    "assignment_create",
+    "assignment_read",
+    "assignment_record_completed",
+    "assignment_submit",
+    "evidence_of",
+    "instrument_of",
+    "number_text",
+    "results_read",
+]
 
 
 NOT_APPLICABLE = "nvt"
@@ -136,50 +145,6 @@ def assignment_create(
     return assignment
 
 
-def assignment_read(*, actor: Actor, opened: OpenedAssignment) -> bool:
-    """Open a questionnaire to fill in (one audit event); returns whether it has raised
-    a safety alert already."""
-    with audited(
-        actor=actor,
-        action="read",
-        subject=opened.subject("questionnaire"),
-        emergency=opened.emergency,
-    ):
-        return selectors.has_alerts(opened.object)
-
-
-@dataclass(frozen=True)
-class Results:
-    rows: list[ResultRow]
-    alerts: list[SafetyAlert]
-    assignments: list[Assignment]
-
-
-def results_read(*, actor: Actor, access: PatientAccess, language: str) -> Results:
-    """The patient's scores, alerts and questionnaires for the clinician (one event)."""
-    with audited(
-        actor=actor,
-        action="read",
-        subject=access.subject("questionnaire_results"),
-        emergency=access.emergency,
-    ):
-        return Results(
-            rows=result_rows(selectors.results_for(access), language=language),
-            alerts=list(selectors.alerts_for(access)),
-            assignments=list(selectors.assignments_for(access)),
-        )
-
-
-def alerts_read(*, actor: Actor) -> list[SafetyAlert]:
-    """The open safety alerts of the clinician's own patients (audited as a search)."""
-    with audited(
-        actor=actor, action="search", subject=AuditSubject(object_type="safety_alert")
-    ) as note:
-        found = list(selectors.open_alerts_visible_to(actor))
-        note.detail = f"{len(found)} open alert(s) shown"
-    return found
-
-
 def _parse_value(raw: str | None) -> Decimal | None:
     if raw is None or str(raw).strip() == "" or _is_not_applicable(raw):
         return None
@@ -237,14 +202,6 @@ def _check_answer(
 
 def _as_number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
-
-
-def number_text(value: Decimal | int | float) -> str:
-    """The canonical text of an answer value: ``2`` not ``2.000``, ``2.5`` not ``2.50``."""
-    number = Decimal(str(value))
-    if number == number.to_integral_value():
-        return str(int(number))
-    return format(number.normalize(), "f")
 
 
 @dataclass(frozen=True)
@@ -458,59 +415,6 @@ def _store_score(
     assignment.status = Assignment.Status.COMPLETED
     assignment.completed_at = now
     assignment.save(update_fields=["status", "completed_at"])
-    return alerts
-
-
-def _notify_care_team_after_commit(alerts: list[SafetyAlert]) -> None:
-    """Once the signals are committed, a background task e-mails the treating clinicians
-    (ids only: the task loads the rest)."""
-    alert_ids = sorted(str(alert.public_id) for alert in alerts)
-    transaction.on_commit(lambda: signal_email_send.enqueue(alert_ids))
-
-
-def evidence_of(instrument: Instrument, item_id: str, answer: Fraction) -> tuple[str, str]:
-    """The question as the patient read it (Dutch) and the answer with its label, such as
-    ("Gedachten dat je beter dood zou zijn ...", "2 – meer dan de helft van de dagen")."""
-    value = number_text(Decimal(answer.numerator) / Decimal(answer.denominator))
-    item = instrument.item(item_id) if instrument.has_item(item_id) else None
-    name = instrument.name.get("nl", fallback=True) or instrument.code
-    question = (item.text.get("nl", fallback=True) if item and item.text else None) or (
-        f"{name}, {item_id}"
-    )
-    label = None
-    if item is not None:
-        response_set = instrument.response_set(item.response_set)
-        if isinstance(response_set, OptionsResponseSet):
-            for option in response_set.options:
-                if number_text(option.value) == value and option.label is not None:
-                    label = option.label.get("nl", fallback=True)
-    return question, f"{value} – {label}" if label else value
-
-
-def _raise_alerts(
-    assignment: Assignment, flags: tuple[SafetyFlag, ...], *, at: datetime | None = None
-) -> list[SafetyAlert]:
-    """One signal per fired rule per questionnaire, with the question and the answer given
-    as its evidence; returns only the new ones."""
-    from maatwerk.web.safety.services import raise_from_rule
-
-    if not flags:
-        return []
-    alerts: list[SafetyAlert] = []
-    instrument = instrument_of(assignment)
-    for flag in flags:
-        question, answer = evidence_of(instrument, flag.item_id, flag.answer)
-        alert, created = raise_from_rule(
-            assignment=assignment,
-            rule_id=flag.rule_id,
-            severity=flag.severity,
-            message=flag.clinician_message.get("nl", fallback=True) or flag.rule_id,
-            evidence_item=question,
-            evidence_answer=answer,
-            at=at,
-        )
-        if created:
-            alerts.append(alert)
     return alerts
 
 
