@@ -44,7 +44,6 @@ NOT_YET_ON_THE_PATH_AUDIT: frozenset[str] = frozenset(
         "web/providers/services/gazetteer.py",
         "web/providers/services/letters.py",
         "web/providers/services/referrals.py",
-        "web/questionnaires/instruments.py",
         "web/safety/services.py",
         "web/safetyplan/services.py",
         "web/screening/services.py",
