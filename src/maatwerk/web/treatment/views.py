@@ -1,7 +1,9 @@
 """Treatment in the portal and the clinic: each view binds its form, opens the patient's
 object with the opener, calls one service and renders.
 
-Size: one sub-domain: a view per URL of the treatment app, sharing the app's view helpers.
+Size: a view per URL of the treatment app (modules and exercises, messages, the
+clinician's inbox and review, partners and parents), sharing the app's view helpers;
+splitting it per sub-domain is the next step.
 """
 
 from __future__ import annotations

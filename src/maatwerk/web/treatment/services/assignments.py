@@ -163,7 +163,6 @@ def modules_revise(
     ) as note:
         membership = membership_in_care(actor, access)
         _unknown(give)
-        given: list[ModuleAssignment] = []
         stopped: list[ModuleAssignment] = []
         now = timezone.now()
         for module_id in close:
@@ -175,28 +174,19 @@ def modules_revise(
             assignment.stopped_by = membership
             assignment.save(update_fields=["status", "stopped_at", "stopped_by"])
             stopped.append(assignment)
-        new = [m for m in give if selectors.open_assignment_of(access, m) is None]
-        at_once = max_modules_at_once(plan_ref)
-        last_round = max(
-            (
-                a.plan_round or 0
-                for a in selectors.assignments_for(access)
-                if a.status in selectors.NOT_ENDED_STATUSES
-            ),
-            default=0,
-        )
-        for position, module_id in enumerate(new):
-            given.append(
-                _create(
-                    access,
-                    module_id,
-                    membership=membership,
-                    plan_ref=plan_ref,
-                    # After the rounds the patient already has.
-                    plan_round=last_round + round_of(position, at_once),
-                    opens=False,
-                )
+        given = [
+            _create(
+                access,
+                module_id,
+                membership=membership,
+                plan_ref=plan_ref,
+                plan_round=None,
+                opens=False,
             )
+            for module_id in give
+            if selectors.open_assignment_of(access, module_id) is None
+        ]
+        _round_again(access, at_once=max_modules_at_once(plan_ref), new=given)
         _open_next_round(access)
         for assignment in given:
             assignment.refresh_from_db(fields=["status", "opened_at"])
@@ -205,6 +195,28 @@ def modules_revise(
             f"stopped: {', '.join(a.module_id for a in stopped) or '-'}; plan {plan_ref}"
         )
     return given, stopped
+
+
+def _round_again(access: PatientAccess, *, at_once: int, new: Sequence[ModuleAssignment]) -> None:
+    """The rounds of a revised plan: the modules not ended keep their order (the ones
+    already given first, then the new ones) and are grouped again by ``at_once``, so
+    what was stopped makes room and at most ``at_once`` modules are open at once."""
+    new_pks = {a.pk for a in new}
+    kept = sorted(
+        (
+            a
+            for a in ModuleAssignment.objects.select_for_update().filter(
+                patient=access.patient, status__in=selectors.NOT_ENDED_STATUSES
+            )
+            if a.pk not in new_pks and (a.plan_round is not None or a.plan_ref)
+        ),
+        key=lambda a: (a.plan_round or 0, a.pk),
+    )
+    for position, assignment in enumerate([*kept, *new]):
+        wanted = round_of(position, at_once)
+        if assignment.plan_round != wanted:
+            assignment.plan_round = wanted
+            assignment.save(update_fields=["plan_round"])
 
 
 def _state(assignment: ModuleAssignment) -> RoundState:
