@@ -112,7 +112,10 @@ def assignment_create(
             for m in actor.memberships_with(Role.CLINICIAN)
             if m.organization_id == access.patient.organization_id
         ]
-        if access.by_patient or not memberships:
+        # A clinician of the patient's organization, or the platform carrying out a
+        # clinician's screening battery on their behalf (then the patient's own access
+        # is the one the intake was sent with).
+        if not memberships:
             raise NotForThisRole(_("Only a clinician can assign a questionnaire."))
         try:
             instrument = instrument_for(access.patient.organization_id, instrument_code)
