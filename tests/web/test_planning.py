@@ -37,7 +37,7 @@ from maatwerk.web.personalized.models import MeasureSet
 from maatwerk.web.personalized.services import GoalInput
 from maatwerk.web.planning import services
 from maatwerk.web.planning.models import Plan, PlanDecisionRecord, PlanModule
-from maatwerk.web.planning.selectors import OBJECT_PLAN
+from maatwerk.web.planning.selectors import OBJECT_PLAN, max_open_modules
 from maatwerk.web.treatment.models import ModuleAssignment
 from tests.web.test_screening import compute, record_scegs, said, screened, world_screening
 from tests.web.world import World
@@ -585,3 +585,23 @@ def plan_path(world: World, what: str = "", *, goals: bool = False, plan: bool =
     else:
         world_screening(world)
     return _base(world) + what
+
+
+# ------------------------------------------------------------------ rounds
+
+
+def test_at_most_n_modules_open_at_once_is_the_plans_setting_default_three(world: World) -> None:
+    """The treatment app reads how many modules may be open at the same time through
+    ``selectors.max_open_modules``: the rules' default (3) without an active plan or
+    without a choice, else the number set on the active plan."""
+    clinician = actor_for_user(world.users["clinician_treating"], access_point="test")
+    access = patient_access(
+        actor=clinician, patient_id=str(world.patient_a.public_id), action="read"
+    )
+    assert max_open_modules(access) == 3
+    mood_plan(world, max_at_once="2")
+    # A draft does not count: nothing is open yet.
+    assert max_open_modules(access) == 3
+    assert _post(world, "goals/", GOALS).status_code == 302
+    assert _post(world, "activate/", {}).status_code == 302
+    assert max_open_modules(access) == 2

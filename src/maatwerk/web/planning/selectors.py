@@ -85,6 +85,24 @@ def active_plan(access: PatientAccess) -> Plan | None:
     )
 
 
+def max_open_modules(access: PatientAccess) -> int:
+    """At most this many of the patient's modules are open at the same time (the plan's
+    rounds): the number set on the patient's active plan, else the rules' default (3).
+
+    The treatment app reads it to open a module only when the previous round is done;
+    one query.
+    """
+    plan = (
+        Plan.objects.filter(patient=access.patient, status=Plan.Status.ACTIVE)
+        .only("preferences")
+        .first()
+    )
+    chosen = plan.preferences.get("max_at_once") if plan is not None else None
+    if isinstance(chosen, int) and not isinstance(chosen, bool) and chosen >= 1:
+        return chosen
+    return planning_rules().max_modules_at_once.value
+
+
 def patient_visible_plan(access: PatientAccess) -> Plan | None:
     """What "My plan" shows: the active plan; after the end of treatment the completed
     one. Never a draft or a plan that was revised."""
