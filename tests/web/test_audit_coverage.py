@@ -325,7 +325,11 @@ PATIENT_DATA_CALLS: dict[str, Call] = {
         "create",
         "questionnaire",
         "a",
-        data=lambda w: {"goal-0-name": "wandelen", "goal-0-expected": "30 minuten"},
+        data=lambda w: {
+            "goal-0-name": "wandelen",
+            "goal-0-expected": "30 minuten",
+            "goal-0-baseline": "-1",
+        },
     ),
     "personalized:results": Call(
         "clinician_treating",

@@ -38,7 +38,6 @@ NOT_YET_ON_THE_PATH_AUDIT: frozenset[str] = frozenset(
         "web/patients/services.py",
         "web/personalized/services.py",
         "web/personalized/views.py",
-        "web/planning/services/_common.py",
         "web/providers/selectors.py",
         "web/providers/services/directory.py",
         "web/providers/services/fhir.py",
@@ -100,7 +99,6 @@ NOT_YET_ON_THE_PATH_SELECTORS: frozenset[str] = frozenset(
 NOT_YET_ON_THE_PATH_TAGS: frozenset[str] = frozenset(
     {
         "web/formulation/templatetags/formulation_tags.py",
-        "web/planning/templatetags/planning_tags.py",
         "web/safety/templatetags/safety_tags.py",
         "web/screening/templatetags/screening_tags.py",
         "web/treatment/templatetags/treatment_tags.py",

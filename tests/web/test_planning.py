@@ -34,8 +34,8 @@ from maatwerk.web.formulation import services as formulation_services
 from maatwerk.web.formulation.selectors import formulation_access
 from maatwerk.web.patients.selectors import patient_access
 from maatwerk.web.personalized.models import MeasureSet
-from maatwerk.web.personalized.services import GoalInput
 from maatwerk.web.planning import services
+from maatwerk.web.planning.forms import GoalsForm, PrepareForm
 from maatwerk.web.planning.models import Plan, PlanDecisionRecord, PlanModule
 from maatwerk.web.planning.selectors import OBJECT_PLAN, max_open_modules
 from maatwerk.web.treatment.models import ModuleAssignment
@@ -90,6 +90,7 @@ GOALS = {
     "goal-0-expected": "Een half uur, drie keer per week",
     "goal-0-level1": "Een half uur, vijf keer per week",
     "goal-0-level2": "Elke dag een half uur",
+    "goal-0-baseline": "-1",
     "goal-1-name": "Zelf de boodschappen doen",
     "goal-1-weight": "1",
     "goal-1-level-2": "Nooit",
@@ -97,6 +98,7 @@ GOALS = {
     "goal-1-expected": "Eén keer per week alleen",
     "goal-1-level1": "Twee keer per week alleen",
     "goal-1-level2": "Alle boodschappen alleen",
+    "goal-1-baseline": "-2",
 }
 
 
@@ -111,9 +113,7 @@ def world_plan(world: World, *, goals: bool = False) -> Plan:
         access = patient_access(
             actor=clinician, patient_id=str(world.patient_a.public_id), action="update"
         )
-        found = services.plan_prepare(
-            actor=clinician, access=access, prefs=services.PreferencesInput()
-        )
+        found = services.plan_prepare(actor=clinician, access=access, form=PrepareForm({}))
     if goals and found.goal_set is None:
         clinician = actor_for_user(world.users["clinician_treating"], access_point="test")
         access = patient_access(
@@ -122,13 +122,17 @@ def world_plan(world: World, *, goals: bool = False) -> Plan:
         found = services.plan_goals_set(
             actor=clinician,
             access=access,
-            goals=[
-                GoalInput(
-                    name="Wandelen",
-                    expected_outcome="Drie keer per week",
-                    levels={"-2": "nooit", "-1": "soms", "1": "vaak", "2": "elke dag"},
-                )
-            ],
+            form=GoalsForm(
+                {
+                    "goal-0-name": "Wandelen",
+                    "goal-0-expected": "Drie keer per week",
+                    "goal-0-level-2": "nooit",
+                    "goal-0-level-1": "soms",
+                    "goal-0-level1": "vaak",
+                    "goal-0-level2": "elke dag",
+                    "goal-0-baseline": "-1",
+                }
+            ),
         )
     return found
 
@@ -228,7 +232,7 @@ def test_no_plan_without_a_screening_profile(world: World) -> None:
     )
     assert not Plan.objects.exists()
     event = AuditEvent.objects.order_by("-sequence").first()
-    assert event is not None and (event.object_type, event.outcome) == (OBJECT_PLAN, "error")
+    assert event is not None and (event.object_type, event.outcome) == (OBJECT_PLAN, "refused")
 
 
 def test_a_module_the_patient_does_not_want_is_excluded_with_their_words(world: World) -> None:
@@ -295,7 +299,7 @@ def test_removing_needs_a_reason_and_nothing_is_half_saved(world: World) -> None
     assert _in_plan(world) == ["psychoeducation_vicious_circle", "g_schema", "relapse_prevention"]
     assert not PlanDecisionRecord.objects.exists()
     errors = AuditEvent.objects.filter(sequence__gt=before)
-    assert [(e.object_type, e.outcome) for e in errors] == [(OBJECT_PLAN, "error")]
+    assert [(e.object_type, e.outcome) for e in errors] == [(OBJECT_PLAN, "refused")]
 
     done = _post(
         world,
@@ -373,7 +377,7 @@ def test_goals_are_gas_goals_of_the_personalized_measures(world: World) -> None:
     refused = [
         (e.object_type, e.outcome) for e in AuditEvent.objects.filter(sequence__gt=before.sequence)
     ]
-    assert refused == [(OBJECT_PLAN, "error")]
+    assert refused == [(OBJECT_PLAN, "refused")]
 
     assert _post(world, "goals/", GOALS).status_code == 302
     plan.refresh_from_db()
@@ -391,10 +395,10 @@ def test_goals_are_gas_goals_of_the_personalized_measures(world: World) -> None:
         "2": "Elke dag een half uur",
     }
     # One goal store: the plan's goals are the patient's active GAS set, with the
-    # baseline measurement at −1 for both goals (the personalized app's convention).
+    # baseline measurement at the levels the clinician chose (nothing is preset).
     assert MeasureSet.objects.get(kind="gas", is_active=True) == plan.goal_set
     (baseline,) = plan.goal_set.measurements.all()
-    assert sorted(v.value for v in baseline.values.all()) == [-1, -1]
+    assert sorted(v.value for v in baseline.values.all()) == [-2, -1]
     page = world.client_for("clinician_treating").get(_base(world)).content.decode()
     assert "Weer elke dag een half uur wandelen" in page
 

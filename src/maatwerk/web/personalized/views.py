@@ -242,7 +242,7 @@ def gas_create(request: ActorRequest, patient_id: str) -> HttpResponse:
             weight=post.get(f"goal-{n}-weight", "")[:20],
             expected_outcome=post.get(f"goal-{n}-expected", "")[:2000],
             levels={key: post.get(f"goal-{n}-level{key}", "")[:2000] for key, _l in GAS_LEVELS},
-            baseline=post.get(f"goal-{n}-baseline", "-1")[:5],
+            baseline=post.get(f"goal-{n}-baseline", "")[:5],
         )
         for n in range(GAS_MAX_GOALS)
     ]

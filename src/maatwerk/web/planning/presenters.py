@@ -166,6 +166,7 @@ def plan_page(
         context["basis_care_level"] = _care_level(knowledge, basis.care_level, language)
     if plan is None:
         return context
+    context["overruled"] = _overruled(basis, plan, knowledge, language)
     rows = [_module_row(row, language) for row in selectors.modules_of(plan)]
     in_plan_ids = {item["module_id"] for item in rows if item["row"].in_plan}
     context.update(
@@ -198,6 +199,25 @@ def plan_page(
     context["gas_t_score"] = round(gas.t_score, 1) if gas is not None else None
     context.update(_revision_context(access, plan, knowledge, language))
     return context
+
+
+def _overruled(
+    basis: selectors.PlanBasis | None, plan: Plan, knowledge: KnowledgeBase, language: str
+) -> dict[str, str] | None:
+    """For the clinician only: the advice the decided level of care overruled, and why
+    (the plan itself, its PDF and FHIR, and the patient's pages show the decision)."""
+    choice = basis.choice if basis is not None else None
+    if (
+        choice is None
+        or not choice.overruled
+        or plan.care_level_source != Plan.CareLevelSource.DECISION
+        or plan.care_level != choice.decided
+    ):
+        return None
+    return {
+        "advised": _care_level(knowledge, choice.advised, language)["name"],
+        "reason": choice.reason,
+    }
 
 
 def _module_name(module_id: str, language: str) -> str:

@@ -25,6 +25,7 @@ from maatwerk.core.planning.plan import Plan as CorePlan
 from maatwerk.core.screening.errors import ScreeningInputError
 from maatwerk.core.screening.model import RuleReason
 from maatwerk.core.screening.stepped_care import escalate
+from maatwerk.core.screening.summary import CareLevelChoice
 from maatwerk.web.formulation import selectors as formulation_selectors
 from maatwerk.web.knowledge.selectors import knowledge_for
 from maatwerk.web.patients.selectors import PatientAccess
@@ -40,7 +41,7 @@ from maatwerk.web.planning.models import (
 )
 from maatwerk.web.screening import sources as screening_sources
 from maatwerk.web.screening.models import ScreeningProfileSnapshot
-from maatwerk.web.screening.selectors import StoredProfile, latest_decision, stored_profile
+from maatwerk.web.screening.selectors import StoredProfile, care_level_choice, stored_profile
 
 OBJECT_PLAN = "care_plan"
 """Audit object type of a plan (read, change, export)."""
@@ -75,6 +76,11 @@ def current_plan(access: PatientAccess) -> Plan | None:
         or plans.filter(status=Plan.Status.ACTIVE).first()
         or plans.order_by("-created_at", "-pk").first()
     )
+
+
+def open_plan_exists(access: PatientAccess) -> bool:
+    """Whether the patient has a draft or an active plan."""
+    return Plan.objects.filter(patient=access.patient, status__in=OPEN_STATUSES).exists()
 
 
 def active_plan(access: PatientAccess) -> Plan | None:
@@ -206,6 +212,7 @@ class PlanBasis:
     stored: StoredProfile
     care_level: str
     care_level_source: str
+    choice: CareLevelChoice | None = None  # the clinician's decision, when made
 
 
 def plan_basis(access: PatientAccess) -> PlanBasis | None:
@@ -221,9 +228,9 @@ def plan_basis(access: PatientAccess) -> PlanBasis | None:
     if snapshot is None:
         return None
     stored = stored_profile(snapshot)
-    decision = latest_decision(snapshot.screening)
-    if decision is not None and decision.snapshot_id == snapshot.pk:
-        return PlanBasis(stored, decision.decided_level, Plan.CareLevelSource.DECISION)
+    choice = care_level_choice(snapshot)
+    if choice is not None:
+        return PlanBasis(stored, choice.decided, Plan.CareLevelSource.DECISION, choice)
     return PlanBasis(stored, stored.advice.care_level, Plan.CareLevelSource.ADVICE)
 
 

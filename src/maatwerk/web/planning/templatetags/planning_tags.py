@@ -1,5 +1,6 @@
-"""The plan card on the patient's portal home (the portal view knows nothing of plans;
-the page it renders was already audited as a read of the patient's file)."""
+"""The plan card on the patient's portal home. The portal's view reads the plan
+(``planning.selectors.patient_visible_plan``, inside its audited page read) and passes
+it in; the tag only draws it."""
 
 from __future__ import annotations
 
@@ -7,18 +8,10 @@ from typing import Any
 
 from django import template
 
-from maatwerk.web.patients.models import Patient
-from maatwerk.web.planning.models import Plan
-
 register = template.Library()
 
 
 @register.inclusion_tag("planning/_portal_card.html")
-def planning_portal_card(patient: Patient) -> dict[str, Any]:
+def planning_portal_card(patient: Any, plan: Any) -> dict[str, Any]:
     """Shown only when the patient has an active or completed plan (never a draft)."""
-    plan = (
-        Plan.objects.filter(patient=patient, status__in=(Plan.Status.ACTIVE, Plan.Status.COMPLETED))
-        .order_by("-created_at")
-        .first()
-    )
     return {"patient": patient, "plan": plan}
