@@ -648,6 +648,15 @@ PATIENT_DATA_CALLS: dict[str, Call] = {
     "planning:mine": Call(
         "patient_a", "GET", lambda w: plan_path(w, "mine/"), "read", "care_plan", "a"
     ),
+    "planning:regiebehandelaar": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: plan_path(w, "regiebehandelaar/"),
+        "update",
+        "care_plan",
+        "a",
+        data=lambda w: {"member": ""},
+    ),
     "planning:revise": Call(
         "clinician_treating",
         "POST",

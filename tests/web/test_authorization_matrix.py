@@ -238,6 +238,11 @@ MATRIX: dict[str, Entry] = {
         method="POST",
         data=lambda world: with_active_plan(world, {"end_note": "Afgesloten"}),
     ),
+    "planning:regiebehandelaar": Entry(
+        frozenset({"clinician_treating"}),
+        method="POST",
+        data=lambda world: with_plan(world, {"member": ""}),
+    ),
     "planning:discard_revision": Entry(
         frozenset({"clinician_treating"}), method="POST", data=lambda world: discard_data(world)
     ),

@@ -609,3 +609,15 @@ def test_at_most_n_modules_open_at_once_is_the_plans_setting_default_three(world
     assert _post(world, "goals/", GOALS).status_code == 302
     assert _post(world, "activate/", {}).status_code == 302
     assert max_open_modules(access) == 2
+
+
+def test_the_plan_page_reads_in_a_bounded_number_of_queries(
+    world: World, django_assert_max_num_queries: object
+) -> None:
+    """The busiest planning page (a draft with its modules, parts, goals, history and
+    care roles) must not grow its queries per module or goal (issue 11)."""
+    mood_plan(world)
+    assert _post(world, "goals/", GOALS).status_code == 302
+    client = world.client_for("clinician_treating")
+    with django_assert_max_num_queries(51):  # type: ignore[operator]  # measured: 51
+        assert client.get(_base(world)).status_code == 200

@@ -27,6 +27,7 @@ COVERED_URL_NAMES = {
     "planning:discard_revision",
     "planning:step_up",
     "planning:complete",
+    "planning:regiebehandelaar",
 }
 
 
@@ -138,3 +139,12 @@ def test_revision_changes_refuse_their_fields(
     body = _refused_once(world, what, data)
     assert "errorlist" in body
     assert _snapshot() == before
+
+
+def test_regiebehandelaar_refuses_someone_outside_the_care_team(world: World) -> None:
+    mood_plan(world)
+    before = _snapshot()
+    _refused_once(world, "regiebehandelaar/", {"member": "not-a-member"})
+    _refused_once(world, "regiebehandelaar/", {"member": "x" * 65})
+    assert _snapshot() == before
+    assert Plan.objects.get().regiebehandelaar is None

@@ -315,3 +315,10 @@ class CompleteForm(forms.Form):
 def text_of(form: forms.Form, field: str) -> str:
     """The valid text of one field (refused per field otherwise)."""
     return str(valid_form(form)[field]).strip()
+
+
+class RegiebehandelaarForm(forms.Form):
+    """The clinician's explicit choice of regiebehandelaar (a user id from the care
+    team), or nobody (empty)."""
+
+    member = forms.CharField(max_length=64, required=False)

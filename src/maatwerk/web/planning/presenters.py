@@ -167,6 +167,7 @@ def plan_page(
     if plan is None:
         return context
     context["overruled"] = _overruled(basis, plan, knowledge, language)
+    context["roles"] = selectors.care_roles(access, plan)
     rows = [_module_row(row, language) for row in selectors.modules_of(plan)]
     in_plan_ids = {item["module_id"] for item in rows if item["row"].in_plan}
     context.update(

@@ -22,12 +22,16 @@ from maatwerk.core.planning.definitions import PlanningRulesFile
 from maatwerk.core.planning.multidisciplinary import MultidisciplinaryPart
 from maatwerk.core.planning.plan import GAS_LEVELS, PlanGoal, PlannedModule
 from maatwerk.core.planning.plan import Plan as CorePlan
+from maatwerk.core.planning.roles import Responsibility, may_be_regiebehandelaar, responsibility
+from maatwerk.core.referral.roles import REFERRING_DISCIPLINES
 from maatwerk.core.screening.errors import ScreeningInputError
 from maatwerk.core.screening.model import RuleReason
 from maatwerk.core.screening.stepped_care import escalate
 from maatwerk.core.screening.summary import CareLevelChoice
 from maatwerk.web.formulation import selectors as formulation_selectors
 from maatwerk.web.knowledge.selectors import knowledge_for
+from maatwerk.web.organizations.models import Membership
+from maatwerk.web.patients.models import CareTeamMember
 from maatwerk.web.patients.selectors import PatientAccess
 from maatwerk.web.personalized.models import MeasureItem, MeasureSet
 from maatwerk.web.personalized.selectors import measurements_of
@@ -70,7 +74,9 @@ def knowledge_of(access: PatientAccess) -> KnowledgeBase:
 def current_plan(access: PatientAccess) -> Plan | None:
     """The plan the clinician works on: the draft (a first plan or a revision), else the
     active plan, else the newest ended one."""
-    plans = Plan.objects.filter(patient=access.patient).select_related("created_by")
+    plans = Plan.objects.filter(patient=access.patient).select_related(
+        "created_by", "regiebehandelaar__user"
+    )
     return (
         plans.filter(status=Plan.Status.DRAFT).first()
         or plans.filter(status=Plan.Status.ACTIVE).first()
@@ -200,6 +206,44 @@ def effective_decisions(records: list[PlanDecisionRecord]) -> list[PlanDecision]
             del standing[record.module_id]  # re-inserted: its place is the newest decision
         standing[record.module_id] = decision
     return list(standing.values())
+
+
+# ------------------------------------------------------------------ care roles
+
+
+@dataclass(frozen=True)
+class CareRoles:
+    """Who is responsible for the plan's care: the GP in general practice, a
+    regiebehandelaar (chosen) in the GGZ."""
+
+    responsibility: Responsibility
+    gps: tuple[Membership, ...]  # the GPs on the patient's care team
+    candidates: tuple[Membership, ...]  # care team members who may be regiebehandelaar
+    regiebehandelaar: Membership | None
+
+
+def _care_team(access: PatientAccess) -> list[Membership]:
+    return [
+        entry.membership
+        for entry in CareTeamMember.objects.filter(
+            episode__patient=access.patient,
+            episode__status="active",
+            is_active=True,
+            membership__is_active=True,
+        )
+        .select_related("membership__user")
+        .order_by("membership__user__full_name", "pk")
+    ]
+
+
+def care_roles(access: PatientAccess, plan: Plan) -> CareRoles:
+    team = _care_team(access)
+    return CareRoles(
+        responsibility=responsibility(plan.care_level),
+        gps=tuple(m for m in team if m.discipline in REFERRING_DISCIPLINES),
+        candidates=tuple(m for m in team if may_be_regiebehandelaar(plan.care_level, m.discipline)),
+        regiebehandelaar=plan.regiebehandelaar,
+    )
 
 
 # ------------------------------------------------------------------ screening inputs

@@ -199,6 +199,20 @@ def complete(request: ActorRequest, patient_id: str) -> HttpResponse:
     )
 
 
+@role_required(Role.CLINICIAN)
+@require_http_methods(["POST"])
+def regiebehandelaar(request: ActorRequest, patient_id: str) -> HttpResponse:
+    """Choose the regiebehandelaar (GGZ levels of care only; never automatic)."""
+    form = forms.RegiebehandelaarForm(request.POST)
+    access = _open(request, patient_id, "update")
+    try:
+        services.plan_regiebehandelaar_set(actor=request.actor, access=access, form=form)
+    except InputRefused as refusal:
+        posted = {"member": str(request.POST.get("member", ""))[:64]}
+        return _page(request, access, refusal=refusal, form="regiebehandelaar", posted=posted)
+    return _done(request, access, _("The regiebehandelaar is saved."))
+
+
 # ------------------------------------------------------------------ exports
 
 

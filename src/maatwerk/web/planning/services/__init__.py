@@ -34,6 +34,7 @@ from maatwerk.web.planning.services.revision import (
     plan_revise,
     plan_step_up,
 )
+from maatwerk.web.planning.services.roles import plan_regiebehandelaar_set
 
 __all__ = [
     "MAX_AT_ONCE_LIMIT",
@@ -54,6 +55,7 @@ __all__ = [
     "plan_goals_set",
     "plan_prepare",
     "plan_read",
+    "plan_regiebehandelaar_set",
     "plan_revise",
     "plan_step_up",
 ]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from maatwerk.core.planning.errors import DecisionError
 from maatwerk.core.planning.matching import PlanPreferences, recommend_modules
 from maatwerk.core.planning.multidisciplinary import multidisciplinary_parts
+from maatwerk.core.planning.roles import may_be_regiebehandelaar
 from maatwerk.web.audit.audited import InputRefused, audited
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.patients.opening import PatientAccess
@@ -93,6 +94,11 @@ def plan_prepare(*, actor: Actor, access: PatientAccess, form: PrepareForm) -> P
             # stands when the recommendation is calculated again.
             plan.care_level = basis.care_level
             plan.care_level_source = basis.care_level_source
+        if plan.regiebehandelaar is not None and not may_be_regiebehandelaar(
+            plan.care_level, plan.regiebehandelaar.discipline
+        ):
+            # Chosen for another level of care: the choice no longer applies.
+            plan.regiebehandelaar = None
         plan.severity = basis.stored.advice.severity or ""
         plan.preferences = {
             "modality": preferences.modality,

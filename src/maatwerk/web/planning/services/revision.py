@@ -60,6 +60,7 @@ def plan_revise(*, actor: Actor, access: PatientAccess, form: RevisionForm) -> P
             expected_weeks_unverified=current.expected_weeks_unverified,
             duration=current.duration,
             goal_set=current.goal_set,
+            regiebehandelaar=current.regiebehandelaar,
             created_by=user,
             created_at=now,
             updated_at=now,
