@@ -27,7 +27,7 @@ import pytest
 from pypdf import PdfReader
 
 from maatwerk.core.fhir.validation import validate_resource
-from maatwerk.core.formulation.model import Complaint, Consequence, Formulation
+from maatwerk.core.formulation.model import Complaint, Consequence, Formulation, Goal
 from maatwerk.web.audit.models import AuditEvent
 from maatwerk.web.common.actor import actor_for_user
 from maatwerk.web.formulation import services as formulation_services
@@ -621,3 +621,35 @@ def test_the_plan_page_reads_in_a_bounded_number_of_queries(
     client = world.client_for("clinician_treating")
     with django_assert_max_num_queries(51):  # type: ignore[operator]  # measured: 51
         assert client.get(_base(world)).status_code == 200
+
+
+def test_the_patients_own_goals_are_proposed_as_gas_goals(world: World) -> None:
+    """Issue 12: goals from step 3 of the gevolgenmodel and from the intake ("wil eerst
+    werken aan") are proposed as GAS goals; the clinician describes the levels and
+    chooses the starting level with the patient (nothing is preselected)."""
+    clinician = actor_for_user(world.users["clinician_treating"], access_point="test")
+    access = patient_access(
+        actor=clinician, patient_id=str(world.patient_a.public_id), action="create"
+    )
+    formulation = formulation_services.formulation_start(
+        actor=clinician, access=access, from_screening=False
+    )
+    opened = formulation_access(
+        actor=clinician, formulation_id=str(formulation.public_id), action="update"
+    )
+    document = Formulation(
+        complaints=(Complaint("pain", "Pijn in mijn rug"),),
+        goals=(Goal("bike", "Weer  fietsen naar mijn werk"), Goal("walk", "weer wandelen")),
+    )
+    formulation_services.formulation_save(
+        actor=clinician, opened=opened, document=document, note="stap 3"
+    )
+    mood_plan(world)  # the intake says: first work on "Weer wandelen"
+    page = world.client_for("clinician_treating").get(_base(world)).content.decode()
+    assert (
+        'name="goal-0-name" type="text" maxlength="200" value="Weer fietsen naar mijn werk"' in page
+    )
+    assert 'name="goal-1-name" type="text" maxlength="200" value="weer wandelen"' in page
+    assert 'name="goal-2-name" type="text" maxlength="200" value=""' in page  # said once
+    assert page.count('value="-1" selected') == 0 and page.count('value="-2" selected') == 0
+    assert not MeasureSet.objects.filter(kind="gas").exists()  # proposed, not saved

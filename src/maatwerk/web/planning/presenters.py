@@ -89,8 +89,12 @@ def _part(part: PlanPart, knowledge: KnowledgeBase, language: str) -> dict[str, 
 
 
 def _goal_rows(
-    plan: Plan | None, posted: list[GoalInput] | None, errors: dict[str, list[str]]
+    plan: Plan | None,
+    posted: list[GoalInput] | None,
+    errors: dict[str, list[str]],
+    proposed: tuple[selectors.ProposedGoal, ...] = (),
 ) -> list[dict[str, Any]]:
+    sources: dict[int, str] = {}
     if posted is None:
         existing = selectors.goals_of(plan) if plan is not None else []
         posted = [
@@ -102,6 +106,12 @@ def _goal_rows(
             )
             for goal in existing
         ]
+        if not existing:
+            # The patient's own goals are proposed; the clinician describes the levels
+            # and chooses the starting level with the patient.
+            for goal in proposed[:GAS_MAX_GOALS]:
+                sources[len(posted)] = goal.source
+                posted.append(GoalInput(name=goal.text[:200], weight="1"))
         posted += [GoalInput(name="", weight="1") for _n in range(GAS_MAX_GOALS - len(posted))]
     return [
         {
@@ -112,6 +122,7 @@ def _goal_rows(
             "p1": goal.levels.get("1", ""),
             "p2": goal.levels.get("2", ""),
             "error": " ".join(errors.get(f"goal-{n}", [])),
+            "proposed_from": sources.get(n, ""),
         }
         for n, goal in enumerate(posted)
     ]
@@ -192,7 +203,14 @@ def plan_page(
                 for record in reversed(selectors.decisions_of(plan))
             ],
             "goals": selectors.goals_of(plan),
-            "goal_rows": _goal_rows(plan, posted.get("goals"), errors or {}),
+            "goal_rows": _goal_rows(
+                plan,
+                posted.get("goals"),
+                errors or {},
+                selectors.proposed_goals(access, basis)
+                if plan.goal_set is None and posted.get("goals") is None
+                else (),
+            ),
             "maintaining": [_factor(knowledge, f, language) for f in plan.maintaining_factors],
         }
     )

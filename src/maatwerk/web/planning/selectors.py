@@ -298,6 +298,38 @@ def maintaining_factors_of(access: PatientAccess) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
+class ProposedGoal:
+    """A goal the patient already named, proposed as a GAS goal: from step 3 of the
+    gevolgenmodel or from the intake ("wil eerst werken aan")."""
+
+    text: str
+    source: Literal["formulation", "intake"]
+
+
+def proposed_goals(access: PatientAccess, basis: PlanBasis | None) -> tuple[ProposedGoal, ...]:
+    """The patient's own goals in their words, formulation first, each text once (read
+    through the formulation and screening data the access opens)."""
+    found: list[ProposedGoal] = []
+    formulation = formulation_selectors.formulation_of_patient(access)
+    if formulation is not None:
+        document = formulation_selectors.document_of(
+            formulation_selectors.current_version(formulation)
+        )
+        found += [ProposedGoal(" ".join(g.text.split()), "formulation") for g in document.goals]
+    if basis is not None and basis.stored.profile.priorities.first_problem.strip():
+        first = basis.stored.profile.priorities.first_problem
+        found.append(ProposedGoal(" ".join(first.split()).rstrip(".!?… "), "intake"))
+    seen: set[str] = set()
+    unique = []
+    for goal in found:
+        key = goal.text.casefold()
+        if goal.text and key not in seen:
+            seen.add(key)
+            unique.append(goal)
+    return tuple(unique)
+
+
+@dataclass(frozen=True)
 class GoalView:
     item: MeasureItem
     level: int | None  # the latest measured level
