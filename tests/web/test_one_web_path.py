@@ -76,7 +76,6 @@ NOT_YET_ON_THE_PATH_SELECTORS: frozenset[str] = frozenset(
         "web/patients/selectors.py:patient_access",
         "web/patients/selectors.py:patient_for_emergency_access",
         "web/patients/selectors.py:patient_open",
-        "web/personalized/selectors.py:measure_set_access",
         "web/providers/selectors.py:provider_for_admin",
         "web/providers/selectors.py:referral_access",
         "web/providers/selectors.py:referral_open",

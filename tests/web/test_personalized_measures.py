@@ -282,9 +282,10 @@ def test_the_patient_cannot_score_gas_goals(world: World) -> None:
     world.client_for("clinician_treating").post(f"{_base(world)}/gas/new/", _gas_goals())
     measure_set = MeasureSet.objects.get(patient=world.patient_a, kind="gas")
     patient = world.client_for("patient_a")
-    assert patient.get(_rate_url(measure_set)).status_code == 404
+    # The patient may know the set exists (it is theirs): the opener refuses the role, 403.
+    assert patient.get(_rate_url(measure_set)).status_code == 403
     response = patient.post(_rate_url(measure_set), _ratings(measure_set, [2, 2, 2]))
-    assert response.status_code == 404
+    assert response.status_code == 403
     assert measure_set.measurements.count() == 1  # only the baseline
 
 
