@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.datastructures import MultiValueDict
@@ -19,10 +19,14 @@ from django.utils.translation import gettext_lazy as _
 
 from maatwerk.core.common.untrusted_input import whole_number
 from maatwerk.core.instruments.personalized import GAS_MAX_GOALS
+from maatwerk.core.screening.model import Modality
 from maatwerk.web.audit.audited import InputRefused, valid_form
 from maatwerk.web.personalized.services import GoalInput
 from maatwerk.web.planning import selectors
 from maatwerk.web.planning.models import PlanDecisionRecord
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 MODALITIES = ("no_preference", "online", "face_to_face", "blended")
 REASON_MAX_LENGTH = 2000
@@ -42,7 +46,7 @@ def _flag_choices() -> list[tuple[str, str]]:
     return [(flag.id, flag.id) for flag in selectors.planning_rules().clinician_flags]
 
 
-def _reason(required: Any, *, too_long: Any = None) -> forms.CharField:
+def _reason(required: StrOrPromise, *, too_long: StrOrPromise | None = None) -> forms.CharField:
     return forms.CharField(
         max_length=REASON_MAX_LENGTH,
         error_messages={
@@ -141,9 +145,19 @@ class PrepareForm(forms.Form):
 _PREPARE_ERROR_NAMES = {"exclude": "excluded", "flag": "flags"}
 
 
-def preferences_of(form: PrepareForm) -> dict[str, Any]:
-    """The valid preferences (refused per field otherwise): modality, excluded modules with
-    the patient's words, max_at_once (None: the default), flags."""
+@dataclass(frozen=True)
+class ChosenPreferences:
+    """Valid preferences: modality, excluded modules with the patient's words,
+    max_at_once (None: the rules' default), the clinician's flags."""
+
+    modality: Modality
+    excluded: dict[str, str]
+    max_at_once: int | None
+    flags: tuple[str, ...]
+
+
+def preferences_of(form: PrepareForm) -> ChosenPreferences:
+    """The valid preferences (refused per field otherwise)."""
     if not form.is_valid():
         errors: dict[str, list[str]] = {}
         for field, messages in form.errors.items():
@@ -153,15 +167,15 @@ def preferences_of(form: PrepareForm) -> dict[str, Any]:
             errors.setdefault(name, []).extend(str(m) for m in messages)
         raise InputRefused(errors)
     data = form.cleaned_data
-    return {
-        "modality": data["modality"],
-        "excluded": {
+    return ChosenPreferences(
+        modality=data["modality"],
+        excluded={
             module_id: " ".join(str(data.get(f"exclude-{module_id}-words", "")).split())
             for module_id in data["exclude"]
         },
-        "max_at_once": data["max_at_once"],
-        "flags": tuple(data["flag"]),
-    }
+        max_at_once=data["max_at_once"],
+        flags=tuple(data["flag"]),
+    )
 
 
 class DecideForm(forms.Form):

@@ -62,11 +62,11 @@ def plan_prepare(*, actor: Actor, access: PatientAccess, form: PrepareForm) -> P
         if errors or chosen is None or basis is None:
             raise InputRefused(errors)
         preferences = PlanPreferences(
-            modality=chosen["modality"],
-            excluded_modules=chosen["excluded"],
-            max_at_once=chosen["max_at_once"],
+            modality=chosen.modality,
+            excluded_modules=chosen.excluded,
+            max_at_once=chosen.max_at_once,
         )
-        flags = chosen["flags"]
+        flags = chosen.flags
         knowledge = selectors.knowledge_of(access)
         known_factors = {factor.id for factor in knowledge.factors.factors}
         maintaining = [f for f in selectors.maintaining_factors_of(access) if f in known_factors]
