@@ -23,7 +23,7 @@ from tests.web.test_formulation import world_formulation
 from tests.web.test_planning import GOALS as PLAN_GOALS
 from tests.web.test_planning import plan_path
 from tests.web.test_planning_revision import discard_data, revision_path, step_up_data
-from tests.web.test_referrals import world_referral
+from tests.web.test_referrals import signed, world_referral
 from tests.web.test_safety import complete_follow_up, prepared_follow_up
 from tests.web.test_safety_plan import CLINICIAN_PLAN, ensure_safety_plan, safety_plan_path
 from tests.web.test_screening import world_screening, world_snapshot_id
@@ -326,7 +326,11 @@ PATIENT_DATA_CALLS: dict[str, Call] = {
         "create",
         "questionnaire",
         "a",
-        data=lambda w: {"goal-0-name": "wandelen", "goal-0-expected": "30 minuten"},
+        data=lambda w: {
+            "goal-0-name": "wandelen",
+            "goal-0-expected": "30 minuten",
+            "goal-0-baseline": "-1",
+        },
     ),
     "personalized:results": Call(
         "clinician_treating",
@@ -467,6 +471,7 @@ PATIENT_DATA_CALLS: dict[str, Call] = {
         "update",
         "referral",
         "a",
+        data=signed,
     ),
     "providers:referral_cancel": Call(
         "clinician_treating",
@@ -643,6 +648,15 @@ PATIENT_DATA_CALLS: dict[str, Call] = {
     ),
     "planning:mine": Call(
         "patient_a", "GET", lambda w: plan_path(w, "mine/"), "read", "care_plan", "a"
+    ),
+    "planning:regiebehandelaar": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: plan_path(w, "regiebehandelaar/"),
+        "update",
+        "care_plan",
+        "a",
+        data=lambda w: {"member": ""},
     ),
     "planning:revise": Call(
         "clinician_treating",

@@ -135,7 +135,11 @@ MATRIX: dict[str, Entry] = {
     "personalized:gas_create": Entry(
         frozenset({"clinician_treating"}),
         method="POST",
-        data=lambda world: {"goal-0-name": "wandelen", "goal-0-expected": "30 minuten"},
+        data=lambda world: {
+            "goal-0-name": "wandelen",
+            "goal-0-expected": "30 minuten",
+            "goal-0-baseline": "-1",
+        },
     ),
     "personalized:results": Entry(frozenset({"clinician_treating"})),
     # An organization's knowledge base: its admins only (the organization is theirs, never
@@ -233,6 +237,11 @@ MATRIX: dict[str, Entry] = {
         frozenset({"clinician_treating"}),
         method="POST",
         data=lambda world: with_active_plan(world, {"end_note": "Afgesloten"}),
+    ),
+    "planning:regiebehandelaar": Entry(
+        frozenset({"clinician_treating"}),
+        method="POST",
+        data=lambda world: with_plan(world, {"member": ""}),
     ),
     "planning:discard_revision": Entry(
         frozenset({"clinician_treating"}), method="POST", data=lambda world: discard_data(world)

@@ -37,7 +37,6 @@ NOT_YET_ON_THE_PATH_AUDIT: frozenset[str] = frozenset(
         "web/patients/services.py",
         "web/personalized/services.py",
         "web/personalized/views.py",
-        "web/planning/services/_common.py",
         "web/providers/selectors.py",
         "web/providers/services/directory.py",
         "web/providers/services/fhir.py",
@@ -65,7 +64,6 @@ NOT_YET_ON_THE_PATH_SELECTORS: frozenset[str] = frozenset(
         "web/patients/selectors.py:patient_access",
         "web/patients/selectors.py:patient_for_emergency_access",
         "web/patients/selectors.py:patient_open",
-        "web/personalized/selectors.py:measure_set_access",
         "web/providers/selectors.py:provider_for_admin",
         "web/providers/selectors.py:referral_access",
         "web/providers/selectors.py:referral_open",
@@ -80,7 +78,6 @@ NOT_YET_ON_THE_PATH_SELECTORS: frozenset[str] = frozenset(
 NOT_YET_ON_THE_PATH_TAGS: frozenset[str] = frozenset(
     {
         "web/formulation/templatetags/formulation_tags.py",
-        "web/planning/templatetags/planning_tags.py",
         "web/safety/templatetags/safety_tags.py",
         "web/screening/templatetags/screening_tags.py",
     }

@@ -215,12 +215,32 @@ def _gas_goals() -> dict[str, str]:
         "goal-0-weight": "2",
         "goal-0-expected": "3 keer per week 30 minuten",
         "goal-0-level-2": "niet wandelen",
+        "goal-0-baseline": "-1",
         "goal-1-name": "weer naar het koor",
         "goal-1-weight": "1",
         "goal-1-expected": "1 keer per maand",
+        "goal-1-baseline": "-1",
         "goal-2-name": "slapen zonder pauze",
         "goal-2-expected": "5 nachten per week",
+        "goal-2-baseline": "-1",
     }
+
+
+def test_the_gas_starting_level_is_chosen_never_preset(world: World) -> None:
+    """Issue 12: the clinician sets each goal's baseline with the patient; the form
+    preselects nothing and a goal without a chosen starting level is refused."""
+    clinician = world.client_for("clinician_treating")
+    form = clinician.get(f"{_base(world)}/gas/new/").content.decode()
+    assert 'name="goal-0-baseline"' in form
+    assert 'value="-1" selected' not in form and 'value="-2" selected' not in form
+    unchosen = {k: v for k, v in _gas_goals().items() if k != "goal-1-baseline"}
+    refused = clinician.post(f"{_base(world)}/gas/new/", unchosen)
+    assert refused.status_code == 400
+    assert not MeasureSet.objects.filter(kind="gas").exists()
+    chosen = _gas_goals() | {"goal-1-baseline": "-2"}
+    assert clinician.post(f"{_base(world)}/gas/new/", chosen).status_code == 302
+    baseline = MeasureSet.objects.get(kind="gas").measurements.get()
+    assert sorted(v.value for v in baseline.values.all()) == [-2, -1, -1]
 
 
 def test_gas_t_score_golden_value(world: World) -> None:
@@ -262,9 +282,10 @@ def test_the_patient_cannot_score_gas_goals(world: World) -> None:
     world.client_for("clinician_treating").post(f"{_base(world)}/gas/new/", _gas_goals())
     measure_set = MeasureSet.objects.get(patient=world.patient_a, kind="gas")
     patient = world.client_for("patient_a")
-    assert patient.get(_rate_url(measure_set)).status_code == 404
+    # The patient may know the set exists (it is theirs): the opener refuses the role, 403.
+    assert patient.get(_rate_url(measure_set)).status_code == 403
     response = patient.post(_rate_url(measure_set), _ratings(measure_set, [2, 2, 2]))
-    assert response.status_code == 404
+    assert response.status_code == 403
     assert measure_set.measurements.count() == 1  # only the baseline
 
 

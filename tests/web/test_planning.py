@@ -27,17 +27,17 @@ import pytest
 from pypdf import PdfReader
 
 from maatwerk.core.fhir.validation import validate_resource
-from maatwerk.core.formulation.model import Complaint, Consequence, Formulation
+from maatwerk.core.formulation.model import Complaint, Consequence, Formulation, Goal
 from maatwerk.web.audit.models import AuditEvent
 from maatwerk.web.common.actor import actor_for_user
 from maatwerk.web.formulation import services as formulation_services
 from maatwerk.web.formulation.selectors import formulation_access
 from maatwerk.web.patients.selectors import patient_access
 from maatwerk.web.personalized.models import MeasureSet
-from maatwerk.web.personalized.services import GoalInput
 from maatwerk.web.planning import services
+from maatwerk.web.planning.forms import GoalsForm, PrepareForm
 from maatwerk.web.planning.models import Plan, PlanDecisionRecord, PlanModule
-from maatwerk.web.planning.selectors import OBJECT_PLAN
+from maatwerk.web.planning.selectors import OBJECT_PLAN, max_open_modules
 from maatwerk.web.treatment.models import ModuleAssignment
 from tests.web.test_screening import compute, record_scegs, said, screened, world_screening
 from tests.web.world import World
@@ -90,6 +90,7 @@ GOALS = {
     "goal-0-expected": "Een half uur, drie keer per week",
     "goal-0-level1": "Een half uur, vijf keer per week",
     "goal-0-level2": "Elke dag een half uur",
+    "goal-0-baseline": "-1",
     "goal-1-name": "Zelf de boodschappen doen",
     "goal-1-weight": "1",
     "goal-1-level-2": "Nooit",
@@ -97,6 +98,7 @@ GOALS = {
     "goal-1-expected": "Eén keer per week alleen",
     "goal-1-level1": "Twee keer per week alleen",
     "goal-1-level2": "Alle boodschappen alleen",
+    "goal-1-baseline": "-2",
 }
 
 
@@ -111,9 +113,7 @@ def world_plan(world: World, *, goals: bool = False) -> Plan:
         access = patient_access(
             actor=clinician, patient_id=str(world.patient_a.public_id), action="update"
         )
-        found = services.plan_prepare(
-            actor=clinician, access=access, prefs=services.PreferencesInput()
-        )
+        found = services.plan_prepare(actor=clinician, access=access, form=PrepareForm({}))
     if goals and found.goal_set is None:
         clinician = actor_for_user(world.users["clinician_treating"], access_point="test")
         access = patient_access(
@@ -122,13 +122,17 @@ def world_plan(world: World, *, goals: bool = False) -> Plan:
         found = services.plan_goals_set(
             actor=clinician,
             access=access,
-            goals=[
-                GoalInput(
-                    name="Wandelen",
-                    expected_outcome="Drie keer per week",
-                    levels={"-2": "nooit", "-1": "soms", "1": "vaak", "2": "elke dag"},
-                )
-            ],
+            form=GoalsForm(
+                {
+                    "goal-0-name": "Wandelen",
+                    "goal-0-expected": "Drie keer per week",
+                    "goal-0-level-2": "nooit",
+                    "goal-0-level-1": "soms",
+                    "goal-0-level1": "vaak",
+                    "goal-0-level2": "elke dag",
+                    "goal-0-baseline": "-1",
+                }
+            ),
         )
     return found
 
@@ -228,7 +232,7 @@ def test_no_plan_without_a_screening_profile(world: World) -> None:
     )
     assert not Plan.objects.exists()
     event = AuditEvent.objects.order_by("-sequence").first()
-    assert event is not None and (event.object_type, event.outcome) == (OBJECT_PLAN, "error")
+    assert event is not None and (event.object_type, event.outcome) == (OBJECT_PLAN, "refused")
 
 
 def test_a_module_the_patient_does_not_want_is_excluded_with_their_words(world: World) -> None:
@@ -295,7 +299,7 @@ def test_removing_needs_a_reason_and_nothing_is_half_saved(world: World) -> None
     assert _in_plan(world) == ["psychoeducation_vicious_circle", "g_schema", "relapse_prevention"]
     assert not PlanDecisionRecord.objects.exists()
     errors = AuditEvent.objects.filter(sequence__gt=before)
-    assert [(e.object_type, e.outcome) for e in errors] == [(OBJECT_PLAN, "error")]
+    assert [(e.object_type, e.outcome) for e in errors] == [(OBJECT_PLAN, "refused")]
 
     done = _post(
         world,
@@ -373,7 +377,7 @@ def test_goals_are_gas_goals_of_the_personalized_measures(world: World) -> None:
     refused = [
         (e.object_type, e.outcome) for e in AuditEvent.objects.filter(sequence__gt=before.sequence)
     ]
-    assert refused == [(OBJECT_PLAN, "error")]
+    assert refused == [(OBJECT_PLAN, "refused")]
 
     assert _post(world, "goals/", GOALS).status_code == 302
     plan.refresh_from_db()
@@ -391,10 +395,10 @@ def test_goals_are_gas_goals_of_the_personalized_measures(world: World) -> None:
         "2": "Elke dag een half uur",
     }
     # One goal store: the plan's goals are the patient's active GAS set, with the
-    # baseline measurement at −1 for both goals (the personalized app's convention).
+    # baseline measurement at the levels the clinician chose (nothing is preset).
     assert MeasureSet.objects.get(kind="gas", is_active=True) == plan.goal_set
     (baseline,) = plan.goal_set.measurements.all()
-    assert sorted(v.value for v in baseline.values.all()) == [-1, -1]
+    assert sorted(v.value for v in baseline.values.all()) == [-2, -1]
     page = world.client_for("clinician_treating").get(_base(world)).content.decode()
     assert "Weer elke dag een half uur wandelen" in page
 
@@ -585,3 +589,67 @@ def plan_path(world: World, what: str = "", *, goals: bool = False, plan: bool =
     else:
         world_screening(world)
     return _base(world) + what
+
+
+# ------------------------------------------------------------------ rounds
+
+
+def test_at_most_n_modules_open_at_once_is_the_plans_setting_default_three(world: World) -> None:
+    """The treatment app reads how many modules may be open at the same time through
+    ``selectors.max_open_modules``: the rules' default (3) without an active plan or
+    without a choice, else the number set on the active plan."""
+    clinician = actor_for_user(world.users["clinician_treating"], access_point="test")
+    access = patient_access(
+        actor=clinician, patient_id=str(world.patient_a.public_id), action="read"
+    )
+    assert max_open_modules(access) == 3
+    mood_plan(world, max_at_once="2")
+    # A draft does not count: nothing is open yet.
+    assert max_open_modules(access) == 3
+    assert _post(world, "goals/", GOALS).status_code == 302
+    assert _post(world, "activate/", {}).status_code == 302
+    assert max_open_modules(access) == 2
+
+
+def test_the_plan_page_reads_in_a_bounded_number_of_queries(
+    world: World, django_assert_max_num_queries: object
+) -> None:
+    """The busiest planning page (a draft with its modules, parts, goals, history and
+    care roles) must not grow its queries per module or goal (issue 11)."""
+    mood_plan(world)
+    assert _post(world, "goals/", GOALS).status_code == 302
+    client = world.client_for("clinician_treating")
+    with django_assert_max_num_queries(51):  # type: ignore[operator]  # measured: 51
+        assert client.get(_base(world)).status_code == 200
+
+
+def test_the_patients_own_goals_are_proposed_as_gas_goals(world: World) -> None:
+    """Issue 12: goals from step 3 of the gevolgenmodel and from the intake ("wil eerst
+    werken aan") are proposed as GAS goals; the clinician describes the levels and
+    chooses the starting level with the patient (nothing is preselected)."""
+    clinician = actor_for_user(world.users["clinician_treating"], access_point="test")
+    access = patient_access(
+        actor=clinician, patient_id=str(world.patient_a.public_id), action="create"
+    )
+    formulation = formulation_services.formulation_start(
+        actor=clinician, access=access, from_screening=False
+    )
+    opened = formulation_access(
+        actor=clinician, formulation_id=str(formulation.public_id), action="update"
+    )
+    document = Formulation(
+        complaints=(Complaint("pain", "Pijn in mijn rug"),),
+        goals=(Goal("bike", "Weer  fietsen naar mijn werk"), Goal("walk", "weer wandelen")),
+    )
+    formulation_services.formulation_save(
+        actor=clinician, opened=opened, document=document, note="stap 3"
+    )
+    mood_plan(world)  # the intake says: first work on "Weer wandelen"
+    page = world.client_for("clinician_treating").get(_base(world)).content.decode()
+    assert (
+        'name="goal-0-name" type="text" maxlength="200" value="Weer fietsen naar mijn werk"' in page
+    )
+    assert 'name="goal-1-name" type="text" maxlength="200" value="weer wandelen"' in page
+    assert 'name="goal-2-name" type="text" maxlength="200" value=""' in page  # said once
+    assert page.count('value="-1" selected') == 0 and page.count('value="-2" selected') == 0
+    assert not MeasureSet.objects.filter(kind="gas").exists()  # proposed, not saved

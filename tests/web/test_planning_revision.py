@@ -23,6 +23,7 @@ from maatwerk.web.audit.models import AuditEvent
 from maatwerk.web.common.actor import actor_for_user
 from maatwerk.web.patients.selectors import patient_access
 from maatwerk.web.planning import selectors, services
+from maatwerk.web.planning.forms import RevisionForm
 from maatwerk.web.planning.models import Plan, PlanCareLevelStep, PlanDecisionRecord, PlanModule
 from maatwerk.web.planning.selectors import OBJECT_PLAN
 from maatwerk.web.treatment.models import ModuleAssignment
@@ -109,7 +110,7 @@ def test_a_revision_needs_a_reason(world: World) -> None:
     assert 'aria-describedby="err-revision-reason"' in page
     assert Plan.objects.filter(patient=world.patient_a).count() == 1
     event = AuditEvent.objects.order_by("-sequence").first()
-    assert event is not None and event.outcome == "error"
+    assert event is not None and event.outcome == "refused"
 
 
 def test_revise_decide_activate_changes_the_patients_modules(world: World) -> None:
@@ -321,7 +322,7 @@ def test_discarding_a_revision_keeps_the_active_plan_and_the_revision_in_history
     assert revision.status == Plan.Status.DRAFT
     assert AuditEvent.objects.count() - before == 1
     event = AuditEvent.objects.order_by("-sequence").first()
-    assert event is not None and event.outcome == "error"
+    assert event is not None and event.outcome == "refused"
 
     before = AuditEvent.objects.count()
     done = _post(world, "discard-revision/", {"discard_reason": "Toch niet nodig"})
@@ -396,7 +397,9 @@ def with_revision(world: World, data: dict[str, str] | None = None) -> dict[str,
     with_active_plan(world)
     if not Plan.objects.filter(patient=world.patient_a, status=Plan.Status.DRAFT).exists():
         actor, access = _clinician(world)
-        services.plan_revise(actor=actor, access=access, reason="Evaluatie")
+        services.plan_revise(
+            actor=actor, access=access, form=RevisionForm({"revision_reason": "Evaluatie"})
+        )
     return dict(data or {})
 
 

@@ -135,16 +135,29 @@ def test_export_neutralizes_formulas_and_the_import_takes_them_back(directory: W
     )
 
 
-def test_search_ranks_by_distance_from_the_postcode(directory: World) -> None:
+def test_search_ranks_by_waiting_time_then_distance_from_the_postcode(directory: World) -> None:
     clinician = directory.client_for("clinician_treating")
     response = clinician.get("/providers/search/", {"postcode": "3511 XZ"})
     assert response.status_code == 200
     names = [r["provider"].name for r in response.context["results"]]
-    # No care level, no factors, no modality preference: distance decides. Eva's PC4 3511
-    # is the search's own area (0 km), Zeist 7.6 km, Amersfoort 19.4 km.
-    assert names == ["Drs. Eva Domstad", "Drs. Ali Zeist", "Fysio Eem"]
-    reasons = response.context["results"][1]["reasons"]
+    # No care level: waiting time decides (Fysio Eem 1 week, Eva 4, Ali 6), then distance
+    # (Eva's PC4 3511 is the search's own area, 0 km; Zeist 7.6 km; Amersfoort 19.4 km).
+    assert names == ["Fysio Eem", "Drs. Eva Domstad", "Drs. Ali Zeist"]
+    reasons = response.context["results"][2]["reasons"]
     assert "7.6 km away" in reasons
+    # With the care level, fit comes first: the physiotherapist does not fit basis-GGZ.
+    level = clinician.get("/providers/search/", {"postcode": "3511", "care_level": "basis_ggz"})
+    results = level.context["results"]
+    assert [r["provider"].name for r in results] == [
+        "Drs. Eva Domstad",
+        "Drs. Ali Zeist",
+        "Fysio Eem",
+    ]
+    assert [r["fit"] for r in results] == [
+        "Fits the care level",
+        "Fits the care level",
+        "Does not fit the care level",
+    ]
 
 
 def test_max_distance_and_filters(directory: World) -> None:
@@ -158,8 +171,8 @@ def test_max_distance_and_filters(directory: World) -> None:
     assert [r["provider"].name for r in turkish.context["results"]] == ["Drs. Ali Zeist"]
     quick = clinician.get("/providers/search/", {"postcode": "3511", "max_waiting_weeks": "4"})
     assert [r["provider"].name for r in quick.context["results"]] == [
-        "Drs. Eva Domstad",
-        "Fysio Eem",
+        "Fysio Eem",  # 1 week
+        "Drs. Eva Domstad",  # 4 weeks
     ]
     level = clinician.get("/providers/search/", {"postcode": "3511", "care_level": "basis_ggz"})
     assert [r["provider"].name for r in level.context["results"]][-1] == "Fysio Eem"

@@ -11,12 +11,13 @@ from pypdf import PdfReader
 
 from maatwerk.core.fhir.validation import validate_resource
 from maatwerk.core.screening.model import ReferralContext
+from maatwerk.web.accounts.models import User
 from maatwerk.web.audit.models import AuditEvent
 from maatwerk.web.common.actor import actor_for_user
 from maatwerk.web.patients.selectors import patient_access
 from maatwerk.web.providers import services
 from maatwerk.web.providers.models import PostcodeArea, Provider, Referral
-from tests.web.world import World
+from tests.web.world import World, make_membership, make_user
 
 
 @pytest.fixture
@@ -103,14 +104,15 @@ def test_draft_then_consent_then_send(world: World, provider: Provider) -> None:
         {"consent_method": "verbal_in_consult"},
     )
     assert consent.status_code == 302
-    assert client.post(send_url).status_code == 302
+    assert client.post(send_url, signed(world)).status_code == 302
     referral.refresh_from_db()
     assert referral.status == Referral.Status.SENT
     assert referral.sent_by == world.users["clinician_treating"]
+    assert referral.signed_by == world_gp(world)
     assert referral.consent_recorded_by == world.users["clinician_treating"]
     assert referral.letter_pdf
 
-    again = client.post(send_url)
+    again = client.post(send_url, signed(world))
     assert again.status_code == 400
     assert "already sent or cancelled" in again.content.decode()
 
@@ -157,11 +159,13 @@ def test_letter_pdf_holds_the_key_elements_and_is_frozen_when_sent(
     text = _letter_text(draft.content)
     assert "DRAFT" in text
     client.post(f"/providers/referrals/{referral.public_id}/consent/", {"consent_method": "portal"})
-    client.post(f"/providers/referrals/{referral.public_id}/send/")
+    client.post(f"/providers/referrals/{referral.public_id}/send/", signed(world))
     sent = client.get(f"/providers/referrals/{referral.public_id}/letter.pdf")
     text = " ".join(_letter_text(sent.content).split())
     for expected in (
-        "Treating Clinician",  # the referrer
+        "Huisarts Gerrit",  # the GP who signed: the referrer
+        "Prepared by",
+        "Treating Clinician",  # the POH-GGZ who prepared it
         "Organization A",
         "Patient Alpha",
         "1980",  # year of birth
@@ -200,7 +204,7 @@ def test_service_request_validates_and_follows_the_status(world: World, provider
         f"/providers/referrals/{referral.public_id}/consent/",
         {"consent_method": "verbal_in_consult"},
     )
-    client.post(f"/providers/referrals/{referral.public_id}/send/")
+    client.post(f"/providers/referrals/{referral.public_id}/send/", signed(world))
     sent = json.loads(client.get(url).content)
     validate_resource(sent, "ServiceRequest")
     assert sent["status"] == "active"
@@ -285,6 +289,22 @@ def world_provider(world: World) -> Provider:
     )
 
 
+def world_gp(world: World) -> User:
+    """The GP of patient A's practice (organization A, the treating team): the one who
+    signs referrals that the POH-GGZ prepares (made once per world)."""
+    found = User.objects.filter(email="gp@a.example").first()
+    if found is not None:
+        return found
+    gp = make_user("gp@a.example", "Huisarts Gerrit")
+    make_membership(gp, world.org_a, "clinician", world.team_treating, "huisarts")
+    return gp
+
+
+def signed(world: World) -> dict[str, str]:
+    """The send form, signed by patient A's GP."""
+    return {"signer": str(world_gp(world).public_id)}
+
+
 def world_referral(world: World, *, consented: bool = False) -> Referral:
     """A draft referral of patient A by the treating clinician (made directly, so that
     making it writes no audit event)."""
@@ -337,3 +357,31 @@ def test_with_a_screening_the_care_level_and_summary_come_from_it(
     referral = Referral.objects.get()
     assert referral.summary_lines == list(context.summary_lines)
     assert referral.care_level == "huisarts"  # the clinician's choice is what counts
+
+
+def test_a_referral_is_signed_by_a_gp_never_by_the_poh_ggz(
+    world: World, provider: Provider
+) -> None:
+    """Issue 12: in Dutch primary care the GP refers. The POH-GGZ prepares the referral
+    with the patient; sending it needs the signature of a GP of the practice. Choosing
+    nobody, or a colleague who may not refer (the POH-GGZ, a psychologist), is refused
+    and nothing is sent."""
+    gp = world_gp(world)
+    referral = _create(world, provider)
+    client = world.client_for("clinician_treating")
+    client.post(f"/providers/referrals/{referral.public_id}/consent/", {"consent_method": "portal"})
+    send_url = f"/providers/referrals/{referral.public_id}/send/"
+    detail = client.get(f"/providers/referrals/{referral.public_id}/").content.decode()
+    assert str(gp.public_id) in detail  # the GP is offered as signer
+    for not_a_referrer in ("clinician_treating", "clinician_other_team"):  # POH, psychologist
+        refused = client.post(send_url, {"signer": str(world.users[not_a_referrer].public_id)})
+        assert refused.status_code == 400
+        assert 'id="signer-msg"' in refused.content.decode()
+    assert client.post(send_url, {}).status_code == 400
+    referral.refresh_from_db()
+    assert (referral.status, referral.signed_by, referral.letter_pdf) == ("draft", None, None)
+    assert client.post(send_url, signed(world)).status_code == 302
+    referral.refresh_from_db()
+    assert referral.signed_by == world_gp(world)
+    text = " ".join(_letter_text(bytes(referral.letter_pdf)).split())
+    assert "Huisarts Gerrit" in text

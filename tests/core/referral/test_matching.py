@@ -57,27 +57,83 @@ def _match(**overrides: object) -> tuple[str, ...]:
 
 
 def test_ranking_rule_step_by_step() -> None:
-    # 1. care level: C (fysiotherapeut) is not a basis_ggz discipline -> last.
-    # 2. factors covered: A, D, E cover both (cognitive_restructuring for catastrophizing,
-    #    act for helplessness); B and F only helplessness (act).
-    # 3. modality face_to_face: A and E offer it, D (online only) does not -> A, E before D.
-    # 4. distance: A is 35 km away, E's location is unknown -> A before E.
-    # 5. B and F are both 0 km; waiting time 2 < 8 weeks -> B before F.
-    assert _match() == ("a", "e", "d", "b", "f", "c")
+    # 1. fit with the care level: C (fysiotherapeut) is not a basis_ggz discipline -> last;
+    #    the others list only basis_ggz disciplines -> they fit.
+    # 2. waiting time: D and E 1 week, B 2, A 6, F 8.
+    # 3. distance: D and E both unknown -> no difference.
+    # 4. factors covered: D and E both cover 2.
+    # 5. modality face_to_face: E offers it, D (online only) does not -> E before D.
+    assert _match() == ("e", "d", "b", "a", "f", "c")
 
 
 def test_without_care_level_and_origin_the_other_steps_decide() -> None:
-    # No level step: C competes. Factors: A, C, D, E cover 2; B, F 1. Modality: D last of
-    # the four. No distance step. Waiting: C 0, E 1, A 6 -> C, E, A, D; then B (2), F (8).
-    assert _match(care_level=None, origin=None) == ("c", "e", "a", "d", "b", "f")
+    # No level step: C competes. Waiting: C 0, D and E 1, B 2, A 6, F 8; D and E tie on
+    # factors (2 each) and E offers face to face -> E before D.
+    assert _match(care_level=None, origin=None) == ("c", "e", "d", "b", "a", "f")
 
 
 def test_no_modality_preference_fits_everyone() -> None:
-    # Same as the step-by-step order except that D now fits modality: among the
-    # two-factor providers A (35 km) comes before D and E (unknown distance), and D
-    # (waits 1 week) ties E (1 week) -> name: "Noord" < "Online Psy".
-    assert _match(modality="no_preference") == ("a", "e", "d", "b", "f", "c")
-    assert _match(modality="no_preference", origin=None) == ("e", "d", "a", "b", "f", "c")
+    # D now fits modality too: D and E tie on everything up to the name,
+    # "Noord" (E) < "Online Psy" (D).
+    assert _match(modality="no_preference") == ("e", "d", "b", "a", "f", "c")
+    assert _match(modality="no_preference", origin=None) == ("e", "d", "b", "a", "f", "c")
+
+
+def test_a_basis_ggz_referral_ranks_basis_ggz_practices_before_other_levels() -> None:
+    """Issue 12: with the decided level basis-GGZ, a pain-rehabilitation centre (20-week
+    wait, 8.8 km) and a specialist-GGZ practice ranked above nearby basis-GGZ practices.
+    Both also work at another level (revalidatiearts and fysiotherapeut; psychiater and
+    psychotherapeut are not basis-GGZ disciplines), so they fit only partly and come
+    after every practice that fits; within a fit, waiting time, then distance."""
+    near = Coordinates(52.0950, 5.1214)  # about 0.5 km north of UTRECHT
+    rehab = ProviderFacts(
+        "rehab", "Pijnrevalidatie Centrum", ("revalidatiearts", "fysiotherapeut", "gz_psycholoog"),
+        ("graded_exposure_in_vivo", "cognitive_restructuring", "act"), ("face_to_face",),
+        ("nl",), Coordinates(52.1700, 5.1214), 20,
+    )  # fmt: skip
+    sggz = ProviderFacts(
+        "sggz", "GGZ Specialistisch", ("psychiater", "gz_psycholoog", "psychotherapeut"),
+        ("cognitive_restructuring", "act"), ("face_to_face",), ("nl",), near, 3,
+    )  # fmt: skip
+    basis_far = ProviderFacts(
+        "basis_far", "Praktijk West", ("gz_psycholoog",), (), ("face_to_face",), ("nl",),
+        Coordinates(52.0907, 5.0300), 3,
+    )  # fmt: skip
+    basis_near = ProviderFacts(
+        "basis_near", "Praktijk Dom", ("eerstelijnspsycholoog", "gz_psycholoog"), (),
+        ("face_to_face",), ("nl",), near, 3,
+    )  # fmt: skip
+    basis_soon = ProviderFacts(
+        "basis_soon", "Praktijk Oost", ("gz_psycholoog",), (), ("face_to_face",), ("nl",),
+        Coordinates(52.0907, 5.2500), 1,
+    )  # fmt: skip
+    matches = match_providers(
+        (rehab, sggz, basis_far, basis_near, basis_soon),
+        care_level="basis_ggz",
+        factor_ids=("catastrophizing", "helplessness"),
+        modality="face_to_face",
+        language=None,
+        origin=UTRECHT,
+        max_distance_km=None,
+        knowledge=bundled_knowledge(),
+    )
+    assert [m.provider.key for m in matches] == [
+        "basis_soon",  # fits, 1 week
+        "basis_near",  # fits, 3 weeks, 0.5 km
+        "basis_far",  # fits, 3 weeks, 6.2 km
+        "sggz",  # fits partly, 3 weeks
+        "rehab",  # fits partly, 20 weeks
+    ]
+    assert [m.level_fit for m in matches] == ["fits", "fits", "fits", "partly", "partly"]
+    rehab_match = matches[-1]
+    # The reasons say why, in the order of the rule: fit, waiting time, distance, ...
+    assert rehab_match.reasons[:4] == (
+        MatchReason("level_fits", "gz_psycholoog", "basis_ggz"),
+        MatchReason("level_partly", "revalidatiearts", "basis_ggz"),
+        MatchReason("level_partly", "fysiotherapeut", "basis_ggz"),
+        MatchReason("waiting_time", number=20),
+    )
+    assert rehab_match.reasons[4].code == "distance"
 
 
 def test_language_filter_keeps_only_providers_who_speak_it() -> None:
@@ -104,16 +160,16 @@ def test_reasons_say_why() -> None:
         knowledge=bundled_knowledge(),
     )
     first, second = matches
-    assert first.provider is E  # two factors covered beats modality (neither is online)
+    assert first.provider is E  # both fit the level; E waits 1 week, B 2
     assert first.factors_covered == ("catastrophizing", "helplessness")
     assert first.reasons == (
         MatchReason("level_fits", "gz_psycholoog", "basis_ggz"),
+        MatchReason("waiting_time", number=1),
+        MatchReason("distance_unknown"),
         MatchReason("expertise_fits", "cognitive_restructuring", "catastrophizing"),
         MatchReason("expertise_fits", "act", "helplessness", unverified=True),
         MatchReason("modality_differs", "online"),
         MatchReason("language_fits", "nl"),
-        MatchReason("distance_unknown"),
-        MatchReason("waiting_time", number=1),
     )
     assert second.provider is B
     assert MatchReason("distance", number=0.0) in second.reasons
@@ -131,7 +187,7 @@ def test_a_discipline_outside_the_level_is_named() -> None:
         max_distance_km=None,
         knowledge=bundled_knowledge(),
     )
-    assert match.level_fits is False
+    assert match.level_fits is False and match.level_fit == "differs"
     assert match.reasons[0] == MatchReason("level_differs", detail="huisarts")
 
 

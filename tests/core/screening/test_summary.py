@@ -6,7 +6,12 @@ import re
 
 import pytest
 
-from maatwerk.core.screening.summary import clinician_summary, patient_summary, referral_context
+from maatwerk.core.screening.summary import (
+    CareLevelChoice,
+    clinician_summary,
+    patient_summary,
+    referral_context,
+)
 from tests.core.screening.patients import CONTENT, KNOWLEDGE, Patient, run
 from tests.core.screening.test_synthetic_patients import PATIENTS
 
@@ -172,3 +177,47 @@ def test_a_child_reads_with_a_parent_and_a_migrant_is_offered_an_interpreter() -
     assert child[-1] == "Lees dit samen met je vader, moeder of iemand anders die voor je zorgt."
     migrant = _patient_lines(same_answers(migration_background=True))
     assert migrant[-1].startswith("Wil je hierover praten met een tolk erbij?")
+
+
+def test_a_decision_that_overrules_the_advice_wins_in_every_summary() -> None:
+    """Issue 12: the patient reads what was decided (never the overruled advice); the
+    clinician reads the decision, then what was advised and why it was overruled; the
+    referral is for the decided level."""
+    profile, advice = run(PATIENT)
+    assert advice.care_level == "basis_ggz"
+    choice = CareLevelChoice(
+        decided="poh_ggz", advised="basis_ggz", reason="Wil eerst  hulp in de praktijk."
+    )
+    patient = patient_summary(
+        profile, advice, language="nl", knowledge=KNOWLEDGE, content=CONTENT, choice=choice
+    )
+    assert (
+        "Ons advies: Je krijgt hulp in de huisartsenpraktijk, van de praktijkondersteuner "
+        "(POH-GGZ). Dat kan ook online."
+    ) in patient
+    assert not any("psycholoog" in line for line in patient)
+    assert not any("Wil eerst" in line for line in patient)  # the reason is the team's
+    clinician = clinician_summary(
+        profile, advice, language="nl", knowledge=KNOWLEDGE, content=CONTENT, choice=choice
+    )
+    decided = clinician.index("Besloten zorgniveau: POH-GGZ")
+    assert clinician[decided + 1] == (
+        "Geadviseerd was: Generalistische basis-GGZ. Afgeweken van het advies omdat: "
+        "Wil eerst hulp in de praktijk."
+    )
+    assert not any(line.startswith("Geadviseerd zorgniveau") for line in clinician)
+    context = referral_context(
+        profile, advice, language="en", knowledge=KNOWLEDGE, content=CONTENT, choice=choice
+    )
+    assert context.care_level == "poh_ggz"
+    assert "Decided care level: Mental-health nurse practitioner (POH-GGZ)" in context.summary_lines
+
+
+def test_a_decision_that_accepts_the_advice_says_decided_without_an_overrule_line() -> None:
+    profile, advice = run(PATIENT)
+    choice = CareLevelChoice(decided=advice.care_level, advised=advice.care_level)
+    lines = clinician_summary(
+        profile, advice, language="en", knowledge=KNOWLEDGE, content=CONTENT, choice=choice
+    )
+    assert "Decided care level: Basic mental health care (GB-GGZ)" in lines
+    assert not any("overruled" in line for line in lines)

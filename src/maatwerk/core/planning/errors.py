@@ -34,10 +34,9 @@ class PlanningInputError(MaatwerkError, ValueError):
 
 class DecisionError(MaatwerkError, ValueError):
     """A clinician's plan decision cannot be applied (unknown module, conflicting or
-    duplicate decisions). ``module_id`` names the module the decision is about, so a
-    caller never has to read it out of the message."""
+    duplicate decisions); ``module_id`` names the module the decision is about."""
 
-    def __init__(self, message: str, *, module_id: str) -> None:
+    def __init__(self, message: str, *, module_id: str = "") -> None:
         self.module_id = module_id
         super().__init__(message)
 

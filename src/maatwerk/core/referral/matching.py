@@ -2,18 +2,23 @@
 
 The ranking rule (docs/referral.md), applied in this order until two providers differ:
 
-1. **Care level** - a provider with a discipline that the recommended care level lists
-   (``care_levels.json``) comes before one without. Without a care level this step is
-   skipped.
-2. **Expertise for this patient's factors** - the number of the patient's factors for
+1. **Fit with the decided care level** - a provider whose disciplines are all ones the
+   care level lists (``care_levels.json``) fits; one with some of them fits partly (it
+   also works at another level: a specialist-GGZ practice or a rehabilitation centre
+   for a basis-GGZ referral); one with none does not fit. Fits, then partly, then not.
+   Without a care level this step is skipped.
+2. **Waiting time** - shorter first; unknown after known.
+3. **Distance** - nearer first; a provider whose distance is unknown comes after every
+   provider whose distance is known. Skipped when there is no origin.
+4. **Expertise for this patient's factors** - the number of the patient's factors for
    which the provider offers at least one linked intervention (the knowledge base's
    factor -> intervention map); more first.
-3. **Modality** - a provider offering the patient's preferred modality (online,
+5. **Modality** - a provider offering the patient's preferred modality (online,
    face_to_face, blended) first; ``no_preference`` fits every provider.
-4. **Distance** - nearer first; a provider whose distance is unknown comes after every
-   provider whose distance is known. Skipped when there is no origin.
-5. **Waiting time** - shorter first; unknown after known.
 6. **Name** - alphabetical, so the order is always the same.
+
+Every match carries its reasons in this order, so the list says why each provider is
+where it is.
 
 Filters (a provider that fails one is left out): the language, when one is asked for;
 the maximum distance, when both it and the origin are known (a provider whose location
@@ -37,6 +42,7 @@ NO_PREFERENCE = "no_preference"
 
 ReasonCode = Literal[
     "level_fits",  # subject: discipline id; detail: care level id
+    "level_partly",  # subject: a discipline the level does not list; detail: care level id
     "level_differs",  # detail: care level id
     "expertise_fits",  # subject: intervention id; detail: factor id
     "modality_fits",  # subject: modality
@@ -47,6 +53,10 @@ ReasonCode = Literal[
     "waiting_time",  # number: weeks
     "waiting_time_unknown",
 ]
+
+
+LevelFit = Literal["fits", "partly", "differs"]
+_FIT_ORDER: dict[LevelFit | None, int] = {"fits": 0, None: 0, "partly": 1, "differs": 2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +83,8 @@ class MatchReason:
 @dataclass(frozen=True, slots=True)
 class ProviderMatch:
     provider: ProviderFacts
-    level_fits: bool | None  # None: no care level was given
+    level_fits: bool | None  # None: no care level was given; True: fits at least partly
+    level_fit: LevelFit | None  # None: no care level was given
     factors_covered: tuple[str, ...]  # the patient's factors this provider's expertise addresses
     modality_fits: bool
     distance_km: float | None
@@ -116,28 +127,37 @@ def _match_one(
 ) -> ProviderMatch:
     reasons: list[MatchReason] = []
     level_fits: bool | None = None
+    level_fit: LevelFit | None = None
     if care_level is not None:
         fitting = [d for d in provider.disciplines if d in level_disciplines]
+        outside = [d for d in provider.disciplines if d not in level_disciplines]
         level_fits = bool(fitting)
+        level_fit = "differs" if not fitting else "partly" if outside else "fits"
         if fitting:
             reasons.extend(MatchReason("level_fits", d, care_level) for d in fitting)
+            reasons.extend(MatchReason("level_partly", d, care_level) for d in outside)
         else:
             reasons.append(MatchReason("level_differs", detail=care_level))
+    ranked_after: list[MatchReason] = []  # expertise, modality, language
     covered: list[str] = []
     for factor_id, interventions in wanted.items():
         offered = [i for i in provider.expertise if i in interventions]
         if offered:
             covered.append(factor_id)
-            reasons.extend(
+            ranked_after.extend(
                 MatchReason("expertise_fits", i, factor_id, unverified=interventions[i])
                 for i in offered
             )
     modality_fits = modality == NO_PREFERENCE or modality in provider.modalities
     if modality != NO_PREFERENCE:
         code: ReasonCode = "modality_fits" if modality_fits else "modality_differs"
-        reasons.append(MatchReason(code, modality))
+        ranked_after.append(MatchReason(code, modality))
     if language is not None:
-        reasons.append(MatchReason("language_fits", language))
+        ranked_after.append(MatchReason("language_fits", language))
+    if provider.waiting_weeks is None:
+        reasons.append(MatchReason("waiting_time_unknown"))
+    else:
+        reasons.append(MatchReason("waiting_time", number=provider.waiting_weeks))
     distance: float | None = None
     if origin is not None:
         if provider.location is None:
@@ -145,13 +165,11 @@ def _match_one(
         else:
             distance = distance_km(origin, provider.location)
             reasons.append(MatchReason("distance", number=round(distance, 1)))
-    if provider.waiting_weeks is None:
-        reasons.append(MatchReason("waiting_time_unknown"))
-    else:
-        reasons.append(MatchReason("waiting_time", number=provider.waiting_weeks))
+    reasons.extend(ranked_after)
     return ProviderMatch(
         provider=provider,
         level_fits=level_fits,
+        level_fit=level_fit,
         factors_covered=tuple(covered),
         modality_fits=modality_fits,
         distance_km=distance,
@@ -162,13 +180,13 @@ def _match_one(
 def _rank_key(match: ProviderMatch) -> tuple[int, int, int, int, float, int, int, str]:
     waiting = match.provider.waiting_weeks
     return (
-        0 if match.level_fits in (True, None) else 1,
-        -len(match.factors_covered),
-        0 if match.modality_fits else 1,
-        1 if match.distance_km is None else 0,
-        match.distance_km or 0.0,
+        _FIT_ORDER[match.level_fit],
         1 if waiting is None else 0,
         waiting or 0,
+        1 if match.distance_km is None else 0,
+        match.distance_km or 0.0,
+        -len(match.factors_covered),
+        0 if match.modality_fits else 1,
         match.provider.name.casefold(),
     )
 

@@ -4,6 +4,7 @@ clinician (concise lines with evidence, used in the referral letter and the PDF)
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 
 from maatwerk.core.common.prose import Prose, load_prose
@@ -24,7 +25,7 @@ from maatwerk.core.screening.model import (
 )
 from maatwerk.core.screening.texts import pick
 
-__all__ = ["clinician_summary", "patient_summary", "referral_context"]
+__all__ = ["CareLevelChoice", "clinician_summary", "patient_summary", "referral_context"]
 
 # Every sentence and name below is prose in ``content/prose/screening_summary.json``:
 # ``patient.*`` and ``clinician.*`` lines, ``severity.*``, ``domain.*`` and ``missing.*``
@@ -35,6 +36,21 @@ PROSE_FILE = "screening_summary.json"
 @cache
 def _prose() -> Prose:
     return load_prose(PROSE_FILE)
+
+
+@dataclass(frozen=True)
+class CareLevelChoice:
+    """The clinician's decision on the level of care: what was decided, what was advised
+    and, when they differ, why the advice was overruled. Every summary says what was
+    decided; only the clinician's summary also says what was advised and why not."""
+
+    decided: str
+    advised: str
+    reason: str = ""
+
+    @property
+    def overruled(self) -> bool:
+        return self.decided != self.advised
 
 
 def _t(key: str, language: str, **values: str) -> str:
@@ -62,9 +78,13 @@ def patient_summary(
     language: str,
     knowledge: KnowledgeBase,
     content: ScreeningContent,
+    choice: CareLevelChoice | None = None,
 ) -> tuple[str, ...]:
     """Short B1 sentences for the patient: complaints, what keeps them going, what helps
-    already, the advice and why, and the patient's own wishes. No scores, no jargon."""
+    already, the advice and why, and the patient's own wishes. No scores, no jargon.
+
+    With the clinician's ``choice``, "our advice" is the level of care that was decided
+    (never the overruled advice)."""
     lines: list[str] = []
     priorities = profile.priorities
     subgroups = [
@@ -96,8 +116,9 @@ def patient_summary(
     lines.append(_t(f"patient.{severity_key}", language))
     if profile.risk_profile.flagged and not essentials:
         lines.append(_t("patient.risk_profile", language))
+    care_level = choice.decided if choice is not None else advice.care_level
     level_text = next(
-        (t for t in content.rules.care_level_texts if t.care_level == advice.care_level), None
+        (t for t in content.rules.care_level_texts if t.care_level == care_level), None
     )
     if level_text is not None:
         text = level_text.patient_text.get(language, fallback=True) or ""
@@ -200,8 +221,12 @@ def clinician_summary(
     language: str,
     knowledge: KnowledgeBase,
     content: ScreeningContent,
+    choice: CareLevelChoice | None = None,
 ) -> tuple[str, ...]:
-    """Concise lines with their evidence and provenance, for the clinician."""
+    """Concise lines with their evidence and provenance, for the clinician.
+
+    With the clinician's ``choice`` the level of care is the decided one; when it
+    overrules the advice, the advised level and the reason follow it."""
     lines: list[str] = []
     priorities = profile.priorities
     if priorities.complaints:
@@ -218,8 +243,7 @@ def clinician_summary(
         severity = _t(f"severity.{advice.severity}", language)
         lines.append(_t("clinician.severity", language, value=severity))
     lines.extend(_reason_line(reason, language) for reason in advice.severity_reasons)
-    level = knowledge.care_level(advice.care_level).name.get(language, fallback=True) or ""
-    lines.append(_t("clinician.care_level", language, value=level))
+    lines.extend(_care_level_lines(advice, choice, language, knowledge))
     lines.extend(
         _reason_line(reason, language)
         for reason in advice.care_level_reasons
@@ -281,6 +305,30 @@ def clinician_summary(
     return tuple(lines)
 
 
+def _care_level_lines(
+    advice: SteppedCareAdvice,
+    choice: CareLevelChoice | None,
+    language: str,
+    knowledge: KnowledgeBase,
+) -> list[str]:
+    def name(level_id: str) -> str:
+        return knowledge.care_level(level_id).name.get(language, fallback=True) or ""
+
+    if choice is None:
+        return [_t("clinician.care_level", language, value=name(advice.care_level))]
+    lines = [_t("clinician.care_level_decided", language, value=name(choice.decided))]
+    if choice.overruled:
+        lines.append(
+            _t(
+                "clinician.care_level_overruled",
+                language,
+                advised=name(choice.advised),
+                reason=" ".join(choice.reason.split()),
+            )
+        )
+    return lines
+
+
 def _missing_name(item: str, language: str, knowledge: KnowledgeBase) -> str:
     if item.startswith("factor:"):
         factor_id = item.removeprefix("factor:")
@@ -296,14 +344,16 @@ def referral_context(
     language: str,
     knowledge: KnowledgeBase,
     content: ScreeningContent,
+    choice: CareLevelChoice | None = None,
 ) -> ReferralContext:
-    """What a referral letter takes from the screening, in the letter's language."""
+    """What a referral letter takes from the screening, in the letter's language: the
+    decided level of care when the clinician decided (the advice otherwise)."""
     return ReferralContext(
-        care_level=advice.care_level,
+        care_level=choice.decided if choice is not None else advice.care_level,
         severity=advice.severity,
         factor_ids=(*profile.elevated_risk_factors, *profile.low_resilience_factors),
         modality=profile.priorities.modality,
         summary_lines=clinician_summary(
-            profile, advice, language=language, knowledge=knowledge, content=content
+            profile, advice, language=language, knowledge=knowledge, content=content, choice=choice
         ),
     )

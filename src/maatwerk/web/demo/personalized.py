@@ -48,11 +48,13 @@ def demo_personalized_load(*, patients: dict[str, Patient], clinicians: dict[str
                 weight="2",
                 expected_outcome="Twee keer per week een uur, met pauzes volgens plan",
                 levels={"-1": "Eén keer per week", "1": "Drie keer per week"},
+                baseline="-1",
             ),
             services.GoalInput(
                 name="Weer één middag per week met een vriendin afspreken",
                 weight="1",
                 expected_outcome="Eén middag per week",
+                baseline="-1",
             ),
         ],
         measured_on=today - timedelta(days=60),

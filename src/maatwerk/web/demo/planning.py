@@ -19,6 +19,7 @@ from maatwerk.web.patients.models import Patient
 from maatwerk.web.patients.selectors import patient_access
 from maatwerk.web.personalized.services import GoalInput
 from maatwerk.web.planning import services
+from maatwerk.web.planning.forms import DecideForm, GoalsForm, Preferences
 from maatwerk.web.planning.selectors import OBJECT_PLAN, planned_modules_of
 
 
@@ -26,7 +27,7 @@ from maatwerk.web.planning.selectors import OBJECT_PLAN, planned_modules_of
 class _DemoPlan:
     patient: str
     clinician: str  # staff key of demo.services.STAFF
-    preferences: services.PreferencesInput
+    preferences: Preferences
     removals: dict[str, str] = field(default_factory=dict)  # module id -> reason
     keep: tuple[str, ...] | None = None  # None: every module the recommendation names
     goals: tuple[GoalInput, ...] = ()
@@ -44,6 +45,7 @@ def _goal(name: str, weight: str, levels: tuple[str, str, str, str, str]) -> Goa
         weight=weight,
         expected_outcome=expected,
         levels={"-2": much_less, "-1": less, "1": more, "2": much_more},
+        baseline="-1",  # chosen with the patient: below the expected outcome
     )
 
 
@@ -51,7 +53,7 @@ PLANS = (
     _DemoPlan(
         patient="Sophie Jansen",
         clinician="huisarts",
-        preferences=services.PreferencesInput(
+        preferences=Preferences(
             modality="blended",
             excluded={
                 "acceptance_values": "Ik wil eerst weer in beweging komen.",
@@ -93,7 +95,7 @@ PLANS = (
     _DemoPlan(
         patient="Yasmina Ouali",
         clinician="poh",
-        preferences=services.PreferencesInput(
+        preferences=Preferences(
             modality="online",
             excluded={"strengths_success": "Daar heb ik nu geen behoefte aan."},
         ),
@@ -127,7 +129,7 @@ PLANS = (
     _DemoPlan(
         patient="Ahmet Yilmaz",
         clinician="poh",
-        preferences=services.PreferencesInput(modality="face_to_face"),
+        preferences=Preferences(modality="face_to_face"),
         removals={
             "sleep": "Meneer bespreekt eerst met zijn huisarts het afbouwen van de "
             "slaapmiddelen; de slaapmodule volgt daarna.",
@@ -143,7 +145,7 @@ def demo_planning_load(*, patients: dict[str, Patient], clinicians: dict[str, Us
         access = patient_access(
             actor=actor, patient_id=str(patient.public_id), action="update", object_type=OBJECT_PLAN
         )
-        plan = services.plan_prepare(actor=actor, access=access, prefs=demo.preferences)
+        plan = services.plan_prepare(actor=actor, access=access, form=demo.preferences.form())
         in_plan = [row.module_id for row in planned_modules_of(plan)]
         removals = dict(demo.removals)
         if demo.keep is not None:
@@ -153,14 +155,18 @@ def demo_planning_load(*, patients: dict[str, Patient], clinicians: dict[str, Us
         for module_id, reason in removals.items():
             if module_id in in_plan:
                 services.plan_decide(
-                    actor=actor, access=access, module_id=module_id, action="remove", reason=reason
+                    actor=actor,
+                    access=access,
+                    form=DecideForm({"module": module_id, "action": "remove", "reason": reason}),
                 )
         for module_id in demo.keep or ():
             if module_id not in in_plan:
                 services.plan_decide(
-                    actor=actor, access=access, module_id=module_id, action="add", reason=CHOSEN
+                    actor=actor,
+                    access=access,
+                    form=DecideForm({"module": module_id, "action": "add", "reason": CHOSEN}),
                 )
         if demo.goals:
-            services.plan_goals_set(actor=actor, access=access, goals=list(demo.goals))
+            services.plan_goals_set(actor=actor, access=access, form=GoalsForm.of(demo.goals))
         if demo.activate:
             services.plan_activate(actor=actor, access=access)

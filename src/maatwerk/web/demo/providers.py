@@ -193,4 +193,6 @@ def demo_providers_load(
     services.referral_consent_record(
         actor=huisarts, opened=opened, method=Referral.ConsentMethod.VERBAL
     )
-    services.referral_send(actor=huisarts, opened=opened)
+    services.referral_send(
+        actor=huisarts, opened=opened, signer=str(clinicians["huisarts"].public_id)
+    )

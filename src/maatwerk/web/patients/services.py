@@ -159,7 +159,7 @@ def patient_register(
         episode = CareEpisode.objects.create(
             patient=patient, team=membership.team, condition=data.condition.strip()
         )
-        CareTeamMember.objects.create(episode=episode, membership=membership, is_coordinator=True)
+        CareTeamMember.objects.create(episode=episode, membership=membership)
         invitation = invitation_issue(user=user, created_by=actor.user)
         audit_record(actor=actor, action="create", subject=patient_subject(patient))
     return RegisteredPatient(patient=patient, invitation=invitation)

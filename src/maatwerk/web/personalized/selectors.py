@@ -7,13 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 
 from maatwerk.core.access import AccessBasis
-from maatwerk.web.common.actor import Actor
-from maatwerk.web.patients.selectors import (
-    PatientAccess,
-    PatientNotAccessible,
-    is_uuid,
-    patient_access,
-)
+from maatwerk.web.patients.opening import Audience, PatientAccess, is_uuid
 from maatwerk.web.personalized.models import Measurement, MeasurementValue, MeasureSet
 
 OBJECT_SET = "questionnaire"
@@ -34,21 +28,16 @@ class MeasureSetAccess:
         return self.access.basis is AccessBasis.OWN_RECORD
 
 
-def measure_set_access(*, actor: Actor, set_id: str, action: str) -> MeasureSetAccess:
-    """The measure set, if ``actor`` may open its patient's record; the calling service
-    or view writes the audit event. Refusals are audited and raise PatientNotAccessible."""
-    measure_set = (
-        MeasureSet.objects.select_related("patient").filter(public_id=set_id).first()
+def set_audience(set_id: str) -> Audience:
+    """Who may open a measure set: a GAS set only the care team (attained levels are
+    scored by the clinician); a PSK or top-problems set the patient too. An unknown id
+    gets the widest audience, so the opener's refusal is the same 404 as for any id."""
+    kind = (
+        MeasureSet.objects.filter(public_id=set_id).values_list("kind", flat=True).first()
         if is_uuid(set_id)
         else None
     )
-    patient_id = str(measure_set.patient.public_id) if measure_set is not None else set_id
-    access = patient_access(
-        actor=actor, patient_id=patient_id, action=action, object_type=OBJECT_SET
-    )
-    if measure_set is None:  # pragma: no cover - patient_access already refused
-        raise PatientNotAccessible(set_id)
-    return MeasureSetAccess(measure_set=measure_set, access=access)
+    return Audience.CARE_TEAM if kind == MeasureSet.Kind.GAS else Audience.RECORD
 
 
 def sets_for(access: PatientAccess) -> QuerySet[MeasureSet]:

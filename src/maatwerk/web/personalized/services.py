@@ -25,7 +25,6 @@ from django.utils.translation import gettext_lazy
 from maatwerk.core.access import AccessBasis
 from maatwerk.core.instruments.personalized import (
     DEFAULT_GAS_RHO,
-    GAS_BASELINE_LEVEL,
     NRS_MIN,
     DuplicateItem,
     EmptyName,
@@ -349,7 +348,7 @@ class GoalInput:
     weight: str = ""
     expected_outcome: str = ""
     levels: Mapping[str, str] = field(default_factory=dict)
-    baseline: str = str(int(GAS_BASELINE_LEVEL))
+    baseline: str = ""  # chosen by the clinician with the patient: "-1" or "-2"
 
     @property
     def is_blank(self) -> bool:
@@ -369,7 +368,7 @@ def gas_set_create(
 ) -> MeasureSet:
     """Set 1–5 GAS goals (clinician with the patient), each with a weight, the expected
     outcome (level 0) and optionally the other levels; the baseline level of each goal
-    (−1 by default, or −2) is stored as the first measurement."""
+    (−1 or −2, chosen explicitly: nothing is preset) is stored as the first measurement."""
     _clinician_only(access.basis is AccessBasis.OWN_RECORD)
     user = _user(actor)
     errors: dict[str, list[str]] = {}
@@ -390,8 +389,10 @@ def gas_set_create(
             problems.append(_("Keep each name shorter than 200 characters."))
         if not goal.expected_outcome.strip():
             problems.append(_("Describe the expected outcome (level 0) of this goal."))
-        baseline = _whole(goal.baseline)
-        if baseline not in (-1, -2):
+        baseline = _whole(goal.baseline) if goal.baseline.strip() else None
+        if not goal.baseline.strip():
+            problems.append(_("Choose the level this goal starts at: −1 or −2."))
+        elif baseline not in (-1, -2):
             problems.append(_("The starting level is −1 or −2."))
         weight = _weight(goal.weight)
         try:

@@ -20,6 +20,7 @@ from maatwerk.core.instruments.personalized import TOP_PROBLEMS_MAX as TOP_MAX
 from maatwerk.web.audit.services import audit_record
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
+from maatwerk.web.patients.opening import open_child
 from maatwerk.web.patients.selectors import (
     PatientAccess,
     PatientNotAccessible,
@@ -242,7 +243,7 @@ def gas_create(request: ActorRequest, patient_id: str) -> HttpResponse:
             weight=post.get(f"goal-{n}-weight", "")[:20],
             expected_outcome=post.get(f"goal-{n}-expected", "")[:2000],
             levels={key: post.get(f"goal-{n}-level{key}", "")[:2000] for key, _l in GAS_LEVELS},
-            baseline=post.get(f"goal-{n}-baseline", "-1")[:5],
+            baseline=post.get(f"goal-{n}-baseline", "")[:5],
         )
         for n in range(GAS_MAX_GOALS)
     ]
@@ -286,24 +287,18 @@ def _render_gas(
 
 
 def _open_set(request: ActorRequest, set_id: str, action: str) -> selectors.MeasureSetAccess:
-    try:
-        opened = selectors.measure_set_access(actor=request.actor, set_id=set_id, action=action)
-    except PatientNotAccessible:
-        raise Http404 from None
-    if opened.measure_set.kind == Kind.GAS and opened.by_patient:
-        # Attained GAS levels are scored by the clinician, not by the patient.
-        audit_record(
-            actor=request.actor,
-            action=action,
-            outcome="denied",
-            subject=patient_subject(
-                opened.access.patient,
-                object_type=selectors.OBJECT_SET,
-                object_ref=str(opened.measure_set.public_id),
-            ),
-        )
-        raise Http404
-    return opened
+    """The measure set through the opener. Attained GAS levels are scored by the
+    clinician, not by the patient: a GAS set is opened for the care team only (a
+    patient asking is refused and audited by the opener)."""
+    opened = open_child(
+        actor=request.actor,
+        model=MeasureSet,
+        object_id=set_id,
+        action=action,
+        object_type=selectors.OBJECT_SET,
+        audience=selectors.set_audience(set_id),
+    )
+    return selectors.MeasureSetAccess(measure_set=opened.object, access=opened.access)
 
 
 @login_required

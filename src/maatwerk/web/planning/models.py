@@ -81,6 +81,17 @@ class Plan(models.Model):
         help_text="The plan this plan revises.",
     )
     revision_reason = models.TextField(blank=True, help_text="Why the plan was revised.")
+    regiebehandelaar = models.ForeignKey(
+        "organizations.Membership",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=(
+            "Chosen explicitly, only at a GGZ level of care (core.planning.roles); at the "
+            "GP levels the GP is medically responsible, also for the POH-GGZ's care."
+        ),
+    )
     ended_at = models.DateTimeField(null=True, blank=True)
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

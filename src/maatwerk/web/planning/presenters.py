@@ -89,8 +89,12 @@ def _part(part: PlanPart, knowledge: KnowledgeBase, language: str) -> dict[str, 
 
 
 def _goal_rows(
-    plan: Plan | None, posted: list[GoalInput] | None, errors: dict[str, list[str]]
+    plan: Plan | None,
+    posted: list[GoalInput] | None,
+    errors: dict[str, list[str]],
+    proposed: tuple[selectors.ProposedGoal, ...] = (),
 ) -> list[dict[str, Any]]:
+    sources: dict[int, str] = {}
     if posted is None:
         existing = selectors.goals_of(plan) if plan is not None else []
         posted = [
@@ -102,6 +106,12 @@ def _goal_rows(
             )
             for goal in existing
         ]
+        if not existing:
+            # The patient's own goals are proposed; the clinician describes the levels
+            # and chooses the starting level with the patient.
+            for goal in proposed[:GAS_MAX_GOALS]:
+                sources[len(posted)] = goal.source
+                posted.append(GoalInput(name=goal.text[:200], weight="1"))
         posted += [GoalInput(name="", weight="1") for _n in range(GAS_MAX_GOALS - len(posted))]
     return [
         {
@@ -112,6 +122,7 @@ def _goal_rows(
             "p1": goal.levels.get("1", ""),
             "p2": goal.levels.get("2", ""),
             "error": " ".join(errors.get(f"goal-{n}", [])),
+            "proposed_from": sources.get(n, ""),
         }
         for n, goal in enumerate(posted)
     ]
@@ -166,6 +177,8 @@ def plan_page(
         context["basis_care_level"] = _care_level(knowledge, basis.care_level, language)
     if plan is None:
         return context
+    context["overruled"] = _overruled(basis, plan, knowledge, language)
+    context["roles"] = selectors.care_roles(access, plan)
     rows = [_module_row(row, language) for row in selectors.modules_of(plan)]
     in_plan_ids = {item["module_id"] for item in rows if item["row"].in_plan}
     context.update(
@@ -190,7 +203,14 @@ def plan_page(
                 for record in reversed(selectors.decisions_of(plan))
             ],
             "goals": selectors.goals_of(plan),
-            "goal_rows": _goal_rows(plan, posted.get("goals"), errors or {}),
+            "goal_rows": _goal_rows(
+                plan,
+                posted.get("goals"),
+                errors or {},
+                selectors.proposed_goals(access, basis)
+                if plan.goal_set is None and posted.get("goals") is None
+                else (),
+            ),
             "maintaining": [_factor(knowledge, f, language) for f in plan.maintaining_factors],
         }
     )
@@ -198,6 +218,25 @@ def plan_page(
     context["gas_t_score"] = round(gas.t_score, 1) if gas is not None else None
     context.update(_revision_context(access, plan, knowledge, language))
     return context
+
+
+def _overruled(
+    basis: selectors.PlanBasis | None, plan: Plan, knowledge: KnowledgeBase, language: str
+) -> dict[str, str] | None:
+    """For the clinician only: the advice the decided level of care overruled, and why
+    (the plan itself, its PDF and FHIR, and the patient's pages show the decision)."""
+    choice = basis.choice if basis is not None else None
+    if (
+        choice is None
+        or not choice.overruled
+        or plan.care_level_source != Plan.CareLevelSource.DECISION
+        or plan.care_level != choice.decided
+    ):
+        return None
+    return {
+        "advised": _care_level(knowledge, choice.advised, language)["name"],
+        "reason": choice.reason,
+    }
 
 
 def _module_name(module_id: str, language: str) -> str:

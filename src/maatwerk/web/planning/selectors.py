@@ -22,11 +22,16 @@ from maatwerk.core.planning.definitions import PlanningRulesFile
 from maatwerk.core.planning.multidisciplinary import MultidisciplinaryPart
 from maatwerk.core.planning.plan import GAS_LEVELS, PlanGoal, PlannedModule
 from maatwerk.core.planning.plan import Plan as CorePlan
+from maatwerk.core.planning.roles import Responsibility, may_be_regiebehandelaar, responsibility
+from maatwerk.core.referral.roles import REFERRING_DISCIPLINES
 from maatwerk.core.screening.errors import ScreeningInputError
 from maatwerk.core.screening.model import RuleReason
 from maatwerk.core.screening.stepped_care import escalate
+from maatwerk.core.screening.summary import CareLevelChoice
 from maatwerk.web.formulation import selectors as formulation_selectors
 from maatwerk.web.knowledge.selectors import knowledge_for
+from maatwerk.web.organizations.models import Membership
+from maatwerk.web.patients.models import CareTeamMember
 from maatwerk.web.patients.opening import is_uuid
 from maatwerk.web.patients.selectors import PatientAccess
 from maatwerk.web.personalized.models import MeasureItem, MeasureSet
@@ -41,7 +46,7 @@ from maatwerk.web.planning.models import (
 )
 from maatwerk.web.screening import sources as screening_sources
 from maatwerk.web.screening.models import ScreeningProfileSnapshot
-from maatwerk.web.screening.selectors import StoredProfile, latest_decision, stored_profile
+from maatwerk.web.screening.selectors import StoredProfile, care_level_choice, stored_profile
 
 OBJECT_PLAN = "care_plan"
 """Audit object type of a plan (read, change, export)."""
@@ -70,12 +75,19 @@ def knowledge_of(access: PatientAccess) -> KnowledgeBase:
 def current_plan(access: PatientAccess) -> Plan | None:
     """The plan the clinician works on: the draft (a first plan or a revision), else the
     active plan, else the newest ended one."""
-    plans = Plan.objects.filter(patient=access.patient).select_related("created_by")
+    plans = Plan.objects.filter(patient=access.patient).select_related(
+        "created_by", "regiebehandelaar__user"
+    )
     return (
         plans.filter(status=Plan.Status.DRAFT).first()
         or plans.filter(status=Plan.Status.ACTIVE).first()
         or plans.order_by("-created_at", "-pk").first()
     )
+
+
+def open_plan_exists(access: PatientAccess) -> bool:
+    """Whether the patient has a draft or an active plan."""
+    return Plan.objects.filter(patient=access.patient, status__in=OPEN_STATUSES).exists()
 
 
 def active_plan(access: PatientAccess) -> Plan | None:
@@ -84,6 +96,28 @@ def active_plan(access: PatientAccess) -> Plan | None:
         .select_related("created_by")
         .first()
     )
+
+
+def max_open_modules(access: PatientAccess) -> int:
+    """At most this many of the patient's modules are open at the same time (the plan's
+    rounds): the number set on the patient's active plan, else the rules' default (3).
+
+    The treatment app reads it to open a module only when the previous round is done;
+    one query.
+    """
+    plan = (
+        Plan.objects.filter(patient=access.patient, status=Plan.Status.ACTIVE)
+        .only("preferences")
+        .first()
+    )
+    return _max_at_once_of(plan)
+
+
+def _max_at_once_of(plan: Plan | None) -> int:
+    chosen = plan.preferences.get("max_at_once") if plan is not None else None
+    if isinstance(chosen, int) and not isinstance(chosen, bool) and chosen >= 1:
+        return chosen
+    return int(planning_rules().max_modules_at_once.value)
 
 
 def patient_visible_plan(access: PatientAccess) -> Plan | None:
@@ -179,6 +213,44 @@ def effective_decisions(records: list[PlanDecisionRecord]) -> list[PlanDecision]
     return list(standing.values())
 
 
+# ------------------------------------------------------------------ care roles
+
+
+@dataclass(frozen=True)
+class CareRoles:
+    """Who is responsible for the plan's care: the GP in general practice, a
+    regiebehandelaar (chosen) in the GGZ."""
+
+    responsibility: Responsibility
+    gps: tuple[Membership, ...]  # the GPs on the patient's care team
+    candidates: tuple[Membership, ...]  # care team members who may be regiebehandelaar
+    regiebehandelaar: Membership | None
+
+
+def _care_team(access: PatientAccess) -> list[Membership]:
+    return [
+        entry.membership
+        for entry in CareTeamMember.objects.filter(
+            episode__patient=access.patient,
+            episode__status="active",
+            is_active=True,
+            membership__is_active=True,
+        )
+        .select_related("membership__user")
+        .order_by("membership__user__full_name", "pk")
+    ]
+
+
+def care_roles(access: PatientAccess, plan: Plan) -> CareRoles:
+    team = _care_team(access)
+    return CareRoles(
+        responsibility=responsibility(plan.care_level),
+        gps=tuple(m for m in team if m.discipline in REFERRING_DISCIPLINES),
+        candidates=tuple(m for m in team if may_be_regiebehandelaar(plan.care_level, m.discipline)),
+        regiebehandelaar=plan.regiebehandelaar,
+    )
+
+
 # ------------------------------------------------------------------ screening inputs
 
 
@@ -189,6 +261,7 @@ class PlanBasis:
     stored: StoredProfile
     care_level: str
     care_level_source: str
+    choice: CareLevelChoice | None = None  # the clinician's decision, when made
 
 
 def plan_basis(access: PatientAccess) -> PlanBasis | None:
@@ -204,9 +277,9 @@ def plan_basis(access: PatientAccess) -> PlanBasis | None:
     if snapshot is None:
         return None
     stored = stored_profile(snapshot)
-    decision = latest_decision(snapshot.screening)
-    if decision is not None and decision.snapshot_id == snapshot.pk:
-        return PlanBasis(stored, decision.decided_level, Plan.CareLevelSource.DECISION)
+    choice = care_level_choice(snapshot)
+    if choice is not None:
+        return PlanBasis(stored, choice.decided, Plan.CareLevelSource.DECISION, choice)
     return PlanBasis(stored, stored.advice.care_level, Plan.CareLevelSource.ADVICE)
 
 
@@ -227,6 +300,38 @@ def maintaining_factors_of(access: PatientAccess) -> tuple[str, ...]:
 
 
 # ------------------------------------------------------------------ goals
+
+
+@dataclass(frozen=True)
+class ProposedGoal:
+    """A goal the patient already named, proposed as a GAS goal: from step 3 of the
+    gevolgenmodel or from the intake ("wil eerst werken aan")."""
+
+    text: str
+    source: Literal["formulation", "intake"]
+
+
+def proposed_goals(access: PatientAccess, basis: PlanBasis | None) -> tuple[ProposedGoal, ...]:
+    """The patient's own goals in their words, formulation first, each text once (read
+    through the formulation and screening data the access opens)."""
+    found: list[ProposedGoal] = []
+    formulation = formulation_selectors.formulation_of_patient(access)
+    if formulation is not None:
+        document = formulation_selectors.document_of(
+            formulation_selectors.current_version(formulation)
+        )
+        found += [ProposedGoal(" ".join(g.text.split()), "formulation") for g in document.goals]
+    if basis is not None and basis.stored.profile.priorities.first_problem.strip():
+        first = basis.stored.profile.priorities.first_problem
+        found.append(ProposedGoal(" ".join(first.split()).rstrip(".!?… "), "intake"))
+    seen: set[str] = set()
+    unique = []
+    for goal in found:
+        key = goal.text.casefold()
+        if goal.text and key not in seen:
+            seen.add(key)
+            unique.append(goal)
+    return tuple(unique)
 
 
 @dataclass(frozen=True)
@@ -384,7 +489,4 @@ def max_modules_at_once(plan_ref: str) -> int:
     else the default of the planning rules. For the treatment app, which opens a plan's
     modules round by round (``maatwerk.core.planning.rounds``)."""
     plan = Plan.objects.filter(public_id=plan_ref).first() if is_uuid(plan_ref) else None
-    chosen = plan.preferences.get("max_at_once") if plan is not None else None
-    if isinstance(chosen, int) and chosen >= 1:
-        return chosen
-    return int(planning_rules().max_modules_at_once.value)
+    return _max_at_once_of(plan)

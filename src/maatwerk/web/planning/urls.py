@@ -17,6 +17,11 @@ urlpatterns = [
     ),
     path("patients/<str:patient_id>/step-up/", views.step_up, name="step_up"),
     path("patients/<str:patient_id>/complete/", views.complete, name="complete"),
+    path(
+        "patients/<str:patient_id>/regiebehandelaar/",
+        views.regiebehandelaar,
+        name="regiebehandelaar",
+    ),
     path("patients/<str:patient_id>/careplan.json", views.fhir, name="fhir"),
     path("patients/<str:patient_id>/plan.pdf", views.pdf, name="pdf"),
     path("patients/<str:patient_id>/mine/", views.mine, name="mine"),

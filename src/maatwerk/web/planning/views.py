@@ -1,78 +1,68 @@
-"""The plan: thin views over selectors and services."""
+"""The plan: thin views. Each binds its form, opens the patient's record through the
+opener, calls one service and renders; a refusal shows the page again with the errors
+on their fields (status 400)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from maatwerk.core.access import Role
-from maatwerk.core.instruments.personalized import GAS_MAX_GOALS
+from maatwerk.web.audit.audited import InputRefused
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
 from maatwerk.web.common.pdf import PDF_CONTENT_TYPE
-from maatwerk.web.patients.selectors import (
-    PatientAccess,
-    PatientNotAccessible,
-    patient_access,
-    patient_open,
-)
-from maatwerk.web.personalized.services import GoalInput
-from maatwerk.web.planning import presenters, services
+from maatwerk.web.patients.opening import Audience, PatientAccess, open_patient
+from maatwerk.web.planning import forms, presenters, services
 from maatwerk.web.planning.selectors import OBJECT_PLAN
-
-LEVEL_KEYS = ("-2", "-1", "1", "2")
 
 
 def _language() -> services.Language:
     return "en" if get_language() == "en" else "nl"
 
 
-def _access(request: ActorRequest, patient_id: str, action: str) -> PatientAccess:
-    try:
-        return patient_access(
-            actor=request.actor, patient_id=patient_id, action=action, object_type=OBJECT_PLAN
-        )
-    except PatientNotAccessible:
-        raise Http404 from None
-
-
-def _open(request: ActorRequest, patient_id: str, detail: str) -> PatientAccess:
-    try:
-        return patient_open(
-            actor=request.actor, patient_id=patient_id, object_type=OBJECT_PLAN, detail=detail
-        )
-    except PatientNotAccessible:
-        raise Http404 from None
-
-
-def _errors(error: ValidationError) -> dict[str, list[str]]:
-    return error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+def _open(
+    request: ActorRequest, patient_id: str, action: str, audience: Audience = Audience.CARE_TEAM
+) -> PatientAccess:
+    return open_patient(
+        actor=request.actor,
+        patient_id=patient_id,
+        action=action,
+        audience=audience,
+        object_type=OBJECT_PLAN,
+    )
 
 
 def _page(
     request: ActorRequest,
     access: PatientAccess,
     *,
-    errors: dict[str, list[str]] | None = None,
-    form: str = "",
+    refusal: InputRefused,
+    form: str,
     posted: dict[str, Any] | None = None,
-    status: int = 200,
 ) -> HttpResponse:
+    """The plan page again with the refusal's errors (status 400). Drawing the page
+    reads no more than the data already opened; it is not a second audited read."""
+    errors = refusal.errors
     context = presenters.plan_page(access, _language(), posted=posted, errors=errors)
     target = f"{(posted or {}).get('action', '')}-{(posted or {}).get('module', '')}"
     context.update(
-        {"errors": errors or {}, "form": form, "error_target": target if form == "decide" else ""}
+        {"errors": errors, "form": form, "error_target": target if form == "decide" else ""}
     )
-    return render(request, "planning/plan.html", context, status=status)
+    return render(request, "planning/plan.html", context, status=400)
+
+
+def _done(request: ActorRequest, access: PatientAccess, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect("planning:plan", patient_id=access.patient.public_id)
 
 
 # ------------------------------------------------------------------ the clinician's page
@@ -82,143 +72,88 @@ def _page(
 @require_http_methods(["GET"])
 def plan(request: ActorRequest, patient_id: str) -> HttpResponse:
     """The patient's plan: recommendation, decisions, goals, parts, duration."""
-    access = _open(request, patient_id, "plan")
-    return _page(request, access)
+    access = _open(request, patient_id, "read")
+    context = services.plan_read(actor=request.actor, access=access, language=_language())
+    return render(request, "planning/plan.html", context)
 
 
 @role_required(Role.CLINICIAN)
 @require_http_methods(["POST"])
 def prepare(request: ActorRequest, patient_id: str) -> HttpResponse:
-    access = _access(request, patient_id, "update")
-    post = request.POST
-    excluded_ids = [m[:80] for m in post.getlist("exclude")]
-    prefs = services.PreferencesInput(
-        modality=post.get("modality", "no_preference")[:30],
-        excluded={m: post.get(f"exclude-{m}-words", "")[:1000] for m in excluded_ids},
-        max_at_once=post.get("max_at_once", "")[:10],
-        flags=[flag[:80] for flag in post.getlist("flag")],
-    )
+    form = forms.PrepareForm(request.POST)
+    access = _open(request, patient_id, "update")
     try:
-        services.plan_prepare(actor=request.actor, access=access, prefs=prefs)
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as error:
-        posted = {
-            "modality": prefs.modality,
-            "excluded": dict(prefs.excluded),
-            "max_at_once": prefs.max_at_once,
-            "flags": list(prefs.flags),
-        }
-        return _page(
-            request, access, errors=_errors(error), form="prepare", posted=posted, status=400
-        )
-    messages.success(request, _("The recommendation is ready. Check it and decide."))
-    return redirect("planning:plan", patient_id=access.patient.public_id)
+        services.plan_prepare(actor=request.actor, access=access, form=form)
+    except InputRefused as refusal:
+        return _page(request, access, refusal=refusal, form="prepare", posted=form.posted())
+    return _done(request, access, _("The recommendation is ready. Check it and decide."))
 
 
 @role_required(Role.CLINICIAN)
 @require_http_methods(["POST"])
 def decide(request: ActorRequest, patient_id: str) -> HttpResponse:
-    access = _access(request, patient_id, "update")
-    module_id = request.POST.get("module", "")[:80]
-    action = request.POST.get("action", "")[:10]
-    reason = request.POST.get("reason", "")[:4000]
+    form = forms.DecideForm(request.POST)
+    access = _open(request, patient_id, "update")
     try:
-        services.plan_decide(
-            actor=request.actor, access=access, module_id=module_id, action=action, reason=reason
-        )
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as error:
-        posted = {"module": module_id, "action": action, "reason": reason}
-        return _page(
-            request, access, errors=_errors(error), form="decide", posted=posted, status=400
-        )
-    messages.success(request, _("Your decision is saved."))
-    return redirect("planning:plan", patient_id=access.patient.public_id)
-
-
-def _posted_goals(post: Any) -> list[GoalInput]:
-    return [
-        GoalInput(
-            name=post.get(f"goal-{n}-name", "")[:1000],
-            weight=post.get(f"goal-{n}-weight", "")[:20],
-            expected_outcome=post.get(f"goal-{n}-expected", "")[:2000],
-            levels={key: post.get(f"goal-{n}-level{key}", "")[:2000] for key in LEVEL_KEYS},
-            baseline=post.get(f"goal-{n}-baseline", "-1")[:5],
-        )
-        for n in range(GAS_MAX_GOALS)
-    ]
+        services.plan_decide(actor=request.actor, access=access, form=form)
+    except InputRefused as refusal:
+        return _page(request, access, refusal=refusal, form="decide", posted=form.posted())
+    return _done(request, access, _("Your decision is saved."))
 
 
 @role_required(Role.CLINICIAN)
 @require_http_methods(["POST"])
 def goals(request: ActorRequest, patient_id: str) -> HttpResponse:
-    access = _access(request, patient_id, "update")
-    entered = _posted_goals(request.POST)
+    form = forms.GoalsForm(request.POST)
+    access = _open(request, patient_id, "update")
     try:
-        services.plan_goals_set(actor=request.actor, access=access, goals=entered)
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as error:
-        return _page(
-            request,
-            access,
-            errors=_errors(error),
-            form="goals",
-            posted={"goals": entered},
-            status=400,
-        )
-    messages.success(request, _("The goals are saved."))
-    return redirect("planning:plan", patient_id=access.patient.public_id)
+        services.plan_goals_set(actor=request.actor, access=access, form=form)
+    except InputRefused as refusal:
+        return _page(request, access, refusal=refusal, form="goals", posted={"goals": form.typed()})
+    return _done(request, access, _("The goals are saved."))
 
 
 @role_required(Role.CLINICIAN)
 @require_http_methods(["POST"])
 def activate(request: ActorRequest, patient_id: str) -> HttpResponse:
-    access = _access(request, patient_id, "update")
+    access = _open(request, patient_id, "update")
     try:
         services.plan_activate(actor=request.actor, access=access)
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as error:
-        return _page(request, access, errors=_errors(error), form="activate", status=400)
-    messages.success(request, _("The plan is active. The patient can start the modules."))
-    return redirect("planning:plan", patient_id=access.patient.public_id)
+    except InputRefused as refusal:
+        return _page(request, access, refusal=refusal, form="activate")
+    return _done(request, access, _("The plan is active. The patient can start the modules."))
 
 
 def _change(
     request: ActorRequest,
     patient_id: str,
-    run: Any,
+    form: forms.RevisionForm | forms.DiscardForm | forms.StepUpForm | forms.CompleteForm,
+    run: Callable[..., object],
     *,
-    form: str,
-    posted: dict[str, Any],
+    name: str,
     done: str,
 ) -> HttpResponse:
-    """Run one service on the plan; a refusal shows the page with the errors."""
-    access = _access(request, patient_id, "update")
+    """Run one service on the plan with its form; a refusal shows the page with the
+    errors."""
+    access = _open(request, patient_id, "update")
     try:
-        run(access)
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as error:
-        return _page(request, access, errors=_errors(error), form=form, posted=posted, status=400)
-    messages.success(request, done)
-    return redirect("planning:plan", patient_id=access.patient.public_id)
+        run(actor=request.actor, access=access, form=form)
+    except InputRefused as refusal:
+        posted = {key: str(request.POST.get(key, ""))[:4000] for key in form.fields}
+        return _page(request, access, refusal=refusal, form=name, posted=posted)
+    return _done(request, access, done)
 
 
 @role_required(Role.CLINICIAN)
 @require_http_methods(["POST"])
 def revise(request: ActorRequest, patient_id: str) -> HttpResponse:
     """Start a revision of the active plan (after an evaluation, stagnation, new wishes)."""
-    reason = request.POST.get("revision_reason", "")[:4000]
     return _change(
         request,
         patient_id,
-        lambda access: services.plan_revise(actor=request.actor, access=access, reason=reason),
-        form="revise",
-        posted={"revision_reason": reason},
+        forms.RevisionForm(request.POST),
+        services.plan_revise,
+        name="revise",
         done=_("The revision is ready. The active plan stays active until you activate it."),
     )
 
@@ -227,15 +162,12 @@ def revise(request: ActorRequest, patient_id: str) -> HttpResponse:
 @require_http_methods(["POST"])
 def discard_revision(request: ActorRequest, patient_id: str) -> HttpResponse:
     """Throw away the revision in preparation; the active plan stays as it is."""
-    reason = request.POST.get("discard_reason", "")[:4000]
     return _change(
         request,
         patient_id,
-        lambda access: services.plan_discard_revision(
-            actor=request.actor, access=access, reason=reason
-        ),
-        form="discard",
-        posted={"discard_reason": reason},
+        forms.DiscardForm(request.POST),
+        services.plan_discard_revision,
+        name="discard",
         done=_("The revision is discarded. The active plan stays as it was."),
     )
 
@@ -243,16 +175,12 @@ def discard_revision(request: ActorRequest, patient_id: str) -> HttpResponse:
 @role_required(Role.CLINICIAN)
 @require_http_methods(["POST"])
 def step_up(request: ActorRequest, patient_id: str) -> HttpResponse:
-    to_level = request.POST.get("to_level", "")[:60]
-    reason = request.POST.get("step_reason", "")[:4000]
     return _change(
         request,
         patient_id,
-        lambda access: services.plan_step_up(
-            actor=request.actor, access=access, to_level=to_level, reason=reason
-        ),
-        form="step_up",
-        posted={"to_level": to_level, "step_reason": reason},
+        forms.StepUpForm(request.POST),
+        services.plan_step_up,
+        name="step_up",
         done=_("The level of care is stepped up."),
     )
 
@@ -261,15 +189,28 @@ def step_up(request: ActorRequest, patient_id: str) -> HttpResponse:
 @require_http_methods(["POST"])
 def complete(request: ActorRequest, patient_id: str) -> HttpResponse:
     """End of treatment: complete the active plan with a note."""
-    note = request.POST.get("end_note", "")[:4000]
     return _change(
         request,
         patient_id,
-        lambda access: services.plan_complete(actor=request.actor, access=access, note=note),
-        form="complete",
-        posted={"end_note": note},
+        forms.CompleteForm(request.POST),
+        services.plan_complete,
+        name="complete",
         done=_("The plan is completed."),
     )
+
+
+@role_required(Role.CLINICIAN)
+@require_http_methods(["POST"])
+def regiebehandelaar(request: ActorRequest, patient_id: str) -> HttpResponse:
+    """Choose the regiebehandelaar (GGZ levels of care only; never automatic)."""
+    form = forms.RegiebehandelaarForm(request.POST)
+    access = _open(request, patient_id, "update")
+    try:
+        services.plan_regiebehandelaar_set(actor=request.actor, access=access, form=form)
+    except InputRefused as refusal:
+        posted = {"member": str(request.POST.get("member", ""))[:64]}
+        return _page(request, access, refusal=refusal, form="regiebehandelaar", posted=posted)
+    return _done(request, access, _("The regiebehandelaar is saved."))
 
 
 # ------------------------------------------------------------------ exports
@@ -279,10 +220,10 @@ def complete(request: ActorRequest, patient_id: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def fhir(request: ActorRequest, patient_id: str) -> HttpResponse:
     """The plan as a FHIR Bundle (CarePlan + Goal), validated before it is served."""
-    access = _access(request, patient_id, "export")
+    access = _open(request, patient_id, "export")
     try:
         body = services.plan_export_fhir(actor=request.actor, access=access, language=_language())
-    except (PermissionDenied, ValidationError):
+    except InputRefused:
         raise Http404 from None
     response = HttpResponse(body, content_type="application/fhir+json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="careplan.json"'
@@ -292,12 +233,10 @@ def fhir(request: ActorRequest, patient_id: str) -> HttpResponse:
 @role_required(Role.CLINICIAN)
 @require_http_methods(["GET"])
 def pdf(request: ActorRequest, patient_id: str) -> HttpResponse:
-    access = _access(request, patient_id, "print")
-    context = presenters.plan_page(access, _language())
-    context["generated_at"] = timezone.now()
+    access = _open(request, patient_id, "print")
     try:
-        body = services.plan_export_pdf(actor=request.actor, access=access, context=context)
-    except (PermissionDenied, ValidationError):
+        body = services.plan_export_pdf(actor=request.actor, access=access, language=_language())
+    except InputRefused:
         raise Http404 from None
     response = HttpResponse(body, content_type=PDF_CONTENT_TYPE)
     response["Content-Disposition"] = 'inline; filename="plan.pdf"'
@@ -311,6 +250,6 @@ def pdf(request: ActorRequest, patient_id: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def mine(request: ActorRequest, patient_id: str) -> HttpResponse:
     """ "My plan": what the patient will work on, their goals, who helps, how long."""
-    access = _open(request, patient_id, "my plan")
-    context = presenters.patient_plan(access, _language())
+    access = _open(request, patient_id, "read", Audience.RECORD)
+    context = services.my_plan_read(actor=request.actor, access=access, language=_language())
     return render(request, "planning/mine.html", context)

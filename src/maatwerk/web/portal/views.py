@@ -9,6 +9,7 @@ from maatwerk.web.audit.selectors import audit_events_for_patient
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
 from maatwerk.web.patients import selectors
+from maatwerk.web.planning import selectors as planning_selectors
 from maatwerk.web.questionnaires import selectors as questionnaire_selectors
 from maatwerk.web.treatment.services import overview as treatment_overview
 
@@ -33,6 +34,7 @@ def home(request: ActorRequest) -> HttpResponse:
             "episodes": selectors.episodes_for(access),
             "open_questionnaires": questionnaire_selectors.open_assignments_for(access),
             "treatment_card": treatment_overview.portal_card(access),
+            "my_plan": planning_selectors.patient_visible_plan(access),
         },
     )
 

@@ -122,6 +122,14 @@ class Referral(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text="The GP who signs the referral (a POH-GGZ or psychologist prepares it).",
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     consent_given = models.BooleanField(default=False)
     consent_recorded_by = models.ForeignKey(

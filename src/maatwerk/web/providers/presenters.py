@@ -52,10 +52,24 @@ def modality_name(code: str) -> str:
     return labels.get(code, code)
 
 
+def fit_text(fit: str | None) -> str:
+    """How well the provider fits the care level, the first reason for its place."""
+    return {
+        "fits": _("Fits the care level"),
+        "partly": _("Fits the care level partly: also works at another level"),
+        "differs": _("Does not fit the care level"),
+    }.get(fit or "", "")
+
+
 def reason_text(reason: MatchReason, knowledge: KnowledgeBase, language: str) -> str:
     code = reason.code
     if code == "level_fits":
         return _("%(discipline)s fits the care level %(level)s") % {
+            "discipline": discipline_names(knowledge, language).get(reason.subject, reason.subject),
+            "level": care_level_names(knowledge, language).get(reason.detail, reason.detail),
+        }
+    if code == "level_partly":
+        return _("%(discipline)s works at another care level than %(level)s") % {
             "discipline": discipline_names(knowledge, language).get(reason.subject, reason.subject),
             "level": care_level_names(knowledge, language).get(reason.detail, reason.detail),
         }

@@ -15,10 +15,12 @@ from django.db.models import QuerySet
 
 from maatwerk.core.access import AccessBasis, Role
 from maatwerk.core.referral import Coordinates, ProviderFacts
+from maatwerk.core.referral.roles import REFERRING_DISCIPLINES
 from maatwerk.core.screening.model import ReferralContext
 from maatwerk.web.audit.services import audit_record
 from maatwerk.web.common.actor import Actor
-from maatwerk.web.organizations.models import Organization
+from maatwerk.web.organizations.models import Membership, Organization
+from maatwerk.web.patients.models import CareTeamMember
 from maatwerk.web.patients.selectors import (
     PatientAccess,
     PatientNotAccessible,
@@ -132,6 +134,29 @@ class ReferralAccess:
     @property
     def by_patient(self) -> bool:
         return self.access.basis is AccessBasis.OWN_RECORD
+
+
+def referral_signers(opened: ReferralAccess) -> list[Membership]:
+    """Who may sign this referral: the active GPs (huisarts) of the patient's
+    organization (``maatwerk.core.referral.roles``), the patient's care team first."""
+    patient = opened.access.patient
+    memberships = (
+        Membership.objects.filter(
+            organization_id=patient.organization_id,
+            role=Role.CLINICIAN.value,
+            is_active=True,
+            discipline__in=sorted(REFERRING_DISCIPLINES),
+            user__is_active=True,
+        )
+        .select_related("user")
+        .order_by("user__full_name", "pk")
+    )
+    in_team = set(
+        CareTeamMember.objects.filter(
+            episode__patient=patient, is_active=True, membership__in=memberships
+        ).values_list("membership_id", flat=True)
+    )
+    return sorted(memberships, key=lambda m: m.pk not in in_team)
 
 
 def referral_access(*, actor: Actor, referral_id: str, action: str) -> ReferralAccess:

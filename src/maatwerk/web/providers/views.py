@@ -83,6 +83,7 @@ def _shown_results(
                 presenters.reason_text(r, knowledge, language) for r in shown.match.reasons
             ],
             "level_fits": shown.match.level_fits,
+            "fit": presenters.fit_text(shown.match.level_fit),
             "location_source": shown.location_source,
         }
         for shown in outcome.matches
@@ -313,6 +314,7 @@ def _detail_page(
             ),
             "consent_methods": Referral.ConsentMethod.choices,
             "consent_statement": services.consent_statement(referral),
+            "signers": selectors.referral_signers(opened),
             "errors": errors or {},
         },
         status=status,
@@ -346,7 +348,9 @@ def referral_consent(request: ActorRequest, referral_id: str) -> HttpResponse:
 def referral_send(request: ActorRequest, referral_id: str) -> HttpResponse:
     opened = _referral(request, referral_id, "update")
     try:
-        services.referral_send(actor=request.actor, opened=opened)
+        services.referral_send(
+            actor=request.actor, opened=opened, signer=request.POST.get("signer", "")[:64]
+        )
     except ValidationError as error:
         return _detail_page(request, opened, _errors(error), status=400)
     messages.success(

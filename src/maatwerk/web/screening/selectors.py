@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
@@ -17,7 +16,7 @@ from maatwerk.core.screening.model import (
     SteppedCareAdvice,
 )
 from maatwerk.core.screening.model import ScegsAssessment as CoreScegs
-from maatwerk.core.screening.summary import referral_context
+from maatwerk.core.screening.summary import CareLevelChoice, referral_context
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.patients.selectors import (
     PatientAccess,
@@ -264,18 +263,26 @@ def referral_context_for(access: PatientAccess, language: str) -> ReferralContex
     if stored is None:
         return None
     organization_id = access.patient.organization_id
-    context = referral_context(
+    # The clinician's decision, not the advice, is what the referral is for.
+    return referral_context(
         stored.profile,
         stored.advice,
         language=language,
         knowledge=knowledge_of(organization_id),
         content=content_of(organization_id),
+        choice=care_level_choice(stored.snapshot),
     )
-    decision = latest_decision(stored.snapshot.screening)
-    if decision is not None and decision.snapshot_id == stored.snapshot.pk:
-        # The clinician's decision, not the advice, is what the referral is for.
-        return dataclasses.replace(context, care_level=decision.decided_level)
-    return context
+
+
+def care_level_choice(snapshot: ScreeningProfileSnapshot) -> CareLevelChoice | None:
+    """The clinician's decision on this profile's level of care (decided, advised, why),
+    or None when nothing was decided on it yet (issue 12: decisions win over advice)."""
+    decision = latest_decision(snapshot.screening)
+    if decision is None or decision.snapshot_id != snapshot.pk:
+        return None
+    return CareLevelChoice(
+        decided=decision.decided_level, advised=decision.advised_level, reason=decision.reason
+    )
 
 
 def latest_profile_screening(patient_pk: int) -> Screening | None:

@@ -659,6 +659,7 @@ def summary(request: ActorRequest, screening_id: str) -> HttpResponse:
             language=_language(),
             knowledge=knowledge_of(organization_id),
             content=content_of(organization_id),
+            choice=selectors.care_level_choice(snapshot),
         )
     return render(
         request,

@@ -2,7 +2,8 @@
 
 Each service checks everything first (the core refuses what breaks a rule; nothing is
 written when any input is refused), then writes the rows and one audit event in one
-transaction. A refused change is audited too, with outcome ``error``. The clinical
+transaction, inside :func:`maatwerk.web.audit.audited.audited` (one event: success,
+refused or denied). The input comes typed from ``maatwerk.web.planning.forms``. The clinical
 rules are the core's (``maatwerk.core.planning``); this package only stores and reads.
 
 The package re-exports every public name, so callers use ``planning.services.<name>``.
@@ -24,15 +25,16 @@ from maatwerk.web.planning.services.prepare import (
     MAX_AT_ONCE_LIMIT,
     MODALITIES,
     WORDS_MAX_LENGTH,
-    PreferencesInput,
     plan_prepare,
 )
+from maatwerk.web.planning.services.reading import my_plan_read, plan_read
 from maatwerk.web.planning.services.revision import (
     plan_complete,
     plan_discard_revision,
     plan_revise,
     plan_step_up,
 )
+from maatwerk.web.planning.services.roles import plan_regiebehandelaar_set
 
 __all__ = [
     "MAX_AT_ONCE_LIMIT",
@@ -41,9 +43,9 @@ __all__ = [
     "REASON_MAX_LENGTH",
     "WORDS_MAX_LENGTH",
     "Language",
-    "PreferencesInput",
     "fhir_bundle",
     "module_name",
+    "my_plan_read",
     "plan_activate",
     "plan_complete",
     "plan_decide",
@@ -52,6 +54,8 @@ __all__ = [
     "plan_export_pdf",
     "plan_goals_set",
     "plan_prepare",
+    "plan_read",
+    "plan_regiebehandelaar_set",
     "plan_revise",
     "plan_step_up",
 ]

@@ -1,96 +1,44 @@
-"""Helpers shared by the planning services: who may plan, the audit event (also of a
-refusal), opening the current plan and the language."""
+"""Helpers shared by the planning services: the audit subject of a plan, opening the
+current plan (locked until the service's transaction ends) and the language."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import get_language
 
-from maatwerk.core.access import AccessBasis
-from maatwerk.web.audit.services import audit_record
+from maatwerk.web.accounts.models import User
+from maatwerk.web.audit.services import AuditSubject
 from maatwerk.web.common.actor import Actor
-from maatwerk.web.patients.selectors import PatientAccess, patient_subject
+from maatwerk.web.patients.opening import PatientAccess
 from maatwerk.web.planning import selectors
+from maatwerk.web.planning.forms import REASON_MAX_LENGTH
 from maatwerk.web.planning.models import Plan
 from maatwerk.web.planning.selectors import OBJECT_PLAN
 
 NON_FIELD = "__all__"
 
-
-REASON_MAX_LENGTH = 2000
-
+__all__ = ["NON_FIELD", "REASON_MAX_LENGTH", "Language", "module_name"]
 
 Language = Literal["nl", "en"]
 
 
-def _clinician_only(access: PatientAccess) -> None:
-    if access.basis is AccessBasis.OWN_RECORD:
-        raise PermissionDenied
-
-
-def _user(actor: Actor) -> Any:
-    if actor.user is None:
-        raise PermissionDenied
-    return actor.user
-
-
-def _audit(
-    actor: Actor,
-    access: PatientAccess,
-    action: str,
-    *,
-    plan: Plan | None = None,
-    detail: str = "",
-    outcome: str = "success",
-) -> None:
-    audit_record(
-        actor=actor,
-        action=action,
-        outcome=outcome,
-        subject=patient_subject(
-            access.patient,
-            object_type=OBJECT_PLAN,
-            object_ref=str(plan.public_id) if plan is not None else "",
-        ),
-        emergency=access.emergency,
-        detail=detail,
+def plan_subject(access: PatientAccess, plan: Plan | None = None) -> AuditSubject:
+    return access.subject(
+        object_type=OBJECT_PLAN, object_ref=str(plan.public_id) if plan is not None else ""
     )
 
 
-def _refuse(
-    errors: dict[str, list[str]],
-    *,
-    actor: Actor,
-    access: PatientAccess,
-    action: str,
-    plan: Plan | None,
-    detail: str,
-) -> None:
-    if errors:
-        _audit(actor, access, action, plan=plan, detail=detail, outcome="error")
-        raise ValidationError(errors)
-
-
-def _refuse_or_plan(
-    errors: dict[str, list[str]],
-    *,
-    actor: Actor,
-    access: PatientAccess,
-    action: str,
-    plan: Plan | None,
-    detail: str,
-) -> Plan:
-    """Refuse with ``errors`` (audited), else the plan the change applies to."""
-    _refuse(errors, actor=actor, access=access, action=action, plan=plan, detail=detail)
-    if plan is None:  # pragma: no cover - callers report a missing plan as an error
-        raise ValidationError(errors)
-    return plan
+def staff_user(actor: Actor) -> User:
+    """The signed-in clinician (the opener let only the care team in)."""
+    if actor.user is None:  # pragma: no cover - the opener refused an anonymous actor
+        raise PermissionError("no user")
+    return actor.user
 
 
 def _open_plan(access: PatientAccess) -> Plan | None:
-    """The draft (a first plan or a revision) when there is one, else the active plan."""
+    """The draft (a first plan or a revision) when there is one, else the active plan,
+    locked for the rest of the calling service's transaction (call it inside one)."""
     plans = Plan.objects.select_for_update().filter(patient=access.patient)
     return (
         plans.filter(status=Plan.Status.DRAFT).first()

@@ -3,15 +3,15 @@ completing a plan."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maatwerk.core.planning.errors import DecisionError
+from maatwerk.web.audit.audited import InputRefused, audited, valid_form
 from maatwerk.web.common.actor import Actor
-from maatwerk.web.patients.selectors import PatientAccess
+from maatwerk.web.patients.opening import PatientAccess
 from maatwerk.web.planning import selectors
+from maatwerk.web.planning.forms import CompleteForm, DiscardForm, RevisionForm, StepUpForm
 from maatwerk.web.planning.models import (
     Plan,
     PlanCareLevelStep,
@@ -20,63 +20,32 @@ from maatwerk.web.planning.models import (
     PlanPart,
 )
 from maatwerk.web.planning.services._common import (
-    NON_FIELD,
-    REASON_MAX_LENGTH,
-    _audit,
-    _clinician_only,
     _open_plan,
-    _refuse,
-    _refuse_or_plan,
-    _user,
+    plan_subject,
+    staff_user,
 )
 from maatwerk.web.planning.services.recomputing import _compute, _recommendations_of
 
 
-def _require_text(
-    errors: dict[str, list[str]],
-    field: str,
-    text: str,
-    missing: str,
-    *,
-    too_long: str | None = None,
-) -> None:
-    """A required reason or note: present, and no longer than REASON_MAX_LENGTH."""
-    if not text:
-        errors[field] = [missing]
-    elif len(text) > REASON_MAX_LENGTH:
-        errors[field] = [too_long or _("Keep the reason shorter than 2000 characters.")]
+def _text(form: RevisionForm | DiscardForm | StepUpForm | CompleteForm, field: str) -> str:
+    return str(valid_form(form)[field]).strip()
 
 
-def plan_revise(*, actor: Actor, access: PatientAccess, reason: str) -> Plan:
+def plan_revise(*, actor: Actor, access: PatientAccess, form: RevisionForm) -> Plan:
     """Start a revision of the active plan: a new draft with the active plan's modules,
     decisions, goals, level of care and parts. The active plan stays active until the
     revision is activated. The reason (an evaluation, stagnation, the patient's wishes)
     is required."""
-    _clinician_only(access)
-    user = _user(actor)
-    reason = reason.strip()
-    errors: dict[str, list[str]] = {}
-    _require_text(errors, "revision_reason", reason, _("Say why the plan is revised."))
-    with transaction.atomic():
+    with audited(actor=actor, action="create", subject=plan_subject(access)) as note:
         current = _open_plan(access)
-    if current is None or current.status == Plan.Status.DRAFT:
-        errors[NON_FIELD] = [
-            _("Only an active plan can be revised.")
-            if current is None
-            else _("There is already a draft. Finish it first.")
-        ]
-    _refuse(
-        errors,
-        actor=actor,
-        access=access,
-        action="create",
-        plan=current,
-        detail="revision not started",
-    )
-    if current is None:  # pragma: no cover - _refuse raised for it
-        raise ValidationError(errors)
-    with transaction.atomic():
-        current = Plan.objects.select_for_update().get(pk=current.pk)
+        if current is None or current.status == Plan.Status.DRAFT:
+            raise InputRefused(
+                _("Only an active plan can be revised.")
+                if current is None
+                else _("There is already a draft. Finish it first.")
+            )
+        reason = _text(form, "revision_reason")
+        user = staff_user(actor)
         now = timezone.now()
         revision = Plan.objects.create(
             patient=current.patient,
@@ -91,6 +60,7 @@ def plan_revise(*, actor: Actor, access: PatientAccess, reason: str) -> Plan:
             expected_weeks_unverified=current.expected_weeks_unverified,
             duration=current.duration,
             goal_set=current.goal_set,
+            regiebehandelaar=current.regiebehandelaar,
             created_by=user,
             created_at=now,
             updated_at=now,
@@ -143,49 +113,35 @@ def plan_revise(*, actor: Actor, access: PatientAccess, reason: str) -> Plan:
             )
             for part in selectors.parts_of(current)
         )
-        _audit(
-            actor, access, "create", plan=revision, detail=f"revision of plan {current.public_id}"
-        )
+        note.about(object_ref=str(revision.public_id))
+        note.detail = f"revision of plan {current.public_id}"
     return revision
 
 
-def plan_step_up(
-    *, actor: Actor, access: PatientAccess, to_level: str, reason: str
-) -> PlanCareLevelStep:
+def plan_step_up(*, actor: Actor, access: PatientAccess, form: StepUpForm) -> PlanCareLevelStep:
     """Step the revision up to the next level of care (stepped care), with a reason;
     the step is recorded with the escalation advice as shown."""
-    _clinician_only(access)
-    user = _user(actor)
-    reason = reason.strip()
-    errors: dict[str, list[str]] = {}
-    with transaction.atomic():
+    with audited(actor=actor, action="update", subject=plan_subject(access)) as note:
         plan = _open_plan(access)
-    advice = None
-    if plan is None or plan.status != Plan.Status.DRAFT or plan.revises_id is None:
-        errors[NON_FIELD] = [_("The level of care is stepped up on a revision of the active plan.")]
-    else:
+        if plan is None or plan.status != Plan.Status.DRAFT or plan.revises_id is None:
+            raise InputRefused(
+                _("The level of care is stepped up on a revision of the active plan.")
+            )
+        note.about(object_ref=str(plan.public_id))
+        data = valid_form(form)
+        reason = str(data["step_reason"]).strip()
         advice = selectors.step_up_advice(access, plan, reason=reason)
         if advice is None or advice.to_level is None:
-            errors["to_level"] = [
-                _("This is already the most intensive level: discuss the plan in the team.")
-            ]
-        elif to_level != advice.to_level:
-            errors["to_level"] = [_("Choose the next level of care from the list.")]
-    _require_text(
-        errors, "step_reason", reason, _("Give a reason for stepping up the level of care.")
-    )
-    _refuse(
-        errors,
-        actor=actor,
-        access=access,
-        action="update",
-        plan=plan,
-        detail="care level not stepped up",
-    )
-    if plan is None or advice is None or advice.to_level is None:  # pragma: no cover
-        raise ValidationError(errors)
-    with transaction.atomic():
-        plan = Plan.objects.select_for_update().get(pk=plan.pk)
+            raise InputRefused(
+                {
+                    "to_level": [
+                        _("This is already the most intensive level: discuss the plan in the team.")
+                    ]
+                }
+            )
+        if data["to_level"] != advice.to_level:
+            raise InputRefused({"to_level": [_("Choose the next level of care from the list.")]})
+        user = staff_user(actor)
         step = PlanCareLevelStep.objects.create(
             plan=plan,
             from_level=plan.care_level,
@@ -220,43 +176,21 @@ def plan_step_up(
             plan.expected_weeks_unverified = bool(computed.duration.get("unverified", True))
         plan.updated_at = timezone.now()
         plan.save()
-        _audit(
-            actor,
-            access,
-            "update",
-            plan=plan,
-            detail=f"care level stepped up {step.from_level} -> {step.to_level}",
-        )
+        note.detail = f"care level stepped up {step.from_level} -> {step.to_level}"
     return step
 
 
-def plan_discard_revision(*, actor: Actor, access: PatientAccess, reason: str) -> Plan:
+def plan_discard_revision(*, actor: Actor, access: PatientAccess, form: DiscardForm) -> Plan:
     """Throw away the revision in preparation: the active plan stays exactly as it was
     (its modules are not touched) and the revision, with its decisions, stays in the
     history marked discarded, with who, when and why. The reason is required."""
-    _clinician_only(access)
-    user = _user(actor)
-    reason = reason.strip()
-    errors: dict[str, list[str]] = {}
-    _require_text(errors, "discard_reason", reason, _("Say why the revision is discarded."))
-    with transaction.atomic():
+    with audited(actor=actor, action="update", subject=plan_subject(access)) as note:
         plan = _open_plan(access)
-    if plan is None or plan.status != Plan.Status.DRAFT or plan.revises_id is None:
-        errors[NON_FIELD] = [_("There is no revision in preparation to discard.")]
-    plan = _refuse_or_plan(
-        errors,
-        actor=actor,
-        access=access,
-        action="update",
-        plan=plan,
-        detail="revision not discarded",
-    )
-    with transaction.atomic():
-        plan = Plan.objects.select_for_update().get(pk=plan.pk)
-        if plan.status != Plan.Status.DRAFT:  # activated or discarded in the meantime
-            raise ValidationError(
-                {NON_FIELD: [_("There is no revision in preparation to discard.")]}
-            )
+        if plan is None or plan.status != Plan.Status.DRAFT or plan.revises_id is None:
+            raise InputRefused(_("There is no revision in preparation to discard."))
+        note.about(object_ref=str(plan.public_id))
+        reason = _text(form, "discard_reason")
+        user = staff_user(actor)
         now = timezone.now()
         plan.status = Plan.Status.DISCARDED
         plan.ended_at = now
@@ -264,51 +198,35 @@ def plan_discard_revision(*, actor: Actor, access: PatientAccess, reason: str) -
         plan.end_note = reason
         plan.updated_at = now
         plan.save(update_fields=["status", "ended_at", "ended_by", "end_note", "updated_at"])
-        _audit(
-            actor,
-            access,
-            "update",
-            plan=plan,
-            detail=f"revision of plan {plan.revises.public_id if plan.revises else '-'} discarded",
+        note.detail = (
+            f"revision of plan {plan.revises.public_id if plan.revises else '-'} discarded"
         )
     return plan
 
 
-def plan_complete(*, actor: Actor, access: PatientAccess, note: str) -> Plan:
+def plan_complete(*, actor: Actor, access: PatientAccess, form: CompleteForm) -> Plan:
     """End of treatment: the active plan is completed with a note. The patient's module
     assignments are left as they are (they may finish what they started)."""
-    _clinician_only(access)
-    user = _user(actor)
-    note = note.strip()
-    errors: dict[str, list[str]] = {}
-    _require_text(
-        errors,
-        "end_note",
-        note,
-        _("Write a note on how the treatment ended."),
-        too_long=_("Keep the note shorter than 2000 characters."),
-    )
-    plans = Plan.objects.filter(patient=access.patient)
-    plan = plans.filter(status=Plan.Status.ACTIVE).first()
-    if plan is None:
-        errors[NON_FIELD] = [_("Only an active plan can be completed.")]
-    elif plans.filter(status=Plan.Status.DRAFT).exists():
-        errors[NON_FIELD] = [
-            _(
-                "A revision of this plan is in preparation. Activate or discard it before "
-                "completing."
+    with audited(actor=actor, action="update", subject=plan_subject(access)) as note:
+        plans = Plan.objects.select_for_update().filter(patient=access.patient)
+        plan = plans.filter(status=Plan.Status.ACTIVE).first()
+        if plan is None:
+            raise InputRefused(_("Only an active plan can be completed."))
+        note.about(object_ref=str(plan.public_id))
+        if plans.filter(status=Plan.Status.DRAFT).exists():
+            raise InputRefused(
+                _(
+                    "A revision of this plan is in preparation. Activate or discard it before "
+                    "completing."
+                )
             )
-        ]
-    _refuse(errors, actor=actor, access=access, action="update", plan=plan, detail="not completed")
-    if plan is None:  # pragma: no cover - _refuse raised for it
-        raise ValidationError(errors)
-    with transaction.atomic():
-        plan = Plan.objects.select_for_update().get(pk=plan.pk)
+        note_text = _text(form, "end_note")
+        user = staff_user(actor)
         plan.status = Plan.Status.COMPLETED
         plan.ended_at = timezone.now()
         plan.ended_by = user
-        plan.end_note = note
+        plan.end_note = note_text
         plan.updated_at = plan.ended_at
         plan.save(update_fields=["status", "ended_at", "ended_by", "end_note", "updated_at"])
-        _audit(actor, access, "update", plan=plan, detail="plan completed")
+        note.detail = "plan completed"
     return plan

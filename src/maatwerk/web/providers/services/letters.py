@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from maatwerk.core.access import Role
+from maatwerk.web.accounts.models import User
 from maatwerk.web.audit.services import audit_record
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.common.pdf import render_pdf
@@ -20,18 +21,32 @@ from maatwerk.web.providers.selectors import ReferralAccess
 from maatwerk.web.providers.services._common import _referral_subject
 
 
-def _referrer(referral: Referral) -> str:
+def _named(referral: Referral, user: User) -> str:
+    """The person's name with their profession in the patient's organization."""
     membership = (
         Membership.objects.filter(
-            user=referral.created_by,
+            user=user,
             organization_id=referral.patient.organization_id,
             role=Role.CLINICIAN.value,
         )
         .exclude(discipline="")
         .first()
     )
-    name = referral.created_by.full_name
+    name = user.full_name
     return f"{name}, {membership.get_discipline_display()}" if membership is not None else name
+
+
+def _referrer(referral: Referral) -> str:
+    """Who refers: the GP who signed; before signing, who prepared the draft."""
+    return _named(referral, referral.signed_by or referral.created_by)
+
+
+def _prepared_by(referral: Referral) -> str:
+    """Who prepared the referral, when that is not the GP who signed it (a POH-GGZ or a
+    psychologist)."""
+    if referral.signed_by is None or referral.signed_by_id == referral.created_by_id:
+        return ""
+    return _named(referral, referral.created_by)
 
 
 def consent_statement(referral: Referral) -> str:
@@ -56,6 +71,8 @@ def letter_context(referral: Referral) -> dict[str, Any]:
         "organization": referral.patient.organization,
         "provider": referral.provider_snapshot,
         "referrer": _referrer(referral),
+        "prepared_by": _prepared_by(referral),
+        "signed": referral.signed_by is not None,
         "care_level": (level.name.get(language, fallback=True) if level is not None else None)
         or referral.care_level,
         "consent": consent_statement(referral),

@@ -16,7 +16,7 @@ from maatwerk.web.common.actor import Actor
 from maatwerk.web.knowledge.selectors import knowledge_for
 from maatwerk.web.patients.selectors import PatientAccess, patient_subject
 from maatwerk.web.providers.models import Provider, Referral
-from maatwerk.web.providers.selectors import OBJECT_REFERRAL, ReferralAccess
+from maatwerk.web.providers.selectors import OBJECT_REFERRAL, ReferralAccess, referral_signers
 from maatwerk.web.providers.services._common import NON_FIELD, _referral_subject
 from maatwerk.web.providers.services.letters import _render_letter
 
@@ -127,27 +127,40 @@ def referral_consent_record(*, actor: Actor, opened: ReferralAccess, method: str
     return referral
 
 
-def referral_send(*, actor: Actor, opened: ReferralAccess) -> Referral:
-    """Mark the referral sent and freeze its letter. Only with recorded consent."""
+def referral_send(*, actor: Actor, opened: ReferralAccess, signer: str) -> Referral:
+    """Mark the referral sent, signed by a GP, and freeze its letter. Only with recorded
+    consent, and only signed by someone who may refer (``core.referral.roles``): a
+    POH-GGZ or psychologist prepares the referral, the GP (``signer``, a user id from
+    :func:`selectors.referral_signers`) signs it."""
     referral = opened.referral
     _draft_only(referral)
+    errors: dict[str, list[str]] = {}
     if not referral.consent_given:
-        raise ValidationError(
-            {
-                NON_FIELD: [
-                    _(
-                        "The patient's consent is not recorded. Ask the patient and record "
-                        "their consent before you send the referral."
-                    )
-                ]
-            }
-        )
+        errors[NON_FIELD] = [
+            _(
+                "The patient's consent is not recorded. Ask the patient and record "
+                "their consent before you send the referral."
+            )
+        ]
+    signers = {str(m.user.public_id): m.user for m in referral_signers(opened)}
+    if signer not in signers:
+        errors["signer"] = [
+            _("Choose the GP who signs this referral.")
+            if signers
+            else _(
+                "Only a GP (huisarts) may sign a referral, and your organization has "
+                "no GP in Maatwerk. Ask your administrator to add one."
+            )
+        ]
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         referral.status = Referral.Status.SENT
         referral.sent_at = timezone.now()
         referral.sent_by = actor.user
+        referral.signed_by = signers[signer]
         referral.letter_pdf = _render_letter(referral)
-        referral.save(update_fields=["status", "sent_at", "sent_by", "letter_pdf"])
+        referral.save(update_fields=["status", "sent_at", "sent_by", "signed_by", "letter_pdf"])
         audit_record(
             actor=actor,
             action="update",

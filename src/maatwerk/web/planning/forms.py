@@ -1,0 +1,338 @@
+"""Typed input of the plan pages: one form per use case.
+
+The forms parse and bound what was posted and put every problem on its field; the
+services (``maatwerk.web.planning.services``) call :func:`maatwerk.web.audit.audited.valid_form`
+inside their audited block, so a refusal is one ``refused`` event and nothing is saved.
+The rules that need the plan (is there a draft, does the decision fit) stay in the
+services.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext_lazy as _
+
+from maatwerk.core.common.untrusted_input import whole_number
+from maatwerk.core.instruments.personalized import GAS_MAX_GOALS
+from maatwerk.core.screening.model import Modality
+from maatwerk.web.audit.audited import InputRefused, valid_form
+from maatwerk.web.personalized.services import GoalInput
+from maatwerk.web.planning import selectors
+from maatwerk.web.planning.models import PlanDecisionRecord
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
+MODALITIES = ("no_preference", "online", "face_to_face", "blended")
+REASON_MAX_LENGTH = 2000
+WORDS_MAX_LENGTH = 500
+MAX_AT_ONCE_LIMIT = 10
+# The four described levels besides the expected outcome (0), as posted:
+# goal-<n>-level-2, goal-<n>-level-1, goal-<n>-level1, goal-<n>-level2.
+LEVEL_KEYS = ("-2", "-1", "1", "2")
+BASELINE_CHOICES = (("-2", "−2"), ("-1", "−1"))
+
+
+def _catalogue_choices() -> list[tuple[str, str]]:
+    return [(module_id, module_id) for module_id in selectors.catalogue().ids]
+
+
+def _flag_choices() -> list[tuple[str, str]]:
+    return [(flag.id, flag.id) for flag in selectors.planning_rules().clinician_flags]
+
+
+def _reason(required: StrOrPromise, *, too_long: StrOrPromise | None = None) -> forms.CharField:
+    return forms.CharField(
+        max_length=REASON_MAX_LENGTH,
+        error_messages={
+            "required": required,
+            "max_length": too_long or _("Keep the reason shorter than 2000 characters."),
+        },
+    )
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """The preferences as values (the demo and scripts), turned into the form's data."""
+
+    modality: str = "no_preference"
+    excluded: Mapping[str, str] = field(default_factory=dict)  # module id -> their words
+    max_at_once: str = ""
+    flags: Sequence[str] = ()
+
+    def form(self) -> PrepareForm:
+        data: MultiValueDict[str, str] = MultiValueDict(
+            {
+                "modality": [self.modality],
+                "max_at_once": [self.max_at_once],
+                "exclude": list(self.excluded),
+                "flag": list(self.flags),
+            }
+        )
+        for module_id, words in self.excluded.items():
+            data[f"exclude-{module_id}-words"] = words
+        return PrepareForm(data)
+
+
+class PrepareForm(forms.Form):
+    """The patient's preferences and the clinician's flags (the recommendation's input).
+
+    Errors are reported under the names the page shows them by: ``modality``,
+    ``excluded``, ``max_at_once`` and ``flags``.
+    """
+
+    modality = forms.ChoiceField(
+        choices=[(m, m) for m in MODALITIES],
+        required=False,
+        error_messages={"invalid_choice": _("Choose how the patient wants to work.")},
+    )
+    max_at_once = forms.CharField(max_length=10, required=False)
+
+    def __init__(self, data: Mapping[str, Any] | None = None) -> None:
+        super().__init__(data)
+        self.fields["exclude"] = forms.MultipleChoiceField(
+            choices=_catalogue_choices(),
+            required=False,
+            error_messages={"invalid_choice": _("Choose modules from the list.")},
+        )
+        self.fields["flag"] = forms.MultipleChoiceField(
+            choices=_flag_choices(),
+            required=False,
+            error_messages={"invalid_choice": _("Choose from the listed situations.")},
+        )
+        for module_id in selectors.catalogue().ids:
+            self.fields[f"exclude-{module_id}-words"] = forms.CharField(
+                max_length=WORDS_MAX_LENGTH,
+                required=False,
+                error_messages={
+                    "max_length": _("Keep the patient's words shorter than 500 characters.")
+                },
+            )
+
+    def clean_modality(self) -> str:
+        return str(self.cleaned_data.get("modality") or "no_preference")
+
+    def clean_max_at_once(self) -> int | None:
+        raw = str(self.cleaned_data.get("max_at_once") or "").strip()
+        if not raw:
+            return None
+        number = whole_number(raw)
+        if number is None or not 1 <= number <= MAX_AT_ONCE_LIMIT:
+            raise forms.ValidationError(_("Enter a whole number from 1 to 10."))
+        return number
+
+    def posted(self) -> dict[str, Any]:
+        """What was typed, to show the form again."""
+        data = self.data
+        excluded_ids = data.getlist("exclude") if hasattr(data, "getlist") else []
+        flags = data.getlist("flag") if hasattr(data, "getlist") else []
+        return {
+            "modality": str(data.get("modality", "no_preference"))[:30],
+            "excluded": {
+                str(m)[:80]: str(data.get(f"exclude-{m}-words", ""))[:WORDS_MAX_LENGTH]
+                for m in excluded_ids
+            },
+            "max_at_once": str(data.get("max_at_once", ""))[:10],
+            "flags": [str(f)[:80] for f in flags],
+        }
+
+
+_PREPARE_ERROR_NAMES = {"exclude": "excluded", "flag": "flags"}
+
+
+@dataclass(frozen=True)
+class ChosenPreferences:
+    """Valid preferences: modality, excluded modules with the patient's words,
+    max_at_once (None: the rules' default), the clinician's flags."""
+
+    modality: Modality
+    excluded: dict[str, str]
+    max_at_once: int | None
+    flags: tuple[str, ...]
+
+
+def preferences_of(form: PrepareForm) -> ChosenPreferences:
+    """The valid preferences (refused per field otherwise)."""
+    if not form.is_valid():
+        errors: dict[str, list[str]] = {}
+        for field, messages in form.errors.items():
+            name = _PREPARE_ERROR_NAMES.get(field, field)
+            if field.startswith("exclude-"):
+                name = "excluded"
+            errors.setdefault(name, []).extend(str(m) for m in messages)
+        raise InputRefused(errors)
+    data = form.cleaned_data
+    return ChosenPreferences(
+        modality=data["modality"],
+        excluded={
+            module_id: " ".join(str(data.get(f"exclude-{module_id}-words", "")).split())
+            for module_id in data["exclude"]
+        },
+        max_at_once=data["max_at_once"],
+        flags=tuple(data["flag"]),
+    )
+
+
+class DecideForm(forms.Form):
+    """Accept, remove or add one module (removing and adding need a reason)."""
+
+    action = forms.ChoiceField(
+        choices=PlanDecisionRecord.Action.choices,
+        error_messages={
+            "required": _("Choose accept, remove or add."),
+            "invalid_choice": _("Choose accept, remove or add."),
+        },
+    )
+    reason = forms.CharField(
+        max_length=REASON_MAX_LENGTH,
+        required=False,
+        error_messages={"max_length": _("Keep the reason shorter than 2000 characters.")},
+    )
+
+    def __init__(self, data: Mapping[str, Any] | None = None) -> None:
+        super().__init__(data)
+        self.fields["module"] = forms.ChoiceField(
+            choices=_catalogue_choices(),
+            error_messages={
+                "required": _("Choose a module from the list."),
+                "invalid_choice": _("Choose a module from the list."),
+            },
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        action = cleaned.get("action")
+        if action in ("remove", "add") and not cleaned.get("reason", "").strip():
+            self.add_error(
+                "reason",
+                _("Give a reason for removing this module.")
+                if action == "remove"
+                else _("Give a reason for adding this module."),
+            )
+        return cleaned
+
+    def posted(self) -> dict[str, str]:
+        return {
+            "module": str(self.data.get("module", ""))[:80],
+            "action": str(self.data.get("action", ""))[:10],
+            "reason": str(self.data.get("reason", ""))[: REASON_MAX_LENGTH + 1],
+        }
+
+
+class GoalForm(forms.Form):
+    """One GAS goal: the goal in the patient's words, a weight, the expected outcome (0),
+    the four other levels and the level the patient starts at (chosen, never preset)."""
+
+    name = forms.CharField(max_length=200, required=False)
+    weight = forms.CharField(max_length=20, required=False)
+    expected = forms.CharField(max_length=2000, required=False)
+    baseline = forms.ChoiceField(
+        choices=(("", "—"), *BASELINE_CHOICES),
+        required=False,
+        error_messages={"invalid_choice": _("The starting level is −1 or −2.")},
+    )
+
+    def __init__(self, data: Mapping[str, Any] | None = None, *, prefix: str) -> None:
+        super().__init__(data, prefix=prefix)
+        for key in LEVEL_KEYS:
+            self.fields[f"level{key}"] = forms.CharField(max_length=2000, required=False)
+
+    def goal(self) -> GoalInput:
+        data = self.cleaned_data
+        return GoalInput(
+            name=data.get("name", ""),
+            weight=data.get("weight", ""),
+            expected_outcome=data.get("expected", ""),
+            levels={key: data.get(f"level{key}", "") for key in LEVEL_KEYS},
+            baseline=data.get("baseline", ""),
+        )
+
+    def typed(self) -> GoalInput:
+        """What was typed (also when invalid), to show the form again."""
+        raw = self.data
+        p = self.prefix
+
+        def get(name: str, limit: int) -> str:
+            return str(raw.get(f"{p}-{name}", ""))[:limit]
+
+        return GoalInput(
+            name=get("name", 1000),
+            weight=get("weight", 20),
+            expected_outcome=get("expected", 2000),
+            levels={key: get(f"level{key}", 2000) for key in LEVEL_KEYS},
+            baseline=get("baseline", 5),
+        )
+
+
+class GoalsForm:
+    """The plan's GAS goals: up to five rows ``goal-0`` … ``goal-4``."""
+
+    def __init__(self, data: Mapping[str, Any] | None = None) -> None:
+        self.rows = [GoalForm(data, prefix=f"goal-{n}") for n in range(GAS_MAX_GOALS)]
+
+    @classmethod
+    def of(cls, goals: Sequence[GoalInput]) -> GoalsForm:
+        """The form filled in with ``goals`` (the demo and scripts)."""
+        data: dict[str, str] = {}
+        for n, goal in enumerate(goals):
+            data |= {
+                f"goal-{n}-name": goal.name,
+                f"goal-{n}-weight": goal.weight,
+                f"goal-{n}-expected": goal.expected_outcome,
+                f"goal-{n}-baseline": goal.baseline,
+                **{f"goal-{n}-level{key}": goal.levels.get(key, "") for key in LEVEL_KEYS},
+            }
+        return cls(data)
+
+    def goals(self) -> list[GoalInput]:
+        """The goals (refused per row otherwise: the page shows errors per goal)."""
+        errors: dict[str, list[str]] = {}
+        for n, row in enumerate(self.rows):
+            if not row.is_valid():
+                errors[f"goal-{n}"] = [str(m) for messages in row.errors.values() for m in messages]
+        if errors:
+            raise InputRefused(errors)
+        return [row.goal() for row in self.rows]
+
+    def typed(self) -> list[GoalInput]:
+        return [row.typed() for row in self.rows]
+
+
+class RevisionForm(forms.Form):
+    revision_reason = _reason(_("Say why the plan is revised."))
+
+
+class DiscardForm(forms.Form):
+    discard_reason = _reason(_("Say why the revision is discarded."))
+
+
+class StepUpForm(forms.Form):
+    to_level = forms.CharField(
+        max_length=60,
+        error_messages={"required": _("Choose the next level of care from the list.")},
+    )
+    step_reason = _reason(_("Give a reason for stepping up the level of care."))
+
+
+class CompleteForm(forms.Form):
+    end_note = _reason(
+        _("Write a note on how the treatment ended."),
+        too_long=_("Keep the note shorter than 2000 characters."),
+    )
+
+
+def text_of(form: forms.Form, field: str) -> str:
+    """The valid text of one field (refused per field otherwise)."""
+    return str(valid_form(form)[field]).strip()
+
+
+class RegiebehandelaarForm(forms.Form):
+    """The clinician's explicit choice of regiebehandelaar (a user id from the care
+    team), or nobody (empty)."""
+
+    member = forms.CharField(max_length=64, required=False)

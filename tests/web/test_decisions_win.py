@@ -1,0 +1,116 @@
+"""Issue 12 item 3: when the clinician overrules the advised level of care (with a
+reason), every output says what was DECIDED — the patient's summary ("Ons advies: …"),
+the plan and "My plan", the plan's PDF and FHIR, the referral letter — and only the
+clinician also reads what was advised and why it was overruled."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from pypdf import PdfReader
+
+from maatwerk.core.screening.content import bundled_screening_content
+from maatwerk.web.knowledge.selectors import knowledge_for
+from maatwerk.web.providers.models import Referral
+from tests.web.test_planning import GOALS, MOOD_PHQ9
+from tests.web.test_referrals import world_provider
+from tests.web.test_screening import compute, record_scegs, screened
+from tests.web.world import World
+
+pytestmark = pytest.mark.django_db
+
+REASON = "Wil eerst hulp in de eigen huisartsenpraktijk."
+
+
+def _pdf_text(pdf: bytes) -> str:
+    return " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages
+    )
+
+
+def _patient_text(level: str) -> tuple[str, str]:
+    text = next(
+        t.patient_text
+        for t in bundled_screening_content().rules.care_level_texts
+        if t.care_level == level
+    )
+    return text.get("nl") or "", text.get("en") or ""
+
+
+def test_an_overruled_advice_is_nowhere_said_to_be_the_plan(world: World) -> None:
+    screening = screened(world, phq9=MOOD_PHQ9)
+    record_scegs(world, screening)
+    snapshot = compute(world, screening)
+    advised = snapshot.advice["care_level"]
+    decided = "poh_ggz" if advised != "poh_ggz" else "basis_ggz"
+    clinician = world.client_for("clinician_treating")
+    assert (
+        clinician.post(
+            f"/screening/{screening.public_id}/profile/decision/",
+            {
+                "snapshot": str(snapshot.public_id),
+                "decision": "override",
+                "care_level": decided,
+                "reason": REASON,
+            },
+        ).status_code
+        == 302
+    )
+    knowledge = knowledge_for(world.org_a.pk)
+    decided_names = {knowledge.care_level(decided).name.get(lang) or "" for lang in ("nl", "en")}
+    advised_names = {knowledge.care_level(advised).name.get(lang) or "" for lang in ("nl", "en")}
+
+    # The patient's summary: "our advice" is the decision, never the overruled advice.
+    patient = world.client_for("patient_a")
+    summary = patient.get(f"/screening/{screening.public_id}/summary/").content.decode()
+    assert any(text in summary for text in _patient_text(decided))
+    assert not any(text in summary for text in _patient_text(advised))
+    assert REASON not in summary
+
+    # The plan is made at the decided level; the clinician also sees the advice and why.
+    assert (
+        clinician.post(
+            f"/plan/patients/{world.patient_a.public_id}/prepare/", {"modality": "online"}
+        ).status_code
+        == 302
+    )
+    base = f"/plan/patients/{world.patient_a.public_id}/"
+    page = clinician.get(base).content.decode()
+    assert any(name in page for name in decided_names)
+    assert REASON in page and any(name in page for name in advised_names)
+    pdf = _pdf_text(clinician.get(base + "plan.pdf").content)
+    assert any(name in pdf for name in decided_names) and REASON in pdf
+    bundle = json.loads(clinician.get(base + "careplan.json").content)
+    care_plan = next(
+        e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "CarePlan"
+    )
+    assert decided in json.dumps(care_plan) and advised not in json.dumps(care_plan)
+
+    # "My plan": the decided level, without the team's reasoning.
+    assert clinician.post(base + "goals/", GOALS).status_code == 302
+    assert clinician.post(base + "activate/", {}).status_code == 302
+    mine = patient.get(base + "mine/").content.decode()
+    assert any(name in mine for name in decided_names)
+    assert REASON not in mine and not any(name in mine for name in advised_names)
+
+    # The referral letter: for the decided level, with the advice and the reason after it
+    # for the receiving clinician, never "advised level of care: <the overruled one>".
+    provider = world_provider(world)
+    assert (
+        clinician.post(
+            f"/providers/patients/{world.patient_a.public_id}/referrals/new/",
+            {"provider": str(provider.public_id), "care_level": decided, "question": "Graag."},
+        ).status_code
+        == 302
+    )
+    referral = Referral.objects.get()
+    assert referral.care_level == decided
+    letter = _pdf_text(
+        clinician.get(f"/providers/referrals/{referral.public_id}/letter.pdf").content
+    )
+    assert any(name in letter for name in decided_names)
+    assert "Besloten zorgniveau" in letter or "Decided care level" in letter
+    assert "Geadviseerd zorgniveau" not in letter and "Advised care level" not in letter
+    assert REASON in letter
