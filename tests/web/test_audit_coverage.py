@@ -120,7 +120,8 @@ PATIENT_DATA_CALLS: dict[str, Call] = {
         lambda w: "/clinic/emergency/?full_name=Patient+Alpha&birth_year=1980",
         "search",
         "patient_identity",
-        None,
+        # Issue 16: the patient found is named, so they see the search in their access log.
+        "a",
     ),
     "clinic:emergency_access": Call(
         "clinician_other_team",

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maatwerk.web.accounts.models import Invitation, User
+from maatwerk.web.audit.audited import InputRefused, audited
 from maatwerk.web.audit.services import AuditSubject, audit_record
 from maatwerk.web.common.actor import Actor
 
@@ -125,20 +126,22 @@ def sessions_end(*, user: User, keep_session_key: str | None = None) -> int:
 
 
 def user_disable(*, actor: Actor, user: User) -> None:
-    """Disable an account: it can no longer log in and its open sessions end now."""
-    with transaction.atomic():
+    """Disable an account: it can no longer log in and its open sessions end now. An admin
+    cannot disable their own account (refused)."""
+    with audited(
+        actor=actor,
+        action="update",
+        subject=AuditSubject(object_type="account", object_ref=str(user.public_id)),
+        detail="account disabled",
+    ):
+        if actor.user is not None and actor.user.pk == user.pk:
+            raise InputRefused(_("You cannot disable your own account."))
         user.is_active = False
         user.save(update_fields=["is_active"])
         Invitation.objects.filter(user=user, used_at__isnull=True, revoked_at__isnull=True).update(
             revoked_at=timezone.now()
         )
-        audit_record(
-            actor=actor,
-            action="update",
-            subject=AuditSubject(object_type="account", object_ref=str(user.public_id)),
-            detail="account disabled",
-        )
-    sessions_end(user=user)
+        sessions_end(user=user)
 
 
 def validation_messages(error: ValidationError) -> list[str]:

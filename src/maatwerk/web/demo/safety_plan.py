@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from maatwerk.core.safety_plan import EntryInput
 from maatwerk.web.accounts.models import User
+from maatwerk.web.clinic.forms import PatientDetailsForm
 from maatwerk.web.common.actor import actor_for_user
 from maatwerk.web.patients.models import Patient
 from maatwerk.web.patients.selectors import patient_access
-from maatwerk.web.patients.services import PatientDetails, patient_details_update
+from maatwerk.web.patients.services import patient_details_update
 from maatwerk.web.safetyplan.selectors import OBJECT_SAFETY_PLAN
 from maatwerk.web.safetyplan.services import safety_plan_save
 
@@ -70,19 +71,21 @@ CLINICIAN_PLAN = {
 
 def _details(
     patient: Patient, mobile: str, landline: str, gp: tuple[str, str, str]
-) -> PatientDetails:
-    return PatientDetails(
-        full_name=patient.full_name,
-        birth_year=patient.birth_year,
-        sex=patient.sex,
-        language=patient.language,
-        presenting_complaint=patient.presenting_complaint,
-        postcode=patient.postcode,
-        phone_mobile=mobile,
-        phone_landline=landline,
-        gp_name=gp[0],
-        gp_practice=gp[1],
-        gp_phone=gp[2],
+) -> PatientDetailsForm:
+    return PatientDetailsForm(
+        {
+            "full_name": patient.full_name,
+            "birth_year": str(patient.birth_year),
+            "sex": patient.sex,
+            "language": patient.language,
+            "presenting_complaint": patient.presenting_complaint,
+            "postcode": patient.postcode,
+            "phone_mobile": mobile,
+            "phone_landline": landline,
+            "gp_name": gp[0],
+            "gp_practice": gp[1],
+            "gp_phone": gp[2],
+        }
     )
 
 
@@ -131,7 +134,7 @@ def demo_safety_plan_load(*, patients: dict[str, Patient], clinicians: dict[str,
         access = patient_access(actor=actor, patient_id=str(patient.public_id), action="update")
         gp = OWN_PRACTICE if episode.team.kind == "gp_practice" else OTHER_PRACTICE
         patient_details_update(
-            actor=actor, access=access, data=_details(patient, mobile, landline, gp)
+            actor=actor, access=access, form=_details(patient, mobile, landline, gp)
         )
     saved = 0
     marieke = patients.get(FOLLOW_UP_PLAN_PATIENT)

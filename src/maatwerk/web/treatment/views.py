@@ -24,6 +24,7 @@ from maatwerk.core.modules.model import Exercise, Module
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
 from maatwerk.web.patients.selectors import PatientAccess, PatientNotAccessible, patient_access
+from maatwerk.web.safety.selectors import risk_banner_of
 from maatwerk.web.treatment import presenters, selectors, services
 from maatwerk.web.treatment.models import ExerciseResponse, ModuleAssignment, RelativeAccess
 
@@ -476,6 +477,7 @@ def review(request: ActorRequest, response_id: str) -> HttpResponse:
         {
             "response": response,
             "patient": opened.access.patient,
+            "risk": risk_banner_of(opened.access.patient),
             "module_name": presenters.text(definition.name, language),
             "title": presenters.text(exercise_definition.title, language),
             "is_g_schema": exercise_definition.kind == "g_schema",
