@@ -158,7 +158,9 @@ def emergency_search(request: ActorRequest) -> HttpResponse:
     try:
         results = services.emergency_search(actor=request.actor, form=form)
     except InputRefused:
-        results = None
+        return render(
+            request, "clinic/emergency_search.html", {"form": form, "results": None}, status=400
+        )
     except services.SearchesThrottled as throttled:
         form.add_error(None, str(throttled))
         return render(

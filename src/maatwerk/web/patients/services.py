@@ -457,9 +457,14 @@ def emergency_search(*, actor: Actor, form: forms.Form) -> list[Patient]:
     the search cannot be used to list the organization's patients. Every search is audited;
     a patient found is named on the event (one event per patient found), so the patient
     sees in "who opened my file" that someone looked them up."""
-    data = valid_form(form) if form.is_bound else None
-    if data is None:
+    if not form.is_bound:
         return []
+    if not form.is_valid():
+        with audited(
+            actor=actor, action="search", subject=AuditSubject(object_type="patient_identity")
+        ):
+            valid_form(form)
+    data = form.cleaned_data
     if not emergency_search_allowed(actor):
         with audited(
             actor=actor,
