@@ -46,7 +46,6 @@ NOT_YET_ON_THE_PATH_AUDIT: frozenset[str] = frozenset(
         "web/questionnaires/instruments.py",
         "web/questionnaires/services.py",
         "web/questionnaires/views.py",
-        "web/safetyplan/services.py",
         "web/screening/services.py",
         "web/screening/views.py",
         "web/treatment/selectors.py",

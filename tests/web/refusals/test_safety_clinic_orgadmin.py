@@ -14,6 +14,7 @@ from maatwerk.web.accounts.models import User
 from maatwerk.web.audit.models import AuditEvent
 from maatwerk.web.patients.models import EmergencyAccess, Patient
 from maatwerk.web.questionnaires.models import SafetyAlert, SafetyFollowUp
+from maatwerk.web.safetyplan.models import SafetyPlanVersion
 
 COVERED_URL_NAMES = {
     "safety:raise",
@@ -27,6 +28,8 @@ COVERED_URL_NAMES = {
     "clinic:emergency_access",
     "orgadmin:team_backup",
     "orgadmin:user_disable",
+    "safetyplan:edit",
+    "portal:safety_plan_edit",
 }
 
 
@@ -76,7 +79,25 @@ def _with_password(world: World) -> str:
     return f"/clinic/patients/{_a(world)}/invitation/"
 
 
+def _plans(world: World) -> object:
+    return SafetyPlanVersion.objects.count()
+
+
 REFUSALS: dict[str, Refusal] = {
+    "safetyplan:edit": Refusal(
+        "clinician_treating",
+        lambda w: f"/safety-plan/patients/{_a(w)}/edit/",
+        lambda w: {"coping-0-text": "x" * 301, "help_people-0-phone": "bel me"},
+        {"coping", "help_people"},
+        _plans,
+    ),
+    "portal:safety_plan_edit": Refusal(
+        "patient_a",
+        lambda w: "/portal/safety-plan/edit/",
+        lambda w: {"reasons_to_live-0-text": "x" * 301},
+        {"reasons_to_live"},
+        _plans,
+    ),
     "safety:raise": Refusal(
         "clinician_treating",
         lambda w: f"/safety/patients/{_a(w)}/raise/",
@@ -166,7 +187,15 @@ def test_invalid_input_is_refused_on_its_fields_and_audited_once(world: World, c
     last = AuditEvent.objects.order_by("-sequence").first()
     response = client.post(path, refusal.data(world))
     assert response.status_code == refusal.form_status, response.content[:300]
-    if refusal.form_status == 400:
+    if refusal.form_status == 400 and "sections" in response.context:
+        # The safety plan shows each problem on its row, from the core's refusal.
+        problems = {
+            section.id
+            for section in response.context["sections"]
+            if section.errors or any(row.text_error or row.phone_error for row in section.rows)
+        }
+        assert refusal.fields <= problems, problems
+    elif refusal.form_status == 400:
         form = (
             response.context["form"]
             if "rows" not in response.context
