@@ -137,6 +137,9 @@ PATIENT_DATA_CALLS: dict[str, Call] = {
     "portal:access_log": Call(
         "patient_a", "GET", lambda w: "/portal/access-log/", "read", "access_log", "a"
     ),
+    "portal:privacy": Call(
+        "patient_a", "GET", lambda w: "/portal/privacy/", "read", "consent", "a"
+    ),
     "orgadmin:dashboard": Call(
         "org_admin", "GET", lambda w: "/organization/?q=Alpha", "search", "patient_identity", None
     ),

@@ -171,3 +171,22 @@ class EmergencyAccess(models.Model):
 
     def __str__(self) -> str:
         return f"emergency access to {self.patient_id}"
+
+
+class PrivacyConsent(models.Model):
+    """The patient's answer to the privacy statement: read (which version, when) and the
+    optional parts given or refused. A new answer is a new row; the newest counts."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="consents")
+    statement_version = models.CharField(_("version of the privacy statement"), max_length=32)
+    email_notifications = models.BooleanField(_("e-mail notifications"))
+    research_use = models.BooleanField(_("use for research"))
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("privacy consent")
+        verbose_name_plural = _("privacy consents")
+        ordering = ("-decided_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"consent of {self.patient_id} ({self.statement_version})"

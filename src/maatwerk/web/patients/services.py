@@ -27,7 +27,13 @@ from maatwerk.web.audit.selectors import audit_events_for_patient
 from maatwerk.web.audit.services import AuditSubject, audit_record
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.organizations.models import Membership
-from maatwerk.web.patients.models import CareEpisode, CareTeamMember, EmergencyAccess, Patient
+from maatwerk.web.patients.models import (
+    CareEpisode,
+    CareTeamMember,
+    EmergencyAccess,
+    Patient,
+    PrivacyConsent,
+)
 from maatwerk.web.patients.opening import PatientAccess, patient_subject
 from maatwerk.web.patients.selectors import caseload_of, emergency_candidates, episodes_for
 from maatwerk.web.questionnaires.models import Assignment
@@ -562,3 +568,46 @@ def portal_home_read(*, actor: Actor, access: PatientAccess) -> PortalHome:
             episodes=list(episodes_for(access)),
             open_questionnaires=list(open_assignments_for(access)),
         )
+
+
+# ------------------------------------------------------------------ privacy statement
+
+# The version of the privacy statement the patient reads (portal/privacy.html); a new
+# text gets a new version, and the consent records which one was read.
+PRIVACY_STATEMENT_VERSION = "2026-12"
+
+
+@dataclass(frozen=True)
+class PrivacyPage:
+    current: PrivacyConsent | None
+    version: str
+
+
+def privacy_read(*, actor: Actor, access: PatientAccess) -> PrivacyPage:
+    with audited(actor=actor, action="read", subject=access.subject("consent")):
+        return PrivacyPage(
+            current=PrivacyConsent.objects.filter(patient=access.patient).first(),
+            version=PRIVACY_STATEMENT_VERSION,
+        )
+
+
+def privacy_consent_record(
+    *, actor: Actor, access: PatientAccess, form: forms.Form
+) -> PrivacyConsent:
+    """The patient read the statement and chose the optional parts: stored with the date
+    and the statement's version (a new row per answer; the newest counts)."""
+    with audited(actor=actor, action="update", subject=access.subject("consent")) as note:
+        data = valid_form(form)
+        consent = PrivacyConsent.objects.create(
+            patient=access.patient,
+            statement_version=PRIVACY_STATEMENT_VERSION,
+            email_notifications=bool(data["email_notifications"]),
+            research_use=bool(data["research_use"]),
+        )
+        note.about(object_ref=str(consent.pk))
+        note.detail = (
+            f"statement {PRIVACY_STATEMENT_VERSION}: e-mail "
+            f"{'yes' if consent.email_notifications else 'no'}, research "
+            f"{'yes' if consent.research_use else 'no'}"
+        )
+        return consent

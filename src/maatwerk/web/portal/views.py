@@ -3,15 +3,37 @@ record with the scoped opener and calls one audited service."""
 
 from __future__ import annotations
 
+from django import forms
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
 
 from maatwerk.core.access import Role
+from maatwerk.web.audit.audited import InputRefused, show_refusal
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
 from maatwerk.web.patients import services
 from maatwerk.web.patients.opening import open_own_record
+
+
+class PrivacyConsentForm(forms.Form):
+    """The optional parts of the privacy statement: each given or refused (unticked)."""
+
+    email_notifications = forms.BooleanField(
+        label=gettext_lazy("Send me an e-mail when there is something new for me in Maatwerk"),
+        required=False,
+    )
+    research_use = forms.BooleanField(
+        label=gettext_lazy(
+            "My answers may be used for scientific research, without my name or other "
+            "details that show who I am"
+        ),
+        required=False,
+    )
 
 
 @role_required(Role.PATIENT)
@@ -36,3 +58,39 @@ def access_log(request: ActorRequest) -> HttpResponse:
     events = services.access_log_read(actor=request.actor, access=access)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "portal/access_log.html", {"page": page, "patient": access.patient})
+
+
+@role_required(Role.PATIENT)
+@require_http_methods(["GET", "POST"])
+def privacy(request: ActorRequest) -> HttpResponse:
+    """The privacy statement: what is stored, who sees it, how to see who opened the file
+    and ask for a copy; and the patient's choice for the optional parts."""
+    if request.method == "POST":
+        access = open_own_record(actor=request.actor, action="update", object_type="consent")
+        form = PrivacyConsentForm(request.POST)
+        try:
+            services.privacy_consent_record(actor=request.actor, access=access, form=form)
+        except InputRefused as refusal:
+            show_refusal(form, refusal)
+            return render(
+                request,
+                "portal/privacy.html",
+                {"form": form, "version": services.PRIVACY_STATEMENT_VERSION, "current": None},
+                status=400,
+            )
+        messages.success(request, _("Thank you. Your choices are saved; you can change them here."))
+        return redirect("portal:home")
+    access = open_own_record(actor=request.actor, action="read", object_type="consent")
+    page = services.privacy_read(actor=request.actor, access=access)
+    current = page.current
+    form = PrivacyConsentForm(
+        initial={
+            "email_notifications": current.email_notifications if current else False,
+            "research_use": current.research_use if current else False,
+        }
+    )
+    return render(
+        request,
+        "portal/privacy.html",
+        {"form": form, "version": page.version, "current": current},
+    )
