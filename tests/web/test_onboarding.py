@@ -15,7 +15,7 @@ from maatwerk.web.accounts.models import Invitation
 from maatwerk.web.accounts.tasks import invitation_email_send
 from maatwerk.web.audit.models import AuditEvent
 from maatwerk.web.patients.models import Patient, PrivacyConsent
-from maatwerk.web.patients.services import PRIVACY_STATEMENT_VERSION
+from maatwerk.web.patients.privacy import PRIVACY_STATEMENT_VERSION
 from tests.web.world import World
 
 SITE = "https://maatwerk.example.nl"

@@ -23,7 +23,7 @@ from maatwerk.web.audit.audited import record_denial
 from maatwerk.web.audit.services import AuditSubject
 from maatwerk.web.common.actor import Actor, requires_second_factor
 from maatwerk.web.common.http import ActorRequest
-from maatwerk.web.patients import services
+from maatwerk.web.patients import reading
 from maatwerk.web.patients.opening import PatientNotAccessible, open_own_record, open_patient
 
 
@@ -61,7 +61,7 @@ def patient_list(request: ActorRequest, q: str = "") -> list[PatientSummaryOut]:
     if not actor.has_role(Role.CLINICIAN):
         record_denial(actor=actor, action="search", subject=AuditSubject(object_type="caseload"))
         raise HttpError(404, "Not found")
-    found = services.caseload_search(actor=actor, query=str(q)[:100])
+    found = reading.caseload_search(actor=actor, query=str(q)[:100])
     return [
         PatientSummaryOut(id=p.public_id, full_name=p.full_name, birth_year=p.birth_year)
         for p in found.patients
@@ -78,7 +78,7 @@ def patient_detail(request: ActorRequest, patient_id: str) -> PatientOut | Statu
         access = open_patient(actor=_actor(request), patient_id=patient_id, action="read")
     except PatientNotAccessible:
         return Status(404, ErrorOut(detail="Not found"))
-    page = services.patient_page_read(actor=_actor(request), access=access)
+    page = reading.patient_page_read(actor=_actor(request), access=access)
     patient = access.patient
     return PatientOut(
         id=patient.public_id,
@@ -122,5 +122,5 @@ def my_access_log(request: ActorRequest) -> list[AccessLogEntryOut] | Status[Err
             object_type=e.object_type,
             emergency=e.emergency,
         )
-        for e in services.access_log_read(actor=actor, access=access, limit=500)
+        for e in reading.access_log_read(actor=actor, access=access, limit=500)
     ]

@@ -25,7 +25,7 @@ from maatwerk.web.clinic.forms import (
 from maatwerk.web.clinic.questionnaire_views import AssignForm
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
-from maatwerk.web.patients import services
+from maatwerk.web.patients import reading, services
 from maatwerk.web.patients.opening import Audience, open_for_emergency, open_patient
 
 
@@ -33,7 +33,7 @@ from maatwerk.web.patients.opening import Audience, open_for_emergency, open_pat
 def caseload(request: ActorRequest) -> HttpResponse:
     form = CaseloadSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    found = services.caseload_search(actor=request.actor, query=query)
+    found = reading.caseload_search(actor=request.actor, query=query)
     template = "clinic/_caseload_rows.html" if request.htmx else "clinic/caseload.html"
     return render(
         request,
@@ -69,7 +69,7 @@ def patient_detail(request: ActorRequest, patient_id: str) -> HttpResponse:
     access = open_patient(
         actor=request.actor, patient_id=patient_id, action="read", audience=Audience.CARE_TEAM
     )
-    page = services.patient_page_read(actor=request.actor, access=access)
+    page = reading.patient_page_read(actor=request.actor, access=access)
     return render(
         request,
         "clinic/patient_detail.html",
@@ -115,14 +115,14 @@ def patient_edit(request: ActorRequest, patient_id: str) -> HttpResponse:
         messages.success(request, _("The details are saved."))
         return redirect("clinic:patient_detail", patient_id=patient_id)
     if access.emergency:
-        services.patient_page_read(actor=request.actor, access=access, detail="details form")
+        reading.patient_page_read(actor=request.actor, access=access, detail="details form")
         messages.error(
             request,
             _("Only the patient's care team can change these details, not emergency access."),
         )
         return redirect("clinic:patient_detail", patient_id=patient_id)
-    services.patient_page_read(actor=request.actor, access=access, detail="details form")
-    form = PatientDetailsForm(initial=services.details_initial(access.patient))
+    reading.patient_page_read(actor=request.actor, access=access, detail="details form")
+    form = PatientDetailsForm(initial=reading.details_initial(access.patient))
     return render(request, "clinic/patient_edit.html", {"form": form, "patient": access.patient})
 
 
@@ -156,12 +156,12 @@ def patient_invitation(request: ActorRequest, patient_id: str) -> HttpResponse:
 def emergency_search(request: ActorRequest) -> HttpResponse:
     form = EmergencySearchForm(request.GET or None)
     try:
-        results = services.emergency_search(actor=request.actor, form=form)
+        results = reading.emergency_search(actor=request.actor, form=form)
     except InputRefused:
         return render(
             request, "clinic/emergency_search.html", {"form": form, "results": None}, status=400
         )
-    except services.SearchesThrottled as throttled:
+    except reading.SearchesThrottled as throttled:
         form.add_error(None, str(throttled))
         return render(
             request, "clinic/emergency_search.html", {"form": form, "results": None}, status=429
@@ -195,7 +195,7 @@ def emergency_access(request: ActorRequest, patient_id: str) -> HttpResponse:
         )
         return redirect("clinic:patient_detail", patient_id=patient_id)
     patient = open_for_emergency(actor=actor, patient_id=patient_id, action="read")
-    services.emergency_form_read(actor=actor, patient=patient)
+    reading.emergency_form_read(actor=actor, patient=patient)
     return render(
         request, "clinic/emergency_access.html", {"form": EmergencyAccessForm(), "patient": patient}
     )

@@ -16,7 +16,8 @@ from maatwerk.core.access import Role
 from maatwerk.web.audit.audited import InputRefused, show_refusal
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
-from maatwerk.web.patients import services
+from maatwerk.web.patients import privacy as consent
+from maatwerk.web.patients import reading
 from maatwerk.web.patients.opening import open_own_record
 
 
@@ -39,7 +40,7 @@ class PrivacyConsentForm(forms.Form):
 @role_required(Role.PATIENT)
 def home(request: ActorRequest) -> HttpResponse:
     access = open_own_record(actor=request.actor, action="read")
-    page = services.portal_home_read(actor=request.actor, access=access)
+    page = reading.portal_home_read(actor=request.actor, access=access)
     return render(
         request,
         "portal/home.html",
@@ -55,7 +56,7 @@ def home(request: ActorRequest) -> HttpResponse:
 def access_log(request: ActorRequest) -> HttpResponse:
     """Who opened my file and when (Wabvpz art. 15e; NEN 7513 ch. 9)."""
     access = open_own_record(actor=request.actor, action="read", object_type="access_log")
-    events = services.access_log_read(actor=request.actor, access=access)
+    events = reading.access_log_read(actor=request.actor, access=access)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "portal/access_log.html", {"page": page, "patient": access.patient})
 
@@ -69,19 +70,19 @@ def privacy(request: ActorRequest) -> HttpResponse:
         access = open_own_record(actor=request.actor, action="update", object_type="consent")
         form = PrivacyConsentForm(request.POST)
         try:
-            services.privacy_consent_record(actor=request.actor, access=access, form=form)
+            consent.privacy_consent_record(actor=request.actor, access=access, form=form)
         except InputRefused as refusal:
             show_refusal(form, refusal)
             return render(
                 request,
                 "portal/privacy.html",
-                {"form": form, "version": services.PRIVACY_STATEMENT_VERSION, "current": None},
+                {"form": form, "version": consent.PRIVACY_STATEMENT_VERSION, "current": None},
                 status=400,
             )
         messages.success(request, _("Thank you. Your choices are saved; you can change them here."))
         return redirect("portal:home")
     access = open_own_record(actor=request.actor, action="read", object_type="consent")
-    page = services.privacy_read(actor=request.actor, access=access)
+    page = consent.privacy_read(actor=request.actor, access=access)
     current = page.current
     form = PrivacyConsentForm(
         initial={
