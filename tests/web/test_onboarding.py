@@ -157,3 +157,61 @@ def test_only_the_patient_answers_the_privacy_statement(world: World) -> None:
     assert world.client_for("clinician_treating").get("/portal/privacy/").status_code == 404
     assert world.client_for("clinician_treating").post("/portal/privacy/", {}).status_code == 404
     assert not PrivacyConsent.objects.exists()
+
+
+# --- date of birth ----------------------------------------------------------------------
+
+
+def _registration(**changes: str) -> dict[str, str]:
+    return {
+        "full_name": "Jonge Patiënt",
+        "email": "jong@a.test",
+        "birth_year": "2008",
+        "sex": "male",
+        "language": "nl",
+    } | changes
+
+
+def test_a_date_of_birth_is_stored_for_the_exact_age(world: World) -> None:
+    from datetime import date
+
+    response = world.client_for("clinician_treating").post(
+        "/clinic/patients/new/", _registration(birth_date="2008-07-15")
+    )
+    assert response.status_code == 200
+    patient = Patient.objects.get(user__email="jong@a.test")
+    assert (patient.birth_year, patient.birth_date) == (2008, date(2008, 7, 15))
+    # The year alone would say 18 on both days; the date tells the two apart.
+    assert patient.age_on(date(2026, 7, 14)) == 17
+    assert patient.age_on(date(2026, 7, 15)) == 18
+
+
+def test_a_date_of_birth_outside_the_year_of_birth_is_refused(world: World) -> None:
+    before = AuditEvent.objects.count()
+    response = world.client_for("clinician_treating").post(
+        "/clinic/patients/new/", _registration(birth_date="2007-12-31")
+    )
+    assert response.status_code == 400
+    assert "birth_date" in response.context["form"].errors
+    assert not Patient.objects.filter(user__email="jong@a.test").exists()
+    assert AuditEvent.objects.count() == before + 1
+
+
+def test_a_patient_with_only_a_year_of_birth_stays_valid(world: World) -> None:
+    # Patients registered before the date of birth existed keep their year.
+    assert world.patient_a.birth_date is None
+    assert world.patient_a.age_on(world.patient_a.created_at.date()) is None
+    response = world.client_for("clinician_treating").get(
+        f"/clinic/patients/{world.patient_a.public_id}/edit/"
+    )
+    assert response.status_code == 200
+    assert response.context["form"]["birth_date"].value() is None
+
+
+def test_the_database_keeps_the_date_in_the_year(world: World) -> None:
+    from datetime import date
+
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Patient.objects.filter(pk=world.patient_a.pk).update(birth_date=date(1975, 1, 1))

@@ -163,6 +163,7 @@ def details_initial(patient: Patient) -> dict[str, object]:
     return {
         "full_name": patient.full_name,
         "birth_year": patient.birth_year,
+        "birth_date": patient.birth_date,
         "sex": patient.sex,
         "language": patient.language,
         "presenting_complaint": patient.presenting_complaint,

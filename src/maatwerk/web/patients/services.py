@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.conf import settings
@@ -38,6 +38,7 @@ class PatientRegistration:
     birth_year: int
     sex: str
     language: str
+    birth_date: date | None = None
     presenting_complaint: str = ""
     condition: str = ""
     postcode: str = ""
@@ -155,6 +156,7 @@ def patient_register(
             user=user,
             full_name=data.full_name.strip(),
             birth_year=data.birth_year,
+            birth_date=data.birth_date,
             sex=data.sex,
             language=data.language,
             presenting_complaint=data.presenting_complaint.strip(),
@@ -178,6 +180,7 @@ class PatientDetails:
     birth_year: int
     sex: str
     language: str
+    birth_date: date | None = None
     presenting_complaint: str = ""
     postcode: str = ""
     phone_mobile: str = ""
@@ -190,6 +193,7 @@ class PatientDetails:
 DETAIL_FIELDS = (
     "full_name",
     "birth_year",
+    "birth_date",
     "sex",
     "language",
     "presenting_complaint",
@@ -272,6 +276,7 @@ def _wanted_details(data: PatientDetails) -> dict[str, object]:
     return {
         "full_name": full_name,
         "birth_year": data.birth_year,
+        "birth_date": data.birth_date,
         "sex": data.sex,
         "language": data.language,
         "presenting_complaint": data.presenting_complaint.strip(),
