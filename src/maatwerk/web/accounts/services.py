@@ -54,8 +54,8 @@ def invitation_token(invitation: Invitation) -> str:
 
 
 def invitation_issue(*, user: User, created_by: User) -> IssuedInvitation:
-    """A new single-use link for ``user``; earlier open links stop working. Once the
-    invitation commits, a background task e-mails the link to the user."""
+    """A new single-use link for ``user``; earlier open links stop working. The caller
+    e-mails it with :func:`invitation_mail_after_commit`."""
     now = timezone.now()
     with transaction.atomic():
         Invitation.objects.filter(user=user, used_at__isnull=True, revoked_at__isnull=True).update(
@@ -72,9 +72,14 @@ def invitation_issue(*, user: User, created_by: User) -> IssuedInvitation:
         token = invitation_token(invitation)
         invitation.token_digest = _digest(token)
         invitation.save(update_fields=["token_digest"])
-        invitation_id = invitation.pk
-        transaction.on_commit(lambda: invitation_email_send.enqueue(invitation_id))
     return IssuedInvitation(invitation=invitation, token=token)
+
+
+def invitation_mail_after_commit(issued: IssuedInvitation) -> None:
+    """Once the caller's transaction commits, a background task e-mails the link (the
+    invitation's id only)."""
+    invitation_id = issued.invitation.pk
+    transaction.on_commit(lambda: invitation_email_send.enqueue(invitation_id))
 
 
 def invitation_find(*, token: str) -> Invitation:

@@ -17,7 +17,11 @@ from maatwerk.core.access import Role
 from maatwerk.core.contact import InvalidPhoneNumber, parse_phone_number
 from maatwerk.core.referral.postcode import InvalidPostcode, parse_postcode
 from maatwerk.web.accounts.models import User
-from maatwerk.web.accounts.services import IssuedInvitation, invitation_issue
+from maatwerk.web.accounts.services import (
+    IssuedInvitation,
+    invitation_issue,
+    invitation_mail_after_commit,
+)
 from maatwerk.web.audit.audited import AuditNote, InputRefused, audited, valid_form
 from maatwerk.web.audit.services import AuditSubject, audit_record
 from maatwerk.web.common.actor import Actor
@@ -167,6 +171,7 @@ def patient_register(
         )
         CareTeamMember.objects.create(episode=episode, membership=membership, is_coordinator=True)
         invitation = invitation_issue(user=user, created_by=actor.user)
+        invitation_mail_after_commit(invitation)
         note.subject = patient_subject(patient)
         return RegisteredPatient(patient=patient, invitation=invitation)
 
@@ -301,6 +306,7 @@ def patient_invitation_reissue(*, actor: Actor, access: PatientAccess) -> Issued
         if patient.user.has_usable_password():
             raise InputRefused(_("This patient has already set a password."))
         invitation = invitation_issue(user=patient.user, created_by=actor.user)
+        invitation_mail_after_commit(invitation)
         note.about(object_ref=str(invitation.invitation.pk))
         return invitation
 
