@@ -90,13 +90,18 @@ def test_clinician_invites_patient_who_starts_in_dutch_and_switches_to_english(
     patient.fill("[name=password1]", PATIENT_PASSWORD)
     patient.fill("[name=password2]", PATIENT_PASSWORD)
     patient.click("main form[method=post] button[type=submit]")
-    expect(patient).to_have_url(re.compile(r"/accounts/login/"))
 
-    # Patients log in with e-mail and password only.
-    log_in(patient, PATIENT_EMAIL, PATIENT_PASSWORD)
+    # Logged in at once, the patient reads how their data is handled and chooses the
+    # optional parts (here: e-mail yes, research no).
+    expect(patient).to_have_url(re.compile(r"/portal/privacy/$"))
+    expect(patient.locator("main h1")).to_have_text("Zo gaan we om met je gegevens")
+    expect(patient.locator("main a[href$='/portal/access-log/']")).to_be_visible()
+    assert_accessible(patient, "privacy statement")
+    patient.check("[name=email_notifications]")
+    patient.click("main form[method=post] button[type=submit]")
     expect(patient).to_have_url(re.compile(r"/portal/$"))
     expect(patient.locator("html")).to_have_attribute("lang", "nl")
-    expect(patient.locator(".messages")).to_contain_text(f"Je bent nu ingelogd als {PATIENT_NAME}")
+    expect(patient.locator(".messages")).to_contain_text("Je keuzes zijn opgeslagen")
     expect(patient.locator("main h1")).to_contain_text("Noor")
     if DUTCH_CATALOG.exists():
         # Our own Dutch catalog is compiled: the menu must not show English msgids.
@@ -129,13 +134,18 @@ def test_used_invitation_link_cannot_be_used_again(
     page: Page, make_clinician: Callable[..., Person]
 ) -> None:
     """A second visit to a used link shows a gentle explanation, not the password form."""
+    from maatwerk.web.accounts.forms import SetPasswordForm
     from maatwerk.web.accounts.models import User
     from maatwerk.web.accounts.services import invitation_accept, invitation_issue
 
     clinician = make_clinician()
     user = User.objects.create_user(email=PATIENT_EMAIL, password=None, full_name=PATIENT_NAME)
     issued = invitation_issue(user=user, created_by=User.objects.get(email=clinician.email))
-    invitation_accept(token=issued.token, password=E2E_PASSWORD, access_point="e2e")
+    invitation_accept(
+        token=issued.token,
+        form=SetPasswordForm({"password1": E2E_PASSWORD, "password2": E2E_PASSWORD}),
+        access_point="e2e",
+    )
 
     response = page.goto(issued.path)
     assert response is not None and response.status == 404

@@ -18,26 +18,29 @@ PLAN_PAGE = "/portal/safety-plan/"
 
 
 def _make_plan(clinician: Person, patient: Person) -> None:
-    from maatwerk.core.safety_plan import EntryInput
+    from maatwerk.core.safety_plan import bundled_safety_plan_content
     from maatwerk.web.accounts.models import User
     from maatwerk.web.common.actor import actor_for_user
     from maatwerk.web.patients.models import Patient
-    from maatwerk.web.patients.selectors import patient_access
+    from maatwerk.web.patients.opening import open_patient
+    from maatwerk.web.safetyplan.forms import SafetyPlanForm
     from maatwerk.web.safetyplan.services import safety_plan_save
 
     actor = actor_for_user(User.objects.get(email=clinician.email), access_point="test")
     record = Patient.objects.get(user__email=patient.email)
-    access = patient_access(actor=actor, patient_id=str(record.public_id), action="update")
-    safety_plan_save(
-        actor=actor,
-        access=access,
-        submitted={
-            "warning_signs": [EntryInput("Ik slaap slecht en pieker")],
-            "coping": [EntryInput("Wandelen in het park")],
-            "help_people": [EntryInput("Mijn zus Lotte", "06-12345678")],
-            "reasons_to_live": [EntryInput("Mijn dochter")],
+    access = open_patient(actor=actor, patient_id=str(record.public_id), action="update")
+    form = SafetyPlanForm(
+        {
+            "warning_signs-0-text": "Ik slaap slecht en pieker",
+            "coping-0-text": "Wandelen in het park",
+            "help_people-0-text": "Mijn zus Lotte",
+            "help_people-0-phone": "06-12345678",
+            "reasons_to_live-0-text": "Mijn dochter",
         },
+        bundled_safety_plan_content(),
+        for_patient=False,
     )
+    safety_plan_save(actor=actor, access=access, form=form)
 
 
 def _offline_reading(page: Page, expected: str) -> None:

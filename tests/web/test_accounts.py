@@ -74,7 +74,7 @@ def test_only_a_digest_of_the_token_is_stored(world: World) -> None:
 
 def test_weak_password_is_refused_with_a_reason_and_the_link_stays_valid(world: World) -> None:
     response = set_password_with(Client(), world.invitation.token, "12345678")
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused: the form again, with the reason
     assert b"errorlist" in response.content
     assert Client().get(f"/invite/{world.invitation.token}/").status_code == 200
 

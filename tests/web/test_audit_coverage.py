@@ -121,7 +121,8 @@ PATIENT_DATA_CALLS: dict[str, Call] = {
         lambda w: "/clinic/emergency/?full_name=Patient+Alpha&birth_year=1980",
         "search",
         "patient_identity",
-        None,
+        # Issue 16: the patient found is named, so they see the search in their access log.
+        "a",
     ),
     "clinic:emergency_access": Call(
         "clinician_other_team",
@@ -136,6 +137,9 @@ PATIENT_DATA_CALLS: dict[str, Call] = {
     "portal:home": Call("patient_a", "GET", lambda w: "/portal/", "read", "patient", "a"),
     "portal:access_log": Call(
         "patient_a", "GET", lambda w: "/portal/access-log/", "read", "access_log", "a"
+    ),
+    "portal:privacy": Call(
+        "patient_a", "GET", lambda w: "/portal/privacy/", "read", "consent", "a"
     ),
     "orgadmin:dashboard": Call(
         "org_admin", "GET", lambda w: "/organization/?q=Alpha", "search", "patient_identity", None
@@ -1067,3 +1071,85 @@ def test_every_audit_code_has_a_readable_label() -> None:
     assert {role.value for role in Role} <= set(ROLE_LABELS)
     object_types = {call.object_type for call in PATIENT_DATA_CALLS.values()}
     assert object_types <= set(OBJECT_LABELS)
+
+
+# Issue 16: every refusal path of these apps writes one "denied" event, not only the
+# role-closed pages (``role_required``): objects out of scope in the web pages, the API's
+# 404s and the organization admin's objects of another organization.
+UNKNOWN = "00000000-0000-4000-8000-000000000000"
+DENIALS: dict[str, tuple[str, str, Callable[[World], str]]] = {
+    "api patient out of scope": (
+        "clinician_other_team",
+        "GET",
+        lambda w: f"/api/v1/patients/{_a(w)}",
+    ),
+    "api caseload for a patient": ("patient_a", "GET", lambda w: "/api/v1/patients"),
+    "api access log for a clinician": (
+        "clinician_treating",
+        "GET",
+        lambda w: "/api/v1/me/access-log",
+    ),
+    "signal of another team": (
+        "clinician_other_team",
+        "GET",
+        lambda w: f"/safety/signals/{w.alert.public_id}/",
+    ),
+    "pick up a signal of another team": (
+        "clinician_other_team",
+        "POST",
+        lambda w: f"/safety/signals/{w.alert.public_id}/pick-up/",
+    ),
+    "raise for a patient out of scope": (
+        "clinician_other_team",
+        "POST",
+        lambda w: f"/safety/patients/{_a(w)}/raise/",
+    ),
+    "noodknop in another organization": (
+        "clinician_other_org",
+        "GET",
+        lambda w: f"/clinic/emergency/{_a(w)}/",
+    ),
+    "details of a patient out of scope": (
+        "clinician_other_team",
+        "POST",
+        lambda w: f"/clinic/patients/{_a(w)}/edit/",
+    ),
+    "access report of an unknown patient": (
+        "org_admin",
+        "GET",
+        lambda w: f"/organization/access-report/patients/{UNKNOWN}/",
+    ),
+    "review of an unknown emergency access": (
+        "org_admin",
+        "POST",
+        lambda w: f"/organization/emergency-access/{UNKNOWN}/review/",
+    ),
+    "backup of another organization's team": (
+        "org_admin",
+        "POST",
+        lambda w: (
+            f"/organization/teams/{w.memberships['clinician_other_org'].team.public_id}/backup/"
+        ),
+    ),
+    "disable a user of another organization": (
+        "org_admin",
+        "POST",
+        lambda w: f"/organization/users/{w.users['clinician_other_org'].public_id}/disable/",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(DENIALS))
+def test_every_refusal_path_writes_one_denied_event(world: World, case: str) -> None:
+    role, method, path = DENIALS[case]
+    client = world.client_for(role)
+    last = AuditEvent.objects.order_by("-sequence").first()
+    response = (client.post if method == "POST" else client.get)(path(world))
+    assert response.status_code in (403, 404), response.status_code
+    events = list(
+        AuditEvent.objects.filter(sequence__gt=last.sequence if last else 0).order_by("sequence")
+    )
+    assert [e.outcome for e in events] == ["denied"], [
+        (e.action, e.object_type, e.outcome) for e in events
+    ]
+    assert audit_chain_verify().ok

@@ -8,14 +8,17 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
 from django.test import Client
 
+from maatwerk.web.audit.audited import InputRefused
 from maatwerk.web.audit.models import AuditEvent
 from maatwerk.web.audit.selectors import audit_chain_verify
 from maatwerk.web.common.actor import actor_for_user
+from maatwerk.web.orgadmin.forms import BackupClinicianForm
+from maatwerk.web.orgadmin.selectors import backup_candidates
 from maatwerk.web.orgadmin.services import team_backup_clinician_set
 from maatwerk.web.organizations.models import Membership
+from maatwerk.web.patients.opening import OrganizationOpened
 from maatwerk.web.safety.services import escalate_overdue_signals
 from tests.web.world import World, make_membership, make_user, sign_in
 
@@ -150,10 +153,10 @@ def test_a_choice_outside_the_teams_active_clinicians_is_refused_and_audited(
         [event] = events_since(before)
         assert (event.action, event.outcome, event.object_type) == (
             "update",
-            "error",
+            "refused",
             "team_backup_clinician",
         ), case
-        assert event.detail == "backup clinician refused: not an active clinician of the team"
+        assert event.detail == "refused: backup"
     assert audit_chain_verify().ok
 
 
@@ -176,13 +179,19 @@ def test_a_membership_switched_off_before_the_save_is_refused_by_the_service(
     Membership.objects.filter(pk=backup.pk).update(is_active=False)
     actor = actor_for_user(world.users["org_admin"], access_point="test")
     before = last_sequence()
-    with pytest.raises(ValidationError) as refused:
-        team_backup_clinician_set(actor=actor, team=world.team_treating, backup=backup)
-    assert refused.value.messages == [NOT_A_CLINICIAN_EN]
+    form = BackupClinicianForm(
+        {"backup": str(backup.pk)}, candidates=backup_candidates(world.team_treating)
+    )
+    opened = OrganizationOpened(
+        object=world.team_treating, organization_ids=frozenset({world.org_a.pk})
+    )
+    with pytest.raises(InputRefused) as refused:
+        team_backup_clinician_set(actor=actor, opened=opened, form=form)
+    assert refused.value.errors == {"backup": [NOT_A_CLINICIAN_EN]}
     world.team_treating.refresh_from_db()
     assert world.team_treating.backup_clinician is None
     [event] = events_since(before)
-    assert event.outcome == "error"
+    assert event.outcome == "refused"
 
 
 def test_only_the_admin_of_the_teams_organization_may_choose(world: World) -> None:

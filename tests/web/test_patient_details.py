@@ -7,14 +7,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from maatwerk.web.audit.audited import InputRefused
 from maatwerk.web.audit.models import AuditEvent
+from maatwerk.web.clinic.forms import PatientDetailsForm
 from maatwerk.web.common.actor import actor_for_user
 from maatwerk.web.patients.models import EmergencyAccess, Patient
 from maatwerk.web.patients.selectors import patient_access
-from maatwerk.web.patients.services import PatientDetails, patient_details_update
+from maatwerk.web.patients.services import patient_details_update
 from tests.web.world import World
 
 pytestmark = pytest.mark.django_db
@@ -116,7 +117,7 @@ def test_every_problem_is_shown_at_once_in_dutch_and_nothing_is_saved(
     response = world.client_for("clinician_treating").post(
         edit_path(world), details_form(full_name="", postcode="0123 AB", birth_year=future)
     )
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused: the form again, with its errors
     page = response.content.decode()
     assert "Een Nederlandse postcode begint niet met 0" in page
     assert "Het geboortejaar kan niet in de toekomst liggen" in page
@@ -124,8 +125,8 @@ def test_every_problem_is_shown_at_once_in_dutch_and_nothing_is_saved(
     alpha.refresh_from_db()
     assert (alpha.full_name, alpha.birth_year, alpha.postcode) == ("Patient Alpha", 1980, "")
     event = _last_event()
-    assert (event.action, event.outcome) == ("update", "error")
-    assert event.detail == "details refused: birth_year, full_name, postcode"
+    assert (event.action, event.outcome) == ("update", "refused")
+    assert event.detail == "refused: birth_year,full_name,postcode"
 
 
 def test_letters_that_are_never_issued_are_refused_in_english(world: World, alpha: Patient) -> None:
@@ -133,13 +134,13 @@ def test_letters_that_are_never_issued_are_refused_in_english(world: World, alph
     response = world.client_for("clinician_treating").post(
         edit_path(world), details_form(postcode="1234 SA", presenting_complaint="tired all day")
     )
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused: the form again, with its errors
     assert "The letters SA, SD and SS are not used in Dutch postcodes" in (
         response.content.decode()
     )
     alpha.refresh_from_db()
     assert alpha.presenting_complaint == ""  # nothing of the submission was saved
-    assert (_last_event().action, _last_event().outcome) == ("update", "error")
+    assert (_last_event().action, _last_event().outcome) == ("update", "refused")
 
 
 def test_the_service_itself_refuses_invalid_details_all_at_once(
@@ -150,15 +151,21 @@ def test_the_service_itself_refuses_invalid_details_all_at_once(
         patient_id=str(alpha.public_id),
         action="update",
     )
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(InputRefused) as refused:
         patient_details_update(
             actor=actor_for_user(world.users["clinician_treating"], access_point="test"),
             access=access,
-            data=PatientDetails(
-                full_name="  ", birth_year=1850, sex="robot", language="de", postcode="12"
+            form=PatientDetailsForm(
+                {
+                    "full_name": "  ",
+                    "birth_year": "1850",
+                    "sex": "robot",
+                    "language": "de",
+                    "postcode": "12",
+                }
             ),
         )
-    assert sorted(refused.value.message_dict) == [
+    assert sorted(refused.value.errors) == [
         "birth_year",
         "full_name",
         "language",
@@ -167,7 +174,7 @@ def test_the_service_itself_refuses_invalid_details_all_at_once(
     ]
     alpha.refresh_from_db()
     assert alpha.full_name == "Patient Alpha"
-    assert (_last_event().action, _last_event().outcome) == ("update", "error")
+    assert (_last_event().action, _last_event().outcome) == ("update", "refused")
 
 
 @pytest.mark.parametrize("role", ["clinician_other_team", "clinician_other_org", "patient_a"])
@@ -200,7 +207,7 @@ def test_emergency_access_can_read_but_not_change_the_details(world: World) -> N
     world.patient_a.refresh_from_db()
     assert world.patient_a.full_name == "Patient Alpha"
     event = _last_event()
-    assert (event.action, event.outcome, event.emergency) == ("update", "error", True)
+    assert (event.action, event.outcome, event.emergency) == ("update", "denied", True)
     assert event.detail == "details refused: emergency access"
 
 

@@ -73,12 +73,14 @@ def test_a_bad_postcode_is_explained_on_the_field_and_nothing_is_saved(
     response = world.client_for("clinician_treating").post(
         REGISTER, _registration(typed, email="bad.postcode@a.test")
     )
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused: the form again, with its errors
     assert response.context["form"].errors["postcode"] == [message]
     # What the clinician typed stays in the form, to correct rather than retype.
     assert response.context["form"]["postcode"].value() == typed
     assert Patient.objects.count() == patients_before
-    assert AuditEvent.objects.count() == events_before
+    # One "refused" event (which fields, never what was typed).
+    assert AuditEvent.objects.count() == events_before + 1
+    assert AuditEvent.objects.order_by("-sequence")[0].outcome == "refused"
     assert not Patient.objects.filter(full_name="Nieuwe Patiënt").exists()
 
 

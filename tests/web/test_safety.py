@@ -152,7 +152,7 @@ def test_an_empty_closure_is_refused_per_field_and_audited(world: World) -> None
     world.alert.refresh_from_db()
     assert world.alert.status == "open"
     [event] = events_since(before)
-    assert event.outcome == "error" and event.detail.startswith("close refused:")
+    assert event.outcome == "refused" and event.detail.startswith("refused:")
     for field in ("contact_outcome", "contact_at", "contact_method", "contact_by"):
         assert field in event.detail
 
@@ -188,7 +188,7 @@ def test_each_missing_field_is_refused_with_its_own_error(world: World, field: s
     form = response.context["form"]
     assert list(form.errors) == [field], form.errors
     [event] = events_since(before)
-    assert event.outcome == "error"
+    assert event.outcome == "refused"
     assert field.removeprefix("a_") in event.detail
     world.alert.refresh_from_db()
     assert world.alert.status == "open"
@@ -240,7 +240,7 @@ def test_an_unreadable_date_is_refused_and_audited(world: World) -> None:
     assert response.status_code == 400
     assert "contact_at" in response.context["form"].errors
     [event] = events_since(before)
-    assert event.outcome == "error"
+    assert event.outcome == "refused"
 
 
 def test_picking_up_twice_is_refused(world: World) -> None:
@@ -249,7 +249,7 @@ def test_picking_up_twice_is_refused(world: World) -> None:
     before = AuditEvent.objects.count()
     client.post(signal_url(world, "pick-up"))
     [event] = events_since(before)
-    assert event.outcome == "error"
+    assert event.outcome == "refused"
 
 
 def test_another_team_cannot_open_or_act_on_the_signal(world: World) -> None:
@@ -423,7 +423,7 @@ def test_raising_without_a_quote_is_refused(world: World) -> None:
     assert response.status_code == 400
     assert "Citeer de woorden" in response.content.decode()
     [event] = events_since(before)
-    assert event.outcome == "error"
+    assert event.outcome == "refused"
     assert not SafetyAlert.objects.filter(source="clinician").exists()
 
 

@@ -186,7 +186,7 @@ def test_every_problem_is_shown_next_to_its_field_and_nothing_is_saved(world: Wo
     assert SafetyPlanVersion.objects.count() == 1
     events = _events_since(before)
     assert [(e.action, e.outcome, e.detail) for e in events] == [
-        ("update", "error", "refused: coping, help_people")
+        ("update", "refused", "refused: coping,help_people")
     ]
 
 
@@ -223,7 +223,7 @@ def test_emergency_access_reads_but_a_change_is_refused_and_audited(world: World
     event = _last_event()
     assert (event.action, event.outcome, event.emergency, event.detail) == (
         "update",
-        "error",
+        "denied",
         True,
         "refused: emergency access",
     )
@@ -258,7 +258,7 @@ def test_without_a_plan_there_is_no_pdf_and_the_attempt_is_audited(world: World)
     response = world.client_for("clinician_treating").get(f"/safety-plan/patients/{_a(world)}/pdf/")
     assert response.status_code == 404
     event = _last_event()
-    assert (event.action, event.outcome, event.detail) == ("print", "error", "no plan")
+    assert (event.action, event.outcome, event.detail) == ("print", "refused", "refused: __all__")
 
 
 def test_the_dossier_links_to_the_safety_plan(world: World) -> None:
@@ -366,7 +366,7 @@ def test_a_patients_wrong_number_is_explained_at_b1(world: World) -> None:
     assert "Er klopt nog iets niet" in page
     assert "Dit telefoonnummer is te lang" in page
     assert not SafetyPlan.objects.exists()
-    assert (_last_event().action, _last_event().outcome) == ("update", "error")
+    assert (_last_event().action, _last_event().outcome) == ("update", "refused")
 
 
 def test_the_patient_prints_their_plan(world: World) -> None:

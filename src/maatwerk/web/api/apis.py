@@ -19,10 +19,12 @@ from maatwerk.web.api.schemas import (
     PatientOut,
     PatientSummaryOut,
 )
-from maatwerk.web.audit.selectors import audit_events_for_patient
-from maatwerk.web.common.actor import requires_second_factor
+from maatwerk.web.audit.audited import record_denial
+from maatwerk.web.audit.services import AuditSubject
+from maatwerk.web.common.actor import Actor, requires_second_factor
 from maatwerk.web.common.http import ActorRequest
-from maatwerk.web.patients import selectors
+from maatwerk.web.patients import reading
+from maatwerk.web.patients.opening import PatientNotAccessible, open_own_record, open_patient
 
 
 def staff_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -49,18 +51,20 @@ api = NinjaAPI(
 api.add_router("/fhir", "maatwerk.web.api.fhir.router")
 
 
-def _actor(request: ActorRequest):  # type: ignore[no-untyped-def]
+def _actor(request: ActorRequest) -> Actor:
     return request.actor
 
 
 @api.get("/patients", response=list[PatientSummaryOut], url_name="patient_list")
 def patient_list(request: ActorRequest, q: str = "") -> list[PatientSummaryOut]:
-    if not _actor(request).has_role(Role.CLINICIAN):
+    actor = _actor(request)
+    if not actor.has_role(Role.CLINICIAN):
+        record_denial(actor=actor, action="search", subject=AuditSubject(object_type="caseload"))
         raise HttpError(404, "Not found")
-    patients = selectors.caseload_search(actor=_actor(request), query=str(q)[:100])
+    found = reading.caseload_search(actor=actor, query=str(q)[:100])
     return [
         PatientSummaryOut(id=p.public_id, full_name=p.full_name, birth_year=p.birth_year)
-        for p in patients
+        for p in found.patients
     ]
 
 
@@ -71,9 +75,10 @@ def patient_list(request: ActorRequest, q: str = "") -> list[PatientSummaryOut]:
 )
 def patient_detail(request: ActorRequest, patient_id: str) -> PatientOut | Status[ErrorOut]:
     try:
-        access = selectors.patient_open(actor=_actor(request), patient_id=patient_id)
-    except selectors.PatientNotAccessible:
+        access = open_patient(actor=_actor(request), patient_id=patient_id, action="read")
+    except PatientNotAccessible:
         return Status(404, ErrorOut(detail="Not found"))
+    page = reading.patient_page_read(actor=_actor(request), access=access)
     patient = access.patient
     return PatientOut(
         id=patient.public_id,
@@ -92,7 +97,7 @@ def patient_detail(request: ActorRequest, patient_id: str) -> PatientOut | Statu
                 start_date=e.start_date,
                 end_date=e.end_date,
             )
-            for e in selectors.episodes_for(access)
+            for e in page.episodes
         ],
     )
 
@@ -105,10 +110,9 @@ def patient_detail(request: ActorRequest, patient_id: str) -> PatientOut | Statu
 def my_access_log(request: ActorRequest) -> list[AccessLogEntryOut] | Status[ErrorOut]:
     actor = _actor(request)
     if actor.patient is None:
+        record_denial(actor=actor, action="read", subject=AuditSubject(object_type="access_log"))
         return Status(404, ErrorOut(detail="Not found"))
-    access = selectors.patient_open(
-        actor=actor, patient_id=str(actor.patient.public_id), object_type="access_log"
-    )
+    access = open_own_record(actor=actor, action="read", object_type="access_log")
     return [
         AccessLogEntryOut(
             occurred_at=e.occurred_at,
@@ -118,5 +122,5 @@ def my_access_log(request: ActorRequest) -> list[AccessLogEntryOut] | Status[Err
             object_type=e.object_type,
             emergency=e.emergency,
         )
-        for e in audit_events_for_patient(patient_ref=str(access.patient.public_id))[:500]
+        for e in reading.access_log_read(actor=actor, access=access, limit=500)
     ]

@@ -37,6 +37,7 @@ OBJECT_LABELS: dict[str, Promise] = {
     "caseload": _("caseload"),
     "invitation": _("invitation link"),
     "account": _("account"),
+    "consent": _("privacy statement and consent"),
     "access_log": _("access overview"),
     "access_report": _("access report"),
     "access_report_user": _("user access report"),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django import forms
@@ -12,6 +13,19 @@ from maatwerk.web.patients.services import phone_for_record, postcode_for_record
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
+
+
+def birth_date_checked(form: forms.Form) -> date | None:
+    """The date of birth, if given: not in the future, and in the year of birth typed."""
+    born: date | None = form.cleaned_data.get("birth_date")
+    if born is None:
+        return None
+    if born > timezone.localdate():
+        raise forms.ValidationError(_("The date of birth cannot be in the future."))
+    year = form.cleaned_data.get("birth_year")
+    if year is not None and born.year != year:
+        raise forms.ValidationError(_("The date of birth is not in the year of birth."))
+    return born
 
 
 def _phone_field(label: StrOrPromise, help_text: StrOrPromise = "") -> forms.CharField:
@@ -32,6 +46,12 @@ class PatientRegistrationForm(forms.Form):
         help_text=_("The patient logs in with this address."),
     )
     birth_year = forms.IntegerField(label=_("Year of birth"), min_value=1900)
+    birth_date = forms.DateField(
+        label=_("Date of birth"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Optional. Needed for rules that depend on the exact age."),
+    )
     sex = forms.ChoiceField(label=_("Sex"), choices=Patient.Sex.choices)
     language = forms.ChoiceField(
         label=_("Language"), choices=[("nl", "Nederlands"), ("en", "English")], initial="nl"
@@ -56,12 +76,21 @@ class PatientRegistrationForm(forms.Form):
             raise forms.ValidationError(_("The year of birth cannot be in the future."))
         return year
 
+    def clean_birth_date(self) -> date | None:
+        return birth_date_checked(self)
+
 
 class PatientDetailsForm(forms.Form):
     """Correcting a registered patient's details (the e-mail address is the account's)."""
 
     full_name = forms.CharField(label=_("Name"), max_length=200)
     birth_year = forms.IntegerField(label=_("Year of birth"), min_value=1900)
+    birth_date = forms.DateField(
+        label=_("Date of birth"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Optional. Needed for rules that depend on the exact age."),
+    )
     sex = forms.ChoiceField(
         label=_("Sex"),
         choices=Patient.Sex.choices,
@@ -93,6 +122,9 @@ class PatientDetailsForm(forms.Form):
         if year > timezone.localdate().year:
             raise forms.ValidationError(_("The year of birth cannot be in the future."))
         return year
+
+    def clean_birth_date(self) -> date | None:
+        return birth_date_checked(self)
 
     def _clean_phone(self, name: str) -> str:
         # Checked here so every wrong number is reported with the other problems; the

@@ -258,6 +258,10 @@ CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 MAATWERK_INVITATION_VALID_HOURS = env.integer("MAATWERK_INVITATION_VALID_HOURS", 72, minimum=1)
 MAATWERK_EMERGENCY_ACCESS_HOURS = env.integer("MAATWERK_EMERGENCY_ACCESS_HOURS", 4, minimum=1)
+# The emergency search ("noodknop") is throttled per clinician in the shared security state
+# (the cache, as login throttling): at most LIMIT searches per WINDOW seconds.
+MAATWERK_EMERGENCY_SEARCH_LIMIT = env.integer("MAATWERK_EMERGENCY_SEARCH_LIMIT", 10, minimum=1)
+MAATWERK_EMERGENCY_SEARCH_WINDOW = env.integer("MAATWERK_EMERGENCY_SEARCH_WINDOW", 3600, minimum=60)
 
 # Safety signals: the working time in which the care team picks up a risk signal. These
 # are an ORGANIZATIONAL CHOICE, not a clinical rule: set them to the hours the practice

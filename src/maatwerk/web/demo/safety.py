@@ -10,13 +10,13 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from maatwerk.core.safety.closure import FollowUpRecord
 from maatwerk.web.accounts.models import User
 from maatwerk.web.common.actor import Actor, actor_for_user
 from maatwerk.web.organizations.models import Membership, Team
 from maatwerk.web.patients.models import Patient
-from maatwerk.web.patients.selectors import patient_access
+from maatwerk.web.patients.opening import Opened, open_patient
 from maatwerk.web.questionnaires.models import SafetyAlert, SafetyAlertEvent
+from maatwerk.web.safety.forms import FollowUpForm, RaiseForm
 from maatwerk.web.safety.policy import deadline_for
 from maatwerk.web.safety.services import (
     escalate_overdue_signals,
@@ -51,12 +51,22 @@ def demo_safety_load(*, patients: dict[str, Patient], memberships: dict[str, Mem
         text=WORRYING_MESSAGE,
         created_at=now - timedelta(minutes=40),
     )
+    gz_actor = _actor(gz)
     signal_raise(
-        actor=_actor(gz),
-        access=patient_access(actor=_actor(gz), patient_id=str(anouk.public_id), action="create"),
-        raised_from=SafetyAlert.RaisedFrom.MESSAGE,
-        quote=message.text,
-        source_ref=str(message.public_id),
+        actor=gz_actor,
+        access=open_patient(
+            actor=gz_actor,
+            patient_id=str(anouk.public_id),
+            action="create",
+            object_type="safety_alert",
+        ),
+        form=RaiseForm(
+            {
+                "raised_from": SafetyAlert.RaisedFrom.MESSAGE,
+                "quote": message.text,
+                "source_ref": str(message.public_id),
+            }
+        ),
     )
 
     # Escalated: a help request four days ago that nobody picked up (four calendar days
@@ -81,40 +91,51 @@ def demo_safety_load(*, patients: dict[str, Patient], memberships: dict[str, Mem
     # Closed: raised from a consult note and followed up in the same consult.
     marieke = patients["Marieke Hendriks"]
     cgt = memberships["cgt"].user
-    access = patient_access(actor=_actor(cgt), patient_id=str(marieke.public_id), action="update")
-    closed = signal_raise(
-        actor=_actor(cgt),
-        access=access,
-        raised_from=SafetyAlert.RaisedFrom.CONSULT_NOTE,
-        quote="Vertelt dat ze de laatste weken vaker denkt 'was ik er maar niet meer'.",
+    cgt_actor = _actor(cgt)
+    access = open_patient(
+        actor=cgt_actor,
+        patient_id=str(marieke.public_id),
+        action="update",
+        object_type="safety_alert",
     )
-    follow_up_record(
-        actor=_actor(cgt),
+    closed = signal_raise(
+        actor=cgt_actor,
         access=access,
-        alert=closed,
-        record=FollowUpRecord(
-            contact_outcome="reached",
-            contact_at=timezone.now(),  # in the consult in which it was raised
-            contact_method="in_person",
-            contact_by=cgt.full_name,
-            assessment={
-                "ideation": "passive",
-                "plan": "none",
-                "intent": "none",
-                "preparations": "none",
-                "means": "no_access",
-                "earlier_attempts": "none",
-                "protective_factors": "Haar kinderen en kleinzoon; steun van haar zus; "
-                "wil graag weer gaan wandelen.",
-                "overall_estimate": "increased",
-            },
-            safety_plan="made",
-            gp_informed=True,
-            crisis_ggz_involved=False,
-            next_contact_at=now + timedelta(days=3),
-            note="Veiligheidsplan samen gemaakt; partner weet ervan.",
+        form=RaiseForm(
+            {
+                "raised_from": SafetyAlert.RaisedFrom.CONSULT_NOTE,
+                "quote": "Vertelt dat ze de laatste weken vaker denkt 'was ik er maar niet meer'.",
+            }
         ),
-        close=True,
+    )
+    moment = "%Y-%m-%dT%H:%M"
+    follow_up_record(
+        actor=cgt_actor,
+        opened=Opened(object=closed, access=access),
+        form=FollowUpForm(
+            {
+                "contact_outcome": "reached",
+                # In the consult in which it was raised.
+                "contact_at": f"{timezone.localtime(closed.raised_at):{moment}}",
+                "contact_method": "in_person",
+                "contact_by": cgt.full_name,
+                "a_ideation": "passive",
+                "a_plan": "none",
+                "a_intent": "none",
+                "a_preparations": "none",
+                "a_means": "no_access",
+                "a_earlier_attempts": "none",
+                "a_protective_factors": "Haar kinderen en kleinzoon; steun van haar zus; "
+                "wil graag weer gaan wandelen.",
+                "a_overall_estimate": "increased",
+                "safety_plan": "made",
+                "gp_informed": "yes",
+                "crisis_ggz_involved": "no",
+                "next_contact_at": f"{timezone.localtime(now + timedelta(days=3)):{moment}}",
+                "note": "Veiligheidsplan samen gemaakt; partner weet ervan.",
+                "close": "on",
+            }
+        ),
     )
 
 

@@ -9,12 +9,14 @@ services; the numbers, names and words are invented.
 
 from __future__ import annotations
 
-from maatwerk.core.safety_plan import EntryInput
+from maatwerk.core.safety_plan import EntryInput, bundled_safety_plan_content
 from maatwerk.web.accounts.models import User
+from maatwerk.web.clinic.forms import PatientDetailsForm
 from maatwerk.web.common.actor import actor_for_user
 from maatwerk.web.patients.models import Patient
 from maatwerk.web.patients.selectors import patient_access
-from maatwerk.web.patients.services import PatientDetails, patient_details_update
+from maatwerk.web.patients.services import patient_details_update
+from maatwerk.web.safetyplan.forms import SafetyPlanForm
 from maatwerk.web.safetyplan.selectors import OBJECT_SAFETY_PLAN
 from maatwerk.web.safetyplan.services import safety_plan_save
 
@@ -68,21 +70,33 @@ CLINICIAN_PLAN = {
 }
 
 
+def _form(plan: dict[str, list[EntryInput]], *, for_patient: bool = False) -> SafetyPlanForm:
+    """The edit form as a person would post it: one row per entry, per section."""
+    data: dict[str, str] = {}
+    for section, entries in plan.items():
+        for index, entry in enumerate(entries):
+            data[f"{section}-{index}-text"] = entry.text
+            data[f"{section}-{index}-phone"] = entry.phone
+    return SafetyPlanForm(data, bundled_safety_plan_content(), for_patient=for_patient)
+
+
 def _details(
     patient: Patient, mobile: str, landline: str, gp: tuple[str, str, str]
-) -> PatientDetails:
-    return PatientDetails(
-        full_name=patient.full_name,
-        birth_year=patient.birth_year,
-        sex=patient.sex,
-        language=patient.language,
-        presenting_complaint=patient.presenting_complaint,
-        postcode=patient.postcode,
-        phone_mobile=mobile,
-        phone_landline=landline,
-        gp_name=gp[0],
-        gp_practice=gp[1],
-        gp_phone=gp[2],
+) -> PatientDetailsForm:
+    return PatientDetailsForm(
+        {
+            "full_name": patient.full_name,
+            "birth_year": str(patient.birth_year),
+            "sex": patient.sex,
+            "language": patient.language,
+            "presenting_complaint": patient.presenting_complaint,
+            "postcode": patient.postcode,
+            "phone_mobile": mobile,
+            "phone_landline": landline,
+            "gp_name": gp[0],
+            "gp_practice": gp[1],
+            "gp_phone": gp[2],
+        }
     )
 
 
@@ -131,7 +145,7 @@ def demo_safety_plan_load(*, patients: dict[str, Patient], clinicians: dict[str,
         access = patient_access(actor=actor, patient_id=str(patient.public_id), action="update")
         gp = OWN_PRACTICE if episode.team.kind == "gp_practice" else OTHER_PRACTICE
         patient_details_update(
-            actor=actor, access=access, data=_details(patient, mobile, landline, gp)
+            actor=actor, access=access, form=_details(patient, mobile, landline, gp)
         )
     saved = 0
     marieke = patients.get(FOLLOW_UP_PLAN_PATIENT)
@@ -143,7 +157,7 @@ def demo_safety_plan_load(*, patients: dict[str, Patient], clinicians: dict[str,
             action="update",
             object_type=OBJECT_SAFETY_PLAN,
         )
-        if safety_plan_save(actor=therapist, access=access, submitted=FOLLOW_UP_PLAN):
+        if safety_plan_save(actor=therapist, access=access, form=_form(FOLLOW_UP_PLAN)):
             saved += 1
     lucas = patients.get(SAFETY_PLAN_PATIENT)
     if lucas is None or lucas.user is None:
@@ -155,7 +169,7 @@ def demo_safety_plan_load(*, patients: dict[str, Patient], clinicians: dict[str,
         action="update",
         object_type=OBJECT_SAFETY_PLAN,
     )
-    if safety_plan_save(actor=clinician, access=access, submitted=CLINICIAN_PLAN):
+    if safety_plan_save(actor=clinician, access=access, form=_form(CLINICIAN_PLAN)):
         saved += 1
     patient_actor = actor_for_user(lucas.user, access_point="cli demo")
     own = patient_access(
@@ -169,6 +183,6 @@ def demo_safety_plan_load(*, patients: dict[str, Patient], clinicians: dict[str,
         *CLINICIAN_PLAN["reasons_to_live"],
         EntryInput("Ooit weer met Noor naar de zee"),
     ]
-    if safety_plan_save(actor=patient_actor, access=own, submitted=edited):
+    if safety_plan_save(actor=patient_actor, access=own, form=_form(edited, for_patient=True)):
         saved += 1
     return saved

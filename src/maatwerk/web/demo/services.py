@@ -16,8 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from maatwerk.web.accounts.models import User
-from maatwerk.web.audit.services import audit_record
-from maatwerk.web.common.actor import system_actor
+from maatwerk.web.audit.audited import audited
+from maatwerk.web.audit.services import AuditSubject
+from maatwerk.web.common.actor import Actor, system_actor
 from maatwerk.web.demo.constants import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from maatwerk.web.demo.formulation import demo_formulation_load
 from maatwerk.web.demo.licensed_texts import demo_licensed_texts_load, demo_pain_battery_load
@@ -31,7 +32,7 @@ from maatwerk.web.demo.screening import demo_screening_load
 from maatwerk.web.demo.treatment import demo_treatment_load
 from maatwerk.web.organizations.models import Discipline, Membership, Organization, Team
 from maatwerk.web.patients.models import CareEpisode, CareTeamMember, Patient
-from maatwerk.web.patients.selectors import patient_subject
+from maatwerk.web.patients.opening import patient_subject
 
 DEMO_ORGANIZATION = "Gezondheidscentrum De Linde (demo)"
 
@@ -297,6 +298,44 @@ def _mail_kept_in_memory() -> Iterator[None]:
         settings.EMAIL_BACKEND = configured
 
 
+def _demo_patient_create(
+    *,
+    actor: Actor,
+    organization: Organization,
+    item: _DemoPatient,
+    team: Team,
+    care_team: list[Membership],
+    today: date,
+) -> Patient:
+    """One demo patient with an account and an episode in care: one audited creation."""
+    with audited(actor=actor, action="create", subject=AuditSubject(object_type="patient")) as note:
+        user = User.objects.create_user(
+            email=item.email, password=DEMO_PASSWORD, full_name=item.name
+        )
+        patient = Patient.objects.create(
+            organization=organization,
+            user=user,
+            full_name=item.name,
+            birth_year=item.birth_year,
+            sex=item.sex,
+            language="nl",
+            presenting_complaint=item.complaint,
+            postcode=DEMO_PATIENT_POSTCODES.get(item.name, ""),
+        )
+        episode = CareEpisode.objects.create(
+            patient=patient,
+            team=team,
+            condition=item.condition,
+            start_date=today - timedelta(days=30 * item.months_in_care),
+        )
+        for position, membership in enumerate(care_team):
+            CareTeamMember.objects.create(
+                episode=episode, membership=membership, is_coordinator=position == 0
+            )
+        note.subject = patient_subject(patient)
+        return patient
+
+
 def demo_load() -> DemoSummary:
     """Create the demo organization once; running it again changes nothing."""
     logins = tuple(DemoLogin(s.label, s.email, s.name) for s in STAFF) + tuple(
@@ -335,30 +374,14 @@ def demo_load() -> DemoSummary:
             )
             _activate_demo_second_factor(user)
         for item in PATIENTS:
-            user = User.objects.create_user(
-                email=item.email, password=DEMO_PASSWORD, full_name=item.name
-            )
-            patient = Patient.objects.create(
+            _demo_patient_create(
+                actor=actor,
                 organization=organization,
-                user=user,
-                full_name=item.name,
-                birth_year=item.birth_year,
-                sex=item.sex,
-                language="nl",
-                presenting_complaint=item.complaint,
-                postcode=DEMO_PATIENT_POSTCODES.get(item.name, ""),
-            )
-            episode = CareEpisode.objects.create(
-                patient=patient,
+                item=item,
                 team=teams[item.team],
-                condition=item.condition,
-                start_date=today - timedelta(days=30 * item.months_in_care),
+                care_team=[memberships[key] for key in item.care_team],
+                today=today,
             )
-            for position, key in enumerate(item.care_team):
-                CareTeamMember.objects.create(
-                    episode=episode, membership=memberships[key], is_coordinator=position == 0
-                )
-            audit_record(actor=actor, action="create", subject=patient_subject(patient))
         # One closed episode: its former clinician no longer sees the patient.
         closed = CareEpisode.objects.create(
             patient=Patient.objects.get(full_name="Henk Bos"),

@@ -35,3 +35,18 @@ class BackupClinicianForm(forms.Form):
     def __init__(self, *args: Any, candidates: QuerySet[Membership], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(CandidateField, self.fields["backup"]).queryset = candidates
+
+
+class DashboardSearchForm(forms.Form):
+    q = forms.CharField(max_length=100, required=False)
+
+
+class EmergencyReviewForm(forms.Form):
+    """The admin's note on a reviewed emergency access (optional)."""
+
+    note = forms.CharField(
+        label=gettext_lazy("Review note"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -9,18 +9,10 @@ from django.db.models import Prefetch, QuerySet
 
 from maatwerk.core.access import Role
 from maatwerk.web.accounts.models import User
-from maatwerk.web.audit.models import AuditEvent
-from maatwerk.web.audit.selectors import audit_events_for_patient, audit_events_for_user
-from maatwerk.web.audit.services import AuditSubject, audit_record
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.organizations.models import Membership, Team
 from maatwerk.web.patients.models import EmergencyAccess, Patient
-from maatwerk.web.patients.selectors import PatientNotAccessible, is_uuid, patient_subject
 from maatwerk.web.safety.selectors import reachable_backup
-
-
-class NotInOrganization(Exception):
-    """The object is not part of an organization this admin manages."""
 
 
 def admin_patients(*, actor: Actor, query: str = "") -> QuerySet[Patient]:
@@ -30,18 +22,6 @@ def admin_patients(*, actor: Actor, query: str = "") -> QuerySet[Patient]:
     if query.strip():
         patients = patients.filter(full_name__icontains=query.strip())
     return patients
-
-
-def admin_patient_search(*, actor: Actor, query: str) -> list[Patient]:
-    """Find patients by name to open their access report; audited as a search."""
-    result = list(admin_patients(actor=actor, query=query)[:50])
-    audit_record(
-        actor=actor,
-        action="search",
-        subject=AuditSubject(object_type="patient_identity"),
-        detail=f"access-report search, {len(result)} found",
-    )
-    return result
 
 
 def admin_users(*, actor: Actor) -> QuerySet[User]:
@@ -64,70 +44,6 @@ def admin_emergency_accesses(*, actor: Actor, open_only: bool = True) -> QuerySe
     return grants.order_by("-granted_at")
 
 
-def admin_emergency_access_get(*, actor: Actor, grant_id: str) -> EmergencyAccess:
-    grant = (
-        admin_emergency_accesses(actor=actor, open_only=False).filter(public_id=grant_id).first()
-        if is_uuid(grant_id)
-        else None
-    )
-    if grant is None:
-        raise NotInOrganization(grant_id)
-    return grant
-
-
-def admin_user_get(*, actor: Actor, user_id: str) -> User:
-    user = admin_users(actor=actor).filter(public_id=user_id).first() if is_uuid(user_id) else None
-    if user is None:
-        raise NotInOrganization(user_id)
-    return user
-
-
-def access_report_for_patient(
-    *, actor: Actor, patient_id: str
-) -> tuple[Patient, QuerySet[AuditEvent]]:
-    """Every logged access to one patient's file; reading the log is itself logged."""
-    patient = (
-        admin_patients(actor=actor)
-        .select_related("organization")
-        .filter(public_id=patient_id)
-        .first()
-        if is_uuid(patient_id)
-        else None
-    )
-    if patient is None:
-        audit_record(
-            actor=actor,
-            action="read",
-            outcome="denied",
-            subject=AuditSubject(object_type="access_report", object_ref=str(patient_id)[:64]),
-        )
-        raise PatientNotAccessible(patient_id)
-    audit_record(
-        actor=actor, action="read", subject=patient_subject(patient, object_type="access_report")
-    )
-    return patient, audit_events_for_patient(patient_ref=str(patient.public_id))
-
-
-def access_report_for_user(*, actor: Actor, user_id: str) -> tuple[User, QuerySet[AuditEvent]]:
-    """Every logged action by one user of the admin's organization."""
-    try:
-        user = admin_user_get(actor=actor, user_id=user_id)
-    except NotInOrganization:
-        audit_record(
-            actor=actor,
-            action="read",
-            outcome="denied",
-            subject=AuditSubject(object_type="access_report_user", object_ref=str(user_id)[:64]),
-        )
-        raise
-    audit_record(
-        actor=actor,
-        action="read",
-        subject=AuditSubject(object_type="access_report_user", object_ref=str(user.public_id)),
-    )
-    return user, audit_events_for_user(user_ref=str(user.public_id))
-
-
 def admin_teams(*, actor: Actor) -> QuerySet[Team]:
     """The teams of the admin's organizations, each with its members."""
     members = Membership.objects.select_related("user").order_by("user__full_name", "pk")
@@ -137,13 +53,6 @@ def admin_teams(*, actor: Actor) -> QuerySet[Team]:
         .prefetch_related(Prefetch("memberships", queryset=members))
         .order_by("organization__name", "name")
     )
-
-
-def admin_team_get(*, actor: Actor, team_id: str) -> Team:
-    team = admin_teams(actor=actor).filter(public_id=team_id).first() if is_uuid(team_id) else None
-    if team is None:
-        raise NotInOrganization(team_id)
-    return team
 
 
 def backup_candidates(team: Team) -> QuerySet[Membership]:

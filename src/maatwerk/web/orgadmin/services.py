@@ -1,16 +1,30 @@
-"""Changes an organization admin makes to the organization. Each call owns its
-transaction and writes exactly one audit event."""
+"""What an organization admin reads and changes. Each call owns its transaction and
+writes exactly one audit event (success, refused or denied); the object comes from
+:func:`maatwerk.web.patients.opening.open_in_organization`."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from dataclasses import dataclass
+
+from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 
-from maatwerk.web.audit.services import AuditSubject, audit_record
+from maatwerk.web.accounts.models import User
+from maatwerk.web.audit.audited import InputRefused, audited, valid_form
+from maatwerk.web.audit.models import AuditEvent
+from maatwerk.web.audit.selectors import audit_events_for_patient, audit_events_for_user
+from maatwerk.web.audit.services import AuditSubject
 from maatwerk.web.common.actor import Actor
-from maatwerk.web.orgadmin.selectors import backup_candidates
+from maatwerk.web.orgadmin.selectors import (
+    admin_emergency_accesses,
+    admin_patients,
+    admin_users,
+    backup_candidates,
+)
 from maatwerk.web.organizations.models import Membership, Team
+from maatwerk.web.patients.models import EmergencyAccess, Patient
+from maatwerk.web.patients.opening import OrganizationOpened
 
 BACKUP_NOT_A_CLINICIAN_OF_TEAM = gettext_lazy(
     "Choose an active clinician of this team as backup clinician, or no backup clinician."
@@ -25,43 +39,79 @@ def _team_subject(team: Team) -> AuditSubject:
     )
 
 
-def team_backup_clinician_set(*, actor: Actor, team: Team, backup: Membership | None) -> None:
-    """Make ``backup`` the clinician who takes over the team's overdue safety signals
-    (``None``: nobody; escalations then reach only the GPs on the care team).
+def team_backup_clinician_set(
+    *, actor: Actor, opened: OrganizationOpened[Team], form: forms.Form
+) -> Membership | None:
+    """Make the chosen clinician the one who takes over the team's overdue safety signals
+    (none: escalations then reach only the GPs on the care team).
 
-    The choice is checked again under a lock on the team, so a membership switched off
-    between the form and the save is refused rather than stored."""
-    with transaction.atomic():
+    The choice is checked again under a lock on the team, held until the change commits,
+    so a membership switched off between the form and the save is refused, not stored."""
+    team = opened.object
+    with audited(actor=actor, action="update", subject=_team_subject(team)) as note:
+        data = valid_form(form)
+        backup = data.get("backup")
+        if backup is not None and not isinstance(backup, Membership):  # pragma: no cover
+            raise InputRefused({"backup": [str(BACKUP_NOT_A_CLINICIAN_OF_TEAM)]})
         locked = Team.objects.select_for_update().get(pk=team.pk)
-        accepted = backup is None or backup_candidates(locked).filter(pk=backup.pk).exists()
-        if accepted:
-            locked.backup_clinician = backup
-            locked.save(update_fields=["backup_clinician"])
-            audit_record(
-                actor=actor,
-                action="update",
-                subject=_team_subject(team),
-                detail=(
-                    f"backup clinician set: {backup.user.public_id}"
-                    if backup is not None
-                    else "backup clinician removed"
-                ),
-            )
-    if not accepted:
-        # Audited outside the transaction above, which wrote nothing.
-        team_backup_clinician_refused(
-            actor=actor, team=team, reason="not an active clinician of the team"
+        if backup is not None and not backup_candidates(locked).filter(pk=backup.pk).exists():
+            raise InputRefused({"backup": [str(BACKUP_NOT_A_CLINICIAN_OF_TEAM)]})
+        locked.backup_clinician = backup
+        locked.save(update_fields=["backup_clinician"])
+        note.detail = (
+            f"backup clinician set: {backup.user.public_id}"
+            if backup is not None
+            else "backup clinician removed"
         )
-        raise ValidationError(BACKUP_NOT_A_CLINICIAN_OF_TEAM)
+        return backup
 
 
-def team_backup_clinician_refused(*, actor: Actor, team: Team, reason: str) -> None:
-    """A choice that is not one of the team's active clinicians: nothing changes, the
-    attempt is logged."""
-    audit_record(
-        actor=actor,
-        action="update",
-        outcome="error",
-        subject=_team_subject(team),
-        detail=f"backup clinician refused: {reason}"[:300],
+def emergency_access_review(
+    *, actor: Actor, opened: OrganizationOpened[EmergencyAccess], form: forms.Form
+) -> EmergencyAccess:
+    """The admin records that an emergency access was reviewed (with a note)."""
+    from maatwerk.web.patients.services import emergency_access_review as review
+
+    return review(actor=actor, grant=opened.object, form=form)
+
+
+def access_report_patient_read(
+    *, actor: Actor, opened: OrganizationOpened[Patient]
+) -> QuerySet[AuditEvent]:
+    """Every logged access to one patient's file; reading the log is itself logged."""
+    patient = opened.object
+    with audited(
+        actor=actor, action="read", subject=opened.subject("access_report", patient=patient)
+    ):
+        return audit_events_for_patient(patient_ref=str(patient.public_id))
+
+
+def access_report_user_read(
+    *, actor: Actor, opened: OrganizationOpened[User]
+) -> QuerySet[AuditEvent]:
+    """Every logged action by one user of the admin's organization."""
+    with audited(actor=actor, action="read", subject=opened.subject("access_report_user")):
+        return audit_events_for_user(user_ref=str(opened.object.public_id))
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    users: QuerySet[User]
+    patients: list[Patient] | None  # None: no search asked
+    open_grants: QuerySet[EmergencyAccess]
+
+
+def dashboard_read(*, actor: Actor, query: str) -> Dashboard:
+    """The admin's overview; a patient search (to open an access report) is audited."""
+    patients: list[Patient] | None = None
+    if query.strip():
+        with audited(
+            actor=actor, action="search", subject=AuditSubject(object_type="patient_identity")
+        ) as note:
+            patients = list(admin_patients(actor=actor, query=query)[:50])
+            note.detail = f"access-report search, {len(patients)} found"
+    return Dashboard(
+        users=admin_users(actor=actor),
+        patients=patients,
+        open_grants=admin_emergency_accesses(actor=actor),
     )

@@ -3,21 +3,27 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from maatwerk.core.access import Role
+from maatwerk.web.accounts.models import User
 from maatwerk.web.accounts.services import user_disable
+from maatwerk.web.audit.audited import InputRefused, show_refusal
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
 from maatwerk.web.orgadmin import selectors, services
-from maatwerk.web.orgadmin.forms import BackupClinicianForm
+from maatwerk.web.orgadmin.forms import (
+    BackupClinicianForm,
+    DashboardSearchForm,
+    EmergencyReviewForm,
+)
 from maatwerk.web.organizations.models import Team
-from maatwerk.web.patients.selectors import PatientNotAccessible
-from maatwerk.web.patients.services import emergency_access_review
+from maatwerk.web.patients.models import EmergencyAccess, Patient
+from maatwerk.web.patients.opening import open_in_organization
 from maatwerk.web.questionnaires.instruments import (
     MAX_QUESTIONNAIRE_FILE_BYTES,
     MAX_TEXT_FILE_BYTES,
@@ -32,61 +38,78 @@ from maatwerk.web.questionnaires.instruments import (
 
 @role_required(Role.ORGANIZATION_ADMIN)
 def dashboard(request: ActorRequest) -> HttpResponse:
-    actor = request.actor
-    query = request.GET.get("q", "")[:100]
+    form = DashboardSearchForm(request.GET or None)
+    query = str(form.cleaned_data["q"]) if form.is_valid() else ""
+    page = services.dashboard_read(actor=request.actor, query=query)
     return render(
         request,
         "orgadmin/dashboard.html",
         {
-            "users": selectors.admin_users(actor=actor),
-            "patients": selectors.admin_patient_search(actor=actor, query=query) if query else None,
+            "users": page.users,
+            "patients": page.patients,
             "query": query,
-            "open_grants": selectors.admin_emergency_accesses(actor=actor),
+            "open_grants": page.open_grants,
         },
     )
 
 
 @role_required(Role.ORGANIZATION_ADMIN)
 def patient_access_report(request: ActorRequest, patient_id: str) -> HttpResponse:
-    try:
-        patient, events = selectors.access_report_for_patient(
-            actor=request.actor,
-            patient_id=patient_id,
-        )
-    except PatientNotAccessible:
-        raise Http404 from None
+    opened = open_in_organization(
+        actor=request.actor,
+        model=Patient,
+        object_id=patient_id,
+        action="read",
+        object_type="access_report",
+        related=("organization",),
+    )
+    events = services.access_report_patient_read(actor=request.actor, opened=opened)
     page = Paginator(events, 100).get_page(request.GET.get("page"))
     return render(
         request,
         "orgadmin/access_report.html",
-        {"subject": patient, "page": page, "kind": "patient"},
+        {"subject": opened.object, "page": page, "kind": "patient"},
     )
 
 
 @role_required(Role.ORGANIZATION_ADMIN)
 def user_access_report(request: ActorRequest, user_id: str) -> HttpResponse:
-    try:
-        user, events = selectors.access_report_for_user(
-            actor=request.actor,
-            user_id=user_id,
-        )
-    except selectors.NotInOrganization:
-        raise Http404 from None
+    opened = open_in_organization(
+        actor=request.actor,
+        model=User,
+        object_id=user_id,
+        action="read",
+        object_type="access_report_user",
+        organization_path="memberships__organization",
+    )
+    events = services.access_report_user_read(actor=request.actor, opened=opened)
     page = Paginator(events, 100).get_page(request.GET.get("page"))
     return render(
-        request, "orgadmin/access_report.html", {"subject": user, "page": page, "kind": "user"}
+        request,
+        "orgadmin/access_report.html",
+        {"subject": opened.object, "page": page, "kind": "user"},
     )
 
 
 @role_required(Role.ORGANIZATION_ADMIN)
 @require_POST
 def emergency_review(request: ActorRequest, grant_id: str) -> HttpResponse:
-    actor = request.actor
+    opened = open_in_organization(
+        actor=request.actor,
+        model=EmergencyAccess,
+        object_id=grant_id,
+        action="update",
+        object_type="emergency_access",
+        organization_path="patient__organization",
+        related=("patient__organization",),
+    )
     try:
-        grant = selectors.admin_emergency_access_get(actor=actor, grant_id=grant_id)
-    except selectors.NotInOrganization:
-        raise Http404 from None
-    emergency_access_review(actor=actor, grant=grant, note=request.POST.get("note", "")[:1000])
+        services.emergency_access_review(
+            actor=request.actor, opened=opened, form=EmergencyReviewForm(request.POST)
+        )
+    except InputRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("orgadmin:dashboard")
     messages.success(request, _("The emergency access is marked as reviewed."))
     return redirect("orgadmin:dashboard")
 
@@ -94,20 +117,26 @@ def emergency_review(request: ActorRequest, grant_id: str) -> HttpResponse:
 @role_required(Role.ORGANIZATION_ADMIN)
 @require_POST
 def user_disable_view(request: ActorRequest, user_id: str) -> HttpResponse:
-    actor = request.actor
+    opened = open_in_organization(
+        actor=request.actor,
+        model=User,
+        object_id=user_id,
+        action="update",
+        object_type="account",
+        organization_path="memberships__organization",
+    )
     try:
-        user = selectors.admin_user_get(actor=actor, user_id=user_id)
-    except selectors.NotInOrganization:
-        raise Http404 from None
-    if user.pk == request.user.pk:
-        messages.error(request, _("You cannot disable your own account."))
+        user_disable(actor=request.actor, user=opened.object)
+    except InputRefused as refusal:
+        messages.error(request, str(refusal))
     else:
-        user_disable(actor=actor, user=user)
-        messages.success(request, _("The account of %(name)s is disabled.") % {"name": user})
+        messages.success(
+            request, _("The account of %(name)s is disabled.") % {"name": opened.object}
+        )
     return redirect("orgadmin:dashboard")
 
 
-def _backup_form(team: Team, data: dict[str, str] | None = None) -> BackupClinicianForm:
+def _backup_form(team: Team, data: QueryDict | None = None) -> BackupClinicianForm:
     return BackupClinicianForm(
         data,
         initial={"backup": team.backup_clinician_id},
@@ -141,22 +170,20 @@ def teams(request: ActorRequest) -> HttpResponse:
 @role_required(Role.ORGANIZATION_ADMIN)
 @require_POST
 def team_backup(request: ActorRequest, team_id: str) -> HttpResponse:
-    actor = request.actor
-    try:
-        team = selectors.admin_team_get(actor=actor, team_id=team_id)
-    except selectors.NotInOrganization:
-        raise Http404 from None
+    opened = open_in_organization(
+        actor=request.actor,
+        model=Team,
+        object_id=team_id,
+        action="update",
+        object_type="team_backup_clinician",
+        related=("organization",),
+    )
+    team = opened.object
     form = _backup_form(team, request.POST)
-    if not form.is_valid():
-        services.team_backup_clinician_refused(
-            actor=actor, team=team, reason="not an active clinician of the team"
-        )
-        return _render_teams(request, refused=(team, form))
-    backup = form.cleaned_data["backup"]
     try:
-        services.team_backup_clinician_set(actor=actor, team=team, backup=backup)
-    except ValidationError as error:
-        form.add_error("backup", error)
+        backup = services.team_backup_clinician_set(actor=request.actor, opened=opened, form=form)
+    except InputRefused as refusal:
+        show_refusal(form, refusal)
         return _render_teams(request, refused=(team, form))
     if backup is None:
         done = _("%(team)s has no backup clinician now.") % {"team": team.name}

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -33,6 +34,9 @@ class Patient(models.Model):
     )
     full_name = models.CharField(_("name"), max_length=200)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"))
+    # Optional, for rules that need the exact age (the year alone can be a year off);
+    # when known, its year is the birth year (a database constraint keeps the two equal).
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     sex = models.CharField(_("sex"), max_length=16, choices=Sex.choices, default=Sex.UNKNOWN)
     language = models.CharField(
         _("language"), max_length=8, choices=[("nl", "Nederlands"), ("en", "English")], default="nl"
@@ -54,9 +58,23 @@ class Patient(models.Model):
         verbose_name = _("patient")
         verbose_name_plural = _("patients")
         indexes = [models.Index(fields=["organization", "full_name"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(birth_date__isnull=True)
+                | models.Q(birth_date__year=models.F("birth_year")),
+                name="patient_birth_date_in_birth_year",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.full_name
+
+    def age_on(self, day: date) -> int | None:
+        """The exact age in whole years on ``day``, or None without a date of birth."""
+        born = self.birth_date
+        if born is None:
+            return None
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
     @property
     def postcode_written(self) -> str:
@@ -171,3 +189,22 @@ class EmergencyAccess(models.Model):
 
     def __str__(self) -> str:
         return f"emergency access to {self.patient_id}"
+
+
+class PrivacyConsent(models.Model):
+    """The patient's answer to the privacy statement: read (which version, when) and the
+    optional parts given or refused. A new answer is a new row; the newest counts."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="consents")
+    statement_version = models.CharField(_("version of the privacy statement"), max_length=32)
+    email_notifications = models.BooleanField(_("e-mail notifications"))
+    research_use = models.BooleanField(_("use for research"))
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("privacy consent")
+        verbose_name_plural = _("privacy consents")
+        ordering = ("-decided_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"consent of {self.patient_id} ({self.statement_version})"

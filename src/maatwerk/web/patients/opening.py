@@ -195,6 +195,83 @@ def open_child(
     return Opened(object=found, access=access)
 
 
+def open_for_emergency(*, actor: Actor, patient_id: str, action: str) -> Patient:
+    """Identify a patient of the actor's own organization for the "noodknop" (emergency
+    access): only a clinician of that organization may, and only the identity (name, year
+    of birth) is shown until access is granted. Anything else is one audited 404."""
+    organization_ids = actor.organization_ids(Role.CLINICIAN)
+    patient = (
+        Patient.objects.select_related("organization")
+        .filter(public_id=patient_id, organization_id__in=organization_ids)
+        .first()
+        if is_uuid(patient_id) and organization_ids
+        else None
+    )
+    if patient is None:
+        record_denial(
+            actor=actor,
+            action=action,
+            subject=AuditSubject(object_type="emergency_access", object_ref=str(patient_id)[:64]),
+        )
+        raise PatientNotAccessible(patient_id)
+    return patient
+
+
+class NotInOrganization(Http404):
+    """The object is not part of an organization this admin manages (or does not exist):
+    the same 404 for both, so ids cannot be probed."""
+
+
+@dataclass(frozen=True)
+class OrganizationOpened(Generic[M]):
+    """An object of an organization the actor administers (a team, a user, an emergency
+    access to review, a patient's access report), opened through that admin role."""
+
+    object: M
+    organization_ids: frozenset[int]
+
+    def subject(self, object_type: str, *, patient: Patient | None = None) -> AuditSubject:
+        ref = str(getattr(self.object, "public_id", self.object.pk))
+        if patient is not None:
+            return patient_subject(patient, object_type=object_type, object_ref=ref)
+        return AuditSubject(object_type=object_type, object_ref=ref)
+
+
+def open_in_organization(
+    *,
+    actor: Actor,
+    model: type[M],
+    object_id: str,
+    action: str,
+    object_type: str,
+    organization_path: str = "organization",
+    related: tuple[str, ...] = (),
+) -> OrganizationOpened[M]:
+    """Open an object of an organization ``actor`` administers; anything else is one
+    audited denial and a 404 (:class:`NotInOrganization`).
+
+    ``organization_path`` is the Django lookup from the object to its organization, e.g.
+    ``"patient__organization"`` for an emergency access or ``"memberships__organization"``
+    for a user."""
+    admin_of = frozenset(actor.organization_ids(Role.ORGANIZATION_ADMIN))
+    found = (
+        model._default_manager.select_related(*related)
+        .filter(public_id=object_id, **{f"{organization_path}__in": admin_of})
+        .distinct()
+        .first()
+        if is_uuid(object_id) and admin_of
+        else None
+    )
+    if found is None:
+        record_denial(
+            actor=actor,
+            action=action,
+            subject=AuditSubject(object_type=object_type, object_ref=str(object_id)[:64]),
+        )
+        raise NotInOrganization(object_id)
+    return OrganizationOpened(object=found, organization_ids=admin_of)
+
+
 def _check(
     actor: Actor,
     patient: Patient | None,

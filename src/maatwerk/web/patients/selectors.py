@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from maatwerk.core.access import Role
-from maatwerk.web.audit.services import AuditSubject, audit_record
+from maatwerk.web.audit.services import audit_record
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.patients.models import CareEpisode, CareTeamMember, EmergencyAccess, Patient
 from maatwerk.web.patients.opening import (
@@ -95,23 +95,13 @@ def patient_open(
     return access
 
 
-def caseload_search(*, actor: Actor, query: str = "", limit: int = 50) -> list[Patient]:
-    """The clinician's caseload (or the patient's own record), filtered by name.
-
-    Audited as one search event that records how many patients were shown.
-    """
+def caseload_of(actor: Actor, *, query: str = "", limit: int = 50) -> list[Patient]:
+    """The clinician's caseload (or the patient's own record), filtered by name."""
     patients = patients_visible_to(actor).order_by("full_name")
     query = query.strip()
     if query:
         patients = patients.filter(full_name__icontains=query)
-    result = list(patients[:limit])
-    audit_record(
-        actor=actor,
-        action="search",
-        subject=AuditSubject(object_type="caseload"),
-        detail=f"{len(result)} shown" + (" (filtered)" if query else ""),
-    )
-    return result
+    return list(patients[:limit])
 
 
 def episodes_for(access: PatientAccess) -> QuerySet[CareEpisode]:
@@ -123,49 +113,18 @@ def episodes_for(access: PatientAccess) -> QuerySet[CareEpisode]:
     )
 
 
-def patient_for_emergency_access(*, actor: Actor, patient_id: str) -> Patient:
-    """Identify a patient of the actor's own organization for the "noodknop".
-
-    Only clinicians may do this; it shows name and year of birth and is audited.
-    """
+def emergency_candidates(
+    actor: Actor, *, full_name: str, birth_year: int, limit: int = 10
+) -> list[Patient]:
+    """Patients outside one's caseload for the "noodknop": exact name and year only, in
+    the clinician's own organizations."""
     organization_ids = actor.organization_ids(Role.CLINICIAN)
-    patient = (
-        Patient.objects.select_related("organization")
-        .filter(public_id=patient_id, organization_id__in=organization_ids)
-        .first()
-        if is_uuid(patient_id) and organization_ids
-        else None
-    )
-    if patient is None:
-        audit_record(
-            actor=actor,
-            action="read",
-            outcome="denied",
-            subject=AuditSubject(object_type="patient_identity", object_ref=str(patient_id)[:64]),
-        )
-        raise PatientNotAccessible(patient_id)
-    audit_record(
-        actor=actor,
-        action="read",
-        subject=patient_subject(patient, object_type="patient_identity"),
-    )
-    return patient
-
-
-def emergency_search(*, actor: Actor, full_name: str, birth_year: int) -> list[Patient]:
-    """Find a patient outside one's caseload for the "noodknop": exact name and year only."""
-    organization_ids = actor.organization_ids(Role.CLINICIAN)
-    result = list(
+    return list(
         Patient.objects.filter(
             organization_id__in=organization_ids,
             full_name__iexact=full_name.strip(),
             birth_year=birth_year,
-        ).select_related("organization")[:10]
+        )
+        .select_related("organization")
+        .order_by("pk")[:limit]
     )
-    audit_record(
-        actor=actor,
-        action="search",
-        subject=AuditSubject(object_type="patient_identity"),
-        detail=f"emergency search, {len(result)} found",
-    )
-    return result

@@ -19,6 +19,7 @@ from maatwerk.web.questionnaires.results import (
     deteriorations,
     result_rows,
 )
+from maatwerk.web.safety.selectors import risk_banner_of
 
 MODALITY_CHOICES = ("no_preference", "online", "face_to_face", "blended")
 
@@ -143,6 +144,7 @@ def plan_page(
     rules = selectors.planning_rules()
     context: dict[str, Any] = {
         "patient": access.patient,
+        "risk": risk_banner_of(access.patient),
         "access": access,
         "plan": plan,
         "basis": basis,

@@ -7,6 +7,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("access-log/", views.access_log, name="access_log"),
+    path("privacy/", views.privacy, name="privacy"),
     path("safety-plan/", safety_plan_views.mine, name="safety_plan"),
     path("safety-plan/edit/", safety_plan_views.mine_edit, name="safety_plan_edit"),
     path("safety-plan/pdf/", safety_plan_views.mine_pdf, name="safety_plan_pdf"),

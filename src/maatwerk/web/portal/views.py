@@ -1,38 +1,55 @@
+"""The patient's own pages: home and who opened my file. Each opens the patient's own
+record with the scoped opener and calls one audited service."""
+
 from __future__ import annotations
 
+from django import forms
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
 
 from maatwerk.core.access import Role
-from maatwerk.web.audit.selectors import audit_events_for_patient
+from maatwerk.web.audit.audited import InputRefused, show_refusal
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
-from maatwerk.web.patients import selectors
+from maatwerk.web.patients import privacy as consent
+from maatwerk.web.patients import reading
+from maatwerk.web.patients.opening import open_own_record
 from maatwerk.web.planning import selectors as planning_selectors
-from maatwerk.web.questionnaires import selectors as questionnaire_selectors
 from maatwerk.web.treatment.services import overview as treatment_overview
 
 
-def _own_record(request: ActorRequest, object_type: str) -> selectors.PatientAccess:
-    actor = request.actor
-    if actor.patient is None:  # role_required(PATIENT) guarantees a patient record
-        raise Http404
-    return selectors.patient_open(
-        actor=actor, patient_id=str(actor.patient.public_id), object_type=object_type
+class PrivacyConsentForm(forms.Form):
+    """The optional parts of the privacy statement: each given or refused (unticked)."""
+
+    email_notifications = forms.BooleanField(
+        label=gettext_lazy("Send me an e-mail when there is something new for me in Maatwerk"),
+        required=False,
+    )
+    research_use = forms.BooleanField(
+        label=gettext_lazy(
+            "My answers may be used for scientific research, without my name or other "
+            "details that show who I am"
+        ),
+        required=False,
     )
 
 
 @role_required(Role.PATIENT)
 def home(request: ActorRequest) -> HttpResponse:
-    access = _own_record(request, "patient")
+    access = open_own_record(actor=request.actor, action="read")
+    page = reading.portal_home_read(actor=request.actor, access=access)
     return render(
         request,
         "portal/home.html",
         {
             "patient": access.patient,
-            "episodes": selectors.episodes_for(access),
-            "open_questionnaires": questionnaire_selectors.open_assignments_for(access),
+            "episodes": page.episodes,
+            "open_questionnaires": page.open_questionnaires,
             "treatment_card": treatment_overview.portal_card(access),
             "my_plan": planning_selectors.patient_visible_plan(access),
         },
@@ -42,7 +59,43 @@ def home(request: ActorRequest) -> HttpResponse:
 @role_required(Role.PATIENT)
 def access_log(request: ActorRequest) -> HttpResponse:
     """Who opened my file and when (Wabvpz art. 15e; NEN 7513 ch. 9)."""
-    access = _own_record(request, "access_log")
-    events = audit_events_for_patient(patient_ref=str(access.patient.public_id))
+    access = open_own_record(actor=request.actor, action="read", object_type="access_log")
+    events = reading.access_log_read(actor=request.actor, access=access)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "portal/access_log.html", {"page": page, "patient": access.patient})
+
+
+@role_required(Role.PATIENT)
+@require_http_methods(["GET", "POST"])
+def privacy(request: ActorRequest) -> HttpResponse:
+    """The privacy statement: what is stored, who sees it, how to see who opened the file
+    and ask for a copy; and the patient's choice for the optional parts."""
+    if request.method == "POST":
+        access = open_own_record(actor=request.actor, action="update", object_type="consent")
+        form = PrivacyConsentForm(request.POST)
+        try:
+            consent.privacy_consent_record(actor=request.actor, access=access, form=form)
+        except InputRefused as refusal:
+            show_refusal(form, refusal)
+            return render(
+                request,
+                "portal/privacy.html",
+                {"form": form, "version": consent.PRIVACY_STATEMENT_VERSION, "current": None},
+                status=400,
+            )
+        messages.success(request, _("Thank you. Your choices are saved; you can change them here."))
+        return redirect("portal:home")
+    access = open_own_record(actor=request.actor, action="read", object_type="consent")
+    page = consent.privacy_read(actor=request.actor, access=access)
+    current = page.current
+    form = PrivacyConsentForm(
+        initial={
+            "email_notifications": current.email_notifications if current else False,
+            "research_use": current.research_use if current else False,
+        }
+    )
+    return render(
+        request,
+        "portal/privacy.html",
+        {"form": form, "version": page.version, "current": current},
+    )

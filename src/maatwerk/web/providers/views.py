@@ -33,6 +33,7 @@ from maatwerk.web.patients.selectors import (
 )
 from maatwerk.web.providers import presenters, selectors, services
 from maatwerk.web.providers.models import Provider, Referral
+from maatwerk.web.safety.selectors import risk_banner_of
 
 FHIR_JSON = "application/fhir+json"
 
@@ -308,6 +309,7 @@ def _detail_page(
         {
             "referral": referral,
             "patient": referral.patient,
+            "risk": risk_banner_of(referral.patient),
             "provider": referral.provider_snapshot,
             "care_level": presenters.care_level_names(knowledge, _language()).get(
                 referral.care_level, referral.care_level

@@ -3,6 +3,7 @@ applied by the service; its problems come back here as one error per field."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -196,4 +197,25 @@ class RaiseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         max_length=2000,
+    )
+
+    @staticmethod
+    def initial_from(query: Mapping[str, str]) -> dict[str, str]:
+        """The form opened from a page (a message, a diary entry) with the words to quote;
+        a query string is only a suggestion, cut to the fields' bounds."""
+        return {
+            "raised_from": query.get("from", "dossier"),
+            "quote": query.get("quote", "")[:4000],
+            "source_ref": query.get("ref", "")[:64],
+        }
+
+
+class HelpForm(forms.Form):
+    """The patient's "I need help now": a few optional words for the care team."""
+
+    words = forms.CharField(
+        label=gettext_lazy("Do you want to say something about it? (you don't have to)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=4000,
     )

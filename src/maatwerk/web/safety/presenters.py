@@ -24,6 +24,15 @@ def _text(value: LocalizedText | None) -> str:
 
 
 @dataclass(frozen=True)
+class RiskBanner:
+    """One patient's open signals and those closed recently (newest first): what the risk
+    banner on the patient's pages shows. Empty signals: no banner."""
+
+    patient_id: str
+    signals: tuple[SafetyAlert, ...]
+
+
+@dataclass(frozen=True)
 class SignalView:
     source: str
     evidence_item: str

@@ -13,44 +13,13 @@ from maatwerk.core.access import Role
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.organizations.models import Membership, Team
 from maatwerk.web.patients.models import Patient
-from maatwerk.web.patients.selectors import (
-    PatientAccess,
-    PatientNotAccessible,
-    is_uuid,
-    patient_access,
-    patients_in_care_of,
-)
+from maatwerk.web.patients.opening import PatientAccess
+from maatwerk.web.patients.selectors import patients_in_care_of
 from maatwerk.web.questionnaires.models import SafetyAlert
+from maatwerk.web.safety.presenters import RiskBanner
 
 Status = SafetyAlert.Status
 ACTIVE = (Status.OPEN, Status.ESCALATED, Status.PICKED_UP, Status.FOLLOWED_UP)
-
-
-@dataclass(frozen=True)
-class SignalAccess:
-    alert: SafetyAlert
-    access: PatientAccess
-
-
-def signal_access(*, actor: Actor, alert_id: str, action: str) -> SignalAccess:
-    """The signal, if ``actor`` may open its patient's record; refusals are audited and
-    raise PatientNotAccessible. The calling service or view writes the audit event."""
-    alert = (
-        SafetyAlert.objects.select_related("patient__organization", "assignment")
-        .filter(public_id=alert_id)
-        .first()
-        if is_uuid(alert_id)
-        else None
-    )
-    access = patient_access(
-        actor=actor,
-        patient_id=str(alert.patient.public_id) if alert is not None else alert_id,
-        action=action,
-        object_type="safety_alert",
-    )
-    if alert is None:  # pragma: no cover - patient_access already refused
-        raise PatientNotAccessible(alert_id)
-    return SignalAccess(alert=alert, access=access)
 
 
 def recent_since(now: datetime | None = None) -> datetime:
@@ -65,6 +34,11 @@ def risk_signals_for(patient: Patient, *, now: datetime | None = None) -> list[S
         .filter(Q(status__in=ACTIVE) | Q(closed_at__gte=recent_since(now)))
         .order_by("-raised_at")
     )
+
+
+def risk_banner_of(patient: Patient) -> RiskBanner:
+    """The risk banner of ``patient``'s pages (the tag ``risk_banner`` renders it)."""
+    return RiskBanner(patient_id=str(patient.public_id), signals=tuple(risk_signals_for(patient)))
 
 
 def patients_with_risk(patient_ids: list[int]) -> dict[int, str]:

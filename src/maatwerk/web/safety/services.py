@@ -1,7 +1,7 @@
 """The safety-signal workflow: raise, pick up, follow up, close, escalate.
 
-Every function here is one transaction with exactly one audit event (success, or
-``error`` when a change is refused). Closing follows the core rule
+Every function here is one transaction with exactly one audit event (success, refused
+or denied, through :func:`maatwerk.web.audit.audited.audited`). Closing follows the core rule
 ``maatwerk.core.safety.closure``; the pick-up deadline follows
 ``maatwerk.core.safety.deadline`` with the installation's policy (``policy.py``).
 E-mails never carry clinical content: only that a signal waits, and a link.
@@ -9,30 +9,43 @@ E-mails never carry clinical content: only that a signal waits, and a link.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from typing import Any, Literal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maatwerk.core.contact import PhoneNumber
 from maatwerk.core.safety.closure import ClosureProblem, FollowUpRecord, closure_problems
-from maatwerk.core.safety.content import bundled_follow_up_content
+from maatwerk.core.safety.content import FollowUpContent, bundled_follow_up_content
 from maatwerk.web.accounts.models import User
-from maatwerk.web.audit.services import AuditSubject, audit_record
+from maatwerk.web.audit.audited import InputRefused, audited, valid_form
+from maatwerk.web.audit.services import AuditSubject
 from maatwerk.web.common.actor import Actor, system_actor
-from maatwerk.web.patients.models import Patient
-from maatwerk.web.patients.selectors import PatientAccess, patient_subject
+from maatwerk.web.patients.opening import Opened, PatientAccess, patient_subject
 from maatwerk.web.questionnaires.models import (
     Assignment,
     SafetyAlert,
     SafetyAlertEvent,
     SafetyFollowUp,
 )
+from maatwerk.web.safety.forms import (
+    FollowUpForm,
+    HelpForm,
+    RaiseForm,
+    form_field_of,
+    problem_message,
+)
 from maatwerk.web.safety.policy import deadline_for
-from maatwerk.web.safety.selectors import SignalAccess, team_open_signals
+from maatwerk.web.safety.selectors import (
+    TeamBackup,
+    latest_open_help_signal,
+    team_backups_of,
+    team_open_signals,
+)
 from maatwerk.web.safety.tasks import (
     escalation_email_send,
     escalation_recipients,
@@ -44,12 +57,19 @@ ESCALATION_PURPOSE = "safety signal escalation"
 QUOTE_LIMIT = 4000
 
 
-class FollowUpRefused(ValidationError):
-    """A follow-up that does not (yet) allow the signal to close: one problem per field."""
+class FollowUpRefused(InputRefused):
+    """A follow-up that does not (yet) allow the signal to close: one problem per field,
+    each on the form field it belongs to."""
 
-    def __init__(self, problems: tuple[ClosureProblem, ...]) -> None:
+    def __init__(self, problems: tuple[ClosureProblem, ...], content: FollowUpContent) -> None:
         self.problems = problems
-        super().__init__([f"{problem.field}: {problem.code}" for problem in problems])
+        errors: dict[str, list[str]] = {}
+        for problem in problems:
+            field = form_field_of(problem.field, content)
+            message = problem_message(problem, content)
+            if message not in errors.setdefault(field, []):
+                errors[field].append(message)
+        super().__init__(errors)
 
 
 def _subject(alert: SafetyAlert) -> AuditSubject:
@@ -84,52 +104,60 @@ def _create(
 # ------------------------------------------------------------------ reading
 
 
-def team_signals_read(*, actor: Actor) -> list[SafetyAlert]:
+@dataclass(frozen=True)
+class TeamPage:
+    signals: list[SafetyAlert]
+    backups: list[TeamBackup]
+
+
+def team_signals_read(*, actor: Actor) -> TeamPage:
     """The team's open signals; the list shows patient names, so it is audited like a
     caseload search."""
-    signals = list(team_open_signals(actor))
-    audit_record(
-        actor=actor,
-        action="search",
-        subject=AuditSubject(object_type="safety_signals_team"),
-        detail=f"{len(signals)} open signal(s) shown",
+    with audited(
+        actor=actor, action="search", subject=AuditSubject(object_type="safety_signals_team")
+    ) as note:
+        signals = list(team_open_signals(actor))
+        note.detail = f"{len(signals)} open signal(s) shown"
+        return TeamPage(signals=signals, backups=team_backups_of(actor))
+
+
+@dataclass(frozen=True)
+class SignalPage:
+    alert: SafetyAlert
+    access: PatientAccess
+    events: list[SafetyAlertEvent]
+    follow_up: SafetyFollowUp | None
+
+
+def signal_page(opened: Opened[SafetyAlert]) -> SignalPage:
+    alert = opened.object
+    return SignalPage(
+        alert=alert,
+        access=opened.access,
+        events=list(alert.events.select_related("by")),
+        follow_up=SafetyFollowUp.objects.filter(alert=alert).first(),
     )
-    return signals
 
 
-def signal_read(*, actor: Actor, opened: SignalAccess) -> None:
-    audit_record(
+def signal_read(*, actor: Actor, opened: Opened[SafetyAlert]) -> SignalPage:
+    with audited(
         actor=actor,
         action="read",
-        subject=_subject(opened.alert),
-        emergency=opened.access.emergency,
-    )
-
-
-def follow_up_unreadable(*, actor: Actor, opened: SignalAccess) -> None:
-    """A follow-up form that could not be read (a malformed date) is refused and audited."""
-    _refuse(actor, opened.access, opened.alert, "follow-up refused: unreadable input")
+        subject=_subject(opened.object),
+        emergency=opened.emergency,
+    ):
+        return signal_page(opened)
 
 
 def raise_form_read(*, actor: Actor, access: PatientAccess) -> None:
-    audit_record(
+    with audited(
         actor=actor,
         action="read",
-        subject=patient_subject(access.patient, object_type="safety_alert"),
+        subject=access.subject("safety_alert"),
         emergency=access.emergency,
         detail="raise form",
-    )
-
-
-def raise_refused(*, actor: Actor, access: PatientAccess) -> None:
-    audit_record(
-        actor=actor,
-        action="create",
-        subject=patient_subject(access.patient, object_type="safety_alert"),
-        emergency=access.emergency,
-        outcome="error",
-        detail="raising refused: incomplete",
-    )
+    ):
+        return
 
 
 # ------------------------------------------------------------------ raising
@@ -164,51 +192,64 @@ def raise_from_rule(
     return alert, True
 
 
-def signal_raise(
-    *,
-    actor: Actor,
-    access: PatientAccess,
-    raised_from: str,
-    quote: str,
-    source_ref: str = "",
-    note: str = "",
-) -> SafetyAlert:
+def signal_raise(*, actor: Actor, access: PatientAccess, form: RaiseForm) -> SafetyAlert:
     """A clinician raises a signal by hand, quoting the patient's words as evidence."""
-    if raised_from not in SafetyAlert.RaisedFrom.values:
-        raise ValidationError({"raised_from": [_("Choose where the text comes from.")]})
-    if not quote.strip():
-        raise ValidationError({"quote": [_("Quote the words that worry you.")]})
-    with transaction.atomic():
+    with audited(
+        actor=actor,
+        action="create",
+        subject=access.subject("safety_alert"),
+        emergency=access.emergency,
+    ) as note:
+        data = valid_form(form)
+        raised_from = str(data["raised_from"])
+        quote = str(data["quote"]).strip()
+        if not quote:
+            raise InputRefused({"quote": [_("Quote the words that worry you.")]})
         alert = _create(
             patient=access.patient,
             source=SafetyAlert.Source.CLINICIAN,
             raised_from=raised_from,
-            source_ref=source_ref[:64],
+            source_ref=str(data["source_ref"]),
             severity="urgent",
-            message=note.strip()[:2000],
-            evidence_quote=quote.strip()[:QUOTE_LIMIT],
+            message=str(data["note"]).strip(),
+            evidence_quote=quote,
             raised_by=actor.user,
         )
-        audit_record(
-            actor=actor,
-            action="create",
-            subject=_subject(alert),
-            emergency=access.emergency,
-            detail=f"raised by hand from {raised_from}",
-        )
+        note.about(object_ref=str(alert.public_id))
+        note.detail = f"raised by hand from {raised_from}"
         _notify_after_commit(alert)
-    return alert
+        return alert
 
 
-def help_request(*, actor: Actor, patient: Patient, words: str = "") -> SafetyAlert:
+@dataclass(frozen=True)
+class HelpPage:
+    signal: SafetyAlert | None
+    gp_number: PhoneNumber | None
+
+
+def help_page_read(*, actor: Actor, access: PatientAccess) -> HelpPage:
+    """The patient's "I need help now" page: crisis lines and their open signal, if any."""
+    with audited(actor=actor, action="read", subject=access.subject("safety_alert")):
+        return HelpPage(
+            signal=latest_open_help_signal(access.patient), gp_number=access.patient.gp_number
+        )
+
+
+def help_request(*, actor: Actor, access: PatientAccess, form: HelpForm) -> SafetyAlert:
     """The patient pressed "I need help now": a signal for the care team. A second press
     while one is still open adds nothing new (the team already has it)."""
-    with transaction.atomic():
-        alert = SafetyAlert.objects.filter(
-            patient=patient,
-            source=SafetyAlert.Source.PATIENT_HELP,
-            status__in=[Status.OPEN, Status.ESCALATED],
-        ).first()
+    patient = access.patient
+    with audited(actor=actor, action="create", subject=access.subject("safety_alert")) as note:
+        data = valid_form(form)
+        alert = (
+            SafetyAlert.objects.select_for_update()
+            .filter(
+                patient=patient,
+                source=SafetyAlert.Source.PATIENT_HELP,
+                status__in=[Status.OPEN, Status.ESCALATED],
+            )
+            .first()
+        )
         created = alert is None
         if alert is None:
             alert = _create(
@@ -216,109 +257,77 @@ def help_request(*, actor: Actor, patient: Patient, words: str = "") -> SafetyAl
                 source=SafetyAlert.Source.PATIENT_HELP,
                 severity="urgent",
                 message="",
-                evidence_quote=words.strip()[:QUOTE_LIMIT],
+                evidence_quote=str(data["words"]).strip(),
                 raised_by=actor.user,
             )
             _notify_after_commit(alert)
-        audit_record(
-            actor=actor,
-            action="create",
-            subject=_subject(alert),
-            detail="patient asked for help now" + ("" if created else " (already open)"),
-        )
-    return alert
+        note.about(object_ref=str(alert.public_id))
+        note.detail = "patient asked for help now" + ("" if created else " (already open)")
+        return alert
 
 
 # ------------------------------------------------------------------ acting on a signal
 
 
-def _refuse(actor: Actor, access: PatientAccess, alert: SafetyAlert, detail: str) -> None:
-    audit_record(
+def signal_pick_up(*, actor: Actor, opened: Opened[SafetyAlert]) -> None:
+    """A clinician takes the signal on: from now on it will not escalate."""
+    with audited(
         actor=actor,
         action="update",
-        subject=_subject(alert),
-        emergency=access.emergency,
-        outcome="error",
-        detail=detail,
-    )
-
-
-def signal_pick_up(*, actor: Actor, access: PatientAccess, alert: SafetyAlert) -> None:
-    """A clinician takes the signal on: from now on it will not escalate."""
-    with transaction.atomic():
-        alert = SafetyAlert.objects.select_for_update().get(pk=alert.pk)
-        refused = alert.status not in (Status.OPEN, Status.ESCALATED)
-        if not refused:
-            _move(alert, Status.PICKED_UP, at=timezone.now(), by=actor.user)
-            audit_record(
-                actor=actor,
-                action="update",
-                subject=_subject(alert),
-                emergency=access.emergency,
-                detail="picked up",
-            )
-    if refused:
-        # Audited outside the transaction above, which wrote nothing.
-        _refuse(actor, access, alert, f"pick up refused: {alert.status}")
-        raise ValidationError(_("This signal has already been picked up."))
+        subject=_subject(opened.object),
+        emergency=opened.emergency,
+        detail="picked up",
+    ):
+        # The row lock is held until the status change commits.
+        alert = SafetyAlert.objects.select_for_update().get(pk=opened.object.pk)
+        if alert.status not in (Status.OPEN, Status.ESCALATED):
+            raise InputRefused(_("This signal has already been picked up."))
+        _move(alert, Status.PICKED_UP, at=timezone.now(), by=actor.user)
 
 
 def follow_up_record(
-    *,
-    actor: Actor,
-    access: PatientAccess,
-    alert: SafetyAlert,
-    record: FollowUpRecord,
-    close: bool,
+    *, actor: Actor, opened: Opened[SafetyAlert], form: FollowUpForm
 ) -> SafetyFollowUp:
     """Record the follow-up (and, with ``close``, close the signal). A follow-up that
     does not meet the closing rule is refused whole, with every problem named."""
     content = bundled_follow_up_content()
     now = timezone.now()
-    problems: tuple[ClosureProblem, ...] = ()
-    with transaction.atomic():
-        alert = SafetyAlert.objects.select_for_update().get(pk=alert.pk)
-        closed = alert.status == Status.CLOSED
-        if not closed:
-            problems = closure_problems(record, content, raised_at=alert.raised_at, now=now)
-        if not closed and not problems:
-            follow_up = _store_follow_up(actor, alert, record, content.version, now)
-            if alert.status != Status.FOLLOWED_UP:
-                _move(alert, Status.FOLLOWED_UP, at=now, by=actor.user)
-            if close:
-                _move(alert, Status.CLOSED, at=now, by=actor.user)
-            audit_record(
-                actor=actor,
-                action="update",
-                subject=_subject(alert),
-                emergency=access.emergency,
-                detail="follow-up recorded" + (", closed" if close else ""),
-            )
-            return follow_up
-    # Refused: nothing was written above; the refusal is audited on its own.
-    if closed:
-        _refuse(actor, access, alert, "follow-up refused: closed")
-        raise ValidationError(_("This signal is closed."))
-    _refuse(actor, access, alert, "follow-up refused: " + _fields(problems))
-    raise FollowUpRefused(problems)
-
-
-def _fields(problems: tuple[ClosureProblem, ...]) -> str:
-    return ", ".join(sorted({problem.field for problem in problems}))
+    with audited(
+        actor=actor,
+        action="update",
+        subject=_subject(opened.object),
+        emergency=opened.emergency,
+    ) as note:
+        data = valid_form(form)
+        close = bool(data.get("close"))
+        record = form.record()
+        alert = SafetyAlert.objects.select_for_update().get(pk=opened.object.pk)
+        if alert.status == Status.CLOSED:
+            raise InputRefused(_("This signal is closed."))
+        problems = closure_problems(record, content, raised_at=alert.raised_at, now=now)
+        if problems:
+            raise FollowUpRefused(problems, content)
+        follow_up = _store_follow_up(actor, alert, record, content.version, now)
+        if alert.status != Status.FOLLOWED_UP:
+            _move(alert, Status.FOLLOWED_UP, at=now, by=actor.user)
+        if close:
+            _move(alert, Status.CLOSED, at=now, by=actor.user)
+        note.detail = "follow-up recorded" + (", closed" if close else "")
+        return follow_up
 
 
 def _store_follow_up(
     actor: Actor, alert: SafetyAlert, record: FollowUpRecord, version: str, now: datetime
 ) -> SafetyFollowUp:
     if actor.user is None:  # pragma: no cover - clinicians are always users
-        raise ValidationError(_("Log in to record a follow-up."))
+        raise InputRefused(_("Log in to record a follow-up."))
     follow_up, _created = SafetyFollowUp.objects.update_or_create(
         alert=alert,
         defaults={
             "contact_outcome": record.contact_outcome,
             "contact_at": record.contact_at,
             "contact_method": record.contact_method,
-            "contact_by": record.contact_by.strip()[:200],
+            "contact_by": record.contact_by.strip(),
             "attempts": record.attempts.strip(),
             "assessment": dict(record.assessment),
             "safety_plan": record.safety_plan or "",
@@ -357,38 +366,32 @@ def record_of(follow_up: SafetyFollowUp | None) -> FollowUpRecord:
     )
 
 
-def signal_close(*, actor: Actor, access: PatientAccess, alert: SafetyAlert) -> None:
+def signal_close(*, actor: Actor, opened: Opened[SafetyAlert]) -> None:
     """Close a followed-up signal. Without a complete follow-up it stays open: the
     refusal names every missing field."""
     now = timezone.now()
-    problems: tuple[ClosureProblem, ...] = ()
-    with transaction.atomic():
-        alert = SafetyAlert.objects.select_for_update().get(pk=alert.pk)
-        closed = alert.status == Status.CLOSED
-        if not closed:
-            follow_up = SafetyFollowUp.objects.filter(alert=alert).first()
-            problems = closure_problems(
-                record_of(follow_up),
-                bundled_follow_up_content(),
-                raised_at=alert.raised_at,
-                # The follow-up was complete when it was recorded: judge it at that time.
-                now=max(now, follow_up.recorded_at) if follow_up else now,
-            )
-        if not closed and not problems:
-            _move(alert, Status.CLOSED, at=now, by=actor.user)
-            audit_record(
-                actor=actor,
-                action="update",
-                subject=_subject(alert),
-                emergency=access.emergency,
-                detail="closed",
-            )
-            return
-    if closed:
-        _refuse(actor, access, alert, "close refused: already closed")
-        raise ValidationError(_("This signal is already closed."))
-    _refuse(actor, access, alert, "close refused: " + _fields(problems))
-    raise FollowUpRefused(problems)
+    content = bundled_follow_up_content()
+    with audited(
+        actor=actor,
+        action="update",
+        subject=_subject(opened.object),
+        emergency=opened.emergency,
+        detail="closed",
+    ):
+        alert = SafetyAlert.objects.select_for_update().get(pk=opened.object.pk)
+        if alert.status == Status.CLOSED:
+            raise InputRefused(_("This signal is already closed."))
+        follow_up = SafetyFollowUp.objects.filter(alert=alert).first()
+        problems = closure_problems(
+            record_of(follow_up),
+            content,
+            raised_at=alert.raised_at,
+            # The follow-up was complete when it was recorded: judge it at that time.
+            now=max(now, follow_up.recorded_at) if follow_up else now,
+        )
+        if problems:
+            raise FollowUpRefused(problems, content)
+        _move(alert, Status.CLOSED, at=now, by=actor.user)
 
 
 # ------------------------------------------------------------------ escalation
@@ -418,18 +421,18 @@ def escalate_overdue_signals(now: datetime) -> int:
             if alert is None:
                 continue
             recipients = escalation_recipients(alert.patient_id)
-            _move(
-                alert,
-                Status.ESCALATED,
-                at=now,
-                note=f"not picked up by {alert.pick_up_deadline:%Y-%m-%d %H:%M %Z}",
-            )
-            audit_record(
+            with audited(
                 actor=actor,
                 action="update",
                 subject=_subject(alert),
                 detail=f"escalated to {len(recipients)} recipient(s)",
-            )
+            ):
+                _move(
+                    alert,
+                    Status.ESCALATED,
+                    at=now,
+                    note=f"not picked up by {alert.pick_up_deadline:%Y-%m-%d %H:%M %Z}",
+                )
             alert_id = str(alert.public_id)
             transaction.on_commit(partial(escalation_email_send.enqueue, alert_id))
             escalated += 1

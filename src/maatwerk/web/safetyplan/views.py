@@ -7,30 +7,26 @@ import json
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from maatwerk.core.access import Role
 from maatwerk.core.instruments.base import Language
-from maatwerk.core.safety_plan import SafetyPlanError, empty_plan
+from maatwerk.core.safety_plan import empty_plan
+from maatwerk.web.audit.audited import InputRefused
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
 from maatwerk.web.common.pdf import PDF_CONTENT_TYPE
-from maatwerk.web.patients.selectors import (
-    PatientAccess,
-    PatientNotAccessible,
-    patient_access,
-    patient_open,
-)
+from maatwerk.web.patients.opening import Audience, PatientAccess, open_own_record, open_patient
 from maatwerk.web.safetyplan import presenters, selectors, services
-from maatwerk.web.safetyplan.models import SafetyPlanVersion
+from maatwerk.web.safetyplan.forms import SafetyPlanForm
 from maatwerk.web.safetyplan.selectors import OBJECT_SAFETY_PLAN
 
 NO_STORE = "no-store, private"
@@ -40,47 +36,28 @@ def _language() -> Language:
     return presenters.language_of(get_language())
 
 
-def _open(request: ActorRequest, patient_id: str, detail: str) -> PatientAccess:
-    try:
-        return patient_open(
-            actor=request.actor,
-            patient_id=patient_id,
-            object_type=OBJECT_SAFETY_PLAN,
-            detail=detail,
-        )
-    except PatientNotAccessible:
-        raise Http404 from None
-
-
-def _for_change(request: ActorRequest, patient_id: str) -> PatientAccess:
-    try:
-        return patient_access(
-            actor=request.actor,
-            patient_id=patient_id,
-            action="update",
-            object_type=OBJECT_SAFETY_PLAN,
-        )
-    except PatientNotAccessible:
-        raise Http404 from None
-
-
-def _own_id(request: ActorRequest) -> str:
-    if request.actor.patient is None:  # role_required(PATIENT) guarantees a patient record
-        raise Http404
-    return str(request.actor.patient.public_id)
+def _opener(request: ActorRequest, action: str, patient_id: str | None) -> PatientAccess:
+    """The plan's patient: from the URL for the care team, the own record for a patient."""
+    if patient_id is None:
+        return open_own_record(actor=request.actor, action=action, object_type=OBJECT_SAFETY_PLAN)
+    return open_patient(
+        actor=request.actor,
+        patient_id=patient_id,
+        action=action,
+        audience=Audience.CARE_TEAM,
+        object_type=OBJECT_SAFETY_PLAN,
+    )
 
 
 def _page(
     access: PatientAccess,
+    read: services.PlanPage,
     *,
     for_patient: bool,
-    version: SafetyPlanVersion | None = None,
-    use_current: bool = True,
+    refused: services.SafetyPlanRefused | None = None,
 ) -> dict[str, Any]:
     content = selectors.safety_plan_content()
-    plan = selectors.safety_plan_of(access)
-    if use_current:
-        version = selectors.current_version(plan)
+    version = read.version
     document = selectors.document_of(version) if version is not None else empty_plan(content)
     language = _language()
     return {
@@ -89,7 +66,7 @@ def _page(
         "content": content,
         "title": content.title.get(language),
         "intro": (content.patient_intro if for_patient else content.clinician_intro).get(language),
-        "plan": plan,
+        "plan": read.plan,
         "version": version,
         "sections": presenters.sections(
             content,
@@ -97,49 +74,55 @@ def _page(
             patient=access.patient,
             language=language,
             for_patient=for_patient,
-            changed=version.changed_section_ids if version is not None else (),
+            changed=version.changed_section_ids if version is not None and refused is None else (),
+            submitted=refused.submitted if refused is not None else None,
+            problems=refused.problems if refused is not None else (),
         ),
         "for_patient": for_patient,
         "sources": content.sources,
+        "has_errors": refused is not None,
     }
 
 
 def _edit(
-    request: ActorRequest, access: PatientAccess, *, for_patient: bool, done_url: str
+    request: ActorRequest, patient_id: str | None, *, for_patient: bool, done_url: str
 ) -> HttpResponse:
     """The edit form (GET) or a save (POST), for the care team or the patient."""
-    context = _page(access, for_patient=for_patient)
-    content = context["content"]
-    if request.method == "POST":
-        submitted = presenters.submitted_entries(content, request.POST, for_patient=for_patient)
-        try:
-            saved = services.safety_plan_save(
-                actor=request.actor, access=access, submitted=submitted
-            )
-        except SafetyPlanError as error:
-            context["sections"] = presenters.sections(
-                content,
-                selectors.document_of(context["version"])
-                if context["version"] is not None
-                else empty_plan(content),
-                patient=access.patient,
-                language=_language(),
-                for_patient=for_patient,
-                submitted=submitted,
-                problems=error.problems,
-            )
-            context["has_errors"] = True
-            return render(request, "safetyplan/edit.html", context, status=400)
-        except PermissionDenied:
-            raise Http404 from None
-        if saved is None:
-            messages.info(request, _("Nothing changed, so no new version was made."))
-        elif for_patient:
-            messages.success(request, _("Your safety plan is saved."))
-        else:
-            messages.success(request, _("The safety plan is saved as a new version."))
-        return redirect(done_url)
-    return render(request, "safetyplan/edit.html", context)
+    if request.method != "POST":
+        access = _opener(request, "read", patient_id)
+        if access.emergency:
+            services.safety_plan_read(actor=request.actor, access=access, detail="safety plan form")
+            messages.error(request, EMERGENCY_MESSAGE)
+            return redirect("safetyplan:plan", patient_id=patient_id)
+        read = services.safety_plan_read(
+            actor=request.actor,
+            access=access,
+            detail="my safety plan form" if for_patient else "safety plan form",
+        )
+        return render(request, "safetyplan/edit.html", _page(access, read, for_patient=for_patient))
+    access = _opener(request, "update", patient_id)
+    form = SafetyPlanForm(request.POST, selectors.safety_plan_content(), for_patient=for_patient)
+    try:
+        saved = services.safety_plan_save(actor=request.actor, access=access, form=form)
+    except PermissionDenied:
+        messages.error(request, EMERGENCY_MESSAGE)
+        return redirect("safetyplan:plan", patient_id=patient_id)
+    except services.SafetyPlanRefused as refused:
+        read = services.plan_page(access)
+        context = _page(access, read, for_patient=for_patient, refused=refused)
+        return render(request, "safetyplan/edit.html", context, status=400)
+    if saved is None:
+        messages.info(request, _("Nothing changed, so no new version was made."))
+    elif for_patient:
+        messages.success(request, _("Your safety plan is saved."))
+    else:
+        messages.success(request, _("The safety plan is saved as a new version."))
+    return redirect(done_url)
+
+
+EMERGENCY_MESSAGE = gettext_lazy(
+    "Only the patient's care team can change the safety plan, not emergency access."
+)
 
 
 # ------------------------------------------------------------------ the care team
@@ -148,32 +131,19 @@ def _edit(
 @role_required(Role.CLINICIAN)
 @require_http_methods(["GET"])
 def plan(request: ActorRequest, patient_id: str) -> HttpResponse:
-    access = _open(request, patient_id, "safety plan")
-    return render(request, "safetyplan/plan.html", _page(access, for_patient=False))
+    access = _opener(request, "read", patient_id)
+    read = services.safety_plan_read(actor=request.actor, access=access, detail="safety plan")
+    return render(request, "safetyplan/plan.html", _page(access, read, for_patient=False))
 
 
 @role_required(Role.CLINICIAN)
 @require_http_methods(["GET", "POST"])
 def edit(request: ActorRequest, patient_id: str) -> HttpResponse:
     """Make or change the plan. Opening the form is a read of the record; saving is
-    audited by the service. Emergency access reads but does not change (refused)."""
-    if request.method == "POST":
-        access = _for_change(request, patient_id)
-    else:
-        access = _open(request, patient_id, "safety plan form")
-    if access.emergency:
-        if request.method == "POST":
-            services.audit_refused_change(
-                actor=request.actor, access=access, detail=services.EMERGENCY_REFUSED
-            )
-        messages.error(
-            request,
-            _("Only the patient's care team can change the safety plan, not emergency access."),
-        )
-        return redirect("safetyplan:plan", patient_id=patient_id)
+    audited by the service. Emergency access reads but does not change (denied)."""
     return _edit(
         request,
-        access,
+        patient_id,
         for_patient=False,
         done_url=reverse("safetyplan:plan", kwargs={"patient_id": patient_id}),
     )
@@ -182,40 +152,47 @@ def edit(request: ActorRequest, patient_id: str) -> HttpResponse:
 @role_required(Role.CLINICIAN)
 @require_http_methods(["GET"])
 def versions(request: ActorRequest, patient_id: str) -> HttpResponse:
-    access = _open(request, patient_id, "safety plan versions")
-    plan = selectors.safety_plan_of(access)
+    access = _opener(request, "read", patient_id)
+    read = services.safety_plan_read(
+        actor=request.actor, access=access, detail="safety plan versions"
+    )
     content = selectors.safety_plan_content()
     rows = [
         {"version": version, "changed": presenters.version_label(version, content, _language())}
-        for version in (selectors.versions_of(plan) if plan is not None else [])
+        for version in read.versions
     ]
     return render(
         request,
         "safetyplan/versions.html",
-        {"patient": access.patient, "access": access, "plan": plan, "rows": rows},
+        {"patient": access.patient, "access": access, "plan": read.plan, "rows": rows},
     )
 
 
 @role_required(Role.CLINICIAN)
 @require_http_methods(["GET"])
 def version(request: ActorRequest, patient_id: str, number: int) -> HttpResponse:
-    access = _open(request, patient_id, f"safety plan version {number}")
-    plan = selectors.safety_plan_of(access)
-    found = selectors.version_of(plan, number) if plan is not None else None
-    if found is None:
-        raise Http404
-    context = _page(access, for_patient=False, version=found, use_current=False)
-    newest = selectors.current_version(plan)
-    context["older"] = newest is not None and newest.number != found.number
+    access = _opener(request, "read", patient_id)
+    read = services.safety_plan_read(
+        actor=request.actor,
+        access=access,
+        detail=f"safety plan version {number}",
+        number=number,
+    )
+    context = _page(access, read, for_patient=False)
+    newest = read.versions[0] if read.versions else None
+    context["older"] = (
+        newest is not None and read.version is not None and (newest.number != read.version.number)
+    )
     return render(request, "safetyplan/plan.html", context)
 
 
-def _pdf(request: ActorRequest, access: PatientAccess, *, for_patient: bool) -> HttpResponse:
-    context = _page(access, for_patient=for_patient)
+def _pdf(request: ActorRequest, patient_id: str | None, *, for_patient: bool) -> HttpResponse:
+    access = _opener(request, "print", patient_id)
+    context = _page(access, services.plan_page(access), for_patient=for_patient)
     context["generated_at"] = timezone.now()
     try:
         body = services.safety_plan_pdf(actor=request.actor, access=access, context=context)
-    except ValidationError:
+    except InputRefused:
         raise Http404 from None
     response = HttpResponse(body, content_type=PDF_CONTENT_TYPE)
     response["Content-Disposition"] = 'inline; filename="veiligheidsplan.pdf"'
@@ -226,13 +203,7 @@ def _pdf(request: ActorRequest, access: PatientAccess, *, for_patient: bool) -> 
 @role_required(Role.CLINICIAN)
 @require_http_methods(["GET"])
 def pdf(request: ActorRequest, patient_id: str) -> HttpResponse:
-    try:
-        access = patient_access(
-            actor=request.actor, patient_id=patient_id, action="print", object_type="safety_plan"
-        )
-    except PatientNotAccessible:
-        raise Http404 from None
-    return _pdf(request, access, for_patient=False)
+    return _pdf(request, patient_id, for_patient=False)
 
 
 # ------------------------------------------------------------------ the patient's portal
@@ -242,8 +213,9 @@ def pdf(request: ActorRequest, patient_id: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def mine(request: ActorRequest) -> HttpResponse:
     """The patient's own plan, readable offline once loaded (see ``service_worker``)."""
-    access = _open(request, _own_id(request), "my safety plan")
-    context = _page(access, for_patient=True)
+    access = _opener(request, "read", None)
+    read = services.safety_plan_read(actor=request.actor, access=access, detail="my safety plan")
+    context = _page(access, read, for_patient=True)
     context["service_worker_url"] = reverse("portal:safety_plan_sw")
     context["service_worker_scope"] = reverse("portal:safety_plan")
     response = render(request, "safetyplan/mine.html", context)
@@ -256,27 +228,13 @@ def mine(request: ActorRequest) -> HttpResponse:
 @role_required(Role.PATIENT)
 @require_http_methods(["GET", "POST"])
 def mine_edit(request: ActorRequest) -> HttpResponse:
-    patient_id = _own_id(request)
-    if request.method == "POST":
-        access = _for_change(request, patient_id)
-    else:
-        access = _open(request, patient_id, "my safety plan form")
-    return _edit(request, access, for_patient=True, done_url=reverse("portal:safety_plan"))
+    return _edit(request, None, for_patient=True, done_url=reverse("portal:safety_plan"))
 
 
 @role_required(Role.PATIENT)
 @require_http_methods(["GET"])
 def mine_pdf(request: ActorRequest) -> HttpResponse:
-    try:
-        access = patient_access(
-            actor=request.actor,
-            patient_id=_own_id(request),
-            action="print",
-            object_type="safety_plan",
-        )
-    except PatientNotAccessible:  # pragma: no cover - a patient may always open their own
-        raise Http404 from None
-    return _pdf(request, access, for_patient=True)
+    return _pdf(request, None, for_patient=True)
 
 
 SERVICE_WORKER = """'use strict';

@@ -33,6 +33,7 @@ from maatwerk.web.patients.selectors import (
     patient_open,
     patient_subject,
 )
+from maatwerk.web.safety.selectors import risk_banner_of
 from maatwerk.web.screening import selectors, services
 from maatwerk.web.screening.forms import EARLIER_TREATMENT_CHOICES, earlier_treatment_field
 from maatwerk.web.screening.models import ScegsAssessment, Screening, ScreeningIntake
@@ -516,6 +517,7 @@ def _profile_context(opened: ScreeningAccess, namer: Namer) -> dict[str, Any]:
     stored = selectors.stored_profile(snapshot) if snapshot is not None else None
     return {
         "patient": opened.access.patient,
+        "risk": risk_banner_of(opened.access.patient),
         "screening": screening,
         "battery": _battery_name(screening, namer),
         "snapshot": snapshot,

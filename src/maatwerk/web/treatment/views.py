@@ -32,6 +32,7 @@ from maatwerk.web.patients.opening import (
     open_own_record,
     open_patient,
 )
+from maatwerk.web.safety.selectors import risk_banner_of
 from maatwerk.web.treatment import forms, presenters, selectors, services
 from maatwerk.web.treatment.models import ExerciseResponse, ModuleAssignment, RelativeAccess
 from maatwerk.web.treatment.opening import open_shared
@@ -538,6 +539,7 @@ def review(request: ActorRequest, response_id: str) -> HttpResponse:
         {
             "response": response,
             "patient": opened.access.patient,
+            "risk": risk_banner_of(opened.access.patient),
             "module_name": presenters.text(definition.name, language),
             "title": presenters.text(exercise_definition.title, language),
             "entries": exercise_definition.entries,

@@ -19,6 +19,7 @@ from maatwerk.web.organizations.models import Membership
 from maatwerk.web.providers.models import Referral
 from maatwerk.web.providers.selectors import ReferralAccess
 from maatwerk.web.providers.services._common import _referral_subject
+from maatwerk.web.safety.selectors import risk_banner_of
 
 
 def _named(referral: Referral, user: User) -> str:
@@ -68,6 +69,7 @@ def letter_context(referral: Referral) -> dict[str, Any]:
     return {
         "referral": referral,
         "patient": referral.patient,
+        "risk": risk_banner_of(referral.patient),
         "organization": referral.patient.organization,
         "provider": referral.provider_snapshot,
         "referrer": _referrer(referral),
