@@ -523,7 +523,11 @@ PATIENT_DATA_CALLS: dict[str, Call] = {
         "update",
         "formulation",
         "a",
-        data=lambda w: {"rows": "1", "complaint-0-text": "Hoofdpijn"},
+        data=lambda w: {
+            "complaint-TOTAL_FORMS": "1",
+            "complaint-INITIAL_FORMS": "0",
+            "complaint-0-text": "Hoofdpijn",
+        },
     ),
     "formulation:consequences": Call(
         "clinician_treating",
@@ -533,9 +537,12 @@ PATIENT_DATA_CALLS: dict[str, Call] = {
         "formulation",
         "a",
         data=lambda w: {
-            "rows": "1",
+            "consequence-TOTAL_FORMS": "1",
+            "consequence-INITIAL_FORMS": "0",
             "consequence-0-domain": "emotional",
             "consequence-0-words": "somber",
+            "analysis-TOTAL_FORMS": "0",
+            "analysis-INITIAL_FORMS": "0",
         },
     ),
     "formulation:goals": Call(
@@ -545,7 +552,11 @@ PATIENT_DATA_CALLS: dict[str, Call] = {
         "update",
         "formulation",
         "a",
-        data=lambda w: {"rows": "1", "goal-0-text": "Elke dag wandelen"},
+        data=lambda w: {
+            "goal-TOTAL_FORMS": "1",
+            "goal-INITIAL_FORMS": "0",
+            "goal-0-text": "Elke dag wandelen",
+        },
     ),
     "formulation:plan": Call(
         "clinician_treating",

@@ -29,8 +29,6 @@ NOT_YET_ON_THE_PATH_AUDIT: frozenset[str] = frozenset(
         "web/api/fhir.py",
         "web/clinic/questionnaire_views.py",
         "web/demo/services.py",
-        "web/formulation/services.py",
-        "web/formulation/views.py",
         "web/knowledge/services.py",
         "web/orgadmin/selectors.py",
         "web/orgadmin/services.py",
@@ -50,8 +48,6 @@ NOT_YET_ON_THE_PATH_AUDIT: frozenset[str] = frozenset(
         "web/questionnaires/views.py",
         "web/safety/services.py",
         "web/safetyplan/services.py",
-        "web/screening/services.py",
-        "web/screening/views.py",
         "web/treatment/selectors.py",
         "web/treatment/services/assignments.py",
         "web/treatment/services/exercises.py",
@@ -67,8 +63,6 @@ NOT_YET_ON_THE_PATH_AUDIT: frozenset[str] = frozenset(
 # receiving an access object from the opener. Shrinks to empty.
 NOT_YET_ON_THE_PATH_SELECTORS: frozenset[str] = frozenset(
     {
-        "web/formulation/selectors.py:formulation_access",
-        "web/formulation/selectors.py:formulation_for_patient_pk",
         "web/orgadmin/selectors.py:access_report_for_patient",
         "web/orgadmin/selectors.py:access_report_for_user",
         "web/orgadmin/selectors.py:admin_emergency_access_get",
@@ -83,9 +77,6 @@ NOT_YET_ON_THE_PATH_SELECTORS: frozenset[str] = frozenset(
         "web/providers/selectors.py:referral_open",
         "web/questionnaires/selectors.py:assignment_access",
         "web/safety/selectors.py:signal_access",
-        "web/screening/selectors.py:latest_profile_screening",
-        "web/screening/selectors.py:open_screening_for_patient",
-        "web/screening/selectors.py:screening_access",
         "web/treatment/selectors.py:module_access",
         "web/treatment/selectors.py:open_assignment_of",
         "web/treatment/selectors.py:relative_for_change",
@@ -99,10 +90,8 @@ NOT_YET_ON_THE_PATH_SELECTORS: frozenset[str] = frozenset(
 # Issue 11: template tag modules that still query the database. Shrinks to empty.
 NOT_YET_ON_THE_PATH_TAGS: frozenset[str] = frozenset(
     {
-        "web/formulation/templatetags/formulation_tags.py",
         "web/planning/templatetags/planning_tags.py",
         "web/safety/templatetags/safety_tags.py",
-        "web/screening/templatetags/screening_tags.py",
         "web/treatment/templatetags/treatment_tags.py",
     }
 )

@@ -26,9 +26,15 @@ from maatwerk.core.formulation.views import SCEGS_DIMENSIONS
 from maatwerk.core.instruments.base import Language
 from maatwerk.core.knowledge.model import KnowledgeBase
 from maatwerk.core.screening.model import ScreeningProfile
+from maatwerk.web.formulation.models import Formulation as FormulationRow
 from maatwerk.web.formulation.models import FormulationVersion
-from maatwerk.web.formulation.selectors import document_of
+from maatwerk.web.formulation.selectors import (
+    document_of,
+    formulation_of_patient,
+    latest_shared_version,
+)
 from maatwerk.web.formulation.services import diagram_svg
+from maatwerk.web.patients.opening import PatientAccess
 
 DOMAIN_LABELS = {
     "cognitive": gettext_lazy("Cognitive (thoughts)"),
@@ -183,3 +189,22 @@ def _change_lines(found: Any) -> list[str]:
             shown = [" → ".join(v) if isinstance(v, tuple) else v for v in values]
             lines.append(f"{label}: {', '.join(shown)}")
     return lines
+
+
+# ------------------------------------------------------------------ the portal card
+
+
+@dataclass(frozen=True)
+class FormulationCard:
+    """The formulation card on the patient's portal home: shown once a version is
+    shared."""
+
+    formulation: FormulationRow | None
+
+
+def formulation_card(access: PatientAccess) -> FormulationCard:
+    """Computed by the portal view (its page read is already audited); the template tag
+    only renders it."""
+    formulation = formulation_of_patient(access)
+    shown = formulation is not None and latest_shared_version(formulation) is not None
+    return FormulationCard(formulation=formulation if shown else None)

@@ -8,8 +8,10 @@ from maatwerk.core.access import Role
 from maatwerk.web.audit.selectors import audit_events_for_patient
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
+from maatwerk.web.formulation.presenters import formulation_card
 from maatwerk.web.patients import selectors
 from maatwerk.web.questionnaires import selectors as questionnaire_selectors
+from maatwerk.web.screening.presenters import screening_card
 
 
 def _own_record(request: ActorRequest, object_type: str) -> selectors.PatientAccess:
@@ -31,6 +33,8 @@ def home(request: ActorRequest) -> HttpResponse:
             "patient": access.patient,
             "episodes": selectors.episodes_for(access),
             "open_questionnaires": questionnaire_selectors.open_assignments_for(access),
+            "screening_card": screening_card(access),
+            "formulation_card": formulation_card(access),
         },
     )
 

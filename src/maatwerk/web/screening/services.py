@@ -1,10 +1,12 @@
 """Assigning a screening battery, the patient's intake, the SCEGS exploration, computing
 the profile and deciding the level of care.
 
-Each service validates everything first (nothing is written when any input is refused,
-and the refusal is audited with outcome ``error``), then writes its rows and one audit
-event in one transaction. Questionnaires are assigned through the questionnaires app's
-own service, which audits each assignment it creates.
+Each service runs inside :func:`maatwerk.web.audit.audited.audited`: it takes the bound
+form of its use case (``forms.py``), asks it for the typed value, checks the rules that
+need the database, and writes its rows; one audit event (success, refused or denied) is
+written per call, a success in the same transaction as the change. Page reads are one
+``read`` event each. Questionnaires are assigned through the questionnaires app's own
+service, which audits each assignment it creates.
 
 Size: to become a package per step (assign, intake, SCEGS, profile, care level) after audit rework.
 """
@@ -13,37 +15,39 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maatwerk.core.access import Role
 from maatwerk.core.common import codec
-from maatwerk.core.common.untrusted_input import whole_number
 from maatwerk.core.instruments.errors import UnknownInstrument
-from maatwerk.core.knowledge.model import KnowledgeBase
 from maatwerk.core.screening.batteries import StepDecision, plan_battery
-from maatwerk.core.screening.content import ScreeningContent
 from maatwerk.core.screening.errors import ScreeningInputError
-from maatwerk.core.screening.judgement import judgeable_factor_ids
 from maatwerk.core.screening.model import ScreeningInput, SubgroupFacts
 from maatwerk.core.screening.profile import build_profile
 from maatwerk.core.screening.stepped_care import advise
-from maatwerk.web.audit.services import audit_record
+from maatwerk.web.accounts.models import User
+from maatwerk.web.audit.audited import InputRefused, audited, valid_form
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.organizations.models import Membership
 from maatwerk.web.patients.models import Patient
-from maatwerk.web.patients.selectors import PatientAccess, patient_subject
-from maatwerk.web.patients.services import audit_refused, refuse_if_invalid
+from maatwerk.web.patients.opening import Opened, PatientAccess
 from maatwerk.web.questionnaires.instruments import has_item_texts, instrument_for
 from maatwerk.web.questionnaires.services import assignment_create
 from maatwerk.web.safety.selectors import risk_signals_for
-from maatwerk.web.screening.forms import earlier_treatment_field
+from maatwerk.web.screening.forms import (
+    AssignForm,
+    DecisionForm,
+    IntakeForm,
+    IntakeInput,
+    ScegsForm,
+    ScegsInput,
+)
 from maatwerk.web.screening.models import (
     CareLevelDecision,
     ScegsAssessment,
@@ -58,7 +62,6 @@ from maatwerk.web.screening.selectors import (
     OBJECT_INTAKE,
     OBJECT_PROFILE,
     OBJECT_SCREENING,
-    ScreeningAccess,
     assessment_of,
     current_status,
     intake_of,
@@ -70,12 +73,7 @@ from maatwerk.web.screening.selectors import (
 )
 from maatwerk.web.screening.sources import content_of, knowledge_of
 
-NON_FIELD = "__all__"
-OWN_WORDS_MAX = 2000
-FIRST_PROBLEM_MAX = 1000
-NOTES_MAX = 4000
-REASON_MAX = 2000
-DURATION_MAX_WEEKS = 52 * 80  # a lifetime; anything longer is a typing error
+__all__ = ["IntakeInput", "ScegsInput"]
 
 Step = ScreeningStep.Status
 
@@ -83,7 +81,9 @@ Step = ScreeningStep.Status
 # ------------------------------------------------------------------ helpers
 
 
-def _clinician_membership(actor: Actor, patient: Patient) -> Membership:
+def _membership(actor: Actor, patient: Patient) -> Membership:
+    """The actor's clinician membership in the patient's organization (the opener already
+    admitted the actor to the care team; this finds who assigns)."""
     for membership in actor.memberships_with(Role.CLINICIAN):
         if membership.organization_id == patient.organization_id:
             return membership
@@ -96,10 +96,39 @@ def _is_clinician_of(actor: Actor, patient: Patient) -> bool:
     )
 
 
-def _user(actor: Actor) -> Any:
+def _user(actor: Actor) -> User:
     if actor.user is None:
         raise PermissionDenied
     return actor.user
+
+
+# ------------------------------------------------------------------ reads
+
+
+def screenings_read(*, actor: Actor, access: PatientAccess, detail: str) -> None:
+    """A page about the patient's screenings was read (one ``read`` event)."""
+    with audited(
+        actor=actor,
+        action="read",
+        subject=access.subject(OBJECT_SCREENING),
+        emergency=access.emergency,
+        detail=detail,
+    ):
+        pass
+
+
+def screening_read(
+    *, actor: Actor, opened: Opened[Screening], object_type: str, detail: str = ""
+) -> None:
+    """A page of one screening was read (one ``read`` event)."""
+    with audited(
+        actor=actor,
+        action="read",
+        subject=opened.subject(object_type),
+        emergency=opened.emergency,
+        detail=detail,
+    ):
+        pass
 
 
 def _texts(text: Any) -> dict[str, str]:
@@ -200,26 +229,19 @@ def _set_status(screening: Screening) -> None:
 # ------------------------------------------------------------------ assign
 
 
-def screening_assign(*, actor: Actor, access: PatientAccess, battery_id: str) -> Screening:
+def screening_assign(*, actor: Actor, access: PatientAccess, form: AssignForm) -> Screening:
     """A clinician of the patient's organization assigns a battery: the questionnaires that
     always belong to it are assigned at once; those that depend on the intake wait."""
-    membership = _clinician_membership(actor, access.patient)
-    content = content_of(access.patient.organization_id)
-    try:
-        battery = content.battery(battery_id.strip())
-    except (KeyError, LookupError, ValueError):
-        errors = {"battery": [_("Choose one of the screening batteries.")]}
-        refuse_if_invalid(
-            errors,
-            actor=actor,
-            access=access,
-            action="create",
-            object_type=OBJECT_SCREENING,
-            detail="screening not assigned: unknown battery",
-        )
-        raise ValidationError(errors) from None  # pragma: no cover - _refuse raised
-    decisions = plan_battery(battery, None, content=content)
-    with transaction.atomic():
+    with audited(
+        actor=actor,
+        action="create",
+        subject=access.subject(OBJECT_SCREENING),
+        emergency=access.emergency,
+    ) as note:
+        membership = _membership(actor, access.patient)
+        content = content_of(access.patient.organization_id)
+        battery = content.battery(form.battery_id())
+        decisions = plan_battery(battery, None, content=content)
         screening = Screening.objects.create(
             patient=access.patient,
             battery_id=battery.id,
@@ -232,159 +254,90 @@ def screening_assign(*, actor: Actor, access: PatientAccess, battery_id: str) ->
                 screening=screening, position=position, instrument_code=decision.instrument
             )
             _apply_decision(step=step, decision=decision, actor=actor, access=access)
-        audit_record(
-            actor=actor,
-            action="create",
-            subject=patient_subject(
-                access.patient, object_type=OBJECT_SCREENING, object_ref=str(screening.public_id)
-            ),
-            emergency=access.emergency,
-            detail=f"battery {battery.id}",
-        )
+        note.about(object_ref=str(screening.public_id))
+        note.detail = f"battery {battery.id}"
     return screening
 
 
 # ------------------------------------------------------------------ intake
 
 
-@dataclass(frozen=True)
-class IntakeInput:
-    """The intake form as sent (raw values)."""
-
-    complaints: Sequence[str] = ()
-    own_words: str = ""
-    first_problem: str = ""
-    wants_help_now: str = ""
-    modality: str = ""
-
-
-def _intake_errors(
-    data: IntakeInput, content: ScreeningContent, *, submit: bool
-) -> dict[str, list[str]]:
+def _intake_errors(data: IntakeInput, *, submit: bool) -> dict[str, list[str]]:
+    """What sending in needs beyond a valid form: something about the complaints and an
+    answer to both questions."""
     errors: dict[str, list[str]] = {}
-    known = {complaint.id for complaint in content.complaints}
-    if any(c not in known for c in data.complaints):
-        errors["complaints"] = [_("Choose complaints from the list.")]
-    if len(data.own_words) > OWN_WORDS_MAX:
-        errors["own_words"] = [_("Please keep this shorter than 2000 characters.")]
-    if len(data.first_problem) > FIRST_PROBLEM_MAX:
-        errors["first_problem"] = [_("Please keep this shorter than 1000 characters.")]
-    if data.wants_help_now and data.wants_help_now not in ScreeningIntake.HelpWanted.values:
-        errors["wants_help_now"] = [_("Choose one of the answers.")]
-    if data.modality and data.modality not in ScreeningIntake.Modality.values:
-        errors["modality"] = [_("Choose one of the answers.")]
     if submit:
         if not data.complaints and not data.own_words.strip():
-            errors.setdefault("complaints", []).append(
+            errors["complaints"] = [
                 _("Choose at least one complaint, or describe your complaints in your own words.")
-            )
+            ]
         if not data.wants_help_now:
-            errors.setdefault("wants_help_now", []).append(_("Please answer this question."))
+            errors["wants_help_now"] = [_("Please answer this question.")]
         if not data.modality:
-            errors.setdefault("modality", []).append(_("Please answer this question."))
+            errors["modality"] = [_("Please answer this question.")]
     return errors
 
 
 def intake_save(
-    *, actor: Actor, opened: ScreeningAccess, data: IntakeInput, submit: bool
+    *, actor: Actor, opened: Opened[Screening], form: IntakeForm, submit: bool
 ) -> ScreeningIntake:
     """Save the intake as the patient goes (``submit=False``), or send it in: then the
     questionnaires that depend on the complaints are assigned or skipped, with reasons.
 
     The patient fills it in, or a clinician together with the patient.
     """
-    screening = opened.screening
-    access = opened.access
-    content = content_of(access.patient.organization_id)
-    cleaned = IntakeInput(
-        complaints=tuple(dict.fromkeys(c.strip() for c in data.complaints if c.strip())),
-        own_words=data.own_words.strip(),
-        first_problem=data.first_problem.strip(),
-        wants_help_now=data.wants_help_now.strip(),
-        modality=data.modality.strip(),
-    )
-    errors = _intake_errors(cleaned, content, submit=submit)
-    refuse_if_invalid(
-        errors,
-        actor=actor,
-        access=access,
-        action="update",
-        object_type=OBJECT_INTAKE,
-        detail="intake not saved: invalid input",
-    )
     # The portal autosaves while the patient types and may still be sending a change when
     # "Send in" is pressed: the screening row is locked and the intake re-read inside the
-    # transaction, and a concurrent first save (two inserts) is retried as an update.
+    # transaction, and a concurrent first save (two inserts) is retried as an update (the
+    # failed attempt rolled back without an event).
     for attempt in (1, 2):
         try:
-            return _intake_write(
-                actor=actor, access=access, screening=screening, cleaned=cleaned, submit=submit
-            )
+            return _intake_write(actor=actor, opened=opened, form=form, submit=submit)
         except IntegrityError:
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-class _IntakeClosed(Exception):
-    pass
-
-
 def _intake_write(
-    *,
-    actor: Actor,
-    access: PatientAccess,
-    screening: Screening,
-    cleaned: IntakeInput,
-    submit: bool,
+    *, actor: Actor, opened: Opened[Screening], form: IntakeForm, submit: bool
 ) -> ScreeningIntake:
-    user = _user(actor)
-    now = timezone.now()
-    try:
-        with transaction.atomic():
-            locked = Screening.objects.select_for_update().get(pk=screening.pk)
-            existing = intake_of(locked)
-            if locked.status in (Screening.Status.CANCELLED, Screening.Status.COMPLETED):
-                raise _IntakeClosed(
-                    _("This screening is closed; the answers can no longer change.")
-                )
-            if existing is not None and existing.submitted_at is not None:
-                raise _IntakeClosed(
-                    _("These answers were already sent in; they can no longer change.")
-                )
-            intake = existing or ScreeningIntake(screening=locked)
-            intake.complaints = list(cleaned.complaints)
-            intake.own_words = cleaned.own_words
-            intake.first_problem = cleaned.first_problem
-            intake.wants_help_now = cleaned.wants_help_now
-            intake.modality = cleaned.modality
-            intake.updated_at = now
-            intake.answered_by = user
-            detail = "intake saved"
-            if submit:
-                intake.submitted_at = now
-            intake.save()
-            if submit:
-                detail = "intake sent in; " + _replan(locked, intake, actor=actor, access=access)
-            _set_status(locked)
-            audit_record(
-                actor=actor,
-                action="create" if existing is None else "update",
-                subject=patient_subject(
-                    access.patient, object_type=OBJECT_INTAKE, object_ref=str(locked.public_id)
-                ),
-                emergency=access.emergency,
-                detail=detail,
-            )
-    except _IntakeClosed as closed:
-        refuse_if_invalid(
-            {NON_FIELD: [str(closed)]},
-            actor=actor,
-            access=access,
-            action="update",
-            object_type=OBJECT_INTAKE,
-            detail="intake not saved: closed",
-        )
+    screening = opened.object
+    access = opened.access
+    existing = intake_of(screening)
+    with audited(
+        actor=actor,
+        action="create" if existing is None else "update",
+        subject=opened.subject(OBJECT_INTAKE),
+        emergency=access.emergency,
+    ) as note:
+        cleaned = form.typed()
+        errors = _intake_errors(cleaned, submit=submit)
+        if errors:
+            raise InputRefused(errors)
+        user = _user(actor)
+        now = timezone.now()
+        locked = Screening.objects.select_for_update().get(pk=screening.pk)
+        existing = intake_of(locked)
+        if locked.status in (Screening.Status.CANCELLED, Screening.Status.COMPLETED):
+            raise InputRefused(_("This screening is closed; the answers can no longer change."))
+        if existing is not None and existing.submitted_at is not None:
+            raise InputRefused(_("These answers were already sent in; they can no longer change."))
+        intake = existing or ScreeningIntake(screening=locked)
+        intake.complaints = list(cleaned.complaints)
+        intake.own_words = cleaned.own_words
+        intake.first_problem = cleaned.first_problem
+        intake.wants_help_now = cleaned.wants_help_now
+        intake.modality = cleaned.modality
+        intake.updated_at = now
+        intake.answered_by = user
+        note.detail = "intake saved"
+        if submit:
+            intake.submitted_at = now
+        intake.save()
+        if submit:
+            note.detail = "intake sent in; " + _replan(locked, intake, actor=actor, access=access)
+        _set_status(locked)
     screening.refresh_from_db()
     return intake
 
@@ -413,127 +366,40 @@ def _replan(
 # ------------------------------------------------------------------ SCEGS
 
 
-@dataclass(frozen=True)
-class ScegsInput:
-    """The SCEGS form as sent (raw values)."""
-
-    conditions: Sequence[str] = ()
-    symptom_clusters: Sequence[str] = ()
-    duration_weeks: str = ""
-    functional_limitation: str = ""
-    earlier_treatment: str = ""  # blank: not asked yet
-    comorbidity: Sequence[str] = ()
-    medication: Sequence[str] = ()
-    judged_factors: Mapping[str, str] = None  # type: ignore[assignment]
-    low_literacy: bool = False
-    migration_background: bool = False
-    parent_involved: bool = False
-    notes: str = ""
-
-
-def _unknown(chosen: Iterable[str], known: Iterable[str]) -> bool:
-    allowed = set(known)
-    return any(value not in allowed for value in chosen)
-
-
-def _scegs_errors(
-    data: ScegsInput, knowledge: KnowledgeBase, content: ScreeningContent
-) -> tuple[dict[str, list[str]], int | None, dict[str, bool]]:
-    errors: dict[str, list[str]] = {}
-    if _unknown(data.conditions, (c.id for c in knowledge.conditions.conditions)):
-        errors["conditions"] = [_("Choose conditions from the list.")]
-    if _unknown(data.symptom_clusters, (c.id for c in content.clusters)):
-        errors["symptom_clusters"] = [_("Choose symptom clusters from the list.")]
-    if _unknown(data.comorbidity, (c.id for c in content.rules.comorbidities)):
-        errors["comorbidity"] = [_("Choose comorbidity from the list.")]
-    if _unknown(data.medication, (m.id for m in knowledge.medication.medication)):
-        errors["medication"] = [_("Choose medication from the list.")]
-    if (
-        data.functional_limitation
-        and data.functional_limitation not in ScegsAssessment.Limitation.values
-    ):
-        errors["functional_limitation"] = [_("Choose one of the answers.")]
-    try:
-        earlier_treatment_field().clean(data.earlier_treatment)
-    except ValidationError as error:
-        errors["earlier_treatment"] = list(error.messages)
-    duration: int | None = None
-    raw = data.duration_weeks.strip()
-    if raw:
-        duration = whole_number(raw)
-        if duration is None:
-            errors["duration_weeks"] = [_("Enter the duration as a whole number of weeks.")]
-        else:
-            if duration > DURATION_MAX_WEEKS:
-                errors["duration_weeks"] = [_("This duration is longer than a lifetime.")]
-    judged: dict[str, bool] = {}
-    judgeable = set(judgeable_factor_ids(knowledge))
-    for factor_id, value in (data.judged_factors or {}).items():
-        if factor_id not in judgeable:
-            errors.setdefault("judged_factors", []).append(
-                _("A factor was judged that cannot be judged here.")
-            )
-        elif value == "present":
-            judged[factor_id] = True
-        elif value == "absent":
-            judged[factor_id] = False
-        elif value not in ("", "not_assessed"):
-            errors[f"factor-{factor_id}"] = [_("Choose present, absent or not assessed.")]
-    if len(data.notes) > NOTES_MAX:
-        errors["notes"] = [_("Please keep the notes shorter than 4000 characters.")]
-    return errors, duration, judged
-
-
-def scegs_save(*, actor: Actor, opened: ScreeningAccess, data: ScegsInput) -> ScegsAssessment:
+def scegs_save(*, actor: Actor, opened: Opened[Screening], form: ScegsForm) -> ScegsAssessment:
     """Record (or correct) the clinician's SCEGS exploration, validated against the
-    knowledge base and the stepped-care rules."""
+    knowledge base and the stepped-care rules (the form's choices)."""
     access = opened.access
-    _clinician_membership(actor, access.patient)
-    user = _user(actor)
-    organization_id = access.patient.organization_id
-    errors, duration, judged = _scegs_errors(
-        data, knowledge_of(organization_id), content_of(organization_id)
-    )
-    if opened.screening.status == Screening.Status.CANCELLED:
-        errors[NON_FIELD] = [_("This screening was stopped; it can no longer change.")]
-    refuse_if_invalid(
-        errors,
+    existing = assessment_of(opened.object)
+    with audited(
         actor=actor,
-        access=access,
-        action="update",
-        object_type=OBJECT_ASSESSMENT,
-        detail="SCEGS assessment not saved: invalid input",
-    )
-    existing = assessment_of(opened.screening)
-    with transaction.atomic():
-        assessment = existing or ScegsAssessment(screening=opened.screening, assessed_by=user)
-        assessment.conditions = list(dict.fromkeys(data.conditions))
-        assessment.symptom_clusters = list(dict.fromkeys(data.symptom_clusters))
-        assessment.duration_weeks = duration
+        action="create" if existing is None else "update",
+        subject=opened.subject(OBJECT_ASSESSMENT),
+        emergency=access.emergency,
+        detail="SCEGS assessment saved",
+    ):
+        _membership(actor, access.patient)
+        user = _user(actor)
+        data = form.typed()
+        if opened.object.status == Screening.Status.CANCELLED:
+            raise InputRefused(_("This screening was stopped; it can no longer change."))
+        assessment = existing or ScegsAssessment(screening=opened.object, assessed_by=user)
+        assessment.conditions = list(data.conditions)
+        assessment.symptom_clusters = list(data.symptom_clusters)
+        assessment.duration_weeks = int(data.duration_weeks) if data.duration_weeks else None
         assessment.functional_limitation = data.functional_limitation
         assessment.earlier_treatment = data.earlier_treatment
-        assessment.comorbidity = list(dict.fromkeys(data.comorbidity))
-        assessment.medication = list(dict.fromkeys(data.medication))
-        assessment.judged_factors = judged
+        assessment.comorbidity = list(data.comorbidity)
+        assessment.medication = list(data.medication)
+        assessment.judged_factors = form.judged()
         assessment.low_literacy = data.low_literacy
         assessment.migration_background = data.migration_background
         assessment.parent_involved = data.parent_involved
-        assessment.notes = data.notes.strip()
+        assessment.notes = data.notes
         assessment.assessed_by = user
         assessment.assessed_at = timezone.now()
         assessment.save()
-        _set_status(opened.screening)
-        audit_record(
-            actor=actor,
-            action="create" if existing is None else "update",
-            subject=patient_subject(
-                access.patient,
-                object_type=OBJECT_ASSESSMENT,
-                object_ref=str(opened.screening.public_id),
-            ),
-            emergency=access.emergency,
-            detail="SCEGS assessment saved",
-        )
+        _set_status(opened.object)
     return assessment
 
 
@@ -566,14 +432,13 @@ def _digest(data: Any) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
-def profile_compute(*, actor: Actor, opened: ScreeningAccess) -> ScreeningProfileSnapshot:
+def profile_compute(*, actor: Actor, opened: Opened[Screening]) -> ScreeningProfileSnapshot:
     """Compute the profile and the stepped-care advice from the screening's scores, intake,
     SCEGS exploration and subgroup facts. A new snapshot is stored only when the inputs
-    or the content changed since the last one; earlier snapshots are kept."""
+    or the content changed since the last one (then the call is a read of the one
+    shown); earlier snapshots are kept."""
     access = opened.access
-    _clinician_membership(actor, access.patient)
-    user = _user(actor)
-    screening = opened.screening
+    screening = opened.object
     organization_id = access.patient.organization_id
     knowledge = knowledge_of(organization_id)
     content = content_of(organization_id)
@@ -583,46 +448,36 @@ def profile_compute(*, actor: Actor, opened: ScreeningAccess) -> ScreeningProfil
         {"inputs": inputs, "knowledge": knowledge.versions, "content": dict(content.versions)}
     )
     latest = latest_snapshot(screening)
-    if latest is not None and latest.inputs_digest == digest:
-        with transaction.atomic():
-            audit_record(
-                actor=actor,
-                action="read",
-                subject=patient_subject(
-                    access.patient, object_type=OBJECT_PROFILE, object_ref=str(latest.public_id)
-                ),
-                emergency=access.emergency,
-                detail="profile unchanged",
+    unchanged = latest is not None and latest.inputs_digest == digest
+    with audited(
+        actor=actor,
+        action="read" if unchanged else "create",
+        subject=opened.subject(OBJECT_PROFILE),
+        emergency=access.emergency,
+    ) as note:
+        if latest is not None and unchanged:
+            note.about(object_ref=str(latest.public_id))
+            note.detail = "profile unchanged"
+            return latest
+        _membership(actor, access.patient)
+        user = _user(actor)
+        try:
+            profile = build_profile(
+                screening_input,
+                knowledge=knowledge,
+                content=content,
+                instruments=lambda code, version: instrument_for(organization_id, code, version),
             )
-        return latest
-    try:
-        profile = build_profile(
-            screening_input,
-            knowledge=knowledge,
-            content=content,
-            instruments=lambda code, version: instrument_for(organization_id, code, version),
-        )
-    except ScreeningInputError as error:
-        # Content the organization changed no longer knows an id recorded earlier.
-        errors = {
-            NON_FIELD: [
+        except ScreeningInputError:
+            # Content the organization changed no longer knows an id recorded earlier.
+            raise InputRefused(
                 _(
                     "The profile cannot be computed: the intake or the SCEGS exploration "
                     "uses something the current content no longer knows. Correct the SCEGS "
                     "exploration first."
                 )
-            ]
-        }
-        audit_refused(
-            actor=actor,
-            access=access,
-            action="create",
-            object_type=OBJECT_PROFILE,
-            detail=f"profile not computed: {'; '.join(error.problems)}"[:300],
-        )
-        raise ValidationError(errors) from None
-    advice = advise(screening_input, profile, knowledge=knowledge, content=content)
-    with transaction.atomic():
+            ) from None
+        advice = advise(screening_input, profile, knowledge=knowledge, content=content)
         snapshot = ScreeningProfileSnapshot.objects.create(
             screening=screening,
             inputs=inputs,
@@ -634,16 +489,9 @@ def profile_compute(*, actor: Actor, opened: ScreeningAccess) -> ScreeningProfil
             computed_by=user,
         )
         _set_status(screening)
-        severity = advice.severity or "severity unknown"
-        audit_record(
-            actor=actor,
-            action="create",
-            subject=patient_subject(
-                access.patient, object_type=OBJECT_PROFILE, object_ref=str(snapshot.public_id)
-            ),
-            emergency=access.emergency,
-            detail=f"profile computed: {severity}, {advice.care_level}",
-        )
+        note.about(object_ref=str(snapshot.public_id))
+        note.detail = f"profile computed: {advice.severity or 'severity unknown'}, "
+        note.detail += str(advice.care_level)
     return snapshot
 
 
@@ -651,79 +499,55 @@ def profile_compute(*, actor: Actor, opened: ScreeningAccess) -> ScreeningProfil
 
 
 def care_level_decide(
-    *,
-    actor: Actor,
-    opened: ScreeningAccess,
-    snapshot_id: str,
-    decision: str,
-    care_level: str = "",
-    reason: str = "",
+    *, actor: Actor, opened: Opened[Screening], form: DecisionForm
 ) -> CareLevelDecision:
     """The clinician accepts the advised level of care, or chooses another one and says
     why (the reason is required: the software advises, the clinician decides)."""
     access = opened.access
-    _clinician_membership(actor, access.patient)
-    user = _user(actor)
-    knowledge = knowledge_of(access.patient.organization_id)
-    levels = {level.id for level in knowledge.care_levels.care_levels}
-    snapshot = latest_snapshot(opened.screening)
-    errors: dict[str, list[str]] = {}
-    if snapshot is None or str(snapshot.public_id) != snapshot_id:
-        errors[NON_FIELD] = [
-            _("The profile changed since you opened this page. Read the new advice first.")
-        ]
-    reason = reason.strip()
-    if decision not in ("accept", "override"):
-        errors["decision"] = [_("Choose to accept the advice or to choose another level.")]
-    elif decision == "override":
-        if care_level not in levels:
-            errors["care_level"] = [_("Choose a level of care.")]
-        if not reason:
-            errors["reason"] = [_("Give the reason why you choose another level of care.")]
-        elif len(reason) > REASON_MAX:
-            errors["reason"] = [_("Please keep the reason shorter than 2000 characters.")]
-    elif decision == "accept" and not reason and risk_signals_for(access.patient):
-        # The advice does not weigh suicide risk: with a safety signal open or recent,
-        # accepting it is a decision the clinician explains, never a silent default.
-        errors["reason"] = [
-            _(
-                "A safety signal is open or recent: give your reason for this level of care, "
-                "also when you accept the advice."
-            )
-        ]
-    refuse_if_invalid(
-        errors,
+    with audited(
         actor=actor,
-        access=access,
         action="create",
-        object_type=OBJECT_DECISION,
-        detail="care level not decided: invalid input",
-    )
-    if snapshot is None:  # pragma: no cover - _refuse raised
-        raise ValidationError(errors)
-    advised = str(snapshot.advice.get("care_level", ""))
-    overridden = decision == "override" and care_level != advised
-    with transaction.atomic():
+        subject=opened.subject(OBJECT_DECISION),
+        emergency=access.emergency,
+    ) as note:
+        _membership(actor, access.patient)
+        user = _user(actor)
+        data = valid_form(form)
+        decision, care_level = str(data["decision"]), str(data["care_level"])
+        reason = str(data["reason"])
+        snapshot = latest_snapshot(opened.object)
+        if snapshot is None or str(snapshot.public_id) != data["snapshot"]:
+            raise InputRefused(
+                _("The profile changed since you opened this page. Read the new advice first.")
+            )
+        if decision == "accept" and not reason and risk_signals_for(access.patient):
+            # The advice does not weigh suicide risk: with a safety signal open or recent,
+            # accepting it is a decision the clinician explains, never a silent default.
+            raise InputRefused(
+                {
+                    "reason": [
+                        _(
+                            "A safety signal is open or recent: give your reason for this "
+                            "level of care, also when you accept the advice."
+                        )
+                    ]
+                }
+            )
+        advised = str(snapshot.advice.get("care_level", ""))
+        overridden = decision == "override" and care_level != advised
         decided = CareLevelDecision.objects.create(
-            screening=opened.screening,
+            screening=opened.object,
             snapshot=snapshot,
             advised_level=advised,
             decided_level=care_level if decision == "override" else advised,
             overridden=overridden,
-            reason=reason[:REASON_MAX],  # also kept when accepting (required with risk)
+            reason=reason,  # also kept when accepting (required with risk)
             decided_by=user,
         )
-        audit_record(
-            actor=actor,
-            action="create",
-            subject=patient_subject(
-                access.patient, object_type=OBJECT_DECISION, object_ref=str(decided.public_id)
-            ),
-            emergency=access.emergency,
-            detail=(
-                f"advice {advised} overridden: {decided.decided_level}"
-                if overridden
-                else f"advice {advised} accepted"
-            ),
+        note.about(object_ref=str(decided.public_id))
+        note.detail = (
+            f"advice {advised} overridden: {decided.decided_level}"
+            if overridden
+            else f"advice {advised} accepted"
         )
     return decided
