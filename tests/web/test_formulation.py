@@ -31,9 +31,9 @@ from maatwerk.core.formulation import (
 from maatwerk.web.audit.models import AuditEvent
 from maatwerk.web.common.actor import actor_for_user
 from maatwerk.web.formulation import services
+from maatwerk.web.formulation.forms import start_form
 from maatwerk.web.formulation.models import Formulation as FormulationRow
 from maatwerk.web.formulation.models import FormulationVersion, PatientResponse
-from maatwerk.web.formulation.forms import start_form
 from maatwerk.web.patients.opening import Opened, open_child
 from maatwerk.web.patients.selectors import patient_access
 from tests.web.test_screening import compute, record_scegs, said, screened

@@ -23,9 +23,11 @@ from pypdf import PdfReader
 
 from maatwerk.web.audit.models import AuditEvent
 from maatwerk.web.common.actor import actor_for_user
+from maatwerk.web.patients.opening import Opened
 from maatwerk.web.patients.selectors import patient_access
 from maatwerk.web.questionnaires.models import Assignment, ScaleResult
 from maatwerk.web.screening import services
+from maatwerk.web.screening.forms import ScegsInput, assign_form, scegs_form
 from maatwerk.web.screening.models import (
     CareLevelDecision,
     ScegsAssessment,
@@ -33,8 +35,6 @@ from maatwerk.web.screening.models import (
     ScreeningIntake,
     ScreeningProfileSnapshot,
 )
-from maatwerk.web.patients.opening import Opened
-from maatwerk.web.screening.forms import ScegsInput, assign_form, scegs_form
 from maatwerk.web.screening.selectors import referral_context_for
 from tests.web.test_licensed_texts import TSK_ITEMS, placeholder_text_set
 from tests.web.world import World
