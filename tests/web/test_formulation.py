@@ -233,11 +233,13 @@ def test_a_clinician_builds_a_formulation_in_four_steps(world: World) -> None:
         },
     )
     nodes = newest(formulation).circle.nodes
+    # A new box is not given the id of a step-1 complaint (complaint-1 and -2): it stands
+    # for nothing until linked.
     assert [(n.id, n.kind, n.factor_id) for n in nodes] == [
-        ("complaint-1", "complaint", None),
+        ("complaint-3", "complaint", None),
         ("behaviour-1", "behaviour", "avoidance"),
     ]
-    for source, target in (("complaint-1", "behaviour-1"), ("behaviour-1", "complaint-1")):
+    for source, target in (("complaint-3", "behaviour-1"), ("behaviour-1", "complaint-3")):
         response = client.post(
             url(formulation, "circle"),
             {"action": "add_edge", "edge-source": source, "edge-target": target},
@@ -251,7 +253,7 @@ def test_a_clinician_builds_a_formulation_in_four_steps(world: World) -> None:
     overview = client.get(url(formulation)).content.decode()
     # The text alternative (describe): "Cirkel 1: Rugpijn → Niet meer tillen → Rugpijn".
     assert "Rugpijn → Niet meer tillen → Rugpijn" in overview
-    assert 'role="img" aria-labelledby="circle-title circle-text"' in overview
+    assert 'role="img" tabindex="0" aria-labelledby="circle-title circle-text"' in overview
     # SCEGS: the complaints are somatic, the behavioural consequence under gedragsmatig.
     assert said(overview, "As SCEGS", "Als SCEGS")
     assert said(overview, "Perpetuating", "In stand houdend")
@@ -484,7 +486,7 @@ def test_share_the_patient_reads_agrees_or_comments_and_the_clinician_sees_it(
     assert url(formulation, "shared") in home
     page = patient.get(url(formulation, "shared")).content.decode()
     # The explanation quotes the patient's words (explanation_texts.json, nl).
-    assert "Je zegt het zo: &quot;Pijn in mijn rug&quot;." in page
+    assert "Het begint met je klacht: &quot;Pijn in mijn rug&quot;." in page
     assert "<svg" in page and "Ik beweeg minder" in page
 
     # A later change is not shown until it is shared.
@@ -530,7 +532,7 @@ def test_the_explanation_is_in_the_patients_language(world: World) -> None:
     world.patient_a.save()
     formulation = world_formulation(world)
     page = world.client_for("patient_a").get(url(formulation, "shared")).content.decode()
-    assert "In your own words: &quot;Pijn in mijn rug&quot;." in page
+    assert "It starts with your symptom: &quot;Pijn in mijn rug&quot;." in page
     assert 'lang="en"' in page
 
 

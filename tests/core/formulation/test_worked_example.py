@@ -310,12 +310,17 @@ def test_the_circle_speaks_the_current_words_of_steps_1_and_2() -> None:
 
 def test_the_strongest_circle_has_the_most_maintaining_consequences() -> None:
     first = strongest_circle(BACK_PAIN)
-    assert first is not None and first[0] == "pain" and set(first) == {
-        "pain",
-        "fear",
-        "avoid",
-        "decond",
-    }
+    assert (
+        first is not None
+        and first[0] == "pain"
+        and set(first)
+        == {
+            "pain",
+            "fear",
+            "avoid",
+            "decond",
+        }
+    )
     assert strongest_circle(Formulation()) is None
     only = circle_only(BACK_PAIN.circle, first)
     assert {n.id for n in only.nodes} == set(first) and len(only.edges) == 4

@@ -309,6 +309,23 @@ def circle_field_for(action: str, node_index: int | None = None) -> Callable[[st
     return field_for
 
 
+def _renamed_source(
+    current: Formulation, node: Node, label: str
+) -> tuple[tuple[Complaint, ...], tuple[Consequence, ...]]:
+    complaints = current.complaints
+    consequences = current.consequences
+    if node.consequence_id is not None:
+        consequences = tuple(
+            dataclasses.replace(c, words=label) if c.id == node.consequence_id else c
+            for c in consequences
+        )
+    elif node.kind == "complaint":
+        complaints = tuple(
+            dataclasses.replace(c, text=label) if c.id == node.id else c for c in complaints
+        )
+    return complaints, consequences
+
+
 def circle_change(current: Formulation, posted: Row) -> Draft:
     """One change of the circle (the cleaned ``CircleForm``): add, rename or remove a
     node; add or remove an edge."""
@@ -320,14 +337,29 @@ def circle_change(current: Formulation, posted: Row) -> Draft:
     if action == "add_node":
         kind = _str(posted, "node-kind")
         factor_id = _str(posted, "node-factor").strip() or None
-        node_id = new_id(kind, (n.id for n in nodes))
+        # Not the id of a complaint: a new box stands for nothing until it is linked.
+        node_id = new_id(kind, (*(n.id for n in nodes), *(c.id for c in current.complaints)))
         nodes.append(Node(node_id, kind, _str(posted, "node-label"), factor_id))  # type: ignore[arg-type]
     elif action == "rename_node":
         node_id = _str(posted, "node")
         index = next((i for i, n in enumerate(nodes) if n.id == node_id), None)
         if index is None:
             return _refused(field_for, {NON_FIELD: [str(_GENERIC)]})
-        nodes[index] = dataclasses.replace(nodes[index], label=_str(posted, f"node-{index}-label"))
+        label = _str(posted, f"node-{index}-label")
+        nodes[index] = dataclasses.replace(nodes[index], label=label)
+        # A box that stands for a complaint or consequence is renamed at its source, so
+        # steps 1-2 and the circle keep saying the same (one truth).
+        complaints, consequences = _renamed_source(current, nodes[index], label)
+        return Draft(
+            lambda: dataclasses.replace(
+                current,
+                complaints=complaints,
+                consequences=consequences,
+                circle=CircleGraph(tuple(nodes), tuple(edges)),
+            ),
+            field_for,
+            {},
+        )
     elif action == "remove_node":
         node_id = _str(posted, "node")
         nodes = [n for n in nodes if n.id != node_id]

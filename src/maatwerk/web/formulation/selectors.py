@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from maatwerk.core.formulation import Formulation as CoreFormulation
-from maatwerk.core.formulation import formulation_from_json
+from maatwerk.core.formulation import formulation_from_json, with_current_words
 from maatwerk.web.formulation.models import Formulation, FormulationVersion, PatientResponse
 from maatwerk.web.patients.opening import Opened, PatientAccess
 
@@ -52,6 +52,20 @@ def responses_to(version: FormulationVersion) -> list[PatientResponse]:
 
 
 def document_of(version: FormulationVersion) -> CoreFormulation:
-    """The core value stored in a version (every stored document was written by the core,
-    so reading it back cannot fail unless the row was changed behind the app's back)."""
-    return formulation_from_json(version.document)
+    """The core value stored in a version, read with its current words: every box of the
+    circle that stands for a complaint or consequence says what steps 1 and 2 say, so no
+    derived view can show an old or starter text (issue 12). Every stored document was
+    written by the core, so reading it back cannot fail unless the row was changed behind
+    the app's back."""
+    return with_current_words(formulation_from_json(version.document))
+
+
+def last_agreed_version(formulation: Formulation) -> FormulationVersion | None:
+    """The version the patient last said "this fits me" to."""
+    response = (
+        PatientResponse.objects.filter(version__formulation=formulation, agreed=True)
+        .select_related("version")
+        .order_by("-answered_at", "-pk")
+        .first()
+    )
+    return response.version if response is not None else None

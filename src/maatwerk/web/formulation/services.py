@@ -23,9 +23,11 @@ from maatwerk.core.formulation import (
     bundled_formulation_content,
     check_factor_references,
     formulation_to_json,
+    personal_explanation,
     prefill_from_profile,
     render_svg,
     to_dot,
+    with_current_words,
 )
 from maatwerk.core.formulation import Formulation as CoreFormulation
 from maatwerk.core.formulation.model import CircleGraph
@@ -42,6 +44,7 @@ from maatwerk.web.formulation.selectors import (
     FormulationAccess,
     current_version,
     document_of,
+    last_agreed_version,
     latest_shared_version,
 )
 from maatwerk.web.knowledge.selectors import knowledge_for, screening_content_for
@@ -181,7 +184,7 @@ def _edit(
         if draft.errors:
             raise InputRefused(draft.errors)
         try:
-            document = draft.build()
+            document = with_current_words(draft.build())
             check_factor_references(document, knowledge_for(opened.access.patient.organization_id))
         except FormulationError as error:
             raise InputRefused(editing.field_errors(error, draft.field_for)) from None
@@ -194,7 +197,25 @@ def _edit(
             note=note[:NOTE_MAX_LENGTH],
         )
         audit.detail = f"version {number}: {note}"[:200]
+        _agreement_still_holds(formulation, version, patient_language(opened.access))
     return version
+
+
+def _agreement_still_holds(
+    formulation: Formulation, version: FormulationVersion, language: Language
+) -> None:
+    """When what the patient reads changed since they said "this fits me", the
+    formulation is no longer agreed: it goes back to shared, and the patient is asked
+    again once the new version is shared (issue 12)."""
+    if formulation.status != Formulation.Status.AGREED:
+        return
+    agreed = last_agreed_version(formulation)
+    if agreed is None:  # pragma: no cover - AGREED is set with an agreeing response
+        return
+    before = personal_explanation(document_of(agreed), language=language).as_text()
+    if before != personal_explanation(document_of(version), language=language).as_text():
+        formulation.status = Formulation.Status.SHARED
+        formulation.save(update_fields=["status"])
 
 
 def formulation_save(

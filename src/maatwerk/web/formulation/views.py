@@ -236,6 +236,10 @@ def detail(request: ActorRequest, formulation_id: str) -> HttpResponse:
                 document, stored.profile if stored else None, names
             ),
             "explanation": presenters.explanation(document, patient_language, shift=1),
+            "patient_diagram": presenters.patient_diagram(document, patient_language),
+            "changed_since_agreed": presenters.explanation_changed(
+                selectors.last_agreed_version(opened.object), context["version"], patient_language
+            ),
             "explanation_language": patient_language,
             "shared": shared,
             "current_is_shared": shared is not None and shared.pk == context["version"].pk,
@@ -428,7 +432,14 @@ def _goal_rows(
             "field": f"goal-{n}-text",
             "errors": errors.get(f"goal-{n}-text", []),
             "checks": [
-                (check, presenters.CHECK_LABELS[check], value[check]) for check in forms.CHECKS
+                (
+                    check,
+                    presenters.CHECK_LABELS[check],
+                    value[check],
+                    f"goal-{n}-{check}",
+                    errors.get(f"goal-{n}-{check}", []),
+                )
+                for check in forms.CHECKS
             ],
         }
         for n, value in enumerate(values)
@@ -567,14 +578,18 @@ def _shared_context(opened: FormulationAccess) -> dict[str, Any]:
     document = selectors.document_of(version)
     language = services.patient_language(opened.access)
     responses = selectors.responses_to(version)
+    agreed = selectors.last_agreed_version(opened.object)
     return {
         "formulation": opened.object,
         "patient": opened.access.patient,
         "version": version,
         "explanation": presenters.explanation(document, language),
         "explanation_language": language,
-        "diagram": presenters.diagram(document.circle, language),
+        "diagram": presenters.patient_diagram(document, language),
         "last_response": responses[0] if responses else None,
+        # The patient said "this fits me" to an earlier text: ask again (issue 12).
+        "changed_since_agreed": not responses
+        and presenters.explanation_changed(agreed, version, language),
         "by_patient": opened.by_patient,
     }
 
