@@ -180,3 +180,50 @@ def test_the_patient_reads_one_circle_legible_on_a_phone(world: World) -> None:
     # Short: what is read first stays under about 150 words.
     view = presenters.explanation(newest(formulation), "nl")
     assert view.words <= 150
+
+
+def test_a_meaning_analysis_and_several_functional_analyses(world: World) -> None:
+    # Issue 12: the meaning analysis (what the complaint means to the patient) in step 1,
+    # and several functional-analysis rows in one save of step 2.
+    formulation = world_formulation(world)
+    client = world.client_for("clinician_treating")
+    response = client.post(
+        url(formulation, "complaints"),
+        {
+            "complaint-TOTAL_FORMS": "1",
+            "complaint-INITIAL_FORMS": "0",
+            "complaint-0-id": "pain",
+            "complaint-0-text": "Pijn in mijn rug",
+            "complaint-0-meaning": "Ik ben bang dat ik in een rolstoel beland",
+        },
+    )
+    assert response.status_code == 302
+    response = client.post(
+        url(formulation, "consequences"),
+        {
+            "consequence-TOTAL_FORMS": "1",
+            "consequence-INITIAL_FORMS": "0",
+            "consequence-0-id": "fear",
+            "consequence-0-domain": "emotional",
+            "consequence-0-words": "Ik ben bang dat het erger wordt",
+            "consequence-0-maintaining": "on",
+            "analysis-TOTAL_FORMS": "2",
+            "analysis-INITIAL_FORMS": "0",
+            "analysis-0-situation": "Boodschappen tillen",
+            "analysis-0-behaviour": "Ik laat het mijn man doen",
+            "analysis-1-situation": "Verjaardag bij vrienden",
+            "analysis-1-behaviour": "Ik blijf thuis",
+        },
+    )
+    assert response.status_code == 302
+    stored = newest(formulation)
+    assert stored.complaints[0].meaning == "Ik ben bang dat ik in een rolstoel beland"
+    assert [a.situation for a in stored.functional_analyses] == [
+        "Boodschappen tillen",
+        "Verjaardag bij vrienden",
+    ]
+    overview = client.get(url(formulation)).content.decode()
+    assert "Ik ben bang dat ik in een rolstoel beland" in overview
+    step_2 = client.get(url(formulation, "consequences")).content.decode()
+    # Both analyses and a blank row to add a third.
+    assert 'name="analysis-TOTAL_FORMS" value="3"' in step_2

@@ -82,12 +82,18 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")
 
 @dataclass(frozen=True, slots=True)
 class Complaint:
-    """Step 1: one complaint in the patient's own words."""
+    """Step 1: one complaint in the patient's own words, with its meaning analysis
+    (betekenisanalyse): what the complaint means to the patient, in their words (what
+    they fear it says about their body, what it stands for in their life). Integrated
+    CBT combines the functional analysis with such a meaning analysis
+    (tijdschrift-gedragstherapie-2024-sr-pos). Blank when not yet discussed.
+    """
 
     __pydantic_config__: ClassVar[ConfigDict] = _STRICT
     id: str
     text: str
     screening_complaint: str | None = None  # complaint id of the screening intake
+    meaning: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -136,15 +136,16 @@ def parse_complaints(current: Formulation, posted: Sequence[Row]) -> Draft:
         if values.get("remove"):
             continue
         text = _str(values, "text")
+        meaning = _str(values, "meaning").strip()
         old = existing.get(_str(values, "id"))
         if old is None:
             if not text.strip():
                 continue
             complaint_id = new_id("complaint", taken)
             taken.add(complaint_id)
-            complaints.append(Complaint(complaint_id, text))
+            complaints.append(Complaint(complaint_id, text, meaning=meaning))
         else:
-            complaints.append(dataclasses.replace(old, text=text))
+            complaints.append(dataclasses.replace(old, text=text, meaning=meaning))
         rows.append(row)
     field_for = _indexed_field("complaint", "complaints", rows)
     return Draft(lambda: dataclasses.replace(current, complaints=tuple(complaints)), field_for, {})

@@ -75,6 +75,7 @@ class StartForm(forms.Form):
 class ComplaintRow(forms.Form):
     id = _hidden_id()
     text = _text()
+    meaning = _text()  # the meaning analysis: what the complaint means to the patient
     remove = forms.BooleanField(required=False)
 
 

@@ -232,6 +232,7 @@ def detail(request: ActorRequest, formulation_id: str) -> HttpResponse:
         {
             "diagram": presenters.diagram(document.circle, patient_language),
             "scegs": presenters.scegs_sections(document),
+            "meanings": [(c.text, c.meaning) for c in document.complaints if c.meaning],
             "three_p": presenters.three_p_sections(
                 document, stored.profile if stored else None, names
             ),
@@ -261,16 +262,21 @@ def _complaint_rows(
     errors: Errors,
 ) -> dict[str, Any]:
     if bound is None:
-        values = [{"id": c.id, "text": c.text, "remove": False} for c in document.complaints]
-        values.append({"id": "", "text": "", "remove": False})
+        values = [
+            {"id": c.id, "text": c.text, "meaning": c.meaning, "remove": False}
+            for c in document.complaints
+        ]
+        values.append({"id": "", "text": "", "meaning": "", "remove": False})
     else:
-        values = _posted(bound[0], ("id", "text", "remove"))
+        values = _posted(bound[0], ("id", "text", "meaning", "remove"))
     rows = [
         {
             **value,
             "index": n,
             "field": f"complaint-{n}-text",
             "errors": errors.get(f"complaint-{n}-text", []),
+            "meaning_field": f"complaint-{n}-meaning",
+            "meaning_errors": errors.get(f"complaint-{n}-meaning", []),
         }
         for n, value in enumerate(values)
     ]
