@@ -566,6 +566,15 @@ PATIENT_DATA_CALLS: dict[str, Call] = {
         "formulation",
         "a",
     ),
+    # Step 4 gives the complaints diary through the treatment app's service (its event).
+    "formulation:diary": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: f"/formulation/{world_formulation(w).public_id}/plan/diary/",
+        "create",
+        "treatment_module",
+        "a",
+    ),
     "formulation:circle": Call(
         "clinician_treating",
         "POST",

@@ -227,3 +227,18 @@ def test_a_meaning_analysis_and_several_functional_analyses(world: World) -> Non
     step_2 = client.get(url(formulation, "consequences")).content.decode()
     # Both analyses and a blank row to add a third.
     assert 'name="analysis-TOTAL_FORMS" value="3"' in step_2
+
+
+def test_step_4_gives_the_complaints_diary_as_homework(world: World) -> None:
+    from maatwerk.web.treatment.models import ModuleAssignment
+
+    formulation = world_formulation(world)
+    client = world.client_for("clinician_treating")
+    page = client.get(url(formulation, "plan")).content.decode()
+    assert f'action="/formulation/{formulation.public_id}/plan/diary/"' in page
+    for _ in range(2):  # twice: the open diary is kept, not doubled
+        response = client.post(url(formulation, "plan") + "diary/")
+        assert response.status_code == 302
+    diaries = ModuleAssignment.objects.filter(patient=world.patient_a, module_id="complaints_diary")
+    assert diaries.count() == 1
+    assert diaries.get().plan_ref.startswith("formulation step 4")

@@ -50,6 +50,7 @@ from maatwerk.web.formulation.selectors import (
 from maatwerk.web.knowledge.selectors import knowledge_for, screening_content_for
 from maatwerk.web.patients.opening import PatientAccess
 from maatwerk.web.screening.selectors import latest_profile_of_patient
+from maatwerk.web.treatment.services.assignments import modules_assign
 
 NOTE_MAX_LENGTH = 200
 
@@ -351,3 +352,22 @@ def response_record(
         note.about(object_ref=str(response.public_id))
         note.detail = f"version {version.number}: {'agrees' if agreed else 'comments'}"
     return response
+
+
+# ------------------------------------------------------------------ step 4: homework
+
+COMPLAINTS_DIARY = "complaints_diary"
+
+
+def diary_propose(*, actor: Actor, opened: FormulationAccess) -> None:
+    """Step 4: give the patient the complaints diary as the first homework, through the
+    treatment app's own service (which writes the one audit event of this call, and
+    keeps a diary that is already open as it is)."""
+    if opened.by_patient:  # pragma: no cover - the opener admits the care team only
+        raise PermissionDenied
+    modules_assign(
+        actor=actor,
+        access=opened.access,
+        module_ids=[COMPLAINTS_DIARY],
+        plan_ref=f"formulation step 4 {opened.object.public_id}"[:64],
+    )

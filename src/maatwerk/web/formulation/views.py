@@ -481,6 +481,16 @@ def plan(request: ActorRequest, formulation_id: str) -> HttpResponse:
     return render(request, "formulation/plan.html", context)
 
 
+@role_required(Role.CLINICIAN)
+@require_http_methods(["POST"])
+def diary(request: ActorRequest, formulation_id: str) -> HttpResponse:
+    """Step 4: propose the complaints diary as the first homework."""
+    opened = _opened(request, formulation_id, "create")
+    services.diary_propose(actor=request.actor, opened=opened)
+    messages.success(request, _("The complaints diary is given to the patient as homework."))
+    return redirect("formulation:plan", formulation_id=opened.object.public_id)
+
+
 # ------------------------------------------------------------------ the circle
 
 
