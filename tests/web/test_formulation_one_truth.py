@@ -242,3 +242,33 @@ def test_step_4_gives_the_complaints_diary_as_homework(world: World) -> None:
     diaries = ModuleAssignment.objects.filter(patient=world.patient_a, module_id="complaints_diary")
     assert diaries.count() == 1
     assert diaries.get().plan_ref.startswith("formulation step 4")
+
+
+def test_step_4_makes_an_activity_plan(world: World) -> None:
+    formulation = world_formulation(world)
+    client = world.client_for("clinician_treating")
+    response = client.post(
+        url(formulation, "goals"),
+        {"goal-TOTAL_FORMS": "1", "goal-INITIAL_FORMS": "0", "goal-0-text": "Weer wandelen"},
+    )
+    assert response.status_code == 302
+    goal_id = newest(formulation).goals[0].id
+    response = client.post(
+        url(formulation, "plan"),
+        {
+            "activity-TOTAL_FORMS": "1",
+            "activity-INITIAL_FORMS": "0",
+            "activity-0-text": "Tien minuten wandelen",
+            "activity-0-when": "na het ontbijt",
+            "activity-0-goal": goal_id,
+        },
+    )
+    assert response.status_code == 302
+    [activity] = newest(formulation).activities
+    assert (activity.text, activity.when, activity.goal_id) == (
+        "Tien minuten wandelen",
+        "na het ontbijt",
+        goal_id,
+    )
+    page = client.get(url(formulation, "plan")).content.decode()
+    assert "Tien minuten wandelen" in page and 'name="activity-TOTAL_FORMS" value="2"' in page

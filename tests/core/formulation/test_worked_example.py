@@ -324,3 +324,22 @@ def test_the_strongest_circle_has_the_most_maintaining_consequences() -> None:
     assert strongest_circle(Formulation()) is None
     only = circle_only(BACK_PAIN.circle, first)
     assert {n.id for n in only.nodes} == set(first) and len(only.edges) == 4
+
+
+def test_an_activity_plan_links_to_the_goals_of_step_3() -> None:
+    # Step 4: activities in the patient's words, each for a goal of step 3.
+    from maatwerk.core.formulation import Activity, FormulationError, Goal
+
+    with_goal = dataclasses.replace(BACK_PAIN, goals=(Goal("walk", "Weer wandelen"),))
+    planned = dataclasses.replace(
+        with_goal, activities=(Activity("a1", "Tien minuten wandelen", "na het ontbijt", "walk"),)
+    )
+    assert planned.activities[0].goal_id == "walk"
+    try:
+        dataclasses.replace(with_goal, activities=(Activity("a1", "Fietsen", "", "swim"),))
+    except FormulationError as error:
+        assert [(p.code, p.path) for p in error.problems] == [
+            ("unknown_goal", "activities[0].goal_id")
+        ]
+    else:  # pragma: no cover - the formulation must refuse
+        raise AssertionError("an activity for an unknown goal was accepted")

@@ -18,6 +18,7 @@ COVERED_URL_NAMES = {
     "formulation:complaints",
     "formulation:consequences",
     "formulation:goals",
+    "formulation:plan",
     "formulation:circle",
     "formulation:respond",
 }
@@ -81,6 +82,12 @@ def test_a_start_from_the_screening_without_a_profile(world: World) -> None:
             "analysis-0-situation",
         ),
         ("goals", _rows("goal", {"text": "Wandelen", "feasible": "perhaps"}), "goal-0-feasible"),
+        (
+            "plan",
+            _rows("activity", {"text": "Wandelen", "goal": "no-such-goal"}),
+            "activity-0-goal",
+        ),
+        ("plan", _rows("activity", {"text": "Wandelen", "when": "w" * 201}), "activity-0-when"),
         ("circle", {"action": "add_node", "node-kind": "dream", "node-label": "x"}, "node-kind"),
         ("circle", {"action": "add_edge", "edge-source": "pain", "edge-target": "pain"}, ""),
         ("circle", {"action": "explode"}, ""),

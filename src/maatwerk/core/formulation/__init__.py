@@ -34,6 +34,7 @@ from maatwerk.core.formulation.errors import (
 from maatwerk.core.formulation.explanation import Explanation, Paragraph, personal_explanation
 from maatwerk.core.formulation.goals import GoalIssue, goal_issues
 from maatwerk.core.formulation.model import (
+    Activity,
     CircleGraph,
     Complaint,
     Consequence,
@@ -58,6 +59,7 @@ from maatwerk.core.formulation.views import ScegsView, ThreePView, as_scegs, as_
 
 __all__ = [
     "FORMAT_VERSION",
+    "Activity",
     "CircleGraph",
     "Complaint",
     "Consequence",

@@ -21,6 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from maatwerk.core.formulation import (
+    Activity,
     Complaint,
     Consequence,
     Edge,
@@ -45,6 +46,7 @@ _MESSAGES: Mapping[str, Promise] = {
     "duplicate_edge": _("This arrow is already in the circle."),
     "unknown_consequence": _("This consequence is no longer in the formulation."),
     "unknown_factor": _("Choose a factor from the list."),
+    "unknown_goal": _("Choose a goal from the list."),
     "too_complex": _(
         "The circle has too many arrows to follow. Remove arrows that are not part of a circle."
     ),
@@ -282,6 +284,43 @@ def parse_goals(current: Formulation, posted: Sequence[Row]) -> Draft:
         rows.append(row)
     field_for = _indexed_field("goal", "goals", rows)
     return Draft(lambda: dataclasses.replace(current, goals=tuple(goals)), field_for, {})
+
+
+# ------------------------------------------------------------------ step 4
+
+
+def parse_activities(current: Formulation, posted: Sequence[Row]) -> Draft:
+    """Step 4: the activity plan (what, when, for which goal)."""
+    existing = {a.id for a in current.activities}
+    activities: list[Activity] = []
+    rows: list[int] = []
+    taken = set(existing)
+    for row, values in enumerate(posted):
+        if values.get("remove"):
+            continue
+        text = _str(values, "text")
+        activity_id = _str(values, "id")
+        if activity_id not in existing:
+            if not text.strip():
+                continue
+            activity_id = new_id("activity", taken)
+            taken.add(activity_id)
+        activities.append(
+            Activity(
+                activity_id,
+                text,
+                _str(values, "when").strip(),
+                _str(values, "goal").strip() or None,
+            )
+        )
+        rows.append(row)
+    indexed = _indexed_field("activity", "activities", rows)
+
+    def field_for(path: str) -> str | None:
+        name = indexed(path)
+        return name.replace("-goal_id", "-goal") if name else None
+
+    return Draft(lambda: dataclasses.replace(current, activities=tuple(activities)), field_for, {})
 
 
 # ------------------------------------------------------------------ the circle

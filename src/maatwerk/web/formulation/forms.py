@@ -114,6 +114,16 @@ class GoalRow(forms.Form):
 RowForms: TypeAlias = "forms.BaseFormSet[forms.Form]"
 
 
+class ActivityRow(forms.Form):
+    id = _hidden_id()
+    text = _text()
+    when = _text(limit=200, message=_("Please keep this under 200 characters."))
+    goal = forms.CharField(
+        required=False, max_length=ID_MAX_LENGTH, error_messages={"max_length": RELOAD}
+    )
+    remove = forms.BooleanField(required=False)
+
+
 def _formset(form: type[forms.Form]) -> type[RowForms]:
     return forms.formset_factory(
         form, extra=0, max_num=MAX_ROWS, validate_max=True, absolute_max=MAX_ROWS
@@ -124,11 +134,13 @@ ComplaintRows = _formset(ComplaintRow)
 ConsequenceRows = _formset(ConsequenceRow)
 AnalysisRows = _formset(AnalysisRow)
 GoalRows = _formset(GoalRow)
+ActivityRows = _formset(ActivityRow)
 
 COMPLAINT_PREFIX = "complaint"
 CONSEQUENCE_PREFIX = "consequence"
 ANALYSIS_PREFIX = "analysis"
 GOAL_PREFIX = "goal"
+ACTIVITY_PREFIX = "activity"
 
 
 def complaint_rows(data: Mapping[str, Any] | None = None) -> RowForms:
@@ -145,6 +157,10 @@ def analysis_rows(data: Mapping[str, Any] | None = None) -> RowForms:
 
 def goal_rows(data: Mapping[str, Any] | None = None) -> RowForms:
     return GoalRows(data, prefix=GOAL_PREFIX)
+
+
+def activity_rows(data: Mapping[str, Any] | None = None) -> RowForms:
+    return ActivityRows(data, prefix=ACTIVITY_PREFIX)
 
 
 # ------------------------------------------------------------------ the circle

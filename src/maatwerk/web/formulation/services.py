@@ -284,6 +284,18 @@ def goals_save(*, actor: Actor, opened: FormulationAccess, rows: RowForms) -> Fo
     )
 
 
+def activities_save(
+    *, actor: Actor, opened: FormulationAccess, rows: RowForms
+) -> FormulationVersion:
+    """Step 4: the activity plan."""
+    return _edit(
+        actor=actor,
+        opened=opened,
+        note="activity plan",
+        change=lambda current: editing.parse_activities(current, _rows(rows)),
+    )
+
+
 def circle_save(*, actor: Actor, opened: FormulationAccess, form: CircleForm) -> FormulationVersion:
     """One change of the circle."""
     action = str(form.data.get("action", ""))[:40]

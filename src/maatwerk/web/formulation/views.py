@@ -472,13 +472,54 @@ def goals(request: ActorRequest, formulation_id: str) -> HttpResponse:
 # ------------------------------------------------------------------ step 4
 
 
+def _activity_rows(
+    opened: FormulationAccess,
+    document: CoreFormulation,
+    bound: tuple[RowForms, ...] | None,
+    errors: Errors,
+) -> dict[str, Any]:
+    if bound is None:
+        values: list[dict[str, Any]] = [
+            {"id": a.id, "text": a.text, "when": a.when, "goal": a.goal_id or "", "remove": False}
+            for a in document.activities
+        ]
+        values.append({"id": "", "text": "", "when": "", "goal": "", "remove": False})
+    else:
+        values = _posted(bound[0], ("id", "text", "when", "goal", "remove"))
+    rows = [
+        {
+            **value,
+            "index": n,
+            "errors": errors.get(f"activity-{n}-text", []),
+            "when_errors": errors.get(f"activity-{n}-when", []),
+            "goal_errors": errors.get(f"activity-{n}-goal", []),
+        }
+        for n, value in enumerate(values)
+    ]
+    return {
+        "rows": rows,
+        "row_count": len(rows),
+        "goals": [(g.id, g.text) for g in document.goals],
+        "plan_url": plan_url(str(opened.access.patient.public_id)),
+        "errors": errors,
+    }
+
+
 @role_required(Role.CLINICIAN)
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 def plan(request: ActorRequest, formulation_id: str) -> HttpResponse:
-    opened = _read(request, formulation_id, "formulation step plan")
-    context = _base_context(opened, "plan")
-    context["plan_url"] = plan_url(str(opened.access.patient.public_id))
-    return render(request, "formulation/plan.html", context)
+    """Step 4: the activity plan, the first homework and the way to the treatment plan."""
+    return _step_view(
+        request,
+        formulation_id,
+        step="plan",
+        bind=lambda r: (forms.activity_rows(r.POST if r else None),),
+        save=lambda opened, bound: services.activities_save(
+            actor=request.actor, opened=opened, rows=bound[0]
+        ),
+        rows=_activity_rows,
+        next_step="plan",
+    )
 
 
 @role_required(Role.CLINICIAN)
