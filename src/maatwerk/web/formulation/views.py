@@ -29,7 +29,7 @@ from maatwerk.web.formulation.forms import RowForms
 from maatwerk.web.formulation.models import Formulation
 from maatwerk.web.formulation.selectors import OBJECT_FORMULATION, FormulationAccess
 from maatwerk.web.knowledge.selectors import knowledge_for
-from maatwerk.web.patients.opening import Audience, open_child, open_patient
+from maatwerk.web.patients.opening import Audience, PatientAccess, open_child, open_patient
 from maatwerk.web.screening.selectors import latest_profile_of_patient
 
 Errors = Mapping[str, list[str]]
@@ -158,7 +158,7 @@ def _posted(formset: RowForms, names: tuple[str, ...]) -> list[dict[str, Any]]:
 
 
 def _render_start(
-    request: ActorRequest, access: Any, errors: Errors | None = None, status: int = 200
+    request: ActorRequest, access: PatientAccess, errors: Errors | None = None, status: int = 200
 ) -> HttpResponse:
     return render(
         request,
