@@ -533,7 +533,11 @@ PATIENT_DATA_CALLS: dict[str, Call] = {
         "update",
         "formulation",
         "a",
-        data=lambda w: {"rows": "1", "complaint-0-text": "Hoofdpijn"},
+        data=lambda w: {
+            "complaint-TOTAL_FORMS": "1",
+            "complaint-INITIAL_FORMS": "0",
+            "complaint-0-text": "Hoofdpijn",
+        },
     ),
     "formulation:consequences": Call(
         "clinician_treating",
@@ -543,9 +547,12 @@ PATIENT_DATA_CALLS: dict[str, Call] = {
         "formulation",
         "a",
         data=lambda w: {
-            "rows": "1",
+            "consequence-TOTAL_FORMS": "1",
+            "consequence-INITIAL_FORMS": "0",
             "consequence-0-domain": "emotional",
             "consequence-0-words": "somber",
+            "analysis-TOTAL_FORMS": "0",
+            "analysis-INITIAL_FORMS": "0",
         },
     ),
     "formulation:goals": Call(
@@ -555,7 +562,11 @@ PATIENT_DATA_CALLS: dict[str, Call] = {
         "update",
         "formulation",
         "a",
-        data=lambda w: {"rows": "1", "goal-0-text": "Elke dag wandelen"},
+        data=lambda w: {
+            "goal-TOTAL_FORMS": "1",
+            "goal-INITIAL_FORMS": "0",
+            "goal-0-text": "Elke dag wandelen",
+        },
     ),
     "formulation:plan": Call(
         "clinician_treating",
@@ -563,6 +574,15 @@ PATIENT_DATA_CALLS: dict[str, Call] = {
         lambda w: f"/formulation/{world_formulation(w).public_id}/plan/",
         "read",
         "formulation",
+        "a",
+    ),
+    # Step 4 gives the complaints diary through the treatment app's service (its event).
+    "formulation:diary": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: f"/formulation/{world_formulation(w).public_id}/plan/diary/",
+        "create",
+        "treatment_module",
         "a",
     ),
     "formulation:circle": Call(

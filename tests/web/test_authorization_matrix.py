@@ -258,6 +258,7 @@ MATRIX: dict[str, Entry] = {
     "formulation:consequences": Entry(frozenset({"clinician_treating"})),
     "formulation:goals": Entry(frozenset({"clinician_treating"})),
     "formulation:plan": Entry(frozenset({"clinician_treating"})),
+    "formulation:diary": Entry(frozenset({"clinician_treating"}), method="POST"),
     "formulation:circle": Entry(
         frozenset({"clinician_treating"}),
         method="POST",

@@ -26,8 +26,6 @@ AUDIT_WRITERS = ("web/audit/",)
 NOT_YET_ON_THE_PATH_AUDIT: frozenset[str] = frozenset(
     {
         "web/api/fhir.py",
-        "web/formulation/services.py",
-        "web/formulation/views.py",
         "web/knowledge/services.py",
         "web/patients/selectors.py",
         "web/patients/services.py",
@@ -39,8 +37,6 @@ NOT_YET_ON_THE_PATH_AUDIT: frozenset[str] = frozenset(
         "web/providers/services/gazetteer.py",
         "web/providers/services/letters.py",
         "web/providers/services/referrals.py",
-        "web/screening/services.py",
-        "web/screening/views.py",
     }
 )
 
@@ -48,26 +44,16 @@ NOT_YET_ON_THE_PATH_AUDIT: frozenset[str] = frozenset(
 # receiving an access object from the opener. Shrinks to empty.
 NOT_YET_ON_THE_PATH_SELECTORS: frozenset[str] = frozenset(
     {
-        "web/formulation/selectors.py:formulation_access",
-        "web/formulation/selectors.py:formulation_for_patient_pk",
         "web/patients/selectors.py:patient_access",
         "web/patients/selectors.py:patient_open",
         "web/providers/selectors.py:provider_for_admin",
         "web/providers/selectors.py:referral_access",
         "web/providers/selectors.py:referral_open",
-        "web/screening/selectors.py:latest_profile_screening",
-        "web/screening/selectors.py:open_screening_for_patient",
-        "web/screening/selectors.py:screening_access",
     }
 )
 
 # Issue 11: template tag modules that still query the database. Shrinks to empty.
-NOT_YET_ON_THE_PATH_TAGS: frozenset[str] = frozenset(
-    {
-        "web/formulation/templatetags/formulation_tags.py",
-        "web/screening/templatetags/screening_tags.py",
-    }
-)
+NOT_YET_ON_THE_PATH_TAGS: frozenset[str] = frozenset({})
 
 
 def _modules() -> list[tuple[str, ast.Module, str]]:

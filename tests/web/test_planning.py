@@ -31,7 +31,8 @@ from maatwerk.core.formulation.model import Complaint, Consequence, Formulation,
 from maatwerk.web.audit.models import AuditEvent
 from maatwerk.web.common.actor import actor_for_user
 from maatwerk.web.formulation import services as formulation_services
-from maatwerk.web.formulation.selectors import formulation_access
+from maatwerk.web.formulation.forms import start_form
+from maatwerk.web.patients.opening import Opened
 from maatwerk.web.patients.selectors import patient_access
 from maatwerk.web.personalized.models import MeasureSet
 from maatwerk.web.planning import services
@@ -172,11 +173,9 @@ def test_the_formulations_maintaining_factors_lead_the_ranking(world: World) -> 
         actor=clinician, patient_id=str(world.patient_a.public_id), action="create"
     )
     formulation = formulation_services.formulation_start(
-        actor=clinician, access=access, from_screening=False
+        actor=clinician, access=access, form=start_form(from_screening=False)
     )
-    opened = formulation_access(
-        actor=clinician, formulation_id=str(formulation.public_id), action="update"
-    )
+    opened = Opened(object=formulation, access=access)
     document = Formulation(
         complaints=(Complaint("pain", "Pijn in mijn rug"),),
         consequences=(
@@ -632,11 +631,9 @@ def test_the_patients_own_goals_are_proposed_as_gas_goals(world: World) -> None:
         actor=clinician, patient_id=str(world.patient_a.public_id), action="create"
     )
     formulation = formulation_services.formulation_start(
-        actor=clinician, access=access, from_screening=False
+        actor=clinician, access=access, form=start_form(from_screening=False)
     )
-    opened = formulation_access(
-        actor=clinician, formulation_id=str(formulation.public_id), action="update"
-    )
+    opened = Opened(object=formulation, access=access)
     document = Formulation(
         complaints=(Complaint("pain", "Pijn in mijn rug"),),
         goals=(Goal("bike", "Weer  fietsen naar mijn werk"), Goal("walk", "weer wandelen")),

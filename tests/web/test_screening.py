@@ -23,9 +23,11 @@ from pypdf import PdfReader
 
 from maatwerk.web.audit.models import AuditEvent
 from maatwerk.web.common.actor import actor_for_user
+from maatwerk.web.patients.opening import Opened
 from maatwerk.web.patients.selectors import patient_access
 from maatwerk.web.questionnaires.models import Assignment, ScaleResult
 from maatwerk.web.screening import services
+from maatwerk.web.screening.forms import ScegsInput, assign_form, scegs_form
 from maatwerk.web.screening.models import (
     CareLevelDecision,
     ScegsAssessment,
@@ -33,7 +35,7 @@ from maatwerk.web.screening.models import (
     ScreeningIntake,
     ScreeningProfileSnapshot,
 )
-from maatwerk.web.screening.selectors import ScreeningAccess, referral_context_for
+from maatwerk.web.screening.selectors import referral_context_for
 from tests.web.test_licensed_texts import TSK_ITEMS, placeholder_text_set
 from tests.web.world import World
 
@@ -62,12 +64,17 @@ def world_screening(world: World) -> Screening:
     access = patient_access(
         actor=clinician, patient_id=str(world.patient_a.public_id), action="create"
     )
-    screening = services.screening_assign(actor=clinician, access=access, battery_id="gp_short")
-    opened = ScreeningAccess(screening=screening, access=access)
+    organization_id = world.patient_a.organization_id
+    screening = services.screening_assign(
+        actor=clinician, access=access, form=assign_form(organization_id, "gp_short")
+    )
+    opened = Opened(object=screening, access=access)
     services.scegs_save(
         actor=clinician,
         opened=opened,
-        data=services.ScegsInput(duration_weeks="20", functional_limitation="light"),
+        form=scegs_form(
+            organization_id, ScegsInput(duration_weeks="20", functional_limitation="light")
+        ),
     )
     services.profile_compute(actor=clinician, opened=opened)
     return screening
@@ -263,7 +270,7 @@ def test_an_unknown_battery_is_refused_and_nothing_is_created(world: World) -> N
     assert not Screening.objects.exists()
     assert Assignment.objects.filter(patient=world.patient_a).count() == 2  # the world's own
     event = AuditEvent.objects.order_by("-sequence").first()
-    assert event is not None and (event.object_type, event.outcome) == ("screening", "error")
+    assert event is not None and (event.object_type, event.outcome) == ("screening", "refused")
 
 
 def test_another_patient_cannot_open_the_screening(world: World) -> None:
@@ -731,10 +738,10 @@ def test_an_unknown_earlier_treatment_is_refused_and_audited(world: World) -> No
     # What was typed is kept on the page; nothing is saved.
     assert "Moe na elke inspanning." in body
     assert not ScegsAssessment.objects.exists()
-    # The POST wrote exactly one audit event: the refusal (outcome "error").
+    # The POST wrote exactly one audit event: the refusal.
     assert AuditEvent.objects.count() == events_before + 1
     event = AuditEvent.objects.latest("pk")
-    assert event.outcome == "error"
-    assert event.action == "update"
+    assert event.outcome == "refused"
+    assert event.action == "create"  # the first exploration of this screening
     assert event.object_type == "screening_assessment"
-    assert event.detail == "SCEGS assessment not saved: invalid input"
+    assert event.detail == "refused: earlier_treatment"  # the field, never what was typed

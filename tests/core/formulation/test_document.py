@@ -40,11 +40,23 @@ def test_document_header_and_fixed_shape() -> None:
         "functional_analyses",
         "tagged_factors",
         "circle",
+        "activities",
     ]
     assert data["format"] == "maatwerk.formulation"
     assert data["format_version"] == FORMAT_VERSION == 1
     # Absent optional values are written as null, so every version has the same keys.
     assert data["circle"]["edges"][1] == {"source": "fear", "target": "avoid", "label": None}
+
+
+def test_a_document_written_before_activities_and_meaning_still_reads() -> None:
+    # Issue 12 added the step-4 activities and the complaints' meaning analysis, both
+    # optional: version-1 documents stored before them read as before.
+    data = json.loads(formulation_to_json(BACK_PAIN))
+    del data["activities"]
+    for complaint in data["complaints"]:
+        del complaint["meaning"]
+    read = formulation_from_json(json.dumps(data))
+    assert read == BACK_PAIN and read.activities == () and read.complaints[0].meaning == ""
 
 
 def document_problems(change: object) -> list[tuple[str, str]]:

@@ -15,9 +15,11 @@ Every expected value below is reasoned from the rules in docs/formulation/README
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 
+from maatwerk.core.formulation.current import circle_only, strongest_circle, with_current_words
 from maatwerk.core.formulation.diagram import describe, render_svg, to_dot
 from maatwerk.core.formulation.explanation import personal_explanation
 from maatwerk.core.formulation.model import (
@@ -167,60 +169,58 @@ def test_text_alternative() -> None:
 def test_personal_explanation_in_dutch_line_by_line() -> None:
     explanation = personal_explanation(BACK_PAIN, language="nl")
     assert [p.heading for p in explanation.paragraphs] == [
-        "Je klachten",
-        "Waardoor je klachten blijven",
-        "De cirkels bij je klachten",
-        "Cirkel 1",
-        "Cirkel 2",
+        "Zo blijven je klachten bestaan",
         "Wat betekent dit voor je behandeling?",
         "Je klachten zijn echt",
     ]
     assert explanation.lines() == (
-        # 1. the complaint in her own words
-        "Je klachten",
-        'Je zegt het zo: "pijn in mijn onderrug".',
-        # 2. the five maintaining consequences, in the order of the consult; the worry
-        #    about work is not maintaining and is left out
-        "Waardoor je klachten blijven",
-        "Je klachten hebben gevolgen. Sommige gevolgen zorgen ervoor dat de klachten blijven.",
-        f'"{FEAR}"',
-        f'"{AVOID}"',
-        f'"{DECOND}"',
-        f'"{MOOD}"',
-        f'"{FRIENDS}"',
-        # 3. each vicious circle as a story, one sentence per node by its kind
-        "De cirkels bij je klachten",
-        "Cirkel 1",
+        # 1. one personal circle: circle 1 holds three maintaining consequences, circle 2
+        #    two, so circle 1 is read first; one sentence per box by its kind
+        "Zo blijven je klachten bestaan",
         'Het begint met je klacht: "pijn in mijn onderrug".',
         f'Dan voel je: "{FEAR}".',  # feeling
         f'Dan doe je dit: "{AVOID}".',  # behaviour
         f'Dan merk je in je lichaam: "{DECOND}".',  # physical
         'Daardoor wordt "pijn in mijn onderrug" erger, of het blijft. Zo is de cirkel rond.',
-        "Cirkel 2",
-        'Het begint met je klacht: "pijn in mijn onderrug".',
-        f'Dan voel je: "{MOOD}".',
-        f'Dan merk je in je contact met anderen: "{FRIENDS}".',  # social
-        'Daardoor wordt "pijn in mijn onderrug" erger, of het blijft. Zo is de cirkel rond.',
-        # 4. treatment: all five maintaining consequences lie on a circle
+        # 2. treatment: every step after the complaint is a maintaining consequence, so
+        #    they are not listed a second time
         "Wat betekent dit voor je behandeling?",
-        "In de behandeling gaan we de cirkel doorbreken. We werken aan deze gevolgen:",
-        f'"{FEAR}"',
-        f'"{AVOID}"',
-        f'"{DECOND}"',
-        f'"{MOOD}"',
-        f'"{FRIENDS}"',
+        "In de behandeling gaan we deze cirkel doorbreken. We werken aan elke stap na je klacht.",
         "Als één stap in de cirkel verandert, kan de hele cirkel anders gaan. "
         "Dan krijgen je klachten de ruimte om minder te worden.",
-        # 5. the complaints are real
+        # 3. the complaints are real
         "Je klachten zijn echt",
         "Je klachten zijn echt. Je beeldt je niets in.",
         "De cirkel laat zien waarom ze blijven. Daar kunnen we samen iets aan doen.",
     )
+    # The other circle is there on request.
+    assert [(p.heading, p.lines) for p in explanation.more] == [
+        ("Andere cirkels die we samen vonden", ()),
+        (
+            "Cirkel 2",
+            (
+                'Het begint met je klacht: "pijn in mijn onderrug".',
+                f'Dan voel je: "{MOOD}".',
+                f'Dan merk je in je contact met anderen: "{FRIENDS}".',  # social
+                'Daardoor wordt "pijn in mijn onderrug" erger, of het blijft. '
+                "Zo is de cirkel rond.",
+            ),
+        ),
+    ]
+
+
+def test_what_the_patient_reads_first_stays_short() -> None:
+    # Issue 12: one circle in the patient's own words, at most about 150 words.
+    for language in ("nl", "en"):
+        assert personal_explanation(BACK_PAIN, language=language).word_count() <= 150
 
 
 def test_personal_explanation_in_english_keeps_the_patients_words() -> None:
     lines = personal_explanation(BACK_PAIN, language="en").lines()
-    assert lines[:2] == ("Your symptoms", 'In your own words: "pijn in mijn onderrug".')
+    assert lines[:2] == (
+        "How your symptoms keep going",
+        'It starts with your symptom: "pijn in mijn onderrug".',
+    )
     assert f'Then you feel: "{FEAR}".' in lines
     assert lines[-3:] == (
         "Your symptoms are real",
@@ -262,6 +262,84 @@ def test_treatment_targets_only_maintaining_consequences_on_a_circle() -> None:
     )
     lines = personal_explanation(smaller, language="nl").lines()
     start = lines.index("Wat betekent dit voor je behandeling?")
-    assert lines[start + 2 : start + 5] == (f'"{FEAR}"', f'"{AVOID}"', f'"{DECOND}"')
-    assert lines[start + 5].startswith("Als één stap")
-    assert lines[1] == 'Je zegt het zo: "pijn in mijn onderrug".'
+    # The three are every step after the complaint on the one circle: said, not listed.
+    assert lines[start + 1].startswith("In de behandeling gaan we deze cirkel doorbreken.")
+    assert f'"{MOOD}"' not in lines and f'"{FRIENDS}"' not in lines
+    assert lines[start + 2].startswith("Als één stap")
+    assert lines[1] == 'Het begint met je klacht: "pijn in mijn onderrug".'
+
+
+def test_treatment_lists_the_targets_when_the_circle_has_other_steps() -> None:
+    # The deconditioning box no longer stands for a consequence: treatment names the two
+    # maintaining consequences on the circle.
+    nodes = tuple(
+        dataclasses.replace(node, consequence_id=None) if node.id == "decond" else node
+        for node in BACK_PAIN.circle.nodes
+    )
+    changed = dataclasses.replace(BACK_PAIN, circle=CircleGraph(nodes, BACK_PAIN.circle.edges))
+    lines = personal_explanation(changed, language="nl").lines()
+    start = lines.index("Wat betekent dit voor je behandeling?")
+    assert lines[start + 1 : start + 4] == (
+        "In de behandeling gaan we de cirkel doorbreken. We werken aan deze gevolgen:",
+        f'"{FEAR}"',
+        f'"{AVOID}"',
+    )
+
+
+def test_the_circle_speaks_the_current_words_of_steps_1_and_2() -> None:
+    # Issue 12, one truth: a box that stands for a complaint or a consequence shows what
+    # step 1 or 2 says now, not the words it was drawn with.
+    edited = dataclasses.replace(
+        BACK_PAIN,
+        complaints=(Complaint("pain", "Als ik buk denk ik dat er iets kapot gaat"),),
+        consequences=tuple(
+            dataclasses.replace(c, words="Ik durf niet te bukken") if c.id == "avoid" else c
+            for c in BACK_PAIN.consequences
+        ),
+    )
+    current = with_current_words(edited)
+    assert current.circle.node("pain").label == "Als ik buk denk ik dat er iets kapot gaat"
+    assert current.circle.node("avoid").label == "Ik durf niet te bukken"
+    assert current.circle.node("fear").label == BACK_PAIN.circle.node("fear").label
+    text = personal_explanation(edited, language="nl").as_text()
+    assert "Als ik buk denk ik dat er iets kapot gaat" in text
+    assert "Ik durf niet te bukken" in text
+    assert "pijn in mijn onderrug" not in text
+    assert describe(current.circle, language="nl")[0].startswith("Cirkel 1: Als ik buk")
+
+
+def test_the_strongest_circle_has_the_most_maintaining_consequences() -> None:
+    first = strongest_circle(BACK_PAIN)
+    assert (
+        first is not None
+        and first[0] == "pain"
+        and set(first)
+        == {
+            "pain",
+            "fear",
+            "avoid",
+            "decond",
+        }
+    )
+    assert strongest_circle(Formulation()) is None
+    only = circle_only(BACK_PAIN.circle, first)
+    assert {n.id for n in only.nodes} == set(first) and len(only.edges) == 4
+
+
+def test_an_activity_plan_links_to_the_goals_of_step_3() -> None:
+    # Step 4: activities in the patient's words, each for a goal of step 3.
+    from maatwerk.core.formulation import Activity, FormulationError, Goal
+
+    with_goal = dataclasses.replace(BACK_PAIN, goals=(Goal("walk", "Weer wandelen"),))
+    planned = dataclasses.replace(
+        with_goal, activities=(Activity("a1", "Tien minuten wandelen", "na het ontbijt", "walk"),)
+    )
+    assert planned.activities[0].goal_id == "walk"
+    try:
+        dataclasses.replace(with_goal, activities=(Activity("a1", "Fietsen", "", "swim"),))
+    except FormulationError as error:
+        assert [(p.code, p.path) for p in error.problems] == [
+            ("unknown_goal", "activities[0].goal_id")
+        ]
+    else:  # pragma: no cover - the formulation must refuse
+        raise AssertionError("an activity for an unknown goal was accepted")

@@ -10,6 +10,12 @@ from maatwerk.core.formulation.content import (
     build_formulation_content,
     bundled_formulation_content,
 )
+from maatwerk.core.formulation.current import (
+    circle_only,
+    linked_source,
+    strongest_circle,
+    with_current_words,
+)
 from maatwerk.core.formulation.diagram import describe, render_svg, to_dot
 from maatwerk.core.formulation.document import (
     FORMAT_VERSION,
@@ -28,6 +34,7 @@ from maatwerk.core.formulation.errors import (
 from maatwerk.core.formulation.explanation import Explanation, Paragraph, personal_explanation
 from maatwerk.core.formulation.goals import GoalIssue, goal_issues
 from maatwerk.core.formulation.model import (
+    Activity,
     CircleGraph,
     Complaint,
     Consequence,
@@ -52,6 +59,7 @@ from maatwerk.core.formulation.views import ScegsView, ThreePView, as_scegs, as_
 
 __all__ = [
     "FORMAT_VERSION",
+    "Activity",
     "CircleGraph",
     "Complaint",
     "Consequence",
@@ -82,15 +90,19 @@ __all__ = [
     "bundled_formulation_content",
     "changes",
     "check_factor_references",
+    "circle_only",
     "describe",
     "elementary_cycles",
     "factor_reference_problems",
     "formulation_from_json",
     "formulation_to_json",
     "goal_issues",
+    "linked_source",
     "personal_explanation",
     "prefill_from_profile",
     "render_svg",
+    "strongest_circle",
     "to_dot",
     "vicious_circles",
+    "with_current_words",
 ]

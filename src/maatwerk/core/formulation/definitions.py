@@ -136,9 +136,19 @@ class ExplanationTextsFile(Frozen):
     circle_start: Bilingual = Field(description="Placeholder: {label}.")
     circle_steps: CircleStepTexts
     circle_end: Bilingual = Field(description="Placeholder: {complaint}.")
+    my_circle_heading: Bilingual = Field(
+        description="Heading of the one circle the patient reads first."
+    )
+    other_circles_heading: Bilingual = Field(
+        description="Heading of the other circles, shown on request."
+    )
     no_circles: Bilingual
     treatment_heading: Bilingual
     treatment_intro: Bilingual
+    treatment_whole_circle: Bilingual = Field(
+        description="Said instead of listing the targets when every step after the "
+        "complaint on the circle is one."
+    )
     treatment_item: Bilingual = Field(description="Placeholder: {words}.")
     treatment_end: Bilingual
     treatment_no_targets: Bilingual

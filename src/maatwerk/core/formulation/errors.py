@@ -31,6 +31,7 @@ ProblemCode = Literal[
     "self_loop",
     "duplicate_edge",
     "unknown_consequence",
+    "unknown_goal",
     "unknown_complaint",
     "unknown_factor",
     "invalid_document",

@@ -31,6 +31,7 @@ from maatwerk.core.formulation.errors import FormulationError, Problem
 __all__ = [
     "CONSEQUENCE_DOMAINS",
     "NODE_KINDS",
+    "Activity",
     "CircleGraph",
     "Complaint",
     "Consequence",
@@ -82,12 +83,18 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")
 
 @dataclass(frozen=True, slots=True)
 class Complaint:
-    """Step 1: one complaint in the patient's own words."""
+    """Step 1: one complaint in the patient's own words, with its meaning analysis
+    (betekenisanalyse): what the complaint means to the patient, in their words (what
+    they fear it says about their body, what it stands for in their life). Integrated
+    CBT combines the functional analysis with such a meaning analysis
+    (tijdschrift-gedragstherapie-2024-sr-pos). Blank when not yet discussed.
+    """
 
     __pydantic_config__: ClassVar[ConfigDict] = _STRICT
     id: str
     text: str
     screening_complaint: str | None = None  # complaint id of the screening intake
+    meaning: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +135,19 @@ class Goal:
     concrete: bool | None = None
     small_steps: bool | None = None
     gas_goal_id: str | None = None  # the Goal Attainment Scaling goal in the plan
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """Step 4: one activity of the patient's plan, in their words: what they will do and
+    when; ``goal_id`` links it to the step-3 goal it works towards (nalk-gevolgenmodel:
+    step 4 makes the goals into a plan)."""
+
+    __pydantic_config__: ClassVar[ConfigDict] = _STRICT
+    id: str
+    text: str
+    when: str = ""
+    goal_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -420,6 +440,18 @@ def formulation_problems(formulation: Formulation) -> tuple[Problem, ...]:
                     )
     _check_ids("tagged_factors", (t.id for t in f.tagged_factors), problems)
     _check_texts("tagged_factors", "text", (t.text for t in f.tagged_factors), problems)
+    _check_ids("activities", (a.id for a in f.activities), problems)
+    _check_texts("activities", "text", (a.text for a in f.activities), problems)
+    goals = {g.id for g in f.goals}
+    for index, activity in enumerate(f.activities):
+        if activity.goal_id is not None and activity.goal_id not in goals:
+            problems.append(
+                Problem(
+                    "unknown_goal",
+                    f"activities[{index}].goal_id",
+                    f"activity {activity.id!r} refers to unknown goal {activity.goal_id!r}",
+                )
+            )
     consequences = {c.id for c in f.consequences}
     for index, node in enumerate(f.circle.nodes):
         if node.consequence_id is not None and node.consequence_id not in consequences:
@@ -444,6 +476,7 @@ class Formulation:
     functional_analyses: tuple[FunctionalAnalysis, ...] = ()
     tagged_factors: tuple[TaggedFactor, ...] = ()
     circle: CircleGraph = field(default_factory=CircleGraph)
+    activities: tuple[Activity, ...] = ()
 
     def __post_init__(self) -> None:
         problems = formulation_problems(self)

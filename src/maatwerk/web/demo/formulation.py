@@ -25,8 +25,9 @@ from maatwerk.web.accounts.models import User
 from maatwerk.web.common.actor import Actor, actor_for_user
 from maatwerk.web.demo.screening import SCREENINGS
 from maatwerk.web.formulation import services
-from maatwerk.web.formulation.selectors import formulation_access
+from maatwerk.web.formulation.forms import response_form, start_form
 from maatwerk.web.patients.models import Patient
+from maatwerk.web.patients.opening import Opened
 from maatwerk.web.patients.selectors import patient_access
 
 
@@ -208,11 +209,9 @@ def demo_formulation_load(*, patients: dict[str, Patient], clinicians: dict[str,
         clinician = _actor(clinicians[clinician_of[demo.patient]])
         access = patient_access(actor=clinician, patient_id=str(patient.public_id), action="create")
         formulation = services.formulation_start(
-            actor=clinician, access=access, from_screening=True
+            actor=clinician, access=access, form=start_form(from_screening=True)
         )
-        opened = formulation_access(
-            actor=clinician, formulation_id=str(formulation.public_id), action="update"
-        )
+        opened = Opened(object=formulation, access=access)
         services.formulation_save(
             actor=clinician, opened=opened, document=demo.document, note="consult"
         )
@@ -220,11 +219,13 @@ def demo_formulation_load(*, patients: dict[str, Patient], clinicians: dict[str,
         patient_actor = _actor(patient.user)
         services.response_record(
             actor=patient_actor,
-            opened=formulation_access(
-                actor=patient_actor, formulation_id=str(formulation.public_id), action="create"
+            opened=Opened(
+                object=formulation,
+                access=patient_access(
+                    actor=patient_actor, patient_id=str(patient.public_id), action="create"
+                ),
             ),
-            agreed=demo.agreed,
-            comment=demo.comment,
+            form=response_form(agreed=demo.agreed, comment=demo.comment),
         )
         made += 1
     return made

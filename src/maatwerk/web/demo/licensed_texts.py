@@ -26,6 +26,7 @@ from maatwerk.web.patients.models import Patient
 from maatwerk.web.patients.selectors import patient_access
 from maatwerk.web.questionnaires.instruments import licensed_texts_import
 from maatwerk.web.screening import services as screening_services
+from maatwerk.web.screening.forms import assign_form
 
 # The structure-only questionnaires of the chronic-pain battery, and the self-efficacy
 # scale (GSE) that a clinician can assign as a self-management outcome.
@@ -129,4 +130,6 @@ def demo_pain_battery_load(*, patients: dict[str, Patient], clinicians: dict[str
     patient = patients[PAIN_BATTERY_PATIENT]
     actor = actor_for_user(clinicians["huisarts"], access_point="cli demo")
     access = patient_access(actor=actor, patient_id=str(patient.public_id), action="create")
-    screening_services.screening_assign(actor=actor, access=access, battery_id="chronic_pain")
+    screening_services.screening_assign(
+        actor=actor, access=access, form=assign_form(patient.organization_id, "chronic_pain")
+    )

@@ -18,9 +18,18 @@ from maatwerk.web.accounts.models import User
 from maatwerk.web.common.actor import Actor, actor_for_user
 from maatwerk.web.demo.questionnaires import INSTRUMENTS, spread
 from maatwerk.web.patients.models import Patient
+from maatwerk.web.patients.opening import Opened
 from maatwerk.web.patients.selectors import patient_access
 from maatwerk.web.questionnaires.services import assignment_record_completed
 from maatwerk.web.screening import services
+from maatwerk.web.screening.forms import (
+    IntakeInput,
+    ScegsInput,
+    assign_form,
+    decision_form,
+    intake_form,
+    scegs_form,
+)
 from maatwerk.web.screening.models import Screening, ScreeningStep
 from maatwerk.web.screening.selectors import ScreeningAccess
 
@@ -35,7 +44,7 @@ class _DemoScreening:
     wants_help_now: str
     modality: str
     totals: dict[str, int]  # invented total scores per instrument
-    scegs: services.ScegsInput
+    scegs: ScegsInput
     override: tuple[str, str] | None = None  # another level of care, and the reason
     judged: dict[str, str] = field(default_factory=dict)
 
@@ -50,7 +59,7 @@ SCREENINGS = (
         wants_help_now="yes",
         modality="blended",
         totals={"phq15": 14, "phq9": 8, "gad7": 6},
-        scegs=services.ScegsInput(
+        scegs=ScegsInput(
             conditions=("low_back_pain",),
             duration_weeks="104",
             functional_limitation="moderate",
@@ -72,7 +81,7 @@ SCREENINGS = (
         wants_help_now="yes",
         modality="online",
         totals={"phq15": 12, "phq9": 11, "gad7": 13},
-        scegs=services.ScegsInput(
+        scegs=ScegsInput(
             conditions=("irritable_bowel_syndrome",),
             duration_weeks="40",
             functional_limitation="moderate",
@@ -89,7 +98,7 @@ SCREENINGS = (
         wants_help_now="unsure",
         modality="face_to_face",
         totals={"phq15": 9, "phq9": 7, "gad7": 5},
-        scegs=services.ScegsInput(
+        scegs=ScegsInput(
             conditions=("diabetes",),
             duration_weeks="60",
             functional_limitation="light",
@@ -113,7 +122,7 @@ SCREENINGS = (
         wants_help_now="yes",
         modality="online",
         totals={"phq15": 7, "phq9": 4, "gad7": 3},
-        scegs=services.ScegsInput(
+        scegs=ScegsInput(
             conditions=("tension_headache",),
             duration_weeks="20",
             functional_limitation="light",
@@ -144,7 +153,7 @@ def _actor(user: User) -> Actor:
 
 def _opened(actor: Actor, patient: Patient, screening: Screening) -> ScreeningAccess:
     access = patient_access(actor=actor, patient_id=str(patient.public_id), action="update")
-    return ScreeningAccess(screening=screening, access=access)
+    return Opened(object=screening, access=access)
 
 
 def demo_screening_load(*, patients: dict[str, Patient], clinicians: dict[str, User]) -> int:
@@ -158,16 +167,21 @@ def demo_screening_load(*, patients: dict[str, Patient], clinicians: dict[str, U
             continue
         patient_actor = _actor(patient.user)
         access = patient_access(actor=clinician, patient_id=str(patient.public_id), action="create")
-        screening = services.screening_assign(actor=clinician, access=access, battery_id="gp_short")
+        screening = services.screening_assign(
+            actor=clinician, access=access, form=assign_form(patient.organization_id, "gp_short")
+        )
         services.intake_save(
             actor=patient_actor,
             opened=_opened(patient_actor, patient, screening),
-            data=services.IntakeInput(
-                complaints=demo.complaints,
-                own_words=demo.own_words,
-                first_problem=demo.first_problem,
-                wants_help_now=demo.wants_help_now,
-                modality=demo.modality,
+            form=intake_form(
+                patient.organization_id,
+                IntakeInput(
+                    complaints=demo.complaints,
+                    own_words=demo.own_words,
+                    first_problem=demo.first_problem,
+                    wants_help_now=demo.wants_help_now,
+                    modality=demo.modality,
+                ),
             ),
             submit=True,
         )
@@ -183,7 +197,9 @@ def demo_screening_load(*, patients: dict[str, Patient], clinicians: dict[str, U
                 completed_at=completed_at,
             )
         opened = _opened(clinician, patient, screening)
-        services.scegs_save(actor=clinician, opened=opened, data=demo.scegs)
+        services.scegs_save(
+            actor=clinician, opened=opened, form=scegs_form(patient.organization_id, demo.scegs)
+        )
         snapshot = services.profile_compute(actor=clinician, opened=opened)
         computed += 1
         advised = str(snapshot.advice.get("care_level", ""))
@@ -192,17 +208,21 @@ def demo_screening_load(*, patients: dict[str, Patient], clinicians: dict[str, U
             services.care_level_decide(
                 actor=clinician,
                 opened=opened,
-                snapshot_id=str(snapshot.public_id),
-                decision="override",
-                care_level=level,
-                reason=reason,
+                form=decision_form(
+                    patient.organization_id,
+                    snapshot_id=str(snapshot.public_id),
+                    decision="override",
+                    care_level=level,
+                    reason=reason,
+                ),
             )
         else:
             services.care_level_decide(
                 actor=clinician,
                 opened=opened,
-                snapshot_id=str(snapshot.public_id),
-                decision="accept",
+                form=decision_form(
+                    patient.organization_id, snapshot_id=str(snapshot.public_id), decision="accept"
+                ),
             )
     # An open screening: Henk has not started his GGZ intake yet.
     henk = patients["Henk Bos"]
@@ -210,6 +230,6 @@ def demo_screening_load(*, patients: dict[str, Patient], clinicians: dict[str, U
     services.screening_assign(
         actor=psychologist,
         access=patient_access(actor=psychologist, patient_id=str(henk.public_id), action="create"),
-        battery_id="ggz_intake_full",
+        form=assign_form(henk.organization_id, "ggz_intake_full"),
     )
     return computed

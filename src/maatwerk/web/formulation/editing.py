@@ -1,8 +1,9 @@
 """From the step forms to a new core ``Formulation``, and from the core's problems back to
 the form fields.
 
-Each step form posts every row of its section (existing rows carry their id; one blank
-row adds a new entry; a "remove" checkbox drops a row). The parsers build the whole new
+Each step posts every row of its section as a formset (``forms.py``; existing rows carry
+their id; one blank row adds a new entry; a "remove" checkbox drops a row). The parsers
+take the formsets' cleaned rows, in the order posted, and build the whole new
 formulation with ``dataclasses.replace`` on the current one, so the core validates it as
 a whole; ``field_errors`` maps each ``Problem.path`` (e.g. ``complaints[2].text``) to the
 form field it belongs to, in the user's language, so the page shows it there and keeps
@@ -13,14 +14,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from django.http import QueryDict
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from maatwerk.core.formulation import (
+    Activity,
     Complaint,
     Consequence,
     Edge,
@@ -31,13 +32,11 @@ from maatwerk.core.formulation import (
     Node,
     Problem,
 )
-from maatwerk.core.formulation.model import CONSEQUENCE_DOMAINS, NODE_KINDS, CircleGraph
+from maatwerk.core.formulation.model import CONSEQUENCE_DOMAINS, CircleGraph
+from maatwerk.web.formulation.forms import CHECKS, FA_PARTS
 
-TEXT_MAX_LENGTH = 1000
 NON_FIELD = "__all__"
-ROLES = ("predisposing", "precipitating", "perpetuating")
-FA_PARTS = ("thoughts", "feelings", "behaviour", "short_term", "long_term")
-MAX_ROWS = 200
+Row = Mapping[str, object]
 
 _MESSAGES: Mapping[str, Promise] = {
     "empty_text": _("Write something here, or tick “remove”."),
@@ -47,17 +46,12 @@ _MESSAGES: Mapping[str, Promise] = {
     "duplicate_edge": _("This arrow is already in the circle."),
     "unknown_consequence": _("This consequence is no longer in the formulation."),
     "unknown_factor": _("Choose a factor from the list."),
+    "unknown_goal": _("Choose a goal from the list."),
     "too_complex": _(
         "The circle has too many arrows to follow. Remove arrows that are not part of a circle."
     ),
 }
 _GENERIC = _("This could not be saved. Reload the page and try again.")
-TOO_LONG = _("Please keep this under 1000 characters.")
-
-
-class TooLong(Exception):
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        self.errors = errors
 
 
 def message_for(problem: Problem) -> str:
@@ -97,18 +91,9 @@ def _indexed_field(prefix: str, section: str, rows: list[int]) -> Callable[[str]
     return field_for
 
 
-def _text(post: QueryDict, name: str, errors: dict[str, list[str]]) -> str:
-    value = post.get(name, "")
-    if len(value) > TEXT_MAX_LENGTH:
-        errors[name] = [str(TOO_LONG)]
-    return value
-
-
-def _row_count(post: QueryDict) -> int:
-    try:
-        return max(0, min(int(post.get("rows", "0")), MAX_ROWS))
-    except ValueError:
-        return 0
+def _str(row: Row, name: str) -> str:
+    value = row.get(name)
+    return value if isinstance(value, str) else ""
 
 
 def new_id(prefix: str, taken: Iterable[str]) -> str:
@@ -143,45 +128,41 @@ def _refused(field_for: FieldFor, errors: dict[str, list[str]]) -> Draft:
 # ------------------------------------------------------------------ step 1
 
 
-def parse_complaints(current: Formulation, post: QueryDict) -> Draft:
-    """Step 1. Returns (parsed or None, field mapping, length errors)."""
+def parse_complaints(current: Formulation, posted: Sequence[Row]) -> Draft:
+    """Step 1: the complaints in the patient's own words."""
     existing = {c.id: c for c in current.complaints}
-    errors: dict[str, list[str]] = {}
     complaints: list[Complaint] = []
     rows: list[int] = []
     taken = set(existing)
-    for row in range(_row_count(post)):
-        text = _text(post, f"complaint-{row}-text", errors)
-        if post.get(f"complaint-{row}-remove"):
+    for row, values in enumerate(posted):
+        if values.get("remove"):
             continue
-        old = existing.get(post.get(f"complaint-{row}-id", ""))
+        text = _str(values, "text")
+        meaning = _str(values, "meaning").strip()
+        old = existing.get(_str(values, "id"))
         if old is None:
             if not text.strip():
                 continue
             complaint_id = new_id("complaint", taken)
             taken.add(complaint_id)
-            complaints.append(Complaint(complaint_id, text))
+            complaints.append(Complaint(complaint_id, text, meaning=meaning))
         else:
-            complaints.append(dataclasses.replace(old, text=text))
+            complaints.append(dataclasses.replace(old, text=text, meaning=meaning))
         rows.append(row)
     field_for = _indexed_field("complaint", "complaints", rows)
-    if errors:
-        return _refused(field_for, errors)
     return Draft(lambda: dataclasses.replace(current, complaints=tuple(complaints)), field_for, {})
 
 
 # ------------------------------------------------------------------ step 2
 
 
-def _choice(value: str, allowed: Iterable[str]) -> str | None:
-    return value if value in allowed else None
-
-
 def _lines(text: str) -> tuple[str, ...]:
     return tuple(line.strip() for line in text.splitlines() if line.strip())
 
 
-def parse_consequences(current: Formulation, post: QueryDict) -> Draft:
+def parse_consequences(
+    current: Formulation, posted: Sequence[Row], posted_analyses: Sequence[Row]
+) -> Draft:
     """Step 2: consequences in five domains and the functional analyses. A removed
     consequence is unlinked from the circle's nodes (the node and its words stay)."""
     errors: dict[str, list[str]] = {}
@@ -189,20 +170,19 @@ def parse_consequences(current: Formulation, post: QueryDict) -> Draft:
     consequences: list[Consequence] = []
     rows: list[int] = []
     taken = set(existing)
-    for row in range(_row_count(post)):
-        words = _text(post, f"consequence-{row}-words", errors)
-        if post.get(f"consequence-{row}-remove"):
+    for row, values in enumerate(posted):
+        if values.get("remove"):
             continue
-        old_id = post.get(f"consequence-{row}-id", "")
-        domain = post.get(f"consequence-{row}-domain", "")
+        words = _str(values, "words")
+        old_id = _str(values, "id")
+        domain = _str(values, "domain")
         if domain not in CONSEQUENCE_DOMAINS:
             if old_id not in existing and not words.strip():
                 continue
             errors[f"consequence-{row}-domain"] = [str(_("Choose a domain."))]
             continue
-        factor_id = post.get(f"consequence-{row}-factor", "").strip() or None
-        role = _choice(post.get(f"consequence-{row}-role", ""), ROLES)
-        maintaining = bool(post.get(f"consequence-{row}-maintaining"))
+        factor_id = _str(values, "factor").strip() or None
+        role = _str(values, "role") or None
         if old_id in existing:
             consequence_id = old_id
         else:
@@ -211,23 +191,26 @@ def parse_consequences(current: Formulation, post: QueryDict) -> Draft:
             consequence_id = new_id("consequence", taken)
             taken.add(consequence_id)
         consequences.append(
-            Consequence(consequence_id, domain, words, maintaining, factor_id, role)  # type: ignore[arg-type]
+            Consequence(
+                consequence_id,
+                domain,  # type: ignore[arg-type]
+                words,
+                bool(values.get("maintaining")),
+                factor_id,
+                role,  # type: ignore[arg-type]
+            )
         )
         rows.append(row)
     analyses: list[FunctionalAnalysis] = []
     fa_rows: list[int] = []
     fa_existing = {a.id for a in current.functional_analyses}
     fa_taken = set(fa_existing)
-    try:
-        fa_count = max(0, min(int(post.get("analysis-rows", "0")), MAX_ROWS))
-    except ValueError:
-        fa_count = 0
-    for row in range(fa_count):
-        situation = _text(post, f"analysis-{row}-situation", errors)
-        parts = {part: _lines(_text(post, f"analysis-{row}-{part}", errors)) for part in FA_PARTS}
-        if post.get(f"analysis-{row}-remove"):
+    for row, values in enumerate(posted_analyses):
+        if values.get("remove"):
             continue
-        old_id = post.get(f"analysis-{row}-id", "")
+        situation = _str(values, "situation")
+        parts = {part: _lines(_str(values, part)) for part in FA_PARTS}
+        old_id = _str(values, "id")
         if old_id in fa_existing:
             analysis_id = old_id
         else:
@@ -271,27 +254,23 @@ def parse_consequences(current: Formulation, post: QueryDict) -> Draft:
 
 # ------------------------------------------------------------------ step 3
 
-CHECKS = ("feasible", "concrete", "small_steps")
-
 
 def _check(value: str) -> bool | None:
     return {"yes": True, "no": False}.get(value)
 
 
-def parse_goals(current: Formulation, post: QueryDict) -> Draft:
-    errors: dict[str, list[str]] = {}
+def parse_goals(current: Formulation, posted: Sequence[Row]) -> Draft:
+    """Step 3: the patient's goals with the three checks."""
     existing = {g.id: g for g in current.goals}
     goals: list[Goal] = []
     rows: list[int] = []
     taken = set(existing)
-    for row in range(_row_count(post)):
-        text = _text(post, f"goal-{row}-text", errors)
-        if post.get(f"goal-{row}-remove"):
+    for row, values in enumerate(posted):
+        if values.get("remove"):
             continue
-        feasible, concrete, small_steps = (
-            _check(post.get(f"goal-{row}-{check}", "")) for check in CHECKS
-        )
-        old = existing.get(post.get(f"goal-{row}-id", ""))
+        text = _str(values, "text")
+        feasible, concrete, small_steps = (_check(_str(values, check)) for check in CHECKS)
+        old = existing.get(_str(values, "id"))
         if old is None:
             if not text.strip():
                 continue
@@ -304,9 +283,44 @@ def parse_goals(current: Formulation, post: QueryDict) -> Draft:
         )
         rows.append(row)
     field_for = _indexed_field("goal", "goals", rows)
-    if errors:
-        return _refused(field_for, errors)
     return Draft(lambda: dataclasses.replace(current, goals=tuple(goals)), field_for, {})
+
+
+# ------------------------------------------------------------------ step 4
+
+
+def parse_activities(current: Formulation, posted: Sequence[Row]) -> Draft:
+    """Step 4: the activity plan (what, when, for which goal)."""
+    existing = {a.id for a in current.activities}
+    activities: list[Activity] = []
+    rows: list[int] = []
+    taken = set(existing)
+    for row, values in enumerate(posted):
+        if values.get("remove"):
+            continue
+        text = _str(values, "text")
+        activity_id = _str(values, "id")
+        if activity_id not in existing:
+            if not text.strip():
+                continue
+            activity_id = new_id("activity", taken)
+            taken.add(activity_id)
+        activities.append(
+            Activity(
+                activity_id,
+                text,
+                _str(values, "when").strip(),
+                _str(values, "goal").strip() or None,
+            )
+        )
+        rows.append(row)
+    indexed = _indexed_field("activity", "activities", rows)
+
+    def field_for(path: str) -> str | None:
+        name = indexed(path)
+        return name.replace("-goal_id", "-goal") if name else None
+
+    return Draft(lambda: dataclasses.replace(current, activities=tuple(activities)), field_for, {})
 
 
 # ------------------------------------------------------------------ the circle
@@ -335,48 +349,70 @@ def circle_field_for(action: str, node_index: int | None = None) -> Callable[[st
     return field_for
 
 
-def circle_change(current: Formulation, post: QueryDict) -> Draft:
-    """One change of the circle: add, rename or remove a node; add or remove an edge."""
-    action = post.get("action", "")
+def _renamed_source(
+    current: Formulation, node: Node, label: str
+) -> tuple[tuple[Complaint, ...], tuple[Consequence, ...]]:
+    complaints = current.complaints
+    consequences = current.consequences
+    if node.consequence_id is not None:
+        consequences = tuple(
+            dataclasses.replace(c, words=label) if c.id == node.consequence_id else c
+            for c in consequences
+        )
+    elif node.kind == "complaint":
+        complaints = tuple(
+            dataclasses.replace(c, text=label) if c.id == node.id else c for c in complaints
+        )
+    return complaints, consequences
+
+
+def circle_change(current: Formulation, posted: Row) -> Draft:
+    """One change of the circle (the cleaned ``CircleForm``): add, rename or remove a
+    node; add or remove an edge."""
+    action = _str(posted, "action")
     graph = current.circle
     nodes = list(graph.nodes)
     edges = list(graph.edges)
-    errors: dict[str, list[str]] = {}
     field_for = circle_field_for(action)
     if action == "add_node":
-        label = _text(post, "node-label", errors)
-        kind = post.get("node-kind", "")
-        if kind not in NODE_KINDS:
-            errors["node-kind"] = [str(_("Choose what kind of box this is."))]
-        factor_id = post.get("node-factor", "").strip() or None
-        if errors:
-            return _refused(field_for, errors)
-        node_id = new_id(kind, (n.id for n in nodes))
-        nodes.append(Node(node_id, kind, label, factor_id))  # type: ignore[arg-type]
+        kind = _str(posted, "node-kind")
+        factor_id = _str(posted, "node-factor").strip() or None
+        # Not the id of a complaint: a new box stands for nothing until it is linked.
+        node_id = new_id(kind, (*(n.id for n in nodes), *(c.id for c in current.complaints)))
+        nodes.append(Node(node_id, kind, _str(posted, "node-label"), factor_id))  # type: ignore[arg-type]
     elif action == "rename_node":
-        node_id = post.get("node", "")
+        node_id = _str(posted, "node")
         index = next((i for i, n in enumerate(nodes) if n.id == node_id), None)
         if index is None:
             return _refused(field_for, {NON_FIELD: [str(_GENERIC)]})
-        label = _text(post, f"node-{index}-label", errors)
-        if errors:
-            return _refused(field_for, errors)
+        label = _str(posted, f"node-{index}-label")
         nodes[index] = dataclasses.replace(nodes[index], label=label)
+        # A box that stands for a complaint or consequence is renamed at its source, so
+        # steps 1-2 and the circle keep saying the same (one truth).
+        complaints, consequences = _renamed_source(current, nodes[index], label)
+        return Draft(
+            lambda: dataclasses.replace(
+                current,
+                complaints=complaints,
+                consequences=consequences,
+                circle=CircleGraph(tuple(nodes), tuple(edges)),
+            ),
+            field_for,
+            {},
+        )
     elif action == "remove_node":
-        node_id = post.get("node", "")
+        node_id = _str(posted, "node")
         nodes = [n for n in nodes if n.id != node_id]
         edges = [e for e in edges if node_id not in (e.source, e.target)]
     elif action == "add_edge":
-        label = _text(post, "edge-label", errors)
-        if errors:
-            return _refused(field_for, errors)
+        label = _str(posted, "edge-label")
         edges.append(
-            Edge(post.get("edge-source", ""), post.get("edge-target", ""), label.strip() or None)
+            Edge(_str(posted, "edge-source"), _str(posted, "edge-target"), label.strip() or None)
         )
     elif action == "remove_edge":
-        source, target = post.get("source", ""), post.get("target", "")
+        source, target = _str(posted, "source"), _str(posted, "target")
         edges = [e for e in edges if (e.source, e.target) != (source, target)]
-    else:
+    else:  # pragma: no cover - the form accepts only the actions above
         return _refused(field_for, {NON_FIELD: [str(_GENERIC)]})
     return Draft(
         lambda: dataclasses.replace(current, circle=CircleGraph(tuple(nodes), tuple(edges))),

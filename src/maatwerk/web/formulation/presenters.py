@@ -17,18 +17,26 @@ from maatwerk.core.formulation import (
     as_three_p,
     bundled_formulation_content,
     changes,
+    circle_only,
     describe,
     goal_issues,
     personal_explanation,
+    strongest_circle,
 )
 from maatwerk.core.formulation.model import CircleGraph
 from maatwerk.core.formulation.views import SCEGS_DIMENSIONS
 from maatwerk.core.instruments.base import Language
 from maatwerk.core.knowledge.model import KnowledgeBase
 from maatwerk.core.screening.model import ScreeningProfile
+from maatwerk.web.formulation.models import Formulation as FormulationRow
 from maatwerk.web.formulation.models import FormulationVersion
-from maatwerk.web.formulation.selectors import document_of
+from maatwerk.web.formulation.selectors import (
+    document_of,
+    formulation_of_patient,
+    latest_shared_version,
+)
 from maatwerk.web.formulation.services import diagram_svg
+from maatwerk.web.patients.opening import PatientAccess
 
 DOMAIN_LABELS = {
     "cognitive": gettext_lazy("Cognitive (thoughts)"),
@@ -133,16 +141,53 @@ def three_p_sections(
     ]
 
 
-def explanation(
-    document: Formulation, language: Language, *, shift: int = 0
-) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class ExplanationView:
+    """The personal explanation: what the patient reads first (one circle, short) and
+    the other circles, shown on request."""
+
+    paragraphs: list[dict[str, Any]]
+    more: list[dict[str, Any]]
+    words: int
+    text: str  # the whole explanation as plain text (to notice a change)
+
+
+def explanation(document: Formulation, language: Language, *, shift: int = 0) -> ExplanationView:
     """The paragraphs; ``shift`` moves the headings down when the explanation sits inside
     a section of a page (headings stay in order)."""
     told = personal_explanation(document, language=language)
-    return [
-        {"heading": p.heading, "tag": f"h{p.level + shift}", "lines": p.lines}
-        for p in told.paragraphs
-    ]
+
+    def rows(paragraphs: tuple[Any, ...]) -> list[dict[str, Any]]:
+        return [
+            {"heading": p.heading, "tag": f"h{p.level + shift}", "lines": p.lines}
+            for p in paragraphs
+        ]
+
+    return ExplanationView(
+        paragraphs=rows(told.paragraphs),
+        more=rows(told.more),
+        words=told.word_count(),
+        text=told.as_text(),
+    )
+
+
+def patient_diagram(document: Formulation, language: Language) -> Diagram:
+    """The one circle the patient reads first, drawn on its own (small enough to read on a
+    phone); the whole circle graph when there is no vicious circle yet."""
+    first = strongest_circle(document)
+    graph = document.circle if first is None else circle_only(document.circle, first)
+    return diagram(graph, language)
+
+
+def explanation_changed(
+    earlier: FormulationVersion | None, now: FormulationVersion, language: Language
+) -> bool:
+    """Whether what the patient reads differs between two versions (then an earlier
+    "this fits me" no longer answers the current text)."""
+    if earlier is None or earlier.pk == now.pk:
+        return False
+    before = personal_explanation(document_of(earlier), language=language).as_text()
+    return before != personal_explanation(document_of(now), language=language).as_text()
 
 
 def goal_rows_hints(document: Formulation, language: Language) -> dict[str, list[str]]:
@@ -183,3 +228,22 @@ def _change_lines(found: Any) -> list[str]:
             shown = [" → ".join(v) if isinstance(v, tuple) else v for v in values]
             lines.append(f"{label}: {', '.join(shown)}")
     return lines
+
+
+# ------------------------------------------------------------------ the portal card
+
+
+@dataclass(frozen=True)
+class FormulationCard:
+    """The formulation card on the patient's portal home: shown once a version is
+    shared."""
+
+    formulation: FormulationRow | None
+
+
+def formulation_card(access: PatientAccess) -> FormulationCard:
+    """Computed by the portal view (its page read is already audited); the template tag
+    only renders it."""
+    formulation = formulation_of_patient(access)
+    shown = formulation is not None and latest_shared_version(formulation) is not None
+    return FormulationCard(formulation=formulation if shown else None)

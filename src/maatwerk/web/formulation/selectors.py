@@ -1,64 +1,21 @@
-"""Reading formulations, always through the patient access rule."""
+"""Reading formulations: every function takes what the opener returned."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from maatwerk.core.access import AccessBasis
 from maatwerk.core.formulation import Formulation as CoreFormulation
-from maatwerk.core.formulation import formulation_from_json
-from maatwerk.web.common.actor import Actor
+from maatwerk.core.formulation import formulation_from_json, with_current_words
 from maatwerk.web.formulation.models import Formulation, FormulationVersion, PatientResponse
-from maatwerk.web.patients.selectors import (
-    PatientAccess,
-    PatientNotAccessible,
-    is_uuid,
-    patient_access,
-)
+from maatwerk.web.patients.opening import Opened, PatientAccess
 
 OBJECT_FORMULATION = "formulation"
 OBJECT_RESPONSE = "formulation_response"
 
-
-@dataclass(frozen=True)
-class FormulationAccess:
-    formulation: Formulation
-    access: PatientAccess
-
-    @property
-    def by_patient(self) -> bool:
-        """The patient acts on their own record (not a clinician)."""
-        return self.access.basis is AccessBasis.OWN_RECORD
-
-
-def formulation_access(
-    *, actor: Actor, formulation_id: str, action: str, object_type: str = OBJECT_FORMULATION
-) -> FormulationAccess:
-    """The formulation, if ``actor`` may open its patient's record; the calling service or
-    view writes the audit event. Refusals are audited and raise PatientNotAccessible."""
-    formulation = (
-        Formulation.objects.select_related("patient__organization")
-        .filter(public_id=formulation_id)
-        .first()
-        if is_uuid(formulation_id)
-        else None
-    )
-    patient_id = str(formulation.patient.public_id) if formulation is not None else formulation_id
-    access = patient_access(
-        actor=actor, patient_id=patient_id, action=action, object_type=object_type
-    )
-    if formulation is None:  # pragma: no cover - patient_access already refused
-        raise PatientNotAccessible(formulation_id)
-    return FormulationAccess(formulation=formulation, access=access)
+# What a view opens with ``open_child(model=Formulation, ...)``.
+FormulationAccess = Opened[Formulation]
 
 
 def formulation_of_patient(access: PatientAccess) -> Formulation | None:
     return Formulation.objects.filter(patient=access.patient).first()
-
-
-def formulation_for_patient_pk(patient_pk: int) -> Formulation | None:
-    """For the portal card (the portal page is already audited as a read of the file)."""
-    return Formulation.objects.filter(patient_id=patient_pk).first()
 
 
 def current_version(formulation: Formulation) -> FormulationVersion:
@@ -95,6 +52,20 @@ def responses_to(version: FormulationVersion) -> list[PatientResponse]:
 
 
 def document_of(version: FormulationVersion) -> CoreFormulation:
-    """The core value stored in a version (every stored document was written by the core,
-    so reading it back cannot fail unless the row was changed behind the app's back)."""
-    return formulation_from_json(version.document)
+    """The core value stored in a version, read with its current words: every box of the
+    circle that stands for a complaint or consequence says what steps 1 and 2 say, so no
+    derived view can show an old or starter text (issue 12). Every stored document was
+    written by the core, so reading it back cannot fail unless the row was changed behind
+    the app's back."""
+    return with_current_words(formulation_from_json(version.document))
+
+
+def last_agreed_version(formulation: Formulation) -> FormulationVersion | None:
+    """The version the patient last said "this fits me" to."""
+    response = (
+        PatientResponse.objects.filter(version__formulation=formulation, agreed=True)
+        .select_related("version")
+        .order_by("-answered_at", "-pk")
+        .first()
+    )
+    return response.version if response is not None else None

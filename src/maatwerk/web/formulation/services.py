@@ -1,18 +1,18 @@
 """Starting, saving, sharing and answering a formulation.
 
-Every save stores a new version (never an overwrite) and writes one audit event, in one
-transaction. The core validates the whole formulation first: when it refuses, nothing
-is written and the ``FormulationError`` goes back to the view, which shows each problem
-next to its field (the refusal is audited with outcome ``error``).
+Every save stores a new version (never an overwrite). Each service runs inside
+:func:`maatwerk.web.audit.audited.audited`: it takes the bound form or formsets of its use
+case (``forms.py``), the core validates the whole new formulation, and when anything is
+refused nothing is written and ``InputRefused`` (each problem on its form field) goes
+back to the view; exactly one audit event (success, refused or denied) per call.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,28 +23,35 @@ from maatwerk.core.formulation import (
     bundled_formulation_content,
     check_factor_references,
     formulation_to_json,
+    personal_explanation,
     prefill_from_profile,
     render_svg,
     to_dot,
+    with_current_words,
 )
 from maatwerk.core.formulation import Formulation as CoreFormulation
 from maatwerk.core.formulation.model import CircleGraph
 from maatwerk.core.instruments.base import Language
-from maatwerk.web.audit.services import audit_record
+from maatwerk.web.accounts.models import User
+from maatwerk.web.audit.audited import InputRefused, audited, valid_form, valid_formset
 from maatwerk.web.common.actor import Actor
+from maatwerk.web.formulation import editing
+from maatwerk.web.formulation.forms import CircleForm, ResponseForm, RowForms, StartForm
 from maatwerk.web.formulation.models import Formulation, FormulationVersion, PatientResponse
 from maatwerk.web.formulation.selectors import (
     OBJECT_FORMULATION,
     OBJECT_RESPONSE,
     FormulationAccess,
     current_version,
+    document_of,
+    last_agreed_version,
     latest_shared_version,
 )
 from maatwerk.web.knowledge.selectors import knowledge_for, screening_content_for
-from maatwerk.web.patients.selectors import PatientAccess, patient_subject
+from maatwerk.web.patients.opening import PatientAccess
 from maatwerk.web.screening.selectors import latest_profile_of_patient
+from maatwerk.web.treatment.services.assignments import modules_assign
 
-COMMENT_MAX_LENGTH = 4000
 NOTE_MAX_LENGTH = 200
 
 
@@ -53,30 +60,37 @@ def patient_language(access: PatientAccess) -> Language:
     return "en" if access.patient.language == "en" else "nl"
 
 
-def _user(actor: Actor) -> Any:
+def _user(actor: Actor) -> User:
     if actor.user is None:
         raise PermissionDenied
     return actor.user
 
 
-def _audit(
-    *,
-    actor: Actor,
-    access: PatientAccess,
-    action: str,
-    object_type: str,
-    object_ref: str,
-    detail: str,
-    outcome: str = "success",
-) -> None:
-    audit_record(
+# ------------------------------------------------------------------ reads
+
+
+def patient_read(*, actor: Actor, access: PatientAccess, detail: str) -> None:
+    """The formulation page of a patient (or the page to start one) was read."""
+    with audited(
         actor=actor,
-        action=action,
-        outcome=outcome,
-        subject=patient_subject(access.patient, object_type=object_type, object_ref=object_ref),
+        action="read",
+        subject=access.subject(OBJECT_FORMULATION),
         emergency=access.emergency,
         detail=detail,
-    )
+    ):
+        pass
+
+
+def formulation_read(*, actor: Actor, opened: FormulationAccess, detail: str) -> None:
+    """A page of the formulation was read (one ``read`` event)."""
+    with audited(
+        actor=actor,
+        action="read",
+        subject=opened.subject(OBJECT_FORMULATION),
+        emergency=opened.emergency,
+        detail=detail,
+    ):
+        pass
 
 
 # ------------------------------------------------------------------ diagram
@@ -93,85 +107,88 @@ def diagram_svg(graph: CircleGraph, *, language: Language) -> str:
 # ------------------------------------------------------------------ start
 
 
-def formulation_start(*, actor: Actor, access: PatientAccess, from_screening: bool) -> Formulation:
+def formulation_start(*, actor: Actor, access: PatientAccess, form: StartForm) -> Formulation:
     """Create the patient's formulation with version 1: a draft from the latest screening
     profile (``prefill_from_profile``), or empty."""
-    user = _user(actor)
-    if Formulation.objects.filter(patient=access.patient).exists():
-        raise ValidationError({"__all__": [_("This patient already has a formulation.")]})
-    document = CoreFormulation()
-    note = _("Started empty")
-    if from_screening:
-        stored = latest_profile_of_patient(access)
-        if stored is None:
-            _audit(
-                actor=actor,
-                access=access,
-                action="create",
-                object_type=OBJECT_FORMULATION,
-                object_ref=str(access.patient.public_id),
-                detail="start from the screening: no profile",
-                outcome="error",
+    with audited(
+        actor=actor,
+        action="create",
+        subject=access.subject(OBJECT_FORMULATION),
+        emergency=access.emergency,
+    ) as note:
+        user = _user(actor)
+        from_screening = valid_form(form)["source"] == "screening"
+        if Formulation.objects.filter(patient=access.patient).exists():
+            raise InputRefused(_("This patient already has a formulation."))
+        document = CoreFormulation()
+        version_note = _("Started empty")
+        if from_screening:
+            stored = latest_profile_of_patient(access)
+            if stored is None:
+                raise InputRefused(
+                    {"source": [_("This patient has no screening profile yet. Start empty.")]}
+                )
+            organization_id = access.patient.organization_id
+            document = prefill_from_profile(
+                stored.profile,
+                knowledge=knowledge_for(organization_id),
+                content=bundled_formulation_content(),
+                language=patient_language(access),
+                screening=screening_content_for(organization_id),
             )
-            raise ValidationError(
-                {"__all__": [_("This patient has no screening profile yet. Start empty.")]}
-            )
-        organization_id = access.patient.organization_id
-        document = prefill_from_profile(
-            stored.profile,
-            knowledge=knowledge_for(organization_id),
-            content=bundled_formulation_content(),
-            language=patient_language(access),
-            screening=screening_content_for(organization_id),
-        )
-        note = _("Started from the screening")
-    with transaction.atomic():
+            version_note = _("Started from the screening")
         formulation = Formulation.objects.create(patient=access.patient, created_by=user)
         FormulationVersion.objects.create(
             formulation=formulation,
             number=1,
             document=formulation_to_json(document),
             saved_by=user,
-            note=note,
+            note=version_note,
         )
-        _audit(
-            actor=actor,
-            access=access,
-            action="create",
-            object_type=OBJECT_FORMULATION,
-            object_ref=str(formulation.public_id),
-            detail="started from the screening" if from_screening else "started empty",
-        )
+        note.about(object_ref=str(formulation.public_id))
+        note.detail = "started from the screening" if from_screening else "started empty"
     return formulation
 
 
 # ------------------------------------------------------------------ save
 
 
-def formulation_save(
-    *, actor: Actor, opened: FormulationAccess, document: CoreFormulation, note: str
+def _rows(formset: RowForms) -> list[dict[str, object]]:
+    """The formset's rows in the order posted (blank rows as empty mappings), so a
+    problem of the core maps back to the row it came from."""
+    valid_formset(formset)
+    return [dict(form.cleaned_data) for form in formset.forms]
+
+
+def _edit(
+    *,
+    actor: Actor,
+    opened: FormulationAccess,
+    note: str,
+    change: Callable[[CoreFormulation], editing.Draft],
 ) -> FormulationVersion:
-    """Store ``document`` as the formulation's next version. Factor ids must be known to
-    the organization's knowledge base (``FormulationError`` otherwise, nothing saved)."""
-    if opened.by_patient:
-        raise PermissionDenied
-    user = _user(actor)
-    access = opened.access
-    try:
-        check_factor_references(document, knowledge_for(access.patient.organization_id))
-    except FormulationError:
-        _audit(
-            actor=actor,
-            access=access,
-            action="update",
-            object_type=OBJECT_FORMULATION,
-            object_ref=str(opened.formulation.public_id),
-            detail=f"refused: {note}",
-            outcome="error",
-        )
-        raise
-    with transaction.atomic():
-        formulation = Formulation.objects.select_for_update().get(pk=opened.formulation.pk)
+    """Store the changed formulation as the next version. The formulation row is locked
+    first, so the change is made to the version that is current when it is written."""
+    with audited(
+        actor=actor,
+        action="update",
+        subject=opened.subject(OBJECT_FORMULATION),
+        emergency=opened.emergency,
+        detail=f"refused: {note}"[:200],
+    ) as audit:
+        if opened.by_patient:  # pragma: no cover - the opener admits the care team only
+            raise PermissionDenied
+        user = _user(actor)
+        formulation = Formulation.objects.select_for_update().get(pk=opened.object.pk)
+        current = document_of(current_version(formulation))
+        draft = change(current)
+        if draft.errors:
+            raise InputRefused(draft.errors)
+        try:
+            document = with_current_words(draft.build())
+            check_factor_references(document, knowledge_for(opened.access.patient.organization_id))
+        except FormulationError as error:
+            raise InputRefused(editing.field_errors(error, draft.field_for)) from None
         number = (formulation.versions.aggregate(last=Max("number"))["last"] or 0) + 1
         version = FormulationVersion.objects.create(
             formulation=formulation,
@@ -180,27 +197,113 @@ def formulation_save(
             saved_by=user,
             note=note[:NOTE_MAX_LENGTH],
         )
-        _audit(
-            actor=actor,
-            access=access,
-            action="update",
-            object_type=OBJECT_FORMULATION,
-            object_ref=str(formulation.public_id),
-            detail=f"version {number}: {note}"[:200],
-        )
+        audit.detail = f"version {number}: {note}"[:200]
+        _agreement_still_holds(formulation, version, patient_language(opened.access))
     return version
 
 
-def audit_refused_save(*, actor: Actor, opened: FormulationAccess, note: str) -> None:
-    """A save the core refused (the view could not even build the formulation)."""
-    _audit(
+def _agreement_still_holds(
+    formulation: Formulation, version: FormulationVersion, language: Language
+) -> None:
+    """When what the patient reads changed since they said "this fits me", the
+    formulation is no longer agreed: it goes back to shared, and the patient is asked
+    again once the new version is shared (issue 12)."""
+    if formulation.status != Formulation.Status.AGREED:
+        return
+    agreed = last_agreed_version(formulation)
+    if agreed is None:  # pragma: no cover - AGREED is set with an agreeing response
+        return
+    before = personal_explanation(document_of(agreed), language=language).as_text()
+    if before != personal_explanation(document_of(version), language=language).as_text():
+        formulation.status = Formulation.Status.SHARED
+        formulation.save(update_fields=["status"])
+
+
+def formulation_save(
+    *, actor: Actor, opened: FormulationAccess, document: CoreFormulation, note: str
+) -> FormulationVersion:
+    """Store ``document`` as the formulation's next version. Factor ids must be known to
+    the organization's knowledge base (``InputRefused`` otherwise, nothing saved)."""
+    return _edit(
         actor=actor,
-        access=opened.access,
-        action="update",
-        object_type=OBJECT_FORMULATION,
-        object_ref=str(opened.formulation.public_id),
-        detail=f"refused: {note}"[:200],
-        outcome="error",
+        opened=opened,
+        note=note,
+        change=lambda current: editing.Draft(lambda: document, lambda path: None, {}),
+    )
+
+
+def complaints_save(
+    *, actor: Actor, opened: FormulationAccess, rows: RowForms
+) -> FormulationVersion:
+    """Step 1: the complaints."""
+    return _edit(
+        actor=actor,
+        opened=opened,
+        note="complaints",
+        change=lambda current: editing.parse_complaints(current, _rows(rows)),
+    )
+
+
+def consequences_save(
+    *, actor: Actor, opened: FormulationAccess, rows: RowForms, analyses: RowForms
+) -> FormulationVersion:
+    """Step 2: the consequences and the functional analyses."""
+
+    def change(current: CoreFormulation) -> editing.Draft:
+        consequence_rows = _rows_or_refused(rows, analyses)
+        return editing.parse_consequences(current, *consequence_rows)
+
+    return _edit(
+        actor=actor, opened=opened, note="consequences and functional analyses", change=change
+    )
+
+
+def _rows_or_refused(
+    *formsets: RowForms,
+) -> tuple[list[dict[str, object]], ...]:
+    """Every formset's rows, or one refusal with the problems of all of them."""
+    errors: dict[str, list[str]] = {}
+    found: list[list[dict[str, object]]] = []
+    for formset in formsets:
+        try:
+            found.append(_rows(formset))
+        except InputRefused as refusal:
+            errors.update(refusal.errors)
+    if errors:
+        raise InputRefused(errors)
+    return tuple(found)
+
+
+def goals_save(*, actor: Actor, opened: FormulationAccess, rows: RowForms) -> FormulationVersion:
+    """Step 3: the goals and their checks."""
+    return _edit(
+        actor=actor,
+        opened=opened,
+        note="goals",
+        change=lambda current: editing.parse_goals(current, _rows(rows)),
+    )
+
+
+def activities_save(
+    *, actor: Actor, opened: FormulationAccess, rows: RowForms
+) -> FormulationVersion:
+    """Step 4: the activity plan."""
+    return _edit(
+        actor=actor,
+        opened=opened,
+        note="activity plan",
+        change=lambda current: editing.parse_activities(current, _rows(rows)),
+    )
+
+
+def circle_save(*, actor: Actor, opened: FormulationAccess, form: CircleForm) -> FormulationVersion:
+    """One change of the circle."""
+    action = str(form.data.get("action", ""))[:40]
+    return _edit(
+        actor=actor,
+        opened=opened,
+        note=f"circle: {action}",
+        change=lambda current: editing.circle_change(current, valid_form(form)),
     )
 
 
@@ -210,11 +313,16 @@ def audit_refused_save(*, actor: Actor, opened: FormulationAccess, note: str) ->
 def formulation_share(*, actor: Actor, opened: FormulationAccess) -> FormulationVersion:
     """Share the current version with the patient (the patient always sees the newest
     shared version)."""
-    if opened.by_patient:
-        raise PermissionDenied
-    user = _user(actor)
-    with transaction.atomic():
-        formulation = Formulation.objects.select_for_update().get(pk=opened.formulation.pk)
+    with audited(
+        actor=actor,
+        action="update",
+        subject=opened.subject(OBJECT_FORMULATION),
+        emergency=opened.emergency,
+    ) as note:
+        if opened.by_patient:  # pragma: no cover - the opener admits the care team only
+            raise PermissionDenied
+        user = _user(actor)
+        formulation = Formulation.objects.select_for_update().get(pk=opened.object.pk)
         version = current_version(formulation)
         if version.shared_at is None:
             version.shared_at = timezone.now()
@@ -222,60 +330,56 @@ def formulation_share(*, actor: Actor, opened: FormulationAccess) -> Formulation
             version.save(update_fields=["shared_at", "shared_by"])
         formulation.status = Formulation.Status.SHARED
         formulation.save(update_fields=["status"])
-        _audit(
-            actor=actor,
-            access=opened.access,
-            action="update",
-            object_type=OBJECT_FORMULATION,
-            object_ref=str(formulation.public_id),
-            detail=f"shared version {version.number} with the patient",
-        )
+        note.detail = f"shared version {version.number} with the patient"
     return version
 
 
 def response_record(
-    *, actor: Actor, opened: FormulationAccess, agreed: bool, comment: str
+    *, actor: Actor, opened: FormulationAccess, form: ResponseForm
 ) -> PatientResponse:
     """The patient's answer to the newest shared version: agrees, or comments."""
-    if not opened.by_patient:
-        raise PermissionDenied
-    user = _user(actor)
-    comment = comment.strip()
-    errors: dict[str, list[str]] = {}
-    if not agreed and not comment:
-        errors["comment"] = [_("Write what is not right or what is missing.")]
-    if len(comment) > COMMENT_MAX_LENGTH:
-        errors["comment"] = [
-            _("Please keep it shorter: at most %(count)d characters.")
-            % {"count": COMMENT_MAX_LENGTH}
-        ]
-    version = latest_shared_version(opened.formulation)
-    if version is None:  # pragma: no cover - the view shows the form only for a shared one
-        raise PermissionDenied
-    if errors:
-        _audit(
-            actor=actor,
-            access=opened.access,
-            action="create",
-            object_type=OBJECT_RESPONSE,
-            object_ref=str(version.public_id),
-            detail="refused: no comment",
-            outcome="error",
-        )
-        raise ValidationError(errors)
-    with transaction.atomic():
+    version = latest_shared_version(opened.object)
+    with audited(
+        actor=actor,
+        action="create",
+        subject=opened.access.subject(
+            OBJECT_RESPONSE, str(version.public_id) if version is not None else ""
+        ),
+        emergency=opened.emergency,
+    ) as note:
+        if not opened.by_patient or version is None:
+            raise PermissionDenied
+        user = _user(actor)
+        data = valid_form(form)
+        agreed = data["answer"] == "agree"
         response = PatientResponse.objects.create(
-            version=version, agreed=agreed, comment=comment, answered_by=user
+            version=version,
+            agreed=agreed,
+            comment=str(data["comment"]).strip(),
+            answered_by=user,
         )
-        Formulation.objects.filter(pk=opened.formulation.pk).update(
+        Formulation.objects.filter(pk=opened.object.pk).update(
             status=Formulation.Status.AGREED if agreed else Formulation.Status.SHARED
         )
-        _audit(
-            actor=actor,
-            access=opened.access,
-            action="create",
-            object_type=OBJECT_RESPONSE,
-            object_ref=str(response.public_id),
-            detail=f"version {version.number}: {'agrees' if agreed else 'comments'}",
-        )
+        note.about(object_ref=str(response.public_id))
+        note.detail = f"version {version.number}: {'agrees' if agreed else 'comments'}"
     return response
+
+
+# ------------------------------------------------------------------ step 4: homework
+
+COMPLAINTS_DIARY = "complaints_diary"
+
+
+def diary_propose(*, actor: Actor, opened: FormulationAccess) -> None:
+    """Step 4: give the patient the complaints diary as the first homework, through the
+    treatment app's own service (which writes the one audit event of this call, and
+    keeps a diary that is already open as it is)."""
+    if opened.by_patient:  # pragma: no cover - the opener admits the care team only
+        raise PermissionDenied
+    modules_assign(
+        actor=actor,
+        access=opened.access,
+        module_ids=[COMPLAINTS_DIARY],
+        plan_ref=f"formulation step 4 {opened.object.public_id}"[:64],
+    )

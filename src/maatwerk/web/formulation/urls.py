@@ -11,6 +11,7 @@ urlpatterns = [
     path("<str:formulation_id>/consequences/", views.consequences, name="consequences"),
     path("<str:formulation_id>/goals/", views.goals, name="goals"),
     path("<str:formulation_id>/plan/", views.plan, name="plan"),
+    path("<str:formulation_id>/plan/diary/", views.diary, name="diary"),
     path("<str:formulation_id>/circle/", views.circle, name="circle"),
     path("<str:formulation_id>/share/", views.share, name="share"),
     path("<str:formulation_id>/shared/", views.shared, name="shared"),

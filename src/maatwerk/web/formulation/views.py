@@ -5,12 +5,11 @@ Size: one sub-domain: a view per URL of the formulation app, sharing the app's v
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -20,61 +19,55 @@ from django.views.decorators.http import require_http_methods
 
 from maatwerk.core.access import Role
 from maatwerk.core.formulation import Formulation as CoreFormulation
-from maatwerk.core.formulation import FormulationError
 from maatwerk.core.formulation.model import CONSEQUENCE_DOMAINS, NODE_KINDS
 from maatwerk.core.instruments.base import Language
-from maatwerk.web.audit.services import audit_record
+from maatwerk.web.audit.audited import InputRefused
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
-from maatwerk.web.formulation import editing, presenters, selectors, services
+from maatwerk.web.formulation import forms, presenters, selectors, services
+from maatwerk.web.formulation.forms import RowForms
+from maatwerk.web.formulation.models import Formulation
 from maatwerk.web.formulation.selectors import OBJECT_FORMULATION, FormulationAccess
 from maatwerk.web.knowledge.selectors import knowledge_for
-from maatwerk.web.patients.selectors import (
-    PatientNotAccessible,
-    patient_access,
-    patient_open,
-    patient_subject,
-)
+from maatwerk.web.patients.opening import Audience, PatientAccess, open_child, open_patient
 from maatwerk.web.screening.selectors import latest_profile_of_patient
+
+Errors = Mapping[str, list[str]]
+RowsOf = Callable[
+    [FormulationAccess, CoreFormulation, "tuple[RowForms, ...] | None", Errors], dict[str, Any]
+]
 
 
 def _ui_language() -> Language:
     return "en" if get_language() == "en" else "nl"
 
 
-def _errors(error: ValidationError) -> dict[str, list[str]]:
-    return error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
-
-
-def _opened(request: ActorRequest, formulation_id: str, action: str) -> FormulationAccess:
-    try:
-        return selectors.formulation_access(
-            actor=request.actor, formulation_id=formulation_id, action=action
-        )
-    except PatientNotAccessible:
-        raise Http404 from None
-
-
-def _read(request: ActorRequest, formulation_id: str, detail: str) -> FormulationAccess:
-    """Open a formulation for reading and write the audit event for it."""
-    opened = _opened(request, formulation_id, "read")
-    audit_record(
+def _opened(
+    request: ActorRequest,
+    formulation_id: str,
+    action: str,
+    audience: Audience = Audience.CARE_TEAM,
+) -> FormulationAccess:
+    return open_child(
         actor=request.actor,
-        action="read",
-        subject=patient_subject(
-            opened.access.patient,
-            object_type=OBJECT_FORMULATION,
-            object_ref=str(opened.formulation.public_id),
-        ),
-        emergency=opened.access.emergency,
-        detail=detail,
+        model=Formulation,
+        object_id=formulation_id,
+        action=action,
+        object_type=OBJECT_FORMULATION,
+        audience=audience,
     )
+
+
+def _read(
+    request: ActorRequest,
+    formulation_id: str,
+    detail: str,
+    audience: Audience = Audience.CARE_TEAM,
+) -> FormulationAccess:
+    """Open a formulation for reading; the read is one audit event."""
+    opened = _opened(request, formulation_id, "read", audience)
+    services.formulation_read(actor=request.actor, opened=opened, detail=detail)
     return opened
-
-
-def _clinician(opened: FormulationAccess) -> None:
-    if opened.by_patient:  # pragma: no cover - role_required(CLINICIAN) refused already
-        raise Http404
 
 
 def plan_url(patient_public_id: str) -> str | None:
@@ -104,7 +97,7 @@ def _steps(opened: FormulationAccess, current: str) -> list[dict[str, Any]]:
         {
             "number": number,
             "name": names[name],
-            "url": reverse(f"formulation:{name}", args=[opened.formulation.public_id]),
+            "url": reverse(f"formulation:{name}", args=[opened.object.public_id]),
             "current": name == current,
         }
         for number, name in STEPS
@@ -112,9 +105,9 @@ def _steps(opened: FormulationAccess, current: str) -> list[dict[str, Any]]:
 
 
 def _base_context(opened: FormulationAccess, step: str) -> dict[str, Any]:
-    version = selectors.current_version(opened.formulation)
+    version = selectors.current_version(opened.object)
     return {
-        "formulation": opened.formulation,
+        "formulation": opened.object,
         "patient": opened.access.patient,
         "access": opened.access,
         "version": version,
@@ -124,81 +117,49 @@ def _base_context(opened: FormulationAccess, step: str) -> dict[str, Any]:
     }
 
 
-def _save(
-    request: ActorRequest,
-    opened: FormulationAccess,
-    draft: editing.Draft,
-    note: str,
-) -> dict[str, list[str]] | None:
-    """Build and save the new version; the field errors when the core refused it."""
-    if draft.errors:
-        services.audit_refused_save(actor=request.actor, opened=opened, note=note)
-        return draft.errors
-    try:
-        document = draft.build()
-    except FormulationError as error:
-        services.audit_refused_save(actor=request.actor, opened=opened, note=note)
-        return editing.field_errors(error, draft.field_for)
-    try:
-        services.formulation_save(actor=request.actor, opened=opened, document=document, note=note)
-    except FormulationError as error:
-        return editing.field_errors(error, draft.field_for)
-    except PermissionDenied:
-        raise Http404 from None
-    return None
-
-
 def _step_view(
     request: ActorRequest,
     formulation_id: str,
     *,
     step: str,
-    parse: Callable[[CoreFormulation, QueryDict], editing.Draft],
-    rows: Callable[
-        [FormulationAccess, CoreFormulation, QueryDict | None, dict[str, list[str]]],
-        dict[str, Any],
-    ],
-    note: str,
+    bind: Callable[[ActorRequest | None], tuple[RowForms, ...]],
+    save: Callable[[FormulationAccess, tuple[RowForms, ...]], object],
+    rows: RowsOf,
     next_step: str,
 ) -> HttpResponse:
     if request.method == "GET":
         opened = _read(request, formulation_id, f"formulation step {step}")
-        _clinician(opened)
         context = _base_context(opened, step)
         context.update(rows(opened, context["document"], None, {}))
         return render(request, f"formulation/{step}.html", context)
     opened = _opened(request, formulation_id, "update")
-    _clinician(opened)
-    context = _base_context(opened, step)
-    errors = _save(request, opened, parse(context["document"], request.POST), note)
-    if errors is None:
-        messages.success(request, _("Saved as a new version."))
-        target = step if request.POST.get("then") == "stay" else next_step
-        return redirect(f"formulation:{target}", formulation_id=opened.formulation.public_id)
-    context.update(rows(opened, context["document"], request.POST, errors))
-    context["errors"] = errors
-    return render(request, f"formulation/{step}.html", context, status=400)
+    bound = bind(request)
+    try:
+        save(opened, bound)
+    except InputRefused as refusal:
+        context = _base_context(opened, step)
+        context.update(rows(opened, context["document"], bound, refusal.errors))
+        context["errors"] = refusal.errors
+        return render(request, f"formulation/{step}.html", context, status=400)
+    messages.success(request, _("Saved as a new version."))
+    target = step if request.POST.get("then") == "stay" else next_step
+    return redirect(f"formulation:{target}", formulation_id=opened.object.public_id)
+
+
+def _posted(formset: RowForms, names: tuple[str, ...]) -> list[dict[str, Any]]:
+    """What was typed in each row, to show again with the errors."""
+    return [
+        {name: form[name].value() if name in form.fields else "" for name in names}
+        for form in formset.forms
+    ]
 
 
 # ------------------------------------------------------------------ start
 
 
-@role_required(Role.CLINICIAN)
-@require_http_methods(["GET"])
-def patient(request: ActorRequest, patient_id: str) -> HttpResponse:
-    """The patient's formulation, or the page to start one."""
-    try:
-        access = patient_open(
-            actor=request.actor,
-            patient_id=patient_id,
-            object_type=OBJECT_FORMULATION,
-            detail="formulation",
-        )
-    except PatientNotAccessible:
-        raise Http404 from None
-    existing = selectors.formulation_of_patient(access)
-    if existing is not None:
-        return redirect("formulation:detail", formulation_id=existing.public_id)
+def _render_start(
+    request: ActorRequest, access: PatientAccess, errors: Errors | None = None, status: int = 200
+) -> HttpResponse:
     return render(
         request,
         "formulation/start.html",
@@ -206,44 +167,49 @@ def patient(request: ActorRequest, patient_id: str) -> HttpResponse:
             "patient": access.patient,
             "access": access,
             "has_profile": latest_profile_of_patient(access) is not None,
+            "errors": errors or {},
         },
+        status=status,
     )
+
+
+@role_required(Role.CLINICIAN)
+@require_http_methods(["GET"])
+def patient(request: ActorRequest, patient_id: str) -> HttpResponse:
+    """The patient's formulation, or the page to start one."""
+    access = open_patient(
+        actor=request.actor,
+        patient_id=patient_id,
+        action="read",
+        audience=Audience.CARE_TEAM,
+        object_type=OBJECT_FORMULATION,
+    )
+    services.patient_read(actor=request.actor, access=access, detail="formulation")
+    existing = selectors.formulation_of_patient(access)
+    if existing is not None:
+        return redirect("formulation:detail", formulation_id=existing.public_id)
+    return _render_start(request, access)
 
 
 @role_required(Role.CLINICIAN)
 @require_http_methods(["POST"])
 def start(request: ActorRequest, patient_id: str) -> HttpResponse:
-    try:
-        access = patient_access(
-            actor=request.actor,
-            patient_id=patient_id,
-            action="create",
-            object_type=OBJECT_FORMULATION,
-        )
-    except PatientNotAccessible:
-        raise Http404 from None
+    access = open_patient(
+        actor=request.actor,
+        patient_id=patient_id,
+        action="create",
+        audience=Audience.CARE_TEAM,
+        object_type=OBJECT_FORMULATION,
+    )
     existing = selectors.formulation_of_patient(access)
     if existing is not None:
         messages.info(request, _("This patient already has a formulation."))
         return redirect("formulation:detail", formulation_id=existing.public_id)
+    form = forms.StartForm(request.POST)
     try:
-        formulation = services.formulation_start(
-            actor=request.actor,
-            access=access,
-            from_screening=request.POST.get("source") == "screening",
-        )
-    except ValidationError as error:
-        return render(
-            request,
-            "formulation/start.html",
-            {
-                "patient": access.patient,
-                "access": access,
-                "has_profile": latest_profile_of_patient(access) is not None,
-                "errors": _errors(error),
-            },
-            status=400,
-        )
+        formulation = services.formulation_start(actor=request.actor, access=access, form=form)
+    except InputRefused as refusal:
+        return _render_start(request, access, refusal.errors, status=400)
     messages.success(request, _("The formulation is started. Go through the steps together."))
     return redirect("formulation:complaints", formulation_id=formulation.public_id)
 
@@ -255,27 +221,31 @@ def start(request: ActorRequest, patient_id: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def detail(request: ActorRequest, formulation_id: str) -> HttpResponse:
     opened = _read(request, formulation_id, "formulation overview")
-    _clinician(opened)
     context = _base_context(opened, "")
     document: CoreFormulation = context["document"]
     patient_language = services.patient_language(opened.access)
     organization_id = opened.access.patient.organization_id
     names = presenters.factor_names(knowledge_for(organization_id), _ui_language())
     stored = latest_profile_of_patient(opened.access)
-    shared = selectors.latest_shared_version(opened.formulation)
+    shared = selectors.latest_shared_version(opened.object)
     context.update(
         {
             "diagram": presenters.diagram(document.circle, patient_language),
             "scegs": presenters.scegs_sections(document),
+            "meanings": [(c.text, c.meaning) for c in document.complaints if c.meaning],
             "three_p": presenters.three_p_sections(
                 document, stored.profile if stored else None, names
             ),
             "explanation": presenters.explanation(document, patient_language, shift=1),
+            "patient_diagram": presenters.patient_diagram(document, patient_language),
+            "changed_since_agreed": presenters.explanation_changed(
+                selectors.last_agreed_version(opened.object), context["version"], patient_language
+            ),
             "explanation_language": patient_language,
             "shared": shared,
             "current_is_shared": shared is not None and shared.pk == context["version"].pk,
-            "responses": selectors.responses_of(opened.formulation),
-            "history": presenters.history(selectors.versions_of(opened.formulation)),
+            "responses": selectors.responses_of(opened.object),
+            "history": presenters.history(selectors.versions_of(opened.object)),
             "plan_url": plan_url(str(opened.access.patient.public_id)),
         }
     )
@@ -288,27 +258,25 @@ def detail(request: ActorRequest, formulation_id: str) -> HttpResponse:
 def _complaint_rows(
     opened: FormulationAccess,
     document: CoreFormulation,
-    post: QueryDict | None,
-    errors: dict[str, list[str]],
+    bound: tuple[RowForms, ...] | None,
+    errors: Errors,
 ) -> dict[str, Any]:
-    if post is None:
-        values = [{"id": c.id, "text": c.text, "remove": False} for c in document.complaints]
-        values.append({"id": "", "text": "", "remove": False})
-    else:
+    if bound is None:
         values = [
-            {
-                "id": post.get(f"complaint-{n}-id", ""),
-                "text": post.get(f"complaint-{n}-text", ""),
-                "remove": bool(post.get(f"complaint-{n}-remove")),
-            }
-            for n in range(editing._row_count(post))
+            {"id": c.id, "text": c.text, "meaning": c.meaning, "remove": False}
+            for c in document.complaints
         ]
+        values.append({"id": "", "text": "", "meaning": "", "remove": False})
+    else:
+        values = _posted(bound[0], ("id", "text", "meaning", "remove"))
     rows = [
         {
             **value,
             "index": n,
             "field": f"complaint-{n}-text",
             "errors": errors.get(f"complaint-{n}-text", []),
+            "meaning_field": f"complaint-{n}-meaning",
+            "meaning_errors": errors.get(f"complaint-{n}-meaning", []),
         }
         for n, value in enumerate(values)
     ]
@@ -322,9 +290,11 @@ def complaints(request: ActorRequest, formulation_id: str) -> HttpResponse:
         request,
         formulation_id,
         step="complaints",
-        parse=editing.parse_complaints,
+        bind=lambda r: (forms.complaint_rows(r.POST if r else None),),
+        save=lambda opened, bound: services.complaints_save(
+            actor=request.actor, opened=opened, rows=bound[0]
+        ),
         rows=_complaint_rows,
-        note="complaints",
         next_step="consequences",
     )
 
@@ -335,12 +305,12 @@ def complaints(request: ActorRequest, formulation_id: str) -> HttpResponse:
 def _consequence_rows(
     opened: FormulationAccess,
     document: CoreFormulation,
-    post: QueryDict | None,
-    errors: dict[str, list[str]],
+    bound: tuple[RowForms, ...] | None,
+    errors: Errors,
 ) -> dict[str, Any]:
     blank_analysis = {"id": "", "situation": "", "remove": False}
-    blank_analysis |= dict.fromkeys(editing.FA_PARTS, "")
-    if post is None:
+    blank_analysis |= dict.fromkeys(forms.FA_PARTS, "")
+    if bound is None:
         values = [
             {
                 "id": c.id,
@@ -366,36 +336,15 @@ def _consequence_rows(
         )
         analyses = [
             {"id": a.id, "situation": a.situation, "remove": False}
-            | {part: "\n".join(getattr(a, part)) for part in editing.FA_PARTS}
+            | {part: "\n".join(getattr(a, part)) for part in forms.FA_PARTS}
             for a in document.functional_analyses
         ]
         analyses.append(blank_analysis)
     else:
-        values = [
-            {
-                "id": post.get(f"consequence-{n}-id", ""),
-                "domain": post.get(f"consequence-{n}-domain", ""),
-                "words": post.get(f"consequence-{n}-words", ""),
-                "maintaining": bool(post.get(f"consequence-{n}-maintaining")),
-                "factor": post.get(f"consequence-{n}-factor", ""),
-                "role": post.get(f"consequence-{n}-role", ""),
-                "remove": bool(post.get(f"consequence-{n}-remove")),
-            }
-            for n in range(editing._row_count(post))
-        ]
-        try:
-            analysis_count = max(0, min(int(post.get("analysis-rows", "0")), editing.MAX_ROWS))
-        except ValueError:
-            analysis_count = 0
-        analyses = [
-            {
-                "id": post.get(f"analysis-{n}-id", ""),
-                "situation": post.get(f"analysis-{n}-situation", ""),
-                "remove": bool(post.get(f"analysis-{n}-remove")),
-            }
-            | {part: post.get(f"analysis-{n}-{part}", "") for part in editing.FA_PARTS}
-            for n in range(analysis_count)
-        ]
+        values = _posted(
+            bound[0], ("id", "domain", "words", "maintaining", "factor", "role", "remove")
+        )
+        analyses = _posted(bound[1], ("id", "situation", "remove", *forms.FA_PARTS))
     rows = [
         {
             **value,
@@ -412,7 +361,7 @@ def _consequence_rows(
             "index": n,
             "situation_errors": errors.get(f"analysis-{n}-situation", []),
             "part_errors": {
-                part: errors.get(f"analysis-{n}-{part}", []) for part in editing.FA_PARTS
+                part: errors.get(f"analysis-{n}-{part}", []) for part in forms.FA_PARTS
             },
         }
         for n, value in enumerate(analyses)
@@ -424,7 +373,7 @@ def _consequence_rows(
         "analyses": analysis_rows,
         "analysis_count": len(analysis_rows),
         "domains": [(d, presenters.DOMAIN_LABELS[d]) for d in CONSEQUENCE_DOMAINS],
-        "roles": [(r, presenters.ROLE_LABELS[r]) for r in editing.ROLES],
+        "roles": [(r, presenters.ROLE_LABELS[r]) for r in forms.ROLES],
         "errors": errors,
     }
 
@@ -443,9 +392,14 @@ def consequences(request: ActorRequest, formulation_id: str) -> HttpResponse:
         request,
         formulation_id,
         step="consequences",
-        parse=editing.parse_consequences,
+        bind=lambda r: (
+            forms.consequence_rows(r.POST if r else None),
+            forms.analysis_rows(r.POST if r else None),
+        ),
+        save=lambda opened, bound: services.consequences_save(
+            actor=request.actor, opened=opened, rows=bound[0], analyses=bound[1]
+        ),
         rows=_consequence_rows,
-        note="consequences and functional analyses",
         next_step="goals",
     )
 
@@ -456,32 +410,26 @@ def consequences(request: ActorRequest, formulation_id: str) -> HttpResponse:
 def _goal_rows(
     opened: FormulationAccess,
     document: CoreFormulation,
-    post: QueryDict | None,
-    errors: dict[str, list[str]],
+    bound: tuple[RowForms, ...] | None,
+    errors: Errors,
 ) -> dict[str, Any]:
     def answer(value: bool | None) -> str:
         return {True: "yes", False: "no"}.get(value, "") if value is not None else ""
 
     hints = presenters.goal_rows_hints(document, _ui_language())
-    if post is None:
+    if bound is None:
         values = [
             {"id": g.id, "text": g.text, "remove": False, "hints": hints.get(g.id, [])}
-            | {check: answer(getattr(g, check)) for check in editing.CHECKS}
+            | {check: answer(getattr(g, check)) for check in forms.CHECKS}
             for g in document.goals
         ]
         values.append(
-            {"id": "", "text": "", "remove": False, "hints": []} | dict.fromkeys(editing.CHECKS, "")
+            {"id": "", "text": "", "remove": False, "hints": []} | dict.fromkeys(forms.CHECKS, "")
         )
     else:
         values = [
-            {
-                "id": post.get(f"goal-{n}-id", ""),
-                "text": post.get(f"goal-{n}-text", ""),
-                "remove": bool(post.get(f"goal-{n}-remove")),
-                "hints": hints.get(post.get(f"goal-{n}-id", ""), []),
-            }
-            | {check: post.get(f"goal-{n}-{check}", "") for check in editing.CHECKS}
-            for n in range(editing._row_count(post))
+            value | {"hints": hints.get(str(value["id"] or ""), [])}
+            for value in _posted(bound[0], ("id", "text", "remove", *forms.CHECKS))
         ]
     rows = [
         {
@@ -490,7 +438,14 @@ def _goal_rows(
             "field": f"goal-{n}-text",
             "errors": errors.get(f"goal-{n}-text", []),
             "checks": [
-                (check, presenters.CHECK_LABELS[check], value[check]) for check in editing.CHECKS
+                (
+                    check,
+                    presenters.CHECK_LABELS[check],
+                    value[check],
+                    f"goal-{n}-{check}",
+                    errors.get(f"goal-{n}-{check}", []),
+                )
+                for check in forms.CHECKS
             ],
         }
         for n, value in enumerate(values)
@@ -505,9 +460,11 @@ def goals(request: ActorRequest, formulation_id: str) -> HttpResponse:
         request,
         formulation_id,
         step="goals",
-        parse=editing.parse_goals,
+        bind=lambda r: (forms.goal_rows(r.POST if r else None),),
+        save=lambda opened, bound: services.goals_save(
+            actor=request.actor, opened=opened, rows=bound[0]
+        ),
         rows=_goal_rows,
-        note="goals",
         next_step="plan",
     )
 
@@ -515,14 +472,64 @@ def goals(request: ActorRequest, formulation_id: str) -> HttpResponse:
 # ------------------------------------------------------------------ step 4
 
 
+def _activity_rows(
+    opened: FormulationAccess,
+    document: CoreFormulation,
+    bound: tuple[RowForms, ...] | None,
+    errors: Errors,
+) -> dict[str, Any]:
+    if bound is None:
+        values: list[dict[str, Any]] = [
+            {"id": a.id, "text": a.text, "when": a.when, "goal": a.goal_id or "", "remove": False}
+            for a in document.activities
+        ]
+        values.append({"id": "", "text": "", "when": "", "goal": "", "remove": False})
+    else:
+        values = _posted(bound[0], ("id", "text", "when", "goal", "remove"))
+    rows = [
+        {
+            **value,
+            "index": n,
+            "errors": errors.get(f"activity-{n}-text", []),
+            "when_errors": errors.get(f"activity-{n}-when", []),
+            "goal_errors": errors.get(f"activity-{n}-goal", []),
+        }
+        for n, value in enumerate(values)
+    ]
+    return {
+        "rows": rows,
+        "row_count": len(rows),
+        "goals": [(g.id, g.text) for g in document.goals],
+        "plan_url": plan_url(str(opened.access.patient.public_id)),
+        "errors": errors,
+    }
+
+
 @role_required(Role.CLINICIAN)
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 def plan(request: ActorRequest, formulation_id: str) -> HttpResponse:
-    opened = _read(request, formulation_id, "formulation step plan")
-    _clinician(opened)
-    context = _base_context(opened, "plan")
-    context["plan_url"] = plan_url(str(opened.access.patient.public_id))
-    return render(request, "formulation/plan.html", context)
+    """Step 4: the activity plan, the first homework and the way to the treatment plan."""
+    return _step_view(
+        request,
+        formulation_id,
+        step="plan",
+        bind=lambda r: (forms.activity_rows(r.POST if r else None),),
+        save=lambda opened, bound: services.activities_save(
+            actor=request.actor, opened=opened, rows=bound[0]
+        ),
+        rows=_activity_rows,
+        next_step="plan",
+    )
+
+
+@role_required(Role.CLINICIAN)
+@require_http_methods(["POST"])
+def diary(request: ActorRequest, formulation_id: str) -> HttpResponse:
+    """Step 4: propose the complaints diary as the first homework."""
+    opened = _opened(request, formulation_id, "create")
+    services.diary_propose(actor=request.actor, opened=opened)
+    messages.success(request, _("The complaints diary is given to the patient as homework."))
+    return redirect("formulation:plan", formulation_id=opened.object.public_id)
 
 
 # ------------------------------------------------------------------ the circle
@@ -533,24 +540,23 @@ def plan(request: ActorRequest, formulation_id: str) -> HttpResponse:
 def circle(request: ActorRequest, formulation_id: str) -> HttpResponse:
     if request.method == "GET":
         opened = _read(request, formulation_id, "formulation circle")
-        _clinician(opened)
         return _render_circle(request, opened, None, {})
     opened = _opened(request, formulation_id, "update")
-    _clinician(opened)
-    document = selectors.document_of(selectors.current_version(opened.formulation))
-    draft = editing.circle_change(document, request.POST)
-    errors = _save(request, opened, draft, f"circle: {request.POST.get('action', '')}"[:60])
-    if errors is None:
-        messages.success(request, _("Saved as a new version."))
-        return redirect("formulation:circle", formulation_id=opened.formulation.public_id)
-    return _render_circle(request, opened, request.POST, errors, status=400)
+    document = selectors.document_of(selectors.current_version(opened.object))
+    form = forms.CircleForm(request.POST, node_count=len(document.circle.nodes))
+    try:
+        services.circle_save(actor=request.actor, opened=opened, form=form)
+    except InputRefused as refusal:
+        return _render_circle(request, opened, request.POST, refusal.errors, status=400)
+    messages.success(request, _("Saved as a new version."))
+    return redirect("formulation:circle", formulation_id=opened.object.public_id)
 
 
 def _render_circle(
     request: ActorRequest,
     opened: FormulationAccess,
     post: QueryDict | None,
-    errors: dict[str, list[str]],
+    errors: Errors,
     status: int = 200,
 ) -> HttpResponse:
     context = _base_context(opened, "circle")
@@ -611,36 +617,36 @@ def _render_circle(
 @require_http_methods(["POST"])
 def share(request: ActorRequest, formulation_id: str) -> HttpResponse:
     opened = _opened(request, formulation_id, "update")
-    _clinician(opened)
-    try:
-        version = services.formulation_share(actor=request.actor, opened=opened)
-    except PermissionDenied:
-        raise Http404 from None
+    version = services.formulation_share(actor=request.actor, opened=opened)
     messages.success(
         request,
         _("Version %(number)d is shared with the patient.") % {"number": version.number},
     )
-    return redirect("formulation:detail", formulation_id=opened.formulation.public_id)
+    return redirect("formulation:detail", formulation_id=opened.object.public_id)
 
 
 # ------------------------------------------------------------------ the patient
 
 
 def _shared_context(opened: FormulationAccess) -> dict[str, Any]:
-    version = selectors.latest_shared_version(opened.formulation)
+    version = selectors.latest_shared_version(opened.object)
     if version is None:
         raise Http404
     document = selectors.document_of(version)
     language = services.patient_language(opened.access)
     responses = selectors.responses_to(version)
+    agreed = selectors.last_agreed_version(opened.object)
     return {
-        "formulation": opened.formulation,
+        "formulation": opened.object,
         "patient": opened.access.patient,
         "version": version,
         "explanation": presenters.explanation(document, language),
         "explanation_language": language,
-        "diagram": presenters.diagram(document.circle, language),
+        "diagram": presenters.patient_diagram(document, language),
         "last_response": responses[0] if responses else None,
+        # The patient said "this fits me" to an earlier text: ask again (issue 12).
+        "changed_since_agreed": not responses
+        and presenters.explanation_changed(agreed, version, language),
         "by_patient": opened.by_patient,
     }
 
@@ -649,7 +655,7 @@ def _shared_context(opened: FormulationAccess) -> dict[str, Any]:
 @require_http_methods(["GET"])
 def shared(request: ActorRequest, formulation_id: str) -> HttpResponse:
     """The explanation as the patient reads it: the newest shared version."""
-    opened = _read(request, formulation_id, "shared formulation")
+    opened = _read(request, formulation_id, "shared formulation", Audience.RECORD)
     context = _shared_context(opened)
     context.update({"errors": {}, "comment": ""})
     return render(request, "formulation/shared.html", context)
@@ -658,18 +664,13 @@ def shared(request: ActorRequest, formulation_id: str) -> HttpResponse:
 @login_required
 @require_http_methods(["POST"])
 def respond(request: ActorRequest, formulation_id: str) -> HttpResponse:
-    opened = _opened(request, formulation_id, "create")
-    if not opened.by_patient:
-        raise Http404
-    agreed = request.POST.get("answer") == "agree"
-    comment = request.POST.get("comment", "")
+    opened = _opened(request, formulation_id, "create", Audience.PATIENT)
+    form = forms.ResponseForm(request.POST)
     try:
-        services.response_record(actor=request.actor, opened=opened, agreed=agreed, comment=comment)
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as error:
+        services.response_record(actor=request.actor, opened=opened, form=form)
+    except InputRefused as refusal:
         context = _shared_context(opened)
-        context.update({"errors": _errors(error), "comment": comment})
+        context.update({"errors": refusal.errors, "comment": form.data.get("comment", "")})
         return render(request, "formulation/shared.html", context, status=400)
     messages.success(request, _("Thank you. Your care provider will read your answer."))
-    return redirect("formulation:shared", formulation_id=opened.formulation.public_id)
+    return redirect("formulation:shared", formulation_id=opened.object.public_id)

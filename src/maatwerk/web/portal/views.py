@@ -16,10 +16,12 @@ from maatwerk.core.access import Role
 from maatwerk.web.audit.audited import InputRefused, show_refusal
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
+from maatwerk.web.formulation.presenters import formulation_card
 from maatwerk.web.patients import privacy as consent
 from maatwerk.web.patients import reading
 from maatwerk.web.patients.opening import open_own_record
 from maatwerk.web.planning import selectors as planning_selectors
+from maatwerk.web.screening.presenters import screening_card
 from maatwerk.web.treatment.services import overview as treatment_overview
 
 
@@ -52,6 +54,8 @@ def home(request: ActorRequest) -> HttpResponse:
             "open_questionnaires": page.open_questionnaires,
             "treatment_card": treatment_overview.portal_card(access),
             "my_plan": planning_selectors.patient_visible_plan(access),
+            "screening_card": screening_card(access),
+            "formulation_card": formulation_card(access),
         },
     )
 

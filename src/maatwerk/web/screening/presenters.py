@@ -25,7 +25,10 @@ from maatwerk.core.screening.model import (
     ScreeningProfile,
     SteppedCareAdvice,
 )
+from maatwerk.web.patients.opening import PatientAccess
 from maatwerk.web.questionnaires.instruments import instrument_for
+from maatwerk.web.screening.models import Screening
+from maatwerk.web.screening.selectors import latest_profile_screening, open_screening_for_patient
 
 
 def localized(text: Any, language: str) -> str:
@@ -353,4 +356,25 @@ def profile_view(profile: ScreeningProfile, advice: SteppedCareAdvice, namer: Na
         preference_notes=_reasons(advice.preference_notes, namer),
         missing=[namer.missing(m) for m in advice.missing],
         advice_unverified=advice.unverified,
+    )
+
+
+# ------------------------------------------------------------------ the portal card
+
+
+@dataclass(frozen=True)
+class ScreeningCard:
+    """The screening card on the patient's portal home: the screening that still asks
+    something of them, else the newest one with a summary to read."""
+
+    screening: Screening | None
+    summarized: Screening | None
+
+
+def screening_card(access: PatientAccess) -> ScreeningCard:
+    """Computed by the portal view (its page read is already audited); the template tag
+    only renders it."""
+    return ScreeningCard(
+        screening=open_screening_for_patient(access),
+        summarized=latest_profile_screening(access),
     )

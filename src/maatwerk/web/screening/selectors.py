@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
-from maatwerk.core.access import AccessBasis
 from maatwerk.core.common import codec
 from maatwerk.core.screening.model import (
     PatientPriorities,
@@ -17,13 +16,7 @@ from maatwerk.core.screening.model import (
 )
 from maatwerk.core.screening.model import ScegsAssessment as CoreScegs
 from maatwerk.core.screening.summary import CareLevelChoice, referral_context
-from maatwerk.web.common.actor import Actor
-from maatwerk.web.patients.selectors import (
-    PatientAccess,
-    PatientNotAccessible,
-    is_uuid,
-    patient_access,
-)
+from maatwerk.web.patients.opening import Opened, PatientAccess
 from maatwerk.web.questionnaires.models import Assignment, ScaleResult
 from maatwerk.web.screening.models import (
     CareLevelDecision,
@@ -48,36 +41,8 @@ _STEPS_WITH_ASSIGNMENTS = Prefetch(
 )
 
 
-@dataclass(frozen=True)
-class ScreeningAccess:
-    screening: Screening
-    access: PatientAccess
-
-    @property
-    def by_patient(self) -> bool:
-        """The patient acts on their own record (not a clinician)."""
-        return self.access.basis is AccessBasis.OWN_RECORD
-
-
-def screening_access(
-    *, actor: Actor, screening_id: str, action: str, object_type: str = OBJECT_SCREENING
-) -> ScreeningAccess:
-    """The screening, if ``actor`` may open its patient's record; the calling service or
-    view writes the audit event. Refusals are audited and raise PatientNotAccessible."""
-    screening = (
-        Screening.objects.select_related("patient__organization")
-        .filter(public_id=screening_id)
-        .first()
-        if is_uuid(screening_id)
-        else None
-    )
-    patient_id = str(screening.patient.public_id) if screening is not None else screening_id
-    access = patient_access(
-        actor=actor, patient_id=patient_id, action=action, object_type=object_type
-    )
-    if screening is None:  # pragma: no cover - patient_access already refused
-        raise PatientNotAccessible(screening_id)
-    return ScreeningAccess(screening=screening, access=access)
+# What a view opens with ``open_child(model=Screening, ...)``.
+ScreeningAccess = Opened[Screening]
 
 
 def screenings_for(access: PatientAccess) -> QuerySet[Screening]:
@@ -158,10 +123,10 @@ def _loaded_intake(screening: Screening) -> ScreeningIntake | None:
         return None
 
 
-def open_screening_for_patient(patient_pk: int) -> Screening | None:
+def open_screening_for_patient(access: PatientAccess) -> Screening | None:
     """The newest screening of the patient that still asks something of them."""
     for screening in (
-        Screening.objects.filter(patient_id=patient_pk, status__in=ACTIVE)
+        Screening.objects.filter(patient=access.patient, status__in=ACTIVE)
         .select_related("intake")
         .prefetch_related(_STEPS_WITH_ASSIGNMENTS)
         .order_by("-assigned_at")
@@ -285,10 +250,10 @@ def care_level_choice(snapshot: ScreeningProfileSnapshot) -> CareLevelChoice | N
     )
 
 
-def latest_profile_screening(patient_pk: int) -> Screening | None:
+def latest_profile_screening(access: PatientAccess) -> Screening | None:
     """The newest screening of the patient with a computed profile."""
     return (
-        Screening.objects.filter(patient_id=patient_pk, snapshots__isnull=False)
+        Screening.objects.filter(patient=access.patient, snapshots__isnull=False)
         .exclude(status=Screening.Status.CANCELLED)
         .order_by("-assigned_at")
         .distinct()

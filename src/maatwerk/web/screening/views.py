@@ -5,11 +5,11 @@ Size: one sub-domain: a view per URL of the screening app, sharing the app's vie
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -22,20 +22,28 @@ from maatwerk.core.access import Role
 from maatwerk.core.common import codec
 from maatwerk.core.screening.judgement import judgeable_factor_ids, judgement_measure
 from maatwerk.core.screening.summary import patient_summary
-from maatwerk.web.audit.services import audit_record
+from maatwerk.web.audit.audited import InputRefused, show_refusal
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
 from maatwerk.web.common.pdf import PDF_CONTENT_TYPE, render_pdf
-from maatwerk.web.patients.selectors import (
+from maatwerk.web.patients.opening import (
+    Audience,
     PatientAccess,
-    PatientNotAccessible,
-    patient_access,
-    patient_open,
-    patient_subject,
+    open_child,
+    open_patient,
 )
 from maatwerk.web.safety.selectors import risk_banner_of
 from maatwerk.web.screening import selectors, services
-from maatwerk.web.screening.forms import EARLIER_TREATMENT_CHOICES, earlier_treatment_field
+from maatwerk.web.screening.forms import (
+    EARLIER_TREATMENT_CHOICES,
+    AssignForm,
+    DecisionForm,
+    IntakeForm,
+    IntakeInput,
+    ScegsForm,
+    ScegsInput,
+    earlier_treatment_field,
+)
 from maatwerk.web.screening.models import ScegsAssessment, Screening, ScreeningIntake
 from maatwerk.web.screening.presenters import Namer, localized, profile_view, severity_label
 from maatwerk.web.screening.selectors import ScreeningAccess
@@ -44,10 +52,6 @@ from maatwerk.web.screening.sources import content_of, knowledge_of
 
 def _language() -> str:
     return "en" if get_language() == "en" else "nl"
-
-
-def _errors(error: ValidationError) -> dict[str, list[str]]:
-    return error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
 
 
 def _namer(patient_organization_id: int) -> Namer:
@@ -60,51 +64,49 @@ def _namer(patient_organization_id: int) -> Namer:
 
 
 def _screening(
-    request: ActorRequest, screening_id: str, action: str, object_type: str
+    request: ActorRequest,
+    screening_id: str,
+    action: str,
+    object_type: str,
+    audience: Audience = Audience.CARE_TEAM,
 ) -> ScreeningAccess:
-    try:
-        return selectors.screening_access(
-            actor=request.actor, screening_id=screening_id, action=action, object_type=object_type
-        )
-    except PatientNotAccessible:
-        raise Http404 from None
+    """Open a screening through its patient's access (404 out of scope, 403 wrong role)."""
+    return open_child(
+        actor=request.actor,
+        model=Screening,
+        object_id=screening_id,
+        action=action,
+        object_type=object_type,
+        audience=audience,
+    )
 
 
 def _read(
-    request: ActorRequest, screening_id: str, object_type: str, detail: str = ""
+    request: ActorRequest,
+    screening_id: str,
+    object_type: str,
+    detail: str = "",
+    audience: Audience = Audience.CARE_TEAM,
 ) -> ScreeningAccess:
-    """Open a screening for reading and write the audit event for it."""
-    opened = _screening(request, screening_id, "read", object_type)
-    audit_record(
-        actor=request.actor,
-        action="read",
-        subject=patient_subject(
-            opened.access.patient,
-            object_type=object_type,
-            object_ref=str(opened.screening.public_id),
-        ),
-        emergency=opened.access.emergency,
-        detail=detail,
+    """Open a screening for reading; the read is one audit event."""
+    opened = _screening(request, screening_id, "read", object_type, audience)
+    services.screening_read(
+        actor=request.actor, opened=opened, object_type=object_type, detail=detail
     )
     return opened
 
 
 def _open_patient(request: ActorRequest, patient_id: str, detail: str) -> PatientAccess:
-    """Open the patient's record to read their screenings, with its audit event."""
-    try:
-        return patient_open(
-            actor=request.actor,
-            patient_id=patient_id,
-            object_type=selectors.OBJECT_SCREENING,
-            detail=detail,
-        )
-    except PatientNotAccessible:
-        raise Http404 from None
-
-
-def _clinician_only(opened: ScreeningAccess) -> None:
-    if opened.by_patient:  # pragma: no cover - role_required(CLINICIAN) refused already
-        raise Http404
+    """Open the patient's record to read their screenings; the read is one audit event."""
+    access = open_patient(
+        actor=request.actor,
+        patient_id=patient_id,
+        action="read",
+        audience=Audience.CARE_TEAM,
+        object_type=selectors.OBJECT_SCREENING,
+    )
+    services.screenings_read(actor=request.actor, access=access, detail=detail)
+    return access
 
 
 # ------------------------------------------------------------------ the patient's screenings
@@ -161,8 +163,7 @@ def patient_screenings(request: ActorRequest, patient_id: str) -> HttpResponse:
 def _render_assign(
     request: ActorRequest,
     access: PatientAccess,
-    errors: dict[str, list[str]] | None = None,
-    chosen: str = "",
+    form: AssignForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     return render(
@@ -171,8 +172,8 @@ def _render_assign(
         {
             "patient": access.patient,
             "batteries": _battery_rows(access.patient.organization_id),
-            "errors": errors or {},
-            "chosen": chosen,
+            "errors": form.errors if form is not None else {},
+            "chosen": str(form.data.get("battery", "")) if form is not None else "",
         },
         status=status,
     )
@@ -184,24 +185,19 @@ def assign(request: ActorRequest, patient_id: str) -> HttpResponse:
     """Choose a screening battery (with its setting and description) and assign it."""
     if request.method == "GET":
         return _render_assign(request, _open_patient(request, patient_id, "assign a screening"))
+    access = open_patient(
+        actor=request.actor,
+        patient_id=patient_id,
+        action="create",
+        audience=Audience.CARE_TEAM,
+        object_type=selectors.OBJECT_SCREENING,
+    )
+    form = AssignForm(request.POST, organization_id=access.patient.organization_id)
     try:
-        access = patient_access(
-            actor=request.actor,
-            patient_id=patient_id,
-            action="create",
-            object_type=selectors.OBJECT_SCREENING,
-        )
-    except PatientNotAccessible:
-        raise Http404 from None
-    battery_id = request.POST.get("battery", "")[:60]
-    try:
-        screening = services.screening_assign(
-            actor=request.actor, access=access, battery_id=battery_id
-        )
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as error:
-        return _render_assign(request, access, _errors(error), battery_id, status=400)
+        screening = services.screening_assign(actor=request.actor, access=access, form=form)
+    except InputRefused as refusal:
+        show_refusal(form, refusal)
+        return _render_assign(request, access, form, status=400)
     messages.success(request, _("The screening is assigned."))
     return redirect("screening:detail", screening_id=screening.public_id)
 
@@ -226,7 +222,7 @@ def _step_rows(screening: Screening, namer: Namer) -> list[dict[str, Any]]:
 def detail(request: ActorRequest, screening_id: str) -> HttpResponse:
     """The steps of the battery with their status and reasons, the intake and SCEGS."""
     opened = _read(request, screening_id, selectors.OBJECT_SCREENING)
-    screening = opened.screening
+    screening = opened.object
     namer = _namer(opened.access.patient.organization_id)
     intake = selectors.intake_of(screening)
     return render(
@@ -249,21 +245,10 @@ def detail(request: ActorRequest, screening_id: str) -> HttpResponse:
 # ------------------------------------------------------------------ intake
 
 
-def _intake_input(request: ActorRequest) -> services.IntakeInput:
-    post = request.POST
-    return services.IntakeInput(
-        complaints=[c[:60] for c in post.getlist("complaints")[:50]],
-        own_words=post.get("own_words", "")[: services.OWN_WORDS_MAX + 100],
-        first_problem=post.get("first_problem", "")[: services.FIRST_PROBLEM_MAX + 100],
-        wants_help_now=post.get("wants_help_now", "")[:20],
-        modality=post.get("modality", "")[:20],
-    )
-
-
-def _intake_from(intake: ScreeningIntake | None) -> services.IntakeInput:
+def _intake_from(intake: ScreeningIntake | None) -> IntakeInput:
     if intake is None:
-        return services.IntakeInput()
-    return services.IntakeInput(
+        return IntakeInput()
+    return IntakeInput(
         complaints=tuple(intake.complaints),
         own_words=intake.own_words,
         first_problem=intake.first_problem,
@@ -275,11 +260,11 @@ def _intake_from(intake: ScreeningIntake | None) -> services.IntakeInput:
 def _render_intake(
     request: ActorRequest,
     opened: ScreeningAccess,
-    values: services.IntakeInput,
-    errors: dict[str, list[str]] | None = None,
+    values: IntakeInput,
+    errors: Mapping[str, list[str]] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    screening = opened.screening
+    screening = opened.object
     namer = _namer(opened.access.patient.organization_id)
     content = namer.content
     intake = selectors.intake_of(screening)
@@ -328,39 +313,40 @@ def _render_intake(
 def intake(request: ActorRequest, screening_id: str) -> HttpResponse:
     """The patient's intake: complaints, own words and priorities; saved as they go."""
     if request.method == "GET":
-        opened = _read(request, screening_id, selectors.OBJECT_INTAKE)
-        return _render_intake(request, opened, _intake_from(selectors.intake_of(opened.screening)))
-    opened = _screening(request, screening_id, "update", selectors.OBJECT_INTAKE)
-    values = _intake_input(request)
+        opened = _read(request, screening_id, selectors.OBJECT_INTAKE, audience=Audience.RECORD)
+        return _render_intake(request, opened, _intake_from(selectors.intake_of(opened.object)))
+    opened = _screening(
+        request, screening_id, "update", selectors.OBJECT_INTAKE, audience=Audience.RECORD
+    )
+    form = IntakeForm(request.POST, content=content_of(opened.access.patient.organization_id))
     submit = request.POST.get("action") == "submit"
     autosave = request.headers.get("HX-Request") == "true" and not submit
     try:
-        services.intake_save(actor=request.actor, opened=opened, data=values, submit=submit)
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as error:
+        services.intake_save(actor=request.actor, opened=opened, form=form, submit=submit)
+    except InputRefused as refusal:
+        show_refusal(form, refusal)
         if autosave:
             # htmx swaps only successful responses; the message itself says nothing was saved.
             return render(
-                request, "screening/_save_status.html", {"saved": False, "errors": _errors(error)}
+                request, "screening/_save_status.html", {"saved": False, "errors": refusal.errors}
             )
-        return _render_intake(request, opened, values, _errors(error), status=400)
+        return _render_intake(request, opened, form.as_typed(), refusal.errors, status=400)
     if autosave:
         return render(request, "screening/_save_status.html", {"saved": True, "at": timezone.now()})
     if submit:
         messages.success(request, _("Thank you. Your answers are sent in."))
     else:
         messages.success(request, _("Your answers are saved."))
-    return redirect("screening:intake", screening_id=opened.screening.public_id)
+    return redirect("screening:intake", screening_id=opened.object.public_id)
 
 
 # ------------------------------------------------------------------ SCEGS
 
 
-def _scegs_from(assessment: ScegsAssessment | None) -> services.ScegsInput:
+def _scegs_from(assessment: ScegsAssessment | None) -> ScegsInput:
     if assessment is None:
-        return services.ScegsInput(judged_factors={})
-    return services.ScegsInput(
+        return ScegsInput(judged_factors={})
+    return ScegsInput(
         conditions=tuple(assessment.conditions),
         symptom_clusters=tuple(assessment.symptom_clusters),
         duration_weeks="" if assessment.duration_weeks is None else str(assessment.duration_weeks),
@@ -379,28 +365,6 @@ def _scegs_from(assessment: ScegsAssessment | None) -> services.ScegsInput:
     )
 
 
-def _scegs_input(request: ActorRequest) -> services.ScegsInput:
-    post = request.POST
-    return services.ScegsInput(
-        conditions=[v[:60] for v in post.getlist("conditions")[:50]],
-        symptom_clusters=[v[:60] for v in post.getlist("symptom_clusters")[:50]],
-        duration_weeks=post.get("duration_weeks", "")[:10],
-        functional_limitation=post.get("functional_limitation", "")[:20],
-        earlier_treatment=post.get("earlier_treatment", "")[:30],
-        comorbidity=[v[:60] for v in post.getlist("comorbidity")[:50]],
-        medication=[v[:60] for v in post.getlist("medication")[:50]],
-        judged_factors={
-            key.removeprefix("factor-"): str(post.get(key, ""))[:20]
-            for key in post
-            if key.startswith("factor-")
-        },
-        low_literacy=post.get("low_literacy") == "on",
-        migration_background=post.get("migration_background") == "on",
-        parent_involved=post.get("parent_involved") == "on",
-        notes=post.get("notes", "")[: services.NOTES_MAX + 100],
-    )
-
-
 def _options(items: Any, chosen: Any, language: str) -> list[dict[str, Any]]:
     return [
         {"id": item.id, "name": localized(item.name, language), "checked": item.id in chosen}
@@ -411,8 +375,8 @@ def _options(items: Any, chosen: Any, language: str) -> list[dict[str, Any]]:
 def _render_scegs(
     request: ActorRequest,
     opened: ScreeningAccess,
-    values: services.ScegsInput,
-    errors: dict[str, list[str]] | None = None,
+    values: ScegsInput,
+    errors: Mapping[str, list[str]] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     namer = _namer(opened.access.patient.organization_id)
@@ -445,7 +409,7 @@ def _render_scegs(
         "screening/scegs.html",
         {
             "patient": opened.access.patient,
-            "screening": opened.screening,
+            "screening": opened.object,
             "values": values,
             "conditions": _options(knowledge.conditions.conditions, values.conditions, language),
             "clusters": _options(content.clusters, values.symptom_clusters, language),
@@ -473,21 +437,19 @@ def scegs(request: ActorRequest, screening_id: str) -> HttpResponse:
     """The clinician's SCEGS exploration."""
     if request.method == "GET":
         opened = _read(request, screening_id, selectors.OBJECT_ASSESSMENT)
-        _clinician_only(opened)
-        return _render_scegs(
-            request, opened, _scegs_from(selectors.assessment_of(opened.screening))
-        )
+        return _render_scegs(request, opened, _scegs_from(selectors.assessment_of(opened.object)))
     opened = _screening(request, screening_id, "update", selectors.OBJECT_ASSESSMENT)
-    _clinician_only(opened)
-    values = _scegs_input(request)
+    organization_id = opened.access.patient.organization_id
+    form = ScegsForm(
+        request.POST, knowledge=knowledge_of(organization_id), content=content_of(organization_id)
+    )
     try:
-        services.scegs_save(actor=request.actor, opened=opened, data=values)
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as error:
-        return _render_scegs(request, opened, values, _errors(error), status=400)
+        services.scegs_save(actor=request.actor, opened=opened, form=form)
+    except InputRefused as refusal:
+        show_refusal(form, refusal)
+        return _render_scegs(request, opened, form.as_typed(), refusal.errors, status=400)
     messages.success(request, _("The SCEGS exploration is saved."))
-    return redirect("screening:detail", screening_id=opened.screening.public_id)
+    return redirect("screening:detail", screening_id=opened.object.public_id)
 
 
 # ------------------------------------------------------------------ profile
@@ -512,7 +474,7 @@ def _decision_rows(screening: Screening, namer: Namer) -> list[dict[str, Any]]:
 
 
 def _profile_context(opened: ScreeningAccess, namer: Namer) -> dict[str, Any]:
-    screening = opened.screening
+    screening = opened.object
     snapshot = selectors.latest_snapshot(screening)
     stored = selectors.stored_profile(snapshot) if snapshot is not None else None
     return {
@@ -540,7 +502,7 @@ def _profile_context(opened: ScreeningAccess, namer: Namer) -> dict[str, Any]:
 def _render_profile(
     request: ActorRequest,
     opened: ScreeningAccess,
-    errors: dict[str, list[str]] | None = None,
+    errors: Mapping[str, list[str]] | None = None,
     posted: dict[str, str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
@@ -549,7 +511,7 @@ def _render_profile(
     snapshot = context["snapshot"]
     stale = False
     if snapshot is not None:
-        current = services.screening_input_of(opened.screening)
+        current = services.screening_input_of(opened.object)
         stale = codec.to_json(current) != snapshot.inputs
     posted = posted or {}
     context.update(
@@ -557,7 +519,7 @@ def _render_profile(
             "errors": errors or {},
             "posted": posted,
             "stale": stale,
-            "incomplete": selectors.current_status(opened.screening) != Screening.Status.COMPLETED,
+            "incomplete": selectors.current_status(opened.object) != Screening.Status.COMPLETED,
             "care_levels": [
                 (
                     level.id,
@@ -577,7 +539,6 @@ def _render_profile(
 def profile(request: ActorRequest, screening_id: str) -> HttpResponse:
     """The screening profile with its reasoning and the stepped-care advice."""
     opened = _read(request, screening_id, selectors.OBJECT_PROFILE)
-    _clinician_only(opened)
     return _render_profile(request, opened)
 
 
@@ -585,43 +546,26 @@ def profile(request: ActorRequest, screening_id: str) -> HttpResponse:
 @require_http_methods(["POST"])
 def profile_compute(request: ActorRequest, screening_id: str) -> HttpResponse:
     opened = _screening(request, screening_id, "create", selectors.OBJECT_PROFILE)
-    _clinician_only(opened)
     try:
         services.profile_compute(actor=request.actor, opened=opened)
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as error:
-        return _render_profile(request, opened, _errors(error), status=400)
+    except InputRefused as refusal:
+        return _render_profile(request, opened, refusal.errors, status=400)
     messages.success(request, _("The profile is computed."))
-    return redirect("screening:profile", screening_id=opened.screening.public_id)
+    return redirect("screening:profile", screening_id=opened.object.public_id)
 
 
 @role_required(Role.CLINICIAN)
 @require_http_methods(["POST"])
 def care_level_decide(request: ActorRequest, screening_id: str) -> HttpResponse:
     opened = _screening(request, screening_id, "create", selectors.OBJECT_DECISION)
-    _clinician_only(opened)
-    posted = {
-        "snapshot": request.POST.get("snapshot", "")[:40],
-        "decision": request.POST.get("decision", "")[:20],
-        "care_level": request.POST.get("care_level", "")[:60],
-        "reason": request.POST.get("reason", "")[: services.REASON_MAX + 100],
-    }
+    form = DecisionForm(request.POST, knowledge=knowledge_of(opened.access.patient.organization_id))
     try:
-        services.care_level_decide(
-            actor=request.actor,
-            opened=opened,
-            snapshot_id=posted["snapshot"],
-            decision=posted["decision"],
-            care_level=posted["care_level"],
-            reason=posted["reason"],
-        )
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as error:
-        return _render_profile(request, opened, _errors(error), posted, status=400)
+        services.care_level_decide(actor=request.actor, opened=opened, form=form)
+    except InputRefused as refusal:
+        show_refusal(form, refusal)
+        return _render_profile(request, opened, refusal.errors, form.posted(), status=400)
     messages.success(request, _("Your decision on the level of care is recorded."))
-    return redirect("screening:profile", screening_id=opened.screening.public_id)
+    return redirect("screening:profile", screening_id=opened.object.public_id)
 
 
 @role_required(Role.CLINICIAN)
@@ -629,7 +573,6 @@ def care_level_decide(request: ActorRequest, screening_id: str) -> HttpResponse:
 def profile_pdf(request: ActorRequest, screening_id: str) -> HttpResponse:
     """The profile as a PDF, for the file or a referral."""
     opened = _read(request, screening_id, selectors.OBJECT_PROFILE, "profile PDF")
-    _clinician_only(opened)
     namer = _namer(opened.access.patient.organization_id)
     context = _profile_context(opened, namer)
     if context["snapshot"] is None:
@@ -637,7 +580,7 @@ def profile_pdf(request: ActorRequest, screening_id: str) -> HttpResponse:
     pdf = render_pdf("screening/profile_pdf.html", context)
     response = HttpResponse(pdf, content_type=PDF_CONTENT_TYPE)
     response["Content-Disposition"] = (
-        f'attachment; filename="screening-profile-{opened.screening.public_id}.pdf"'
+        f'attachment; filename="screening-profile-{opened.object.public_id}.pdf"'
     )
     return response
 
@@ -649,8 +592,10 @@ def profile_pdf(request: ActorRequest, screening_id: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def summary(request: ActorRequest, screening_id: str) -> HttpResponse:
     """What the screening showed, for the patient: plain language, no scores."""
-    opened = _read(request, screening_id, selectors.OBJECT_PROFILE, "patient summary")
-    snapshot = selectors.latest_snapshot(opened.screening)
+    opened = _read(
+        request, screening_id, selectors.OBJECT_PROFILE, "patient summary", Audience.RECORD
+    )
+    snapshot = selectors.latest_snapshot(opened.object)
     lines: tuple[str, ...] = ()
     if snapshot is not None:
         stored = selectors.stored_profile(snapshot)
@@ -668,7 +613,7 @@ def summary(request: ActorRequest, screening_id: str) -> HttpResponse:
         "screening/summary.html",
         {
             "patient": opened.access.patient,
-            "screening": opened.screening,
+            "screening": opened.object,
             "lines": lines,
             "clinician": not opened.by_patient,
         },

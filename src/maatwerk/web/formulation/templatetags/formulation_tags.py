@@ -1,20 +1,15 @@
-"""The formulation card on the patient's portal home (the portal view knows nothing of
-formulations; the page it renders was already audited as a read of the patient's file)."""
+"""The formulation card on the patient's portal home. The portal view computes the card
+(``presenters.formulation_card``) with the rest of its page; the tag only renders it."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import template
 
-from maatwerk.web.formulation.selectors import formulation_for_patient_pk, latest_shared_version
-from maatwerk.web.patients.models import Patient
+from maatwerk.web.formulation.presenters import FormulationCard
 
 register = template.Library()
 
 
 @register.inclusion_tag("formulation/_portal_card.html")
-def formulation_portal_card(patient: Patient) -> dict[str, Any]:
-    formulation = formulation_for_patient_pk(patient.pk)
-    shown = formulation is not None and latest_shared_version(formulation) is not None
-    return {"formulation": formulation if shown else None}
+def formulation_portal_card(card: FormulationCard | None) -> dict[str, object]:
+    return {"formulation": card.formulation if card is not None else None}

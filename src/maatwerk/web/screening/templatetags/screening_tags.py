@@ -1,21 +1,18 @@
-"""The screening card on the patient's portal home (the portal view knows nothing of
-screenings; the page it renders was already audited as a read of the patient's file)."""
+"""The screening card on the patient's portal home. The portal view computes the card
+(``presenters.screening_card``) with the rest of its page; the tag only renders it."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import template
 
-from maatwerk.web.patients.models import Patient
-from maatwerk.web.screening.selectors import latest_profile_screening, open_screening_for_patient
+from maatwerk.web.screening.presenters import ScreeningCard
 
 register = template.Library()
 
 
 @register.inclusion_tag("screening/_portal_card.html")
-def screening_portal_card(patient: Patient) -> dict[str, Any]:
+def screening_portal_card(card: ScreeningCard | None) -> dict[str, object]:
     return {
-        "screening": open_screening_for_patient(patient.pk),
-        "summarized": latest_profile_screening(patient.pk),
+        "screening": card.screening if card is not None else None,
+        "summarized": card.summarized if card is not None else None,
     }
