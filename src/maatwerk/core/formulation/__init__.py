@@ -10,7 +10,7 @@ from maatwerk.core.formulation.content import (
     build_formulation_content,
     bundled_formulation_content,
 )
-from maatwerk.core.formulation.diagram import describe, render_svg, to_dot
+from maatwerk.core.formulation.diagram import describe, diagram_titles, render_svg, to_dot
 from maatwerk.core.formulation.document import (
     FORMAT_VERSION,
     FormulationChanges,
@@ -83,6 +83,7 @@ __all__ = [
     "changes",
     "check_factor_references",
     "describe",
+    "diagram_titles",
     "elementary_cycles",
     "factor_reference_problems",
     "formulation_from_json",

@@ -16,12 +16,14 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from maatwerk.core.formulation import (
     DiagramRenderError,
     FormulationError,
     bundled_formulation_content,
     check_factor_references,
+    diagram_titles,
     formulation_to_json,
     prefill_from_profile,
     render_svg,
@@ -87,7 +89,11 @@ def diagram_svg(graph: CircleGraph, *, language: Language) -> str:
     fails (the caller shows the text alternative instead)."""
     if not graph.nodes:
         raise DiagramRenderError("the circle has no nodes yet")
-    return render_svg(to_dot(graph, language=language), dot_binary=settings.MAATWERK_GRAPHVIZ_DOT)
+    return render_svg(
+        to_dot(graph, language=language),
+        dot_binary=settings.MAATWERK_GRAPHVIZ_DOT,
+        titles=diagram_titles(graph),
+    )
 
 
 # ------------------------------------------------------------------ start
@@ -124,7 +130,8 @@ def formulation_start(*, actor: Actor, access: PatientAccess, from_screening: bo
             language=patient_language(access),
             screening=screening_content_for(organization_id),
         )
-        note = _("Started from the screening")
+        # Stored untranslated; the history shows it in the reader's language.
+        note = gettext_noop("Started from the screening")
     with transaction.atomic():
         formulation = Formulation.objects.create(patient=access.patient, created_by=user)
         FormulationVersion.objects.create(

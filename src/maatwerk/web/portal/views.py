@@ -9,6 +9,7 @@ from maatwerk.web.audit.selectors import audit_events_for_patient
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
 from maatwerk.web.patients import selectors
+from maatwerk.web.portal.presenters import group_access_events
 from maatwerk.web.questionnaires import selectors as questionnaire_selectors
 
 
@@ -40,5 +41,6 @@ def access_log(request: ActorRequest) -> HttpResponse:
     """Who opened my file and when (Wabvpz art. 15e; NEN 7513 ch. 9)."""
     access = _own_record(request, "access_log")
     events = audit_events_for_patient(patient_ref=str(access.patient.public_id))
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    lines = group_access_events(events.iterator())
+    page = Paginator(lines, 50).get_page(request.GET.get("page"))
     return render(request, "portal/access_log.html", {"page": page, "patient": access.patient})
