@@ -202,7 +202,10 @@ def test_plan_value_with_reasons_goals_and_gas_score() -> None:
     g_schema = plan.modules[0]
     assert any("PCS total score 33 >= 30" in line for line in g_schema.reasons["en"])
     # the knowledge base's link shown by the intervention's name, never by its id
-    assert any("koppeling → Cognitieve herstructurering" in line for line in g_schema.reasons["nl"])
+    assert any(
+        "koppeling in de kennisbank → Cognitieve herstructurering" in line
+        for line in g_schema.reasons["nl"]
+    )
     assert not any("catastrophic_cognitions" in line for line in g_schema.reasons["nl"])
     # both goals at -1 (the baseline convention): T = 50 + 10 x (-2) / sqrt(0.7 x 2 + 0.3 x 4)
     score = plan.gas_score
