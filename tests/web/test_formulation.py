@@ -381,8 +381,13 @@ def test_every_save_is_a_new_version_with_its_changes_in_the_history(world: Worl
     assert formulation_from_json(formulation.versions.get(number=2).document) == CIRCLE
     overview = world.client_for("clinician_treating").get(url(formulation)).content.decode()
     # changes(v2, v3): node "rest" changed; changes(v1, v2): three nodes added.
-    assert said(overview, "boxes changed: rest", "vakken gewijzigd: rest")
-    assert said(overview, "boxes added: pain, fear, rest", "vakken toegevoegd: pain, fear, rest")
+    # boxes named by their words, never by their ids
+    labels = {node.id: node.label for node in CIRCLE.circle.nodes}
+    rest, pain, fear = (f"“{labels[key]}”" for key in ("rest", "pain", "fear"))
+    renamed = "“Ik lig veel op de bank”"
+    assert said(overview, f"boxes changed: {renamed}", f"vakken gewijzigd: {renamed}")
+    added = f"{pain}, {fear}, {rest}"
+    assert said(overview, f"boxes added: {added}", f"vakken toegevoegd: {added}")
 
 
 # ------------------------------------------------------------------ prefill

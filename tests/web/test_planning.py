@@ -155,13 +155,13 @@ def test_the_recommendation_comes_from_the_real_screening_with_its_reasons(
     # The reason names the factor, its evidence (the real PHQ-9 score against the
     # threshold), the link and its sources, and that the link is unverified.
     (line,) = g_schema.reason_lines["en"]
-    assert line.startswith("Negative mood (elevated: PHQ9 total 10")
-    assert ">= 10" in line and "ferwerda-2017" in line and "unverified" in line
+    assert line.startswith("Negative mood (elevated: PHQ-9 total score 10")
+    assert ">= 10" in line and "Ferwerda et al. (2017)" in line and "unverified" in line
     assert "niet geverifieerd" in g_schema.reason_lines["nl"][0]
     # One wave of three modules: max(1, 4, 2) = 4 weeks, always unverified.
     assert (plan.expected_weeks, plan.expected_weeks_unverified) == (4, True)
     page = world.client_for("clinician_treating").get(_base(world)).content.decode()
-    assert "ferwerda-2017" in page
+    assert "Ferwerda et al. (2017)" in page  # the source as a citation, not its id
     assert 'class="badge badge-warn unverified"' in page
     created = AuditEvent.objects.filter(object_type=OBJECT_PLAN, action="create")
     assert created.count() == 1 and created.get().sequence > before
@@ -489,7 +489,7 @@ def test_the_pdf_holds_the_whole_plan(world: World) -> None:
     assert "Patient Alpha" in flat
     for expected in (
         "G-schema",  # a module, with its reason line
-        "ferwerda-2017",
+        "Ferwerda et al. (2017)",
         "Weer elke dag een half uur wandelen",  # a goal in the patient's words
         "Elke dag een half uur",  # its +2 level
         "Weinig actief",  # the decision's reason

@@ -165,8 +165,7 @@ def test_reliable_change_says_which_norm_it_used_and_why(world: World) -> None:
     _gad7_twice(world, "unknown")
     page = _results(world)
     assert (
-        "norm: German general population (Löwe 2008), women — "
-        "geslacht onbekend, de norm met de grootste spreiding"
+        "norm: Löwe et al. (2008), vrouwen — geslacht onbekend, de norm met de grootste spreiding"
     ) in page
     assert "larger_sd" not in page
 
@@ -174,8 +173,7 @@ def test_reliable_change_says_which_norm_it_used_and_why(world: World) -> None:
 def test_reliable_change_for_a_man_uses_the_mens_norm(world: World) -> None:
     _gad7_twice(world, "male")
     assert (
-        "norm: German general population (Löwe 2008), men — de norm voor het geslacht van de "
-        "patiënt"
+        "norm: Löwe et al. (2008), mannen — de norm voor het geslacht van de patiënt"
     ) in _results(world)
 
 

@@ -10,6 +10,8 @@ checks that every source id used anywhere has an entry here and that every entry
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Literal
@@ -29,7 +31,9 @@ __all__ = [
     "bibliography_json_schema_text",
     "build_bibliography",
     "bundled_bibliography",
+    "citations",
     "render_markdown",
+    "short_citation",
     "write_generated_files",
 ]
 
@@ -110,6 +114,51 @@ def build_bibliography(text: str | bytes, *, origin: str = BIBLIOGRAPHY_FILE) ->
 @cache
 def bundled_bibliography() -> Bibliography:
     return build_bibliography(BIBLIOGRAPHY.bundled_text())
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+# "Olde Hartman TC, Blankenstein AH, ..." or "Douma WH. ...": a surname (with particles)
+# followed by initials.
+_AUTHOR = re.compile(
+    r"^((?:[a-z]{1,3} )*[A-Z][\w'’\-]*(?: [a-z]{1,3})*(?: [A-Z][\w'’\-]+)*)"
+    r" [A-Z]{1,4}(?=[,.]|$| et al)"
+)
+_AUTHOR_ET_AL = re.compile(r"^((?:[a-z]{1,3} )*[A-Z][\w'’\- ]*?),? et al\b")
+_FIRST_SENTENCE = re.compile(r"(?<=[a-z)])\. (?=[A-Z])")
+_SHORT_LENGTH = 60
+
+
+def short_citation(source_id: str, bibliography: Bibliography | None = None) -> str:
+    """A short readable citation for screens: "Olde Hartman et al. (2013)", "Hoedeman (2014)".
+
+    The first author (with "et al." when there are more) or else the citation's first
+    sentence, cut at about 60 characters, and the first year in the citation. An unknown
+    id is returned as it is (content checks make that impossible for bundled content).
+    """
+    entry = (bibliography or bundled_bibliography()).entries.get(source_id)
+    if entry is None:
+        return source_id
+    citation = " ".join(entry.citation.split())
+    if found := _AUTHOR_ET_AL.match(citation):
+        name = f"{found.group(1)} et al."
+    elif found := _AUTHOR.match(citation):
+        first = citation.split(". ", 1)[0]
+        more = "," in first or " et al" in first
+        name = found.group(1) + (" et al." if more else "")
+    else:
+        name = _FIRST_SENTENCE.split(citation, maxsplit=1)[0].rstrip(".")
+        if len(name) > _SHORT_LENGTH:
+            name = name[:_SHORT_LENGTH].rsplit(" ", 1)[0].rstrip(",:;") + "…"
+    year = _YEAR.search(citation)
+    if year is not None and year.group(0) not in name:
+        name += f" ({year.group(0)})"
+    return name
+
+
+def citations(source_ids: Iterable[str], bibliography: Bibliography | None = None) -> str:
+    """Short citations of ``source_ids`` joined by "; " (in the given order, no repeats)."""
+    shown = dict.fromkeys(short_citation(source_id, bibliography) for source_id in source_ids)
+    return "; ".join(shown)
 
 
 def bibliography_json_schema_text() -> str:

@@ -55,7 +55,7 @@ def test_phq9_from_version_1_1_uses_the_clinical_sd_of_kroenke_2001() -> None:
     women = change_reference(get_instrument("phq9").scale("total"), sex="female")
     assert women is not None
     assert (women.sd, women.reliability, women.unverified) == (6.1, 0.89, True)
-    assert "Kroenke 2001" in women.basis
+    assert "Kroenke et al. (2001)" in women.basis
     assert change_reference(get_instrument("phq9", "1.0").scale("total"), sex="female") is None
 
 
@@ -104,7 +104,7 @@ def test_gad7_known_sex_says_it_used_the_respondents_norm() -> None:
     reference = change_reference(get_instrument("gad7", "1.0").scale("total"), sex="male")
     assert reference is not None
     assert reference.norm == NormChoice(
-        population="German general population (Löwe 2008), men",
+        population="Löwe et al. (2008)",  # the norm's source; the screen adds the sex
         sex="male",
         selection=NormSelection.RESPONDENT_SEX,
     )

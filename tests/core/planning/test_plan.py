@@ -200,8 +200,13 @@ def test_plan_value_with_reasons_goals_and_gas_score() -> None:
         (2, "relapse_prevention"),
     ]
     g_schema = plan.modules[0]
-    assert any("PCS total 33 >= 30" in line for line in g_schema.reasons["en"])
-    assert any("catastrophic_cognitions" in line for line in g_schema.reasons["nl"])
+    assert any("PCS total score 33 >= 30" in line for line in g_schema.reasons["en"])
+    # the knowledge base's link shown by the intervention's name, never by its id
+    assert any(
+        "koppeling in de kennisbank → Cognitieve herstructurering" in line
+        for line in g_schema.reasons["nl"]
+    )
+    assert not any("catastrophic_cognitions" in line for line in g_schema.reasons["nl"])
     # both goals at -1 (the baseline convention): T = 50 + 10 x (-2) / sqrt(0.7 x 2 + 0.3 x 4)
     score = plan.gas_score
     assert score is not None and round(score.t_score, 2) == 37.60
@@ -232,7 +237,9 @@ def test_plan_to_fhir_validates_and_carries_the_plan() -> None:
     notes = [note["text"] for note in care_plan["note"]]
     # the reasons per module (Dutch by default), the decisions and the duration
     assert any(
-        text.startswith("1. ") and "PCS total 33 >= 30" in text and "visser-reinders-2015" in text
+        text.startswith("1. ")
+        and "PCS totaalscore 33 >= 30" in text
+        and "Visser, Reinders (2015)" in text
         for text in notes
     )
     assert (

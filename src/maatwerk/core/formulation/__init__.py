@@ -16,7 +16,7 @@ from maatwerk.core.formulation.current import (
     strongest_circle,
     with_current_words,
 )
-from maatwerk.core.formulation.diagram import describe, render_svg, to_dot
+from maatwerk.core.formulation.diagram import describe, diagram_titles, render_svg, to_dot
 from maatwerk.core.formulation.document import (
     FORMAT_VERSION,
     FormulationChanges,
@@ -92,6 +92,7 @@ __all__ = [
     "check_factor_references",
     "circle_only",
     "describe",
+    "diagram_titles",
     "elementary_cycles",
     "factor_reference_problems",
     "formulation_from_json",

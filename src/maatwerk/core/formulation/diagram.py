@@ -13,6 +13,7 @@ line breaks in the patient's words are kept and long lines are wrapped.
 
 from __future__ import annotations
 
+import html
 import re
 import subprocess
 import textwrap
@@ -34,6 +35,7 @@ __all__ = [
     "DOT_BINARY",
     "WRAP_WIDTH",
     "describe",
+    "diagram_titles",
     "dot_string",
     "render_svg",
     "to_dot",
@@ -60,6 +62,7 @@ NODE_STYLE: Mapping[NodeKind, Mapping[str, str]] = {
 CIRCLE_EDGE = {"color": "#b91c1c", "penwidth": "2.5", "class": "vicious-circle"}
 OTHER_EDGE = {"color": "#4b5563", "penwidth": "1.2"}
 
+_TITLE = re.compile(r"<title>([^<]*)</title>\n?")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -131,10 +134,18 @@ def to_dot(
 
 
 def render_svg(
-    dot: str, *, dot_binary: str = DOT_BINARY, timeout: float = RENDER_TIMEOUT_SECONDS
+    dot: str,
+    *,
+    dot_binary: str = DOT_BINARY,
+    timeout: float = RENDER_TIMEOUT_SECONDS,
+    titles: Mapping[str, str] | None = None,
 ) -> str:
     """Render DOT text with Graphviz to SVG that can be inlined in HTML (the XML prolog,
-    doctype and leading comments removed; nothing else is changed)."""
+    doctype and leading comments removed).
+
+    Graphviz names every node and arrow in a ``<title>`` by its id (``poor_sleep``,
+    ``naps->poor_sleep``), which assistive technology reads out: each title is replaced by
+    its text in ``titles`` (see :func:`diagram_titles`) and a title without one is removed."""
     if not Path(dot_binary).is_file():
         raise DiagramRenderError(
             f"Graphviz is not installed: {dot_binary} not found (Debian package 'graphviz')"
@@ -161,7 +172,24 @@ def render_svg(
     start = result.stdout.find("<svg")
     if start < 0:
         raise DiagramRenderError("Graphviz returned no <svg> element")
-    return result.stdout[start:]
+    known = titles or {}
+
+    def readable(found: re.Match[str]) -> str:
+        text = known.get(html.unescape(found.group(1)))
+        return "" if text is None else f"<title>{html.escape(text)}</title>\n"
+
+    return _TITLE.sub(readable, result.stdout[start:])
+
+
+def diagram_titles(graph: CircleGraph) -> dict[str, str]:
+    """The readable title of each node (its label) and arrow ("label → label") by the id
+    Graphviz gives it."""
+    labels = {node.id: " ".join(node.label.split()) for node in graph.nodes}
+    titles = dict(labels)
+    for edge in graph.edges:
+        source, target = labels.get(edge.source, ""), labels.get(edge.target, "")
+        titles[f"{edge.source}->{edge.target}"] = f"{source} → {target}"
+    return titles
 
 
 def describe(

@@ -29,6 +29,7 @@ from enum import StrEnum
 from typing import Literal
 
 from maatwerk.core.analysis.reliable_change import NormGroup, clinical_significance_cutoffs
+from maatwerk.core.bibliography import short_citation
 from maatwerk.core.instruments.model import Norm, Scale
 
 SEXES_WITH_NORMS = ("female", "male")
@@ -133,7 +134,17 @@ def _larger_sd(
 
 
 def _choice(norm: Norm, selection: NormSelection) -> NormChoice:
-    return NormChoice(population=norm.population, sex=norm.sex, selection=selection)
+    return NormChoice(population=norm_label(norm), sex=norm.sex, selection=selection)
+
+
+def norm_label(norm: Norm) -> str:
+    """A norm as a screen names it in any language: its source's short citation with the
+    group's size ("Kroenke et al. (2001), n = 41"); the content's population description
+    (English) when the norm has no source."""
+    if norm.source is None:
+        return norm.population
+    label = short_citation(norm.source)
+    return f"{label}, n = {norm.n}" if norm.n is not None else label
 
 
 def _clinical_norms(scale: Scale) -> list[Norm]:
@@ -164,10 +175,21 @@ def change_reference(
     return ChangeReference(
         sd=float(norm.sd),
         reliability=float(reliability.value),
-        basis=f"SD {norm.sd} ({norm.population}); {reliability.kind} {reliability.value}",
+        basis=(
+            f"SD {norm.sd} ({norm_label(norm)}); "
+            f"{RELIABILITY_NAMES[reliability.kind]} {reliability.value}"
+        ),
         unverified=norm.unverified or reliability.unverified,
         norm=_choice(norm, selection),
     )
+
+
+# How the kinds of reliability are written in a text (the same in Dutch and English).
+RELIABILITY_NAMES = {
+    "cronbach_alpha": "Cronbach's alpha",
+    "test_retest": "test-retest",
+    "icc": "ICC",
+}
 
 
 def _stricter_functional(scale: Scale, clinical: Norm, candidates: Sequence[Norm]) -> Norm:
@@ -214,7 +236,7 @@ def significance_reference(
         if functional is None
         else NormValues(float(functional.mean), float(functional.sd)),
         criterion="a" if functional is None else "c",
-        basis="; ".join(f"{n.population}: {n.mean} ± {n.sd}" for n in used),
+        basis="; ".join(f"{norm_label(n)}: {n.mean} ± {n.sd}" for n in used),
         unverified=any(n.unverified for n in used),
         clinical_norm=_choice(clinical, clinical_selection),
         functional_norm=None if functional is None else _choice(functional, functional_selection),

@@ -30,6 +30,7 @@ __all__ = [
     "bundled_instruments",
     "get_instrument",
     "load_bundled_file",
+    "scale_label",
     "select_instrument",
     "threshold_problem",
 ]
@@ -123,3 +124,18 @@ def get_instrument(code: str, version: str | None = None) -> Instrument:
     Raises ``UnknownInstrument`` when there is no such instrument (version).
     """
     return select_instrument(bundled_instruments(), code, version)
+
+
+def scale_label(code: str, version: str | None, scale_id: str, language: str) -> str:
+    """A scale as a person reads it: "PHQ-9 totaalscore", never "phq9 total".
+
+    The scale's own name, preceded by the instrument's short name unless the name starts
+    with it; an unknown instrument or scale shows its code in capitals with the scale id.
+    """
+    try:
+        instrument = get_instrument(code, version)
+        scale = instrument.scale(scale_id)
+    except (UnknownInstrument, KeyError):
+        return f"{code.upper()} {scale_id}"
+    name = scale.name.get(language, fallback=True) or scale_id
+    return name if name.startswith(instrument.short_name) else f"{instrument.short_name} {name}"

@@ -15,6 +15,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Literal
 
+from maatwerk.core.bibliography import citations
 from maatwerk.core.instruments.numbers import display_number
 from maatwerk.core.instruments.personalized import (
     GasGoal,
@@ -22,6 +23,7 @@ from maatwerk.core.instruments.personalized import (
     PersonalizedMeasureError,
     goal_attainment_t_score,
 )
+from maatwerk.core.instruments.registry import scale_label
 from maatwerk.core.instruments.text import LocalizedText
 from maatwerk.core.knowledge.model import KnowledgeBase
 from maatwerk.core.modules.model import ModuleCatalogue
@@ -175,7 +177,7 @@ _WORDS: dict[Language, dict[str, str]] = {
         "low": "laag",
         "maintaining": "in stand houdend volgens de formulering",
         "target": "module richt zich op deze factor",
-        "link": "koppeling",
+        "link": "koppeling in de kennisbank",
         "sources": "bronnen",
         "unverified": "niet geverifieerd",
         "judged": "oordeel behandelaar",
@@ -192,7 +194,7 @@ _WORDS: dict[Language, dict[str, str]] = {
         "low": "low",
         "maintaining": "maintaining according to the formulation",
         "target": "the module targets this factor",
-        "link": "link",
+        "link": "knowledge-base link",
         "sources": "sources",
         "unverified": "unverified",
         "judged": "clinician's judgement",
@@ -246,17 +248,22 @@ def _match_line(reason: MatchReason, language: Language, knowledge: KnowledgeBas
     if reason.via == "module_target":
         via = words["target"]
     elif reason.interventions:
-        via = f"{words['link']} {reason.link_id} → {', '.join(reason.interventions)}"
+        names = {
+            i.id: i.name.get(language, fallback=True) for i in knowledge.interventions.interventions
+        }
+        shown = ", ".join(names.get(i) or i for i in reason.interventions)
+        via = f"{words['link']} → {shown}"
     else:
-        via = f"{words['link']} {reason.link_id}"
+        via = words["link"]
     return _with_provenance(f"{head} — {via}", reason.sources, reason.unverified, words)
 
 
 def _evidence_text(evidence: Evidence, words: Mapping[str, str], language: Language) -> str:
     if isinstance(evidence, JudgementEvidence):
         return f"{words['judged']}: {words['present'] if evidence.present else words['absent']}"
+    scale = scale_label(evidence.instrument, evidence.instrument_version, evidence.scale, language)
     text = (
-        f"{evidence.instrument.upper()} {evidence.scale} "
+        f"{scale} "
         f"{display_number(evidence.value, language)} {evidence.operator} "
         f"{display_number(evidence.threshold, language)}"
     )
@@ -268,7 +275,7 @@ def _with_provenance(
 ) -> str:
     parts = []
     if sources:
-        parts.append(f"{words['sources']}: {', '.join(sources)}")
+        parts.append(f"{words['sources']}: {citations(sources)}")
     if unverified:
         parts.append(words["unverified"])
     return f"{text} [{'; '.join(parts)}]" if parts else text

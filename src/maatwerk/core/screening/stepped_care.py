@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from maatwerk.core.instruments.registry import scale_label
 from maatwerk.core.knowledge.model import KnowledgeBase, Provenance
 from maatwerk.core.screening.content import ScreeningContent
 from maatwerk.core.screening.definitions import CareRule, Comorbidity
@@ -102,15 +103,23 @@ def comorbidities(
             evidence = threshold_evidence(threshold, screening.observations)
             if evidence is None or not evidence.met:
                 continue
-            score = (
-                f"{evidence.instrument} {evidence.scale} {evidence.value} "
-                f"{evidence.operator} {evidence.threshold}"
-            )
+            scale = {
+                language: scale_label(
+                    evidence.instrument, evidence.instrument_version, evidence.scale, language
+                )
+                for language in ("nl", "en")
+            }
+            score = {
+                language: (
+                    f"{scale[language]} {evidence.value} {evidence.operator} {evidence.threshold}"
+                )
+                for language in ("nl", "en")
+            }
             text = join(
                 name,
                 {
-                    "nl": f"(gesuggereerd door {score}; bevestig klinisch)",
-                    "en": f"(suggested by {score}; confirm clinically)",
+                    "nl": f"(gesuggereerd door {score['nl']}; bevestig klinisch)",
+                    "en": f"(suggested by {score['en']}; confirm clinically)",
                 },
             )
             reason = RuleReason(

@@ -7,10 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
+from maatwerk.core.bibliography import citations, short_citation
 from maatwerk.core.common.prose import Prose, load_prose
 from maatwerk.core.instruments.errors import UnknownInstrument
 from maatwerk.core.instruments.numbers import display_number
-from maatwerk.core.instruments.registry import get_instrument
+from maatwerk.core.instruments.registry import get_instrument, scale_label
 from maatwerk.core.knowledge.model import KnowledgeBase
 from maatwerk.core.screening.content import ScreeningContent
 from maatwerk.core.screening.model import (
@@ -160,10 +161,12 @@ def _evidence_text(finding: FactorFinding, language: str) -> str:
     parts = []
     for evidence in finding.evidence:
         if isinstance(evidence, ScaleEvidence):
-            name = _instrument_name(evidence.instrument, evidence.instrument_version)
             met = "" if evidence.met else _t("evidence.not_met", language)
+            scale = scale_label(
+                evidence.instrument, evidence.instrument_version, evidence.scale, language
+            )
             text = (
-                f"{name} {evidence.scale} {display_number(evidence.value, language)} "
+                f"{scale} {display_number(evidence.value, language)} "
                 f"{evidence.operator} {display_number(evidence.threshold, language)}{met}"
             )
         elif isinstance(evidence, JudgementEvidence):
@@ -172,7 +175,7 @@ def _evidence_text(finding: FactorFinding, language: str) -> str:
         else:  # pragma: no cover - Evidence has two kinds
             continue
         if evidence.source:
-            text += f" [{evidence.source}]"
+            text += f" ({short_citation(evidence.source)})"
         if evidence.unverified:
             text += _t("clinician.unverified", language)
         parts.append(text)
@@ -191,9 +194,9 @@ def _cutoff_label(finding: ScaleFinding, cutoff_id: str, language: str) -> str:
 
 
 def _finding_text(finding: ScaleFinding, language: str) -> str:
-    name = _instrument_name(finding.instrument, finding.instrument_version)
     value = "—" if finding.value is None else display_number(finding.value, language)
-    text = f"{name} {finding.scale} {value}"
+    scale = scale_label(finding.instrument, finding.instrument_version, finding.scale, language)
+    text = f"{scale} {value}"
     details = []
     if finding.band_label:
         details.append(pick(finding.band_label, language))
@@ -208,7 +211,7 @@ def _finding_text(finding: ScaleFinding, language: str) -> str:
 def _reason_line(reason: RuleReason, language: str) -> str:
     text = "  - " + pick(reason.text, language)
     if reason.sources:
-        text += f" [{', '.join(reason.sources)}]"
+        text += f" ({citations(reason.sources)})"
     if reason.unverified:
         text += _t("clinician.unverified", language)
     return text

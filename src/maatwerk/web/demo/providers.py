@@ -103,44 +103,44 @@ F2F, ONLINE, BLENDED = "face_to_face", "online", "blended"
 
 DEMO_PROVIDERS = (
     # General practice and POH-GGZ
-    _p("Huisartsenpraktijk Lindenhof", "Huisartsenpraktijk Lindenhof", "Lindelaan 4", "3511 AA", "Utrecht", ("huisarts",), ("cbt_pss",), (F2F,), ("nl", "en"), 1),
+    _p("Huisartsenpraktijk Lindenhof", "Huisartsenpraktijk Lindenhof", "Lindelaan 4", "3511 AA", "Utrecht", ("huisarts",), ("cgt_alk",), (F2F,), ("nl", "en"), 1),
     _p("Huisartsen Kanaalzijde", "Gezondheidscentrum Kanaalzijde", "Kanaalweg 80", "3527 KA", "Utrecht", ("huisarts",), (), (F2F,), ("nl", "ar", "tr"), 1),
     _p("M. (Marloes) Verbeek", "Huisartsenpraktijk Zuilen-Noord", "Amsterdamsestraatweg 900", "3553 AB", "Utrecht", ("poh_ggz",), ("problem_solving_assertiveness", "relaxation_mindfulness"), (F2F, BLENDED), ("nl",), 2),
     _p("S. (Selin) Aydın", "Huisartsenpraktijk De Vaart", "Vaartsche Rijn 12", "3431 AB", "Nieuwegein", ("poh_ggz",), ("problem_solving_assertiveness", "sleep_hygiene_cbt_i"), (F2F, BLENDED), ("nl", "tr"), 2),
     _p("J. (Joost) Mulder", "Huisartsenpraktijk Slotlaan", "Slotlaan 30", "3701 AB", "Zeist", ("poh_ggz",), ("relaxation_mindfulness", "ecoach_mood_anxiety_module"), (F2F, ONLINE, BLENDED), ("nl", "en"), 3),
     # Primary-care (eerstelijns) psychologists
-    _p("Drs. Nadia el Idrissi", "Psychologenpraktijk Lombok", "Kanaalstraat 150", "3531 CK", "Utrecht", ("eerstelijnspsycholoog",), ("cognitive_restructuring", "cbt_pss", "behavioural_experiments_exposure"), (F2F, BLENDED), ("nl", "ar", "en"), 5),
+    _p("Drs. Nadia el Idrissi", "Psychologenpraktijk Lombok", "Kanaalstraat 150", "3531 CK", "Utrecht", ("eerstelijnspsycholoog",), ("cognitive_restructuring", "cgt_alk", "behavioural_experiments_exposure"), (F2F, BLENDED), ("nl", "ar", "en"), 5),
     _p("Drs. Pieter van Dam", "Praktijk Van Dam", "Biltstraat 100", "3572 AB", "Utrecht", ("eerstelijnspsycholoog",), ("act", "relaxation_mindfulness"), (F2F, ONLINE), ("nl",), 4),
-    _p("Drs. Fleur de Graaf", "Psychologie Houten", "Het Rond 6", "3991 AB", "Houten", ("eerstelijnspsycholoog",), ("cognitive_restructuring", "sleep_hygiene_cbt_i", "cbt_pss"), (F2F, BLENDED), ("nl", "en"), 6),
+    _p("Drs. Fleur de Graaf", "Psychologie Houten", "Het Rond 6", "3991 AB", "Houten", ("eerstelijnspsycholoog",), ("cognitive_restructuring", "sleep_hygiene_cbt_i", "cgt_alk"), (F2F, BLENDED), ("nl", "en"), 6),
     # Basis-GGZ practices (GZ-psychologists)
-    _p("Drs. Kerem Demir", "Basis-GGZ Praktijk Domstad", "Oudegracht 200", "3511 AZ", "Utrecht", ("gz_psycholoog",), ("cbt_pss", "cognitive_restructuring", "target_fear_and_catastrophizing", "emdr"), (F2F, BLENDED), ("nl", "tr", "en"), 7),
-    _p("Drs. Anouk Smits", "Basis-GGZ Nieuwegein", "Stadsplein 3", "3431 CC", "Nieuwegein", ("gz_psycholoog",), ("act", "cbt_pss", "behavioural_experiments_exposure"), (F2F, ONLINE, BLENDED), ("nl",), 8),
+    _p("Drs. Kerem Demir", "Basis-GGZ Praktijk Domstad", "Oudegracht 200", "3511 AZ", "Utrecht", ("gz_psycholoog",), ("cgt_alk", "cognitive_restructuring", "target_fear_and_catastrophizing", "emdr"), (F2F, BLENDED), ("nl", "tr", "en"), 7),
+    _p("Drs. Anouk Smits", "Basis-GGZ Nieuwegein", "Stadsplein 3", "3431 CC", "Nieuwegein", ("gz_psycholoog",), ("act", "cgt_alk", "behavioural_experiments_exposure"), (F2F, ONLINE, BLENDED), ("nl",), 8),
     _p("Drs. Youssef Amrani", "Praktijk voor Psychologie Kanaleneiland", "Marshalllaan 20", "3527 TA", "Utrecht", ("gz_psycholoog",), ("cognitive_restructuring", "emdr", "problem_solving_assertiveness"), (F2F,), ("nl", "ar", "fr"), 5),
     _p("Drs. Ilse Brouwer", "GGZ Praktijk IJsselstein", "Benschopperstraat 10", "3401 AA", "IJsselstein", ("gz_psycholoog",), ("act", "ecoach_fatigue_module", "graded_activity"), (F2F, BLENDED), ("nl",), 9),
-    _p("Drs. Tom Hendriksen", "Online Basis-GGZ Utrecht", "Vredenburg 40", "3511 BD", "Utrecht", ("gz_psycholoog", "eerstelijnspsycholoog"), ("ecoach_mood_anxiety_module", "ecoach_fatigue_module", "ecoach_social_module", "cbt_pss"), (ONLINE, BLENDED), ("nl", "en", "pl"), 2),
+    _p("Drs. Tom Hendriksen", "Online Basis-GGZ Utrecht", "Vredenburg 40", "3511 BD", "Utrecht", ("gz_psycholoog", "eerstelijnspsycholoog"), ("ecoach_mood_anxiety_module", "ecoach_fatigue_module", "ecoach_social_module", "cgt_alk"), (ONLINE, BLENDED), ("nl", "en", "pl"), 2),
     _p("Drs. Marieke Jonker", "Psychologenpraktijk Woerden", "Rijnstraat 25", "3441 BS", "Woerden", ("gz_psycholoog",), ("cognitive_restructuring", "relaxation_mindfulness", "sleep_hygiene_cbt_i"), (F2F,), ("nl", "de"), 6),
     # Specialised GGZ: psychotherapists and teams
     _p("Dr. Ruben Kalkman", "Psychotherapiepraktijk Wittevrouwen", "Nobelstraat 50", "3512 AA", "Utrecht", ("psychotherapeut",), ("act", "systeemtherapie", "emdr"), (F2F,), ("nl", "en"), 12),
-    _p("Dr. Hanna Vos", "Centrum voor Psychotherapie Zeist", "Utrechtseweg 60", "3704 HB", "Zeist", ("psychotherapeut", "gz_psycholoog"), ("cbt_pss", "cognitive_restructuring", "attention_cognitive_exposure_techniques"), (F2F, BLENDED), ("nl",), 14),
-    _p("GGZ Stichtse Heuvelrug (S-GGZ)", "GGZ Stichtse Heuvelrug", "Amersfoortseweg 10", "3941 EA", "Doorn", ("gz_psycholoog", "psychiater", "psychomotorisch_therapeut"), ("cbt_pss", "act", "graded_exposure_in_vivo", "emdr"), (F2F, BLENDED), ("nl", "en"), 16),
-    _p("Specialistische GGZ Amersfoort", "Psychosomatiek Eemland", "Stationsplein 5", "3811 BE", "Amersfoort", ("psychiater", "gz_psycholoog", "psychotherapeut"), ("cbt_pss", "attention_cognitive_exposure_techniques", "systeemtherapie"), (F2F,), ("nl", "tr"), 18),
+    _p("Dr. Hanna Vos", "Centrum voor Psychotherapie Zeist", "Utrechtseweg 60", "3704 HB", "Zeist", ("psychotherapeut", "gz_psycholoog"), ("cgt_alk", "cognitive_restructuring", "attention_cognitive_exposure_techniques"), (F2F, BLENDED), ("nl",), 14),
+    _p("GGZ Stichtse Heuvelrug (S-GGZ)", "GGZ Stichtse Heuvelrug", "Amersfoortseweg 10", "3941 EA", "Doorn", ("gz_psycholoog", "psychiater", "psychomotorisch_therapeut"), ("cgt_alk", "act", "graded_exposure_in_vivo", "emdr"), (F2F, BLENDED), ("nl", "en"), 16),
+    _p("Specialistische GGZ Amersfoort", "Psychosomatiek Eemland", "Stationsplein 5", "3811 BE", "Amersfoort", ("psychiater", "gz_psycholoog", "psychotherapeut"), ("cgt_alk", "attention_cognitive_exposure_techniques", "systeemtherapie"), (F2F,), ("nl", "tr"), 18),
     _p("Dr. Omar Haddad", "Psychiatrische Praktijk Maarssen", "Bisonspoor 300", "3605 JA", "Maarssen", ("psychiater",), ("ecoach_mood_anxiety_module",), (F2F, ONLINE), ("nl", "ar", "en"), 10),
     # Psychomotor therapy
     _p("Lotte Scheffer", "PMT Praktijk In Beweging", "Burgemeester Reigerstraat 9", "3581 KJ", "Utrecht", ("psychomotorisch_therapeut",), ("relaxation_mindfulness", "behavioural_experiments_exposure"), (F2F,), ("nl",), 4),
     _p("Bas Verhoef", "Lichaam & Beweging Bilthoven", "Julianalaan 40", "3722 GM", "Bilthoven", ("psychomotorisch_therapeut",), ("relaxation_mindfulness", "l_mbt"), (F2F,), ("nl", "en"), 6),
     # Physiotherapy, including psychosomatic physiotherapy
     _p("Fysiotherapie Zuilen", "Fysiotherapie Zuilen", "Prins Bernhardplein 5", "3553 AA", "Utrecht", ("fysiotherapeut",), ("graded_activity", "physiotherapy"), (F2F,), ("nl", "tr", "ar"), 1),
-    _p("E. (Esther) Boom", "Psychosomatische Fysiotherapie Vleuten", "Dorpsstraat 3", "3451 BA", "Vleuten", ("fysiotherapeut",), ("psychosomatic_physiotherapy", "graded_activity", "relaxation_mindfulness", "graded_exposure_in_vivo"), (F2F,), ("nl",), 3),
-    _p("R. (Rik) Koster", "Fysio & Psychosomatiek Soest", "Steenhoffstraat 20", "3762 BL", "Soest", ("fysiotherapeut",), ("psychosomatic_physiotherapy", "graded_activity", "target_fear_and_catastrophizing"), (F2F, BLENDED), ("nl", "en"), 2),
+    _p("E. (Esther) Boom", "Psychosomatische Fysiotherapie Vleuten", "Dorpsstraat 3", "3451 BA", "Vleuten", ("fysiotherapeut",), ("psychosomatische_fysiotherapie", "graded_activity", "relaxation_mindfulness", "graded_exposure_in_vivo"), (F2F,), ("nl",), 3),
+    _p("R. (Rik) Koster", "Fysio & Psychosomatiek Soest", "Steenhoffstraat 20", "3762 BL", "Soest", ("fysiotherapeut",), ("psychosomatische_fysiotherapie", "graded_activity", "target_fear_and_catastrophizing"), (F2F, BLENDED), ("nl", "en"), 2),
     _p("Fysiotherapie Bunnik", "Fysiotherapie Bunnik", "Dorpsstraat 50", "3981 EB", "Bunnik", ("fysiotherapeut",), ("graded_activity", "physiotherapy"), (F2F,), ("nl",), 0),
-    _p("A. (Ayşe) Yılmaz", "Psychosomatische Fysiotherapie Kanaleneiland", "Churchilllaan 11", "3527 GV", "Utrecht", ("fysiotherapeut",), ("psychosomatic_physiotherapy", "relaxation_mindfulness", "graded_activity"), (F2F,), ("nl", "tr"), 2),
+    _p("A. (Ayşe) Yılmaz", "Psychosomatische Fysiotherapie Kanaleneiland", "Churchilllaan 11", "3527 GV", "Utrecht", ("fysiotherapeut",), ("psychosomatische_fysiotherapie", "relaxation_mindfulness", "graded_activity"), (F2F,), ("nl", "tr"), 2),
     _p("Oefentherapie & Fysio Houten", "Fysiotherapie Houten-Zuid", "Onderdoor 20", "3995 DW", "Houten", ("fysiotherapeut",), ("graded_activity", "physiotherapy", "ecoach_fatigue_module"), (F2F, BLENDED), ("nl",), 1),
     # Multidisciplinary rehabilitation (pain, fatigue)
-    _p("Pijnrevalidatie Heuvelrug", "Revalidatiecentrum De Heuvelrug", "Bosweg 1", "3705 LA", "Zeist", ("revalidatiearts", "fysiotherapeut", "gz_psycholoog", "psychomotorisch_therapeut"), ("multidisciplinary_pain_rehabilitation", "graded_activity", "graded_exposure_in_vivo", "target_fear_and_catastrophizing", "act"), (F2F,), ("nl", "en"), 20),
-    _p("Vermoeidheidscentrum Utrecht", "Centrum voor Vermoeidheid en Herstel", "Heidelberglaan 100", "3584 CX", "Utrecht", ("revalidatiearts", "gz_psycholoog", "fysiotherapeut"), ("multidisciplinary_fatigue_rehabilitation", "ecoach_fatigue_module", "graded_activity", "cbt_pss"), (F2F, BLENDED), ("nl", "en"), 14),
-    _p("Revalidatie Amersfoort", "Revalidatie Eemland", "Utrechtseweg 160", "3818 ES", "Amersfoort", ("revalidatiearts", "fysiotherapeut", "psychomotorisch_therapeut"), ("multidisciplinary_pain_rehabilitation", "graded_activity", "physiotherapy"), (F2F,), ("nl",), 11),
+    _p("Pijnrevalidatie Heuvelrug", "Revalidatiecentrum De Heuvelrug", "Bosweg 1", "3705 LA", "Zeist", ("revalidatiearts", "fysiotherapeut", "gz_psycholoog", "psychomotorisch_therapeut"), ("multidisciplinaire_pijnrevalidatie", "graded_activity", "graded_exposure_in_vivo", "target_fear_and_catastrophizing", "act"), (F2F,), ("nl", "en"), 20),
+    _p("Vermoeidheidscentrum Utrecht", "Centrum voor Vermoeidheid en Herstel", "Heidelberglaan 100", "3584 CX", "Utrecht", ("revalidatiearts", "gz_psycholoog", "fysiotherapeut"), ("multidisciplinaire_vermoeidheidsrevalidatie", "ecoach_fatigue_module", "graded_activity", "cgt_alk"), (F2F, BLENDED), ("nl", "en"), 14),
+    _p("Revalidatie Amersfoort", "Revalidatie Eemland", "Utrechtseweg 160", "3818 ES", "Amersfoort", ("revalidatiearts", "fysiotherapeut", "psychomotorisch_therapeut"), ("multidisciplinaire_pijnrevalidatie", "graded_activity", "physiotherapy"), (F2F,), ("nl",), 11),
     # Hoogspecialistische GGZ / TOPGGZ
-    _p("TOPGGZ Centrum voor Psychosomatiek", "Topcentrum Lichaam en Geest", "Universiteitsweg 50", "3584 CG", "Utrecht", ("psychiater", "psychotherapeut", "gz_psycholoog", "psychomotorisch_therapeut"), ("l_mbt", "cbt_pss", "attention_cognitive_exposure_techniques", "systeemtherapie"), (F2F,), ("nl", "en"), 24),
+    _p("TOPGGZ Centrum voor Psychosomatiek", "Topcentrum Lichaam en Geest", "Universiteitsweg 50", "3584 CG", "Utrecht", ("psychiater", "psychotherapeut", "gz_psycholoog", "psychomotorisch_therapeut"), ("l_mbt", "cgt_alk", "attention_cognitive_exposure_techniques", "systeemtherapie"), (F2F,), ("nl", "en"), 24),
     # Occupational physician
     _p("Dr. Karin Wouters", "Arbodienst Midden-Nederland", "Papendorpseweg 99", "3528 BJ", "Utrecht", ("bedrijfsarts",), ("graded_activity", "problem_solving_assertiveness"), (F2F, ONLINE), ("nl", "en"), 1),
 )  # fmt: skip

@@ -204,12 +204,31 @@ def history(versions: list[FormulationVersion]) -> list[dict[str, Any]]:
     rows = []
     for version in versions:
         previous = documents.get(version.number - 1)
-        found = changes(previous, documents[version.number]) if previous is not None else None
-        rows.append({"version": version, "changes": _change_lines(found) if found else []})
+        current = documents[version.number]
+        found = changes(previous, current) if previous is not None else None
+        names = (_names(previous) if previous is not None else {}) | _names(current)
+        rows.append(
+            {
+                "version": version,
+                "note": _(version.note) if version.note else "",
+                "changes": _change_lines(found, names) if found else [],
+            }
+        )
     return rows
 
 
-def _change_lines(found: Any) -> list[str]:
+def _names(document: Any) -> dict[str, str]:
+    """Box and consequence ids -> the words a person reads, quoted."""
+    names = {node.id: f"“{' '.join(node.label.split())}”" for node in document.circle.nodes}
+    names.update({c.id: f"“{' '.join(c.words.split())}”" for c in document.consequences})
+    return names
+
+
+def _named(names: dict[str, str], key: str) -> str:
+    return names.get(key, key)
+
+
+def _change_lines(found: Any, names: dict[str, str]) -> list[str]:
     labels = (
         ("added_nodes", _("boxes added")),
         ("removed_nodes", _("boxes removed")),
@@ -225,7 +244,12 @@ def _change_lines(found: Any) -> list[str]:
     for name, label in labels:
         values = getattr(found, name)
         if values:
-            shown = [" → ".join(v) if isinstance(v, tuple) else v for v in values]
+            shown = [
+                " → ".join(_named(names, str(part)) for part in v)
+                if isinstance(v, tuple)
+                else _named(names, str(v))
+                for v in values
+            ]
             lines.append(f"{label}: {', '.join(shown)}")
     return lines
 

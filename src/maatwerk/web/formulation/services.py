@@ -16,12 +16,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from maatwerk.core.formulation import (
     DiagramRenderError,
     FormulationError,
     bundled_formulation_content,
     check_factor_references,
+    diagram_titles,
     formulation_to_json,
     personal_explanation,
     prefill_from_profile,
@@ -101,7 +103,11 @@ def diagram_svg(graph: CircleGraph, *, language: Language) -> str:
     fails (the caller shows the text alternative instead)."""
     if not graph.nodes:
         raise DiagramRenderError("the circle has no nodes yet")
-    return render_svg(to_dot(graph, language=language), dot_binary=settings.MAATWERK_GRAPHVIZ_DOT)
+    return render_svg(
+        to_dot(graph, language=language),
+        dot_binary=settings.MAATWERK_GRAPHVIZ_DOT,
+        titles=diagram_titles(graph),
+    )
 
 
 # ------------------------------------------------------------------ start
@@ -136,7 +142,8 @@ def formulation_start(*, actor: Actor, access: PatientAccess, form: StartForm) -
                 language=patient_language(access),
                 screening=screening_content_for(organization_id),
             )
-            version_note = _("Started from the screening")
+            # Stored untranslated; the history shows it in the reader's language.
+            version_note = gettext_noop("Started from the screening")
         formulation = Formulation.objects.create(patient=access.patient, created_by=user)
         FormulationVersion.objects.create(
             formulation=formulation,

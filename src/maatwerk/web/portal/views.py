@@ -21,6 +21,7 @@ from maatwerk.web.patients import privacy as consent
 from maatwerk.web.patients import reading
 from maatwerk.web.patients.opening import open_own_record
 from maatwerk.web.planning import selectors as planning_selectors
+from maatwerk.web.portal.presenters import group_access_events
 from maatwerk.web.screening.presenters import screening_card
 from maatwerk.web.treatment.services import overview as treatment_overview
 
@@ -65,7 +66,8 @@ def access_log(request: ActorRequest) -> HttpResponse:
     """Who opened my file and when (Wabvpz art. 15e; NEN 7513 ch. 9)."""
     access = open_own_record(actor=request.actor, action="read", object_type="access_log")
     events = reading.access_log_read(actor=request.actor, access=access)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    lines = group_access_events(iter(events))
+    page = Paginator(lines, 50).get_page(request.GET.get("page"))
     return render(request, "portal/access_log.html", {"page": page, "patient": access.patient})
 
 

@@ -36,7 +36,7 @@ def factor_name(knowledge: KnowledgeBase, factor_id: str, language: str) -> str:
 
 
 def tag_name(tag: str, interventions: dict[str, str]) -> str:
-    """An intervention's name, or a free tag made readable (``cbt_pss`` -> ``cbt pss``)."""
+    """An intervention's name, or a free tag made readable (``cgt_alk`` -> ``cgt alk``)."""
     return interventions.get(tag, tag.replace("_", " "))
 
 

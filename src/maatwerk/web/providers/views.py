@@ -603,7 +603,10 @@ def _provider_form(
             "bottom_fields": [row(n, label, values.get(n)) for n, label in labels_bottom],
             "expertise_other": row(
                 "expertise_other",
-                _("Other expertise tags, separated by commas (such as cbt_pss)"),
+                _(
+                    "Other expertise tags, separated by commas: lower-case letters, digits "
+                    "and underscores"
+                ),
                 fields["expertise_other"],
             ),
             **_choices(knowledge, _language()),

@@ -22,13 +22,15 @@ MAX_ITEMS = 200
 
 
 def instrument_choices(organization_id: int) -> list[tuple[str, str]]:
-    """The questionnaires this organization can administer (texts shipped or imported)."""
+    """The questionnaires this organization can administer (texts shipped or imported),
+    each once: assigning a code gives its latest version, so older versions are not listed."""
     language = "en" if get_language() == "en" else "nl"
-    return [
-        (instrument.code, instrument.name.get(language, fallback=True) or instrument.code)
-        for instrument, usable in instruments_for(organization_id)
+    names = {
+        instrument.code: instrument.name.get(language, fallback=True) or instrument.code
+        for instrument, usable in instruments_for(organization_id)  # oldest version first
         if usable
-    ]
+    }
+    return list(names.items())
 
 
 class AssignForm(forms.Form):

@@ -44,11 +44,15 @@ NORM_SELECTION_REASONS = {
 }
 
 
+NORM_SEX = {"female": gettext_lazy("women"), "male": gettext_lazy("men")}
+
+
 def norm_choice_text(choice: NormChoice) -> str:
-    """Which norm a result used and why, in the user's language: "norm: German general
-    population (Löwe 2008), women — sex unknown, the norm with the largest spread"."""
+    """Which norm a result used and why, in the user's language: "norm: Löwe et al.
+    (2008), women — sex unknown, the norm with the largest spread"."""
+    sex = NORM_SEX.get(choice.sex or "")
     return _("norm: %(population)s — %(reason)s") % {
-        "population": choice.population,
+        "population": choice.population if sex is None else f"{choice.population}, {sex}",
         "reason": NORM_SELECTION_REASONS[choice.selection],
     }
 
