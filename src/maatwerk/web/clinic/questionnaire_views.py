@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maatwerk.core.access import Role
+from maatwerk.web.analysis import presenters as analysis
 from maatwerk.web.audit.services import AuditSubject, audit_record
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
@@ -88,7 +89,11 @@ def patient_results(request: ActorRequest, patient_id: str) -> HttpResponse:
     except PatientNotAccessible:
         raise Http404 from None
     language = "en" if get_language() == "en" else "nl"
-    rows = result_rows(selectors.results_for(access), language=language)
+    rows = result_rows(
+        selectors.results_for(access),
+        language=language,
+        unknown_sex=analysis.unknown_sex_norm(access),
+    )
     histories = scale_histories(rows)
     return render(
         request,
@@ -100,6 +105,7 @@ def patient_results(request: ActorRequest, patient_id: str) -> HttpResponse:
             "deteriorations": deteriorations(rows),
             "alerts": selectors.alerts_for(access),
             "assignments": selectors.assignments_for(access),
+            **analysis.results_context(access, rows, language),
         },
     )
 

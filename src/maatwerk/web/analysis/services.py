@@ -1,0 +1,251 @@
+"""Importing EMA data, linking it to the circle, choosing a norm, adding arrows.
+
+Each service owns its transaction and writes one audit event (success, or ``error`` when
+the input is refused: then nothing is saved). Adding arrows to the formulation goes
+through the formulation service, which stores a new version and audits it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from maatwerk.core.analysis.circle_network import with_arrows
+from maatwerk.core.analysis.ema import EmaProblem, EmaProblemKind
+from maatwerk.core.analysis.ema import parse_ema_csv as parse
+from maatwerk.core.formulation import FormulationError
+from maatwerk.core.instruments.reference import UnknownSexNorm
+from maatwerk.web.analysis.models import ChangeNormChoice, EmaImport, NetworkEstimate
+from maatwerk.web.analysis.selectors import OBJECT_EMA, OBJECT_NORM, latest_import
+from maatwerk.web.analysis.tasks import network_estimate
+from maatwerk.web.audit.services import audit_record
+from maatwerk.web.common.actor import Actor
+from maatwerk.web.formulation import selectors as formulation_selectors
+from maatwerk.web.formulation import services as formulation_services
+from maatwerk.web.formulation.models import FormulationVersion
+from maatwerk.web.formulation.selectors import FormulationAccess
+from maatwerk.web.patients.selectors import PatientAccess, patient_subject
+
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+"""Largest CSV file accepted (5,000 rows of 12 numbers fit easily; operational limit)."""
+
+
+def _problem_text(problem: EmaProblem) -> str:
+    p = problem.params
+    texts = {
+        EmaProblemKind.NOT_TEXT: _("The file is not a CSV text file (UTF-8)."),
+        EmaProblemKind.EMPTY: _("The file is empty."),
+        EmaProblemKind.NO_ROWS: _("The file has a header row but no beeps."),
+        EmaProblemKind.TOO_MANY_ROWS: _(
+            "The file has %(rows)s beeps; at most %(limit)s are accepted."
+        ),
+        EmaProblemKind.UNKNOWN_COLUMN: _(
+            "The file has no column %(columns)s. Its columns are: %(header)s."
+        ),
+        EmaProblemKind.DUPLICATE_COLUMN: _("The column %(columns)s appears more than once."),
+        EmaProblemKind.TOO_FEW_VARIABLES: _("A network needs at least two variables."),
+        EmaProblemKind.TOO_MANY_VARIABLES: _(
+            "The file has %(count)s variables; at most %(limit)s are accepted."
+        ),
+        EmaProblemKind.NOT_A_NUMBER: _(
+            "Line %(line)s, column %(column)s: “%(value)s” is not a number (use a decimal "
+            "point, no units)."
+        ),
+        EmaProblemKind.MISSING_VALUES: _(
+            "%(count)s values are missing (lines %(lines)s). Remove those beeps; with a beep "
+            "column the gaps are taken into account."
+        ),
+        EmaProblemKind.EMPTY_DAY: _("Column %(column)s: the day is empty on lines %(lines)s."),
+        EmaProblemKind.BAD_BEEP: _(
+            "Line %(line)s, column %(column)s: the beep “%(value)s” is not a whole number."
+        ),
+    }
+    return texts[problem.kind] % p
+
+
+@dataclass(frozen=True)
+class EmaUpload:
+    data: bytes
+    filename: str
+    variables: tuple[str, ...]
+    day: str | None
+    beep: str | None
+
+
+def _audit(
+    actor: Actor,
+    access: PatientAccess,
+    *,
+    action: str,
+    object_type: str,
+    detail: str,
+    outcome: str = "success",
+) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        outcome=outcome,
+        subject=patient_subject(access.patient, object_type=object_type),
+        emergency=access.emergency,
+        detail=detail[:200],
+    )
+
+
+def _default_links(variables: Sequence[str], access: PatientAccess) -> dict[str, str]:
+    """Link a variable to the box whose words are the same (ignoring case)."""
+    formulation = formulation_selectors.formulation_of_patient(access)
+    if formulation is None:
+        return {}
+    circle = formulation_selectors.document_of(
+        formulation_selectors.current_version(formulation)
+    ).circle
+    by_label = {node.label.strip().lower(): node.id for node in circle.nodes}
+    return {v: by_label[v.strip().lower()] for v in variables if v.strip().lower() in by_label}
+
+
+def ema_import(*, actor: Actor, access: PatientAccess, upload: EmaUpload) -> EmaImport:
+    """Store the patient's EMA data from a CSV file and estimate its network in the
+    background (once per distinct series). Refused input raises ``ValidationError``."""
+    if actor.user is None or access.basis.value == "own_record":
+        raise PermissionDenied
+    if len(upload.data) > MAX_UPLOAD_BYTES:
+        _audit(
+            actor,
+            access,
+            action="create",
+            object_type=OBJECT_EMA,
+            detail="refused: too large",
+            outcome="error",
+        )
+        raise ValidationError(
+            _("The file is larger than %(size)s MB.") % {"size": MAX_UPLOAD_BYTES // 2**20}
+        )
+    try:
+        series = parse(
+            upload.data,
+            variables=upload.variables,
+            day=upload.day or None,
+            beep=upload.beep or None,
+        )
+    except EmaProblem as problem:
+        _audit(
+            actor,
+            access,
+            action="create",
+            object_type=OBJECT_EMA,
+            detail=f"refused: {problem.kind}",
+            outcome="error",
+        )
+        raise ValidationError(_problem_text(problem)) from None
+    input_hash = series.input_hash()
+    with transaction.atomic():
+        imported = EmaImport.objects.create(
+            patient=access.patient,
+            uploaded_by=actor.user,
+            filename=upload.filename[:200],
+            series=series.as_dict(),
+            input_hash=input_hash,
+            links=_default_links(series.variables, access),
+        )
+        NetworkEstimate.objects.get_or_create(patient=access.patient, input_hash=input_hash)
+        _audit(
+            actor,
+            access,
+            action="create",
+            object_type=OBJECT_EMA,
+            detail=f"{len(series.values)} beeps, {len(series.variables)} variables",
+        )
+        patient_id = access.patient.pk
+        transaction.on_commit(lambda: network_estimate.enqueue(patient_id))
+    return imported
+
+
+def ema_links_save(
+    *, actor: Actor, access: PatientAccess, links: Mapping[str, str], known_nodes: Sequence[str]
+) -> EmaImport:
+    """Link the variables of the newest import to boxes of the circle (or to none)."""
+    imported = latest_import(access)
+    if imported is None or actor.user is None:
+        raise PermissionDenied
+    variables = list(imported.series["variables"])
+    unknown = [node for node in links.values() if node and node not in known_nodes]
+    if unknown or any(v not in variables for v in links):
+        _audit(
+            actor,
+            access,
+            action="update",
+            object_type=OBJECT_EMA,
+            detail="links refused",
+            outcome="error",
+        )
+        raise ValidationError(_("Choose a box of the vicious circle, or none."))
+    with transaction.atomic():
+        imported.links = {v: links[v] for v in variables if links.get(v)}
+        imported.save(update_fields=["links"])
+        _audit(
+            actor,
+            access,
+            action="update",
+            object_type=OBJECT_EMA,
+            detail="variables linked to the circle",
+        )
+    return imported
+
+
+def norm_choice_save(*, actor: Actor, access: PatientAccess, choice: str) -> ChangeNormChoice:
+    """Which norm reliable change uses for a patient whose sex has no norm of its own."""
+    if actor.user is None or access.basis.value == "own_record":
+        raise PermissionDenied
+    if choice not in UnknownSexNorm._value2member_map_:
+        _audit(
+            actor,
+            access,
+            action="update",
+            object_type=OBJECT_NORM,
+            detail="refused",
+            outcome="error",
+        )
+        raise ValidationError(_("Choose one of the norms."))
+    with transaction.atomic():
+        row, _created = ChangeNormChoice.objects.update_or_create(
+            patient=access.patient, defaults={"choice": choice, "chosen_by": actor.user}
+        )
+        _audit(actor, access, action="update", object_type=OBJECT_NORM, detail=f"norm: {choice}")
+    return row
+
+
+def network_arrows_add(
+    *,
+    actor: Actor,
+    opened: FormulationAccess,
+    additions: Sequence[tuple[str, str]],
+    label: str | None,
+) -> FormulationVersion:
+    """A new formulation version whose circle has these arrows added (through the
+    formulation service, which stores the version and writes its audit event)."""
+    document = formulation_selectors.document_of(
+        formulation_selectors.current_version(opened.formulation)
+    )
+    try:
+        circle = with_arrows(document.circle, additions, label=label)
+        draft = replace(document, circle=circle)
+    except FormulationError:
+        formulation_services.audit_refused_save(
+            actor=actor, opened=opened, note="arrows from the personal network"
+        )
+        raise ValidationError(_("These arrows cannot be added to the circle.")) from None
+    if len(circle.edges) == len(document.circle.edges):
+        formulation_services.audit_refused_save(
+            actor=actor, opened=opened, note="arrows from the personal network: none new"
+        )
+        raise ValidationError(_("Choose at least one arrow that is not in the circle yet."))
+    return formulation_services.formulation_save(
+        actor=actor,
+        opened=opened,
+        document=draft,
+        note=_("Arrows added from the personal network"),
+    )

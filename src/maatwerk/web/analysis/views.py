@@ -1,0 +1,201 @@
+"""Thin views: typed input → the patient opened for this actor → one service → render."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy, override
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from maatwerk.core.access import Role
+from maatwerk.web.analysis import network, services
+from maatwerk.web.analysis.selectors import OBJECT_EMA, OBJECT_NETWORK, OBJECT_NORM
+from maatwerk.web.common.decorators import role_required
+from maatwerk.web.common.http import ActorRequest
+from maatwerk.web.formulation import selectors as formulation_selectors
+from maatwerk.web.formulation.selectors import FormulationAccess
+from maatwerk.web.formulation.services import patient_language
+from maatwerk.web.patients.selectors import (
+    PatientAccess,
+    PatientNotAccessible,
+    patient_access,
+    patient_open,
+)
+
+
+def _language() -> str:
+    return "en" if get_language() == "en" else "nl"
+
+
+def _access(request: ActorRequest, patient_id: str, action: str, object_type: str) -> PatientAccess:
+    try:
+        return patient_access(
+            actor=request.actor, patient_id=patient_id, action=action, object_type=object_type
+        )
+    except PatientNotAccessible:
+        raise Http404 from None
+
+
+class EmaUploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("CSV file with the diary data"))
+    variables = forms.CharField(
+        label=gettext_lazy("Variables (columns, separated by commas; empty: all other columns)"),
+        required=False,
+        max_length=500,
+    )
+    day = forms.CharField(
+        label=gettext_lazy("Column with the day (optional)"), required=False, max_length=60
+    )
+    beep = forms.CharField(
+        label=gettext_lazy("Column with the beep number within the day (optional)"),
+        required=False,
+        max_length=60,
+    )
+
+
+def _page(
+    request: ActorRequest,
+    access: PatientAccess,
+    *,
+    form: EmaUploadForm | None = None,
+    errors: dict[str, list[str]] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = network.network_page(access, _language())
+    context.update(
+        {
+            "form": form or EmaUploadForm(initial={"day": "day", "beep": "beep"}),
+            "errors": errors or {},
+            "patient_language": patient_language(access),
+        }
+    )
+    return render(request, "analysis/network.html", context, status=status)
+
+
+@role_required(Role.CLINICIAN)
+@require_http_methods(["GET"])
+def network_view(request: ActorRequest, patient_id: str) -> HttpResponse:
+    try:
+        access = patient_open(
+            actor=request.actor,
+            patient_id=patient_id,
+            object_type=OBJECT_NETWORK,
+            detail="personal network",
+        )
+    except PatientNotAccessible:
+        raise Http404 from None
+    return _page(request, access)
+
+
+@role_required(Role.CLINICIAN)
+@require_http_methods(["POST"])
+def upload(request: ActorRequest, patient_id: str) -> HttpResponse:
+    access = _access(request, patient_id, "create", OBJECT_EMA)
+    form = EmaUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _page(request, access, form=form, status=400)
+    data = form.cleaned_data
+    try:
+        services.ema_import(
+            actor=request.actor,
+            access=access,
+            upload=services.EmaUpload(
+                data=data["file"].read(services.MAX_UPLOAD_BYTES + 1),
+                filename=data["file"].name or "",
+                variables=tuple(v.strip() for v in data["variables"].split(",") if v.strip()),
+                day=data["day"].strip() or None,
+                beep=data["beep"].strip() or None,
+            ),
+        )
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        form.add_error("file", error)
+        return _page(request, access, form=form, status=400)
+    messages.success(
+        request,
+        _("The diary data are saved. The network is being estimated; this takes a few seconds."),
+    )
+    return redirect("analysis:network", patient_id=patient_id)
+
+
+@role_required(Role.CLINICIAN)
+@require_http_methods(["POST"])
+def links(request: ActorRequest, patient_id: str) -> HttpResponse:
+    access = _access(request, patient_id, "update", OBJECT_EMA)
+    raw = request.POST.get("count", "")
+    count = min(int(raw), 50) if raw.isdigit() else 0
+    typed = {
+        request.POST.get(f"var-{n}", "")[:200]: request.POST.get(f"node-{n}", "")[:80]
+        for n in range(count)
+    }
+    _formulation, circle = network.current_circle(access)
+    try:
+        services.ema_links_save(
+            actor=request.actor,
+            access=access,
+            links=typed,
+            known_nodes=[node.id for node in circle.nodes],
+        )
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        return _page(request, access, errors={"links": error.messages}, status=400)
+    messages.success(request, _("The variables are linked to the circle."))
+    return redirect("analysis:network", patient_id=patient_id)
+
+
+@role_required(Role.CLINICIAN)
+@require_http_methods(["POST"])
+def add_arrows(request: ActorRequest, patient_id: str) -> HttpResponse:
+    access = _access(request, patient_id, "update", formulation_selectors.OBJECT_FORMULATION)
+    formulation = formulation_selectors.formulation_of_patient(access)
+    if formulation is None:
+        raise Http404
+    opened = FormulationAccess(formulation=formulation, access=access)
+    additions = [
+        tuple(value.split("|", 1))
+        for value in request.POST.getlist("edge")[:50]
+        if value.count("|") == 1
+    ]
+    with override(patient_language(access)):
+        label = _("seen in the diary")
+    try:
+        version = services.network_arrows_add(
+            actor=request.actor,
+            opened=opened,
+            additions=[(a, b) for a, b in additions],
+            label=label,
+        )
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        return _page(request, access, errors={"add": error.messages}, status=400)
+    messages.success(
+        request,
+        _("Added to the circle as version %(number)s. Discuss it with the patient.")
+        % {"number": version.number},
+    )
+    return redirect(reverse("formulation:circle", args=[formulation.public_id]))
+
+
+@role_required(Role.CLINICIAN)
+@require_http_methods(["POST"])
+def norm_choice(request: ActorRequest, patient_id: str) -> HttpResponse:
+    access = _access(request, patient_id, "update", OBJECT_NORM)
+    try:
+        services.norm_choice_save(
+            actor=request.actor, access=access, choice=request.POST.get("norm", "")[:20]
+        )
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("clinic:patient_results", patient_id=patient_id)
+    messages.success(request, _("The norm is saved; the results use it from now on."))
+    return redirect("clinic:patient_results", patient_id=patient_id)
