@@ -1,0 +1,198 @@
+"""The personal network beside the vicious circle (issue 15).
+
+A clinician imports a patient's diary (EMA) as a CSV file; the network is estimated in a
+background task that receives the patient's id, stores the result under the data's
+hash and does nothing when run again; the page shows it beside the circle with the
+arrows the data support, the arrows the data do not show and the strong links the
+circle lacks, and adds chosen links to a new formulation version.
+
+The diary is the demo's simulation (``maatwerk.web.demo.network``): a known lag-1 VAR
+with a fixed seed, in which worry → low mood and pain → tiredness from one moment to
+the next, and pain goes with tiredness at the same moment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from maatwerk.core.formulation import (
+    CircleGraph,
+    Complaint,
+    Edge,
+    Formulation,
+    Node,
+    formulation_from_json,
+)
+from maatwerk.web.analysis.models import EmaImport, NetworkEstimate
+from maatwerk.web.analysis.tasks import network_estimate
+from maatwerk.web.audit.models import AuditEvent
+from maatwerk.web.common.actor import actor_for_user
+from maatwerk.web.demo.network import simulated_diary_csv
+from maatwerk.web.formulation import services as formulation_services
+from maatwerk.web.formulation.models import Formulation as FormulationRow
+from maatwerk.web.formulation.selectors import formulation_access
+from maatwerk.web.patients.selectors import patient_access
+from tests.web.world import World
+
+pytestmark = pytest.mark.django_db
+
+CIRCLE = Formulation(
+    complaints=(Complaint("pijn", "Pijn"),),
+    circle=CircleGraph(
+        nodes=(
+            Node("pijn", "complaint", "Pijn"),
+            Node("piekeren", "thought", "Piekeren"),
+            Node("somber", "feeling", "Somber"),
+            Node("moe", "physical", "Moe"),
+        ),
+        edges=(
+            Edge("piekeren", "somber"),
+            Edge("somber", "pijn"),
+            Edge("pijn", "piekeren"),
+        ),
+    ),
+)
+
+
+def with_circle(world: World) -> FormulationRow:
+    clinician = actor_for_user(world.users["clinician_treating"], access_point="test")
+    access = patient_access(
+        actor=clinician, patient_id=str(world.patient_a.public_id), action="create"
+    )
+    formulation = formulation_services.formulation_start(
+        actor=clinician, access=access, from_screening=False
+    )
+    opened = formulation_access(
+        actor=clinician, formulation_id=str(formulation.public_id), action="update"
+    )
+    formulation_services.formulation_save(
+        actor=clinician, opened=opened, document=CIRCLE, note="circle"
+    )
+    return formulation
+
+
+def base(world: World) -> str:
+    return f"/analysis/patients/{world.patient_a.public_id}/network/"
+
+
+def upload(world: World, data: bytes, **fields: str) -> Any:
+    return world.client_for("clinician_treating").post(
+        base(world) + "upload/",
+        {"file": SimpleUploadedFile("dagboek.csv", data, "text/csv"), "day": "day", "beep": "beep"}
+        | fields,
+    )
+
+
+def test_the_clinician_sees_the_network_beside_the_circle_and_adds_a_link(
+    world: World, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    formulation = with_circle(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(world, simulated_diary_csv())
+    assert response.status_code == 302
+    estimate = NetworkEstimate.objects.get(patient=world.patient_a)
+    assert estimate.status == NetworkEstimate.Status.DONE
+    assert estimate.result is not None and estimate.result["n_used"] == 200  # 40 days × 5
+
+    page = world.client_for("clinician_treating").get(base(world)).content.decode()
+    # Beside each other: the circle (Graphviz) and the two network pictures, with text.
+    assert 'aria-labelledby="circle-title circle-text"' in page
+    assert 'role="img" aria-labelledby="net-temporal-title"' in page
+    assert 'role="img" aria-labelledby="net-contemporaneous-title"' in page
+    assert "“Piekeren” op het ene moment → meer “Somber” op het volgende" in page
+    # The arrow worry → low mood is supported; the two others are not shown.
+    supported = page.split("Pijlen die de gegevens ondersteunen")[1].split("<h3>")[0]
+    assert "Piekeren → Somber" in supported
+    not_shown = page.split("Pijlen uit de cirkel die de gegevens niet laten zien")[1]
+    assert "Somber → Pijn" in not_shown.split("<h3>")[0]
+    assert "Pijn → Piekeren" in not_shown.split("<h3>")[0]
+    # Pain → tiredness is strong in the data and missing from the circle: it can be added.
+    assert 'value="pijn|moe"' in page
+    # "actief" is not linked to a box: listed apart, not offered.
+    assert "actief" in page.split("niet aan een vak van de cirkel gekoppeld")[1]
+    # The patient's explanation, in B1 words.
+    assert "Na meer “Pijn” heb je vaak wat later meer “Moe”." in page
+
+    response = world.client_for("clinician_treating").post(
+        base(world) + "add/", {"edge": ["pijn|moe"]}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/formulation/{formulation.public_id}/circle/"
+    newest = formulation.versions.order_by("-number").first()
+    assert newest is not None and newest.number == 3
+    circle = formulation_from_json(newest.document).circle
+    assert circle.edge("pijn", "moe").label == "gezien in het dagboek"
+    assert len(circle.edges) == 4
+
+
+def test_estimation_is_idempotent_and_redone_only_when_the_data_change(
+    world: World, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(world, simulated_diary_csv())
+    first = NetworkEstimate.objects.get(patient=world.patient_a)
+    assert network_estimate.call(world.patient_a.pk) == "done"
+    first.refresh_from_db()
+    finished = first.finished_at
+    # The same file again: a new import, the same hash, no second estimate.
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(world, simulated_diary_csv())
+    assert EmaImport.objects.filter(patient=world.patient_a).count() == 2
+    assert NetworkEstimate.objects.filter(patient=world.patient_a).count() == 1
+    first.refresh_from_db()
+    assert first.finished_at == finished
+    # Other data: estimated anew.
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(world, simulated_diary_csv(seed=7))
+    assert NetworkEstimate.objects.filter(patient=world.patient_a, status="done").count() == 2
+
+
+@pytest.mark.parametrize(
+    ("data", "fields", "message"),
+    [
+        (b"day,beep,a,b\n1,1,2,x\n", {}, "Regel 2, kolom b: “x” is geen getal"),
+        (b"day,beep,a,b\n1,1,2,\n1,2,3,4\n", {}, "1 waarden ontbreken (regels 2)"),
+        (b"day,beep,a,b\n1,1,2,3\n", {"variables": "a,c"}, "Het bestand heeft geen kolom c."),
+        (b"day,beep,a\n1,1,2\n", {}, "Een netwerk heeft minstens twee variabelen nodig."),
+        (b"\xff\xfe\x00", {}, "Het bestand is geen CSV-tekstbestand (UTF-8)."),
+    ],
+)
+def test_a_bad_file_gets_a_clear_error_and_nothing_is_saved(
+    world: World, data: bytes, fields: dict[str, str], message: str
+) -> None:
+    before = AuditEvent.objects.count()
+    response = upload(world, data, **fields)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not EmaImport.objects.exists()
+    assert not NetworkEstimate.objects.exists()
+    event = AuditEvent.objects.order_by("-sequence").first()
+    assert AuditEvent.objects.count() == before + 1
+    assert event is not None and (event.object_type, event.outcome) == ("ema_import", "error")
+
+
+def test_too_few_beeps_give_a_failed_estimate_with_the_reason(
+    world: World, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(world, simulated_diary_csv(days=1, beeps=4))
+    estimate = NetworkEstimate.objects.get(patient=world.patient_a)
+    assert estimate.status == NetworkEstimate.Status.FAILED
+    page = world.client_for("clinician_treating").get(base(world)).content.decode()
+    assert "Het netwerk kon uit deze gegevens niet geschat worden" in page
+    assert "usable beep pairs" in page
+
+
+def test_other_clinicians_cannot_open_or_import(world: World) -> None:
+    client = world.client_for("clinician_other_team")
+    assert client.get(base(world)).status_code == 404
+    response = client.post(
+        base(world) + "upload/",
+        {"file": SimpleUploadedFile("d.csv", simulated_diary_csv(), "text/csv")},
+    )
+    assert response.status_code == 404
+    assert not EmaImport.objects.exists()
