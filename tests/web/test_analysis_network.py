@@ -27,6 +27,7 @@ from maatwerk.core.formulation import (
     Node,
     formulation_from_json,
 )
+from maatwerk.web.analysis import services
 from maatwerk.web.analysis.models import EmaImport, NetworkEstimate
 from maatwerk.web.analysis.tasks import network_estimate
 from maatwerk.web.audit.models import AuditEvent
@@ -73,6 +74,23 @@ def with_circle(world: World) -> FormulationRow:
         actor=clinician, opened=opened, document=CIRCLE, note="circle"
     )
     return formulation
+
+
+def diary_file() -> SimpleUploadedFile:
+    return SimpleUploadedFile("dagboek.csv", simulated_diary_csv(), "text/csv")
+
+
+def diary_imported(world: World) -> None:
+    """Patient A has imported diary data (the network is not estimated: no commit)."""
+    if EmaImport.objects.filter(patient=world.patient_a).exists():
+        return
+    actor = actor_for_user(world.users["clinician_treating"], access_point="test")
+    access = patient_access(actor=actor, patient_id=str(world.patient_a.public_id), action="create")
+    services.ema_import(
+        actor=actor,
+        access=access,
+        upload=services.EmaUpload(simulated_diary_csv(), "dagboek.csv", (), "day", "beep"),
+    )
 
 
 def base(world: World) -> str:

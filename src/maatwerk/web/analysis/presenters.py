@@ -102,7 +102,12 @@ class NormPanel:
 
 
 def _norms_by_sex(scale: Scale) -> bool:
-    return bool(scale.norms) and all(norm.sex is not None for norm in scale.norms)
+    """Some group of norms (clinical, or functional) exists only per sex: then the norm
+    of a patient without a norm for their sex has to be chosen."""
+    groups: dict[bool, list[str | None]] = {}
+    for norm in scale.norms:
+        groups.setdefault(norm.group == "clinical", []).append(norm.sex)
+    return any(len(sexes) > 1 and None not in sexes for sexes in groups.values())
 
 
 def unknown_sex_norm(access: PatientAccess) -> UnknownSexNorm:

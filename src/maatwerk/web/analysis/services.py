@@ -168,9 +168,19 @@ def ema_links_save(
     *, actor: Actor, access: PatientAccess, links: Mapping[str, str], known_nodes: Sequence[str]
 ) -> EmaImport:
     """Link the variables of the newest import to boxes of the circle (or to none)."""
-    imported = latest_import(access)
-    if imported is None or actor.user is None:
+    if actor.user is None or access.basis.value == "own_record":
         raise PermissionDenied
+    imported = latest_import(access)
+    if imported is None:
+        _audit(
+            actor,
+            access,
+            action="update",
+            object_type=OBJECT_EMA,
+            detail="links refused: no diary data",
+            outcome="error",
+        )
+        raise ValidationError(_("Import diary data first."))
     variables = list(imported.series["variables"])
     unknown = [node for node in links.values() if node and node not in known_nodes]
     if unknown or any(v not in variables for v in links):

@@ -42,7 +42,8 @@ def _access(request: ActorRequest, patient_id: str, action: str, object_type: st
 
 
 class EmaUploadForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("CSV file with the diary data"))
+    # Not required here: a missing file is refused (and audited) by the service.
+    file = forms.FileField(label=gettext_lazy("CSV file with the diary data"), required=False)
     variables = forms.CharField(
         label=gettext_lazy("Variables (columns, separated by commas; empty: all other columns)"),
         required=False,
@@ -100,13 +101,14 @@ def upload(request: ActorRequest, patient_id: str) -> HttpResponse:
     if not form.is_valid():
         return _page(request, access, form=form, status=400)
     data = form.cleaned_data
+    file = data["file"]
     try:
         services.ema_import(
             actor=request.actor,
             access=access,
             upload=services.EmaUpload(
-                data=data["file"].read(services.MAX_UPLOAD_BYTES + 1),
-                filename=data["file"].name or "",
+                data=b"" if file is None else file.read(services.MAX_UPLOAD_BYTES + 1),
+                filename="" if file is None else file.name or "",
                 variables=tuple(v.strip() for v in data["variables"].split(",") if v.strip()),
                 day=data["day"].strip() or None,
                 beep=data["beep"].strip() or None,
