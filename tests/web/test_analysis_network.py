@@ -7,8 +7,8 @@ arrows the data support, the arrows the data do not show and the strong links th
 circle lacks, and adds chosen links to a new formulation version.
 
 The diary is the demo's simulation (``maatwerk.web.demo.network``): a known lag-1 VAR
-with a fixed seed, in which worry → low mood and pain → tiredness from one moment to
-the next, and pain goes with tiredness at the same moment.
+with a fixed seed, in which pain → fear, fear → avoiding and fear → pain from one moment
+to the next, and pain goes with tiredness, fear with low mood at the same moment.
 """
 
 from __future__ import annotations
@@ -46,14 +46,15 @@ CIRCLE = Formulation(
     circle=CircleGraph(
         nodes=(
             Node("pijn", "complaint", "Pijn"),
-            Node("piekeren", "thought", "Piekeren"),
-            Node("somber", "feeling", "Somber"),
+            Node("bang", "feeling", "Bang"),
+            Node("vermijden", "behaviour", "Vermijden"),
             Node("moe", "physical", "Moe"),
         ),
         edges=(
-            Edge("piekeren", "somber"),
-            Edge("somber", "pijn"),
-            Edge("pijn", "piekeren"),
+            Edge("pijn", "bang"),
+            Edge("bang", "vermijden"),
+            Edge("vermijden", "moe"),
+            Edge("moe", "pijn"),
         ),
     ),
 )
@@ -121,30 +122,33 @@ def test_the_clinician_sees_the_network_beside_the_circle_and_adds_a_link(
     assert 'aria-labelledby="circle-title circle-text"' in page
     assert 'role="img" aria-labelledby="net-temporal-title"' in page
     assert 'role="img" aria-labelledby="net-contemporaneous-title"' in page
-    assert "“Piekeren” op het ene moment → meer “Somber” op het volgende" in page
-    # The arrow worry → low mood is supported; the two others are not shown.
+    assert "“Bang” op het ene moment → meer “Pijn” op het volgende" in page
+    # The variables were linked to the boxes with the same words.
     supported = page.split("Pijlen die de gegevens ondersteunen")[1].split("<h3>")[0]
-    assert "Piekeren → Somber" in supported
+    assert "Pijn → Bang" in supported
+    assert "Bang → Vermijden" in supported
+    assert "Moe → Pijn" in supported  # at the same moment
     not_shown = page.split("Pijlen uit de cirkel die de gegevens niet laten zien")[1]
-    assert "Somber → Pijn" in not_shown.split("<h3>")[0]
-    assert "Pijn → Piekeren" in not_shown.split("<h3>")[0]
-    # Pain → tiredness is strong in the data and missing from the circle: it can be added.
-    assert 'value="pijn|moe"' in page
-    # "actief" is not linked to a box: listed apart, not offered.
-    assert "actief" in page.split("niet aan een vak van de cirkel gekoppeld")[1]
+    assert "Vermijden → Moe" in not_shown.split("<h3>")[0]
+    # Fear → pain is in the data and missing from the circle: it can be added.
+    missing = page.split("Sterke verbanden in de gegevens die de cirkel mist")[1]
+    assert 'value="bang|pijn"' in missing.split("</form>")[0]
+    # "somber" is not linked to a box: listed apart, not offered.
+    assert "“somber”" in page.split("niet aan een vak van de cirkel gekoppeld")[1]
+    assert 'value="bang|somber"' not in page
     # The patient's explanation, in B1 words.
-    assert "Na meer “Pijn” heb je vaak wat later meer “Moe”." in page
+    assert "Na meer “Bang” heb je vaak wat later meer “Pijn”." in page
 
     response = world.client_for("clinician_treating").post(
-        base(world) + "add/", {"edge": ["pijn|moe"]}
+        base(world) + "add/", {"edge": ["bang|pijn"]}
     )
     assert response.status_code == 302
     assert response["Location"] == f"/formulation/{formulation.public_id}/circle/"
     newest = formulation.versions.order_by("-number").first()
     assert newest is not None and newest.number == 3
     circle = formulation_from_json(newest.document).circle
-    assert circle.edge("pijn", "moe").label == "gezien in het dagboek"
-    assert len(circle.edges) == 4
+    assert circle.edge("bang", "pijn").label == "gezien in het dagboek"
+    assert len(circle.edges) == 5
 
 
 def test_estimation_is_idempotent_and_redone_only_when_the_data_change(
@@ -214,3 +218,37 @@ def test_other_clinicians_cannot_open_or_import(world: World) -> None:
     )
     assert response.status_code == 404
     assert not EmaImport.objects.exists()
+
+
+# ------------------------------------------------------------------ demo
+
+
+def test_the_demo_shows_a_network_beside_a_circle_and_a_patient_not_on_track() -> None:
+    from django.test import Client
+
+    from maatwerk.web.demo.services import demo_load
+    from maatwerk.web.organizations.models import Membership
+    from maatwerk.web.patients.models import Patient
+    from tests.web.world import sign_in
+
+    demo_load()
+    sophie = Patient.objects.get(full_name="Sophie Jansen")
+    estimate = NetworkEstimate.objects.get(patient=sophie)
+    assert estimate.status == NetworkEstimate.Status.DONE
+    poh = Membership.objects.get(user__email="poh-ggz@demo.maatwerk.nl").user
+    client = sign_in(Client(), poh)
+    page = client.get(f"/analysis/patients/{sophie.public_id}/network/").content.decode()
+    assert "gesimuleerd-dagboek-demo.csv" in page  # the demo says the diary is simulated
+    assert 'aria-labelledby="circle-title circle-text"' in page
+    assert 'role="img" aria-labelledby="net-temporal-title"' in page
+    supported = page.split("Pijlen die de gegevens ondersteunen")[1].split("<h3>")[0]
+    assert "Pijn in mijn rug → Bang dat bukken mijn rug kapot maakt" in supported
+    missing = page.split("Sterke verbanden in de gegevens die de cirkel mist")[1]
+    assert 'value="fear_of_movement|complaint"' in missing.split("</form>")[0]
+    # Henk Bos's PHQ-9 stays at 11–12 for six months: not on track, with the options.
+    henk = Patient.objects.get(full_name="Henk Bos")
+    gz = henk.episodes.get(status="active").care_team.first().membership.user
+    results = sign_in(Client(), gz).get(f"/clinic/patients/{henk.public_id}/results/")
+    body = results.content.decode()
+    assert "Niet op koers: Patient Health Questionnaire-9 (PHQ-9)" in body
+    assert "Opschalen naar een volgende stap in de zorg" in body
