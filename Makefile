@@ -45,7 +45,7 @@ exit $$rc
 endef
 
 .PHONY: help system-deps venv node vendor compilemessages collectstatic install lint \
-	test test-core test-web-sqlite test-web-postgres test-e2e test-demo demo bench clean
+	test test-core test-web-sqlite test-web-postgres test-e2e test-demo demo bench load clean
 
 help:
 	@echo "Maatwerk make targets:"
@@ -59,6 +59,7 @@ help:
 	@echo "  test-demo          start 'maatwerk demo' and log in as the demo clinician"
 	@echo "  demo               run the demo on http://127.0.0.1:8000"
 	@echo "  bench              benchmarks (tests/bench)"
+	@echo "  load               locust against gunicorn + PostgreSQL on 127.0.0.1 at 50/100/200 users (LOAD_ARGS=...)"
 	@echo "  clean              remove .venv .tools node_modules var and vendored assets"
 
 # --- installation ---------------------------------------------------------------------
@@ -183,6 +184,11 @@ bench: install
 	@rc=0; $(PYTEST) tests/bench --benchmark-enable -q -s || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "No benchmarks exist yet (tests/bench collected no tests)."; rc=0; fi; \
 	exit $$rc
+
+# Load: bounded in time (3 x ~50 s), 127.0.0.1 only; figures in docs/reliability.md.
+load: install
+	$(UV) sync --frozen --group load
+	$(VENV)/bin/python scripts/load/run.py $(LOAD_ARGS)
 
 clean:
 	rm -rf .venv .tools node_modules var $(VENDORED)
