@@ -194,7 +194,7 @@ def test_a_bad_file_gets_a_clear_error_and_nothing_is_saved(
     assert not NetworkEstimate.objects.exists()
     event = AuditEvent.objects.order_by("-sequence").first()
     assert AuditEvent.objects.count() == before + 1
-    assert event is not None and (event.object_type, event.outcome) == ("ema_import", "error")
+    assert event is not None and (event.object_type, event.outcome) == ("ema_import", "refused")
 
 
 def test_too_few_beeps_give_a_failed_estimate_with_the_reason(

@@ -1,7 +1,8 @@
 """Importing EMA data, linking it to the circle, choosing a norm, adding arrows.
 
-Each service owns its transaction and writes one audit event (success, or ``error`` when
-the input is refused: then nothing is saved). Adding arrows to the formulation goes
+Each service owns its transaction and writes one audit event through
+:func:`~maatwerk.web.audit.audited.audited` (success, refused or denied; a refusal saves
+nothing). Adding arrows to the formulation goes
 through the formulation service, which stores a new version and audits it.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -20,15 +22,16 @@ from maatwerk.core.analysis.ema import parse_ema_csv as parse
 from maatwerk.core.formulation import FormulationError
 from maatwerk.core.instruments.reference import UnknownSexNorm
 from maatwerk.web.analysis.models import ChangeNormChoice, EmaImport, NetworkEstimate
-from maatwerk.web.analysis.selectors import OBJECT_EMA, OBJECT_NORM, latest_import
+from maatwerk.web.analysis.network import network_page
+from maatwerk.web.analysis.selectors import OBJECT_EMA, OBJECT_NETWORK, OBJECT_NORM, latest_import
 from maatwerk.web.analysis.tasks import network_estimate
-from maatwerk.web.audit.services import audit_record
+from maatwerk.web.audit.audited import InputRefused, audited
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.formulation import selectors as formulation_selectors
 from maatwerk.web.formulation import services as formulation_services
 from maatwerk.web.formulation.models import FormulationVersion
 from maatwerk.web.formulation.selectors import FormulationAccess
-from maatwerk.web.patients.selectors import PatientAccess, patient_subject
+from maatwerk.web.patients.opening import PatientAccess
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 """Largest CSV file accepted (5,000 rows of 12 numbers fit easily; operational limit)."""
@@ -76,23 +79,11 @@ class EmaUpload:
     beep: str | None
 
 
-def _audit(
-    actor: Actor,
-    access: PatientAccess,
-    *,
-    action: str,
-    object_type: str,
-    detail: str,
-    outcome: str = "success",
-) -> None:
-    audit_record(
-        actor=actor,
-        action=action,
-        outcome=outcome,
-        subject=patient_subject(access.patient, object_type=object_type),
-        emergency=access.emergency,
-        detail=detail[:200],
-    )
+def _clinician(actor: Actor, access: PatientAccess) -> Any:
+    """The acting clinician's user; a patient on their own record is denied."""
+    if actor.user is None or access.by_patient:
+        raise PermissionDenied
+    return actor.user
 
 
 def _default_links(variables: Sequence[str], access: PatientAccess) -> dict[str, str]:
@@ -107,58 +98,59 @@ def _default_links(variables: Sequence[str], access: PatientAccess) -> dict[str,
     return {v: by_label[v.strip().lower()] for v in variables if v.strip().lower() in by_label}
 
 
+def network_read(*, actor: Actor, access: PatientAccess, language: str) -> dict[str, Any]:
+    """The personal network page of an opened patient (one ``read`` event)."""
+    with audited(
+        actor=actor,
+        action="read",
+        subject=access.subject(OBJECT_NETWORK),
+        emergency=access.emergency,
+        detail="personal network",
+    ):
+        _clinician(actor, access)
+        return network_page(access, language)
+
+
 def ema_import(*, actor: Actor, access: PatientAccess, upload: EmaUpload) -> EmaImport:
     """Store the patient's EMA data from a CSV file and estimate its network in the
-    background (once per distinct series). Refused input raises ``ValidationError``."""
-    if actor.user is None or access.basis.value == "own_record":
-        raise PermissionDenied
-    if len(upload.data) > MAX_UPLOAD_BYTES:
-        _audit(
-            actor,
-            access,
-            action="create",
-            object_type=OBJECT_EMA,
-            detail="refused: too large",
-            outcome="error",
-        )
-        raise ValidationError(
-            _("The file is larger than %(size)s MB.") % {"size": MAX_UPLOAD_BYTES // 2**20}
-        )
-    try:
-        series = parse(
-            upload.data,
-            variables=upload.variables,
-            day=upload.day or None,
-            beep=upload.beep or None,
-        )
-    except EmaProblem as problem:
-        _audit(
-            actor,
-            access,
-            action="create",
-            object_type=OBJECT_EMA,
-            detail=f"refused: {problem.kind}",
-            outcome="error",
-        )
-        raise ValidationError(_problem_text(problem)) from None
-    input_hash = series.input_hash()
-    with transaction.atomic():
+    background (once per distinct series). Refused input raises ``InputRefused``."""
+    with audited(
+        actor=actor,
+        action="create",
+        subject=access.subject(OBJECT_EMA),
+        emergency=access.emergency,
+    ) as note:
+        user = _clinician(actor, access)
+        if len(upload.data) > MAX_UPLOAD_BYTES:
+            raise InputRefused(
+                {
+                    "file": [
+                        _("The file is larger than %(size)s MB.")
+                        % {"size": MAX_UPLOAD_BYTES // 2**20}
+                    ]
+                }
+            )
+        try:
+            series = parse(
+                upload.data,
+                variables=upload.variables,
+                day=upload.day or None,
+                beep=upload.beep or None,
+            )
+        except EmaProblem as problem:
+            raise InputRefused({"file": [_problem_text(problem)]}) from None
+        input_hash = series.input_hash()
         imported = EmaImport.objects.create(
             patient=access.patient,
-            uploaded_by=actor.user,
+            uploaded_by=user,
             filename=upload.filename[:200],
             series=series.as_dict(),
             input_hash=input_hash,
             links=_default_links(series.variables, access),
         )
         NetworkEstimate.objects.get_or_create(patient=access.patient, input_hash=input_hash)
-        _audit(
-            actor,
-            access,
-            action="create",
-            object_type=OBJECT_EMA,
-            detail=f"{len(series.values)} beeps, {len(series.variables)} variables",
-        )
+        note.about(object_ref=str(imported.public_id))
+        note.detail = f"{len(series.values)} beeps, {len(series.variables)} variables"
         patient_id = access.patient.pk
         transaction.on_commit(lambda: network_estimate.enqueue(patient_id))
     return imported
@@ -168,63 +160,42 @@ def ema_links_save(
     *, actor: Actor, access: PatientAccess, links: Mapping[str, str], known_nodes: Sequence[str]
 ) -> EmaImport:
     """Link the variables of the newest import to boxes of the circle (or to none)."""
-    if actor.user is None or access.basis.value == "own_record":
-        raise PermissionDenied
-    imported = latest_import(access)
-    if imported is None:
-        _audit(
-            actor,
-            access,
-            action="update",
-            object_type=OBJECT_EMA,
-            detail="links refused: no diary data",
-            outcome="error",
-        )
-        raise ValidationError(_("Import diary data first."))
-    variables = list(imported.series["variables"])
-    unknown = [node for node in links.values() if node and node not in known_nodes]
-    if unknown or any(v not in variables for v in links):
-        _audit(
-            actor,
-            access,
-            action="update",
-            object_type=OBJECT_EMA,
-            detail="links refused",
-            outcome="error",
-        )
-        raise ValidationError(_("Choose a box of the vicious circle, or none."))
-    with transaction.atomic():
+    with audited(
+        actor=actor,
+        action="update",
+        subject=access.subject(OBJECT_EMA),
+        emergency=access.emergency,
+        detail="variables linked to the circle",
+    ) as note:
+        _clinician(actor, access)
+        imported = latest_import(access)
+        if imported is None:
+            raise InputRefused({"links": [_("Import diary data first.")]})
+        note.about(object_ref=str(imported.public_id))
+        variables = list(imported.series["variables"])
+        unknown = [node for node in links.values() if node and node not in known_nodes]
+        if unknown or any(v not in variables for v in links):
+            raise InputRefused({"links": [_("Choose a box of the vicious circle, or none.")]})
         imported.links = {v: links[v] for v in variables if links.get(v)}
         imported.save(update_fields=["links"])
-        _audit(
-            actor,
-            access,
-            action="update",
-            object_type=OBJECT_EMA,
-            detail="variables linked to the circle",
-        )
     return imported
 
 
 def norm_choice_save(*, actor: Actor, access: PatientAccess, choice: str) -> ChangeNormChoice:
     """Which norm reliable change uses for a patient whose sex has no norm of its own."""
-    if actor.user is None or access.basis.value == "own_record":
-        raise PermissionDenied
-    if choice not in UnknownSexNorm._value2member_map_:
-        _audit(
-            actor,
-            access,
-            action="update",
-            object_type=OBJECT_NORM,
-            detail="refused",
-            outcome="error",
-        )
-        raise ValidationError(_("Choose one of the norms."))
-    with transaction.atomic():
+    with audited(
+        actor=actor,
+        action="update",
+        subject=access.subject(OBJECT_NORM),
+        emergency=access.emergency,
+        detail=f"norm: {choice[:20]}",
+    ):
+        user = _clinician(actor, access)
+        if choice not in UnknownSexNorm._value2member_map_:
+            raise InputRefused({"norm": [_("Choose one of the norms.")]})
         row, _created = ChangeNormChoice.objects.update_or_create(
-            patient=access.patient, defaults={"choice": choice, "chosen_by": actor.user}
+            patient=access.patient, defaults={"choice": choice, "chosen_by": user}
         )
-        _audit(actor, access, action="update", object_type=OBJECT_NORM, detail=f"norm: {choice}")
     return row
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,17 +17,13 @@ from django.views.decorators.http import require_http_methods
 from maatwerk.core.access import Role
 from maatwerk.web.analysis import network, services
 from maatwerk.web.analysis.selectors import OBJECT_EMA, OBJECT_NETWORK, OBJECT_NORM
+from maatwerk.web.audit.audited import InputRefused, show_refusal
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
 from maatwerk.web.formulation import selectors as formulation_selectors
 from maatwerk.web.formulation.selectors import FormulationAccess
 from maatwerk.web.formulation.services import patient_language
-from maatwerk.web.patients.selectors import (
-    PatientAccess,
-    PatientNotAccessible,
-    patient_access,
-    patient_open,
-)
+from maatwerk.web.patients.opening import Audience, PatientAccess, open_patient
 
 
 def _language() -> str:
@@ -33,12 +31,15 @@ def _language() -> str:
 
 
 def _access(request: ActorRequest, patient_id: str, action: str, object_type: str) -> PatientAccess:
-    try:
-        return patient_access(
-            actor=request.actor, patient_id=patient_id, action=action, object_type=object_type
-        )
-    except PatientNotAccessible:
-        raise Http404 from None
+    """The scoped opener: out of scope is a 404, a patient on their own record a 403
+    (both audited as denied by the opener)."""
+    return open_patient(
+        actor=request.actor,
+        patient_id=patient_id,
+        action=action,
+        audience=Audience.CARE_TEAM,
+        object_type=object_type,
+    )
 
 
 class EmaUploadForm(forms.Form):
@@ -62,12 +63,12 @@ class EmaUploadForm(forms.Form):
 def _page(
     request: ActorRequest,
     access: PatientAccess,
+    context: dict[str, Any],
     *,
     form: EmaUploadForm | None = None,
     errors: dict[str, list[str]] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    context = network.network_page(access, _language())
     context.update(
         {
             "form": form or EmaUploadForm(initial={"day": "day", "beep": "beep"}),
@@ -81,16 +82,22 @@ def _page(
 @role_required(Role.CLINICIAN)
 @require_http_methods(["GET"])
 def network_view(request: ActorRequest, patient_id: str) -> HttpResponse:
-    try:
-        access = patient_open(
-            actor=request.actor,
-            patient_id=patient_id,
-            object_type=OBJECT_NETWORK,
-            detail="personal network",
-        )
-    except PatientNotAccessible:
-        raise Http404 from None
-    return _page(request, access)
+    access = _access(request, patient_id, "read", OBJECT_NETWORK)
+    context = services.network_read(actor=request.actor, access=access, language=_language())
+    return _page(request, access, context)
+
+
+def _refused(
+    request: ActorRequest,
+    access: PatientAccess,
+    refusal: InputRefused,
+    form: EmaUploadForm | None = None,
+) -> HttpResponse:
+    """The page again with the service's refusal (already audited as refused)."""
+    if form is not None:
+        show_refusal(form, refusal)
+    context = network.network_page(access, _language())
+    return _page(request, access, context, form=form, errors=refusal.errors, status=400)
 
 
 @role_required(Role.CLINICIAN)
@@ -98,9 +105,7 @@ def network_view(request: ActorRequest, patient_id: str) -> HttpResponse:
 def upload(request: ActorRequest, patient_id: str) -> HttpResponse:
     access = _access(request, patient_id, "create", OBJECT_EMA)
     form = EmaUploadForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _page(request, access, form=form, status=400)
-    data = form.cleaned_data
+    data = form.cleaned_data if form.is_valid() else {"file": None}
     file = data["file"]
     try:
         services.ema_import(
@@ -109,16 +114,15 @@ def upload(request: ActorRequest, patient_id: str) -> HttpResponse:
             upload=services.EmaUpload(
                 data=b"" if file is None else file.read(services.MAX_UPLOAD_BYTES + 1),
                 filename="" if file is None else file.name or "",
-                variables=tuple(v.strip() for v in data["variables"].split(",") if v.strip()),
-                day=data["day"].strip() or None,
-                beep=data["beep"].strip() or None,
+                variables=tuple(
+                    v.strip() for v in str(data.get("variables", "")).split(",") if v.strip()
+                ),
+                day=str(data.get("day", "")).strip() or None,
+                beep=str(data.get("beep", "")).strip() or None,
             ),
         )
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as error:
-        form.add_error("file", error)
-        return _page(request, access, form=form, status=400)
+    except InputRefused as refusal:
+        return _refused(request, access, refusal, form)
     messages.success(
         request,
         _("The diary data are saved. The network is being estimated; this takes a few seconds."),
@@ -144,10 +148,8 @@ def links(request: ActorRequest, patient_id: str) -> HttpResponse:
             links=typed,
             known_nodes=[node.id for node in circle.nodes],
         )
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as error:
-        return _page(request, access, errors={"links": error.messages}, status=400)
+    except InputRefused as refusal:
+        return _refused(request, access, refusal)
     messages.success(request, _("The variables are linked to the circle."))
     return redirect("analysis:network", patient_id=patient_id)
 
@@ -174,10 +176,8 @@ def add_arrows(request: ActorRequest, patient_id: str) -> HttpResponse:
             additions=[(a, b) for a, b in additions],
             label=label,
         )
-    except PermissionDenied:
-        raise Http404 from None
     except ValidationError as error:
-        return _page(request, access, errors={"add": error.messages}, status=400)
+        return _refused(request, access, InputRefused({"add": error.messages}))
     messages.success(
         request,
         _("Added to the circle as version %(number)s. Discuss it with the patient.")
@@ -194,10 +194,8 @@ def norm_choice(request: ActorRequest, patient_id: str) -> HttpResponse:
         services.norm_choice_save(
             actor=request.actor, access=access, choice=request.POST.get("norm", "")[:20]
         )
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except InputRefused as refusal:
+        messages.error(request, str(refusal))
         return redirect("clinic:patient_results", patient_id=patient_id)
     messages.success(request, _("The norm is saved; the results use it from now on."))
     return redirect("clinic:patient_results", patient_id=patient_id)

@@ -27,7 +27,7 @@ from maatwerk.web.analysis import services as analysis_services
 from maatwerk.web.analysis.tasks import network_estimate
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.patients.models import Patient
-from maatwerk.web.patients.selectors import patient_access
+from maatwerk.web.patients.opening import open_patient
 
 VARIABLES: Final = ("pijn", "bang", "vermijden", "moe", "somber")
 """The diary's questions (in Dutch): pain, fear, avoiding, tired, low mood."""
@@ -89,7 +89,7 @@ def demo_network_load(*, patients: dict[str, Patient], clinician: Actor) -> None
     """Import Sophie's simulated diary, link it to her circle and estimate the network
     now (the demo has no worker running yet; the task is idempotent)."""
     patient = patients[PATIENT]
-    access = patient_access(actor=clinician, patient_id=str(patient.public_id), action="create")
+    access = open_patient(actor=clinician, patient_id=str(patient.public_id), action="create")
     analysis_services.ema_import(
         actor=clinician,
         access=access,
