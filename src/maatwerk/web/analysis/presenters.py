@@ -7,11 +7,13 @@ content; turns every code into a label in the user's language.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,9 +25,12 @@ from maatwerk.core.analysis.change import (
     measurements_from_dates,
     trajectory,
 )
-from maatwerk.core.analysis.content import bundled_monitoring
+from maatwerk.core.analysis.content import ExpectedCurveSettings, bundled_monitoring
 from maatwerk.core.analysis.not_on_track import (
     ClinicianRule,
+    Episode,
+    ExpectedRecoveryModel,
+    InsufficientHistory,
     NotOnTrackSignal,
     SignalRule,
     SignalStatus,
@@ -315,6 +320,29 @@ def _signal_view(item: _Scale, signal: NotOnTrackSignal, lang: str) -> SignalVie
     )
 
 
+HISTORY_CACHE_SECONDS = 24 * 60 * 60
+"""How long a fitted history is kept; the key is the history's content, so new scores
+give a new key at once (an operational choice)."""
+
+
+def expected_recovery(
+    episodes: Sequence[Episode], *, settings: ExpectedCurveSettings, direction: ScoreDirection
+) -> ExpectedRecoveryModel | InsufficientHistory:
+    """The organization's expected-recovery curves, fitted once per distinct history
+    (the mixed model takes long enough with thousands of episodes to be kept)."""
+    minimum = settings.minimum_measurements_per_episode
+    if sum(1 for e in episodes if len(e.measurements) >= minimum) < settings.minimum_episodes:
+        return fit_expected_recovery(episodes, settings=settings, direction=direction)
+    content = repr((episodes, settings, direction.value)).encode()
+    key = "analysis:expected-recovery:" + hashlib.sha256(content).hexdigest()
+    cached = cache.get(key)
+    if isinstance(cached, ExpectedRecoveryModel | InsufficientHistory):
+        return cached
+    fitted = fit_expected_recovery(episodes, settings=settings, direction=direction)
+    cache.set(key, fitted, HISTORY_CACHE_SECONDS)
+    return fitted
+
+
 def not_on_track(
     access: PatientAccess, rows: Sequence[ResultRow], language: str
 ) -> list[SignalView]:
@@ -336,7 +364,7 @@ def not_on_track(
             if content is None:
                 continue
             change_rule = fixed_threshold_rule(content, item.scale)
-        history = fit_expected_recovery(
+        history = expected_recovery(
             selectors.organization_episodes(access, item.instrument_code, item.scale.id),
             settings=monitoring.expected_curves,
             direction=ScoreDirection(item.scale.direction),
