@@ -151,6 +151,28 @@ def test_the_clinician_sees_the_network_beside_the_circle_and_adds_a_link(
     assert len(circle.edges) == 5
 
 
+def test_the_patient_sees_the_network_only_once_the_clinician_shared_it(
+    world: World, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    with_circle(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(world, simulated_diary_csv())
+    patient = world.client_for("patient_a")
+    page = patient.get("/analysis/mine/network/").content.decode()
+    assert "Je zorgverlener heeft nog niets uit je dagboek met je gedeeld." in page
+    assert "<svg" not in page.split('id="main"')[1]
+    clinician = world.client_for("clinician_treating")
+    assert clinician.post(base(world) + "share/").status_code == 302
+    page = patient.get("/analysis/mine/network/").content.decode()
+    assert "Na meer “Bang” heb je vaak wat later meer “Pijn”." in page
+    assert 'role="img" aria-labelledby="mine-temporal-title"' in page
+    assert "PDC" not in page and "PCC" not in page  # no statistics for the patient
+    # The page is the patient's own: a clinician has none, another patient sees their own.
+    assert clinician.get("/analysis/mine/network/").status_code == 404
+    other = world.client_for("patient_b").get("/analysis/mine/network/").content.decode()
+    assert "nog niets uit je dagboek" in other
+
+
 def test_estimation_is_idempotent_and_redone_only_when_the_data_change(
     world: World, django_capture_on_commit_callbacks: Callable[..., Any]
 ) -> None:

@@ -591,6 +591,17 @@ PATIENT_DATA_CALLS: dict[str, Call] = {
         "a",
         data=lambda w: {"count": "1", "var-0": "somber", "node-0": ""},
     ),
+    "analysis:share": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: (diary_imported(w), f"/analysis/patients/{_a(w)}/network/share/")[1],
+        "update",
+        "personal_network",
+        "a",
+    ),
+    "analysis:mine": Call(
+        "patient_a", "GET", lambda w: "/analysis/mine/network/", "read", "personal_network", "a"
+    ),
     "analysis:add_arrows": Call(
         "clinician_treating",
         "POST",

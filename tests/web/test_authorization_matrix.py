@@ -259,6 +259,7 @@ MATRIX: dict[str, Entry] = {
     "analysis:network": Entry(frozenset({"clinician_treating"})),
     "analysis:upload": Entry(frozenset({"clinician_treating"}), method="POST"),
     "analysis:links": Entry(frozenset({"clinician_treating"}), method="POST"),
+    "analysis:share": Entry(frozenset({"clinician_treating"}), method="POST"),
     "analysis:add_arrows": Entry(
         frozenset({"clinician_treating"}),
         method="POST",

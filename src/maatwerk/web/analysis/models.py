@@ -29,6 +29,8 @@ class EmaImport(models.Model):
     series = models.JSONField()
     input_hash = models.CharField(max_length=64)
     links = models.JSONField(default=dict, blank=True)
+    shared_at = models.DateTimeField(null=True, blank=True)
+    """When the clinician shared the network of these data with the patient."""
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]

@@ -227,3 +227,48 @@ def _all_edges(
     from maatwerk.core.analysis.circle_network import data_edges
 
     return tuple(data_edges(variables, pdc, pcc, links))
+
+
+def patient_network_page(access: PatientAccess) -> dict[str, Any]:
+    """The patient's view: the shared network's pictures and B1 sentences, in the
+    patient's language; nothing when the clinician has not shared one."""
+    imported = selectors.latest_import(access)
+    context: dict[str, Any] = {"patient": access.patient, "shared": False}
+    if imported is None or imported.shared_at is None:
+        return context
+    estimate = selectors.estimate_of(access, imported.input_hash)
+    if estimate is None or estimate.status != NetworkEstimate.Status.DONE or not estimate.result:
+        return context
+    _formulation, circle = current_circle(access)
+    series = EmaSeries.from_dict(imported.series)
+    links = {str(k): str(v) for k, v in imported.links.items()}
+    stored: dict[str, Any] = estimate.result
+    variables = [str(v) for v in stored["vars"]]
+    pdc = np.array(stored["pdc"], dtype=np.float64)
+    pcc = np.array(stored["pcc"], dtype=np.float64)
+    names = _names(series, links, circle)
+    labels = [names[v] for v in variables]
+    context.update(
+        {
+            "shared": True,
+            "shared_at": imported.shared_at,
+            "temporal_svg": network_svg(
+                labels,
+                pdc,
+                directed=True,
+                title=_("What often comes a bit later"),
+                element_id="mine-temporal",
+            ),
+            "contemporaneous_svg": network_svg(
+                labels,
+                pcc,
+                directed=False,
+                title=_("What often comes at the same time"),
+                element_id="mine-contemporaneous",
+            ),
+            "sentences": [
+                _patient_text(edge, names) for edge in _all_edges(variables, pdc, pcc, links)
+            ],
+        }
+    )
+    return context

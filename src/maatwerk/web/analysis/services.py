@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maatwerk.core.analysis.circle_network import with_arrows
@@ -22,7 +23,7 @@ from maatwerk.core.analysis.ema import parse_ema_csv as parse
 from maatwerk.core.formulation import FormulationError
 from maatwerk.core.instruments.reference import UnknownSexNorm
 from maatwerk.web.analysis.models import ChangeNormChoice, EmaImport, NetworkEstimate
-from maatwerk.web.analysis.network import network_page
+from maatwerk.web.analysis.network import network_page, patient_network_page
 from maatwerk.web.analysis.selectors import OBJECT_EMA, OBJECT_NETWORK, OBJECT_NORM, latest_import
 from maatwerk.web.analysis.tasks import network_estimate
 from maatwerk.web.audit.audited import InputRefused, audited
@@ -154,6 +155,40 @@ def ema_import(*, actor: Actor, access: PatientAccess, upload: EmaUpload) -> Ema
         patient_id = access.patient.pk
         transaction.on_commit(lambda: network_estimate.enqueue(patient_id))
     return imported
+
+
+def network_share(*, actor: Actor, access: PatientAccess) -> EmaImport:
+    """Let the patient see the network of their newest diary data (after the talk)."""
+    with audited(
+        actor=actor,
+        action="update",
+        subject=access.subject(OBJECT_NETWORK),
+        emergency=access.emergency,
+        detail="shared with the patient",
+    ) as note:
+        _clinician(actor, access)
+        imported = latest_import(access)
+        if imported is None:
+            raise InputRefused({"share": [_("Import diary data first.")]})
+        note.about(object_ref=str(imported.public_id))
+        if imported.shared_at is None:
+            imported.shared_at = timezone.now()
+            imported.save(update_fields=["shared_at"])
+    return imported
+
+
+def network_read_own(*, actor: Actor, access: PatientAccess) -> dict[str, Any]:
+    """The patient's own network page: only what the clinician shared (one ``read``)."""
+    with audited(
+        actor=actor,
+        action="read",
+        subject=access.subject(OBJECT_NETWORK),
+        emergency=access.emergency,
+        detail="own personal network",
+    ):
+        if not access.by_patient:
+            raise PermissionDenied
+        return patient_network_page(access)
 
 
 def ema_links_save(

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,7 +24,7 @@ from maatwerk.web.common.http import ActorRequest
 from maatwerk.web.formulation import selectors as formulation_selectors
 from maatwerk.web.formulation.selectors import FormulationAccess
 from maatwerk.web.formulation.services import patient_language
-from maatwerk.web.patients.opening import Audience, PatientAccess, open_patient
+from maatwerk.web.patients.opening import Audience, PatientAccess, open_own_record, open_patient
 
 
 def _language() -> str:
@@ -199,3 +200,24 @@ def norm_choice(request: ActorRequest, patient_id: str) -> HttpResponse:
         return redirect("clinic:patient_results", patient_id=patient_id)
     messages.success(request, _("The norm is saved; the results use it from now on."))
     return redirect("clinic:patient_results", patient_id=patient_id)
+
+
+@role_required(Role.CLINICIAN)
+@require_http_methods(["POST"])
+def share(request: ActorRequest, patient_id: str) -> HttpResponse:
+    access = _access(request, patient_id, "update", OBJECT_NETWORK)
+    try:
+        services.network_share(actor=request.actor, access=access)
+    except InputRefused as refusal:
+        return _refused(request, access, refusal)
+    messages.success(request, _("The patient can now see this network in their portal."))
+    return redirect("analysis:network", patient_id=patient_id)
+
+
+@login_required
+@require_http_methods(["GET"])
+def mine(request: ActorRequest) -> HttpResponse:
+    """The patient's own network, in B1 words, once the clinician shared it."""
+    access = open_own_record(actor=request.actor, action="read", object_type=OBJECT_NETWORK)
+    context = services.network_read_own(actor=request.actor, access=access)
+    return render(request, "analysis/mine.html", context)
