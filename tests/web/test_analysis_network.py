@@ -161,8 +161,10 @@ def test_the_patient_sees_the_network_only_once_the_clinician_shared_it(
     page = patient.get("/analysis/mine/network/").content.decode()
     assert "Je zorgverlener heeft nog niets uit je dagboek met je gedeeld." in page
     assert "<svg" not in page.split('id="main"')[1]
+    assert "/analysis/mine/network/" not in patient.get("/portal/").content.decode()
     clinician = world.client_for("clinician_treating")
     assert clinician.post(base(world) + "share/").status_code == 302
+    assert 'href="/analysis/mine/network/"' in patient.get("/portal/").content.decode()
     page = patient.get("/analysis/mine/network/").content.decode()
     assert "Na meer “Bang” heb je vaak wat later meer “Pijn”." in page
     assert 'role="img" aria-labelledby="mine-temporal-title"' in page

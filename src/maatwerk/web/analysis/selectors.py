@@ -28,6 +28,12 @@ def latest_import(access: PatientAccess) -> EmaImport | None:
     )
 
 
+def network_shared_with(access: PatientAccess) -> bool:
+    """Has the clinician shared the network of the patient's newest diary data?"""
+    imported = latest_import(access)
+    return imported is not None and imported.shared_at is not None
+
+
 def estimate_of(access: PatientAccess, input_hash: str) -> NetworkEstimate | None:
     return NetworkEstimate.objects.filter(patient=access.patient, input_hash=input_hash).first()
 

@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from maatwerk.core.access import Role
+from maatwerk.web.analysis import selectors as analysis_selectors
 from maatwerk.web.audit.selectors import audit_events_for_patient
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
@@ -31,6 +32,7 @@ def home(request: ActorRequest) -> HttpResponse:
             "patient": access.patient,
             "episodes": selectors.episodes_for(access),
             "open_questionnaires": questionnaire_selectors.open_assignments_for(access),
+            "network_shared": analysis_selectors.network_shared_with(access),
         },
     )
 
