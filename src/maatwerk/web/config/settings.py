@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # allauth's "your sessions" page formats its dates with humanize.
+    "django.contrib.humanize",
     "allauth",
     "allauth.account",
     "allauth.mfa",
