@@ -136,7 +136,7 @@ def upload(request: ActorRequest, patient_id: str) -> HttpResponse:
 def links(request: ActorRequest, patient_id: str) -> HttpResponse:
     access = _access(request, patient_id, "update", OBJECT_EMA)
     raw = request.POST.get("count", "")
-    count = min(int(raw), 50) if raw.isdigit() else 0
+    count = min(int(raw), 50) if raw.isascii() and raw.isdigit() else 0
     typed = {
         request.POST.get(f"var-{n}", "")[:200]: request.POST.get(f"node-{n}", "")[:80]
         for n in range(count)
