@@ -221,6 +221,17 @@ def test_a_bad_file_gets_a_clear_error_and_nothing_is_saved(
     assert event is not None and (event.object_type, event.outcome) == ("ema_import", "refused")
 
 
+def test_the_forms_own_errors_are_refused_and_audited_too(world: World) -> None:
+    before = AuditEvent.objects.count()
+    response = upload(world, simulated_diary_csv(), variables="x" * 600)
+    assert response.status_code == 400
+    assert "500" in response.content.decode().split('id="id_variables"')[0].rsplit("<p>", 1)[1]
+    assert not EmaImport.objects.exists()
+    assert AuditEvent.objects.count() == before + 1
+    event = AuditEvent.objects.order_by("-sequence").first()
+    assert event is not None and (event.outcome, event.detail) == ("refused", "refused: variables")
+
+
 def test_too_few_beeps_give_a_failed_estimate_with_the_reason(
     world: World, django_capture_on_commit_callbacks: Callable[..., Any]
 ) -> None:

@@ -9,7 +9,7 @@ through the formulation service, which stores a new version and audits it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -73,11 +73,15 @@ def _problem_text(problem: EmaProblem) -> str:
 
 @dataclass(frozen=True)
 class EmaUpload:
+    """The typed upload; ``problems`` are the form's own errors (refused, and audited,
+    by the service like any other refusal)."""
+
     data: bytes
     filename: str
     variables: tuple[str, ...]
     day: str | None
     beep: str | None
+    problems: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
 
 def _clinician(actor: Actor, access: PatientAccess) -> Any:
@@ -122,6 +126,8 @@ def ema_import(*, actor: Actor, access: PatientAccess, upload: EmaUpload) -> Ema
         emergency=access.emergency,
     ) as note:
         user = _clinician(actor, access)
+        if upload.problems:
+            raise InputRefused(upload.problems)
         if len(upload.data) > MAX_UPLOAD_BYTES:
             raise InputRefused(
                 {

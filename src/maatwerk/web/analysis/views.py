@@ -61,6 +61,22 @@ class EmaUploadForm(forms.Form):
     )
 
 
+def _upload_of(form: EmaUploadForm) -> services.EmaUpload:
+    """The typed upload, or the form's errors for the service to refuse."""
+    if not form.is_valid():
+        problems = {name: [str(m) for m in errors] for name, errors in form.errors.items()}
+        return services.EmaUpload(b"", "", (), None, None, problems=problems)
+    data = form.cleaned_data
+    file = data["file"]
+    return services.EmaUpload(
+        data=b"" if file is None else file.read(services.MAX_UPLOAD_BYTES + 1),
+        filename="" if file is None else file.name or "",
+        variables=tuple(v.strip() for v in data["variables"].split(",") if v.strip()),
+        day=data["day"].strip() or None,
+        beep=data["beep"].strip() or None,
+    )
+
+
 def _page(
     request: ActorRequest,
     access: PatientAccess,
@@ -106,22 +122,8 @@ def _refused(
 def upload(request: ActorRequest, patient_id: str) -> HttpResponse:
     access = _access(request, patient_id, "create", OBJECT_EMA)
     form = EmaUploadForm(request.POST, request.FILES)
-    data = form.cleaned_data if form.is_valid() else {"file": None}
-    file = data["file"]
     try:
-        services.ema_import(
-            actor=request.actor,
-            access=access,
-            upload=services.EmaUpload(
-                data=b"" if file is None else file.read(services.MAX_UPLOAD_BYTES + 1),
-                filename="" if file is None else file.name or "",
-                variables=tuple(
-                    v.strip() for v in str(data.get("variables", "")).split(",") if v.strip()
-                ),
-                day=str(data.get("day", "")).strip() or None,
-                beep=str(data.get("beep", "")).strip() or None,
-            ),
-        )
+        services.ema_import(actor=request.actor, access=access, upload=_upload_of(form))
     except InputRefused as refusal:
         return _refused(request, access, refusal, form)
     messages.success(
