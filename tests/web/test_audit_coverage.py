@@ -18,6 +18,7 @@ from maatwerk.web.audit.models import AuditEvent
 from maatwerk.web.audit.selectors import audit_chain_verify
 from maatwerk.web.audit.services import AuditSubject, audit_record
 from maatwerk.web.common.actor import actor_for_user
+from tests.web.test_analysis_network import diary_file, diary_imported
 from tests.web.test_authorization_matrix import iter_patterns
 from tests.web.test_formulation import world_formulation
 from tests.web.test_planning import GOALS as PLAN_GOALS
@@ -594,6 +595,61 @@ PATIENT_DATA_CALLS: dict[str, Call] = {
         "a",
         data=lambda w: {"action": "add_node", "node-kind": "thought", "node-label": "Het gaat mis"},
     ),
+    "analysis:network": Call(
+        "clinician_treating",
+        "GET",
+        lambda w: f"/analysis/patients/{_a(w)}/network/",
+        "read",
+        "personal_network",
+        "a",
+    ),
+    "analysis:upload": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: f"/analysis/patients/{_a(w)}/network/upload/",
+        "create",
+        "ema_import",
+        "a",
+        data=lambda w: {"file": diary_file()},  # type: ignore[dict-item]
+    ),
+    "analysis:links": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: (diary_imported(w), f"/analysis/patients/{_a(w)}/network/links/")[1],
+        "update",
+        "ema_import",
+        "a",
+        data=lambda w: {"count": "1", "var-0": "somber", "node-0": ""},
+    ),
+    "analysis:share": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: (diary_imported(w), f"/analysis/patients/{_a(w)}/network/share/")[1],
+        "update",
+        "personal_network",
+        "a",
+    ),
+    "analysis:mine": Call(
+        "patient_a", "GET", lambda w: "/analysis/mine/network/", "read", "personal_network", "a"
+    ),
+    "analysis:add_arrows": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: (world_formulation(w), f"/analysis/patients/{_a(w)}/network/add/")[1],
+        "update",
+        "formulation",
+        "a",
+        data=lambda w: {"edge": "pain|rest"},
+    ),
+    "analysis:norm_choice": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: f"/analysis/patients/{_a(w)}/norm/",
+        "update",
+        "change_norm_choice",
+        "a",
+        data=lambda w: {"norm": "male"},
+    ),
     "formulation:share": Call(
         "clinician_treating",
         "POST",
@@ -937,6 +993,7 @@ NOT_PATIENT_DATA = {
     "treatment:relative_accept": "checked in tests/web/test_treatment.py (relative_access)",
 }
 OUR_NAMESPACES = (
+    "analysis:",
     "clinic:",
     "portal:",
     "orgadmin:",

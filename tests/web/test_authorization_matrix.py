@@ -265,6 +265,19 @@ MATRIX: dict[str, Entry] = {
         data=lambda world: {"action": "add_node", "node-kind": "thought", "node-label": "x"},
     ),
     "formulation:share": Entry(frozenset({"clinician_treating"}), method="POST"),
+    # The personal network (issue 15): the treating clinician only.
+    "analysis:network": Entry(frozenset({"clinician_treating"})),
+    "analysis:upload": Entry(frozenset({"clinician_treating"}), method="POST"),
+    "analysis:links": Entry(frozenset({"clinician_treating"}), method="POST"),
+    "analysis:share": Entry(frozenset({"clinician_treating"}), method="POST"),
+    "analysis:add_arrows": Entry(
+        frozenset({"clinician_treating"}),
+        method="POST",
+        data=lambda world: (world_formulation(world), {"edge": "pain|rest"})[1],
+    ),
+    "analysis:norm_choice": Entry(
+        frozenset({"clinician_treating"}), method="POST", data=lambda world: {"norm": "female"}
+    ),
     "formulation:shared": Entry(frozenset({"patient_a", "clinician_treating"})),
     "formulation:respond": Entry(
         frozenset({"patient_a"}), method="POST", data=lambda world: {"answer": "agree"}

@@ -19,8 +19,8 @@ PAGES = {
         lambda w: f"/safety-plan/patients/{w.patient_a.public_id}/",
         27,
     ),
-    # 33 with the treatment card and the plan card of the merged apps.
-    "portal home": ("patient_a", lambda w: "/portal/", 33),
+    # 34: the screening, treatment, formulation, plan and diary-network cards.
+    "portal home": ("patient_a", lambda w: "/portal/", 34),
     "access log": ("patient_a", lambda w: "/portal/access-log/", 22),
     "privacy": ("patient_a", lambda w: "/portal/privacy/", 21),
 }

@@ -161,6 +161,20 @@ def citations(source_ids: Iterable[str], bibliography: Bibliography | None = Non
     return "; ".join(shown)
 
 
+def with_readable_citations(text: str, bibliography: Bibliography | None = None) -> str:
+    """``text`` with every source id in it replaced by its short citation, for lines the
+    core writes for its own reasoning ("change rule: … (gyani-2013)") that a screen
+    shows as they are."""
+    entries = (bibliography or bundled_bibliography()).entries
+    found = _source_ids_in(tuple(sorted(entries, key=len, reverse=True)))
+    return found.sub(lambda match: short_citation(match.group(0), bibliography), text)
+
+
+@cache
+def _source_ids_in(ids: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(i) for i in ids) + r")(?![\w-])")
+
+
 def bibliography_json_schema_text() -> str:
     """The JSON Schema of ``bibliography.json`` (checked in as docs/bibliography.schema.json)."""
     return BIBLIOGRAPHY.schema_text()

@@ -69,6 +69,9 @@ OBJECT_LABELS: dict[str, Promise] = {
     "formulation_response": _("response to the formulation"),
     "safety_plan": _("safety plan"),
     "team_backup_clinician": _("backup clinician of a team"),
+    "personal_network": _("personal network from diary data"),
+    "ema_import": _("imported diary data"),
+    "change_norm_choice": _("norm chosen for judging change"),
 }
 
 LABELS = {

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "maatwerk.web.safetyplan",
     "maatwerk.web.treatment",
     "maatwerk.web.providers",
+    "maatwerk.web.analysis",
     "maatwerk.web.portal",
     "maatwerk.web.clinic",
     "maatwerk.web.orgadmin",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("safety-plan/", include("maatwerk.web.safetyplan.urls")),
     path("treatment/", include("maatwerk.web.treatment.urls")),
     path("providers/", include("maatwerk.web.providers.urls")),
+    path("analysis/", include("maatwerk.web.analysis.urls")),
     path("organization/knowledge/", include("maatwerk.web.knowledge.urls")),
     path("organization/", include("maatwerk.web.orgadmin.urls")),
     path("api/v1/", api.urls),

@@ -18,10 +18,11 @@ from django.utils import timezone
 from maatwerk.web.accounts.models import User
 from maatwerk.web.audit.audited import audited
 from maatwerk.web.audit.services import AuditSubject
-from maatwerk.web.common.actor import Actor, system_actor
+from maatwerk.web.common.actor import Actor, actor_for_user, system_actor
 from maatwerk.web.demo.constants import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from maatwerk.web.demo.formulation import demo_formulation_load
 from maatwerk.web.demo.licensed_texts import demo_licensed_texts_load, demo_pain_battery_load
+from maatwerk.web.demo.network import demo_network_load
 from maatwerk.web.demo.personalized import demo_personalized_load
 from maatwerk.web.demo.planning import demo_planning_load
 from maatwerk.web.demo.providers import demo_providers_load
@@ -403,6 +404,11 @@ def demo_load() -> DemoSummary:
         )
         demo_formulation_load(
             patients=demo_patients, clinicians={k: m.user for k, m in memberships.items()}
+        )
+        # Sophie's simulated diary and its network, beside her circle (issue 15).
+        demo_network_load(
+            patients=demo_patients,
+            clinician=actor_for_user(memberships["poh"].user, access_point="cli demo"),
         )
         demo_providers_load(
             organization=organization,

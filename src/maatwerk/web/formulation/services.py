@@ -226,6 +226,24 @@ def _agreement_still_holds(
         formulation.save(update_fields=["status"])
 
 
+def formulation_change(
+    *,
+    actor: Actor,
+    opened: FormulationAccess,
+    note: str,
+    change: Callable[[CoreFormulation], CoreFormulation],
+) -> FormulationVersion:
+    """Store ``change(current version)`` as the next version, for changes another part of
+    the platform proposes (arrows from the personal network). ``change`` refuses with
+    ``InputRefused``; the refusal is the one audit event, nothing is saved."""
+    return _edit(
+        actor=actor,
+        opened=opened,
+        note=note,
+        change=lambda current: editing.Draft(lambda: change(current), lambda path: None, {}),
+    )
+
+
 def formulation_save(
     *, actor: Actor, opened: FormulationAccess, document: CoreFormulation, note: str
 ) -> FormulationVersion:

@@ -8,6 +8,7 @@ from typing import Any
 from maatwerk.core.access import AccessBasis
 from maatwerk.core.instruments.personalized import GAS_MAX_GOALS
 from maatwerk.core.knowledge.model import KnowledgeBase
+from maatwerk.web.analysis import presenters as analysis
 from maatwerk.web.patients.selectors import PatientAccess, episodes_for
 from maatwerk.web.personalized.services import GoalInput
 from maatwerk.web.planning import codec, selectors
@@ -252,13 +253,20 @@ def _revision_context(
     """Revising, stepping up, completing, and the history of the patient's plans."""
     is_revision = plan.status == Plan.Status.DRAFT and plan.revises_id is not None
     monitoring: list[Deterioration] = []
+    signals: list[analysis.SignalView] = []
     if is_revision or plan.status == Plan.Status.ACTIVE:
-        monitoring = deteriorations(
-            result_rows(questionnaire_selectors.results_for(access), language=language)
+        rows = result_rows(
+            questionnaire_selectors.results_for(access),
+            language=language,
+            unknown_sex=analysis.unknown_sex_norm(access),
         )
+        monitoring = deteriorations(rows)
+        signals = analysis.not_on_track(access, rows, language)
+    reasons = (deterioration_summary(monitoring), analysis.signal_summary(signals))
     context: dict[str, Any] = {
         "monitoring": monitoring,
-        "monitoring_reason": deterioration_summary(monitoring),
+        "signals": signals,
+        "monitoring_reason": "\n".join(reason for reason in reasons if reason),
         "is_revision": is_revision,
         "revises": plan.revises if is_revision else None,
         "can_revise": plan.status == Plan.Status.ACTIVE,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from maatwerk.core.access import Role
+from maatwerk.web.analysis import selectors as analysis_selectors
 from maatwerk.web.audit.audited import InputRefused, show_refusal
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
@@ -57,6 +58,7 @@ def home(request: ActorRequest) -> HttpResponse:
             "my_plan": planning_selectors.patient_visible_plan(access),
             "screening_card": screening_card(access),
             "formulation_card": formulation_card(access),
+            "network_shared": analysis_selectors.network_shared_with(access),
         },
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from maatwerk.web.analysis import presenters as analysis
 from maatwerk.web.audit.audited import audited
 from maatwerk.web.audit.services import AuditSubject
 from maatwerk.web.common.actor import Actor
@@ -32,6 +33,8 @@ class Results:
     rows: list[ResultRow]
     alerts: list[SafetyAlert]
     assignments: list[Assignment]
+    # The N = 1 additions: norm choice, fixed-threshold alternative, not-on-track signals.
+    analysis: dict[str, object]
 
 
 def results_read(*, actor: Actor, access: PatientAccess, language: str) -> Results:
@@ -42,10 +45,16 @@ def results_read(*, actor: Actor, access: PatientAccess, language: str) -> Resul
         subject=access.subject("questionnaire_results"),
         emergency=access.emergency,
     ):
+        rows = result_rows(
+            selectors.results_for(access),
+            language=language,
+            unknown_sex=analysis.unknown_sex_norm(access),
+        )
         return Results(
-            rows=result_rows(selectors.results_for(access), language=language),
+            rows=rows,
             alerts=list(selectors.alerts_for(access)),
             assignments=list(selectors.assignments_for(access)),
+            analysis=analysis.results_context(access, rows, language),
         )
 
 

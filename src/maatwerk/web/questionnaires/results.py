@@ -25,6 +25,7 @@ from maatwerk.core.instruments.reference import (
     ChangeReference,
     NormChoice,
     NormSelection,
+    UnknownSexNorm,
     change_reference,
     significance_reference,
 )
@@ -70,9 +71,14 @@ class Significance:
 
 
 def _significance(
-    scale: Scale, sex: str, first: Decimal, latest: Decimal, reference: ChangeReference
+    scale: Scale,
+    sex: str,
+    first: Decimal,
+    latest: Decimal,
+    reference: ChangeReference,
+    unknown_sex: UnknownSexNorm = UnknownSexNorm.CONSERVATIVE,
 ) -> Significance | None:
-    norms = significance_reference(scale, sex=sex)
+    norms = significance_reference(scale, sex=sex, unknown_sex=unknown_sex)
     if norms is None:
         return None
     result = clinical_significance(
@@ -145,7 +151,14 @@ def _scale(instrument: Instrument | None, scale_id: str) -> Scale | None:
     return next((scale for scale in instrument.scales if scale.id == scale_id), None)
 
 
-def result_rows(results: Iterable[ScaleResult], *, language: str) -> list[ResultRow]:
+def result_rows(
+    results: Iterable[ScaleResult],
+    *,
+    language: str,
+    unknown_sex: UnknownSexNorm = UnknownSexNorm.CONSERVATIVE,
+) -> list[ResultRow]:
+    """``unknown_sex``: the norm for a patient whose sex has no norm of its own (the
+    clinician's choice, ``maatwerk.web.analysis``; conservative when nobody chose)."""
     rows: list[ResultRow] = []
     baseline: dict[tuple[str, str], Decimal] = {}
     memo: dict[tuple[int, str, str | None], Instrument | None] = {}
@@ -173,7 +186,9 @@ def result_rows(results: Iterable[ScaleResult], *, language: str) -> list[Result
             first = baseline.setdefault(key, result.value)
             if first is not result.value:
                 change = result.value - first
-                reference = change_reference(scale, sex=assignment.patient.sex)
+                reference = change_reference(
+                    scale, sex=assignment.patient.sex, unknown_sex=unknown_sex
+                )
                 if reference is None:
                     no_reference = True
                 else:
@@ -187,7 +202,12 @@ def result_rows(results: Iterable[ScaleResult], *, language: str) -> list[Result
                         direction=scale.direction,
                     ).category.value
                     significance = _significance(
-                        scale, assignment.patient.sex, first, result.value, reference
+                        scale,
+                        assignment.patient.sex,
+                        first,
+                        result.value,
+                        reference,
+                        unknown_sex,
                     )
         rows.append(
             ResultRow(

@@ -1,0 +1,274 @@
+"""The personal network page: the network beside the vicious circle, compared.
+
+Builds the page's context from what the selectors read for an opened patient: the newest
+EMA import, its stored network (estimated in the background), the current circle, the
+comparison of :mod:`maatwerk.core.analysis.circle_network`, the two pictures and their
+text alternatives (for the clinician, and in B1 words for the patient).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from maatwerk.core.analysis.circle_network import (
+    ArrowCheck,
+    CircleComparison,
+    DataEdge,
+    EdgeKind,
+    compare_with_circle,
+)
+from maatwerk.core.analysis.ema import EmaSeries
+from maatwerk.core.analysis.network_svg import network_svg
+from maatwerk.core.formulation.model import CircleGraph
+from maatwerk.web.analysis import selectors
+from maatwerk.web.analysis.models import EmaImport, NetworkEstimate
+from maatwerk.web.analysis.presenters import number_text
+from maatwerk.web.formulation import presenters as formulation_presenters
+from maatwerk.web.formulation import selectors as formulation_selectors
+from maatwerk.web.formulation.services import patient_language
+from maatwerk.web.patients.selectors import PatientAccess
+
+
+@dataclass(frozen=True)
+class EdgeRow:
+    """One edge in words, with what adding it to the circle would post."""
+
+    text: str
+    patient_text: str
+    strength: str
+    stability: str
+    value: str
+    """``source-node|target-node`` for the add form; empty when it cannot be added."""
+
+
+def _fmt(value: float, lang: str) -> str:
+    return number_text(value, lang)
+
+
+def _names(series: EmaSeries, links: dict[str, str], circle: CircleGraph) -> dict[str, str]:
+    labels = {node.id: node.label for node in circle.nodes}
+    return {v: labels.get(links.get(v, ""), v) for v in series.variables}
+
+
+def _clinician_text(edge: DataEdge, names: dict[str, str]) -> str:
+    a, b = names[edge.source], names[edge.target]
+    if edge.kind is EdgeKind.TEMPORAL:
+        if edge.weight > 0:
+            return _("“%(a)s” at one moment → more “%(b)s” at the next") % {"a": a, "b": b}
+        return _("“%(a)s” at one moment → less “%(b)s” at the next") % {"a": a, "b": b}
+    if edge.weight > 0:
+        return _("“%(a)s” and “%(b)s” go up and down together") % {"a": a, "b": b}
+    return _("when “%(a)s” is higher, “%(b)s” is lower at the same moment") % {"a": a, "b": b}
+
+
+def _patient_text(edge: DataEdge, names: dict[str, str]) -> str:
+    a, b = names[edge.source], names[edge.target]
+    if edge.kind is EdgeKind.TEMPORAL:
+        if edge.weight > 0:
+            return _("After more “%(a)s”, you often have more “%(b)s” a bit later.") % {
+                "a": a,
+                "b": b,
+            }
+        return _("After more “%(a)s”, you often have less “%(b)s” a bit later.") % {
+            "a": a,
+            "b": b,
+        }
+    if edge.weight > 0:
+        return _("“%(a)s” and “%(b)s” often come together.") % {"a": a, "b": b}
+    return _("When you have more “%(a)s”, you often have less “%(b)s” at that moment.") % {
+        "a": a,
+        "b": b,
+    }
+
+
+def _stability(edge: DataEdge, variables: list[str], stored: dict[str, Any], lang: str) -> str:
+    share = stored.get("stability") or {}
+    matrix = share.get("temporal" if edge.kind is EdgeKind.TEMPORAL else "contemporaneous")
+    if not matrix:
+        return ""
+    j, i = variables.index(edge.source), variables.index(edge.target)
+    value = matrix[j][i] if edge.kind is EdgeKind.TEMPORAL else matrix[min(i, j)][max(i, j)]
+    return _("in %(share)s%% of %(count)s resamples") % {
+        "share": number_text(100 * float(value), lang, 0),
+        "count": share.get("resamples", 0),
+    }
+
+
+def _edge_row(
+    edge: DataEdge,
+    names: dict[str, str],
+    variables: list[str],
+    stored: dict[str, Any],
+    lang: str,
+    patient_lang: str,
+) -> EdgeRow:
+    with override(patient_lang):
+        patient_text = _patient_text(edge, names)
+    addable = edge.source_node is not None and edge.target_node is not None
+    kind = _("next moment, PDC") if edge.kind is EdgeKind.TEMPORAL else _("same moment, PCC")
+    return EdgeRow(
+        text=_clinician_text(edge, names),
+        patient_text=patient_text,
+        strength=f"{kind} {_fmt(edge.weight, lang)}",
+        stability=_stability(edge, variables, stored, lang),
+        value=f"{edge.source_node}|{edge.target_node}" if addable else "",
+    )
+
+
+def _arrow_text(check: ArrowCheck, circle: CircleGraph, lang: str) -> dict[str, str]:
+    parts = []
+    if check.temporal is not None:
+        parts.append(_("next moment, PDC %(value)s") % {"value": _fmt(check.temporal, lang)})
+    if check.contemporaneous is not None:
+        parts.append(_("same moment, PCC %(value)s") % {"value": _fmt(check.contemporaneous, lang)})
+    return {
+        "source": circle.node(check.source_node).label,
+        "target": circle.node(check.target_node).label,
+        "data": "; ".join(parts),
+    }
+
+
+def current_circle(access: PatientAccess) -> tuple[Any, CircleGraph]:
+    formulation = formulation_selectors.formulation_of_patient(access)
+    if formulation is None:
+        return None, CircleGraph()
+    document = formulation_selectors.document_of(formulation_selectors.current_version(formulation))
+    return formulation, document.circle
+
+
+def network_page(access: PatientAccess, language: str) -> dict[str, Any]:
+    """Everything the network page shows; works without data, without a circle and while
+    the network is being estimated."""
+    lang = "en" if language == "en" else "nl"
+    patient_lang = patient_language(access)
+    formulation, circle = current_circle(access)
+    imported: EmaImport | None = selectors.latest_import(access)
+    context: dict[str, Any] = {
+        "patient": access.patient,
+        "formulation": formulation,
+        "circle_diagram": formulation_presenters.diagram(circle, patient_lang)
+        if circle.nodes
+        else None,
+        "imported": imported,
+        "estimate": None,
+        "nodes": [{"id": node.id, "label": node.label} for node in circle.nodes],
+    }
+    if imported is None:
+        return context
+    series = EmaSeries.from_dict(imported.series)
+    links = {str(k): str(v) for k, v in imported.links.items()}
+    context["link_rows"] = [
+        {"variable": v, "index": n, "node": links.get(v, "")}
+        for n, v in enumerate(series.variables)
+    ]
+    context["beeps"] = len(series.values)
+    estimate: NetworkEstimate | None = selectors.estimate_of(access, imported.input_hash)
+    context["estimate"] = estimate
+    if estimate is None or estimate.status != NetworkEstimate.Status.DONE or not estimate.result:
+        return context
+    stored: dict[str, Any] = estimate.result
+    variables = [str(v) for v in stored["vars"]]
+    pdc = np.array(stored["pdc"], dtype=np.float64)
+    pcc = np.array(stored["pcc"], dtype=np.float64)
+    names = _names(series, links, circle)
+    comparison: CircleComparison = compare_with_circle(circle, variables, pdc, pcc, links)
+    labels = [names[v] for v in variables]
+
+    def rows(edges: tuple[DataEdge, ...]) -> list[EdgeRow]:
+        return [_edge_row(e, names, variables, stored, lang, patient_lang) for e in edges]
+
+    all_edges = [
+        _edge_row(e, names, variables, stored, lang, patient_lang)
+        for e in _all_edges(variables, pdc, pcc, links)
+    ]
+    context.update(
+        {
+            "result": stored,
+            "temporal_svg": network_svg(
+                labels,
+                pdc,
+                directed=True,
+                title=_("From one moment to the next"),
+                element_id="net-temporal",
+            ),
+            "contemporaneous_svg": network_svg(
+                labels,
+                pcc,
+                directed=False,
+                title=_("At the same moment"),
+                element_id="net-contemporaneous",
+            ),
+            "all_edges": all_edges,
+            "supported": [_arrow_text(c, circle, lang) for c in comparison.supported],
+            "not_shown": [_arrow_text(c, circle, lang) for c in comparison.not_shown],
+            "untestable": [
+                {"source": circle.node(a.source).label, "target": circle.node(a.target).label}
+                for a in comparison.untestable
+            ],
+            "missing": rows(comparison.missing),
+            "unlinked": rows(comparison.unlinked),
+            "warnings": [
+                *stored.get("warnings", []),
+                *stored.get("stability", {}).get("warnings", []),
+            ],
+        }
+    )
+    return context
+
+
+def _all_edges(
+    variables: list[str], pdc: Any, pcc: Any, links: dict[str, str]
+) -> tuple[DataEdge, ...]:
+    from maatwerk.core.analysis.circle_network import data_edges
+
+    return tuple(data_edges(variables, pdc, pcc, links))
+
+
+def patient_network_page(access: PatientAccess) -> dict[str, Any]:
+    """The patient's view: the shared network's pictures and B1 sentences, in the
+    patient's language; nothing when the clinician has not shared one."""
+    imported = selectors.latest_import(access)
+    context: dict[str, Any] = {"patient": access.patient, "shared": False}
+    if imported is None or imported.shared_at is None:
+        return context
+    estimate = selectors.estimate_of(access, imported.input_hash)
+    if estimate is None or estimate.status != NetworkEstimate.Status.DONE or not estimate.result:
+        return context
+    _formulation, circle = current_circle(access)
+    series = EmaSeries.from_dict(imported.series)
+    links = {str(k): str(v) for k, v in imported.links.items()}
+    stored: dict[str, Any] = estimate.result
+    variables = [str(v) for v in stored["vars"]]
+    pdc = np.array(stored["pdc"], dtype=np.float64)
+    pcc = np.array(stored["pcc"], dtype=np.float64)
+    names = _names(series, links, circle)
+    labels = [names[v] for v in variables]
+    context.update(
+        {
+            "shared": True,
+            "shared_at": imported.shared_at,
+            "temporal_svg": network_svg(
+                labels,
+                pdc,
+                directed=True,
+                title=_("What often comes a bit later"),
+                element_id="mine-temporal",
+            ),
+            "contemporaneous_svg": network_svg(
+                labels,
+                pcc,
+                directed=False,
+                title=_("What often comes at the same time"),
+                element_id="mine-contemporaneous",
+            ),
+            "sentences": [
+                _patient_text(edge, names) for edge in _all_edges(variables, pdc, pcc, links)
+            ],
+        }
+    )
+    return context

@@ -1,0 +1,45 @@
+"""The network picture (``maatwerk.core.analysis.network_svg``): legible on a phone, the
+sign not by colour alone, names escaped."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from maatwerk.core.analysis.network_svg import FONT, SIZE, network_svg
+
+PHONE_CONTENT_WIDTH = 254
+"""CSS px inside a card on a 320 px wide phone (1 rem page padding, 1 rem card padding
+and the borders)."""
+
+
+def test_text_is_at_least_12_px_on_a_phone() -> None:
+    svg = network_svg(["a", "b"], np.zeros((2, 2)), directed=True, title="t", element_id="n")
+    assert f'viewBox="0 0 {SIZE} {SIZE}"' in svg
+    sizes = {float(s) for s in re.findall(r'font-size="([0-9.]+)"', svg)}
+    assert sizes == {FONT}
+    assert FONT * PHONE_CONTENT_WIDTH / SIZE >= 12
+
+
+def test_positive_solid_negative_dashed_and_arrows_only_when_directed() -> None:
+    weights = np.array([[0.3, 0.2, 0.0], [0.0, 0.0, -0.4], [0.0, 0.0, 0.0]])
+    directed = network_svg(["a", "b", "c"], weights, directed=True, title="t", element_id="n")
+    lines = re.findall(r"<line [^>]*>", directed)
+    assert len(lines) == 2  # the autoregression of a is not drawn
+    assert "stroke-dasharray" not in lines[0] and 'marker-end="url(#n-pos)"' in lines[0]
+    assert "stroke-dasharray" in lines[1] and 'marker-end="url(#n-neg)"' in lines[1]
+    symmetric = weights + weights.T
+    undirected = network_svg(["a", "b", "c"], symmetric, directed=False, title="t", element_id="m")
+    assert len(re.findall(r"<line ", undirected)) == 2
+    assert "marker-end" not in undirected
+
+
+def test_labels_and_title_are_escaped_and_named_for_assistive_technology() -> None:
+    svg = network_svg(
+        ["<b>", "pijn & moe"], np.zeros((2, 2)), directed=False, title="A & B", element_id="x"
+    )
+    assert "<b>" not in svg
+    assert "&lt;b&gt;" in svg and "pijn &amp;" in svg
+    assert 'role="img" aria-labelledby="x-title"' in svg
+    assert '<title id="x-title">A &amp; B</title>' in svg
