@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "maatwerk.web.treatment",
     "maatwerk.web.providers",
     "maatwerk.web.portal",
+    "maatwerk.web.ownresults",
     "maatwerk.web.clinic",
     "maatwerk.web.orgadmin",
     "maatwerk.web.api",
