@@ -4,6 +4,7 @@ plain words, beside their personal measures, and adds their own notes."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -154,3 +155,14 @@ def test_the_page_takes_a_fixed_number_of_queries(
     client.post(NOTE, {"topic": PHQ9_TOPIC, "text": "twee"})
     with django_assert_max_num_queries(30):
         assert client.get(PAGE).status_code == 200
+
+
+def test_patient_texts_can_be_read_aloud_only_with_the_browsers_speech(course: World) -> None:
+    # Issue 12 item 8: the server sends no button (without JavaScript there is nothing to
+    # press); the script adds one to each marked text when the browser can speak, in Dutch.
+    page = course.client_for("patient_a").get(PAGE).content.decode()
+    assert "data-read-aloud>" in page
+    assert 'class="secondary read-aloud"' not in page
+    assert 'data-label="Lees voor" data-stop="Stop met voorlezen"' in page
+    script = (Path(__file__).parents[2] / "src/maatwerk/web/static/js/read-aloud.js").read_text()
+    assert '"nl-NL"' in script and '"speechSynthesis" in window' in script
