@@ -137,6 +137,7 @@ def patient_edit(request: ActorRequest, patient_id: str) -> HttpResponse:
         "gp_name": patient.gp_name,
         "gp_practice": patient.gp_practice,
         "gp_phone": patient.gp_number.written if patient.gp_number else "",
+        "interpreter_language": patient.interpreter_language,
     }
     form = PatientDetailsForm(request.POST or None, initial=initial)
     if request.method == "POST":

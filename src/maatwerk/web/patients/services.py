@@ -181,6 +181,7 @@ class PatientDetails:
     gp_name: str = ""
     gp_practice: str = ""
     gp_phone: str = ""
+    interpreter_language: str = ""
 
 
 DETAIL_FIELDS = (
@@ -195,6 +196,7 @@ DETAIL_FIELDS = (
     "gp_name",
     "gp_practice",
     "gp_phone",
+    "interpreter_language",
 )
 PHONE_FIELDS = ("phone_mobile", "phone_landline", "gp_phone")
 
@@ -258,6 +260,7 @@ def patient_details_update(*, actor: Actor, access: PatientAccess, data: Patient
         **phones,
         "gp_name": data.gp_name.strip(),
         "gp_practice": data.gp_practice.strip(),
+        "interpreter_language": data.interpreter_language.strip(),
     }
     changed = [name for name in DETAIL_FIELDS if getattr(patient, name) != wanted[name]]
     if not changed:
