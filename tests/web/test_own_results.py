@@ -166,3 +166,12 @@ def test_patient_texts_can_be_read_aloud_only_with_the_browsers_speech(course: W
     assert 'data-label="Lees voor" data-stop="Stop met voorlezen"' in page
     script = (Path(__file__).parents[2] / "src/maatwerk/web/static/js/read-aloud.js").read_text()
     assert '"nl-NL"' in script and '"speechSynthesis" in window' in script
+
+
+def test_the_page_in_english(course: World) -> None:
+    course.users["patient_a"].language = "en"
+    course.users["patient_a"].save(update_fields=["language"])
+    page = course.client_for("patient_a").get(PAGE).content.decode()
+    assert "Your latest score: 8 (the scale runs from 0 to 27)." in page
+    assert "That means: mild." in page
+    assert "It goes better than the first time." in page

@@ -16,9 +16,11 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from maatwerk.core.analysis.reliable_change import ReliableChangeCategory, ScoreDirection
+from maatwerk.core.instruments.numbers import display_number
 from maatwerk.core.instruments.personalized import METADATA
 from maatwerk.core.instruments.scoring import find_band
 from maatwerk.web.ownresults.chart import course_chart_svg
@@ -38,6 +40,7 @@ class Tone:
 @dataclass(frozen=True)
 class Point:
     when: date
+    score: Decimal
     value: str
     meaning: str  # the band in words, "" without bands
 
@@ -99,8 +102,8 @@ def measure_topic(measure_set: MeasureSet) -> str:
 
 
 def _number(value: Decimal | float | int) -> str:
-    text = f"{Decimal(str(value)).normalize():f}"
-    return text.replace(".", ",") if "." in text else text
+    """As people write it in the page's language (2,5 in Dutch), by the core's rule."""
+    return display_number(Decimal(str(value)), get_language() or "nl")
 
 
 def _direction_text(direction: str) -> str:
@@ -172,7 +175,12 @@ def scale_courses(
             continue
         course, tone = _course_text(latest)
         points = tuple(
-            Point(when=when, value=_number(row.value), meaning=_band_text(row, language))
+            Point(
+                when=when,
+                score=row.value,
+                value=_number(row.value),
+                meaning=_band_text(row, language),
+            )
             for row in scale_rows
             if row.value is not None and (when := _local_date(row)) is not None
         )
