@@ -142,6 +142,18 @@ PATIENT_DATA_CALLS: dict[str, Call] = {
     "portal:privacy": Call(
         "patient_a", "GET", lambda w: "/portal/privacy/", "read", "consent", "a"
     ),
+    "portal:own_results": Call(
+        "patient_a", "GET", lambda w: "/portal/results/", "read", "questionnaire_results", "a"
+    ),
+    "portal:own_result_note": Call(
+        "patient_a",
+        "POST",
+        lambda w: "/portal/results/notes/",
+        "create",
+        "result_note",
+        "a",
+        data=lambda w: {"topic": f"measure:{w.psk_set.public_id}", "text": "Het ging beter."},
+    ),
     "orgadmin:dashboard": Call(
         "org_admin", "GET", lambda w: "/organization/?q=Alpha", "search", "patient_identity", None
     ),

@@ -46,6 +46,7 @@ OBJECT_LABELS: dict[str, Promise] = {
     "questionnaire": _("questionnaire"),
     "questionnaire_answer": _("answer to a questionnaire"),
     "questionnaire_results": _("questionnaire results"),
+    "result_note": _("own note on a result"),
     "safety_alert": _("safety alert"),
     "safety_signals_team": _("open safety signals of the team"),
     "licensed_texts": _("licensed questionnaire texts"),

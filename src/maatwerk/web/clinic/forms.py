@@ -102,6 +102,12 @@ class PatientDetailsForm(forms.Form):
     presenting_complaint = forms.CharField(
         label=_("Main complaint, in the patient's words"), max_length=300, required=False
     )
+    interpreter_language = forms.CharField(
+        label=_("Interpreter needed: language"),
+        max_length=60,
+        required=False,
+        help_text=_("Leave empty when no interpreter is needed, such as Arabisch or Pools."),
+    )
     postcode = forms.CharField(
         label=_("Postcode"),
         max_length=12,

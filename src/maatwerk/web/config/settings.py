@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "maatwerk.web.providers",
     "maatwerk.web.analysis",
     "maatwerk.web.portal",
+    "maatwerk.web.ownresults",
     "maatwerk.web.clinic",
     "maatwerk.web.orgadmin",
     "maatwerk.web.api",

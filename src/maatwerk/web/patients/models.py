@@ -42,6 +42,8 @@ class Patient(models.Model):
         _("language"), max_length=8, choices=[("nl", "Nederlands"), ("en", "English")], default="nl"
     )
     presenting_complaint = models.CharField(_("main complaint"), max_length=300, blank=True)
+    # Issue 12 (migration background): the language an interpreter is needed for, if any.
+    interpreter_language = models.CharField(_("interpreter needed for"), max_length=60, blank=True)
     # Stored without a space ("3511AB") so equal postcodes compare equal; the referral
     # search uses it as the starting point for distances.
     postcode = models.CharField(_("postcode"), max_length=6, blank=True)

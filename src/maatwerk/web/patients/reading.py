@@ -173,6 +173,7 @@ def details_initial(patient: Patient) -> dict[str, object]:
         "gp_name": patient.gp_name,
         "gp_practice": patient.gp_practice,
         "gp_phone": patient.gp_number.written if patient.gp_number else "",
+        "interpreter_language": patient.interpreter_language,
     }
 
 

@@ -193,6 +193,7 @@ class PatientDetails:
     gp_name: str = ""
     gp_practice: str = ""
     gp_phone: str = ""
+    interpreter_language: str = ""
 
 
 DETAIL_FIELDS = (
@@ -208,6 +209,7 @@ DETAIL_FIELDS = (
     "gp_name",
     "gp_practice",
     "gp_phone",
+    "interpreter_language",
 )
 PHONE_FIELDS = ("phone_mobile", "phone_landline", "gp_phone")
 
@@ -289,6 +291,7 @@ def _wanted_details(data: PatientDetails) -> dict[str, object]:
         **phones,
         "gp_name": data.gp_name.strip(),
         "gp_practice": data.gp_practice.strip(),
+        "interpreter_language": data.interpreter_language.strip(),
     }
 
 

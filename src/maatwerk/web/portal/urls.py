@@ -1,5 +1,6 @@
 from django.urls import path
 
+from maatwerk.web.ownresults import views as own_results_views
 from maatwerk.web.portal import views
 from maatwerk.web.safetyplan import views as safety_plan_views
 
@@ -8,6 +9,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("access-log/", views.access_log, name="access_log"),
     path("privacy/", views.privacy, name="privacy"),
+    path("results/", own_results_views.own_results, name="own_results"),
+    path("results/notes/", own_results_views.note_add, name="own_result_note"),
     path("safety-plan/", safety_plan_views.mine, name="safety_plan"),
     path("safety-plan/edit/", safety_plan_views.mine_edit, name="safety_plan_edit"),
     path("safety-plan/pdf/", safety_plan_views.mine_pdf, name="safety_plan_pdf"),

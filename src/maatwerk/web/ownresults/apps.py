@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OwnResultsConfig(AppConfig):
+    name = "maatwerk.web.ownresults"
+    label = "ownresults"
