@@ -7,6 +7,7 @@ The DST dates are the last Sundays of March and October (EU rule, Directive 2000
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -112,7 +113,7 @@ def test_prompts_keep_the_minimum_gap_in_real_time_and_avoid_the_quiet_hours(
     prompts = _all(schedule)
     quiet = schedule.quiet_hours
     assert quiet is not None
-    for earlier, later in zip(prompts, prompts[1:], strict=False):
+    for earlier, later in itertools.pairwise(prompts):
         assert later.due_at - earlier.due_at >= schedule.min_gap
     for prompt in prompts:
         local = prompt.due_at.astimezone(AMS)
@@ -158,12 +159,12 @@ def test_materializing_twice_gives_the_same_prompts(schedule: EmaSchedule) -> No
 
 
 def test_another_seed_moves_the_random_prompts_but_not_the_fixed_ones() -> None:
-    base = dict(
-        start_date=date(2026, 3, 1),
-        days=28,
-        fixed_times=(time(8, 30),),
-        windows=(TimeWindow(time(10), time(12)), TimeWindow(time(14), time(17))),
-    )
+    base = {
+        "start_date": date(2026, 3, 1),
+        "days": 28,
+        "fixed_times": (time(8, 30),),
+        "windows": (TimeWindow(time(10), time(12)), TimeWindow(time(14), time(17))),
+    }
     one, two = EmaSchedule(seed=1, **base), EmaSchedule(seed=2, **base)  # type: ignore[arg-type]
     a, b = _all(one), _all(two)
     assert [p.due_at for p in a if p.kind == "fixed"] == [p.due_at for p in b if p.kind == "fixed"]
@@ -253,13 +254,13 @@ def test_the_study_length_bounds_the_prompts() -> None:
 def test_a_schedule_that_cannot_keep_its_promises_is_refused(
     changes: dict[str, object], message: str
 ) -> None:
-    values: dict[str, object] = dict(
-        start_date=date(2026, 6, 1),
-        days=14,
-        seed=1,
-        fixed_times=(time(10),),
-        quiet_hours=QuietHours(time(22), time(8)),
-    )
+    values: dict[str, object] = {
+        "start_date": date(2026, 6, 1),
+        "days": 14,
+        "seed": 1,
+        "fixed_times": (time(10),),
+        "quiet_hours": QuietHours(time(22), time(8)),
+    }
     values.update(changes)
     with pytest.raises(ScheduleError, match=message):
         EmaSchedule(**values)  # type: ignore[arg-type]

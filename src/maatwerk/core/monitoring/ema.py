@@ -209,19 +209,23 @@ def schedule_problems(schedule: EmaSchedule) -> tuple[str, ...]:
         problems.append("the most own entries per day must be at least 1")
     if len(set(schedule.fixed_times)) != len(schedule.fixed_times):
         problems.append("a fixed time is listed twice")
-    for window in schedule.windows:
-        if not window.start < window.end:
-            problems.append(f"the window {_hm(window.start)}-{_hm(window.end)} is empty")
+    problems.extend(
+        f"the window {_hm(window.start)}-{_hm(window.end)} is empty"
+        for window in schedule.windows
+        if not window.start < window.end
+    )
     quiet = schedule.quiet_hours
     if quiet is not None:
-        for at in schedule.fixed_times:
-            if quiet.contains(at):
-                problems.append(f"the fixed time {_hm(at)} is in the quiet hours")
-        for window in schedule.windows:
-            if quiet.overlaps(window):
-                problems.append(
-                    f"the window {_hm(window.start)}-{_hm(window.end)} overlaps the quiet hours"
-                )
+        problems.extend(
+            f"the fixed time {_hm(at)} is in the quiet hours"
+            for at in schedule.fixed_times
+            if quiet.contains(at)
+        )
+        problems.extend(
+            f"the window {_hm(window.start)}-{_hm(window.end)} overlaps the quiet hours"
+            for window in schedule.windows
+            if quiet.overlaps(window)
+        )
     if problems:
         return tuple(problems)
     for day in study_dates(schedule):
@@ -283,7 +287,8 @@ def prompts_of_day(schedule: EmaSchedule, day: date) -> tuple[PlannedPrompt, ...
     latest = _latest_moments(anchors, schedule.min_gap)
     if latest is None:  # pragma: no cover - refused when the schedule was made
         raise ScheduleError((f"no room for the minimum gap on {day.isoformat()}",))
-    generator = random.Random(f"maatwerk-ema:{schedule.seed}:{day.isoformat()}")
+    # Not for secrets: a reproducible draw, the same for the same seed and day.
+    generator = random.Random(f"maatwerk-ema:{schedule.seed}:{day.isoformat()}")  # noqa: S311
     prompts: list[PlannedPrompt] = []
     previous: datetime | None = None
     for slot, (anchor, last) in enumerate(zip(anchors, latest, strict=True)):
