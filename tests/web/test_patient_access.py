@@ -12,7 +12,8 @@ from maatwerk.core.access import AccessBasis
 from maatwerk.web.audit.models import AuditEvent
 from maatwerk.web.common.actor import actor_for_user
 from maatwerk.web.patients.models import CareEpisode, CareTeamMember, EmergencyAccess, Patient
-from maatwerk.web.patients.selectors import _access_basis, patients_visible_to
+from maatwerk.web.patients.opening import _access_basis
+from maatwerk.web.patients.selectors import patients_visible_to
 from tests.web.world import ROLES, World, sign_in
 
 

@@ -8,6 +8,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 
 from maatwerk.core.access import Role
+from maatwerk.web.audit.audited import record_denial
+from maatwerk.web.audit.services import AuditSubject
 
 
 def role_required(
@@ -16,7 +18,8 @@ def role_required(
     """Anonymous users go to the login page; users without ``role`` get a 404.
 
     A 404 rather than a 403 so that the existence of a page for another role, or of an
-    object, is not confirmed to someone who may not see it.
+    object, is not confirmed to someone who may not see it. The refusal is audited like
+    every other denial (a page closed to the role is a refused access too).
     """
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -24,7 +27,14 @@ def role_required(
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not request.actor.has_role(role):  # type: ignore[attr-defined]
+            actor = request.actor  # type: ignore[attr-defined]
+            if not actor.has_role(role):
+                record_denial(
+                    actor=actor,
+                    action="read" if request.method in ("GET", "HEAD") else "update",
+                    subject=AuditSubject(object_type="page", object_ref=request.path[:64]),
+                    detail=f"page for role {role.value}",
+                )
                 raise Http404
             return view(request, *args, **kwargs)
 

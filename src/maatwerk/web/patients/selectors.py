@@ -6,50 +6,27 @@ below is its database form, and tests check the two agree.
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass
-
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from maatwerk.core.access import (
-    AccessBasis,
-    CareRelationship,
-    EmergencyGrant,
-    Role,
-    patient_record_access,
-)
+from maatwerk.core.access import Role
 from maatwerk.web.audit.services import AuditSubject, audit_record
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.patients.models import CareEpisode, CareTeamMember, EmergencyAccess, Patient
+from maatwerk.web.patients.opening import (
+    PatientAccess,
+    PatientNotAccessible,
+    is_uuid,
+    open_patient,
+    patient_subject,
+)
 
-
-class PatientNotAccessible(Exception):
-    """The patient does not exist or this actor may not open their record.
-
-    Both cases look the same to the caller (a 404), so ids cannot be probed.
-    """
-
-
-@dataclass(frozen=True)
-class PatientAccess:
-    patient: Patient
-    basis: AccessBasis
-
-    @property
-    def emergency(self) -> bool:
-        return self.basis is AccessBasis.EMERGENCY
-
-
-def patient_subject(
-    patient: Patient, *, object_type: str = "patient", object_ref: str = ""
-) -> AuditSubject:
-    return AuditSubject(
-        object_type=object_type,
-        object_ref=object_ref or str(patient.public_id),
-        patient_ref=str(patient.public_id),
-        organization_ref=str(patient.organization.public_id),
-    )
+__all__ = [
+    "PatientAccess",
+    "PatientNotAccessible",
+    "is_uuid",
+    "patient_subject",
+]
 
 
 def patients_visible_to(actor: Actor) -> QuerySet[Patient]:
@@ -93,78 +70,19 @@ def patients_in_care_of(actor: Actor) -> QuerySet[Patient]:
     return Patient.objects.filter(pk__in=in_care)
 
 
-def _access_basis(actor: Actor, patient: Patient) -> AccessBasis:
-    if actor.user is None:
-        return AccessBasis.NONE
-    if actor.patient is not None and actor.patient.pk == patient.pk:
-        return AccessBasis.OWN_RECORD
-    clinician_memberships = [
-        m
-        for m in actor.memberships_with(Role.CLINICIAN)
-        if m.organization_id == patient.organization_id
-    ]
-    if not clinician_memberships:
-        return AccessBasis.NONE
-    membership_ids = [m.pk for m in clinician_memberships]
-    relationships = tuple(
-        CareRelationship(
-            episode_active=entry.episode.status == CareEpisode.Status.ACTIVE,
-            member_active=entry.is_active,
-        )
-        for entry in CareTeamMember.objects.filter(
-            membership_id__in=membership_ids, episode__patient=patient
-        ).select_related("episode")
-    )
-    grants = tuple(
-        EmergencyGrant(
-            reason=grant.reason, granted_at=grant.granted_at, expires_at=grant.expires_at
-        )
-        for grant in EmergencyAccess.objects.filter(
-            membership_id__in=membership_ids, patient=patient
-        )
-    )
-    return patient_record_access(
-        role=Role.CLINICIAN,
-        same_organization=True,
-        is_own_record=False,
-        relationships=relationships,
-        emergency_grants=grants,
-        now=timezone.now(),
-    )
-
-
 def patient_access(
     *, actor: Actor, patient_id: str, action: str, object_type: str = "patient"
 ) -> PatientAccess:
-    """Check that ``actor`` may open this patient's record, for a change that the calling
-    service audits itself. A refused attempt is audited here (outcome ``denied``) and
-    raises :class:`PatientNotAccessible`."""
-    patient = (
-        Patient.objects.select_related("organization", "user").filter(public_id=patient_id).first()
-        if is_uuid(patient_id)
-        else None
-    )
-    basis = _access_basis(actor, patient) if patient is not None else AccessBasis.NONE
-    if patient is None or basis is AccessBasis.NONE:
-        audit_record(
-            actor=actor,
-            action=action,
-            outcome="denied",
-            subject=AuditSubject(
-                object_type=object_type,
-                object_ref=str(patient_id)[:64],
-                patient_ref=str(patient.public_id) if patient is not None else "",
-            ),
-        )
-        raise PatientNotAccessible(patient_id)
-    return PatientAccess(patient=patient, basis=basis)
+    """Legacy name of :func:`maatwerk.web.patients.opening.open_patient` (issue 11: callers
+    move to the opener)."""
+    return open_patient(actor=actor, patient_id=patient_id, action=action, object_type=object_type)
 
 
 def patient_open(
     *, actor: Actor, patient_id: str, object_type: str = "patient", detail: str = ""
 ) -> PatientAccess:
     """Open one patient's record for reading and write the audit event for it."""
-    access = patient_access(
+    access = open_patient(
         actor=actor, patient_id=patient_id, action="read", object_type=object_type
     )
     audit_record(
@@ -175,14 +93,6 @@ def patient_open(
         detail=detail,
     )
     return access
-
-
-def is_uuid(value: str) -> bool:
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
 
 
 def caseload_search(*, actor: Actor, query: str = "", limit: int = 50) -> list[Patient]:

@@ -1,0 +1,195 @@
+"""The one web path (issue 11), checked on the source itself.
+
+typed input → one scoped opener (``maatwerk.web.patients.opening``) → one service call
+that writes exactly one audit event (``maatwerk.web.audit.audited``) → render.
+
+These tests read the code: who calls ``audit_record``, which selectors take raw ids,
+which template tags query. Modules that have not moved to the path yet are listed in
+``NOT_YET_ON_THE_PATH``; the lists only shrink, and a listed module that no longer breaks
+the rule fails the test so the list cannot go stale.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[2] / "src" / "maatwerk"
+
+# Writers of audit events: the audit package itself (the chain, ``audited``,
+# ``record_denial``) and nothing else.
+AUDIT_WRITERS = ("web/audit/",)
+
+# Issue 11: modules still calling ``audit_record`` directly. Shrinks to empty.
+NOT_YET_ON_THE_PATH_AUDIT: frozenset[str] = frozenset(
+    {
+        "web/accounts/services.py",
+        "web/api/fhir.py",
+        "web/clinic/questionnaire_views.py",
+        "web/demo/services.py",
+        "web/formulation/services.py",
+        "web/formulation/views.py",
+        "web/knowledge/services.py",
+        "web/orgadmin/selectors.py",
+        "web/orgadmin/services.py",
+        "web/patients/selectors.py",
+        "web/patients/services.py",
+        "web/personalized/services.py",
+        "web/personalized/views.py",
+        "web/planning/services/_common.py",
+        "web/providers/selectors.py",
+        "web/providers/services/directory.py",
+        "web/providers/services/fhir.py",
+        "web/providers/services/gazetteer.py",
+        "web/providers/services/letters.py",
+        "web/providers/services/referrals.py",
+        "web/questionnaires/instruments.py",
+        "web/questionnaires/services.py",
+        "web/questionnaires/views.py",
+        "web/safety/services.py",
+        "web/safetyplan/services.py",
+        "web/screening/services.py",
+        "web/screening/views.py",
+        "web/treatment/selectors.py",
+        "web/treatment/services/assignments.py",
+        "web/treatment/services/exercises.py",
+        "web/treatment/services/feedback.py",
+        "web/treatment/services/graded_activity.py",
+        "web/treatment/services/inbox.py",
+        "web/treatment/services/messages.py",
+        "web/treatment/services/partner.py",
+    }
+)
+
+# Issue 11: selectors that open an object from a raw id or a primary key instead of
+# receiving an access object from the opener. Shrinks to empty.
+NOT_YET_ON_THE_PATH_SELECTORS: frozenset[str] = frozenset(
+    {
+        "web/formulation/selectors.py:formulation_access",
+        "web/formulation/selectors.py:formulation_for_patient_pk",
+        "web/orgadmin/selectors.py:access_report_for_patient",
+        "web/orgadmin/selectors.py:access_report_for_user",
+        "web/orgadmin/selectors.py:admin_emergency_access_get",
+        "web/orgadmin/selectors.py:admin_team_get",
+        "web/orgadmin/selectors.py:admin_user_get",
+        "web/patients/selectors.py:patient_access",
+        "web/patients/selectors.py:patient_for_emergency_access",
+        "web/patients/selectors.py:patient_open",
+        "web/personalized/selectors.py:measure_set_access",
+        "web/providers/selectors.py:provider_for_admin",
+        "web/providers/selectors.py:referral_access",
+        "web/providers/selectors.py:referral_open",
+        "web/questionnaires/selectors.py:assignment_access",
+        "web/safety/selectors.py:signal_access",
+        "web/screening/selectors.py:latest_profile_screening",
+        "web/screening/selectors.py:open_screening_for_patient",
+        "web/screening/selectors.py:screening_access",
+        "web/treatment/selectors.py:module_access",
+        "web/treatment/selectors.py:open_assignment_of",
+        "web/treatment/selectors.py:relative_for_change",
+        "web/treatment/selectors.py:relative_open",
+        "web/treatment/selectors.py:response_access",
+        "web/treatment/selectors.py:unread_feedback_count",
+        "web/treatment/selectors.py:unread_team_messages_count",
+    }
+)
+
+# Issue 11: template tag modules that still query the database. Shrinks to empty.
+NOT_YET_ON_THE_PATH_TAGS: frozenset[str] = frozenset(
+    {
+        "web/formulation/templatetags/formulation_tags.py",
+        "web/planning/templatetags/planning_tags.py",
+        "web/safety/templatetags/safety_tags.py",
+        "web/screening/templatetags/screening_tags.py",
+        "web/treatment/templatetags/treatment_tags.py",
+    }
+)
+
+
+def _modules() -> list[tuple[str, ast.Module, str]]:
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        source = path.read_text(encoding="utf-8")
+        found.append((path.relative_to(PACKAGE).as_posix(), ast.parse(source), source))
+    return found
+
+
+def _called_names(tree: ast.Module) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            function = node.func
+            if isinstance(function, ast.Name):
+                names.add(function.id)
+            elif isinstance(function, ast.Attribute):
+                names.add(function.attr)
+    return names
+
+
+def _audit_writers_outside_the_audit_package() -> set[str]:
+    return {
+        module
+        for module, tree, _ in _modules()
+        if not module.startswith(AUDIT_WRITERS) and "audit_record" in _called_names(tree)
+    }
+
+
+def _id_taking_selectors() -> set[str]:
+    """Public selector functions that take a primary key, or an actor and a raw id:
+    both open patient data without the opener."""
+    found: set[str] = set()
+    for module, tree, _ in _modules():
+        if not (module.startswith("web/") and module.endswith("selectors.py")):
+            continue
+        for node in tree.body:
+            if not isinstance(node, ast.FunctionDef) or node.name.startswith("_"):
+                continue
+            arguments = [a.arg for a in (*node.args.args, *node.args.kwonlyargs)]
+            takes_pk = any(a.endswith("_pk") for a in arguments)
+            opens_by_id = "actor" in arguments and any(a.endswith("_id") for a in arguments)
+            if takes_pk or opens_by_id:
+                found.add(f"{module}:{node.name}")
+    return found
+
+
+def _querying_template_tags() -> set[str]:
+    found: set[str] = set()
+    for module, tree, _ in _modules():
+        if "/templatetags/" not in module:
+            continue
+        for node in ast.walk(tree):
+            imported = (
+                node.module or ""
+                if isinstance(node, ast.ImportFrom)
+                else " ".join(a.name for a in node.names)
+                if isinstance(node, ast.Import)
+                else ""
+            )
+            queries = isinstance(node, ast.Attribute) and node.attr == "objects"
+            if queries or imported.endswith((".models", ".selectors")):
+                found.add(module)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("found", "allowed", "rule"),
+    [
+        (_audit_writers_outside_the_audit_package, NOT_YET_ON_THE_PATH_AUDIT, "audit_record"),
+        (_id_taking_selectors, NOT_YET_ON_THE_PATH_SELECTORS, "id-taking selector"),
+        (_querying_template_tags, NOT_YET_ON_THE_PATH_TAGS, "querying template tag"),
+    ],
+    ids=["audit-only-through-audited", "selectors-take-access", "tags-do-not-query"],
+)
+def test_the_one_web_path_holds(found, allowed, rule):
+    breaking = found()
+    new = sorted(breaking - allowed)
+    assert not new, (
+        f"{rule} outside the one web path (use maatwerk.web.patients.opening and "
+        f"maatwerk.web.audit.audited): {new}"
+    )
+    mended = sorted(allowed - breaking)
+    assert not mended, f"these no longer break the rule; remove them from the list: {mended}"
