@@ -65,7 +65,7 @@ def schedules(draw: st.DrawFn) -> EmaSchedule:
             window = TimeWindow(time(hour), time(hour, 59))
             if not quiet.overlaps(window):
                 windows.append(window)
-    response = gap if draw(st.booleans()) else gap / 2
+    response = gap if draw(st.booleans()) else timedelta(minutes=gap.seconds // 120)
     try:
         return EmaSchedule(
             start_date=draw(_start_dates()),
@@ -75,7 +75,7 @@ def schedules(draw: st.DrawFn) -> EmaSchedule:
             windows=tuple(windows),
             min_gap=gap,
             response_window=response,
-            reminder_after=response / 3,
+            reminder_after=timedelta(minutes=max(1, response.seconds // 180)),
             quiet_hours=quiet,
         )
     except ScheduleError:
@@ -249,6 +249,7 @@ def test_the_study_length_bounds_the_prompts() -> None:
         ({"fixed_times": (time(10), time(10, 30))}, "no room for the minimum gap"),
         ({"fixed_times": (), "windows": ()}, "no fixed times"),
         ({"zone": "Europe/Nowhere"}, "unknown time zone"),
+        ({"reminder_after": timedelta(seconds=90)}, "whole minutes"),
     ],
 )
 def test_a_schedule_that_cannot_keep_its_promises_is_refused(
@@ -282,3 +283,20 @@ def test_own_entries_are_allowed_inside_the_study_up_to_the_daily_limit() -> Non
     assert not can_start_event_entry(schedule, datetime(2026, 6, 20, 12, tzinfo=UTC), 0)
     fixed_only = EmaSchedule(start_date=date(2026, 6, 1), days=14, seed=1, fixed_times=(time(9),))
     assert not can_start_event_entry(fixed_only, noon, 0)
+
+
+@settings(max_examples=50, deadline=None)
+@given(schedules())
+def test_a_schedule_round_trips_as_data(schedule: EmaSchedule) -> None:
+    from maatwerk.core.monitoring.ema import ema_schedule_from_data, ema_schedule_to_data
+
+    assert ema_schedule_from_data(ema_schedule_to_data(schedule)) == schedule
+
+
+def test_bad_schedule_data_is_a_schedule_error() -> None:
+    from maatwerk.core.monitoring.ema import ema_schedule_from_data
+
+    with pytest.raises(ScheduleError, match="invalid schedule data"):
+        ema_schedule_from_data({"days": 3})
+    with pytest.raises(ScheduleError, match="invalid schedule data"):
+        ema_schedule_from_data({"start_date": "2026-13-01", "days": 3, "seed": 1})

@@ -36,10 +36,10 @@ gets exactly one prompt per fixed time and per window, in real time at least
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from maatwerk.core.common.errors import MaatwerkError
 from maatwerk.core.monitoring.clock import (
@@ -61,6 +61,8 @@ __all__ = [
     "TimeWindow",
     "can_start_event_entry",
     "ema_prompts",
+    "ema_schedule_from_data",
+    "ema_schedule_to_data",
     "prompts_of_day",
     "study_dates",
 ]
@@ -195,6 +197,9 @@ def schedule_problems(schedule: EmaSchedule) -> tuple[str, ...]:
         problems.append(f"the study lasts 1 to {MAX_STUDY_DAYS} days, not {schedule.days}")
     if schedule.prompts_per_day == 0 and not schedule.event_contingent:
         problems.append("the schedule has no fixed times, no windows and no own entries")
+    spans = (schedule.min_gap, schedule.response_window, schedule.reminder_after)
+    if any(span is not None and span % timedelta(minutes=1) for span in spans):
+        problems.append("the gap, the response window and the reminder are whole minutes")
     if schedule.min_gap <= timedelta(0):
         problems.append("the minimum gap between prompts must be positive")
     if schedule.response_window <= timedelta(0):
@@ -350,3 +355,77 @@ def can_start_event_entry(schedule: EmaSchedule, at: datetime, entries_today: in
     if not schedule.start_date <= local_date(at, schedule.zone) <= schedule.end_date:
         return False
     return schedule.max_events_per_day is None or entries_today < schedule.max_events_per_day
+
+
+# ------------------------------------------------------------------ as data
+
+
+def ema_schedule_to_data(schedule: EmaSchedule) -> dict[str, Any]:
+    """The schedule's rule values as JSON-able data (how the web layer stores them)."""
+    return {
+        "start_date": schedule.start_date.isoformat(),
+        "days": schedule.days,
+        "seed": schedule.seed,
+        "fixed_times": [_hm(at) for at in schedule.fixed_times],
+        "windows": [[_hm(w.start), _hm(w.end)] for w in schedule.windows],
+        "min_gap_minutes": _minutes(schedule.min_gap),
+        "response_window_minutes": _minutes(schedule.response_window),
+        "reminder_after_minutes": (
+            None if schedule.reminder_after is None else _minutes(schedule.reminder_after)
+        ),
+        "quiet_hours": (
+            None
+            if schedule.quiet_hours is None
+            else [_hm(schedule.quiet_hours.start), _hm(schedule.quiet_hours.end)]
+        ),
+        "pauses": [
+            [p.start.isoformat(), None if p.end is None else p.end.isoformat()]
+            for p in schedule.pauses
+        ],
+        "zone": schedule.zone,
+        "event_contingent": schedule.event_contingent,
+        "max_events_per_day": schedule.max_events_per_day,
+    }
+
+
+def ema_schedule_from_data(data: Mapping[str, Any]) -> EmaSchedule:
+    """The inverse of :func:`ema_schedule_to_data`; raises :class:`ScheduleError`."""
+    try:
+        reminder = data.get("reminder_after_minutes", 10)
+        quiet = data.get("quiet_hours")
+        return EmaSchedule(
+            start_date=date.fromisoformat(data["start_date"]),
+            days=int(data["days"]),
+            seed=int(data["seed"]),
+            fixed_times=tuple(time.fromisoformat(t) for t in data.get("fixed_times", ())),
+            windows=tuple(
+                TimeWindow(time.fromisoformat(a), time.fromisoformat(b))
+                for a, b in data.get("windows", ())
+            ),
+            min_gap=timedelta(minutes=int(data.get("min_gap_minutes", 60))),
+            response_window=timedelta(minutes=int(data.get("response_window_minutes", 30))),
+            reminder_after=None if reminder is None else timedelta(minutes=int(reminder)),
+            quiet_hours=(
+                None
+                if quiet is None
+                else QuietHours(time.fromisoformat(quiet[0]), time.fromisoformat(quiet[1]))
+            ),
+            pauses=tuple(
+                Pause(
+                    datetime.fromisoformat(start),
+                    None if end is None else datetime.fromisoformat(end),
+                )
+                for start, end in data.get("pauses", ())
+            ),
+            zone=str(data.get("zone", DEFAULT_ZONE)),
+            event_contingent=bool(data.get("event_contingent", False)),
+            max_events_per_day=(
+                None if data.get("max_events_per_day") is None else int(data["max_events_per_day"])
+            ),
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise ScheduleError((f"invalid schedule data: {error}",)) from error
+
+
+def _minutes(span: timedelta) -> int:
+    return int(span.total_seconds()) // 60
