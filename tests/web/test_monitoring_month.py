@@ -2,7 +2,7 @@
 killed mid-run and replaced: every due prompt ends exactly once in the delivery log with
 a final state, and no message goes out twice.
 
-The test drives the clock: every simulated 10 minutes it enqueues the periodic tick for
+The test drives the clock: every simulated 15 minutes of the day it enqueues the periodic tick for
 that moment and waits until the workers have done everything it caused (the tick's jobs,
 then the send and reminder tasks they enqueued). Patients answer some open prompts
 between steps; a few never answer. The study starts so that it crosses the night the
@@ -11,8 +11,8 @@ clocks go back (25 October 2026).
 Size: ``MAATWERK_SIM_DAYS`` x ``MAATWERK_SIM_PATIENTS`` (3 x 10 here by default; the
 full month is ``make bench-monitoring``: 30 x 50). The workers are forked processes
 sharing the test database, so this needs PostgreSQL (``DATABASE_URL``); on SQLite it is
-skipped with a banner. The RQ variant needs Redis (``MAATWERK_TEST_REDIS_URL``, default
-``redis://127.0.0.1:6379/2``).
+skipped with a banner. The RQ variant needs Redis (``MAATWERK_SIM_REDIS_URL``, default
+``redis://127.0.0.1:6379/9``, a database of its own).
 """
 
 from __future__ import annotations
@@ -23,11 +23,13 @@ import os
 import random
 import signal
 import time as wall
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection, connections
@@ -70,7 +72,11 @@ from tests.web.test_background import (  # noqa: F401  (fixtures used by name)
 
 DAYS = int(os.environ.get("MAATWERK_SIM_DAYS", "3"))
 PATIENTS = int(os.environ.get("MAATWERK_SIM_PATIENTS", "10"))
-STEP = timedelta(minutes=10)
+STEP = timedelta(minutes=15)
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+# Nothing falls due, is reminded or expires between 22:15 and 08:15 local (quiet hours
+# 22:00-08:00, the last window ends 21:30 and expires by 22:00): those steps are skipped.
+NIGHT = (time(22, 15), time(8, 15))
 # The last study day is Sunday 25 October 2026, the night the clocks go back.
 FIRST_DAY = date(2026, 10, 26) - timedelta(days=DAYS)
 START = datetime.combine(FIRST_DAY, time(0), UTC) - timedelta(hours=2)
@@ -146,7 +152,9 @@ class Workers:
     def start(self, name: str) -> None:
         # The child must not share the parent's open database connection.
         connections.close_all()
-        process = self.context.Process(target=_child, args=(name,), name=name, daemon=True)
+        # Not a daemon: an RQ worker starts a scheduler process of its own. The context
+        # manager below stops every worker, also when the test fails.
+        process = self.context.Process(target=_child, args=(name,), name=name, daemon=False)
         process.start()
         self.processes[name] = process
 
@@ -205,6 +213,26 @@ def _rq_idle(alive: set[str]) -> bool:
     return True
 
 
+def _database_sending(name: str) -> bool:
+    return DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING,
+        task_path="maatwerk.web.monitoring.tasks.prompt_send",
+        worker_ids__contains=[name],
+    ).exists()
+
+
+def _rq_sending(name: str) -> bool:
+    import django_rq
+    from rq.registry import StartedJobRegistry
+
+    queue = django_rq.get_queue("default")
+    for job_id in StartedJobRegistry(queue=queue).get_job_ids():
+        job = queue.fetch_job(job_id)
+        if job is not None and job.worker_name == name and "prompt_send" in str(job.kwargs):
+            return True
+    return False
+
+
 def _wait(idle: Callable[[set[str]], bool], workers: Workers) -> None:
     deadline = wall.monotonic() + WAIT_SECONDS
     # Twice idle in a row: a task that just finished may have enqueued another on commit.
@@ -219,24 +247,56 @@ def _wait(idle: Callable[[set[str]], bool], workers: Workers) -> None:
 # ------------------------------------------------------------------ the month
 
 
-def _simulate(idle: Callable[[set[str]], bool], outbox: Path) -> None:
+def _fast_commits() -> None:
+    """Commits of this throw-away test database need not wait for the disk (every
+    connection opened from now on, the workers' included): on a shared machine the
+    fsync of each periodic job's commit would otherwise dominate the run."""
+    with connection.cursor() as cursor:
+        name = connection.settings_dict["NAME"]
+        cursor.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
+        cursor.execute("SET synchronous_commit = off")
+
+
+def _simulate(
+    idle: Callable[[set[str]], bool], sending: Callable[[str], bool], outbox: Path
+) -> None:
+    _fast_commits()
     patients = _patients()
     silent = {p.pk for index, p in enumerate(patients) if index % 5 == 4}
     answers = random.Random(2026)
     end = datetime.combine(FIRST_DAY + timedelta(days=DAYS), time(0), UTC) + timedelta(hours=2)
     steps = int((end - START) / STEP) + 1
-    kill_at = steps // 2
+    # Kill worker A in the middle of the study at 08:30 local, when every patient's
+    # fixed prompt falls due at once, as soon as it is sending one of them.
+    kill_at = next(
+        (
+            index
+            for index in range(steps // 2, steps)
+            if (START + index * STEP).astimezone(AMSTERDAM).time() == time(8, 30)
+        ),
+        steps // 2,
+    )
+    # Names of their own: RQ refuses a second worker under the name of a killed one.
+    run = uuid.uuid4().hex[:8]
+    a, b, c = (f"worker-{letter}-{run}" for letter in "abc")
+    killed_while_sending = False
     with _workers() as workers:
-        workers.start("worker-a")
-        workers.start("worker-b")
+        workers.start(a)
+        workers.start(b)
         for index in range(steps):
             now = START + index * STEP
+            local = now.astimezone(AMSTERDAM).time()
+            if index != kill_at and (local >= NIGHT[0] or local < NIGHT[1]):
+                continue
             tick.enqueue(now.isoformat())
             if index == kill_at:
-                # Mid-run: worker A dies while the step's work is under way.
-                wall.sleep(0.05)
-                workers.kill("worker-a")
-                workers.start("worker-c")
+                # Mid-run: worker A dies while it is sending (or, if it never got
+                # one of the sends, wherever it is after five seconds).
+                deadline = wall.monotonic() + 5
+                while not killed_while_sending and wall.monotonic() < deadline:
+                    killed_while_sending = sending(a)
+                workers.kill(a)
+                workers.start(c)
             _wait(idle, workers)
             for pk, patient_id in Prompt.objects.filter(
                 state__in=(PromptState.SENT, PromptState.DELIVERED), expires_at__gt=now
@@ -247,6 +307,7 @@ def _simulate(idle: Callable[[set[str]], bool], outbox: Path) -> None:
         for extra in range(1, int(LOST_AFTER / STEP) + 3):
             tick.enqueue((START + (steps + extra) * STEP).isoformat())
             _wait(idle, workers)
+    print(f"\nworker-a was killed {'while' if killed_while_sending else 'but not while'} sending")
     _check(patients, outbox)
 
 
@@ -303,13 +364,17 @@ def test_a_month_through_two_database_workers_one_killed(tmp_path: Path) -> None
     _needs_postgresql()
     outbox = tmp_path / "outbox.jsonl"
     with override_settings(TASKS=DATABASE_TASKS, MAATWERK_MONITORING_OUTBOX=str(outbox)):
-        _simulate(_database_idle, outbox)
+        _simulate(_database_idle, _database_sending, outbox)
 
 
 @pytest.mark.usefixtures("committed")
 def test_a_month_through_two_rq_workers_one_killed(tmp_path: Path) -> None:
     _needs_postgresql()
-    url = _redis_url_or_skip()
+    # Its own Redis database (not the one of tests/web/test_background.py).
+    url = os.environ.get("MAATWERK_SIM_REDIS_URL", "redis://127.0.0.1:6379/9")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MAATWERK_TEST_REDIS_URL", url)
+        _redis_url_or_skip()
     outbox = tmp_path / "outbox.jsonl"
     rq_tasks = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     with override_settings(
@@ -320,4 +385,4 @@ def test_a_month_through_two_rq_workers_one_killed(tmp_path: Path) -> None:
         import django_rq
 
         django_rq.get_queue("default").empty()
-        _simulate(_rq_idle, outbox)
+        _simulate(_rq_idle, _rq_sending, outbox)

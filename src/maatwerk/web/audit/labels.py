@@ -68,6 +68,9 @@ OBJECT_LABELS: dict[str, Promise] = {
     "formulation_response": _("response to the formulation"),
     "safety_plan": _("safety plan"),
     "team_backup_clinician": _("backup clinician of a team"),
+    "monitoring_schedule": _("monitoring schedule"),
+    "monitoring_prompt": _("monitoring question"),
+    "push_subscription": _("phone notifications"),
 }
 
 LABELS = {
