@@ -45,7 +45,8 @@ exit $$rc
 endef
 
 .PHONY: help system-deps venv node vendor compilemessages collectstatic install lint \
-	test test-core test-web-sqlite test-web-postgres test-e2e test-demo demo bench clean
+	test test-core test-web-sqlite test-web-postgres test-e2e test-demo demo bench \
+	bench-monitoring clean
 
 help:
 	@echo "Maatwerk make targets:"
@@ -59,6 +60,7 @@ help:
 	@echo "  test-demo          start 'maatwerk demo' and log in as the demo clinician"
 	@echo "  demo               run the demo on http://127.0.0.1:8000"
 	@echo "  bench              benchmarks (tests/bench)"
+	@echo "  bench-monitoring   a simulated month of monitoring prompts through two workers (PostgreSQL, Redis)"
 	@echo "  clean              remove .venv .tools node_modules var and vendored assets"
 
 # --- installation ---------------------------------------------------------------------
@@ -183,6 +185,12 @@ bench: install
 	@rc=0; $(PYTEST) tests/bench --benchmark-enable -q -s || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "No benchmarks exist yet (tests/bench collected no tests)."; rc=0; fi; \
 	exit $$rc
+
+# The full simulated month of monitoring prompts (30 days x 50 patients, database backend
+# and RQ, two workers, one killed and replaced): needs PostgreSQL and Redis on 127.0.0.1.
+bench-monitoring: install
+	MAATWERK_SIM_DAYS=30 MAATWERK_SIM_PATIENTS=50 DATABASE_URL=$(PG_URL) \
+		$(PYTEST) tests/web/test_monitoring_month.py -q -s -p no:cacheprovider
 
 clean:
 	rm -rf .venv .tools node_modules var $(VENDORED)

@@ -17,6 +17,7 @@ skipped with a banner. The RQ variant needs Redis (``MAATWERK_SIM_REDIS_URL``, d
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import os
@@ -140,7 +141,9 @@ def _patients() -> list[Patient]:
 
 def _child(name: str) -> None:
     """A worker process: the same loop as ``maatwerk worker``, without its own clock
-    (the test enqueues the ticks)."""
+    (the test enqueues the ticks). Its own process group, so that killing it also kills
+    the scheduler process an RQ worker starts."""
+    os.setpgrp()
     run_worker(scheduler=None, batch=False, worker_id=name, interval=0.05)
 
 
@@ -161,7 +164,7 @@ class Workers:
     def kill(self, name: str) -> None:
         process = self.processes.pop(name)
         assert process.pid is not None
-        os.kill(process.pid, signal.SIGKILL)
+        os.killpg(process.pid, signal.SIGKILL)
         process.join(10)
 
     @property
@@ -172,10 +175,12 @@ class Workers:
         for name in list(self.processes):
             process = self.processes.pop(name)
             if process.pid is not None and process.is_alive():
-                os.kill(process.pid, signal.SIGTERM)
+                os.killpg(process.pid, signal.SIGTERM)
             process.join(20)
-            if process.is_alive():  # pragma: no cover - a worker that would not stop
-                process.kill()
+            if process.pid is not None:
+                # Whatever is left of the group (a worker or scheduler that would not stop).
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
                 process.join(5)
 
 
@@ -228,7 +233,8 @@ def _rq_sending(name: str) -> bool:
     queue = django_rq.get_queue("default")
     for job_id in StartedJobRegistry(queue=queue).get_job_ids():
         job = queue.fetch_job(job_id)
-        if job is not None and job.worker_name == name and "prompt_send" in str(job.kwargs):
+        described = f"{job.func_name} {job.args} {job.kwargs}" if job is not None else ""
+        if job is not None and job.worker_name == name and "prompt_send" in described:
             return True
     return False
 
