@@ -300,3 +300,87 @@ def test_rom_follows_the_organizations_defaults_with_the_patients_adaptation(
             course=RomCourse(started_on=date(2026, 6, 1), anchors=(date(2026, 6, 1),)),
             now=MONDAY,
         )
+
+
+def _event_schedule(world: World) -> MonitoringSchedule:
+    clinician = actor_for_user(world.users["clinician_treating"], access_point="test")
+    opened = open_patient(
+        actor=clinician,
+        patient_id=str(world.patient_a.public_id),
+        action="create",
+        audience=Audience.CARE_TEAM,
+    )
+    return services.create_ema_schedule(
+        clinician,
+        opened,
+        schedule=EmaSchedule(
+            start_date=date(2026, 6, 1),
+            days=14,
+            seed=1,
+            fixed_times=(time(9),),
+            event_contingent=True,
+            max_events_per_day=1,
+        ),
+        items=[{"key": "bank:pain"}],
+        channel=Channel.FILE,
+        now=MONDAY,
+    )
+
+
+def test_own_entries_pause_resume_and_a_device_subscription(world: World) -> None:
+    schedule = _event_schedule(world)
+    patient = actor_for_user(world.users["patient_a"], access_point="test")
+
+    def schedule_opened(actor: object) -> object:
+        return open_child(
+            actor=actor,  # type: ignore[arg-type]
+            model=MonitoringSchedule,
+            object_id=str(schedule.public_id),
+            action="update",
+            object_type="monitoring_schedule",
+        )
+
+    entry = services.start_event_entry(patient, schedule_opened(patient), now=MONDAY)  # type: ignore[arg-type]
+    assert (entry.kind, entry.state) == (Prompt.Kind.EVENT, PromptState.OPENED)
+    assert _events(entry) == ["open"]
+    with pytest.raises(InputRefused):  # one own entry a day
+        services.start_event_entry(
+            patient,
+            schedule_opened(patient),  # type: ignore[arg-type]
+            now=MONDAY + timedelta(hours=1),
+        )
+    answered = services.answer_prompt(
+        patient,
+        open_child(
+            actor=patient,
+            model=Prompt,
+            object_id=str(entry.public_id),
+            action="update",
+            object_type="monitoring_prompt",
+            audience=Audience.PATIENT,
+        ),
+        {"pain": 80},
+        now=MONDAY + timedelta(minutes=2),
+    )
+    assert answered.state == PromptState.ANSWERED
+
+    clinician = actor_for_user(world.users["clinician_treating"], access_point="test")
+    with pytest.raises(InputRefused):
+        services.resume_schedule(clinician, schedule_opened(clinician), at=MONDAY)  # type: ignore[arg-type]
+    services.pause_schedule(clinician, schedule_opened(clinician), start=MONDAY, end=None)  # type: ignore[arg-type]
+    resumed = services.resume_schedule(
+        clinician,
+        schedule_opened(clinician),  # type: ignore[arg-type]
+        at=MONDAY + timedelta(days=2),
+    )
+    assert resumed.rules["pauses"] == [
+        [MONDAY.isoformat(), (MONDAY + timedelta(days=2)).isoformat()]
+    ]
+
+    access = open_own_record(actor=patient, action="create")
+    with pytest.raises(InputRefused):
+        services.subscribe_push(patient, access, endpoint="http://insecure", p256dh="x", auth="y")
+    device = services.subscribe_push(
+        patient, access, endpoint="https://push.example.org/abc", p256dh="key", auth="secret"
+    )
+    assert device.patient == world.patient_a and device.gone_at is None
