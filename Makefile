@@ -47,7 +47,7 @@ endef
 
 .PHONY: help system-deps venv node vendor compilemessages collectstatic install lint \
 	test test-core test-web-sqlite test-web-postgres test-e2e test-fuzz test-demo demo bench load fuzz \
-	clean drill crash
+	clean drill crash bench-monitoring
 
 help:
 	@echo "Maatwerk make targets:"
@@ -66,6 +66,7 @@ help:
 	@echo "  load               locust against gunicorn + PostgreSQL on 127.0.0.1 at 50/100/200 users (LOAD_ARGS=...)"
 	@echo "  drill              backup/restore drill into fresh instances, SQLite and PostgreSQL (docs/reliability.md)"
 	@echo "  crash              kill -9 of web workers and database server during acknowledged saves (docs/reliability.md)"
+	@echo "  bench-monitoring   a simulated month of monitoring prompts through two workers (PostgreSQL, Redis)"
 	@echo "  clean              remove .venv .tools node_modules var and vendored assets"
 
 # --- installation ---------------------------------------------------------------------
@@ -203,6 +204,7 @@ load: install
 # API fuzzing against a running server; the HTML form fuzzer is tests/web/test_form_fuzz.py.
 fuzz: install
 	$(VENV)/bin/python scripts/fuzz/run.py $(FUZZ_ARGS)
+
 # --- reliability drills (not part of `make test`; figures in docs/reliability.md) --------
 
 drill: install
@@ -210,6 +212,12 @@ drill: install
 
 crash: install
 	$(VENV)/bin/python scripts/crash.py
+
+# The full simulated month of monitoring prompts (30 days x 50 patients, database backend
+# and RQ, two workers, one killed and replaced): needs PostgreSQL and Redis on 127.0.0.1.
+bench-monitoring: install
+	MAATWERK_SIM_DAYS=30 MAATWERK_SIM_PATIENTS=50 DATABASE_URL=$(PG_URL) \
+		$(PYTEST) tests/web/test_monitoring_month.py -q -s -p no:cacheprovider
 
 clean:
 	rm -rf .venv .tools node_modules var $(VENDORED)

@@ -34,6 +34,7 @@ from maatwerk.core.instruments.errors import DefinitionProblem
 from maatwerk.core.instruments.loading import INSTRUMENTS
 from maatwerk.core.knowledge.loading import KNOWLEDGE
 from maatwerk.core.modules.loading import MODULES
+from maatwerk.core.monitoring.items import EMA_ITEMS
 from maatwerk.core.planning.content import RULES
 from maatwerk.core.safety.content import FOLLOW_UP
 from maatwerk.core.safety_plan.content import SECTIONS
@@ -52,6 +53,7 @@ SETS: tuple[FileSet[Any] | FolderSet[Any] | CollectionSet[Any], ...] = (
     MONITORING,
     BIBLIOGRAPHY,
     FOLLOW_UP,
+    EMA_ITEMS,
     prose_set("screening_summary.json"),
 )
 

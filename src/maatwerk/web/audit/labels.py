@@ -73,6 +73,9 @@ OBJECT_LABELS: dict[str, Promise] = {
     "personal_network": _("personal network from diary data"),
     "ema_import": _("imported diary data"),
     "change_norm_choice": _("norm chosen for judging change"),
+    "monitoring_schedule": _("monitoring schedule"),
+    "monitoring_prompt": _("monitoring question"),
+    "push_subscription": _("phone notifications"),
 }
 
 LABELS = {

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "maatwerk.web.orgadmin",
     "maatwerk.web.api",
     "maatwerk.web.demo",
+    "maatwerk.web.monitoring",
 ]
 
 MIDDLEWARE = [
@@ -393,5 +394,22 @@ MAATWERK_PERIODIC_JOBS = [
     "maatwerk.web.background.jobs.task_results_prune",
     # A safety signal nobody picked up in time goes to the team's backup clinician and GPs.
     "maatwerk.web.safety.services.escalate_overdue_signals",
+    # Monitoring prompts: materialize ahead, expire, send what is due, remind once.
+    "maatwerk.web.monitoring.jobs.materialize_prompts",
+    "maatwerk.web.monitoring.jobs.expire_prompts",
+    "maatwerk.web.monitoring.jobs.dispatch_due_prompts",
+    "maatwerk.web.monitoring.jobs.send_due_reminders",
 ]
+# === monitoring (ROM and EMA prompts) =====================================================
+# How far ahead prompts exist in the database (topped up when half is used).
+MAATWERK_MONITORING_AHEAD_HOURS = env.integer("MAATWERK_MONITORING_AHEAD_HOURS", 24)
+# The development channel "file" appends one JSON line per message here.
+MAATWERK_MONITORING_OUTBOX = env.string(
+    "MAATWERK_MONITORING_OUTBOX", str(DATA_DIR / "monitoring-outbox.jsonl")
+)
+# Web Push (VAPID, RFC 8292): the private key (PEM or base64url DER, as pywebpush takes
+# it), the public key the browser subscribes with (base64url), and a contact address.
+MAATWERK_VAPID_PRIVATE_KEY = env.string("MAATWERK_VAPID_PRIVATE_KEY", "")
+MAATWERK_VAPID_PUBLIC_KEY = env.string("MAATWERK_VAPID_PUBLIC_KEY", "")
+MAATWERK_VAPID_SUBJECT = env.string("MAATWERK_VAPID_SUBJECT", "mailto:noreply@localhost")
 # === end of background tasks ==============================================================

@@ -1,0 +1,158 @@
+"""Moving prompts through the delivery state machine and materializing them.
+
+Every change of a prompt's state goes through :func:`record_event`: it locks the row,
+asks the core state machine (:func:`maatwerk.core.monitoring.delivery.advance`) and
+writes the new state and one :class:`~maatwerk.web.monitoring.models.DeliveryLogEntry`
+in one transaction. An event the state machine refuses changes nothing and returns
+False, so the log only ever tells a possible story.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+
+from maatwerk.core.monitoring.delivery import (
+    DeliveryEvent,
+    DeliveryState,
+    DeliveryStatus,
+    IllegalTransition,
+    advance,
+)
+from maatwerk.core.monitoring.ema import ema_prompts, ema_schedule_from_data
+from maatwerk.core.monitoring.rom import RomCourse, rom_occasions, rom_rule_from_data
+from maatwerk.web.monitoring.models import (
+    DeliveryLogEntry,
+    MonitoringSchedule,
+    Prompt,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def ahead() -> timedelta:
+    """How far ahead prompts are materialized (``MAATWERK_MONITORING_AHEAD_HOURS``)."""
+    return timedelta(hours=settings.MAATWERK_MONITORING_AHEAD_HOURS)
+
+
+def record_event(
+    prompt_id: int,
+    event: DeliveryEvent,
+    *,
+    at: datetime,
+    channel: str = "",
+    detail: str = "",
+    answers: object = None,
+) -> bool:
+    """Apply ``event`` to the prompt and log it; False (nothing written) when the prompt
+    is gone or the state machine refuses the event."""
+    with transaction.atomic():
+        prompt = Prompt.objects.select_for_update().filter(pk=prompt_id).first()
+        if prompt is None:
+            return False
+        status = DeliveryStatus(DeliveryState(prompt.state), reminded=prompt.reminded)
+        try:
+            new = advance(status, event)
+        except IllegalTransition as refused:
+            logger.info("Prompt %s: %s", prompt_id, refused)
+            return False
+        prompt.state = new.state.value
+        prompt.reminded = new.reminded
+        fields = ["state", "reminded"]
+        if event is DeliveryEvent.ANSWER:
+            prompt.answered_at = at
+            prompt.answers = answers
+            fields += ["answered_at", "answers"]
+        prompt.save(update_fields=fields)
+        DeliveryLogEntry.objects.create(
+            prompt=prompt,
+            event=event.value,
+            state_after=new.state.value,
+            at=at,
+            channel=channel,
+            detail=detail[:200],
+        )
+    return True
+
+
+def materialize_schedule(schedule: MonitoringSchedule, *, now: datetime) -> int:
+    """Create the schedule's prompts from where it was materialized up to ``now`` plus
+    :func:`ahead`; returns how many were created. Prompts that exist already (same key
+    or due time) are left alone, so running this twice creates nothing new. Runs inside
+    the caller's transaction."""
+    start = schedule.materialized_until or schedule.created_at
+    until = now + ahead()
+    if until <= start:
+        return 0
+    planned = list(_planned(schedule, start, until))
+    existing = set(
+        Prompt.objects.filter(schedule=schedule, key__in=[key for key, *_ in planned]).values_list(
+            "key", flat=True
+        )
+    )
+    created: list[Prompt] = []
+    for key, kind, instrument, due_at, reminder_at, expires_at in planned:
+        if key in existing:
+            continue
+        created.append(
+            Prompt(
+                schedule=schedule,
+                patient_id=schedule.patient_id,
+                kind=kind,
+                key=key,
+                instrument=instrument,
+                due_at=due_at,
+                reminder_at=reminder_at,
+                expires_at=expires_at,
+                channel=schedule.channel,
+            )
+        )
+    for prompt in created:
+        prompt.save()
+        DeliveryLogEntry.objects.create(
+            prompt=prompt,
+            event=DeliveryLogEntry.Event.SCHEDULED,
+            state_after=prompt.state,
+            at=now,
+            channel=prompt.channel,
+        )
+    MonitoringSchedule.objects.filter(pk=schedule.pk).update(materialized_until=until)
+    return len(created)
+
+
+Planned = tuple[str, str, str, datetime, datetime | None, datetime]
+
+
+def _planned(schedule: MonitoringSchedule, start: datetime, until: datetime) -> list[Planned]:
+    if schedule.kind == MonitoringSchedule.Kind.EMA:
+        ema = ema_schedule_from_data({**schedule.rules, "zone": schedule.time_zone})
+        return [
+            (
+                f"{p.day.isoformat()}:{p.slot}",
+                Prompt.Kind.EMA,
+                "",
+                p.due_at,
+                p.reminder_at,
+                p.expires_at,
+            )
+            for p in ema_prompts(ema, start, until)
+        ]
+    course_data = schedule.rules["course"]
+    course = RomCourse(
+        started_on=date.fromisoformat(course_data["started_on"]),
+        anchors=tuple(date.fromisoformat(d) for d in course_data["anchors"]),
+        ended_on=(
+            date.fromisoformat(course_data["ended_on"]) if course_data.get("ended_on") else None
+        ),
+        zone=schedule.time_zone,
+    )
+    rules = [rom_rule_from_data(rule) for rule in schedule.rules["rules"]]
+    occasions = rom_occasions(rules, course, until=until.date() + timedelta(days=1))
+    return [
+        (o.key, Prompt.Kind.ROM, o.instrument, o.due_at, None, o.expires_at)
+        for o in occasions
+        if start <= o.due_at < until
+    ]

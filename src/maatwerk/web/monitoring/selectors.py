@@ -1,0 +1,81 @@
+"""Reading monitoring data: a patient's prompts and their compliance.
+
+These take an access object from the scoped opener (``PatientAccess``), never a raw id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, QuerySet
+
+from maatwerk.web.monitoring.models import DeliveryLogEntry, Prompt, PromptState
+from maatwerk.web.patients.opening import PatientAccess
+
+
+def patient_prompts(
+    opened: PatientAccess, *, since: datetime | None = None, until: datetime | None = None
+) -> QuerySet[Prompt]:
+    """The patient's prompts (EMA, ROM and own entries), oldest first."""
+    prompts = Prompt.objects.filter(patient=opened.patient)
+    if since is not None:
+        prompts = prompts.filter(due_at__gte=since)
+    if until is not None:
+        prompts = prompts.filter(due_at__lt=until)
+    return prompts.order_by("due_at", "pk")
+
+
+def open_prompts(opened: PatientAccess, *, now: datetime) -> QuerySet[Prompt]:
+    """What the patient can answer now."""
+    return patient_prompts(opened).filter(
+        state__in=(PromptState.SENT, PromptState.DELIVERED, PromptState.OPENED),
+        due_at__lte=now,
+        expires_at__gt=now,
+    )
+
+
+def delivery_log(prompt: Prompt) -> QuerySet[DeliveryLogEntry]:
+    return prompt.log.order_by("pk")
+
+
+@dataclass(frozen=True)
+class Compliance:
+    """Prompts that fell due in a period (own entries not counted) and what became of
+    them. ``rate`` is answered / due (None when nothing was due)."""
+
+    due: int
+    answered: int
+    expired: int
+    undelivered: int  # failed or bounced: the patient never got the chance
+    open: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.answered / self.due if self.due else None
+
+
+def compliance(opened: PatientAccess, *, since: datetime, until: datetime) -> Compliance:
+    counts = dict(
+        patient_prompts(opened, since=since, until=until)
+        .exclude(kind=Prompt.Kind.EVENT)
+        .exclude(state=PromptState.CANCELLED)
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )
+    return Compliance(
+        due=sum(counts.values()),
+        answered=counts.get(PromptState.ANSWERED, 0),
+        expired=counts.get(PromptState.EXPIRED, 0),
+        undelivered=counts.get(PromptState.FAILED, 0) + counts.get(PromptState.BOUNCED, 0),
+        open=sum(
+            counts.get(s, 0)
+            for s in (
+                PromptState.SCHEDULED,
+                PromptState.SENT,
+                PromptState.DELIVERED,
+                PromptState.OPENED,
+            )
+        ),
+    )

@@ -1,0 +1,386 @@
+"""Monitoring prompts through the real worker: materialized ahead once, sent once by the
+channel, reminded once, expired, answered; a lost send ends in a final state.
+
+Like ``tests/web/test_background.py`` these switch to the database task backend and run
+the worker loop of ``maatwerk worker`` in this process with an injected clock, committing
+for real. The development file channel writes each message as a line in an outbox file,
+so "sent once" is counted where the message went, not where we said we sent it.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+
+from maatwerk.core.monitoring.ema import EmaSchedule, TimeWindow
+from maatwerk.core.monitoring.rom import RomCourse, RomRule, rom_rule_to_data
+from maatwerk.web.audit.audited import InputRefused
+from maatwerk.web.audit.models import AuditEvent
+from maatwerk.web.background.once import claim_once
+from maatwerk.web.background.scheduler import TickScheduler
+from maatwerk.web.background.worker import run_worker
+from maatwerk.web.common.actor import actor_for_user
+from maatwerk.web.monitoring import selectors, services
+from maatwerk.web.monitoring.models import (
+    Channel,
+    DeliveryLogEntry,
+    MonitoringSchedule,
+    Prompt,
+    PromptState,
+    RomDefault,
+)
+from maatwerk.web.monitoring.tasks import prompt_send, send_key
+from maatwerk.web.patients.opening import Audience, open_child, open_own_record, open_patient
+from tests.web.test_background import (  # noqa: F401  (fixtures used by name)
+    DATABASE_TASKS,
+    Clock,
+    _audit_triggers_restored,
+    committed,
+)
+from tests.web.world import World
+
+# Monday 1 June 2026, 06:00 UTC (08:00 in Amsterdam, summer time).
+MONDAY = datetime(2026, 6, 1, 6, 0, tzinfo=UTC)
+FIXED_NINE = EmaSchedule(
+    start_date=date(2026, 6, 1),
+    days=14,
+    seed=7,
+    fixed_times=(time(9, 0),),
+    windows=(TimeWindow(time(12), time(14)), TimeWindow(time(17), time(20))),
+    min_gap=timedelta(minutes=90),
+    response_window=timedelta(minutes=60),
+    reminder_after=timedelta(minutes=20),
+)
+
+
+def _outbox(path: Path) -> list[dict[str, object]]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def _tick(clock: Clock, worker: str = "worker-a") -> None:
+    run_worker(scheduler=TickScheduler(clock=clock), batch=True, worker_id=worker, interval=0)
+
+
+def _ema_schedule(world: World, *, channel: str = Channel.FILE) -> MonitoringSchedule:
+    clinician = actor_for_user(world.users["clinician_treating"], access_point="test")
+    opened = open_patient(
+        actor=clinician,
+        patient_id=str(world.patient_a.public_id),
+        action="create",
+        audience=Audience.CARE_TEAM,
+    )
+    return services.create_ema_schedule(
+        clinician,
+        opened,
+        schedule=FIXED_NINE,
+        items=[{"key": "bank:pain"}],
+        channel=channel,
+        now=MONDAY - timedelta(hours=1),
+    )
+
+
+def _events(prompt: Prompt) -> list[str]:
+    return list(prompt.log.order_by("pk").values_list("event", flat=True))
+
+
+@pytest.mark.usefixtures("committed")
+def test_a_prompt_is_materialized_sent_reminded_and_expired_once_each(
+    world: World, tmp_path: Path
+) -> None:
+    outbox = tmp_path / "outbox.jsonl"
+    with override_settings(TASKS=DATABASE_TASKS, MAATWERK_MONITORING_OUTBOX=str(outbox)):
+        schedule = _ema_schedule(world)
+        clock = Clock(MONDAY)
+        _tick(clock)
+        # 24 hours ahead (to 08:00 local tomorrow): today's three prompts; none sent.
+        prompts = list(schedule.prompts.order_by("due_at"))
+        assert [p.key for p in prompts] == ["2026-06-01:0", "2026-06-01:1", "2026-06-01:2"]
+        assert prompts[0].due_at == datetime(2026, 6, 1, 7, 0, tzinfo=UTC)  # 09:00 local
+        assert _outbox(outbox) == []
+        # Another worker and the next minute materialize nothing new.
+        clock.now += timedelta(minutes=1)
+        _tick(clock, "worker-b")
+        assert schedule.prompts.count() == 3
+
+        # 09:00 local: sent by the file channel, which confirms delivery.
+        clock.now = prompts[0].due_at
+        _tick(clock)
+        first = Prompt.objects.get(pk=prompts[0].pk)
+        assert first.state == PromptState.DELIVERED
+        assert _events(first) == ["scheduled", "send", "deliver"]
+        assert [line["prompt"] for line in _outbox(outbox)] == [str(first.public_id)]
+
+        # The same send task again (a redelivery, a second worker): no second message.
+        prompt_send.enqueue(first.pk)
+        _tick(clock, "worker-b")
+        assert len(_outbox(outbox)) == 1
+
+        # The reminder 20 minutes later, once, then the expiry after an hour.
+        clock.now = first.due_at + timedelta(minutes=20)
+        _tick(clock)
+        clock.now += timedelta(minutes=1)
+        _tick(clock, "worker-b")
+        assert [line["reminder"] for line in _outbox(outbox)] == [False, True]
+        clock.now = first.expires_at
+        _tick(clock)
+        first.refresh_from_db()
+        assert first.state == PromptState.EXPIRED and first.reminded
+        assert _events(first) == ["scheduled", "send", "deliver", "remind", "expire"]
+
+
+@pytest.mark.usefixtures("committed")
+def test_the_patient_opens_and_answers_once_and_compliance_counts_it(
+    world: World, tmp_path: Path
+) -> None:
+    with override_settings(
+        TASKS=DATABASE_TASKS, MAATWERK_MONITORING_OUTBOX=str(tmp_path / "outbox.jsonl")
+    ):
+        schedule = _ema_schedule(world)
+        clock = Clock(MONDAY)
+        _tick(clock)
+        first = schedule.prompts.order_by("due_at").first()
+        assert first is not None
+        clock.now = first.due_at + timedelta(minutes=5)
+        _tick(clock)
+
+        patient = actor_for_user(world.users["patient_a"], access_point="test")
+
+        def opened() -> object:
+            return open_child(
+                actor=patient,
+                model=Prompt,
+                object_id=str(first.public_id),
+                action="update",
+                object_type="monitoring_prompt",
+                audience=Audience.PATIENT,
+            )
+
+        services.open_prompt(patient, opened(), now=clock.now)  # type: ignore[arg-type]
+        answered = services.answer_prompt(
+            patient,
+            opened(),  # type: ignore[arg-type]
+            {"pain": 40},
+            now=clock.now + timedelta(minutes=1),
+        )
+        assert answered.state == PromptState.ANSWERED and answered.answers == {"pain": 40}
+        # The same answer again (an offline retry): refused, stored once, audited.
+        with pytest.raises(InputRefused):
+            services.answer_prompt(patient, opened(), {"pain": 41}, now=clock.now)  # type: ignore[arg-type]
+        answered.refresh_from_db()
+        assert answered.answers == {"pain": 40}
+        assert _events(answered) == ["scheduled", "send", "deliver", "open", "answer"]
+        assert list(
+            AuditEvent.objects.filter(object_type="monitoring_prompt")
+            .order_by("pk")
+            .values_list("action", "outcome")
+        ) == [("read", "success"), ("update", "success"), ("update", "refused")]
+
+        # Later that day the noon prompt expires unanswered.
+        clock.now = datetime(2026, 6, 1, 18, 0, tzinfo=UTC)
+        _tick(clock)
+        access = open_own_record(actor=patient, action="read")
+        day = selectors.compliance(
+            access, since=MONDAY, until=datetime(2026, 6, 1, 16, 0, tzinfo=UTC)
+        )
+        assert (day.due, day.answered, day.expired, day.undelivered) == (2, 1, 1, 0)
+        assert day.rate == 0.5
+
+
+@pytest.mark.usefixtures("committed")
+@override_settings(TASKS=DATABASE_TASKS)
+def test_a_send_whose_worker_died_ends_as_failed_and_is_never_sent_again(
+    world: World, tmp_path: Path
+) -> None:
+    outbox = tmp_path / "outbox.jsonl"
+    with override_settings(MAATWERK_MONITORING_OUTBOX=str(outbox)):
+        schedule = _ema_schedule(world)
+        clock = Clock(MONDAY)
+        _tick(clock)
+        first = schedule.prompts.order_by("due_at").first()
+        assert first is not None
+        # A worker claimed the send and died before it finished (the claim has no end).
+        assert claim_once(send_key(first.pk))
+        Prompt.objects.filter(pk=first.pk).update(send_enqueued_at=first.due_at)
+        clock.now = first.due_at + timedelta(minutes=5)
+        _tick(clock)
+        first.refresh_from_db()
+        assert first.state == PromptState.SCHEDULED  # still within the grace period
+        clock.now = first.due_at + timedelta(minutes=11)
+        _tick(clock)
+        first.refresh_from_db()
+        assert first.state == PromptState.FAILED
+        fail = first.log.get(event=DeliveryLogEntry.Event.FAIL)
+        assert "not known whether it went out" in fail.detail
+        assert _outbox(outbox) == []
+
+
+@pytest.mark.usefixtures("committed")
+@override_settings(TASKS=DATABASE_TASKS)
+def test_an_email_prompt_without_an_address_fails_and_a_pause_cancels(world: World) -> None:
+    schedule = _ema_schedule(world, channel=Channel.EMAIL)
+    user = world.users["patient_a"]
+    user.email = ""
+    user.save(update_fields=["email"])
+    clock = Clock(MONDAY)
+    _tick(clock)
+    prompts = list(schedule.prompts.order_by("due_at"))
+    clock.now = prompts[0].due_at
+    _tick(clock)
+    prompts[0].refresh_from_db()
+    assert prompts[0].state == PromptState.FAILED
+    assert prompts[0].log.get(event="fail").detail == "no_email_address"
+
+    clinician = actor_for_user(world.users["clinician_treating"], access_point="test")
+    opened = open_child(
+        actor=clinician,
+        model=MonitoringSchedule,
+        object_id=str(schedule.public_id),
+        action="update",
+        object_type="monitoring_schedule",
+        audience=Audience.CARE_TEAM,
+    )
+    services.pause_schedule(clinician, opened, start=clock.now, end=None)
+    clock.now = prompts[1].due_at
+    _tick(clock)
+    prompts[1].refresh_from_db()
+    assert prompts[1].state == PromptState.CANCELLED
+    with pytest.raises(InputRefused):
+        services.pause_schedule(clinician, opened, start=clock.now, end=None)
+
+
+@pytest.mark.usefixtures("committed")
+@override_settings(TASKS=DATABASE_TASKS)
+def test_rom_follows_the_organizations_defaults_with_the_patients_adaptation(
+    world: World, tmp_path: Path
+) -> None:
+    RomDefault.objects.create(
+        organization=world.org_a,
+        care_level="basic",
+        rules=[
+            rom_rule_to_data(RomRule("phq9", every_weeks=4)),
+            rom_rule_to_data(RomRule("gad7", every_weeks=4)),
+        ],
+    )
+    clinician = actor_for_user(world.users["clinician_treating"], access_point="test")
+    opened = open_patient(
+        actor=clinician,
+        patient_id=str(world.patient_a.public_id),
+        action="create",
+        audience=Audience.CARE_TEAM,
+    )
+    schedule = services.create_rom_schedule(
+        clinician,
+        opened,
+        care_level="basic",
+        course=RomCourse(started_on=date(2026, 6, 1), anchors=(date(2026, 6, 1),)),
+        channel=Channel.FILE,
+        now=MONDAY - timedelta(hours=1),
+    )
+    with override_settings(MAATWERK_MONITORING_OUTBOX=str(tmp_path / "outbox.jsonl")):
+        clock = Clock(MONDAY)
+        _tick(clock)
+        clock.now = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)  # 09:00 local
+        _tick(clock)
+    baseline = list(schedule.prompts.order_by("instrument").values_list("key", "state"))
+    assert baseline == [
+        ("rom:gad7:baseline:1", PromptState.DELIVERED),
+        ("rom:phq9:baseline:1", PromptState.DELIVERED),
+    ]
+    with pytest.raises(InputRefused):
+        services.create_rom_schedule(
+            clinician,
+            opened,
+            care_level="intensive",
+            course=RomCourse(started_on=date(2026, 6, 1), anchors=(date(2026, 6, 1),)),
+            now=MONDAY,
+        )
+
+
+def _event_schedule(world: World) -> MonitoringSchedule:
+    clinician = actor_for_user(world.users["clinician_treating"], access_point="test")
+    opened = open_patient(
+        actor=clinician,
+        patient_id=str(world.patient_a.public_id),
+        action="create",
+        audience=Audience.CARE_TEAM,
+    )
+    return services.create_ema_schedule(
+        clinician,
+        opened,
+        schedule=EmaSchedule(
+            start_date=date(2026, 6, 1),
+            days=14,
+            seed=1,
+            fixed_times=(time(9),),
+            event_contingent=True,
+            max_events_per_day=1,
+        ),
+        items=[{"key": "bank:pain"}],
+        channel=Channel.FILE,
+        now=MONDAY,
+    )
+
+
+def test_own_entries_pause_resume_and_a_device_subscription(world: World) -> None:
+    schedule = _event_schedule(world)
+    patient = actor_for_user(world.users["patient_a"], access_point="test")
+
+    def schedule_opened(actor: object) -> object:
+        return open_child(
+            actor=actor,  # type: ignore[arg-type]
+            model=MonitoringSchedule,
+            object_id=str(schedule.public_id),
+            action="update",
+            object_type="monitoring_schedule",
+        )
+
+    entry = services.start_event_entry(patient, schedule_opened(patient), now=MONDAY)  # type: ignore[arg-type]
+    assert (entry.kind, entry.state) == (Prompt.Kind.EVENT, PromptState.OPENED)
+    assert _events(entry) == ["open"]
+    with pytest.raises(InputRefused):  # one own entry a day
+        services.start_event_entry(
+            patient,
+            schedule_opened(patient),  # type: ignore[arg-type]
+            now=MONDAY + timedelta(hours=1),
+        )
+    answered = services.answer_prompt(
+        patient,
+        open_child(
+            actor=patient,
+            model=Prompt,
+            object_id=str(entry.public_id),
+            action="update",
+            object_type="monitoring_prompt",
+            audience=Audience.PATIENT,
+        ),
+        {"pain": 80},
+        now=MONDAY + timedelta(minutes=2),
+    )
+    assert answered.state == PromptState.ANSWERED
+
+    clinician = actor_for_user(world.users["clinician_treating"], access_point="test")
+    with pytest.raises(InputRefused):
+        services.resume_schedule(clinician, schedule_opened(clinician), at=MONDAY)  # type: ignore[arg-type]
+    services.pause_schedule(clinician, schedule_opened(clinician), start=MONDAY, end=None)  # type: ignore[arg-type]
+    resumed = services.resume_schedule(
+        clinician,
+        schedule_opened(clinician),  # type: ignore[arg-type]
+        at=MONDAY + timedelta(days=2),
+    )
+    assert resumed.rules["pauses"] == [
+        [MONDAY.isoformat(), (MONDAY + timedelta(days=2)).isoformat()]
+    ]
+
+    access = open_own_record(actor=patient, action="create")
+    with pytest.raises(InputRefused):
+        services.subscribe_push(patient, access, endpoint="http://insecure", p256dh="x", auth="y")
+    device = services.subscribe_push(
+        patient, access, endpoint="https://push.example.org/abc", p256dh="key", auth="secret"
+    )
+    assert device.patient == world.patient_a and device.gone_at is None
