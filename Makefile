@@ -23,7 +23,8 @@ NODE_STAMP := node_modules/.installed
 MAATWERK := $(VENV)/bin/maatwerk
 PYTEST := $(VENV)/bin/pytest
 
-SYSTEM_PACKAGES := chromium graphviz gettext fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0
+SYSTEM_PACKAGES := chromium graphviz gettext fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 \
+	postgresql-client
 VENDORED := src/maatwerk/web/static/vendor/htmx.min.js tests/e2e/vendor/axe.min.js \
 	$(addprefix tests/e2e/vendor/lforms/,webcomponent/styles.css \
 	webcomponent/down_arrow_gray_10_10.png webcomponent/magnifying_glass.png \
@@ -45,8 +46,8 @@ exit $$rc
 endef
 
 .PHONY: help system-deps venv node vendor compilemessages collectstatic install lint \
-	test test-core test-web-sqlite test-web-postgres test-e2e test-demo demo bench \
-	bench-monitoring clean
+	test test-core test-web-sqlite test-web-postgres test-e2e test-fuzz test-demo demo bench load fuzz \
+	bench-monitoring clean drill crash
 
 help:
 	@echo "Maatwerk make targets:"
@@ -57,10 +58,15 @@ help:
 	@echo "  test-web-sqlite    web tests on SQLite"
 	@echo "  test-web-postgres  web tests on PostgreSQL at $(PG_HOST):$(PG_PORT) (skipped with a banner if absent; CI=true fails)"
 	@echo "  test-e2e           browser tests in headless Chromium"
+	@echo "  test-fuzz          a short API fuzz run (schemathesis) on SQLite and PostgreSQL"
 	@echo "  test-demo          start 'maatwerk demo' and log in as the demo clinician"
 	@echo "  demo               run the demo on http://127.0.0.1:8000"
 	@echo "  bench              benchmarks (tests/bench)"
 	@echo "  bench-monitoring   a simulated month of monitoring prompts through two workers (PostgreSQL, Redis)"
+	@echo "  fuzz               schemathesis against the API on 127.0.0.1, SQLite and PostgreSQL (FUZZ_ARGS=...)"
+	@echo "  load               locust against gunicorn + PostgreSQL on 127.0.0.1 at 50/100/200 users (LOAD_ARGS=...)"
+	@echo "  drill              backup/restore drill into fresh instances, SQLite and PostgreSQL (docs/reliability.md)"
+	@echo "  crash              kill -9 of web workers and database server during acknowledged saves (docs/reliability.md)"
 	@echo "  clean              remove .venv .tools node_modules var and vendored assets"
 
 # --- installation ---------------------------------------------------------------------
@@ -133,7 +139,7 @@ lint: $(VENV_STAMP)
 
 # --- tests ----------------------------------------------------------------------------
 
-test: install lint test-core test-web-sqlite test-web-postgres test-e2e test-demo
+test: install lint test-core test-web-sqlite test-web-postgres test-e2e test-fuzz test-demo
 
 test-core: $(VENV_STAMP)
 	@$(call pytest_strict,tests/core -p no:django -q)
@@ -173,6 +179,10 @@ test-web-postgres: install
 test-e2e: install
 	@$(call pytest_strict,tests/e2e -q)
 
+# A short API fuzz run on both engines (the documented run: make fuzz).
+test-fuzz: install
+	$(VENV)/bin/python scripts/fuzz/run.py --max-examples 5
+
 test-demo: install
 	bash scripts/demo_smoke.sh
 
@@ -191,6 +201,22 @@ bench: install
 bench-monitoring: install
 	MAATWERK_SIM_DAYS=30 MAATWERK_SIM_PATIENTS=50 DATABASE_URL=$(PG_URL) \
 		$(PYTEST) tests/web/test_monitoring_month.py -q -s -p no:cacheprovider
+
+# Load: bounded in time (3 x ~50 s), 127.0.0.1 only; figures in docs/reliability.md.
+load: install
+	$(UV) sync --frozen --group load
+	$(VENV)/bin/python scripts/load/run.py $(LOAD_ARGS)
+
+# API fuzzing against a running server; the HTML form fuzzer is tests/web/test_form_fuzz.py.
+fuzz: install
+	$(VENV)/bin/python scripts/fuzz/run.py $(FUZZ_ARGS)
+# --- reliability drills (not part of `make test`; figures in docs/reliability.md) --------
+
+drill: install
+	$(VENV)/bin/python scripts/drill.py
+
+crash: install
+	$(VENV)/bin/python scripts/crash.py
 
 clean:
 	rm -rf .venv .tools node_modules var $(VENDORED)

@@ -32,6 +32,7 @@ from tests.web.test_treatment import (
     world_module,
     world_relative,
     world_response,
+    world_waiting_module,
 )
 from tests.web.world import World
 
@@ -777,6 +778,14 @@ PATIENT_DATA_CALLS: dict[str, Call] = {
         "relative_access",
         "a",
     ),
+    "treatment:module_open": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: f"/treatment/modules/{world_waiting_module(w).public_id}/open/",
+        "update",
+        "treatment_module",
+        "a",
+    ),
     "treatment:relative_revoke": Call(
         "patient_a",
         "POST",
@@ -885,6 +894,9 @@ NOT_PATIENT_DATA = {
     # Patient data, audited as relative_view: the partner or parent who opens it is none of
     # the world's roles, so tests/web/test_treatment.py checks its single audit event.
     "treatment:shared_detail": "checked in tests/web/test_treatment.py (relative_view)",
+    # Key-based (the key is e-mailed to the invited person); accepting is audited once,
+    # checked in tests/web/test_treatment.py.
+    "treatment:relative_accept": "checked in tests/web/test_treatment.py (relative_access)",
 }
 OUR_NAMESPACES = (
     "clinic:",

@@ -283,6 +283,11 @@ MATRIX: dict[str, Entry] = {
         frozenset({"patient_a", "clinician_treating"}), method="POST"
     ),
     "treatment:shared_detail": Entry(NOBODY),
+    # Opening a module that waits for a later round of the plan: the treating clinician.
+    "treatment:module_open": Entry(frozenset({"clinician_treating"}), method="POST"),
+    # Key-based: the key is a secret e-mailed to the invited partner or parent; the
+    # world's token (a patient's invitation) opens no partner invitation, for anyone.
+    "treatment:relative_accept": Entry(NOBODY),
     # The safety plan: the treating clinician makes, changes, reads its versions and
     # prints it (emergency access reads it; see tests/web/test_safety_plan.py). The
     # patient's own pages are in the portal and take no id.

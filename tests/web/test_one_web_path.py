@@ -27,7 +27,6 @@ NOT_YET_ON_THE_PATH_AUDIT: frozenset[str] = frozenset(
     {
         "web/accounts/services.py",
         "web/api/fhir.py",
-        "web/clinic/questionnaire_views.py",
         "web/demo/services.py",
         "web/formulation/services.py",
         "web/formulation/views.py",
@@ -45,21 +44,10 @@ NOT_YET_ON_THE_PATH_AUDIT: frozenset[str] = frozenset(
         "web/providers/services/gazetteer.py",
         "web/providers/services/letters.py",
         "web/providers/services/referrals.py",
-        "web/questionnaires/instruments.py",
-        "web/questionnaires/services.py",
-        "web/questionnaires/views.py",
         "web/safety/services.py",
         "web/safetyplan/services.py",
         "web/screening/services.py",
         "web/screening/views.py",
-        "web/treatment/selectors.py",
-        "web/treatment/services/assignments.py",
-        "web/treatment/services/exercises.py",
-        "web/treatment/services/feedback.py",
-        "web/treatment/services/graded_activity.py",
-        "web/treatment/services/inbox.py",
-        "web/treatment/services/messages.py",
-        "web/treatment/services/partner.py",
     }
 )
 
@@ -81,18 +69,10 @@ NOT_YET_ON_THE_PATH_SELECTORS: frozenset[str] = frozenset(
         "web/providers/selectors.py:provider_for_admin",
         "web/providers/selectors.py:referral_access",
         "web/providers/selectors.py:referral_open",
-        "web/questionnaires/selectors.py:assignment_access",
         "web/safety/selectors.py:signal_access",
         "web/screening/selectors.py:latest_profile_screening",
         "web/screening/selectors.py:open_screening_for_patient",
         "web/screening/selectors.py:screening_access",
-        "web/treatment/selectors.py:module_access",
-        "web/treatment/selectors.py:open_assignment_of",
-        "web/treatment/selectors.py:relative_for_change",
-        "web/treatment/selectors.py:relative_open",
-        "web/treatment/selectors.py:response_access",
-        "web/treatment/selectors.py:unread_feedback_count",
-        "web/treatment/selectors.py:unread_team_messages_count",
     }
 )
 
@@ -103,7 +83,6 @@ NOT_YET_ON_THE_PATH_TAGS: frozenset[str] = frozenset(
         "web/planning/templatetags/planning_tags.py",
         "web/safety/templatetags/safety_tags.py",
         "web/screening/templatetags/screening_tags.py",
-        "web/treatment/templatetags/treatment_tags.py",
     }
 )
 

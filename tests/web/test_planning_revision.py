@@ -147,12 +147,15 @@ def test_revise_decide_activate_changes_the_patients_modules(world: World) -> No
     assert active.status == Plan.Status.REVISED and active.ended_at is not None
     assert active.successor == revision
     assert revision.status == Plan.Status.ACTIVE and revision.activated_at is not None
+    # Rounds (issue 12): at most three at once (the default); the module new in the plan
+    # follows the ones the patient already has and opens when that round is done.
     assert _open_modules(world) == {
         "psychoeducation_vicious_circle",
         "graded_activity",
-        "sleep",
         "relapse_prevention",
     }
+    sleep = ModuleAssignment.objects.get(patient=world.patient_a, module_id="sleep")
+    assert sleep.status == ModuleAssignment.Status.WAITING and sleep.plan_round == 2
     g_schema.refresh_from_db()
     # Removed from the plan: stopped by the clinician who activated, not completed.
     assert g_schema.status == ModuleAssignment.Status.STOPPED and g_schema.completed_at is None

@@ -71,3 +71,10 @@ def test_api_description_is_for_signed_in_staff_only(world: World, path: str) ->
     assert Client().get(path).status_code == 404
     assert world.client_for("patient_a").get(path).status_code == 404
     assert world.client_for("clinician_treating").get(path).status_code == 200
+
+
+def test_the_csrf_cookie_is_http_only(world: World) -> None:
+    """Issue 16 INFO: scripts read the token from the page, so the cookie needs no
+    JavaScript access."""
+    response = Client().get("/accounts/login/")
+    assert response.cookies["csrftoken"]["httponly"] is True

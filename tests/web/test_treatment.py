@@ -12,6 +12,7 @@ with the defaults of ``src/maatwerk/content/planning/rules.json``.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -23,6 +24,7 @@ from django.utils import timezone
 from maatwerk.core.planning.content import bundled_planning_rules
 from maatwerk.web.audit.models import AuditEvent
 from maatwerk.web.common.actor import actor_for_user
+from maatwerk.web.patients.opening import Opened
 from maatwerk.web.patients.selectors import patient_access
 from maatwerk.web.treatment import services
 from maatwerk.web.treatment.models import (
@@ -32,7 +34,7 @@ from maatwerk.web.treatment.models import (
     ModuleAssignment,
     RelativeAccess,
 )
-from maatwerk.web.treatment.selectors import ModuleAccess, inbox_count
+from maatwerk.web.treatment.selectors import OpenedModule, inbox_count
 from tests.web.world import World
 
 pytestmark = pytest.mark.django_db
@@ -70,12 +72,33 @@ def world_module(world: World, module_id: str = "g_schema") -> ModuleAssignment:
     return assignment
 
 
-def _patient_opened(world: World, assignment: ModuleAssignment) -> ModuleAccess:
+ROUND_MODULES = ["sleep", "problem_solving", "relaxation_mindfulness", "assertiveness"]
+
+
+def world_waiting_module(world: World) -> ModuleAssignment:
+    """A module of patient A's plan that waits for round 2 (four modules, three at once
+    by default)."""
+    found = ModuleAssignment.objects.filter(
+        patient=world.patient_a, status=ModuleAssignment.Status.WAITING
+    ).first()
+    if found is not None:
+        return found
+    clinician = actor_for_user(world.users["clinician_treating"], access_point="test")
+    access = patient_access(
+        actor=clinician, patient_id=str(world.patient_a.public_id), action="create"
+    )
+    given = services.modules_assign(
+        actor=clinician, access=access, module_ids=ROUND_MODULES, plan_ref="plan-rounds"
+    )
+    return given[-1]
+
+
+def _patient_opened(world: World, assignment: ModuleAssignment) -> OpenedModule:
     patient = actor_for_user(world.users["patient_a"], access_point="test")
     access = patient_access(
         actor=patient, patient_id=str(world.patient_a.public_id), action="update"
     )
-    return ModuleAccess(assignment=assignment, access=access)
+    return Opened(object=assignment, access=access)
 
 
 def world_response(world: World) -> ExerciseResponse:
@@ -95,8 +118,11 @@ def world_response(world: World) -> ExerciseResponse:
     return handed.response
 
 
+PARTNER_PASSWORD = "Zonnebloem-Partner-2026"
+
+
 def world_relative(world: World) -> RelativeAccess:
-    """Patient A's partner, invited by patient A with consent."""
+    """Patient A's partner, invited by patient A with consent, who accepted."""
     found = RelativeAccess.objects.filter(patient=world.patient_a).first()
     if found is not None:
         return found
@@ -104,14 +130,36 @@ def world_relative(world: World) -> RelativeAccess:
     access = patient_access(
         actor=patient, patient_id=str(world.patient_a.public_id), action="create"
     )
-    return services.relative_invite(
+    invited = services.relative_invite(
         actor=patient,
         access=access,
         email="partner.a@a.test",
         full_name="Partner Alpha",
         relation="partner",
         consent=True,
-    ).relative
+    )
+    accepted, _user = services.relative_accept(
+        actor=actor_for_user(None, access_point="test"),
+        token=invited.token,
+        password1=PARTNER_PASSWORD,
+        password2=PARTNER_PASSWORD,
+    )
+    return accepted
+
+
+def _accept_from_mail(client: Client, relative: RelativeAccess) -> RelativeAccess:
+    """The invited person opens the link in the e-mail, chooses a password, logs in."""
+    found = re.search(r"(/treatment/relatives/accept/[^/\s]+/)", mail.outbox[-1].body)
+    assert found is not None, mail.outbox[-1].body
+    assert client.get(found.group(1)).status_code == 200
+    accepted = client.post(
+        found.group(1), {"password1": PARTNER_PASSWORD, "password2": PARTNER_PASSWORD}
+    )
+    assert accepted.status_code == 302
+    relative.refresh_from_db()
+    assert relative.user is not None
+    client.force_login(relative.user)
+    return relative
 
 
 def _save(client: Client, assignment: ModuleAssignment, field: str, value: object, stamp: int):  # type: ignore[no-untyped-def]
@@ -154,9 +202,11 @@ def test_modules_assign_validates_is_idempotent_and_writes_one_event(world: Worl
     assert again[0].pk == first[1].pk  # still open: kept, not assigned twice
     assert ModuleAssignment.objects.filter(patient=world.patient_a).count() == 3
 
-    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.core.exceptions import PermissionDenied
 
-    with pytest.raises(ValidationError) as problem:
+    from maatwerk.web.audit.audited import InputRefused
+
+    with pytest.raises(InputRefused) as problem:
         services.modules_assign(actor=clinician, access=access, module_ids=["no_such_module"])
     assert "no_such_module" in str(problem.value)
     patient = actor_for_user(world.users["patient_a"], access_point="test")
@@ -245,7 +295,9 @@ def test_hand_in_shows_each_missing_field_and_keeps_the_draft(world: World) -> N
     assert _save(client, assignment, "event", "later", 10**13).status_code == 400
     assert client.post(url, {"action": "reopen"}).status_code == 302
     saved.refresh_from_db()
-    assert saved.status == "draft"
+    # Changing after hand-in: the handed-in version stays (issue 12, homework never
+    # disappears); the response is marked as changed, not turned back into a draft.
+    assert saved.status == "changed" and saved.hand_ins.count() == 1
 
 
 def test_repeating_rows_without_javascript(world: World) -> None:
@@ -486,10 +538,9 @@ def test_a_partner_sees_only_psycho_education(world: World) -> None:
     relative = RelativeAccess.objects.get()
     assert relative.consent_given_by == world.users["patient_a"]
     assert not relative.consent_recorded_by_clinician
-    assert mail.outbox and "/invite/" in mail.outbox[-1].body
-
+    assert relative.user is None  # no account before the invited person accepts
     partner = Client()
-    partner.force_login(relative.user)
+    relative = _accept_from_mail(partner, relative)
     before = _last_sequence()
     page = partner.get(f"/treatment/shared/{relative.public_id}/")
     assert page.status_code == 200
@@ -531,7 +582,7 @@ def test_a_parent_of_a_child_is_told_there_are_no_parent_questionnaires(world: W
     relative = RelativeAccess.objects.get()
     assert relative.consent_recorded_by_clinician
     parent = Client()
-    parent.force_login(relative.user)
+    relative = _accept_from_mail(parent, relative)
     body = parent.get(f"/treatment/shared/{relative.public_id}/").content.decode()
     assert said(
         body,

@@ -12,15 +12,16 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from maatwerk.web.audit.audited import InputRefused
 from maatwerk.web.common.actor import actor_for_user
+from maatwerk.web.patients.opening import open_child
 from maatwerk.web.patients.selectors import patient_access
 from maatwerk.web.treatment import services
+from maatwerk.web.treatment.models import ExerciseResponse as _Response
 from maatwerk.web.treatment.models import NotificationSent
-from maatwerk.web.treatment.selectors import response_access
 from tests.web.test_treatment import G_SCHEMA_ANSWERS, world_module, world_response
 from tests.web.world import World
 
@@ -174,8 +175,15 @@ def test_nothing_is_sent_and_nothing_recorded_when_the_transaction_rolls_back(
 def test_a_refused_feedback_mails_nobody(world: World, django_capture_on_commit_callbacks) -> None:
     response = world_response(world)
     clinician = actor_for_user(world.users["clinician_treating"], access_point="test")
-    opened = response_access(actor=clinician, response_id=str(response.public_id), action="create")
+    opened = open_child(
+        actor=clinician,
+        model=_Response,
+        object_id=str(response.public_id),
+        action="create",
+        object_type="exercise_response",
+        patient_path="assignment__patient",
+    )
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(InputRefused):
         services.feedback_give(actor=clinician, opened=opened, text="   ")
     assert mail.outbox == []

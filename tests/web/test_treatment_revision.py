@@ -7,8 +7,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 
+from maatwerk.web.audit.audited import InputRefused
 from maatwerk.web.audit.models import AuditEvent
 from maatwerk.web.common.actor import actor_for_user
 from maatwerk.web.patients.selectors import patient_access
@@ -71,7 +72,7 @@ def test_a_module_given_and_closed_at_once_is_given_and_unknown_ones_refused(
     world: World,
 ) -> None:
     actor, access = _access(world)
-    with pytest.raises(ValidationError):
+    with pytest.raises(InputRefused):
         services.modules_revise(
             actor=actor, access=access, give_ids=["no_such_module"], close_ids=[], plan_ref="p"
         )

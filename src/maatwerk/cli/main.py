@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
 from maatwerk.cli.analysis import analyze_app
+from maatwerk.cli.backup import audit_anchor, backup, db_checksums, restore
 from maatwerk.cli.fhir import export_fhir
 from maatwerk.cli.instruments import instruments_app
 from maatwerk.cli.score_file import score
@@ -27,6 +29,10 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(instruments_app, name="instruments")
 app.add_typer(analyze_app, name="analyze")
 app.command("score")(score)
+app.command("backup")(backup)
+app.command("restore")(restore)
+app.command("db-checksums")(db_checksums)
+audit_app.command("anchor")(audit_anchor)
 instruments_app.command("export-fhir")(export_fhir)
 console = Console(soft_wrap=True)
 errors = Console(stderr=True, soft_wrap=True)
@@ -226,21 +232,34 @@ def demo_code() -> None:
 
 
 @audit_app.command("verify")
-def audit_verify() -> None:
+def audit_verify(
+    anchors: Annotated[
+        Path | None,
+        typer.Option(
+            help="Also check the chain against this anchor log or directory "
+            "(e.g. MAATWERK_AUDIT_ANCHOR_DIR): a rewound chain fails."
+        ),
+    ] = None,
+) -> None:
     """Check the audit trail's hash chain; exit 1 when it has been tampered with."""
     _django()
+    from maatwerk.cli.backup import anchors_problems
     from maatwerk.web.audit.selectors import audit_chain_verify
 
     result = audit_chain_verify()
-    if result.ok:
+    problems = [f"event #{b.sequence}: {b.reason}" for b in result.breaks]
+    if anchors is not None:
+        problems += anchors_problems(anchors)
+    if not problems:
+        checked = " and its anchors" if anchors is not None else ""
         console.print(
-            f"[green]Audit trail intact[/green]: {result.events_checked} events verified."
+            f"[green]Audit trail intact[/green]: {result.events_checked} events verified{checked}."
         )
         return
     errors.print(
-        f"[red]Audit trail broken[/red]: {len(result.breaks)} problem(s) "
+        f"[red]Audit trail broken[/red]: {len(problems)} problem(s) "
         f"in {result.events_checked} events checked."
     )
-    for problem in result.breaks[:50]:
-        errors.print(f"  event #{problem.sequence}: {problem.reason}")
+    for problem in problems[:50]:
+        errors.print(f"  {problem}")
     raise typer.Exit(1)

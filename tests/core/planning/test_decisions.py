@@ -95,3 +95,13 @@ def test_conflicting_or_impossible_decisions() -> None:
         apply_decisions(recs, (PlanDecision("g_schema", "add", "x"),))
     with pytest.raises(DecisionError, match="not in the recommendation"):
         apply_decisions(recs, (PlanDecision("sleep", "remove", "x"),))
+
+
+def test_a_refused_decision_names_its_module_as_a_field_not_only_in_the_message() -> None:
+    recs = recommendation()
+    with pytest.raises(DecisionError) as refused:
+        apply_decisions(recs, (PlanDecision("sleep", "remove", "x"),))
+    assert refused.value.module_id == "sleep"
+    with pytest.raises(DecisionWithoutReason) as unreasoned:
+        apply_decisions(recs, (PlanDecision("g_schema", "remove", ""),))
+    assert unreasoned.value.module_id == "g_schema"

@@ -203,6 +203,15 @@ class Exercise(Frozen):
     instructions: LocalizedText
     kind: ExerciseKind | None = None
     form: tuple[FormField, ...] = Field(min_length=1)
+    entries: StrictInt = Field(
+        default=1,
+        ge=1,
+        le=14,
+        description=(
+            "How many separate entries the exercise asks for (the step's homework says "
+            "so, e.g. three G-schemas a week); each entry is handed in on its own."
+        ),
+    )
 
     def field(self, field_id: str) -> FormField:
         for field in self.form:

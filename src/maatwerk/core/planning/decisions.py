@@ -61,7 +61,10 @@ def apply_decisions(
     decided: dict[str, PlanDecision] = {}
     for decision in decisions:
         if decision.module_id in decided:
-            raise DecisionError(f"module {decision.module_id!r} has more than one decision")
+            raise DecisionError(
+                f"module {decision.module_id!r} has more than one decision",
+                module_id=decision.module_id,
+            )
         decided[decision.module_id] = decision
         _check(decision, by_module.get(decision.module_id))
 
@@ -89,23 +92,29 @@ def _check(decision: PlanDecision, rec: ModuleRecommendation | None) -> None:
     if decision.action == "add":
         if rec is not None and rec.status == "recommended":
             raise DecisionError(
-                f"module {module_id!r} is already recommended: accept it instead of adding it"
+                f"module {module_id!r} is already recommended: accept it instead of adding it",
+                module_id=module_id,
             )
         if rec is not None:
             raise DecisionError(
                 f"module {module_id!r} was excluded by the patient: accept it with a reason "
-                "instead of adding it"
+                "instead of adding it",
+                module_id=module_id,
             )
         if not reason_given:
             raise DecisionWithoutReason(module_id, "add", "it was not recommended")
         return
     if rec is None:
         raise DecisionError(
-            f"cannot {decision.action} module {module_id!r}: it is not in the recommendation"
+            f"cannot {decision.action} module {module_id!r}: it is not in the recommendation",
+            module_id=module_id,
         )
     if decision.action == "remove":
         if rec.status != "recommended":
-            raise DecisionError(f"module {module_id!r} is not recommended, so it cannot be removed")
+            raise DecisionError(
+                f"module {module_id!r} is not recommended, so it cannot be removed",
+                module_id=module_id,
+            )
         if not reason_given:
             raise DecisionWithoutReason(module_id, "remove", "it was recommended")
     elif rec.status != "recommended" and not reason_given:

@@ -34,17 +34,22 @@ class PlanningInputError(MaatwerkError, ValueError):
 
 class DecisionError(MaatwerkError, ValueError):
     """A clinician's plan decision cannot be applied (unknown module, conflicting or
-    duplicate decisions)."""
+    duplicate decisions). ``module_id`` names the module the decision is about, so a
+    caller never has to read it out of the message."""
+
+    def __init__(self, message: str, *, module_id: str) -> None:
+        self.module_id = module_id
+        super().__init__(message)
 
 
 class DecisionWithoutReason(DecisionError):
     """A decision deviates from the recommendation but gives no reason."""
 
     def __init__(self, module_id: str, action: str, why_deviation: str) -> None:
-        self.module_id = module_id
         self.action = action
         super().__init__(
-            f"{action} module {module_id!r}: a reason is required, because {why_deviation}"
+            f"{action} module {module_id!r}: a reason is required, because {why_deviation}",
+            module_id=module_id,
         )
 
 

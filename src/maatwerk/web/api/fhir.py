@@ -20,8 +20,9 @@
 * ``GET  /fhir/QuestionnaireResponse/{assignment_id}`` - an assignment's answers
   (``status`` completed, in-progress or stopped).
 
-The two QuestionnaireResponse endpoints go through ``assignment_access`` and write
-exactly one audit event per request (``update`` or ``read`` on ``questionnaire``).
+The two QuestionnaireResponse endpoints open the assignment with the scoped opener
+(``open_child``) and write exactly one audit event per request (``update`` or ``read``
+on ``questionnaire``).
 The mapping itself is the core's (``maatwerk.core.fhir``).
 """
 
@@ -55,8 +56,10 @@ from maatwerk.core.fhir.response import (
 from maatwerk.core.fhir.validation import structure_problems
 from maatwerk.core.instruments.errors import UnknownInstrument
 from maatwerk.core.instruments.registry import get_instrument
+from maatwerk.web.audit.audited import InputRefused
 from maatwerk.web.audit.services import audit_record
 from maatwerk.web.common.http import ActorRequest
+from maatwerk.web.patients.opening import open_child
 from maatwerk.web.patients.selectors import PatientNotAccessible, patient_subject
 from maatwerk.web.questionnaires import selectors, services
 from maatwerk.web.questionnaires.models import Assignment
@@ -198,7 +201,7 @@ def _envelope_problems(resource: dict[str, Any]) -> list[FhirProblem]:
 
 
 def _refuse(
-    request: ActorRequest, opened: selectors.AssignmentAccess, problems: list[FhirProblem]
+    request: ActorRequest, opened: selectors.OpenedAssignment, problems: list[FhirProblem]
 ) -> HttpResponse:
     """Audit the refused submission (one event; nothing was stored) and answer 400."""
     audit_record(
@@ -208,7 +211,7 @@ def _refuse(
         subject=patient_subject(
             opened.access.patient,
             object_type="questionnaire",
-            object_ref=str(opened.assignment.public_id),
+            object_ref=str(opened.object.public_id),
         ),
         emergency=opened.access.emergency,
         detail=f"FHIR QuestionnaireResponse refused: {len(problems)} problem(s)",
@@ -263,12 +266,16 @@ def questionnaire_response_create(request: ActorRequest) -> HttpResponse:
     if problems:
         return _outcome(400, problems)
     try:
-        opened = selectors.assignment_access(
-            actor=request.actor, assignment_id=assignment_ids(resource)[0], action="update"
+        opened = open_child(
+            actor=request.actor,
+            model=Assignment,
+            object_id=assignment_ids(resource)[0],
+            action="update",
+            object_type=selectors.OBJECT_QUESTIONNAIRE,
         )
     except PatientNotAccessible:
         return _not_found()
-    assignment = opened.assignment
+    assignment = opened.object
     patient_id = str(opened.access.patient.public_id)
     instrument = services.instrument_of(assignment)
     if any(subject != patient_id for subject in subject_patient_ids(resource)):
@@ -299,6 +306,10 @@ def questionnaire_response_create(request: ActorRequest) -> HttpResponse:
             submission = services.assignment_submit(
                 actor=request.actor, opened=opened, values=values
             )
+    except InputRefused as refused:
+        # Rolled back with the outer transaction (its refused event too): one event here.
+        assignment.refresh_from_db()
+        return _refuse(request, opened, _validation_problems(ValidationError(refused.errors)))
     except ValidationError as error:
         # Rolled back: no answer stored, and the service's own audit event neither.
         assignment.refresh_from_db()
@@ -340,12 +351,16 @@ _STATUS: dict[str, ResponseStatus] = {
 )
 def questionnaire_response_read(request: ActorRequest, assignment_id: str) -> HttpResponse:
     try:
-        opened = selectors.assignment_access(
-            actor=request.actor, assignment_id=assignment_id, action="read"
+        opened = open_child(
+            actor=request.actor,
+            model=Assignment,
+            object_id=assignment_id,
+            action="read",
+            object_type=selectors.OBJECT_QUESTIONNAIRE,
         )
     except PatientNotAccessible:
         return _not_found()
-    assignment = opened.assignment
+    assignment = opened.object
     audit_record(
         actor=request.actor,
         action="read",

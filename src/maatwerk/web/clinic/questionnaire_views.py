@@ -2,115 +2,84 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maatwerk.core.access import Role
-from maatwerk.web.audit.services import AuditSubject, audit_record
+from maatwerk.web.audit.audited import InputRefused, show_refusal
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
-from maatwerk.web.patients import selectors as patient_selectors
-from maatwerk.web.patients.selectors import PatientNotAccessible
-from maatwerk.web.questionnaires import selectors, services
-from maatwerk.web.questionnaires.instruments import instruments_for
+from maatwerk.web.patients.opening import Audience, open_patient
+from maatwerk.web.questionnaires import services
+from maatwerk.web.questionnaires.forms import AssignForm, instrument_choices
 from maatwerk.web.questionnaires.models import Assignment
-from maatwerk.web.questionnaires.results import deteriorations, result_rows, scale_histories
+from maatwerk.web.questionnaires.results import deteriorations, scale_histories
 
-
-def instrument_choices(organization_id: int) -> list[tuple[str, str]]:
-    """The questionnaires this organization can administer (texts shipped or imported)."""
-    language = "en" if get_language() == "en" else "nl"
-    return [
-        (instrument.code, instrument.name.get(language, fallback=True) or instrument.code)
-        for instrument, usable in instruments_for(organization_id)
-        if usable
-    ]
-
-
-class AssignForm(forms.Form):
-    instrument = forms.ChoiceField(label=gettext_lazy("Questionnaire"), choices=())
-    due_at = forms.DateTimeField(
-        label=gettext_lazy("Fill in before (optional)"),
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-    )
-    mode = forms.ChoiceField(label=gettext_lazy("Who fills it in"), choices=Assignment.Mode.choices)
-
-    def __init__(self, *args: Any, organization_id: int, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["instrument"].choices = instrument_choices(organization_id)  # type: ignore[attr-defined]
+__all__ = ["AssignForm", "alerts", "assignment_create", "instrument_choices", "patient_results"]
 
 
 @role_required(Role.CLINICIAN)
 @require_POST
 def assignment_create(request: ActorRequest, patient_id: str) -> HttpResponse:
-    try:
-        access = patient_selectors.patient_access(
-            actor=request.actor, patient_id=patient_id, action="create", object_type="questionnaire"
-        )
-    except PatientNotAccessible:
-        raise Http404 from None
+    access = open_patient(
+        actor=request.actor,
+        patient_id=patient_id,
+        action="create",
+        audience=Audience.CARE_TEAM,
+        object_type="questionnaire",
+    )
     form = AssignForm(request.POST, organization_id=access.patient.organization_id)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
-        return redirect("clinic:patient_detail", patient_id=patient_id)
+    form.is_valid()
     try:
         assignment = services.assignment_create(
             actor=request.actor,
+            form=form,
             access=access,
-            instrument_code=form.cleaned_data["instrument"],
-            due_at=form.cleaned_data["due_at"],
-            mode=form.cleaned_data["mode"],
+            instrument_code=str(form.cleaned_data.get("instrument", "")),
+            due_at=form.cleaned_data.get("due_at"),
+            mode=str(form.cleaned_data.get("mode") or Assignment.Mode.SELF),
         )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("clinic:patient_detail", patient_id=patient_id)
+    except InputRefused as refusal:
+        show_refusal(form, refusal)
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect("clinic:patient_detail", patient_id=access.patient.public_id)
     if assignment.mode == Assignment.Mode.TOGETHER:
         return redirect("questionnaires:fill", assignment_id=assignment.public_id)
     messages.success(request, _("The questionnaire is ready for the patient."))
-    return redirect("clinic:patient_detail", patient_id=patient_id)
+    return redirect("clinic:patient_detail", patient_id=access.patient.public_id)
 
 
 @role_required(Role.CLINICIAN)
 def patient_results(request: ActorRequest, patient_id: str) -> HttpResponse:
-    try:
-        access = patient_selectors.patient_open(
-            actor=request.actor, patient_id=patient_id, object_type="questionnaire_results"
-        )
-    except PatientNotAccessible:
-        raise Http404 from None
+    access = open_patient(
+        actor=request.actor,
+        patient_id=patient_id,
+        action="read",
+        audience=Audience.CARE_TEAM,
+        object_type="questionnaire_results",
+    )
     language = "en" if get_language() == "en" else "nl"
-    rows = result_rows(selectors.results_for(access), language=language)
-    histories = scale_histories(rows)
+    found = services.results_read(actor=request.actor, access=access, language=language)
     return render(
         request,
         "clinic/patient_results.html",
         {
             "patient": access.patient,
             "access": access,
-            "histories": histories,
-            "deteriorations": deteriorations(rows),
-            "alerts": selectors.alerts_for(access),
-            "assignments": selectors.assignments_for(access),
+            "histories": scale_histories(found.rows),
+            "deteriorations": deteriorations(found.rows),
+            "alerts": found.alerts,
+            "assignments": found.assignments,
         },
     )
 
 
 @role_required(Role.CLINICIAN)
 def alerts(request: ActorRequest) -> HttpResponse:
-    open_alerts = list(selectors.open_alerts_visible_to(request.actor))
-    audit_record(
-        actor=request.actor,
-        action="search",
-        subject=AuditSubject(object_type="safety_alert"),
-        detail=f"{len(open_alerts)} open alert(s) shown",
+    return render(
+        request, "clinic/alerts.html", {"alerts": services.alerts_read(actor=request.actor)}
     )
-    return render(request, "clinic/alerts.html", {"alerts": open_alerts})

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # allauth's "your sessions" page formats its dates with humanize.
+    "django.contrib.humanize",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -152,6 +154,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if str(DATABASES["default"]["NAME"]).startswith(str(DATA_DIR)):
         DATA_DIR.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The audit chain head is anchored outside the database at every backup (an append-only
+# log); `maatwerk audit verify --anchors` detects a chain rewound past an anchor.
+MAATWERK_AUDIT_ANCHOR_DIR = Path(
+    env.string("MAATWERK_AUDIT_ANCHOR_DIR", str(DATA_DIR / "audit-anchors"))
+).resolve()
 
 # --- shared security state ---------------------------------------------------------------
 # TOTP replay markers, login rate limits and lockouts live in the cache, so every web
@@ -247,6 +254,8 @@ MAATWERK_SESSION_ABSOLUTE_HOURS = env.integer("MAATWERK_SESSION_ABSOLUTE_HOURS",
 SESSION_COOKIE_AGE = MAATWERK_SESSION_ABSOLUTE_HOURS * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+# Scripts read the CSRF token from the page (hidden field, hx-headers), never from the cookie.
+CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 MAATWERK_INVITATION_VALID_HOURS = env.integer("MAATWERK_INVITATION_VALID_HOURS", 72, minimum=1)
 MAATWERK_EMERGENCY_ACCESS_HOURS = env.integer("MAATWERK_EMERGENCY_ACCESS_HOURS", 4, minimum=1)

@@ -5,9 +5,11 @@ from django.urls import include, path
 
 from maatwerk.web.accounts import views as account_views
 from maatwerk.web.api.apis import api
+from maatwerk.web.common.health import health
 
 urlpatterns = [
     path("", account_views.home, name="home"),
+    path("health/", health, name="health"),
     path("accounts/", include("allauth.urls")),
     path("invite/<str:token>/", account_views.invitation, name="invitation"),
     path("i18n/", include("django.conf.urls.i18n")),

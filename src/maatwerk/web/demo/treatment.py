@@ -17,10 +17,10 @@ from django.utils import timezone
 from maatwerk.web.accounts.models import User
 from maatwerk.web.common.actor import Actor, actor_for_user
 from maatwerk.web.patients.models import Patient
+from maatwerk.web.patients.opening import Opened
 from maatwerk.web.patients.selectors import PatientAccess, patient_access
 from maatwerk.web.treatment import services
-from maatwerk.web.treatment.models import ExerciseResponse, Feedback, Message
-from maatwerk.web.treatment.selectors import ModuleAccess, ResponseAccess
+from maatwerk.web.treatment.models import ExerciseResponse, Feedback, Message, ModuleAssignment
 
 BASELINE_MINUTES = (20, 35, 15, 30, 25, 10, 40)  # a week of up and down: mean 25
 LOGGED_MINUTES = (20, 20, 30, 20, 15, 20)  # one day over, one day under the quota
@@ -37,7 +37,10 @@ def _patient_actor(patient: Patient) -> Actor:
 
 
 def _hand_in(
-    patient_actor: Actor, opened: ModuleAccess, exercise_id: str, answers: dict[str, object]
+    patient_actor: Actor,
+    opened: Opened[ModuleAssignment],
+    exercise_id: str,
+    answers: dict[str, object],
 ) -> ExerciseResponse:
     handed = services.exercise_hand_in(
         actor=patient_actor, opened=opened, exercise_id=exercise_id, posted=answers
@@ -73,7 +76,7 @@ def demo_treatment_load(*, patients: dict[str, Patient], clinicians: dict[str, U
     own = _access(sophie_actor, sophie, "update")
     g_response = _hand_in(
         sophie_actor,
-        ModuleAccess(assignment=g_schema, access=own),
+        Opened(object=g_schema, access=own),
         "g_schema",
         {
             "event": "Ik wilde de was ophangen en voelde een steek in mijn onderrug.",
@@ -89,7 +92,7 @@ def demo_treatment_load(*, patients: dict[str, Patient], clinicians: dict[str, U
     )
     feedback = services.feedback_give(
         actor=poh,
-        opened=ResponseAccess(response=g_response, access=_access(poh, sophie, "create")),
+        opened=Opened(object=g_response, access=_access(poh, sophie, "create")),
         text=(
             "Wat goed dat je dit moment zo precies hebt opgeschreven, Sophie. Je ziet hier "
             "de vicieuze cirkel: de gedachte ‘ik maak mijn rug kapot’ maakt je bang, en "
@@ -99,7 +102,7 @@ def demo_treatment_load(*, patients: dict[str, Patient], clinicians: dict[str, U
     )
     Feedback.objects.filter(pk=feedback.pk).update(created_at=now - timedelta(days=4))
 
-    graded_opened = ModuleAccess(assignment=graded, access=own)
+    graded_opened = Opened(object=graded, access=own)
     baseline_first = today - timedelta(days=14)
     _hand_in(
         sophie_actor,
@@ -108,7 +111,7 @@ def demo_treatment_load(*, patients: dict[str, Patient], clinicians: dict[str, U
         {"days": _days(baseline_first, BASELINE_MINUTES, "wandelen")},
     )
     services.activity_target_set(
-        actor=poh, opened=ModuleAccess(assignment=graded, access=_access(poh, sophie)), minutes="60"
+        actor=poh, opened=Opened(object=graded, access=_access(poh, sophie)), minutes=60
     )
     log_first = baseline_first + timedelta(days=len(BASELINE_MINUTES))
     services.exercise_field_save(
@@ -157,7 +160,7 @@ def demo_treatment_load(*, patients: dict[str, Patient], clinicians: dict[str, U
     )
     _hand_in(
         yasmina_actor,
-        ModuleAccess(assignment=assignment, access=_access(yasmina_actor, yasmina, "update")),
+        Opened(object=assignment, access=_access(yasmina_actor, yasmina, "update")),
         "g_schema",
         {
             "event": "Na de lunch op mijn werk kreeg ik buikpijn en een opgeblazen gevoel.",

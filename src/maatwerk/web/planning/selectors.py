@@ -27,6 +27,7 @@ from maatwerk.core.screening.model import RuleReason
 from maatwerk.core.screening.stepped_care import escalate
 from maatwerk.web.formulation import selectors as formulation_selectors
 from maatwerk.web.knowledge.selectors import knowledge_for
+from maatwerk.web.patients.opening import is_uuid
 from maatwerk.web.patients.selectors import PatientAccess
 from maatwerk.web.personalized.models import MeasureItem, MeasureSet
 from maatwerk.web.personalized.selectors import measurements_of
@@ -376,3 +377,14 @@ def step_up_advice(access: PatientAccess, plan: Plan, *, reason: str = "") -> St
 
 def today() -> date:
     return timezone.localdate()
+
+
+def max_modules_at_once(plan_ref: str) -> int:
+    """How many modules of a plan the patient works on at once: the plan's own setting,
+    else the default of the planning rules. For the treatment app, which opens a plan's
+    modules round by round (``maatwerk.core.planning.rounds``)."""
+    plan = Plan.objects.filter(public_id=plan_ref).first() if is_uuid(plan_ref) else None
+    chosen = plan.preferences.get("max_at_once") if plan is not None else None
+    if isinstance(chosen, int) and chosen >= 1:
+        return chosen
+    return int(planning_rules().max_modules_at_once.value)

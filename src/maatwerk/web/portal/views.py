@@ -10,6 +10,7 @@ from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
 from maatwerk.web.patients import selectors
 from maatwerk.web.questionnaires import selectors as questionnaire_selectors
+from maatwerk.web.treatment.services import overview as treatment_overview
 
 
 def _own_record(request: ActorRequest, object_type: str) -> selectors.PatientAccess:
@@ -31,6 +32,7 @@ def home(request: ActorRequest) -> HttpResponse:
             "patient": access.patient,
             "episodes": selectors.episodes_for(access),
             "open_questionnaires": questionnaire_selectors.open_assignments_for(access),
+            "treatment_card": treatment_overview.portal_card(access),
         },
     )
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 import logging
 from functools import cache
+from typing import NoReturn
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,7 +30,9 @@ from maatwerk.core.instruments.registry import (
     get_instrument,
     select_instrument,
 )
-from maatwerk.web.audit.services import AuditSubject, audit_record
+from maatwerk.web.accounts.models import User
+from maatwerk.web.audit.audited import InputRefused, audited
+from maatwerk.web.audit.services import AuditSubject
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.organizations.models import Organization
 from maatwerk.web.questionnaires.models import Assignment, ImportedInstrument, LicensedTexts
@@ -222,6 +224,25 @@ def _instrument_problems(instrument: Instrument) -> list[str]:
     return problems
 
 
+def _import_subject(organization: Organization, object_type: str, ref: str) -> AuditSubject:
+    return AuditSubject(
+        object_type=object_type,
+        object_ref=ref[:64],
+        organization_ref=str(organization.public_id),
+    )
+
+
+def _refuse(actor: Actor, subject: AuditSubject, error: Exception) -> NoReturn:
+    """Write the import's one ``refused`` (or ``denied``) event and raise the error as
+    the organization admin's page expects it (a ValidationError or PermissionDenied)."""
+    try:
+        with audited(actor=actor, action="create", subject=subject):
+            raise error
+    except InputRefused:
+        raise error from None
+    raise error  # pragma: no cover - audited re-raised the denial already
+
+
 def imported_instrument_import(
     *, actor: Actor, organization: Organization, content: bytes, filename: str
 ) -> tuple[ImportedInstrument, bool]:
@@ -232,73 +253,92 @@ def imported_instrument_import(
     FHIR (fhir.resources, R4B models) and a valid Maatwerk instrument. A code of a
     bundled instrument is refused. Importing a code and version the organization already
     has replaces it only while no assignment uses it; otherwise a new version is needed.
+    One audit event, also when refused.
     """
+    subject = _import_subject(organization, "imported_instrument", filename)
     if organization.pk not in actor.organization_ids(Role.ORGANIZATION_ADMIN):
-        raise PermissionDenied(_("Only an admin of this organization can import questionnaires."))
-    if actor.user is None:
-        raise PermissionDenied(_("Log in to import questionnaires."))
+        _refuse(
+            actor,
+            subject,
+            PermissionDenied(_("Only an admin of this organization can import questionnaires.")),
+        )
+    user = actor.user
+    if user is None:
+        _refuse(actor, subject, PermissionDenied(_("Log in to import questionnaires.")))
     if len(content) > MAX_QUESTIONNAIRE_FILE_BYTES:
-        raise ValidationError(_("The file is too large (at most 1 MB)."))
+        _refuse(actor, subject, ValidationError(_("The file is too large (at most 1 MB).")))
     try:
         resource = load_json(content)
     except (json.JSONDecodeError, UnicodeDecodeError) as problem:
-        raise ValidationError(
-            _("The file is not valid JSON: %(detail)s") % {"detail": str(problem)}
-        ) from None
+        _refuse(
+            actor,
+            subject,
+            ValidationError(_("The file is not valid JSON: %(detail)s") % {"detail": str(problem)}),
+        )
     try:
         instrument = questionnaire_to_instrument(resource)
     except FhirMappingError as error:
-        raise ValidationError(_fhir_problem_messages(error)) from None
+        _refuse(actor, subject, ValidationError(_fhir_problem_messages(error)))
     problems = _instrument_problems(instrument)
     if problems:
-        raise ValidationError(problems)
+        _refuse(actor, subject, ValidationError(problems))
     detail = f"{instrument.code} {instrument.version} imported from {filename[:100]}"
-    with transaction.atomic():
-        existing = (
-            ImportedInstrument.objects.select_for_update()
-            .filter(organization=organization, code=instrument.code, version=instrument.version)
-            .first()
-        )
-        if existing is not None:
-            in_use = Assignment.objects.filter(
-                patient__organization=organization,
-                instrument_code=instrument.code,
-                instrument_version=instrument.version,
-            ).exists()
-            if in_use:
-                raise ValidationError(
-                    _(
-                        "Version %(version)s of %(code)s is already assigned to patients, so "
-                        "it cannot be replaced. Publish a new version (a higher version "
-                        "number in the definition and the Questionnaire) and import that."
-                    )
-                    % {"code": instrument.code, "version": instrument.version}
-                )
-            existing.resource = resource
-            existing.imported_by = actor.user
-            existing.imported_at = timezone.now()
-            existing.save(update_fields=["resource", "imported_by", "imported_at"])
-            stored, created = existing, False
-        else:
-            stored = ImportedInstrument.objects.create(
-                organization=organization,
-                code=instrument.code,
-                version=instrument.version,
-                resource=resource,
-                imported_by=actor.user,
-            )
-            created = True
-        audit_record(
+    replacing = ImportedInstrument.objects.filter(
+        organization=organization, code=instrument.code, version=instrument.version
+    ).exists()
+    subject = _import_subject(
+        organization, "imported_instrument", f"{instrument.code}-{instrument.version}"
+    )
+    try:
+        with audited(
             actor=actor,
-            action="create" if created else "update",
-            subject=AuditSubject(
-                object_type="imported_instrument",
-                object_ref=f"{instrument.code}-{instrument.version}",
-                organization_ref=str(organization.public_id),
-            ),
-            detail=detail if created else f"{detail} (replaced an unused import)",
+            action="update" if replacing else "create",
+            subject=subject,
+            detail=f"{detail} (replaced an unused import)" if replacing else detail,
+        ):
+            return _store_imported(user, organization, instrument, resource)
+    except InputRefused as refusal:
+        raise ValidationError(
+            [message for messages in refusal.errors.values() for message in messages]
+        ) from None
+
+
+def _store_imported(
+    user: User, organization: Organization, instrument: Instrument, resource: object
+) -> tuple[ImportedInstrument, bool]:
+    existing = (
+        ImportedInstrument.objects.select_for_update()
+        .filter(organization=organization, code=instrument.code, version=instrument.version)
+        .first()
+    )
+    if existing is None:
+        stored = ImportedInstrument.objects.create(
+            organization=organization,
+            code=instrument.code,
+            version=instrument.version,
+            resource=resource,
+            imported_by=user,
         )
-    return stored, created
+        return stored, True
+    in_use = Assignment.objects.filter(
+        patient__organization=organization,
+        instrument_code=instrument.code,
+        instrument_version=instrument.version,
+    ).exists()
+    if in_use:
+        raise ValidationError(
+            _(
+                "Version %(version)s of %(code)s is already assigned to patients, so "
+                "it cannot be replaced. Publish a new version (a higher version "
+                "number in the definition and the Questionnaire) and import that."
+            )
+            % {"code": instrument.code, "version": instrument.version}
+        )
+    existing.resource = resource
+    existing.imported_by = user
+    existing.imported_at = timezone.now()
+    existing.save(update_fields=["resource", "imported_by", "imported_at"])
+    return existing, False
 
 
 def licensed_texts_import(
@@ -307,25 +347,39 @@ def licensed_texts_import(
     """Import (or replace) an organization's licensed texts after full validation.
 
     Every problem is reported at once, in terms of the file; nothing is stored unless
-    the texts fit the instrument completely.
+    the texts fit the instrument completely. One audit event, also when refused.
     """
+    subject = _import_subject(organization, "licensed_texts", filename)
     if organization.pk not in actor.organization_ids(Role.ORGANIZATION_ADMIN):
-        raise PermissionDenied(_("Only an admin of this organization can import texts."))
+        _refuse(
+            actor,
+            subject,
+            PermissionDenied(_("Only an admin of this organization can import texts.")),
+        )
     if len(content) > MAX_TEXT_FILE_BYTES:
-        raise ValidationError(_("The file is too large (at most 1 MB)."))
+        _refuse(actor, subject, ValidationError(_("The file is too large (at most 1 MB).")))
     try:
         texts = load_licensed_texts_json(content, origin=filename)
         instrument = get_instrument(texts.instrument, texts.version)
         apply_licensed_texts(instrument, texts, origin=filename)
     except UnknownInstrument:
-        raise ValidationError(
-            _("The file is for an instrument that Maatwerk does not know.")
-        ) from None
+        _refuse(
+            actor,
+            subject,
+            ValidationError(_("The file is for an instrument that Maatwerk does not know.")),
+        )
     except InstrumentDefinitionError as problem:
-        raise ValidationError([str(p) for p in problem.problems]) from None
+        _refuse(actor, subject, ValidationError([str(p) for p in problem.problems]))
     if actor.user is None:
-        raise PermissionDenied(_("Log in to import texts."))
-    with transaction.atomic():
+        _refuse(actor, subject, PermissionDenied(_("Log in to import texts.")))
+    with audited(
+        actor=actor,
+        action="create",
+        subject=_import_subject(
+            organization, "licensed_texts", f"{instrument.code}-{instrument.version}"
+        ),
+        detail=f"licensed texts imported from {filename[:100]}",
+    ):
         stored, _created = LicensedTexts.objects.update_or_create(
             organization=organization,
             instrument_code=instrument.code,
@@ -336,15 +390,5 @@ def licensed_texts_import(
                 "document": json.loads(content),
                 "imported_by": actor.user,
             },
-        )
-        audit_record(
-            actor=actor,
-            action="create",
-            subject=AuditSubject(
-                object_type="licensed_texts",
-                object_ref=f"{instrument.code}-{instrument.version}",
-                organization_ref=str(organization.public_id),
-            ),
-            detail=f"licensed texts imported from {filename[:100]}",
         )
     return stored

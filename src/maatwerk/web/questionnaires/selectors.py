@@ -2,43 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db.models import QuerySet
 
 from maatwerk.core.access import Role
 from maatwerk.web.common.actor import Actor
-from maatwerk.web.patients.selectors import (
-    PatientAccess,
-    PatientNotAccessible,
-    is_uuid,
-    patient_access,
-    patients_in_care_of,
-)
+from maatwerk.web.patients.opening import Opened, PatientAccess
+from maatwerk.web.patients.selectors import patients_in_care_of
 from maatwerk.web.questionnaires.models import Answer, Assignment, SafetyAlert, ScaleResult
 
+OpenedAssignment = Opened[Assignment]
+"""A questionnaire assignment opened through its patient's access (``open_child``)."""
 
-@dataclass(frozen=True)
-class AssignmentAccess:
-    assignment: Assignment
-    access: PatientAccess
-
-
-def assignment_access(*, actor: Actor, assignment_id: str, action: str) -> AssignmentAccess:
-    """The assignment, if ``actor`` may open its patient's record; the calling service or
-    view writes the audit event. Refusals are audited and raise PatientNotAccessible."""
-    assignment = (
-        Assignment.objects.select_related("patient").filter(public_id=assignment_id).first()
-        if is_uuid(assignment_id)
-        else None
-    )
-    patient_id = str(assignment.patient.public_id) if assignment is not None else assignment_id
-    access = patient_access(
-        actor=actor, patient_id=patient_id, action=action, object_type="questionnaire"
-    )
-    if assignment is None:  # pragma: no cover - patient_access already refused
-        raise PatientNotAccessible(assignment_id)
-    return AssignmentAccess(assignment=assignment, access=access)
+OBJECT_QUESTIONNAIRE = "questionnaire"
 
 
 def assignments_for(access: PatientAccess) -> QuerySet[Assignment]:
@@ -49,6 +24,10 @@ def open_assignments_for(access: PatientAccess) -> QuerySet[Assignment]:
     return assignments_for(access).filter(
         status__in=[Assignment.Status.OPEN, Assignment.Status.IN_PROGRESS]
     )
+
+
+def has_alerts(assignment: Assignment) -> bool:
+    return assignment.alerts.exists()
 
 
 def answers_of(assignment: Assignment) -> dict[str, Answer]:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from fractions import Fraction
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,29 +17,42 @@ from django.utils.translation import gettext_lazy
 from maatwerk.core.access import Role
 from maatwerk.core.instruments.answers import Respondent, applies, check_answers
 from maatwerk.core.instruments.errors import AnswerProblem, InvalidResponse, UnknownInstrument
-from maatwerk.core.instruments.model import Instrument, Item, OptionsResponseSet
+from maatwerk.core.instruments.model import Instrument, Item
 from maatwerk.core.instruments.scoring import (
     InstrumentScore,
     SafetyFlag,
     safety_flags,
     score_response,
 )
-from maatwerk.web.audit.services import AuditSubject, audit_record
+from maatwerk.web.audit.audited import InputRefused, audited, valid_form
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.patients.models import Patient
-from maatwerk.web.patients.selectors import PatientAccess, patient_subject
+from maatwerk.web.patients.opening import NotForThisRole, PatientAccess, patient_subject
+from maatwerk.web.questionnaires.alerting import (
+    _notify_care_team_after_commit,
+    _raise_alerts,
+    evidence_of,
+    instrument_of,
+    number_text,
+)
 from maatwerk.web.questionnaires.instruments import has_item_texts, instrument_for
 from maatwerk.web.questionnaires.models import Answer, Assignment, SafetyAlert, ScaleResult
-from maatwerk.web.questionnaires.selectors import AssignmentAccess
-from maatwerk.web.safety.tasks import signal_email_send
+from maatwerk.web.questionnaires.reads import Results, alerts_read, assignment_read, results_read
+from maatwerk.web.questionnaires.selectors import OpenedAssignment
 
-
-def instrument_of(assignment: Assignment) -> Instrument:
-    return instrument_for(
-        assignment.patient.organization_id,
-        assignment.instrument_code,
-        assignment.instrument_version,
-    )
+__all__ = [
+    "Results",
+    "alerts_read",
+    "answer_save",
+    "assignment_create",
+    "assignment_read",
+    "assignment_record_completed",
+    "assignment_submit",
+    "evidence_of",
+    "instrument_of",
+    "number_text",
+    "results_read",
+]
 
 
 NOT_APPLICABLE = "nvt"
@@ -71,12 +84,9 @@ def _declared_not_applicable(assignment: Assignment) -> frozenset[str]:
     return frozenset(answer.item_id for answer in assignment.answers.all() if answer.not_applicable)
 
 
-def _subject(
-    access: PatientAccess, assignment: Assignment, object_type: str = "questionnaire"
-) -> AuditSubject:
-    return patient_subject(
-        access.patient, object_type=object_type, object_ref=str(assignment.public_id)
-    )
+def _check_input(form: forms.Form | None) -> None:
+    if form is not None:
+        valid_form(form)
 
 
 def assignment_create(
@@ -86,31 +96,45 @@ def assignment_create(
     instrument_code: str,
     due_at: datetime | None = None,
     mode: str = Assignment.Mode.SELF,
+    form: forms.Form | None = None,
 ) -> Assignment:
-    """Ask the patient to fill in a questionnaire (now, or by a due date)."""
-    memberships = [
-        m
-        for m in actor.memberships_with(Role.CLINICIAN)
-        if m.organization_id == access.patient.organization_id
-    ]
-    if not memberships:
-        raise PermissionDenied(_("Only a clinician can assign a questionnaire."))
-    try:
-        instrument = instrument_for(access.patient.organization_id, instrument_code)
-    except UnknownInstrument:
-        raise ValidationError({"instrument": _("This questionnaire does not exist.")}) from None
-    if not has_item_texts(access.patient.organization_id, instrument):
-        raise ValidationError(
-            {
-                "instrument": _(
-                    "The questions of this questionnaire are licensed. Your organization must "
-                    "import its licensed texts before it can be assigned."
-                )
-            }
-        )
-    if due_at is not None and due_at < timezone.now():
-        raise ValidationError({"due_at": _("The due date cannot be in the past.")})
-    with transaction.atomic():
+    """Ask the patient to fill in a questionnaire (now, or by a due date); one audit
+    event, also when refused."""
+    with audited(
+        actor=actor,
+        action="create",
+        subject=access.subject("questionnaire"),
+        emergency=access.emergency,
+    ) as note:
+        _check_input(form)
+        memberships = [
+            m
+            for m in actor.memberships_with(Role.CLINICIAN)
+            if m.organization_id == access.patient.organization_id
+        ]
+        # A clinician of the patient's organization, or the platform carrying out a
+        # clinician's screening battery on their behalf (then the patient's own access
+        # is the one the intake was sent with).
+        if not memberships:
+            raise NotForThisRole(_("Only a clinician can assign a questionnaire."))
+        try:
+            instrument = instrument_for(access.patient.organization_id, instrument_code)
+        except UnknownInstrument:
+            raise InputRefused({"instrument": [_("This questionnaire does not exist.")]}) from None
+        if not has_item_texts(access.patient.organization_id, instrument):
+            raise InputRefused(
+                {
+                    "instrument": [
+                        _(
+                            "The questions of this questionnaire are licensed. Your "
+                            "organization must import its licensed texts before it can be "
+                            "assigned."
+                        )
+                    ]
+                }
+            )
+        if due_at is not None and due_at < timezone.now():
+            raise InputRefused({"due_at": [_("The due date cannot be in the past.")]})
         assignment = Assignment.objects.create(
             patient=access.patient,
             instrument_code=instrument.code,
@@ -119,13 +143,8 @@ def assignment_create(
             due_at=due_at,
             mode=mode,
         )
-        audit_record(
-            actor=actor,
-            action="create",
-            subject=_subject(access, assignment),
-            emergency=access.emergency,
-            detail=f"{instrument.code} {instrument.version}",
-        )
+        note.about(object_ref=str(assignment.public_id))
+        note.detail = f"{instrument.code} {instrument.version}"
     return assignment
 
 
@@ -188,14 +207,6 @@ def _as_number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def number_text(value: Decimal | int | float) -> str:
-    """The canonical text of an answer value: ``2`` not ``2.000``, ``2.5`` not ``2.50``."""
-    number = Decimal(str(value))
-    if number == number.to_integral_value():
-        return str(int(number))
-    return format(number.normalize(), "f")
-
-
 @dataclass(frozen=True)
 class SavedAnswer:
     item_id: str
@@ -224,7 +235,7 @@ def _store_answer(
     if value is not None or not_applicable:
         _check_answer(instrument, assignment.patient, item_id, value)
     if actor.user is None:
-        raise PermissionDenied(_("Log in to answer."))
+        raise NotForThisRole(_("Log in to answer."))
     Answer.objects.update_or_create(
         assignment=assignment,
         item_id=item_id,
@@ -242,13 +253,25 @@ def _store_answer(
 
 
 def answer_save(
-    *, actor: Actor, opened: AssignmentAccess, item_id: str, raw_value: str | None
+    *,
+    actor: Actor,
+    opened: OpenedAssignment,
+    item_id: str,
+    raw_value: str | None,
+    form: forms.Form | None = None,
 ) -> SavedAnswer:
     """Save one answer the moment it is given; giving it again replaces it."""
-    assignment = opened.assignment
-    _ensure_open(assignment)
-    instrument = instrument_of(assignment)
-    with transaction.atomic():
+    assignment = opened.object
+    with audited(
+        actor=actor,
+        action="update",
+        subject=opened.subject("questionnaire_answer"),
+        emergency=opened.emergency,
+        detail=f"item {item_id[:40]}",
+    ) as note:
+        _check_input(form)
+        _ensure_open(assignment)
+        instrument = instrument_of(assignment)
         saved = _store_answer(
             actor=actor,
             assignment=assignment,
@@ -261,13 +284,7 @@ def answer_save(
         new_alerts = _raise_alerts(assignment, _flags_so_far(instrument, assignment))
         if new_alerts:
             _notify_care_team_after_commit(new_alerts)
-        audit_record(
-            actor=actor,
-            action="update",
-            subject=_subject(opened.access, assignment, "questionnaire_answer"),
-            emergency=opened.access.emergency,
-            detail=f"item {item_id}" + (", safety alert raised" if new_alerts else ""),
-        )
+            note.detail += ", safety alert raised"
     return SavedAnswer(
         item_id=saved.item_id,
         value=saved.value,
@@ -290,27 +307,38 @@ class Submission:
 
 
 def assignment_submit(
-    *, actor: Actor, opened: AssignmentAccess, values: dict[str, str] | None = None
+    *,
+    actor: Actor,
+    opened: OpenedAssignment,
+    values: dict[str, str] | None = None,
+    form: forms.Form | None = None,
 ) -> Submission:
     """Send in a questionnaire: store the answers sent with the form (the no-JavaScript
     path), score everything saved, store the results, raise safety alerts and close it.
 
-    Valid answers are kept even when others are missing or invalid; then a
-    ValidationError lists one message per question and nothing is scored. Either way
-    the request writes one audit event.
+    Valid answers are kept even when others are missing or invalid: then the request's
+    one audit event records the answers saved, and a ValidationError lists one message
+    per question (nothing is scored). When nothing could be saved, the refusal itself is
+    the event (``InputRefused``).
     """
-    assignment = opened.assignment
-    _ensure_open(assignment)
-    instrument = instrument_of(assignment)
-    saved = {
-        a.item_id: number_text(a.value) if a.value is not None else NOT_APPLICABLE
-        for a in assignment.answers.all()
-        if a.value is not None or a.not_applicable
-    }
+    assignment = opened.object
     problems: dict[str, list[str]] = {}
     score: InstrumentScore | None = None
     alerts: list[SafetyAlert] = []
-    with transaction.atomic():
+    with audited(
+        actor=actor,
+        action="update",
+        subject=opened.subject("questionnaire"),
+        emergency=opened.emergency,
+    ) as note:
+        _check_input(form)
+        _ensure_open(assignment)
+        instrument = instrument_of(assignment)
+        saved = {
+            a.item_id: number_text(a.value) if a.value is not None else NOT_APPLICABLE
+            for a in assignment.answers.all()
+            if a.value is not None or a.not_applicable
+        }
         changed = 0
         for item_id, raw in (values or {}).items():
             if saved.get(item_id) == raw.strip().lower():
@@ -355,22 +383,14 @@ def assignment_submit(
                 if problems:
                     score = None
         if score is None:
-            audit_record(
-                actor=actor,
-                action="update",
-                subject=_subject(opened.access, assignment, "questionnaire_answer"),
-                emergency=opened.access.emergency,
-                detail=f"{changed} answer(s) saved; not complete",
-            )
+            if not changed:
+                raise InputRefused(problems)
+            note.about(object_type="questionnaire_answer")
+            note.detail = f"{changed} answer(s) saved; not complete"
         else:
             alerts = _store_score(assignment, score)
-            audit_record(
-                actor=actor,
-                action="update",
-                subject=_subject(opened.access, assignment),
-                emergency=opened.access.emergency,
-                detail="submitted and scored"
-                + (f", {len(alerts)} safety alert(s)" if alerts else ""),
+            note.detail = "submitted and scored" + (
+                f", {len(alerts)} safety alert(s)" if alerts else ""
             )
             if alerts:
                 _notify_care_team_after_commit(alerts)
@@ -401,59 +421,6 @@ def _store_score(
     return alerts
 
 
-def _notify_care_team_after_commit(alerts: list[SafetyAlert]) -> None:
-    """Once the signals are committed, a background task e-mails the treating clinicians
-    (ids only: the task loads the rest)."""
-    alert_ids = sorted(str(alert.public_id) for alert in alerts)
-    transaction.on_commit(lambda: signal_email_send.enqueue(alert_ids))
-
-
-def evidence_of(instrument: Instrument, item_id: str, answer: Fraction) -> tuple[str, str]:
-    """The question as the patient read it (Dutch) and the answer with its label, such as
-    ("Gedachten dat je beter dood zou zijn ...", "2 – meer dan de helft van de dagen")."""
-    value = number_text(Decimal(answer.numerator) / Decimal(answer.denominator))
-    item = instrument.item(item_id) if instrument.has_item(item_id) else None
-    name = instrument.name.get("nl", fallback=True) or instrument.code
-    question = (item.text.get("nl", fallback=True) if item and item.text else None) or (
-        f"{name}, {item_id}"
-    )
-    label = None
-    if item is not None:
-        response_set = instrument.response_set(item.response_set)
-        if isinstance(response_set, OptionsResponseSet):
-            for option in response_set.options:
-                if number_text(option.value) == value and option.label is not None:
-                    label = option.label.get("nl", fallback=True)
-    return question, f"{value} – {label}" if label else value
-
-
-def _raise_alerts(
-    assignment: Assignment, flags: tuple[SafetyFlag, ...], *, at: datetime | None = None
-) -> list[SafetyAlert]:
-    """One signal per fired rule per questionnaire, with the question and the answer given
-    as its evidence; returns only the new ones."""
-    from maatwerk.web.safety.services import raise_from_rule
-
-    if not flags:
-        return []
-    alerts: list[SafetyAlert] = []
-    instrument = instrument_of(assignment)
-    for flag in flags:
-        question, answer = evidence_of(instrument, flag.item_id, flag.answer)
-        alert, created = raise_from_rule(
-            assignment=assignment,
-            rule_id=flag.rule_id,
-            severity=flag.severity,
-            message=flag.clinician_message.get("nl", fallback=True) or flag.rule_id,
-            evidence_item=question,
-            evidence_answer=answer,
-            at=at,
-        )
-        if created:
-            alerts.append(alert)
-    return alerts
-
-
 def assignment_record_completed(
     *,
     actor: Actor,
@@ -468,7 +435,14 @@ def assignment_record_completed(
     score = score_response(instrument, answers, respondent=respondent_for(patient))
     if patient.user is None:
         raise ValidationError(_("This patient has no account to record answers for."))
-    with transaction.atomic():
+    with audited(
+        actor=actor,
+        action="create",
+        subject=patient_subject(
+            patient, object_type="questionnaire", object_ref=str(assignment.public_id)
+        ),
+        detail="completed questionnaire recorded",
+    ):
         for item_id, value in answers.items():
             Answer.objects.update_or_create(
                 assignment=assignment,
@@ -476,12 +450,4 @@ def assignment_record_completed(
                 defaults={"value": value, "answered_at": completed_at, "answered_by": patient.user},
             )
         alerts = _store_score(assignment, score, at=completed_at)
-        audit_record(
-            actor=actor,
-            action="create",
-            subject=patient_subject(
-                patient, object_type="questionnaire", object_ref=str(assignment.public_id)
-            ),
-            detail="completed questionnaire recorded",
-        )
     return tuple(alerts)

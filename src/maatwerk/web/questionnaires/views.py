@@ -14,11 +14,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from maatwerk.core.access import Role
 from maatwerk.core.instruments.model import Instrument, Item, OptionsResponseSet
-from maatwerk.web.audit.services import audit_record
+from maatwerk.web.audit.audited import InputRefused
 from maatwerk.web.common.http import ActorRequest
-from maatwerk.web.patients.selectors import PatientNotAccessible, patient_subject
-from maatwerk.web.questionnaires import selectors, services
+from maatwerk.web.patients.opening import open_child
+from maatwerk.web.questionnaires import forms, selectors, services
 from maatwerk.web.questionnaires.models import Assignment
+from maatwerk.web.questionnaires.selectors import OpenedAssignment
 
 
 def _may_fill(request: ActorRequest) -> bool:
@@ -115,38 +116,41 @@ def _choices(instrument: Instrument, item: Item, language: str) -> list[tuple[st
     return values
 
 
-def _open(request: ActorRequest, assignment_id: str, action: str) -> selectors.AssignmentAccess:
+def _open(request: ActorRequest, assignment_id: str, action: str) -> OpenedAssignment:
     if not _may_fill(request):
         raise Http404
-    try:
-        return selectors.assignment_access(
-            actor=request.actor, assignment_id=assignment_id, action=action
-        )
-    except PatientNotAccessible:
-        raise Http404 from None
+    return open_child(
+        actor=request.actor,
+        model=Assignment,
+        object_id=assignment_id,
+        action=action,
+        object_type=selectors.OBJECT_QUESTIONNAIRE,
+    )
 
 
 def _render_form(
     request: ActorRequest,
-    opened: selectors.AssignmentAccess,
+    opened: OpenedAssignment,
+    *,
+    has_alert: bool,
     errors: dict[str, list[str]] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    instrument = services.instrument_of(opened.assignment)
+    instrument = services.instrument_of(opened.object)
     language = "en" if get_language() == "en" else "nl"
     context: dict[str, Any] = {
-        "assignment": opened.assignment,
+        "assignment": opened.object,
         "instrument": instrument,
         "instrument_name": instrument.name.get(language, fallback=True),
         "instructions": instrument.instructions.get(language, fallback=True)
         if instrument.instructions
         else "",
-        "questions": _questions(instrument, opened.assignment, errors),
+        "questions": _questions(instrument, opened.object, errors),
         "errors": errors,
-        "closed": opened.assignment.status
+        "closed": opened.object.status
         in (Assignment.Status.COMPLETED, Assignment.Status.CANCELLED),
         "together": request.actor.has_role(Role.CLINICIAN),
-        "has_alert": request.actor.has_role(Role.PATIENT) and opened.assignment.alerts.exists(),
+        "has_alert": opened.by_patient and has_alert,
     }
     return render(request, "questionnaires/fill.html", context, status=status)
 
@@ -154,32 +158,30 @@ def _render_form(
 @require_http_methods(["GET"])
 def fill(request: ActorRequest, assignment_id: str) -> HttpResponse:
     opened = _open(request, assignment_id, "read")
-    audit_record(
-        actor=request.actor,
-        action="read",
-        subject=patient_subject(
-            opened.access.patient,
-            object_type="questionnaire",
-            object_ref=str(opened.assignment.public_id),
-        ),
-        emergency=opened.access.emergency,
-    )
-    return _render_form(request, opened)
+    has_alert = services.assignment_read(actor=request.actor, opened=opened)
+    return _render_form(request, opened, has_alert=has_alert)
+
+
+def _messages(refusal: InputRefused) -> list[str]:
+    return [message for found in refusal.errors.values() for message in found]
 
 
 @require_POST
 def answer(request: ActorRequest, assignment_id: str) -> HttpResponse:
     """Autosave one answer (called by the page's script on every change)."""
+    form = forms.AnswerForm(request.POST)
+    form.is_valid()
     opened = _open(request, assignment_id, "update")
     try:
         saved = services.answer_save(
             actor=request.actor,
+            form=form,
             opened=opened,
-            item_id=request.POST.get("item", "")[:40],
-            raw_value=request.POST.get("value"),
+            item_id=str(form.cleaned_data.get("item", "")),
+            raw_value=form.cleaned_data.get("value"),
         )
-    except ValidationError as error:
-        return JsonResponse({"saved": False, "errors": error.messages}, status=400)
+    except InputRefused as refusal:
+        return JsonResponse({"saved": False, "errors": _messages(refusal)}, status=400)
     payload: dict[str, Any] = {"saved": True, "item": saved.item_id}
     if saved.safety_alert and request.actor.has_role(Role.PATIENT):
         payload["help_url"] = reverse("questionnaires:help_now")
@@ -190,24 +192,26 @@ def answer(request: ActorRequest, assignment_id: str) -> HttpResponse:
 def submit(request: ActorRequest, assignment_id: str) -> HttpResponse:
     """Send in the questionnaire. Works without JavaScript: the answers in the form are
     saved first, then everything saved is scored."""
+    form = forms.SubmitForm(request.POST)
+    form.is_valid()
     opened = _open(request, assignment_id, "update")
     try:
         submission = services.assignment_submit(
-            actor=request.actor,
-            opened=opened,
-            values={
-                key.removeprefix("item-"): str(request.POST.get(key, ""))
-                for key in request.POST
-                if key.startswith("item-")
-            },
+            actor=request.actor, form=form, opened=opened, values=form.values()
         )
-    except ValidationError as error:
-        errors = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
-        opened.assignment.refresh_from_db()
-        return _render_form(request, opened, errors=errors, status=400)
-    if request.actor.has_role(Role.PATIENT) and (
-        submission.alerts or opened.assignment.alerts.exists()
-    ):
+    except (InputRefused, ValidationError) as error:
+        errors = (
+            error.errors
+            if isinstance(error, InputRefused)
+            else error.message_dict
+            if hasattr(error, "error_dict")
+            else {"": error.messages}
+        )
+        errors = {("" if key == "__all__" else key): found for key, found in errors.items()}
+        opened.object.refresh_from_db()
+        has_alert = selectors.has_alerts(opened.object)
+        return _render_form(request, opened, has_alert=has_alert, errors=errors, status=400)
+    if opened.by_patient and (submission.alerts or selectors.has_alerts(opened.object)):
         return redirect("questionnaires:help_now")
     messages.success(request, _("Thank you. Your answers have been sent."))
     if request.actor.has_role(Role.CLINICIAN):

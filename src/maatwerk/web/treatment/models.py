@@ -23,6 +23,9 @@ class ModuleAssignment(models.Model):
     """A module a clinician gave a patient to work through, possibly as part of a plan."""
 
     class Status(models.TextChoices):
+        # Planned for a later round: it opens when the round before it is done or when
+        # the clinician opens it (at most a few modules are worked on at once).
+        WAITING = "waiting", _("Later in your plan")
         OPEN = "open", _("Not started")
         IN_PROGRESS = "in_progress", _("In progress")
         COMPLETED = "completed", _("Completed")
@@ -41,6 +44,9 @@ class ModuleAssignment(models.Model):
     )
     assigned_at = models.DateTimeField(default=timezone.now)
     plan_ref = models.CharField(max_length=64, blank=True)
+    # The round of the plan this module belongs to (1 first); empty when assigned by hand.
+    plan_round = models.PositiveSmallIntegerField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     guided = models.BooleanField(default=False)
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -57,7 +63,7 @@ class ModuleAssignment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["patient", "module_id"],
-                condition=Q(status__in=["open", "in_progress"]),
+                condition=Q(status__in=["waiting", "open", "in_progress"]),
                 name="one_open_assignment_per_module",
             )
         ]
@@ -73,9 +79,19 @@ class ModuleAssignment(models.Model):
     def is_stopped(self) -> bool:
         return self.status == self.Status.STOPPED
 
+    @property
+    def is_waiting(self) -> bool:
+        return self.status == self.Status.WAITING
+
 
 class ExerciseResponse(models.Model):
-    """The patient's answers to one exercise, saved field by field as they type.
+    """The patient's answers to one entry of an exercise, saved field by field as they
+    type. An exercise that asks for several entries (three G-schemas) has one response
+    per entry (``entry`` 1, 2, 3).
+
+    Handing in keeps a copy (:class:`ExerciseHandIn`) that never changes: continuing
+    after hand-in ("Change or add more") makes the response ``changed`` while the
+    handed-in version stays what the clinician reads.
 
     ``answers`` maps field id to value (repeating rows as a list of mappings).
     ``field_stamps`` keeps, per field, the client time of the save that wrote it: a
@@ -86,6 +102,7 @@ class ExerciseResponse(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Handed in")
+        CHANGED = "changed", _("Changed after handing in")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     assignment = models.ForeignKey(
@@ -93,6 +110,7 @@ class ExerciseResponse(models.Model):
     )
     step_id = models.CharField(max_length=60)
     exercise_id = models.CharField(max_length=60)
+    entry = models.PositiveSmallIntegerField(default=1)
     answers = models.JSONField(default=dict)
     field_stamps = models.JSONField(default=dict)
     version = models.PositiveIntegerField(default=0)
@@ -101,18 +119,48 @@ class ExerciseResponse(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
+    # When it was last handed in; it stays set while the patient changes it again.
     submitted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["assignment", "pk"]
+        ordering = ["assignment", "exercise_id", "entry", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["assignment", "exercise_id"], name="one_response_per_exercise"
+                fields=["assignment", "exercise_id", "entry"],
+                name="one_response_per_exercise_entry",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.exercise_id} of {self.assignment_id}"
+        return f"{self.exercise_id} #{self.entry} of {self.assignment_id}"
+
+    @property
+    def editable_status(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.CHANGED)
+
+    @property
+    def changed_after_hand_in(self) -> bool:
+        return self.status == self.Status.CHANGED
+
+
+class ExerciseHandIn(models.Model):
+    """One handed-in version of a response, kept as it was handed in."""
+
+    response = models.ForeignKey(
+        ExerciseResponse, on_delete=models.CASCADE, related_name="hand_ins"
+    )
+    number = models.PositiveIntegerField()
+    answers = models.JSONField(default=dict)
+    handed_in_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["response", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "number"], name="one_hand_in_per_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"hand-in {self.number} of {self.response_id}"
 
 
 class Feedback(models.Model):
@@ -121,6 +169,10 @@ class Feedback(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     response = models.ForeignKey(
         ExerciseResponse, on_delete=models.CASCADE, related_name="feedback"
+    )
+    # The handed-in version the feedback is about.
+    hand_in = models.ForeignKey(
+        ExerciseHandIn, on_delete=models.CASCADE, related_name="feedback", null=True, blank=True
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = models.TextField()
@@ -174,9 +226,22 @@ class RelativeAccess(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="relatives")
+    # Empty until the invited person accepts: no account is made for an address before
+    # its owner says so (an account made on invitation would block that address from
+    # registering as a patient, and whether one existed would tell the inviter whose
+    # address it is).
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="relative_of"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="relative_of",
+        null=True,
+        blank=True,
     )
+    invited_email = models.EmailField(max_length=254, blank=True)
+    invited_name = models.CharField(max_length=200, blank=True)
+    token_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    invitation_expires_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
     relation = models.CharField(max_length=16, choices=Relation.choices)
     consent_given_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -208,6 +273,15 @@ class RelativeAccess(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def display_name(self) -> str:
+        return self.user.full_name if self.user is not None else self.invited_name
+
+    @property
+    def is_pending(self) -> bool:
+        """Invited, not yet accepted."""
+        return self.user_id is None and self.revoked_at is None
 
 
 class NotificationSent(models.Model):

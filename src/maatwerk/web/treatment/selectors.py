@@ -3,21 +3,14 @@ parent, through their own active, consented access)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db.models import F, Max, Q, QuerySet
 
 from maatwerk.core.access import Role
-from maatwerk.web.audit.services import AuditSubject, audit_record
 from maatwerk.web.common.actor import Actor
-from maatwerk.web.patients.selectors import (
-    PatientAccess,
-    PatientNotAccessible,
-    is_uuid,
-    patient_access,
-    patients_in_care_of,
-)
+from maatwerk.web.patients.opening import Opened, PatientAccess
+from maatwerk.web.patients.selectors import patients_in_care_of
 from maatwerk.web.treatment.models import (
+    ExerciseHandIn,
     ExerciseResponse,
     Feedback,
     Message,
@@ -34,52 +27,13 @@ OBJECT_RELATIVE = "relative_access"
 OBJECT_SHARED = "relative_view"
 
 
-@dataclass(frozen=True)
-class ModuleAccess:
-    assignment: ModuleAssignment
-    access: PatientAccess
+OpenedModule = Opened[ModuleAssignment]
+"""A module assignment opened through its patient's access (``open_child``)."""
+OpenedResponse = Opened[ExerciseResponse]
+"""An exercise response opened through its patient's access (``open_child``)."""
 
-
-@dataclass(frozen=True)
-class ResponseAccess:
-    response: ExerciseResponse
-    access: PatientAccess
-
-
-def module_access(*, actor: Actor, assignment_id: str, action: str) -> ModuleAccess:
-    """The assignment, if ``actor`` may open its patient's record (the caller audits the
-    success). Refusals are audited and raise PatientNotAccessible."""
-    assignment = (
-        ModuleAssignment.objects.select_related("patient__organization")
-        .filter(public_id=assignment_id)
-        .first()
-        if is_uuid(assignment_id)
-        else None
-    )
-    patient_id = str(assignment.patient.public_id) if assignment is not None else assignment_id
-    access = patient_access(
-        actor=actor, patient_id=patient_id, action=action, object_type=OBJECT_MODULE
-    )
-    if assignment is None:  # pragma: no cover - patient_access already refused
-        raise PatientNotAccessible(assignment_id)
-    return ModuleAccess(assignment=assignment, access=access)
-
-
-def response_access(*, actor: Actor, response_id: str, action: str) -> ResponseAccess:
-    response = (
-        ExerciseResponse.objects.select_related("assignment__patient__organization")
-        .filter(public_id=response_id)
-        .first()
-        if is_uuid(response_id)
-        else None
-    )
-    patient_id = str(response.assignment.patient.public_id) if response is not None else response_id
-    access = patient_access(
-        actor=actor, patient_id=patient_id, action=action, object_type=OBJECT_RESPONSE
-    )
-    if response is None:  # pragma: no cover - patient_access already refused
-        raise PatientNotAccessible(response_id)
-    return ResponseAccess(response=response, access=access)
+OPEN_STATUSES = (ModuleAssignment.Status.OPEN, ModuleAssignment.Status.IN_PROGRESS)
+NOT_ENDED_STATUSES = (*OPEN_STATUSES, ModuleAssignment.Status.WAITING)
 
 
 def assignments_for(access: PatientAccess) -> QuerySet[ModuleAssignment]:
@@ -92,27 +46,39 @@ def assignments_for(access: PatientAccess) -> QuerySet[ModuleAssignment]:
     )
 
 
-def open_assignment_of(patient_pk: int, module_id: str) -> ModuleAssignment | None:
+def open_assignment_of(access: PatientAccess, module_id: str) -> ModuleAssignment | None:
+    """The patient's assignment of this module that has not ended (open, in progress or
+    waiting for its round)."""
     return (
         ModuleAssignment.objects.filter(
-            patient_id=patient_pk,
-            module_id=module_id,
-            status__in=[ModuleAssignment.Status.OPEN, ModuleAssignment.Status.IN_PROGRESS],
+            patient=access.patient, module_id=module_id, status__in=NOT_ENDED_STATUSES
         )
         .order_by("pk")
         .first()
     )
 
 
-def responses_of(assignment: ModuleAssignment) -> dict[str, ExerciseResponse]:
+def responses_of(assignment: ModuleAssignment) -> dict[tuple[str, int], ExerciseResponse]:
+    """The responses of a module by (exercise, entry), with their feedback."""
     return {
-        response.exercise_id: response
+        (response.exercise_id, response.entry): response
         for response in assignment.responses.prefetch_related("feedback__author")
     }
 
 
-def response_of_kind(assignment: ModuleAssignment, exercise_id: str) -> ExerciseResponse | None:
-    return assignment.responses.filter(exercise_id=exercise_id).first()
+def response_of(
+    assignment: ModuleAssignment, exercise_id: str, entry: int
+) -> ExerciseResponse | None:
+    return assignment.responses.filter(exercise_id=exercise_id, entry=entry).first()
+
+
+def hand_ins_of(response: ExerciseResponse) -> list[ExerciseHandIn]:
+    """Every handed-in version, the latest first."""
+    return list(response.hand_ins.order_by("-number"))
+
+
+def feedback_of(response: ExerciseResponse) -> list[Feedback]:
+    return list(response.feedback.select_related("author", "hand_in"))
 
 
 def thread_for(access: PatientAccess) -> QuerySet[Message]:
@@ -124,20 +90,22 @@ def thread_for(access: PatientAccess) -> QuerySet[Message]:
 
 def homework_waiting_for(actor: Actor) -> QuerySet[ExerciseResponse]:
     """Handed-in homework of the clinician's own patients with no feedback since it was
-    (last) handed in."""
+    (last) handed in. Homework the patient is changing again after handing it in stays
+    here (marked as changed): the handed-in version still waits for feedback."""
     if not actor.has_role(Role.CLINICIAN):
         return ExerciseResponse.objects.none()
     return (
         ExerciseResponse.objects.filter(
             assignment__patient__in=patients_in_care_of(actor),
             assignment__guided=True,
-            status=ExerciseResponse.Status.SUBMITTED,
+            submitted_at__isnull=False,
         )
         # A stopped module is no longer worked on: its homework waits for nobody.
         .exclude(assignment__status=ModuleAssignment.Status.STOPPED)
         .annotate(last_feedback_at=Max("feedback__created_at"))
         .filter(Q(last_feedback_at__isnull=True) | Q(last_feedback_at__lt=F("submitted_at")))
         .select_related("assignment__patient")
+        .prefetch_related("hand_ins")
         .order_by("submitted_at", "pk")
     )
 
@@ -167,16 +135,21 @@ def inbox_count(actor: Actor) -> int:
 # ------------------------------------------------------------------ the patient's side
 
 
-def unread_feedback_count(patient_pk: int) -> int:
+def unread_feedback_count(access: PatientAccess) -> int:
     return Feedback.objects.filter(
-        response__assignment__patient_id=patient_pk, read_by_patient_at__isnull=True
+        response__assignment__patient=access.patient, read_by_patient_at__isnull=True
     ).count()
 
 
-def unread_team_messages_count(patient_pk: int) -> int:
+def unread_team_messages_count(access: PatientAccess) -> int:
     return Message.objects.filter(
-        patient_id=patient_pk, from_patient=False, read_by_patient_at__isnull=True
+        patient=access.patient, from_patient=False, read_by_patient_at__isnull=True
     ).count()
+
+
+def open_module_count(access: PatientAccess) -> int:
+    """Modules the patient works on now (not those waiting for a later round)."""
+    return ModuleAssignment.objects.filter(patient=access.patient, status__in=OPEN_STATUSES).count()
 
 
 # ------------------------------------------------------------------ partners and parents
@@ -197,36 +170,10 @@ def shared_with(actor: Actor) -> QuerySet[RelativeAccess]:
     )
 
 
-def relative_open(*, actor: Actor, relative_id: str) -> RelativeAccess:
-    """The partner's or parent's own active access (the caller audits the read). Anything
-    else — another person's access, a revoked one, an unknown id — is audited as denied
-    and raises PatientNotAccessible."""
-    found = (
-        shared_with(actor).filter(public_id=relative_id).first() if is_uuid(relative_id) else None
-    )
-    if found is None:
-        audit_record(
-            actor=actor,
-            action="read",
-            outcome="denied",
-            subject=AuditSubject(object_type=OBJECT_SHARED, object_ref=str(relative_id)[:64]),
-        )
-        raise PatientNotAccessible(relative_id)
-    return found
-
-
-def relative_for_change(*, actor: Actor, relative_id: str) -> tuple[RelativeAccess, PatientAccess]:
-    """An access record the actor may revoke: the patient's own, or one of a patient in
-    the clinician's care."""
-    found = (
-        RelativeAccess.objects.select_related("patient").filter(public_id=relative_id).first()
-        if is_uuid(relative_id)
-        else None
-    )
-    patient_id = str(found.patient.public_id) if found is not None else relative_id
-    access = patient_access(
-        actor=actor, patient_id=patient_id, action="update", object_type=OBJECT_RELATIVE
-    )
-    if found is None:  # pragma: no cover - patient_access already refused
-        raise PatientNotAccessible(relative_id)
-    return found, access
+def modules_shared_with(relative: RelativeAccess) -> QuerySet[ModuleAssignment]:
+    """The modules whose information texts a partner or parent reads: those the patient
+    works on or finished (not those waiting for a later round, nor stopped ones)."""
+    return ModuleAssignment.objects.filter(
+        patient=relative.patient,
+        status__in=(*OPEN_STATUSES, ModuleAssignment.Status.COMPLETED),
+    ).order_by("assigned_at", "pk")

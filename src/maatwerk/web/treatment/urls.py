@@ -33,9 +33,11 @@ urlpatterns = [
         views.activity_target,
         name="activity_target",
     ),
+    path("modules/<str:module_assignment_id>/open/", views.module_open, name="module_open"),
     # Partners and parents
     path("patients/<str:patient_id>/relatives/", views.relatives, name="relatives"),
     path("relatives/<str:relative_id>/revoke/", views.relative_revoke, name="relative_revoke"),
+    path("relatives/accept/<str:token>/", views.relative_accept, name="relative_accept"),
     path("shared/", views.shared, name="shared"),
     path("shared/<str:relative_id>/", views.shared_detail, name="shared_detail"),
 ]

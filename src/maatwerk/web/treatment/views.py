@@ -1,16 +1,17 @@
-"""Treatment in the portal and the clinic: thin views over selectors and services.
+"""Treatment in the portal and the clinic: each view binds its form, opens the patient's
+object with the opener, calls one service and renders.
 
-Size: one sub-domain: a view per URL of the treatment app, sharing the app's view helpers.
+Size: a view per URL of the treatment app (modules and exercises, messages, the
+clinician's inbox and review, partners and parents), sharing the app's view helpers;
+splitting it per sub-domain is the next step.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,51 +19,36 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from maatwerk.core.access import AccessBasis, Role
-from maatwerk.core.common.untrusted_input import load_json, whole_number
+from maatwerk.core.access import Role
+from maatwerk.core.common.untrusted_input import whole_number
 from maatwerk.core.modules.model import Exercise, Module
+from maatwerk.web.audit.audited import NON_FIELD, InputRefused, show_refusal
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
-from maatwerk.web.patients.selectors import PatientAccess, PatientNotAccessible, patient_access
-from maatwerk.web.treatment import presenters, selectors, services
+from maatwerk.web.patients.opening import (
+    Audience,
+    PatientAccess,
+    open_child,
+    open_own_record,
+    open_patient,
+)
+from maatwerk.web.treatment import forms, presenters, selectors, services
 from maatwerk.web.treatment.models import ExerciseResponse, ModuleAssignment, RelativeAccess
+from maatwerk.web.treatment.opening import open_shared
+from maatwerk.web.treatment.selectors import OpenedModule, OpenedResponse
 
 
-def _errors(error: ValidationError) -> dict[str, list[str]]:
-    return error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
-
-
-def _patient_access(
-    request: ActorRequest, patient_id: str, action: str, object_type: str
-) -> PatientAccess:
-    try:
-        return patient_access(
-            actor=request.actor, patient_id=patient_id, action=action, object_type=object_type
-        )
-    except PatientNotAccessible:
-        raise Http404 from None
-
-
-def _own_access(request: ActorRequest, action: str, object_type: str) -> PatientAccess:
-    patient = request.actor.patient
-    if patient is None:
-        raise Http404
-    return _patient_access(request, str(patient.public_id), action, object_type)
-
-
-def _module_access(
-    request: ActorRequest, assignment_id: str, action: str
-) -> selectors.ModuleAccess:
-    try:
-        return selectors.module_access(
-            actor=request.actor, assignment_id=assignment_id, action=action
-        )
-    except PatientNotAccessible:
-        raise Http404 from None
-
-
-def _is_patient(access: PatientAccess) -> bool:
-    return access.basis is AccessBasis.OWN_RECORD
+def _open_module(
+    request: ActorRequest, assignment_id: str, action: str, audience: Audience = Audience.RECORD
+) -> OpenedModule:
+    return open_child(
+        actor=request.actor,
+        model=ModuleAssignment,
+        object_id=assignment_id,
+        action=action,
+        object_type=selectors.OBJECT_MODULE,
+        audience=audience,
+    )
 
 
 def _module_card(assignment: ModuleAssignment, module: Module, language: str) -> dict[str, Any]:
@@ -73,22 +59,39 @@ def _module_card(assignment: ModuleAssignment, module: Module, language: str) ->
     }
 
 
+def _entry(value: object) -> int:
+    number = whole_number(str(value or "1"))
+    return number if number is not None else 0
+
+
 # ------------------------------------------------------------------ the patient's modules
 
 
 @role_required(Role.PATIENT)
 @require_http_methods(["GET"])
 def my_modules(request: ActorRequest) -> HttpResponse:
-    access = _own_access(request, "read", selectors.OBJECT_MODULE)
+    access = open_own_record(
+        actor=request.actor, action="read", object_type=selectors.OBJECT_MODULE
+    )
     assignments = services.modules_overview_read(actor=request.actor, access=access)
+    card = services.portal_card(access)
     language = services.language()
     return render(
         request,
         "treatment/my_modules.html",
         {
-            "cards": [_module_card(a, services.module_of(a), language) for a in assignments],
-            "unread_feedback": selectors.unread_feedback_count(access.patient.pk),
-            "unread_messages": selectors.unread_team_messages_count(access.patient.pk),
+            "cards": [
+                _module_card(a, services.module_of(a), language)
+                for a in assignments
+                if not a.is_waiting
+            ],
+            "waiting": [
+                _module_card(a, services.module_of(a), language)
+                for a in assignments
+                if a.is_waiting
+            ],
+            "unread_feedback": card.feedback,
+            "unread_messages": card.messages_unread,
         },
     )
 
@@ -96,10 +99,10 @@ def my_modules(request: ActorRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def module(request: ActorRequest, module_assignment_id: str) -> HttpResponse:
-    opened = _module_access(request, module_assignment_id, "read")
+    opened = _open_module(request, module_assignment_id, "read")
     responses = services.module_read(actor=request.actor, opened=opened)
     language = services.language()
-    definition = services.module_of(opened.assignment)
+    definition = services.module_of(opened.object)
     steps = [
         {
             "id": step.id,
@@ -110,32 +113,35 @@ def module(request: ActorRequest, module_assignment_id: str) -> HttpResponse:
                 {
                     "id": exercise.id,
                     "title": presenters.text(exercise.title, language),
-                    "response": responses.get(exercise.id),
+                    "entries": exercise.entries,
+                    "response": responses.get((exercise.id, entry)),
+                    "entry": entry,
                     "new_feedback": any(
                         f.read_by_patient_at is None
                         for f in (
-                            responses[exercise.id].feedback.all()
-                            if exercise.id in responses
+                            responses[(exercise.id, entry)].feedback.all()
+                            if (exercise.id, entry) in responses
                             else []
                         )
                     ),
                 }
                 for exercise in step.exercises
+                for entry in range(1, exercise.entries + 1)
             ],
         }
         for step in definition.steps
     ]
-    quota = services.activity_quota(opened.assignment, today=timezone.localdate())
+    quota = services.activity_quota(opened.object, today=timezone.localdate())
     return render(
         request,
         "treatment/module.html",
         {
-            "assignment": opened.assignment,
+            "assignment": opened.object,
             "patient": opened.access.patient,
             "name": presenters.text(definition.name, language),
             "summary": presenters.text(definition.summary, language),
             "steps": steps,
-            "is_patient": _is_patient(opened.access),
+            "is_patient": opened.by_patient,
             "quota": quota,
             "has_graded_activity": services.has_graded_activity(definition),
             "language": language,
@@ -144,39 +150,51 @@ def module(request: ActorRequest, module_assignment_id: str) -> HttpResponse:
 
 
 def _exercise_context(
-    request: ActorRequest,
-    opened: selectors.ModuleAccess,
+    opened: OpenedModule,
     exercise: Exercise,
-    response: ExerciseResponse | None,
+    entry: int,
+    state: services.ExerciseState,
     *,
     answers: dict[str, Any] | None = None,
     errors: dict[str, list[str]] | None = None,
 ) -> dict[str, Any]:
     language = services.language()
-    definition = services.module_of(opened.assignment)
+    definition = services.module_of(opened.object)
     step, _exercise = services.exercise_in(definition, exercise.id)
+    response = state.response
     shown = answers if answers is not None else (response.answers if response else {})
     quota = None
     if exercise.kind == "activity_log":
-        quota = services.activity_quota(opened.assignment, today=timezone.localdate())
+        quota = services.activity_quota(opened.object, today=timezone.localdate())
     submitted = response is not None and response.status == ExerciseResponse.Status.SUBMITTED
+    editable = (
+        opened.by_patient
+        and (response is None or response.editable_status)
+        and (opened.object.is_open or opened.object.status == ModuleAssignment.Status.COMPLETED)
+    )
+    general = (errors or {}).get("", []) + (errors or {}).get("__all__", [])
     return {
-        "assignment": opened.assignment,
+        "assignment": opened.object,
         "module_name": presenters.text(definition.name, language),
         "step_title": presenters.text(step.title, language),
         "exercise": exercise,
+        "entry": entry,
+        "entries": range(1, exercise.entries + 1) if exercise.entries > 1 else (),
         "title": presenters.text(exercise.title, language),
         "instructions": presenters.text(exercise.instructions, language),
         "fields": presenters.exercise_views(exercise, shown, language=language, errors=errors),
         "errors": errors,
-        "general_errors": (errors or {}).get("", []),
+        "general_errors": general,
         "response": response,
         "submitted": submitted,
-        "editable": _is_patient(opened.access)
-        and not submitted
-        and not opened.assignment.is_stopped,
-        "is_patient": _is_patient(opened.access),
-        "feedback": list(response.feedback.select_related("author")) if response else [],
+        "changed_after_hand_in": response is not None and response.changed_after_hand_in,
+        "hand_ins": [
+            (hand_in, presenters.readable_answers(exercise, hand_in.answers, language))
+            for hand_in in state.hand_ins
+        ],
+        "editable": editable,
+        "is_patient": opened.by_patient,
+        "feedback": state.feedback,
         "quota": quota,
         "row_placeholder": presenters.ROW_PLACEHOLDER,
         "readable": presenters.readable_answers(exercise, shown, language),
@@ -190,23 +208,26 @@ def _exercise_title(definition: Module, exercise_id: str, language: str) -> str:
         return exercise_id
 
 
-def _exercise(opened: selectors.ModuleAccess, exercise_id: str) -> Exercise:
+def _exercise(opened: OpenedModule, exercise_id: str, entry: int = 1) -> Exercise:
     try:
-        return services.exercise_in(services.module_of(opened.assignment), exercise_id)[1]
-    except ValidationError:
+        exercise = services.exercise_in(services.module_of(opened.object), exercise_id)[1]
+        services.entry_in(exercise, entry)
+    except services.NotAnExercise:
         raise Http404 from None
+    return exercise
 
 
 @login_required
 @require_http_methods(["GET"])
 def exercise(request: ActorRequest, module_assignment_id: str, exercise_id: str) -> HttpResponse:
-    opened = _module_access(request, module_assignment_id, "read")
-    definition = _exercise(opened, exercise_id)
-    response = services.exercise_read(actor=request.actor, opened=opened, exercise_id=definition.id)
+    opened = _open_module(request, module_assignment_id, "read")
+    entry = _entry(request.GET.get("entry"))
+    definition = _exercise(opened, exercise_id, entry)
+    state = services.exercise_read(
+        actor=request.actor, opened=opened, exercise_id=definition.id, entry=entry
+    )
     return render(
-        request,
-        "treatment/exercise.html",
-        _exercise_context(request, opened, definition, response),
+        request, "treatment/exercise.html", _exercise_context(opened, definition, entry, state)
     )
 
 
@@ -215,28 +236,29 @@ def exercise(request: ActorRequest, module_assignment_id: str, exercise_id: str)
 def exercise_save(
     request: ActorRequest, module_assignment_id: str, exercise_id: str
 ) -> HttpResponse:
-    """Autosave one field (the page's script calls this as the patient types)."""
-    opened = _module_access(request, module_assignment_id, "update")
-    definition = _exercise(opened, exercise_id)
-    try:
-        value = load_json(request.POST.get("value", "null"))
-    except json.JSONDecodeError:
-        return JsonResponse(
-            {"saved": False, "errors": {"": [_("This answer is invalid.")]}}, status=400
-        )
-    stamp_text = request.POST.get("stamp", "")
-    stamp = whole_number(stamp_text)
+    """Autosave one field (the page's script calls this as the patient types; the entry
+    of an exercise with several is in the address)."""
+    posted = request.POST.copy()
+    posted.setdefault("entry", request.GET.get("entry", ""))
+    form = forms.ExerciseFieldForm(posted)
+    form.is_valid()
+    opened = _open_module(request, module_assignment_id, "update", Audience.PATIENT)
+    entry = int(form.cleaned_data.get("entry") or 1)
+    definition = _exercise(opened, exercise_id, entry)
     try:
         saved = services.exercise_field_save(
             actor=request.actor,
+            form=form,
             opened=opened,
             exercise_id=definition.id,
-            field_id=request.POST.get("field", "")[:60],
-            value=value,
-            client_stamp=stamp,
+            entry=entry,
+            field_id=str(form.cleaned_data.get("field", "")),
+            value=form.cleaned_data.get("value"),
+            client_stamp=form.cleaned_data.get("stamp"),
         )
-    except (ValidationError, PermissionDenied) as error:
-        errors = _errors(error) if isinstance(error, ValidationError) else {"": [str(error)]}
+    except InputRefused as refusal:
+        # The page's script shows errors of no single field under the key "".
+        errors = {("" if key == NON_FIELD else key): found for key, found in refusal.errors.items()}
         return JsonResponse({"saved": False, "errors": errors}, status=400)
     return JsonResponse(
         {"saved": True, "field": saved.field_id, "version": saved.version, "stale": saved.stale}
@@ -248,62 +270,66 @@ def exercise_save(
 def exercise_submit(
     request: ActorRequest, module_assignment_id: str, exercise_id: str
 ) -> HttpResponse:
-    """Hand in (or, without JavaScript, save / add a row / remove a row). Every action
-    first keeps what is in the form."""
-    opened = _module_access(request, module_assignment_id, "update")
-    definition = _exercise(opened, exercise_id)
-    here = reverse("treatment:exercise", args=[opened.assignment.public_id, definition.id])
-    action = request.POST.get("action", "hand_in")
+    """Hand in (or, without JavaScript, save / add a row / remove a row; or continue
+    after handing in). Every action first keeps what is in the form."""
+    form = forms.ExerciseActionForm(request.POST)
+    form.is_valid()
+    opened = _open_module(request, module_assignment_id, "update", Audience.PATIENT)
+    entry = int(form.cleaned_data.get("entry") or 1)
+    definition = _exercise(opened, exercise_id, entry)
+    here = reverse("treatment:exercise", args=[opened.object.public_id, definition.id])
+    if entry > 1:
+        here += f"?entry={entry}"
+    action = str(form.cleaned_data.get("action") or "hand_in")
     if action == "reopen":
         try:
-            services.exercise_reopen(actor=request.actor, opened=opened, exercise_id=definition.id)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            services.exercise_reopen(
+                actor=request.actor,
+                form=form,
+                opened=opened,
+                exercise_id=definition.id,
+                entry=entry,
+            )
+        except InputRefused as refusal:
+            messages.error(request, str(refusal))
         return redirect(here)
     posted = presenters.answers_from_post(definition, request.POST)
-    response = opened.assignment.responses.filter(exercise_id=definition.id).first()
     if action.startswith(("add_row:", "remove_row:")):
-        posted = _change_rows(definition, posted, action)
-        try:
-            services.exercise_field_save_all(
-                actor=request.actor, opened=opened, exercise_id=definition.id, answers=posted
-            )
-        except ValidationError as error:
-            context = _exercise_context(
-                request, opened, definition, response, answers=posted, errors=_errors(error)
-            )
-            return render(request, "treatment/exercise.html", context, status=400)
-        response = opened.assignment.responses.filter(exercise_id=definition.id).first()
-        context = _exercise_context(request, opened, definition, response, answers=posted)
-        return render(request, "treatment/exercise.html", context)
+        posted = _change_rows(posted, action)
     try:
         handed = services.exercise_hand_in(
             actor=request.actor,
+            form=form,
             opened=opened,
             exercise_id=definition.id,
+            entry=entry,
             posted=posted,
+            hand_in=action == "hand_in",
             login_url=_login_url(request),
         )
-    except ValidationError as error:
+    except InputRefused as refusal:
+        state = services.exercise_state(opened, definition.id, entry)
         context = _exercise_context(
-            request, opened, definition, response, answers=posted, errors=_errors(error)
+            opened, definition, entry, state, answers=posted, errors=refusal.errors
         )
         return render(request, "treatment/exercise.html", context, status=400)
+    state = services.exercise_state(opened, definition.id, entry)
+    if action != "hand_in":
+        context = _exercise_context(opened, definition, entry, state, answers=posted)
+        return render(request, "treatment/exercise.html", context)
     if not handed.handed_in:
-        context = _exercise_context(
-            request, opened, definition, handed.response, errors=handed.problems
-        )
+        context = _exercise_context(opened, definition, entry, state, errors=handed.problems)
         return render(request, "treatment/exercise.html", context, status=400)
     messages.success(
         request,
         _("Thank you. Your therapist will read it and give feedback.")
-        if opened.assignment.guided
+        if opened.object.guided
         else _("Thank you. Your work is saved."),
     )
     return redirect(here)
 
 
-def _change_rows(definition: Exercise, answers: dict[str, Any], action: str) -> dict[str, Any]:
+def _change_rows(answers: dict[str, Any], action: str) -> dict[str, Any]:
     kind, _sep, rest = action.partition(":")
     group_id, _sep, index = rest.partition(":")
     rows = answers.get(group_id)
@@ -319,19 +345,38 @@ def _change_rows(definition: Exercise, answers: dict[str, Any], action: str) -> 
 @role_required(Role.CLINICIAN)
 @require_POST
 def activity_target(request: ActorRequest, module_assignment_id: str) -> HttpResponse:
-    opened = _module_access(request, module_assignment_id, "update")
+    form = forms.ActivityTargetForm(request.POST)
+    form.is_valid()
+    opened = _open_module(request, module_assignment_id, "update", Audience.CARE_TEAM)
     try:
         services.activity_target_set(
-            actor=request.actor, opened=opened, minutes=request.POST.get("target", "")
+            actor=request.actor,
+            form=form,
+            opened=opened,
+            minutes=int(form.cleaned_data.get("target") or 0),
         )
-    except ValidationError as error:
-        for problems in _errors(error).values():
+    except InputRefused as refusal:
+        for problems in refusal.errors.values():
             for problem in problems:
                 messages.error(request, problem)
-    except PermissionDenied:
-        raise Http404 from None
+        return redirect("treatment:patient_modules", patient_id=opened.access.patient.public_id)
+    messages.success(request, _("The target is saved."))
+    return redirect("treatment:patient_modules", patient_id=opened.access.patient.public_id)
+
+
+@role_required(Role.CLINICIAN)
+@require_POST
+def module_open(request: ActorRequest, module_assignment_id: str) -> HttpResponse:
+    """The clinician opens a module that waits for a later round of the plan."""
+    form = forms.EmptyForm(request.POST)
+    form.is_valid()
+    opened = _open_module(request, module_assignment_id, "update", Audience.CARE_TEAM)
+    try:
+        services.module_open_now(actor=request.actor, form=form, opened=opened)
+    except InputRefused as refusal:
+        messages.error(request, str(refusal))
     else:
-        messages.success(request, _("The target is saved."))
+        messages.success(request, _("The module is open for the patient."))
     return redirect("treatment:patient_modules", patient_id=opened.access.patient.public_id)
 
 
@@ -346,24 +391,27 @@ def _login_url(request: ActorRequest) -> str:
 def _thread_page(
     request: ActorRequest, access: PatientAccess, template: str, post_url: str
 ) -> HttpResponse:
-    errors: dict[str, list[str]] = {}
-    draft = ""
+    form = forms.MessageForm(request.POST if request.method == "POST" else None)
+    status = 200
     if request.method == "POST":
-        draft = request.POST.get("text", "")[: services.MESSAGE_MAX_LENGTH + 100]
+        form.is_valid()
         try:
             services.message_send(
-                actor=request.actor, access=access, text=draft, login_url=_login_url(request)
+                actor=request.actor,
+                form=form,
+                access=access,
+                text=str(form.cleaned_data.get("text", "")),
+                login_url=_login_url(request),
             )
-        except ValidationError as error:
-            errors = _errors(error)
-        except PermissionDenied:
-            raise Http404 from None
+        except InputRefused as refusal:
+            show_refusal(form, refusal)
+            status = 400
         else:
             messages.success(request, _("Your message has been sent."))
             return redirect(post_url)
     thread = (
         list(selectors.thread_for(access))
-        if errors
+        if status == 400
         else services.thread_read(actor=request.actor, access=access)
     )
     return render(
@@ -372,21 +420,25 @@ def _thread_page(
         {
             "patient": access.patient,
             "thread": thread,
-            "errors": errors,
-            "draft": draft,
+            "errors": form.errors if status == 400 else {},
+            "draft": form.data.get("text", "")[: services.MESSAGE_MAX_LENGTH + 100]
+            if status == 400
+            else "",
             "post_url": post_url,
-            "is_patient": _is_patient(access),
+            "is_patient": access.by_patient,
             "max_length": services.MESSAGE_MAX_LENGTH,
         },
-        status=400 if errors else 200,
+        status=status,
     )
 
 
 @role_required(Role.PATIENT)
 @require_http_methods(["GET", "POST"])
 def my_messages(request: ActorRequest) -> HttpResponse:
-    access = _own_access(
-        request, "create" if request.method == "POST" else "read", selectors.OBJECT_MESSAGES
+    access = open_own_record(
+        actor=request.actor,
+        action="create" if request.method == "POST" else "read",
+        object_type=selectors.OBJECT_MESSAGES,
     )
     return _thread_page(request, access, "treatment/messages.html", reverse("treatment:messages"))
 
@@ -394,11 +446,12 @@ def my_messages(request: ActorRequest) -> HttpResponse:
 @role_required(Role.CLINICIAN)
 @require_http_methods(["GET", "POST"])
 def patient_messages(request: ActorRequest, patient_id: str) -> HttpResponse:
-    access = _patient_access(
-        request,
-        patient_id,
-        "create" if request.method == "POST" else "read",
-        selectors.OBJECT_MESSAGES,
+    access = open_patient(
+        actor=request.actor,
+        patient_id=patient_id,
+        action="create" if request.method == "POST" else "read",
+        audience=Audience.CARE_TEAM,
+        object_type=selectors.OBJECT_MESSAGES,
     )
     return _thread_page(
         request,
@@ -419,12 +472,17 @@ def inbox(request: ActorRequest) -> HttpResponse:
     homework = []
     for response in found.homework:
         definition = services.module_of(response.assignment)
+        handed = max(response.hand_ins.all(), key=lambda h: h.number, default=None)
         homework.append(
             {
                 "response": response,
                 "module": presenters.text(definition.name, language),
                 "exercise": _exercise_title(definition, response.exercise_id, language),
-                "text": presenters.answers_text(response.answers),
+                "text": presenters.answers_text(
+                    handed.answers if handed is not None else response.answers
+                ),
+                "changed_after_hand_in": response.changed_after_hand_in,
+                "version": handed.number if handed is not None else 1,
             }
         )
     return render(
@@ -435,41 +493,45 @@ def inbox(request: ActorRequest) -> HttpResponse:
 @role_required(Role.CLINICIAN)
 @require_http_methods(["GET", "POST"])
 def review(request: ActorRequest, response_id: str) -> HttpResponse:
-    try:
-        opened = selectors.response_access(
-            actor=request.actor,
-            response_id=response_id,
-            action="create" if request.method == "POST" else "read",
-        )
-    except PatientNotAccessible:
-        raise Http404 from None
-    errors: dict[str, list[str]] = {}
-    draft = ""
+    opened: OpenedResponse = open_child(
+        actor=request.actor,
+        model=ExerciseResponse,
+        object_id=response_id,
+        action="create" if request.method == "POST" else "read",
+        object_type=selectors.OBJECT_RESPONSE,
+        audience=Audience.CARE_TEAM,
+        patient_path="assignment__patient",
+        related=("assignment",),
+    )
+    form = forms.FeedbackForm(request.POST if request.method == "POST" else None)
+    status = 200
     if request.method == "POST":
-        draft = request.POST.get("text", "")[: services.FEEDBACK_MAX_LENGTH + 100]
+        form.is_valid()
         try:
             services.feedback_give(
-                actor=request.actor, opened=opened, text=draft, login_url=_login_url(request)
+                actor=request.actor,
+                form=form,
+                opened=opened,
+                text=str(form.cleaned_data.get("text", "")),
+                login_url=_login_url(request),
             )
-        except ValidationError as error:
-            errors = _errors(error)
-        except PermissionDenied:
-            raise Http404 from None
+        except InputRefused as refusal:
+            show_refusal(form, refusal)
+            status = 400
         else:
             messages.success(request, _("Your feedback has been sent to the patient."))
             return redirect("treatment:inbox")
+        found = services.review_of(opened)
     else:
-        try:
-            services.review_read(actor=request.actor, opened=opened)
-        except PermissionDenied:
-            raise Http404 from None
-    response = opened.response
+        found = services.review_read(actor=request.actor, opened=opened)
+    response = opened.object
     language = services.language()
     definition = services.module_of(response.assignment)
     try:
         exercise_definition = definition.exercise(response.exercise_id)
     except KeyError:
         raise Http404 from None
+    latest = found.hand_ins[0] if found.hand_ins else None
     return render(
         request,
         "treatment/review.html",
@@ -478,17 +540,41 @@ def review(request: ActorRequest, response_id: str) -> HttpResponse:
             "patient": opened.access.patient,
             "module_name": presenters.text(definition.name, language),
             "title": presenters.text(exercise_definition.title, language),
+            "entries": exercise_definition.entries,
             "is_g_schema": exercise_definition.kind == "g_schema",
+            # What was handed in (latest version first); the answers as they are now
+            # when the patient changed them after handing in.
             "readable": presenters.readable_answers(
-                exercise_definition, response.answers, language
+                exercise_definition,
+                latest.answers if latest is not None else response.answers,
+                language,
             ),
-            "feedback": list(response.feedback.select_related("author")),
-            "errors": errors,
-            "draft": draft,
+            "latest": latest,
+            "earlier": [
+                (
+                    hand_in,
+                    presenters.readable_answers(exercise_definition, hand_in.answers, language),
+                )
+                for hand_in in found.hand_ins[1:]
+            ],
+            "changed_after_hand_in": found.changed_after_hand_in,
+            "current": presenters.readable_answers(exercise_definition, response.answers, language)
+            if found.changed_after_hand_in
+            else None,
+            "feedback": found.feedback,
+            "errors": form.errors if status == 400 else {},
+            "draft": form.data.get("text", "")[: services.FEEDBACK_MAX_LENGTH + 100]
+            if status == 400
+            else "",
+            "may_give_feedback": latest is not None,
             "max_length": services.FEEDBACK_MAX_LENGTH,
         },
-        status=400 if errors else 200,
+        status=status,
     )
+
+
+def _module_choices(language: str) -> list[tuple[str, str]]:
+    return [(m.id, presenters.text(m.name, language)) for m in services.catalogue().modules]
 
 
 @role_required(Role.CLINICIAN)
@@ -498,21 +584,36 @@ def patient_modules(request: ActorRequest, patient_id: str) -> HttpResponse:
     language = services.language()
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        access = _patient_access(request, patient_id, "create", selectors.OBJECT_MODULE)
+        form = forms.AssignModulesForm(request.POST, module_choices=_module_choices(language))
+        form.is_valid()
+        access = open_patient(
+            actor=request.actor,
+            patient_id=patient_id,
+            action="create",
+            audience=Audience.CARE_TEAM,
+            object_type=selectors.OBJECT_MODULE,
+        )
         try:
             services.modules_assign(
-                actor=request.actor, access=access, module_ids=request.POST.getlist("modules")
+                actor=request.actor,
+                form=form,
+                access=access,
+                module_ids=list(form.cleaned_data.get("modules") or []),
             )
-        except ValidationError as error:
-            errors = _errors(error)
-        except PermissionDenied:
-            raise Http404 from None
+        except InputRefused as refusal:
+            errors = refusal.errors
         else:
             messages.success(request, _("The modules are assigned."))
             return redirect("treatment:patient_modules", patient_id=access.patient.public_id)
         assignments = list(selectors.assignments_for(access))
     else:
-        access = _patient_access(request, patient_id, "read", selectors.OBJECT_MODULE)
+        access = open_patient(
+            actor=request.actor,
+            patient_id=patient_id,
+            action="read",
+            audience=Audience.CARE_TEAM,
+            object_type=selectors.OBJECT_MODULE,
+        )
         assignments = services.modules_overview_read(actor=request.actor, access=access)
     today = timezone.localdate()
     rows = []
@@ -529,7 +630,7 @@ def patient_modules(request: ActorRequest, patient_id: str) -> HttpResponse:
                 "quota": services.activity_quota(assignment, today=today),
             }
         )
-    open_ids = {a.module_id for a in assignments if a.is_open}
+    not_ended = {a.module_id for a in assignments if a.is_open or a.is_waiting}
     return render(
         request,
         "treatment/patient_modules.html",
@@ -541,7 +642,7 @@ def patient_modules(request: ActorRequest, patient_id: str) -> HttpResponse:
                     "id": m.id,
                     "name": presenters.text(m.name, language),
                     "guided": m.guidance == "guided",
-                    "assigned": m.id in open_ids,
+                    "assigned": m.id in not_ended,
                 }
                 for m in services.catalogue().modules
             ],
@@ -559,33 +660,39 @@ def patient_modules(request: ActorRequest, patient_id: str) -> HttpResponse:
 def relatives(request: ActorRequest, patient_id: str) -> HttpResponse:
     if not (request.actor.has_role(Role.PATIENT) or request.actor.has_role(Role.CLINICIAN)):
         raise Http404
-    errors: dict[str, list[str]] = {}
     invited = None
-    form = {"email": "", "full_name": "", "relation": "", "consent": False}
+    form = forms.RelativeInviteForm(request.POST if request.method == "POST" else None)
+    status = 200
     if request.method == "POST":
-        access = _patient_access(request, patient_id, "create", selectors.OBJECT_RELATIVE)
-        form = {
-            "email": request.POST.get("email", "")[:300],
-            "full_name": request.POST.get("full_name", "")[:300],
-            "relation": request.POST.get("relation", ""),
-            "consent": request.POST.get("consent") == "yes",
-        }
+        form.is_valid()
+        access = open_patient(
+            actor=request.actor,
+            patient_id=patient_id,
+            action="create",
+            object_type=selectors.OBJECT_RELATIVE,
+        )
         try:
             invited = services.relative_invite(
                 actor=request.actor,
+                form=form,
                 access=access,
-                email=str(form["email"]),
-                full_name=str(form["full_name"]),
-                relation=str(form["relation"]),
-                consent=bool(form["consent"]),
+                email=str(form.cleaned_data.get("email", "")),
+                full_name=str(form.cleaned_data.get("full_name", "")),
+                relation=str(form.cleaned_data.get("relation", "")),
+                consent=bool(form.cleaned_data.get("consent")),
+                link_base=request.build_absolute_uri("/").rstrip("/"),
             )
-        except ValidationError as error:
-            errors = _errors(error)
-        except PermissionDenied:
-            raise Http404 from None
+        except InputRefused as refusal:
+            show_refusal(form, refusal)
+            status = 400
         found = list(selectors.relatives_of(access))
     else:
-        access = _patient_access(request, patient_id, "read", selectors.OBJECT_RELATIVE)
+        access = open_patient(
+            actor=request.actor,
+            patient_id=patient_id,
+            action="read",
+            object_type=selectors.OBJECT_RELATIVE,
+        )
         found = services.relatives_read(actor=request.actor, access=access)
     return render(
         request,
@@ -593,16 +700,18 @@ def relatives(request: ActorRequest, patient_id: str) -> HttpResponse:
         {
             "patient": access.patient,
             "relatives": found,
-            "is_patient": _is_patient(access),
-            "errors": errors,
-            "form": form,
+            "is_patient": access.by_patient,
+            "errors": form.errors if status == 400 else {},
+            "form": {
+                "email": form.data.get("email", "")[:254] if status == 400 else "",
+                "full_name": form.data.get("full_name", "")[:200] if status == 400 else "",
+                "relation": form.data.get("relation", "") if status == 400 else "",
+                "consent": form.data.get("consent") == "yes" if status == 400 else False,
+            },
             "relations": RelativeAccess.Relation.choices,
             "invited": invited,
-            "invitation_url": request.build_absolute_uri(invited.invitation.path)
-            if invited is not None and invited.invitation is not None
-            else "",
         },
-        status=400 if errors else 200,
+        status=status,
     )
 
 
@@ -611,18 +720,74 @@ def relatives(request: ActorRequest, patient_id: str) -> HttpResponse:
 def relative_revoke(request: ActorRequest, relative_id: str) -> HttpResponse:
     if not (request.actor.has_role(Role.PATIENT) or request.actor.has_role(Role.CLINICIAN)):
         raise Http404
+    form = forms.EmptyForm(request.POST)
+    form.is_valid()
+    opened = open_child(
+        actor=request.actor,
+        model=RelativeAccess,
+        object_id=relative_id,
+        action="update",
+        object_type=selectors.OBJECT_RELATIVE,
+    )
     try:
-        relative, access = selectors.relative_for_change(
-            actor=request.actor, relative_id=relative_id
-        )
-        services.relative_revoke(actor=request.actor, relative=relative, access=access)
-    except (PatientNotAccessible, PermissionDenied):
-        raise Http404 from None
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        services.relative_revoke(actor=request.actor, form=form, opened=opened)
+    except InputRefused as refusal:
+        messages.error(request, str(refusal))
     else:
         messages.success(request, _("Access has been ended."))
-    return redirect("treatment:relatives", patient_id=relative.patient.public_id)
+    return redirect("treatment:relatives", patient_id=opened.access.patient.public_id)
+
+
+@require_http_methods(["GET", "POST"])
+def relative_accept(request: ActorRequest, token: str) -> HttpResponse:
+    """The invited partner or parent accepts with the link from their e-mail. Without an
+    account they choose a password and the account is made now; with one they log in
+    first."""
+    try:
+        invitation = services.pending_invitation(token[:100])
+    except services.InvitationNotValid:
+        return render(request, "treatment/relative_accept.html", {"invalid": True}, status=404)
+    signed_in = request.actor.user is not None
+    needs_login = not signed_in and services.account_exists_for(invitation)
+    form = forms.AcceptInvitationForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST" and not needs_login:
+        form.is_valid()
+        try:
+            services.relative_accept(
+                actor=request.actor,
+                form=form,
+                token=token[:100],
+                password1=str(form.cleaned_data.get("password1", "")),
+                password2=str(form.cleaned_data.get("password2", "")),
+            )
+        except InputRefused as refusal:
+            show_refusal(form, refusal)
+            status = 400
+        except services.InvitationNotValid:
+            return render(request, "treatment/relative_accept.html", {"invalid": True}, status=404)
+        else:
+            if signed_in:
+                messages.success(request, _("You can now read along."))
+                return redirect("treatment:shared")
+            messages.success(
+                request, _("Your account is ready. Log in with your e-mail address and password.")
+            )
+            return redirect("account_login")
+    return render(
+        request,
+        "treatment/relative_accept.html",
+        {
+            "invalid": False,
+            "first_name": invitation.patient.full_name.split(" ")[0],
+            "email": invitation.invited_email,
+            "signed_in": signed_in,
+            "needs_login": needs_login,
+            "login_url": reverse("account_login") + "?next=" + request.path,
+            "form": form,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -638,10 +803,7 @@ def shared(request: ActorRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def shared_detail(request: ActorRequest, relative_id: str) -> HttpResponse:
-    try:
-        relative = selectors.relative_open(actor=request.actor, relative_id=relative_id)
-    except PatientNotAccessible:
-        raise Http404 from None
+    relative = open_shared(actor=request.actor, relative_id=relative_id)
     view = services.shared_read(actor=request.actor, relative=relative, today=timezone.localdate())
     language = services.language()
     modules = [

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from maatwerk.core.planning.decisions import PlanDecision
 from maatwerk.core.planning.errors import DecisionError, DecisionWithoutReason
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.patients.selectors import PatientAccess
@@ -25,10 +22,6 @@ from maatwerk.web.planning.services._common import (
     module_name,
 )
 from maatwerk.web.planning.services.recomputing import _compute, _recommendations_of, _write_rows
-
-
-def _module_in(message: str, decisions: Sequence[PlanDecision]) -> str:
-    return next((d.module_id for d in decisions if repr(d.module_id) in message), "")
 
 
 def plan_decide(

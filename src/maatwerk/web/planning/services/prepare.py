@@ -27,7 +27,6 @@ from maatwerk.web.planning.services._common import (
     _user,
     module_name,
 )
-from maatwerk.web.planning.services.decisions import _module_in
 from maatwerk.web.planning.services.recomputing import _compute, _write_rows
 
 WORDS_MAX_LENGTH = 500
@@ -147,7 +146,7 @@ def plan_prepare(*, actor: Actor, access: PatientAccess, prefs: PreferencesInput
         computed = _compute(plan, recommendations, decisions)
     except DecisionError as error:
         _audit(actor, access, "update", plan=existing, detail="plan not made", outcome="error")
-        module = getattr(error, "module_id", None) or _module_in(str(error), decisions)
+        module = error.module_id
         raise ValidationError(
             {
                 NON_FIELD: [

@@ -8,121 +8,266 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organizations', '0001_initial'),
-        ('patients', '0001_initial'),
+        ("organizations", "0001_initial"),
+        ("patients", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ExerciseResponse',
+            name="ExerciseResponse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('step_id', models.CharField(max_length=60)),
-                ('exercise_id', models.CharField(max_length=60)),
-                ('answers', models.JSONField(default=dict)),
-                ('field_stamps', models.JSONField(default=dict)),
-                ('version', models.PositiveIntegerField(default=0)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Handed in')], default='draft', max_length=16)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("step_id", models.CharField(max_length=60)),
+                ("exercise_id", models.CharField(max_length=60)),
+                ("answers", models.JSONField(default=dict)),
+                ("field_stamps", models.JSONField(default=dict)),
+                ("version", models.PositiveIntegerField(default=0)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("submitted", "Handed in")],
+                        default="draft",
+                        max_length=16,
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['assignment', 'pk'],
+                "ordering": ["assignment", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Feedback',
+            name="Feedback",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('text', models.TextField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('read_by_patient_at', models.DateTimeField(blank=True, null=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='feedback', to='treatment.exerciseresponse')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("text", models.TextField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("read_by_patient_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "response",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="feedback",
+                        to="treatment.exerciseresponse",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ModuleAssignment',
+            name="ModuleAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('module_id', models.CharField(max_length=60)),
-                ('module_version', models.CharField(max_length=20)),
-                ('assigned_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('plan_ref', models.CharField(blank=True, max_length=64)),
-                ('status', models.CharField(choices=[('open', 'Not started'), ('in_progress', 'In progress'), ('completed', 'Completed')], default='open', max_length=16)),
-                ('guided', models.BooleanField(default=False)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('activity_target_minutes', models.PositiveIntegerField(blank=True, null=True)),
-                ('assigned_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='module_assignments', to='organizations.membership')),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='module_assignments', to='patients.patient')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("module_id", models.CharField(max_length=60)),
+                ("module_version", models.CharField(max_length=20)),
+                ("assigned_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("plan_ref", models.CharField(blank=True, max_length=64)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Not started"),
+                            ("in_progress", "In progress"),
+                            ("completed", "Completed"),
+                        ],
+                        default="open",
+                        max_length=16,
+                    ),
+                ),
+                ("guided", models.BooleanField(default=False)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                ("activity_target_minutes", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "assigned_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="module_assignments",
+                        to="organizations.membership",
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="module_assignments",
+                        to="patients.patient",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['assigned_at', 'pk'],
+                "ordering": ["assigned_at", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='exerciseresponse',
-            name='assignment',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='treatment.moduleassignment'),
+            model_name="exerciseresponse",
+            name="assignment",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="responses",
+                to="treatment.moduleassignment",
+            ),
         ),
         migrations.CreateModel(
-            name='RelativeAccess',
+            name="RelativeAccess",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('relation', models.CharField(choices=[('partner', 'Partner'), ('parent', 'Parent')], max_length=16)),
-                ('consent_recorded_by_clinician', models.BooleanField(default=False)),
-                ('consent_given_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('consent_given_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='relatives', to='patients.patient')),
-                ('revoked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='relative_of', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "relation",
+                    models.CharField(
+                        choices=[("partner", "Partner"), ("parent", "Parent")], max_length=16
+                    ),
+                ),
+                ("consent_recorded_by_clinician", models.BooleanField(default=False)),
+                ("consent_given_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "consent_given_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="relatives",
+                        to="patients.patient",
+                    ),
+                ),
+                (
+                    "revoked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="relative_of",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['consent_given_at', 'pk'],
+                "ordering": ["consent_given_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Message',
+            name="Message",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('from_patient', models.BooleanField()),
-                ('text', models.TextField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('read_by_patient_at', models.DateTimeField(blank=True, null=True)),
-                ('read_by_team_at', models.DateTimeField(blank=True, null=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='messages', to='patients.patient')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("from_patient", models.BooleanField()),
+                ("text", models.TextField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("read_by_patient_at", models.DateTimeField(blank=True, null=True)),
+                ("read_by_team_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="messages",
+                        to="patients.patient",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
-                'indexes': [models.Index(fields=['patient', 'created_at'], name='treatment_m_patient_9d13aa_idx')],
+                "ordering": ["created_at", "pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["patient", "created_at"], name="treatment_m_patient_9d13aa_idx"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='moduleassignment',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['open', 'in_progress'])), fields=('patient', 'module_id'), name='one_open_assignment_per_module'),
+            model_name="moduleassignment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["open", "in_progress"])),
+                fields=("patient", "module_id"),
+                name="one_open_assignment_per_module",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='exerciseresponse',
-            constraint=models.UniqueConstraint(fields=('assignment', 'exercise_id'), name='one_response_per_exercise'),
+            model_name="exerciseresponse",
+            constraint=models.UniqueConstraint(
+                fields=("assignment", "exercise_id"), name="one_response_per_exercise"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='relativeaccess',
-            constraint=models.UniqueConstraint(condition=models.Q(('revoked_at__isnull', True)), fields=('patient', 'user'), name='one_active_relative_access'),
+            model_name="relativeaccess",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("revoked_at__isnull", True)),
+                fields=("patient", "user"),
+                name="one_active_relative_access",
+            ),
         ),
     ]

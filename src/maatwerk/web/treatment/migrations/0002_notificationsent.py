@@ -6,23 +6,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('treatment', '0001_initial'),
+        ("treatment", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='NotificationSent',
+            name="NotificationSent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('feedback', 'Feedback'), ('message', 'Message'), ('homework', 'Homework')], max_length=16)),
-                ('last_sent_at', models.DateTimeField()),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("feedback", "Feedback"),
+                            ("message", "Message"),
+                            ("homework", "Homework"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("last_sent_at", models.DateTimeField()),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('user', 'kind'), name='one_notification_time_per_kind')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "kind"), name="one_notification_time_per_kind"
+                    )
+                ],
             },
         ),
     ]

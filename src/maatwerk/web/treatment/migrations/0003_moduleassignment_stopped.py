@@ -5,26 +5,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organizations', '0001_initial'),
-        ('treatment', '0002_notificationsent'),
+        ("organizations", "0001_initial"),
+        ("treatment", "0002_notificationsent"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='moduleassignment',
-            name='stopped_at',
+            model_name="moduleassignment",
+            name="stopped_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='moduleassignment',
-            name='stopped_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.membership'),
+            model_name="moduleassignment",
+            name="stopped_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="organizations.membership",
+            ),
         ),
         migrations.AlterField(
-            model_name='moduleassignment',
-            name='status',
-            field=models.CharField(choices=[('open', 'Not started'), ('in_progress', 'In progress'), ('completed', 'Completed'), ('stopped', 'Stopped')], default='open', max_length=16),
+            model_name="moduleassignment",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("open", "Not started"),
+                    ("in_progress", "In progress"),
+                    ("completed", "Completed"),
+                    ("stopped", "Stopped"),
+                ],
+                default="open",
+                max_length=16,
+            ),
         ),
     ]

@@ -1,19 +1,18 @@
-"""Helpers shared by the treatment services: the catalogue, the language, the audit
-subject and who may act."""
+"""Helpers shared by the treatment services: the catalogue, the language and the
+clinician's membership that a new assignment is recorded under."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django import forms
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 
-from maatwerk.core.access import AccessBasis, Role
+from maatwerk.core.access import Role
 from maatwerk.core.modules.model import Module, ModuleCatalogue
 from maatwerk.core.modules.registry import bundled_catalogue
-from maatwerk.web.audit.services import AuditSubject
+from maatwerk.web.audit.audited import valid_form
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.organizations.models import Membership
-from maatwerk.web.patients.selectors import PatientAccess, patient_subject
+from maatwerk.web.patients.opening import NotForThisRole, PatientAccess
 from maatwerk.web.treatment.models import ModuleAssignment
 
 
@@ -31,25 +30,22 @@ def language() -> str:
     return "en" if (get_language() or "nl").startswith("en") else "nl"
 
 
-def _subject(access: PatientAccess, object_type: str, object_ref: str = "") -> AuditSubject:
-    return patient_subject(access.patient, object_type=object_type, object_ref=object_ref)
-
-
-def _clinician_membership(actor: Actor, access: PatientAccess) -> Membership:
-    """The actor's clinician membership in the patient's organization; a patient (or
-    anyone else) is refused."""
-    if access.basis is AccessBasis.OWN_RECORD:
-        raise PermissionDenied(_("Only a clinician can do this."))
+def membership_in_care(actor: Actor, access: PatientAccess) -> Membership:
+    """The clinician membership (in the patient's organization) an assignment is made
+    under. The opener let only the care team in; a caller that passes a patient's own
+    access is a programming error, refused as not for this role."""
     memberships = [
         m
         for m in actor.memberships_with(Role.CLINICIAN)
         if m.organization_id == access.patient.organization_id
     ]
-    if not memberships:
-        raise PermissionDenied(_("Only a clinician can do this."))
+    if access.by_patient or not memberships:
+        raise NotForThisRole("clinician only")
     return memberships[0]
 
 
-def _require_patient(access: PatientAccess) -> None:
-    if access.basis is not AccessBasis.OWN_RECORD:
-        raise PermissionDenied(_("Only the patient can fill in their own exercises."))
+def check_input(form: forms.Form | None) -> None:
+    """Refuse the call when the typed input the view bound is invalid: called first
+    inside the service's ``audited`` block, so the refusal is the request's one event."""
+    if form is not None:
+        valid_form(form)

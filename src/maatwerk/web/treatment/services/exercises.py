@@ -6,50 +6,94 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from maatwerk.core.access import AccessBasis
 from maatwerk.core.modules.answers import AnswerProblem, check_exercise_answers
 from maatwerk.core.modules.model import Exercise, Module, Step
-from maatwerk.web.audit.services import audit_record
+from maatwerk.web.audit.audited import InputRefused, audited
 from maatwerk.web.common.actor import Actor
+from maatwerk.web.patients.opening import NotForThisRole
 from maatwerk.web.treatment import selectors
-from maatwerk.web.treatment.models import ExerciseResponse, Feedback, ModuleAssignment
+from maatwerk.web.treatment.models import (
+    ExerciseHandIn,
+    ExerciseResponse,
+    Feedback,
+    ModuleAssignment,
+)
 from maatwerk.web.treatment.notifications import Kind, notify_care_team
-from maatwerk.web.treatment.selectors import ModuleAccess
-from maatwerk.web.treatment.services._common import _require_patient, _subject, language, module_of
+from maatwerk.web.treatment.selectors import OpenedModule
+from maatwerk.web.treatment.services._common import check_input, language, module_of
+from maatwerk.web.treatment.services.assignments import module_complete_if_done
+
+
+class NotAnExercise(LookupError):
+    """The exercise (or entry) is not part of the module: the page does not exist."""
+
+
+def _require_patient(opened: OpenedModule) -> None:
+    if not opened.by_patient:
+        raise NotForThisRole("patient only")
+
+
+def entry_in(exercise: Exercise, entry: int) -> int:
+    """The entry number, checked against how many the exercise asks for."""
+    if not 1 <= entry <= exercise.entries:
+        raise NotAnExercise(f"{exercise.id}#{entry}")
+    return entry
+
+
+@dataclass(frozen=True)
+class ExerciseState:
+    """One entry of an exercise as its page shows it: the response so far (if any),
+    its handed-in versions (latest first) and the feedback on it."""
+
+    response: ExerciseResponse | None
+    hand_ins: list[ExerciseHandIn]
+    feedback: list[Feedback]
+
+
+def exercise_state(opened: OpenedModule, exercise_id: str, entry: int) -> ExerciseState:
+    """What the page shows; for drawing the page again after a save or a refusal (the
+    save or the refusal is the request's audit event)."""
+    response = selectors.response_of(opened.object, exercise_id, entry)
+    if response is None:
+        return ExerciseState(response=None, hand_ins=[], feedback=[])
+    return ExerciseState(
+        response=response,
+        hand_ins=selectors.hand_ins_of(response),
+        feedback=selectors.feedback_of(response),
+    )
 
 
 def exercise_read(
-    *, actor: Actor, opened: ModuleAccess, exercise_id: str
-) -> ExerciseResponse | None:
-    """Open one exercise with the answers saved so far. When the patient opens it, the
-    therapist's feedback shown there is marked as read."""
-    assignment = opened.assignment
+    *, actor: Actor, opened: OpenedModule, exercise_id: str, entry: int = 1
+) -> ExerciseState:
+    """Open one entry of an exercise with the answers saved so far. When the patient
+    opens it, the therapist's feedback shown there is marked as read."""
+    assignment = opened.object
     _step, exercise = exercise_in(module_of(assignment), exercise_id)
-    response = assignment.responses.filter(exercise_id=exercise.id).first()
-    with transaction.atomic():
+    entry = entry_in(exercise, entry)
+    response = selectors.response_of(assignment, exercise.id, entry)
+    with audited(
+        actor=actor,
+        action="read",
+        subject=opened.access.subject(
+            selectors.OBJECT_RESPONSE,
+            str(response.public_id) if response is not None else str(assignment.public_id),
+        ),
+        emergency=opened.emergency,
+    ) as note:
         marked = 0
-        if response is not None and opened.access.basis is AccessBasis.OWN_RECORD:
+        if response is not None and opened.by_patient:
             marked = Feedback.objects.filter(
                 response=response, read_by_patient_at__isnull=True
             ).update(read_by_patient_at=timezone.now())
-        audit_record(
-            actor=actor,
-            action="read",
-            subject=_subject(
-                opened.access,
-                selectors.OBJECT_RESPONSE,
-                str(response.public_id) if response is not None else str(assignment.public_id),
-            ),
-            emergency=opened.access.emergency,
-            detail=f"{assignment.module_id}/{exercise.id}"
-            + (f"; {marked} feedback read" if marked else ""),
+        note.detail = f"{assignment.module_id}/{exercise.id}#{entry}" + (
+            f"; {marked} feedback read" if marked else ""
         )
-    return response
+        return exercise_state(opened, exercise.id, entry)
 
 
 def exercise_in(module: Module, exercise_id: str) -> tuple[Step, Exercise]:
@@ -57,7 +101,7 @@ def exercise_in(module: Module, exercise_id: str) -> tuple[Step, Exercise]:
         for exercise in step.exercises:
             if exercise.id == exercise_id:
                 return step, exercise
-    raise ValidationError({"": [_("This exercise is not part of the module.")]})
+    raise NotAnExercise(exercise_id)
 
 
 def problem_text(problem: AnswerProblem) -> str:
@@ -81,11 +125,12 @@ class SavedField:
 
 
 def _response_for(
-    assignment: ModuleAssignment, step: Step, exercise: Exercise, *, lock: bool
+    assignment: ModuleAssignment, step: Step, exercise: Exercise, entry: int, *, lock: bool
 ) -> ExerciseResponse:
     response, _created = ExerciseResponse.objects.get_or_create(
         assignment=assignment,
         exercise_id=exercise.id,
+        entry=entry,
         defaults={"step_id": step.id},
     )
     if lock:
@@ -94,23 +139,16 @@ def _response_for(
 
 
 def _ensure_editable(response: ExerciseResponse) -> None:
-    if response.status == ExerciseResponse.Status.SUBMITTED:
-        raise ValidationError(
-            {
-                "": [
-                    _(
-                        "You handed in this exercise. Choose “Change or add more” to "
-                        "continue with it."
-                    )
-                ]
-            }
+    if not response.editable_status:
+        raise InputRefused(
+            _("You handed in this exercise. Choose “Change or add more” to continue with it.")
         )
 
 
 def _ensure_assignment_editable(assignment: ModuleAssignment) -> None:
-    """Refuse changes to the exercises of a stopped module. The status is read again
-    under a row lock, so a plan revision stopping the module at the same moment wins
-    over a save that was already on its way."""
+    """Refuse changes to the exercises of a stopped module (or of one that waits for its
+    round). The status is read again under a row lock, so a plan revision stopping the
+    module at the same moment wins over a save that was already on its way."""
     status = (
         ModuleAssignment.objects.select_for_update()
         .filter(pk=assignment.pk)
@@ -118,15 +156,15 @@ def _ensure_assignment_editable(assignment: ModuleAssignment) -> None:
         .first()
     )
     if status == ModuleAssignment.Status.STOPPED:
-        raise ValidationError(
-            {
-                "": [
-                    _(
-                        "This module was stopped when your treatment plan changed. You can "
-                        "still read your answers, but you cannot change them any more."
-                    )
-                ]
-            }
+        raise InputRefused(
+            _(
+                "This module was stopped when your treatment plan changed. You can "
+                "still read your answers, but you cannot change them any more."
+            )
+        )
+    if status == ModuleAssignment.Status.WAITING:
+        raise InputRefused(
+            _("This module opens when you have finished the modules you are working on now.")
         )
 
 
@@ -138,33 +176,44 @@ def _mark_started(assignment: ModuleAssignment) -> None:
 
 def exercise_field_save(
     *,
+    form: forms.Form | None = None,
     actor: Actor,
-    opened: ModuleAccess,
+    opened: OpenedModule,
     exercise_id: str,
     field_id: str,
     value: object,
     client_stamp: int | None,
+    entry: int = 1,
 ) -> SavedField:
     """Autosave one field as the patient types (a repeating group is saved whole, all its
     rows). ``client_stamp`` is the time on the patient's device when the value was
     given; a save older than the one already stored for the field is ignored, so a late
     retry never replaces newer text. A malformed value is refused with a message for
     its input; an incomplete one is fine (required fields count only at hand-in)."""
-    _require_patient(opened.access)
-    assignment = opened.assignment
+    assignment = opened.object
     step, exercise = exercise_in(module_of(assignment), exercise_id)
-    if field_id not in {field.id for field in exercise.form}:
-        raise ValidationError({"": [_("This field is not part of the exercise.")]})
-    problems = [
-        p
-        for p in check_exercise_answers(exercise, {field_id: value}, final=False)
-        if p.field == field_id
-    ]
-    if problems:
-        raise ValidationError(problems_by_path(problems))
-    with transaction.atomic():
+    entry = entry_in(exercise, entry)
+    with audited(
+        actor=actor,
+        action="update",
+        subject=opened.access.subject(selectors.OBJECT_RESPONSE),
+        emergency=opened.emergency,
+        detail=f"{assignment.module_id}/{exercise.id}#{entry}/{field_id}",
+    ) as note:
+        check_input(form)
+        _require_patient(opened)
+        if field_id not in {field.id for field in exercise.form}:
+            raise InputRefused({"field": [_("This field is not part of the exercise.")]})
+        problems = [
+            p
+            for p in check_exercise_answers(exercise, {field_id: value}, final=False)
+            if p.field == field_id
+        ]
+        if problems:
+            raise InputRefused(problems_by_path(problems))
         _ensure_assignment_editable(assignment)
-        response = _response_for(assignment, step, exercise, lock=True)
+        response = _response_for(assignment, step, exercise, entry, lock=True)
+        note.about(object_ref=str(response.public_id))
         while True:
             _ensure_editable(response)
             stored_stamp = response.field_stamps.get(field_id)
@@ -185,7 +234,7 @@ def exercise_field_save(
             written = ExerciseResponse.objects.filter(
                 pk=response.pk,
                 version=response.version,
-                status=ExerciseResponse.Status.DRAFT,
+                status__in=(ExerciseResponse.Status.DRAFT, ExerciseResponse.Status.CHANGED),
             ).update(
                 answers={**response.answers, field_id: value},
                 field_stamps=stamps,
@@ -198,12 +247,6 @@ def exercise_field_save(
                 break
             response.refresh_from_db()
         _mark_started(assignment)
-        audit_record(
-            actor=actor,
-            action="update",
-            subject=_subject(opened.access, selectors.OBJECT_RESPONSE, str(response.public_id)),
-            detail=f"{assignment.module_id}/{exercise.id}/{field_id}",
-        )
     return SavedField(field_id=field_id, version=response.version, stale=False)
 
 
@@ -219,33 +262,46 @@ class HandIn:
 
 def exercise_hand_in(
     *,
+    form: forms.Form | None = None,
     actor: Actor,
-    opened: ModuleAccess,
+    opened: OpenedModule,
     exercise_id: str,
     posted: Mapping[str, object] | None = None,
     hand_in: bool = True,
     login_url: str | None = None,
+    entry: int = 1,
 ) -> HandIn:
-    """Hand in an exercise: the answers in the submitted form (if any) are saved first,
-    then everything saved is checked completely. When something is missing, the
-    answers stay saved as a draft and every problem is returned for its input.
+    """Hand in one entry of an exercise: the answers in the submitted form (if any) are
+    saved first, then everything saved is checked completely. When something is
+    missing, the answers stay saved as a draft and every problem is returned for its
+    input. Handing in keeps a copy of the answers as handed in (a new version each time).
 
-    Malformed posted answers raise ValidationError and nothing is written (the page
-    shows them again as typed). Homework of a guided module handed in is announced to
-    the treating clinicians by e-mail (``login_url``: the link in it)."""
-    _require_patient(opened.access)
-    assignment = opened.assignment
+    Malformed posted answers are refused (``InputRefused``) and nothing is written (the
+    page shows them again as typed). Homework of a guided module handed in is announced
+    to the treating clinicians by e-mail (``login_url``: the link in it). When every
+    entry of the module is handed in, the module is completed and the next round of the
+    plan may open."""
+    assignment = opened.object
     step, exercise = exercise_in(module_of(assignment), exercise_id)
-    with transaction.atomic():
+    entry = entry_in(exercise, entry)
+    with audited(
+        actor=actor,
+        action="update",
+        subject=opened.access.subject(selectors.OBJECT_RESPONSE),
+        emergency=opened.emergency,
+    ) as note:
+        check_input(form)
+        _require_patient(opened)
         _ensure_assignment_editable(assignment)
-        response = _response_for(assignment, step, exercise, lock=True)
+        response = _response_for(assignment, step, exercise, entry, lock=True)
+        note.about(object_ref=str(response.public_id))
         _ensure_editable(response)
         answers = dict(response.answers)
         if posted is not None:
             answers.update(posted)
         draft_problems = check_exercise_answers(exercise, answers, final=False)
         if draft_problems:
-            raise ValidationError(problems_by_path(draft_problems))
+            raise InputRefused(problems_by_path(draft_problems))
         final_problems = check_exercise_answers(exercise, answers, final=True) if hand_in else []
         now = timezone.now()
         if posted is not None:
@@ -256,60 +312,84 @@ def exercise_hand_in(
         response.version += 1
         response.updated_at = now
         response.updated_by = actor.user
-        if hand_in and not final_problems:
+        handed = hand_in and not final_problems
+        if handed:
             response.status = ExerciseResponse.Status.SUBMITTED
             response.submitted_at = now
         response.save()
+        number = 0
+        if handed:
+            number = response.hand_ins.count() + 1
+            ExerciseHandIn.objects.create(
+                response=response, number=number, answers=answers, handed_in_at=now
+            )
         _mark_started(assignment)
-        audit_record(
-            actor=actor,
-            action="update",
-            subject=_subject(opened.access, selectors.OBJECT_RESPONSE, str(response.public_id)),
-            detail=f"{assignment.module_id}/{exercise.id}: "
-            + (
-                "draft saved"
-                if not hand_in
-                else "handed in"
-                if not final_problems
-                else f"{len(final_problems)} problems"
-            ),
+        completed = handed and module_complete_if_done(opened)
+        note.detail = f"{assignment.module_id}/{exercise.id}#{entry}: " + (
+            "draft saved"
+            if not hand_in
+            else f"handed in (version {number})" + ("; module completed" if completed else "")
+            if handed
+            else f"{len(final_problems)} problems"
         )
-        if response.status == ExerciseResponse.Status.SUBMITTED and hand_in and assignment.guided:
+        if handed and assignment.guided:
             notify_care_team(assignment.patient, Kind.HOMEWORK, login_url=login_url)
     return HandIn(response=response, problems=problems_by_path(final_problems))
 
 
 def exercise_field_save_all(
-    *, actor: Actor, opened: ModuleAccess, exercise_id: str, answers: Mapping[str, object]
+    *,
+    actor: Actor,
+    opened: OpenedModule,
+    exercise_id: str,
+    answers: Mapping[str, object],
+    entry: int = 1,
 ) -> HandIn:
     """Save the whole form as a draft (the no-JavaScript path: add or remove a row)."""
     return exercise_hand_in(
-        actor=actor, opened=opened, exercise_id=exercise_id, posted=answers, hand_in=False
+        actor=actor,
+        opened=opened,
+        exercise_id=exercise_id,
+        posted=answers,
+        hand_in=False,
+        entry=entry,
     )
 
 
-def exercise_reopen(*, actor: Actor, opened: ModuleAccess, exercise_id: str) -> ExerciseResponse:
-    """The patient continues with handed-in work (a log goes on for weeks); handing it
-    in again puts it back in the therapist's inbox."""
-    _require_patient(opened.access)
-    _step, exercise = exercise_in(module_of(opened.assignment), exercise_id)
-    with transaction.atomic():
-        _ensure_assignment_editable(opened.assignment)
+def exercise_reopen(
+    *,
+    form: forms.Form | None = None,
+    actor: Actor,
+    opened: OpenedModule,
+    exercise_id: str,
+    entry: int = 1,
+) -> ExerciseResponse:
+    """The patient continues with handed-in work ("Change or add more"; a log goes on
+    for weeks). The handed-in version stays as it was, for the therapist to read; the
+    response is marked as changed after handing in, and handing it in again makes a
+    new version."""
+    _step, exercise = exercise_in(module_of(opened.object), exercise_id)
+    entry = entry_in(exercise, entry)
+    with audited(
+        actor=actor,
+        action="update",
+        subject=opened.access.subject(selectors.OBJECT_RESPONSE),
+        emergency=opened.emergency,
+        detail=f"{opened.object.module_id}/{exercise.id}#{entry}: changing after hand-in",
+    ) as note:
+        check_input(form)
+        _require_patient(opened)
+        _ensure_assignment_editable(opened.object)
         response = (
             ExerciseResponse.objects.select_for_update()
-            .filter(assignment=opened.assignment, exercise_id=exercise.id)
+            .filter(assignment=opened.object, exercise_id=exercise.id, entry=entry)
             .first()
         )
         if response is None or response.status != ExerciseResponse.Status.SUBMITTED:
-            raise ValidationError({"": [_("This exercise has not been handed in.")]})
-        response.status = ExerciseResponse.Status.DRAFT
+            raise InputRefused(_("This exercise has not been handed in."))
+        note.about(object_ref=str(response.public_id))
+        response.status = ExerciseResponse.Status.CHANGED
         response.version += 1
         response.updated_at = timezone.now()
         response.save(update_fields=["status", "version", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="update",
-            subject=_subject(opened.access, selectors.OBJECT_RESPONSE, str(response.public_id)),
-            detail=f"{opened.assignment.module_id}/{exercise.id}: reopened",
-        )
     return response

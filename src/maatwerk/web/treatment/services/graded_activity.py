@@ -6,12 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django import forms
 from django.utils.translation import gettext as _
 
 from maatwerk.core.modules.activity_log import minutes_per_day, schedule_weeks
-from maatwerk.core.modules.answers import as_number
 from maatwerk.core.modules.model import Module
 from maatwerk.core.planning.content import bundled_planning_rules
 from maatwerk.core.planning.errors import GradedActivityError
@@ -23,38 +21,35 @@ from maatwerk.core.planning.graded_activity import (
     evaluate_day,
     quota_schedule,
 )
-from maatwerk.web.audit.services import audit_record
+from maatwerk.web.audit.audited import InputRefused, audited
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.treatment import selectors
 from maatwerk.web.treatment.models import ExerciseResponse, ModuleAssignment
-from maatwerk.web.treatment.selectors import ModuleAccess
-from maatwerk.web.treatment.services._common import _clinician_membership, _subject, module_of
+from maatwerk.web.treatment.selectors import OpenedModule
+from maatwerk.web.treatment.services._common import check_input, module_of
 
 # A day has 1440 minutes: without a target set by the clinician the quotas are capped
 # there, which is a bound of the calendar, not a clinical value.
 MINUTES_IN_A_DAY = 1440
 
 
-def activity_target_set(*, actor: Actor, opened: ModuleAccess, minutes: str) -> None:
-    """The clinician records the patient's own graded-activity target (minutes a day)."""
-    _clinician_membership(actor, opened.access)
-    number = as_number(minutes)
-    if number is None or number != number.to_integral_value():
-        raise ValidationError({"target": [_("Enter a whole number of minutes.")]})
-    if not 1 <= number <= MINUTES_IN_A_DAY:
-        raise ValidationError({"target": [_("Enter a number of minutes from 1 to 1440.")]})
-    with transaction.atomic():
-        opened.assignment.activity_target_minutes = int(number)
-        opened.assignment.save(update_fields=["activity_target_minutes"])
-        audit_record(
-            actor=actor,
-            action="update",
-            subject=_subject(
-                opened.access, selectors.OBJECT_MODULE, str(opened.assignment.public_id)
-            ),
-            emergency=opened.access.emergency,
-            detail=f"graded activity target {int(number)} minutes",
-        )
+def activity_target_set(
+    *, form: forms.Form | None = None, actor: Actor, opened: OpenedModule, minutes: int
+) -> None:
+    """The clinician records the patient's own graded-activity target (minutes a day);
+    the form checked it is a whole number."""
+    with audited(
+        actor=actor,
+        action="update",
+        subject=opened.subject(selectors.OBJECT_MODULE),
+        emergency=opened.emergency,
+        detail=f"graded activity target {minutes} minutes",
+    ):
+        check_input(form)
+        if not 1 <= minutes <= MINUTES_IN_A_DAY:
+            raise InputRefused({"target": [_("Enter a number of minutes from 1 to 1440.")]})
+        opened.object.activity_target_minutes = minutes
+        opened.object.save(update_fields=["activity_target_minutes"])
 
 
 @dataclass(frozen=True)

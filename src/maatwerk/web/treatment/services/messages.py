@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maatwerk.core.access import AccessBasis
-from maatwerk.web.audit.services import audit_record
+from maatwerk.web.audit.audited import InputRefused, audited
 from maatwerk.web.common.actor import Actor
-from maatwerk.web.patients.selectors import PatientAccess
+from maatwerk.web.patients.opening import PatientAccess
 from maatwerk.web.treatment import selectors
 from maatwerk.web.treatment.models import Message
 from maatwerk.web.treatment.notifications import Kind, notify_care_team, notify_patient
-from maatwerk.web.treatment.services._common import _clinician_membership, _subject
+from maatwerk.web.treatment.services._common import check_input
 
 MESSAGE_MAX_LENGTH = 5000
 
@@ -23,7 +22,12 @@ def thread_read(*, actor: Actor, access: PatientAccess) -> list[Message]:
     """The thread, read with one audit event; the other side's messages are marked read.
     A clinician reading on emergency access marks nothing, so the team still sees them."""
     now = timezone.now()
-    with transaction.atomic():
+    with audited(
+        actor=actor,
+        action="read",
+        subject=access.subject(selectors.OBJECT_MESSAGES),
+        emergency=access.emergency,
+    ):
         if access.basis is AccessBasis.OWN_RECORD:
             Message.objects.filter(
                 patient=access.patient, from_patient=False, read_by_patient_at__isnull=True
@@ -32,39 +36,42 @@ def thread_read(*, actor: Actor, access: PatientAccess) -> list[Message]:
             Message.objects.filter(
                 patient=access.patient, from_patient=True, read_by_team_at__isnull=True
             ).update(read_by_team_at=now)
-        audit_record(
-            actor=actor,
-            action="read",
-            subject=_subject(access, selectors.OBJECT_MESSAGES),
-            emergency=access.emergency,
-        )
-    return list(selectors.thread_for(access))
+        return list(selectors.thread_for(access))
 
 
 def message_send(
-    *, actor: Actor, access: PatientAccess, text: str, login_url: str | None = None
+    *,
+    form: forms.Form | None = None,
+    actor: Actor,
+    access: PatientAccess,
+    text: str,
+    login_url: str | None = None,
 ) -> Message:
     """A message from the patient to their care team, or from a clinician in care; the
     other side is told by e-mail that something waits (``login_url``: the link in it)."""
-    from_patient = access.basis is AccessBasis.OWN_RECORD
-    if not from_patient:
-        _clinician_membership(actor, access)
-    text = text.strip()
-    if not text:
-        raise ValidationError({"text": [_("Write a message before sending it.")]})
-    if len(text) > MESSAGE_MAX_LENGTH:
-        raise ValidationError(
-            {
-                "text": [
-                    _("Use at most %(max)s characters (now %(count)s).")
-                    % {"max": MESSAGE_MAX_LENGTH, "count": len(text)}
-                ]
-            }
-        )
-    if actor.user is None:
-        raise PermissionDenied(_("Log in first."))
-    now = timezone.now()
-    with transaction.atomic():
+    from_patient = access.by_patient
+    with audited(
+        actor=actor,
+        action="create",
+        subject=access.subject(selectors.OBJECT_MESSAGES),
+        emergency=access.emergency,
+    ) as note:
+        check_input(form)
+        text = text.strip()
+        if not text:
+            raise InputRefused({"text": [_("Write a message before sending it.")]})
+        if len(text) > MESSAGE_MAX_LENGTH:
+            raise InputRefused(
+                {
+                    "text": [
+                        _("Use at most %(max)s characters (now %(count)s).")
+                        % {"max": MESSAGE_MAX_LENGTH, "count": len(text)}
+                    ]
+                }
+            )
+        if actor.user is None:  # pragma: no cover - the opener let only a user in
+            raise InputRefused(_("Log in first."))
+        now = timezone.now()
         message = Message.objects.create(
             patient=access.patient,
             author=actor.user,
@@ -75,12 +82,7 @@ def message_send(
             read_by_patient_at=now if from_patient else None,
             read_by_team_at=None if from_patient else now,
         )
-        audit_record(
-            actor=actor,
-            action="create",
-            subject=_subject(access, selectors.OBJECT_MESSAGES, str(message.public_id)),
-            emergency=access.emergency,
-        )
+        note.about(object_ref=str(message.public_id))
         if from_patient:
             notify_care_team(access.patient, Kind.MESSAGE, login_url=login_url)
         else:

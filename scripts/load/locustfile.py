@@ -1,0 +1,103 @@
+"""The users of the load benchmark (`make load`), read from the plan `prepare.py` wrote.
+
+- Patients save questionnaire answers and autosave an exercise (patient writes).
+- Clinicians open their caseload, a patient's dossier and results (the busiest reads).
+- A few users ask for the liveness view: the cost of the Django stack itself, measured in
+  the same run on the same machine, as the baseline the other figures are read against.
+
+Every user waits 1–3 s between requests (a person typing or reading), so N users make
+about N/2 requests a second.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import threading
+from pathlib import Path
+from typing import Any
+
+from locust import HttpUser, between, task
+
+_PLAN: dict[str, Any] = json.loads(Path(os.environ["LOAD_PLAN"]).read_text(encoding="utf-8"))
+_LOCK = threading.Lock()
+_PATIENTS = itertools.cycle(_PLAN["patients"])
+_CLINICIANS = itertools.cycle(_PLAN["clinicians"])
+
+
+def _next(pool: itertools.cycle[dict[str, Any]]) -> dict[str, Any]:
+    with _LOCK:
+        return next(pool)
+
+
+class _SignedIn(HttpUser):
+    abstract = True
+    wait_time = between(1, 3)
+    account: dict[str, Any]
+
+    def sign_in(self, account: dict[str, Any]) -> None:
+        self.account = account
+        self.client.cookies.set("sessionid", account["session"])
+        self.client.cookies.set("csrftoken", account["csrf"])
+
+    def post(self, path: str, data: dict[str, str], name: str) -> None:
+        headers = {"X-CSRFToken": self.account["csrf"], "Referer": self.host + path}
+        with self.client.post(
+            path, data=data, headers=headers, name=name, catch_response=True
+        ) as response:
+            if response.status_code != 200 or not response.json().get("saved"):
+                response.failure(f"{response.status_code}: {response.text[:200]}")
+
+
+class Patient(_SignedIn):
+    weight = 6
+
+    def on_start(self) -> None:
+        self.sign_in(_next(_PATIENTS))
+        self.stamp = 0
+
+    @task(3)
+    def answer_questionnaire_item(self) -> None:
+        item = random.choice(self.account["items"])  # noqa: S311 - load pattern, not security
+        value = str(random.randint(0, 3))  # noqa: S311
+        self.post(self.account["answer"], {"item": item, "value": value}, "answer save")
+
+    @task(3)
+    def autosave_exercise(self) -> None:
+        self.stamp += 1
+        text = json.dumps(f"Ik bukte en voelde een steek in mijn rug ({self.stamp})")
+        self.post(
+            self.account["exercise_save"],
+            {"field": "event", "value": text, "stamp": str(self.stamp)},
+            "exercise autosave",
+        )
+
+
+class Clinician(_SignedIn):
+    weight = 3
+
+    def on_start(self) -> None:
+        self.sign_in(_next(_CLINICIANS))
+
+    @task(1)
+    def caseload(self) -> None:
+        self.client.get(_PLAN["caseload"], name="caseload")
+
+    @task(2)
+    def dossier(self) -> None:
+        self.client.get(random.choice(self.account["dossiers"]), name="patient dossier")  # noqa: S311
+
+    @task(2)
+    def results(self) -> None:
+        self.client.get(random.choice(self.account["results"]), name="results")  # noqa: S311
+
+
+class Baseline(HttpUser):
+    weight = 1
+    wait_time = between(1, 3)
+
+    @task
+    def health(self) -> None:
+        self.client.get(_PLAN["health"], name="trivial view (baseline)")

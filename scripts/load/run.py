@@ -1,0 +1,145 @@
+"""`make load`: patient writes and busy pages under 50, 100 and 200 concurrent users.
+
+Starts a fresh PostgreSQL database (or SQLite with ``--engine sqlite``), seeds it
+(`prepare.py`), serves it with gunicorn on 127.0.0.1 exactly as `maatwerk serve` does, and
+runs locust headless against it once per user count, bounded in time. Prints, per user
+count and endpoint, requests, p50/p95/p99 and errors, beside a trivial Django view
+measured in the same run, and the audit rows written per successful patient-data request
+(it must be 1.000: one event per request, never none, never two). The table is written to
+``var/load/latest.md`` as well; `docs/reliability.md` records dated runs.
+
+Exits non-zero on any failed request or an audit ratio other than 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import shutil
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from local_instance import VENV_BIN, Instance, local_instance, run  # noqa: E402
+
+BASELINE = "trivial view (baseline)"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--users", default="50,100,200", help="comma-separated user counts")
+    parser.add_argument("--seconds", type=int, default=40, help="measured seconds per count")
+    parser.add_argument("--engine", choices=("postgres", "sqlite"), default="postgres")
+    parser.add_argument("--web-workers", type=int, default=4)
+    parser.add_argument("--port", type=int, default=8191)
+    parser.add_argument("--patients", type=int, default=200)
+    args = parser.parse_args()
+    counts = [int(part) for part in args.users.split(",")]
+
+    work = Path(tempfile.mkdtemp(prefix="maatwerk-load-"))
+    try:
+        with local_instance(
+            work=work,
+            engine=args.engine,
+            database="maatwerk_load",
+            port=args.port,
+            workers=args.web_workers,
+            patients=args.patients,
+            clinicians=10,
+        ) as instance:
+            rows: list[dict[str, str]] = []
+            ratios: dict[int, float] = {}
+            for users in counts:
+                before = instance.audit_rows()
+                log_start = instance.log_size()
+                stats = _locust(instance, users, args.seconds, work)
+                time.sleep(2)  # requests still in flight when locust stopped finish
+                after = instance.audit_rows()
+                successful = _served_patient_data(instance.log_since(log_start))
+                ratios[users] = (after - before) / successful if successful else 0.0
+                rows += [
+                    row | {"users": str(users)} for row in stats if row["Name"] != "Aggregated"
+                ]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    report = _report(rows, ratios, args)
+    print(report)
+    out = ROOT / "var" / "load"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "latest.md").write_text(report, encoding="utf-8")
+    failures = sum(int(row["Failure Count"]) for row in rows)
+    exact = all(abs(ratio - 1.0) < 0.0005 for ratio in ratios.values())
+    return 0 if failures == 0 and exact else 1
+
+
+def _served_patient_data(log_lines: list[str]) -> int:
+    """Successful patient-data requests the server answered, from its access log: the
+    client's own counts miss requests still in flight when locust stops."""
+    return sum(
+        1
+        for line in log_lines
+        if '" 2' in line
+        and '"GET /health/' not in line
+        and any(f'"{method} /' in line for method in ("GET", "POST"))
+    )
+
+
+def _locust(instance: Instance, users: int, seconds: int, work: Path) -> list[dict[str, str]]:
+    prefix = work / f"locust-{users}"
+    ramp = 5
+    run(
+        [
+            str(VENV_BIN / "locust"),
+            "-f",
+            str(ROOT / "scripts" / "load" / "locustfile.py"),
+            "--headless",
+            "--only-summary",
+            "-u",
+            str(users),
+            "-r",
+            str(max(1, users // ramp)),
+            "-t",
+            f"{seconds + ramp}s",
+            "--host",
+            instance.url,
+            "--csv",
+            str(prefix),
+            "--exit-code-on-error",
+            "0",
+        ],
+        instance.env | {"LOAD_PLAN": str(instance.plan)},
+        quiet=True,
+    )
+    with (work / f"locust-{users}_stats.csv").open(encoding="utf-8") as stats:
+        return list(csv.DictReader(stats))
+
+
+def _report(rows: list[dict[str, str]], ratios: dict[int, float], args: argparse.Namespace) -> str:
+    when = datetime.now(tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        f"Load run {when}: {args.engine}, gunicorn {args.web_workers} sync workers, "
+        f"{args.patients} seeded patients, {args.seconds} s measured per user count "
+        f"(plus a 5 s ramp, included in the figures), users wait 1–3 s between requests; "
+        "`make load`.",
+        "",
+        "| users | endpoint | requests | req/s | p50 ms | p95 ms | p99 ms | errors |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    lines.extend(
+        f"| {row['users']} | {row['Name']} | {row['Request Count']} | "
+        f"{float(row['Requests/s']):.1f} | {row['50%']} | {row['95%']} | {row['99%']} | "
+        f"{row['Failure Count']} |"
+        for row in sorted(rows, key=lambda r: (int(r["users"]), r["Name"] != BASELINE, r["Name"]))
+    )
+    lines += ["", "Audit rows per successful patient-data request:"]
+    lines += [f"- {users} users: {ratio:.3f}" for users, ratio in ratios.items()]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
