@@ -1,0 +1,249 @@
+"""The patient's answering pages: open questions, one prompt's sliders and choices, an
+entry of their own, the installable app (manifest, service worker) and answers that
+arrive twice (an offline retry) stored once. One audit event per request."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import time, timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from maatwerk.core.monitoring.ema import EmaSchedule
+from maatwerk.web.audit.models import AuditEvent
+from maatwerk.web.common.actor import actor_for_user
+from maatwerk.web.monitoring import services
+from maatwerk.web.monitoring.models import (
+    Channel,
+    DeliveryLogEntry,
+    MonitoringSchedule,
+    Prompt,
+    PromptState,
+)
+from maatwerk.web.patients.opening import Audience, open_patient
+from tests.web.world import World
+
+ITEMS = [
+    {"key": "bank:pain"},
+    {"key": "node:n1", "text": "Hoe sterk denk je nu: 'dit gaat nooit over'?"},
+    {"key": "bank:where"},
+]
+
+
+def _schedule(world: World) -> MonitoringSchedule:
+    clinician = actor_for_user(world.users["clinician_treating"], access_point="test")
+    opened = open_patient(
+        actor=clinician,
+        patient_id=str(world.patient_a.public_id),
+        action="create",
+        audience=Audience.CARE_TEAM,
+    )
+    today = timezone.now().date()
+    return services.create_ema_schedule(
+        clinician,
+        opened,
+        schedule=EmaSchedule(
+            start_date=today - timedelta(days=1),
+            days=14,
+            seed=1,
+            fixed_times=(time(9, 0),),
+            response_window=timedelta(minutes=30),
+            event_contingent=True,
+            max_events_per_day=3,
+        ),
+        items=ITEMS,
+        channel=Channel.FILE,
+        now=timezone.now() - timedelta(days=1),
+    )
+
+
+def _prompt(
+    schedule: MonitoringSchedule, *, state: str = PromptState.SENT, expires: timedelta
+) -> Prompt:
+    now = timezone.now()
+    return Prompt.objects.create(
+        schedule=schedule,
+        patient=schedule.patient,
+        kind=Prompt.Kind.EMA,
+        key=f"test:{uuid.uuid4()}",
+        due_at=now - timedelta(minutes=5),
+        expires_at=now + expires,
+        state=state,
+        channel=schedule.channel,
+    )
+
+
+def _events() -> list[tuple[str, str, str]]:
+    return list(
+        AuditEvent.objects.order_by("sequence").values_list("action", "outcome", "object_type")
+    )
+
+
+def _valid_answer(answer_id: str) -> dict[str, str]:
+    return {
+        "bank:pain": "40",
+        "node:n1": "70",
+        "bank:where": _first_option(),
+        "answer_id": answer_id,
+    }
+
+
+def _first_option() -> str:
+    from maatwerk.core.monitoring.items import ChoiceResponse, bundled_ema_items
+
+    response = bundled_ema_items().item("where").response
+    assert isinstance(response, ChoiceResponse)
+    return response.options[0].id
+
+
+@pytest.fixture
+def patient(world: World) -> Client:
+    return world.client_for("patient_a")
+
+
+def test_the_list_shows_open_questions_and_the_own_entry_button(
+    world: World, patient: Client
+) -> None:
+    schedule = _schedule(world)
+    prompt = _prompt(schedule, expires=timedelta(hours=1))
+    _prompt(schedule, state=PromptState.ANSWERED, expires=timedelta(hours=1))
+    before = AuditEvent.objects.count()
+    with translation.override("nl"):
+        response = patient.get(reverse("monitoring:mine"), HTTP_ACCEPT_LANGUAGE="nl")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert reverse("monitoring:answer", kwargs={"prompt_id": prompt.public_id}) in html
+    assert html.count('class="button big"') == 1  # the answered one is not offered
+    assert "Ik heb nu een pijnaanval" in html
+    assert 'rel="manifest"' in html
+    assert AuditEvent.objects.count() == before + 1
+    assert _events()[-1] == ("read", "success", "monitoring_prompts")
+
+
+def test_a_prompt_shows_sliders_and_choices_from_the_item_bank(
+    world: World, patient: Client
+) -> None:
+    prompt = _prompt(_schedule(world), expires=timedelta(hours=1))
+    response = patient.get(
+        reverse("monitoring:answer", kwargs={"prompt_id": prompt.public_id}),
+        HTTP_ACCEPT_LANGUAGE="nl",
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('type="range"') == 2
+    assert 'min="0" max="100"' in html or 'min="0" max="10"' in html
+    assert "dit gaat nooit over" in html  # the patient's own words
+    assert 'type="radio"' in html
+    visible = re.sub(r"<[^>]+>", " ", html)
+    assert "bank:" not in visible and "node:" not in visible  # no item key on screen
+    prompt.refresh_from_db()
+    assert prompt.state == PromptState.OPENED
+    assert _events()[-1] == ("read", "success", "monitoring_prompt")
+
+
+def test_an_answer_is_stored_and_the_same_answer_again_is_stored_once(
+    world: World, patient: Client
+) -> None:
+    prompt = _prompt(_schedule(world), expires=timedelta(hours=1))
+    url = reverse("monitoring:answer", kwargs={"prompt_id": prompt.public_id})
+    answer_id = str(uuid.uuid4())
+    first = patient.post(url, _valid_answer(answer_id), HTTP_ACCEPT="application/json")
+    assert first.status_code == 200 and first.json()["saved"] is True
+    # The service worker sends the kept copy again (the first reply was lost).
+    again = patient.post(url, _valid_answer(answer_id), HTTP_ACCEPT="application/json")
+    assert again.status_code == 200 and again.json()["saved"] is True
+    prompt.refresh_from_db()
+    assert prompt.state == PromptState.ANSWERED
+    assert prompt.answers == {"bank:pain": 40, "node:n1": 70, "bank:where": _first_option()}
+    assert str(prompt.answer_id) == answer_id
+    assert prompt.log.filter(event=DeliveryLogEntry.Event.ANSWER).count() == 1
+    assert _events()[-2:] == [("update", "success", "monitoring_prompt")] * 2
+    # A different answer to the answered prompt is refused, with a message.
+    other = patient.post(url, _valid_answer(str(uuid.uuid4())), HTTP_ACCEPT="application/json")
+    assert other.status_code == 400
+    assert other.json()["errors"]
+    assert _events()[-1] == ("update", "refused", "monitoring_prompt")
+    prompt.refresh_from_db()
+    assert str(prompt.answer_id) == answer_id
+
+
+def test_bad_answers_are_refused_on_their_question_and_nothing_is_saved(
+    world: World, patient: Client
+) -> None:
+    prompt = _prompt(_schedule(world), expires=timedelta(hours=1))
+    url = reverse("monitoring:answer", kwargs={"prompt_id": prompt.public_id})
+    before = AuditEvent.objects.count()
+    response = patient.post(
+        url,
+        {"bank:pain": "101", "node:n1": "", "bank:where": "moon", "answer_id": "not-an-id"},
+        HTTP_ACCEPT_LANGUAGE="nl",
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert set(errors) == {"bank:pain", "node:n1", "bank:where", "answer_id"}
+    assert "Zet de schuif op je antwoord" in response.content.decode()
+    prompt.refresh_from_db()
+    assert prompt.state == PromptState.SENT and prompt.answers is None
+    assert AuditEvent.objects.count() == before + 1
+    assert _events()[-1] == ("update", "refused", "monitoring_prompt")
+
+
+def test_an_expired_prompt_is_refused_with_a_message(world: World, patient: Client) -> None:
+    prompt = _prompt(_schedule(world), expires=timedelta(seconds=-1))
+    url = reverse("monitoring:answer", kwargs={"prompt_id": prompt.public_id})
+    response = patient.post(url, _valid_answer(str(uuid.uuid4())), HTTP_ACCEPT="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"]
+    prompt.refresh_from_db()
+    assert prompt.answers is None and prompt.state != PromptState.ANSWERED
+    assert _events()[-1] == ("update", "refused", "monitoring_prompt")
+
+
+def test_the_patient_starts_an_entry_of_their_own(world: World, patient: Client) -> None:
+    schedule = _schedule(world)
+    response = patient.post(
+        reverse("monitoring:start_entry"), {"schedule": str(schedule.public_id)}
+    )
+    assert response.status_code == 302
+    prompt = Prompt.objects.get(schedule=schedule, kind=Prompt.Kind.EVENT)
+    assert response["Location"] == reverse(
+        "monitoring:answer", kwargs={"prompt_id": prompt.public_id}
+    )
+    assert _events()[-1] == ("create", "success", "monitoring_prompt")
+    answered = patient.post(
+        response["Location"], _valid_answer(str(uuid.uuid4())), HTTP_ACCEPT="application/json"
+    )
+    assert answered.status_code == 200
+
+
+def test_another_patient_cannot_open_or_answer_the_prompt(world: World) -> None:
+    prompt = _prompt(_schedule(world), expires=timedelta(hours=1))
+    other = world.client_for("patient_b")
+    url = reverse("monitoring:answer", kwargs={"prompt_id": prompt.public_id})
+    assert other.get(url).status_code == 404
+    assert _events()[-1][1] == "denied"
+    assert other.post(url, _valid_answer(str(uuid.uuid4()))).status_code == 404
+    assert _events()[-1][1] == "denied"
+    prompt.refresh_from_db()
+    assert prompt.state == PromptState.SENT
+    clinician = world.client_for("clinician_treating")
+    assert clinician.get(reverse("monitoring:mine")).status_code == 404
+
+
+def test_the_app_is_installable_and_its_worker_keeps_to_the_answering_pages(
+    world: World, patient: Client
+) -> None:
+    manifest = patient.get(reverse("monitoring:manifest"))
+    assert manifest["Content-Type"].startswith("application/manifest+json")
+    body = manifest.json()
+    assert body["scope"] == body["start_url"] == reverse("monitoring:mine")
+    assert body["display"] == "standalone" and body["icons"]
+    worker = patient.get(reverse("monitoring:sw"))
+    assert worker["Service-Worker-Allowed"] == reverse("monitoring:mine")
+    script = worker.content.decode()
+    assert "indexedDB.open" in script and "answer_id" in script
+    assert reverse("monitoring:sw").rsplit("/", 1)[0] + "/" == reverse("monitoring:mine")
