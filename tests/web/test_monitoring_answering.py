@@ -247,3 +247,83 @@ def test_the_app_is_installable_and_its_worker_keeps_to_the_answering_pages(
     script = worker.content.decode()
     assert "indexedDB.open" in script and "answer_id" in script
     assert reverse("monitoring:sw").rsplit("/", 1)[0] + "/" == reverse("monitoring:mine")
+
+
+# ------------------------------------------------------------------ the clinician's pages
+
+
+def test_the_clinician_reads_one_patients_rom_and_answers_per_day(world: World) -> None:
+    schedule = _schedule(world)
+    _prompt(schedule, state=PromptState.ANSWERED, expires=timedelta(hours=1))
+    _prompt(schedule, state=PromptState.EXPIRED, expires=timedelta(hours=1))
+    _prompt(schedule, state=PromptState.DELIVERED, expires=timedelta(hours=1))
+    rom = _prompt(schedule, state=PromptState.SENT, expires=timedelta(days=7))
+    Prompt.objects.filter(pk=rom.pk).update(kind=Prompt.Kind.ROM, instrument="phq9")
+    clinician = world.client_for("clinician_treating")
+    dossier = clinician.get(reverse("clinic:patient_detail", args=[world.patient_a.public_id]))
+    url = reverse("monitoring:patient", args=[world.patient_a.public_id])
+    assert url in dossier.content.decode()
+    before = AuditEvent.objects.count()
+    response = clinician.get(url, HTTP_ACCEPT_LANGUAGE="nl")
+    assert response.status_code == 200
+    page = response.context["page"]
+    assert (page.sent, page.answered) == (3, 1)
+    assert page.rom.overdue == 1 and page.rom.done == 0
+    html = response.content.decode()
+    assert "1 van 3" in html and "phq9" not in html
+    assert AuditEvent.objects.count() == before + 1
+    assert _events()[-1] == ("read", "success", "monitoring_overview")
+    other = world.client_for("clinician_other_org")
+    assert other.get(url).status_code == 404
+    assert _events()[-1][1] == "denied"
+
+
+def test_the_caseload_shows_who_is_overdue_stopped_or_bouncing(world: World) -> None:
+    schedule = _schedule(world)
+    now = timezone.now()
+    for hours in (5, 20, 40):
+        quiet = _prompt(schedule, state=PromptState.EXPIRED, expires=timedelta(hours=1))
+        Prompt.objects.filter(pk=quiet.pk).update(due_at=now - timedelta(hours=hours))
+    bounced = _prompt(schedule, state=PromptState.BOUNCED, expires=timedelta(hours=1))
+    DeliveryLogEntry.objects.create(
+        prompt=bounced, event=DeliveryLogEntry.Event.BOUNCE, state_after="bounced", at=now
+    )
+    clinician = world.client_for("clinician_treating")
+    before = AuditEvent.objects.count()
+    response = clinician.get(reverse("monitoring:caseload"), HTTP_ACCEPT_LANGUAGE="nl")
+    assert response.status_code == 200
+    page = response.context["page"]
+    assert [r.patient_name for r in page.stopped] == [world.patient_a.full_name]
+    assert [r.bounces for r in page.bouncing] == [1]
+    assert page.overdue == ()
+    assert AuditEvent.objects.count() == before + 1
+    assert _events()[-1] == ("read", "success", "monitoring_caseload")
+    # Another organization's clinician sees none of it.
+    other = world.client_for("clinician_other_org").get(reverse("monitoring:caseload"))
+    assert other.context["page"].rows == ()
+
+
+def world_prompt(world: World) -> Prompt:
+    """An open EMA prompt of patient A (made directly, so that making it writes no audit
+    event), for the authorization matrix."""
+    found = Prompt.objects.filter(patient=world.patient_a, key="world").first()
+    if found is not None:
+        return found
+    now = timezone.now()
+    schedule = MonitoringSchedule.objects.create(
+        patient=world.patient_a,
+        kind=MonitoringSchedule.Kind.EMA,
+        rules={},
+        items=ITEMS,
+        channel=Channel.FILE,
+    )
+    return Prompt.objects.create(
+        schedule=schedule,
+        patient=world.patient_a,
+        kind=Prompt.Kind.EMA,
+        key="world",
+        due_at=now - timedelta(minutes=1),
+        expires_at=now + timedelta(hours=1),
+        state=PromptState.SENT,
+        channel=Channel.FILE,
+    )

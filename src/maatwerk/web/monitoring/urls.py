@@ -9,4 +9,6 @@ urlpatterns = [
     path("me/sw.js", views.service_worker, name="sw"),
     path("me/manifest.webmanifest", views.manifest, name="manifest"),
     path("me/<str:prompt_id>/", views.answer, name="answer"),
+    path("caseload/", views.caseload, name="caseload"),
+    path("patients/<str:patient_id>/", views.patient_overview, name="patient"),
 ]

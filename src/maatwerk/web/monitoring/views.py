@@ -23,11 +23,11 @@ from maatwerk.core.access import Role
 from maatwerk.web.audit.audited import InputRefused, show_refusal
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
-from maatwerk.web.monitoring import answering, services
+from maatwerk.web.monitoring import answering, overview, services
 from maatwerk.web.monitoring.forms import AnswerForm, StartEntryForm
 from maatwerk.web.monitoring.models import MonitoringSchedule, Prompt
 from maatwerk.web.monitoring.service_worker import SERVICE_WORKER
-from maatwerk.web.patients.opening import Audience, open_child, open_own_record
+from maatwerk.web.patients.opening import Audience, open_child, open_own_record, open_patient
 
 NO_STORE = "no-store"
 
@@ -159,3 +159,29 @@ def manifest(request: ActorRequest) -> HttpResponse:
         ],
     }
     return JsonResponse(body, content_type="application/manifest+json")
+
+
+# ------------------------------------------------------------------ the clinician's pages
+
+
+@role_required(Role.CLINICIAN)
+@require_http_methods(["GET"])
+def patient_overview(request: ActorRequest, patient_id: str) -> HttpResponse:
+    """One patient's ROM due/done and daily-life answers per day (linked from the dossier)."""
+    opened = open_patient(
+        actor=request.actor,
+        patient_id=patient_id,
+        action="read",
+        audience=Audience.CARE_TEAM,
+        object_type="monitoring_overview",
+    )
+    page = overview.patient_monitoring(request.actor, opened, now=timezone.now())
+    return render(request, "monitoring/patient.html", {"page": page})
+
+
+@role_required(Role.CLINICIAN)
+@require_http_methods(["GET"])
+def caseload(request: ActorRequest) -> HttpResponse:
+    """Across the caseload: who is overdue, who stopped responding, whose prompts bounce."""
+    page = overview.caseload_monitoring(request.actor, now=timezone.now())
+    return render(request, "monitoring/caseload.html", {"page": page})
