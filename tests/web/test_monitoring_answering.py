@@ -5,6 +5,7 @@ arrive twice (an offline retry) stored once. One audit event per request."""
 from __future__ import annotations
 
 import re
+from typing import Any
 import uuid
 from datetime import time, timedelta
 
@@ -327,3 +328,19 @@ def world_prompt(world: World) -> Prompt:
         state=PromptState.SENT,
         channel=Channel.FILE,
     )
+
+
+def test_the_busiest_pages_keep_their_query_count(
+    world: World, django_assert_max_num_queries: Any
+) -> None:
+    schedule = _schedule(world)
+    for _ in range(5):
+        _prompt(schedule, expires=timedelta(hours=1))
+    patient = world.client_for("patient_a")
+    patient.get(reverse("monitoring:mine"))  # warm the session
+    with django_assert_max_num_queries(16):
+        assert patient.get(reverse("monitoring:mine")).status_code == 200
+    clinician = world.client_for("clinician_treating")
+    clinician.get(reverse("monitoring:caseload"))
+    with django_assert_max_num_queries(25):  # aggregate queries: not one per patient
+        assert clinician.get(reverse("monitoring:caseload")).status_code == 200
