@@ -344,3 +344,36 @@ def test_the_busiest_pages_keep_their_query_count(
     clinician.get(reverse("monitoring:caseload"))
     with django_assert_max_num_queries(25):  # aggregate queries: not one per patient
         assert clinician.get(reverse("monitoring:caseload")).status_code == 200
+
+
+def test_patient_and_clinician_see_the_answers_as_a_line_over_the_days(world: World) -> None:
+    schedule = _schedule(world)
+    now = timezone.now()
+    for n, (days_ago, pain) in enumerate(((0, 40), (0, 60), (1, 20), (3, 90))):
+        prompt = _prompt(schedule, state=PromptState.ANSWERED, expires=timedelta(hours=1))
+        Prompt.objects.filter(pk=prompt.pk).update(
+            due_at=now - timedelta(days=days_ago, minutes=10 + n),
+            answered_at=now - timedelta(days=days_ago, minutes=5),
+            answers={"bank:pain": pain, "node:n1": 5, "bank:where": _first_option()},
+        )
+    patient = world.client_for("patient_a")
+    html = patient.get(reverse("monitoring:mine"), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert html.count('<figure class="feedback-chart">') == 2  # the two sliders
+    assert 'role="img"' in html and "<title" in html
+    assert html.count("<polyline") == 4  # a gap on day -2 breaks each line in two
+    assert "<td>50</td>" in html  # today's mean pain, in the table of numbers
+    clinician = world.client_for("clinician_treating")
+    page = clinician.get(reverse("monitoring:patient", args=[world.patient_a.public_id]))
+    assert page.context["page"].charts[0].days[-1].mean == 50.0
+    assert "feedback-chart" in page.content.decode()
+    css = (settings_static_css()).read_text()
+    sizes = [float(s) for s in re.findall(r"font-size:\s*([\d.]+)px", css)]
+    assert sizes and min(sizes) >= 12
+
+
+def settings_static_css() -> Any:
+    from pathlib import Path
+
+    import maatwerk.web
+
+    return Path(maatwerk.web.__file__).parent / "static" / "css" / "maatwerk.css"

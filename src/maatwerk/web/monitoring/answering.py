@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import get_language
 
@@ -26,6 +26,9 @@ from maatwerk.web.common.actor import Actor
 from maatwerk.web.monitoring import selectors
 from maatwerk.web.monitoring.models import MonitoringSchedule, Prompt
 from maatwerk.web.patients.opening import Opened, PatientAccess
+
+if TYPE_CHECKING:
+    from maatwerk.web.monitoring.charts import ItemChart
 
 PROMPTS = "monitoring_prompts"
 
@@ -122,6 +125,7 @@ class MyPrompts:
     open: tuple[PromptRow, ...]
     entry_schedules: tuple[EntrySchedule, ...]
     answered_today: int
+    charts: tuple[ItemChart, ...] = ()
 
 
 def my_prompts(actor: Actor, opened: PatientAccess, *, now: datetime) -> MyPrompts:
@@ -143,7 +147,14 @@ def my_prompts(actor: Actor, opened: PatientAccess, *, now: datetime) -> MyPromp
         answered = selectors.answered_since(
             opened, since=now.replace(hour=0, minute=0, second=0, microsecond=0)
         )
-        return MyPrompts(open=rows, entry_schedules=schedules, answered_today=answered)
+        from maatwerk.web.monitoring.charts import feedback_charts
+
+        return MyPrompts(
+            open=rows,
+            entry_schedules=schedules,
+            answered_today=answered,
+            charts=feedback_charts(opened, now=now),
+        )
 
 
 @dataclass(frozen=True)

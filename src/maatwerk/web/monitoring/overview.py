@@ -19,6 +19,7 @@ from maatwerk.web.audit.audited import audited
 from maatwerk.web.audit.services import AuditSubject
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.monitoring import selectors
+from maatwerk.web.monitoring.charts import ItemChart, feedback_charts
 from maatwerk.web.monitoring.models import DeliveryLogEntry, MonitoringSchedule, Prompt, PromptState
 from maatwerk.web.patients.opening import PatientAccess
 from maatwerk.web.patients.selectors import patients_visible_to
@@ -67,6 +68,7 @@ class PatientMonitoring:
     days: tuple[DayCompliance, ...]
     answered: int
     sent: int
+    charts: tuple[ItemChart, ...] = ()
 
     @property
     def percent_answered(self) -> int | None:
@@ -125,6 +127,7 @@ def patient_monitoring(actor: Actor, opened: PatientAccess, *, now: datetime) ->
             days=days,
             answered=sum(d.answered for d in days),
             sent=sum(d.sent for d in days),
+            charts=feedback_charts(opened, now=now),
         )
 
 
