@@ -160,6 +160,7 @@ def test_an_answer_is_stored_and_the_same_answer_again_is_stored_once(
     prompt.refresh_from_db()
     assert prompt.state == PromptState.ANSWERED
     assert prompt.answers == {"bank:pain": 40, "node:n1": 70, "bank:where": _first_option()}
+    assert "note" not in prompt.answers  # an empty note is not stored
     assert str(prompt.answer_id) == answer_id
     assert prompt.log.filter(event=DeliveryLogEntry.Event.ANSWER).count() == 1
     assert _events()[-2:] == [("update", "success", "monitoring_prompt")] * 2
@@ -180,12 +181,18 @@ def test_bad_answers_are_refused_on_their_question_and_nothing_is_saved(
     before = AuditEvent.objects.count()
     response = patient.post(
         url,
-        {"bank:pain": "101", "node:n1": "", "bank:where": "moon", "answer_id": "not-an-id"},
+        {
+            "bank:pain": "101",
+            "node:n1": "",
+            "bank:where": "moon",
+            "answer_id": "not-an-id",
+            "note": "x" * 301,
+        },
         HTTP_ACCEPT_LANGUAGE="nl",
     )
     assert response.status_code == 400
     errors = response.context["form"].errors
-    assert set(errors) == {"bank:pain", "node:n1", "bank:where", "answer_id"}
+    assert set(errors) == {"bank:pain", "node:n1", "bank:where", "answer_id", "note"}
     assert "Zet de schuif op je antwoord" in response.content.decode()
     prompt.refresh_from_db()
     assert prompt.state == PromptState.SENT and prompt.answers is None
@@ -255,7 +262,10 @@ def test_the_app_is_installable_and_its_worker_keeps_to_the_answering_pages(
 
 def test_the_clinician_reads_one_patients_rom_and_answers_per_day(world: World) -> None:
     schedule = _schedule(world)
-    _prompt(schedule, state=PromptState.ANSWERED, expires=timedelta(hours=1))
+    noted = _prompt(schedule, state=PromptState.ANSWERED, expires=timedelta(hours=1))
+    Prompt.objects.filter(pk=noted.pk).update(
+        answered_at=timezone.now(), answers={"bank:pain": 80, "note": "Ruzie op het werk"}
+    )
     _prompt(schedule, state=PromptState.EXPIRED, expires=timedelta(hours=1))
     _prompt(schedule, state=PromptState.DELIVERED, expires=timedelta(hours=1))
     rom = _prompt(schedule, state=PromptState.SENT, expires=timedelta(days=7))
@@ -272,6 +282,7 @@ def test_the_clinician_reads_one_patients_rom_and_answers_per_day(world: World) 
     assert page.rom.overdue == 1 and page.rom.done == 0
     html = response.content.decode()
     assert "1 van 3" in html and "phq9" not in html
+    assert "Ruzie op het werk" in html  # the patient's note
     assert AuditEvent.objects.count() == before + 1
     assert _events()[-1] == ("read", "success", "monitoring_overview")
     other = world.client_for("clinician_other_org")

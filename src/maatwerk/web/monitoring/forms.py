@@ -12,12 +12,21 @@ from django.utils.translation import gettext_lazy as _
 
 from maatwerk.web.monitoring.answering import Question
 
+NOTE = "note"  # the patient's own words with an answer ("what happened here")
+NOTE_LENGTH = 300
+
 
 class AnswerForm(forms.Form):
     """One field per question (named by the item's key); ``answer_id`` is the id the
     device gave this answer, so a retry is recognized as the same answer."""
 
     answer_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("Do you want to write down what happened? You may leave this empty."),
+        required=False,
+        max_length=NOTE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args: Any, questions: Sequence[Question], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -44,7 +53,11 @@ class AnswerForm(forms.Form):
             self.fields[question.key] = field
 
     def answers(self) -> dict[str, int | str]:
-        return {question.key: self.cleaned_data[question.key] for question in self.questions}
+        found = {question.key: self.cleaned_data[question.key] for question in self.questions}
+        note = self.cleaned_data.get("note", "").strip()
+        if note:
+            found[NOTE] = note
+        return found
 
     def answer_uuid(self) -> uuid.UUID | None:
         value = self.cleaned_data.get("answer_id")

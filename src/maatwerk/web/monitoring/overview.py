@@ -20,6 +20,7 @@ from maatwerk.web.audit.services import AuditSubject
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.monitoring import selectors
 from maatwerk.web.monitoring.charts import ItemChart, feedback_charts
+from maatwerk.web.monitoring.forms import NOTE
 from maatwerk.web.monitoring.models import DeliveryLogEntry, MonitoringSchedule, Prompt, PromptState
 from maatwerk.web.patients.opening import PatientAccess
 from maatwerk.web.patients.selectors import patients_visible_to
@@ -60,6 +61,12 @@ class RomSummary:
 
 
 @dataclass(frozen=True)
+class PatientNote:
+    at: datetime
+    text: str
+
+
+@dataclass(frozen=True)
 class PatientMonitoring:
     patient_public_id: str
     patient_name: str
@@ -69,6 +76,7 @@ class PatientMonitoring:
     answered: int
     sent: int
     charts: tuple[ItemChart, ...] = ()
+    notes: tuple[PatientNote, ...] = ()
 
     @property
     def percent_answered(self) -> int | None:
@@ -128,7 +136,23 @@ def patient_monitoring(actor: Actor, opened: PatientAccess, *, now: datetime) ->
             answered=sum(d.answered for d in days),
             sent=sum(d.sent for d in days),
             charts=feedback_charts(opened, now=now),
+            notes=_notes(opened, since=since),
         )
+
+
+def _notes(opened: PatientAccess, *, since: datetime) -> tuple[PatientNote, ...]:
+    """The patient's notes with their answers, newest first."""
+    found = (
+        selectors.patient_prompts(opened, since=since)
+        .filter(state=PromptState.ANSWERED, answers__has_key=NOTE)
+        .order_by("-answered_at")
+        .values_list("answered_at", "due_at", "answers")
+    )
+    return tuple(
+        PatientNote(at=answered_at or due_at, text=str(answers[NOTE]))
+        for answered_at, due_at, answers in found
+        if isinstance(answers, dict)
+    )
 
 
 @dataclass(frozen=True)
