@@ -16,6 +16,7 @@ from django.http import HttpResponse
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.web.test_formulation import world_formulation
+from tests.web.test_monitoring_answering import world_prompt
 from tests.web.test_planning import GOALS, with_plan
 from tests.web.test_planning_revision import discard_data, step_up_data, with_active_plan
 from tests.web.test_referrals import world_provider, world_referral
@@ -321,6 +322,9 @@ MATRIX: dict[str, Entry] = {
     "safetyplan:versions": Entry(frozenset({"clinician_treating"})),
     "safetyplan:version": Entry(frozenset({"clinician_treating"}), data=ensure_safety_plan),
     "safetyplan:pdf": Entry(frozenset({"clinician_treating"}), data=ensure_safety_plan),
+    # Monitoring: the patient answers their own prompt; the care team reads the overview.
+    "monitoring:answer": Entry(frozenset({"patient_a"})),
+    "monitoring:patient": Entry(frozenset({"clinician_treating"})),
 }
 
 # django-allauth's own key-based pages: the key is a secret sent by e-mail, not an
@@ -369,6 +373,7 @@ def parameter_values(world: World) -> dict[str, str]:
         "response_id": str(world_response(world).public_id),
         "relative_id": str(world_relative(world).public_id),
         "number": "1",
+        "prompt_id": str(world_prompt(world).public_id),
     }
 
 

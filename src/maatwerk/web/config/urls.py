@@ -27,6 +27,7 @@ urlpatterns = [
     path("analysis/", include("maatwerk.web.analysis.urls")),
     path("organization/knowledge/", include("maatwerk.web.knowledge.urls")),
     path("organization/", include("maatwerk.web.orgadmin.urls")),
+    path("monitoring/", include("maatwerk.web.monitoring.urls")),
     path("api/v1/", api.urls),
     path("platform-admin/", admin.site.urls),
 ]

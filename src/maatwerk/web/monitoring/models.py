@@ -102,6 +102,9 @@ class Prompt(models.Model):
     reminder_enqueued_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     answers = models.JSONField(null=True, blank=True)
+    # The id the answering device gave this answer: an answer that arrives again (an
+    # offline retry) with the same id is the same answer, stored once.
+    answer_id = models.UUIDField(null=True, blank=True, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

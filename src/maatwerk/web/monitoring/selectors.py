@@ -10,7 +10,12 @@ from datetime import datetime
 
 from django.db.models import Count, QuerySet
 
-from maatwerk.web.monitoring.models import DeliveryLogEntry, Prompt, PromptState
+from maatwerk.web.monitoring.models import (
+    DeliveryLogEntry,
+    MonitoringSchedule,
+    Prompt,
+    PromptState,
+)
 from maatwerk.web.patients.opening import PatientAccess
 
 
@@ -78,4 +83,31 @@ def compliance(opened: PatientAccess, *, since: datetime, until: datetime) -> Co
                 PromptState.OPENED,
             )
         ),
+    )
+
+
+FINAL_STATES = frozenset(
+    {
+        PromptState.ANSWERED,
+        PromptState.EXPIRED,
+        PromptState.BOUNCED,
+        PromptState.FAILED,
+        PromptState.CANCELLED,
+    }
+)
+
+
+def event_entry_schedules(opened: PatientAccess) -> QuerySet[MonitoringSchedule]:
+    """The patient's active EMA schedules that allow entries of their own."""
+    return MonitoringSchedule.objects.filter(
+        patient=opened.patient,
+        kind=MonitoringSchedule.Kind.EMA,
+        active=True,
+        rules__event_contingent=True,
+    ).order_by("pk")
+
+
+def answered_since(opened: PatientAccess, *, since: datetime) -> int:
+    return (
+        patient_prompts(opened).filter(state=PromptState.ANSWERED, answered_at__gte=since).count()
     )

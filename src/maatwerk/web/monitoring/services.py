@@ -16,10 +16,12 @@ Reading (lists, compliance) is in :mod:`maatwerk.web.monitoring.selectors`.
 from __future__ import annotations
 
 import secrets
+import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from django import forms
 from django.utils.translation import gettext as _
 
 from maatwerk.core.monitoring.clock import local_date
@@ -40,9 +42,10 @@ from maatwerk.core.monitoring.rom import (
     rom_rule_to_data,
     rom_rules,
 )
-from maatwerk.web.audit.audited import InputRefused, audited
+from maatwerk.web.audit.audited import InputRefused, audited, valid_form
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.monitoring.delivery import record_event
+from maatwerk.web.monitoring.forms import AnswerForm
 from maatwerk.web.monitoring.models import (
     Channel,
     DeliveryLogEntry,
@@ -209,26 +212,54 @@ def open_prompt(actor: Actor, opened: Opened[Prompt], *, now: datetime) -> Promp
 
 
 def answer_prompt(
-    actor: Actor, opened: Opened[Prompt], answers: Mapping[str, Any], *, now: datetime
+    actor: Actor,
+    opened: Opened[Prompt],
+    answers: Mapping[str, Any] | None = None,
+    *,
+    now: datetime,
+    answer_id: uuid.UUID | None = None,
+    form: AnswerForm | None = None,
 ) -> Prompt:
     """Store the patient's answers to an open prompt. A prompt that expired or was
-    answered already is refused (:class:`InputRefused`), so an answer sent twice (an
-    offline retry) is stored once."""
+    answered already is refused (:class:`InputRefused`) - unless the answer carries the
+    ``answer_id`` the stored answer was given with: then it is the same answer arriving
+    again (an offline retry) and the stored prompt is returned unchanged. Either way an
+    answer is stored once. With a ``form`` (the answer page), the answers and their id
+    come from the form, and a form with errors is refused."""
     with audited(actor=actor, action="update", subject=opened.subject(PROMPT)):
+        if form is not None:
+            valid_form(form)
+            answers, answer_id = form.answers(), form.answer_uuid()
         prompt = opened.object
+        if answer_id is not None and prompt.answer_id == answer_id:
+            return prompt
         if prompt.expires_at <= now and prompt.state != PromptState.ANSWERED:
             record_event(prompt.pk, DeliveryEvent.EXPIRE, at=now)
             raise InputRefused(_("The time to answer this question has passed."))
-        if not record_event(prompt.pk, DeliveryEvent.ANSWER, at=now, answers=dict(answers)):
+        if not record_event(prompt.pk, DeliveryEvent.ANSWER, at=now, answers=dict(answers or {})):
+            # The row lock in record_event waited for a concurrent copy of this answer.
+            prompt.refresh_from_db()
+            if answer_id is not None and prompt.answer_id == answer_id:
+                return prompt
             raise InputRefused(_("This question can no longer be answered."))
+        if answer_id is not None:
+            Prompt.objects.filter(pk=prompt.pk).update(answer_id=answer_id)
         prompt.refresh_from_db()
         return prompt
 
 
-def start_event_entry(actor: Actor, opened: Opened[MonitoringSchedule], *, now: datetime) -> Prompt:
+def start_event_entry(
+    actor: Actor,
+    opened: Opened[MonitoringSchedule],
+    *,
+    now: datetime,
+    form: forms.Form | None = None,
+) -> Prompt:
     """The patient starts an entry of their own (a pain flare): a prompt that is open
     at once, within the schedule's daily limit."""
     with audited(actor=actor, action="create", subject=opened.subject(PROMPT)) as note:
+        if form is not None:
+            valid_form(form)
         schedule = MonitoringSchedule.objects.select_for_update().get(pk=opened.object.pk)
         _ema_only(schedule)
         rules = ema_schedule_from_data({**schedule.rules, "zone": schedule.time_zone})

@@ -1,0 +1,73 @@
+"""Typed input of the monitoring pages: the answers to one prompt, and starting an entry
+of the patient's own."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from maatwerk.web.monitoring.answering import Question
+
+NOTE = "note"  # the patient's own words with an answer ("what happened here")
+NOTE_LENGTH = 300
+
+
+class AnswerForm(forms.Form):
+    """One field per question (named by the item's key); ``answer_id`` is the id the
+    device gave this answer, so a retry is recognized as the same answer."""
+
+    answer_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("Do you want to write down what happened? You may leave this empty."),
+        required=False,
+        max_length=NOTE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, questions: Sequence[Question], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = tuple(questions)
+        for question in self.questions:
+            field: forms.Field
+            if question.kind == "slider":
+                field = forms.IntegerField(
+                    label=question.text,
+                    min_value=question.minimum,
+                    max_value=question.maximum,
+                    error_messages={
+                        "required": _("Move the slider to give your answer."),
+                        "invalid": _("Give a whole number."),
+                    },
+                )
+            else:
+                field = forms.ChoiceField(
+                    label=question.text,
+                    choices=[(option.value, option.label) for option in question.options],
+                    widget=forms.RadioSelect,
+                    error_messages={"required": _("Choose one answer.")},
+                )
+            self.fields[question.key] = field
+
+    def answers(self) -> dict[str, int | str]:
+        found = {question.key: self.cleaned_data[question.key] for question in self.questions}
+        note = self.cleaned_data.get("note", "").strip()
+        if note:
+            found[NOTE] = note
+        return found
+
+    def answer_uuid(self) -> uuid.UUID | None:
+        value = self.cleaned_data.get("answer_id")
+        return value if isinstance(value, uuid.UUID) else None
+
+
+class StartEntryForm(forms.Form):
+    """The patient starts an entry of their own in one of their EMA schedules."""
+
+    schedule = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={"required": _("Choose a list."), "invalid": _("Choose a list.")},
+    )

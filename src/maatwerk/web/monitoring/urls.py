@@ -1,0 +1,14 @@
+from django.urls import path
+
+from maatwerk.web.monitoring import views
+
+app_name = "monitoring"
+urlpatterns = [
+    path("me/", views.mine, name="mine"),
+    path("me/entry/", views.start_entry, name="start_entry"),
+    path("me/sw.js", views.service_worker, name="sw"),
+    path("me/manifest.webmanifest", views.manifest, name="manifest"),
+    path("me/<str:prompt_id>/", views.answer, name="answer"),
+    path("caseload/", views.caseload, name="caseload"),
+    path("patients/<str:patient_id>/", views.patient_overview, name="patient"),
+]
