@@ -3,8 +3,9 @@
 Run with ``make bench`` (``pytest tests/bench --benchmark-enable -q -s``). Two simulated
 patients with 6 items, like real EMA series: ~100 beeps (3 weeks of 5 beeps a day) and
 ~1,400 beeps (140 days of 10). Each estimation covers the full 50 × 50 penalty grid with
-EBIC selection, as R graphicalVAR does (7.5–12 s per call with 6 variables and 100–1,476
-beeps on this machine class, one core).
+EBIC selection, as R graphicalVAR does (R graphicalVAR 0.4 on these two inputs, median of
+3 runs on 2026-12-06 on the shared development machine: 7.6 s CPU / 15.3 s wall for 100
+beeps, 10.8 s CPU / 17.0 s wall for 1,400 beeps; see docs/performance.md).
 
 The baseline is the straightforward version (:mod:`tests.core.analysis.network_reference`:
 scikit-learn ``Lasso`` and ``graphical_lasso``, alternating, one grid point at a time,
@@ -36,7 +37,8 @@ from tests.core.analysis.network_simulation import VARIABLES, simulate_values
 FULL = os.environ.get("MAATWERK_BENCH_FULL") == "1"
 ROUNDS = 3
 BASELINE_STEP = 1 if FULL else 10
-R_SECONDS = (7.5, 12.0)
+R_SECONDS = {"100 beeps": (7.56, 15.31), "1,400 beeps": (10.80, 17.03)}
+"""R graphicalVAR 0.4 on the same inputs (CPU, wall), measured as docs/performance.md says."""
 PATIENTS = {"100 beeps": (100, 5), "1,400 beeps": (1_400, 10)}
 RESULTS: dict[str, dict[str, float]] = {}
 
@@ -55,6 +57,7 @@ def _summary(name: str) -> None:
     result = RESULTS.get(name, {})
     if not {"ours", "baseline"} <= result.keys():
         return
+    r_cpu, r_wall = R_SECONDS[name]
     print(
         f"\nNetwork per patient, 6 items, {name} (2,500 grid points):\n"
         f"  maatwerk (batched numpy)        {result['ours']:>8.2f} s wall, "
@@ -62,9 +65,9 @@ def _summary(name: str) -> None:
         f"  baseline scikit-learn           {result['baseline']:>8.1f} s wall "
         f"({'measured' if FULL else 'scaled from 25 points'})\n"
         f"  ratio baseline/maatwerk         {result['baseline'] / result['ours']:>8.1f}x\n"
-        f"  ratio R graphicalVAR/maatwerk   {R_SECONDS[0] / result['ours']:>5.1f}–"
-        f"{R_SECONDS[1] / result['ours']:.1f}x wall, {R_SECONDS[0] / result['ours_cpu']:.1f}–"
-        f"{R_SECONDS[1] / result['ours_cpu']:.1f}x CPU (R: 7.5–12 s on an idle machine)"
+        f"  ratio R graphicalVAR/maatwerk   {r_wall / result['ours']:>8.1f}x wall, "
+        f"{r_cpu / result['ours_cpu']:.1f}x CPU (R: {r_cpu} s CPU, {r_wall} s wall, "
+        "measured once, see docs/performance.md)"
     )
 
 
