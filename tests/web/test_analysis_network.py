@@ -93,6 +93,15 @@ def diary_imported(world: World) -> None:
     )
 
 
+def diary_shared(world: World) -> None:
+    """Patient A's diary network is estimated and shared with them."""
+    diary_imported(world)
+    network_estimate.call(world.patient_a.pk)
+    actor = actor_for_user(world.users["clinician_treating"], access_point="test")
+    access = patient_access(actor=actor, patient_id=str(world.patient_a.public_id), action="update")
+    services.network_share(actor=actor, access=access)
+
+
 def base(world: World) -> str:
     return f"/analysis/patients/{world.patient_a.public_id}/network/"
 
@@ -289,3 +298,37 @@ def test_the_demo_shows_a_network_beside_a_circle_and_a_patient_not_on_track() -
     body = results.content.decode()
     assert "Niet op koers: Patient Health Questionnaire-9 (PHQ-9)" in body
     assert "Opschalen naar een volgende stap in de zorg" in body
+
+
+def _pdf_text(content: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_the_network_prints_as_a_pdf_for_clinician_and_patient(
+    world: World, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    """Issue 15 item 6: the diagrams in the page and in PDFs, for clinician and patient."""
+    with_circle(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(world, simulated_diary_csv())
+    clinician = world.client_for("clinician_treating")
+    patient = world.client_for("patient_a")
+    assert patient.get("/analysis/mine/network/pdf/").status_code == 404  # not shared yet
+    before = AuditEvent.objects.count()
+    response = clinician.get(base(world) + "pdf/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = _pdf_text(response.content)
+    assert "Persoonlijk netwerk" in text and "Pijn" in text
+    (event,) = AuditEvent.objects.order_by("sequence")[before:]
+    assert (event.action, event.object_type) == ("print", "personal_network")
+    assert clinician.post(base(world) + "share/").status_code == 302
+    own = patient.get("/analysis/mine/network/pdf/")
+    assert own.status_code == 200
+    own_text = _pdf_text(own.content)
+    assert "Wat je dagboek laat zien" in own_text and "PDC" not in own_text
+    # Another clinician cannot print it.
+    assert world.client_for("clinician_other_team").get(base(world) + "pdf/").status_code == 404

@@ -18,7 +18,7 @@ from maatwerk.web.audit.models import AuditEvent
 from maatwerk.web.audit.selectors import audit_chain_verify
 from maatwerk.web.audit.services import AuditSubject, audit_record
 from maatwerk.web.common.actor import actor_for_user
-from tests.web.test_analysis_network import diary_file, diary_imported
+from tests.web.test_analysis_network import diary_file, diary_imported, diary_shared
 from tests.web.test_authorization_matrix import iter_patterns
 from tests.web.test_formulation import world_formulation
 from tests.web.test_planning import GOALS as PLAN_GOALS
@@ -643,6 +643,22 @@ PATIENT_DATA_CALLS: dict[str, Call] = {
     ),
     "analysis:mine": Call(
         "patient_a", "GET", lambda w: "/analysis/mine/network/", "read", "personal_network", "a"
+    ),
+    "analysis:network_pdf": Call(
+        "clinician_treating",
+        "GET",
+        lambda w: f"/analysis/patients/{_a(w)}/network/pdf/",
+        "print",
+        "personal_network",
+        "a",
+    ),
+    "analysis:mine_pdf": Call(
+        "patient_a",
+        "GET",
+        lambda w: (diary_shared(w), "/analysis/mine/network/pdf/")[1],
+        "print",
+        "personal_network",
+        "a",
     ),
     "analysis:add_arrows": Call(
         "clinician_treating",

@@ -268,6 +268,7 @@ MATRIX: dict[str, Entry] = {
     "formulation:share": Entry(frozenset({"clinician_treating"}), method="POST"),
     # The personal network (issue 15): the treating clinician only.
     "analysis:network": Entry(frozenset({"clinician_treating"})),
+    "analysis:network_pdf": Entry(frozenset({"clinician_treating"})),
     "analysis:upload": Entry(frozenset({"clinician_treating"}), method="POST"),
     "analysis:links": Entry(frozenset({"clinician_treating"}), method="POST"),
     "analysis:share": Entry(frozenset({"clinician_treating"}), method="POST"),

@@ -29,6 +29,7 @@ from maatwerk.web.analysis.selectors import OBJECT_EMA, OBJECT_NETWORK, OBJECT_N
 from maatwerk.web.analysis.tasks import network_estimate
 from maatwerk.web.audit.audited import InputRefused, audited
 from maatwerk.web.common.actor import Actor
+from maatwerk.web.common.pdf import render_pdf
 from maatwerk.web.formulation import selectors as formulation_selectors
 from maatwerk.web.formulation import services as formulation_services
 from maatwerk.web.formulation.models import FormulationVersion
@@ -115,6 +116,40 @@ def network_read(*, actor: Actor, access: PatientAccess, language: str) -> dict[
     ):
         _clinician(actor, access)
         return network_page(access, language)
+
+
+def network_pdf(*, actor: Actor, access: PatientAccess, language: str) -> bytes:
+    """The clinician's network page as a PDF: both pictures, the links in words and the
+    comparison with the circle (one ``print`` event)."""
+    with audited(
+        actor=actor,
+        action="print",
+        subject=access.subject(OBJECT_NETWORK),
+        emergency=access.emergency,
+        detail="personal network pdf",
+    ):
+        _clinician(actor, access)
+        context = network_page(access, language)
+        return render_pdf("analysis/network_pdf.html", {**context, "generated_at": timezone.now()})
+
+
+def network_pdf_own(*, actor: Actor, access: PatientAccess) -> bytes:
+    """The patient's shared network as a PDF, in B1 words (one ``print`` event)."""
+    with audited(
+        actor=actor,
+        action="print",
+        subject=access.subject(OBJECT_NETWORK),
+        emergency=access.emergency,
+        detail="own personal network pdf",
+    ):
+        if not access.by_patient:
+            raise PermissionDenied
+        context = patient_network_page(access)
+        if not context.get("shared"):
+            raise InputRefused(
+                _("Your care provider has not shared anything from your diary with you yet.")
+            )
+        return render_pdf("analysis/mine_pdf.html", {**context, "generated_at": timezone.now()})
 
 
 def ema_import(*, actor: Actor, access: PatientAccess, upload: EmaUpload) -> EmaImport:

@@ -10,5 +10,7 @@ urlpatterns = [
     path("patients/<str:patient_id>/network/add/", views.add_arrows, name="add_arrows"),
     path("patients/<str:patient_id>/norm/", views.norm_choice, name="norm_choice"),
     path("patients/<str:patient_id>/network/share/", views.share, name="share"),
+    path("patients/<str:patient_id>/network/pdf/", views.network_pdf, name="network_pdf"),
     path("mine/network/", views.mine, name="mine"),
+    path("mine/network/pdf/", views.mine_pdf, name="mine_pdf"),
 ]

@@ -20,6 +20,7 @@ from maatwerk.web.analysis.selectors import OBJECT_EMA, OBJECT_NETWORK, OBJECT_N
 from maatwerk.web.audit.audited import InputRefused, show_refusal
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
+from maatwerk.web.common.pdf import PDF_CONTENT_TYPE
 from maatwerk.web.formulation import selectors as formulation_selectors
 from maatwerk.web.formulation.services import patient_language
 from maatwerk.web.patients.opening import (
@@ -106,6 +107,29 @@ def network_view(request: ActorRequest, patient_id: str) -> HttpResponse:
     access = _access(request, patient_id, "read", OBJECT_NETWORK)
     context = services.network_read(actor=request.actor, access=access, language=_language())
     return _page(request, access, context)
+
+
+@role_required(Role.CLINICIAN)
+def network_pdf(request: ActorRequest, patient_id: str) -> HttpResponse:
+    access = _access(request, patient_id, "print", OBJECT_NETWORK)
+    pdf = services.network_pdf(actor=request.actor, access=access, language=_language())
+    return _pdf_response(pdf, "persoonlijk-netwerk.pdf")
+
+
+@login_required
+def mine_pdf(request: ActorRequest) -> HttpResponse:
+    access = open_own_record(actor=request.actor, action="print", object_type=OBJECT_NETWORK)
+    try:
+        pdf = services.network_pdf_own(actor=request.actor, access=access)
+    except InputRefused:
+        raise Http404 from None
+    return _pdf_response(pdf, "wat-mijn-dagboek-laat-zien.pdf")
+
+
+def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type=PDF_CONTENT_TYPE)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
 
 
 def _refused(
