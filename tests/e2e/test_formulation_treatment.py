@@ -205,6 +205,8 @@ def test_formulation_plan_homework_and_feedback(
         goals.locator(f"[name='goal-{n}-expected']").fill(expected)
         goals.locator(f"[name='goal-{n}-level1']").fill("Vaker dan verwacht")
         goals.locator(f"[name='goal-{n}-level2']").fill("Elke dag")
+        # The starting level is chosen with the patient, never preset (issue 12).
+        goals.locator(f"[name='goal-{n}-baseline']").select_option("-1")
     goals.locator("button[type=submit]").click()
     expect(desk.locator("main")).to_contain_text("Zelf de boodschappen doen")
     assert_accessible(desk, "the plan with modules and goals")

@@ -106,9 +106,9 @@ CLIENT_HTML = f"""<!doctype html>
 </html>
 """
 
-POST_RESPONSE = """async (resource) => {
-    const token = document.cookie.split("; ")
-        .find((cookie) => cookie.startsWith("csrftoken=")).split("=")[1];
+# The CSRF cookie is HttpOnly (scripts never read it); a client of the same site takes
+# the token the server gave it, here passed in by the test from the browser's cookie jar.
+POST_RESPONSE = """async ([resource, token]) => {
     const response = await fetch("/api/v1/fhir/QuestionnaireResponse", {
         method: "POST",
         headers: {
@@ -353,7 +353,8 @@ def test_lhc_forms_answers_score_like_maatwerks_own_form(
     response["basedOn"] = [
         {"identifier": {"system": ASSIGNMENT_SYSTEM, "value": str(by_lhc_forms.public_id)}}
     ]
-    posted = page.evaluate(POST_RESPONSE, response)
+    token = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
+    posted = page.evaluate(POST_RESPONSE, [response, token])
     assert posted["status"] == 201, posted["body"]
     bundle = json.loads(posted["body"], parse_float=Decimal)
     assert bundle["resourceType"] == "Bundle"
@@ -444,7 +445,8 @@ def test_lhc_forms_asks_phq15_item_4_as_maatwerk_does(
     response["basedOn"] = [
         {"identifier": {"system": ASSIGNMENT_SYSTEM, "value": str(assignment.public_id)}}
     ]
-    posted = page.evaluate(POST_RESPONSE, response)
+    token = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
+    posted = page.evaluate(POST_RESPONSE, [response, token])
     assert posted["status"] == 201, posted["body"]
     bundle = json.loads(posted["body"], parse_float=Decimal)
     assert observation_values(bundle, "phq15")["total"] == 14

@@ -24,9 +24,9 @@ def circle_for(clinician: Person, patient: Person) -> None:
     from maatwerk.core.formulation import CircleGraph, Complaint, Edge, Formulation, Node
     from maatwerk.web.common.actor import actor_for_user
     from maatwerk.web.formulation import services
-    from maatwerk.web.formulation.selectors import formulation_access
+    from maatwerk.web.formulation.forms import start_form
     from maatwerk.web.patients.models import Patient
-    from maatwerk.web.patients.opening import open_patient
+    from maatwerk.web.patients.opening import Opened, open_patient
 
     record = Patient.objects.get(user__email=patient.email)
     actor = actor_for_user(
@@ -36,10 +36,10 @@ def circle_for(clinician: Person, patient: Person) -> None:
         access_point="test",
     )
     access = open_patient(actor=actor, patient_id=str(record.public_id), action="create")
-    formulation = services.formulation_start(actor=actor, access=access, from_screening=False)
-    opened = formulation_access(
-        actor=actor, formulation_id=str(formulation.public_id), action="update"
+    formulation = services.formulation_start(
+        actor=actor, access=access, form=start_form(from_screening=False)
     )
+    opened = Opened(object=formulation, access=access)
     document = Formulation(
         complaints=(Complaint("pijn", "Pijn"),),
         circle=CircleGraph(

@@ -79,7 +79,7 @@ def assign_phq9(page: Page, patient: Person) -> None:
     form.locator("button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/clinic/patients/[0-9a-f-]+/$"))
     expect(page.locator(".messages .message-success")).to_be_visible()
-    expect(page.locator("main")).to_contain_text("phq9")
+    expect(page.locator("main")).to_contain_text("PHQ-9")
 
 
 def record_complete_follow_up(page: Page, *, by: str, method: str, protective: str) -> None:
@@ -145,7 +145,7 @@ def test_patient_fills_phq9_through_lost_connection_and_clinician_handles_alert(
     if DUTCH_CATALOG.exists():
         expect(patient_page.locator("main")).to_contain_text("Vragenlijsten voor jou")
     link = patient_page.locator(f"main a[href$='{fill_path}']")
-    expect(link).to_have_text("phq9")
+    expect(link).to_have_text("PHQ-9")
     assert_accessible(patient_page, "patient home with an open questionnaire")
     link.click()
     expect(patient_page).to_have_url(re.compile(re.escape(fill_path) + "$"))

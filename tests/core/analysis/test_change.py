@@ -118,7 +118,7 @@ def test_phq9_jacobson_truax_for_an_unknown_sex_names_its_norms() -> None:
         RC.RELIABLE_IMPROVEMENT,  # 6 points
     ]
     assert result.points[2].outcome is Outcome.IMPROVED  # 14 is above c (7.95)
-    assert "Kroenke 2001" in result.basis and result.unverified
+    assert "Kroenke et al. (2001)" in result.basis and result.unverified
 
 
 def test_jacobson_truax_trajectory_agrees_with_the_rci() -> None:
