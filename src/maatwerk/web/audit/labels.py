@@ -76,6 +76,10 @@ OBJECT_LABELS: dict[str, Promise] = {
     "monitoring_schedule": _("monitoring schedule"),
     "monitoring_prompt": _("monitoring question"),
     "push_subscription": _("phone notifications"),
+    "monitoring_prompts": _("monitoring questions"),
+    "monitoring_schedules": _("monitoring schedules"),
+    "monitoring_overview": _("monitoring overview"),
+    "monitoring_caseload": _("monitoring of the caseload"),
 }
 
 LABELS = {
