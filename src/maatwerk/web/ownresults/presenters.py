@@ -23,10 +23,10 @@ from maatwerk.core.analysis.reliable_change import ReliableChangeCategory, Score
 from maatwerk.core.instruments.numbers import display_number
 from maatwerk.core.instruments.personalized import METADATA
 from maatwerk.core.instruments.scoring import find_band
-from maatwerk.web.ownresults.chart import course_chart_svg
 from maatwerk.web.ownresults.models import ResultNote
 from maatwerk.web.personalized.models import Measurement, MeasureSet
 from maatwerk.web.personalized.results import set_table
+from maatwerk.web.questionnaires.charts import PHONE, score_chart_svg
 from maatwerk.web.questionnaires.results import ResultRow
 
 
@@ -202,7 +202,7 @@ def scale_courses(
                 course=course,
                 tone=tone,
                 points=points,
-                chart_svg=course_chart_svg(
+                chart_svg=score_chart_svg(
                     [
                         (p.when, Decimal(str(r.value)))
                         for p, r in zip(points, scale_rows, strict=True)
@@ -210,8 +210,9 @@ def scale_courses(
                     low=Decimal(str(scale.range.min)),
                     high=Decimal(str(scale.range.max)),
                     bands=[(Decimal(str(b.min)), Decimal(str(b.max))) for b in scale.bands],
-                    label=_("Course of %(name)s: %(values)s")
+                    title=_("Course of %(name)s: %(values)s")
                     % {"name": title, "values": ", ".join(p.value for p in points)},
+                    layout=PHONE,
                 ),
                 notes=tuple(notes.get(scale_topic(code, scale_id), ())),
             )
