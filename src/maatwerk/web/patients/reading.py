@@ -26,7 +26,7 @@ from maatwerk.web.patients.models import (
 from maatwerk.web.patients.opening import PatientAccess, patient_subject
 from maatwerk.web.patients.selectors import caseload_of, emergency_candidates, episodes_for
 from maatwerk.web.questionnaires.models import Assignment
-from maatwerk.web.questionnaires.selectors import assignments_for, open_assignments_for
+from maatwerk.web.questionnaires.selectors import assignments_for
 from maatwerk.web.safety.presenters import RiskBanner
 from maatwerk.web.safety.selectors import patients_with_risk, risk_banner_of
 
@@ -184,18 +184,3 @@ def access_log_read(
     with audited(actor=actor, action="read", subject=access.subject("access_log")):
         events = audit_events_for_patient(patient_ref=str(access.patient.public_id))
         return list(events[:limit]) if limit is not None else events
-
-
-@dataclass(frozen=True)
-class PortalHome:
-    episodes: list[CareEpisode]
-    open_questionnaires: list[Assignment]
-
-
-def portal_home_read(*, actor: Actor, access: PatientAccess) -> PortalHome:
-    """The patient's home page: their care episodes and questionnaires to fill in."""
-    with audited(actor=actor, action="read", subject=access.subject()):
-        return PortalHome(
-            episodes=list(episodes_for(access)),
-            open_questionnaires=list(open_assignments_for(access)),
-        )

@@ -13,18 +13,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from maatwerk.core.access import Role
-from maatwerk.web.analysis import selectors as analysis_selectors
 from maatwerk.web.audit.audited import InputRefused, show_refusal
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
-from maatwerk.web.formulation.presenters import formulation_card
 from maatwerk.web.patients import privacy as consent
 from maatwerk.web.patients import reading
 from maatwerk.web.patients.opening import open_own_record
-from maatwerk.web.planning import selectors as planning_selectors
+from maatwerk.web.portal.home import portal_home_read
 from maatwerk.web.portal.presenters import group_access_events
-from maatwerk.web.screening.presenters import screening_card
-from maatwerk.web.treatment.services import overview as treatment_overview
 
 
 class PrivacyConsentForm(forms.Form):
@@ -46,21 +42,8 @@ class PrivacyConsentForm(forms.Form):
 @role_required(Role.PATIENT)
 def home(request: ActorRequest) -> HttpResponse:
     access = open_own_record(actor=request.actor, action="read")
-    page = reading.portal_home_read(actor=request.actor, access=access)
-    return render(
-        request,
-        "portal/home.html",
-        {
-            "patient": access.patient,
-            "episodes": page.episodes,
-            "open_questionnaires": page.open_questionnaires,
-            "treatment_card": treatment_overview.portal_card(access),
-            "my_plan": planning_selectors.patient_visible_plan(access),
-            "screening_card": screening_card(access),
-            "formulation_card": formulation_card(access),
-            "network_shared": analysis_selectors.network_shared_with(access),
-        },
-    )
+    page = portal_home_read(actor=request.actor, access=access)
+    return render(request, "portal/home.html", {"patient": access.patient, **vars(page)})
 
 
 @role_required(Role.PATIENT)
