@@ -29,8 +29,6 @@ NOT_YET_ON_THE_PATH_AUDIT: frozenset[str] = frozenset(
         "web/knowledge/services.py",
         "web/patients/selectors.py",
         "web/patients/services.py",
-        "web/personalized/services.py",
-        "web/personalized/views.py",
         "web/providers/selectors.py",
         "web/providers/services/directory.py",
         "web/providers/services/fhir.py",
