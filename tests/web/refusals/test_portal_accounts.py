@@ -39,9 +39,7 @@ def _refused_once(before: int, object_type: str, *fields: str) -> None:
     ],
     ids=["empty", "not-the-same", "too-weak"],
 )
-def test_a_first_password_the_rules_refuse(
-    world: World, data: dict[str, str], field: str
-) -> None:
+def test_a_first_password_the_rules_refuse(world: World, data: dict[str, str], field: str) -> None:
     user = world.patient_a.user
     assert user is not None
     before = _last()

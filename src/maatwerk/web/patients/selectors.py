@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from maatwerk.core.access import Role
-from maatwerk.web.audit.services import audit_record
+from maatwerk.web.audit.audited import audited
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.patients.models import CareEpisode, CareTeamMember, EmergencyAccess, Patient
 from maatwerk.web.patients.opening import (
@@ -85,14 +85,14 @@ def patient_open(
     access = open_patient(
         actor=actor, patient_id=patient_id, action="read", object_type=object_type
     )
-    audit_record(
+    with audited(
         actor=actor,
         action="read",
-        subject=patient_subject(access.patient, object_type=object_type),
+        subject=access.subject(object_type),
         emergency=access.emergency,
         detail=detail,
-    )
-    return access
+    ):
+        return access
 
 
 def caseload_of(actor: Actor, *, query: str = "", limit: int = 50) -> list[Patient]:

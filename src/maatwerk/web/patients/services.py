@@ -368,8 +368,8 @@ def emergency_access_review(
         return grant
 
 
-# Legacy refusal helpers, still used by screening and personalized (issue 11: they move
-# to ``audited``, whose refusals are "refused" events, not "error").
+# Legacy refusal helpers, used only by web/personalized (issue 11: personalized moves to
+# ``audited``, whose refusals are "refused" events, not "error"; then these two go).
 
 
 def audit_refused(
