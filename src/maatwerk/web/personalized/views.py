@@ -4,9 +4,13 @@ page again with the errors on their fields (status 400)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, TypeVar
+
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -20,6 +24,11 @@ from maatwerk.web.patients.opening import Audience, PatientAccess, open_child, o
 from maatwerk.web.personalized import forms, presenters, selectors, services
 from maatwerk.web.personalized.models import MeasureSet
 from maatwerk.web.personalized.presenters import Language, context
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+F = TypeVar("F", bound=django_forms.Form)
 
 
 def _language() -> Language:
@@ -57,9 +66,9 @@ def _open_set(request: ActorRequest, set_id: str, action: str) -> selectors.Open
     )
 
 
-def _overview(request: ActorRequest, access: PatientAccess, message: str) -> HttpResponse:
+def _overview(request: ActorRequest, patient_id: object, message: str) -> HttpResponse:
     messages.success(request, message)
-    return redirect("personalized:overview", patient_id=access.patient.public_id)
+    return redirect("personalized:overview", patient_id=patient_id)
 
 
 @login_required
@@ -71,62 +80,88 @@ def overview(request: ActorRequest, patient_id: str) -> HttpResponse:
     return render(request, "personalized/overview.html", context(page))
 
 
+def _set_up(
+    request: ActorRequest,
+    patient_id: str,
+    *,
+    template: str,
+    audience: Audience,
+    read: Callable[..., DataclassInstance],
+    form_class: Callable[[QueryDict], F],
+    create: Callable[..., MeasureSet],
+    page: Callable[[PatientAccess, F, Mapping[str, list[str]]], DataclassInstance],
+) -> HttpResponse | MeasureSet:
+    """Setting up a measure: the empty form (one audited read), or the posted form bound
+    and handed to one service; the new set, or the form again with its errors (400)."""
+    if request.method == "GET":
+        access = _open(request, patient_id, "read", audience=audience)
+        return render(request, template, context(read(actor=request.actor, access=access)))
+    form = form_class(request.POST)
+    access = _open(request, patient_id, "create", audience=audience)
+    try:
+        measure_set: MeasureSet = create(actor=request.actor, access=access, form=form)
+    except InputRefused as refusal:
+        return render(request, template, context(page(access, form, refusal.errors)), status=400)
+    return measure_set
+
+
 @role_required(Role.CLINICIAN)
 @require_http_methods(["GET", "POST"])
 def psk_create(request: ActorRequest, patient_id: str) -> HttpResponse:
     """Choose the PSK activities with the patient."""
-    template = "personalized/psk_create.html"
-    if request.method == "GET":
-        access = _open(request, patient_id, "read", audience=Audience.CARE_TEAM)
-        page = services.psk_form_read(actor=request.actor, access=access)
-        return render(request, template, context(page))
-    form = forms.PskForm(request.POST)
-    access = _open(request, patient_id, "create", audience=Audience.CARE_TEAM)
-    try:
-        measure_set = services.psk_create(actor=request.actor, access=access, form=form)
-    except InputRefused as refusal:
-        page = presenters.psk_page(access, form, refusal.errors)
-        return render(request, template, context(page), status=400)
+    done = _set_up(
+        request,
+        patient_id,
+        template="personalized/psk_create.html",
+        audience=Audience.CARE_TEAM,
+        read=services.psk_form_read,
+        form_class=forms.PskForm,
+        create=services.psk_create,
+        page=presenters.psk_page,
+    )
+    if isinstance(done, HttpResponse):
+        return done
     messages.success(request, _("The activities are saved. Now rate them together."))
-    return redirect("personalized:rate", set_id=measure_set.public_id)
+    return redirect("personalized:rate", set_id=done.public_id)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def top_problems_create(request: ActorRequest, patient_id: str) -> HttpResponse:
     """The patient names their top problems and rates each (or the clinician with them)."""
-    template = "personalized/top_problems_create.html"
-    if request.method == "GET":
-        access = _open(request, patient_id, "read")
-        page = services.top_problems_form_read(actor=request.actor, access=access)
-        return render(request, template, context(page))
-    form = forms.TopProblemsForm(request.POST)
-    access = _open(request, patient_id, "create")
-    try:
-        services.top_problems_create(actor=request.actor, access=access, form=form)
-    except InputRefused as refusal:
-        page = presenters.top_problems_page(access, form, refusal.errors)
-        return render(request, template, context(page), status=400)
-    return _overview(request, access, _("Your problems and scores are saved."))
+    done = _set_up(
+        request,
+        patient_id,
+        template="personalized/top_problems_create.html",
+        audience=Audience.RECORD,
+        read=services.top_problems_form_read,
+        form_class=forms.TopProblemsForm,
+        create=services.top_problems_create,
+        page=presenters.top_problems_page,
+    )
+    if isinstance(done, HttpResponse):
+        return done
+    return _overview(request, done.patient.public_id, _("Your problems and scores are saved."))
 
 
 @role_required(Role.CLINICIAN)
 @require_http_methods(["GET", "POST"])
 def gas_create(request: ActorRequest, patient_id: str) -> HttpResponse:
     """Set GAS goals with the patient, each with its chosen starting level."""
-    template = "personalized/gas_create.html"
-    if request.method == "GET":
-        access = _open(request, patient_id, "read", audience=Audience.CARE_TEAM)
-        page = services.gas_form_read(actor=request.actor, access=access)
-        return render(request, template, context(page))
-    form = forms.GasForm(request.POST)
-    access = _open(request, patient_id, "create", audience=Audience.CARE_TEAM)
-    try:
-        services.gas_create(actor=request.actor, access=access, form=form)
-    except InputRefused as refusal:
-        page = presenters.gas_page(access, form, refusal.errors)
-        return render(request, template, context(page), status=400)
-    return _overview(request, access, _("The goals and their starting levels are saved."))
+    done = _set_up(
+        request,
+        patient_id,
+        template="personalized/gas_create.html",
+        audience=Audience.CARE_TEAM,
+        read=services.gas_form_read,
+        form_class=forms.GasForm,
+        create=services.gas_create,
+        page=presenters.gas_page,
+    )
+    if isinstance(done, HttpResponse):
+        return done
+    message = _("The goals and their starting levels are saved.")
+    return _overview(request, done.patient.public_id, message)
 
 
 @login_required
@@ -140,14 +175,15 @@ def rate(request: ActorRequest, set_id: str) -> HttpResponse:
         return render(request, template, context(page))
     opened = _open_set(request, set_id, "create")
     form = forms.RateForm(request.POST, opened=opened)
+    patient_id = opened.access.patient.public_id
     try:
         services.measurement_create(actor=request.actor, opened=opened, form=form)
     except InputRefused as refusal:
         page = presenters.rate_page(opened, form, _language(), refusal.errors)
         return render(request, template, context(page), status=400)
     if opened.by_patient:
-        return _overview(request, opened.access, _("Thank you. Your scores are saved."))
-    return _overview(request, opened.access, _("The scores are saved."))
+        return _overview(request, patient_id, _("Thank you. Your scores are saved."))
+    return _overview(request, patient_id, _("The scores are saved."))
 
 
 @role_required(Role.CLINICIAN)
