@@ -26,7 +26,6 @@ AUDIT_WRITERS = ("web/audit/",)
 NOT_YET_ON_THE_PATH_AUDIT: frozenset[str] = frozenset(
     {
         "web/api/fhir.py",
-        "web/knowledge/services.py",
         "web/patients/selectors.py",
         "web/patients/services.py",
         "web/personalized/services.py",
