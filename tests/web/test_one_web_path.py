@@ -25,9 +25,6 @@ AUDIT_WRITERS = ("web/audit/",)
 # Issue 11: modules still calling ``audit_record`` directly. Shrinks to empty.
 NOT_YET_ON_THE_PATH_AUDIT: frozenset[str] = frozenset(
     {
-        "web/knowledge/services.py",
-        # Only its legacy refusal helpers (``audit_refused`` / ``refuse_if_invalid``, outcome
-        # "error"), called by personalized alone: they go once personalized is converted.
         "web/patients/services.py",
         "web/providers/selectors.py",
         "web/providers/services/directory.py",

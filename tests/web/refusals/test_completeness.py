@@ -32,11 +32,6 @@ WITHOUT_INPUT: dict[str, str] = {
 # listed URL that gains a test fails the test below.
 NOT_YET_COVERED: frozenset[str] = frozenset(
     {
-        "knowledge:edit",
-        "knowledge:factor_thresholds",
-        "knowledge:history",
-        "knowledge:restore_bundled",
-        "knowledge:stepped_care_switches",
         "providers:directory_import",
         "providers:gazetteer",
         "providers:provider_active",
