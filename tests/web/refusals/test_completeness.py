@@ -50,15 +50,6 @@ NOT_YET_COVERED: frozenset[str] = frozenset(
         "personalized:rate",
         "personalized:top_problems_create",
         "portal:privacy",
-        "providers:directory_import",
-        "providers:gazetteer",
-        "providers:provider_active",
-        "providers:provider_create",
-        "providers:provider_edit",
-        "providers:referral_cancel",
-        "providers:referral_consent",
-        "providers:referral_create",
-        "providers:referral_send",
     }
 )
 
