@@ -26,12 +26,6 @@ AUDIT_WRITERS = ("web/audit/",)
 NOT_YET_ON_THE_PATH_AUDIT: frozenset[str] = frozenset(
     {
         "web/patients/services.py",
-        "web/providers/selectors.py",
-        "web/providers/services/directory.py",
-        "web/providers/services/fhir.py",
-        "web/providers/services/gazetteer.py",
-        "web/providers/services/letters.py",
-        "web/providers/services/referrals.py",
     }
 )
 
@@ -41,9 +35,6 @@ NOT_YET_ON_THE_PATH_SELECTORS: frozenset[str] = frozenset(
     {
         "web/patients/selectors.py:patient_access",
         "web/patients/selectors.py:patient_open",
-        "web/providers/selectors.py:provider_for_admin",
-        "web/providers/selectors.py:referral_access",
-        "web/providers/selectors.py:referral_open",
     }
 )
 

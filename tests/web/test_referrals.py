@@ -10,12 +10,11 @@ import pytest
 from pypdf import PdfReader
 
 from maatwerk.core.fhir.validation import validate_resource
-from maatwerk.core.screening.model import ReferralContext
 from maatwerk.web.accounts.models import User
 from maatwerk.web.audit.models import AuditEvent
 from maatwerk.web.common.actor import actor_for_user
-from maatwerk.web.patients.selectors import patient_access
-from maatwerk.web.providers import services
+from maatwerk.web.patients.opening import open_patient
+from maatwerk.web.providers import forms, services
 from maatwerk.web.providers.models import PostcodeArea, Provider, Referral
 from tests.web.world import World, make_membership, make_user
 
@@ -70,7 +69,7 @@ def test_referral_search_from_the_patient_without_a_screening(
     assert response.status_code == 200
     body = response.content.decode()
     assert "This patient has no screening yet. Choose the care level yourself." in body
-    assert [r["provider"].name for r in response.context["results"]] == ["Drs. Eva Domstad"]
+    assert [r.provider.name for r in response.context["results"]] == ["Drs. Eva Domstad"]
     assert f"?provider={provider.public_id}" in body
     event = AuditEvent.objects.order_by("-sequence").first()
     assert event is not None
@@ -136,23 +135,19 @@ def test_letter_pdf_holds_the_key_elements_and_is_frozen_when_sent(
 ) -> None:
     clinician = world.users["clinician_treating"]
     actor = actor_for_user(clinician, access_point="test")
-    access = patient_access(actor=actor, patient_id=str(world.patient_a.public_id), action="create")
-    context = ReferralContext(
-        care_level="basis_ggz",
-        severity="moderate",
-        factor_ids=("catastrophizing",),
-        modality="face_to_face",
-        summary_lines=("Catastrophizing elevated (PCS 34 >= 30).", "Prefers face to face."),
+    access = open_patient(actor=actor, patient_id=str(world.patient_a.public_id), action="create")
+    summary = ["Catastrophizing elevated (PCS 34 >= 30).", "Prefers face to face."]
+    form = forms.ReferralCreateForm(
+        {
+            "provider": str(provider.public_id),
+            "care_level": "basis_ggz",
+            "question": "Please treat catastrophizing in chronic pain.",
+        },
+        organization_id=world.org_a.pk,
     )
-    referral = services.referral_create(
-        actor=actor,
-        access=access,
-        provider=provider,
-        care_level="basis_ggz",
-        question="Please treat catastrophizing in chronic pain.",
-        context=context,
-        language="en",
-    )
+    referral = services.referral_create(actor=actor, access=access, form=form, language="en")
+    # The screening's summary, as a screening would have given it (made directly here).
+    Referral.objects.filter(pk=referral.pk).update(summary_lines=summary)
     client = world.client_for("clinician_treating")
     draft = client.get(f"/providers/referrals/{referral.public_id}/letter.pdf")
     assert draft.status_code == 200 and draft["Content-Type"] == "application/pdf"
@@ -334,7 +329,7 @@ def test_with_a_screening_the_care_level_and_summary_come_from_it(
     from tests.web.test_screening import world_screening
 
     world_screening(world)  # assigned, SCEGS recorded, profile computed
-    access = patient_access(
+    access = open_patient(
         actor=actor_for_user(world.users["clinician_treating"], access_point="test"),
         patient_id=str(world.patient_a.public_id),
         action="read",

@@ -32,15 +32,6 @@ WITHOUT_INPUT: dict[str, str] = {
 # listed URL that gains a test fails the test below.
 NOT_YET_COVERED: frozenset[str] = frozenset(
     {
-        "providers:directory_import",
-        "providers:gazetteer",
-        "providers:provider_active",
-        "providers:provider_create",
-        "providers:provider_edit",
-        "providers:referral_cancel",
-        "providers:referral_consent",
-        "providers:referral_create",
-        "providers:referral_send",
     }
 )
 
