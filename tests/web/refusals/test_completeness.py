@@ -24,6 +24,8 @@ POSTS = re.compile(r"require_POST|request\.POST|request\.method\s*==\s*\"POST\"|
 # Write URLs whose POST has no fields: there is nothing to refuse.
 WITHOUT_INPUT: dict[str, str] = {
     "formulation:share": "one button: share the current version with the patient",
+    "records:mine_copy": "one button: make a copy of my file",
+    "records:patient_copy": "one button: make a copy of the patient's file",
 }
 
 # Issue 11: write URLs whose refusal test is still to be written (their apps are not yet
