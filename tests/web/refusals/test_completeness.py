@@ -25,6 +25,8 @@ POSTS = re.compile(r"require_POST|request\.POST|request\.method\s*==\s*\"POST\"|
 WITHOUT_INPUT: dict[str, str] = {
     "formulation:share": "one button: share the current version with the patient",
     "formulation:diary": "one button: give the complaints diary as the first homework",
+    "records:mine_copy": "one button: make a copy of my file",
+    "records:patient_copy": "one button: make a copy of the patient's file",
 }
 
 # Issue 11: write URLs whose refusal test is still to be written (their apps are not yet

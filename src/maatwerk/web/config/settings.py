@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "maatwerk.web.api",
     "maatwerk.web.demo",
     "maatwerk.web.monitoring",
+    "maatwerk.web.records",
 ]
 
 MIDDLEWARE = [
@@ -399,6 +400,8 @@ MAATWERK_PERIODIC_JOBS = [
     "maatwerk.web.monitoring.jobs.expire_prompts",
     "maatwerk.web.monitoring.jobs.dispatch_due_prompts",
     "maatwerk.web.monitoring.jobs.send_due_reminders",
+    # Copies of a record past their expiry lose their content (F26).
+    "maatwerk.web.records.jobs.expired_copies_purge",
 ]
 # === monitoring (ROM and EMA prompts) =====================================================
 # How far ahead prompts exist in the database (topped up when half is used).
