@@ -11,4 +11,5 @@ urlpatterns = [
     path("me/<str:prompt_id>/", views.answer, name="answer"),
     path("caseload/", views.caseload, name="caseload"),
     path("patients/<str:patient_id>/", views.patient_overview, name="patient"),
+    path("patients/<str:patient_id>/pdf/", views.patient_overview_pdf, name="patient_pdf"),
 ]

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -23,6 +24,7 @@ from maatwerk.core.access import Role
 from maatwerk.web.audit.audited import InputRefused, show_refusal
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
+from maatwerk.web.common.pdf import PDF_CONTENT_TYPE
 from maatwerk.web.monitoring import answering, overview, services
 from maatwerk.web.monitoring.forms import AnswerForm, StartEntryForm
 from maatwerk.web.monitoring.models import MonitoringSchedule, Prompt
@@ -175,8 +177,29 @@ def patient_overview(request: ActorRequest, patient_id: str) -> HttpResponse:
         audience=Audience.CARE_TEAM,
         object_type="monitoring_overview",
     )
-    page = overview.patient_monitoring(request.actor, opened, now=timezone.now())
+    page = overview.patient_monitoring(
+        request.actor, opened, now=timezone.now(), language=get_language() or "nl"
+    )
     return render(request, "monitoring/patient.html", {"page": page})
+
+
+@role_required(Role.CLINICIAN)
+@require_http_methods(["GET"])
+def patient_overview_pdf(request: ActorRequest, patient_id: str) -> HttpResponse:
+    """The patient's monitoring and feedback charts as a PDF, for the consult."""
+    opened = open_patient(
+        actor=request.actor,
+        patient_id=patient_id,
+        action="print",
+        audience=Audience.CARE_TEAM,
+        object_type="monitoring_overview",
+    )
+    pdf = overview.patient_monitoring_pdf(
+        request.actor, opened, now=timezone.now(), language=get_language() or "nl"
+    )
+    response = HttpResponse(pdf, content_type=PDF_CONTENT_TYPE)
+    response["Content-Disposition"] = 'inline; filename="monitoring.pdf"'
+    return response
 
 
 @role_required(Role.CLINICIAN)
