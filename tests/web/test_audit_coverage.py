@@ -1016,6 +1016,7 @@ NOT_PATIENT_DATA = {
     # Patient data, audited as relative_view: the partner or parent who opens it is none of
     # the world's roles, so tests/web/test_treatment.py checks its single audit event.
     "treatment:shared_detail": "checked in tests/web/test_treatment.py (relative_view)",
+    "treatment:parent_view": "checked in tests/web/test_parent_view.py (relative_view)",
     # Key-based (the key is e-mailed to the invited person); accepting is audited once,
     # checked in tests/web/test_treatment.py.
     "treatment:relative_accept": "checked in tests/web/test_treatment.py (relative_access)",

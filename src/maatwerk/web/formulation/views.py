@@ -31,6 +31,7 @@ from maatwerk.web.formulation.selectors import OBJECT_FORMULATION, FormulationAc
 from maatwerk.web.knowledge.selectors import knowledge_for
 from maatwerk.web.patients.opening import Audience, PatientAccess, open_child, open_patient
 from maatwerk.web.screening.selectors import latest_profile_of_patient
+from maatwerk.web.screening.subgroup_flags import reads_short_texts
 
 Errors = Mapping[str, list[str]]
 RowsOf = Callable[
@@ -640,7 +641,9 @@ def _shared_context(opened: FormulationAccess) -> dict[str, Any]:
         "formulation": opened.object,
         "patient": opened.access.patient,
         "version": version,
-        "explanation": presenters.explanation(document, language),
+        "explanation": presenters.explanation(
+            document, language, short=reads_short_texts(opened.access)
+        ),
         "explanation_language": language,
         "diagram": presenters.patient_diagram(document, language),
         "last_response": responses[0] if responses else None,

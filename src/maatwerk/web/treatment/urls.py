@@ -1,6 +1,6 @@
 from django.urls import path
 
-from maatwerk.web.treatment import views
+from maatwerk.web.treatment import parent_view, views
 
 app_name = "treatment"
 urlpatterns = [
@@ -40,4 +40,5 @@ urlpatterns = [
     path("relatives/accept/<str:token>/", views.relative_accept, name="relative_accept"),
     path("shared/", views.shared, name="shared"),
     path("shared/<str:relative_id>/", views.shared_detail, name="shared_detail"),
+    path("shared/<str:relative_id>/child/", parent_view.parent_view, name="parent_view"),
 ]

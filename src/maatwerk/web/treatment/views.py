@@ -33,6 +33,7 @@ from maatwerk.web.patients.opening import (
     open_patient,
 )
 from maatwerk.web.safety.selectors import risk_banner_of
+from maatwerk.web.screening.subgroup_flags import reads_short_texts
 from maatwerk.web.treatment import forms, presenters, selectors, services
 from maatwerk.web.treatment.models import ExerciseResponse, ModuleAssignment, RelativeAccess
 from maatwerk.web.treatment.opening import open_shared
@@ -52,11 +53,13 @@ def _open_module(
     )
 
 
-def _module_card(assignment: ModuleAssignment, module: Module, language: str) -> dict[str, Any]:
+def _module_card(
+    assignment: ModuleAssignment, module: Module, language: str, short: bool = False
+) -> dict[str, Any]:
     return {
         "assignment": assignment,
         "name": presenters.text(module.name, language),
-        "summary": presenters.text(module.summary, language),
+        "summary": presenters.module_summary(module, language, short=short),
     }
 
 
@@ -77,17 +80,18 @@ def my_modules(request: ActorRequest) -> HttpResponse:
     assignments = services.modules_overview_read(actor=request.actor, access=access)
     card = services.portal_card(access)
     language = services.language()
+    short = reads_short_texts(access)
     return render(
         request,
         "treatment/my_modules.html",
         {
             "cards": [
-                _module_card(a, services.module_of(a), language)
+                _module_card(a, services.module_of(a), language, short)
                 for a in assignments
                 if not a.is_waiting
             ],
             "waiting": [
-                _module_card(a, services.module_of(a), language)
+                _module_card(a, services.module_of(a), language, short)
                 for a in assignments
                 if a.is_waiting
             ],
@@ -140,7 +144,9 @@ def module(request: ActorRequest, module_assignment_id: str) -> HttpResponse:
             "assignment": opened.object,
             "patient": opened.access.patient,
             "name": presenters.text(definition.name, language),
-            "summary": presenters.text(definition.summary, language),
+            "summary": presenters.module_summary(
+                definition, language, short=reads_short_texts(opened.access)
+            ),
             "steps": steps,
             "is_patient": opened.by_patient,
             "quota": quota,
@@ -184,6 +190,7 @@ def _exercise_context(
         "title": presenters.text(exercise.title, language),
         "instructions": presenters.text(exercise.instructions, language),
         "fields": presenters.exercise_views(exercise, shown, language=language, errors=errors),
+        "pictograms": state.low_literacy,
         "errors": errors,
         "general_errors": general,
         "response": response,
@@ -831,5 +838,6 @@ def shared_detail(request: ActorRequest, relative_id: str) -> HttpResponse:
             "modules": modules,
             "plan_summary": view.plan_summary,
             "may_be_minor": view.may_be_minor,
+            "parent_view": view.parent_view,
         },
     )
