@@ -1075,6 +1075,7 @@ NOT_PATIENT_DATA = {
     # Decided by the responsible clinician (a GP on the care team), who is none of the
     # world's roles: the single audit event is checked in tests/web/test_records_destruction.py.
     "records:decide": "checked in tests/web/test_records_destruction.py (destruction_request)",
+    "treatment:parent_view": "checked in tests/web/test_parent_view.py (relative_view)",
     # Key-based (the key is e-mailed to the invited person); accepting is audited once,
     # checked in tests/web/test_treatment.py.
     "treatment:relative_accept": "checked in tests/web/test_treatment.py (relative_access)",

@@ -310,6 +310,8 @@ MATRIX: dict[str, Entry] = {
         frozenset({"patient_a", "clinician_treating"}), method="POST"
     ),
     "treatment:shared_detail": Entry(NOBODY),
+    # The parent view: only a parent with an active access (none of the world's roles).
+    "treatment:parent_view": Entry(NOBODY),
     # Opening a module that waits for a later round of the plan: the treating clinician.
     "treatment:module_open": Entry(frozenset({"clinician_treating"}), method="POST"),
     # Key-based: the key is a secret e-mailed to the invited partner or parent; the

@@ -343,3 +343,18 @@ def test_an_activity_plan_links_to_the_goals_of_step_3() -> None:
         ]
     else:  # pragma: no cover - the formulation must refuse
         raise AssertionError("an activity for an unknown goal was accepted")
+
+
+def test_the_short_explanation_for_low_literacy_keeps_the_circle_and_shortens_the_rest() -> None:
+    full = personal_explanation(BACK_PAIN, language="nl")
+    short = personal_explanation(BACK_PAIN, language="nl", short=True)
+    # The circle in the patient's own words is the same; the rest is one sentence each.
+    assert short.paragraphs[0] == full.paragraphs[0]
+    assert [p.lines for p in short.paragraphs[1:]] == [
+        ("Samen gaan we deze cirkel doorbreken.",),
+        ("Je klachten zijn echt. Je beeldt je niets in.",),
+    ]
+    assert short.word_count() < full.word_count()
+    assert short.more == full.more  # the other circles stay there on request
+    english = personal_explanation(BACK_PAIN, language="en", short=True)
+    assert english.paragraphs[1].lines == ("Together we will break this circle.",)

@@ -364,3 +364,17 @@ def test_checked_in_json_schema_is_current(name: str) -> None:
 def test_no_stray_schema_files() -> None:
     on_disk = {path.name for path in SCHEMA_FOLDER.glob("*.schema.json")}
     assert on_disk == set(module_json_schema_texts())
+
+
+@pytest.mark.parametrize("module_id", module_ids())
+def test_the_short_introduction_for_low_literacy_is_shorter(module_id: str) -> None:
+    """Issue 12 item 8: every module has a shorter introduction (our own wording, so
+    marked unverified) with shorter sentences than the B1 one."""
+    module = CATALOGUE.module(module_id)
+    assert module.summary_short is not None
+    assert module.summary_short_unverified
+    for language in ("nl", "en"):
+        short = module.summary_short.get(language) or ""
+        full = module.summary.get(language) or ""
+        assert 0 < len(short.split()) < len(full.split()), (language, short)
+        assert all(len(s.split()) <= 10 for s in sentences(short)), short

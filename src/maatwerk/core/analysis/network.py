@@ -39,6 +39,7 @@ from maatwerk.core.analysis.network_kernels import (
     fit_alternating,
     graphical_lasso,
 )
+from maatwerk.core.analysis.network_notes import NetworkNote, NoteKind, english_sentence
 from maatwerk.core.common.errors import MaatwerkError
 
 Array = NDArray[np.float64]
@@ -111,7 +112,12 @@ class NetworkResult:
     lambda_kappa_grid: Array
     ebic_grid: Array
     """EBIC of every grid pair, shape (λ_β index, λ_κ index)."""
-    warnings: tuple[str, ...]
+    notes: tuple[NetworkNote, ...]
+    """What to read with care (``network_notes``); ``warnings`` says them in English."""
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return tuple(english_sentence(note) for note in self.notes)
 
     def as_dict(self) -> dict[str, object]:
         """The fields of the CLI contract, JSON-ready."""
@@ -293,15 +299,15 @@ def partial_directed_correlations(beta: Array, kappa: Array) -> Array:
     return pdc
 
 
-def _warnings(series: LaggedSeries, converged: bool) -> tuple[str, ...]:
+def _notes(series: LaggedSeries, converged: bool) -> tuple[NetworkNote, ...]:
     p = len(series.variables)
     parameters = p * p + p + p * (p + 1) // 2
-    notes: list[str] = []
+    notes: list[NetworkNote] = []
     if series.n < FEW_OBSERVATIONS_FACTOR * parameters:
         notes.append(
-            f"few observations: {series.n} usable beep pairs for {p} variables, fewer than "
-            f"the {parameters} parameters of the unpenalized model; the network is "
-            "mostly shaped by the penalty and may miss real connections"
+            NetworkNote(
+                NoteKind.FEW_OBSERVATIONS, pairs=series.n, variables=p, parameters=parameters
+            )
         )
     # The outcomes were checked for variation; a lagged value can still be constant (e.g.
     # an item that only varies at the first beep of the day, which is never a predictor).
@@ -311,12 +317,9 @@ def _warnings(series: LaggedSeries, converged: bool) -> tuple[str, ...]:
         if sd < CONSTANT_SD
     ]
     if constant:
-        notes.append(
-            f"no variation in the previous beep's value of {', '.join(constant)}: its "
-            "temporal effects cannot be estimated"
-        )
+        notes.append(NetworkNote(NoteKind.NO_VARIATION, names=tuple(constant)))
     if not converged:
-        notes.append("the estimation did not converge within 100 rounds at the chosen penalty")
+        notes.append(NetworkNote(NoteKind.NOT_CONVERGED))
     return tuple(notes)
 
 
@@ -395,7 +398,7 @@ def estimate_network(
         lambda_beta_grid=lambda_beta,
         lambda_kappa_grid=lambda_kappa,
         ebic_grid=ebic.reshape(lambda_count, lambda_count),
-        warnings=_warnings(series, bool(fit.converged[chosen])),
+        notes=_notes(series, bool(fit.converged[chosen])),
     )
 
 
@@ -419,7 +422,11 @@ class EdgeStability:
     temporal: Array
     """(predictor, outcome) like ``pdc``."""
     contemporaneous: Array
-    warnings: tuple[str, ...]
+    notes: tuple[NetworkNote, ...]
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return tuple(english_sentence(note) for note in self.notes)
 
 
 def bootstrap_edge_stability(
@@ -455,24 +462,32 @@ def bootstrap_edge_stability(
     temporal = (fit.beta[:, 1:, :] != 0).mean(axis=0)
     contemporaneous = (fit.kappa != 0).mean(axis=0)
     np.fill_diagonal(contemporaneous, 0.0)
-    notes: list[str] = []
+    notes: list[NetworkNote] = []
     names = result.variables
     for j, i in zip(*np.nonzero(result.pdc), strict=True):
         if temporal[j, i] < UNSTABLE_BELOW:
             notes.append(
-                f"unstable temporal edge {names[j]} → {names[i]}: present in "
-                f"{temporal[j, i]:.0%} of {resamples} resamples"
+                NetworkNote(
+                    NoteKind.UNSTABLE_TEMPORAL_EDGE,
+                    names=(names[j], names[i]),
+                    share=float(temporal[j, i]),
+                    resamples=resamples,
+                )
             )
     for j, i in zip(*np.nonzero(np.triu(result.pcc, 1)), strict=True):
         if contemporaneous[j, i] < UNSTABLE_BELOW:
             notes.append(
-                f"unstable contemporaneous edge {names[j]} — {names[i]}: present in "
-                f"{contemporaneous[j, i]:.0%} of {resamples} resamples"
+                NetworkNote(
+                    NoteKind.UNSTABLE_CONTEMPORANEOUS_EDGE,
+                    names=(names[j], names[i]),
+                    share=float(contemporaneous[j, i]),
+                    resamples=resamples,
+                )
             )
     return EdgeStability(
         resamples=resamples,
         seed=seed,
         temporal=temporal,
         contemporaneous=contemporaneous,
-        warnings=tuple(notes),
+        notes=tuple(notes),
     )

@@ -154,6 +154,14 @@ class ExplanationTextsFile(Frozen):
     treatment_no_targets: Bilingual
     real_heading: Bilingual
     real_lines: tuple[Bilingual, ...] = Field(min_length=1)
+    short_treatment: Bilingual = Field(
+        description="The short explanation (low literacy): the whole treatment part in one "
+        "sentence. Our own wording (editorial, unverified)."
+    )
+    short_real: Bilingual = Field(
+        description="The short explanation (low literacy): the 'symptoms are real' part. "
+        "Our own wording (editorial, unverified)."
+    )
     kind_names: KindNames
     describe_circle: Bilingual = Field(description="Placeholders: {number}, {path}.")
     describe_no_circles: Bilingual

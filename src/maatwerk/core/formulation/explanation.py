@@ -16,6 +16,11 @@ What the patient reads first is short (aimed at about 150 words): one personal c
 
 Without a circle, the complaints and the maintaining consequences are told instead. The
 other circles are in ``Explanation.more``, for the page to show on request.
+
+``short=True`` is the version for a patient with low literacy (the screening flag
+``low_literacy``): the same circle in the patient's own words, then the treatment and
+"your symptoms are real" parts in one short sentence each (``short_treatment``,
+``short_real``: our own wording).
 """
 
 from __future__ import annotations
@@ -70,6 +75,7 @@ def personal_explanation(
     *,
     language: Language,
     content: FormulationContent | None = None,
+    short: bool = False,
 ) -> Explanation:
     """The explanation of ``formulation`` in ``language`` (see the module docstring)."""
     texts = (content or bundled_formulation_content()).texts
@@ -138,10 +144,11 @@ def personal_explanation(
         if targets
         else (say(texts.treatment_no_targets), say(texts.treatment_end))
     )
+    if short and first is not None:  # "this circle": only when there is one
+        treatment = (say(texts.short_treatment),)
     paragraphs.append(Paragraph(say(texts.treatment_heading), 2, treatment))
-    paragraphs.append(
-        Paragraph(say(texts.real_heading), 2, tuple(say(line) for line in texts.real_lines))
-    )
+    real = (say(texts.short_real),) if short else tuple(say(line) for line in texts.real_lines)
+    paragraphs.append(Paragraph(say(texts.real_heading), 2, real))
     others = [circle for circle in circles if circle != first]
     more: list[Paragraph] = []
     if others:

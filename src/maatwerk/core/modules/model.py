@@ -237,6 +237,13 @@ class Module(Provenance):
     version: Version
     name: LocalizedText
     summary: LocalizedText = Field(description="For the patient, plain language at B1 level.")
+    summary_short: LocalizedText | None = Field(
+        default=None,
+        description="A shorter version of ``summary`` (A2/B1, one or two very short "
+        "sentences) shown instead of it to patients with low literacy (the screening flag "
+        "``low_literacy``). Our own wording: editorial, never a clinical claim "
+        "(``summary_short_unverified``).",
+    )
     clinician_summary: LocalizedText
     targets: tuple[Identifier, ...] = Field(
         default=(), description="Knowledge-base factor ids this module addresses."
@@ -254,6 +261,12 @@ class Module(Provenance):
 
     @property
     def expected_weeks_unverified(self) -> bool:
+        return True
+
+    @property
+    def summary_short_unverified(self) -> bool:
+        """The short summary is our own plain-language wording, not checked with a
+        source or with patients."""
         return True
 
     def step(self, step_id: str) -> Step:

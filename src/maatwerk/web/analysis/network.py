@@ -27,6 +27,7 @@ from maatwerk.core.analysis.network_svg import network_svg
 from maatwerk.core.formulation.model import CircleGraph
 from maatwerk.web.analysis import selectors
 from maatwerk.web.analysis.models import EmaImport, NetworkEstimate
+from maatwerk.web.analysis.notes import note_texts
 from maatwerk.web.analysis.presenters import number_text
 from maatwerk.web.formulation import presenters as formulation_presenters
 from maatwerk.web.formulation import selectors as formulation_selectors
@@ -212,10 +213,7 @@ def network_page(access: PatientAccess, language: str) -> dict[str, Any]:
             ],
             "missing": rows(comparison.missing),
             "unlinked": rows(comparison.unlinked),
-            "warnings": [
-                *stored.get("warnings", []),
-                *stored.get("stability", {}).get("warnings", []),
-            ],
+            "warnings": note_texts(stored, names),
         }
     )
     return context

@@ -49,6 +49,8 @@ def estimate(series: EmaSeries) -> dict[str, object]:
         "contemporaneous": stability.contemporaneous.tolist(),
         "warnings": list(stability.warnings),
     }
+    # The same notes as values, for the web app to say in the reader's language.
+    stored["notes"] = [note.as_dict() for note in (*result.notes, *stability.notes)]
     return stored
 
 

@@ -152,10 +152,13 @@ class ExplanationView:
     text: str  # the whole explanation as plain text (to notice a change)
 
 
-def explanation(document: Formulation, language: Language, *, shift: int = 0) -> ExplanationView:
+def explanation(
+    document: Formulation, language: Language, *, shift: int = 0, short: bool = False
+) -> ExplanationView:
     """The paragraphs; ``shift`` moves the headings down when the explanation sits inside
-    a section of a page (headings stay in order)."""
-    told = personal_explanation(document, language=language)
+    a section of a page (headings stay in order); ``short`` gives the shorter version for
+    a patient with low literacy."""
+    told = personal_explanation(document, language=language, short=short)
 
     def rows(paragraphs: tuple[Any, ...]) -> list[dict[str, Any]]:
         return [

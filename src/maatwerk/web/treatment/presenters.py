@@ -25,6 +25,7 @@ from maatwerk.core.modules.model import (
     Exercise,
     FormField,
     GroupField,
+    Module,
     MultiChoiceField,
     NumberField,
     ScaleField,
@@ -40,6 +41,14 @@ def text(value: LocalizedText | None, language: str) -> str:
     if value is None:
         return ""
     return value.get(language, fallback=True) or ""
+
+
+def module_summary(module: Module, language: str, *, short: bool = False) -> str:
+    """The module's introduction; its shorter version for a patient with low literacy,
+    where the module has one."""
+    if short and module.summary_short is not None:
+        return text(module.summary_short, language)
+    return text(module.summary, language)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from maatwerk.web.treatment import parent_view
 from maatwerk.web.treatment.views import clinician, messaging, modules, relatives
 
 app_name = "treatment"
@@ -42,4 +43,5 @@ urlpatterns = [
     path("relatives/accept/<str:token>/", relatives.relative_accept, name="relative_accept"),
     path("shared/", relatives.shared, name="shared"),
     path("shared/<str:relative_id>/", relatives.shared_detail, name="shared_detail"),
+    path("shared/<str:relative_id>/child/", parent_view.parent_view, name="parent_view"),
 ]

@@ -17,6 +17,7 @@ from maatwerk.web.formulation import forms, presenters, selectors, services
 from maatwerk.web.formulation.selectors import FormulationAccess
 from maatwerk.web.formulation.views.common import _opened, _read
 from maatwerk.web.patients.opening import Audience
+from maatwerk.web.screening.subgroup_flags import reads_short_texts
 
 
 def _shared_context(opened: FormulationAccess) -> dict[str, Any]:
@@ -31,7 +32,9 @@ def _shared_context(opened: FormulationAccess) -> dict[str, Any]:
         "formulation": opened.object,
         "patient": opened.access.patient,
         "version": version,
-        "explanation": presenters.explanation(document, language),
+        "explanation": presenters.explanation(
+            document, language, short=reads_short_texts(opened.access)
+        ),
         "explanation_language": language,
         "diagram": presenters.patient_diagram(document, language),
         "last_response": responses[0] if responses else None,

@@ -15,6 +15,7 @@ from maatwerk.core.modules.model import Exercise, Module, Step
 from maatwerk.web.audit.audited import InputRefused, audited
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.patients.opening import NotForThisRole
+from maatwerk.web.screening.subgroup_flags import reads_short_texts
 from maatwerk.web.treatment import selectors
 from maatwerk.web.treatment.models import (
     ExerciseHandIn,
@@ -52,18 +53,22 @@ class ExerciseState:
     response: ExerciseResponse | None
     hand_ins: list[ExerciseHandIn]
     feedback: list[Feedback]
+    # Low literacy noted at the screening: pictograms on our own answer scales.
+    low_literacy: bool = False
 
 
 def exercise_state(opened: OpenedModule, exercise_id: str, entry: int) -> ExerciseState:
     """What the page shows; for drawing the page again after a save or a refusal (the
     save or the refusal is the request's audit event)."""
     response = selectors.response_of(opened.object, exercise_id, entry)
+    low_literacy = reads_short_texts(opened.access)
     if response is None:
-        return ExerciseState(response=None, hand_ins=[], feedback=[])
+        return ExerciseState(response=None, hand_ins=[], feedback=[], low_literacy=low_literacy)
     return ExerciseState(
         response=response,
         hand_ins=selectors.hand_ins_of(response),
         feedback=selectors.feedback_of(response),
+        low_literacy=low_literacy,
     )
 
 

@@ -13,7 +13,6 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -32,9 +31,11 @@ from maatwerk.web.common.actor import Actor
 from maatwerk.web.organizations.models import Membership
 from maatwerk.web.patients.models import Patient
 from maatwerk.web.patients.opening import Opened, PatientAccess, patient_subject
+from maatwerk.web.planning.relatives import RelativePlan, plan_for_relatives
 from maatwerk.web.treatment import selectors
 from maatwerk.web.treatment.models import ModuleAssignment, RelativeAccess
 from maatwerk.web.treatment.services._common import check_input, module_of
+from maatwerk.web.treatment.services.parent import parent_view_allowed
 
 
 def relatives_read(*, actor: Actor, access: PatientAccess) -> list[RelativeAccess]:
@@ -271,10 +272,13 @@ def _new_password(password1: str, password2: str) -> str:
 class SharedView:
     relative: RelativeAccess
     modules: list[tuple[ModuleAssignment, Module]]
-    plan_summary: Any  # from the planning app when it offers one, else None
+    plan_summary: RelativePlan | None  # the agreed plan's goals and length, if any
     # Under 18 or, in the year they turn 18, possibly so: only the year of birth is
     # stored (``maatwerk.core.age``).
     may_be_minor: bool
+    # A parent of a (possible) minor or of a patient with a parent involved also sees
+    # the plan and homework (``treatment.services.parent``).
+    parent_view: bool = False
 
 
 def shared_read(*, actor: Actor, relative: RelativeAccess, today: date) -> SharedView:
@@ -299,22 +303,10 @@ def shared_read(*, actor: Actor, relative: RelativeAccess, today: date) -> Share
             modules=modules,
             plan_summary=_plan_summary(patient),
             may_be_minor=may_be_minor(patient.birth_year, today),
+            parent_view=parent_view_allowed(relative, today),
         )
 
 
-def _plan_summary(patient: Any) -> Any:
-    """The agreed plan as the planning app summarizes it; absent until that app offers
-    ``plan_summary_for``."""
-    import importlib
-
-    try:
-        planning = importlib.import_module("maatwerk.web.planning.selectors")
-    except ImportError:
-        return None
-    summary_for = getattr(planning, "plan_summary_for", None)
-    if summary_for is None:
-        return None
-    try:
-        return summary_for(patient)
-    except TypeError:
-        return summary_for(patient=patient)
+def _plan_summary(patient: Patient) -> RelativePlan | None:
+    """The agreed plan as far as a relative reads it (its goals and length)."""
+    return plan_for_relatives(patient)

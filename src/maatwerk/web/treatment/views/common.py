@@ -12,11 +12,13 @@ from maatwerk.web.treatment import presenters
 from maatwerk.web.treatment.models import ModuleAssignment
 
 
-def module_card(assignment: ModuleAssignment, module: Module, language: str) -> dict[str, Any]:
+def module_card(
+    assignment: ModuleAssignment, module: Module, language: str, short: bool = False
+) -> dict[str, Any]:
     return {
         "assignment": assignment,
         "name": presenters.text(module.name, language),
-        "summary": presenters.text(module.summary, language),
+        "summary": presenters.module_summary(module, language, short=short),
     }
 
 

@@ -26,6 +26,7 @@ from maatwerk.web.patients.opening import (
     open_child,
     open_own_record,
 )
+from maatwerk.web.screening.subgroup_flags import reads_short_texts
 from maatwerk.web.treatment import forms, presenters, selectors, services
 from maatwerk.web.treatment.models import ExerciseResponse, ModuleAssignment
 from maatwerk.web.treatment.selectors import OpenedModule
@@ -59,17 +60,20 @@ def my_modules(request: ActorRequest) -> HttpResponse:
     assignments = services.modules_overview_read(actor=request.actor, access=access)
     card = services.portal_card(access)
     language = services.language()
+    short = reads_short_texts(access)
     return render(
         request,
         "treatment/my_modules.html",
         {
             "cards": [
-                module_card(a, services.module_of(a), language)
+                module_card(a, services.module_of(a), language, short)
                 for a in assignments
                 if not a.is_waiting
             ],
             "waiting": [
-                module_card(a, services.module_of(a), language) for a in assignments if a.is_waiting
+                module_card(a, services.module_of(a), language, short)
+                for a in assignments
+                if a.is_waiting
             ],
             "unread_feedback": card.feedback,
             "unread_messages": card.messages_unread,
@@ -120,7 +124,9 @@ def module(request: ActorRequest, module_assignment_id: str) -> HttpResponse:
             "assignment": opened.object,
             "patient": opened.access.patient,
             "name": presenters.text(definition.name, language),
-            "summary": presenters.text(definition.summary, language),
+            "summary": presenters.module_summary(
+                definition, language, short=reads_short_texts(opened.access)
+            ),
             "steps": steps,
             "is_patient": opened.by_patient,
             "quota": quota,
@@ -164,6 +170,7 @@ def _exercise_context(
         "title": presenters.text(exercise.title, language),
         "instructions": presenters.text(exercise.instructions, language),
         "fields": presenters.exercise_views(exercise, shown, language=language, errors=errors),
+        "pictograms": state.low_literacy,
         "errors": errors,
         "general_errors": general,
         "response": response,

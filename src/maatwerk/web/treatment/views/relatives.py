@@ -197,5 +197,6 @@ def shared_detail(request: ActorRequest, relative_id: str) -> HttpResponse:
             "modules": modules,
             "plan_summary": view.plan_summary,
             "may_be_minor": view.may_be_minor,
+            "parent_view": view.parent_view,
         },
     )
