@@ -50,11 +50,6 @@ class EmaLinksForm(forms.Form):
             self.fields[f"var-{n}"] = forms.CharField(max_length=200)
             self.fields[f"node-{n}"] = forms.CharField(max_length=80, required=False)
 
-    def links(self) -> dict[str, str]:
-        """Question → box (empty: no box), from the cleaned rows."""
-        data = self.cleaned_data
-        return {str(data[f"var-{n}"]): str(data[f"node-{n}"]) for n in range(int(data["count"]))}
-
 
 class EdgesField(forms.Field):
     """Arrows as ``source|target`` values of checked boxes (one ``edge`` per arrow)."""

@@ -62,7 +62,7 @@ class InstrumentUploadForm(forms.Form):
     texts = forms.FileField(label=gettext_lazy("JSON file with the licensed texts"), required=False)
     questionnaire = forms.FileField(label=gettext_lazy("FHIR Questionnaire (JSON)"), required=False)
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         data["form"] = data.get("form") or "texts"
         if data["form"] == "questionnaire" and data.get("questionnaire") is None:

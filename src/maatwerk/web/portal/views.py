@@ -3,7 +3,7 @@ record with the scoped opener and calls one audited service."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 
 from django import forms
 from django.contrib import messages
@@ -30,7 +30,9 @@ class TickBox(forms.CheckboxInput):
     """A checkbox that hands the field what was sent (Django's own turns any text into
     ``True``), so a value no checkbox sends can be refused."""
 
-    def value_from_datadict(self, data: Any, files: Any, name: str) -> object:
+    def value_from_datadict(
+        self, data: Mapping[str, object], files: Mapping[str, object], name: str
+    ) -> object:
         return data.get(name)
 
 
