@@ -30,6 +30,7 @@ from tests.web.world import World, make_user, sign_in
 BASE = "/organization/knowledge"
 FACTORS = f"{BASE}/knowledge/factors"
 OVERVIEW_QUERIES = 20  # 18 measured: the session, the actor, the content in use, the rows
+COLLECTION_QUERIES = 22  # 20 measured: as the overview, plus the labels of the content in use
 
 
 def bundled_factors() -> dict[str, Any]:
@@ -689,3 +690,26 @@ def test_the_overview_reads_the_saved_versions_in_a_fixed_number_of_queries(
     assert page.status_code == 200
     [factors_row] = [row for row in page.context["rows"] if row.collection == "factors"]
     assert factors_row.active is not None and factors_row.active.version == "1.3"
+
+
+def test_the_readable_page_with_labels_reads_in_a_fixed_number_of_queries(
+    world: World, django_assert_max_num_queries: Any
+) -> None:
+    # The busiest knowledge page: every factor with the names of the ids it refers to,
+    # its sources as citations; with saved versions of two collections in use.
+    admin = world.client_for("org_admin")
+    document = bundled_factors()
+    for version in ("1.1", "1.2"):
+        document["version"] = version
+        assert save(admin, document).status_code == 302
+    sources = json.loads(bundled_texts()["sources.json"])
+    sources["version"] = "1.1"
+    response = admin.post(
+        f"{BASE}/knowledge/sources/edit/",
+        {"document": json.dumps(sources), "comment": "our own copy"},
+    )
+    assert response.status_code == 302
+    with django_assert_max_num_queries(COLLECTION_QUERIES):
+        page = admin.get(f"{FACTORS}/")
+    assert page.status_code == 200
+    assert "Bewegingsangst" in page.content.decode()
