@@ -380,3 +380,28 @@ def test_a_referral_is_signed_by_a_gp_never_by_the_poh_ggz(
     assert referral.signed_by == world_gp(world)
     text = " ".join(_letter_text(bytes(referral.letter_pdf)).split())
     assert "Huisarts Gerrit" in text
+
+
+def test_the_referral_pages_read_a_bounded_number_of_queries(
+    world: World, provider: Provider, django_assert_max_num_queries: object
+) -> None:
+    """The patient's referral search and a referral's page read the opener, the
+    screening, the directory and the gazetteer once each, whatever the directory's size.
+    Measured: 31 and 29 statements, most of them the session, the actor and the one audit
+    event (before the one web path 29 and 28: the audited call's savepoint is the
+    difference)."""
+    for number in range(20):
+        Provider.objects.create(
+            organization=world.org_a,
+            key=f"name:extra {number}|3511AB",
+            name=f"Extra {number}",
+            postcode="3511 AB",
+            disciplines=["gz_psycholoog"],
+        )
+    referral = _create(world, provider)
+    client = world.client_for("clinician_treating")
+    with django_assert_max_num_queries(31):  # type: ignore[operator]
+        search = client.get(_new_url(world), {"postcode": "3511 AB"})
+    assert search.status_code == 200 and len(search.context["results"]) == 21
+    with django_assert_max_num_queries(29):  # type: ignore[operator]
+        assert client.get(f"/providers/referrals/{referral.public_id}/").status_code == 200

@@ -8,6 +8,7 @@ not audit. Reading a patient's page is audited by the service that calls the bui
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
@@ -19,9 +20,11 @@ from maatwerk.web.organizations.models import Membership
 from maatwerk.web.patients.models import Patient
 from maatwerk.web.patients.opening import PatientAccess
 from maatwerk.web.providers import presenters, selectors
+from maatwerk.web.providers.forms import ReferralCreateForm
 from maatwerk.web.providers.models import PostcodeArea, Provider, Referral
 from maatwerk.web.providers.selectors import DirectoryAccess, ReferralOpened
 from maatwerk.web.providers.services.letters import consent_statement
+from maatwerk.web.providers.services.referrals import chosen_provider
 from maatwerk.web.providers.services.search import (
     SearchCriteria,
     SearchOutcome,
@@ -31,15 +34,18 @@ from maatwerk.web.providers.services.search import (
 from maatwerk.web.safety.presenters import RiskBanner
 from maatwerk.web.safety.selectors import risk_banner_of
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 Named = tuple[str, str]
 Errors = dict[str, list[str]]
 
 
-def as_context(page: object) -> dict[str, object]:
+def as_context(page: DataclassInstance) -> dict[str, object]:
     """A page's fields as a template context (one level: a nested :class:`Choices` is
     spread out, so the templates read ``care_levels`` and the like directly)."""
     context: dict[str, object] = {}
-    for item in fields(page):  # type: ignore[arg-type]
+    for item in fields(page):
         value = getattr(page, item.name)
         if isinstance(value, Choices):
             context.update(as_context(value))
@@ -209,6 +215,15 @@ def referral_form_page(
         earlier=list(selectors.referrals_of(access)[:10]),
         choices=choices(knowledge, language),
     )
+
+
+def referral_form_refused(
+    access: PatientAccess, form: ReferralCreateForm, language: str, errors: Errors
+) -> ReferralFormPage:
+    """The referral form again after a refusal, with what was typed. The provider was
+    checked before the refusal (one outside the directory is a 404)."""
+    provider = chosen_provider(access, form)
+    return referral_form_page(access, provider, form.typed(), language, errors)
 
 
 @dataclass(frozen=True)

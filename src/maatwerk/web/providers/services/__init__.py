@@ -12,7 +12,7 @@ The package re-exports every public name, so callers use ``providers.services.<n
 
 from __future__ import annotations
 
-from maatwerk.web.providers.services._common import NON_FIELD
+from maatwerk.web.audit.audited import NON_FIELD
 from maatwerk.web.providers.services.csv_files import (
     COLUMN_LABELS,
     PROBLEM_MESSAGES,
@@ -37,7 +37,6 @@ from maatwerk.web.providers.services.letters import (
     referral_letter,
 )
 from maatwerk.web.providers.services.referrals import (
-    chosen_provider,
     referral_cancel,
     referral_consent_record,
     referral_create,
@@ -60,7 +59,6 @@ __all__ = [
     "SearchCriteria",
     "SearchOutcome",
     "ShownMatch",
-    "chosen_provider",
     "consent_statement",
     "discipline_ids",
     "field_message",

@@ -14,14 +14,13 @@ from maatwerk.core.referral.directory_csv import (
     read_providers_csv,
     write_providers_csv,
 )
-from maatwerk.web.audit.audited import InputRefused, audited, valid_form
+from maatwerk.web.audit.audited import NON_FIELD, InputRefused, audited, valid_form
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.knowledge.selectors import knowledge_for
 from maatwerk.web.patients.opening import OrganizationOpened
 from maatwerk.web.providers.forms import CsvUploadForm, ProviderActiveForm, ProviderForm
 from maatwerk.web.providers.models import Provider
 from maatwerk.web.providers.selectors import DirectoryAccess, directory_of
-from maatwerk.web.providers.services._common import NON_FIELD
 from maatwerk.web.providers.services.csv_files import (
     ImportResult,
     field_message,

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maatwerk.core.knowledge.model import KnowledgeBase
-from maatwerk.web.audit.audited import InputRefused, audited, valid_form
+from maatwerk.web.audit.audited import NON_FIELD, InputRefused, audited, valid_form
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.knowledge.selectors import knowledge_for
 from maatwerk.web.patients.opening import PatientAccess
@@ -26,7 +26,6 @@ from maatwerk.web.providers.selectors import (
     patient_directory,
     referral_context,
 )
-from maatwerk.web.providers.services._common import NON_FIELD
 from maatwerk.web.providers.services.letters import render_letter
 
 ProviderSnapshot = dict[str, str | list[str]]

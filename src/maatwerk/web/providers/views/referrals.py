@@ -79,12 +79,7 @@ def _referral_save(request: ActorRequest, patient_id: str) -> HttpResponse:
             actor=request.actor, access=access, form=form, language=language()
         )
     except InputRefused as refusal:
-        # The provider was checked before the refusal (a provider outside the directory
-        # is a 404); drawing the page again is not a second audited read.
-        provider = services.chosen_provider(access, form)
-        page = pages.referral_form_page(
-            access, provider, form.typed(), language(), errors=refusal.errors
-        )
+        page = pages.referral_form_refused(access, form, language(), refusal.errors)
         return render(request, "providers/referral_form.html", pages.as_context(page), status=400)
     messages.success(request, _("The referral is saved as a draft."))
     return redirect("providers:referral_detail", referral_id=referral.public_id)
