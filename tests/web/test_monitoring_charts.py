@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -56,7 +56,7 @@ def answered(world: World) -> World:
     today = timezone.localdate()
     for days_ago in (6, 5, 4, 2, 1):
         day = today - timedelta(days=days_ago)
-        base = timezone.make_aware(datetime(day.year, day.month, day.day, 9))
+        base = datetime.combine(day, time(9), tzinfo=timezone.get_current_timezone())
         for hour, activity, mood in ((0, 1, 30), (4, 8, 60), (9, 2, 50)):
             _answer(
                 schedule,
@@ -150,7 +150,9 @@ def test_the_patient_changes_and_removes_their_note_and_nobody_else_can(
     assert other.post(change, {"day": day.isoformat(), "text": "van mij"}).status_code == 404
     assert other.post(remove, {"confirm": "on"}).status_code == 404
     assert [outcome for *_, outcome in _events_since(before)] == ["denied"] * 3
-    assert answered.client_for("clinician_treating").post(remove, {"confirm": "on"}).status_code in (
+    assert answered.client_for("clinician_treating").post(
+        remove, {"confirm": "on"}
+    ).status_code in (
         403,
         404,
     )

@@ -25,13 +25,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import pairwise
 from typing import TypeAlias
 
 from maatwerk.core.analysis.reliable_change import minimal_reliable_difference
 from maatwerk.core.instruments.numbers import display_number
 from maatwerk.core.monitoring.chart import DayValue
 
-Json: TypeAlias = "str | int | float | bool | None | list[Json] | dict[str, Json]"
+Json: TypeAlias = "str | int | float | bool | list[Json] | dict[str, Json] | None"
 Spec: TypeAlias = "dict[str, Json]"
 
 VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
@@ -347,7 +348,8 @@ def daily_pairs(xs: Sequence[DayValue], ys: Sequence[DayValue]) -> tuple[DayPair
     """The days on which both questions were answered, with each day's two means."""
     by_day = {d.day: d.mean for d in ys}
     return tuple(
-        DayPair(day=d.day, x=d.mean, y=by_day[d.day]) for d in sorted(xs, key=lambda d: d.day)
+        DayPair(day=d.day, x=d.mean, y=by_day[d.day])
+        for d in sorted(xs, key=lambda d: d.day)
         if d.day in by_day
     )
 
@@ -406,7 +408,7 @@ def mood_around_activity(
     upper half of the activity scale), not a clinical threshold."""
     ordered = sorted(answers, key=lambda a: a.at)
     moments: list[MoodMoment] = []
-    for earlier, later in zip(ordered, ordered[1:], strict=False):
+    for earlier, later in pairwise(ordered):
         if earlier.day != later.day:
             continue
         before = earlier.values.get(mood)

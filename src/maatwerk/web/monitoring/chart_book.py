@@ -166,7 +166,9 @@ def _course(
         language=_language(language),
     )
     scores = ", ".join(_number(value, language) for _day_, value in dated)
-    summary = _("Scores from %(first)s to %(last)s: %(scores)s (the scale runs from %(low)s to %(high)s).") % {
+    summary = _(
+        "Scores from %(first)s to %(last)s: %(scores)s (the scale runs from %(low)s to %(high)s)."
+    ) % {
         "first": _day(dated[0][0]),
         "last": _day(dated[-1][0]),
         "scores": scores,
@@ -329,9 +331,7 @@ def _pain_activity(
         % {"days": len(pairs)},
         spec=spec,
         head=(_("Date"), _("How active"), _("Pain")),
-        rows=tuple(
-            (_day(p.day), _number(p.x, language), _number(p.y, language)) for p in pairs
-        ),
+        rows=tuple((_day(p.day), _number(p.x, language), _number(p.y, language)) for p in pairs),
     )
 
 
@@ -386,7 +386,7 @@ def _mood_activity(
         title=texts.title,
         summary=_(
             "%(count)s times you said you had been active (%(from)s or more of %(max)s) since "
-            "the question before. \"%(mood)s\" was on average %(before)s before and %(after)s "
+            'the question before. "%(mood)s" was on average %(before)s before and %(after)s '
             "after."
         )
         % {

@@ -18,8 +18,8 @@ from maatwerk.core.monitoring.clock import DEFAULT_ZONE, local_date
 from maatwerk.web.audit.audited import audited
 from maatwerk.web.audit.services import AuditSubject
 from maatwerk.web.common.actor import Actor
-from maatwerk.web.monitoring import selectors
 from maatwerk.web.common.pdf import render_pdf
+from maatwerk.web.monitoring import selectors
 from maatwerk.web.monitoring.chart_book import ChartBook, NoteRow, chart_book
 from maatwerk.web.monitoring.chart_render import pdf_figures
 from maatwerk.web.monitoring.models import DeliveryLogEntry, MonitoringSchedule, Prompt, PromptState
@@ -111,7 +111,9 @@ def patient_monitoring_pdf(
         )
 
 
-def _patient_monitoring(opened: PatientAccess, *, now: datetime, language: str) -> PatientMonitoring:
+def _patient_monitoring(
+    opened: PatientAccess, *, now: datetime, language: str
+) -> PatientMonitoring:
     zone = _zone(opened)
     today = local_date(now, zone)
     first_day = today - timedelta(days=DAYS_SHOWN - 1)

@@ -147,5 +147,3 @@ def _is_own_topic(access: PatientAccess, topic: str) -> bool:
     if kind == "measure":
         return is_uuid(rest) and sets_for(access).filter(public_id=rest).exists()
     return False
-
-

@@ -35,9 +35,7 @@ def own_results(request: ActorRequest) -> HttpResponse:
 @role_required(Role.PATIENT)
 @require_GET
 def own_results_pdf(request: ActorRequest) -> HttpResponse:
-    access = open_own_record(
-        actor=request.actor, action="print", object_type=services.OBJECT_PAGE
-    )
+    access = open_own_record(actor=request.actor, action="print", object_type=services.OBJECT_PAGE)
     pdf = services.own_results_pdf(request.actor, access, language=_language())
     response = HttpResponse(pdf, content_type=PDF_CONTENT_TYPE)
     response["Content-Disposition"] = 'inline; filename="mijn-uitslagen.pdf"'

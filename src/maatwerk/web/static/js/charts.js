@@ -12,9 +12,9 @@
     const target = figure.querySelector('.vega-chart');
     if (!source || !target) return;
     const spec = JSON.parse(source.textContent);
-    // As wide as the figure on this screen (the specification is drawn for a phone).
-    const room = Math.floor(target.clientWidth) - 70;
-    if (room > 200 && typeof spec.width === 'number') spec.width = Math.min(room, 720);
+    // As wide as the figure on this screen, less room for the axis labels and title.
+    const room = Math.floor(target.clientWidth) - 60;
+    if (typeof spec.width === 'number') spec.width = Math.max(160, Math.min(room, 720));
     const compiled = window.vegaLite.compile(spec).spec;
     const runtime = window.vega.parse(compiled, null, {ast: true});
     const view = new window.vega.View(runtime, {
