@@ -1,5 +1,6 @@
 """Found walking the demo on a phone (issue 12): a 0-100 scale was drawn as 101 radio
-buttons, and dates in handed-in answers were shown as stored (2026-11-23)."""
+buttons, dates in handed-in answers were shown as stored (2026-11-23), and the home
+page kept asking whether the explanation fits after the patient had said it does."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.utils.translation import override
 
 from maatwerk.core.modules.registry import bundled_catalogue
 from maatwerk.web.treatment.presenters import readable_value
+from tests.web.test_formulation import world_formulation
 from tests.web.test_treatment import world_module
 from tests.web.world import World
 
@@ -45,3 +47,18 @@ def test_a_date_answer_is_read_as_people_write_a_date() -> None:
     with override("en"):
         assert "2026-11-23" not in readable_value(date_field, "2026-11-23", "en")
     assert readable_value(date_field, "not a date", "nl") == "not a date"
+
+
+def test_after_agreeing_the_home_page_does_not_ask_again(world: World) -> None:
+    """Found walking the demo: the home page kept asking "tell us if it fits you" after
+    the patient had said it does."""
+    formulation = world_formulation(world)
+    patient = world.client_for("patient_a")
+    assert (
+        "Lees het en laat ons weten of het bij je past." in patient.get("/portal/").content.decode()
+    )
+    response = patient.post(f"/formulation/{formulation.public_id}/respond/", {"answer": "agree"})
+    assert response.status_code == 302
+    home = patient.get("/portal/").content.decode()
+    assert "Je zei dat deze uitleg bij je past." in home
+    assert "Lees het en laat ons weten of het bij je past." not in home
