@@ -59,7 +59,7 @@ def test_our_own_answer_scales_get_pictograms_with_a_text_alternative(
         .get(f"/treatment/modules/{assignment.public_id}/exercises/g_schema/")
         .content.decode()
     )
-    pictograms = re.findall(r'<svg class="scale-pictogram" role="img" aria-label="([^"]+)"', body)
+    pictograms = re.findall(r'<svg class="scale-pictogram" role="img"\s+aria-label="([^"]+)"', body)
     if low_literacy:
         # "How strong was that feeling?" 0-10: one pictogram per answer, each named.
         assert pictograms == [f"{n} van 10" for n in range(11)]

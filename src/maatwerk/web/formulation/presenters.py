@@ -266,6 +266,8 @@ class FormulationCard:
     shared."""
 
     formulation: FormulationRow | None
+    # The patient said "this fits me" to what they read now: not asked again.
+    agreed: bool = False
 
 
 def formulation_card(access: PatientAccess) -> FormulationCard:
@@ -273,4 +275,9 @@ def formulation_card(access: PatientAccess) -> FormulationCard:
     only renders it."""
     formulation = formulation_of_patient(access)
     shown = formulation is not None and latest_shared_version(formulation) is not None
-    return FormulationCard(formulation=formulation if shown else None)
+    return FormulationCard(
+        formulation=formulation if shown else None,
+        agreed=shown
+        and formulation is not None
+        and formulation.status == FormulationRow.Status.AGREED,
+    )

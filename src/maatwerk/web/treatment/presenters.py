@@ -11,9 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.http import QueryDict
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from maatwerk.core.common.untrusted_input import whole_number
 from maatwerk.core.instruments.text import LocalizedText
@@ -63,7 +66,9 @@ class FieldView:
     """One input (or radio/checkbox group) ready for the template."""
 
     id: str  # the field id in the definition
-    kind: str  # text, textarea, number, scale, choice, multi_choice, time, date, clock
+    kind: (
+        str  # text, textarea, number, whole_number, scale, choice, multi_choice, time, date, clock
+    )
     label: str
     name: str
     input_id: str
@@ -137,6 +142,10 @@ def _as_text(value: object) -> str:
     return str(value)
 
 
+# Scales with more answers than this many steps (0-10 has ten) are a number field.
+WIDEST_SCALE = 10
+
+
 def _simple_view(
     definition: SimpleField,
     value: object,
@@ -166,6 +175,19 @@ def _simple_view(
         view.max = "" if definition.max is None else str(definition.max)
         view.step = "1" if definition.integer else "any"
         view.unit = text(definition.unit, language)
+    elif isinstance(definition, ScaleField) and definition.max - definition.min > WIDEST_SCALE:
+        # A 0-100 scale as 101 buttons does not fit a phone: a number field with the
+        # scale's ends said in words.
+        view.kind = "whole_number"
+        view.min, view.max = str(definition.min), str(definition.max)
+        view.step = "1"
+        ends = _("%(low)s = %(low_label)s, %(high)s = %(high_label)s") % {
+            "low": definition.min,
+            "low_label": text(definition.min_label, language),
+            "high": definition.max,
+            "high_label": text(definition.max_label, language),
+        }
+        view.help = f"{view.help} {ends}".strip()
     elif isinstance(definition, ScaleField):
         view.kind = "scale"
         view.min, view.max = str(definition.min), str(definition.max)
@@ -355,6 +377,12 @@ def readable_value(definition: SimpleField, value: object, language: str) -> str
         return f"{value} / {definition.max}"
     if isinstance(definition, NumberField) and definition.unit is not None:
         return f"{value} {text(definition.unit, language)}"
+    if isinstance(definition, DateField) and isinstance(value, str):
+        # As people write a date ("23 november 2026"), not as it is stored (ISO).
+        try:
+            return date_format(date.fromisoformat(value), "DATE_FORMAT")
+        except ValueError:
+            return value
     return str(value)
 
 

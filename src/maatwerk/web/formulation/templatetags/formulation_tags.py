@@ -12,4 +12,6 @@ register = template.Library()
 
 @register.inclusion_tag("formulation/_portal_card.html")
 def formulation_portal_card(card: FormulationCard | None) -> dict[str, object]:
-    return {"formulation": card.formulation if card is not None else None}
+    if card is None:
+        return {"formulation": None, "agreed": False}
+    return {"formulation": card.formulation, "agreed": card.agreed}

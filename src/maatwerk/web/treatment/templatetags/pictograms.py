@@ -55,8 +55,9 @@ def scale_pictogram(value: object, low: object, high: object) -> SafeString:
     )
     label = _("%(value)s of %(high)s") % {"value": number, "high": top}
     return format_html(
-        '<svg class="scale-pictogram" role="img" aria-label="{}" width="{}" height="{}"'
-        ' viewBox="0 0 {} {}" focusable="false">{}</svg><span aria-hidden="true">{}</span>',
+        '<span class="scale-pictogram-answer"><svg class="scale-pictogram" role="img"'
+        ' aria-label="{}" width="{}" height="{}" viewBox="0 0 {} {}" focusable="false">{}</svg>'
+        '<span aria-hidden="true">{}</span></span>',
         label,
         BARS * (WIDTH + GAP),
         HEIGHT + 2,
