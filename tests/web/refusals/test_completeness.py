@@ -29,11 +29,6 @@ WITHOUT_INPUT: dict[str, str] = {
     "records:patient_copy": "one button: make a copy of the patient's file",
 }
 
-# Issue 11: write URLs whose refusal test is still to be written (their apps are not yet
-# on the one web path: knowledge, personalized, providers). The list only shrinks; a
-# listed URL that gains a test fails the test below.
-NOT_YET_COVERED: frozenset[str] = frozenset({})
-
 
 def _write_url_names() -> set[str]:
     names: set[str] = set()
@@ -65,12 +60,10 @@ def _covered() -> set[str]:
 
 
 def test_every_write_url_has_a_refusal_test() -> None:
-    missing = sorted(_write_url_names() - _covered() - set(WITHOUT_INPUT) - NOT_YET_COVERED)
+    missing = sorted(_write_url_names() - _covered() - set(WITHOUT_INPUT))
     assert not missing, "write URLs without a refusal test:\n  " + "\n  ".join(missing)
-    covered_now = sorted(NOT_YET_COVERED & _covered())
-    assert not covered_now, f"covered now; remove from NOT_YET_COVERED: {covered_now}"
 
 
 def test_the_lists_name_only_write_urls() -> None:
-    stale = sorted((_covered() | set(WITHOUT_INPUT) | NOT_YET_COVERED) - _write_url_names())
+    stale = sorted((_covered() | set(WITHOUT_INPUT)) - _write_url_names())
     assert not stale, f"not write URLs (renamed or removed?): {stale}"
