@@ -66,6 +66,7 @@ def say_saved(request: ActorRequest, revision: KnowledgeRevision, collection: st
 def edit(request: ActorRequest, content_set: str, collection: str) -> HttpResponse:
     access = _opened(request, content_set, collection)
     refusal: InputRefused | None = None
+    header: presenters.Header | None = None
     if request.method == "POST":
         form = DocumentForm(request.POST)
         try:
@@ -88,7 +89,7 @@ def edit(request: ActorRequest, content_set: str, collection: str) -> HttpRespon
         request,
         "knowledge/edit.html",
         {
-            "header": presenters.header(access),
+            "header": header or presenters.header(access),
             "form": form,
             "problems": problems_of(refusal, access, "document", "base_revision"),
             **comment_context(form),
