@@ -219,6 +219,7 @@ def test_overdue_requests_surface_to_the_team(world: World) -> None:
         f"/clinic/patients/{world.patient_a.public_id}/"
     )
     assert f"/records/patients/{world.patient_a.public_id}/" in dossier.content.decode()
+    assert "/records/open-requests/" in dossier.content.decode()
 
 
 def test_references_from_parts_that_stay_are_cleared_or_block_the_destruction(
