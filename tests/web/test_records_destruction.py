@@ -14,11 +14,15 @@ from maatwerk.web.audit.selectors import audit_chain_verify
 from maatwerk.web.formulation.models import Formulation, FormulationVersion
 from maatwerk.web.organizations.models import Membership
 from maatwerk.web.patients.models import CareEpisode, CareTeamMember
+from maatwerk.web.planning.models import Plan
 from maatwerk.web.questionnaires.models import Answer, Assignment, SafetyAlert
 from maatwerk.web.records.models import DestructionRequest, RecordCopy
+from maatwerk.web.screening.models import Screening, ScreeningStep
 from maatwerk.web.treatment.models import Message
 from tests.web.test_background import _patient_sends
 from tests.web.test_formulation import world_formulation
+from tests.web.test_planning import world_plan
+from tests.web.test_screening import world_screening
 from tests.web.world import World, make_membership, make_user, sign_in
 
 MINE = "/records/mine/"
@@ -215,3 +219,35 @@ def test_overdue_requests_surface_to_the_team(world: World) -> None:
         f"/clinic/patients/{world.patient_a.public_id}/"
     )
     assert f"/records/patients/{world.patient_a.public_id}/" in dossier.content.decode()
+    assert "/records/open-requests/" in dossier.content.decode()
+
+
+def test_references_from_parts_that_stay_are_cleared_or_block_the_destruction(
+    world: World,
+) -> None:
+    """A screening's steps point at its questionnaires (a nullable reference): destroying
+    the questionnaires clears it. A plan is made from a screening profile (a key that may
+    not be empty): destroying the screening alone is refused and deletes nothing."""
+    screening = world_screening(world)
+    world_plan(world)
+    steps = ScreeningStep.objects.filter(screening=screening, assignment__isnull=False)
+    assert steps.exists()
+    client = gp_client(world)
+
+    alone = ask(world, ["screening"])
+    response = client.post(f"/records/destruction/{alone.public_id}/decide/", {"decision": "grant"})
+    assert response.status_code == 400
+    assert "Behandelplan en doelen" in response.content.decode()
+    assert Screening.objects.filter(pk=screening.pk).exists()
+    assert Assignment.objects.filter(patient=world.patient_a).exists()
+
+    questionnaires = ask(world, ["questionnaires"])
+    response = client.post(
+        f"/records/destruction/{questionnaires.public_id}/decide/", {"decision": "grant"}
+    )
+    assert response.status_code == 302
+    assert not Assignment.objects.filter(patient=world.patient_a).exists()
+    assert ScreeningStep.objects.filter(screening=screening).exists()
+    assert not ScreeningStep.objects.filter(screening=screening, assignment__isnull=False).exists()
+    assert Plan.objects.filter(patient=world.patient_a).exists()
+    assert audit_chain_verify().ok

@@ -49,11 +49,15 @@ def test_a_request_is_overdue_only_after_its_deadline_and_while_undecided() -> N
     assert days_left(deadline=deadline, today=date(2026, 4, 17)) == -2
 
 
-def test_a_poh_ggz_never_decides_the_gp_and_other_clinicians_do() -> None:
-    assert not may_decide(discipline="poh_ggz")
-    assert may_decide(discipline="huisarts")
-    assert may_decide(discipline="gz_psycholoog")
-    assert not may_decide(discipline="")
+def test_the_gp_decides_when_on_the_team_and_a_poh_ggz_never_does() -> None:
+    gp_team = {"huisarts", "poh_ggz", "fysiotherapeut"}
+    assert may_decide(discipline="huisarts", team_disciplines=gp_team)
+    assert not may_decide(discipline="poh_ggz", team_disciplines=gp_team)
+    assert not may_decide(discipline="fysiotherapeut", team_disciplines=gp_team)
+    psychology_team = {"gz_psycholoog", "psycholoog"}
+    assert may_decide(discipline="gz_psycholoog", team_disciplines=psychology_team)
+    assert not may_decide(discipline="poh_ggz", team_disciplines={"poh_ggz"})
+    assert not may_decide(discipline="", team_disciplines=psychology_team)
 
 
 def test_a_refusal_needs_one_of_the_two_legal_grounds_and_a_reason() -> None:

@@ -11,8 +11,8 @@
   log, which has its own retention (NEN 7513; source ``nen7513-log-retention``).
 
 Who decides is a platform rule, not a legal one: the GP is responsible for POH-GGZ care
-(the Dutch convention the platform follows everywhere), so a POH-GGZ never decides alone;
-any other clinician on the care team may.
+(the Dutch convention the platform follows everywhere), so when the care team has a GP the
+GP decides; without one, any clinician of the care team who is not a POH-GGZ does.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ DECISION_MONTHS = 3
 
 # The discipline (``organizations.Discipline``) that never decides a destruction alone.
 POH_GGZ = "poh_ggz"
+GENERAL_PRACTITIONER = "huisarts"
 
 
 class RefusalGround(StrEnum):
@@ -86,9 +87,15 @@ def days_left(*, deadline: date, today: date) -> int:
     return (deadline - today).days
 
 
-def may_decide(*, discipline: str) -> bool:
-    """Whether a clinician of the care team with ``discipline`` may decide."""
-    return bool(discipline) and discipline != POH_GGZ
+def may_decide(*, discipline: str, team_disciplines: Collection[str]) -> bool:
+    """Whether a clinician with ``discipline`` on a care team with ``team_disciplines``
+    decides: the GP when the care team has one (the GP is responsible for the care), else
+    any clinician of the team who is not a POH-GGZ."""
+    if not discipline or discipline == POH_GGZ:
+        return False
+    if GENERAL_PRACTITIONER in team_disciplines:
+        return discipline == GENERAL_PRACTITIONER
+    return True
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -35,9 +36,17 @@ from maatwerk.web.records.parts import (
 )
 
 
+def _reverse_relations(model: type[Model]) -> Iterator[ForeignObjectRel]:
+    """Every reverse relation to ``model``, also those without a name (``related_name="+"``,
+    which ``_meta.related_objects`` leaves out)."""
+    for found in model._meta.get_fields(include_hidden=True):
+        if isinstance(found, ForeignObjectRel) and found.auto_created and not found.concrete:
+            yield found
+
+
 def _owned_children(model: type[Model]) -> Iterator[ForeignObjectRel]:
     """Reverse relations from ``model`` to the rows it owns."""
-    for relation in model._meta.related_objects:
+    for relation in _reverse_relations(model):
         child = relation.related_model
         if not isinstance(child, type) or not child.__module__.startswith("maatwerk."):
             continue
@@ -84,6 +93,20 @@ def _text(value: object) -> tuple[str, str]:
     return str(value), str(value)
 
 
+# (model label, key) -> (stored reference, readable name) of related rows, per copy.
+_RELATED: ContextVar[dict[tuple[str, object], tuple[str, str]] | None] = ContextVar(
+    "records_related", default=None
+)
+
+
+def _related_names() -> dict[tuple[str, object], tuple[str, str]]:
+    names = _RELATED.get()
+    if names is None:
+        names = {}
+        _RELATED.set(names)
+    return names
+
+
 def _record_field(row: Model, model_field: Field) -> RecordField | None:  # type: ignore[type-arg]
     name = model_field.name
     if name == "id" or any(marker in name for marker in SECRET_FIELD_MARKERS):
@@ -91,16 +114,18 @@ def _record_field(row: Model, model_field: Field) -> RecordField | None:  # type
     if model_field.is_relation:
         if model_field.related_model is Patient:
             return None
-        related = getattr(row, name)
-        if related is None:
+        key = getattr(row, model_field.attname)
+        if key is None:
             return RecordField(name, str(model_field.verbose_name), "", "")
-        ref = getattr(related, "public_id", None)
-        return RecordField(
-            name,
-            str(model_field.verbose_name),
-            str(ref if ref is not None else related),
-            str(related),
-        )
+        # The same user or team is named on many rows: looked up once per copy.
+        cache_key = (str(model_field.related_model), key)
+        names = _related_names()
+        if cache_key not in names:
+            related = getattr(row, name)
+            ref = getattr(related, "public_id", None)
+            names[cache_key] = (str(ref if ref is not None else related), str(related))
+        stored_ref, shown_ref = names[cache_key]
+        return RecordField(name, str(model_field.verbose_name), stored_ref, shown_ref)
     value = getattr(row, name)
     stored, shown = _text(value)
     if model_field.choices and value not in (None, ""):
@@ -116,13 +141,24 @@ def _created(row: Model) -> datetime | None:
     return None
 
 
-def record_item(row: Model, part_label: str) -> RecordItem:
+def record_item(
+    row: Model, part_label: str, seen: set[tuple[str, object]] | None = None
+) -> RecordItem:
+    """``row`` with the rows under it; a row owned twice (a care-level decision is under
+    its screening and under the profile it was made from) is shown once, where it is
+    met first."""
+    seen = set() if seen is None else seen
+    seen.add((model_label(type(row)), row.pk))
     fields = tuple(
         found
         for model_field in row._meta.concrete_fields
         if (found := _record_field(row, model_field)) is not None
     )
     ref = getattr(row, "public_id", None)
+    children = [
+        child for child in _children_of(row) if (model_label(type(child)), child.pk) not in seen
+    ]
+    seen.update((model_label(type(child)), child.pk) for child in children)
     return RecordItem(
         kind=model_label(type(row)),
         kind_label=str(row._meta.verbose_name),
@@ -130,17 +166,20 @@ def record_item(row: Model, part_label: str) -> RecordItem:
         ref=str(ref if ref is not None else row.pk),
         created=_created(row),
         fields=fields,
-        children=tuple(record_item(child, part_label) for child in _children_of(row)),
+        children=tuple(record_item(child, part_label, seen) for child in children),
     )
 
 
 def record_items(patient: Patient) -> list[RecordItem]:
     """Every row about ``patient``: their own details, every part and the administrative
     data."""
-    return [record_item(patient, _("Your details"))] + [
-        record_item(row, part_label_of(model_label(model)))
+    seen: set[tuple[str, object]] = set()
+    _RELATED.set({})
+    return [record_item(patient, _("Your details"), seen)] + [
+        record_item(row, part_label_of(model_label(model)), seen)
         for model in root_models()
         for row in root_rows(patient, model)
+        if (model_label(model), row.pk) not in seen
     ]
 
 
@@ -193,7 +232,7 @@ def references_into(found: PartRows) -> list[Reference]:
     """Keys from rows that are not destroyed to rows that are."""
     references: list[Reference] = []
     for target, target_pks in found.rows.items():
-        for relation in target._meta.related_objects:
+        for relation in _reverse_relations(target):
             source = relation.related_model
             if not isinstance(source, type) or relation.many_to_many:
                 continue

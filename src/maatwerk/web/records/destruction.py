@@ -68,21 +68,22 @@ def requests_of(patient: Patient) -> list[DestructionRequest]:
     return list(DestructionRequest.objects.filter(patient=patient))
 
 
-def _deciding_disciplines(actor: Actor, patient: Patient) -> set[str]:
-    membership_ids = [
-        m.pk for m in actor.memberships if m.organization_id == patient.organization_id
-    ]
-    return set(
-        CareTeamMember.objects.filter(
-            membership_id__in=membership_ids,
-            episode__patient=patient,
-            is_active=True,
-        ).values_list("membership__discipline", flat=True)
-    )
-
-
 def actor_may_decide(actor: Actor, patient: Patient) -> bool:
-    return any(may_decide(discipline=d) for d in _deciding_disciplines(actor, patient))
+    """Whether ``actor`` is the clinician of ``patient``'s care team who decides."""
+    membership_ids = {
+        m.pk for m in actor.memberships if m.organization_id == patient.organization_id
+    }
+    team = list(
+        CareTeamMember.objects.filter(
+            episode__patient=patient, episode__status="active", is_active=True
+        ).values_list("membership_id", "membership__discipline")
+    )
+    team_disciplines = {discipline for _, discipline in team}
+    return any(
+        may_decide(discipline=discipline, team_disciplines=team_disciplines)
+        for membership_id, discipline in team
+        if membership_id in membership_ids
+    )
 
 
 def destruction_decide(
