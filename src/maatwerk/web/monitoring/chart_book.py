@@ -7,6 +7,9 @@ Reads only; the caller's audited service call is the one event of the request. Q
 count: three for the daily-life charts (schedules, prompts, notes) and two for the
 questionnaire courses (results, and the patient's sex through the same rows), whatever
 the number of charts.
+
+Size: one patient's chart book; every chart kind shares the note, number and day helpers
+and the text-alternative shape, so splitting by chart kind would scatter them.
 """
 
 from __future__ import annotations
