@@ -7,7 +7,7 @@ names, weights) and report that on the field or row it concerns.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -195,6 +195,63 @@ class GoalForm(forms.Form):
             baseline=data["baseline"],
         )
 
+    def typed(self) -> GoalInput:
+        """What was typed (also when invalid), to show the form again; an empty row
+        starts with weight 1."""
+        if not self.is_bound:
+            return GoalInput(name="", weight="1")
+
+        def typed(name: str) -> str:
+            return str(self.data.get(self.add_prefix(name), ""))
+
+        return GoalInput(
+            name=typed("name"),
+            weight=typed("weight"),
+            expected_outcome=typed("expected"),
+            levels={key: typed(f"level{key}") for key in GAS_LEVEL_KEYS},
+            baseline=typed("baseline"),
+        )
+
+
+class GoalsForm:
+    """Up to five GAS goals, rows ``goal-0`` … ``goal-4`` (the GAS set here and the
+    plan's goals in ``maatwerk.web.planning`` post the same rows)."""
+
+    def __init__(self, data: Mapping[str, object] | None = None) -> None:
+        self.rows = [GoalForm(data, prefix=f"goal-{n}") for n in range(GAS_MAX_GOALS)]
+
+    @classmethod
+    def of(cls, goals: Sequence[GoalInput]) -> GoalsForm:
+        """The form filled in with ``goals`` (the demo and scripts)."""
+        data: dict[str, str] = {}
+        for n, goal in enumerate(goals):
+            data |= {
+                f"goal-{n}-name": goal.name,
+                f"goal-{n}-weight": goal.weight,
+                f"goal-{n}-expected": goal.expected_outcome,
+                f"goal-{n}-baseline": goal.baseline,
+                **{f"goal-{n}-level{key}": goal.levels.get(key, "") for key in GAS_LEVEL_KEYS},
+            }
+        return cls(data)
+
+    def errors(self) -> dict[str, list[str]]:
+        """The problems per row (``goal-N``: the page shows errors per goal)."""
+        return {
+            f"goal-{n}": [str(m) for messages in row.errors.values() for m in messages]
+            for n, row in enumerate(self.rows)
+            if not row.is_valid()
+        }
+
+    def goals(self) -> list[GoalInput]:
+        """The goals, blank rows included (refused per row otherwise)."""
+        errors = self.errors()
+        if errors:
+            raise InputRefused(errors)
+        return [row.goal() for row in self.rows]
+
+    def typed(self) -> list[GoalInput]:
+        return [row.typed() for row in self.rows]
+
 
 class GasForm(forms.Form):
     """1–5 GAS goals (rows ``goal-0`` … ``goal-4``) and the date of their starting levels."""
@@ -203,7 +260,8 @@ class GasForm(forms.Form):
 
     def __init__(self, data: Mapping[str, object] | None = None) -> None:
         super().__init__(data)
-        self.rows = [GoalForm(data, prefix=f"goal-{n}") for n in range(GAS_MAX_GOALS)]
+        self.goal_rows = GoalsForm(data)
+        self.rows = self.goal_rows.rows
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}
@@ -215,13 +273,11 @@ class GasForm(forms.Form):
         errors: dict[str, list[str]] = {}
         if not self.is_valid():
             errors.update({k: [str(m) for m in v] for k, v in self.errors.items()})
-        for n, row in enumerate(self.rows):
-            if not row.is_valid():
-                errors[f"goal-{n}"] = [str(m) for messages in row.errors.values() for m in messages]
+        errors.update(self.goal_rows.errors())
         if errors:
             raise InputRefused(errors)
         when: date = self.cleaned_data.get("measured_on") or timezone.localdate()
-        return [row.goal() for row in self.rows], when
+        return self.goal_rows.goals(), when
 
 
 # ------------------------------------------------------------------ rating
