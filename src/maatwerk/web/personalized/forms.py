@@ -10,14 +10,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from maatwerk.core.instruments.personalized import (
     GAS_MAX_GOALS,
+    GAS_WEIGHT_DECIMALS,
+    GAS_WEIGHT_MAX,
+    GAS_WEIGHT_MIN,
     NRS_MAX,
     NRS_MIN,
     PSK_MAX_ACTIVITIES,
@@ -147,6 +152,34 @@ def _whole(value: object) -> int:
 
 # ------------------------------------------------------------------ GAS
 
+_WEIGHT_STEP = Decimal(1).scaleb(-GAS_WEIGHT_DECIMALS)
+
+
+def gas_weight(raw: str) -> Decimal | None:
+    """A weight as typed (a decimal comma allowed; empty is 1) rounded to the decimals it
+    is recorded with, or None when it is no number. The core judges the range
+    (:data:`~maatwerk.core.instruments.personalized.GAS_WEIGHT_MIN` …
+    :data:`~maatwerk.core.instruments.personalized.GAS_WEIGHT_MAX`)."""
+    text = raw.strip().replace(",", ".")
+    if not text:
+        return Decimal(1)
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return None
+    if not number.is_finite():
+        return None
+    # A number too large to round is left as it is: the range refuses it.
+    return number if abs(number) > GAS_WEIGHT_MAX else number.quantize(_WEIGHT_STEP)
+
+
+def weight_out_of_range() -> str:
+    """The message for a weight that is no number in the range, in the user's language."""
+    return _("Enter a weight from %(minimum)s to %(maximum)s.") % {
+        "minimum": number_format(GAS_WEIGHT_MIN, GAS_WEIGHT_DECIMALS),
+        "maximum": number_format(GAS_WEIGHT_MAX, GAS_WEIGHT_DECIMALS),
+    }
+
 
 @dataclass(frozen=True)
 class GoalInput:
@@ -169,7 +202,11 @@ class GoalInput:
 
 class GoalForm(forms.Form):
     """One GAS goal: the goal in the patient's words, a weight, the expected outcome (0),
-    the four other levels and the level the patient starts at (chosen, never preset)."""
+    the four other levels and the level the patient starts at (chosen, never preset).
+
+    The weight is parsed with :func:`gas_weight` and its range judged by the core
+    together with the row's other problems (so every problem of every row is shown at
+    once), with the message :func:`weight_out_of_range`."""
 
     name = _name_field()
     weight = forms.CharField(max_length=WEIGHT_MAX_LENGTH, required=False)
