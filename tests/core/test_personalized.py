@@ -20,6 +20,8 @@ from maatwerk.core.instruments import personalized
 from maatwerk.core.instruments.personalized import (
     DEFAULT_GAS_RHO,
     GAS_BASELINE_LEVEL,
+    GAS_WEIGHT_MAX,
+    GAS_WEIGHT_MIN,
     METADATA,
     DuplicateItem,
     EmptyName,
@@ -152,6 +154,18 @@ def test_gas_level_must_be_minus_two_to_plus_two(level: object) -> None:
 def test_gas_weight_must_be_positive_and_finite(weight: object) -> None:
     with pytest.raises(InvalidWeight):
         GasGoal("walk", 0, weight)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("weight", [0.004, 0.0099, 9999.991, 1e6])
+def test_gas_weight_outside_what_is_recorded_is_refused(weight: float) -> None:
+    # Below 0.01 a weight rounds to 0 at two decimals (the goal would drop out).
+    with pytest.raises(InvalidWeight):
+        GasGoal("walk", 0, weight)
+
+
+@pytest.mark.parametrize("weight", [GAS_WEIGHT_MIN, 1, 2.5, GAS_WEIGHT_MAX])
+def test_gas_weight_bounds_are_accepted(weight: float) -> None:
+    assert GasGoal("walk", 0, weight).weight == weight
 
 
 @pytest.mark.parametrize("name", ["", "   ", "\n\t"])

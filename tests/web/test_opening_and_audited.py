@@ -114,6 +114,38 @@ def test_open_child_reaches_the_object_through_its_patient(world: World) -> None
     assert opened.subject("questionnaire_assignment").object_ref == str(world.assignment.public_id)
 
 
+def test_open_child_decides_the_audience_from_the_loaded_object(world: World) -> None:
+    asked: list[MeasureSet] = []
+
+    def care_team_only(measure_set: MeasureSet) -> Audience:
+        asked.append(measure_set)
+        return Audience.CARE_TEAM
+
+    with pytest.raises(NotForThisRole):
+        open_child(
+            actor=_actor(world, "patient_a"),
+            model=MeasureSet,
+            object_id=str(world.psk_set.public_id),
+            action="update",
+            object_type="measure_set",
+            audience=care_team_only,
+        )
+    assert asked == [world.psk_set]
+    (event,) = _events()
+    assert event.outcome == "denied" and "care_team" in event.detail
+    # An unknown id is not looked at: the same denial as for any id.
+    with pytest.raises(PatientNotAccessible):
+        open_child(
+            actor=_actor(world, "patient_a"),
+            model=MeasureSet,
+            object_id="00000000-0000-0000-0000-000000000000",
+            action="update",
+            object_type="measure_set",
+            audience=care_team_only,
+        )
+    assert asked == [world.psk_set]
+
+
 def test_open_child_refuses_the_objects_of_patients_out_of_scope(world: World) -> None:
     with pytest.raises(PatientNotAccessible):
         open_child(

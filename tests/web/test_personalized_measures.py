@@ -297,7 +297,7 @@ def test_gas_invalid_input_is_refused_in_dutch(world: World) -> None:
     response = clinician.post(f"{_base(world)}/gas/new/", bad)
     assert response.status_code == 400
     body = response.content.decode()
-    assert "Een gewicht is een getal groter dan 0." in body
+    assert "Vul een gewicht van 0,01 tot en met 9999,99 in." in body
     assert "Beschrijf de verwachte uitkomst (niveau 0) van dit doel." in body
     assert clinician.post(f"{_base(world)}/gas/new/", {}).status_code == 400
     assert "Stel 1 tot 5 doelen." in clinician.post(f"{_base(world)}/gas/new/", {}).content.decode()

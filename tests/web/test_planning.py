@@ -33,9 +33,10 @@ from maatwerk.web.common.actor import actor_for_user
 from maatwerk.web.formulation import services as formulation_services
 from maatwerk.web.formulation.forms import start_form
 from maatwerk.web.patients.opening import Opened, open_patient
+from maatwerk.web.personalized.forms import GoalsForm
 from maatwerk.web.personalized.models import MeasureSet
 from maatwerk.web.planning import services
-from maatwerk.web.planning.forms import GoalsForm, PrepareForm
+from maatwerk.web.planning.forms import PrepareForm
 from maatwerk.web.planning.models import Plan, PlanDecisionRecord, PlanModule
 from maatwerk.web.planning.selectors import OBJECT_PLAN, max_open_modules
 from maatwerk.web.treatment.models import ModuleAssignment

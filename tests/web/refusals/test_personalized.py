@@ -122,6 +122,17 @@ def test_gas_goals_are_refused_on_their_row(
     assert f'aria-describedby="{target}"' in body
 
 
+@pytest.mark.parametrize("weight", ["0,004", "0.001", "10000"])
+def test_a_gas_weight_outside_what_is_recorded_is_refused(world: World, weight: str) -> None:
+    # A weight below 0.01 used to be stored as 0, and the set could not be rated again.
+    path = _base(world) + "gas/new/"
+    body = _refused_once(
+        world, "clinician_treating", path, GOALS | {"goal-0-weight": weight}, OBJECT_SET
+    )
+    assert 'aria-describedby="err-goal-0"' in body
+    assert "Vul een gewicht van 0,01 tot en met 9999,99 in." in body
+
+
 def _ratings(world: World, values: list[str]) -> dict[str, str]:
     items = world.psk_set.items.order_by("position")
     return {f"item-{item.public_id}": v for item, v in zip(items, values, strict=True)}

@@ -101,6 +101,7 @@ def test_decide_refuses_each_field(world: World, data: dict[str, str], field: st
         {"goal-0-baseline": "-3"},
         {"goal-1-level2": ""},
         {"goal-0-weight": "0"},
+        {"goal-0-weight": "0,004"},  # would be recorded as 0
         {"goal-0-name": "x" * 201},
     ],
 )

@@ -59,7 +59,7 @@ METADATA: Final[Mapping[str, MeasureMetadata]] = MappingProxyType(
             kind="method",
             unverified=True,
             direction=ScoreDirection.HIGHER_IS_BETTER,
-            item_range="1–5 goals, each −2 … +2; weights > 0 (default 1)",
+            item_range="1–5 goals, each −2 … +2; weights 0.01–9999.99 (default 1)",
             scoring=(
                 "T = 50 + 10·Σ(wᵢxᵢ) / √((1 − ρ)·Σwᵢ² + ρ·(Σwᵢ)²), ρ = 0.30 by default. "
                 "T = 50: goals met as expected."
@@ -151,7 +151,8 @@ class DuplicateItem(PersonalizedMeasureError):
 
 
 class InvalidWeight(PersonalizedMeasureError):
-    """A GAS weight is not a finite number greater than 0."""
+    """A GAS weight is not a finite number from :data:`GAS_WEIGHT_MIN` to
+    :data:`GAS_WEIGHT_MAX`."""
 
 
 class InvalidCorrelation(PersonalizedMeasureError):
@@ -176,6 +177,20 @@ DEFAULT_GAS_RHO: Final = 0.30
 
 GAS_MIN_GOALS: Final = 1
 GAS_MAX_GOALS: Final = 5
+
+GAS_WEIGHT_DECIMALS: Final = 2
+GAS_WEIGHT_MIN: Final = 0.01
+GAS_WEIGHT_MAX: Final = 9999.99
+"""The range of a GAS goal's weight (recorded with :data:`GAS_WEIGHT_DECIMALS` decimals).
+
+Kiresuk & Sherman's formula takes any weight above 0, and only the ratios between the
+weights matter (multiplying every weight by one factor leaves T unchanged). The bounds
+are a Maatwerk convention, not a clinical value: a weight is kept with two decimals, so
+0.01 is the smallest weight that does not round to 0 (a goal of weight 0 would drop out
+of the score, and a set holding one could not be rated again); 9999.99 is the largest
+with six digits, a ratio of about a million between the most and the least important
+goal.
+"""
 
 GAS_BASELINE_LEVEL: Final = GasLevel.LESS_THAN_EXPECTED
 """Maatwerk's default level for every goal when it is set (before treatment).
@@ -208,9 +223,10 @@ class GasGoal:
                 f"GAS goal {self.name!r}: level {self.level!r} is not one of −2, −1, 0, +1, +2"
             )
         weight = _real(self.weight)
-        if weight is None or weight <= 0:
+        if weight is None or not GAS_WEIGHT_MIN <= weight <= GAS_WEIGHT_MAX:
             raise InvalidWeight(
-                f"GAS goal {self.name!r}: weight {self.weight!r} must be a finite number > 0"
+                f"GAS goal {self.name!r}: weight {self.weight!r} must be a number from"
+                f" {GAS_WEIGHT_MIN} to {GAS_WEIGHT_MAX}"
             )
 
 

@@ -17,9 +17,10 @@ from maatwerk.web.accounts.models import User
 from maatwerk.web.common.actor import actor_for_user
 from maatwerk.web.patients.models import Patient
 from maatwerk.web.patients.opening import open_patient
+from maatwerk.web.personalized.forms import GoalsForm
 from maatwerk.web.personalized.services import GoalInput
 from maatwerk.web.planning import services
-from maatwerk.web.planning.forms import DecideForm, GoalsForm, Preferences
+from maatwerk.web.planning.forms import DecideForm, Preferences
 from maatwerk.web.planning.selectors import OBJECT_PLAN, planned_modules_of
 
 

@@ -21,6 +21,7 @@ access is :func:`maatwerk.core.access.patient_record_access`.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from operator import attrgetter
@@ -169,7 +170,7 @@ def open_child(
     object_id: str,
     action: str,
     object_type: str,
-    audience: Audience = Audience.RECORD,
+    audience: Audience | Callable[[M], Audience] = Audience.RECORD,
     patient_path: str = "patient",
     related: tuple[str, ...] = (),
 ) -> Opened[M]:
@@ -177,7 +178,10 @@ def open_child(
     response, a referral …) through its patient's access.
 
     ``patient_path`` is the Django lookup from the object to its patient, e.g.
-    ``"assignment__patient"`` for an exercise response.
+    ``"assignment__patient"`` for an exercise response. ``audience`` may depend on the
+    object (e.g. a GAS measure set is for the care team only): then it is a function of
+    the loaded object, and an unknown id gets :attr:`Audience.RECORD` (the widest), so
+    its refusal is the same 404 as for any id.
     """
     found = (
         model._default_manager.select_related(f"{patient_path}__organization", *related)
@@ -189,7 +193,11 @@ def open_child(
     patient: Patient | None = (
         attrgetter(patient_path.replace("__", "."))(found) if found is not None else None
     )
-    access = _check(actor, patient, str(object_id), action, audience, object_type)
+    if isinstance(audience, Audience):
+        meant_for = audience
+    else:
+        meant_for = audience(found) if found is not None else Audience.RECORD
+    access = _check(actor, patient, str(object_id), action, meant_for, object_type)
     if found is None:  # pragma: no cover - _check refused already
         raise PatientNotAccessible(object_id)
     return Opened(object=found, access=access)

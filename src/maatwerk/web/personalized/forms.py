@@ -7,17 +7,22 @@ names, weights) and report that on the field or row it concerns.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from maatwerk.core.instruments.personalized import (
     GAS_MAX_GOALS,
+    GAS_WEIGHT_DECIMALS,
+    GAS_WEIGHT_MAX,
+    GAS_WEIGHT_MIN,
     NRS_MAX,
     NRS_MIN,
     PSK_MAX_ACTIVITIES,
@@ -147,6 +152,34 @@ def _whole(value: object) -> int:
 
 # ------------------------------------------------------------------ GAS
 
+_WEIGHT_STEP = Decimal(1).scaleb(-GAS_WEIGHT_DECIMALS)
+
+
+def gas_weight(raw: str) -> Decimal | None:
+    """A weight as typed (a decimal comma allowed; empty is 1) rounded to the decimals it
+    is recorded with, or None when it is no number. The core judges the range
+    (:data:`~maatwerk.core.instruments.personalized.GAS_WEIGHT_MIN` …
+    :data:`~maatwerk.core.instruments.personalized.GAS_WEIGHT_MAX`)."""
+    text = raw.strip().replace(",", ".")
+    if not text:
+        return Decimal(1)
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return None
+    if not number.is_finite():
+        return None
+    # A number too large to round is left as it is: the range refuses it.
+    return number if abs(number) > GAS_WEIGHT_MAX else number.quantize(_WEIGHT_STEP)
+
+
+def weight_out_of_range() -> str:
+    """The message for a weight that is no number in the range, in the user's language."""
+    return _("Enter a weight from %(minimum)s to %(maximum)s.") % {
+        "minimum": number_format(GAS_WEIGHT_MIN, GAS_WEIGHT_DECIMALS),
+        "maximum": number_format(GAS_WEIGHT_MAX, GAS_WEIGHT_DECIMALS),
+    }
+
 
 @dataclass(frozen=True)
 class GoalInput:
@@ -169,7 +202,11 @@ class GoalInput:
 
 class GoalForm(forms.Form):
     """One GAS goal: the goal in the patient's words, a weight, the expected outcome (0),
-    the four other levels and the level the patient starts at (chosen, never preset)."""
+    the four other levels and the level the patient starts at (chosen, never preset).
+
+    The weight is parsed with :func:`gas_weight` and its range judged by the core
+    together with the row's other problems (so every problem of every row is shown at
+    once), with the message :func:`weight_out_of_range`."""
 
     name = _name_field()
     weight = forms.CharField(max_length=WEIGHT_MAX_LENGTH, required=False)
@@ -195,6 +232,63 @@ class GoalForm(forms.Form):
             baseline=data["baseline"],
         )
 
+    def typed(self) -> GoalInput:
+        """What was typed (also when invalid), to show the form again; an empty row
+        starts with weight 1."""
+        if not self.is_bound:
+            return GoalInput(name="", weight="1")
+
+        def typed(name: str) -> str:
+            return str(self.data.get(self.add_prefix(name), ""))
+
+        return GoalInput(
+            name=typed("name"),
+            weight=typed("weight"),
+            expected_outcome=typed("expected"),
+            levels={key: typed(f"level{key}") for key in GAS_LEVEL_KEYS},
+            baseline=typed("baseline"),
+        )
+
+
+class GoalsForm:
+    """Up to five GAS goals, rows ``goal-0`` … ``goal-4`` (the GAS set here and the
+    plan's goals in ``maatwerk.web.planning`` post the same rows)."""
+
+    def __init__(self, data: Mapping[str, object] | None = None) -> None:
+        self.rows = [GoalForm(data, prefix=f"goal-{n}") for n in range(GAS_MAX_GOALS)]
+
+    @classmethod
+    def of(cls, goals: Sequence[GoalInput]) -> GoalsForm:
+        """The form filled in with ``goals`` (the demo and scripts)."""
+        data: dict[str, str] = {}
+        for n, goal in enumerate(goals):
+            data |= {
+                f"goal-{n}-name": goal.name,
+                f"goal-{n}-weight": goal.weight,
+                f"goal-{n}-expected": goal.expected_outcome,
+                f"goal-{n}-baseline": goal.baseline,
+                **{f"goal-{n}-level{key}": goal.levels.get(key, "") for key in GAS_LEVEL_KEYS},
+            }
+        return cls(data)
+
+    def errors(self) -> dict[str, list[str]]:
+        """The problems per row (``goal-N``: the page shows errors per goal)."""
+        return {
+            f"goal-{n}": [str(m) for messages in row.errors.values() for m in messages]
+            for n, row in enumerate(self.rows)
+            if not row.is_valid()
+        }
+
+    def goals(self) -> list[GoalInput]:
+        """The goals, blank rows included (refused per row otherwise)."""
+        errors = self.errors()
+        if errors:
+            raise InputRefused(errors)
+        return [row.goal() for row in self.rows]
+
+    def typed(self) -> list[GoalInput]:
+        return [row.typed() for row in self.rows]
+
 
 class GasForm(forms.Form):
     """1–5 GAS goals (rows ``goal-0`` … ``goal-4``) and the date of their starting levels."""
@@ -203,7 +297,8 @@ class GasForm(forms.Form):
 
     def __init__(self, data: Mapping[str, object] | None = None) -> None:
         super().__init__(data)
-        self.rows = [GoalForm(data, prefix=f"goal-{n}") for n in range(GAS_MAX_GOALS)]
+        self.goal_rows = GoalsForm(data)
+        self.rows = self.goal_rows.rows
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}
@@ -215,13 +310,11 @@ class GasForm(forms.Form):
         errors: dict[str, list[str]] = {}
         if not self.is_valid():
             errors.update({k: [str(m) for m in v] for k, v in self.errors.items()})
-        for n, row in enumerate(self.rows):
-            if not row.is_valid():
-                errors[f"goal-{n}"] = [str(m) for messages in row.errors.values() for m in messages]
+        errors.update(self.goal_rows.errors())
         if errors:
             raise InputRefused(errors)
         when: date = self.cleaned_data.get("measured_on") or timezone.localdate()
-        return [row.goal() for row in self.rows], when
+        return self.goal_rows.goals(), when
 
 
 # ------------------------------------------------------------------ rating

@@ -22,7 +22,6 @@ from maatwerk.web.personalized.forms import (
     GAS_LEVELS,
     NRS_CHOICES,
     GasForm,
-    GoalForm,
     GoalInput,
     PskForm,
     RateForm,
@@ -201,21 +200,11 @@ class GasPage:
     metadata: MeasureMetadata
 
 
-def _typed_goal(row: GoalForm) -> GoalInput:
-    return GoalInput(
-        name=_typed(row, "name"),
-        weight=_typed(row, "weight") if row.is_bound else "1",
-        expected_outcome=_typed(row, "expected"),
-        levels={key: _typed(row, f"level{key}") for key, _label in GAS_LEVELS},
-        baseline=_typed(row, "baseline"),
-    )
-
-
 def gas_page(access: PatientAccess, form: GasForm, errors: Errors | None = None) -> GasPage:
     found = errors or {}
     rows = []
     for n, row in enumerate(form.rows):
-        goal = _typed_goal(row)
+        goal = row.typed()
         rows.append(
             GoalRow(
                 index=n,

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from django.db.models import Prefetch, QuerySet
 
-from maatwerk.web.patients.opening import Audience, Opened, PatientAccess, is_uuid
+from maatwerk.web.patients.opening import Audience, Opened, PatientAccess
 from maatwerk.web.personalized.models import MeasureItem, Measurement, MeasurementValue, MeasureSet
 
 OBJECT_SET = "questionnaire"
@@ -19,16 +19,11 @@ OpenedSet = Opened[MeasureSet]
 """A measure set opened through its patient's access (``open_child``)."""
 
 
-def set_audience(set_id: str) -> Audience:
-    """Who may open a measure set: a GAS set only the care team (attained levels are
-    scored by the clinician); a PSK or top-problems set the patient too. An unknown id
-    gets the widest audience, so the opener's refusal is the same 404 as for any id."""
-    kind = (
-        MeasureSet.objects.filter(public_id=set_id).values_list("kind", flat=True).first()
-        if is_uuid(set_id)
-        else None
-    )
-    return Audience.CARE_TEAM if kind == MeasureSet.Kind.GAS else Audience.RECORD
+def set_audience(measure_set: MeasureSet) -> Audience:
+    """Who may open a measure set (the opener asks it of the loaded set): a GAS set only
+    the care team (attained levels are scored by the clinician); a PSK or top-problems
+    set the patient too."""
+    return Audience.CARE_TEAM if measure_set.kind == MeasureSet.Kind.GAS else Audience.RECORD
 
 
 def sets_for(access: PatientAccess) -> QuerySet[MeasureSet]:

@@ -62,7 +62,7 @@ def _open_set(request: ActorRequest, set_id: str, action: str) -> selectors.Open
         object_id=set_id,
         action=action,
         object_type=selectors.OBJECT_SET,
-        audience=selectors.set_audience(set_id),
+        audience=selectors.set_audience,
     )
 
 

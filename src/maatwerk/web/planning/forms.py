@@ -4,7 +4,8 @@ The forms parse and bound what was posted and put every problem on its field; th
 services (``maatwerk.web.planning.services``) call :func:`maatwerk.web.audit.audited.valid_form`
 inside their audited block, so a refusal is one ``refused`` event and nothing is saved.
 The rules that need the plan (is there a draft, does the decision fit) stay in the
-services.
+services. The plan's goals are posted as the GAS rows of the personalized measures
+(:class:`maatwerk.web.personalized.forms.GoalsForm`).
 """
 
 from __future__ import annotations
@@ -18,10 +19,8 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 from maatwerk.core.common.untrusted_input import whole_number
-from maatwerk.core.instruments.personalized import GAS_MAX_GOALS
 from maatwerk.core.screening.model import Modality
 from maatwerk.web.audit.audited import InputRefused, valid_form
-from maatwerk.web.personalized.services import GoalInput
 from maatwerk.web.planning import selectors
 from maatwerk.web.planning.models import PlanDecisionRecord
 
@@ -32,10 +31,6 @@ MODALITIES = ("no_preference", "online", "face_to_face", "blended")
 REASON_MAX_LENGTH = 2000
 WORDS_MAX_LENGTH = 500
 MAX_AT_ONCE_LIMIT = 10
-# The four described levels besides the expected outcome (0), as posted:
-# goal-<n>-level-2, goal-<n>-level-1, goal-<n>-level1, goal-<n>-level2.
-LEVEL_KEYS = ("-2", "-1", "1", "2")
-BASELINE_CHOICES = (("-2", "−2"), ("-1", "−1"))
 
 
 def _catalogue_choices() -> list[tuple[str, str]]:
@@ -222,85 +217,6 @@ class DecideForm(forms.Form):
             "action": str(self.data.get("action", ""))[:10],
             "reason": str(self.data.get("reason", ""))[: REASON_MAX_LENGTH + 1],
         }
-
-
-class GoalForm(forms.Form):
-    """One GAS goal: the goal in the patient's words, a weight, the expected outcome (0),
-    the four other levels and the level the patient starts at (chosen, never preset)."""
-
-    name = forms.CharField(max_length=200, required=False)
-    weight = forms.CharField(max_length=20, required=False)
-    expected = forms.CharField(max_length=2000, required=False)
-    baseline = forms.ChoiceField(
-        choices=(("", "—"), *BASELINE_CHOICES),
-        required=False,
-        error_messages={"invalid_choice": _("The starting level is −1 or −2.")},
-    )
-
-    def __init__(self, data: Mapping[str, Any] | None = None, *, prefix: str) -> None:
-        super().__init__(data, prefix=prefix)
-        for key in LEVEL_KEYS:
-            self.fields[f"level{key}"] = forms.CharField(max_length=2000, required=False)
-
-    def goal(self) -> GoalInput:
-        data = self.cleaned_data
-        return GoalInput(
-            name=data.get("name", ""),
-            weight=data.get("weight", ""),
-            expected_outcome=data.get("expected", ""),
-            levels={key: data.get(f"level{key}", "") for key in LEVEL_KEYS},
-            baseline=data.get("baseline", ""),
-        )
-
-    def typed(self) -> GoalInput:
-        """What was typed (also when invalid), to show the form again."""
-        raw = self.data
-        p = self.prefix
-
-        def get(name: str, limit: int) -> str:
-            return str(raw.get(f"{p}-{name}", ""))[:limit]
-
-        return GoalInput(
-            name=get("name", 1000),
-            weight=get("weight", 20),
-            expected_outcome=get("expected", 2000),
-            levels={key: get(f"level{key}", 2000) for key in LEVEL_KEYS},
-            baseline=get("baseline", 5),
-        )
-
-
-class GoalsForm:
-    """The plan's GAS goals: up to five rows ``goal-0`` … ``goal-4``."""
-
-    def __init__(self, data: Mapping[str, Any] | None = None) -> None:
-        self.rows = [GoalForm(data, prefix=f"goal-{n}") for n in range(GAS_MAX_GOALS)]
-
-    @classmethod
-    def of(cls, goals: Sequence[GoalInput]) -> GoalsForm:
-        """The form filled in with ``goals`` (the demo and scripts)."""
-        data: dict[str, str] = {}
-        for n, goal in enumerate(goals):
-            data |= {
-                f"goal-{n}-name": goal.name,
-                f"goal-{n}-weight": goal.weight,
-                f"goal-{n}-expected": goal.expected_outcome,
-                f"goal-{n}-baseline": goal.baseline,
-                **{f"goal-{n}-level{key}": goal.levels.get(key, "") for key in LEVEL_KEYS},
-            }
-        return cls(data)
-
-    def goals(self) -> list[GoalInput]:
-        """The goals (refused per row otherwise: the page shows errors per goal)."""
-        errors: dict[str, list[str]] = {}
-        for n, row in enumerate(self.rows):
-            if not row.is_valid():
-                errors[f"goal-{n}"] = [str(m) for messages in row.errors.values() for m in messages]
-        if errors:
-            raise InputRefused(errors)
-        return [row.goal() for row in self.rows]
-
-    def typed(self) -> list[GoalInput]:
-        return [row.typed() for row in self.rows]
 
 
 class RevisionForm(forms.Form):

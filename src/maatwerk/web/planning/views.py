@@ -21,6 +21,7 @@ from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
 from maatwerk.web.common.pdf import PDF_CONTENT_TYPE
 from maatwerk.web.patients.opening import Audience, PatientAccess, open_patient
+from maatwerk.web.personalized.forms import GoalsForm
 from maatwerk.web.planning import forms, presenters, services
 from maatwerk.web.planning.selectors import OBJECT_PLAN
 
@@ -104,7 +105,7 @@ def decide(request: ActorRequest, patient_id: str) -> HttpResponse:
 @role_required(Role.CLINICIAN)
 @require_http_methods(["POST"])
 def goals(request: ActorRequest, patient_id: str) -> HttpResponse:
-    form = forms.GoalsForm(request.POST)
+    form = GoalsForm(request.POST)
     access = _open(request, patient_id, "update")
     try:
         services.plan_goals_set(actor=request.actor, access=access, form=form)

@@ -30,6 +30,7 @@ from maatwerk.web.accounts.models import User
 from maatwerk.web.audit.services import AuditSubject
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.patients.opening import PatientAccess
+from maatwerk.web.personalized.forms import weight_out_of_range
 from maatwerk.web.personalized.models import MeasureItem, Measurement, MeasurementValue, MeasureSet
 from maatwerk.web.personalized.selectors import OBJECT_SET
 
@@ -57,12 +58,13 @@ _MESSAGES: dict[tuple[str, type[PersonalizedMeasureError]], Promise] = {
     ),
     (Kind.GAS, EmptyName): gettext_lazy("Every goal needs a name."),
     (Kind.GAS, RatingOutOfRange): gettext_lazy("Choose a level from −2 to +2."),
-    (Kind.GAS, InvalidWeight): gettext_lazy("A weight is a number greater than 0."),
 }
 
 
 def error_message(kind: str, error: PersonalizedMeasureError) -> str:
     """The user's-language message for an input error the core found."""
+    if isinstance(error, InvalidWeight):  # the range comes from the core's constants
+        return weight_out_of_range()
     for (message_kind, error_type), message in _MESSAGES.items():
         if message_kind == kind and isinstance(error, error_type):
             return str(message)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +33,7 @@ from maatwerk.web.personalized.forms import (
     NAME_TOO_LONG,
     GasForm,
     GoalInput,
+    gas_weight,
 )
 from maatwerk.web.personalized.models import MeasureItem, MeasureSet
 from maatwerk.web.personalized.services._common import (
@@ -50,24 +51,6 @@ from maatwerk.web.personalized.services._common import (
 __all__ = ["GAS_LEVEL_KEYS", "GoalInput", "gas_create", "gas_set_create"]
 
 _BASELINES = {"-1": -1, "-2": -2}
-# A weight is stored with two decimals in six digits (MeasureItem.weight).
-_WEIGHT_MAXIMUM = Decimal("9999.99")
-_WEIGHT_STEP = Decimal("0.01")
-
-
-def _weight(raw: str) -> Decimal | None:
-    """A weight as typed (a decimal comma allowed; empty is 1) rounded to what is stored,
-    or None when it is no number (the core refuses a weight of 0 or less)."""
-    text = raw.strip().replace(",", ".")
-    if not text:
-        return Decimal(1)
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        return None
-    if not number.is_finite():
-        return None
-    return number if abs(number) > _WEIGHT_MAXIMUM else number.quantize(_WEIGHT_STEP)
 
 
 def _goal_problems(goal: GoalInput) -> tuple[GasGoal | None, list[str]]:
@@ -83,10 +66,7 @@ def _goal_problems(goal: GoalInput) -> tuple[GasGoal | None, list[str]]:
         problems.append(_("Choose the level this goal starts at: −1 or −2."))
     elif baseline is None:
         problems.append(_("The starting level is −1 or −2."))
-    weight = _weight(goal.weight)
-    if weight is not None and weight > _WEIGHT_MAXIMUM:
-        problems.append(_("A weight is at most 9999."))
-        return None, problems
+    weight = gas_weight(goal.weight)
     try:
         if weight is None:
             raise InvalidWeight(goal.weight)

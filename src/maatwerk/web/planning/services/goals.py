@@ -11,7 +11,7 @@ from maatwerk.web.audit.audited import InputRefused, audited
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.patients.opening import PatientAccess
 from maatwerk.web.personalized import services as personalized_services
-from maatwerk.web.planning.forms import GoalsForm
+from maatwerk.web.personalized.forms import GoalsForm
 from maatwerk.web.planning.models import Plan
 from maatwerk.web.planning.services._common import NON_FIELD, _open_plan, plan_subject
 
