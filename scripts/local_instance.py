@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +67,8 @@ def local_instance(
     workers: int,
     patients: int,
     clinicians: int,
+    seed_args: Sequence[str] = (),
+    threads: int = 1,
 ) -> Iterator[Instance]:
     env = dict(os.environ)
     env.update(
@@ -100,13 +102,22 @@ def local_instance(
             str(clinicians),
             "--out",
             str(plan),
+            *seed_args,
         ],
         env,
     )
     log = work / "server.log"
     with log.open("wb") as output:
         server = subprocess.Popen(  # noqa: S603
-            [str(VENV_BIN / "maatwerk"), "serve", "--port", str(port), "--workers", str(workers)],
+            [
+                str(VENV_BIN / "maatwerk"),
+                "serve",
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+                *(("--threads", str(threads)) if threads > 1 else ()),
+            ],
             env=env,
             stdout=output,
             stderr=subprocess.STDOUT,
@@ -117,11 +128,15 @@ def local_instance(
         yield Instance(env=env, port=port, log=log, plan=plan)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=30)
 
 
 def _wait_until_up(port: int, log: Path) -> None:
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 240  # a busy shared machine boots workers slowly
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2) as answer:

@@ -2,6 +2,10 @@
 
 - Patients save questionnaire answers and autosave an exercise (patient writes).
 - Clinicians open their caseload, a patient's dossier and results (the busiest reads).
+- EMA patients (the ``ema`` scenario, run on its own) send answers to daily-life
+  questions the way the phone app does: a form post asking for JSON, with an answer id.
+  Each answer uses up one open prompt of the patient; run ``LOAD_ROUND`` of
+  ``LOAD_ROUNDS`` takes its own share of them, so every run answers fresh prompts.
 - A few users ask for the liveness view: the cost of the Django stack itself, measured in
   the same run on the same machine, as the baseline the other figures are read against.
 
@@ -16,6 +20,7 @@ import json
 import os
 import random
 import threading
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +47,12 @@ class _SignedIn(HttpUser):
         self.client.cookies.set("sessionid", account["session"])
         self.client.cookies.set("csrftoken", account["csrf"])
 
-    def post(self, path: str, data: dict[str, str], name: str) -> None:
+    def post(
+        self, path: str, data: dict[str, str], name: str, *, accept_json: bool = False
+    ) -> None:
         headers = {"X-CSRFToken": self.account["csrf"], "Referer": self.host + path}
+        if accept_json:
+            headers["Accept"] = "application/json"
         with self.client.post(
             path, data=data, headers=headers, name=name, catch_response=True
         ) as response:
@@ -73,6 +82,38 @@ class Patient(_SignedIn):
             {"field": "event", "value": text, "stamp": str(self.stamp)},
             "exercise autosave",
         )
+
+
+class EmaPatient(_SignedIn):
+    weight = 20
+
+    def on_start(self) -> None:
+        self.sign_in(_next(_PATIENTS))
+        prompts = self.account["ema_answers"]
+        share = len(prompts) // int(os.environ.get("LOAD_ROUNDS", "1"))
+        start = share * int(os.environ.get("LOAD_ROUND", "0"))
+        self.prompts = iter(prompts[start : start + share])
+
+    @task
+    def answer_ema_prompt(self) -> None:
+        path = next(self.prompts, None)
+        if path is None:
+            # The seed had too few prompts for this run: counted as an error, not hidden.
+            self.environment.events.request.fire(
+                request_type="POST",
+                name="EMA answer submit",
+                response_time=0,
+                response_length=0,
+                exception=RuntimeError("no open prompt left in the seed"),
+            )
+            return
+        answer = {
+            "bank:pain": str(random.randint(0, 100)),  # noqa: S311 - load pattern
+            "bank:mood_down": str(random.randint(0, 100)),  # noqa: S311
+            "bank:where": random.choice(("home", "work", "outside")),  # noqa: S311
+            "answer_id": str(uuid.uuid4()),
+        }
+        self.post(path, answer, "EMA answer submit", accept_json=True)
 
 
 class Clinician(_SignedIn):

@@ -3,9 +3,10 @@
 Run by ``scripts/load/run.py`` with the environment of the server under test (its
 ``DATABASE_URL`` and data directory). Creates one organization with ``--clinicians``
 clinicians and ``--patients`` patients, each patient with an open PHQ-9 and an open
-G-schema module, and a signed-in session for every user — staff sessions carry the
-second-factor record a real TOTP login leaves, so the load does not measure the
-password hasher or trip the login throttle.
+G-schema module, an EMA schedule with ``--ema-prompts`` open prompts (answered by the
+``ema`` scenario: each answer uses up one prompt), and a signed-in session for every
+user — staff sessions carry the second-factor record a real TOTP login leaves, so the
+load does not measure the password hasher or trip the login throttle.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -20,6 +22,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--patients", type=int, default=200)
     parser.add_argument("--clinicians", type=int, default=10)
+    parser.add_argument("--ema-prompts", type=int, default=0, help="open EMA prompts per patient")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
 
@@ -27,24 +30,29 @@ def main() -> int:
 
     _django()
     _manage("migrate", "--no-input", verbosity=0)
-    plan = _seed(patients=args.patients, clinicians=args.clinicians)
+    plan = _seed(patients=args.patients, clinicians=args.clinicians, ema_prompts=args.ema_prompts)
     args.out.write_text(json.dumps(plan, indent=1), encoding="utf-8")
     print(f"seeded {args.patients} patients and {args.clinicians} clinicians -> {args.out}")
     return 0
 
 
-def _seed(*, patients: int, clinicians: int) -> dict[str, object]:
+EMA_ITEMS = [{"key": "bank:pain"}, {"key": "bank:mood_down"}, {"key": "bank:where"}]
+
+
+def _seed(*, patients: int, clinicians: int, ema_prompts: int) -> dict[str, object]:
     from allauth.account.internal.flows.login import record_authentication
     from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP
     from django.db import transaction
     from django.test import Client, RequestFactory
     from django.urls import reverse
+    from django.utils import timezone
     from django.utils.crypto import get_random_string
 
     from maatwerk.core.instruments.registry import get_instrument
     from maatwerk.core.modules.registry import bundled_catalogue
     from maatwerk.web.accounts.models import User
+    from maatwerk.web.monitoring.models import Channel, MonitoringSchedule, Prompt, PromptState
     from maatwerk.web.organizations.models import Membership, Organization, Team
     from maatwerk.web.patients.models import CareEpisode, CareTeamMember, Patient
     from maatwerk.web.questionnaires.models import Assignment
@@ -120,6 +128,32 @@ def _seed(*, patients: int, clinicians: int) -> dict[str, object]:
                 assigned_by=clinician,
             )
             seeded.append((patient, clinician, questionnaire, module))
+        now = timezone.now()
+        prompts_of: dict[int, list[str]] = {}
+        for patient, *_rest in seeded if ema_prompts else ():
+            schedule = MonitoringSchedule.objects.create(
+                patient=patient,
+                kind=MonitoringSchedule.Kind.EMA,
+                items=EMA_ITEMS,
+                channel=Channel.FILE,
+                active=False,  # the prompts below exist already; nothing to materialize
+            )
+            created = Prompt.objects.bulk_create(
+                Prompt(
+                    schedule=schedule,
+                    patient=patient,
+                    kind=Prompt.Kind.EMA,
+                    key=f"load:{n}",
+                    due_at=now - timedelta(minutes=n + 1),
+                    expires_at=now + timedelta(days=1),
+                    state=PromptState.SENT,
+                    channel=Channel.FILE,
+                )
+                for n in range(ema_prompts)
+            )
+            prompts_of[patient.pk] = [
+                reverse("monitoring:answer", args=[prompt.public_id]) for prompt in created
+            ]
 
     plan_patients = []
     for patient, _clinician, questionnaire, module in seeded:
@@ -130,6 +164,7 @@ def _seed(*, patients: int, clinicians: int) -> dict[str, object]:
                 "assignment_id": str(questionnaire.public_id),
                 "answer": reverse("questionnaires:answer", args=[questionnaire.public_id]),
                 "items": [item.id for item in phq9.items],
+                "ema_answers": prompts_of.get(patient.pk, []),
                 "exercise_save": reverse(
                     "treatment:exercise_save", args=[module.public_id, "g_schema"]
                 ),

@@ -1,5 +1,12 @@
 """`make load`: patient writes and busy pages under 50, 100 and 200 concurrent users.
 
+Two scenarios, each run once per user count against the same server:
+
+- ``mixed`` - patients saving questionnaire answers and exercise autosaves, clinicians
+  reading their caseload, dossiers and results, and the trivial view;
+- ``ema`` - N patients sending answers to daily-life (EMA) questions the way the phone
+  app does, plus N/20 users on the trivial view.
+
 Starts a fresh PostgreSQL database (or SQLite with ``--engine sqlite``), seeds it
 (`prepare.py`), serves it with gunicorn on 127.0.0.1 exactly as `maatwerk serve` does, and
 runs locust headless against it once per user count, bounded in time. Prints, per user
@@ -30,6 +37,18 @@ from local_instance import VENV_BIN, Instance, local_instance, run  # noqa: E402
 BASELINE = "trivial view (baseline)"
 
 
+def _mixed(users: int) -> tuple[list[str], int]:
+    return ["Patient", "Clinician", "Baseline"], users
+
+
+def _ema(users: int) -> tuple[list[str], int]:
+    # EmaPatient weighs 20, Baseline 1 (locustfile): ``users`` patients and users/20 more.
+    return ["EmaPatient", "Baseline"], users + max(1, users // 20)
+
+
+SCENARIOS = {"mixed": _mixed, "ema": _ema}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--users", default="50,100,200", help="comma-separated user counts")
@@ -37,34 +56,56 @@ def main() -> int:
     parser.add_argument("--engine", choices=("postgres", "sqlite"), default="postgres")
     parser.add_argument("--web-workers", type=int, default=4)
     parser.add_argument("--port", type=int, default=8191)
+    parser.add_argument("--threads", type=int, default=1, help="threads per web worker")
     parser.add_argument("--patients", type=int, default=200)
+    parser.add_argument("--scenarios", default="mixed,ema", help="comma-separated: mixed, ema")
+    parser.add_argument("--database", default="maatwerk_load", help="PostgreSQL database name")
     args = parser.parse_args()
     counts = [int(part) for part in args.users.split(",")]
+    scenarios = [part for part in args.scenarios.split(",") if part]
+    if unknown := set(scenarios) - set(SCENARIOS):
+        parser.error(f"unknown scenario: {', '.join(sorted(unknown))}")
+    if "ema" in scenarios and max(counts) > args.patients:
+        parser.error("the ema scenario needs a seeded patient per user: raise --patients")
+    # A user waits at least 1 s between answers: this many prompts per run always suffice.
+    ema_prompts = len(counts) * (args.seconds + 10) if "ema" in scenarios else 0
 
     work = Path(tempfile.mkdtemp(prefix="maatwerk-load-"))
     try:
         with local_instance(
             work=work,
             engine=args.engine,
-            database="maatwerk_load",
+            database=args.database,
             port=args.port,
             workers=args.web_workers,
+            threads=args.threads,
             patients=args.patients,
             clinicians=10,
+            seed_args=("--ema-prompts", str(ema_prompts)),
         ) as instance:
             rows: list[dict[str, str]] = []
-            ratios: dict[int, float] = {}
-            for users in counts:
-                before = instance.audit_rows()
-                log_start = instance.log_size()
-                stats = _locust(instance, users, args.seconds, work)
-                time.sleep(2)  # requests still in flight when locust stopped finish
-                after = instance.audit_rows()
-                successful = _served_patient_data(instance.log_since(log_start))
-                ratios[users] = (after - before) / successful if successful else 0.0
-                rows += [
-                    row | {"users": str(users)} for row in stats if row["Name"] != "Aggregated"
-                ]
+            ratios: dict[tuple[str, int], float] = {}
+            for scenario in scenarios:
+                for round_number, users in enumerate(counts):
+                    before = instance.audit_rows()
+                    log_start = instance.log_size()
+                    stats = _locust(
+                        instance,
+                        scenario,
+                        users,
+                        args.seconds,
+                        work,
+                        {"LOAD_ROUND": str(round_number), "LOAD_ROUNDS": str(len(counts))},
+                    )
+                    _settle(instance)
+                    after = instance.audit_rows()
+                    successful = _served_patient_data(instance.log_since(log_start))
+                    ratios[scenario, users] = (after - before) / successful if successful else 0.0
+                    rows += [
+                        row | {"users": str(users), "scenario": scenario}
+                        for row in stats
+                        if row["Name"] != "Aggregated"
+                    ]
     finally:
         shutil.rmtree(work, ignore_errors=True)
     report = _report(rows, ratios, args)
@@ -75,6 +116,20 @@ def main() -> int:
     failures = sum(int(row["Failure Count"]) for row in rows)
     exact = all(abs(ratio - 1.0) < 0.0005 for ratio in ratios.values())
     return 0 if failures == 0 and exact else 1
+
+
+def _settle(instance: Instance, *, quiet_seconds: float = 3, limit: float = 120) -> None:
+    """Wait until requests still in flight when locust stopped are finished: the access
+    log has not grown for ``quiet_seconds`` (at most ``limit`` seconds). Audit rows and
+    log lines are only compared once the server is idle."""
+    deadline = time.monotonic() + limit
+    size = instance.log_size()
+    while time.monotonic() < deadline:
+        time.sleep(quiet_seconds)
+        grown = instance.log_size()
+        if grown == size:
+            return
+        size = grown
 
 
 def _served_patient_data(log_lines: list[str]) -> int:
@@ -89,9 +144,17 @@ def _served_patient_data(log_lines: list[str]) -> int:
     )
 
 
-def _locust(instance: Instance, users: int, seconds: int, work: Path) -> list[dict[str, str]]:
-    prefix = work / f"locust-{users}"
+def _locust(
+    instance: Instance,
+    scenario: str,
+    users: int,
+    seconds: int,
+    work: Path,
+    env: dict[str, str],
+) -> list[dict[str, str]]:
+    prefix = work / f"locust-{scenario}-{users}"
     ramp = 5
+    user_classes, total = SCENARIOS[scenario](users)
     run(
         [
             str(VENV_BIN / "locust"),
@@ -100,9 +163,9 @@ def _locust(instance: Instance, users: int, seconds: int, work: Path) -> list[di
             "--headless",
             "--only-summary",
             "-u",
-            str(users),
+            str(total),
             "-r",
-            str(max(1, users // ramp)),
+            str(max(1, total // ramp)),
             "-t",
             f"{seconds + ramp}s",
             "--host",
@@ -111,33 +174,42 @@ def _locust(instance: Instance, users: int, seconds: int, work: Path) -> list[di
             str(prefix),
             "--exit-code-on-error",
             "0",
+            *user_classes,
         ],
-        instance.env | {"LOAD_PLAN": str(instance.plan)},
+        instance.env | {"LOAD_PLAN": str(instance.plan)} | env,
         quiet=True,
     )
-    with (work / f"locust-{users}_stats.csv").open(encoding="utf-8") as stats:
+    with Path(f"{prefix}_stats.csv").open(encoding="utf-8") as stats:
         return list(csv.DictReader(stats))
 
 
-def _report(rows: list[dict[str, str]], ratios: dict[int, float], args: argparse.Namespace) -> str:
+def _report(
+    rows: list[dict[str, str]], ratios: dict[tuple[str, int], float], args: argparse.Namespace
+) -> str:
     when = datetime.now(tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
+    kind = f"gthread workers × {args.threads} threads" if args.threads > 1 else "sync workers"
     lines = [
-        f"Load run {when}: {args.engine}, gunicorn {args.web_workers} sync workers, "
+        f"Load run {when}: {args.engine}, gunicorn {args.web_workers} {kind}, "
         f"{args.patients} seeded patients, {args.seconds} s measured per user count "
         f"(plus a 5 s ramp, included in the figures), users wait 1–3 s between requests; "
         "`make load`.",
         "",
-        "| users | endpoint | requests | req/s | p50 ms | p95 ms | p99 ms | errors |",
-        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| scenario | users | endpoint | requests | req/s | p50 ms | p95 ms | p99 ms | errors |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     lines.extend(
-        f"| {row['users']} | {row['Name']} | {row['Request Count']} | "
+        f"| {row['scenario']} | {row['users']} | {row['Name']} | {row['Request Count']} | "
         f"{float(row['Requests/s']):.1f} | {row['50%']} | {row['95%']} | {row['99%']} | "
         f"{row['Failure Count']} |"
-        for row in sorted(rows, key=lambda r: (int(r["users"]), r["Name"] != BASELINE, r["Name"]))
+        for row in sorted(
+            rows,
+            key=lambda r: (r["scenario"], int(r["users"]), r["Name"] != BASELINE, r["Name"]),
+        )
     )
     lines += ["", "Audit rows per successful patient-data request:"]
-    lines += [f"- {users} users: {ratio:.3f}" for users, ratio in ratios.items()]
+    lines += [
+        f"- {scenario}, {users} users: {ratio:.3f}" for (scenario, users), ratio in ratios.items()
+    ]
     return "\n".join(lines) + "\n"
 
 

@@ -55,6 +55,7 @@ SETS: tuple[FileSet[Any] | FolderSet[Any] | CollectionSet[Any], ...] = (
     FOLLOW_UP,
     EMA_ITEMS,
     prose_set("screening_summary.json"),
+    prose_set("instrument_explanations.json"),
 )
 
 

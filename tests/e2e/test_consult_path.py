@@ -75,7 +75,7 @@ def give_plan_and_questionnaires(clinician: Person) -> None:
     from maatwerk.web.common.actor import actor_for_user
     from maatwerk.web.organizations.models import Membership
     from maatwerk.web.patients.models import Patient
-    from maatwerk.web.patients.selectors import patient_access
+    from maatwerk.web.patients.opening import open_patient
     from maatwerk.web.questionnaires.models import Assignment
     from maatwerk.web.questionnaires.services import assignment_record_completed
     from maatwerk.web.treatment import services
@@ -83,7 +83,7 @@ def give_plan_and_questionnaires(clinician: Person) -> None:
     user = User.objects.get(email=clinician.email)
     actor = actor_for_user(user, access_point="e2e")
     patient = Patient.objects.get(user__email=PATIENT_EMAIL)
-    access = patient_access(actor=actor, patient_id=str(patient.public_id), action="create")
+    access = open_patient(actor=actor, patient_id=str(patient.public_id), action="create")
     services.modules_assign(
         actor=actor, access=access, module_ids=PLAN_MODULES, plan_ref="plan-e2e-consult"
     )

@@ -27,7 +27,7 @@ def flag_and_assign(clinician: Person, patient: Person, *, low_literacy: bool) -
     from maatwerk.web.common.actor import actor_for_user
     from maatwerk.web.organizations.models import Membership
     from maatwerk.web.patients.models import Patient
-    from maatwerk.web.patients.selectors import patient_access
+    from maatwerk.web.patients.opening import open_patient
     from maatwerk.web.screening.models import ScegsAssessment, Screening
     from maatwerk.web.treatment import services
 
@@ -46,7 +46,7 @@ def flag_and_assign(clinician: Person, patient: Person, *, low_literacy: bool) -
         assessed_by=user,
     )
     actor = actor_for_user(user, access_point="e2e")
-    access = patient_access(actor=actor, patient_id=str(record.public_id), action="create")
+    access = open_patient(actor=actor, patient_id=str(record.public_id), action="create")
     (assignment,) = services.modules_assign(actor=actor, access=access, module_ids=["g_schema"])
     # The first request of the process loads the URL configuration, templates and
     # content; made here, it does not count against the browser's page timeout (the

@@ -36,8 +36,7 @@ from maatwerk.web.demo.network import simulated_diary_csv
 from maatwerk.web.formulation import services as formulation_services
 from maatwerk.web.formulation.forms import start_form
 from maatwerk.web.formulation.models import Formulation as FormulationRow
-from maatwerk.web.patients.opening import Opened
-from maatwerk.web.patients.selectors import patient_access
+from maatwerk.web.patients.opening import Opened, open_patient
 from tests.web.world import World
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +62,7 @@ CIRCLE = Formulation(
 
 def with_circle(world: World) -> FormulationRow:
     clinician = actor_for_user(world.users["clinician_treating"], access_point="test")
-    access = patient_access(
+    access = open_patient(
         actor=clinician, patient_id=str(world.patient_a.public_id), action="create"
     )
     formulation = formulation_services.formulation_start(
@@ -85,7 +84,7 @@ def diary_imported(world: World) -> None:
     if EmaImport.objects.filter(patient=world.patient_a).exists():
         return
     actor = actor_for_user(world.users["clinician_treating"], access_point="test")
-    access = patient_access(actor=actor, patient_id=str(world.patient_a.public_id), action="create")
+    access = open_patient(actor=actor, patient_id=str(world.patient_a.public_id), action="create")
     services.ema_import(
         actor=actor,
         access=access,
@@ -98,7 +97,7 @@ def diary_shared(world: World) -> None:
     diary_imported(world)
     network_estimate.call(world.patient_a.pk)
     actor = actor_for_user(world.users["clinician_treating"], access_point="test")
-    access = patient_access(actor=actor, patient_id=str(world.patient_a.public_id), action="update")
+    access = open_patient(actor=actor, patient_id=str(world.patient_a.public_id), action="update")
     services.network_share(actor=actor, access=access)
 
 

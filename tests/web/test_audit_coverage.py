@@ -24,6 +24,7 @@ from tests.web.test_formulation import world_formulation
 from tests.web.test_planning import GOALS as PLAN_GOALS
 from tests.web.test_planning import plan_path
 from tests.web.test_planning_revision import discard_data, revision_path, step_up_data
+from tests.web.test_records_copy import world_record_copy
 from tests.web.test_referrals import signed, world_referral
 from tests.web.test_safety import complete_follow_up, prepared_follow_up
 from tests.web.test_safety_plan import CLINICIAN_PLAN, ensure_safety_plan, safety_plan_path
@@ -70,6 +71,61 @@ def _phq9_response(world: World, values: list[int]) -> object:
 
 
 PATIENT_DATA_CALLS: dict[str, Call] = {
+    "records:mine": Call(
+        "patient_a", "GET", lambda w: "/records/mine/", "read", "record_rights", "a"
+    ),
+    "records:mine_copy": Call(
+        "patient_a", "POST", lambda w: "/records/mine/copy/", "create", "record_copy", "a"
+    ),
+    "records:mine_destruction": Call(
+        "patient_a",
+        "POST",
+        lambda w: "/records/mine/destruction/",
+        "create",
+        "destruction_request",
+        "a",
+        data=lambda w: {"parts": "messages", "confirm": "on"},
+    ),
+    "records:open_requests": Call(
+        "clinician_treating",
+        "GET",
+        lambda w: "/records/open-requests/",
+        "search",
+        "destruction_requests",
+        None,
+    ),
+    "records:patient": Call(
+        "clinician_treating",
+        "GET",
+        lambda w: f"/records/patients/{_a(w)}/",
+        "read",
+        "record_rights",
+        "a",
+    ),
+    "records:patient_copy": Call(
+        "clinician_treating",
+        "POST",
+        lambda w: f"/records/patients/{_a(w)}/copy/",
+        "create",
+        "record_copy",
+        "a",
+    ),
+    "records:copy_fhir": Call(
+        "patient_a",
+        "GET",
+        lambda w: f"/records/copies/{world_record_copy(w).public_id}/fhir/",
+        "export",
+        "record_copy",
+        "a",
+    ),
+    "records:copy_pdf": Call(
+        "patient_a",
+        "GET",
+        lambda w: f"/records/copies/{world_record_copy(w).public_id}/pdf/",
+        "export",
+        "record_copy",
+        "a",
+    ),
     "clinic:caseload": Call(
         "clinician_treating", "GET", lambda w: "/clinic/", "search", "caseload", None
     ),
@@ -1016,12 +1072,16 @@ NOT_PATIENT_DATA = {
     # Patient data, audited as relative_view: the partner or parent who opens it is none of
     # the world's roles, so tests/web/test_treatment.py checks its single audit event.
     "treatment:shared_detail": "checked in tests/web/test_treatment.py (relative_view)",
+    # Decided by the responsible clinician (a GP on the care team), who is none of the
+    # world's roles: the single audit event is checked in tests/web/test_records_destruction.py.
+    "records:decide": "checked in tests/web/test_records_destruction.py (destruction_request)",
     "treatment:parent_view": "checked in tests/web/test_parent_view.py (relative_view)",
     # Key-based (the key is e-mailed to the invited person); accepting is audited once,
     # checked in tests/web/test_treatment.py.
     "treatment:relative_accept": "checked in tests/web/test_treatment.py (relative_access)",
 }
 OUR_NAMESPACES = (
+    "records:",
     "analysis:",
     "clinic:",
     "portal:",

@@ -19,6 +19,8 @@ from tests.web.test_formulation import world_formulation
 from tests.web.test_monitoring_answering import world_prompt
 from tests.web.test_planning import GOALS, with_plan
 from tests.web.test_planning_revision import discard_data, step_up_data, with_active_plan
+from tests.web.test_records_copy import world_record_copy
+from tests.web.test_records_destruction import world_destruction_request
 from tests.web.test_referrals import world_provider, world_referral
 from tests.web.test_safety_plan import CLINICIAN_PLAN, ensure_safety_plan
 from tests.web.test_screening import world_screening, world_snapshot_id
@@ -325,6 +327,16 @@ MATRIX: dict[str, Entry] = {
     "safetyplan:versions": Entry(frozenset({"clinician_treating"})),
     "safetyplan:version": Entry(frozenset({"clinician_treating"}), data=ensure_safety_plan),
     "safetyplan:pdf": Entry(frozenset({"clinician_treating"}), data=ensure_safety_plan),
+    # Records (F26): the care team's page of a patient and a copy made there; a copy is
+    # downloaded only by whoever asked for it (the world's copy: patient A). A destruction
+    # request is decided by the responsible clinician: not a POH-GGZ (the world's treating
+    # clinician), whose care the GP is responsible for; the GP's decision is tested in
+    # tests/web/test_records_destruction.py.
+    "records:patient": Entry(frozenset({"clinician_treating"})),
+    "records:patient_copy": Entry(frozenset({"clinician_treating"}), method="POST"),
+    "records:copy_fhir": Entry(frozenset({"patient_a"})),
+    "records:copy_pdf": Entry(frozenset({"patient_a"})),
+    "records:decide": Entry(NOBODY, method="POST", data=lambda world: {"decision": "refuse"}),
     # Monitoring: the patient answers their own prompt; the care team reads the overview.
     "monitoring:answer": Entry(frozenset({"patient_a"})),
     "monitoring:patient": Entry(frozenset({"clinician_treating"})),
@@ -377,6 +389,8 @@ def parameter_values(world: World) -> dict[str, str]:
         "relative_id": str(world_relative(world).public_id),
         "number": "1",
         "prompt_id": str(world_prompt(world).public_id),
+        "copy_id": str(world_record_copy(world).public_id),
+        "request_id": str(world_destruction_request(world).public_id),
     }
 
 

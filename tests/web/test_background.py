@@ -34,7 +34,7 @@ from maatwerk.web.background.scheduler import TickScheduler
 from maatwerk.web.background.selectors import worker_status
 from maatwerk.web.background.worker import run_worker
 from maatwerk.web.common.actor import actor_for_user
-from maatwerk.web.patients.selectors import patient_access
+from maatwerk.web.patients.opening import open_patient
 from maatwerk.web.treatment import services
 from maatwerk.web.treatment.models import NotificationSent
 from maatwerk.web.treatment.notifications import notification_email_send
@@ -292,9 +292,7 @@ def test_two_rq_workers_run_a_periodic_job_once_per_minute() -> None:
 
 def _patient_sends(world: World, text: str) -> None:
     patient = actor_for_user(world.users["patient_a"], access_point="test")
-    access = patient_access(
-        actor=patient, patient_id=str(world.patient_a.public_id), action="create"
-    )
+    access = open_patient(actor=patient, patient_id=str(world.patient_a.public_id), action="create")
     services.message_send(actor=patient, access=access, text=text)
 
 

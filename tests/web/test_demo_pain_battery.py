@@ -98,12 +98,12 @@ def test_a_demo_patient_completes_the_pain_battery_and_every_questionnaire_is_sc
 def test_a_demo_clinician_assigns_the_self_efficacy_scale_and_the_patient_completes_it() -> None:
     from maatwerk.web.accounts.models import User
     from maatwerk.web.common.actor import actor_for_user
-    from maatwerk.web.patients.selectors import patient_access
+    from maatwerk.web.patients.opening import open_patient
     from maatwerk.web.questionnaires.services import assignment_create
 
     sophie, _screening = _pain_screening()
     gp = actor_for_user(User.objects.get(email="huisarts@demo.maatwerk.nl"), access_point="test")
-    access = patient_access(actor=gp, patient_id=str(sophie.public_id), action="create")
+    access = open_patient(actor=gp, patient_id=str(sophie.public_id), action="create")
     assignment = assignment_create(actor=gp, access=access, instrument_code="gse")
     patient = Client()
     patient.force_login(sophie.user)

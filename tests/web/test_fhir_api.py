@@ -312,7 +312,7 @@ def test_invalid_answers_are_refused_nothing_is_stored_and_the_attempt_is_audite
     assert not Answer.objects.filter(assignment=world.assignment).exists()
     events = _new_events(before)
     assert [(e.action, e.object_type, e.outcome) for e in events] == [
-        ("update", "questionnaire", "error")
+        ("update", "questionnaire", "refused")
     ]
 
 

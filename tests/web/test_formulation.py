@@ -34,8 +34,7 @@ from maatwerk.web.formulation import services
 from maatwerk.web.formulation.forms import start_form
 from maatwerk.web.formulation.models import Formulation as FormulationRow
 from maatwerk.web.formulation.models import FormulationVersion, PatientResponse
-from maatwerk.web.patients.opening import Opened, open_child
-from maatwerk.web.patients.selectors import patient_access
+from maatwerk.web.patients.opening import Opened, open_child, open_patient
 from tests.web.test_screening import compute, record_scegs, said, screened
 from tests.web.world import World, sign_in
 
@@ -62,7 +61,7 @@ def world_formulation(world: World, *, shared: bool = True) -> FormulationRow:
     if found is not None:
         return found
     clinician = actor_for_user(world.users["clinician_treating"], access_point="test")
-    access = patient_access(
+    access = open_patient(
         actor=clinician, patient_id=str(world.patient_a.public_id), action="create"
     )
     formulation = services.formulation_start(

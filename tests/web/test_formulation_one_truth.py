@@ -158,11 +158,10 @@ def test_the_patient_reads_one_circle_legible_on_a_phone(world: World) -> None:
     clinician = world.client_for("clinician_treating")
     from maatwerk.web.common.actor import actor_for_user
     from maatwerk.web.formulation import services
-    from maatwerk.web.patients.opening import Opened
-    from maatwerk.web.patients.selectors import patient_access
+    from maatwerk.web.patients.opening import Opened, open_patient
 
     actor = actor_for_user(world.users["clinician_treating"], access_point="test")
-    access = patient_access(actor=actor, patient_id=str(world.patient_a.public_id), action="x")
+    access = open_patient(actor=actor, patient_id=str(world.patient_a.public_id), action="x")
     opened = Opened(object=formulation, access=access)
     services.formulation_save(actor=actor, opened=opened, document=TWO_CIRCLES, note="two")
     assert clinician.post(url(formulation, "share")).status_code == 302

@@ -30,6 +30,7 @@ from tests.web.world import World, make_user, sign_in
 BASE = "/organization/knowledge"
 FACTORS = f"{BASE}/knowledge/factors"
 OVERVIEW_QUERIES = 20  # 18 measured: the session, the actor, the content in use, the rows
+COLLECTION_QUERIES = 22  # 20 measured: as the overview, plus the labels of the content in use
 
 
 def bundled_factors() -> dict[str, Any]:
@@ -121,7 +122,7 @@ def test_threshold_edit_reaches_knowledge_for_of_that_organization_only(world: W
     assert audit_chain_verify().ok
     # The readable page shows the new threshold with its unverified mark.
     readable = admin.get(f"{FACTORS}/").content.decode()
-    assert "tsk total &gt;= 40" in readable
+    assert "TSK, total score &gt;= 40" in readable or "TSK, totaalscore &gt;= 40" in readable
     assert "Our pain team" not in readable  # the reason is in the history, not here
     assert "Our pain team refers from 40 on" in admin.get(f"{FACTORS}/history/").content.decode()
 
@@ -267,9 +268,9 @@ def test_history_shows_changed_ids_and_restores(world: World) -> None:
     assert save(admin, second, comment="second").status_code == 302
     entries = admin.get(f"{FACTORS}/history/").context["entries"]
     assert [e.revision.comment for e in entries] == ["second", "first"]
-    assert entries[0].changes.changed == ("fear_of_movement",)
-    assert entries[0].changes.fields == ("version",)
-    assert entries[1].changes.changed == ("negative_mood",)
+    assert [label.code for label in entries[0].changes.changed] == ["fear_of_movement"]
+    assert [label.code for label in entries[0].changes.fields] == ["version"]
+    assert [label.code for label in entries[1].changes.changed] == ["negative_mood"]
     # Use the first version again: a new revision with the same document.
     restored = admin.post(
         f"{FACTORS}/history/",
@@ -689,3 +690,26 @@ def test_the_overview_reads_the_saved_versions_in_a_fixed_number_of_queries(
     assert page.status_code == 200
     [factors_row] = [row for row in page.context["rows"] if row.collection == "factors"]
     assert factors_row.active is not None and factors_row.active.version == "1.3"
+
+
+def test_the_readable_page_with_labels_reads_in_a_fixed_number_of_queries(
+    world: World, django_assert_max_num_queries: Any
+) -> None:
+    # The busiest knowledge page: every factor with the names of the ids it refers to,
+    # its sources as citations; with saved versions of two collections in use.
+    admin = world.client_for("org_admin")
+    document = bundled_factors()
+    for version in ("1.1", "1.2"):
+        document["version"] = version
+        assert save(admin, document).status_code == 302
+    sources = json.loads(bundled_texts()["sources.json"])
+    sources["version"] = "1.1"
+    response = admin.post(
+        f"{BASE}/knowledge/sources/edit/",
+        {"document": json.dumps(sources), "comment": "our own copy"},
+    )
+    assert response.status_code == 302
+    with django_assert_max_num_queries(COLLECTION_QUERIES):
+        page = admin.get(f"{FACTORS}/")
+    assert page.status_code == 200
+    assert "Bewegingsangst" in page.content.decode()

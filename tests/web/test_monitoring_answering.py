@@ -369,13 +369,16 @@ def test_patient_and_clinician_see_the_answers_as_a_line_over_the_days(world: Wo
         )
     patient = world.client_for("patient_a")
     html = patient.get(reverse("monitoring:mine"), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
-    assert html.count('<figure class="feedback-chart">') == 2  # the two sliders
-    assert 'role="img"' in html and "<title" in html
-    assert html.count("<polyline") == 4  # a gap on day -2 breaks each line in two
+    assert html.count('<figure class="feedback-chart"') == 2  # the two sliders
+    assert html.count('type="application/json"') == 2  # each one's Vega-Lite specification
+    assert "vendor/vega-lite.min.js" in html and "js/charts.js" in html
     assert "<td>50</td>" in html  # today's mean pain, in the table of numbers
     clinician = world.client_for("clinician_treating")
     page = clinician.get(reverse("monitoring:patient", args=[world.patient_a.public_id]))
-    assert page.context["page"].charts[0].days[-1].mean == 50.0
+    pain = page.context["page"].charts.daily[0]
+    assert pain.rows[-1][1] == "50"  # today's mean, and a gap on day -2 (null in the line)
+    values = pain.spec["layer"][0]["data"]["values"]
+    assert [v["value"] for v in values[-4:]] == [90, None, 20, 50]
     assert "feedback-chart" in page.content.decode()
     css = (settings_static_css()).read_text()
     sizes = [float(s) for s in re.findall(r"font-size:\s*([\d.]+)px", css)]

@@ -34,6 +34,7 @@ from maatwerk.web.monitoring.models import (
     RomDefault,
 )
 from maatwerk.web.monitoring.tasks import prompt_send, send_key
+from maatwerk.web.patients.models import PrivacyConsent
 from maatwerk.web.patients.opening import Audience, open_child, open_own_record, open_patient
 from tests.web.test_background import (  # noqa: F401  (fixtures used by name)
     DATABASE_TASKS,
@@ -224,6 +225,11 @@ def test_a_send_whose_worker_died_ends_as_failed_and_is_never_sent_again(
 @override_settings(TASKS=DATABASE_TASKS)
 def test_an_email_prompt_without_an_address_fails_and_a_pause_cancels(world: World) -> None:
     schedule = _ema_schedule(world, channel=Channel.EMAIL)
+    # The patient agreed to e-mails (without that nothing is e-mailed at all), but the
+    # account has no address.
+    PrivacyConsent.objects.create(
+        patient=world.patient_a, statement_version="1", email_notifications=True, research_use=False
+    )
     user = world.users["patient_a"]
     user.email = ""
     user.save(update_fields=["email"])

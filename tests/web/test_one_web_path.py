@@ -4,9 +4,7 @@ typed input → one scoped opener (``maatwerk.web.patients.opening``) → one se
 that writes exactly one audit event (``maatwerk.web.audit.audited``) → render.
 
 These tests read the code: who calls ``audit_record``, which selectors take raw ids,
-which template tags query. Modules that have not moved to the path yet are listed in
-``NOT_YET_ON_THE_PATH``; the lists only shrink, and a listed module that no longer breaks
-the rule fails the test so the list cannot go stale.
+which template tags query. Every module is on the path; there are no exceptions.
 """
 
 from __future__ import annotations
@@ -21,39 +19,6 @@ PACKAGE = Path(__file__).resolve().parents[2] / "src" / "maatwerk"
 # Writers of audit events: the audit package itself (the chain, ``audited``,
 # ``record_denial``) and nothing else.
 AUDIT_WRITERS = ("web/audit/",)
-
-# Issue 11: modules still calling ``audit_record`` directly. Shrinks to empty.
-NOT_YET_ON_THE_PATH_AUDIT: frozenset[str] = frozenset(
-    {
-        "web/api/fhir.py",
-        "web/knowledge/services.py",
-        "web/patients/selectors.py",
-        "web/patients/services.py",
-        "web/personalized/services.py",
-        "web/personalized/views.py",
-        "web/providers/selectors.py",
-        "web/providers/services/directory.py",
-        "web/providers/services/fhir.py",
-        "web/providers/services/gazetteer.py",
-        "web/providers/services/letters.py",
-        "web/providers/services/referrals.py",
-    }
-)
-
-# Issue 11: selectors that open an object from a raw id or a primary key instead of
-# receiving an access object from the opener. Shrinks to empty.
-NOT_YET_ON_THE_PATH_SELECTORS: frozenset[str] = frozenset(
-    {
-        "web/patients/selectors.py:patient_access",
-        "web/patients/selectors.py:patient_open",
-        "web/providers/selectors.py:provider_for_admin",
-        "web/providers/selectors.py:referral_access",
-        "web/providers/selectors.py:referral_open",
-    }
-)
-
-# Issue 11: template tag modules that still query the database. Shrinks to empty.
-NOT_YET_ON_THE_PATH_TAGS: frozenset[str] = frozenset({})
 
 
 def _modules() -> list[tuple[str, ast.Module, str]]:
@@ -124,20 +89,17 @@ def _querying_template_tags() -> set[str]:
 
 
 @pytest.mark.parametrize(
-    ("found", "allowed", "rule"),
+    ("found", "rule"),
     [
-        (_audit_writers_outside_the_audit_package, NOT_YET_ON_THE_PATH_AUDIT, "audit_record"),
-        (_id_taking_selectors, NOT_YET_ON_THE_PATH_SELECTORS, "id-taking selector"),
-        (_querying_template_tags, NOT_YET_ON_THE_PATH_TAGS, "querying template tag"),
+        (_audit_writers_outside_the_audit_package, "audit_record"),
+        (_id_taking_selectors, "id-taking selector"),
+        (_querying_template_tags, "querying template tag"),
     ],
     ids=["audit-only-through-audited", "selectors-take-access", "tags-do-not-query"],
 )
-def test_the_one_web_path_holds(found, allowed, rule):
-    breaking = found()
-    new = sorted(breaking - allowed)
-    assert not new, (
+def test_the_one_web_path_holds(found, rule):
+    breaking = sorted(found())
+    assert not breaking, (
         f"{rule} outside the one web path (use maatwerk.web.patients.opening and "
-        f"maatwerk.web.audit.audited): {new}"
+        f"maatwerk.web.audit.audited): {breaking}"
     )
-    mended = sorted(allowed - breaking)
-    assert not mended, f"these no longer break the rule; remove them from the list: {mended}"

@@ -60,8 +60,9 @@ def test_the_patient_sees_their_phq9_course_in_plain_words(course: World) -> Non
     assert "Dat betekent: mild." in page
     assert "Het gaat beter dan de eerste keer." in page
     assert "Hoe hoger de score, hoe meer klachten." in page
-    assert 'role="img"' in page and "<caption>" in page  # chart with a text alternative
-    assert 'font-size="11"' not in page
+    # The course as a Vega-Lite chart with a text alternative: a summary and the table.
+    assert 'data-vega-spec="spec-course-0"' in page and 'id="spec-course-0"' in page
+    assert "<caption>" in page and "de schaal loopt van 0 tot 27" in page
     event = AuditEvent.objects.order_by("-sequence").first()
     assert event is not None
     assert (event.action, event.object_type, event.outcome) == (

@@ -14,7 +14,7 @@ from maatwerk.web.audit.models import AuditEvent
 from maatwerk.web.clinic.forms import PatientDetailsForm
 from maatwerk.web.common.actor import actor_for_user
 from maatwerk.web.patients.models import EmergencyAccess, Patient
-from maatwerk.web.patients.selectors import patient_access
+from maatwerk.web.patients.opening import open_patient
 from maatwerk.web.patients.services import patient_details_update
 from tests.web.world import World
 
@@ -146,7 +146,7 @@ def test_letters_that_are_never_issued_are_refused_in_english(world: World, alph
 def test_the_service_itself_refuses_invalid_details_all_at_once(
     world: World, alpha: Patient
 ) -> None:
-    access = patient_access(
+    access = open_patient(
         actor=actor_for_user(world.users["clinician_treating"], access_point="test"),
         patient_id=str(alpha.public_id),
         action="update",

@@ -11,6 +11,8 @@ import math
 from decimal import Decimal
 from typing import Any
 
+import pytest
+
 from maatwerk.web.audit.models import AuditEvent
 from maatwerk.web.personalized.models import MeasureItem, Measurement, MeasureSet
 from tests.web.world import World
@@ -88,7 +90,7 @@ def test_psk_with_two_activities_is_refused_in_dutch_and_nothing_is_saved(world:
     assert event is not None
     assert (event.action, event.outcome, event.patient_ref) == (
         "create",
-        "error",
+        "refused",
         str(world.patient_a.public_id),
     )
 
@@ -109,7 +111,7 @@ def test_a_rating_of_11_is_refused_in_dutch_and_nothing_is_saved(world: World) -
         response = patient.post(_rate_url(world.psk_set), data)
         assert response.status_code == 400, bad
         assert AuditEvent.objects.count() == before + 1  # one event per request
-        assert AuditEvent.objects.order_by("-sequence")[0].outcome == "error"
+        assert AuditEvent.objects.order_by("-sequence")[0].outcome == "refused"
         assert "Kies een heel getal van 0 tot en met 10." in response.content.decode()
     missing = patient.post(_rate_url(world.psk_set), {})
     assert missing.status_code == 400
@@ -318,3 +320,25 @@ def test_a_measurement_date_in_the_future_is_refused(world: World) -> None:
     assert garbled.status_code == 400
     assert "Vul een geldige datum in." in garbled.content.decode()
     assert not Measurement.objects.exists()
+
+
+# ----------------------------------------------------------------- query budgets
+
+# The count measured when the budget was set (session, second factor, the opener, the
+# audited read with its savepoint); a page that queries per item or row shows up here.
+PAGE_BUDGETS = {
+    "overview": ("patient_a", lambda w: f"{_base(w)}/", 23),
+    "results": ("clinician_treating", lambda w: f"{_base(w)}/results/", 28),
+    "rate": ("patient_a", lambda w: _rate_url(w.psk_set), 24),
+}
+
+
+@pytest.mark.parametrize("page", sorted(PAGE_BUDGETS))
+def test_the_page_stays_within_its_query_budget(
+    world: World, page: str, django_assert_max_num_queries: Any
+) -> None:
+    role, path, budget = PAGE_BUDGETS[page]
+    client = world.client_for(role)
+    client.get(path(world))  # warm: the session and the content caches
+    with django_assert_max_num_queries(budget):
+        assert client.get(path(world)).status_code == 200

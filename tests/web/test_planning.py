@@ -32,8 +32,7 @@ from maatwerk.web.audit.models import AuditEvent
 from maatwerk.web.common.actor import actor_for_user
 from maatwerk.web.formulation import services as formulation_services
 from maatwerk.web.formulation.forms import start_form
-from maatwerk.web.patients.opening import Opened
-from maatwerk.web.patients.selectors import patient_access
+from maatwerk.web.patients.opening import Opened, open_patient
 from maatwerk.web.personalized.models import MeasureSet
 from maatwerk.web.planning import services
 from maatwerk.web.planning.forms import GoalsForm, PrepareForm
@@ -111,13 +110,13 @@ def world_plan(world: World, *, goals: bool = False) -> Plan:
     if found is None:
         world_screening(world)
         clinician = actor_for_user(world.users["clinician_treating"], access_point="test")
-        access = patient_access(
+        access = open_patient(
             actor=clinician, patient_id=str(world.patient_a.public_id), action="update"
         )
         found = services.plan_prepare(actor=clinician, access=access, form=PrepareForm({}))
     if goals and found.goal_set is None:
         clinician = actor_for_user(world.users["clinician_treating"], access_point="test")
-        access = patient_access(
+        access = open_patient(
             actor=clinician, patient_id=str(world.patient_a.public_id), action="update"
         )
         found = services.plan_goals_set(
@@ -169,7 +168,7 @@ def test_the_recommendation_comes_from_the_real_screening_with_its_reasons(
 
 def test_the_formulations_maintaining_factors_lead_the_ranking(world: World) -> None:
     clinician = actor_for_user(world.users["clinician_treating"], access_point="test")
-    access = patient_access(
+    access = open_patient(
         actor=clinician, patient_id=str(world.patient_a.public_id), action="create"
     )
     formulation = formulation_services.formulation_start(
@@ -598,9 +597,7 @@ def test_at_most_n_modules_open_at_once_is_the_plans_setting_default_three(world
     ``selectors.max_open_modules``: the rules' default (3) without an active plan or
     without a choice, else the number set on the active plan."""
     clinician = actor_for_user(world.users["clinician_treating"], access_point="test")
-    access = patient_access(
-        actor=clinician, patient_id=str(world.patient_a.public_id), action="read"
-    )
+    access = open_patient(actor=clinician, patient_id=str(world.patient_a.public_id), action="read")
     assert max_open_modules(access) == 3
     mood_plan(world, max_at_once="2")
     # A draft does not count: nothing is open yet.
@@ -627,7 +624,7 @@ def test_the_patients_own_goals_are_proposed_as_gas_goals(world: World) -> None:
     werken aan") are proposed as GAS goals; the clinician describes the levels and
     chooses the starting level with the patient (nothing is preselected)."""
     clinician = actor_for_user(world.users["clinician_treating"], access_point="test")
-    access = patient_access(
+    access = open_patient(
         actor=clinician, patient_id=str(world.patient_a.public_id), action="create"
     )
     formulation = formulation_services.formulation_start(

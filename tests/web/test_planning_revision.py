@@ -21,7 +21,7 @@ import pytest
 from maatwerk.core.screening.content import bundled_screening_content
 from maatwerk.web.audit.models import AuditEvent
 from maatwerk.web.common.actor import actor_for_user
-from maatwerk.web.patients.selectors import patient_access
+from maatwerk.web.patients.opening import open_patient
 from maatwerk.web.planning import selectors, services
 from maatwerk.web.planning.forms import RevisionForm
 from maatwerk.web.planning.models import Plan, PlanCareLevelStep, PlanDecisionRecord, PlanModule
@@ -379,7 +379,7 @@ def discard_data(world: World) -> dict[str, str]:
 
 def _clinician(world: World):  # type: ignore[no-untyped-def]
     actor = actor_for_user(world.users["clinician_treating"], access_point="test")
-    access = patient_access(actor=actor, patient_id=str(world.patient_a.public_id), action="update")
+    access = open_patient(actor=actor, patient_id=str(world.patient_a.public_id), action="update")
     return actor, access
 
 

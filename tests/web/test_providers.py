@@ -81,7 +81,7 @@ def test_a_bad_row_saves_nothing_and_names_line_and_column(directory: World) -> 
     event = AuditEvent.objects.order_by("-sequence").first()
     assert event is not None and (event.object_type, event.outcome) == (
         "provider_directory",
-        "error",
+        "refused",
     )
 
 
@@ -139,21 +139,21 @@ def test_search_ranks_by_waiting_time_then_distance_from_the_postcode(directory:
     clinician = directory.client_for("clinician_treating")
     response = clinician.get("/providers/search/", {"postcode": "3511 XZ"})
     assert response.status_code == 200
-    names = [r["provider"].name for r in response.context["results"]]
+    names = [r.provider.name for r in response.context["results"]]
     # No care level: waiting time decides (Fysio Eem 1 week, Eva 4, Ali 6), then distance
     # (Eva's PC4 3511 is the search's own area, 0 km; Zeist 7.6 km; Amersfoort 19.4 km).
     assert names == ["Fysio Eem", "Drs. Eva Domstad", "Drs. Ali Zeist"]
-    reasons = response.context["results"][2]["reasons"]
+    reasons = response.context["results"][2].reasons
     assert "7.6 km away" in reasons
     # With the care level, fit comes first: the physiotherapist does not fit basis-GGZ.
     level = clinician.get("/providers/search/", {"postcode": "3511", "care_level": "basis_ggz"})
     results = level.context["results"]
-    assert [r["provider"].name for r in results] == [
+    assert [r.provider.name for r in results] == [
         "Drs. Eva Domstad",
         "Drs. Ali Zeist",
         "Fysio Eem",
     ]
-    assert [r["fit"] for r in results] == [
+    assert [r.fit for r in results] == [
         "Fits the care level",
         "Fits the care level",
         "Does not fit the care level",
@@ -163,19 +163,19 @@ def test_search_ranks_by_waiting_time_then_distance_from_the_postcode(directory:
 def test_max_distance_and_filters(directory: World) -> None:
     clinician = directory.client_for("clinician_treating")
     near = clinician.get("/providers/search/", {"postcode": "3511", "max_distance_km": "10"})
-    assert [r["provider"].name for r in near.context["results"]] == [
+    assert [r.provider.name for r in near.context["results"]] == [
         "Drs. Eva Domstad",
         "Drs. Ali Zeist",
     ]
     turkish = clinician.get("/providers/search/", {"postcode": "3511", "language": "tr"})
-    assert [r["provider"].name for r in turkish.context["results"]] == ["Drs. Ali Zeist"]
+    assert [r.provider.name for r in turkish.context["results"]] == ["Drs. Ali Zeist"]
     quick = clinician.get("/providers/search/", {"postcode": "3511", "max_waiting_weeks": "4"})
-    assert [r["provider"].name for r in quick.context["results"]] == [
+    assert [r.provider.name for r in quick.context["results"]] == [
         "Fysio Eem",  # 1 week
         "Drs. Eva Domstad",  # 4 weeks
     ]
     level = clinician.get("/providers/search/", {"postcode": "3511", "care_level": "basis_ggz"})
-    assert [r["provider"].name for r in level.context["results"]][-1] == "Fysio Eem"
+    assert [r.provider.name for r in level.context["results"]][-1] == "Fysio Eem"
 
 
 def test_unknown_postcode_area_is_said_and_search_goes_on_without_distance(
@@ -186,7 +186,7 @@ def test_unknown_postcode_area_is_said_and_search_goes_on_without_distance(
     body = response.content.decode()
     assert "This postcode area is not in your organization" in body
     assert len(response.context["results"]) == 3
-    assert all("Distance" not in " ".join(r["reasons"]) for r in response.context["results"])
+    assert all("Distance" not in " ".join(r.reasons) for r in response.context["results"])
     invalid = clinician.get("/providers/search/", {"postcode": "abc"})
     assert "This is not a Dutch postcode" in invalid.content.decode()
 
@@ -205,7 +205,7 @@ def test_bad_filter_values_are_explained(directory: World) -> None:
 def test_provider_location_falls_back_to_the_gazetteer(directory: World) -> None:
     clinician = directory.client_for("clinician_treating")
     response = clinician.get("/providers/search/", {"postcode": "3511"})
-    assert {r["location_source"] for r in response.context["results"]} == {"pc4"}
+    assert {r.location_source for r in response.context["results"]} == {"pc4"}
 
 
 def test_admin_adds_edits_and_deactivates(directory: World) -> None:
@@ -250,7 +250,7 @@ def test_admin_adds_edits_and_deactivates(directory: World) -> None:
     assert not provider.is_active
     clinician = directory.client_for("clinician_treating")
     names = [
-        r["provider"].name
+        r.provider.name
         for r in clinician.get("/providers/search/", {"postcode": "3511"}).context["results"]
     ]
     assert "Huisartsenpraktijk Oog in Al" not in names
@@ -308,12 +308,12 @@ def test_demo_organization_has_a_provider_map_and_a_consented_referral() -> None
     from maatwerk.web.demo.providers import DEMO_PROVIDERS
     from maatwerk.web.demo.services import DEMO_ORGANIZATION, demo_load
     from maatwerk.web.providers.models import Referral
-    from maatwerk.web.providers.selectors import gazetteer_of, provider_location
+    from maatwerk.web.providers.selectors import DirectoryAccess, gazetteer_of, provider_location
 
     demo_load()
     providers = list(Provider.objects.filter(organization__name=DEMO_ORGANIZATION))
     assert len(providers) == len(DEMO_PROVIDERS) >= 30
-    gazetteer = gazetteer_of(providers[0].organization_id)
+    gazetteer = gazetteer_of(DirectoryAccess(providers[0].organization))
     assert all(provider_location(p, gazetteer)[0] is not None for p in providers)
     disciplines = {d for p in providers for d in p.disciplines}
     assert {"huisarts", "poh_ggz", "eerstelijnspsycholoog", "gz_psycholoog"} <= disciplines
@@ -342,7 +342,7 @@ def test_region_filter_is_the_fallback_without_distance(directory: World) -> Non
     clinician = directory.client_for("clinician_treating")
     response = clinician.get("/providers/search/", {"postcode": "9711 AA", "region": "eemland"})
     assert response.context["outcome"].postcode_problem == "unknown_pc4"
-    assert [r["provider"].name for r in response.context["results"]] == ["Fysio Eem"]
+    assert [r.provider.name for r in response.context["results"]] == ["Fysio Eem"]
 
 
 def test_edit_form_shows_values_that_save_back_unchanged(directory: World) -> None:

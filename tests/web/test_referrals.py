@@ -10,12 +10,11 @@ import pytest
 from pypdf import PdfReader
 
 from maatwerk.core.fhir.validation import validate_resource
-from maatwerk.core.screening.model import ReferralContext
 from maatwerk.web.accounts.models import User
 from maatwerk.web.audit.models import AuditEvent
 from maatwerk.web.common.actor import actor_for_user
-from maatwerk.web.patients.selectors import patient_access
-from maatwerk.web.providers import services
+from maatwerk.web.patients.opening import open_patient
+from maatwerk.web.providers import forms, services
 from maatwerk.web.providers.models import PostcodeArea, Provider, Referral
 from tests.web.world import World, make_membership, make_user
 
@@ -70,7 +69,7 @@ def test_referral_search_from_the_patient_without_a_screening(
     assert response.status_code == 200
     body = response.content.decode()
     assert "This patient has no screening yet. Choose the care level yourself." in body
-    assert [r["provider"].name for r in response.context["results"]] == ["Drs. Eva Domstad"]
+    assert [r.provider.name for r in response.context["results"]] == ["Drs. Eva Domstad"]
     assert f"?provider={provider.public_id}" in body
     event = AuditEvent.objects.order_by("-sequence").first()
     assert event is not None
@@ -136,23 +135,19 @@ def test_letter_pdf_holds_the_key_elements_and_is_frozen_when_sent(
 ) -> None:
     clinician = world.users["clinician_treating"]
     actor = actor_for_user(clinician, access_point="test")
-    access = patient_access(actor=actor, patient_id=str(world.patient_a.public_id), action="create")
-    context = ReferralContext(
-        care_level="basis_ggz",
-        severity="moderate",
-        factor_ids=("catastrophizing",),
-        modality="face_to_face",
-        summary_lines=("Catastrophizing elevated (PCS 34 >= 30).", "Prefers face to face."),
+    access = open_patient(actor=actor, patient_id=str(world.patient_a.public_id), action="create")
+    summary = ["Catastrophizing elevated (PCS 34 >= 30).", "Prefers face to face."]
+    form = forms.ReferralCreateForm(
+        {
+            "provider": str(provider.public_id),
+            "care_level": "basis_ggz",
+            "question": "Please treat catastrophizing in chronic pain.",
+        },
+        organization_id=world.org_a.pk,
     )
-    referral = services.referral_create(
-        actor=actor,
-        access=access,
-        provider=provider,
-        care_level="basis_ggz",
-        question="Please treat catastrophizing in chronic pain.",
-        context=context,
-        language="en",
-    )
+    referral = services.referral_create(actor=actor, access=access, form=form, language="en")
+    # The screening's summary, as a screening would have given it (made directly here).
+    Referral.objects.filter(pk=referral.pk).update(summary_lines=summary)
     client = world.client_for("clinician_treating")
     draft = client.get(f"/providers/referrals/{referral.public_id}/letter.pdf")
     assert draft.status_code == 200 and draft["Content-Type"] == "application/pdf"
@@ -334,7 +329,7 @@ def test_with_a_screening_the_care_level_and_summary_come_from_it(
     from tests.web.test_screening import world_screening
 
     world_screening(world)  # assigned, SCEGS recorded, profile computed
-    access = patient_access(
+    access = open_patient(
         actor=actor_for_user(world.users["clinician_treating"], access_point="test"),
         patient_id=str(world.patient_a.public_id),
         action="read",
@@ -385,3 +380,28 @@ def test_a_referral_is_signed_by_a_gp_never_by_the_poh_ggz(
     assert referral.signed_by == world_gp(world)
     text = " ".join(_letter_text(bytes(referral.letter_pdf)).split())
     assert "Huisarts Gerrit" in text
+
+
+def test_the_referral_pages_read_a_bounded_number_of_queries(
+    world: World, provider: Provider, django_assert_max_num_queries: object
+) -> None:
+    """The patient's referral search and a referral's page read the opener, the
+    screening, the directory and the gazetteer once each, whatever the directory's size.
+    Measured: 31 and 29 statements, most of them the session, the actor and the one audit
+    event (before the one web path 29 and 28: the audited call's savepoint is the
+    difference)."""
+    for number in range(20):
+        Provider.objects.create(
+            organization=world.org_a,
+            key=f"name:extra {number}|3511AB",
+            name=f"Extra {number}",
+            postcode="3511 AB",
+            disciplines=["gz_psycholoog"],
+        )
+    referral = _create(world, provider)
+    client = world.client_for("clinician_treating")
+    with django_assert_max_num_queries(31):  # type: ignore[operator]
+        search = client.get(_new_url(world), {"postcode": "3511 AB"})
+    assert search.status_code == 200 and len(search.context["results"]) == 21
+    with django_assert_max_num_queries(29):  # type: ignore[operator]
+        assert client.get(f"/providers/referrals/{referral.public_id}/").status_code == 200

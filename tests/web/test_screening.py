@@ -23,8 +23,7 @@ from pypdf import PdfReader
 
 from maatwerk.web.audit.models import AuditEvent
 from maatwerk.web.common.actor import actor_for_user
-from maatwerk.web.patients.opening import Opened
-from maatwerk.web.patients.selectors import patient_access
+from maatwerk.web.patients.opening import Opened, open_patient
 from maatwerk.web.questionnaires.models import Assignment, ScaleResult
 from maatwerk.web.screening import services
 from maatwerk.web.screening.forms import ScegsInput, assign_form, scegs_form
@@ -61,7 +60,7 @@ def world_screening(world: World) -> Screening:
     if found is not None:
         return found
     clinician = actor_for_user(world.users["clinician_treating"], access_point="test")
-    access = patient_access(
+    access = open_patient(
         actor=clinician, patient_id=str(world.patient_a.public_id), action="create"
     )
     organization_id = world.patient_a.organization_id
@@ -498,7 +497,7 @@ def test_overriding_the_advice_needs_a_reason_and_is_recorded(world: World) -> N
     event = AuditEvent.objects.order_by("-sequence").first()
     assert event is not None and event.object_type == "care_level_decision"
     assert "overridden" in event.detail
-    access = patient_access(
+    access = open_patient(
         actor=actor_for_user(world.users["clinician_treating"], access_point="test"),
         patient_id=str(world.patient_a.public_id),
         action="read",
@@ -526,7 +525,7 @@ def test_accepting_the_advice_and_a_stale_profile(world: World) -> None:
 
 
 def test_no_referral_context_without_a_profile(world: World) -> None:
-    access = patient_access(
+    access = open_patient(
         actor=actor_for_user(world.users["clinician_treating"], access_point="test"),
         patient_id=str(world.patient_a.public_id),
         action="read",

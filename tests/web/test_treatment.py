@@ -24,8 +24,7 @@ from django.utils import timezone
 from maatwerk.core.planning.content import bundled_planning_rules
 from maatwerk.web.audit.models import AuditEvent
 from maatwerk.web.common.actor import actor_for_user
-from maatwerk.web.patients.opening import Opened
-from maatwerk.web.patients.selectors import patient_access
+from maatwerk.web.patients.opening import Opened, open_patient
 from maatwerk.web.treatment import services
 from maatwerk.web.treatment.models import (
     ExerciseResponse,
@@ -65,7 +64,7 @@ def world_module(world: World, module_id: str = "g_schema") -> ModuleAssignment:
     if found is not None:
         return found
     clinician = actor_for_user(world.users["clinician_treating"], access_point="test")
-    access = patient_access(
+    access = open_patient(
         actor=clinician, patient_id=str(world.patient_a.public_id), action="create"
     )
     (assignment,) = services.modules_assign(actor=clinician, access=access, module_ids=[module_id])
@@ -84,7 +83,7 @@ def world_waiting_module(world: World) -> ModuleAssignment:
     if found is not None:
         return found
     clinician = actor_for_user(world.users["clinician_treating"], access_point="test")
-    access = patient_access(
+    access = open_patient(
         actor=clinician, patient_id=str(world.patient_a.public_id), action="create"
     )
     given = services.modules_assign(
@@ -95,9 +94,7 @@ def world_waiting_module(world: World) -> ModuleAssignment:
 
 def _patient_opened(world: World, assignment: ModuleAssignment) -> OpenedModule:
     patient = actor_for_user(world.users["patient_a"], access_point="test")
-    access = patient_access(
-        actor=patient, patient_id=str(world.patient_a.public_id), action="update"
-    )
+    access = open_patient(actor=patient, patient_id=str(world.patient_a.public_id), action="update")
     return Opened(object=assignment, access=access)
 
 
@@ -127,9 +124,7 @@ def world_relative(world: World) -> RelativeAccess:
     if found is not None:
         return found
     patient = actor_for_user(world.users["patient_a"], access_point="test")
-    access = patient_access(
-        actor=patient, patient_id=str(world.patient_a.public_id), action="create"
-    )
+    access = open_patient(actor=patient, patient_id=str(world.patient_a.public_id), action="create")
     invited = services.relative_invite(
         actor=patient,
         access=access,
@@ -183,7 +178,7 @@ def _last_sequence() -> int:
 
 def test_modules_assign_validates_is_idempotent_and_writes_one_event(world: World) -> None:
     clinician = actor_for_user(world.users["clinician_treating"], access_point="test")
-    access = patient_access(
+    access = open_patient(
         actor=clinician, patient_id=str(world.patient_a.public_id), action="create"
     )
     before = _last_sequence()
@@ -210,7 +205,7 @@ def test_modules_assign_validates_is_idempotent_and_writes_one_event(world: Worl
         services.modules_assign(actor=clinician, access=access, module_ids=["no_such_module"])
     assert "no_such_module" in str(problem.value)
     patient = actor_for_user(world.users["patient_a"], access_point="test")
-    own = patient_access(actor=patient, patient_id=str(world.patient_a.public_id), action="create")
+    own = open_patient(actor=patient, patient_id=str(world.patient_a.public_id), action="create")
     with pytest.raises(PermissionDenied):
         services.modules_assign(actor=patient, access=own, module_ids=["sleep"])
 

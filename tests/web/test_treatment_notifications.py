@@ -17,8 +17,7 @@ from django.utils import timezone
 
 from maatwerk.web.audit.audited import InputRefused
 from maatwerk.web.common.actor import actor_for_user
-from maatwerk.web.patients.opening import open_child
-from maatwerk.web.patients.selectors import patient_access
+from maatwerk.web.patients.opening import open_child, open_patient
 from maatwerk.web.treatment import services
 from maatwerk.web.treatment.models import ExerciseResponse as _Response
 from maatwerk.web.treatment.models import NotificationSent
@@ -40,9 +39,7 @@ def _set_language(world: World, role: str, language: str) -> None:
 
 def _patient_sends(world: World, text: str) -> None:
     patient = actor_for_user(world.users["patient_a"], access_point="test")
-    access = patient_access(
-        actor=patient, patient_id=str(world.patient_a.public_id), action="create"
-    )
+    access = open_patient(actor=patient, patient_id=str(world.patient_a.public_id), action="create")
     services.message_send(actor=patient, access=access, text=text)
 
 

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from maatwerk.web.audit.audited import InputRefused
 from maatwerk.web.audit.models import AuditEvent
 from maatwerk.web.common.actor import actor_for_user
-from maatwerk.web.patients.selectors import patient_access
+from maatwerk.web.patients.opening import open_patient
 from maatwerk.web.treatment import selectors, services
 from maatwerk.web.treatment.models import ExerciseResponse, ModuleAssignment
 from tests.web.test_treatment import G_SCHEMA_ANSWERS, said, world_module, world_response
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 def _access(world: World, role: str = "clinician_treating"):  # type: ignore[no-untyped-def]
     actor = actor_for_user(world.users[role], access_point="test")
-    access = patient_access(actor=actor, patient_id=str(world.patient_a.public_id), action="update")
+    access = open_patient(actor=actor, patient_id=str(world.patient_a.public_id), action="update")
     return actor, access
 
 

@@ -78,6 +78,10 @@ def serve(
         int | None,
         typer.Option(help="Number of web worker processes (default: MAATWERK_WEB_WORKERS)."),
     ] = None,
+    threads: Annotated[
+        int | None,
+        typer.Option(help="Threads per web worker (default: MAATWERK_WEB_THREADS)."),
+    ] = None,
 ) -> None:
     """Serve the platform with gunicorn (static files through WhiteNoise)."""
     _django()
@@ -93,7 +97,12 @@ def serve(
         errors.print(f"[red]Configuration error:[/red] {problem}")
         raise typer.Exit(2) from None
     console.print(f"Maatwerk is running on [bold]http://{host}:{port}[/bold]  (Ctrl-C stops it)")
-    run_gunicorn(host=host, port=port, workers=count)
+    run_gunicorn(
+        host=host,
+        port=port,
+        workers=count,
+        threads=settings.MAATWERK_WEB_THREADS if threads is None else threads,
+    )
 
 
 @app.command()

@@ -17,8 +17,14 @@ class _Server(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Any:
+        from django.urls import get_resolver
+
         from maatwerk.web.config.wsgi import application
 
+        # Import every view now, while the worker boots and before it accepts a request:
+        # otherwise the first request a new worker serves pays for it (seconds on a busy
+        # machine).
+        get_resolver().url_patterns  # noqa: B018 - the import is the point
         return application
 
 
@@ -36,12 +42,17 @@ def workers_share_security_state(workers: int) -> None:
         )
 
 
-def run_gunicorn(*, host: str, port: int, workers: int) -> None:
+def run_gunicorn(*, host: str, port: int, workers: int, threads: int = 1) -> None:
+    """Serve with ``workers`` processes; with ``threads`` above 1 each process serves that
+    many requests at once in threads (gunicorn's ``gthread`` worker), so a request that
+    waits for the database does not hold a whole process."""
     workers_share_security_state(workers)
     _Server(
         {
             "bind": f"{host}:{port}",
             "workers": workers,
+            "threads": threads,
+            "worker_class": "gthread" if threads > 1 else "sync",
             "accesslog": "-",
             "timeout": 60,
             "forwarded_allow_ips": "127.0.0.1",

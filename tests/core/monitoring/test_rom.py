@@ -144,3 +144,21 @@ def test_rules_round_trip_as_data_and_bad_data_is_refused() -> None:
         RomAdaptation("phq9")
     with pytest.raises(RomRuleError):
         RomCourse(started_on=date(2026, 2, 1), anchors=(date(2026, 1, 1),))
+
+
+def test_a_reminder_days_after_due_at_the_same_local_time_across_dst() -> None:
+    rule = RomRule("phq9", every_weeks=4, open_days=7, reminder_days=3)
+    # Due Friday 27 March 2026 09:00 CET; the clocks go forward on Sunday 29 March.
+    course = RomCourse(started_on=date(2026, 3, 27), anchors=(date(2026, 3, 27),))
+    baseline = rom_occasions([rule], course, until=date(2026, 3, 28))[0]
+    assert baseline.due_at == datetime(2026, 3, 27, 8, tzinfo=UTC)
+    assert baseline.reminder_at == datetime(2026, 3, 30, 7, tzinfo=UTC)  # 09:00 CEST
+    assert baseline.due_at < baseline.reminder_at < baseline.expires_at
+    assert rom_occasions([PHQ], course, until=date(2026, 3, 28))[0].reminder_at is None
+    assert rom_rule_from_data(rom_rule_to_data(rule)) == rule
+
+
+@pytest.mark.parametrize("days", [0, 7, 8])
+def test_a_reminder_must_fall_inside_the_open_days(days: int) -> None:
+    with pytest.raises(RomRuleError, match="reminder_days"):
+        RomRule("phq9", open_days=7, reminder_days=days)

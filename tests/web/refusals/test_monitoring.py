@@ -12,7 +12,12 @@ from maatwerk.web.monitoring.models import Prompt, PromptState
 from tests.web.test_monitoring_answering import _prompt, _schedule
 from tests.web.world import World
 
-COVERED_URL_NAMES = {"monitoring:answer", "monitoring:start_entry"}
+COVERED_URL_NAMES = {
+    "monitoring:answer",
+    "monitoring:start_entry",
+    "monitoring:notifications",
+    "monitoring:push_device",
+}
 
 
 def _refused() -> int:
@@ -59,3 +64,34 @@ def test_an_entry_over_the_daily_limit_is_refused(world: World) -> None:
     assert response.context["entry_form"].non_field_errors()
     assert Prompt.objects.filter(schedule=schedule, kind=Prompt.Kind.EVENT).count() == 3
     assert _refused() == refused + 1
+
+
+def test_email_messages_without_consent_are_refused_on_the_choice(world: World) -> None:
+    from maatwerk.web.monitoring.models import NotificationPreference
+
+    patient = world.client_for("patient_a")
+    before, refused = AuditEvent.objects.count(), _refused()
+    response = patient.post(
+        reverse("monitoring:notifications"),
+        {"action": "save", "choice": "email"},
+        HTTP_ACCEPT_LANGUAGE="nl",
+    )
+    assert response.status_code == 400
+    assert "privacykeuzes" in " ".join(response.context["form"].errors["choice"])
+    assert not NotificationPreference.objects.exists()
+    assert AuditEvent.objects.count() == before + 1 and _refused() == refused + 1
+
+
+def test_a_phone_subscription_that_is_not_one_is_refused(world: World) -> None:
+    from maatwerk.web.monitoring.models import PushSubscription
+
+    patient = world.client_for("patient_a")
+    before, refused = AuditEvent.objects.count(), _refused()
+    response = patient.post(
+        reverse("monitoring:push_device"),
+        {"endpoint": "ftp://nowhere", "keys": {"p256dh": "", "auth": ""}},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and response.json()["saved"] is False
+    assert not PushSubscription.objects.exists()
+    assert AuditEvent.objects.count() == before + 1 and _refused() == refused + 1

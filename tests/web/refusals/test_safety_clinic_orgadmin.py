@@ -12,7 +12,12 @@ import pytest
 from maatwerk.web.accounts.models import User
 from maatwerk.web.audit.models import AuditEvent
 from maatwerk.web.patients.models import EmergencyAccess, Patient
-from maatwerk.web.questionnaires.models import SafetyAlert, SafetyFollowUp
+from maatwerk.web.questionnaires.models import (
+    ImportedInstrument,
+    LicensedTexts,
+    SafetyAlert,
+    SafetyFollowUp,
+)
 from maatwerk.web.safetyplan.models import SafetyPlanVersion
 from tests.web.world import World
 
@@ -28,6 +33,8 @@ COVERED_URL_NAMES = {
     "clinic:emergency_access",
     "orgadmin:team_backup",
     "orgadmin:user_disable",
+    "orgadmin:emergency_review",
+    "orgadmin:instruments",
     "safetyplan:edit",
     "portal:safety_plan_edit",
 }
@@ -77,6 +84,15 @@ def _with_password(world: World) -> str:
     user.set_password("a long enough password 1")
     user.save()
     return f"/clinic/patients/{_a(world)}/invitation/"
+
+
+def _grant(world: World) -> object:
+    world.expired_grant.refresh_from_db()
+    return (world.expired_grant.reviewed_at, world.expired_grant.review_note)
+
+
+def _imports(world: World) -> object:
+    return (LicensedTexts.objects.count(), ImportedInstrument.objects.count())
 
 
 def _plans(world: World) -> object:
@@ -163,6 +179,31 @@ REFUSALS: dict[str, Refusal] = {
         {"backup"},
         lambda w: w.team_treating.__class__.objects.get(pk=w.team_treating.pk).backup_clinician_id,
     ),
+    "orgadmin:emergency_review": Refusal(
+        "org_admin",
+        lambda w: f"/organization/emergency-access/{w.expired_grant.public_id}/review/",
+        lambda w: {"note": "x" * 1001},
+        {"note"},
+        _grant,
+        302,
+    ),
+    "orgadmin:instruments (no texts file)": Refusal(
+        "org_admin", lambda w: "/organization/instruments/", lambda w: {}, {"texts"}, _imports
+    ),
+    "orgadmin:instruments (no questionnaire file)": Refusal(
+        "org_admin",
+        lambda w: "/organization/instruments/",
+        lambda w: {"form": "questionnaire"},
+        {"questionnaire"},
+        _imports,
+    ),
+    "orgadmin:instruments (unknown form)": Refusal(
+        "org_admin",
+        lambda w: "/organization/instruments/",
+        lambda w: {"form": "x"},
+        {"form"},
+        _imports,
+    ),
     "orgadmin:user_disable (own account)": Refusal(
         "org_admin",
         lambda w: f"/organization/users/{w.users['org_admin'].public_id}/disable/",
@@ -198,7 +239,8 @@ def test_invalid_input_is_refused_on_its_fields_and_audited_once(world: World, c
     elif refusal.form_status == 400:
         form = (
             response.context["form"]
-            if "rows" not in response.context
+            # The teams page shows one form per row; the instruments page one form.
+            if "rows" not in response.context or "own_rows" in response.context
             else next(form for _, form in response.context["rows"] if form.is_bound)
         )
         assert refusal.fields <= set(form.errors), form.errors

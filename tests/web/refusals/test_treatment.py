@@ -153,11 +153,11 @@ def _revoked_relative_path(world: World) -> str:
 
 def _pending_invitation_path(world: World) -> str:
     from maatwerk.web.common.actor import actor_for_user
-    from maatwerk.web.patients.selectors import patient_access
+    from maatwerk.web.patients.opening import open_patient
     from maatwerk.web.treatment import services
 
     patient = actor_for_user(world.users["patient_a"], access_point="test")
-    access = patient_access(actor=patient, patient_id=_a(world), action="create")
+    access = open_patient(actor=patient, patient_id=_a(world), action="create")
     invited = services.relative_invite(
         actor=patient,
         access=access,

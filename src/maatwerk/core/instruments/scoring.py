@@ -37,7 +37,7 @@ from maatwerk.core.instruments.answers import (
     check_answers,
     valid_answer,
 )
-from maatwerk.core.instruments.explain import ExplanationFacts, explain_en, explain_nl
+from maatwerk.core.instruments.explain import ExplanationFacts, explain
 from maatwerk.core.instruments.model import (
     Band,
     CutOff,
@@ -102,12 +102,12 @@ class ScoreExplanation:
     @property
     def text_en(self) -> str:
         """One paragraph in English: what was added up, what was missing, band, cut-offs."""
-        return explain_en(self.facts)
+        return explain(self.facts, "en")
 
     @property
     def text_nl(self) -> str:
         """The same in Dutch."""
-        return explain_nl(self.facts)
+        return explain(self.facts, "nl")
 
 
 @dataclass(frozen=True, slots=True)

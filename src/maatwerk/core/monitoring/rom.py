@@ -13,8 +13,11 @@ of one treatment (:class:`RomCourse`) into occasions per instrument:
   a shorter month: 31 January + 1 month = 28 or 29 February).
 
 An occasion falls due at a local time of day in the patient's zone (09:00 unless the
-rule says otherwise) and stays open ``open_days`` days. The platform ships no default
-numbers: which instruments how often is the organization's choice.
+rule says otherwise) and stays open ``open_days`` days. With ``reminder_days`` the patient
+gets one reminder that many days after it fell due, at the same local time, when it is
+still not filled in (the delivery log of the prompt records it like an EMA reminder).
+The platform ships no default numbers: which instruments how often is the
+organization's choice.
 """
 
 from __future__ import annotations
@@ -61,6 +64,7 @@ class RomRule:
     follow_up_months: tuple[int, ...] = ()
     open_days: int = 7
     due_time: time = DEFAULT_DUE_TIME
+    reminder_days: int | None = None
 
     def __post_init__(self) -> None:
         problems = []
@@ -74,6 +78,8 @@ class RomRule:
             problems.append("a follow-up month is listed twice")
         if not 1 <= self.open_days <= 60:
             problems.append("open_days must be 1 to 60")
+        if self.reminder_days is not None and not 1 <= self.reminder_days < self.open_days:
+            problems.append("reminder_days must be at least 1 and less than open_days")
         if problems:
             raise RomRuleError("; ".join(problems))
 
@@ -140,6 +146,7 @@ class RomOccasion:
     due_on: date
     due_at: datetime
     expires_at: datetime
+    reminder_at: datetime | None = None
 
     @property
     def key(self) -> str:
@@ -169,7 +176,12 @@ def _rule_occasions(rule: RomRule, course: RomCourse, until: date) -> Iterable[R
     def occasion(kind: OccasionKind, number: int, day: date) -> RomOccasion:
         due = local_instant(day, rule.due_time, course.zone)
         expires = local_instant(day + timedelta(days=rule.open_days), rule.due_time, course.zone)
-        return RomOccasion(rule.instrument, kind, number, day, due, expires)
+        reminder = (
+            None
+            if rule.reminder_days is None
+            else local_instant(day + timedelta(days=rule.reminder_days), rule.due_time, course.zone)
+        )
+        return RomOccasion(rule.instrument, kind, number, day, due, expires, reminder)
 
     if rule.baseline and course.started_on <= until:
         yield occasion("baseline", 1, course.started_on)
@@ -207,6 +219,7 @@ def rom_rule_to_data(rule: RomRule) -> dict[str, Any]:
         "follow_up_months": list(rule.follow_up_months),
         "open_days": rule.open_days,
         "due_time": rule.due_time.strftime("%H:%M"),
+        "reminder_days": rule.reminder_days,
     }
 
 
@@ -223,6 +236,9 @@ def rom_rule_from_data(data: Mapping[str, Any]) -> RomRule:
             follow_up_months=tuple(int(m) for m in data.get("follow_up_months", ())),
             open_days=int(data.get("open_days", 7)),
             due_time=time.fromisoformat(due) if due else DEFAULT_DUE_TIME,
+            reminder_days=(
+                None if data.get("reminder_days") is None else int(data["reminder_days"])
+            ),
         )
     except (KeyError, TypeError, ValueError) as error:
         raise RomRuleError(f"invalid ROM rule data: {error}") from error

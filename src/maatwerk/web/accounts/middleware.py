@@ -17,6 +17,12 @@ from maatwerk.web.common.actor import requires_second_factor
 
 SESSION_STARTED = "maatwerk_started_at"
 SESSION_LAST_ACTIVITY = "maatwerk_last_activity_at"
+# The last activity is written to the session at most this often: a request within it
+# of the recorded moment leaves the session unchanged, so it is not saved again (one
+# database write less per request). The recorded moment is then up to this much older
+# than the true last request, so an idle session ends at most this much *earlier* than
+# the policy says - never later.
+ACTIVITY_RESOLUTION_SECONDS = 30
 
 
 def session_policy() -> SessionPolicy:
@@ -62,7 +68,8 @@ class SessionPolicyMiddleware:
                     )
                 messages.info(request, _("Your session has ended for your safety. Log in again."))
                 return redirect(f"{reverse('account_login')}?next={quote(request.path)}")
-            request.session[SESSION_LAST_ACTIVITY] = now
+            if now - last >= ACTIVITY_RESOLUTION_SECONDS:
+                request.session[SESSION_LAST_ACTIVITY] = now
         return self.get_response(request)
 
 

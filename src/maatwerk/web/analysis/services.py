@@ -8,10 +8,12 @@ through the formulation service, which stores a new version and audits it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -22,12 +24,12 @@ from maatwerk.core.analysis.ema import EmaProblem, EmaProblemKind
 from maatwerk.core.analysis.ema import parse_ema_csv as parse
 from maatwerk.core.formulation import Formulation as CoreFormulation
 from maatwerk.core.formulation import FormulationError
-from maatwerk.core.instruments.reference import UnknownSexNorm
+from maatwerk.web.accounts.models import User
 from maatwerk.web.analysis.models import ChangeNormChoice, EmaImport, NetworkEstimate
-from maatwerk.web.analysis.network import network_page, patient_network_page
+from maatwerk.web.analysis.network import current_circle, network_page, patient_network_page
 from maatwerk.web.analysis.selectors import OBJECT_EMA, OBJECT_NETWORK, OBJECT_NORM, latest_import
 from maatwerk.web.analysis.tasks import network_estimate
-from maatwerk.web.audit.audited import InputRefused, audited
+from maatwerk.web.audit.audited import AuditNote, InputRefused, audited, valid_form
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.common.pdf import render_pdf
 from maatwerk.web.formulation import selectors as formulation_selectors
@@ -86,11 +88,28 @@ class EmaUpload:
     problems: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
 
-def _clinician(actor: Actor, access: PatientAccess) -> Any:
-    """The acting clinician's user; a patient on their own record is denied."""
-    if actor.user is None or access.by_patient:
-        raise PermissionDenied
-    return actor.user
+@contextmanager
+def _audited_on(
+    access: PatientAccess,
+    *,
+    actor: Actor,
+    action: str,
+    object_type: str,
+    detail: str = "",
+    by_patient: bool = False,
+) -> Iterator[tuple[AuditNote, User]]:
+    """One audited call on an opened patient, by their clinician (or, with
+    ``by_patient``, by the patient on their own record); anyone else is denied."""
+    with audited(
+        actor=actor,
+        action=action,
+        subject=access.subject(object_type),
+        emergency=access.emergency,
+        detail=detail,
+    ) as note:
+        if actor.user is None or access.by_patient is not by_patient:
+            raise PermissionDenied
+        yield note, actor.user
 
 
 def _default_links(variables: Sequence[str], access: PatientAccess) -> dict[str, str]:
@@ -107,43 +126,36 @@ def _default_links(variables: Sequence[str], access: PatientAccess) -> dict[str,
 
 def network_read(*, actor: Actor, access: PatientAccess, language: str) -> dict[str, Any]:
     """The personal network page of an opened patient (one ``read`` event)."""
-    with audited(
-        actor=actor,
-        action="read",
-        subject=access.subject(OBJECT_NETWORK),
-        emergency=access.emergency,
-        detail="personal network",
+    with _audited_on(
+        access, actor=actor, action="read", object_type=OBJECT_NETWORK, detail="personal network"
     ):
-        _clinician(actor, access)
         return network_page(access, language)
 
 
 def network_pdf(*, actor: Actor, access: PatientAccess, language: str) -> bytes:
     """The clinician's network page as a PDF: both pictures, the links in words and the
     comparison with the circle (one ``print`` event)."""
-    with audited(
+    with _audited_on(
+        access,
         actor=actor,
         action="print",
-        subject=access.subject(OBJECT_NETWORK),
-        emergency=access.emergency,
+        object_type=OBJECT_NETWORK,
         detail="personal network pdf",
     ):
-        _clinician(actor, access)
         context = network_page(access, language)
         return render_pdf("analysis/network_pdf.html", {**context, "generated_at": timezone.now()})
 
 
 def network_pdf_own(*, actor: Actor, access: PatientAccess) -> bytes:
     """The patient's shared network as a PDF, in B1 words (one ``print`` event)."""
-    with audited(
+    with _audited_on(
+        access,
         actor=actor,
         action="print",
-        subject=access.subject(OBJECT_NETWORK),
-        emergency=access.emergency,
+        object_type=OBJECT_NETWORK,
         detail="own personal network pdf",
+        by_patient=True,
     ):
-        if not access.by_patient:
-            raise PermissionDenied
         context = patient_network_page(access)
         if not context.get("shared"):
             raise InputRefused(
@@ -155,13 +167,10 @@ def network_pdf_own(*, actor: Actor, access: PatientAccess) -> bytes:
 def ema_import(*, actor: Actor, access: PatientAccess, upload: EmaUpload) -> EmaImport:
     """Store the patient's EMA data from a CSV file and estimate its network in the
     background (once per distinct series). Refused input raises ``InputRefused``."""
-    with audited(
-        actor=actor,
-        action="create",
-        subject=access.subject(OBJECT_EMA),
-        emergency=access.emergency,
-    ) as note:
-        user = _clinician(actor, access)
+    with _audited_on(access, actor=actor, action="create", object_type=OBJECT_EMA) as (
+        note,
+        user,
+    ):
         if upload.problems:
             raise InputRefused(upload.problems)
         if len(upload.data) > MAX_UPLOAD_BYTES:
@@ -201,14 +210,13 @@ def ema_import(*, actor: Actor, access: PatientAccess, upload: EmaUpload) -> Ema
 
 def network_share(*, actor: Actor, access: PatientAccess) -> EmaImport:
     """Let the patient see the network of their newest diary data (after the talk)."""
-    with audited(
+    with _audited_on(
+        access,
         actor=actor,
         action="update",
-        subject=access.subject(OBJECT_NETWORK),
-        emergency=access.emergency,
+        object_type=OBJECT_NETWORK,
         detail="shared with the patient",
-    ) as note:
-        _clinician(actor, access)
+    ) as (note, _user):
         imported = latest_import(access)
         if imported is None:
             raise InputRefused({"share": [_("Import diary data first.")]})
@@ -221,35 +229,34 @@ def network_share(*, actor: Actor, access: PatientAccess) -> EmaImport:
 
 def network_read_own(*, actor: Actor, access: PatientAccess) -> dict[str, Any]:
     """The patient's own network page: only what the clinician shared (one ``read``)."""
-    with audited(
+    with _audited_on(
+        access,
         actor=actor,
         action="read",
-        subject=access.subject(OBJECT_NETWORK),
-        emergency=access.emergency,
+        object_type=OBJECT_NETWORK,
         detail="own personal network",
+        by_patient=True,
     ):
-        if not access.by_patient:
-            raise PermissionDenied
         return patient_network_page(access)
 
 
-def ema_links_save(
-    *, actor: Actor, access: PatientAccess, links: Mapping[str, str], known_nodes: Sequence[str]
-) -> EmaImport:
+def ema_links_save(*, actor: Actor, access: PatientAccess, form: forms.Form) -> EmaImport:
     """Link the variables of the newest import to boxes of the circle (or to none)."""
-    with audited(
+    with _audited_on(
+        access,
         actor=actor,
         action="update",
-        subject=access.subject(OBJECT_EMA),
-        emergency=access.emergency,
+        object_type=OBJECT_EMA,
         detail="variables linked to the circle",
-    ) as note:
-        _clinician(actor, access)
+    ) as (note, _user):
+        links = _links_of(valid_form(form))
         imported = latest_import(access)
         if imported is None:
             raise InputRefused({"links": [_("Import diary data first.")]})
         note.about(object_ref=str(imported.public_id))
         variables = list(imported.series["variables"])
+        _formulation, circle = current_circle(access)
+        known_nodes = {node.id for node in circle.nodes}
         unknown = [node for node in links.values() if node and node not in known_nodes]
         if unknown or any(v not in variables for v in links):
             raise InputRefused({"links": [_("Choose a box of the vicious circle, or none.")]})
@@ -258,18 +265,21 @@ def ema_links_save(
     return imported
 
 
-def norm_choice_save(*, actor: Actor, access: PatientAccess, choice: str) -> ChangeNormChoice:
+def _links_of(data: Mapping[str, object]) -> dict[str, str]:
+    """Question → box (empty: none) from the cleaned ``count`` / ``var-N`` / ``node-N``."""
+    count = data["count"]
+    rows = count if isinstance(count, int) else 0
+    return {str(data[f"var-{n}"]): str(data[f"node-{n}"]) for n in range(rows)}
+
+
+def norm_choice_save(*, actor: Actor, access: PatientAccess, form: forms.Form) -> ChangeNormChoice:
     """Which norm reliable change uses for a patient whose sex has no norm of its own."""
-    with audited(
-        actor=actor,
-        action="update",
-        subject=access.subject(OBJECT_NORM),
-        emergency=access.emergency,
-        detail=f"norm: {choice[:20]}",
+    with _audited_on(access, actor=actor, action="update", object_type=OBJECT_NORM) as (
+        note,
+        user,
     ):
-        user = _clinician(actor, access)
-        if choice not in UnknownSexNorm._value2member_map_:
-            raise InputRefused({"norm": [_("Choose one of the norms.")]})
+        choice = str(valid_form(form)["norm"])
+        note.detail = f"norm: {choice}"
         row, _created = ChangeNormChoice.objects.update_or_create(
             patient=access.patient, defaults={"choice": choice, "chosen_by": user}
         )
@@ -280,22 +290,25 @@ def network_arrows_add(
     *,
     actor: Actor,
     opened: FormulationAccess,
-    additions: Sequence[tuple[str, str]],
+    form: forms.Form,
     label: str | None,
 ) -> FormulationVersion:
-    """A new formulation version whose circle has these arrows added (through the
-    formulation service, which stores the version and writes its one audit event)."""
+    """A new formulation version whose circle has the chosen arrows added (through the
+    formulation service, which stores the version and writes its one audit event; the
+    form is checked inside it, so a refusal is that one event too)."""
 
     def add_arrows(document: CoreFormulation) -> CoreFormulation:
+        chosen = valid_form(form)["edge"]
+        additions = [(str(a), str(b)) for a, b in chosen] if isinstance(chosen, list) else []
         try:
             circle = with_arrows(document.circle, additions, label=label)
         except FormulationError:
             raise InputRefused(
-                {"add": [_("These arrows cannot be added to the circle.")]}
+                {"edge": [_("These arrows cannot be added to the circle.")]}
             ) from None
         if len(circle.edges) == len(document.circle.edges):
             raise InputRefused(
-                {"add": [_("Choose at least one arrow that is not in the circle yet.")]}
+                {"edge": [_("Choose at least one arrow that is not in the circle yet.")]}
             )
         return replace(document, circle=circle)
 

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, gettext_lazy, override
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from maatwerk.core.access import Role
 from maatwerk.web.analysis import network, services
+from maatwerk.web.analysis.forms import ArrowsForm, EmaLinksForm, EmaUploadForm, NormChoiceForm
 from maatwerk.web.analysis.selectors import OBJECT_EMA, OBJECT_NETWORK, OBJECT_NORM
 from maatwerk.web.audit.audited import InputRefused, show_refusal
 from maatwerk.web.common.decorators import role_required
@@ -48,24 +48,6 @@ def _access(request: ActorRequest, patient_id: str, action: str, object_type: st
     )
 
 
-class EmaUploadForm(forms.Form):
-    # Not required here: a missing file is refused (and audited) by the service.
-    file = forms.FileField(label=gettext_lazy("CSV file with the diary data"), required=False)
-    variables = forms.CharField(
-        label=gettext_lazy("Variables (columns, separated by commas; empty: all other columns)"),
-        required=False,
-        max_length=500,
-    )
-    day = forms.CharField(
-        label=gettext_lazy("Column with the day (optional)"), required=False, max_length=60
-    )
-    beep = forms.CharField(
-        label=gettext_lazy("Column with the beep number within the day (optional)"),
-        required=False,
-        max_length=60,
-    )
-
-
 def _upload_of(form: EmaUploadForm) -> services.EmaUpload:
     """The typed upload, or the form's errors for the service to refuse."""
     if not form.is_valid():
@@ -95,10 +77,22 @@ def _page(
         {
             "form": form or EmaUploadForm(initial={"day": "day", "beep": "beep"}),
             "errors": errors or {},
+            "link_errors": _link_errors(errors or {}),
             "patient_language": patient_language(access),
         }
     )
     return render(request, "analysis/network.html", context, status=status)
+
+
+def _link_errors(errors: dict[str, list[str]]) -> list[str]:
+    """The problems of the link rows (``count``, ``var-N``, ``node-N``), once each."""
+    found = [
+        message
+        for field, messages in errors.items()
+        if field == "count" or field.startswith(("var-", "node-"))
+        for message in messages
+    ]
+    return list(dict.fromkeys(found))
 
 
 @role_required(Role.CLINICIAN)
@@ -165,20 +159,8 @@ def upload(request: ActorRequest, patient_id: str) -> HttpResponse:
 @require_http_methods(["POST"])
 def links(request: ActorRequest, patient_id: str) -> HttpResponse:
     access = _access(request, patient_id, "update", OBJECT_EMA)
-    raw = request.POST.get("count", "")
-    count = min(int(raw), 50) if raw.isascii() and raw.isdigit() else 0
-    typed = {
-        request.POST.get(f"var-{n}", "")[:200]: request.POST.get(f"node-{n}", "")[:80]
-        for n in range(count)
-    }
-    _formulation, circle = network.current_circle(access)
     try:
-        services.ema_links_save(
-            actor=request.actor,
-            access=access,
-            links=typed,
-            known_nodes=[node.id for node in circle.nodes],
-        )
+        services.ema_links_save(actor=request.actor, access=access, form=EmaLinksForm(request.POST))
     except InputRefused as refusal:
         return _refused(request, access, refusal)
     messages.success(request, _("The variables are linked to the circle."))
@@ -192,19 +174,13 @@ def add_arrows(request: ActorRequest, patient_id: str) -> HttpResponse:
     formulation = formulation_selectors.formulation_of_patient(access)
     if formulation is None:
         raise Http404
-    opened = Opened(object=formulation, access=access)
-    additions = [
-        tuple(value.split("|", 1))
-        for value in request.POST.getlist("edge")[:50]
-        if value.count("|") == 1
-    ]
     with override(patient_language(access)):
         label = _("seen in the diary")
     try:
         version = services.network_arrows_add(
             actor=request.actor,
-            opened=opened,
-            additions=[(a, b) for a, b in additions],
+            opened=Opened(object=formulation, access=access),
+            form=ArrowsForm(request.POST),
             label=label,
         )
     except InputRefused as refusal:
@@ -220,10 +196,12 @@ def add_arrows(request: ActorRequest, patient_id: str) -> HttpResponse:
 @role_required(Role.CLINICIAN)
 @require_http_methods(["POST"])
 def norm_choice(request: ActorRequest, patient_id: str) -> HttpResponse:
+    """The norm is chosen on the results page (a panel of radio buttons): a refusal is
+    a message there."""
     access = _access(request, patient_id, "update", OBJECT_NORM)
     try:
         services.norm_choice_save(
-            actor=request.actor, access=access, choice=request.POST.get("norm", "")[:20]
+            actor=request.actor, access=access, form=NormChoiceForm(request.POST)
         )
     except InputRefused as refusal:
         messages.error(request, str(refusal))

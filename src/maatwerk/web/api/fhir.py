@@ -56,11 +56,9 @@ from maatwerk.core.fhir.response import (
 from maatwerk.core.fhir.validation import structure_problems
 from maatwerk.core.instruments.errors import UnknownInstrument
 from maatwerk.core.instruments.registry import get_instrument
-from maatwerk.web.audit.audited import InputRefused
-from maatwerk.web.audit.services import audit_record
+from maatwerk.web.audit.audited import InputRefused, audited
 from maatwerk.web.common.http import ActorRequest
-from maatwerk.web.patients.opening import open_child
-from maatwerk.web.patients.selectors import PatientNotAccessible, patient_subject
+from maatwerk.web.patients.opening import PatientNotAccessible, open_child
 from maatwerk.web.questionnaires import selectors, services
 from maatwerk.web.questionnaires.models import Assignment
 
@@ -203,19 +201,18 @@ def _envelope_problems(resource: dict[str, Any]) -> list[FhirProblem]:
 def _refuse(
     request: ActorRequest, opened: selectors.OpenedAssignment, problems: list[FhirProblem]
 ) -> HttpResponse:
-    """Audit the refused submission (one event; nothing was stored) and answer 400."""
-    audit_record(
-        actor=request.actor,
-        action="update",
-        outcome="error",
-        subject=patient_subject(
-            opened.access.patient,
-            object_type="questionnaire",
-            object_ref=str(opened.object.public_id),
-        ),
-        emergency=opened.access.emergency,
-        detail=f"FHIR QuestionnaireResponse refused: {len(problems)} problem(s)",
-    )
+    """Audit the refused submission (one ``refused`` event; nothing was stored) and
+    answer 400 with every problem."""
+    try:
+        with audited(
+            actor=request.actor,
+            action="update",
+            subject=opened.subject(selectors.OBJECT_QUESTIONNAIRE),
+            emergency=opened.emergency,
+        ):
+            raise InputRefused({"QuestionnaireResponse": [p.message for p in problems]})
+    except InputRefused:
+        pass
     return _outcome(400, problems)
 
 
@@ -361,29 +358,27 @@ def questionnaire_response_read(request: ActorRequest, assignment_id: str) -> Ht
     except PatientNotAccessible:
         return _not_found()
     assignment = opened.object
-    audit_record(
+    with audited(
         actor=request.actor,
         action="read",
-        subject=patient_subject(
-            opened.access.patient, object_type="questionnaire", object_ref=str(assignment.public_id)
-        ),
-        emergency=opened.access.emergency,
+        subject=opened.subject(selectors.OBJECT_QUESTIONNAIRE),
+        emergency=opened.emergency,
         detail="FHIR QuestionnaireResponse",
-    )
-    saved = selectors.answers_of(assignment)
-    answered = [answer.answered_at for answer in saved.values() if answer.value is not None]
-    authored = assignment.completed_at or (max(answered) if answered else None)
-    resource = response_to_questionnaire_response(
-        services.instrument_of(assignment),
-        {item_id: answer.value for item_id, answer in saved.items()},
-        not_applicable=frozenset(
-            item_id for item_id, answer in saved.items() if answer.not_applicable
-        ),
-        status=_STATUS.get(assignment.status, "in-progress"),
-        resource_id=str(assignment.public_id),
-        assignment_id=str(assignment.public_id),
-        subject_id=str(opened.access.patient.public_id),
-        authored=authored,
-        language=_language(),
-    )
+    ):
+        saved = selectors.answers_of(assignment)
+        answered = [answer.answered_at for answer in saved.values() if answer.value is not None]
+        authored = assignment.completed_at or (max(answered) if answered else None)
+        resource = response_to_questionnaire_response(
+            services.instrument_of(assignment),
+            {item_id: answer.value for item_id, answer in saved.items()},
+            not_applicable=frozenset(
+                item_id for item_id, answer in saved.items() if answer.not_applicable
+            ),
+            status=_STATUS.get(assignment.status, "in-progress"),
+            resource_id=str(assignment.public_id),
+            assignment_id=str(assignment.public_id),
+            subject_id=str(opened.access.patient.public_id),
+            authored=authored,
+            language=_language(),
+        )
     return _fhir(resource)

@@ -80,6 +80,10 @@ OBJECT_LABELS: dict[str, Promise] = {
     "monitoring_schedules": _("monitoring schedules"),
     "monitoring_overview": _("monitoring overview"),
     "monitoring_caseload": _("monitoring of the caseload"),
+    "record_rights": _("copy and destruction of the file"),
+    "record_copy": _("copy of the file"),
+    "destruction_request": _("request to destroy data"),
+    "destruction_requests": _("open requests to destroy data"),
 }
 
 LABELS = {

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "maatwerk.web.api",
     "maatwerk.web.demo",
     "maatwerk.web.monitoring",
+    "maatwerk.web.records",
 ]
 
 MIDDLEWARE = [
@@ -140,7 +141,10 @@ DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'maatwerk.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
         env.string("DATABASE_URL", DEFAULT_DATABASE_URL),
-        conn_max_age=env.integer("MAATWERK_DB_CONN_MAX_AGE", 0),
+        # Kept open between requests: opening a PostgreSQL connection per request costs
+        # more than most requests (docs/performance.md); checked before reuse.
+        conn_max_age=env.integer("MAATWERK_DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -172,6 +176,8 @@ MAATWERK_CACHE = env.choice(
     "MAATWERK_CACHE", ("database", "redis", "memory"), "redis" if REDIS_URL else "database"
 )
 MAATWERK_WEB_WORKERS = env.integer("MAATWERK_WEB_WORKERS", 2, minimum=1)
+# Threads per web worker (gunicorn gthread above 1); see docs/performance.md.
+MAATWERK_WEB_THREADS = env.integer("MAATWERK_WEB_THREADS", 1, minimum=1)
 CACHE_TABLE = "maatwerk_cache"
 if MAATWERK_CACHE == "redis":
     if not REDIS_URL:
@@ -396,9 +402,13 @@ MAATWERK_PERIODIC_JOBS = [
     "maatwerk.web.safety.services.escalate_overdue_signals",
     # Monitoring prompts: materialize ahead, expire, send what is due, remind once.
     "maatwerk.web.monitoring.jobs.materialize_prompts",
+    # A ROM prompt whose questionnaire was filled in is answered (before expiry/reminder).
+    "maatwerk.web.monitoring.rom_questionnaires.close_completed_rom_prompts",
     "maatwerk.web.monitoring.jobs.expire_prompts",
     "maatwerk.web.monitoring.jobs.dispatch_due_prompts",
     "maatwerk.web.monitoring.jobs.send_due_reminders",
+    # Copies of a record past their expiry lose their content (F26).
+    "maatwerk.web.records.jobs.expired_copies_purge",
 ]
 # === monitoring (ROM and EMA prompts) =====================================================
 # How far ahead prompts exist in the database (topped up when half is used).

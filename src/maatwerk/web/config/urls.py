@@ -28,6 +28,7 @@ urlpatterns = [
     path("organization/knowledge/", include("maatwerk.web.knowledge.urls")),
     path("organization/", include("maatwerk.web.orgadmin.urls")),
     path("monitoring/", include("maatwerk.web.monitoring.urls")),
+    path("records/", include("maatwerk.web.records.urls")),
     path("api/v1/", api.urls),
     path("platform-admin/", admin.site.urls),
 ]

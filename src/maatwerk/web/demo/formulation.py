@@ -27,8 +27,7 @@ from maatwerk.web.demo.screening import SCREENINGS
 from maatwerk.web.formulation import services
 from maatwerk.web.formulation.forms import response_form, start_form
 from maatwerk.web.patients.models import Patient
-from maatwerk.web.patients.opening import Opened
-from maatwerk.web.patients.selectors import patient_access
+from maatwerk.web.patients.opening import Opened, open_patient
 
 
 @dataclass(frozen=True)
@@ -207,7 +206,7 @@ def demo_formulation_load(*, patients: dict[str, Patient], clinicians: dict[str,
         if patient.user is None:  # pragma: no cover - every demo patient has an account
             continue
         clinician = _actor(clinicians[clinician_of[demo.patient]])
-        access = patient_access(actor=clinician, patient_id=str(patient.public_id), action="create")
+        access = open_patient(actor=clinician, patient_id=str(patient.public_id), action="create")
         formulation = services.formulation_start(
             actor=clinician, access=access, form=start_form(from_screening=True)
         )
@@ -221,7 +220,7 @@ def demo_formulation_load(*, patients: dict[str, Patient], clinicians: dict[str,
             actor=patient_actor,
             opened=Opened(
                 object=formulation,
-                access=patient_access(
+                access=open_patient(
                     actor=patient_actor, patient_id=str(patient.public_id), action="create"
                 ),
             ),

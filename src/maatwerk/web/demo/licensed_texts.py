@@ -23,7 +23,7 @@ from maatwerk.web.accounts.models import User
 from maatwerk.web.common.actor import actor_for_user
 from maatwerk.web.organizations.models import Organization
 from maatwerk.web.patients.models import Patient
-from maatwerk.web.patients.selectors import patient_access
+from maatwerk.web.patients.opening import open_patient
 from maatwerk.web.questionnaires.instruments import licensed_texts_import
 from maatwerk.web.screening import services as screening_services
 from maatwerk.web.screening.forms import assign_form
@@ -129,7 +129,7 @@ def demo_pain_battery_load(*, patients: dict[str, Patient], clinicians: dict[str
     not filled it in yet, so a demo visitor can complete it as her."""
     patient = patients[PAIN_BATTERY_PATIENT]
     actor = actor_for_user(clinicians["huisarts"], access_point="cli demo")
-    access = patient_access(actor=actor, patient_id=str(patient.public_id), action="create")
+    access = open_patient(actor=actor, patient_id=str(patient.public_id), action="create")
     screening_services.screening_assign(
         actor=actor, access=access, form=assign_form(patient.organization_id, "chronic_pain")
     )

@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from maatwerk.web.analysis import services as analysis_services
+from maatwerk.web.analysis.forms import EmaLinksForm
 from maatwerk.web.analysis.tasks import network_estimate
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.patients.models import Patient
@@ -101,7 +102,8 @@ def demo_network_load(*, patients: dict[str, Patient], clinician: Actor) -> None
             beep="beep",
         ),
     )
-    analysis_services.ema_links_save(
-        actor=clinician, access=access, links=LINKS, known_nodes=tuple(LINKS.values())
-    )
+    rows = {"count": str(len(LINKS))}
+    for n, (question, box) in enumerate(LINKS.items()):
+        rows |= {f"var-{n}": question, f"node-{n}": box}
+    analysis_services.ema_links_save(actor=clinician, access=access, form=EmaLinksForm(rows))
     network_estimate.call(patient.pk)

@@ -3,16 +3,17 @@ Marieke's GAS goals with a baseline and a follow-up, entered by their clinicians
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.utils import timezone
 
 from maatwerk.web.accounts.models import User
 from maatwerk.web.common.actor import Actor, actor_for_user
 from maatwerk.web.patients.models import Patient
-from maatwerk.web.patients.selectors import PatientAccess, patient_access
+from maatwerk.web.patients.opening import Opened, PatientAccess, open_patient
 from maatwerk.web.personalized import services
-from maatwerk.web.personalized.selectors import MeasureSetAccess
+from maatwerk.web.personalized.forms import PskForm, RateForm
+from maatwerk.web.personalized.models import MeasureSet
 
 PSK_ACTIVITIES = ("Stofzuigen", "Een half uur wandelen", "Met de kleinkinderen spelen")
 PSK_RATINGS = ((8, 7, 7), (7, 6, 6), (5, 5, 4), (4, 3, 4))  # baseline, then monthly
@@ -23,17 +24,13 @@ def demo_personalized_load(*, patients: dict[str, Patient], clinicians: dict[str
     sophie = patients["Sophie Jansen"]
     huisarts = actor_for_user(clinicians["huisarts"], access_point="cli demo")
     access = _access(huisarts, sophie)
-    psk = services.psk_set_create(actor=huisarts, access=access, names=list(PSK_ACTIVITIES))
-    opened = MeasureSetAccess(measure_set=psk, access=access)
-    items = list(psk.items.all())
+    names = {f"activity-{n}": name for n, name in enumerate(PSK_ACTIVITIES)}
+    psk = services.psk_create(actor=huisarts, access=access, form=PskForm(names))
+    opened = Opened(object=psk, access=access)
     for month, ratings in enumerate(PSK_RATINGS):
+        measured_on = today - timedelta(days=30 * (len(PSK_RATINGS) - 1 - month))
         services.measurement_create(
-            actor=huisarts,
-            opened=opened,
-            raw_values={
-                str(item.public_id): str(r) for item, r in zip(items, ratings, strict=True)
-            },
-            measured_on=today - timedelta(days=30 * (len(PSK_RATINGS) - 1 - month)),
+            actor=huisarts, opened=opened, form=_ratings(opened, ratings, measured_on)
         )
 
     marieke = patients["Marieke Hendriks"]
@@ -59,17 +56,23 @@ def demo_personalized_load(*, patients: dict[str, Patient], clinicians: dict[str
         ],
         measured_on=today - timedelta(days=60),
     )
-    items = list(gas.items.all())
+    opened = Opened(object=gas, access=access)
     services.measurement_create(
         actor=psychologist,
-        opened=MeasureSetAccess(measure_set=gas, access=access),
-        raw_values={str(items[0].public_id): "0", str(items[1].public_id): "1"},
-        measured_on=today - timedelta(days=3),
+        opened=opened,
+        form=_ratings(opened, (0, 1), today - timedelta(days=3)),
     )
 
 
+def _ratings(opened: Opened[MeasureSet], values: tuple[int, ...], measured_on: date) -> RateForm:
+    """The rating form filled in with ``values`` (in item order) on ``measured_on``."""
+    empty = RateForm(opened=opened)
+    data = {RateForm.key(item): str(value) for item, value in zip(empty.items, values, strict=True)}
+    return RateForm(data | {"measured_on": measured_on.isoformat()}, opened=opened)
+
+
 def _access(actor: Actor, patient: Patient) -> PatientAccess:
-    return patient_access(
+    return open_patient(
         actor=actor,
         patient_id=str(patient.public_id),
         action="update",

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from maatwerk.web.accounts.models import User
 from maatwerk.web.common.actor import actor_for_user
 from maatwerk.web.patients.models import Patient
-from maatwerk.web.patients.selectors import patient_access
+from maatwerk.web.patients.opening import open_patient
 from maatwerk.web.personalized.services import GoalInput
 from maatwerk.web.planning import services
 from maatwerk.web.planning.forms import DecideForm, GoalsForm, Preferences
@@ -142,7 +142,7 @@ def demo_planning_load(*, patients: dict[str, Patient], clinicians: dict[str, Us
     for demo in PLANS:
         patient = patients[demo.patient]
         actor = actor_for_user(clinicians[demo.clinician], access_point="cli demo")
-        access = patient_access(
+        access = open_patient(
             actor=actor, patient_id=str(patient.public_id), action="update", object_type=OBJECT_PLAN
         )
         plan = services.plan_prepare(actor=actor, access=access, form=demo.preferences.form())

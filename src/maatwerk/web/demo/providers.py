@@ -26,8 +26,8 @@ from maatwerk.web.accounts.models import User
 from maatwerk.web.common.actor import actor_for_user, system_actor
 from maatwerk.web.organizations.models import Organization
 from maatwerk.web.patients.models import Patient
-from maatwerk.web.patients.selectors import patient_access
-from maatwerk.web.providers import selectors, services
+from maatwerk.web.patients.opening import Audience, open_child, open_patient
+from maatwerk.web.providers import forms, selectors, services
 from maatwerk.web.providers.models import Provider, Referral
 
 # Approximate demo data: town/district centres, not an official dataset.
@@ -160,39 +160,63 @@ def demo_providers_load(
         replace(row, waiting_as_of=as_of) if row.waiting_weeks is not None else row
         for row in DEMO_PROVIDERS
     ]
+    directory = selectors.DirectoryAccess(organization=organization)
     services.gazetteer_import(
         actor=loader,
-        organization=organization,
-        data=write_gazetteer_csv(DEMO_GAZETTEER).encode(),
+        directory=directory,
+        form=forms.CsvUploadForm.of_text(write_gazetteer_csv(DEMO_GAZETTEER)),
     )
     services.providers_import(
-        actor=loader, organization=organization, data=write_providers_csv(rows).encode()
+        actor=loader,
+        directory=directory,
+        form=forms.CsvUploadForm.of_text(write_providers_csv(rows)),
     )
 
     sophie = patients["Sophie Jansen"]
     huisarts = actor_for_user(clinicians["huisarts"], access_point="cli demo")
-    access = patient_access(
-        actor=huisarts, patient_id=str(sophie.public_id), action="create", object_type="referral"
+    access = open_patient(
+        actor=huisarts,
+        patient_id=str(sophie.public_id),
+        action="create",
+        audience=Audience.CARE_TEAM,
+        object_type=selectors.OBJECT_REFERRAL,
     )
     provider = Provider.objects.get(organization=organization, name="E. (Esther) Boom")
     context = selectors.referral_context(access, "nl")
     referral = services.referral_create(
         actor=huisarts,
         access=access,
-        provider=provider,
-        care_level=(context.care_level if context and context.care_level else "poh_ggz"),
-        question=(
-            "Mevrouw Jansen heeft al twee jaar lage rugpijn en vermijdt bewegen uit angst "
-            "dat het erger wordt. Graag psychosomatische fysiotherapie met geleidelijke "
-            "opbouw van activiteit."
+        form=forms.ReferralCreateForm(
+            {
+                "provider": str(provider.public_id),
+                "care_level": context.care_level if context and context.care_level else "poh_ggz",
+                "question": (
+                    "Mevrouw Jansen heeft al twee jaar lage rugpijn en vermijdt bewegen uit "
+                    "angst dat het erger wordt. Graag psychosomatische fysiotherapie met "
+                    "geleidelijke opbouw van activiteit."
+                ),
+            },
+            organization_id=organization.pk,
         ),
-        context=context,
         language="nl",
     )
-    opened = selectors.ReferralAccess(referral=referral, access=access)
+    opened = open_child(
+        actor=huisarts,
+        model=Referral,
+        object_id=str(referral.public_id),
+        action="update",
+        object_type=selectors.OBJECT_REFERRAL,
+        audience=Audience.CARE_TEAM,
+    )
     services.referral_consent_record(
-        actor=huisarts, opened=opened, method=Referral.ConsentMethod.VERBAL
+        actor=huisarts,
+        opened=opened,
+        form=forms.ReferralConsentForm({"consent_method": Referral.ConsentMethod.VERBAL}),
     )
     services.referral_send(
-        actor=huisarts, opened=opened, signer=str(clinicians["huisarts"].public_id)
+        actor=huisarts,
+        opened=opened,
+        form=forms.ReferralSendForm(
+            {"signer": str(clinicians["huisarts"].public_id)}, opened=opened
+        ),
     )

@@ -14,7 +14,7 @@ from maatwerk.web.accounts.models import User
 from maatwerk.web.clinic.forms import PatientDetailsForm
 from maatwerk.web.common.actor import actor_for_user
 from maatwerk.web.patients.models import Patient
-from maatwerk.web.patients.selectors import patient_access
+from maatwerk.web.patients.opening import open_patient
 from maatwerk.web.patients.services import patient_details_update
 from maatwerk.web.safetyplan.forms import SafetyPlanForm
 from maatwerk.web.safetyplan.selectors import OBJECT_SAFETY_PLAN
@@ -142,7 +142,7 @@ def demo_safety_plan_load(*, patients: dict[str, Patient], clinicians: dict[str,
             continue
         coordinator = episode.care_team.get(is_coordinator=True).membership.user
         actor = actor_for_user(coordinator, access_point="cli demo")
-        access = patient_access(actor=actor, patient_id=str(patient.public_id), action="update")
+        access = open_patient(actor=actor, patient_id=str(patient.public_id), action="update")
         gp = OWN_PRACTICE if episode.team.kind == "gp_practice" else OTHER_PRACTICE
         patient_details_update(
             actor=actor, access=access, form=_details(patient, mobile, landline, gp)
@@ -151,7 +151,7 @@ def demo_safety_plan_load(*, patients: dict[str, Patient], clinicians: dict[str,
     marieke = patients.get(FOLLOW_UP_PLAN_PATIENT)
     if marieke is not None and "cgt" in clinicians:
         therapist = actor_for_user(clinicians["cgt"], access_point="cli demo")
-        access = patient_access(
+        access = open_patient(
             actor=therapist,
             patient_id=str(marieke.public_id),
             action="update",
@@ -163,7 +163,7 @@ def demo_safety_plan_load(*, patients: dict[str, Patient], clinicians: dict[str,
     if lucas is None or lucas.user is None:
         return saved
     clinician = actor_for_user(clinicians["poh"], access_point="cli demo")
-    access = patient_access(
+    access = open_patient(
         actor=clinician,
         patient_id=str(lucas.public_id),
         action="update",
@@ -172,7 +172,7 @@ def demo_safety_plan_load(*, patients: dict[str, Patient], clinicians: dict[str,
     if safety_plan_save(actor=clinician, access=access, form=_form(CLINICIAN_PLAN)):
         saved += 1
     patient_actor = actor_for_user(lucas.user, access_point="cli demo")
-    own = patient_access(
+    own = open_patient(
         actor=patient_actor,
         patient_id=str(lucas.public_id),
         action="update",

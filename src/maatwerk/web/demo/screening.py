@@ -18,8 +18,7 @@ from maatwerk.web.accounts.models import User
 from maatwerk.web.common.actor import Actor, actor_for_user
 from maatwerk.web.demo.questionnaires import INSTRUMENTS, spread
 from maatwerk.web.patients.models import Patient
-from maatwerk.web.patients.opening import Opened
-from maatwerk.web.patients.selectors import patient_access
+from maatwerk.web.patients.opening import Opened, open_patient
 from maatwerk.web.questionnaires.services import assignment_record_completed
 from maatwerk.web.screening import services
 from maatwerk.web.screening.forms import (
@@ -152,7 +151,7 @@ def _actor(user: User) -> Actor:
 
 
 def _opened(actor: Actor, patient: Patient, screening: Screening) -> ScreeningAccess:
-    access = patient_access(actor=actor, patient_id=str(patient.public_id), action="update")
+    access = open_patient(actor=actor, patient_id=str(patient.public_id), action="update")
     return Opened(object=screening, access=access)
 
 
@@ -166,7 +165,7 @@ def demo_screening_load(*, patients: dict[str, Patient], clinicians: dict[str, U
         if patient.user is None:  # pragma: no cover - every demo patient has an account
             continue
         patient_actor = _actor(patient.user)
-        access = patient_access(actor=clinician, patient_id=str(patient.public_id), action="create")
+        access = open_patient(actor=clinician, patient_id=str(patient.public_id), action="create")
         screening = services.screening_assign(
             actor=clinician, access=access, form=assign_form(patient.organization_id, "gp_short")
         )
@@ -229,7 +228,7 @@ def demo_screening_load(*, patients: dict[str, Patient], clinicians: dict[str, U
     psychologist = _actor(clinicians["gz"])
     services.screening_assign(
         actor=psychologist,
-        access=patient_access(actor=psychologist, patient_id=str(henk.public_id), action="create"),
+        access=open_patient(actor=psychologist, patient_id=str(henk.public_id), action="create"),
         form=assign_form(henk.organization_id, "ggz_intake_full"),
     )
     return computed

@@ -22,6 +22,7 @@ from maatwerk.web.common.actor import Actor, actor_for_user, system_actor
 from maatwerk.web.demo.constants import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from maatwerk.web.demo.formulation import demo_formulation_load
 from maatwerk.web.demo.licensed_texts import demo_licensed_texts_load, demo_pain_battery_load
+from maatwerk.web.demo.monitoring import demo_monitoring_load
 from maatwerk.web.demo.network import demo_network_load
 from maatwerk.web.demo.personalized import demo_personalized_load
 from maatwerk.web.demo.planning import demo_planning_load
@@ -430,6 +431,10 @@ def demo_load() -> DemoSummary:
         # chronic-pain battery that a demo visitor can fill in as the patient.
         demo_licensed_texts_load(organization=organization, admin=memberships["admin"].user)
         demo_pain_battery_load(
+            patients=demo_patients, clinicians={k: m.user for k, m in memberships.items()}
+        )
+        # Four weeks of daily-life questions and ROM, with notes on the charts (issue 14).
+        demo_monitoring_load(
             patients=demo_patients, clinicians={k: m.user for k, m in memberships.items()}
         )
     return DemoSummary(False, len(PATIENTS), clinicians, logins)

@@ -17,8 +17,7 @@ from django.utils import timezone
 from maatwerk.web.accounts.models import User
 from maatwerk.web.common.actor import Actor, actor_for_user
 from maatwerk.web.patients.models import Patient
-from maatwerk.web.patients.opening import Opened
-from maatwerk.web.patients.selectors import PatientAccess, patient_access
+from maatwerk.web.patients.opening import Opened, PatientAccess, open_patient
 from maatwerk.web.treatment import services
 from maatwerk.web.treatment.models import ExerciseResponse, Feedback, Message, ModuleAssignment
 
@@ -27,7 +26,7 @@ LOGGED_MINUTES = (20, 20, 30, 20, 15, 20)  # one day over, one day under the quo
 
 
 def _access(actor: Actor, patient: Patient, action: str = "create") -> PatientAccess:
-    return patient_access(actor=actor, patient_id=str(patient.public_id), action=action)
+    return open_patient(actor=actor, patient_id=str(patient.public_id), action=action)
 
 
 def _patient_actor(patient: Patient) -> Actor:

@@ -1,17 +1,23 @@
-"""Forms of the knowledge pages: they check the shape of the input; the content itself
-is validated by the core, in the service."""
+"""Forms of the knowledge pages, one per write: they check the shape of the input (and
+bound every length); the content itself is validated by the core, in the service."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
-from maatwerk.web.knowledge.services import MAX_DOCUMENT_CHARACTERS
+from maatwerk.web.audit.audited import InputRefused
 
 OPERATORS = (">", ">=", "<", "<=", "==")
+MAX_DOCUMENT_CHARACTERS = 2_000_000
+COMMENT_CHARACTERS = 1000
+REVISION_CHARACTERS = 64
 COMMENT_HELP = _("Why this change: the reason and, for a clinical value, its source.")
 
 
@@ -19,12 +25,34 @@ class CommentField(forms.CharField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(
             label=_("Reason for the change"),
-            max_length=1000,
+            max_length=COMMENT_CHARACTERS,
             help_text=COMMENT_HELP,
             error_messages={"required": _("Say why you make this change.")},
             widget=forms.Textarea(attrs={"rows": 2}),
             **kwargs,
         )
+
+
+class BaseRevisionField(forms.CharField):
+    """The version the editor started from ("" for the bundled one), for the check that
+    nobody else saved in between."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            required=False,
+            max_length=REVISION_CHARACTERS,
+            widget=forms.HiddenInput,
+            error_messages={"max_length": _("Open the page again and make your change there.")},
+            **kwargs,
+        )
+
+
+def base_revision_of(form: forms.Form) -> str | None:
+    """The version the editor started from; without the field (a save not from our
+    editor) there is no concurrency check (None)."""
+    if not form.is_bound or "base_revision" not in form.data:
+        return None
+    return str(form.cleaned_data.get("base_revision", "")).strip()
 
 
 class DocumentForm(forms.Form):
@@ -36,15 +64,25 @@ class DocumentForm(forms.Form):
         error_messages={"required": _("The document is empty.")},
     )
     comment = CommentField()
-    base_revision = forms.CharField(required=False, widget=forms.HiddenInput)
+    base_revision = BaseRevisionField()
 
 
-class CommentForm(forms.Form):
+class RestoreBundledForm(forms.Form):
+    """Going back to the bundled version: only the reason."""
+
     comment = CommentField()
 
 
 class RestoreForm(forms.Form):
-    revision = forms.UUIDField(widget=forms.HiddenInput)
+    """Saving an earlier version again: which one, and why."""
+
+    revision = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Choose the version to use again."),
+            "invalid": _("Choose the version to use again."),
+        },
+    )
     comment = CommentField()
 
 
@@ -57,13 +95,12 @@ class ThresholdForm(forms.Form):
     unverified = forms.BooleanField(label=_("Unverified"), required=False)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
-    def __init__(self, *args: Any, sources: list[str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, sources: Sequence[tuple[str, str]], **kwargs: Any) -> None:
+        """``sources``: (source id, readable citation) of every source one may cite."""
         super().__init__(*args, **kwargs)
         field = self.fields["source"]
         if isinstance(field, forms.ChoiceField):
-            field.choices = [("", _("no source (then mark it unverified)"))] + [
-                (source, source) for source in sources
-            ]
+            field.choices = [("", _("no source (then mark it unverified)")), *sources]
 
     def clean_threshold(self) -> Decimal:
         text = self.cleaned_data["threshold"].strip().replace(",", ".")
@@ -74,6 +111,106 @@ class ThresholdForm(forms.Form):
         if not value.is_finite():
             raise forms.ValidationError(_("Give a number, for example 37 or 2.5."))
         return value
+
+
+class FactorThresholdsForm(forms.Form):
+    """A factor's instrument thresholds: one prefixed :class:`ThresholdForm` per measure
+    (prefix ``m<position in the factor's measures>``) with the reason for the change.
+
+    ``errors`` holds every field's problems under its prefixed name (``m0-threshold``),
+    so a refusal names the exact field."""
+
+    comment = CommentField()
+    base_revision = BaseRevisionField()
+
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None = None,
+        *,
+        measures: Sequence[tuple[int, Mapping[str, object]]],
+        sources: Sequence[tuple[str, str]],
+        initial: Mapping[str, object] | None = None,
+    ) -> None:
+        super().__init__(data, initial=dict(initial or {}))
+        self.measures = [
+            (
+                position,
+                measure,
+                ThresholdForm(
+                    data,
+                    prefix=f"m{position}",
+                    initial=_threshold_initial(measure),
+                    sources=sources,
+                ),
+            )
+            for position, measure in measures
+        ]
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if not self.is_bound:
+            return
+        # Every form is checked (not stopping at the first) so all errors show at once.
+        for _position, _measure, form in self.measures:
+            for field, messages in form.errors.items():
+                key = form.add_prefix(field) if field != NON_FIELD_ERRORS else NON_FIELD_ERRORS
+                self.errors.setdefault(key, self.error_class()).extend(messages)
+
+    def show(self, refusal: InputRefused) -> None:
+        """Put a service's refusal on the field it names (``m0-threshold``), on the
+        measure it names (``m0``) or on this form (the reason, the rest)."""
+        forms_by_prefix = {form.prefix: form for _p, _m, form in self.measures}
+        for key, messages in refusal.errors.items():
+            prefix, _dash, name = key.partition("-")
+            form = forms_by_prefix.get(prefix)
+            if form is None:
+                target = key if key in self.fields else None
+                for message in messages:
+                    if message not in self.errors.get(target or NON_FIELD_ERRORS, []):
+                        self.add_error(target, message)
+                continue
+            field = name if name in form.fields else None
+            for message in messages:
+                if message not in form.errors.get(field or NON_FIELD_ERRORS, []):
+                    form.add_error(field, message)
+                if message not in self.errors.get(key, []):
+                    self.errors.setdefault(key, self.error_class()).append(message)
+
+    def changes(self) -> list[ThresholdValues]:
+        """The valid input, one value set per measure."""
+        return [
+            ThresholdValues(
+                position=position,
+                operator=str(form.cleaned_data["operator"]),
+                threshold=form.cleaned_data["threshold"],
+                source=str(form.cleaned_data["source"]) or None,
+                unverified=bool(form.cleaned_data["unverified"]),
+                note=str(form.cleaned_data["note"]).strip() or None,
+            )
+            for position, _measure, form in self.measures
+        ]
+
+
+def _threshold_initial(measure: Mapping[str, object]) -> dict[str, object]:
+    return {
+        "operator": measure.get("operator"),
+        "threshold": str(measure.get("threshold")),
+        "source": measure.get("source") or "",
+        "unverified": measure.get("unverified") is True,
+        "note": measure.get("note") or "",
+    }
+
+
+@dataclass(frozen=True)
+class ThresholdValues:
+    """New values for the instrument threshold at ``position`` in a factor's measures."""
+
+    position: int
+    operator: str
+    threshold: Decimal
+    source: str | None
+    unverified: bool
+    note: str | None
 
 
 SEVERITY_LEVELS = [("mild", _("mild")), ("moderate", _("moderate")), ("severe", _("severe"))]
@@ -142,11 +279,19 @@ class SteppedCareSwitchesForm(forms.Form):
         error_messages=LEVEL_ERRORS,
     )
     comment = CommentField()
+    base_revision = BaseRevisionField()
 
-    def __init__(self, *args: Any, rules: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, rules: Sequence[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for rule_id, label in rules:
             self.fields[f"rule_{rule_id}"] = forms.BooleanField(label=label, required=False)
+
+    def enabled_rules(self) -> set[str]:
+        return {
+            name.removeprefix("rule_")
+            for name in self.fields
+            if name.startswith("rule_") and self.cleaned_data[name]
+        }
 
     def rule_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.fields if name.startswith("rule_")]

@@ -3,35 +3,53 @@
 Works on the JSON document itself rather than on the typed model, so every collection
 (and the screening content) is shown the same way: each identified entry with its name,
 its other fields, its sources and whether it is unverified. Instrument thresholds of
-factors are shown as measures.
+factors are shown as measures. Every field, id, source and coded value is shown with its
+label (:mod:`maatwerk.web.knowledge.labels`), the id itself secondary.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from maatwerk.web.knowledge.labels import CITATION_KEYS, EDITORIAL_KEYS, Label, Labeller, Prose
 
 SHOWN_APART = {"id", "name", "sources", "unverified", "note", "measures"}
+# Keys that name a list item when it has no id of its own, most telling first.
+ITEM_KEYS = ("care_level", "level", "modality", "wants_help_now", "from_level", "factor")
+
+
+@dataclass(frozen=True)
+class Node:
+    """One field: its label (the key as code), its values or editorial text, or the
+    fields below it."""
+
+    label: Label
+    values: list[Label] = field(default_factory=list)
+    prose: Prose | None = None
+    children: list[Node] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Measure:
     position: int
     kind: str
-    text: str  # e.g. "tsk total > 37" or the clinician-judgement guidance
-    source: str
+    text: str  # e.g. "TSK 1.0, total score > 37" or the clinician-judgement guidance
+    source: Label | None
     unverified: bool
-    note: str
+    note: Prose | None
 
 
 @dataclass(frozen=True)
 class Entry:
     id: str
     name: str
-    details: list[tuple[str, str]] = field(default_factory=list)
-    sources: list[str] = field(default_factory=list)
+    details: list[Node] = field(default_factory=list)
+    sources: list[Label] = field(default_factory=list)
     unverified: bool = False
-    note: str = ""
+    note: Prose | None = None
     measures: list[Measure] = field(default_factory=list)
 
     @property
@@ -42,67 +60,106 @@ class Entry:
 @dataclass(frozen=True)
 class Section:
     key: str
+    label: Label
     entries: list[Entry]
 
 
-def localized(value: Any, language: str) -> str:
-    """A ``{"nl": ..., "en": ...}`` text in ``language`` (else the other one)."""
-    if isinstance(value, dict) and ({"nl", "en"} & set(value)):
-        for code in (language, "en", "nl"):
-            text = value.get(code)
-            if isinstance(text, dict):
-                text = text.get("text")
-            if isinstance(text, str):
-                return text
-    return shown_value(value, language)
+def _is_text(value: object) -> bool:
+    return (
+        isinstance(value, dict) and bool({"nl", "en"} & set(value)) and set(value) <= {"nl", "en"}
+    )
 
 
-def shown_value(value: Any, language: str) -> str:
-    if isinstance(value, dict):
-        if {"nl", "en"} & set(value):
-            return localized(value, language)
-        return "; ".join(f"{key}: {shown_value(item, language)}" for key, item in value.items())
-    if isinstance(value, list):
-        return ", ".join(shown_value(item, language) for item in value)
+def _scalar(key: str, value: object, labels: Labeller) -> Label:
     if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else str(value)
+        return Label(_("yes") if value else _("no"))
+    if value is None:
+        return Label("")
+    if isinstance(value, int | Decimal | float):
+        return Label(str(value))
+    text = str(value)
+    if any(character.isspace() for character in text) or "://" in text:
+        return Label(text)  # plain text (a citation, a web address): shown as written
+    return labels.value(key, text)
 
 
-def _measure(position: int, measure: dict[str, Any], language: str) -> Measure:
+def _item_label(item: object, position: int, labels: Labeller) -> Label:
+    if isinstance(item, dict):
+        item_id = item.get("id")
+        if isinstance(item_id, str):
+            return Label(labels.name(item_id), item_id)
+        for key in ITEM_KEYS:
+            if isinstance(item.get(key), str):
+                shown = labels.value(key, str(item[key]))
+                return Label(f"{labels.field(key).text}: {shown.text}", shown.code)
+    return Label(str(position))
+
+
+def node(key: str, value: object, labels: Labeller) -> Node:
+    """A field of the document as a tree of labelled values."""
+    label = labels.field(key)
+    if _is_text(value):
+        return Node(label, [Label(labels.localized(value))])
+    if isinstance(value, dict):
+        return Node(label, children=[node(k, item, labels) for k, item in value.items()])
+    if isinstance(value, list) and any(isinstance(item, dict) for item in value):
+        children = []
+        for position, item in enumerate(value, start=1):
+            inner = node(key, item, labels)
+            children.append(
+                Node(_item_label(item, position, labels), inner.values, inner.prose, inner.children)
+            )
+        return Node(label, children=children)
+    if isinstance(value, list):
+        return Node(label, [_scalar(key, item, labels) for item in value])
+    if key in EDITORIAL_KEYS and isinstance(value, str):
+        return Node(label, prose=labels.prose(value))
+    if key in CITATION_KEYS and isinstance(value, str):
+        return Node(label, prose=labels.prose(value, language=""))
+    return Node(label, [_scalar(key, value, labels)])
+
+
+def _measure(position: int, measure: dict[str, object], labels: Labeller) -> Measure:
     kind = str(measure.get("kind", ""))
     if kind == "instrument_scale":
-        version = measure.get("instrument_version")
-        instrument = f"{measure.get('instrument')}{' ' + version if version else ''}"
         rule = f"{measure.get('operator')} {measure.get('threshold')}"
-        text = f"{instrument} {measure.get('scale')} {rule}"
+        text = f"{labels.measure_instrument(measure)} {rule}"
     else:
-        text = localized(measure.get("guidance"), language) if measure.get("guidance") else ""
+        text = labels.localized(measure.get("guidance"))
+    source = measure.get("source")
+    note = measure.get("note")
     return Measure(
         position,
         kind,
         text,
-        str(measure.get("source") or ""),
+        labels.value("source", source) if isinstance(source, str) and source else None,
         measure.get("unverified") is True,
-        str(measure.get("note") or ""),
+        labels.prose(note) if isinstance(note, str) and note else None,
     )
 
 
-def _entry(item: dict[str, Any], language: str) -> Entry:
+def _entry(item: dict[str, object], labels: Labeller) -> Entry:
     measures = item.get("measures")
+    note = item.get("note")
+    sources = item.get("sources")
+    entry_id = str(item["id"])
     return Entry(
-        id=str(item["id"]),
-        name=localized(item.get("name"), language) if "name" in item else "",
+        id=entry_id,
+        name=labels.localized(item.get("name")) or _unnamed(entry_id, item, labels),
         details=[
-            (key, shown_value(value, language))
+            node(key, value, labels)
             for key, value in item.items()
             if key not in SHOWN_APART and value not in (None, "", [], {})
         ],
-        sources=[str(source) for source in item.get("sources", ()) if isinstance(source, str)],
+        sources=[
+            labels.value("sources", source)
+            for source in (sources if isinstance(sources, list) else [])
+            if isinstance(source, str)
+        ],
         unverified=item.get("unverified") is True,
-        note=str(item.get("note") or ""),
+        note=labels.prose(note) if isinstance(note, str) and note else None,
         measures=[
-            _measure(position, measure, language)
+            _measure(position, measure, labels)
             for position, measure in enumerate(measures)
             if isinstance(measure, dict)
         ]
@@ -111,74 +168,47 @@ def _entry(item: dict[str, Any], language: str) -> Entry:
     )
 
 
-def readable_sections(document: Any, language: str) -> list[Section]:
+def _unnamed(entry_id: str, item: dict[str, object], labels: Labeller) -> str:
+    """An entry without a name of its own: its maintaining factor (a link between
+    factors and interventions), else what it links, else the name its id has elsewhere."""
+    named = labels.localized(item.get("maintaining_factor")) or labels.name(entry_id)
+    factors = item.get("factors")
+    if named == entry_id and isinstance(factors, list) and factors:
+        names = ", ".join(labels.name(str(factor)) for factor in factors)
+        return _("Link for %(factors)s") % {"factors": names}
+    return named
+
+
+def _entries(value: object) -> list[dict[str, object]] | None:
+    """A top-level list of identified entries (None: some other field)."""
+    if isinstance(value, list) and all(
+        isinstance(item, dict) and isinstance(item.get("id"), str) for item in value
+    ):
+        return [item for item in value if isinstance(item, dict)]
+    return None
+
+
+def readable_sections(document: object, labels: Labeller) -> list[Section]:
     """One section per top-level list of identified entries (``factors``; ``interventions``
-    and ``links``; ...), plus the other top-level fields as a section of their own."""
+    and ``links``; ...)."""
     if not isinstance(document, dict):
         return []
     sections: list[Section] = []
     for key, value in document.items():
-        if isinstance(value, list) and all(
-            isinstance(item, dict) and isinstance(item.get("id"), str) for item in value
-        ):
-            sections.append(Section(key, [_entry(item, language) for item in value]))
+        entries = _entries(value)
+        if entries is not None:
+            sections.append(
+                Section(key, labels.field(key), [_entry(item, labels) for item in entries])
+            )
     return sections
 
 
-@dataclass(frozen=True)
-class Node:
-    """One field of a nested setting: a text, or the fields below it."""
-
-    label: str
-    text: str = ""
-    children: list[Node] = field(default_factory=list)
-
-
-def _is_text(value: Any) -> bool:
-    return (
-        isinstance(value, dict)
-        and bool({"nl", "en"} & set(value))
-        and set(value)
-        <= {
-            "nl",
-            "en",
-        }
-    )
-
-
-def tree(label: str, value: Any, language: str) -> Node:
-    """A nested value as a tree of labelled fields (texts in the user's language)."""
-    if _is_text(value):
-        return Node(label, localized(value, language))
-    if isinstance(value, dict):
-        return Node(label, children=[tree(key, item, language) for key, item in value.items()])
-    if isinstance(value, list) and any(isinstance(item, dict) for item in value):
-        return Node(
-            label,
-            children=[
-                tree(
-                    str(item.get("id") or item.get("level") or item.get("care_level") or n)
-                    if isinstance(item, dict)
-                    else str(n),
-                    item,
-                    language,
-                )
-                for n, item in enumerate(value, start=1)
-            ],
-        )
-    return Node(label, shown_value(value, language))
-
-
-def other_fields(document: Any, language: str) -> list[Node]:
+def other_fields(document: object, labels: Labeller) -> list[Node]:
     """Top-level fields that are not lists of entries (settings and rules), as trees."""
     if not isinstance(document, dict):
         return []
     return [
-        tree(key, value, language)
+        node(key, value, labels)
         for key, value in document.items()
-        if key not in {"collection", "version"}
-        and not (
-            isinstance(value, list)
-            and all(isinstance(item, dict) and isinstance(item.get("id"), str) for item in value)
-        )
+        if key not in {"collection", "version"} and _entries(value) is None
     ]

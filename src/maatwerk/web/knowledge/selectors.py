@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import logging
 import threading
+import uuid
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
@@ -36,7 +38,9 @@ from maatwerk.web.knowledge.content import (
     parse_document,
 )
 from maatwerk.web.knowledge.models import KnowledgeRevision
-from maatwerk.web.patients.selectors import is_uuid
+
+if TYPE_CHECKING:
+    from maatwerk.web.knowledge.opening import CollectionAccess, KnowledgeAccess
 
 logger = logging.getLogger(__name__)
 
@@ -132,17 +136,16 @@ def screening_content_for(organization_id: int) -> ScreeningContent:
 
 
 # ------------------------------------------------------------------ admin pages
+# These take the access object of maatwerk.web.knowledge.opening, never an id.
 
 
-def active_revision(
-    organization_id: int, content_set: str, collection: str
-) -> KnowledgeRevision | None:
+def active_revision(access: CollectionAccess) -> KnowledgeRevision | None:
     """The active row (its own version, or a return to bundled), if any."""
     return (
         KnowledgeRevision.objects.filter(
-            organization_id=organization_id,
-            content_set=content_set,
-            collection=collection,
+            organization_id=access.organization_id,
+            content_set=access.content_set,
+            collection=access.collection,
             is_active=True,
         )
         .select_related("saved_by")
@@ -150,28 +153,61 @@ def active_revision(
     )
 
 
-def current_text(organization_id: int, content_set: str, collection: str) -> str:
+def current_text(access: CollectionAccess) -> str:
     """The text to edit: the organization's active version (also when it was set aside,
     so it can be repaired), else the bundled file."""
-    active = active_revision(organization_id, content_set, collection)
+    active = active_revision(access)
     if active is not None and active.document is not None:
         return active.document
-    bundled = bundled_file(content_set, collection)
-    return bundled.text.decode("utf-8") if bundled is not None else ""
+    return access.bundled.text.decode("utf-8")
 
 
-def text_in_use(organization_id: int, content_set: str, collection: str) -> str:
+def text_in_use(access: CollectionAccess) -> str:
     """The text of the version clinical pages use now."""
-    if (content_set, collection) in effective_content(organization_id).in_use:
-        return current_text(organization_id, content_set, collection)
-    bundled = bundled_file(content_set, collection)
-    return bundled.text.decode("utf-8") if bundled is not None else ""
+    if (access.content_set, access.collection) in effective_content(access.organization_id).in_use:
+        return current_text(access)
+    return access.bundled.text.decode("utf-8")
 
 
-def document_in_use(organization_id: int, content_set: str, collection: str) -> Any:
-    return parse_document(
-        text_in_use(organization_id, content_set, collection), origin=f"{collection}.json"
-    )
+def document_in_use(access: CollectionAccess) -> object:
+    """The document in use as JSON data (exact decimals)."""
+    return parse_document(text_in_use(access), origin=f"{access.collection}.json")
+
+
+def other_overrides(access: CollectionAccess) -> dict[tuple[str, str], str]:
+    """The organization's other own versions, to validate a change together with them."""
+    return {
+        (row.content_set, row.collection): row.document or ""
+        for row in _overrides(access.organization_id)
+        if (row.content_set, row.collection) != (access.content_set, access.collection)
+        and bundled_file(row.content_set, row.collection) is not None
+    }
+
+
+def documents_in_use(
+    access: KnowledgeAccess,
+) -> tuple[tuple[str, ...], dict[tuple[str, str], object]]:
+    """Every collection document the organization uses, keyed by (content set,
+    collection), with the key of the versions they come from (for caching)."""
+    effective = effective_content(access.organization_id)
+    rows = [
+        row
+        for row in _overrides(access.organization_id)
+        if (row.content_set, row.collection) in effective.in_use
+    ]
+    documents = dict(_bundled_documents())
+    for row in rows:
+        documents[(row.content_set, row.collection)] = _parsed(row.document or "")
+    return tuple(str(row.public_id) for row in rows), documents
+
+
+@cache
+def _bundled_documents() -> dict[tuple[str, str], object]:
+    return {
+        (content_set, collection): _parsed(item.text)
+        for content_set in content_sets()
+        for collection, item in bundled_files(content_set).items()
+    }
 
 
 @dataclass(frozen=True)
@@ -183,12 +219,12 @@ class CollectionRow:
     in_use: bool  # its own version is what clinical pages use
 
 
-def collection_rows(organization_id: int) -> list[CollectionRow]:
-    effective = effective_content(organization_id)
+def collection_rows(access: KnowledgeAccess) -> list[CollectionRow]:
+    effective = effective_content(access.organization_id)
     actives = {
         (row.content_set, row.collection): row
         for row in KnowledgeRevision.objects.filter(
-            organization_id=organization_id, is_active=True
+            organization_id=access.organization_id, is_active=True
         ).select_related("saved_by")
     }
     return [
@@ -210,43 +246,41 @@ class HistoryEntry:
     changes: Changes  # compared with the version before it (bundled before the first)
 
 
-def revision_history(organization_id: int, content_set: str, collection: str) -> list[HistoryEntry]:
+def revision_history(access: CollectionAccess) -> list[HistoryEntry]:
     """Every saved version, newest first, each with the ids it changed."""
     rows = list(
         KnowledgeRevision.objects.filter(
-            organization_id=organization_id, content_set=content_set, collection=collection
+            organization_id=access.organization_id,
+            content_set=access.content_set,
+            collection=access.collection,
         )
         .select_related("saved_by")
         .order_by("saved_at", "pk")
     )
-    bundled = bundled_file(content_set, collection)
-    bundled_document = _parsed(bundled.text if bundled else b"{}")
+    bundled_document = _parsed(access.bundled.text)
     previous = bundled_document
     entries: list[HistoryEntry] = []
     for row in rows:
         document = bundled_document if row.document is None else _parsed(row.document)
         entries.append(
-            HistoryEntry(row, changes_between(previous, document, collection=collection))
+            HistoryEntry(row, changes_between(previous, document, collection=access.collection))
         )
         previous = document
     return entries[::-1]
 
 
-def _parsed(text: str | bytes) -> Any:
+def _parsed(text: str | bytes) -> object:
     try:
         return parse_document(text, origin="<history>")
     except ContentInvalid:
         return None
 
 
-def revision_get(
-    organization_id: int, content_set: str, collection: str, public_id: str
-) -> KnowledgeRevision | None:
-    if not is_uuid(public_id):
-        return None
+def revision_of(access: CollectionAccess, revision: uuid.UUID) -> KnowledgeRevision | None:
+    """A saved version of this collection of the organization (None: not one of them)."""
     return KnowledgeRevision.objects.filter(
-        organization_id=organization_id,
-        content_set=content_set,
-        collection=collection,
-        public_id=public_id,
+        organization_id=access.organization_id,
+        content_set=access.content_set,
+        collection=access.collection,
+        public_id=revision,
     ).first()

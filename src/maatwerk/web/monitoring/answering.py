@@ -107,10 +107,41 @@ def questions(items: Sequence[Mapping[str, Any]]) -> tuple[Question, ...]:
 
 @dataclass(frozen=True)
 class PromptRow:
+    """One open prompt on the list: a daily-life question (answered in the app) or a
+    questionnaire (ROM; the tap opens the questionnaire pages)."""
+
     public_id: str
     kind_label: str
     due_at: datetime
     expires_at: datetime
+    questionnaire: str = ""  # ROM: the questionnaire's name
+
+    @property
+    def is_questionnaire(self) -> bool:
+        return bool(self.questionnaire)
+
+
+def _questionnaire_name(prompt: Prompt, language: str) -> str:
+    from maatwerk.core.instruments.errors import UnknownInstrument
+    from maatwerk.web.questionnaires.instruments import instrument_for
+
+    try:
+        instrument = instrument_for(prompt.patient.organization_id, prompt.instrument)
+    except UnknownInstrument:
+        return str(Prompt.Kind(prompt.kind).label)
+    return _text(instrument.name, language) or str(Prompt.Kind(prompt.kind).label)
+
+
+def _row(prompt: Prompt, language: str) -> PromptRow:
+    return PromptRow(
+        public_id=str(prompt.public_id),
+        kind_label=str(Prompt.Kind(prompt.kind).label),
+        due_at=prompt.due_at,
+        expires_at=prompt.expires_at,
+        questionnaire=(
+            _questionnaire_name(prompt, language) if prompt.kind == Prompt.Kind.ROM else ""
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -129,17 +160,19 @@ class MyPrompts:
 
 
 def my_prompts(actor: Actor, opened: PatientAccess, *, now: datetime) -> MyPrompts:
-    """The patient's open prompts (EMA and own entries), read as one audited event."""
+    """The patient's open prompts (questionnaires first, then daily-life questions and
+    own entries), read as one audited event. A questionnaire already filled in is not
+    offered again (its prompt is closed by the next periodic run)."""
+    language = _language()
     with audited(actor=actor, action="read", subject=opened.subject(PROMPTS)):
-        rows = tuple(
-            PromptRow(
-                public_id=str(p.public_id),
-                kind_label=str(Prompt.Kind(p.kind).label),
-                due_at=p.due_at,
-                expires_at=p.expires_at,
-            )
-            for p in selectors.open_prompts(opened, now=now).exclude(kind=Prompt.Kind.ROM)
+        open_now = list(
+            selectors.open_prompts(opened, now=now)
+            .select_related("patient", "assignment")
+            .exclude(kind=Prompt.Kind.ROM, assignment__isnull=True)
+            .exclude(kind=Prompt.Kind.ROM, assignment__status__in=selectors.QUESTIONNAIRE_DONE)
         )
+        open_now.sort(key=lambda p: (p.kind != Prompt.Kind.ROM, p.due_at))
+        rows = tuple(_row(p, language) for p in open_now)
         schedules = tuple(
             EntrySchedule(public_id=str(s.public_id))
             for s in selectors.event_entry_schedules(opened)
@@ -164,20 +197,29 @@ class PromptPage:
     expires_at: datetime
     answerable: bool
     questions: tuple[Question, ...]
+    # ROM: the questionnaire to fill in (its public id); the page opens it.
+    questionnaire_id: str = ""
 
 
 def prompt_page(prompt: Prompt, *, now: datetime) -> PromptPage:
     """What the answer page shows of a prompt the patient opened
     (:func:`maatwerk.web.monitoring.services.open_prompt` audits the read)."""
     schedule: MonitoringSchedule = prompt.schedule
+    is_open = prompt.state not in selectors.FINAL_STATES and prompt.expires_at > now
+    assignment = prompt.assignment if prompt.kind == Prompt.Kind.ROM else None
     return PromptPage(
         public_id=str(prompt.public_id),
         kind_label=str(Prompt.Kind(prompt.kind).label),
         expires_at=prompt.expires_at,
-        answerable=prompt.kind != Prompt.Kind.ROM
-        and prompt.state not in selectors.FINAL_STATES
-        and prompt.expires_at > now,
-        questions=questions(schedule.items),
+        answerable=prompt.kind != Prompt.Kind.ROM and is_open,
+        questions=questions(schedule.items) if prompt.kind != Prompt.Kind.ROM else (),
+        questionnaire_id=(
+            str(assignment.public_id)
+            if assignment is not None
+            and is_open
+            and assignment.status not in selectors.QUESTIONNAIRE_DONE
+            else ""
+        ),
     )
 
 

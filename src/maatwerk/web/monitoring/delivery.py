@@ -10,6 +10,7 @@ False, so the log only ever tells a possible story.
 from __future__ import annotations
 
 import logging
+import uuid
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -46,9 +47,11 @@ def record_event(
     channel: str = "",
     detail: str = "",
     answers: object = None,
+    answer_id: uuid.UUID | None = None,
 ) -> bool:
     """Apply ``event`` to the prompt and log it; False (nothing written) when the prompt
-    is gone or the state machine refuses the event."""
+    is gone or the state machine refuses the event. An answer is stored with its
+    ``answers`` and the ``answer_id`` the device gave it, in the same row write."""
     with transaction.atomic():
         prompt = Prompt.objects.select_for_update().filter(pk=prompt_id).first()
         if prompt is None:
@@ -65,7 +68,8 @@ def record_event(
         if event is DeliveryEvent.ANSWER:
             prompt.answered_at = at
             prompt.answers = answers
-            fields += ["answered_at", "answers"]
+            prompt.answer_id = answer_id
+            fields += ["answered_at", "answers", "answer_id"]
         prompt.save(update_fields=fields)
         DeliveryLogEntry.objects.create(
             prompt=prompt,
@@ -152,7 +156,7 @@ def _planned(schedule: MonitoringSchedule, start: datetime, until: datetime) -> 
     rules = [rom_rule_from_data(rule) for rule in schedule.rules["rules"]]
     occasions = rom_occasions(rules, course, until=until.date() + timedelta(days=1))
     return [
-        (o.key, Prompt.Kind.ROM, o.instrument, o.due_at, None, o.expires_at)
+        (o.key, Prompt.Kind.ROM, o.instrument, o.due_at, o.reminder_at, o.expires_at)
         for o in occasions
         if start <= o.due_at < until
     ]

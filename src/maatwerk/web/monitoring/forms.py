@@ -9,8 +9,10 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from pydantic import BaseModel, ConfigDict, Field
 
 from maatwerk.web.monitoring.answering import Question
+from maatwerk.web.monitoring.models import NotificationChoice
 
 NOTE = "note"  # the patient's own words with an answer ("what happened here")
 NOTE_LENGTH = 300
@@ -71,3 +73,46 @@ class StartEntryForm(forms.Form):
         widget=forms.HiddenInput,
         error_messages={"required": _("Choose a list."), "invalid": _("Choose a list.")},
     )
+
+
+class NotificationForm(forms.Form):
+    """The patient's choice of messages, or pausing / resuming them."""
+
+    SAVE, PAUSE, RESUME = "save", "pause", "resume"
+
+    action = forms.ChoiceField(
+        choices=[(SAVE, SAVE), (PAUSE, PAUSE), (RESUME, RESUME)],
+        initial=SAVE,
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Something went wrong. Please try again."),
+            "invalid_choice": _("Something went wrong. Please try again."),
+        },
+    )
+    choice = forms.ChoiceField(
+        label=_("How do you want to hear that a question is waiting?"),
+        choices=NotificationChoice.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": _("Choose one of the options.")},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("action") == self.SAVE and not data.get("choice"):
+            self.add_error("choice", _("Choose one of the options."))
+        return data
+
+
+class PushKeys(BaseModel):
+    p256dh: str = Field(min_length=20, max_length=200)
+    auth: str = Field(min_length=8, max_length=100)
+
+
+class PushSubscriptionIn(BaseModel):
+    """The subscription the browser's push manager gives (``PushSubscription.toJSON()``)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    endpoint: str = Field(min_length=10, max_length=1000)
+    keys: PushKeys

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from maatwerk.core.monitoring.clock import DEFAULT_ZONE
 from maatwerk.web.organizations.models import Organization
 from maatwerk.web.patients.models import Patient
+from maatwerk.web.questionnaires.models import Assignment
 
 
 class Channel(models.TextChoices):
@@ -105,6 +106,15 @@ class Prompt(models.Model):
     # The id the answering device gave this answer: an answer that arrives again (an
     # offline retry) with the same id is the same answer, stored once.
     answer_id = models.UUIDField(null=True, blank=True, unique=True)
+    # ROM: the questionnaire the patient fills in for this prompt, made when it is sent;
+    # the prompt counts as answered when that questionnaire is completed.
+    assignment = models.OneToOneField(
+        Assignment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rom_prompt",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -175,6 +185,31 @@ class PushSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"push subscription {self.public_id}"
+
+
+class NotificationChoice(models.TextChoices):
+    PUSH = "push", _("A notification on my phone")
+    EMAIL = "email", _("An e-mail")
+    NONE = "none", _("No messages: I look in the app myself")
+
+
+class NotificationPreference(models.Model):
+    """How the patient wants to hear that a question waits (their own choice; it
+    overrides the channel the schedule was made with), and whether messages are paused.
+    Without a row the schedule's channel is used. E-mail is only sent with the patient's
+    consent to e-mail notifications (the privacy choices)."""
+
+    patient = models.OneToOneField(
+        Patient, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    choice = models.CharField(
+        _("how you hear about a question"), max_length=8, choices=NotificationChoice.choices
+    )
+    paused_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"notifications of patient {self.patient_id}: {self.choice}"
 
 
 class RomDefault(models.Model):

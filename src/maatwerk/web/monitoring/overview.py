@@ -18,9 +18,10 @@ from maatwerk.core.monitoring.clock import DEFAULT_ZONE, local_date
 from maatwerk.web.audit.audited import audited
 from maatwerk.web.audit.services import AuditSubject
 from maatwerk.web.common.actor import Actor
+from maatwerk.web.common.pdf import render_pdf
 from maatwerk.web.monitoring import selectors
-from maatwerk.web.monitoring.charts import ItemChart, feedback_charts
-from maatwerk.web.monitoring.forms import NOTE
+from maatwerk.web.monitoring.chart_book import ChartBook, NoteRow, chart_book
+from maatwerk.web.monitoring.chart_render import pdf_figures
 from maatwerk.web.monitoring.models import DeliveryLogEntry, MonitoringSchedule, Prompt, PromptState
 from maatwerk.web.patients.opening import PatientAccess
 from maatwerk.web.patients.selectors import patients_visible_to
@@ -61,12 +62,6 @@ class RomSummary:
 
 
 @dataclass(frozen=True)
-class PatientNote:
-    at: datetime
-    text: str
-
-
-@dataclass(frozen=True)
 class PatientMonitoring:
     patient_public_id: str
     patient_name: str
@@ -75,8 +70,8 @@ class PatientMonitoring:
     days: tuple[DayCompliance, ...]
     answered: int
     sent: int
-    charts: tuple[ItemChart, ...] = ()
-    notes: tuple[PatientNote, ...] = ()
+    charts: ChartBook | None = None
+    notes: tuple[NoteRow, ...] = ()  # the patient's notes on days, newest first
 
     @property
     def percent_answered(self) -> int | None:
@@ -88,70 +83,84 @@ def _zone(opened: PatientAccess) -> str:
     return schedule.time_zone if schedule else DEFAULT_ZONE
 
 
-def patient_monitoring(actor: Actor, opened: PatientAccess, *, now: datetime) -> PatientMonitoring:
-    """One patient's ROM due/done and EMA compliance per day (the last 14 days)."""
+def patient_monitoring(
+    actor: Actor, opened: PatientAccess, *, now: datetime, language: str
+) -> PatientMonitoring:
+    """One patient's ROM due/done, EMA compliance per day (the last 14 days), their
+    feedback charts and their notes."""
     with audited(actor=actor, action="read", subject=opened.subject("monitoring_overview")):
-        zone = _zone(opened)
-        today = local_date(now, zone)
-        first_day = today - timedelta(days=DAYS_SHOWN - 1)
-        since = now - timedelta(days=DAYS_SHOWN + 1)
-        rows = list(
-            selectors.patient_prompts(opened, since=since, until=now)
-            .filter(kind=Prompt.Kind.EMA)
-            .values_list("due_at", "state")
-        )
-        per_day: dict[date, Counter[str]] = {}
-        for due_at, state in rows:
-            day = local_date(due_at, zone)
-            if day >= first_day:
-                per_day.setdefault(day, Counter())[state] += 1
-        days = tuple(
-            DayCompliance(
-                day=day,
-                sent=sum(counts[s] for s in WENT_OUT),
-                answered=counts[PromptState.ANSWERED],
-                expired=counts[PromptState.EXPIRED],
-                undelivered=sum(counts[s] for s in UNDELIVERED),
-            )
-            for day in (first_day + timedelta(days=n) for n in range(DAYS_SHOWN))
-            for counts in (per_day.get(day, Counter()),)
-        )
-        rom = selectors.patient_prompts(opened).filter(kind=Prompt.Kind.ROM)
-        overdue = rom.filter(due_at__lte=now).exclude(
-            state__in=(PromptState.ANSWERED, PromptState.CANCELLED)
-        )
-        upcoming = rom.filter(due_at__gt=now).exclude(state=PromptState.CANCELLED)
-        next_prompt = upcoming.order_by("due_at").first()
-        return PatientMonitoring(
-            patient_public_id=str(opened.patient.public_id),
-            patient_name=opened.patient.full_name,
-            has_schedules=MonitoringSchedule.objects.filter(patient=opened.patient).exists(),
-            rom=RomSummary(
-                done=rom.filter(state=PromptState.ANSWERED).count(),
-                overdue=overdue.count(),
-                upcoming=upcoming.count(),
-                next_due=next_prompt.due_at if next_prompt else None,
-            ),
-            days=days,
-            answered=sum(d.answered for d in days),
-            sent=sum(d.sent for d in days),
-            charts=feedback_charts(opened, now=now),
-            notes=_notes(opened, since=since),
+        return _patient_monitoring(opened, now=now, language=language)
+
+
+def patient_monitoring_pdf(
+    actor: Actor, opened: PatientAccess, *, now: datetime, language: str
+) -> bytes:
+    """The same as a PDF for the consult (one ``print`` event); the charts are the page's
+    Vega-Lite specifications drawn on the server."""
+    with audited(
+        actor=actor,
+        action="print",
+        subject=opened.subject("monitoring_overview"),
+        detail="monitoring charts pdf",
+    ):
+        page = _patient_monitoring(opened, now=now, language=language)
+        figures = pdf_figures(page.charts.charts) if page.charts else ()
+        return render_pdf(
+            "monitoring/patient_pdf.html",
+            {"page": page, "figures": figures, "generated_at": now},
         )
 
 
-def _notes(opened: PatientAccess, *, since: datetime) -> tuple[PatientNote, ...]:
-    """The patient's notes with their answers, newest first."""
-    found = (
-        selectors.patient_prompts(opened, since=since)
-        .filter(state=PromptState.ANSWERED, answers__has_key=NOTE)
-        .order_by("-answered_at")
-        .values_list("answered_at", "due_at", "answers")
+def _patient_monitoring(
+    opened: PatientAccess, *, now: datetime, language: str
+) -> PatientMonitoring:
+    zone = _zone(opened)
+    today = local_date(now, zone)
+    first_day = today - timedelta(days=DAYS_SHOWN - 1)
+    since = now - timedelta(days=DAYS_SHOWN + 1)
+    rows = list(
+        selectors.patient_prompts(opened, since=since, until=now)
+        .filter(kind=Prompt.Kind.EMA)
+        .values_list("due_at", "state")
     )
-    return tuple(
-        PatientNote(at=answered_at or due_at, text=str(answers[NOTE]))
-        for answered_at, due_at, answers in found
-        if isinstance(answers, dict)
+    per_day: dict[date, Counter[str]] = {}
+    for due_at, state in rows:
+        day = local_date(due_at, zone)
+        if day >= first_day:
+            per_day.setdefault(day, Counter())[state] += 1
+    days = tuple(
+        DayCompliance(
+            day=day,
+            sent=sum(counts[s] for s in WENT_OUT),
+            answered=counts[PromptState.ANSWERED],
+            expired=counts[PromptState.EXPIRED],
+            undelivered=sum(counts[s] for s in UNDELIVERED),
+        )
+        for day in (first_day + timedelta(days=n) for n in range(DAYS_SHOWN))
+        for counts in (per_day.get(day, Counter()),)
+    )
+    rom = selectors.patient_prompts(opened).filter(kind=Prompt.Kind.ROM)
+    overdue = rom.filter(due_at__lte=now).exclude(
+        state__in=(PromptState.ANSWERED, PromptState.CANCELLED)
+    )
+    upcoming = rom.filter(due_at__gt=now).exclude(state=PromptState.CANCELLED)
+    next_prompt = upcoming.order_by("due_at").first()
+    book = chart_book(opened, now=now, language=language)
+    return PatientMonitoring(
+        patient_public_id=str(opened.patient.public_id),
+        patient_name=opened.patient.full_name,
+        has_schedules=MonitoringSchedule.objects.filter(patient=opened.patient).exists(),
+        rom=RomSummary(
+            done=rom.filter(state=PromptState.ANSWERED).count(),
+            overdue=overdue.count(),
+            upcoming=upcoming.count(),
+            next_due=next_prompt.due_at if next_prompt else None,
+        ),
+        days=days,
+        answered=sum(d.answered for d in days),
+        sent=sum(d.sent for d in days),
+        charts=book,
+        notes=book.day_notes,
     )
 
 

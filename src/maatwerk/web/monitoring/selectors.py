@@ -17,6 +17,7 @@ from maatwerk.web.monitoring.models import (
     PromptState,
 )
 from maatwerk.web.patients.opening import PatientAccess
+from maatwerk.web.questionnaires.models import Assignment
 
 
 def patient_prompts(
@@ -85,6 +86,9 @@ def compliance(opened: PatientAccess, *, since: datetime, until: datetime) -> Co
         ),
     )
 
+
+# A ROM prompt's questionnaire in one of these states is not offered any more.
+QUESTIONNAIRE_DONE = (Assignment.Status.COMPLETED, Assignment.Status.CANCELLED)
 
 FINAL_STATES = frozenset(
     {

@@ -8,6 +8,8 @@
   ``answer_id`` the page gave it, so the server stores it once however often it arrives.
   An answer the server refuses (400: expired, answered already) is removed from the
   outbox and reported to open pages; only a network error or a 5xx keeps it.
+- A Web Push message (it only says that a question waits) is shown as a notification;
+  tapping it opens that question (or the list) in the app.
 - Logging out clears the cache (Clear-Site-Data); the outbox holds only answers not yet
   sent.
 """
@@ -119,12 +121,29 @@ self.addEventListener('message', (event) => {
   if (event.data === 'flush') event.waitUntil(flush());
 });
 
+self.addEventListener('push', (event) => {
+  let message = {};
+  try { message = event.data ? event.data.json() : {}; } catch (error) { message = {}; }
+  const prompt = typeof message.prompt === 'string' && /^[0-9a-f-]{36}$/.test(message.prompt)
+    ? message.prompt : '';
+  event.waitUntil(self.registration.showNotification(message.title || 'Maatwerk', {
+    body: message.body || '',
+    tag: prompt || 'maatwerk',
+    data: {url: prompt ? SCOPE + prompt + '/' : SCOPE},
+  }));
+});
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const url = (event.notification.data && event.notification.data.url) || SCOPE;
+  event.waitUntil(self.clients.openWindow(url));
+});
+
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.method === 'POST' && url.pathname.startsWith(SCOPE)
-      && url.pathname !== SCOPE + 'entry/') {
+      && url.pathname !== SCOPE + 'entry/' && !url.pathname.startsWith(SCOPE + 'notifications/')) {
     event.respondWith(answer(request));
     return;
   }

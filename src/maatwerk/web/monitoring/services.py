@@ -236,15 +236,18 @@ def answer_prompt(
         if prompt.expires_at <= now and prompt.state != PromptState.ANSWERED:
             record_event(prompt.pk, DeliveryEvent.EXPIRE, at=now)
             raise InputRefused(_("The time to answer this question has passed."))
-        if not record_event(prompt.pk, DeliveryEvent.ANSWER, at=now, answers=dict(answers or {})):
+        stored = dict(answers or {})
+        if not record_event(
+            prompt.pk, DeliveryEvent.ANSWER, at=now, answers=stored, answer_id=answer_id
+        ):
             # The row lock in record_event waited for a concurrent copy of this answer.
             prompt.refresh_from_db()
             if answer_id is not None and prompt.answer_id == answer_id:
                 return prompt
             raise InputRefused(_("This question can no longer be answered."))
-        if answer_id is not None:
-            Prompt.objects.filter(pk=prompt.pk).update(answer_id=answer_id)
-        prompt.refresh_from_db()
+        # What record_event wrote, without reading the row again.
+        prompt.state = PromptState.ANSWERED
+        prompt.answered_at, prompt.answers, prompt.answer_id = now, stored, answer_id
         return prompt
 
 

@@ -16,15 +16,24 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from pydantic import ValidationError
 
 from maatwerk.core.access import Role
 from maatwerk.web.audit.audited import InputRefused, show_refusal
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
+from maatwerk.web.common.pdf import PDF_CONTENT_TYPE
 from maatwerk.web.monitoring import answering, overview, services
-from maatwerk.web.monitoring.forms import AnswerForm, StartEntryForm
+from maatwerk.web.monitoring import notifications as notices
+from maatwerk.web.monitoring.forms import (
+    AnswerForm,
+    NotificationForm,
+    PushSubscriptionIn,
+    StartEntryForm,
+)
 from maatwerk.web.monitoring.models import MonitoringSchedule, Prompt
 from maatwerk.web.monitoring.service_worker import SERVICE_WORKER
 from maatwerk.web.patients.opening import Audience, open_child, open_own_record, open_patient
@@ -83,7 +92,8 @@ def start_entry(request: ActorRequest) -> HttpResponse:
 @role_required(Role.PATIENT)
 @require_http_methods(["GET", "POST"])
 def answer(request: ActorRequest, prompt_id: str) -> HttpResponse:
-    """One prompt's questions; posting stores the answers once (``answer_id``)."""
+    """One prompt's questions; posting stores the answers once (``answer_id``). A
+    questionnaire prompt (ROM) leads on to the questionnaire's own pages."""
     now = timezone.now()
     if request.method == "GET":
         opened = open_child(
@@ -93,9 +103,12 @@ def answer(request: ActorRequest, prompt_id: str) -> HttpResponse:
             action="read",
             object_type=services.PROMPT,
             audience=Audience.PATIENT,
-            related=("schedule",),
+            related=("schedule", "assignment"),
         )
         page = answering.opened_prompt_page(request.actor, opened, now=now)
+        if page.questionnaire_id:
+            # A questionnaire (ROM): opened (logged), then filled in on its own pages.
+            return redirect("questionnaires:fill", assignment_id=page.questionnaire_id)
         form = AnswerForm(questions=page.questions)
         return _answer_page(request, page, form)
     opened = open_child(
@@ -126,6 +139,64 @@ def _answer_page(
 ) -> HttpResponse:
     context = {"page": page, "form": form, **_service_worker_context()}
     return render(request, "monitoring/answer.html", context, status=status)
+
+
+@role_required(Role.PATIENT)
+@require_http_methods(["GET", "POST"])
+def notifications(request: ActorRequest) -> HttpResponse:
+    """How the patient hears that a question waits: phone, e-mail or nothing; pause."""
+    if request.method == "POST":
+        form = NotificationForm(request.POST)
+        opened = open_own_record(
+            actor=request.actor, action="update", object_type=notices.PREFERENCE
+        )
+        try:
+            notices.change_notifications(request.actor, opened, form=form, now=timezone.now())
+        except notices.NotificationsRefused as refusal:
+            show_refusal(form, refusal)
+            return _notifications_page(request, refusal.page, form, status=400)
+        return redirect(reverse("monitoring:notifications") + "?saved=1")
+    opened = open_own_record(actor=request.actor, action="read", object_type=notices.PREFERENCE)
+    page = notices.notification_page(request.actor, opened)
+    form = NotificationForm(initial={"choice": page.choice or None})
+    return _notifications_page(request, page, form)
+
+
+def _notifications_page(
+    request: ActorRequest, page: notices.NotificationPage, form: NotificationForm, status: int = 200
+) -> HttpResponse:
+    context = {
+        "page": page,
+        "form": form,
+        "device_url": reverse("monitoring:push_device"),
+        **_service_worker_context(),
+    }
+    return render(request, "monitoring/notifications.html", context, status=status)
+
+
+@role_required(Role.PATIENT)
+@require_http_methods(["POST"])
+def push_device(request: ActorRequest) -> HttpResponse:
+    """Register this phone for notifications: the browser's push subscription (JSON)."""
+    try:
+        data = PushSubscriptionIn.model_validate_json(request.body)
+    except ValidationError:
+        data = None
+    opened = open_own_record(
+        actor=request.actor, action="create", object_type=services.SUBSCRIPTION
+    )
+    try:
+        services.subscribe_push(
+            request.actor,
+            opened,
+            endpoint=data.endpoint if data else "",
+            p256dh=data.keys.p256dh if data else "",
+            auth=data.keys.auth if data else "",
+            user_agent=request.headers.get("User-Agent", ""),
+        )
+    except InputRefused as refusal:
+        return JsonResponse({"saved": False, "errors": refusal.errors}, status=400)
+    return JsonResponse({"saved": True})
 
 
 @require_http_methods(["GET"])
@@ -175,8 +246,29 @@ def patient_overview(request: ActorRequest, patient_id: str) -> HttpResponse:
         audience=Audience.CARE_TEAM,
         object_type="monitoring_overview",
     )
-    page = overview.patient_monitoring(request.actor, opened, now=timezone.now())
+    page = overview.patient_monitoring(
+        request.actor, opened, now=timezone.now(), language=get_language() or "nl"
+    )
     return render(request, "monitoring/patient.html", {"page": page})
+
+
+@role_required(Role.CLINICIAN)
+@require_http_methods(["GET"])
+def patient_overview_pdf(request: ActorRequest, patient_id: str) -> HttpResponse:
+    """The patient's monitoring and feedback charts as a PDF, for the consult."""
+    opened = open_patient(
+        actor=request.actor,
+        patient_id=patient_id,
+        action="print",
+        audience=Audience.CARE_TEAM,
+        object_type="monitoring_overview",
+    )
+    pdf = overview.patient_monitoring_pdf(
+        request.actor, opened, now=timezone.now(), language=get_language() or "nl"
+    )
+    response = HttpResponse(pdf, content_type=PDF_CONTENT_TYPE)
+    response["Content-Disposition"] = 'inline; filename="monitoring.pdf"'
+    return response
 
 
 @role_required(Role.CLINICIAN)

@@ -50,3 +50,29 @@ class EmergencyReviewForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class InstrumentUploadForm(forms.Form):
+    """One of the two uploads of the instruments page: licensed texts (``texts``) or,
+    with ``form=questionnaire``, a FHIR Questionnaire (``questionnaire``)."""
+
+    form = forms.ChoiceField(
+        choices=[("texts", "texts"), ("questionnaire", "questionnaire")], required=False
+    )
+    texts = forms.FileField(label=gettext_lazy("JSON file with the licensed texts"), required=False)
+    questionnaire = forms.FileField(label=gettext_lazy("FHIR Questionnaire (JSON)"), required=False)
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        data["form"] = data.get("form") or "texts"
+        if data["form"] == "questionnaire" and data.get("questionnaire") is None:
+            self.add_error(
+                "questionnaire", gettext_lazy("Choose a file with a FHIR Questionnaire.")
+            )
+        elif data["form"] == "texts" and data.get("texts") is None:
+            self.add_error("texts", gettext_lazy("Choose a file with licensed texts."))
+        return data
+
+    def is_questionnaire(self) -> bool:
+        """Which section of the page the upload (and its errors) belongs to."""
+        return str(self.data.get("form", "")) == "questionnaire"

@@ -5,6 +5,7 @@ writes exactly one audit event (success, refused or denied); the object comes fr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.db.models import QuerySet
@@ -22,9 +23,18 @@ from maatwerk.web.orgadmin.selectors import (
     admin_users,
     backup_candidates,
 )
-from maatwerk.web.organizations.models import Membership, Team
+from maatwerk.web.organizations.models import Membership, Organization, Team
 from maatwerk.web.patients.models import EmergencyAccess, Patient
 from maatwerk.web.patients.opening import OrganizationOpened
+from maatwerk.web.questionnaires.instruments import (
+    MAX_QUESTIONNAIRE_FILE_BYTES,
+    MAX_TEXT_FILE_BYTES,
+    imported_instrument_import,
+    licensed_texts_import,
+)
+
+if TYPE_CHECKING:
+    from maatwerk.web.orgadmin.forms import InstrumentUploadForm
 
 BACKUP_NOT_A_CLINICIAN_OF_TEAM = gettext_lazy(
     "Choose an active clinician of this team as backup clinician, or no backup clinician."
@@ -73,6 +83,49 @@ def emergency_access_review(
     from maatwerk.web.patients.services import emergency_access_review as review
 
     return review(actor=actor, grant=opened.object, form=form)
+
+
+@dataclass(frozen=True)
+class InstrumentImported:
+    """What an upload on the instruments page stored."""
+
+    questionnaire: bool  # a FHIR Questionnaire (else licensed texts)
+    code: str
+    version: str
+    created: bool  # new (else it replaced an earlier import)
+
+
+def instruments_upload(
+    *, actor: Actor, organization: Organization, form: InstrumentUploadForm
+) -> InstrumentImported:
+    """Import the licensed texts or the FHIR Questionnaire of the form. A form without
+    its file is one ``refused`` event here; the import itself checks the file's content
+    and writes its own one event (``ValidationError`` when refused)."""
+    if not form.is_valid():
+        object_type = "imported_instrument" if form.is_questionnaire() else "licensed_texts"
+        subject = AuditSubject(
+            object_type=object_type, organization_ref=str(organization.public_id)
+        )
+        with audited(actor=actor, action="create", subject=subject):
+            valid_form(form)
+    data = form.cleaned_data
+    if data["form"] == "questionnaire":
+        upload = data["questionnaire"]
+        imported, created = imported_instrument_import(
+            actor=actor,
+            organization=organization,
+            content=upload.read(MAX_QUESTIONNAIRE_FILE_BYTES + 1),
+            filename=upload.name or "questionnaire.json",
+        )
+        return InstrumentImported(True, imported.code, imported.version, created)
+    upload = data["texts"]
+    stored = licensed_texts_import(
+        actor=actor,
+        organization=organization,
+        content=upload.read(MAX_TEXT_FILE_BYTES + 1),
+        filename=upload.name or "upload.json",
+    )
+    return InstrumentImported(False, stored.instrument_code, stored.instrument_version, True)
 
 
 def access_report_patient_read(

@@ -20,19 +20,16 @@ from maatwerk.web.orgadmin.forms import (
     BackupClinicianForm,
     DashboardSearchForm,
     EmergencyReviewForm,
+    InstrumentUploadForm,
 )
 from maatwerk.web.organizations.models import Team
 from maatwerk.web.patients.models import EmergencyAccess, Patient
 from maatwerk.web.patients.opening import open_in_organization
 from maatwerk.web.questionnaires.instruments import (
-    MAX_QUESTIONNAIRE_FILE_BYTES,
-    MAX_TEXT_FILE_BYTES,
     bundled_codes,
     imported_instrument,
-    imported_instrument_import,
     imported_instruments_of,
     instruments_for,
-    licensed_texts_import,
 )
 
 
@@ -206,51 +203,29 @@ def instruments(request: ActorRequest) -> HttpResponse:
     organization = next(m.organization for m in actor.memberships_with(Role.ORGANIZATION_ADMIN))
     errors: list[str] = []
     fhir_errors: list[str] = []
-    if request.method == "POST" and request.POST.get("form") == "questionnaire":
-        upload = request.FILES.get("questionnaire")
-        if upload is None:
-            fhir_errors.append(_("Choose a file with a FHIR Questionnaire."))
+    form = InstrumentUploadForm()
+    if request.method == "POST":
+        form = InstrumentUploadForm(request.POST, request.FILES)
+        problems = fhir_errors if form.is_questionnaire() else errors
+        try:
+            imported = services.instruments_upload(
+                actor=actor, organization=organization, form=form
+            )
+        except InputRefused as refusal:
+            problems.extend(m for messages in refusal.errors.values() for m in messages)
+        except ValidationError as error:
+            problems.extend(error.messages)
         else:
-            try:
-                imported, created = imported_instrument_import(
-                    actor=actor,
-                    organization=organization,
-                    content=upload.read(MAX_QUESTIONNAIRE_FILE_BYTES + 1),
-                    filename=upload.name or "questionnaire.json",
-                )
-            except ValidationError as error:
-                fhir_errors.extend(error.messages)
-            else:
+            if imported.questionnaire:
                 done = (
                     _("The questionnaire %(code)s %(version)s is imported.")
-                    if created
+                    if imported.created
                     else _("The questionnaire %(code)s %(version)s is replaced.")
                 )
-                messages.success(
-                    request, done % {"code": imported.code, "version": imported.version}
-                )
-                return redirect("orgadmin:instruments")
-    elif request.method == "POST":
-        upload = request.FILES.get("texts")
-        if upload is None:
-            errors.append(_("Choose a file with licensed texts."))
-        else:
-            try:
-                stored = licensed_texts_import(
-                    actor=actor,
-                    organization=organization,
-                    content=upload.read(MAX_TEXT_FILE_BYTES + 1),
-                    filename=upload.name or "upload.json",
-                )
-            except ValidationError as error:
-                errors.extend(error.messages)
             else:
-                messages.success(
-                    request,
-                    _("The texts for %(code)s %(version)s are imported.")
-                    % {"code": stored.instrument_code, "version": stored.instrument_version},
-                )
-                return redirect("orgadmin:instruments")
+                done = _("The texts for %(code)s %(version)s are imported.")
+            messages.success(request, done % {"code": imported.code, "version": imported.version})
+            return redirect("orgadmin:instruments")
     language = "en" if get_language() == "en" else "nl"
     rows = [
         {
@@ -286,6 +261,7 @@ def instruments(request: ActorRequest) -> HttpResponse:
             "own_rows": own_rows,
             "errors": errors,
             "fhir_errors": fhir_errors,
+            "form": form,
             "organization": organization,
         },
         status=400 if errors or fhir_errors else 200,

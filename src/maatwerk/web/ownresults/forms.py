@@ -7,19 +7,57 @@ from django.utils.translation import gettext_lazy as _
 
 from maatwerk.web.ownresults.models import NOTE_MAX_LENGTH, TOPIC_MAX_LENGTH
 
+TEXT_ERRORS = {
+    "required": _("Write something first, or leave the note empty and do not save."),
+    "max_length": _("Your note is too long. Use at most %(limit_value)d characters."),
+}
+DAY_ERRORS = {"invalid": _("Give a date, for example 14-3-2026.")}
+
 
 class NoteForm(forms.Form):
-    """A note of the patient on one result. The topic is checked against the patient's
-    own results by the service (a topic of someone else is refused there)."""
+    """A note of the patient on one result, or on one day of the daily-life charts. The
+    topic and the day are checked against the patient's own results by the service (a
+    topic of someone else, or a day in the future, is refused there)."""
 
     topic = forms.CharField(max_length=TOPIC_MAX_LENGTH, widget=forms.HiddenInput)
+    day = forms.DateField(
+        label=_("About which day?"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages=DAY_ERRORS,
+    )
     text = forms.CharField(
         label=_("Your note"),
         max_length=NOTE_MAX_LENGTH,
         strip=True,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={
-            "required": _("Write something first, or leave the note empty and do not save."),
-            "max_length": _("Your note is too long. Use at most %(limit_value)d characters."),
-        },
+        error_messages=TEXT_ERRORS,
+    )
+
+
+class NoteChangeForm(forms.Form):
+    """The patient changes the words or the day of one of their notes."""
+
+    day = forms.DateField(
+        label=_("About which day?"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages=DAY_ERRORS,
+    )
+    text = forms.CharField(
+        label=_("Your note"),
+        max_length=NOTE_MAX_LENGTH,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages=TEXT_ERRORS,
+    )
+
+
+class NoteRemoveForm(forms.Form):
+    """Removing a note: the patient confirms with the button (no other input)."""
+
+    confirm = forms.BooleanField(
+        required=True,
+        widget=forms.HiddenInput,
+        error_messages={"required": _("Confirm that you want to remove this note.")},
     )

@@ -1,7 +1,9 @@
 """A patient's own notes on their results ("Mijn uitslagen").
 
-A note belongs to one topic of the results page: a questionnaire scale or a personal
-measure set. Notes are added, never edited, so what the patient wrote stays as written.
+A note belongs to one topic of the results page: a questionnaire scale, a personal
+measure set, or a day of the daily-life charts ("what happened here?"). A note with a
+``day`` is a mark on that day of the topic's chart. The patient may change or remove
+their own notes; each change is one audited event.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from maatwerk.web.patients.models import Patient
 
 NOTE_MAX_LENGTH = 500
 TOPIC_MAX_LENGTH = 80
+DAY_TOPIC = "day"  # a note on a day of the daily-life charts
 
 
 class ResultNote(models.Model):
@@ -23,7 +26,10 @@ class ResultNote(models.Model):
     # "scale:<instrument>:<scale>" or "measure:<measure set public id>"; never shown.
     topic = models.CharField(max_length=TOPIC_MAX_LENGTH)
     text = models.TextField(max_length=NOTE_MAX_LENGTH)
+    # The day the note is about (its mark on the chart); empty for a note on the topic.
+    day = models.DateField(null=True, blank=True)
     written_at = models.DateTimeField(default=timezone.now)
+    changed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["written_at"]

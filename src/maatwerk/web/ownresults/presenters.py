@@ -23,10 +23,10 @@ from maatwerk.core.analysis.reliable_change import ReliableChangeCategory, Score
 from maatwerk.core.instruments.numbers import display_number
 from maatwerk.core.instruments.personalized import METADATA
 from maatwerk.core.instruments.scoring import find_band
+from maatwerk.web.monitoring.chart_book import FeedbackChart, NoteRow
 from maatwerk.web.ownresults.models import ResultNote
 from maatwerk.web.personalized.models import Measurement, MeasureSet
 from maatwerk.web.personalized.results import set_table
-from maatwerk.web.questionnaires.charts import PHONE, score_chart_svg
 from maatwerk.web.questionnaires.results import ResultRow
 
 
@@ -58,7 +58,7 @@ class ScaleCourse:
     course: str
     tone: str
     points: tuple[Point, ...]
-    chart_svg: str
+    chart: FeedbackChart | None  # the course with its reliable-change band (Vega-Lite)
     notes: tuple[ResultNote, ...]
 
 
@@ -87,6 +87,13 @@ class MeasureCourse:
 class OwnResultsPage:
     scales: tuple[ScaleCourse, ...]
     measures: tuple[MeasureCourse, ...]
+    # The daily-life charts of the last four weeks and the notes on their days.
+    daily: tuple[FeedbackChart, ...] = ()
+    pairings: tuple[FeedbackChart, ...] = ()
+    day_notes: tuple[NoteRow, ...] = ()
+    first_day: date | None = None
+    last_day: date | None = None
+    can_note_days: bool = False
 
     @property
     def topics(self) -> frozenset[str]:
@@ -161,7 +168,11 @@ def _local_date(row: ResultRow) -> date | None:
 
 
 def scale_courses(
-    rows: Sequence[ResultRow], notes: dict[str, list[ResultNote]], *, language: str
+    rows: Sequence[ResultRow],
+    notes: dict[str, list[ResultNote]],
+    charts: dict[str, FeedbackChart],
+    *,
+    language: str,
 ) -> tuple[ScaleCourse, ...]:
     grouped: dict[tuple[str, str], list[ResultRow]] = {}
     for row in rows:
@@ -185,7 +196,6 @@ def scale_courses(
             if row.value is not None and (when := _local_date(row)) is not None
         )
         meaning = _band_text(latest, language)
-        title = f"{latest.instrument_name}: {latest.scale_name}"
         courses.append(
             ScaleCourse(
                 topic=scale_topic(code, scale_id),
@@ -202,18 +212,7 @@ def scale_courses(
                 course=course,
                 tone=tone,
                 points=points,
-                chart_svg=score_chart_svg(
-                    [
-                        (p.when, Decimal(str(r.value)))
-                        for p, r in zip(points, scale_rows, strict=True)
-                    ],
-                    low=Decimal(str(scale.range.min)),
-                    high=Decimal(str(scale.range.max)),
-                    bands=[(Decimal(str(b.min)), Decimal(str(b.max))) for b in scale.bands],
-                    title=_("Course of %(name)s: %(values)s")
-                    % {"name": title, "values": ", ".join(p.value for p in points)},
-                    layout=PHONE,
-                ),
+                chart=charts.get(scale_topic(code, scale_id)),
                 notes=tuple(notes.get(scale_topic(code, scale_id), ())),
             )
         )

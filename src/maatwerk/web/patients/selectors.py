@@ -10,14 +10,12 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from maatwerk.core.access import Role
-from maatwerk.web.audit.services import audit_record
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.patients.models import CareEpisode, CareTeamMember, EmergencyAccess, Patient
 from maatwerk.web.patients.opening import (
     PatientAccess,
     PatientNotAccessible,
     is_uuid,
-    open_patient,
     patient_subject,
 )
 
@@ -68,31 +66,6 @@ def patients_in_care_of(actor: Actor) -> QuerySet[Patient]:
         episode__status=CareEpisode.Status.ACTIVE,
     ).values("episode__patient_id")
     return Patient.objects.filter(pk__in=in_care)
-
-
-def patient_access(
-    *, actor: Actor, patient_id: str, action: str, object_type: str = "patient"
-) -> PatientAccess:
-    """Legacy name of :func:`maatwerk.web.patients.opening.open_patient` (issue 11: callers
-    move to the opener)."""
-    return open_patient(actor=actor, patient_id=patient_id, action=action, object_type=object_type)
-
-
-def patient_open(
-    *, actor: Actor, patient_id: str, object_type: str = "patient", detail: str = ""
-) -> PatientAccess:
-    """Open one patient's record for reading and write the audit event for it."""
-    access = open_patient(
-        actor=actor, patient_id=patient_id, action="read", object_type=object_type
-    )
-    audit_record(
-        actor=actor,
-        action="read",
-        subject=patient_subject(access.patient, object_type=object_type),
-        emergency=access.emergency,
-        detail=detail,
-    )
-    return access
 
 
 def caseload_of(actor: Actor, *, query: str = "", limit: int = 50) -> list[Patient]:

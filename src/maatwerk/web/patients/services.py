@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -23,7 +22,7 @@ from maatwerk.web.accounts.services import (
     invitation_mail_after_commit,
 )
 from maatwerk.web.audit.audited import AuditNote, InputRefused, audited, valid_form
-from maatwerk.web.audit.services import AuditSubject, audit_record
+from maatwerk.web.audit.services import AuditSubject
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.organizations.models import Membership
 from maatwerk.web.patients.models import (
@@ -366,39 +365,3 @@ def emergency_access_review(
         grant.review_note = note
         grant.save(update_fields=["reviewed_by", "reviewed_at", "review_note"])
         return grant
-
-
-# Legacy refusal helpers, still used by screening and personalized (issue 11: they move
-# to ``audited``, whose refusals are "refused" events, not "error").
-
-
-def audit_refused(
-    *, actor: Actor, access: PatientAccess, action: str, object_type: str, detail: str
-) -> None:
-    """Record that a change to a patient's record was refused (outcome "error")."""
-    audit_record(
-        actor=actor,
-        action=action,
-        outcome="error",
-        subject=patient_subject(access.patient, object_type=object_type),
-        emergency=access.emergency,
-        detail=detail,
-    )
-
-
-def refuse_if_invalid(
-    errors: Mapping[str, list[str]],
-    *,
-    actor: Actor,
-    access: PatientAccess,
-    action: str,
-    object_type: str,
-    detail: str,
-) -> None:
-    """With any ``errors``: nothing is saved, the refusal is audited, and every problem
-    is raised at once as a ValidationError (field -> messages) for the form."""
-    if errors:
-        audit_refused(
-            actor=actor, access=access, action=action, object_type=object_type, detail=detail
-        )
-        raise ValidationError(dict(errors))

@@ -1,14 +1,13 @@
-"""Reading personalized measures, always through the patient access rule."""
+"""Reading personalized measures, always through an access object from the opener."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
 
 from django.db.models import Prefetch, QuerySet
 
-from maatwerk.core.access import AccessBasis
-from maatwerk.web.patients.opening import Audience, PatientAccess, is_uuid
-from maatwerk.web.personalized.models import Measurement, MeasurementValue, MeasureSet
+from maatwerk.web.patients.opening import Audience, Opened, PatientAccess, is_uuid
+from maatwerk.web.personalized.models import MeasureItem, Measurement, MeasurementValue, MeasureSet
 
 OBJECT_SET = "questionnaire"
 """Audit object type of a measure set (the existing label "questionnaire" is reused)."""
@@ -16,16 +15,8 @@ OBJECT_MEASUREMENT = "questionnaire_answer"
 """Audit object type of one measurement (a rating of every item)."""
 OBJECT_RESULTS = "questionnaire_results"
 
-
-@dataclass(frozen=True)
-class MeasureSetAccess:
-    measure_set: MeasureSet
-    access: PatientAccess
-
-    @property
-    def by_patient(self) -> bool:
-        """The patient acts on their own record (not a clinician)."""
-        return self.access.basis is AccessBasis.OWN_RECORD
+OpenedSet = Opened[MeasureSet]
+"""A measure set opened through its patient's access (``open_child``)."""
 
 
 def set_audience(set_id: str) -> Audience:
@@ -53,12 +44,31 @@ def active_sets_for(access: PatientAccess) -> dict[str, MeasureSet]:
     return {s.kind: s for s in sets_for(access).filter(is_active=True)}
 
 
-def measurements_of(measure_set: MeasureSet) -> list[Measurement]:
-    """The measurements in time order, each with its values and who entered it."""
-    return list(
-        measure_set.measurements.select_related("entered_by")
+def items_of(opened: OpenedSet) -> list[MeasureItem]:
+    """The items of an opened set, in their order."""
+    return list(opened.object.items.all())
+
+
+def _measurements() -> QuerySet[Measurement]:
+    return (
+        Measurement.objects.select_related("entered_by")
         .prefetch_related(
             Prefetch("values", queryset=MeasurementValue.objects.select_related("item"))
         )
         .order_by("measured_on", "entered_at")
     )
+
+
+def sets_with_measurements(access: PatientAccess) -> list[tuple[MeasureSet, list[Measurement]]]:
+    """Every set of the patient (as :func:`sets_for`) with its measurements in time
+    order, in a fixed number of queries however many sets there are."""
+    by_set: dict[int, list[Measurement]] = defaultdict(list)
+    for measurement in _measurements().filter(measure_set__patient=access.patient):
+        by_set[measurement.measure_set_id].append(measurement)
+    return [(measure_set, by_set[measure_set.pk]) for measure_set in sets_for(access)]
+
+
+def measurements_of(measure_set: MeasureSet) -> list[Measurement]:
+    """The measurements in time order, each with its values and who entered it (of a set
+    that came from :func:`sets_for` or an opener)."""
+    return list(_measurements().filter(measure_set=measure_set))

@@ -3,8 +3,11 @@ record with the scoped opener and calls one audited service."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -23,14 +26,41 @@ from maatwerk.web.portal.home import portal_home_read
 from maatwerk.web.portal.presenters import group_access_events
 
 
+class TickBox(forms.CheckboxInput):
+    """A checkbox that hands the field what was sent (Django's own turns any text into
+    ``True``), so a value no checkbox sends can be refused."""
+
+    def value_from_datadict(
+        self, data: Mapping[str, object], files: Mapping[str, object], name: str
+    ) -> object:
+        return data.get(name)
+
+
+class TickField(forms.BooleanField):
+    """Ticked (a checkbox sends "on"; "true"/"1" from other clients) or not (not sent,
+    or "false"/"0"/"off")."""
+
+    widget = TickBox
+    default_error_messages = {
+        "invalid": gettext_lazy("Tick the box or leave it empty."),
+    }
+
+    def to_python(self, value: object) -> bool:
+        if value in (None, "", False) or str(value).lower() in ("off", "false", "0"):
+            return False
+        if value is True or str(value).lower() in ("on", "true", "1"):
+            return True
+        raise ValidationError(self.error_messages["invalid"], code="invalid")
+
+
 class PrivacyConsentForm(forms.Form):
     """The optional parts of the privacy statement: each given or refused (unticked)."""
 
-    email_notifications = forms.BooleanField(
+    email_notifications = TickField(
         label=gettext_lazy("Send me an e-mail when there is something new for me in Maatwerk"),
         required=False,
     )
-    research_use = forms.BooleanField(
+    research_use = TickField(
         label=gettext_lazy(
             "My answers may be used for scientific research, without my name or other "
             "details that show who I am"

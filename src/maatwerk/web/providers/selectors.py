@@ -1,33 +1,30 @@
 """Reading the provider directory and referrals, scoped to the requesting actor.
 
 The directory belongs to an organization: its clinicians search it, its organization
-admins manage it; nobody else sees it. Referrals are patient data and are opened only
-through the patient access rule.
+admins manage it; nobody else sees it (:func:`directory_for`). Referrals are patient data:
+a view opens one with ``maatwerk.web.patients.opening.open_child`` and the selectors here
+take only the :class:`ReferralOpened` (or the patient's ``PatientAccess``) it returns.
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
+import uuid
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.http import Http404
 
-from maatwerk.core.access import AccessBasis, Role
+from maatwerk.core.access import Role
 from maatwerk.core.referral import Coordinates, ProviderFacts
 from maatwerk.core.referral.roles import REFERRING_DISCIPLINES
 from maatwerk.core.screening.model import ReferralContext
-from maatwerk.web.audit.services import audit_record
+from maatwerk.web.audit.services import AuditSubject
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.organizations.models import Membership, Organization
 from maatwerk.web.patients.models import CareTeamMember
-from maatwerk.web.patients.selectors import (
-    PatientAccess,
-    PatientNotAccessible,
-    is_uuid,
-    patient_access,
-    patient_subject,
-)
+from maatwerk.web.patients.opening import Opened, PatientAccess
 from maatwerk.web.providers.models import PostcodeArea, Provider, Referral
 
 logger = logging.getLogger(__name__)
@@ -37,49 +34,80 @@ OBJECT_REFERRAL = "referral"
 OBJECT_DIRECTORY = "provider_directory"
 """Audit object type of a change to the directory or gazetteer (no patient data)."""
 
+ReferralOpened = Opened[Referral]
+"""A referral opened through its patient's access (``open_child``)."""
 
-class NotInDirectory(Exception):
-    """No such provider in a directory this actor may see (shown as a 404)."""
+
+class NotInDirectory(Http404):
+    """No such provider in a directory this actor may see: a 404, the same answer for a
+    provider of another organization and for one that does not exist."""
 
 
-def organization_of(actor: Actor, role: Role) -> Organization | None:
-    """The organization whose directory ``actor`` works with in ``role`` (the first)."""
+@dataclass(frozen=True)
+class DirectoryAccess:
+    """The directory of one organization, opened for an actor with a role there (a
+    clinician searches it, an organization admin manages it)."""
+
+    organization: Organization
+
+    def subject(self, object_ref: str = "") -> AuditSubject:
+        return AuditSubject(
+            object_type=OBJECT_DIRECTORY,
+            object_ref=object_ref,
+            organization_ref=str(self.organization.public_id),
+        )
+
+
+def directory_for(actor: Actor, role: Role) -> DirectoryAccess:
+    """The directory of the (first) organization where ``actor`` has ``role``; the views
+    are behind ``role_required(role)``, so a missing membership is a 404."""
     for membership in actor.memberships_with(role):
-        return membership.organization
-    return None
+        return DirectoryAccess(organization=membership.organization)
+    raise Http404
 
 
-def directory_of(organization_id: int) -> QuerySet[Provider]:
-    return Provider.objects.filter(organization_id=organization_id).order_by("name")
+def directory_of(directory: DirectoryAccess) -> QuerySet[Provider]:
+    return Provider.objects.filter(organization=directory.organization).order_by("name")
 
 
-def provider_for_admin(*, actor: Actor, provider_id: str) -> Provider:
-    organization_ids = actor.organization_ids(Role.ORGANIZATION_ADMIN)
-    provider = (
-        Provider.objects.filter(public_id=provider_id, organization_id__in=organization_ids).first()
-        if is_uuid(provider_id) and organization_ids
-        else None
+def directory_languages(directory: DirectoryAccess) -> set[str]:
+    """Every language an active provider of the directory speaks (for the filter)."""
+    return {
+        code
+        for languages in directory_of(directory)
+        .filter(is_active=True)
+        .values_list("languages", flat=True)
+        for code in languages
+    }
+
+
+def directory_regions(directory: DirectoryAccess) -> list[str]:
+    return sorted(
+        set(
+            directory_of(directory)
+            .filter(is_active=True)
+            .exclude(region="")
+            .values_list("region", flat=True)
+        )
     )
+
+
+def active_provider_in(directory: DirectoryAccess, provider_id: uuid.UUID | str) -> Provider:
+    """An active provider of the directory, or :class:`NotInDirectory` (404)."""
+    try:
+        wanted = uuid.UUID(str(provider_id))
+    except ValueError:
+        raise NotInDirectory(provider_id) from None
+    provider = directory_of(directory).filter(public_id=wanted, is_active=True).first()
     if provider is None:
         raise NotInDirectory(provider_id)
     return provider
 
 
-def active_provider_in(organization_id: int, provider_id: str) -> Provider:
-    provider = (
-        Provider.objects.filter(
-            public_id=provider_id, organization_id=organization_id, is_active=True
-        ).first()
-        if is_uuid(provider_id)
-        else None
-    )
-    if provider is None:
-        raise NotInDirectory(provider_id)
-    return provider
-
-
-def gazetteer_of(organization_id: int) -> dict[str, PostcodeArea]:
-    return {area.pc4: area for area in PostcodeArea.objects.filter(organization_id=organization_id)}
+def gazetteer_of(directory: DirectoryAccess) -> dict[str, PostcodeArea]:
+    return {
+        area.pc4: area for area in PostcodeArea.objects.filter(organization=directory.organization)
+    }
 
 
 def provider_location(
@@ -109,10 +137,15 @@ def provider_facts(provider: Provider, location: Coordinates | None) -> Provider
     )
 
 
+def patient_directory(access: PatientAccess) -> DirectoryAccess:
+    """The directory a patient is referred from: their own organization's."""
+    return DirectoryAccess(organization=access.patient.organization)
+
+
 def referral_context(access: PatientAccess, language: str) -> ReferralContext | None:
     """The care level, factors and summary of the patient's latest screening, or None
     when there is none yet (or the screening app cannot provide it). Not audited here:
-    the calling view audits its read of the patient's record."""
+    the calling service audits its read of the patient's record."""
     try:
         screening = importlib.import_module("maatwerk.web.screening.selectors")
         context_for = screening.referral_context_for
@@ -126,17 +159,7 @@ def referral_context(access: PatientAccess, language: str) -> ReferralContext | 
 # ------------------------------------------------------------------ referrals
 
 
-@dataclass(frozen=True)
-class ReferralAccess:
-    referral: Referral
-    access: PatientAccess
-
-    @property
-    def by_patient(self) -> bool:
-        return self.access.basis is AccessBasis.OWN_RECORD
-
-
-def referral_signers(opened: ReferralAccess) -> list[Membership]:
+def referral_signers(opened: ReferralOpened) -> list[Membership]:
     """Who may sign this referral: the active GPs (huisarts) of the patient's
     organization (``maatwerk.core.referral.roles``), the patient's care team first."""
     patient = opened.access.patient
@@ -159,28 +182,6 @@ def referral_signers(opened: ReferralAccess) -> list[Membership]:
     return sorted(memberships, key=lambda m: m.pk not in in_team)
 
 
-def referral_access(*, actor: Actor, referral_id: str, action: str) -> ReferralAccess:
-    """The referral, if ``actor`` may open its patient's record as a clinician. A refusal
-    is audited (by patient_access) and raises PatientNotAccessible."""
-    referral = (
-        Referral.objects.select_related("patient", "provider", "created_by")
-        .filter(public_id=referral_id)
-        .first()
-        if is_uuid(referral_id)
-        else None
-    )
-    patient_id = str(referral.patient.public_id) if referral is not None else referral_id
-    access = patient_access(
-        actor=actor, patient_id=patient_id, action=action, object_type=OBJECT_REFERRAL
-    )
-    if referral is None:  # pragma: no cover - patient_access already refused
-        raise PatientNotAccessible(referral_id)
-    if access.basis is AccessBasis.OWN_RECORD:
-        # Referring is the clinician's work; the patient's own view is not built yet.
-        raise PatientNotAccessible(referral_id)
-    return ReferralAccess(referral=referral, access=access)
-
-
 def referrals_of(access: PatientAccess) -> QuerySet[Referral]:
     # The frozen letter PDF is read only when the letter itself is asked for.
     return (
@@ -188,19 +189,3 @@ def referrals_of(access: PatientAccess) -> QuerySet[Referral]:
         .select_related("created_by")
         .defer("letter_pdf")
     )
-
-
-def referral_open(*, actor: Actor, referral_id: str) -> ReferralAccess:
-    """Open a referral for reading and write the audit event for it."""
-    opened = referral_access(actor=actor, referral_id=referral_id, action="read")
-    audit_record(
-        actor=actor,
-        action="read",
-        subject=patient_subject(
-            opened.access.patient,
-            object_type=OBJECT_REFERRAL,
-            object_ref=str(opened.referral.public_id),
-        ),
-        emergency=opened.access.emergency,
-    )
-    return opened

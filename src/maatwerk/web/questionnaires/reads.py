@@ -4,6 +4,7 @@ Each read is one audit event."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from maatwerk.web.analysis import presenters as analysis
 from maatwerk.web.audit.audited import audited
@@ -14,6 +15,10 @@ from maatwerk.web.questionnaires import selectors
 from maatwerk.web.questionnaires.models import Assignment, SafetyAlert
 from maatwerk.web.questionnaires.results import ResultRow, result_rows
 from maatwerk.web.questionnaires.selectors import OpenedAssignment
+
+if TYPE_CHECKING:
+    from maatwerk.core.contact import PhoneNumber
+    from maatwerk.web.safety.presenters import PatientDeadline
 
 
 def assignment_read(*, actor: Actor, opened: OpenedAssignment) -> bool:
@@ -66,3 +71,28 @@ def alerts_read(*, actor: Actor) -> list[SafetyAlert]:
         found = list(selectors.open_alerts_visible_to(actor))
         note.detail = f"{len(found)} open alert(s) shown"
     return found
+
+
+@dataclass(frozen=True)
+class HelpNow:
+    """What the "help now" page tells the patient besides the crisis numbers."""
+
+    deadline: PatientDeadline | None  # when the care team will have seen the signal
+    gp_number: PhoneNumber | None
+
+
+def help_now_read(*, actor: Actor, access: PatientAccess) -> HelpNow:
+    """The patient's own open help signal and their GP's number (one ``read`` event)."""
+    from maatwerk.web.safety.presenters import patient_deadline
+    from maatwerk.web.safety.selectors import latest_open_help_signal
+
+    with audited(
+        actor=actor,
+        action="read",
+        subject=access.subject("safety_alert"),
+        emergency=access.emergency,
+    ):
+        return HelpNow(
+            deadline=patient_deadline(latest_open_help_signal(access.patient)),
+            gp_number=access.patient.gp_number,
+        )

@@ -16,8 +16,8 @@ from maatwerk.core.access import Role
 from maatwerk.core.instruments.model import Instrument, Item, OptionsResponseSet
 from maatwerk.web.audit.audited import InputRefused
 from maatwerk.web.common.http import ActorRequest
-from maatwerk.web.patients.opening import open_child
-from maatwerk.web.questionnaires import forms, selectors, services
+from maatwerk.web.patients.opening import open_child, open_own_record
+from maatwerk.web.questionnaires import forms, reads, selectors, services
 from maatwerk.web.questionnaires.models import Assignment
 from maatwerk.web.questionnaires.selectors import OpenedAssignment
 
@@ -222,20 +222,12 @@ def submit(request: ActorRequest, assignment_id: str) -> HttpResponse:
 def help_now(request: ActorRequest) -> HttpResponse:
     """Where to get help right now; shown after an answer that signals risk, with when
     the care team will see it (the same deadline the escalation uses)."""
-    from maatwerk.web.patients.selectors import patient_open
-    from maatwerk.web.safety.presenters import patient_deadline
-    from maatwerk.web.safety.selectors import latest_open_help_signal
-
     deadline = None
     gp_number = None
     if request.actor.has_role(Role.PATIENT) and request.actor.patient is not None:
-        access = patient_open(
-            actor=request.actor,
-            patient_id=str(request.actor.patient.public_id),
-            object_type="safety_alert",
-        )
-        deadline = patient_deadline(latest_open_help_signal(access.patient))
-        gp_number = access.patient.gp_number
+        access = open_own_record(actor=request.actor, action="read", object_type="safety_alert")
+        page = reads.help_now_read(actor=request.actor, access=access)
+        deadline, gp_number = page.deadline, page.gp_number
     return render(
         request, "questionnaires/help_now.html", {"deadline": deadline, "gp_number": gp_number}
     )

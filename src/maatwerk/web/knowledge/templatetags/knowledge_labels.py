@@ -21,6 +21,7 @@ LABELS = {
     "batteries": _("Screening batteries"),
     "stepped_care": _("Stepped-care rules"),
     "subgroups": _("Subgroups"),
+    "patient_texts": _("Texts for patients"),
 }
 
 

@@ -1,22 +1,23 @@
 """Changing the provider directory and the gazetteer, searching, and referring, one
 module per sub-domain.
 
-Every service checks its input with the core first, so nothing is written when any of
-it is refused; then it writes the rows and exactly one audit event in one transaction.
-Imports are all or nothing: one wrong row and no row is saved.
+Every use case is one call wrapped in ``maatwerk.web.audit.audited.audited``: it takes
+the typed form (``maatwerk.web.providers.forms``) and the access object the view opened,
+checks the input (the form, then the core) and writes the rows and exactly one audit
+event in one transaction, or nothing and one ``refused`` event. Imports are all or
+nothing: one wrong row and no row is saved.
 
 The package re-exports every public name, so callers use ``providers.services.<name>``.
 """
 
 from __future__ import annotations
 
-from maatwerk.web.providers.services._common import NON_FIELD
+from maatwerk.web.audit.audited import NON_FIELD
 from maatwerk.web.providers.services.csv_files import (
     COLUMN_LABELS,
-    MAX_UPLOAD_BYTES,
     PROBLEM_MESSAGES,
-    DirectoryImportRefused,
     ImportResult,
+    field_message,
     problem_message,
 )
 from maatwerk.web.providers.services.directory import (
@@ -30,12 +31,12 @@ from maatwerk.web.providers.services.directory import (
 from maatwerk.web.providers.services.fhir import referral_facts, referral_service_request
 from maatwerk.web.providers.services.gazetteer import gazetteer_export, gazetteer_import
 from maatwerk.web.providers.services.letters import (
+    LetterContext,
     consent_statement,
     letter_context,
     referral_letter,
 )
 from maatwerk.web.providers.services.referrals import (
-    QUESTION_MAX_LENGTH,
     referral_cancel,
     referral_consent_record,
     referral_create,
@@ -51,17 +52,16 @@ from maatwerk.web.providers.services.search import (
 
 __all__ = [
     "COLUMN_LABELS",
-    "MAX_UPLOAD_BYTES",
     "NON_FIELD",
     "PROBLEM_MESSAGES",
-    "QUESTION_MAX_LENGTH",
-    "DirectoryImportRefused",
     "ImportResult",
+    "LetterContext",
     "SearchCriteria",
     "SearchOutcome",
     "ShownMatch",
     "consent_statement",
     "discipline_ids",
+    "field_message",
     "gazetteer_export",
     "gazetteer_import",
     "letter_context",

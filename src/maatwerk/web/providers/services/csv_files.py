@@ -1,5 +1,5 @@
-"""Uploaded CSV files (directory and gazetteer): the size limit, the decoding, and each
-problem the core finds, in the user's language."""
+"""Uploaded CSV files (directory and gazetteer): each problem the core finds, in the
+user's language, with its line and column."""
 
 from __future__ import annotations
 
@@ -10,9 +10,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from maatwerk.core.referral.directory_csv import CsvProblem
-
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
-
 
 COLUMN_LABELS: dict[str, Promise] = {
     "name": gettext_lazy("name"),
@@ -106,21 +103,13 @@ def problem_message(problem: CsvProblem) -> str:
     }
 
 
-class DirectoryImportRefused(Exception):
-    """The file was not imported; ``messages`` say why (every problem)."""
-
-    def __init__(self, messages: list[str]) -> None:
-        super().__init__("; ".join(messages))
-        self.messages = messages
+def field_message(problem: CsvProblem) -> str:
+    """The problem in the user's language, for the form field it belongs to (a form has
+    no lines)."""
+    return str(PROBLEM_MESSAGES[problem.code]) % {"value": problem.value}
 
 
 @dataclass(frozen=True)
 class ImportResult:
     created: int
     updated: int
-
-
-def _decoded_upload(data: bytes) -> bytes:
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise DirectoryImportRefused([_("The file is larger than 2 MB.")])
-    return data

@@ -1,13 +1,9 @@
 """The provider directory: importing and exporting it as CSV, and saving, activating
-or deactivating one provider."""
+or deactivating one provider. Each use case is one audited call (object type
+``provider_directory``, no patient data)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,23 +14,22 @@ from maatwerk.core.referral.directory_csv import (
     read_providers_csv,
     write_providers_csv,
 )
-from maatwerk.web.audit.services import audit_record
+from maatwerk.web.audit.audited import NON_FIELD, InputRefused, audited, valid_form
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.knowledge.selectors import knowledge_for
-from maatwerk.web.organizations.models import Organization
+from maatwerk.web.patients.opening import OrganizationOpened
+from maatwerk.web.providers.forms import CsvUploadForm, ProviderActiveForm, ProviderForm
 from maatwerk.web.providers.models import Provider
-from maatwerk.web.providers.selectors import directory_of
-from maatwerk.web.providers.services._common import NON_FIELD, _directory_subject
+from maatwerk.web.providers.selectors import DirectoryAccess, directory_of
 from maatwerk.web.providers.services.csv_files import (
-    DirectoryImportRefused,
     ImportResult,
-    _decoded_upload,
+    field_message,
     problem_message,
 )
 
 
-def discipline_ids(organization: Organization) -> tuple[str, ...]:
-    return tuple(d.id for d in knowledge_for(organization.pk).disciplines.disciplines)
+def discipline_ids(directory: DirectoryAccess) -> tuple[str, ...]:
+    return tuple(d.id for d in knowledge_for(directory.organization.pk).disciplines.disciplines)
 
 
 def row_of(provider: Provider) -> ProviderRow:
@@ -87,116 +82,112 @@ def _apply(provider: Provider, row: ProviderRow) -> None:
     provider.updated_at = timezone.now()
 
 
-def providers_import(*, actor: Actor, organization: Organization, data: bytes) -> ImportResult:
-    """Add or update every provider in the CSV, matched by its key; all or nothing."""
-    try:
-        read = read_providers_csv(_decoded_upload(data), disciplines=discipline_ids(organization))
-    except DirectoryImportRefused:
-        audit_record(
-            actor=actor,
-            action="update",
-            outcome="error",
-            subject=_directory_subject(organization),
-            detail="import refused: too large",
-        )
-        raise
-    if not read.ok:
-        audit_record(
-            actor=actor,
-            action="update",
-            outcome="error",
-            subject=_directory_subject(organization),
-            detail=f"import refused: {len(read.problems)} problems",
-        )
-        raise DirectoryImportRefused([problem_message(p) for p in read.problems])
-    created = updated = 0
-    with transaction.atomic():
+def providers_import(
+    *, actor: Actor, directory: DirectoryAccess, form: CsvUploadForm
+) -> ImportResult:
+    """Add or update every provider in the CSV, matched by its key; all or nothing. Every
+    problem of the file is refused on the ``file`` field, with its line and column."""
+    with audited(actor=actor, action="update", subject=directory.subject()) as note:
+        data = valid_form(form)["file"]
+        if not isinstance(data, bytes):  # pragma: no cover - CsvUploadForm reads bytes
+            raise TypeError(data)
+        read = read_providers_csv(data, disciplines=discipline_ids(directory))
+        if not read.ok:
+            raise InputRefused({"file": [problem_message(p) for p in read.problems]})
+        created = updated = 0
         existing = {
-            p.key: p for p in Provider.objects.select_for_update().filter(organization=organization)
+            p.key: p
+            for p in Provider.objects.select_for_update().filter(
+                organization=directory.organization
+            )
         }
         for row in map(restored_provider, read.rows):
-            provider = existing.get(row.key) or Provider(organization=organization)
+            provider = existing.get(row.key) or Provider(organization=directory.organization)
             if provider.pk is None:
                 created += 1
             else:
                 updated += 1
             _apply(provider, row)
             provider.save()
-        audit_record(
-            actor=actor,
-            action="update",
-            subject=_directory_subject(organization),
-            detail=f"import: {created} added, {updated} changed",
-        )
+        note.detail = f"import: {created} added, {updated} changed"
     return ImportResult(created, updated)
 
 
-def providers_export(*, actor: Actor, organization: Organization) -> str:
-    text = write_providers_csv(
-        neutralized_provider(row_of(p)) for p in directory_of(organization.pk)
-    )
-    audit_record(actor=actor, action="export", subject=_directory_subject(organization))
-    return text
+def providers_export(*, actor: Actor, directory: DirectoryAccess) -> str:
+    with audited(actor=actor, action="export", subject=directory.subject()):
+        return write_providers_csv(neutralized_provider(row_of(p)) for p in directory_of(directory))
 
 
-def _form_cells(fields: Mapping[str, Any]) -> dict[str, str]:
-    return {key: str(value) for key, value in fields.items()}
+def _refusals(
+    form: ProviderForm, directory: DirectoryAccess
+) -> tuple[ProviderRow | None, dict[str, list[str]]]:
+    """The provider the form describes, or every problem with it: the form's own (length,
+    choices) and the core's (postcode, numbers, codes), each on its field."""
+    form.is_valid()
+    errors: dict[str, list[str]] = {
+        field: [str(m) for m in messages] for field, messages in form.errors.items()
+    }
+    read = read_provider_fields(form.cells(), disciplines=discipline_ids(directory))
+    for problem in read.problems:
+        field = problem.column or NON_FIELD
+        if field not in errors or field == NON_FIELD:
+            errors.setdefault(field, []).append(field_message(problem))
+    if errors:
+        return None, errors
+    (row,) = read.rows
+    return row, {}
 
 
 def provider_save(
     *,
     actor: Actor,
-    organization: Organization,
+    directory: DirectoryAccess,
     provider: Provider | None,
-    fields: Mapping[str, Any],
+    form: ProviderForm,
 ) -> Provider:
-    """Add (``provider`` None) or change one provider from form fields named as the CSV
-    columns. Raises ValidationError keyed by column."""
-    read = read_provider_fields(_form_cells(fields), disciplines=discipline_ids(organization))
-    if not read.ok:
-        errors: dict[str, list[str]] = {}
-        for problem in read.problems:
-            errors.setdefault(problem.column or NON_FIELD, []).append(problem_message(problem))
-        raise ValidationError(errors)
-    (row,) = read.rows
-    clash = Provider.objects.filter(organization=organization, key=row.key)
-    if provider is not None:
-        clash = clash.exclude(pk=provider.pk)
-    if clash.exists():
-        column = "agb_code" if row.agb_code else "name"
-        raise ValidationError(
-            {
-                column: [
-                    _(
-                        "The directory already has a provider with this AGB code, or with "
-                        "this name and postcode."
-                    )
-                ]
-            }
-        )
-    with transaction.atomic():
-        target = provider or Provider(organization=organization)
-        action = "create" if target.pk is None else "update"
+    """Add (``provider`` None) or change one provider of the directory."""
+    action = "create" if provider is None else "update"
+    ref = str(provider.public_id) if provider is not None else ""
+    with audited(
+        actor=actor, action=action, subject=directory.subject(ref), detail="provider"
+    ) as note:
+        row, errors = _refusals(form, directory)
+        if row is None:
+            raise InputRefused(errors)
+        clash = Provider.objects.filter(organization=directory.organization, key=row.key)
+        if provider is not None:
+            clash = clash.exclude(pk=provider.pk)
+        if clash.exists():
+            column = "agb_code" if row.agb_code else "name"
+            raise InputRefused(
+                {
+                    column: [
+                        _(
+                            "The directory already has a provider with this AGB code, or "
+                            "with this name and postcode."
+                        )
+                    ]
+                }
+            )
+        target = provider or Provider(organization=directory.organization)
         _apply(target, row)
         target.save()
-        audit_record(
-            actor=actor,
-            action=action,
-            subject=_directory_subject(organization, str(target.public_id)),
-            detail="provider",
-        )
+        note.about(object_ref=str(target.public_id))
     return target
 
 
-def provider_active_set(*, actor: Actor, provider: Provider, active: bool) -> Provider:
-    with transaction.atomic():
+def provider_active_set(
+    *, actor: Actor, opened: OrganizationOpened[Provider], form: ProviderActiveForm
+) -> Provider:
+    """Activate or deactivate a provider of a directory the admin manages."""
+    provider = opened.object
+    directory = DirectoryAccess(organization=provider.organization)
+    with audited(
+        actor=actor, action="update", subject=directory.subject(str(provider.public_id))
+    ) as note:
+        active = bool(valid_form(form)["active"])
         provider.is_active = active
         provider.updated_at = timezone.now()
         provider.save(update_fields=["is_active", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="update",
-            subject=_directory_subject(provider.organization, str(provider.public_id)),
-            detail="activated" if active else "deactivated",
-        )
+        note.detail = "activated" if active else "deactivated"
     return provider

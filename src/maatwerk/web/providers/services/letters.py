@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, fields
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -11,14 +11,15 @@ from django.utils.translation import override
 
 from maatwerk.core.access import Role
 from maatwerk.web.accounts.models import User
-from maatwerk.web.audit.services import audit_record
+from maatwerk.web.audit.audited import audited
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.common.pdf import render_pdf
 from maatwerk.web.knowledge.selectors import knowledge_for
-from maatwerk.web.organizations.models import Membership
+from maatwerk.web.organizations.models import Membership, Organization
+from maatwerk.web.patients.models import Patient
 from maatwerk.web.providers.models import Referral
-from maatwerk.web.providers.selectors import ReferralAccess
-from maatwerk.web.providers.services._common import _referral_subject
+from maatwerk.web.providers.selectors import OBJECT_REFERRAL, ReferralOpened
+from maatwerk.web.safety.presenters import RiskBanner
 from maatwerk.web.safety.selectors import risk_banner_of
 
 
@@ -60,42 +61,61 @@ def consent_statement(referral: Referral) -> str:
     }
 
 
-def letter_context(referral: Referral) -> dict[str, Any]:
+@dataclass(frozen=True)
+class LetterContext:
+    """What the referral letter (and the FHIR ServiceRequest) says."""
+
+    referral: Referral
+    patient: Patient
+    risk: RiskBanner
+    organization: Organization
+    provider: dict[str, object]
+    referrer: str
+    prepared_by: str
+    signed: bool
+    care_level: str
+    consent: str
+    draft: bool
+
+    def as_context(self) -> dict[str, object]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def letter_context(referral: Referral) -> LetterContext:
     knowledge = knowledge_for(referral.patient.organization_id)
     level = next(
         (c for c in knowledge.care_levels.care_levels if c.id == referral.care_level), None
     )
     language = referral.language if referral.language in ("nl", "en") else "nl"
-    return {
-        "referral": referral,
-        "patient": referral.patient,
-        "risk": risk_banner_of(referral.patient),
-        "organization": referral.patient.organization,
-        "provider": referral.provider_snapshot,
-        "referrer": _referrer(referral),
-        "prepared_by": _prepared_by(referral),
-        "signed": referral.signed_by is not None,
-        "care_level": (level.name.get(language, fallback=True) if level is not None else None)
+    return LetterContext(
+        referral=referral,
+        patient=referral.patient,
+        risk=risk_banner_of(referral.patient),
+        organization=referral.patient.organization,
+        provider=dict(referral.provider_snapshot),
+        referrer=_referrer(referral),
+        prepared_by=_prepared_by(referral),
+        signed=referral.signed_by is not None,
+        care_level=(level.name.get(language, fallback=True) if level is not None else None)
         or referral.care_level,
-        "consent": consent_statement(referral),
-        "draft": referral.status != Referral.Status.SENT,
-    }
+        consent=consent_statement(referral),
+        draft=referral.status != Referral.Status.SENT,
+    )
 
 
-def _render_letter(referral: Referral) -> bytes:
+def render_letter(referral: Referral) -> bytes:
     with override(referral.language):
-        return render_pdf("providers/referral_letter.html", letter_context(referral))
+        return render_pdf("providers/referral_letter.html", letter_context(referral).as_context())
 
 
-def referral_letter(*, actor: Actor, opened: ReferralAccess) -> bytes:
+def referral_letter(*, actor: Actor, opened: ReferralOpened) -> bytes:
     """The letter: as sent (frozen), or a draft rendered now."""
-    referral = opened.referral
-    pdf = bytes(referral.letter_pdf) if referral.letter_pdf else _render_letter(referral)
-    audit_record(
+    referral = opened.object
+    with audited(
         actor=actor,
         action="print",
-        subject=_referral_subject(opened),
-        emergency=opened.access.emergency,
+        subject=opened.subject(OBJECT_REFERRAL),
+        emergency=opened.emergency,
         detail="letter",
-    )
-    return pdf
+    ):
+        return bytes(referral.letter_pdf) if referral.letter_pdf else render_letter(referral)

@@ -1,29 +1,37 @@
-"""Making a referral, recording the patient's consent, sending and cancelling it."""
+"""Making a referral, recording the patient's consent, sending and cancelling it: each
+one audited call on the referral's patient (object type ``referral``)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maatwerk.core.knowledge.model import KnowledgeBase
-from maatwerk.core.screening.model import ReferralContext
-from maatwerk.web.audit.services import audit_record
+from maatwerk.web.audit.audited import NON_FIELD, InputRefused, audited, valid_form
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.knowledge.selectors import knowledge_for
-from maatwerk.web.patients.selectors import PatientAccess, patient_subject
+from maatwerk.web.patients.opening import PatientAccess
+from maatwerk.web.providers.forms import (
+    ReferralCancelForm,
+    ReferralConsentForm,
+    ReferralCreateForm,
+    ReferralSendForm,
+)
 from maatwerk.web.providers.models import Provider, Referral
-from maatwerk.web.providers.selectors import OBJECT_REFERRAL, ReferralAccess, referral_signers
-from maatwerk.web.providers.services._common import NON_FIELD, _referral_subject
-from maatwerk.web.providers.services.letters import _render_letter
+from maatwerk.web.providers.selectors import (
+    OBJECT_REFERRAL,
+    ReferralOpened,
+    active_provider_in,
+    patient_directory,
+    referral_context,
+)
+from maatwerk.web.providers.services.letters import render_letter
 
-QUESTION_MAX_LENGTH = 4000
+ProviderSnapshot = dict[str, str | list[str]]
 
 
-def _snapshot(provider: Provider, knowledge: KnowledgeBase, language: str) -> dict[str, Any]:
+def _snapshot(provider: Provider, knowledge: KnowledgeBase, language: str) -> ProviderSnapshot:
     names = {
         d.id: d.name.get(language, fallback=True) or d.id for d in knowledge.disciplines.disciplines
     }
@@ -42,69 +50,69 @@ def _snapshot(provider: Provider, knowledge: KnowledgeBase, language: str) -> di
     }
 
 
+def chosen_provider(access: PatientAccess, form: ReferralCreateForm) -> Provider | None:
+    """The provider the form names, if it names one: an active provider of the
+    patient's organization, or a 404 (:class:`selectors.NotInDirectory`)."""
+    form.is_valid()
+    chosen = getattr(form, "cleaned_data", {}).get("provider")
+    return active_provider_in(patient_directory(access), chosen) if chosen else None
+
+
 def referral_create(
-    *,
-    actor: Actor,
-    access: PatientAccess,
-    provider: Provider,
-    care_level: str,
-    question: str,
-    context: ReferralContext | None,
-    language: str,
+    *, actor: Actor, access: PatientAccess, form: ReferralCreateForm, language: str
 ) -> Referral:
-    """A draft referral of the patient to ``provider``. Raises ValidationError."""
-    patient = access.patient
-    knowledge = knowledge_for(patient.organization_id)
-    errors: dict[str, list[str]] = {}
-    if care_level not in {c.id for c in knowledge.care_levels.care_levels}:
-        errors["care_level"] = [_("Choose the care level this referral is for.")]
-    question = question.strip()
-    if not question:
-        errors["question"] = [_("Write the reason for the referral and your question.")]
-    elif len(question) > QUESTION_MAX_LENGTH:
-        errors["question"] = [_("The text is too long (at most 4000 characters).")]
-    if provider.organization_id != patient.organization_id or not provider.is_active:
-        errors[NON_FIELD] = [_("This provider is not in your organization's directory.")]
-    if errors:
-        raise ValidationError(errors)
+    """A draft referral of the patient to the chosen provider, with the summary of the
+    patient's latest screening. A provider outside the patient's organization's
+    directory is a denial (404); everything else wrong with the form is refused."""
     if actor.user is None:  # pragma: no cover - views require a logged-in clinician
         raise PermissionDenied
-    with transaction.atomic():
+    with audited(
+        actor=actor,
+        action="create",
+        subject=access.subject(OBJECT_REFERRAL),
+        emergency=access.emergency,
+    ) as note:
+        provider = chosen_provider(access, form)
+        data = valid_form(form)
+        if provider is None:  # pragma: no cover - the form requires the provider
+            raise InputRefused({"provider": [_("Choose a provider in the search.")]})
+        context = referral_context(access, language)
         referral = Referral.objects.create(
-            patient=patient,
+            patient=access.patient,
             provider=provider,
-            provider_snapshot=_snapshot(provider, knowledge, language),
-            care_level=care_level,
-            question=question,
+            provider_snapshot=_snapshot(
+                provider, knowledge_for(access.patient.organization_id), language
+            ),
+            care_level=str(data["care_level"]),
+            question=str(data["question"]),
             summary_lines=list(context.summary_lines) if context is not None else [],
             language=language,
             created_by=actor.user,
         )
-        audit_record(
-            actor=actor,
-            action="create",
-            subject=patient_subject(
-                patient, object_type=OBJECT_REFERRAL, object_ref=str(referral.public_id)
-            ),
-            emergency=access.emergency,
-        )
+        note.about(object_ref=str(referral.public_id))
     return referral
 
 
 def _draft_only(referral: Referral) -> None:
     if referral.status != Referral.Status.DRAFT:
-        raise ValidationError(
+        raise InputRefused(
             {NON_FIELD: [_("This referral was already sent or cancelled; it cannot change.")]}
         )
 
 
-def referral_consent_record(*, actor: Actor, opened: ReferralAccess, method: str) -> Referral:
+def referral_consent_record(
+    *, actor: Actor, opened: ReferralOpened, form: ReferralConsentForm
+) -> Referral:
     """Record that the patient consented to this referral, and how."""
-    referral = opened.referral
-    _draft_only(referral)
-    if method not in Referral.ConsentMethod.values:
-        raise ValidationError({"consent_method": [_("Choose how the patient gave their consent.")]})
-    with transaction.atomic():
+    referral = opened.object
+    with audited(
+        actor=actor,
+        action="update",
+        subject=opened.subject(OBJECT_REFERRAL),
+        emergency=opened.emergency,
+    ) as note:
+        _draft_only(referral)
+        method = str(valid_form(form)["consent_method"])
         referral.consent_given = True
         referral.consent_method = method
         referral.consent_recorded_by = actor.user
@@ -117,71 +125,59 @@ def referral_consent_record(*, actor: Actor, opened: ReferralAccess, method: str
                 "consent_recorded_at",
             ]
         )
-        audit_record(
-            actor=actor,
-            action="update",
-            subject=_referral_subject(opened),
-            emergency=opened.access.emergency,
-            detail=f"consent recorded: {method}",
-        )
+        note.detail = f"consent recorded: {method}"
     return referral
 
 
-def referral_send(*, actor: Actor, opened: ReferralAccess, signer: str) -> Referral:
+def referral_send(*, actor: Actor, opened: ReferralOpened, form: ReferralSendForm) -> Referral:
     """Mark the referral sent, signed by a GP, and freeze its letter. Only with recorded
     consent, and only signed by someone who may refer (``core.referral.roles``): a
-    POH-GGZ or psychologist prepares the referral, the GP (``signer``, a user id from
-    :func:`selectors.referral_signers`) signs it."""
-    referral = opened.referral
-    _draft_only(referral)
-    errors: dict[str, list[str]] = {}
-    if not referral.consent_given:
-        errors[NON_FIELD] = [
-            _(
-                "The patient's consent is not recorded. Ask the patient and record "
-                "their consent before you send the referral."
-            )
-        ]
-    signers = {str(m.user.public_id): m.user for m in referral_signers(opened)}
-    if signer not in signers:
-        errors["signer"] = [
-            _("Choose the GP who signs this referral.")
-            if signers
-            else _(
-                "Only a GP (huisarts) may sign a referral, and your organization has "
-                "no GP in Maatwerk. Ask your administrator to add one."
-            )
-        ]
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
+    POH-GGZ or psychologist prepares the referral, the GP (one of
+    :func:`selectors.referral_signers`, the form's choices) signs it."""
+    referral = opened.object
+    with audited(
+        actor=actor,
+        action="update",
+        subject=opened.subject(OBJECT_REFERRAL),
+        emergency=opened.emergency,
+        detail="sent",
+    ):
+        _draft_only(referral)
+        form.is_valid()
+        errors = {field: [str(m) for m in messages] for field, messages in form.errors.items()}
+        if not referral.consent_given:
+            errors[NON_FIELD] = [
+                _(
+                    "The patient's consent is not recorded. Ask the patient and record "
+                    "their consent before you send the referral."
+                )
+            ]
+        if errors:
+            raise InputRefused(errors)
+        signer = next(
+            m.user for m in form.signers if str(m.user.public_id) == form.cleaned_data["signer"]
+        )
         referral.status = Referral.Status.SENT
         referral.sent_at = timezone.now()
         referral.sent_by = actor.user
-        referral.signed_by = signers[signer]
-        referral.letter_pdf = _render_letter(referral)
+        referral.signed_by = signer
+        referral.letter_pdf = render_letter(referral)
         referral.save(update_fields=["status", "sent_at", "sent_by", "signed_by", "letter_pdf"])
-        audit_record(
-            actor=actor,
-            action="update",
-            subject=_referral_subject(opened),
-            emergency=opened.access.emergency,
-            detail="sent",
-        )
     return referral
 
 
-def referral_cancel(*, actor: Actor, opened: ReferralAccess) -> Referral:
-    referral = opened.referral
-    _draft_only(referral)
-    with transaction.atomic():
+def referral_cancel(*, actor: Actor, opened: ReferralOpened, form: ReferralCancelForm) -> Referral:
+    """Cancel a draft; a referral already sent or cancelled is refused."""
+    referral = opened.object
+    with audited(
+        actor=actor,
+        action="update",
+        subject=opened.subject(OBJECT_REFERRAL),
+        emergency=opened.emergency,
+        detail="cancelled",
+    ):
+        _draft_only(referral)
+        valid_form(form)
         referral.status = Referral.Status.CANCELLED
         referral.save(update_fields=["status"])
-        audit_record(
-            actor=actor,
-            action="update",
-            subject=_referral_subject(opened),
-            emergency=opened.access.emergency,
-            detail="cancelled",
-        )
     return referral

@@ -20,6 +20,7 @@ from maatwerk.core.referral import (
 from maatwerk.core.referral.directory_filters import DirectoryFilters, passes_filters
 from maatwerk.web.providers.models import PostcodeArea, Provider
 from maatwerk.web.providers.selectors import (
+    DirectoryAccess,
     directory_of,
     gazetteer_of,
     provider_facts,
@@ -70,7 +71,8 @@ def _number(raw: str, *, whole: bool) -> float | None:
 def read_criteria(
     query: Mapping[str, str], *, knowledge: KnowledgeBase, default_care_level: str = ""
 ) -> tuple[SearchCriteria, dict[str, list[str]]]:
-    """Search criteria from a query string, and the fields that could not be read."""
+    """Search criteria from the query (``forms.SearchForm.query``: bounded text), and the
+    fields that could not be read."""
     errors: dict[str, list[str]] = {}
     care_level = query.get("care_level", default_care_level).strip()
     if care_level and care_level not in {c.id for c in knowledge.care_levels.care_levels}:
@@ -94,15 +96,14 @@ def read_criteria(
             _("Enter a distance in kilometres greater than 0, such as 15.")
         ]
         distance = None
-    language = query.get("language", "").strip().lower()[:3]
     criteria = SearchCriteria(
-        postcode=query.get("postcode", "").strip()[:10],
+        postcode=query.get("postcode", "").strip(),
         care_level=care_level,
-        discipline=query.get("discipline", "").strip()[:64],
-        expertise=query.get("expertise", "").strip()[:64],
+        discipline=query.get("discipline", "").strip(),
+        expertise=query.get("expertise", "").strip(),
         modality=modality,
-        language=language,
-        region=" ".join(query.get("region", "").split())[:100],
+        language=query.get("language", "").strip().lower(),
+        region=" ".join(query.get("region", "").split()),
         max_waiting_weeks=None if waiting is None else int(waiting),
         max_distance_km=distance,
     )
@@ -111,7 +112,7 @@ def read_criteria(
 
 def provider_search(
     *,
-    organization_id: int,
+    directory: DirectoryAccess,
     criteria: SearchCriteria,
     factor_ids: tuple[str, ...],
     knowledge: KnowledgeBase,
@@ -121,7 +122,7 @@ def provider_search(
     A postcode whose PC4 is not in the gazetteer is reported (``unknown_pc4``) and the
     search goes on without distance; so does an invalid postcode (``invalid``).
     """
-    gazetteer = gazetteer_of(organization_id)
+    gazetteer = gazetteer_of(directory)
     origin: PostcodeArea | None = None
     problem = ""
     if criteria.postcode:
@@ -141,7 +142,7 @@ def provider_search(
     shown_location: dict[str, str] = {}
     by_key: dict[str, Provider] = {}
     facts: list[ProviderFacts] = []
-    for provider in directory_of(organization_id).filter(is_active=True):
+    for provider in directory_of(directory).filter(is_active=True):
         location, source = provider_location(provider, gazetteer)
         candidate = provider_facts(provider, location)
         if passes_filters(candidate, region=provider.region, filters=filters):
