@@ -84,12 +84,13 @@ def main() -> int:
             seed_args=("--ema-prompts", str(ema_prompts)),
         ) as instance:
             rows: list[dict[str, str]] = []
+            failures: list[dict[str, str]] = []
             ratios: dict[tuple[str, int], float] = {}
             for scenario in scenarios:
                 for round_number, users in enumerate(counts):
                     before = instance.audit_rows()
                     log_start = instance.log_size()
-                    stats = _locust(
+                    stats, failed = _locust(
                         instance,
                         scenario,
                         users,
@@ -97,6 +98,8 @@ def main() -> int:
                         work,
                         {"LOAD_ROUND": str(round_number), "LOAD_ROUNDS": str(len(counts))},
                     )
+                    where = {"users": str(users), "scenario": scenario}
+                    failures += [row | where for row in failed]
                     _settle(instance)
                     after = instance.audit_rows()
                     successful = _served_patient_data(instance.log_since(log_start))
@@ -108,7 +111,7 @@ def main() -> int:
                     ]
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    report = _report(rows, ratios, args)
+    report = _report(rows, ratios, args, failures)
     print(report)
     out = ROOT / "var" / "load"
     out.mkdir(parents=True, exist_ok=True)
@@ -151,7 +154,7 @@ def _locust(
     seconds: int,
     work: Path,
     env: dict[str, str],
-) -> list[dict[str, str]]:
+) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     prefix = work / f"locust-{scenario}-{users}"
     ramp = 5
     user_classes, total = SCENARIOS[scenario](users)
@@ -180,11 +183,16 @@ def _locust(
         quiet=True,
     )
     with Path(f"{prefix}_stats.csv").open(encoding="utf-8") as stats:
-        return list(csv.DictReader(stats))
+        rows = list(csv.DictReader(stats))
+    with Path(f"{prefix}_failures.csv").open(encoding="utf-8") as failed:
+        return rows, list(csv.DictReader(failed))
 
 
 def _report(
-    rows: list[dict[str, str]], ratios: dict[tuple[str, int], float], args: argparse.Namespace
+    rows: list[dict[str, str]],
+    ratios: dict[tuple[str, int], float],
+    args: argparse.Namespace,
+    failures: list[dict[str, str]],
 ) -> str:
     when = datetime.now(tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
     kind = f"gthread workers × {args.threads} threads" if args.threads > 1 else "sync workers"
@@ -206,6 +214,13 @@ def _report(
             key=lambda r: (r["scenario"], int(r["users"]), r["Name"] != BASELINE, r["Name"]),
         )
     )
+    if failures:
+        lines += ["", "Failed requests (what locust saw):"]
+        lines += [
+            f"- {row['scenario']}, {row['users']} users, {row['Name']}: "
+            f"{row['Occurrences']} × {row['Error'][:200]}"
+            for row in failures
+        ]
     lines += ["", "Audit rows per successful patient-data request:"]
     lines += [
         f"- {scenario}, {users} users: {ratio:.3f}" for (scenario, users), ratio in ratios.items()

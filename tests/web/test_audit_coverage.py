@@ -21,6 +21,7 @@ from maatwerk.web.common.actor import actor_for_user
 from tests.web.test_analysis_network import diary_file, diary_imported, diary_shared
 from tests.web.test_authorization_matrix import iter_patterns
 from tests.web.test_formulation import world_formulation
+from tests.web.test_monitoring_charts import world_note
 from tests.web.test_planning import GOALS as PLAN_GOALS
 from tests.web.test_planning import plan_path
 from tests.web.test_planning_revision import discard_data, revision_path, step_up_data
@@ -209,6 +210,27 @@ PATIENT_DATA_CALLS: dict[str, Call] = {
         "result_note",
         "a",
         data=lambda w: {"topic": f"measure:{w.psk_set.public_id}", "text": "Het ging beter."},
+    ),
+    "portal:own_results_pdf": Call(
+        "patient_a", "GET", lambda w: "/portal/results/pdf/", "print", "questionnaire_results", "a"
+    ),
+    "portal:own_result_note_change": Call(
+        "patient_a",
+        "POST",
+        lambda w: f"/portal/results/notes/{world_note(w).public_id}/",
+        "update",
+        "result_note",
+        "a",
+        data=lambda w: {"day": "", "text": "Het ging nog beter."},
+    ),
+    "portal:own_result_note_remove": Call(
+        "patient_a",
+        "POST",
+        lambda w: f"/portal/results/notes/{world_note(w).public_id}/remove/",
+        "delete",
+        "result_note",
+        "a",
+        data=lambda w: {"confirm": "on"},
     ),
     "orgadmin:dashboard": Call(
         "org_admin", "GET", lambda w: "/organization/?q=Alpha", "search", "patient_identity", None

@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.web.test_formulation import world_formulation
 from tests.web.test_monitoring_answering import world_prompt
+from tests.web.test_monitoring_charts import world_note
 from tests.web.test_planning import GOALS, with_plan
 from tests.web.test_planning_revision import discard_data, step_up_data, with_active_plan
 from tests.web.test_records_copy import world_record_copy
@@ -340,6 +341,11 @@ MATRIX: dict[str, Entry] = {
     # Monitoring: the patient answers their own prompt; the care team reads the overview.
     "monitoring:answer": Entry(frozenset({"patient_a"})),
     "monitoring:patient": Entry(frozenset({"clinician_treating"})),
+    "monitoring:patient_pdf": Entry(frozenset({"clinician_treating"})),
+    # The patient's own notes on their charts: only the patient changes or removes them
+    # (the matrix posts no confirmation, so an allowed remove is refused and keeps it).
+    "portal:own_result_note_change": Entry(frozenset({"patient_a"})),
+    "portal:own_result_note_remove": Entry(frozenset({"patient_a"}), method="POST"),
 }
 
 # django-allauth's own key-based pages: the key is a secret sent by e-mail, not an
@@ -391,6 +397,7 @@ def parameter_values(world: World) -> dict[str, str]:
         "prompt_id": str(world_prompt(world).public_id),
         "copy_id": str(world_record_copy(world).public_id),
         "request_id": str(world_destruction_request(world).public_id),
+        "note_id": str(world_note(world).public_id),
     }
 
 

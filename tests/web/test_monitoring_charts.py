@@ -70,6 +70,17 @@ def answered(world: World) -> World:
     return world
 
 
+def world_note(world: World) -> ResultNote:
+    """A note of patient A on their PSK (made directly, so that making it writes no audit
+    event), for the authorization matrix and the audit coverage."""
+    found = ResultNote.objects.filter(patient=world.patient_a, text="world").first()
+    if found is not None:
+        return found
+    return ResultNote.objects.create(
+        patient=world.patient_a, topic=f"measure:{world.psk_set.public_id}", text="world"
+    )
+
+
 def _events_since(before: int) -> list[tuple[str, str, str]]:
     return [
         (e.action, e.object_type, e.outcome)

@@ -76,7 +76,7 @@ OBJECT_LABELS: dict[str, Promise] = {
     "monitoring_schedule": _("monitoring schedule"),
     "monitoring_prompt": _("monitoring question"),
     "push_subscription": _("phone notifications"),
-    "notification_preference": _("choice of reminders"),
+    "notification_preference": _("choice of messages about questions"),
     "monitoring_prompts": _("monitoring questions"),
     "monitoring_schedules": _("monitoring schedules"),
     "monitoring_overview": _("monitoring overview"),

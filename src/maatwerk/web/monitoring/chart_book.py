@@ -7,6 +7,9 @@ Reads only; the caller's audited service call is the one event of the request. Q
 count: three for the daily-life charts (schedules, prompts, notes) and two for the
 questionnaire courses (results, and the patient's sex through the same rows), whatever
 the number of charts.
+
+Size: one patient's chart book; every chart kind shares the note, number and day helpers
+and the text-alternative shape, so splitting by chart kind would scatter them.
 """
 
 from __future__ import annotations
@@ -94,6 +97,10 @@ def _number(value: float | Decimal, language: str) -> str:
     )
 
 
+def _note_label(for_patient: bool) -> str:
+    return _("Your note") if for_patient else _("The patient's note")
+
+
 def _day(day: date) -> str:
     return f"{day.day}-{day.month}-{day.year}"
 
@@ -127,6 +134,7 @@ def _course(
     notes: Sequence[NoteRow],
     sex: str,
     language: str,
+    for_patient: bool,
 ) -> FeedbackChart | None:
     scale = scale_rows[-1].scale
     dated = [
@@ -154,7 +162,7 @@ def _course(
         title=title,
         x_title=_("Date"),
         y_title=_("Score"),
-        note_label=_("Your note") if notes else "",
+        note_label=_note_label(for_patient) if notes else "",
         band_label=_("Within this band the change is too small to be sure"),
     )
     spec = specs.rom_course_spec(
@@ -198,6 +206,7 @@ def questionnaire_courses(
     *,
     sex: str,
     language: str,
+    for_patient: bool = True,
 ) -> tuple[FeedbackChart, ...]:
     """Each questionnaire scale's course with its reliable-change band (from the
     instrument's own SD and reliability; no band when the instrument has none)."""
@@ -214,6 +223,7 @@ def questionnaire_courses(
             notes_by_topic.get(f"scale:{code}:{scale_id}", []),
             sex,
             language,
+            for_patient,
         )
         if chart is not None:
             charts.append(chart)
@@ -257,12 +267,13 @@ def _daily_chart(
     last_day: date,
     notes: Sequence[NoteRow],
     language: str,
+    for_patient: bool,
 ) -> FeedbackChart:
     texts = specs.Texts(
         title=question.text,
         x_title=_("Date"),
         y_title=_("Average"),
-        note_label=_("Your note"),
+        note_label=_note_label(for_patient),
     )
     spec = specs.ema_line_spec(
         means,
@@ -273,9 +284,16 @@ def _daily_chart(
         texts=texts,
         language=_language(language),
     )
-    summary = _(
-        "%(title)s: you answered on %(days)s of the %(total)s days. Average per day from "
-        "%(lowest)s to %(highest)s (the scale runs from %(min)s to %(max)s)."
+    summary = (
+        _(
+            "%(title)s: you answered on %(days)s of the %(total)s days. Average per day from "
+            "%(lowest)s to %(highest)s (the scale runs from %(min)s to %(max)s)."
+        )
+        if for_patient
+        else _(
+            "%(title)s: answered on %(days)s of the %(total)s days. Average per day from "
+            "%(lowest)s to %(highest)s (the scale runs from %(min)s to %(max)s)."
+        )
     ) % {
         "title": question.text,
         "days": len(means),
@@ -300,7 +318,7 @@ def _daily_chart(
 
 
 def _pain_activity(
-    by_key: dict[str, Question], answered: Sequence[_Answered], language: str
+    by_key: dict[str, Question], answered: Sequence[_Answered], language: str, for_patient: bool
 ) -> FeedbackChart | None:
     pain, activity = by_key.get(PAIN), by_key.get(ACTIVITY)
     if pain is None or activity is None:
@@ -324,9 +342,16 @@ def _pain_activity(
     return FeedbackChart(
         key="pairing-pain-activity",
         title=texts.title,
-        summary=_(
-            "Each dot is one day: how active you were (left to right) and how much pain you "
-            "had (bottom to top). %(days)s days with both answers."
+        summary=(
+            _(
+                "Each dot is one day: how active you were (left to right) and how much pain "
+                "you had (bottom to top). %(days)s days with both answers."
+            )
+            if for_patient
+            else _(
+                "Each dot is one day: the day's mean activity (left to right) against its "
+                "mean pain (bottom to top). %(days)s days with both answers."
+            )
         )
         % {"days": len(pairs)},
         spec=spec,
@@ -336,7 +361,7 @@ def _pain_activity(
 
 
 def _mood_activity(
-    by_key: dict[str, Question], answered: Sequence[_Answered], language: str
+    by_key: dict[str, Question], answered: Sequence[_Answered], language: str, for_patient: bool
 ) -> FeedbackChart | None:
     activity = by_key.get(ACTIVITY)
     mood = next((by_key[key] for key in MOODS if key in by_key), None)
@@ -384,10 +409,18 @@ def _mood_activity(
     return FeedbackChart(
         key="pairing-mood-activity",
         title=texts.title,
-        summary=_(
-            "%(count)s times you said you had been active (%(from)s or more of %(max)s) since "
-            'the question before. "%(mood)s" was on average %(before)s before and %(after)s '
-            "after."
+        summary=(
+            _(
+                "%(count)s times you said you had been active (%(from)s or more of %(max)s) since "
+                'the question before. "%(mood)s" was on average %(before)s before and %(after)s '
+                "after."
+            )
+            if for_patient
+            else _(
+                "%(count)s times the patient reported being active (%(from)s or more of "
+                '%(max)s) since the previous prompt. "%(mood)s" was on average %(before)s '
+                "before and %(after)s after."
+            )
         )
         % {
             "count": len(moments),
@@ -428,6 +461,7 @@ def daily_life(
     language: str,
     days: int = DAYS,
     charts_only: bool = False,
+    for_patient: bool = True,
 ) -> DailyLife:
     """The daily-life charts of the last ``days`` days, with the notes on them.
     ``charts_only``: the notes are read only when there is a chart to put them on (the
@@ -470,14 +504,16 @@ def daily_life(
         means = tuple(d for d in _means(answered, question.key) if d.day >= first_day)
         if means:
             daily.append(
-                _daily_chart(index, question, means, first_day, last_day, day_notes, language)
+                _daily_chart(
+                    index, question, means, first_day, last_day, day_notes, language, for_patient
+                )
             )
     by_key = {q.key: q for q in sliders}
     pairings = tuple(
         chart
         for chart in (
-            _pain_activity(by_key, answered, language),
-            _mood_activity(by_key, answered, language),
+            _pain_activity(by_key, answered, language, for_patient),
+            _mood_activity(by_key, answered, language, for_patient),
         )
         if chart is not None
     )
@@ -491,13 +527,20 @@ def daily_life(
     )
 
 
-def chart_book(access: PatientAccess, *, now: datetime, language: str) -> ChartBook:
-    """Every feedback chart of the patient, with the notes on them."""
-    life = daily_life(access, now=now, language=language)
+def chart_book(
+    access: PatientAccess, *, now: datetime, language: str, for_patient: bool = False
+) -> ChartBook:
+    """Every feedback chart of the patient, with the notes on them (worded for the
+    clinician unless ``for_patient``)."""
+    life = daily_life(access, now=now, language=language, for_patient=for_patient)
     rows = result_rows(results_for(access), language=_language(language))
     return ChartBook(
         courses=questionnaire_courses(
-            rows, life.topic_notes, sex=access.patient.sex, language=language
+            rows,
+            life.topic_notes,
+            sex=access.patient.sex,
+            language=language,
+            for_patient=for_patient,
         ),
         daily=life.daily,
         pairings=life.pairings,
