@@ -236,5 +236,7 @@ def test_new_patient_from_invitation_e_mail_to_own_phq9_course(
     expect(results).to_contain_text("PHQ-9")
     expect(results).to_contain_text("Je laatste score: 8 (de schaal loopt van 0 tot 27).")
     expect(results).to_contain_text("Het gaat beter dan de eerste keer.")
-    expect(phone.locator("main [role=img]").first).to_be_visible()
+    # The course as a chart, with its numbers and a summary in words beside it.
+    expect(phone.locator("main figure.feedback-chart").first).to_be_visible()
+    expect(phone.locator("main figure.feedback-chart .chart-summary").first).not_to_be_empty()
     assert_accessible(phone, "my results")

@@ -80,3 +80,21 @@ def test_the_explanation_is_shorter_with_low_literacy(world: World) -> None:
     assert "De cirkel laat zien waarom ze blijven." not in after
     assert "Ik ben bang dat het erger wordt" in after  # the patient's own words stay
     assert "data-read-aloud" in after
+
+
+def test_my_plan_shows_the_short_introductions_with_low_literacy(world: World) -> None:
+    from maatwerk.core.modules.registry import bundled_catalogue
+    from maatwerk.web.planning.selectors import planned_modules_of
+    from tests.web.test_planning import world_plan
+
+    plan = world_plan(world)
+    page = f"/plan/patients/{world.patient_a.public_id}/mine/"
+    modules = [bundled_catalogue().module(row.module_id) for row in planned_modules_of(plan)]
+    assert modules
+    before = world.client_for("clinician_treating").get(page).content.decode()
+    note_low_literacy(world)
+    after = world.client_for("clinician_treating").get(page).content.decode()
+    for module in modules:
+        assert module.summary_short is not None
+        short = module.summary_short.get("nl") or ""
+        assert short not in before and short in after

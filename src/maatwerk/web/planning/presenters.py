@@ -21,6 +21,7 @@ from maatwerk.web.questionnaires.results import (
     result_rows,
 )
 from maatwerk.web.safety.selectors import risk_banner_of
+from maatwerk.web.screening.subgroup_flags import reads_short_texts
 
 MODALITY_CHOICES = ("no_preference", "online", "face_to_face", "blended")
 
@@ -331,7 +332,10 @@ def patient_plan(access: PatientAccess, language: str) -> dict[str, Any]:
         return context
     context.update(
         {
-            "modules": [_module_row(row, language) for row in selectors.planned_modules_of(plan)],
+            "modules": [
+                _patient_module_row(row, language, short=reads_short_texts(access))
+                for row in selectors.planned_modules_of(plan)
+            ],
             "goals": selectors.goals_of(plan),
             "care_level": _care_level(knowledge, plan.care_level, language),
             "parts": [_part(part, knowledge, language) for part in selectors.parts_of(plan)],
@@ -347,6 +351,16 @@ def patient_plan(access: PatientAccess, language: str) -> dict[str, Any]:
         }
     )
     return context
+
+
+def _patient_module_row(row: PlanModule, language: str, *, short: bool) -> dict[str, Any]:
+    """A module as the patient reads it in "My plan": its shorter introduction for a
+    patient with low literacy, where the module has one."""
+    shown = _module_row(row, language)
+    module = selectors.module_of(row.module_id)
+    if short and module is not None and module.summary_short is not None:
+        shown["summary"] = _text(module.summary_short, language)
+    return shown
 
 
 def _changes_for_patient(
