@@ -6,6 +6,7 @@ SQLite and PostgreSQL (PostgreSQL refuses NUL in text, SQLite stores it silently
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pytest
 from django.test import Client
@@ -18,6 +19,7 @@ from tests.web.test_authorization_matrix import (
     parameter_values,
     parameterized_routes,
 )
+from tests.web.test_records_destruction import gp_client
 from tests.web.test_treatment import world_module
 from tests.web.world import World
 
@@ -27,11 +29,17 @@ POST_ENTRIES = sorted(name for name, entry in MATRIX.items() if entry.method == 
 ROUTES = {name: route for route, name in parameterized_routes().items()}
 
 
+# Decided only by the patient's GP, who is none of the matrix world's roles.
+OUTSIDE_THE_WORLD_ROLES: dict[str, Callable[[World], Client]] = {"records:decide": gp_client}
+
+
 def _post_case(world: World, name: str) -> tuple[Client, str, dict[str, str]]:
     entry = MATRIX[name]
-    role = sorted(entry.allowed)[0]
     path = build_path(ROUTES[name], parameter_values(world))
     data = {key: str(value) for key, value in entry.data(world).items()}
+    if name in OUTSIDE_THE_WORLD_ROLES:
+        return OUTSIDE_THE_WORLD_ROLES[name](world), path, data
+    role = sorted(entry.allowed)[0]
     return world.client_for(role), path, data
 
 

@@ -95,3 +95,16 @@ def test_a_phone_subscription_that_is_not_one_is_refused(world: World) -> None:
     assert response.status_code == 400 and response.json()["saved"] is False
     assert not PushSubscription.objects.exists()
     assert AuditEvent.objects.count() == before + 1 and _refused() == refused + 1
+
+
+def test_a_form_post_instead_of_a_json_subscription_is_refused(world: World) -> None:
+    # A multipart form's stream is consumed by the input checks before the view runs:
+    # reading the raw body then was a server error (found by the form fuzzer).
+    from maatwerk.web.monitoring.models import PushSubscription
+
+    patient = world.client_for("patient_a")
+    before, refused = AuditEvent.objects.count(), _refused()
+    response = patient.post(reverse("monitoring:push_device"), {"endpoint": "https://x.example"})
+    assert response.status_code == 400 and response.json()["saved"] is False
+    assert not PushSubscription.objects.exists()
+    assert AuditEvent.objects.count() == before + 1 and _refused() == refused + 1

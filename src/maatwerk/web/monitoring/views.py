@@ -178,10 +178,14 @@ def _notifications_page(
 @require_http_methods(["POST"])
 def push_device(request: ActorRequest) -> HttpResponse:
     """Register this phone for notifications: the browser's push subscription (JSON)."""
-    try:
-        data = PushSubscriptionIn.model_validate_json(request.body)
-    except ValidationError:
-        data = None
+    data = None
+    # Only a JSON body is read: a form post (multipart) has had its stream consumed by the
+    # input checks, and it is no subscription anyway, so it is refused like invalid JSON.
+    if request.content_type == "application/json":
+        try:
+            data = PushSubscriptionIn.model_validate_json(request.body)
+        except ValidationError:
+            data = None
     opened = open_own_record(
         actor=request.actor, action="create", object_type=services.SUBSCRIPTION
     )

@@ -46,6 +46,7 @@ ADMINISTRATIVE: dict[str, Promise] = {
     "patients.EmergencyAccess": _("Emergency access to your file"),
     "patients.PrivacyConsent": _("Privacy statement and consent"),
     "treatment.RelativeAccess": _("Partner or parent access"),
+    "monitoring.NotificationPreference": _("How you hear that a question waits"),
     "records.DestructionRequest": _("Requests to destroy data"),
 }
 
