@@ -56,6 +56,8 @@ SETS: tuple[FileSet[Any] | FolderSet[Any] | CollectionSet[Any], ...] = (
     EMA_ITEMS,
     prose_set("screening_summary.json"),
     prose_set("instrument_explanations.json"),
+    prose_set("stepped_care_reasons.json"),
+    prose_set("plan_texts.json"),
 )
 
 
@@ -240,3 +242,20 @@ def test_a_translation_must_use_the_same_placeholders() -> None:
         "mine.json: $.texts.a: placeholders differ: nl has ['value'], en has ['level']",
         "mine.json: $.texts.b.nl: broken braces",
     ]
+
+
+@pytest.mark.parametrize(
+    "file",
+    [
+        "screening_summary.json",
+        "instrument_explanations.json",
+        "stepped_care_reasons.json",
+        "plan_texts.json",
+    ],
+)
+def test_every_prose_text_has_both_languages_with_the_same_placeholders(file: str) -> None:
+    content_set = prose_set(file)
+    loaded = content_set.load(content_set.bundled_text())
+    assert list(prose_problems(loaded, file)) == []
+    for key, text in loaded.texts.items():
+        assert text.nl.strip() and text.en.strip(), key

@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from types import MappingProxyType
 from typing import Literal
 
 from maatwerk.core.bibliography import citations
+from maatwerk.core.common.prose import Prose, load_prose
 from maatwerk.core.instruments.numbers import display_number
 from maatwerk.core.instruments.personalized import (
     GasGoal,
@@ -171,49 +173,23 @@ def build_plan(
     )
 
 
-_WORDS: dict[Language, dict[str, str]] = {
-    "nl": {
-        "elevated": "verhoogd",
-        "low": "laag",
-        "maintaining": "in stand houdend volgens de formulering",
-        "target": "module richt zich op deze factor",
-        "link": "koppeling in de kennisbank",
-        "sources": "bronnen",
-        "unverified": "niet geverifieerd",
-        "judged": "oordeel behandelaar",
-        "present": "aanwezig",
-        "absent": "afwezig",
-        "clinician": "behandelaar",
-        "added": "toegevoegd door de behandelaar",
-        "accepted_excluded": "door de patiënt niet gewenst, toch gekozen door de behandelaar",
-        "formulation": "formulering",
-        "not_met": "niet gehaald",
-    },
-    "en": {
-        "elevated": "elevated",
-        "low": "low",
-        "maintaining": "maintaining according to the formulation",
-        "target": "the module targets this factor",
-        "link": "knowledge-base link",
-        "sources": "sources",
-        "unverified": "unverified",
-        "judged": "clinician's judgement",
-        "present": "present",
-        "absent": "absent",
-        "clinician": "clinician",
-        "added": "added by the clinician",
-        "accepted_excluded": "not wanted by the patient, chosen by the clinician anyway",
-        "formulation": "formulation",
-        "not_met": "not met",
-    },
-}
+# Every word and sentence of a reason line is prose in ``content/prose/plan_texts.json``.
+PROSE_FILE = "plan_texts.json"
+
+
+@cache
+def _prose() -> Prose:
+    return load_prose(PROSE_FILE)
+
+
+def _t(key: str, language: Language, **values: str) -> str:
+    return _prose().text(key, language, **values)
 
 
 def reason_lines(
     item: AcceptedModule, language: Language, knowledge: KnowledgeBase
 ) -> tuple[str, ...]:
     """Why the module is in the plan, one line per reason, for clinicians and exports."""
-    words = _WORDS[language]
     lines: list[str] = []
     rec = item.recommendation
     if rec is not None and rec.basic is not None:
@@ -222,62 +198,64 @@ def reason_lines(
                 rec.basic.text.get(language, rec.basic.rule_id),
                 rec.basic.sources,
                 rec.basic.unverified,
-                words,
+                language,
             )
         )
     if rec is not None:
         lines.extend(_match_line(reason, language, knowledge) for reason in rec.reasons)
     decision = item.decision
     if rec is None and decision is not None:
-        lines.append(f"{words['added']}: {decision.reason.strip()}")
+        lines.append(_t("decision.added", language, reason=decision.reason.strip()))
     elif rec is not None and rec.status != "recommended" and decision is not None:
-        lines.append(f"{words['accepted_excluded']}: {decision.reason.strip()}")
+        lines.append(_t("decision.accepted_excluded", language, reason=decision.reason.strip()))
     elif decision is not None and decision.reason.strip():
-        lines.append(f"{words['clinician']}: {decision.reason.strip()}")
+        lines.append(_t("decision.clinician", language, reason=decision.reason.strip()))
     return tuple(lines)
 
 
 def _match_line(reason: MatchReason, language: Language, knowledge: KnowledgeBase) -> str:
-    words = _WORDS[language]
     factor = knowledge.factor(reason.factor_id).name.get(language, fallback=True)
-    status = words.get(reason.factor_status, reason.factor_status)
-    evidence = "; ".join(_evidence_text(e, words, language) for e in reason.evidence)
+    status_key = f"status.{reason.factor_status}"
+    status = _t(status_key, language) if status_key in _prose() else reason.factor_status
+    evidence = "; ".join(_evidence_text(e, language) for e in reason.evidence)
     if "formulation" in reason.origins and reason.factor_status != "maintaining":
-        evidence = "; ".join(part for part in (evidence, words["formulation"]) if part)
+        formulation = _t("evidence.formulation", language)
+        evidence = "; ".join(part for part in (evidence, formulation) if part)
     head = f"{factor or reason.factor_id} ({status}{': ' + evidence if evidence else ''})"
     if reason.via == "module_target":
-        via = words["target"]
+        via = _t("via.target", language)
     elif reason.interventions:
         names = {
             i.id: i.name.get(language, fallback=True) for i in knowledge.interventions.interventions
         }
         shown = ", ".join(names.get(i) or i for i in reason.interventions)
-        via = f"{words['link']} → {shown}"
+        via = _t("via.link_to", language, interventions=shown)
     else:
-        via = words["link"]
-    return _with_provenance(f"{head} — {via}", reason.sources, reason.unverified, words)
+        via = _t("via.link", language)
+    return _with_provenance(f"{head} — {via}", reason.sources, reason.unverified, language)
 
 
-def _evidence_text(evidence: Evidence, words: Mapping[str, str], language: Language) -> str:
+def _evidence_text(evidence: Evidence, language: Language) -> str:
     if isinstance(evidence, JudgementEvidence):
-        return f"{words['judged']}: {words['present'] if evidence.present else words['absent']}"
+        key = "evidence.judged_present" if evidence.present else "evidence.judged_absent"
+        return _t(key, language)
     scale = scale_label(evidence.instrument, evidence.instrument_version, evidence.scale, language)
     text = (
         f"{scale} "
         f"{display_number(evidence.value, language)} {evidence.operator} "
         f"{display_number(evidence.threshold, language)}"
     )
-    return text if evidence.met else f"{text}: {words['not_met']}"
+    return text if evidence.met else _t("evidence.not_met", language, evidence=text)
 
 
 def _with_provenance(
-    text: str, sources: Sequence[str], unverified: bool, words: Mapping[str, str]
+    text: str, sources: Sequence[str], unverified: bool, language: Language
 ) -> str:
     parts = []
     if sources:
-        parts.append(f"{words['sources']}: {citations(sources)}")
+        parts.append(_t("provenance.sources", language, citations=citations(sources)))
     if unverified:
-        parts.append(words["unverified"])
+        parts.append(_t("provenance.unverified", language))
     return f"{text} [{'; '.join(parts)}]" if parts else text
 
 

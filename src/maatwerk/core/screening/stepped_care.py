@@ -9,12 +9,18 @@ So "severe" always rests on a severe limitation in functioning. When a required
 criterion was not assessed, severity is ``None``, the advice names what is missing and
 the care level is the ``unassessed`` rule's (the least intensive). An unknown earlier
 treatment does not lower "severe" but is named as still to assess.
+
+Every sentence this module adds to the data's own texts is prose in
+``content/prose/stepped_care_reasons.json``, rendered in both languages by :func:`_texts`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 
+from maatwerk.core.common.prose import Prose, load_prose
 from maatwerk.core.instruments.registry import scale_label
 from maatwerk.core.knowledge.model import KnowledgeBase, Provenance
 from maatwerk.core.screening.content import ScreeningContent
@@ -33,7 +39,7 @@ from maatwerk.core.screening.profile import (
     symptom_clusters,
     threshold_evidence,
 )
-from maatwerk.core.screening.texts import join, localized
+from maatwerk.core.screening.texts import LANGUAGES, join, localized
 
 __all__ = [
     "ComorbidityFinding",
@@ -45,6 +51,29 @@ __all__ = [
 ]
 
 LEVELS: tuple[Severity, ...] = ("mild", "moderate", "severe")
+
+PROSE_FILE = "stepped_care_reasons.json"
+
+
+@cache
+def _prose() -> Prose:
+    return load_prose(PROSE_FILE)
+
+
+def _texts(key: str, **values: str | Mapping[str, str]) -> dict[str, str]:
+    """``{"nl": …, "en": …}`` of the prose text ``key``; a value given per language (a
+    mapping) fills each language's placeholder with its own language."""
+    return {
+        language: _prose().text(
+            key,
+            language,
+            **{
+                name: value if isinstance(value, str) else value[language]
+                for name, value in values.items()
+            },
+        )
+        for language in LANGUAGES
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,10 +101,7 @@ def comorbidities(
         name = localized(comorbidity.name)
         sources = tuple(comorbidity.sources)
         if comorbidity.id in scegs.comorbidity:
-            text = join(
-                name,
-                {"nl": "(vastgelegd door de behandelaar)", "en": "(recorded by the clinician)"},
-            )
+            text = join(name, _texts("comorbidity.recorded"))
             reason = RuleReason(
                 f"comorbidity.{comorbidity.id}", text, sources, comorbidity.unverified
             )
@@ -89,11 +115,9 @@ def comorbidities(
         if matching:
             condition_names = {
                 language: ", ".join(c.name.get(language, fallback=True) or c.id for c in matching)
-                for language in ("nl", "en")
+                for language in LANGUAGES
             }
-            text = join(
-                name, {"nl": f"({condition_names['nl']})", "en": f"({condition_names['en']})"}
-            )
+            text = join(name, _texts("comorbidity.condition", conditions=condition_names))
             reason = RuleReason(
                 f"comorbidity.{comorbidity.id}", text, sources, comorbidity.unverified
             )
@@ -107,21 +131,16 @@ def comorbidities(
                 language: scale_label(
                     evidence.instrument, evidence.instrument_version, evidence.scale, language
                 )
-                for language in ("nl", "en")
+                for language in LANGUAGES
             }
-            score = {
-                language: (
-                    f"{scale[language]} {evidence.value} {evidence.operator} {evidence.threshold}"
-                )
-                for language in ("nl", "en")
-            }
-            text = join(
-                name,
-                {
-                    "nl": f"(gesuggereerd door {score['nl']}; bevestig klinisch)",
-                    "en": f"(suggested by {score['en']}; confirm clinically)",
-                },
+            suggestion = _texts(
+                "comorbidity.suggested",
+                scale=scale,
+                value=str(evidence.value),
+                operator=evidence.operator,
+                threshold=str(evidence.threshold),
             )
+            text = join(name, suggestion)
             reason = RuleReason(
                 f"comorbidity.{comorbidity.id}",
                 text,
@@ -156,14 +175,9 @@ def estimate_severity(
     missing_required = tuple(m for m in missing if m in combination.required_criteria)
     combination_reason = _reason("severity.combination", localized(combination.text), combination)
     if missing_required:
-        labels = {
-            "nl": ", ".join(_MISSING_LABELS[m]["nl"] for m in missing_required),
-            "en": ", ".join(_MISSING_LABELS[m]["en"] for m in missing_required),
-        }
-        text = {
-            "nl": f"De ernst is niet te schatten: nog niet beoordeeld: {labels['nl']}.",
-            "en": f"Severity cannot be estimated: not yet assessed: {labels['en']}.",
-        }
+        labels = [_texts(f"missing.{m}") for m in missing_required]
+        names = {language: ", ".join(label[language] for label in labels) for language in LANGUAGES}
+        text = _texts("severity.not_estimable", missing=names)
         not_estimable = RuleReason("severity.not_estimable", text, (), False)
         return SeverityEstimate(None, (not_estimable, combination_reason), missing_required)
 
@@ -176,12 +190,11 @@ def estimate_severity(
             language: ", ".join(
                 content.cluster(c).name.get(language, fallback=True) or c for c in clusters
             )
-            for language in ("nl", "en")
+            for language in LANGUAGES
         }
-        fact = {
-            "nl": f"{count} van {total} clusters: {cluster_names['nl']}.",
-            "en": f"{count} of {total} clusters: {cluster_names['en']}.",
-        }
+        fact = _texts(
+            "severity.clusters", count=str(count), total=str(total), clusters=cluster_names
+        )
         chosen = None
         for criterion in rules.clusters:
             matches = (
@@ -198,14 +211,8 @@ def estimate_severity(
             # The clusters alone never make SOLK more severe than the cap; the functional
             # limitation has to support the higher level.
             index = cap
-            fact = join(
-                fact,
-                {
-                    "nl": f"Alleen op grond van de clusters hoogstens "
-                    f"{_LEVEL_NAMES[LEVELS[cap]]['nl']}.",
-                    "en": f"On the clusters alone at most {_LEVEL_NAMES[LEVELS[cap]]['en']}.",
-                },
-            )
+            at_most = _texts(f"level.{LEVELS[cap]}")
+            fact = join(fact, _texts("severity.clusters_at_most", level=at_most))
         if chosen is not None:
             reasons.append(_reason("severity.clusters", join(localized(chosen.text), fact), chosen))
     if scegs.functional_limitation is not None:
@@ -230,65 +237,29 @@ def estimate_severity(
         weeks = scegs.duration_weeks
         if weeks is None or weeks <= duration.severe_more_than_weeks:
             index = LEVELS.index("moderate")
-            nl_weeks = "onbekend" if weeks is None else str(weeks)
-            en_weeks = "unknown" if weeks is None else str(weeks)
-            fact = {
-                "nl": f"Duur {nl_weeks} weken: daarom matig ernstig, niet ernstig.",
-                "en": f"Duration {en_weeks} weeks: so moderate, not severe.",
-            }
+            shown = _texts("severity.duration_unknown_weeks") if weeks is None else str(weeks)
+            fact = _texts("severity.duration_too_short", weeks=shown)
         else:
-            fact = {
-                "nl": f"Duur {weeks} weken: voldoet.",
-                "en": f"Duration {weeks} weeks: met.",
-            }
+            fact = _texts("severity.duration_met", weeks=str(weeks))
         reasons.append(_reason("severity.duration", join(localized(duration.text), fact), duration))
     earlier = rules.earlier_treatment
     if earlier is not None and LEVELS[index] == "severe":
         treated = scegs.earlier_treatment
         if treated == "none":
             index = min(index, LEVELS.index(earlier.first_presentation_at_most))
-            level = _LEVEL_NAMES[LEVELS[index]]
-            fact = {
-                "nl": "Eerste presentatie (eerste keer in de huisartsenpraktijk met deze "
-                f"klachten), nog niet eerder behandeld: daarom {level['nl']}.",
-                "en": "First presentation (first time in general practice with these "
-                f"complaints), not treated before: so {level['en']}.",
-            }
+            level = _texts(f"level.{LEVELS[index]}")
+            fact = _texts("severity.first_presentation", level=level)
         elif treated is None:
             missing.append("earlier_treatment")
-            fact = {
-                "nl": "Eerdere behandeling nog niet beoordeeld: ga na of de klachten al eerder "
-                "behandeld zijn voordat u naar gespecialiseerde zorg verwijst.",
-                "en": "Earlier treatment not assessed yet: check whether the complaints were "
-                "treated before referring to specialised care.",
-            }
+            fact = _texts("severity.earlier_treatment_not_assessed")
         elif treated == "primary_care":
-            fact = {
-                "nl": "Eerder behandeld in de huisartsenpraktijk: voldoet.",
-                "en": "Treated before in general practice: met.",
-            }
+            fact = _texts("severity.treated_in_primary_care")
         else:
-            fact = {
-                "nl": "Eerder behandeld in de GGZ: voldoet.",
-                "en": "Treated before in mental health care: met.",
-            }
+            fact = _texts("severity.treated_in_mental_health_care")
         reasons.append(
             _reason("severity.earlier_treatment", join(localized(earlier.text), fact), earlier)
         )
     return SeverityEstimate(LEVELS[index], tuple(reasons), tuple(missing))
-
-
-_LEVEL_NAMES = {
-    "mild": {"nl": "licht", "en": "mild"},
-    "moderate": {"nl": "matig ernstig", "en": "moderate"},
-    "severe": {"nl": "ernstig", "en": "severe"},
-}
-
-_MISSING_LABELS = {
-    "symptom_clusters": {"nl": "symptoomclusters", "en": "symptom clusters"},
-    "functional_limitation": {"nl": "functionele beperking", "en": "functional limitation"},
-    "duration": {"nl": "klachtduur", "en": "duration"},
-}
 
 
 def _rule_matches(
@@ -397,10 +368,7 @@ def _preference_notes(
         notes.append(
             RuleReason(
                 "preference.first_problem",
-                {
-                    "nl": f"Wil eerst werken aan: {priorities.first_problem}",
-                    "en": f"Wants to work on this first: {priorities.first_problem}",
-                },
+                _texts("preference.first_problem", problem=priorities.first_problem),
                 (),
                 False,
             )
@@ -421,15 +389,12 @@ def escalate(
         knowledge.care_level(current_level)
     except KeyError:
         raise ScreeningInputError((f"care_level: unknown care level {current_level!r}",)) from None
-    trigger = RuleReason("escalation.trigger", {"nl": reason, "en": reason}, (), False)
+    trigger = RuleReason("escalation.trigger", dict.fromkeys(LANGUAGES, reason), (), False)
     step = next((s for s in content.rules.escalation if s.from_level == current_level), None)
     if step is None:
         top = RuleReason(
             "escalation.none",
-            {
-                "nl": "Dit is al het meest intensieve niveau: bespreek het beleid in het team.",
-                "en": "This is already the most intensive level: discuss the plan in the team.",
-            },
+            _texts("escalation.none"),
             (),
             False,
         )
