@@ -28,7 +28,8 @@ AUDIT_ACTIONS = (
     "print",
     "emergency_access",
 )
-AUDIT_OUTCOMES = ("success", "denied", "error")
+# "refused": invalid input, nothing saved (the one web path's refusal); "denied": no access.
+AUDIT_OUTCOMES = ("success", "refused", "denied", "error")
 
 
 @dataclass(frozen=True, slots=True)

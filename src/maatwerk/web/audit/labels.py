@@ -20,6 +20,7 @@ ACTION_LABELS: dict[str, Promise] = {
 }
 OUTCOME_LABELS: dict[str, Promise] = {
     "success": _("done"),
+    "refused": _("not saved: invalid input"),
     "denied": _("refused"),
     "error": _("failed"),
 }
