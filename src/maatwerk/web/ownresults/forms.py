@@ -14,27 +14,6 @@ TEXT_ERRORS = {
 DAY_ERRORS = {"invalid": _("Give a date, for example 14-3-2026.")}
 
 
-class NoteForm(forms.Form):
-    """A note of the patient on one result, or on one day of the daily-life charts. The
-    topic and the day are checked against the patient's own results by the service (a
-    topic of someone else, or a day in the future, is refused there)."""
-
-    topic = forms.CharField(max_length=TOPIC_MAX_LENGTH, widget=forms.HiddenInput)
-    day = forms.DateField(
-        label=_("About which day?"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages=DAY_ERRORS,
-    )
-    text = forms.CharField(
-        label=_("Your note"),
-        max_length=NOTE_MAX_LENGTH,
-        strip=True,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages=TEXT_ERRORS,
-    )
-
-
 class NoteChangeForm(forms.Form):
     """The patient changes the words or the day of one of their notes."""
 
@@ -51,6 +30,15 @@ class NoteChangeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages=TEXT_ERRORS,
     )
+
+
+class NoteForm(NoteChangeForm):
+    """A note of the patient on one result, or on one day of the daily-life charts. The
+    topic and the day are checked against the patient's own results by the service (a
+    topic of someone else, or a day in the future, is refused there)."""
+
+    topic = forms.CharField(max_length=TOPIC_MAX_LENGTH, widget=forms.HiddenInput)
+    field_order = ("topic", "day", "text")
 
 
 class NoteRemoveForm(forms.Form):
