@@ -10,10 +10,12 @@ so "sent once" is counted where the message went, not where we said we sent it.
 from __future__ import annotations
 
 import json
+import threading
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
+from django.db import connection, transaction
 from django.test import override_settings
 
 from maatwerk.core.monitoring.ema import EmaSchedule, TimeWindow
@@ -25,6 +27,7 @@ from maatwerk.web.background.scheduler import TickScheduler
 from maatwerk.web.background.worker import run_worker
 from maatwerk.web.common.actor import actor_for_user
 from maatwerk.web.monitoring import selectors, services
+from maatwerk.web.monitoring.jobs import materialize_prompts
 from maatwerk.web.monitoring.models import (
     Channel,
     DeliveryLogEntry,
@@ -390,3 +393,45 @@ def test_own_entries_pause_resume_and_a_device_subscription(world: World) -> Non
         patient, access, endpoint="https://push.example.org/abc", p256dh="key", auth="secret"
     )
     assert device.patient == world.patient_a and device.gone_at is None
+
+
+@pytest.mark.usefixtures("committed")
+def test_two_workers_topping_up_the_same_schedule_at_once_create_each_prompt_once(
+    world: World,
+) -> None:
+    """Worker A tops up a schedule and has not committed yet when worker B's tick (the
+    next minute) gets to the same schedule: B skips it instead of planning the same
+    prompts and failing on their unique due time (seen in the RQ month simulation)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks: SQLite runs one writer at a time, so there is no race there")
+    schedule = _ema_schedule(world)
+    a_has_materialized = threading.Event()
+    b_is_done = threading.Event()
+    created_by_a: list[int] = []
+
+    def worker_a() -> None:
+        try:
+            with transaction.atomic():
+                created_by_a.append(materialize_prompts(MONDAY))
+                a_has_materialized.set()
+                # Keep the transaction (and the row lock) open until B has run; a B
+                # that waits for the lock instead of skipping fails this wait.
+                b_is_done.wait(timeout=10)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=worker_a)
+    thread.start()
+    try:
+        assert a_has_materialized.wait(timeout=30)
+        with transaction.atomic():
+            created_by_b = materialize_prompts(MONDAY + timedelta(minutes=1))
+    finally:
+        b_is_done.set()
+        thread.join()
+    assert created_by_a == [3] and created_by_b == 0
+    # Once A has committed, the schedule is topped up: nothing more to create.
+    with transaction.atomic():
+        assert materialize_prompts(MONDAY + timedelta(minutes=2)) == 0
+    assert schedule.prompts.count() == 3
+    assert DeliveryLogEntry.objects.filter(prompt__schedule=schedule).count() == 3

@@ -44,8 +44,14 @@ def materialize_prompts(now: datetime) -> int:
     schedules = MonitoringSchedule.objects.filter(active=True).filter(
         Q(materialized_until__isnull=True) | Q(materialized_until__lt=refill)
     )
+    # Two ticks may run at once (two workers, two minutes). Each schedule is topped up
+    # under its row lock, held until the job's transaction commits; a schedule another
+    # worker is topping up right now is skipped, not waited for: that worker creates its
+    # prompts, and once it commits the schedule is no longer due. Without the lock both
+    # planned the same prompts and the second failed on the unique due time.
+    locked = schedules.select_for_update(skip_locked=True).order_by("materialized_until", "pk")
     created = 0
-    for schedule in schedules.order_by("materialized_until", "pk")[:SCHEDULE_BATCH]:
+    for schedule in locked[:SCHEDULE_BATCH]:
         created += materialize_schedule(schedule, now=now)
     return created
 
