@@ -58,6 +58,9 @@ SETS: tuple[FileSet[Any] | FolderSet[Any] | CollectionSet[Any], ...] = (
     prose_set("instrument_explanations.json"),
     prose_set("stepped_care_reasons.json"),
     prose_set("plan_texts.json"),
+    prose_set("fhir_care_plan.json"),
+    prose_set("risk_profile.json"),
+    prose_set("battery_steps.json"),
 )
 
 
@@ -251,6 +254,9 @@ def test_a_translation_must_use_the_same_placeholders() -> None:
         "instrument_explanations.json",
         "stepped_care_reasons.json",
         "plan_texts.json",
+        "fhir_care_plan.json",
+        "risk_profile.json",
+        "battery_steps.json",
     ],
 )
 def test_every_prose_text_has_both_languages_with_the_same_placeholders(file: str) -> None:

@@ -101,6 +101,11 @@ class Prose:
         chosen = entry.nl if base == "nl" else entry.en
         return chosen.format(**values)
 
+    def bilingual(self, key: str, **values: str) -> dict[str, str]:
+        """``{"nl": …, "en": …}`` of the text ``key``, the form in which the core hands
+        texts to the web layer (a ``RuleReason``'s or a ``StepDecision``'s text)."""
+        return {language: self.text(key, language, **values) for language in ("nl", "en")}
+
 
 def load_prose(file: str) -> Prose:
     """The bundled prose file ``content/prose/<file>``, checked."""

@@ -20,8 +20,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any, Final, Literal
 
+from maatwerk.core.common.prose import Prose, load_prose
 from maatwerk.core.fhir.constants import BASE, PATIENT_IDENTIFIER_SYSTEM
 from maatwerk.core.fhir.service_request import CARE_LEVEL_SYSTEM
 from maatwerk.core.planning.plan import GAS_LEVELS, ModuleStatus, Plan, PlanGoal, PlanStatus
@@ -67,42 +69,18 @@ _ACTIVITY_STATUS: dict[ModuleStatus, str] = {
     "completed": "completed",
     "stopped": "stopped",
 }
-_WORDS: dict[Language, dict[str, str]] = {
-    "nl": {
-        "title": "Behandelplan",
-        "duration": "Verwachte duur: {weeks} weken (niet geverifieerd; redactionele schatting)",
-        "capped": " — begrensd op {ceiling} weken voor dit zorgniveau",
-        "decision": "Besluit behandelaar: {action} {module}",
-        "gas_level": "GAS-doelbereik",
-        "level": "Niveau {level}: {text}",
-        "now": "Huidig niveau: {level}",
-        "modality": "Vorm: {modality}",
-        "online": "online",
-        "face_to_face": "face-to-face (in de praktijk)",
-        "blended": "blended (online en in de praktijk)",
-        "accept": "accepteren",
-        "remove": "verwijderen",
-        "add": "toevoegen",
-        "expected": "Verwachte uitkomst (0): {text}",
-    },
-    "en": {
-        "title": "Treatment plan",
-        "duration": "Expected duration: {weeks} weeks (unverified; editorial estimate)",
-        "capped": " — capped at {ceiling} weeks for this care level",
-        "decision": "Clinician's decision: {action} {module}",
-        "gas_level": "GAS attainment level",
-        "level": "Level {level}: {text}",
-        "now": "Current level: {level}",
-        "modality": "Format: {modality}",
-        "online": "online",
-        "face_to_face": "face to face",
-        "blended": "blended (online and face to face)",
-        "accept": "accept",
-        "remove": "remove",
-        "add": "add",
-        "expected": "Expected outcome (0): {text}",
-    },
-}
+# The export's own words and sentences (title, duration, decisions, format, GAS notes) are
+# prose in ``content/prose/fhir_care_plan.json``; the plan's texts come with the plan.
+PROSE_FILE: Final = "fhir_care_plan.json"
+
+
+@cache
+def _prose() -> Prose:
+    return load_prose(PROSE_FILE)
+
+
+def _t(key: str, language: Language, **values: str | int) -> str:
+    return _prose().text(key, language, **{name: str(value) for name, value in values.items()})
 
 
 def goal_id(plan: Plan, index: int) -> str:
@@ -169,7 +147,6 @@ def plan_to_fhir(
     """
     if not patient_ref.strip():
         raise ValueError("patient_ref must be the patient's Maatwerk id")
-    words = _WORDS[language]
     subject = {
         "type": "Patient",
         "identifier": {"system": PATIENT_IDENTIFIER_SYSTEM, "value": patient_ref},
@@ -224,13 +201,15 @@ def plan_to_fhir(
         sources = f" ({', '.join(part.sources)})" if part.sources else ""
         notes.append({"text": f"{name}: {reason}{sources}{flag}"})
     for decision in plan.decisions:
-        text = words["decision"].format(action=words[decision.action], module=decision.module_id)
+        action = _t(f"decision.{decision.action}", language)
+        text = _t("decision", language, action=action, module=decision.module_id)
         notes.append({"text": f"{text}: {decision.reason}" if decision.reason.strip() else text})
     if plan.modality != "no_preference":
-        notes.append({"text": words["modality"].format(modality=words[plan.modality])})
-    duration = words["duration"].format(weeks=plan.duration.weeks)
+        modality = _t(f"modality.{plan.modality}", language)
+        notes.append({"text": _t("modality", language, modality=modality)})
+    duration = _t("duration", language, weeks=plan.duration.weeks)
     if plan.duration.capped:
-        duration += words["capped"].format(ceiling=plan.duration.ceiling_weeks)
+        duration += _t("duration.capped", language, ceiling=str(plan.duration.ceiling_weeks))
     notes.append({"text": duration})
 
     period: JsonObject = {"start": plan.created.isoformat()}
@@ -251,7 +230,7 @@ def plan_to_fhir(
                 "text": care_level,
             }
         ],
-        "title": words["title"],
+        "title": _t("title", language),
         "subject": subject,
         "period": period,
         "created": plan.created.isoformat(),
@@ -271,12 +250,11 @@ def plan_to_fhir(
 def _goal(
     plan: Plan, goal: PlanGoal, resource_id: str, subject: JsonObject, language: Language
 ) -> JsonObject:
-    words = _WORDS[language]
     notes = [
-        {"text": words["level"].format(level=_signed(level), text=goal.levels[level].strip())}
+        {"text": _t("goal.level", language, level=_signed(level), text=goal.levels[level].strip())}
         for level in GAS_LEVELS
     ]
-    notes.append({"text": words["now"].format(level=_signed(goal.goal.level))})
+    notes.append({"text": _t("goal.now", language, level=_signed(goal.goal.level))})
     return {
         "resourceType": "Goal",
         "id": resource_id,
@@ -292,10 +270,10 @@ def _goal(
                         {
                             "system": GAS_MEASURE_SYSTEM,
                             "code": "attainment-level",
-                            "display": words["gas_level"],
+                            "display": _t("goal.gas_level", language),
                         }
                     ],
-                    "text": words["expected"].format(text=goal.levels[0].strip()),
+                    "text": _t("goal.expected", language, text=goal.levels[0].strip()),
                 },
                 "detailInteger": 0,
             }

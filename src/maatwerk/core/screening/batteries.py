@@ -7,6 +7,9 @@ on the patient's complaints, and is ``pending`` while the intake is not done.
 
 from __future__ import annotations
 
+from functools import cache
+
+from maatwerk.core.common.prose import Prose, load_prose
 from maatwerk.core.screening.content import ScreeningContent
 from maatwerk.core.screening.definitions import Battery, BatteryStep, ComplaintAny, ComplaintWith
 from maatwerk.core.screening.errors import ScreeningInputError
@@ -15,10 +18,13 @@ from maatwerk.core.screening.texts import localized
 
 __all__ = ["StepDecision", "plan_battery", "step_applies"]
 
-PENDING_REASON = {
-    "nl": "Wacht op de intake: of deze vragenlijst nodig is hangt af van de klachten.",
-    "en": "Waiting for the intake: whether this questionnaire is needed depends on the complaints.",
-}
+# Why a step waits is prose in ``content/prose/battery_steps.json``.
+PROSE_FILE = "battery_steps.json"
+
+
+@cache
+def _prose() -> Prose:
+    return load_prose(PROSE_FILE)
 
 
 def plan_battery(
@@ -62,7 +68,7 @@ def _decide(
     if step.when is None:
         return StepDecision(step.instrument, "include", localized(step.reason))
     if priorities is None:
-        return StepDecision(step.instrument, "pending", dict(PENDING_REASON))
+        return StepDecision(step.instrument, "pending", _prose().bilingual("pending"))
     if step_applies(step, priorities.complaints, content):
         return StepDecision(step.instrument, "include", localized(step.reason))
     return StepDecision(step.instrument, "skip", localized(step.skip_reason))

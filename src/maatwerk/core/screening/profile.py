@@ -23,7 +23,9 @@ import operator as op
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
+from maatwerk.core.common.prose import Prose, load_prose
 from maatwerk.core.instruments.errors import UnknownInstrument
 from maatwerk.core.instruments.model import Instrument
 from maatwerk.core.knowledge.model import (
@@ -55,7 +57,7 @@ from maatwerk.core.screening.model import (
     SubgroupAdaptation,
     SubgroupFacts,
 )
-from maatwerk.core.screening.texts import join, localized
+from maatwerk.core.screening.texts import LANGUAGES, join, localized
 
 __all__ = [
     "InstrumentLookup",
@@ -380,31 +382,36 @@ def risk_profile(
     )
 
 
+# The sentences of a risk profile that are not in the stepped-care rules are prose in
+# ``content/prose/risk_profile.json``.
+PROSE_FILE = "risk_profile.json"
+
+
+@cache
+def _prose() -> Prose:
+    return load_prose(PROSE_FILE)
+
+
 def _factor_names(factor_ids: Iterable[str], knowledge: KnowledgeBase) -> dict[str, str]:
     ids = list(factor_ids)
     if not ids:
         return {}
-    names = {
-        language: ", ".join(
-            (knowledge.factor(f).name.get(language, fallback=True) or f).lower() for f in ids
+    return {
+        language: _prose().text(
+            "counted_factors",
+            language,
+            names=", ".join(
+                (knowledge.factor(f).name.get(language, fallback=True) or f).lower() for f in ids
+            ),
         )
-        for language in ("nl", "en")
+        for language in LANGUAGES
     }
-    return {"nl": f"({names['nl']})", "en": f"({names['en']})"}
 
 
 def _not_flagged_text(count: int, minimum: int, distress_not_assessed: bool) -> dict[str, str]:
-    text = {
-        "nl": f"Geen psychologisch risicoprofiel: negatieve stemming niet verhoogd en "
-        f"{count} van minimaal {minimum} psychologische risicofactoren verhoogd.",
-        "en": f"No psychological risk profile: negative mood not elevated and "
-        f"{count} of at least {minimum} psychological risk factors elevated.",
-    }
+    text = _prose().bilingual("not_flagged", count=str(count), minimum=str(minimum))
     if distress_not_assessed:
-        text = {
-            "nl": text["nl"] + " Let op: negatieve stemming is niet gemeten.",
-            "en": text["en"] + " Note: negative mood was not assessed.",
-        }
+        text = join(text, _prose().bilingual("not_flagged.distress_not_assessed"))
     return text
 
 
