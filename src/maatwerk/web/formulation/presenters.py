@@ -182,17 +182,6 @@ def patient_diagram(document: Formulation, language: Language) -> Diagram:
     return diagram(graph, language)
 
 
-def explanation_changed(
-    earlier: FormulationVersion | None, now: FormulationVersion, language: Language
-) -> bool:
-    """Whether what the patient reads differs between two versions (then an earlier
-    "this fits me" no longer answers the current text)."""
-    if earlier is None or earlier.pk == now.pk:
-        return False
-    before = personal_explanation(document_of(earlier), language=language).as_text()
-    return before != personal_explanation(document_of(now), language=language).as_text()
-
-
 def goal_rows_hints(document: Formulation, language: Language) -> dict[str, list[str]]:
     content = bundled_formulation_content()
     return {

@@ -25,7 +25,6 @@ from maatwerk.core.formulation import (
     check_factor_references,
     diagram_titles,
     formulation_to_json,
-    personal_explanation,
     prefill_from_profile,
     render_svg,
     to_dot,
@@ -44,9 +43,9 @@ from maatwerk.web.formulation.selectors import (
     OBJECT_FORMULATION,
     OBJECT_RESPONSE,
     FormulationAccess,
+    agreement_holds,
     current_version,
     document_of,
-    last_agreed_version,
     latest_shared_version,
 )
 from maatwerk.web.knowledge.selectors import knowledge_for, screening_content_for
@@ -217,11 +216,7 @@ def _agreement_still_holds(
     again once the new version is shared (issue 12)."""
     if formulation.status != Formulation.Status.AGREED:
         return
-    agreed = last_agreed_version(formulation)
-    if agreed is None:  # pragma: no cover - AGREED is set with an agreeing response
-        return
-    before = personal_explanation(document_of(agreed), language=language).as_text()
-    if before != personal_explanation(document_of(version), language=language).as_text():
+    if not agreement_holds(formulation, version, language):
         formulation.status = Formulation.Status.SHARED
         formulation.save(update_fields=["status"])
 
@@ -353,8 +348,10 @@ def formulation_share(*, actor: Actor, opened: FormulationAccess) -> Formulation
             version.shared_at = timezone.now()
             version.shared_by = user
             version.save(update_fields=["shared_at", "shared_by"])
-        formulation.status = Formulation.Status.SHARED
-        formulation.save(update_fields=["status"])
+        # The patient is asked only when the text differs from what they agreed with.
+        if not agreement_holds(formulation, version, patient_language(opened.access)):
+            formulation.status = Formulation.Status.SHARED
+            formulation.save(update_fields=["status"])
         note.detail = f"shared version {version.number} with the patient"
     return version
 

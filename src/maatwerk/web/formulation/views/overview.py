@@ -105,7 +105,7 @@ def detail(request: ActorRequest, formulation_id: str) -> HttpResponse:
             ),
             "explanation": presenters.explanation(document, patient_language, shift=1),
             "patient_diagram": presenters.patient_diagram(document, patient_language),
-            "changed_since_agreed": presenters.explanation_changed(
+            "changed_since_agreed": selectors.explanation_changed(
                 selectors.last_agreed_version(opened.object), context["version"], patient_language
             ),
             "explanation_language": patient_language,

@@ -37,10 +37,15 @@ def _shared_context(opened: FormulationAccess) -> dict[str, Any]:
         ),
         "explanation_language": language,
         "diagram": presenters.patient_diagram(document, language),
-        "last_response": responses[0] if responses else None,
+        # Shared again unchanged after "this fits me": the agreement still answers it.
+        "last_response": responses[0]
+        if responses
+        else selectors.last_agreement(opened.object)
+        if selectors.agreement_holds(opened.object, version, language)
+        else None,
         # The patient said "this fits me" to an earlier text: ask again (issue 12).
         "changed_since_agreed": not responses
-        and presenters.explanation_changed(agreed, version, language),
+        and selectors.explanation_changed(agreed, version, language),
         "by_patient": opened.by_patient,
     }
 
