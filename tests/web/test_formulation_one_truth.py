@@ -273,3 +273,69 @@ def test_step_4_makes_an_activity_plan(world: World) -> None:
     )
     page = client.get(url(formulation, "plan")).content.decode()
     assert "Tien minuten wandelen" in page and 'name="activity-TOTAL_FORMS" value="2"' in page
+
+
+ASKS = "Lees het en laat ons weten of het bij je past."
+AGREED = "Je zei dat deze uitleg bij je past."
+SAID_IT_FITS = "Je zei: ik herken mij hierin."
+
+
+@pytest.mark.parametrize("saved_in_between", [False, True], ids=["same version", "goal added"])
+def test_sharing_what_the_patient_agreed_with_does_not_ask_again(
+    world: World, saved_in_between: bool
+) -> None:
+    """Seen by a clinician: sharing a formulation that had not changed since the patient
+    agreed asked the patient to agree again. A change the patient does not read (a goal)
+    is no change for the agreement either."""
+    formulation = world_formulation(world)
+    patient = world.client_for("patient_a")
+    clinician = world.client_for("clinician_treating")
+    assert patient.post(url(formulation, "respond"), {"answer": "agree"}).status_code == 302
+    if saved_in_between:
+        response = clinician.post(
+            url(formulation, "goals"),
+            {"goal-TOTAL_FORMS": "1", "goal-INITIAL_FORMS": "0", "goal-0-text": "Weer wandelen"},
+        )
+        assert response.status_code == 302
+    assert clinician.post(url(formulation, "share")).status_code == 302
+
+    formulation.refresh_from_db()
+    assert formulation.status == FormulationRow.Status.AGREED
+    home = patient.get("/portal/").content.decode()
+    assert AGREED in home and ASKS not in home
+    shared = patient.get(url(formulation, "shared")).content.decode()
+    assert SAID_IT_FITS in shared
+    assert "veranderd sinds je zei" not in shared
+
+
+def test_sharing_a_changed_text_after_agreeing_asks_again(world: World) -> None:
+    formulation = world_formulation(world)
+    patient = world.client_for("patient_a")
+    clinician = world.client_for("clinician_treating")
+    assert patient.post(url(formulation, "respond"), {"answer": "agree"}).status_code == 302
+    _edit_steps_1_and_2(world, formulation)
+    assert clinician.post(url(formulation, "share")).status_code == 302
+
+    formulation.refresh_from_db()
+    assert formulation.status == FormulationRow.Status.SHARED
+    home = patient.get("/portal/").content.decode()
+    assert ASKS in home and AGREED not in home
+    shared = patient.get(url(formulation, "shared")).content.decode()
+    assert SAID_IT_FITS not in shared and "veranderd sinds je zei" in shared
+
+
+def test_sharing_again_after_a_comment_keeps_asking(world: World) -> None:
+    """A comment after an agreement: the patient's last word is that something is not
+    right, so sharing the same text again still asks."""
+    formulation = world_formulation(world)
+    patient = world.client_for("patient_a")
+    clinician = world.client_for("clinician_treating")
+    assert patient.post(url(formulation, "respond"), {"answer": "agree"}).status_code == 302
+    response = patient.post(
+        url(formulation, "respond"), {"answer": "comment", "comment": "Toch niet"}
+    )
+    assert response.status_code == 302
+    assert clinician.post(url(formulation, "share")).status_code == 302
+    formulation.refresh_from_db()
+    assert formulation.status == FormulationRow.Status.SHARED
+    assert ASKS in patient.get("/portal/").content.decode()

@@ -1,9 +1,10 @@
 """From the step forms to a new core ``Formulation``, and from the core's problems back to
 the form fields.
 
-Each step posts every row of its section as a formset (``forms.py``; existing rows carry
-their id; one blank row adds a new entry; a "remove" checkbox drops a row). The parsers
-take the formsets' cleaned rows, in the order posted, and build the whole new
+Each step posts every row of its section as a formset of ``StepRow`` forms
+(``forms.py``; existing rows carry their id; one blank row adds a new entry; a "remove"
+checkbox drops a row). One loop, ``merged``, turns the valid rows of any section, in the
+order posted, into its entries; the parsers put the sections into the whole new
 formulation with ``dataclasses.replace`` on the current one, so the core validates it as
 a whole; ``field_errors`` maps each ``Problem.path`` (e.g. ``complaints[2].text``) to the
 form field it belongs to, in the user's language, so the page shows it there and keeps
@@ -16,6 +17,7 @@ import dataclasses
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -32,11 +34,18 @@ from maatwerk.core.formulation import (
     Node,
     Problem,
 )
-from maatwerk.core.formulation.model import CONSEQUENCE_DOMAINS, CircleGraph
-from maatwerk.web.formulation.forms import CHECKS, FA_PARTS
+from maatwerk.core.formulation.model import CircleGraph
+from maatwerk.web.formulation.forms import (
+    ActivityRow,
+    AnalysisRow,
+    CircleChange,
+    ComplaintRow,
+    ConsequenceRow,
+    GoalRow,
+    StepRow,
+)
 
 NON_FIELD = "__all__"
-Row = Mapping[str, object]
 
 _MESSAGES: Mapping[str, Promise] = {
     "empty_text": _("Write something here, or tick “remove”."),
@@ -73,29 +82,6 @@ def field_errors(
     return errors
 
 
-_INDEXED = re.compile(r"^(\w+)\[(\d+)\](?:\.(\w+))?")
-
-
-def _indexed_field(prefix: str, section: str, rows: list[int]) -> Callable[[str], str | None]:
-    """Map ``section[k].field`` to ``prefix-<form row>-field``."""
-
-    def field_for(path: str) -> str | None:
-        match = _INDEXED.match(path)
-        if match is None or match.group(1) != section:
-            return None
-        index = int(match.group(2))
-        if index >= len(rows):
-            return None
-        return f"{prefix}-{rows[index]}-{match.group(3) or 'text'}"
-
-    return field_for
-
-
-def _str(row: Row, name: str) -> str:
-    value = row.get(name)
-    return value if isinstance(value, str) else ""
-
-
 def new_id(prefix: str, taken: Iterable[str]) -> str:
     used = set(taken)
     number = 1
@@ -125,202 +111,139 @@ def _refused(field_for: FieldFor, errors: dict[str, list[str]]) -> Draft:
     return Draft(nothing, field_for, errors)
 
 
-# ------------------------------------------------------------------ step 1
+# ------------------------------------------------------------------ the steps' rows
+
+E = TypeVar("E", Complaint, Consequence, FunctionalAnalysis, Goal, Activity)
+_INDEXED = re.compile(r"^(\w+)\[(\d+)\](?:\.(\w+))?")
 
 
-def parse_complaints(current: Formulation, posted: Sequence[Row]) -> Draft:
-    """Step 1: the complaints in the patient's own words."""
-    existing = {c.id: c for c in current.complaints}
-    complaints: list[Complaint] = []
-    rows: list[int] = []
-    taken = set(existing)
-    for row, values in enumerate(posted):
-        if values.get("remove"):
+@dataclass(frozen=True)
+class Merged(Generic[E]):
+    """A section's entries after its rows, and where each problem of them is typed."""
+
+    entries: tuple[E, ...]
+    field_for: FieldFor
+
+
+def merged(
+    existing: Sequence[E], form: type[StepRow], rows: Sequence[StepRow], make: Callable[..., E]
+) -> Merged[E]:
+    """The entries of ``form``'s section as its rows say, in their order: a row with the
+    id of an entry changes it, a filled-in row without one adds an entry, a removed or
+    blank row adds nothing. ``make`` is the entry's class, which checks the types of what
+    the row gives it."""
+    by_id = {entry.id: entry for entry in existing}
+    taken = set(by_id)
+    entries: list[E] = []
+    positions: list[int] = []  # the row of each entry, for the field of its problems
+    for position, row in enumerate(rows):
+        if row.removed():
             continue
-        text = _str(values, "text")
-        meaning = _str(values, "meaning").strip()
-        old = existing.get(_str(values, "id"))
-        if old is None:
-            if not text.strip():
-                continue
-            complaint_id = new_id("complaint", taken)
-            taken.add(complaint_id)
-            complaints.append(Complaint(complaint_id, text, meaning=meaning))
+        old = by_id.get(row.entry_id())
+        if old is not None:
+            # Attributes the page does not edit (a goal's GAS goal) stay as they are.
+            kept = {field.name: getattr(old, field.name) for field in dataclasses.fields(old)}
+            entries.append(make(**(kept | row.values())))
+        elif row.is_blank():
+            continue
         else:
-            complaints.append(dataclasses.replace(old, text=text, meaning=meaning))
-        rows.append(row)
-    field_for = _indexed_field("complaint", "complaints", rows)
-    return Draft(lambda: dataclasses.replace(current, complaints=tuple(complaints)), field_for, {})
+            entry_id = new_id(form.prefix_name, taken)
+            taken.add(entry_id)
+            entries.append(make(id=entry_id, **row.values()))
+        positions.append(position)
+    typed_in = form.entry_fields()
+
+    def field_for(path: str) -> str | None:
+        """``complaints[2].text`` -> ``complaint-<its row>-text``; a problem with no
+        field of its own (an id) goes above the form."""
+        match = _INDEXED.match(path)
+        if match is None or match.group(1) != form.section:
+            return None
+        index = int(match.group(2))
+        name = typed_in.get(match.group(3) or form.filled_by[0])
+        if index >= len(positions) or name is None:
+            return None
+        return f"{form.prefix_name}-{positions[index]}-{name}"
+
+    return Merged(tuple(entries), field_for)
 
 
-# ------------------------------------------------------------------ step 2
+def _either(*field_fors: FieldFor) -> FieldFor:
+    return lambda path: next((name for f in field_fors if (name := f(path))), None)
 
 
-def _lines(text: str) -> tuple[str, ...]:
-    return tuple(line.strip() for line in text.splitlines() if line.strip())
+Rows = tuple[Sequence[StepRow], ...]  # a step's rows, one sequence per formset
 
 
-def parse_consequences(
-    current: Formulation, posted: Sequence[Row], posted_analyses: Sequence[Row]
-) -> Draft:
-    """Step 2: consequences in five domains and the functional analyses. A removed
-    consequence is unlinked from the circle's nodes (the node and its words stay)."""
-    errors: dict[str, list[str]] = {}
-    existing = {c.id: c for c in current.consequences}
-    consequences: list[Consequence] = []
-    rows: list[int] = []
-    taken = set(existing)
-    for row, values in enumerate(posted):
-        if values.get("remove"):
-            continue
-        words = _str(values, "words")
-        old_id = _str(values, "id")
-        domain = _str(values, "domain")
-        if domain not in CONSEQUENCE_DOMAINS:
-            if old_id not in existing and not words.strip():
-                continue
-            errors[f"consequence-{row}-domain"] = [str(_("Choose a domain."))]
-            continue
-        factor_id = _str(values, "factor").strip() or None
-        role = _str(values, "role") or None
-        if old_id in existing:
-            consequence_id = old_id
-        else:
-            if not words.strip():
-                continue
-            consequence_id = new_id("consequence", taken)
-            taken.add(consequence_id)
-        consequences.append(
-            Consequence(
-                consequence_id,
-                domain,  # type: ignore[arg-type]
-                words,
-                bool(values.get("maintaining")),
-                factor_id,
-                role,  # type: ignore[arg-type]
-            )
-        )
-        rows.append(row)
-    analyses: list[FunctionalAnalysis] = []
-    fa_rows: list[int] = []
-    fa_existing = {a.id for a in current.functional_analyses}
-    fa_taken = set(fa_existing)
-    for row, values in enumerate(posted_analyses):
-        if values.get("remove"):
-            continue
-        situation = _str(values, "situation")
-        parts = {part: _lines(_str(values, part)) for part in FA_PARTS}
-        old_id = _str(values, "id")
-        if old_id in fa_existing:
-            analysis_id = old_id
-        else:
-            if not situation.strip() and not any(parts.values()):
-                continue
-            analysis_id = new_id("analysis", fa_taken)
-            fa_taken.add(analysis_id)
-        analyses.append(FunctionalAnalysis(analysis_id, situation, **parts))
-        fa_rows.append(row)
-    kept = {c.id for c in consequences}
+def _complaints(current: Formulation, rows: Rows) -> Draft:
+    complaints = merged(current.complaints, ComplaintRow, rows[0], Complaint)
+    return Draft(
+        lambda: dataclasses.replace(current, complaints=complaints.entries),
+        complaints.field_for,
+        {},
+    )
+
+
+def _consequences(current: Formulation, rows: Rows) -> Draft:
+    """A removed consequence is unlinked from the circle's nodes (the node and its words
+    stay)."""
+    consequences = merged(current.consequences, ConsequenceRow, rows[0], Consequence)
+    analyses = merged(current.functional_analyses, AnalysisRow, rows[1], FunctionalAnalysis)
+    kept = {c.id for c in consequences.entries}
     nodes = tuple(
         node
         if node.consequence_id is None or node.consequence_id in kept
         else dataclasses.replace(node, consequence_id=None)
         for node in current.circle.nodes
     )
-    consequence_field = _indexed_field("consequence", "consequences", rows)
-    analysis_field = _indexed_field("analysis", "functional_analyses", fa_rows)
-
-    def field_for(path: str) -> str | None:
-        if path.startswith("consequences"):
-            name = consequence_field(path)
-            return name.replace("-factor_id", "-factor") if name else None
-        if path.startswith("functional_analyses"):
-            return analysis_field(path)
-        return None
-
-    if errors:
-        return _refused(field_for, errors)
     return Draft(
         lambda: dataclasses.replace(
             current,
-            consequences=tuple(consequences),
-            functional_analyses=tuple(analyses),
+            consequences=consequences.entries,
+            functional_analyses=analyses.entries,
             circle=CircleGraph(nodes, current.circle.edges),
         ),
-        field_for,
+        _either(consequences.field_for, analyses.field_for),
         {},
     )
 
 
-# ------------------------------------------------------------------ step 3
+def _goals(current: Formulation, rows: Rows) -> Draft:
+    goals = merged(current.goals, GoalRow, rows[0], Goal)
+    return Draft(lambda: dataclasses.replace(current, goals=goals.entries), goals.field_for, {})
 
 
-def _check(value: str) -> bool | None:
-    return {"yes": True, "no": False}.get(value)
+def _activities(current: Formulation, rows: Rows) -> Draft:
+    activities = merged(current.activities, ActivityRow, rows[0], Activity)
+    return Draft(
+        lambda: dataclasses.replace(current, activities=activities.entries),
+        activities.field_for,
+        {},
+    )
 
 
-def parse_goals(current: Formulation, posted: Sequence[Row]) -> Draft:
-    """Step 3: the patient's goals with the three checks."""
-    existing = {g.id: g for g in current.goals}
-    goals: list[Goal] = []
-    rows: list[int] = []
-    taken = set(existing)
-    for row, values in enumerate(posted):
-        if values.get("remove"):
-            continue
-        text = _str(values, "text")
-        feasible, concrete, small_steps = (_check(_str(values, check)) for check in CHECKS)
-        old = existing.get(_str(values, "id"))
-        if old is None:
-            if not text.strip():
-                continue
-            old = Goal(new_id("goal", taken), text)
-            taken.add(old.id)
-        goals.append(
-            dataclasses.replace(
-                old, text=text, feasible=feasible, concrete=concrete, small_steps=small_steps
-            )
-        )
-        rows.append(row)
-    field_for = _indexed_field("goal", "goals", rows)
-    return Draft(lambda: dataclasses.replace(current, goals=tuple(goals)), field_for, {})
+@dataclass(frozen=True)
+class Step:
+    """One step of the consult: the formsets its page posts and how their rows make the
+    next formulation."""
+
+    name: str  # its URL name and template
+    forms: tuple[type[StepRow], ...]
+    parse: Callable[[Formulation, Rows], Draft]
+    note: str  # the note of the version it saves
+    next_step: str  # where "save and go on" leads
 
 
-# ------------------------------------------------------------------ step 4
-
-
-def parse_activities(current: Formulation, posted: Sequence[Row]) -> Draft:
-    """Step 4: the activity plan (what, when, for which goal)."""
-    existing = {a.id for a in current.activities}
-    activities: list[Activity] = []
-    rows: list[int] = []
-    taken = set(existing)
-    for row, values in enumerate(posted):
-        if values.get("remove"):
-            continue
-        text = _str(values, "text")
-        activity_id = _str(values, "id")
-        if activity_id not in existing:
-            if not text.strip():
-                continue
-            activity_id = new_id("activity", taken)
-            taken.add(activity_id)
-        activities.append(
-            Activity(
-                activity_id,
-                text,
-                _str(values, "when").strip(),
-                _str(values, "goal").strip() or None,
-            )
-        )
-        rows.append(row)
-    indexed = _indexed_field("activity", "activities", rows)
-
-    def field_for(path: str) -> str | None:
-        name = indexed(path)
-        return name.replace("-goal_id", "-goal") if name else None
-
-    return Draft(lambda: dataclasses.replace(current, activities=tuple(activities)), field_for, {})
+COMPLAINTS = Step("complaints", (ComplaintRow,), _complaints, "complaints", "consequences")
+CONSEQUENCES = Step(
+    "consequences",
+    (ConsequenceRow, AnalysisRow),
+    _consequences,
+    "consequences and functional analyses",
+    "goals",
+)
+GOALS = Step("goals", (GoalRow,), _goals, "goals", "plan")
+PLAN = Step("plan", (ActivityRow,), _activities, "activity plan", "plan")
 
 
 # ------------------------------------------------------------------ the circle
@@ -366,26 +289,22 @@ def _renamed_source(
     return complaints, consequences
 
 
-def circle_change(current: Formulation, posted: Row) -> Draft:
-    """One change of the circle (the cleaned ``CircleForm``): add, rename or remove a
-    node; add or remove an edge."""
-    action = _str(posted, "action")
+def circle_change(current: Formulation, change: CircleChange) -> Draft:
+    """One change of the circle: add, rename or remove a node; add or remove an edge."""
     graph = current.circle
     nodes = list(graph.nodes)
     edges = list(graph.edges)
-    field_for = circle_field_for(action)
-    if action == "add_node":
-        kind = _str(posted, "node-kind")
-        factor_id = _str(posted, "node-factor").strip() or None
+    field_for = circle_field_for(change.action)
+    if change.action == "add_node":
         # Not the id of a complaint: a new box stands for nothing until it is linked.
-        node_id = new_id(kind, (*(n.id for n in nodes), *(c.id for c in current.complaints)))
-        nodes.append(Node(node_id, kind, _str(posted, "node-label"), factor_id))  # type: ignore[arg-type]
-    elif action == "rename_node":
-        node_id = _str(posted, "node")
-        index = next((i for i, n in enumerate(nodes) if n.id == node_id), None)
-        if index is None:
+        taken = (*(n.id for n in nodes), *(c.id for c in current.complaints))
+        node_id = new_id(change.kind, taken)
+        nodes.append(Node(node_id, change.kind, change.label, change.factor_id))  # type: ignore[arg-type]
+    elif change.action == "rename_node":
+        index = next((i for i, n in enumerate(nodes) if n.id == change.node), None)
+        if index is None or index >= len(change.node_labels):
             return _refused(field_for, {NON_FIELD: [str(_GENERIC)]})
-        label = _str(posted, f"node-{index}-label")
+        label = change.node_labels[index]
         nodes[index] = dataclasses.replace(nodes[index], label=label)
         # A box that stands for a complaint or consequence is renamed at its source, so
         # steps 1-2 and the circle keep saying the same (one truth).
@@ -400,18 +319,13 @@ def circle_change(current: Formulation, posted: Row) -> Draft:
             field_for,
             {},
         )
-    elif action == "remove_node":
-        node_id = _str(posted, "node")
-        nodes = [n for n in nodes if n.id != node_id]
-        edges = [e for e in edges if node_id not in (e.source, e.target)]
-    elif action == "add_edge":
-        label = _str(posted, "edge-label")
-        edges.append(
-            Edge(_str(posted, "edge-source"), _str(posted, "edge-target"), label.strip() or None)
-        )
-    elif action == "remove_edge":
-        source, target = _str(posted, "source"), _str(posted, "target")
-        edges = [e for e in edges if (e.source, e.target) != (source, target)]
+    elif change.action == "remove_node":
+        nodes = [n for n in nodes if n.id != change.node]
+        edges = [e for e in edges if change.node not in (e.source, e.target)]
+    elif change.action == "add_edge":
+        edges.append(Edge(change.source, change.target, change.edge_label.strip() or None))
+    elif change.action == "remove_edge":
+        edges = [e for e in edges if (e.source, e.target) != (change.source, change.target)]
     else:  # pragma: no cover - the form accepts only the actions above
         return _refused(field_for, {NON_FIELD: [str(_GENERIC)]})
     return Draft(

@@ -4,15 +4,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from maatwerk.core.formulation import (
     DiagramRenderError,
     Formulation,
+    FormulationChanges,
     FormulationError,
+    Paragraph,
     as_scegs,
     as_three_p,
     bundled_formulation_content,
@@ -24,7 +26,7 @@ from maatwerk.core.formulation import (
     strongest_circle,
 )
 from maatwerk.core.formulation.model import CircleGraph
-from maatwerk.core.formulation.views import SCEGS_DIMENSIONS
+from maatwerk.core.formulation.views import SCEGS_DIMENSIONS, ScegsEntry
 from maatwerk.core.instruments.base import Language
 from maatwerk.core.knowledge.model import KnowledgeBase
 from maatwerk.core.screening.model import ScreeningProfile
@@ -65,11 +67,6 @@ SCEGS_LABELS = {
     "gedragsmatig": gettext_lazy("Behavioural"),
     "sociaal": gettext_lazy("Social"),
 }
-CHECK_LABELS = {
-    "feasible": gettext_lazy("Feasible"),
-    "concrete": gettext_lazy("Concrete"),
-    "small_steps": gettext_lazy("In small steps"),
-}
 
 
 def factor_names(knowledge: KnowledgeBase, language: Language) -> dict[str, str]:
@@ -105,16 +102,34 @@ def diagram(graph: CircleGraph, language: Language) -> Diagram:
     return Diagram(svg, None, description)
 
 
-def scegs_sections(document: Formulation) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class ScegsSection:
+    label: Promise
+    entries: tuple[ScegsEntry, ...]
+
+
+def scegs_sections(document: Formulation) -> list[ScegsSection]:
     view = as_scegs(document)
-    return [
-        {"label": SCEGS_LABELS[name], "entries": view.dimension(name)} for name in SCEGS_DIMENSIONS
-    ]
+    return [ScegsSection(SCEGS_LABELS[name], view.dimension(name)) for name in SCEGS_DIMENSIONS]
+
+
+@dataclass(frozen=True)
+class ThreePLine:
+    text: str
+    from_screening: bool
+    factor: str  # the factor's name ("" when the entry names none)
+
+
+@dataclass(frozen=True)
+class ThreePSection:
+    id: str
+    label: Promise
+    entries: list[ThreePLine]
 
 
 def three_p_sections(
     document: Formulation, profile: ScreeningProfile | None, names: dict[str, str]
-) -> list[dict[str, Any]]:
+) -> list[ThreePSection]:
     view = as_three_p(document, profile)
     sections = [
         ("predisposing", ROLE_LABELS["predisposing"], view.predisposing),
@@ -123,22 +138,27 @@ def three_p_sections(
         ("unplaced", gettext_lazy("Not placed"), view.unplaced),
     ]
     return [
-        {
-            "id": key,
-            "label": label,
-            "entries": [
-                {
-                    "text": entry.text if entry.text is not None else names.get(entry.id, entry.id),
-                    "from_screening": entry.origin == "screening",
-                    "factor": names.get(entry.factor_id, entry.factor_id)
-                    if entry.factor_id
-                    else "",
-                }
+        ThreePSection(
+            key,
+            label,
+            [
+                ThreePLine(
+                    text=entry.text if entry.text is not None else names.get(entry.id, entry.id),
+                    from_screening=entry.origin == "screening",
+                    factor=names.get(entry.factor_id, entry.factor_id) if entry.factor_id else "",
+                )
                 for entry in entries
             ],
-        }
+        )
         for key, label, entries in sections
     ]
+
+
+@dataclass(frozen=True)
+class ParagraphView:
+    heading: str
+    tag: str  # the heading's element, h2 … h4
+    lines: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -146,8 +166,8 @@ class ExplanationView:
     """The personal explanation: what the patient reads first (one circle, short) and
     the other circles, shown on request."""
 
-    paragraphs: list[dict[str, Any]]
-    more: list[dict[str, Any]]
+    paragraphs: list[ParagraphView]
+    more: list[ParagraphView]
     words: int
     text: str  # the whole explanation as plain text (to notice a change)
 
@@ -160,11 +180,8 @@ def explanation(
     a patient with low literacy."""
     told = personal_explanation(document, language=language, short=short)
 
-    def rows(paragraphs: tuple[Any, ...]) -> list[dict[str, Any]]:
-        return [
-            {"heading": p.heading, "tag": f"h{p.level + shift}", "lines": p.lines}
-            for p in paragraphs
-        ]
+    def rows(paragraphs: tuple[Paragraph, ...]) -> list[ParagraphView]:
+        return [ParagraphView(p.heading, f"h{p.level + shift}", p.lines) for p in paragraphs]
 
     return ExplanationView(
         paragraphs=rows(told.paragraphs),
@@ -182,17 +199,6 @@ def patient_diagram(document: Formulation, language: Language) -> Diagram:
     return diagram(graph, language)
 
 
-def explanation_changed(
-    earlier: FormulationVersion | None, now: FormulationVersion, language: Language
-) -> bool:
-    """Whether what the patient reads differs between two versions (then an earlier
-    "this fits me" no longer answers the current text)."""
-    if earlier is None or earlier.pk == now.pk:
-        return False
-    before = personal_explanation(document_of(earlier), language=language).as_text()
-    return before != personal_explanation(document_of(now), language=language).as_text()
-
-
 def goal_rows_hints(document: Formulation, language: Language) -> dict[str, list[str]]:
     content = bundled_formulation_content()
     return {
@@ -201,7 +207,14 @@ def goal_rows_hints(document: Formulation, language: Language) -> dict[str, list
     }
 
 
-def history(versions: list[FormulationVersion]) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class HistoryRow:
+    version: FormulationVersion
+    note: str
+    changes: list[str]
+
+
+def history(versions: list[FormulationVersion]) -> list[HistoryRow]:
     """Newest first, each with what changed since the version before it."""
     documents = {version.number: document_of(version) for version in versions}
     rows = []
@@ -211,16 +224,16 @@ def history(versions: list[FormulationVersion]) -> list[dict[str, Any]]:
         found = changes(previous, current) if previous is not None else None
         names = (_names(previous) if previous is not None else {}) | _names(current)
         rows.append(
-            {
-                "version": version,
-                "note": _(version.note) if version.note else "",
-                "changes": _change_lines(found, names) if found else [],
-            }
+            HistoryRow(
+                version=version,
+                note=_(version.note) if version.note else "",
+                changes=_change_lines(found, names) if found else [],
+            )
         )
     return rows
 
 
-def _names(document: Any) -> dict[str, str]:
+def _names(document: Formulation) -> dict[str, str]:
     """Box and consequence ids -> the words a person reads, quoted."""
     names = {node.id: f"“{' '.join(node.label.split())}”" for node in document.circle.nodes}
     names.update({c.id: f"“{' '.join(c.words.split())}”" for c in document.consequences})
@@ -231,7 +244,7 @@ def _named(names: dict[str, str], key: str) -> str:
     return names.get(key, key)
 
 
-def _change_lines(found: Any, names: dict[str, str]) -> list[str]:
+def _change_lines(found: FormulationChanges, names: dict[str, str]) -> list[str]:
     labels = (
         ("added_nodes", _("boxes added")),
         ("removed_nodes", _("boxes removed")),

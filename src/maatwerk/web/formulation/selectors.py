@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from maatwerk.core.formulation import Formulation as CoreFormulation
-from maatwerk.core.formulation import formulation_from_json, with_current_words
+from maatwerk.core.formulation import (
+    formulation_from_json,
+    personal_explanation,
+    with_current_words,
+)
+from maatwerk.core.instruments.base import Language
 from maatwerk.web.formulation.models import Formulation, FormulationVersion, PatientResponse
 from maatwerk.web.patients.opening import Opened, PatientAccess
 
@@ -60,12 +65,39 @@ def document_of(version: FormulationVersion) -> CoreFormulation:
     return with_current_words(formulation_from_json(version.document))
 
 
-def last_agreed_version(formulation: Formulation) -> FormulationVersion | None:
-    """The version the patient last said "this fits me" to."""
-    response = (
+def last_agreement(formulation: Formulation) -> PatientResponse | None:
+    """The patient's last "this fits me" (with its version)."""
+    return (
         PatientResponse.objects.filter(version__formulation=formulation, agreed=True)
         .select_related("version")
         .order_by("-answered_at", "-pk")
         .first()
     )
+
+
+def last_agreed_version(formulation: Formulation) -> FormulationVersion | None:
+    """The version the patient last said "this fits me" to."""
+    response = last_agreement(formulation)
     return response.version if response is not None else None
+
+
+def explanation_changed(
+    earlier: FormulationVersion | None, now: FormulationVersion, language: Language
+) -> bool:
+    """Whether what the patient reads differs between two versions (then an earlier
+    "this fits me" no longer answers the current text)."""
+    if earlier is None or earlier.pk == now.pk:
+        return False
+    before = personal_explanation(document_of(earlier), language=language).as_text()
+    return before != personal_explanation(document_of(now), language=language).as_text()
+
+
+def agreement_holds(
+    formulation: Formulation, version: FormulationVersion, language: Language
+) -> bool:
+    """Whether the patient's last word is "this fits me" and ``version`` reads the same
+    as the text they said it to: then sharing ``version`` asks nothing new."""
+    if formulation.status != Formulation.Status.AGREED:
+        return False
+    agreed = last_agreed_version(formulation)
+    return agreed is not None and not explanation_changed(agreed, version, language)

@@ -25,7 +25,6 @@ from maatwerk.core.formulation import (
     check_factor_references,
     diagram_titles,
     formulation_to_json,
-    personal_explanation,
     prefill_from_profile,
     render_svg,
     to_dot,
@@ -38,15 +37,21 @@ from maatwerk.web.accounts.models import User
 from maatwerk.web.audit.audited import InputRefused, audited, valid_form, valid_formset
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.formulation import editing
-from maatwerk.web.formulation.forms import CircleForm, ResponseForm, RowForms, StartForm
+from maatwerk.web.formulation.forms import (
+    CircleForm,
+    ResponseForm,
+    StartForm,
+    StepRow,
+    StepRows,
+)
 from maatwerk.web.formulation.models import Formulation, FormulationVersion, PatientResponse
 from maatwerk.web.formulation.selectors import (
     OBJECT_FORMULATION,
     OBJECT_RESPONSE,
     FormulationAccess,
+    agreement_holds,
     current_version,
     document_of,
-    last_agreed_version,
     latest_shared_version,
 )
 from maatwerk.web.knowledge.selectors import knowledge_for, screening_content_for
@@ -160,13 +165,6 @@ def formulation_start(*, actor: Actor, access: PatientAccess, form: StartForm) -
 # ------------------------------------------------------------------ save
 
 
-def _rows(formset: RowForms) -> list[dict[str, object]]:
-    """The formset's rows in the order posted (blank rows as empty mappings), so a
-    problem of the core maps back to the row it came from."""
-    valid_formset(formset)
-    return [dict(form.cleaned_data) for form in formset.forms]
-
-
 def _edit(
     *,
     actor: Actor,
@@ -217,11 +215,7 @@ def _agreement_still_holds(
     again once the new version is shared (issue 12)."""
     if formulation.status != Formulation.Status.AGREED:
         return
-    agreed = last_agreed_version(formulation)
-    if agreed is None:  # pragma: no cover - AGREED is set with an agreeing response
-        return
-    before = personal_explanation(document_of(agreed), language=language).as_text()
-    if before != personal_explanation(document_of(version), language=language).as_text():
+    if not agreement_holds(formulation, version, language):
         formulation.status = Formulation.Status.SHARED
         formulation.save(update_fields=["status"])
 
@@ -257,78 +251,44 @@ def formulation_save(
     )
 
 
-def complaints_save(
-    *, actor: Actor, opened: FormulationAccess, rows: RowForms
+def step_save(
+    *, actor: Actor, opened: FormulationAccess, step: editing.Step, posted: tuple[StepRows, ...]
 ) -> FormulationVersion:
-    """Step 1: the complaints."""
+    """One of the four steps: its rows, as posted, make the next version."""
     return _edit(
         actor=actor,
         opened=opened,
-        note="complaints",
-        change=lambda current: editing.parse_complaints(current, _rows(rows)),
+        note=step.note,
+        change=lambda current: step.parse(current, _rows_or_refused(*posted)),
     )
 
 
-def consequences_save(
-    *, actor: Actor, opened: FormulationAccess, rows: RowForms, analyses: RowForms
-) -> FormulationVersion:
-    """Step 2: the consequences and the functional analyses."""
-
-    def change(current: CoreFormulation) -> editing.Draft:
-        consequence_rows = _rows_or_refused(rows, analyses)
-        return editing.parse_consequences(current, *consequence_rows)
-
-    return _edit(
-        actor=actor, opened=opened, note="consequences and functional analyses", change=change
-    )
-
-
-def _rows_or_refused(
-    *formsets: RowForms,
-) -> tuple[list[dict[str, object]], ...]:
-    """Every formset's rows, or one refusal with the problems of all of them."""
+def _rows_or_refused(*formsets: StepRows) -> tuple[list[StepRow], ...]:
+    """Every formset's valid rows in the order posted (so a problem of the core maps back
+    to the row it came from), or one refusal with the problems of all of them."""
     errors: dict[str, list[str]] = {}
-    found: list[list[dict[str, object]]] = []
     for formset in formsets:
         try:
-            found.append(_rows(formset))
+            valid_formset(formset)
         except InputRefused as refusal:
             errors.update(refusal.errors)
     if errors:
         raise InputRefused(errors)
-    return tuple(found)
-
-
-def goals_save(*, actor: Actor, opened: FormulationAccess, rows: RowForms) -> FormulationVersion:
-    """Step 3: the goals and their checks."""
-    return _edit(
-        actor=actor,
-        opened=opened,
-        note="goals",
-        change=lambda current: editing.parse_goals(current, _rows(rows)),
-    )
-
-
-def activities_save(
-    *, actor: Actor, opened: FormulationAccess, rows: RowForms
-) -> FormulationVersion:
-    """Step 4: the activity plan."""
-    return _edit(
-        actor=actor,
-        opened=opened,
-        note="activity plan",
-        change=lambda current: editing.parse_activities(current, _rows(rows)),
-    )
+    return tuple(list(formset.forms) for formset in formsets)
 
 
 def circle_save(*, actor: Actor, opened: FormulationAccess, form: CircleForm) -> FormulationVersion:
     """One change of the circle."""
-    action = str(form.data.get("action", ""))[:40]
+
+    def change(current: CoreFormulation) -> editing.Draft:
+        valid_form(form)
+        return editing.circle_change(current, form.change())
+
     return _edit(
         actor=actor,
         opened=opened,
-        note=f"circle: {action}",
-        change=lambda current: editing.circle_change(current, valid_form(form)),
+        note=f"circle: {form.action_name() or 'unknown change'}",
+        change=change,
     )
 
 
@@ -353,8 +313,10 @@ def formulation_share(*, actor: Actor, opened: FormulationAccess) -> Formulation
             version.shared_at = timezone.now()
             version.shared_by = user
             version.save(update_fields=["shared_at", "shared_by"])
-        formulation.status = Formulation.Status.SHARED
-        formulation.save(update_fields=["status"])
+        # The patient is asked only when the text differs from what they agreed with.
+        if not agreement_holds(formulation, version, patient_language(opened.access)):
+            formulation.status = Formulation.Status.SHARED
+            formulation.save(update_fields=["status"])
         note.detail = f"shared version {version.number} with the patient"
     return version
 

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from maatwerk.core.access import Role
-from maatwerk.core.formulation import Formulation as CoreFormulation
 from maatwerk.web.audit.audited import InputRefused
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
@@ -88,32 +87,30 @@ def start(request: ActorRequest, patient_id: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def detail(request: ActorRequest, formulation_id: str) -> HttpResponse:
     opened = _read(request, formulation_id, "formulation overview")
-    context = _base_context(opened, "")
-    document: CoreFormulation = context["document"]
+    base = _base_context(opened, "")
+    document = base["document"]
+    version = base["version"]
     patient_language = services.patient_language(opened.access)
     organization_id = opened.access.patient.organization_id
     names = presenters.factor_names(knowledge_for(organization_id), _ui_language())
     stored = latest_profile_of_patient(opened.access)
     shared = selectors.latest_shared_version(opened.object)
-    context.update(
-        {
-            "diagram": presenters.diagram(document.circle, patient_language),
-            "scegs": presenters.scegs_sections(document),
-            "meanings": [(c.text, c.meaning) for c in document.complaints if c.meaning],
-            "three_p": presenters.three_p_sections(
-                document, stored.profile if stored else None, names
-            ),
-            "explanation": presenters.explanation(document, patient_language, shift=1),
-            "patient_diagram": presenters.patient_diagram(document, patient_language),
-            "changed_since_agreed": presenters.explanation_changed(
-                selectors.last_agreed_version(opened.object), context["version"], patient_language
-            ),
-            "explanation_language": patient_language,
-            "shared": shared,
-            "current_is_shared": shared is not None and shared.pk == context["version"].pk,
-            "responses": selectors.responses_of(opened.object),
-            "history": presenters.history(selectors.versions_of(opened.object)),
-            "plan_url": plan_url(str(opened.access.patient.public_id)),
-        }
-    )
+    context = {
+        **base,
+        "diagram": presenters.diagram(document.circle, patient_language),
+        "scegs": presenters.scegs_sections(document),
+        "meanings": [(c.text, c.meaning) for c in document.complaints if c.meaning],
+        "three_p": presenters.three_p_sections(document, stored.profile if stored else None, names),
+        "explanation": presenters.explanation(document, patient_language, shift=1),
+        "patient_diagram": presenters.patient_diagram(document, patient_language),
+        "changed_since_agreed": selectors.explanation_changed(
+            selectors.last_agreed_version(opened.object), version, patient_language
+        ),
+        "explanation_language": patient_language,
+        "shared": shared,
+        "current_is_shared": shared is not None and shared.pk == version.pk,
+        "responses": selectors.responses_of(opened.object),
+        "history": presenters.history(selectors.versions_of(opened.object)),
+        "plan_url": plan_url(str(opened.access.patient.public_id)),
+    }
     return render(request, "formulation/detail.html", context)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,16 +11,37 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from maatwerk.core.instruments.base import Language
 from maatwerk.web.audit.audited import InputRefused
 from maatwerk.web.common.http import ActorRequest
 from maatwerk.web.formulation import forms, presenters, selectors, services
+from maatwerk.web.formulation.models import Formulation, FormulationVersion, PatientResponse
 from maatwerk.web.formulation.selectors import FormulationAccess
-from maatwerk.web.formulation.views.common import _opened, _read
+from maatwerk.web.formulation.views.common import Errors, _opened, _read
+from maatwerk.web.patients.models import Patient
 from maatwerk.web.patients.opening import Audience
 from maatwerk.web.screening.subgroup_flags import reads_short_texts
 
 
-def _shared_context(opened: FormulationAccess) -> dict[str, Any]:
+class SharedContext(TypedDict):
+    """What the patient reads: the newest shared version and their last answer."""
+
+    formulation: Formulation
+    patient: Patient
+    version: FormulationVersion
+    explanation: presenters.ExplanationView
+    explanation_language: Language
+    diagram: presenters.Diagram
+    last_response: PatientResponse | None
+    changed_since_agreed: bool
+    by_patient: bool
+    errors: Errors
+    comment: str
+
+
+def _shared_context(
+    opened: FormulationAccess, errors: Errors | None = None, comment: str = ""
+) -> SharedContext:
     version = selectors.latest_shared_version(opened.object)
     if version is None:
         raise Http404
@@ -37,11 +58,18 @@ def _shared_context(opened: FormulationAccess) -> dict[str, Any]:
         ),
         "explanation_language": language,
         "diagram": presenters.patient_diagram(document, language),
-        "last_response": responses[0] if responses else None,
+        # Shared again unchanged after "this fits me": the agreement still answers it.
+        "last_response": responses[0]
+        if responses
+        else selectors.last_agreement(opened.object)
+        if selectors.agreement_holds(opened.object, version, language)
+        else None,
         # The patient said "this fits me" to an earlier text: ask again (issue 12).
         "changed_since_agreed": not responses
-        and presenters.explanation_changed(agreed, version, language),
+        and selectors.explanation_changed(agreed, version, language),
         "by_patient": opened.by_patient,
+        "errors": errors or {},
+        "comment": comment,
     }
 
 
@@ -50,9 +78,7 @@ def _shared_context(opened: FormulationAccess) -> dict[str, Any]:
 def shared(request: ActorRequest, formulation_id: str) -> HttpResponse:
     """The explanation as the patient reads it: the newest shared version."""
     opened = _read(request, formulation_id, "shared formulation", Audience.RECORD)
-    context = _shared_context(opened)
-    context.update({"errors": {}, "comment": ""})
-    return render(request, "formulation/shared.html", context)
+    return render(request, "formulation/shared.html", _shared_context(opened))
 
 
 @login_required
@@ -63,8 +89,8 @@ def respond(request: ActorRequest, formulation_id: str) -> HttpResponse:
     try:
         services.response_record(actor=request.actor, opened=opened, form=form)
     except InputRefused as refusal:
-        context = _shared_context(opened)
-        context.update({"errors": refusal.errors, "comment": form.data.get("comment", "")})
+        typed = form["comment"].value()
+        context = _shared_context(opened, refusal.errors, "" if typed is None else str(typed))
         return render(request, "formulation/shared.html", context, status=400)
     messages.success(request, _("Thank you. Your care provider will read your answer."))
     return redirect("formulation:shared", formulation_id=opened.object.public_id)
