@@ -82,7 +82,7 @@ def test_the_band_uses_the_norm_chosen_for_a_patient_without_a_sex(
     url = reverse("monitoring:patient", args=[world.patient_a.public_id])
     monitoring = clinician.get(url, HTTP_ACCEPT_LANGUAGE="nl").context["page"]
     chart = monitoring.charts.courses[0]
-    assert _band(chart) == {**band, "label": _band(chart)["label"]}
+    assert (_band(chart)["lower"], _band(chart)["upper"]) == (band["lower"], band["upper"])
     assert "De strook is berekend met de norm van Löwe et al. (2008), mannen." in chart.summary
     results = clinician.get(
         f"/clinic/patients/{world.patient_a.public_id}/results/", HTTP_ACCEPT_LANGUAGE="nl"
@@ -107,3 +107,26 @@ def test_without_a_choice_the_band_is_the_conservative_norms(no_sex_men_norm: Wo
     assert (band["lower"], band["upper"]) == (pytest.approx(3.782375), pytest.approx(10.217625))
     assert course.course.startswith("Ongeveer hetzelfde als de eerste keer.")
     assert "Löwe et al. (2008), vrouwen" in course.chart.summary
+
+
+def test_a_scale_without_a_norm_sd_has_the_fixed_threshold_band(world: World) -> None:
+    """PHQ-9 1.0 has no norm SD: its change is judged by the IAPT threshold of 6 points
+    (the monitoring content), so around the first score 16 the band runs from 10 to 22."""
+    assignment = Assignment.objects.create(
+        patient=world.patient_a,
+        instrument_code="phq9",
+        instrument_version="1.0",
+        assigned_by=world.memberships["clinician_treating"],
+    )
+    assignment_record_completed(
+        actor=actor_for_user(world.users["clinician_treating"], access_point="test"),
+        assignment=assignment,
+        answers={f"phq9_{n}": 2 if n != 9 else 0 for n in range(1, 10)},
+        completed_at=timezone.now() - timedelta(days=2),
+    )
+    chart = world.client_for("patient_a").get(PAGE).context["page"].scales[0].chart
+    assert (_band(chart)["lower"], _band(chart)["upper"]) == (10, 22)
+    assert (
+        "De strook is de vaste grens van 6 punten: NHS Talking Therapies (IAPT): "
+        "betrouwbare verandering bij 6 punten, caseness boven 9"
+    ) in chart.summary
