@@ -62,7 +62,7 @@ def test_the_patient_sees_their_phq9_course_in_plain_words(course: World) -> Non
     assert "Hoe hoger de score, hoe meer klachten." in page
     # The course as a Vega-Lite chart with a text alternative: a summary and the table.
     assert 'data-vega-spec="spec-course-0"' in page and 'id="spec-course-0"' in page
-    assert "<caption>" in page and "de schaal loopt van 0 tot 27" in page
+    assert '<caption class="visually-hidden">' in page and "de schaal loopt van 0 tot 27" in page
     event = AuditEvent.objects.order_by("-sequence").first()
     assert event is not None
     assert (event.action, event.object_type, event.outcome) == (

@@ -7,7 +7,19 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from maatwerk.core.analysis.reliable_change import minimal_reliable_difference
+from maatwerk.core.analysis.change import (
+    Measurement,
+    change_rule,
+    fixed_threshold_rule,
+    trajectory,
+)
+from maatwerk.core.analysis.content import bundled_monitoring
+from maatwerk.core.analysis.reliable_change import (
+    ReliableChangeCategory,
+    minimal_reliable_difference,
+)
+from maatwerk.core.instruments.reference import UnknownSexNorm
+from maatwerk.core.instruments.registry import get_instrument
 from maatwerk.core.monitoring.chart import DayValue
 from maatwerk.core.monitoring.chart_specs import (
     VEGA_LITE_SCHEMA,
@@ -21,6 +33,7 @@ from maatwerk.core.monitoring.chart_specs import (
     Texts,
     TimedAnswers,
     before_after_spec,
+    change_rule_band,
     daily_pairs,
     ema_line_spec,
     mood_around_activity,
@@ -73,6 +86,48 @@ def test_band_stays_inside_the_scale() -> None:
     assert band.upper == 27
     low = reliable_change_band(baseline=1, sd=5.7, reliability=0.86, scale=Scale(0, 27))
     assert low.lower == 0
+
+
+def test_without_a_sex_the_band_follows_the_norm_chosen_for_the_patient() -> None:
+    """GAD-7 1.0 has only norms per sex (Löwe 2008): women SD 3.5, men SD 3.2, alpha 0.89.
+
+    By hand, MRD = 1.96 x SD x sqrt(2) x sqrt(1 - 0.89) = 1.96 x SD x sqrt(0.22)
+    = SD x 1.96 x 0.469042 = SD x 0.919321: men (chosen) 3.2 x 0.919321 = 2.941829;
+    women (the conservative larger SD) 3.5 x 0.919321 = 3.217625. Around a first score
+    of 7 the chosen band runs from 4.058171 to 9.941829, so a later 4 (3 points lower)
+    lies outside it, and the verdict with the same norm is a reliable improvement; with
+    the women's norm a 3-point change is not reliable.
+    """
+    scale = next(s for s in get_instrument("gad7", "1.0").scales if s.id == "total")
+    chosen = change_rule(scale, sex=None, unknown_sex=UnknownSexNorm.MALE)
+    assert chosen is not None
+    band = change_rule_band(baseline=7, rule=chosen, scale=Scale(0, 21))
+    assert band.points == pytest.approx(2.941829, abs=1e-5)
+    assert (band.lower, band.upper) == (pytest.approx(4.058171), pytest.approx(9.941829))
+    verdict = trajectory([Measurement(0, 7), Measurement(4, 4)], chosen)
+    assert band.points == verdict.threshold_points
+    assert verdict.latest.reliable_change is ReliableChangeCategory.RELIABLE_IMPROVEMENT
+    assert not band.lower <= 4 <= band.upper
+    conservative = change_rule(scale, sex=None)
+    assert conservative is not None
+    wide = change_rule_band(baseline=7, rule=conservative, scale=Scale(0, 21))
+    assert wide.points == pytest.approx(3.217625, abs=1e-5)
+    judged = trajectory([Measurement(0, 7), Measurement(4, 4)], conservative)
+    assert judged.latest.reliable_change is ReliableChangeCategory.NO_RELIABLE_CHANGE
+    assert wide.lower <= 4 <= wide.upper
+
+
+def test_without_norms_the_band_is_the_fixed_threshold_the_change_rules_use() -> None:
+    """PHQ-9 1.0 has a reliability but no norm SD: change is judged by the IAPT fixed
+    threshold of 6 points (monitoring content), so around 16 the band is 10..22."""
+    scale = next(s for s in get_instrument("phq9", "1.0").scales if s.id == "total")
+    fixed = bundled_monitoring().fixed_change_rule("phq9", "total")
+    assert fixed is not None
+    rule = change_rule(scale, sex="female", fixed=fixed)
+    assert rule == fixed_threshold_rule(fixed, scale)
+    band = change_rule_band(baseline=16, rule=rule, scale=Scale(0, 27))
+    assert (band.lower, band.upper, band.points) == (10, 22, 6)
+    assert change_rule(scale, sex="female") is None
 
 
 def test_rom_course_has_band_line_points_and_note_marks() -> None:

@@ -180,18 +180,28 @@ def trajectory(measurements: Sequence[Measurement], rule: ChangeRule) -> Traject
     first = TrajectoryPoint(measurements[0].week, intake, None, None, None)
     later = tuple(_judge(intake, m, rule) for m in measurements[1:])
     if isinstance(rule, JacobsonTruaxRule):
-        mrd = minimal_reliable_difference(sd=rule.sd, reliability=rule.reliability, z=rule.z)
-        threshold, method, norm = mrd.points, ChangeMethod.JACOBSON_TRUAX, rule.norm
+        method, norm = ChangeMethod.JACOBSON_TRUAX, rule.norm
     else:
-        threshold, method, norm = rule.points, ChangeMethod.FIXED_THRESHOLD, None
+        method, norm = ChangeMethod.FIXED_THRESHOLD, None
     return Trajectory(
         points=(first, *later),
         method=method,
-        threshold_points=threshold,
+        threshold_points=threshold_points(rule),
         basis=rule.basis,
         unverified=rule.unverified,
         norm=norm,
     )
+
+
+def threshold_points(rule: ChangeRule) -> float:
+    """The change in points that counts as reliable under ``rule``: the minimal reliable
+    difference for Jacobson–Truax (strictly more than it), the rule's points for a fixed
+    threshold (at least them)."""
+    if isinstance(rule, JacobsonTruaxRule):
+        return minimal_reliable_difference(
+            sd=rule.sd, reliability=rule.reliability, z=rule.z
+        ).points
+    return rule.points
 
 
 def _judge(intake: float, measurement: Measurement, rule: ChangeRule) -> TrajectoryPoint:
@@ -304,3 +314,20 @@ def fixed_threshold_rule(rule: FixedChangeRule, scale: Scale) -> FixedThresholdR
         caseness_operator=None if rule.caseness is None else rule.caseness.operator,
         caseness_value=None if rule.caseness is None else float(rule.caseness.value),
     )
+
+
+def change_rule(
+    scale: Scale,
+    *,
+    sex: str | None,
+    unknown_sex: UnknownSexNorm = UnknownSexNorm.CONSERVATIVE,
+    fixed: FixedChangeRule | None = None,
+) -> ChangeRule | None:
+    """The rule a respondent's change on ``scale`` is judged by: Jacobson–Truax with the
+    norm of their sex (else ``unknown_sex``) when the scale has a norm SD and reliability,
+    else the content's fixed threshold for the scale (``fixed``); ``None`` without
+    either."""
+    found = jacobson_truax_rule(scale, sex=sex, unknown_sex=unknown_sex)
+    if found is not None:
+        return found
+    return None if fixed is None else fixed_threshold_rule(fixed, scale)

@@ -6,8 +6,9 @@ function takes plain values and texts that are already in the reader's language,
 returns a JSON-able dict; nothing here decides a clinical value:
 
 * :func:`rom_course_spec` - a questionnaire score over time with the reliable-change band
-  around the first score (:func:`reliable_change_band`, from the instrument's own SD and
-  reliability through :mod:`maatwerk.core.analysis.reliable_change`);
+  around the first score (:func:`change_rule_band`: under the same change rule as the
+  patient's verdict, :mod:`maatwerk.core.analysis.change`; :func:`reliable_change_band`
+  from an SD and reliability);
 * :func:`ema_line_spec` - one daily-life question's mean answer per day (a day without
   an answer breaks the line);
 * :func:`pairing_spec` - two daily means of the same day against each other (pain
@@ -28,6 +29,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
 from typing import TypeAlias
 
+from maatwerk.core.analysis.change import ChangeRule, threshold_points
 from maatwerk.core.analysis.reliable_change import minimal_reliable_difference
 from maatwerk.core.instruments.numbers import display_number
 from maatwerk.core.monitoring.chart import DayValue
@@ -116,6 +118,16 @@ def reliable_change_band(
 ) -> ReliableChangeBand:
     """The band of no reliable change around the first score, kept inside the scale."""
     points = minimal_reliable_difference(sd=sd, reliability=reliability).points
+    return _band(baseline, points, scale)
+
+
+def change_rule_band(*, baseline: float, rule: ChangeRule, scale: Scale) -> ReliableChangeBand:
+    """The band of no reliable change under the rule the patient's change is judged by
+    (its norm, or a fixed threshold), so the chart and the verdict never disagree."""
+    return _band(baseline, threshold_points(rule), scale)
+
+
+def _band(baseline: float, points: float, scale: Scale) -> ReliableChangeBand:
     return ReliableChangeBand(
         baseline=baseline,
         lower=max(scale.minimum, baseline - points),

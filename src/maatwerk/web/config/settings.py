@@ -307,6 +307,9 @@ MAATWERK_GRAPHVIZ_DOT = env.string("MAATWERK_GRAPHVIZ_DOT", "/usr/bin/dot")
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# A short day and month per language ("7 dec" in Dutch, "7 Dec" in English); the rest is
+# Django's own format for the language.
+FORMAT_MODULE_PATH = ["maatwerk.web.formats"]
 TIME_ZONE = env.string("MAATWERK_TIME_ZONE", "Europe/Amsterdam")
 USE_I18N = True
 USE_TZ = True

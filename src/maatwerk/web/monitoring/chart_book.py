@@ -4,9 +4,9 @@ monitoring page and their PDFs: each chart as a Vega-Lite specification (built b
 table) and the patient's notes on it.
 
 Reads only; the caller's audited service call is the one event of the request. Query
-count: three for the daily-life charts (schedules, prompts, notes) and two for the
-questionnaire courses (results, and the patient's sex through the same rows), whatever
-the number of charts.
+count: three for the daily-life charts (schedules, prompts, notes) and three for the
+questionnaire courses (results, the patient's sex through the same rows, and the norm
+chosen for a patient without a norm for their sex), whatever the number of charts.
 
 Size: one patient's chart book; every chart kind shares the note, number and day helpers
 and the text-alternative shape, so splitting by chart kind would scatter them.
@@ -18,22 +18,28 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from fractions import Fraction
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maatwerk.core.analysis.change import ChangeRule, FixedThresholdRule, change_rule
+from maatwerk.core.analysis.content import bundled_monitoring
+from maatwerk.core.bibliography import citations
 from maatwerk.core.instruments.numbers import display_number
-from maatwerk.core.instruments.reference import change_reference
+from maatwerk.core.instruments.reference import UnknownSexNorm
+from maatwerk.core.instruments.scoring import find_band
 from maatwerk.core.monitoring import chart_specs as specs
 from maatwerk.core.monitoring.chart import DayValue, daily_means
 from maatwerk.core.monitoring.clock import DEFAULT_ZONE, local_date
+from maatwerk.web.analysis.selectors import norm_choice_of
 from maatwerk.web.monitoring import selectors
 from maatwerk.web.monitoring.answering import Question, questions
 from maatwerk.web.monitoring.forms import NOTE
 from maatwerk.web.monitoring.models import MonitoringSchedule, Prompt, PromptState
 from maatwerk.web.ownresults.models import DAY_TOPIC, ResultNote
 from maatwerk.web.patients.opening import PatientAccess
-from maatwerk.web.questionnaires.results import ResultRow, result_rows
+from maatwerk.web.questionnaires.results import NORM_SEX, ResultRow, result_rows
 from maatwerk.web.questionnaires.selectors import results_for
 
 DAYS = 28  # four weeks of daily life: long enough to see a pattern, short enough to read
@@ -127,35 +133,70 @@ def _answer_notes(answered: Iterable[tuple[date, dict[str, object]]]) -> list[No
 # ----------------------------------------------------------- questionnaire courses
 
 
+def _meaning(row: ResultRow, language: str) -> str:
+    """The score's band in words, by the instrument version it was scored with."""
+    if row.scale is None or row.value is None:
+        return ""
+    band = find_band(row.scale, Fraction(str(row.value)))
+    return "" if band is None else band.label.get(_language(language), fallback=True) or ""
+
+
+def _rule_text(rule: ChangeRule, code: str, scale_id: str, language: str) -> str:
+    """Which norm (by its citation) or fixed threshold the band is computed with."""
+    if isinstance(rule, FixedThresholdRule):
+        content = bundled_monitoring().fixed_change_rule(code, scale_id)
+        name = "" if content is None else content.name.get(_language(language), fallback=True)
+        return _(
+            "The band is the fixed threshold of %(points)s points: %(rule)s (%(sources)s)."
+        ) % {
+            "points": _number(rule.points, language),
+            "rule": name or "",
+            "sources": "" if content is None else citations(content.sources),
+        }
+    if rule.norm is None:  # pragma: no cover - a Jacobson-Truax rule always names its norm
+        return ""
+    sex = NORM_SEX.get(rule.norm.sex or "")
+    return _("The band is computed with the norm of %(norm)s.") % {
+        "norm": rule.norm.population if sex is None else f"{rule.norm.population}, {sex}"
+    }
+
+
 def _course(
     key: str,
     topic: str,
     scale_rows: list[ResultRow],
     notes: Sequence[NoteRow],
     sex: str,
+    unknown_sex: UnknownSexNorm,
     language: str,
     for_patient: bool,
 ) -> FeedbackChart | None:
     scale = scale_rows[-1].scale
+    scored = [row for row in scale_rows if row.completed_at is not None and row.value is not None]
     dated = [
         (timezone.localdate(row.completed_at), row.value)
-        for row in scale_rows
-        if row.completed_at is not None and row.value is not None
+        for row in scored
+        if row.completed_at is not None and row.value is not None  # for the type checker
     ]
     if scale is None or not dated:
         return None
+    # The table is the chart's one text alternative: with each score's band in words
+    # when the instrument has bands (of the score's own instrument version).
+    with_bands = any(row.scale is not None and row.scale.bands for row in scored)
+    meaning_head = ((_("Meaning") if for_patient else _("Interpretation")),) if with_bands else ()
     chart_scale = specs.Scale(float(scale.range.min), float(scale.range.max))
     baseline = float(dated[0][1])
-    reference = change_reference(scale, sex=sex or None)
+    code, scale_id = scale_rows[-1].scale_key
+    rule = change_rule(
+        scale,
+        sex=sex or None,
+        unknown_sex=unknown_sex,
+        fixed=bundled_monitoring().fixed_change_rule(code, scale_id),
+    )
     band = (
         None
-        if reference is None
-        else specs.reliable_change_band(
-            baseline=baseline,
-            sd=reference.sd,
-            reliability=reference.reliability,
-            scale=chart_scale,
-        )
+        if rule is None
+        else specs.change_rule_band(baseline=baseline, rule=rule, scale=chart_scale)
     )
     title = f"{scale_rows[-1].instrument_name}: {scale_rows[-1].scale_name}"
     texts = specs.Texts(
@@ -188,14 +229,20 @@ def _course(
             "The shaded band runs from %(lower)s to %(upper)s: a score inside it differs so "
             "little from the first score that it can be chance."
         ) % {"lower": _number(band.lower, language), "upper": _number(band.upper, language)}
+    if rule is not None:
+        summary += " " + _rule_text(rule, code, scale_id, language)
     return FeedbackChart(
         key=key,
         topic=topic,
         title=title,
         summary=summary,
         spec=spec,
-        head=(_("Date"), _("Score")),
-        rows=tuple((_day(day), _number(value, language)) for day, value in dated),
+        head=(_("Date"), _("Score"), *meaning_head),
+        rows=tuple(
+            (_day(day), _number(value, language))
+            + ((_meaning(row, language) or "—",) if meaning_head else ())
+            for (day, value), row in zip(dated, scored, strict=True)
+        ),
         notes=tuple(notes),
     )
 
@@ -206,10 +253,14 @@ def questionnaire_courses(
     *,
     sex: str,
     language: str,
+    unknown_sex: UnknownSexNorm = UnknownSexNorm.CONSERVATIVE,
     for_patient: bool = True,
 ) -> tuple[FeedbackChart, ...]:
-    """Each questionnaire scale's course with its reliable-change band (from the
-    instrument's own SD and reliability; no band when the instrument has none)."""
+    """Each questionnaire scale's course with its reliable-change band under the rule
+    the patient's change is judged by (:func:`maatwerk.core.analysis.change.change_rule`:
+    the norm of their sex or the one chosen for them, ``unknown_sex``, else a fixed
+    threshold; no band without either). Pass the ``unknown_sex`` the rows were made
+    with, so the band and the verdict use one norm."""
     grouped: dict[tuple[str, str], list[ResultRow]] = {}
     for row in rows:
         if row.value is not None and row.completed_at is not None:
@@ -222,6 +273,7 @@ def questionnaire_courses(
             scale_rows,
             notes_by_topic.get(f"scale:{code}:{scale_id}", []),
             sex,
+            unknown_sex,
             language,
             for_patient,
         )
@@ -533,13 +585,15 @@ def chart_book(
     """Every feedback chart of the patient, with the notes on them (worded for the
     clinician unless ``for_patient``)."""
     life = daily_life(access, now=now, language=language, for_patient=for_patient)
-    rows = result_rows(results_for(access), language=_language(language))
+    unknown_sex = norm_choice_of(access) or UnknownSexNorm.CONSERVATIVE
+    rows = result_rows(results_for(access), language=_language(language), unknown_sex=unknown_sex)
     return ChartBook(
         courses=questionnaire_courses(
             rows,
             life.topic_notes,
             sex=access.patient.sex,
             language=language,
+            unknown_sex=unknown_sex,
             for_patient=for_patient,
         ),
         daily=life.daily,

@@ -7,6 +7,8 @@ from datetime import date, datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maatwerk.core.instruments.reference import UnknownSexNorm
+from maatwerk.web.analysis.selectors import norm_choice_of
 from maatwerk.web.audit.audited import InputRefused, audited, valid_form
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.common.pdf import render_pdf
@@ -35,12 +37,19 @@ def results_page(access: PatientAccess, *, language: str, now: datetime) -> OwnR
     notes: dict[str, list[ResultNote]] = {}
     for note in ResultNote.objects.filter(patient=access.patient).order_by("written_at"):
         notes.setdefault(note.topic, []).append(note)
-    rows = result_rows(results_for(access), language=language)
+    # The norm chosen for a patient without a norm for their sex: the verdict in words
+    # and the chart's band use it, as the clinician's results page does.
+    unknown_sex = norm_choice_of(access) or UnknownSexNorm.CONSERVATIVE
+    rows = result_rows(results_for(access), language=language, unknown_sex=unknown_sex)
     life = daily_life(access, now=now, language=language)
     courses = {
         chart.topic: chart
         for chart in questionnaire_courses(
-            rows, life.topic_notes, sex=access.patient.sex, language=language
+            rows,
+            life.topic_notes,
+            sex=access.patient.sex,
+            language=language,
+            unknown_sex=unknown_sex,
         )
     }
     sets = [(s, measurements_of(s)) for s in sets_for(access).filter(is_active=True)]

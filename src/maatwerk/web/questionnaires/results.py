@@ -158,8 +158,13 @@ def result_rows(
     unknown_sex: UnknownSexNorm = UnknownSexNorm.CONSERVATIVE,
 ) -> list[ResultRow]:
     """``unknown_sex``: the norm for a patient whose sex has no norm of its own (the
-    clinician's choice, ``maatwerk.web.analysis``; conservative when nobody chose)."""
-    rows: list[ResultRow] = []
+    clinician's choice, ``maatwerk.web.analysis``; conservative when nobody chose).
+
+    The rows keep the order of the administrations; within one administration the
+    scales follow the instrument's definition (its total or primary scale first), so
+    every page that groups the rows by scale lists the total before the subscales."""
+    rows: list[tuple[tuple[int, int], ResultRow]] = []
+    administrations: dict[int, int] = {}
     baseline: dict[tuple[str, str], Decimal] = {}
     memo: dict[tuple[int, str, str | None], Instrument | None] = {}
     for result in results:
@@ -175,6 +180,10 @@ def result_rows(
             continue
         lang = "en" if language == "en" else "nl"
         key = (instrument.code, scale.id)
+        order = (
+            administrations.setdefault(assignment.pk, len(administrations)),
+            instrument.scales.index(scale),
+        )
         change: Decimal | None = None
         category = ""
         basis = ""
@@ -210,26 +219,29 @@ def result_rows(
                         unknown_sex,
                     )
         rows.append(
-            ResultRow(
-                instrument_name=instrument.name.get(lang, fallback=True) or instrument.code,
-                scale_name=scale.name.get(lang, fallback=True) or scale.id,
-                completed_at=assignment.completed_at,
-                value=result.value,
-                band=result.band,
-                change=change,
-                reliable_change=category,
-                clinical_significance=significance,
-                reliable_change_basis=basis,
-                basis_unverified=unverified,
-                reliable_change_norm=norm_text,
-                no_reference=no_reference,
-                scale_key=key,
-                organization_id=assignment.patient.organization_id,
-                scale=scale,
-                explanation=_decided_explanation(instrument, result.explanation, lang),
+            (
+                order,
+                ResultRow(
+                    instrument_name=instrument.name.get(lang, fallback=True) or instrument.code,
+                    scale_name=scale.name.get(lang, fallback=True) or scale.id,
+                    completed_at=assignment.completed_at,
+                    value=result.value,
+                    band=result.band,
+                    change=change,
+                    reliable_change=category,
+                    clinical_significance=significance,
+                    reliable_change_basis=basis,
+                    basis_unverified=unverified,
+                    reliable_change_norm=norm_text,
+                    no_reference=no_reference,
+                    scale_key=key,
+                    organization_id=assignment.patient.organization_id,
+                    scale=scale,
+                    explanation=_decided_explanation(instrument, result.explanation, lang),
+                ),
             )
         )
-    return rows
+    return [row for _order, row in sorted(rows, key=lambda found: found[0])]
 
 
 def _decided_explanation(instrument: Instrument, explanation: object, language: str) -> str:
