@@ -61,6 +61,8 @@ SETS: tuple[FileSet[Any] | FolderSet[Any] | CollectionSet[Any], ...] = (
     prose_set("fhir_care_plan.json"),
     prose_set("risk_profile.json"),
     prose_set("battery_steps.json"),
+    prose_set("module_answer_problems.json"),
+    prose_set("fhir_questionnaire.json"),
 )
 
 
@@ -257,6 +259,8 @@ def test_a_translation_must_use_the_same_placeholders() -> None:
         "fhir_care_plan.json",
         "risk_profile.json",
         "battery_steps.json",
+        "module_answer_problems.json",
+        "fhir_questionnaire.json",
     ],
 )
 def test_every_prose_text_has_both_languages_with_the_same_placeholders(file: str) -> None:

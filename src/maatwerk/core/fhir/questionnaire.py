@@ -41,8 +41,10 @@ Every export is checked with ``fhir.resources`` before it is returned.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from functools import cache
 from typing import Any
 
+from maatwerk.core.common.prose import load_prose
 from maatwerk.core.fhir.constants import (
     CALCULATED_EXPRESSION,
     DATA_ABSENT_REASON_SYSTEM,
@@ -87,8 +89,16 @@ from maatwerk.core.instruments.model import (
 
 JsonObject = dict[str, Any]
 
-NOT_APPLICABLE_TEXT = LocalizedText(nl="Dit geldt niet voor mij", en="This does not apply to me")
-"""The answer a patient whose sex is not recorded gives to an item for one sex only."""
+# The words of the Questionnaire that are not the instrument's are prose in
+# ``content/prose/fhir_questionnaire.json``.
+PROSE_FILE = "fhir_questionnaire.json"
+
+
+@cache
+def not_applicable_text() -> LocalizedText:
+    """The answer a patient whose sex is not recorded gives to an item for one sex only."""
+    return LocalizedText.model_validate(load_prose(PROSE_FILE).bilingual("not_applicable"))
+
 
 SEXES = ("female", "male")
 
@@ -112,13 +122,13 @@ def enable_when_expression(item: Item) -> str | None:
 
 def not_applicable_option(language: str) -> JsonObject:
     """The extra answer option of an item for one sex only (not scored)."""
-    text = _resolve(NOT_APPLICABLE_TEXT, language)
+    text = _resolve(not_applicable_text(), language)
     coding: JsonObject = {
         "system": DATA_ABSENT_REASON_SYSTEM,
         "code": NOT_APPLICABLE_CODE,
         "display": text.text if text is not None else NOT_APPLICABLE_CODE,
     }
-    _with_translations(coding, "display", NOT_APPLICABLE_TEXT, language)
+    _with_translations(coding, "display", not_applicable_text(), language)
     return {"valueCoding": coding}
 
 

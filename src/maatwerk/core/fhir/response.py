@@ -46,7 +46,7 @@ from maatwerk.core.fhir.constants import (
     response_set_system,
 )
 from maatwerk.core.fhir.errors import FhirMappingError, FhirProblem
-from maatwerk.core.fhir.questionnaire import NOT_APPLICABLE_TEXT, is_sex_dependent
+from maatwerk.core.fhir.questionnaire import is_sex_dependent, not_applicable_text
 from maatwerk.core.fhir.validation import structure_problems, validate_resource
 from maatwerk.core.fhir.values import is_whole, json_number, number_code, read_number
 from maatwerk.core.instruments.model import (
@@ -117,7 +117,7 @@ def _not_applicable_answer(item: Item, language: str) -> JsonObject:
         "valueCoding": {
             "system": DATA_ABSENT_REASON_SYSTEM,
             "code": NOT_APPLICABLE_CODE,
-            "display": _text(NOT_APPLICABLE_TEXT, language) or NOT_APPLICABLE_CODE,
+            "display": _text(not_applicable_text(), language) or NOT_APPLICABLE_CODE,
         }
     }
 

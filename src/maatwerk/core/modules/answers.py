@@ -1,7 +1,8 @@
 """Checking a patient's answers to an exercise form, for autosave drafts and for submit.
 
 ``check_exercise_answers(exercise, answers, final=...)`` returns every problem, each
-tied to one field (and row) with a specific message in Dutch and English. A draft
+tied to one field (and row) with a specific message in Dutch and English (the words
+are prose in ``content/prose/module_answer_problems.json``). A draft
 (``final=False``, saved as the patient types) may be incomplete but never malformed:
 required fields and minimum row counts are only enforced on submit (``final=True``).
 
@@ -22,8 +23,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Literal
 
+from maatwerk.core.common.prose import Prose, load_prose
 from maatwerk.core.instruments.text import LocalizedText
 from maatwerk.core.modules.model import (
     ChoiceField,
@@ -55,6 +58,22 @@ AnswerProblemCode = Literal[
 ]
 
 _CLOCK = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+
+# What is wrong with an answer, for the patient (B1, "je"), is prose in
+# ``content/prose/module_answer_problems.json``.
+PROSE_FILE = "module_answer_problems.json"
+LANGUAGES = ("nl", "en")
+
+
+@cache
+def _prose() -> Prose:
+    return load_prose(PROSE_FILE)
+
+
+def _text(key: str, **values: object) -> LocalizedText:
+    """The text ``key`` in Dutch and English, its placeholders filled from ``values``."""
+    filled = {name: f"{value}" for name, value in values.items()}
+    return LocalizedText.model_validate(_prose().bilingual(key, **filled))
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,10 +115,7 @@ def check_exercise_answers(
         AnswerProblem(
             field_id,
             "unknown_field",
-            _text(
-                f"Het veld ‘{field_id}’ hoort niet bij deze oefening.",
-                f"The field '{field_id}' is not part of this exercise.",
-            ),
+            _text("unknown_field.exercise", field=field_id),
         )
         for field_id in answers
         if field_id not in known
@@ -117,21 +133,24 @@ class _Where:
         self.group = group
         self.row = row
 
-    def problem(self, code: AnswerProblemCode, nl: str, en: str) -> AnswerProblem:
-        label_nl = self.field.label.get("nl", fallback=True) or self.field.id
-        label_en = self.field.label.get("en", fallback=True) or self.field.id
-        prefix_nl, prefix_en = f"‘{label_nl}’: ", f"'{label_en}': "
-        if self.row is not None:
-            prefix_nl = f"Regel {self.row + 1}, {prefix_nl}"
-            prefix_en = f"Row {self.row + 1}, {prefix_en}"
-        message = _text(prefix_nl + nl, prefix_en + en)
+    def problem(self, code: AnswerProblemCode, key: str, **values: object) -> AnswerProblem:
+        """The problem ``key`` of the prose, after the field's label (and row number)."""
+        prose = _prose()
+        filled = {name: f"{value}" for name, value in values.items()}
+        texts: dict[str, str] = {}
+        for language in LANGUAGES:
+            label = self.field.label.get(language, fallback=True) or self.field.id
+            problem = prose.text(key, language, **filled)
+            if self.row is None:
+                texts[language] = prose.text("in_field", language, label=label, problem=problem)
+            else:
+                texts[language] = prose.text(
+                    "in_row", language, row=str(self.row + 1), label=label, problem=problem
+                )
+        message = LocalizedText.model_validate(texts)
         if self.group is None:
             return AnswerProblem(self.field.id, code, message)
         return AnswerProblem(self.group.id, code, message, row=self.row, subfield=self.field.id)
-
-
-def _text(nl: str, en: str) -> LocalizedText:
-    return LocalizedText(nl=nl, en=en)
 
 
 def _check_field(field: FormField, value: object, *, final: bool) -> list[AnswerProblem]:
@@ -142,8 +161,8 @@ def _check_field(field: FormField, value: object, *, final: bool) -> list[Answer
 
 def _missing(where: _Where, field: FormField) -> AnswerProblem:
     if isinstance(field, ChoiceField | MultiChoiceField):
-        return where.problem("required_missing", "maak een keuze.", "please choose an option.")
-    return where.problem("required_missing", "vul dit in.", "please fill this in.")
+        return where.problem("required_missing", "required.choose")
+    return where.problem("required_missing", "required.fill_in")
 
 
 def _check_group(group: GroupField, value: object, *, final: bool) -> list[AnswerProblem]:
@@ -155,28 +174,22 @@ def _check_group(group: GroupField, value: object, *, final: bool) -> list[Answe
         return []
     if not group.repeat:
         if not isinstance(value, Mapping):
-            return [where.problem("wrong_type", "dit antwoord is ongeldig.", "invalid answer.")]
+            return [where.problem("wrong_type", "answer.invalid")]
         return _check_row(group, value, None, final=final)
     if not isinstance(value, list):
-        return [where.problem("wrong_type", "verwacht een lijst regels.", "expected rows.")]
+        return [where.problem("wrong_type", "rows.expected")]
     problems: list[AnswerProblem] = []
     if final and len(value) < group.min_rows:
         problems.append(_too_few(where, group.min_rows))
     if group.max_rows is not None and len(value) > group.max_rows:
-        problems.append(
-            where.problem(
-                "too_many_rows",
-                f"vul hoogstens {group.max_rows} regels in.",
-                f"fill in at most {group.max_rows} rows.",
-            )
-        )
+        problems.append(where.problem("too_many_rows", "rows.too_many", count=group.max_rows))
     for row, entry in enumerate(value):
         if not isinstance(entry, Mapping):
             problems.append(
                 AnswerProblem(
                     group.id,
                     "wrong_type",
-                    _text(f"Regel {row + 1} is ongeldig.", f"Row {row + 1} is invalid."),
+                    _text("row.invalid", row=row + 1),
                     row=row,
                 )
             )
@@ -186,11 +199,7 @@ def _check_group(group: GroupField, value: object, *, final: bool) -> list[Answe
 
 
 def _too_few(where: _Where, count: int) -> AnswerProblem:
-    return where.problem(
-        "too_few_rows",
-        f"vul minstens {count} regel(s) in.",
-        f"fill in at least {count} row(s).",
-    )
+    return where.problem("too_few_rows", "rows.too_few", count=count)
 
 
 def _check_row(
@@ -201,10 +210,7 @@ def _check_row(
         AnswerProblem(
             group.id,
             "unknown_field",
-            _text(
-                f"Het veld ‘{key}’ hoort niet bij deze regel.",
-                f"The field '{key}' is not part of this row.",
-            ),
+            _text("unknown_field.row", field=key),
             row=row,
             subfield=str(key),
         )
@@ -240,19 +246,15 @@ def _check_simple(
     elif isinstance(field, ClockField):
         problem = _check_clock(value, where)
     else:  # a group inside a group is not allowed by the schema
-        problem = where.problem("wrong_type", "dit antwoord is ongeldig.", "invalid answer.")
+        problem = where.problem("wrong_type", "answer.invalid")
     return [] if problem is None else [problem]
 
 
 def _check_text(field: TextField, value: object, where: _Where) -> AnswerProblem | None:
     if not isinstance(value, str):
-        return where.problem("wrong_type", "vul tekst in.", "enter text.")
+        return where.problem("wrong_type", "text.expected")
     if len(value) > field.max_length:
-        return where.problem(
-            "too_long",
-            f"gebruik hoogstens {field.max_length} tekens (nu {len(value)}).",
-            f"use at most {field.max_length} characters (now {len(value)}).",
-        )
+        return where.problem("too_long", "text.too_long", max=field.max_length, length=len(value))
     return None
 
 
@@ -277,17 +279,13 @@ def as_number(value: object) -> Decimal | None:
 def _check_number(field: NumberField, value: object, where: _Where) -> AnswerProblem | None:
     number = as_number(value)
     if number is None:
-        return where.problem("wrong_type", "vul een getal in.", "enter a number.")
+        return where.problem("wrong_type", "number.expected")
     if field.integer and number != number.to_integral_value():
-        return where.problem("not_whole", "vul een heel getal in.", "enter a whole number.")
+        return where.problem("not_whole", "number.not_whole")
     if field.min is not None and number < field.min:
-        return where.problem(
-            "out_of_range", f"vul {field.min} of meer in.", f"enter {field.min} or more."
-        )
+        return where.problem("out_of_range", "number.too_low", min=field.min)
     if field.max is not None and number > field.max:
-        return where.problem(
-            "out_of_range", f"vul {field.max} of minder in.", f"enter {field.max} or less."
-        )
+        return where.problem("out_of_range", "number.too_high", max=field.max)
     return None
 
 
@@ -296,39 +294,23 @@ def _check_whole(
 ) -> AnswerProblem | None:
     number = as_number(value)
     if number is None:
-        return where.problem("wrong_type", "vul een getal in.", "enter a number.")
+        return where.problem("wrong_type", "number.expected")
     if number != number.to_integral_value():
         if scale:
-            return where.problem(
-                "not_whole",
-                f"kies een heel getal van {low} tot en met {high}.",
-                f"choose a whole number from {low} to {high}.",
-            )
-        return where.problem("not_whole", "vul hele minuten in.", "enter whole minutes.")
+            return where.problem("not_whole", "scale.not_whole", min=low, max=high)
+        return where.problem("not_whole", "minutes.not_whole")
     if scale and high is not None and not low <= number <= high:
-        return where.problem(
-            "out_of_range",
-            f"kies een getal van {low} tot en met {high}.",
-            f"choose a number from {low} to {high}.",
-        )
+        return where.problem("out_of_range", "scale.out_of_range", min=low, max=high)
     if not scale and number < low:
-        return where.problem(
-            "out_of_range", f"vul {low} minuten of meer in.", f"enter {low} minutes or more."
-        )
+        return where.problem("out_of_range", "minutes.too_few", min=low)
     if not scale and high is not None and number > high:
-        return where.problem(
-            "out_of_range",
-            f"vul {high} minuten of minder in.",
-            f"enter {high} minutes or less.",
-        )
+        return where.problem("out_of_range", "minutes.too_many", max=high)
     return None
 
 
 def _check_choice(field: ChoiceField, value: object, where: _Where) -> AnswerProblem | None:
     if not isinstance(value, str) or value not in {option.id for option in field.options}:
-        return where.problem(
-            "unknown_option", "kies een van de opties.", "choose one of the options."
-        )
+        return where.problem("unknown_option", "choice.unknown")
     return None
 
 
@@ -336,18 +318,12 @@ def _check_multi_choice(
     field: MultiChoiceField, value: object, where: _Where
 ) -> AnswerProblem | None:
     if not isinstance(value, list):
-        return where.problem(
-            "wrong_type", "kies een of meer opties.", "choose one or more options."
-        )
+        return where.problem("wrong_type", "multi_choice.expected")
     options = {option.id for option in field.options}
     if any(not isinstance(item, str) or item not in options for item in value):
-        return where.problem(
-            "unknown_option", "kies alleen uit de opties.", "choose only from the options."
-        )
+        return where.problem("unknown_option", "multi_choice.unknown")
     if len(set(value)) != len(value):
-        return where.problem(
-            "wrong_type", "kies elke optie maar één keer.", "choose each option only once."
-        )
+        return where.problem("wrong_type", "multi_choice.twice")
     return None
 
 
@@ -362,7 +338,7 @@ def _check_date(value: object, where: _Where) -> AnswerProblem | None:
         else:
             if len(value.strip()) == 10:
                 return None
-    return where.problem("wrong_type", "vul een bestaande datum in.", "enter a valid date.")
+    return where.problem("wrong_type", "date.invalid")
 
 
 def _check_clock(value: object, where: _Where) -> AnswerProblem | None:
@@ -370,6 +346,4 @@ def _check_clock(value: object, where: _Where) -> AnswerProblem | None:
         return None
     if isinstance(value, str) and _CLOCK.match(value.strip()):
         return None
-    return where.problem(
-        "wrong_type", "vul een tijd in, zoals 07:30.", "enter a time such as 07:30."
-    )
+    return where.problem("wrong_type", "clock.invalid")
