@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -12,6 +13,7 @@ from maatwerk.core.access import Role
 from maatwerk.web.accounts.models import User
 from maatwerk.web.accounts.services import user_disable
 from maatwerk.web.audit.audited import InputRefused, Refused, attempt
+from maatwerk.web.audit.models import AuditEvent
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
 from maatwerk.web.common.paging import page_of
@@ -61,12 +63,7 @@ def patient_access_report(request: ActorRequest, patient_id: str) -> HttpRespons
         related=("organization",),
     )
     events = services.access_report_patient_read(actor=request.actor, opened=opened)
-    page = page_of(request.GET, events, 100)
-    return render(
-        request,
-        "orgadmin/access_report.html",
-        {"subject": opened.object, "page": page, "kind": "patient"},
-    )
+    return _access_report(request, opened.object, events, kind="patient")
 
 
 @role_required(Role.ORGANIZATION_ADMIN)
@@ -80,12 +77,16 @@ def user_access_report(request: ActorRequest, user_id: str) -> HttpResponse:
         organization_path="memberships__organization",
     )
     events = services.access_report_user_read(actor=request.actor, opened=opened)
+    return _access_report(request, opened.object, events, kind="user")
+
+
+def _access_report(
+    request: ActorRequest, subject: Patient | User, events: QuerySet[AuditEvent], *, kind: str
+) -> HttpResponse:
+    """One page (100 events) of the access report on a patient or a user."""
     page = page_of(request.GET, events, 100)
-    return render(
-        request,
-        "orgadmin/access_report.html",
-        {"subject": opened.object, "page": page, "kind": "user"},
-    )
+    context = {"subject": subject, "page": page, "kind": kind}
+    return render(request, "orgadmin/access_report.html", context)
 
 
 @role_required(Role.ORGANIZATION_ADMIN)
