@@ -87,4 +87,4 @@ class InstrumentUploadForm(forms.Form):
 
     def is_questionnaire(self) -> bool:
         """Which section of the page the upload (and its errors) belongs to."""
-        return str(self.data.get("form", "")) == "questionnaire"
+        return str(self["form"].value()) == "questionnaire"

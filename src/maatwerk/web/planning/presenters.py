@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from maatwerk.core.access import AccessBasis
 from maatwerk.core.instruments.personalized import GAS_MAX_GOALS
@@ -28,6 +28,9 @@ from maatwerk.web.screening.subgroup_flags import reads_short_texts
 
 if TYPE_CHECKING:
     from maatwerk.web.planning.forms import PostedPreferences
+
+# What a page's template gets: values of every kind, read by the template only.
+PageContext = dict[str, object]
 
 MODALITY_CHOICES = ("no_preference", "online", "face_to_face", "blended")
 
@@ -193,14 +196,18 @@ def plan_page(
     preferences: PostedPreferences | None = None,
     goals: list[GoalInput] | None = None,
     errors: dict[str, list[str]] | None = None,
-) -> dict[str, Any]:
+) -> PageContext:
     """The clinician's plan page (and the PDF). After a refusal, what was typed into
     the refused form: ``typed`` (the reasons, the decision), ``preferences`` or ``goals``."""
     knowledge = selectors.knowledge_of(access)
     plan = selectors.current_plan(access)
     basis = selectors.plan_basis(access)
     rules = selectors.planning_rules()
-    context: dict[str, Any] = {
+    catalogue = [
+        {"id": module.id, "name": _text(module.name, language, module.id)}
+        for module in selectors.catalogue().modules
+    ]
+    context: PageContext = {
         "patient": access.patient,
         "risk": risk_banner_of(access.patient),
         "access": access,
@@ -208,10 +215,7 @@ def plan_page(
         "basis": basis,
         "language": language,
         "modalities": MODALITY_CHOICES,
-        "catalogue": [
-            {"id": module.id, "name": _text(module.name, language, module.id)}
-            for module in selectors.catalogue().modules
-        ],
+        "catalogue": catalogue,
         "posted": typed or {},
         "default_max_at_once": rules.max_modules_at_once.value,
     }
@@ -242,7 +246,7 @@ def plan_page(
         context["max_at_once"] = "" if max_at_once is None else max_at_once
     context["exclusions"] = [
         {**module, "checked": module["id"] in excluded, "words": excluded.get(module["id"], "")}
-        for module in context["catalogue"]
+        for module in catalogue
     ]
     if basis is not None:
         context["basis_care_level"] = _care_level(knowledge, basis.care_level, language)
@@ -259,7 +263,7 @@ def plan_page(
             "planned": [item for item in rows if item["row"].in_plan],
             "removed": [item for item in rows if item["row"].status == PlanModule.Status.REMOVED],
             "excluded": [item for item in rows if item["row"].status == PlanModule.Status.EXCLUDED],
-            "addable": [m for m in context["catalogue"] if m["id"] not in in_plan_ids],
+            "addable": [m for m in catalogue if m["id"] not in in_plan_ids],
             "parts": [_part(part, knowledge, language) for part in selectors.parts_of(plan)],
             "duration": plan.duration,
             "decisions": [
@@ -317,7 +321,7 @@ def _module_name(module_id: str, language: str) -> str:
 
 def _revision_context(
     access: PatientAccess, plan: Plan, knowledge: KnowledgeBase, language: str
-) -> dict[str, Any]:
+) -> PageContext:
     """Revising, stepping up, completing, and the history of the patient's plans."""
     is_revision = plan.status == Plan.Status.DRAFT and plan.revises_id is not None
     monitoring: list[Deterioration] = []
@@ -331,7 +335,7 @@ def _revision_context(
         monitoring = deteriorations(rows)
         signals = analysis.not_on_track(access, rows, language)
     reasons = (deterioration_summary(monitoring), analysis.signal_summary(signals))
-    context: dict[str, Any] = {
+    context: PageContext = {
         "monitoring": monitoring,
         "signals": signals,
         "monitoring_reason": "\n".join(reason for reason in reasons if reason),
@@ -384,7 +388,7 @@ def _revision_context(
     return context
 
 
-def patient_plan(access: PatientAccess, language: str) -> dict[str, Any]:
+def patient_plan(access: PatientAccess, language: str) -> PageContext:
     """ "My plan" at B1: a patient sees an active or completed plan, never a draft; a
     clinician opening the page sees what the patient will see."""
     knowledge = selectors.knowledge_of(access)
@@ -394,7 +398,7 @@ def patient_plan(access: PatientAccess, language: str) -> dict[str, Any]:
     plan = selectors.patient_visible_plan(access)
     if plan is None and not by_patient:
         plan = selectors.current_plan(access)
-    context: dict[str, Any] = {"patient": access.patient, "plan": plan, "by_patient": by_patient}
+    context: PageContext = {"patient": access.patient, "plan": plan, "by_patient": by_patient}
     if plan is None:
         return context
     context.update(

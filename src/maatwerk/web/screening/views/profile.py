@@ -5,7 +5,7 @@ patient's summary.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypedDict
+from typing import TypedDict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -31,7 +31,11 @@ from maatwerk.web.screening import selectors, services
 from maatwerk.web.screening.forms import (
     DecisionForm,
 )
-from maatwerk.web.screening.models import CareLevelDecision, Screening
+from maatwerk.web.screening.models import (
+    CareLevelDecision,
+    Screening,
+    ScreeningProfileSnapshot,
+)
 from maatwerk.web.screening.presenters import Namer, localized, profile_view, severity_label
 from maatwerk.web.screening.selectors import ScreeningAccess
 from maatwerk.web.screening.sources import content_of, knowledge_of
@@ -63,7 +67,7 @@ def _decision_rows(screening: Screening, namer: Namer) -> list[DecisionRow]:
     ]
 
 
-def _profile_context(opened: ScreeningAccess, namer: Namer) -> dict[str, Any]:
+def _profile_context(opened: ScreeningAccess, namer: Namer) -> dict[str, object]:
     screening = opened.object
     snapshot = selectors.latest_snapshot(screening)
     stored = selectors.stored_profile(snapshot) if snapshot is not None else None
@@ -100,7 +104,7 @@ def _render_profile(
     context = _profile_context(opened, namer)
     snapshot = context["snapshot"]
     stale = False
-    if snapshot is not None:
+    if isinstance(snapshot, ScreeningProfileSnapshot):
         current = services.screening_input_of(opened.object)
         stale = codec.to_json(current) != snapshot.inputs
     posted = posted or {}

@@ -90,7 +90,7 @@ def _render_assign(
             "patient": access.patient,
             "batteries": _battery_rows(access.patient.organization_id),
             "errors": form.errors if form is not None else {},
-            "chosen": str(form.data.get("battery", "")) if form is not None else "",
+            "chosen": str(form["battery"].value() or "") if form is not None else "",
         },
         status=status,
     )

@@ -73,12 +73,12 @@ def relatives(request: ActorRequest, patient_id: str) -> HttpResponse:
             "relatives": found,
             "is_patient": access.by_patient,
             "errors": form.errors if status == 400 else {},
+            # What was typed, shown again when the invitation was refused.
             "form": {
-                "email": form.data.get("email", "")[:254] if status == 400 else "",
-                "full_name": form.data.get("full_name", "")[:200] if status == 400 else "",
-                "relation": form.data.get("relation", "") if status == 400 else "",
-                "consent": form.data.get("consent") == "yes" if status == 400 else False,
-            },
+                name: form[name].value() or "" if status == 400 else ""
+                for name in ("email", "full_name", "relation")
+            }
+            | {"consent": bool(form["consent"].value()) if status == 400 else False},
             "relations": RelativeAccess.Relation.choices,
             "invited": invited,
         },
