@@ -6,7 +6,14 @@ import pytest
 from django import forms
 from django.core.exceptions import ValidationError
 
-from maatwerk.web.audit.audited import InputRefused, audited, show_refusal, valid_form
+from maatwerk.web.audit.audited import (
+    InputRefused,
+    Refused,
+    attempt,
+    audited,
+    show_refusal,
+    valid_form,
+)
 from maatwerk.web.audit.models import AuditEvent
 from maatwerk.web.common.actor import Actor, actor_for_user
 from maatwerk.web.patients.opening import (
@@ -239,6 +246,21 @@ def test_show_refusal_puts_each_error_on_its_field() -> None:
     show_refusal(form, InputRefused({"text": ["Too vague."], "other": ["Stale page."]}))
     assert form.errors["text"] == ["Too vague."]
     assert form.non_field_errors() == ["Stale page."]
+
+
+def test_attempt_returns_the_result_or_the_refusal_put_on_the_form() -> None:
+    form = _GoalForm({"text": "ok"})
+    assert form.is_valid()
+    assert attempt(form, lambda: "saved") == "saved"
+    assert not form.errors
+
+    def refuse() -> str:
+        raise InputRefused({"text": ["Too vague."]})
+
+    refused = attempt(form, refuse)
+    assert refused == Refused({"text": ["Too vague."]})
+    assert refused.status == 400
+    assert form.errors["text"] == ["Too vague."]
 
 
 def test_a_page_closed_to_the_role_is_a_404_and_an_audited_denial(world: World) -> None:

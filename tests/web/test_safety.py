@@ -427,6 +427,25 @@ def test_raising_without_a_quote_is_refused(world: World) -> None:
     assert not SafetyAlert.objects.filter(source="clinician").exists()
 
 
+def test_the_raise_form_takes_the_suggestion_in_the_address_that_fits(world: World) -> None:
+    client = world.client_for("clinician_treating")
+    page = f"/safety/patients/{world.patient_a.public_id}/raise/"
+    fitting = client.get(page, {"from": "homework", "quote": "Ik kan niet meer.", "ref": "r1"})
+    form = fitting.context["form"]
+    assert form.initial == {
+        "raised_from": "homework",
+        "quote": "Ik kan niet meer.",
+        "source_ref": "r1",
+    }
+    unfitting = client.get(page, {"from": "elsewhere", "quote": "x" * 4001, "ref": "r" * 65})
+    assert unfitting.status_code == 200
+    assert unfitting.context["form"].initial == {
+        "raised_from": "dossier",
+        "quote": "",
+        "source_ref": "",
+    }
+
+
 # ------------------------------------------------------------------ the patient
 
 

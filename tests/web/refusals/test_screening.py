@@ -63,6 +63,21 @@ def test_an_intake_with_an_unknown_complaint_and_too_many_words(world: World) ->
     _refused_once(before, "screening_intake")
 
 
+def test_an_intake_with_an_unknown_button(world: World) -> None:
+    screening = assigned(world)
+    before = _last()
+    response = world.client_for("patient_a").post(
+        f"/screening/{screening.public_id}/intake/",
+        {"own_words": "Ik slaap slecht.", "action": "send_everywhere"},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'id="err-action"' in body
+    assert "Ik slaap slecht." in body  # shown again as typed
+    assert not ScreeningIntake.objects.exists()
+    _refused_once(before, "screening_intake")
+
+
 def test_a_scegs_exploration_with_a_duration_in_letters(world: World) -> None:
     screening = assigned(world)
     before = _last()

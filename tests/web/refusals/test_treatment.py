@@ -76,6 +76,14 @@ CASES: dict[str, Refusal] = {
         lambda w: {"field": "event", "value": '"x"', "stamp": "١٢"},
         "stamp",
     ),
+    "exercise_save: an entry in the address that is no number": Refusal(
+        "patient_a",
+        lambda w: (
+            f"/treatment/modules/{world_module(w).public_id}/exercises/g_schema/save/?entry=twee"
+        ),
+        lambda w: {"field": "event", "value": '"x"', "stamp": "1"},
+        "entry",
+    ),
     "exercise_submit: a scale answer that is no number": Refusal(
         "patient_a",
         lambda w: f"/treatment/modules/{world_module(w).public_id}/exercises/g_schema/submit/",

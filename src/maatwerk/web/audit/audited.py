@@ -23,9 +23,10 @@ Services are the only writers of audit events: `tests/web/test_one_web_path.py` 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -94,6 +95,35 @@ def show_refusal(form: forms.Form, refusal: InputRefused) -> None:
         for message in messages:
             if target is None or message not in form.errors.get(target, []):
                 form.add_error(target, message)
+
+
+Result = TypeVar("Result")
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A service refused the bound form: the errors are on the form's fields (and in
+    ``errors`` for pages that show them themselves); the view renders the page again
+    with ``status``."""
+
+    errors: dict[str, list[str]]
+    status: int = 400
+
+
+def attempt(form: forms.Form, call: Callable[[], Result]) -> Result | Refused:
+    """Run the view's one service call for its bound ``form``. A refusal is put on the
+    form (:func:`show_refusal`) and returned instead of raised; the service has already
+    written its one ``refused`` event::
+
+        result = attempt(form, lambda: services.save(actor=actor, access=access, form=form))
+        if isinstance(result, Refused):
+            return render(request, template, {"form": form}, status=result.status)
+    """
+    try:
+        return call()
+    except InputRefused as refusal:
+        show_refusal(form, refusal)
+        return Refused(refusal.errors)
 
 
 @dataclass

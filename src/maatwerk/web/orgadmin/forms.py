@@ -3,22 +3,27 @@ inside its transaction."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy
 
 from maatwerk.web.orgadmin.services import BACKUP_NOT_A_CLINICIAN_OF_TEAM
 from maatwerk.web.organizations.models import Membership
 
+if TYPE_CHECKING:
+    MembershipChoiceField = forms.ModelChoiceField[Membership]
+else:  # Django's field is not subscriptable at run time
+    MembershipChoiceField = forms.ModelChoiceField
 
-class CandidateField(forms.ModelChoiceField):  # type: ignore[type-arg]
+
+class CandidateField(MembershipChoiceField):
     """A clinician shown by name and discipline, so two namesakes can be told apart."""
 
-    def label_from_instance(self, obj: Any) -> str:
-        membership = cast(Membership, obj)
-        return f"{membership.user.full_name} ({membership.get_discipline_display()})"
+    def label_from_instance(self, obj: Membership) -> str:
+        return f"{obj.user.full_name} ({obj.get_discipline_display()})"
 
 
 class BackupClinicianForm(forms.Form):
@@ -32,8 +37,15 @@ class BackupClinicianForm(forms.Form):
         error_messages={"invalid_choice": BACKUP_NOT_A_CLINICIAN_OF_TEAM},
     )
 
-    def __init__(self, *args: Any, candidates: QuerySet[Membership], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: QueryDict | None,
+        *,
+        candidates: QuerySet[Membership],
+        initial: dict[str, object] | None = None,
+        auto_id: str = "id_%s",
+    ) -> None:
+        super().__init__(data, initial=initial, auto_id=auto_id)
         cast(CandidateField, self.fields["backup"]).queryset = candidates
 
 
@@ -75,4 +87,4 @@ class InstrumentUploadForm(forms.Form):
 
     def is_questionnaire(self) -> bool:
         """Which section of the page the upload (and its errors) belongs to."""
-        return str(self.data.get("form", "")) == "questionnaire"
+        return str(self["form"].value()) == "questionnaire"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -12,9 +12,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from maatwerk.core.access import Role
 from maatwerk.web.accounts.models import User
 from maatwerk.web.accounts.services import user_disable
-from maatwerk.web.audit.audited import InputRefused, show_refusal
+from maatwerk.web.audit.audited import InputRefused, Refused, attempt
+from maatwerk.web.audit.models import AuditEvent
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
+from maatwerk.web.common.paging import page_of
 from maatwerk.web.orgadmin import selectors, services
 from maatwerk.web.orgadmin.forms import (
     BackupClinicianForm,
@@ -61,12 +63,7 @@ def patient_access_report(request: ActorRequest, patient_id: str) -> HttpRespons
         related=("organization",),
     )
     events = services.access_report_patient_read(actor=request.actor, opened=opened)
-    page = Paginator(events, 100).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "orgadmin/access_report.html",
-        {"subject": opened.object, "page": page, "kind": "patient"},
-    )
+    return _access_report(request, opened.object, events, kind="patient")
 
 
 @role_required(Role.ORGANIZATION_ADMIN)
@@ -80,12 +77,16 @@ def user_access_report(request: ActorRequest, user_id: str) -> HttpResponse:
         organization_path="memberships__organization",
     )
     events = services.access_report_user_read(actor=request.actor, opened=opened)
-    page = Paginator(events, 100).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "orgadmin/access_report.html",
-        {"subject": opened.object, "page": page, "kind": "user"},
-    )
+    return _access_report(request, opened.object, events, kind="user")
+
+
+def _access_report(
+    request: ActorRequest, subject: Patient | User, events: QuerySet[AuditEvent], *, kind: str
+) -> HttpResponse:
+    """One page (100 events) of the access report on a patient or a user."""
+    page = page_of(request.GET, events, 100)
+    context = {"subject": subject, "page": page, "kind": kind}
+    return render(request, "orgadmin/access_report.html", context)
 
 
 @role_required(Role.ORGANIZATION_ADMIN)
@@ -177,10 +178,11 @@ def team_backup(request: ActorRequest, team_id: str) -> HttpResponse:
     )
     team = opened.object
     form = _backup_form(team, request.POST)
-    try:
-        backup = services.team_backup_clinician_set(actor=request.actor, opened=opened, form=form)
-    except InputRefused as refusal:
-        show_refusal(form, refusal)
+    backup = attempt(
+        form,
+        lambda: services.team_backup_clinician_set(actor=request.actor, opened=opened, form=form),
+    )
+    if isinstance(backup, Refused):
         return _render_teams(request, refused=(team, form))
     if backup is None:
         done = _("%(team)s has no backup clinician now.") % {"team": team.name}

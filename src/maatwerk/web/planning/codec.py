@@ -7,7 +7,6 @@ written before it (by this module's hand-written readers) have the same shape.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from maatwerk.core.common.codec import from_json, to_json
 from maatwerk.core.planning.duration import ExpectedDuration
@@ -16,9 +15,9 @@ from maatwerk.core.planning.matching import ModuleRecommendation
 __all__ = ["duration_from_json", "recommendation_from_json", "to_json"]
 
 
-def recommendation_from_json(data: Mapping[str, Any]) -> ModuleRecommendation:
+def recommendation_from_json(data: Mapping[str, object]) -> ModuleRecommendation:
     return from_json(ModuleRecommendation, data)
 
 
-def duration_from_json(data: Mapping[str, Any]) -> ExpectedDuration:
+def duration_from_json(data: Mapping[str, object]) -> ExpectedDuration:
     return from_json(ExpectedDuration, data)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.utils.datastructures import MultiValueDict
@@ -49,6 +49,22 @@ def _reason(required: StrOrPromise, *, too_long: StrOrPromise | None = None) -> 
             "max_length": too_long or _("Keep the reason shorter than 2000 characters."),
         },
     )
+
+
+def typed_back(form: forms.Form, *names: str) -> dict[str, str]:
+    """What was typed into the named fields (all fields when none are named), read
+    through the bound form, to show a refused form again as it was."""
+    return {name: str(form[name].value() or "") for name in names or tuple(form.fields)}
+
+
+@dataclass(frozen=True)
+class PostedPreferences:
+    """The preferences as typed, to show the form again after a refusal."""
+
+    modality: str
+    excluded: dict[str, str]  # module id -> the patient's words
+    max_at_once: str
+    flags: list[str]
 
 
 @dataclass(frozen=True)
@@ -88,7 +104,7 @@ class PrepareForm(forms.Form):
     )
     max_at_once = forms.CharField(max_length=10, required=False)
 
-    def __init__(self, data: Mapping[str, Any] | None = None) -> None:
+    def __init__(self, data: Mapping[str, object] | None = None) -> None:
         super().__init__(data)
         self.fields["exclude"] = forms.MultipleChoiceField(
             choices=_catalogue_choices(),
@@ -121,20 +137,22 @@ class PrepareForm(forms.Form):
             raise forms.ValidationError(_("Enter a whole number from 1 to 10."))
         return number
 
-    def posted(self) -> dict[str, Any]:
-        """What was typed, to show the form again."""
-        data = self.data
-        excluded_ids = data.getlist("exclude") if hasattr(data, "getlist") else []
-        flags = data.getlist("flag") if hasattr(data, "getlist") else []
-        return {
-            "modality": str(data.get("modality", "no_preference"))[:30],
-            "excluded": {
-                str(m)[:80]: str(data.get(f"exclude-{m}-words", ""))[:WORDS_MAX_LENGTH]
-                for m in excluded_ids
-            },
-            "max_at_once": str(data.get("max_at_once", ""))[:10],
-            "flags": [str(f)[:80] for f in flags],
+    def posted(self) -> PostedPreferences:
+        """What was typed, read back through the bound fields, to show the form again."""
+        # Only modules of the catalogue have a words field; others cannot be shown.
+        words_of = {
+            module_id: name
+            for module_id in self["exclude"].value() or []
+            if (name := f"exclude-{module_id}-words") in self.fields
         }
+        return PostedPreferences(
+            modality=str(self["modality"].value() or "no_preference"),
+            excluded={
+                module_id: str(self[name].value() or "") for module_id, name in words_of.items()
+            },
+            max_at_once=str(self["max_at_once"].value() or ""),
+            flags=[str(f) for f in self["flag"].value() or []],
+        )
 
 
 _PREPARE_ERROR_NAMES = {"exclude": "excluded", "flag": "flags"}
@@ -189,7 +207,7 @@ class DecideForm(forms.Form):
         error_messages={"max_length": _("Keep the reason shorter than 2000 characters.")},
     )
 
-    def __init__(self, data: Mapping[str, Any] | None = None) -> None:
+    def __init__(self, data: Mapping[str, object] | None = None) -> None:
         super().__init__(data)
         self.fields["module"] = forms.ChoiceField(
             choices=_catalogue_choices(),
@@ -199,10 +217,10 @@ class DecideForm(forms.Form):
             },
         )
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
+    def clean(self) -> dict[str, object]:
+        cleaned: dict[str, object] = super().clean() or {}
         action = cleaned.get("action")
-        if action in ("remove", "add") and not cleaned.get("reason", "").strip():
+        if action in ("remove", "add") and not str(cleaned.get("reason", "")).strip():
             self.add_error(
                 "reason",
                 _("Give a reason for removing this module.")
@@ -212,11 +230,7 @@ class DecideForm(forms.Form):
         return cleaned
 
     def posted(self) -> dict[str, str]:
-        return {
-            "module": str(self.data.get("module", ""))[:80],
-            "action": str(self.data.get("action", ""))[:10],
-            "reason": str(self.data.get("reason", ""))[: REASON_MAX_LENGTH + 1],
-        }
+        return typed_back(self, "module", "action", "reason")
 
 
 class RevisionForm(forms.Form):

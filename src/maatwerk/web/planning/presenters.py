@@ -3,10 +3,13 @@ calling view audited the read)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, TypedDict
 
 from maatwerk.core.access import AccessBasis
 from maatwerk.core.instruments.personalized import GAS_MAX_GOALS
+from maatwerk.core.instruments.text import LocalizedText
 from maatwerk.core.knowledge.model import KnowledgeBase
 from maatwerk.web.analysis import presenters as analysis
 from maatwerk.web.patients.selectors import PatientAccess, episodes_for
@@ -23,10 +26,16 @@ from maatwerk.web.questionnaires.results import (
 from maatwerk.web.safety.selectors import risk_banner_of
 from maatwerk.web.screening.subgroup_flags import reads_short_texts
 
+if TYPE_CHECKING:
+    from maatwerk.web.planning.forms import PostedPreferences
+
+# What a page's template gets: values of every kind, read by the template only.
+PageContext = dict[str, object]
+
 MODALITY_CHOICES = ("no_preference", "online", "face_to_face", "blended")
 
 
-def _text(localized: Any, language: str, default: str = "") -> str:
+def _text(localized: LocalizedText | None, language: str, default: str = "") -> str:
     if localized is None:
         return default
     return localized.get(language, fallback=True) or default
@@ -62,7 +71,55 @@ def _factor(knowledge: KnowledgeBase, factor_id: str, language: str) -> str:
         return factor_id
 
 
-def _module_row(row: PlanModule, language: str) -> dict[str, Any]:
+class ModuleRow(TypedDict):
+    """A module of the plan as the clinician's page lists it."""
+
+    row: PlanModule
+    module_id: str
+    name: str
+    summary: str
+    clinician_summary: str
+    weeks: int | None
+    reasons: list[str]
+    wave: int | None
+    unverified: bool
+    excluded_words: str | None
+
+
+class GoalRow(TypedDict):
+    """One GAS goal of the plan's goal form, with its levels -2..2 and its error."""
+
+    index: int
+    goal: GoalInput
+    m2: str
+    m1: str
+    p1: str
+    p2: str
+    error: str
+    proposed_from: str
+
+
+class PatientChanges(TypedDict):
+    """What the last revision changed, for the patient."""
+
+    when: datetime | None
+    added: list[str]
+    removed: list[str]
+    care_level_from: str
+    care_level_to: str
+
+
+class PartRow(TypedDict):
+    """A part of the plan given by another discipline (an intervention, not a module)."""
+
+    part: PlanPart
+    name: str
+    reason: str
+    discipline: str
+    factors: list[str]
+
+
+def _module_row(row: PlanModule, language: str) -> ModuleRow:
     module = selectors.module_of(row.module_id)
     rec = codec.recommendation_from_json(row.recommendation) if row.recommendation else None
     return {
@@ -79,7 +136,7 @@ def _module_row(row: PlanModule, language: str) -> dict[str, Any]:
     }
 
 
-def _part(part: PlanPart, knowledge: KnowledgeBase, language: str) -> dict[str, Any]:
+def _part(part: PlanPart, knowledge: KnowledgeBase, language: str) -> PartRow:
     return {
         "part": part,
         "name": _pick(part.intervention_name, language, part.intervention_id),
@@ -96,7 +153,7 @@ def _goal_rows(
     posted: list[GoalInput] | None,
     errors: dict[str, list[str]],
     proposed: tuple[selectors.ProposedGoal, ...] = (),
-) -> list[dict[str, Any]]:
+) -> list[GoalRow]:
     sources: dict[int, str] = {}
     if posted is None:
         existing = selectors.goals_of(plan) if plan is not None else []
@@ -135,16 +192,22 @@ def plan_page(
     access: PatientAccess,
     language: str,
     *,
-    posted: dict[str, Any] | None = None,
+    typed: Mapping[str, str] | None = None,
+    preferences: PostedPreferences | None = None,
+    goals: list[GoalInput] | None = None,
     errors: dict[str, list[str]] | None = None,
-) -> dict[str, Any]:
-    """The clinician's plan page (and the PDF)."""
-    posted = posted or {}
+) -> PageContext:
+    """The clinician's plan page (and the PDF). After a refusal, what was typed into
+    the refused form: ``typed`` (the reasons, the decision), ``preferences`` or ``goals``."""
     knowledge = selectors.knowledge_of(access)
     plan = selectors.current_plan(access)
     basis = selectors.plan_basis(access)
     rules = selectors.planning_rules()
-    context: dict[str, Any] = {
+    catalogue = [
+        {"id": module.id, "name": _text(module.name, language, module.id)}
+        for module in selectors.catalogue().modules
+    ]
+    context: PageContext = {
         "patient": access.patient,
         "risk": risk_banner_of(access.patient),
         "access": access,
@@ -152,15 +215,18 @@ def plan_page(
         "basis": basis,
         "language": language,
         "modalities": MODALITY_CHOICES,
-        "catalogue": [
-            {"id": module.id, "name": _text(module.name, language, module.id)}
-            for module in selectors.catalogue().modules
-        ],
-        "posted": posted,
+        "catalogue": catalogue,
+        "posted": typed or {},
         "default_max_at_once": rules.max_modules_at_once.value,
     }
-    preferences = plan.preferences if plan is not None else {}
-    chosen_flags = posted.get("flags", plan.clinician_flags if plan is not None else [])
+    stored = plan.preferences if plan is not None else {}
+    chosen_flags = (
+        preferences.flags
+        if preferences is not None
+        else plan.clinician_flags
+        if plan is not None
+        else []
+    )
     context["flags"] = [
         {
             "id": flag.id,
@@ -169,14 +235,19 @@ def plan_page(
         }
         for flag in rules.clinician_flags
     ]
-    excluded = posted.get("excluded", preferences.get("excluded_modules", {}))
+    if preferences is not None:
+        excluded = preferences.excluded
+        context["modality"] = preferences.modality
+        context["max_at_once"] = preferences.max_at_once
+    else:
+        excluded = stored.get("excluded_modules", {})
+        context["modality"] = stored.get("modality", "no_preference")
+        max_at_once = stored.get("max_at_once")
+        context["max_at_once"] = "" if max_at_once is None else max_at_once
     context["exclusions"] = [
         {**module, "checked": module["id"] in excluded, "words": excluded.get(module["id"], "")}
-        for module in context["catalogue"]
+        for module in catalogue
     ]
-    context["modality"] = posted.get("modality", preferences.get("modality", "no_preference"))
-    max_at_once = preferences.get("max_at_once")
-    context["max_at_once"] = posted.get("max_at_once", "" if max_at_once is None else max_at_once)
     if basis is not None:
         context["basis_care_level"] = _care_level(knowledge, basis.care_level, language)
     if plan is None:
@@ -192,7 +263,7 @@ def plan_page(
             "planned": [item for item in rows if item["row"].in_plan],
             "removed": [item for item in rows if item["row"].status == PlanModule.Status.REMOVED],
             "excluded": [item for item in rows if item["row"].status == PlanModule.Status.EXCLUDED],
-            "addable": [m for m in context["catalogue"] if m["id"] not in in_plan_ids],
+            "addable": [m for m in catalogue if m["id"] not in in_plan_ids],
             "parts": [_part(part, knowledge, language) for part in selectors.parts_of(plan)],
             "duration": plan.duration,
             "decisions": [
@@ -209,10 +280,10 @@ def plan_page(
             "goals": selectors.goals_of(plan),
             "goal_rows": _goal_rows(
                 plan,
-                posted.get("goals"),
+                goals,
                 errors or {},
                 selectors.proposed_goals(access, basis)
-                if plan.goal_set is None and posted.get("goals") is None
+                if plan.goal_set is None and goals is None
                 else (),
             ),
             "maintaining": [_factor(knowledge, f, language) for f in plan.maintaining_factors],
@@ -250,7 +321,7 @@ def _module_name(module_id: str, language: str) -> str:
 
 def _revision_context(
     access: PatientAccess, plan: Plan, knowledge: KnowledgeBase, language: str
-) -> dict[str, Any]:
+) -> PageContext:
     """Revising, stepping up, completing, and the history of the patient's plans."""
     is_revision = plan.status == Plan.Status.DRAFT and plan.revises_id is not None
     monitoring: list[Deterioration] = []
@@ -264,7 +335,7 @@ def _revision_context(
         monitoring = deteriorations(rows)
         signals = analysis.not_on_track(access, rows, language)
     reasons = (deterioration_summary(monitoring), analysis.signal_summary(signals))
-    context: dict[str, Any] = {
+    context: PageContext = {
         "monitoring": monitoring,
         "signals": signals,
         "monitoring_reason": "\n".join(reason for reason in reasons if reason),
@@ -317,7 +388,7 @@ def _revision_context(
     return context
 
 
-def patient_plan(access: PatientAccess, language: str) -> dict[str, Any]:
+def patient_plan(access: PatientAccess, language: str) -> PageContext:
     """ "My plan" at B1: a patient sees an active or completed plan, never a draft; a
     clinician opening the page sees what the patient will see."""
     knowledge = selectors.knowledge_of(access)
@@ -327,7 +398,7 @@ def patient_plan(access: PatientAccess, language: str) -> dict[str, Any]:
     plan = selectors.patient_visible_plan(access)
     if plan is None and not by_patient:
         plan = selectors.current_plan(access)
-    context: dict[str, Any] = {"patient": access.patient, "plan": plan, "by_patient": by_patient}
+    context: PageContext = {"patient": access.patient, "plan": plan, "by_patient": by_patient}
     if plan is None:
         return context
     context.update(
@@ -353,7 +424,7 @@ def patient_plan(access: PatientAccess, language: str) -> dict[str, Any]:
     return context
 
 
-def _patient_module_row(row: PlanModule, language: str, *, short: bool) -> dict[str, Any]:
+def _patient_module_row(row: PlanModule, language: str, *, short: bool) -> ModuleRow:
     """A module as the patient reads it in "My plan": its shorter introduction for a
     patient with low literacy, where the module has one."""
     shown = _module_row(row, language)
@@ -365,7 +436,7 @@ def _patient_module_row(row: PlanModule, language: str, *, short: bool) -> dict[
 
 def _changes_for_patient(
     access: PatientAccess, plan: Plan, knowledge: KnowledgeBase, language: str
-) -> dict[str, Any] | None:
+) -> PatientChanges | None:
     """What the last revision changed, in the patient's words: modules that came and went
     and a new level of care. The clinician's reason for the revision is not shown: it is
     written for colleagues, not at B1."""

@@ -4,8 +4,7 @@ on their fields (status 400)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,12 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from maatwerk.core.access import Role
-from maatwerk.web.audit.audited import InputRefused
+from maatwerk.web.audit.audited import InputRefused, Refused, attempt
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
 from maatwerk.web.common.pdf import PDF_CONTENT_TYPE
 from maatwerk.web.patients.opening import Audience, PatientAccess, open_patient
 from maatwerk.web.personalized.forms import GoalsForm
+from maatwerk.web.personalized.services import GoalInput
 from maatwerk.web.planning import forms, presenters, services
 from maatwerk.web.planning.selectors import OBJECT_PLAN
 
@@ -46,19 +46,25 @@ def _page(
     request: ActorRequest,
     access: PatientAccess,
     *,
-    refusal: InputRefused,
+    refusal: Refused,
     form: str,
-    posted: dict[str, Any] | None = None,
+    typed: Mapping[str, str] | None = None,
+    preferences: forms.PostedPreferences | None = None,
+    goals: list[GoalInput] | None = None,
 ) -> HttpResponse:
-    """The plan page again with the refusal's errors (status 400). Drawing the page
-    reads no more than the data already opened; it is not a second audited read."""
+    """The plan page again with the refusal's errors (status 400) and what was typed.
+    Drawing the page reads no more than the data already opened; it is not a second
+    audited read."""
     errors = refusal.errors
-    context = presenters.plan_page(access, _language(), posted=posted, errors=errors)
-    target = f"{(posted or {}).get('action', '')}-{(posted or {}).get('module', '')}"
+    typed = typed or {}
+    context = presenters.plan_page(
+        access, _language(), typed=typed, preferences=preferences, goals=goals, errors=errors
+    )
+    target = f"{typed.get('action', '')}-{typed.get('module', '')}"
     context.update(
         {"errors": errors, "form": form, "error_target": target if form == "decide" else ""}
     )
-    return render(request, "planning/plan.html", context, status=400)
+    return render(request, "planning/plan.html", context, status=refusal.status)
 
 
 def _done(request: ActorRequest, access: PatientAccess, message: str) -> HttpResponse:
@@ -83,10 +89,11 @@ def plan(request: ActorRequest, patient_id: str) -> HttpResponse:
 def prepare(request: ActorRequest, patient_id: str) -> HttpResponse:
     form = forms.PrepareForm(request.POST)
     access = _open(request, patient_id, "update")
-    try:
-        services.plan_prepare(actor=request.actor, access=access, form=form)
-    except InputRefused as refusal:
-        return _page(request, access, refusal=refusal, form="prepare", posted=form.posted())
+    done = attempt(
+        form, lambda: services.plan_prepare(actor=request.actor, access=access, form=form)
+    )
+    if isinstance(done, Refused):
+        return _page(request, access, refusal=done, form="prepare", preferences=form.posted())
     return _done(request, access, _("The recommendation is ready. Check it and decide."))
 
 
@@ -95,10 +102,11 @@ def prepare(request: ActorRequest, patient_id: str) -> HttpResponse:
 def decide(request: ActorRequest, patient_id: str) -> HttpResponse:
     form = forms.DecideForm(request.POST)
     access = _open(request, patient_id, "update")
-    try:
-        services.plan_decide(actor=request.actor, access=access, form=form)
-    except InputRefused as refusal:
-        return _page(request, access, refusal=refusal, form="decide", posted=form.posted())
+    done = attempt(
+        form, lambda: services.plan_decide(actor=request.actor, access=access, form=form)
+    )
+    if isinstance(done, Refused):
+        return _page(request, access, refusal=done, form="decide", typed=form.posted())
     return _done(request, access, _("Your decision is saved."))
 
 
@@ -110,7 +118,8 @@ def goals(request: ActorRequest, patient_id: str) -> HttpResponse:
     try:
         services.plan_goals_set(actor=request.actor, access=access, form=form)
     except InputRefused as refusal:
-        return _page(request, access, refusal=refusal, form="goals", posted={"goals": form.typed()})
+        refused = Refused(refusal.errors)
+        return _page(request, access, refusal=refused, form="goals", goals=form.typed())
     return _done(request, access, _("The goals are saved."))
 
 
@@ -121,7 +130,7 @@ def activate(request: ActorRequest, patient_id: str) -> HttpResponse:
     try:
         services.plan_activate(actor=request.actor, access=access)
     except InputRefused as refusal:
-        return _page(request, access, refusal=refusal, form="activate")
+        return _page(request, access, refusal=Refused(refusal.errors), form="activate")
     return _done(request, access, _("The plan is active. The patient can start the modules."))
 
 
@@ -137,11 +146,9 @@ def _change(
     """Run one service on the plan with its form; a refusal shows the page with the
     errors."""
     access = _open(request, patient_id, "update")
-    try:
-        run(actor=request.actor, access=access, form=form)
-    except InputRefused as refusal:
-        posted = {key: str(request.POST.get(key, ""))[:4000] for key in form.fields}
-        return _page(request, access, refusal=refusal, form=name, posted=posted)
+    outcome = attempt(form, lambda: run(actor=request.actor, access=access, form=form))
+    if isinstance(outcome, Refused):
+        return _page(request, access, refusal=outcome, form=name, typed=forms.typed_back(form))
     return _done(request, access, done)
 
 
@@ -206,11 +213,13 @@ def regiebehandelaar(request: ActorRequest, patient_id: str) -> HttpResponse:
     """Choose the regiebehandelaar (GGZ levels of care only; never automatic)."""
     form = forms.RegiebehandelaarForm(request.POST)
     access = _open(request, patient_id, "update")
-    try:
-        services.plan_regiebehandelaar_set(actor=request.actor, access=access, form=form)
-    except InputRefused as refusal:
-        posted = {"member": str(request.POST.get("member", ""))[:64]}
-        return _page(request, access, refusal=refusal, form="regiebehandelaar", posted=posted)
+    done = attempt(
+        form,
+        lambda: services.plan_regiebehandelaar_set(actor=request.actor, access=access, form=form),
+    )
+    if isinstance(done, Refused):
+        typed = forms.typed_back(form)
+        return _page(request, access, refusal=done, form="regiebehandelaar", typed=typed)
     return _done(request, access, _("The regiebehandelaar is saved."))
 
 

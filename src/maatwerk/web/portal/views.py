@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,9 +15,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from maatwerk.core.access import Role
-from maatwerk.web.audit.audited import InputRefused, show_refusal
+from maatwerk.web.audit.audited import Refused, attempt
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
+from maatwerk.web.common.paging import page_of
 from maatwerk.web.patients import privacy as consent
 from maatwerk.web.patients import reading
 from maatwerk.web.patients.opening import open_own_record
@@ -82,7 +82,7 @@ def access_log(request: ActorRequest) -> HttpResponse:
     access = open_own_record(actor=request.actor, action="read", object_type="access_log")
     events = reading.access_log_read(actor=request.actor, access=access)
     lines = group_access_events(iter(events))
-    page = Paginator(lines, 50).get_page(request.GET.get("page"))
+    page = page_of(request.GET, lines, 50)
     return render(request, "portal/access_log.html", {"page": page, "patient": access.patient})
 
 
@@ -94,15 +94,16 @@ def privacy(request: ActorRequest) -> HttpResponse:
     if request.method == "POST":
         access = open_own_record(actor=request.actor, action="update", object_type="consent")
         form = PrivacyConsentForm(request.POST)
-        try:
-            consent.privacy_consent_record(actor=request.actor, access=access, form=form)
-        except InputRefused as refusal:
-            show_refusal(form, refusal)
+        done = attempt(
+            form,
+            lambda: consent.privacy_consent_record(actor=request.actor, access=access, form=form),
+        )
+        if isinstance(done, Refused):
             return render(
                 request,
                 "portal/privacy.html",
                 {"form": form, "version": consent.PRIVACY_STATEMENT_VERSION, "current": None},
-                status=400,
+                status=done.status,
             )
         messages.success(request, _("Thank you. Your choices are saved; you can change them here."))
         return redirect("portal:home")

@@ -199,14 +199,29 @@ class RaiseForm(forms.Form):
         max_length=2000,
     )
 
-    @staticmethod
-    def initial_from(query: Mapping[str, str]) -> dict[str, str]:
-        """The form opened from a page (a message, a diary entry) with the words to quote;
-        a query string is only a suggestion, cut to the fields' bounds."""
+
+class RaiseSuggestionForm(forms.Form):
+    """The raise form opened from a page (a message, a diary entry) with the words to
+    quote: ``?from=…&quote=…&ref=…``. A query string is only a suggestion, so a value
+    that does not fit its field is left out instead of refused."""
+
+    quote = forms.CharField(required=False, max_length=4000)
+    ref = forms.CharField(required=False, max_length=64)
+
+    def __init__(self, query: Mapping[str, str]) -> None:
+        super().__init__(query)
+        # "from" is a Python keyword: the field is added by name.
+        self.fields["from"] = forms.ChoiceField(
+            required=False, choices=SafetyAlert.RaisedFrom.choices
+        )
+
+    def suggested(self) -> dict[str, str]:
+        self.is_valid()
+        fitting = self.cleaned_data
         return {
-            "raised_from": query.get("from", "dossier"),
-            "quote": query.get("quote", "")[:4000],
-            "source_ref": query.get("ref", "")[:64],
+            "raised_from": fitting.get("from") or SafetyAlert.RaisedFrom.DOSSIER,
+            "quote": fitting.get("quote", ""),
+            "source_ref": fitting.get("ref", ""),
         }
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from maatwerk.core.access import Role
-from maatwerk.web.audit.audited import InputRefused, show_refusal
+from maatwerk.web.audit.audited import InputRefused, Refused, attempt, show_refusal
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
 from maatwerk.web.patients.opening import (
@@ -26,7 +26,7 @@ from maatwerk.web.patients.opening import (
 )
 from maatwerk.web.questionnaires.models import SafetyAlert
 from maatwerk.web.safety import presenters, services
-from maatwerk.web.safety.forms import FollowUpForm, HelpForm, RaiseForm
+from maatwerk.web.safety.forms import FollowUpForm, HelpForm, RaiseForm, RaiseSuggestionForm
 
 
 @role_required(Role.CLINICIAN)
@@ -99,11 +99,11 @@ def pick_up(request: ActorRequest, alert_id: str) -> HttpResponse:
 def follow_up(request: ActorRequest, alert_id: str) -> HttpResponse:
     opened = _open(request, alert_id, "update")
     form = FollowUpForm(request.POST)
-    try:
-        services.follow_up_record(actor=request.actor, opened=opened, form=form)
-    except InputRefused as refusal:
-        show_refusal(form, refusal)
-        return _render_signal(request, services.signal_page(opened), form, status=400)
+    done = attempt(
+        form, lambda: services.follow_up_record(actor=request.actor, opened=opened, form=form)
+    )
+    if isinstance(done, Refused):
+        return _render_signal(request, services.signal_page(opened), form, status=done.status)
     messages.success(
         request,
         _("The follow-up is recorded and the signal is closed.")
@@ -148,17 +148,16 @@ def raise_signal(request: ActorRequest, patient_id: str) -> HttpResponse:
     )
     if request.method == "POST":
         form = RaiseForm(request.POST)
-        try:
-            alert = services.signal_raise(actor=request.actor, access=access, form=form)
-        except InputRefused as refusal:
-            show_refusal(form, refusal)
-            return render(
-                request, "safety/raise.html", {"form": form, "patient": access.patient}, status=400
-            )
+        alert = attempt(
+            form, lambda: services.signal_raise(actor=request.actor, access=access, form=form)
+        )
+        if isinstance(alert, Refused):
+            context = {"form": form, "patient": access.patient}
+            return render(request, "safety/raise.html", context, status=alert.status)
         messages.success(request, _("The safety signal is raised."))
         return redirect("safety:signal", alert_id=alert.public_id)
     services.raise_form_read(actor=request.actor, access=access)
-    form = RaiseForm(initial=RaiseForm.initial_from(request.GET))
+    form = RaiseForm(initial=RaiseSuggestionForm(request.GET).suggested())
     return render(request, "safety/raise.html", {"form": form, "patient": access.patient})
 
 
@@ -170,13 +169,10 @@ def help_now(request: ActorRequest) -> HttpResponse:
     if request.method == "POST":
         access = open_own_record(actor=actor, action="create", object_type="safety_alert")
         form = HelpForm(request.POST)
-        try:
-            services.help_request(actor=actor, access=access, form=form)
-        except InputRefused as refusal:
-            show_refusal(form, refusal)
-            return render(
-                request, "safety/help_now.html", {"form": form, "signal": None}, status=400
-            )
+        done = attempt(form, lambda: services.help_request(actor=actor, access=access, form=form))
+        if isinstance(done, Refused):
+            context = {"form": form, "signal": None}
+            return render(request, "safety/help_now.html", context, status=done.status)
         return redirect("safety:help_now")
     access = open_own_record(actor=actor, action="read", object_type="safety_alert")
     page = services.help_page_read(actor=actor, access=access)

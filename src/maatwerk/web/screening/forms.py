@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.http import QueryDict
@@ -134,6 +134,15 @@ class IntakeForm(forms.Form):
     )
     wants_help_now = _one_of(ScreeningIntake.HelpWanted.choices)
     modality = _one_of(ScreeningIntake.Modality.choices)
+    # The button pressed: "Send in" or "Save and continue later" (an autosave sends none).
+    action = forms.ChoiceField(
+        choices=[
+            ("save", gettext_lazy("Save and continue later")),
+            ("submit", gettext_lazy("Send in")),
+        ],
+        required=False,
+        error_messages={"invalid_choice": gettext_lazy("This action is not known.")},
+    )
 
     def __init__(self, *args: object, content: ScreeningContent, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -151,14 +160,20 @@ class IntakeForm(forms.Form):
             modality=str(data["modality"]),
         )
 
+    def submits(self) -> bool:
+        """Whether "Send in" was pressed (an unknown action is refused on its field)."""
+        self.is_valid()
+        return self.cleaned_data.get("action") == "submit"
+
     def as_typed(self) -> IntakeInput:
-        """What was posted, to show again with the errors (not validated)."""
+        """What was posted, read back through the bound fields, to show again with the
+        errors (not validated)."""
         return IntakeInput(
-            complaints=tuple(_list(self.data, "complaints")),
-            own_words=str(self.data.get("own_words", "")),
-            first_problem=str(self.data.get("first_problem", "")),
-            wants_help_now=str(self.data.get("wants_help_now", "")),
-            modality=str(self.data.get("modality", "")),
+            complaints=_typed_list(self, "complaints"),
+            own_words=_typed(self, "own_words"),
+            first_problem=_typed(self, "first_problem"),
+            wants_help_now=_typed(self, "wants_help_now"),
+            modality=_typed(self, "modality"),
         )
 
 
@@ -291,24 +306,23 @@ class ScegsForm(forms.Form):
 
     def as_typed(self) -> ScegsInput:
         """What was posted, to show again with the errors (not validated)."""
-        get = self.data.get
         return ScegsInput(
-            conditions=tuple(_list(self.data, "conditions")),
-            symptom_clusters=tuple(_list(self.data, "symptom_clusters")),
-            duration_weeks=str(get("duration_weeks", "")),
-            functional_limitation=str(get("functional_limitation", "")),
-            earlier_treatment=str(get("earlier_treatment", "")),
-            comorbidity=tuple(_list(self.data, "comorbidity")),
-            medication=tuple(_list(self.data, "medication")),
+            conditions=_typed_list(self, "conditions"),
+            symptom_clusters=_typed_list(self, "symptom_clusters"),
+            duration_weeks=_typed(self, "duration_weeks"),
+            functional_limitation=_typed(self, "functional_limitation"),
+            earlier_treatment=_typed(self, "earlier_treatment"),
+            comorbidity=_typed_list(self, "comorbidity"),
+            medication=_typed_list(self, "medication"),
             judged_factors={
-                key.removeprefix(FACTOR_PREFIX): str(get(key, ""))
-                for key in self.data
-                if key.startswith(FACTOR_PREFIX)
+                name.removeprefix(FACTOR_PREFIX): _typed(self, name)
+                for name in self.fields
+                if name.startswith(FACTOR_PREFIX)
             },
-            low_literacy=bool(get("low_literacy")),
-            migration_background=bool(get("migration_background")),
-            parent_involved=bool(get("parent_involved")),
-            notes=str(get("notes", "")),
+            low_literacy=bool(self["low_literacy"].value()),
+            migration_background=bool(self["migration_background"].value()),
+            parent_involved=bool(self["parent_involved"].value()),
+            notes=_typed(self, "notes"),
         )
 
 
@@ -377,7 +391,7 @@ class DecisionForm(forms.Form):
         return cleaned
 
     def posted(self) -> dict[str, str]:
-        return {key: str(self.data.get(key, "")) for key in self.fields}
+        return {name: _typed(self, name) for name in self.fields}
 
 
 def _query(data: Mapping[str, object]) -> QueryDict:
@@ -412,9 +426,11 @@ def decision_form(
     )
 
 
-def _list(data: Mapping[str, Any], name: str) -> list[str]:
-    """Every value posted under ``name`` (a QueryDict holds several)."""
-    if isinstance(data, QueryDict):
-        return [str(v) for v in data.getlist(name)]
-    value = data.get(name)
-    return [str(v) for v in value] if isinstance(value, list | tuple) else []
+def _typed(form: forms.Form, name: str) -> str:
+    """What was typed into one field of the bound form (also when it is invalid)."""
+    return str(form[name].value() or "")
+
+
+def _typed_list(form: forms.Form, name: str) -> tuple[str, ...]:
+    """The values chosen in one field of several of the bound form."""
+    return tuple(str(value) for value in form[name].value() or ())

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.utils.translation import gettext as _
 
 from maatwerk.core.instruments.errors import UnknownInstrument
 from maatwerk.core.instruments.model import Instrument
+from maatwerk.core.instruments.text import LocalizedText
 from maatwerk.core.knowledge.model import KnowledgeBase
 from maatwerk.core.screening.content import ScreeningContent
 from maatwerk.core.screening.model import (
@@ -31,7 +31,7 @@ from maatwerk.web.screening.models import Screening
 from maatwerk.web.screening.selectors import latest_profile_screening, open_screening_for_patient
 
 
-def localized(text: Any, language: str) -> str:
+def localized(text: LocalizedText | Mapping[str, object] | None, language: str) -> str:
     """The text of a LocalizedText or a language mapping, falling back to the other."""
     if text is None:
         return ""

@@ -7,16 +7,21 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from maatwerk.core.common.untrusted_input import load_json
+from maatwerk.core.modules.model import Exercise, FormField, GroupField, MultiChoiceField
 from maatwerk.web.treatment.models import RelativeAccess
 from maatwerk.web.treatment.services.feedback import FEEDBACK_MAX_LENGTH
 from maatwerk.web.treatment.services.graded_activity import MINUTES_IN_A_DAY
 from maatwerk.web.treatment.services.messages import MESSAGE_MAX_LENGTH
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 # Posted exercise answers are a JSON value per field; a whole G-schema is far below this.
 ANSWER_MAX_CHARACTERS = 100_000
@@ -31,12 +36,19 @@ ASCII_DIGITS = re.compile(r"[0-9]{1,16}")
 class WholeNumberField(forms.CharField):
     """A whole number written with ASCII digits only (no "²", no "١٢", no sign)."""
 
-    def __init__(self, *, min_value: int, max_value: int, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        min_value: int,
+        max_value: int,
+        required: bool = True,
+        label: StrOrPromise | None = None,
+    ) -> None:
         self.min_value = min_value
         self.max_value = max_value
-        super().__init__(**kwargs)
+        super().__init__(required=required, label=label)
 
-    def to_python(self, value: Any) -> int | None:  # type: ignore[override]
+    def to_python(self, value: object) -> int | None:  # type: ignore[override]
         text = super().to_python(value)
         if text in self.empty_values:
             return None
@@ -63,11 +75,24 @@ class EntryForm(forms.Form):
 
 
 class ExerciseFieldForm(EntryForm):
-    """An autosave of one field: its id, its value as JSON, and the device's time."""
+    """An autosave of one field: its id, its value as JSON, and the device's time. The
+    entry of an exercise with several is in the page's address (``?entry=N``), read by
+    its own form; an entry in the body is used when the address names none."""
 
     field = forms.CharField(max_length=60)
     value = forms.CharField(max_length=ANSWER_MAX_CHARACTERS, strip=False, required=False)
     stamp = WholeNumberField(min_value=0, max_value=10**15, required=False)
+
+    def __init__(self, data: QueryDict, *, address: QueryDict) -> None:
+        super().__init__(data)
+        self.address = EntryForm(address)
+
+    def clean_entry(self) -> int | None:
+        if not self.address.is_valid():
+            raise forms.ValidationError(list(self.address.errors["entry"]))
+        in_address: int | None = self.address.cleaned_data.get("entry")
+        in_body: int | None = self.cleaned_data.get("entry")
+        return in_address or in_body
 
     def clean_value(self) -> object:
         raw = self.cleaned_data.get("value") or "null"
@@ -95,6 +120,67 @@ class ExerciseActionForm(EntryForm):
         return str(action)
 
 
+# A row of a repeating group: ``f-<group>-<row>-<field>`` (at most 9999 rows).
+ROW_NAME = r"^f-{group}-(\d{{1,4}})-"
+
+
+class ExerciseAnswersForm(forms.Form):
+    """The answers posted by an exercise page (the hand-in, or saving without
+    JavaScript): one input ``f-<field>`` per field of the exercise's form, and the rows
+    of a group as ``f-<group>-<row>-<field>``. The form only reads them; the answers
+    are checked by the core (``maatwerk.core.modules.answers``) when they are saved."""
+
+    def __init__(self, data: QueryDict, *, exercise: Exercise) -> None:
+        super().__init__(data)
+        self.rows: dict[str, list[int]] = {}
+        for definition in exercise.form:
+            if not isinstance(definition, GroupField):
+                self.fields[f"f-{definition.id}"] = _answer_field(definition)
+                continue
+            pattern = re.compile(ROW_NAME.format(group=re.escape(definition.id)))
+            rows = sorted({int(m.group(1)) for name in data if (m := pattern.match(name))})
+            self.rows[definition.id] = rows
+            for row in rows:
+                for sub in definition.fields:
+                    self.fields[f"f-{definition.id}-{row}-{sub.id}"] = _answer_field(sub)
+        self.exercise = exercise
+
+    def answers(self) -> dict[str, object]:
+        """The answers by field id; rows whose inputs are all empty are left out (an
+        "add a row" that was never filled in)."""
+        self.is_valid()
+        answers: dict[str, object] = {}
+        for definition in self.exercise.form:
+            if not isinstance(definition, GroupField):
+                answers[definition.id] = self._answer(f"f-{definition.id}")
+                continue
+            rows = []
+            for row in self.rows[definition.id]:
+                values = {
+                    sub.id: self._answer(f"f-{definition.id}-{row}-{sub.id}")
+                    for sub in definition.fields
+                }
+                filled = {key: value for key, value in values.items() if value not in (None, [])}
+                if filled:
+                    rows.append(filled)
+            answers[definition.id] = rows if definition.repeat else (rows[0] if rows else None)
+        return answers
+
+    def _answer(self, name: str) -> object:
+        value = self.cleaned_data.get(name)
+        if isinstance(value, list):
+            return [str(v) for v in value if v]
+        return value if isinstance(value, str) and value.strip() else None
+
+
+def _answer_field(definition: FormField) -> forms.Field:
+    """An input as posted: the options ticked (a list), or the text typed (kept as it
+    is; an answer of only spaces counts as none)."""
+    if isinstance(definition, MultiChoiceField):
+        return forms.Field(required=False, widget=forms.SelectMultiple)
+    return forms.CharField(required=False, strip=False)
+
+
 class ActivityTargetForm(forms.Form):
     target = WholeNumberField(
         min_value=1, max_value=MINUTES_IN_A_DAY, label=_("Minutes a day"), required=True
@@ -112,8 +198,8 @@ class FeedbackForm(forms.Form):
 class AssignModulesForm(forms.Form):
     modules = forms.MultipleChoiceField(choices=(), label=_("Modules"))
 
-    def __init__(self, *args: Any, module_choices: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, data: QueryDict, *, module_choices: list[tuple[str, str]]) -> None:
+        super().__init__(data)
         self.fields["modules"].choices = module_choices  # type: ignore[attr-defined]
         self.fields["modules"].error_messages["required"] = _("Choose at least one module.")
 
@@ -124,8 +210,8 @@ class RelativeInviteForm(forms.Form):
     relation = forms.ChoiceField(choices=RelativeAccess.Relation.choices, label=_("This person is"))
     consent = forms.BooleanField(required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, data: QueryDict | None = None) -> None:
+        super().__init__(data)
         self.fields["full_name"].error_messages["required"] = _(
             "Enter the name of the person you invite."
         )

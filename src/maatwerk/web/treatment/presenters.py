@@ -8,13 +8,10 @@ Input names: ``f-<field>`` for a field, ``f-<group>-<row>-<subfield>`` inside a 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
-from django.http import QueryDict
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -26,7 +23,6 @@ from maatwerk.core.modules.model import (
     ClockField,
     DateField,
     Exercise,
-    FormField,
     GroupField,
     Module,
     MultiChoiceField,
@@ -316,42 +312,6 @@ def _group_view(
         max_rows=group.max_rows,
         errors=list(errors.get(group.id, [])) + row_errors,
     )
-
-
-# ------------------------------------------------------------------ reading a posted form
-
-
-def _simple_from_post(definition: FormField, data: QueryDict, name: str) -> object:
-    if isinstance(definition, MultiChoiceField):
-        return [v for v in data.getlist(name) if v]
-    raw = data.get(name, "")
-    return raw if raw.strip() else None
-
-
-def answers_from_post(exercise: Exercise, data: QueryDict) -> dict[str, Any]:
-    """The answers in a submitted exercise form. Rows whose inputs are all empty are
-    left out (an "add a row" that was never filled in)."""
-    answers: dict[str, Any] = {}
-    for definition in exercise.form:
-        if not isinstance(definition, GroupField):
-            answers[definition.id] = _simple_from_post(definition, data, f"f-{definition.id}")
-            continue
-        pattern = re.compile(rf"^f-{re.escape(definition.id)}-(\d+)-")
-        indices = sorted({int(m.group(1)) for key in data if (m := pattern.match(key))})
-        rows = []
-        for index in indices:
-            row = {
-                sub.id: _simple_from_post(sub, data, f"f-{definition.id}-{index}-{sub.id}")
-                for sub in definition.fields
-            }
-            row = {key: value for key, value in row.items() if value not in (None, [])}
-            if row:
-                rows.append(row)
-        if definition.repeat:
-            answers[definition.id] = rows
-        else:
-            answers[definition.id] = rows[0] if rows else None
-    return answers
 
 
 # ------------------------------------------------------------------ reading answers back

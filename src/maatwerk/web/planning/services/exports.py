@@ -61,7 +61,7 @@ def plan_export_pdf(*, actor: Actor, access: PatientAccess, language: Language) 
     with audited(actor=actor, action="print", subject=plan_subject(access)) as note:
         page = plan_page(access, language)
         plan = page.get("plan")
-        if plan is None:
+        if not isinstance(plan, Plan):
             raise InputRefused(_("There is no plan yet."))
         note.about(object_ref=str(plan.public_id))
         note.detail = "plan pdf"

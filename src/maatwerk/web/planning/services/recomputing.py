@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TypedDict
 
 from django.utils import timezone
 
@@ -22,7 +22,7 @@ from maatwerk.web.planning.services._common import Language
 @dataclass(frozen=True)
 class _Computed:
     accepted: tuple[AcceptedModule, ...]
-    duration: dict[str, Any]
+    duration: dict[str, object]
     weeks: int
 
 
@@ -46,6 +46,17 @@ def _compute(
     return _Computed(accepted, codec.to_json(duration), duration.weeks)
 
 
+class _RowValues(TypedDict):
+    """The stored fields of one module row of the plan."""
+
+    status: str
+    order: int | None
+    rank: int | None
+    reason: str
+    recommendation: object
+    reason_lines: dict[str, list[str]]
+
+
 def _write_rows(
     plan: Plan,
     recommendations: Sequence[ModuleRecommendation],
@@ -56,7 +67,7 @@ def _write_rows(
     """Rewrite the module rows of the plan from the recommendation and the decisions."""
     by_decision = {d.module_id: d for d in decisions}
     placed = {item.module_id: item for item in computed.accepted}
-    wanted: dict[str, dict[str, Any]] = {}
+    wanted: dict[str, _RowValues] = {}
     for rec in recommendations:
         decision = by_decision.get(rec.module_id)
         item = placed.get(rec.module_id) or AcceptedModule(rec.module_id, 0, rec, decision)

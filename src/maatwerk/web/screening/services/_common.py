@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from maatwerk.core.access import Role
 from maatwerk.core.instruments.errors import UnknownInstrument
+from maatwerk.core.instruments.text import LocalizedText
 from maatwerk.core.screening.batteries import StepDecision
 from maatwerk.web.accounts.models import User
 from maatwerk.web.common.actor import Actor
@@ -54,7 +54,7 @@ def _user(actor: Actor) -> User:
     return actor.user
 
 
-def _texts(text: Any) -> dict[str, str]:
+def _texts(text: LocalizedText | Mapping[str, object] | None) -> dict[str, str]:
     """A reason in both languages, whatever the core gave (a mapping or LocalizedText)."""
     if text is None:
         return {}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -62,7 +61,8 @@ def screening_input_of(screening: Screening) -> ScreeningInput:
     )
 
 
-def _digest(data: Any) -> str:
+def _digest(data: object) -> str:
+    """A fingerprint of the JSON-able inputs of a profile (to see whether they changed)."""
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 

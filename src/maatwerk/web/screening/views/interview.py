@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Collection, Iterable, Mapping
+from typing import Protocol, TypedDict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from maatwerk.core.access import Role
+from maatwerk.core.instruments.text import LocalizedText
 from maatwerk.core.screening.judgement import judgeable_factor_ids, judgement_measure
-from maatwerk.web.audit.audited import InputRefused, show_refusal
+from maatwerk.web.audit.audited import Refused, attempt
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
 from maatwerk.web.patients.opening import (
@@ -112,18 +113,19 @@ def intake(request: ActorRequest, screening_id: str) -> HttpResponse:
         request, screening_id, "update", selectors.OBJECT_INTAKE, audience=Audience.RECORD
     )
     form = IntakeForm(request.POST, content=content_of(opened.access.patient.organization_id))
-    submit = request.POST.get("action") == "submit"
+    submit = form.submits()
     autosave = request.headers.get("HX-Request") == "true" and not submit
-    try:
-        services.intake_save(actor=request.actor, opened=opened, form=form, submit=submit)
-    except InputRefused as refusal:
-        show_refusal(form, refusal)
+    saved = attempt(
+        form,
+        lambda: services.intake_save(actor=request.actor, opened=opened, form=form, submit=submit),
+    )
+    if isinstance(saved, Refused):
         if autosave:
             # htmx swaps only successful responses; the message itself says nothing was saved.
             return render(
-                request, "screening/_save_status.html", {"saved": False, "errors": refusal.errors}
+                request, "screening/_save_status.html", {"saved": False, "errors": saved.errors}
             )
-        return _render_intake(request, opened, form.as_typed(), refusal.errors, status=400)
+        return _render_intake(request, opened, form.as_typed(), saved.errors, status=saved.status)
     if autosave:
         return render(request, "screening/_save_status.html", {"saved": True, "at": timezone.now()})
     if submit:
@@ -155,7 +157,23 @@ def _scegs_from(assessment: ScegsAssessment | None) -> ScegsInput:
     )
 
 
-def _options(items: Any, chosen: Any, language: str) -> list[dict[str, Any]]:
+class Choosable(Protocol):
+    """An item of the knowledge or content to tick: a condition, a cluster, a drug."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def name(self) -> LocalizedText: ...
+
+
+class Option(TypedDict):
+    id: str
+    name: str
+    checked: bool
+
+
+def _options(items: Iterable[Choosable], chosen: Collection[str], language: str) -> list[Option]:
     return [
         {"id": item.id, "name": localized(item.name, language), "checked": item.id in chosen}
         for item in items
@@ -233,10 +251,10 @@ def scegs(request: ActorRequest, screening_id: str) -> HttpResponse:
     form = ScegsForm(
         request.POST, knowledge=knowledge_of(organization_id), content=content_of(organization_id)
     )
-    try:
-        services.scegs_save(actor=request.actor, opened=opened, form=form)
-    except InputRefused as refusal:
-        show_refusal(form, refusal)
-        return _render_scegs(request, opened, form.as_typed(), refusal.errors, status=400)
+    saved = attempt(
+        form, lambda: services.scegs_save(actor=request.actor, opened=opened, form=form)
+    )
+    if isinstance(saved, Refused):
+        return _render_scegs(request, opened, form.as_typed(), saved.errors, status=saved.status)
     messages.success(request, _("The SCEGS exploration is saved."))
     return redirect("screening:detail", screening_id=opened.object.public_id)

@@ -5,7 +5,7 @@ patient's summary.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TypedDict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from maatwerk.core.access import Role
 from maatwerk.core.common import codec
 from maatwerk.core.screening.summary import patient_summary
-from maatwerk.web.audit.audited import InputRefused, show_refusal
+from maatwerk.web.audit.audited import InputRefused, Refused, attempt
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
 from maatwerk.web.common.pdf import PDF_CONTENT_TYPE, render_pdf
@@ -31,7 +31,11 @@ from maatwerk.web.screening import selectors, services
 from maatwerk.web.screening.forms import (
     DecisionForm,
 )
-from maatwerk.web.screening.models import Screening
+from maatwerk.web.screening.models import (
+    CareLevelDecision,
+    Screening,
+    ScreeningProfileSnapshot,
+)
 from maatwerk.web.screening.presenters import Namer, localized, profile_view, severity_label
 from maatwerk.web.screening.selectors import ScreeningAccess
 from maatwerk.web.screening.sources import content_of, knowledge_of
@@ -46,7 +50,13 @@ def _referral_url(patient_id: str) -> str | None:
         return None
 
 
-def _decision_rows(screening: Screening, namer: Namer) -> list[dict[str, Any]]:
+class DecisionRow(TypedDict):
+    decision: CareLevelDecision
+    advised: str
+    decided: str
+
+
+def _decision_rows(screening: Screening, namer: Namer) -> list[DecisionRow]:
     return [
         {
             "decision": decision,
@@ -57,7 +67,7 @@ def _decision_rows(screening: Screening, namer: Namer) -> list[dict[str, Any]]:
     ]
 
 
-def _profile_context(opened: ScreeningAccess, namer: Namer) -> dict[str, Any]:
+def _profile_context(opened: ScreeningAccess, namer: Namer) -> dict[str, object]:
     screening = opened.object
     snapshot = selectors.latest_snapshot(screening)
     stored = selectors.stored_profile(snapshot) if snapshot is not None else None
@@ -94,7 +104,7 @@ def _render_profile(
     context = _profile_context(opened, namer)
     snapshot = context["snapshot"]
     stale = False
-    if snapshot is not None:
+    if isinstance(snapshot, ScreeningProfileSnapshot):
         current = services.screening_input_of(opened.object)
         stale = codec.to_json(current) != snapshot.inputs
     posted = posted or {}
@@ -143,11 +153,11 @@ def profile_compute(request: ActorRequest, screening_id: str) -> HttpResponse:
 def care_level_decide(request: ActorRequest, screening_id: str) -> HttpResponse:
     opened = _screening(request, screening_id, "create", selectors.OBJECT_DECISION)
     form = DecisionForm(request.POST, knowledge=knowledge_of(opened.access.patient.organization_id))
-    try:
-        services.care_level_decide(actor=request.actor, opened=opened, form=form)
-    except InputRefused as refusal:
-        show_refusal(form, refusal)
-        return _render_profile(request, opened, refusal.errors, form.posted(), status=400)
+    decided = attempt(
+        form, lambda: services.care_level_decide(actor=request.actor, opened=opened, form=form)
+    )
+    if isinstance(decided, Refused):
+        return _render_profile(request, opened, decided.errors, form.posted(), decided.status)
     messages.success(request, _("Your decision on the level of care is recorded."))
     return redirect("screening:profile", screening_id=opened.object.public_id)
 

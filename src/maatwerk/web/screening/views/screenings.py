@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from maatwerk.core.access import Role
-from maatwerk.web.audit.audited import InputRefused, show_refusal
+from maatwerk.web.audit.audited import Refused, attempt
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
 from maatwerk.web.patients.opening import (
@@ -23,7 +23,7 @@ from maatwerk.web.screening import selectors, services
 from maatwerk.web.screening.forms import (
     AssignForm,
 )
-from maatwerk.web.screening.models import Screening
+from maatwerk.web.screening.models import Screening, ScreeningStep
 from maatwerk.web.screening.presenters import Namer, localized
 from maatwerk.web.screening.sources import content_of
 from maatwerk.web.screening.views.common import _language, _namer, _open_patient, _read
@@ -90,7 +90,7 @@ def _render_assign(
             "patient": access.patient,
             "batteries": _battery_rows(access.patient.organization_id),
             "errors": form.errors if form is not None else {},
-            "chosen": str(form.data.get("battery", "")) if form is not None else "",
+            "chosen": str(form["battery"].value() or "") if form is not None else "",
         },
         status=status,
     )
@@ -110,16 +110,25 @@ def assign(request: ActorRequest, patient_id: str) -> HttpResponse:
         object_type=selectors.OBJECT_SCREENING,
     )
     form = AssignForm(request.POST, organization_id=access.patient.organization_id)
-    try:
-        screening = services.screening_assign(actor=request.actor, access=access, form=form)
-    except InputRefused as refusal:
-        show_refusal(form, refusal)
-        return _render_assign(request, access, form, status=400)
+    screening = attempt(
+        form, lambda: services.screening_assign(actor=request.actor, access=access, form=form)
+    )
+    if isinstance(screening, Refused):
+        return _render_assign(request, access, form, status=screening.status)
     messages.success(request, _("The screening is assigned."))
     return redirect("screening:detail", screening_id=screening.public_id)
 
 
-def _step_rows(screening: Screening, namer: Namer) -> list[dict[str, Any]]:
+class StepRow(TypedDict):
+    """A step of the battery as the detail and intake pages list it."""
+
+    step: ScreeningStep
+    instrument: str
+    reason: str
+    done: bool
+
+
+def _step_rows(screening: Screening, namer: Namer) -> list[StepRow]:
     return [
         {
             "step": step,

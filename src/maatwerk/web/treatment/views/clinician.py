@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from maatwerk.core.access import Role
 from maatwerk.core.modules.model import Module
-from maatwerk.web.audit.audited import InputRefused, show_refusal
+from maatwerk.web.audit.audited import InputRefused, Refused, attempt
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
 from maatwerk.web.patients.opening import (
@@ -73,26 +73,26 @@ def review(request: ActorRequest, response_id: str) -> HttpResponse:
         related=("assignment",),
     )
     form = forms.FeedbackForm(request.POST if request.method == "POST" else None)
-    status = 200
     if request.method == "POST":
         form.is_valid()
-        try:
-            services.feedback_give(
+        given = attempt(
+            form,
+            lambda: services.feedback_give(
                 actor=request.actor,
                 form=form,
                 opened=opened,
                 text=str(form.cleaned_data.get("text", "")),
                 login_url=login_url(request),
-            )
-        except InputRefused as refusal:
-            show_refusal(form, refusal)
-            status = 400
-        else:
+            ),
+        )
+        if not isinstance(given, Refused):
             messages.success(request, _("Your feedback has been sent to the patient."))
             return redirect("treatment:inbox")
         found = services.review_of(opened)
+        status = given.status
     else:
         found = services.review_read(actor=request.actor, opened=opened)
+        status = 200
     response = opened.object
     language = services.language()
     definition = services.module_of(response.assignment)
@@ -132,10 +132,9 @@ def review(request: ActorRequest, response_id: str) -> HttpResponse:
             if found.changed_after_hand_in
             else None,
             "feedback": found.feedback,
-            "errors": form.errors if status == 400 else {},
-            "draft": form.data.get("text", "")[: services.FEEDBACK_MAX_LENGTH + 100]
-            if status == 400
-            else "",
+            "errors": form.errors,
+            # What was typed, as it was typed, when the feedback was refused.
+            "draft": form["text"].value() or "",
             "may_give_feedback": latest is not None,
             "max_length": services.FEEDBACK_MAX_LENGTH,
         },

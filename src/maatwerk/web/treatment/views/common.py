@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 
 from django.urls import reverse
 
@@ -12,9 +12,17 @@ from maatwerk.web.treatment import presenters
 from maatwerk.web.treatment.models import ModuleAssignment
 
 
+class ModuleCard(TypedDict):
+    """A module as a card on the patient's and the clinician's lists."""
+
+    assignment: ModuleAssignment
+    name: str
+    summary: str
+
+
 def module_card(
     assignment: ModuleAssignment, module: Module, language: str, short: bool = False
-) -> dict[str, Any]:
+) -> ModuleCard:
     return {
         "assignment": assignment,
         "name": presenters.text(module.name, language),

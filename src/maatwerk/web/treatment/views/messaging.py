@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from maatwerk.core.access import Role
-from maatwerk.web.audit.audited import InputRefused, show_refusal
+from maatwerk.web.audit.audited import Refused, attempt
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
 from maatwerk.web.patients.opening import (
@@ -27,38 +27,35 @@ def _thread_page(
     request: ActorRequest, access: PatientAccess, template: str, post_url: str
 ) -> HttpResponse:
     form = forms.MessageForm(request.POST if request.method == "POST" else None)
-    status = 200
     if request.method == "POST":
         form.is_valid()
-        try:
-            services.message_send(
+        sent = attempt(
+            form,
+            lambda: services.message_send(
                 actor=request.actor,
                 form=form,
                 access=access,
                 text=str(form.cleaned_data.get("text", "")),
                 login_url=login_url(request),
-            )
-        except InputRefused as refusal:
-            show_refusal(form, refusal)
-            status = 400
-        else:
+            ),
+        )
+        if not isinstance(sent, Refused):
             messages.success(request, _("Your message has been sent."))
             return redirect(post_url)
-    thread = (
-        list(selectors.thread_for(access))
-        if status == 400
-        else services.thread_read(actor=request.actor, access=access)
-    )
+        thread = list(selectors.thread_for(access))
+        status = sent.status
+    else:
+        thread = services.thread_read(actor=request.actor, access=access)
+        status = 200
     return render(
         request,
         template,
         {
             "patient": access.patient,
             "thread": thread,
-            "errors": form.errors if status == 400 else {},
-            "draft": form.data.get("text", "")[: services.MESSAGE_MAX_LENGTH + 100]
-            if status == 400
-            else "",
+            "errors": form.errors,
+            # What was typed, as it was typed, when the message was refused.
+            "draft": form["text"].value() or "",
             "post_url": post_url,
             "is_patient": access.by_patient,
             "max_length": services.MESSAGE_MAX_LENGTH,

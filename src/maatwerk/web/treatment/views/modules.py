@@ -4,7 +4,8 @@ module).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TypedDict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,7 +29,12 @@ from maatwerk.web.patients.opening import (
 )
 from maatwerk.web.screening.subgroup_flags import reads_short_texts
 from maatwerk.web.treatment import forms, presenters, selectors, services
-from maatwerk.web.treatment.models import ExerciseResponse, ModuleAssignment
+from maatwerk.web.treatment.models import (
+    ExerciseHandIn,
+    ExerciseResponse,
+    Feedback,
+    ModuleAssignment,
+)
 from maatwerk.web.treatment.selectors import OpenedModule
 from maatwerk.web.treatment.views.common import login_url, module_card
 
@@ -44,11 +50,6 @@ def _open_module(
         object_type=selectors.OBJECT_MODULE,
         audience=audience,
     )
-
-
-def _entry(value: object) -> int:
-    number = whole_number(str(value or "1"))
-    return number if number is not None else 0
 
 
 @role_required(Role.PATIENT)
@@ -136,15 +137,42 @@ def module(request: ActorRequest, module_assignment_id: str) -> HttpResponse:
     )
 
 
+class ExercisePage(TypedDict):
+    """What the exercise page shows (``treatment/exercise.html``)."""
+
+    assignment: ModuleAssignment
+    module_name: str
+    step_title: str
+    exercise: Exercise
+    entry: int
+    entries: range | tuple[()]
+    title: str
+    instructions: str
+    fields: list[presenters.FieldView | presenters.GroupView]
+    pictograms: bool
+    errors: Mapping[str, list[str]] | None
+    general_errors: list[str]
+    response: ExerciseResponse | None
+    submitted: bool
+    changed_after_hand_in: bool
+    hand_ins: list[tuple[ExerciseHandIn, list[presenters.ReadableItem]]]
+    editable: bool
+    is_patient: bool
+    feedback: list[Feedback]
+    quota: services.QuotaToday | None
+    row_placeholder: str
+    readable: list[presenters.ReadableItem]
+
+
 def _exercise_context(
     opened: OpenedModule,
     exercise: Exercise,
     entry: int,
     state: services.ExerciseState,
     *,
-    answers: dict[str, Any] | None = None,
-    errors: dict[str, list[str]] | None = None,
-) -> dict[str, Any]:
+    answers: Mapping[str, object] | None = None,
+    errors: Mapping[str, list[str]] | None = None,
+) -> ExercisePage:
     language = services.language()
     definition = services.module_of(opened.object)
     step, _exercise = services.exercise_in(definition, exercise.id)
@@ -202,7 +230,10 @@ def _exercise(opened: OpenedModule, exercise_id: str, entry: int = 1) -> Exercis
 @require_http_methods(["GET"])
 def exercise(request: ActorRequest, module_assignment_id: str, exercise_id: str) -> HttpResponse:
     opened = _open_module(request, module_assignment_id, "read")
-    entry = _entry(request.GET.get("entry"))
+    address = forms.EntryForm(request.GET)
+    if not address.is_valid():
+        raise Http404  # an entry the exercise does not have, as for a number too high
+    entry = address.entry_number()
     definition = _exercise(opened, exercise_id, entry)
     state = services.exercise_read(
         actor=request.actor, opened=opened, exercise_id=definition.id, entry=entry
@@ -219,9 +250,7 @@ def exercise_save(
 ) -> HttpResponse:
     """Autosave one field (the page's script calls this as the patient types; the entry
     of an exercise with several is in the address)."""
-    posted = request.POST.copy()
-    posted.setdefault("entry", request.GET.get("entry", ""))
-    form = forms.ExerciseFieldForm(posted)
+    form = forms.ExerciseFieldForm(request.POST, address=request.GET)
     form.is_valid()
     opened = _open_module(request, module_assignment_id, "update", Audience.PATIENT)
     entry = int(form.cleaned_data.get("entry") or 1)
@@ -274,7 +303,7 @@ def exercise_submit(
         except InputRefused as refusal:
             messages.error(request, str(refusal))
         return redirect(here)
-    posted = presenters.answers_from_post(definition, request.POST)
+    posted = forms.ExerciseAnswersForm(request.POST, exercise=definition).answers()
     if action.startswith(("add_row:", "remove_row:")):
         posted = _change_rows(posted, action)
     try:
@@ -310,7 +339,7 @@ def exercise_submit(
     return redirect(here)
 
 
-def _change_rows(answers: dict[str, Any], action: str) -> dict[str, Any]:
+def _change_rows(answers: dict[str, object], action: str) -> dict[str, object]:
     kind, _sep, rest = action.partition(":")
     group_id, _sep, index = rest.partition(":")
     rows = answers.get(group_id)

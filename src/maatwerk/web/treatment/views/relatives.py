@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from maatwerk.core.access import Role
-from maatwerk.web.audit.audited import InputRefused, show_refusal
+from maatwerk.web.audit.audited import InputRefused, Refused, attempt, show_refusal
 from maatwerk.web.common.http import ActorRequest
 from maatwerk.web.patients.opening import (
     open_child,
@@ -39,8 +39,9 @@ def relatives(request: ActorRequest, patient_id: str) -> HttpResponse:
             action="create",
             object_type=selectors.OBJECT_RELATIVE,
         )
-        try:
-            invited = services.relative_invite(
+        outcome = attempt(
+            form,
+            lambda: services.relative_invite(
                 actor=request.actor,
                 form=form,
                 access=access,
@@ -49,10 +50,12 @@ def relatives(request: ActorRequest, patient_id: str) -> HttpResponse:
                 relation=str(form.cleaned_data.get("relation", "")),
                 consent=bool(form.cleaned_data.get("consent")),
                 link_base=request.build_absolute_uri("/").rstrip("/"),
-            )
-        except InputRefused as refusal:
-            show_refusal(form, refusal)
-            status = 400
+            ),
+        )
+        if isinstance(outcome, Refused):
+            status = outcome.status
+        else:
+            invited = outcome
         found = list(selectors.relatives_of(access))
     else:
         access = open_patient(
@@ -70,12 +73,12 @@ def relatives(request: ActorRequest, patient_id: str) -> HttpResponse:
             "relatives": found,
             "is_patient": access.by_patient,
             "errors": form.errors if status == 400 else {},
+            # What was typed, shown again when the invitation was refused.
             "form": {
-                "email": form.data.get("email", "")[:254] if status == 400 else "",
-                "full_name": form.data.get("full_name", "")[:200] if status == 400 else "",
-                "relation": form.data.get("relation", "") if status == 400 else "",
-                "consent": form.data.get("consent") == "yes" if status == 400 else False,
-            },
+                name: form[name].value() or "" if status == 400 else ""
+                for name in ("email", "full_name", "relation")
+            }
+            | {"consent": bool(form["consent"].value()) if status == 400 else False},
             "relations": RelativeAccess.Relation.choices,
             "invited": invited,
         },
