@@ -51,6 +51,7 @@ from maatwerk.core.monitoring.ema import (
     TimeWindow,
     ema_schedule_to_data,
 )
+from maatwerk.web.background.models import PeriodicJobRun
 from maatwerk.web.background.periodic import tick
 from maatwerk.web.background.worker import run_worker
 from maatwerk.web.monitoring.delivery import record_event
@@ -362,6 +363,10 @@ def _check(patients: list[Patient], outbox: Path) -> None:
         Prompt.objects.filter(patient__in=patients[4::5]).values_list("state", flat=True)
     )
     assert silent_states <= {PromptState.EXPIRED, PromptState.FAILED}
+    # No periodic job failed on the way (two ticks running at once once made the second
+    # top-up of a schedule fail on the unique due time; the RQ run of 30 x 50 showed it).
+    failed_jobs = list(PeriodicJobRun.objects.exclude(error="").values_list("job", "error"))
+    assert failed_jobs == []
 
 
 @pytest.mark.usefixtures("committed")

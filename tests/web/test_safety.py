@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from maatwerk.core.safety.content import bundled_follow_up_content
@@ -313,6 +314,15 @@ def test_escalation_happens_once_after_the_deadline(
     # No clinical content: no name, no answer, no item text.
     for secret in ("Patient Alpha", "een aantal dagen", "dood", "PHQ"):
         assert secret not in message.body and secret not in message.subject
+    # The history says so in the reader's language and local time, not a stored
+    # English sentence in UTC.
+    client = world.client_for("clinician_treating")
+    local_deadline = timezone.localtime(deadline)
+    dutch = client.get(
+        reverse("safety:signal", args=[world.alert.public_id]), HTTP_ACCEPT_LANGUAGE="nl"
+    ).content.decode()
+    assert "niet opgepakt vóór" in dutch and f"{local_deadline:%H:%M}" in dutch
+    assert "not picked up" not in dutch and "UTC" not in dutch
 
 
 def test_friday_evening_signal_escalates_on_monday_at_ten(world: World) -> None:

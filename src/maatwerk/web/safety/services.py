@@ -427,12 +427,10 @@ def escalate_overdue_signals(now: datetime) -> int:
                 subject=_subject(alert),
                 detail=f"escalated to {len(recipients)} recipient(s)",
             ):
-                _move(
-                    alert,
-                    Status.ESCALATED,
-                    at=now,
-                    note=f"not picked up by {alert.pick_up_deadline:%Y-%m-%d %H:%M %Z}",
-                )
+                # No note: the page says "not picked up before <deadline>" in the
+                # reader's language and time zone (a stored English sentence in UTC
+                # was what Dutch clinicians read).
+                _move(alert, Status.ESCALATED, at=now, note="")
             alert_id = str(alert.public_id)
             transaction.on_commit(partial(escalation_email_send.enqueue, alert_id))
             escalated += 1
