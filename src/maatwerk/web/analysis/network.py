@@ -27,7 +27,7 @@ from maatwerk.core.analysis.network_svg import network_svg
 from maatwerk.core.formulation.model import CircleGraph
 from maatwerk.web.analysis import selectors
 from maatwerk.web.analysis.models import EmaImport, NetworkEstimate
-from maatwerk.web.analysis.notes import note_texts
+from maatwerk.web.analysis.notes import note_texts, problem_text
 from maatwerk.web.analysis.presenters import number_text
 from maatwerk.web.formulation import presenters as formulation_presenters
 from maatwerk.web.formulation import selectors as formulation_selectors
@@ -170,6 +170,10 @@ def network_page(access: PatientAccess, language: str) -> dict[str, Any]:
     context["beeps"] = len(series.values)
     estimate: NetworkEstimate | None = selectors.estimate_of(access, imported.input_hash)
     context["estimate"] = estimate
+    if estimate is not None and estimate.status == NetworkEstimate.Status.FAILED:
+        context["problem"] = problem_text(
+            estimate.problem_kind, estimate.problem_params, _names(series, links, circle)
+        )
     if estimate is None or estimate.status != NetworkEstimate.Status.DONE or not estimate.result:
         return context
     stored: dict[str, Any] = estimate.result
