@@ -246,9 +246,33 @@ def test_too_few_beeps_give_a_failed_estimate_with_the_reason(
         upload(world, simulated_diary_csv(days=1, beeps=4))
     estimate = NetworkEstimate.objects.get(patient=world.patient_a)
     assert estimate.status == NetworkEstimate.Status.FAILED
+    assert estimate.problem_kind == "too_few_pairs"
     page = world.client_for("clinician_treating").get(base(world)).content.decode()
     assert "Het netwerk kon uit deze gegevens niet geschat worden" in page
-    assert "usable beep pairs" in page
+    # The reason in the interface's language, never the estimator's English.
+    assert "Slechts 3 bruikbare paren van dagboekmomenten" in page
+    assert "usable beep pairs" not in page and str(estimate.problem) not in page
+
+
+def test_a_constant_question_is_named_with_its_box_in_dutch(
+    world: World, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    header, *rows = simulated_diary_csv().decode().splitlines()
+    column = header.split(",").index("pijn")
+    constant = [
+        ",".join("5" if n == column else v for n, v in enumerate(row.split(","))) for row in rows
+    ]
+    with_circle(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(world, "\n".join([header, *constant]).encode())
+    estimate = NetworkEstimate.objects.get(patient=world.patient_a)
+    assert (estimate.status, estimate.problem_kind) == (
+        NetworkEstimate.Status.FAILED,
+        "constant_columns",
+    )
+    page = world.client_for("clinician_treating").get(base(world)).content.decode()
+    assert "Deze variabelen variëren niet" in page and "“Pijn”" in page
+    assert "constant columns" not in page and "no variation" not in page
 
 
 def test_other_clinicians_cannot_open_or_import(world: World) -> None:

@@ -152,6 +152,25 @@ def test_demo_patients_have_baseline_and_repeated_results(demo_database: Path) -
     assert measure_sets == [("gas", 3), ("psk", 1)]
 
 
+def test_no_demo_patient_has_the_same_questionnaire_open_twice(demo_database: Path) -> None:
+    connection = sqlite3.connect(demo_database / "maatwerk.sqlite3")
+    open_twice = connection.execute(
+        "SELECT patient_id, instrument_code FROM questionnaires_assignment "
+        "WHERE status = 'open' GROUP BY patient_id, instrument_code HAVING COUNT(*) > 1"
+    ).fetchall()
+    sophie_phq9 = connection.execute(
+        "SELECT a.status, COUNT(*) FROM questionnaires_assignment a "
+        "JOIN patients_patient p ON p.id = a.patient_id "
+        "WHERE p.full_name = 'Sophie Jansen' AND a.instrument_code = 'phq9' GROUP BY a.status"
+    ).fetchall()
+    connection.close()
+    assert open_twice == []
+    # Sophie's chronic-pain battery asks the PHQ-9 once more; the earlier ones are answered.
+    statuses = dict(sophie_phq9)
+    assert statuses["open"] == 1
+    assert statuses["completed"] >= 1
+
+
 def _free_port() -> int:
     import socket
 

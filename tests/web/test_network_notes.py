@@ -11,8 +11,9 @@ import pytest
 from django.utils.translation import override
 
 from maatwerk.core.analysis.network_notes import NetworkNote, NoteKind, english_sentence
+from maatwerk.core.analysis.network_problems import NetworkDataError, NetworkProblemKind
 from maatwerk.web.analysis.models import NetworkEstimate
-from maatwerk.web.analysis.notes import note_texts
+from maatwerk.web.analysis.notes import note_texts, problem_text
 from maatwerk.web.demo.network import simulated_diary_csv
 from tests.web.test_analysis_network import base, upload, with_circle
 from tests.web.world import World
@@ -97,3 +98,48 @@ def test_the_network_page_shows_the_stored_notes_in_dutch(
     assert "Lees met voorzichtigheid" in page
     assert "De schatting kwam binnen 100 rondes niet tot een stabiele uitkomst" in page
     assert "did not converge" not in page
+
+
+PROBLEMS = [
+    NetworkDataError(NetworkProblemKind.WRONG_SHAPE, variables=2, shape="(4, 3)"),
+    NetworkDataError(NetworkProblemKind.DUPLICATE_VARIABLE),
+    NetworkDataError(NetworkProblemKind.TOO_FEW_VARIABLES),
+    NetworkDataError(NetworkProblemKind.MISSING_VALUES, names=("bang",), counts=(2,)),
+    NetworkDataError(NetworkProblemKind.NOT_FINITE),
+    NetworkDataError(NetworkProblemKind.TOO_FEW_ROWS, rows=2),
+    NetworkDataError(NetworkProblemKind.CONSTANT_COLUMNS, names=("pijn_score",)),
+    NetworkDataError(NetworkProblemKind.DAY_PER_ROW),
+    NetworkDataError(NetworkProblemKind.BEEP_PER_ROW),
+    NetworkDataError(NetworkProblemKind.DUPLICATE_BEEP, first=2, second=3),
+    NetworkDataError(NetworkProblemKind.TOO_FEW_PAIRS, pairs=3, variables=4, needed=10),
+    NetworkDataError(NetworkProblemKind.BAD_GAMMA),
+    NetworkDataError(NetworkProblemKind.NO_VARIATION_USED, names=("bang", "pijn_score")),
+    NetworkDataError(
+        NetworkProblemKind.DEPENDENT_VARIABLES, names=("pijn_score",), others=("bang",)
+    ),
+    NetworkDataError(NetworkProblemKind.DEPENDENT_VARIABLES, names=(), others=()),
+    NetworkDataError(NetworkProblemKind.NO_VALID_MODEL),
+    NetworkDataError(NetworkProblemKind.NO_RESAMPLES),
+]
+
+
+def test_every_reason_a_network_fails_is_said_in_dutch_and_english_with_labels() -> None:
+    assert {p.kind for p in PROBLEMS} == set(NetworkProblemKind)
+
+    def said(problem: NetworkDataError, language: str) -> str:
+        with override(language):
+            return problem_text(problem.kind.value, problem.params_as_json(), LABELS)
+
+    for problem in PROBLEMS:
+        dutch, english = said(problem, "nl"), said(problem, "en")
+        assert dutch and english and dutch != english, problem.kind
+        # Neither the variable id nor the estimator's English in the Dutch sentence.
+        assert "pijn_score" not in dutch and str(problem)[:20] not in dutch, problem.kind
+    assert said(PROBLEMS[6], "nl") == (
+        "Deze variabelen variëren niet (steeds hetzelfde antwoord): “Pijn”."
+    )
+    assert said(PROBLEMS[13], "en") == (
+        "“Pijn” and “Bang” are the same up to scale. Leave out one of each pair."
+    )
+    # An estimate that failed before the reason was kept says only that it failed.
+    assert problem_text("", {}, LABELS) == ""

@@ -168,11 +168,8 @@ def network(
     Method of Epskamp, Waldorp, Mõttus & Borsboom (2018) as the R package graphicalVAR
     implements it: standardized variables, lag-1 within the day, 50 × 50 penalty grid.
     """
-    from maatwerk.core.analysis.network import (
-        NetworkDataError,
-        estimate_network,
-        lagged_series,
-    )
+    from maatwerk.core.analysis.network import estimate_network, lagged_series
+    from maatwerk.core.analysis.network_problems import NetworkDataError
 
     names = [name.strip() for name in variables.split(",") if name.strip()]
     if len(names) < 2:

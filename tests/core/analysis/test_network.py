@@ -23,6 +23,7 @@ import pytest
 
 from maatwerk.core.analysis import network as net
 from maatwerk.core.analysis.network_kernels import fit_alternating
+from maatwerk.core.analysis.network_problems import NetworkProblemKind
 
 from .network_reference import reference_fit
 from .network_simulation import PRECISION, TEMPORAL, VARIABLES, simulate_values, simulate_var
@@ -103,6 +104,19 @@ def test_rows_in_another_order_give_the_same_pairs() -> None:
 def test_unusable_data_is_refused_with_the_reason(values: np.ndarray, message: str) -> None:
     with pytest.raises(net.NetworkDataError, match=message):
         net.lagged_series(values, ("a", "b"))
+
+
+def test_a_refusal_carries_its_kind_and_numbers_for_the_reader_to_translate() -> None:
+    values = np.array([[1.0, 2.0], [1.0, 3.0], [1.0, 4.0], [1.0, 1.0]])
+    with pytest.raises(net.NetworkDataError) as constant:
+        net.lagged_series(values, ("a", "b"))
+    assert constant.value.kind is NetworkProblemKind.CONSTANT_COLUMNS
+    assert constant.value.params_as_json() == {"names": ["a"]}
+    series = net.lagged_series(simulate_values(14, seed=2), VARIABLES)
+    with pytest.raises(net.NetworkDataError) as few:
+        net.estimate_network(series)
+    assert few.value.kind is NetworkProblemKind.TOO_FEW_PAIRS
+    assert few.value.params == {"pairs": 13, "variables": 6, "needed": net.minimum_pairs(6)}
 
 
 def test_duplicate_beeps_are_refused() -> None:

@@ -40,7 +40,8 @@ from maatwerk.core.analysis.network_kernels import (
     graphical_lasso,
 )
 from maatwerk.core.analysis.network_notes import NetworkNote, NoteKind, english_sentence
-from maatwerk.core.common.errors import MaatwerkError
+from maatwerk.core.analysis.network_problems import NetworkDataError
+from maatwerk.core.analysis.network_problems import NetworkProblemKind as Problem
 
 Array = NDArray[np.float64]
 
@@ -68,10 +69,6 @@ CONSTANT_SD: Final = 1e-12
 UNSTABLE_BELOW: Final = 0.5
 """In the bootstrap, an edge of the estimate that appears in fewer than this share of
 the resamples is reported as unstable (a convention, see docs/analysis/network.md)."""
-
-
-class NetworkDataError(MaatwerkError):
-    """The data cannot give a network (too few rows, constant or missing values)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,22 +136,22 @@ class NetworkResult:
 def _check_values(values: Array, variables: Sequence[str], allow_missing: bool) -> None:
     if values.ndim != 2 or values.shape[1] != len(variables):
         raise NetworkDataError(
-            f"expected one column per variable ({len(variables)}), got shape {values.shape}"
+            Problem.WRONG_SHAPE, variables=len(variables), shape=str(values.shape)
         )
     if len(set(variables)) != len(variables):
-        raise NetworkDataError("every variable may be named only once")
+        raise NetworkDataError(Problem.DUPLICATE_VARIABLE)
     if len(variables) < 2:
-        raise NetworkDataError("a network needs at least two variables")
+        raise NetworkDataError(Problem.TOO_FEW_VARIABLES)
     missing = np.isnan(values)
     if missing.any() and not allow_missing:
-        counts = ", ".join(
-            f"{name}: {int(missing[:, i].sum())}"
-            for i, name in enumerate(variables)
-            if missing[:, i].any()
+        columns = [i for i in range(len(variables)) if missing[:, i].any()]
+        raise NetworkDataError(
+            Problem.MISSING_VALUES,
+            names=tuple(variables[i] for i in columns),
+            counts=tuple(int(missing[:, i].sum()) for i in columns),
         )
-        raise NetworkDataError(f"missing values ({counts}); remove those rows first")
     if np.isinf(values).any():
-        raise NetworkDataError("values must be finite numbers")
+        raise NetworkDataError(Problem.NOT_FINITE)
 
 
 def lagged_series(
@@ -180,7 +177,7 @@ def lagged_series(
     _check_values(values, variables, allow_missing)
     rows = values.shape[0]
     if rows < 3:
-        raise NetworkDataError(f"only {rows} rows; a network needs many more")
+        raise NetworkDataError(Problem.TOO_FEW_ROWS, rows=rows)
     observed = ~np.isnan(values)
     counts = observed.sum(axis=0)
     mean = np.nansum(values, axis=0) / np.maximum(counts, 1)
@@ -188,13 +185,13 @@ def lagged_series(
     deviation = np.sqrt(np.nansum(centred**2, axis=0) / np.maximum(counts - 1, 1))
     constant = [name for name, sd in zip(variables, deviation, strict=True) if not sd > 0]
     if constant:
-        raise NetworkDataError(f"constant columns (no variation): {', '.join(constant)}")
+        raise NetworkDataError(Problem.CONSTANT_COLUMNS, names=tuple(constant))
     standardized = centred / deviation
     complete: list[bool] = [bool(row.all()) for row in observed]
 
     days: list[object] = list(day) if day is not None else [1] * rows
     if len(days) != rows:
-        raise NetworkDataError("the day column must have one value per row")
+        raise NetworkDataError(Problem.DAY_PER_ROW)
     if beep is None:
         counters: dict[object, int] = {}
         beeps: list[int] = []
@@ -204,12 +201,12 @@ def lagged_series(
     else:
         beeps = [int(b) for b in beep]
         if len(beeps) != rows:
-            raise NetworkDataError("the beep column must have one value per row")
+            raise NetworkDataError(Problem.BEEP_PER_ROW)
     position: dict[tuple[object, int], int] = {}
     for index, key in enumerate(zip(days, beeps, strict=True)):
         if key in position:
             raise NetworkDataError(
-                f"rows {position[key] + 1} and {index + 1} have the same day and beep"
+                Problem.DUPLICATE_BEEP, first=position[key] + 1, second=index + 1
             )
         position[key] = index
     used: list[int] = []
@@ -334,13 +331,16 @@ def _check_dependence(series: LaggedSeries) -> None:
         return
     names = series.variables
     pairs = [
-        f"{names[i]} and {names[j]}"
+        (names[i], names[j])
         for i in range(len(names))
         for j in range(i + 1, len(names))
         if abs(correlation[i, j]) > 1 - DEPENDENT_EIGENVALUE
     ]
-    detail = f" ({'; '.join(pairs)} are the same up to scale)" if pairs else ""
-    raise NetworkDataError(f"the variables are linearly dependent{detail}; leave out one of them")
+    raise NetworkDataError(
+        Problem.DEPENDENT_VARIABLES,
+        names=tuple(a for a, _b in pairs),
+        others=tuple(b for _a, b in pairs),
+    )
 
 
 def minimum_pairs(variables: int) -> int:
@@ -361,15 +361,14 @@ def estimate_network(
     p = len(series.variables)
     if series.n < minimum_pairs(p):
         raise NetworkDataError(
-            f"only {series.n} usable beep pairs (a beep and the beep before it on the "
-            f"same day); {p} variables need at least {minimum_pairs(p)}"
+            Problem.TOO_FEW_PAIRS, pairs=series.n, variables=p, needed=minimum_pairs(p)
         )
     if not gamma >= 0:
-        raise NetworkDataError("gamma must be zero or positive")
+        raise NetworkDataError(Problem.BAD_GAMMA)
     deviation = series.current.std(axis=0)
     if (deviation < CONSTANT_SD).any():
         names = [v for v, sd in zip(series.variables, deviation, strict=True) if sd < CONSTANT_SD]
-        raise NetworkDataError(f"no variation among the used beeps: {', '.join(names)}")
+        raise NetworkDataError(Problem.NO_VARIATION_USED, names=tuple(names))
     _check_dependence(series)
     lambda_beta, lambda_kappa = lambda_grids(series, lambda_count)
     # graphicalVAR's grid: expand.grid(kappa, beta), λ_κ varying fastest.
@@ -406,7 +405,7 @@ def _select(ebic: Array, grid_kappa: Array, grid_beta: Array) -> int:
     """graphicalVAR ≥ 0.3.2: among EBICs within 10⁻⁴ of the minimum, lowest λ_κ then λ_β."""
     finite = np.isfinite(ebic)
     if not finite.any():
-        raise NetworkDataError("no penalty pair gave a valid model")
+        raise NetworkDataError(Problem.NO_VALID_MODEL)
     best = float(ebic[finite].min())
     candidates = np.flatnonzero(np.abs(ebic - best) < EBIC_TIE)
     order = np.lexsort((grid_beta[candidates], grid_kappa[candidates]))
@@ -443,7 +442,7 @@ def bootstrap_edge_stability(
     estimate that appear in fewer than half of the resamples are reported as unstable.
     """
     if resamples < 1:
-        raise NetworkDataError("at least one resample is needed")
+        raise NetworkDataError(Problem.NO_RESAMPLES)
     rng = np.random.default_rng(seed)
     draws = rng.integers(0, series.n, size=(resamples, series.n))
     x = series.lagged[draws]

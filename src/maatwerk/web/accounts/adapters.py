@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 
@@ -18,7 +16,7 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         # as far as MAATWERK_TRUSTED_PROXY_COUNT says.
         return client_address(request)
 
-    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: str) -> str:
         # Failed logins are counted per (account, client address): someone guessing a
         # password from elsewhere slows down only themselves, never the account's owner.
         # Guessing from many addresses still meets the per-address limit at each of them.

@@ -10,7 +10,6 @@ knowledge revisions and fix account records there.
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import quote
 
 from django.contrib.admin import AdminSite
@@ -21,13 +20,14 @@ from django.urls import reverse
 
 
 class PlatformAdminSite(AdminSite):
-    def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+    def login(
+        self, request: HttpRequest, extra_context: dict[str, object] | None = None
+    ) -> HttpResponse:
         if request.user.is_authenticated:
             if self.has_permission(request):
                 return redirect(reverse("admin:index", current_app=self.name))
             # Logged in, but not platform staff: sending them to log in again would loop.
-            response: HttpResponse = render(request, "403.html", status=403)
-            return response
+            return render(request, "403.html", status=403)
         destination = request.GET.get("next") or reverse("admin:index", current_app=self.name)
         return redirect(f"{reverse('account_login')}?next={quote(destination)}")
 

@@ -1,12 +1,10 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 
-def create_cache_table(using: str = "default", **kwargs: Any) -> None:
+def create_cache_table(using: str = "default", **kwargs: object) -> None:
     """Create the database cache table when the database cache is used and it is missing.
 
     Login throttling and second-factor replay protection keep their state in the cache,

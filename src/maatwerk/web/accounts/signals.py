@@ -3,8 +3,6 @@ activating TOTP counts as passing the second factor in this session."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from allauth.account.signals import password_changed, password_reset, password_set
 from allauth.mfa.models import Authenticator
 from django.db.models.signals import post_save
@@ -18,13 +16,13 @@ from maatwerk.web.accounts.services import sessions_end
 @receiver(password_changed)
 @receiver(password_set)
 @receiver(password_reset)
-def end_other_sessions(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
+def end_other_sessions(sender: object, request: HttpRequest, user: User, **kwargs: object) -> None:
     sessions_end(user=user, keep_session_key=request.session.session_key)
 
 
 @receiver(post_save, sender=Authenticator)
 def second_factor_passed_on_activation(
-    sender: Any, instance: Authenticator, created: bool, **kwargs: Any
+    sender: type[Authenticator], instance: Authenticator, created: bool, **kwargs: object
 ) -> None:
     # Activating TOTP requires a valid code from the new authenticator, so the session
     # that activates it has just passed the second factor; without this record the user

@@ -3,7 +3,7 @@ services check the values against the patient's data inside their transaction.""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -42,8 +42,8 @@ class EmaLinksForm(forms.Form):
 
     count = forms.IntegerField(min_value=0, max_value=MAX_LINK_ROWS)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, data: Mapping[str, str] | None = None) -> None:
+        super().__init__(data)
         raw = str(self.data.get("count", "")) if self.is_bound else ""
         rows = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 4 else 0
         for n in range(min(rows, MAX_LINK_ROWS)):

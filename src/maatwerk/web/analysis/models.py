@@ -53,6 +53,11 @@ class NetworkEstimate(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     result = models.JSONField(null=True, blank=True)
     problem = models.TextField(blank=True)
+    """Why the estimation failed, in the technical English of the command line (for
+    support; the page says it from ``problem_kind`` and ``problem_params``)."""
+    problem_kind = models.CharField(max_length=40, blank=True)
+    """A ``NetworkProblemKind``; empty on rows that failed before it was kept."""
+    problem_params = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
 

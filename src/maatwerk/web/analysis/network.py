@@ -9,13 +9,15 @@ text alternatives (for the clinician, and in B1 words for the patient).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import NotRequired, TypedDict
 
 import numpy as np
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from maatwerk.core.analysis.circle_network import (
+    Array,
     ArrowCheck,
     CircleComparison,
     DataEdge,
@@ -27,11 +29,14 @@ from maatwerk.core.analysis.network_svg import network_svg
 from maatwerk.core.formulation.model import CircleGraph
 from maatwerk.web.analysis import selectors
 from maatwerk.web.analysis.models import EmaImport, NetworkEstimate
-from maatwerk.web.analysis.notes import note_texts
+from maatwerk.web.analysis.notes import note_texts, problem_text
 from maatwerk.web.analysis.presenters import number_text
 from maatwerk.web.formulation import presenters as formulation_presenters
 from maatwerk.web.formulation import selectors as formulation_selectors
+from maatwerk.web.formulation.models import Formulation
+from maatwerk.web.formulation.presenters import Diagram
 from maatwerk.web.formulation.services import patient_language
+from maatwerk.web.patients.models import Patient
 from maatwerk.web.patients.selectors import PatientAccess
 
 
@@ -45,6 +50,83 @@ class EdgeRow:
     stability: str
     value: str
     """``source-node|target-node`` for the add form; empty when it cannot be added."""
+
+
+class StoredStability(TypedDict):
+    resamples: int
+    temporal: list[list[float]]  # share of resamples per edge, (predictor, outcome)
+    contemporaneous: list[list[float]]
+    warnings: list[str]
+
+
+class StoredNetwork(TypedDict):
+    """An estimate's ``result``: the CLI contract's fields (``NetworkResult.as_dict``)
+    plus the bootstrap stability and the notes as values (see ``tasks.estimate``)."""
+
+    vars: list[str]
+    n_used: int
+    pdc: list[list[float]]  # (predictor at t - 1, outcome at t)
+    pcc: list[list[float]]
+    stability: NotRequired[StoredStability]
+    notes: NotRequired[list[dict[str, object]]]
+
+
+class BoxChoice(TypedDict):
+    id: str
+    label: str
+
+
+class LinkRow(TypedDict):
+    variable: str
+    index: int
+    node: str  # the linked box's id, empty for none
+
+
+class ArrowEnds(TypedDict):
+    source: str
+    target: str
+
+
+class ArrowData(ArrowEnds):
+    data: str  # the arrow's values in the data, in words
+
+
+class NetworkPageContext(TypedDict):
+    """The clinician's network page (and its PDF): works without data, without a circle
+    and while the network is being estimated, so most keys come only with an estimate."""
+
+    patient: Patient
+    formulation: Formulation | None
+    circle_diagram: Diagram | None
+    imported: EmaImport | None
+    estimate: NetworkEstimate | None
+    nodes: list[BoxChoice]
+    link_rows: NotRequired[list[LinkRow]]
+    beeps: NotRequired[int]
+    problem: NotRequired[str]  # why the estimate failed, in the reader's language
+    result: NotRequired[StoredNetwork]
+    temporal_svg: NotRequired[str]
+    contemporaneous_svg: NotRequired[str]
+    all_edges: NotRequired[list[EdgeRow]]
+    supported: NotRequired[list[ArrowData]]
+    not_shown: NotRequired[list[ArrowData]]
+    untestable: NotRequired[list[ArrowEnds]]
+    missing: NotRequired[list[EdgeRow]]
+    unlinked: NotRequired[list[EdgeRow]]
+    warnings: NotRequired[list[str]]
+    generated_at: NotRequired[datetime]  # the PDF
+
+
+class PatientNetworkContext(TypedDict):
+    """The patient's view: only what the clinician shared, in B1 words."""
+
+    patient: Patient
+    shared: bool
+    shared_at: NotRequired[datetime]
+    temporal_svg: NotRequired[str]
+    contemporaneous_svg: NotRequired[str]
+    sentences: NotRequired[list[str]]
+    generated_at: NotRequired[datetime]  # the PDF
 
 
 def _fmt(value: float, lang: str) -> str:
@@ -87,16 +169,18 @@ def _patient_text(edge: DataEdge, names: dict[str, str]) -> str:
     }
 
 
-def _stability(edge: DataEdge, variables: list[str], stored: dict[str, Any], lang: str) -> str:
-    share = stored.get("stability") or {}
-    matrix = share.get("temporal" if edge.kind is EdgeKind.TEMPORAL else "contemporaneous")
+def _stability(edge: DataEdge, variables: list[str], stored: StoredNetwork, lang: str) -> str:
+    share = stored.get("stability")
+    if share is None:
+        return ""
+    matrix = share["temporal"] if edge.kind is EdgeKind.TEMPORAL else share["contemporaneous"]
     if not matrix:
         return ""
     j, i = variables.index(edge.source), variables.index(edge.target)
     value = matrix[j][i] if edge.kind is EdgeKind.TEMPORAL else matrix[min(i, j)][max(i, j)]
     return _("in %(share)s%% of %(count)s resamples") % {
         "share": number_text(100 * float(value), lang, 0),
-        "count": share.get("resamples", 0),
+        "count": share["resamples"],
     }
 
 
@@ -104,7 +188,7 @@ def _edge_row(
     edge: DataEdge,
     names: dict[str, str],
     variables: list[str],
-    stored: dict[str, Any],
+    stored: StoredNetwork,
     lang: str,
     patient_lang: str,
 ) -> EdgeRow:
@@ -121,7 +205,7 @@ def _edge_row(
     )
 
 
-def _arrow_text(check: ArrowCheck, circle: CircleGraph, lang: str) -> dict[str, str]:
+def _arrow_text(check: ArrowCheck, circle: CircleGraph, lang: str) -> ArrowData:
     parts = []
     if check.temporal is not None:
         parts.append(_("next moment, PDC %(value)s") % {"value": _fmt(check.temporal, lang)})
@@ -134,7 +218,7 @@ def _arrow_text(check: ArrowCheck, circle: CircleGraph, lang: str) -> dict[str, 
     }
 
 
-def current_circle(access: PatientAccess) -> tuple[Any, CircleGraph]:
+def current_circle(access: PatientAccess) -> tuple[Formulation | None, CircleGraph]:
     formulation = formulation_selectors.formulation_of_patient(access)
     if formulation is None:
         return None, CircleGraph()
@@ -142,14 +226,14 @@ def current_circle(access: PatientAccess) -> tuple[Any, CircleGraph]:
     return formulation, document.circle
 
 
-def network_page(access: PatientAccess, language: str) -> dict[str, Any]:
+def network_page(access: PatientAccess, language: str) -> NetworkPageContext:
     """Everything the network page shows; works without data, without a circle and while
     the network is being estimated."""
     lang = "en" if language == "en" else "nl"
     patient_lang = patient_language(access)
     formulation, circle = current_circle(access)
     imported: EmaImport | None = selectors.latest_import(access)
-    context: dict[str, Any] = {
+    context: NetworkPageContext = {
         "patient": access.patient,
         "formulation": formulation,
         "circle_diagram": formulation_presenters.diagram(circle, patient_lang)
@@ -170,9 +254,13 @@ def network_page(access: PatientAccess, language: str) -> dict[str, Any]:
     context["beeps"] = len(series.values)
     estimate: NetworkEstimate | None = selectors.estimate_of(access, imported.input_hash)
     context["estimate"] = estimate
+    if estimate is not None and estimate.status == NetworkEstimate.Status.FAILED:
+        context["problem"] = problem_text(
+            estimate.problem_kind, estimate.problem_params, _names(series, links, circle)
+        )
     if estimate is None or estimate.status != NetworkEstimate.Status.DONE or not estimate.result:
         return context
-    stored: dict[str, Any] = estimate.result
+    stored: StoredNetwork = estimate.result
     variables = [str(v) for v in stored["vars"]]
     pdc = np.array(stored["pdc"], dtype=np.float64)
     pcc = np.array(stored["pcc"], dtype=np.float64)
@@ -220,18 +308,18 @@ def network_page(access: PatientAccess, language: str) -> dict[str, Any]:
 
 
 def _all_edges(
-    variables: list[str], pdc: Any, pcc: Any, links: dict[str, str]
+    variables: list[str], pdc: Array, pcc: Array, links: dict[str, str]
 ) -> tuple[DataEdge, ...]:
     from maatwerk.core.analysis.circle_network import data_edges
 
     return tuple(data_edges(variables, pdc, pcc, links))
 
 
-def patient_network_page(access: PatientAccess) -> dict[str, Any]:
+def patient_network_page(access: PatientAccess) -> PatientNetworkContext:
     """The patient's view: the shared network's pictures and B1 sentences, in the
     patient's language; nothing when the clinician has not shared one."""
     imported = selectors.latest_import(access)
-    context: dict[str, Any] = {"patient": access.patient, "shared": False}
+    context: PatientNetworkContext = {"patient": access.patient, "shared": False}
     if imported is None or imported.shared_at is None:
         return context
     estimate = selectors.estimate_of(access, imported.input_hash)
@@ -240,7 +328,7 @@ def patient_network_page(access: PatientAccess) -> dict[str, Any]:
     _formulation, circle = current_circle(access)
     series = EmaSeries.from_dict(imported.series)
     links = {str(k): str(v) for k, v in imported.links.items()}
-    stored: dict[str, Any] = estimate.result
+    stored: StoredNetwork = estimate.result
     variables = [str(v) for v in stored["vars"]]
     pdc = np.array(stored["pdc"], dtype=np.float64)
     pcc = np.array(stored["pcc"], dtype=np.float64)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied
@@ -26,7 +25,13 @@ from maatwerk.core.formulation import Formulation as CoreFormulation
 from maatwerk.core.formulation import FormulationError
 from maatwerk.web.accounts.models import User
 from maatwerk.web.analysis.models import ChangeNormChoice, EmaImport, NetworkEstimate
-from maatwerk.web.analysis.network import current_circle, network_page, patient_network_page
+from maatwerk.web.analysis.network import (
+    NetworkPageContext,
+    PatientNetworkContext,
+    current_circle,
+    network_page,
+    patient_network_page,
+)
 from maatwerk.web.analysis.selectors import OBJECT_EMA, OBJECT_NETWORK, OBJECT_NORM, latest_import
 from maatwerk.web.analysis.tasks import network_estimate
 from maatwerk.web.audit.audited import AuditNote, InputRefused, audited, valid_form
@@ -124,7 +129,7 @@ def _default_links(variables: Sequence[str], access: PatientAccess) -> dict[str,
     return {v: by_label[v.strip().lower()] for v in variables if v.strip().lower() in by_label}
 
 
-def network_read(*, actor: Actor, access: PatientAccess, language: str) -> dict[str, Any]:
+def network_read(*, actor: Actor, access: PatientAccess, language: str) -> NetworkPageContext:
     """The personal network page of an opened patient (one ``read`` event)."""
     with _audited_on(
         access, actor=actor, action="read", object_type=OBJECT_NETWORK, detail="personal network"
@@ -143,7 +148,8 @@ def network_pdf(*, actor: Actor, access: PatientAccess, language: str) -> bytes:
         detail="personal network pdf",
     ):
         context = network_page(access, language)
-        return render_pdf("analysis/network_pdf.html", {**context, "generated_at": timezone.now()})
+        context["generated_at"] = timezone.now()
+        return render_pdf("analysis/network_pdf.html", context)
 
 
 def network_pdf_own(*, actor: Actor, access: PatientAccess) -> bytes:
@@ -157,11 +163,12 @@ def network_pdf_own(*, actor: Actor, access: PatientAccess) -> bytes:
         by_patient=True,
     ):
         context = patient_network_page(access)
-        if not context.get("shared"):
+        if not context["shared"]:
             raise InputRefused(
                 _("Your care provider has not shared anything from your diary with you yet.")
             )
-        return render_pdf("analysis/mine_pdf.html", {**context, "generated_at": timezone.now()})
+        context["generated_at"] = timezone.now()
+        return render_pdf("analysis/mine_pdf.html", context)
 
 
 def ema_import(*, actor: Actor, access: PatientAccess, upload: EmaUpload) -> EmaImport:
@@ -227,7 +234,7 @@ def network_share(*, actor: Actor, access: PatientAccess) -> EmaImport:
     return imported
 
 
-def network_read_own(*, actor: Actor, access: PatientAccess) -> dict[str, Any]:
+def network_read_own(*, actor: Actor, access: PatientAccess) -> PatientNetworkContext:
     """The patient's own network page: only what the clinician shared (one ``read``)."""
     with _audited_on(
         access,

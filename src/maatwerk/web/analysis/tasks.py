@@ -16,11 +16,11 @@ from django_tasks import task
 
 from maatwerk.core.analysis.ema import EmaSeries
 from maatwerk.core.analysis.network import (
-    NetworkDataError,
     bootstrap_edge_stability,
     estimate_network,
     lagged_series,
 )
+from maatwerk.core.analysis.network_problems import NetworkDataError
 from maatwerk.web.analysis.ema_source import ema_series_of
 from maatwerk.web.analysis.models import NetworkEstimate
 
@@ -72,7 +72,11 @@ def network_estimate(patient_id: int) -> str:
         result = estimate(series)
     except NetworkDataError as problem:
         NetworkEstimate.objects.filter(pk=row.pk, status=NetworkEstimate.Status.PENDING).update(
-            status=NetworkEstimate.Status.FAILED, problem=str(problem), finished_at=timezone.now()
+            status=NetworkEstimate.Status.FAILED,
+            problem=str(problem),
+            problem_kind=problem.kind.value,
+            problem_params=problem.params_as_json(),
+            finished_at=timezone.now(),
         )
         return NetworkEstimate.Status.FAILED.value
     NetworkEstimate.objects.filter(pk=row.pk, status=NetworkEstimate.Status.PENDING).update(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -64,24 +62,32 @@ def _upload_of(form: EmaUploadForm) -> services.EmaUpload:
     )
 
 
+class NetworkPage(network.NetworkPageContext):
+    """The page around the network: the upload form and what was refused."""
+
+    form: EmaUploadForm
+    errors: dict[str, list[str]]
+    link_errors: list[str]
+    patient_language: str
+
+
 def _page(
     request: ActorRequest,
     access: PatientAccess,
-    context: dict[str, Any],
+    context: network.NetworkPageContext,
     *,
     form: EmaUploadForm | None = None,
     errors: dict[str, list[str]] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    context.update(
-        {
-            "form": form or EmaUploadForm(initial={"day": "day", "beep": "beep"}),
-            "errors": errors or {},
-            "link_errors": _link_errors(errors or {}),
-            "patient_language": patient_language(access),
-        }
-    )
-    return render(request, "analysis/network.html", context, status=status)
+    page: NetworkPage = {
+        **context,
+        "form": form or EmaUploadForm(initial={"day": "day", "beep": "beep"}),
+        "errors": errors or {},
+        "link_errors": _link_errors(errors or {}),
+        "patient_language": patient_language(access),
+    }
+    return render(request, "analysis/network.html", page, status=status)
 
 
 def _link_errors(errors: dict[str, list[str]]) -> list[str]:

@@ -31,7 +31,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -43,7 +42,7 @@ from maatwerk.core.common.untrusted_input import load_json
 from maatwerk.core.fhir.code_systems import bundled_code_systems
 from maatwerk.core.fhir.errors import FhirMappingError, FhirProblem, IssueType
 from maatwerk.core.fhir.observation import collection_bundle, safety_outcome, score_to_observations
-from maatwerk.core.fhir.questionnaire import instrument_to_questionnaire
+from maatwerk.core.fhir.questionnaire import JsonObject, instrument_to_questionnaire
 from maatwerk.core.fhir.response import (
     ResponseStatus,
     assignment_ids,
@@ -69,7 +68,7 @@ _RESOURCE = {"content": {FHIR_JSON: {"schema": {"type": "object"}}}}
 _OUTCOME = {"description": "OperationOutcome", **_RESOURCE}
 
 
-def _fhir(resource: dict[str, Any], status: int = 200) -> HttpResponse:
+def _fhir(resource: JsonObject, status: int = 200) -> HttpResponse:
     return HttpResponse(
         json.dumps(resource, ensure_ascii=False),
         status=status,
@@ -166,7 +165,7 @@ def _not_found() -> HttpResponse:
     return _outcome(404, [_problem("QuestionnaireResponse", "Not found", "not-found")])
 
 
-def _envelope_problems(resource: dict[str, Any]) -> list[FhirProblem]:
+def _envelope_problems(resource: JsonObject) -> list[FhirProblem]:
     """What the API needs besides valid FHIR: completed, an assignment, a Questionnaire."""
     problems: list[FhirProblem] = []
     if resource.get("status") != "completed":

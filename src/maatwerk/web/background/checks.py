@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core import checks
 
 from maatwerk.web.background.periodic import load_job, periodic_jobs
 
 
 @checks.register()
-def periodic_jobs_importable(**_: Any) -> list[checks.CheckMessage]:
+def periodic_jobs_importable(**_: object) -> list[checks.CheckMessage]:
     problems: list[checks.CheckMessage] = []
     for path in periodic_jobs():
         try:

@@ -19,9 +19,8 @@ import logging
 import os
 import signal
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
 
 from django.db import close_old_connections
 from django.utils.crypto import get_random_string
@@ -137,7 +136,7 @@ def _run_rq_worker(*, batch: bool, queues: Sequence[str], worker_id: str) -> Non
         task_started.disconnect(_fresh_connections)
 
 
-def _fresh_connections(**_: Any) -> None:
+def _fresh_connections(**_: object) -> None:
     close_old_connections()
 
 
@@ -148,9 +147,7 @@ def _signal_handlers_restored() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    saved: dict[int, Callable[..., Any] | int | None] = {
-        number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)
-    }
+    saved = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:

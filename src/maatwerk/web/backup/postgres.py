@@ -15,12 +15,13 @@ import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import psycopg
+from psycopg.conninfo import make_conninfo
 
 from maatwerk.web.backup.archive import BackupError
-from maatwerk.web.backup.inventory import table_names
+from maatwerk.web.backup.inventory import Connection, DatabaseSettings, table_names
 
 T = TypeVar("T")
 
@@ -32,40 +33,39 @@ def _tool(name: str) -> str:
     return path
 
 
-def _environment(params: dict[str, Any]) -> dict[str, str]:
-    env = dict(os.environ)
-    for key, variable in (
-        ("HOST", "PGHOST"),
-        ("PORT", "PGPORT"),
-        ("USER", "PGUSER"),
-        ("PASSWORD", "PGPASSWORD"),
-        ("NAME", "PGDATABASE"),
-    ):
-        if params.get(key):
-            env[variable] = str(params[key])
-    return env
-
-
-def _connect(params: dict[str, Any], dbname: str | None = None, **options: Any) -> Any:
-    keywords: dict[str, Any] = {
-        "dbname": dbname or params["NAME"],
-        "user": params.get("USER") or None,
-        "password": params.get("PASSWORD") or None,
-        "host": params.get("HOST") or None,
-        "port": params.get("PORT") or None,
-        "connect_timeout": 10,
+def _environment(params: DatabaseSettings) -> dict[str, str]:
+    given = {
+        "PGHOST": params["HOST"],
+        "PGPORT": params["PORT"],
+        "PGUSER": params["USER"],
+        "PGPASSWORD": params["PASSWORD"],
+        "PGDATABASE": params["NAME"],
     }
-    return psycopg.connect(**{k: v for k, v in keywords.items() if v is not None}, **options)
+    return {**os.environ, **{variable: value for variable, value in given.items() if value}}
 
 
-def pg_snapshot(params: dict[str, Any], dump: Path, read: Callable[[Any], T]) -> T:
+def _connect(
+    params: DatabaseSettings, dbname: str | None = None, *, autocommit: bool = False
+) -> psycopg.Connection[tuple[object, ...]]:
+    keywords = {
+        "dbname": dbname or params["NAME"],
+        "user": params["USER"],
+        "password": params["PASSWORD"],
+        "host": params["HOST"],
+        "port": params["PORT"],
+    }
+    given = {key: value for key, value in keywords.items() if value}
+    return psycopg.connect(make_conninfo(connect_timeout=10, **given), autocommit=autocommit)
+
+
+def pg_snapshot(params: DatabaseSettings, dump: Path, read: Callable[[Connection], T]) -> T:
     """Dump the database to ``dump`` and return ``read(connection)`` of the same snapshot."""
     pg_dump = _tool("pg_dump")
     try:
         with _connect(params) as connection:
             connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
             connection.read_only = True
-            snapshot = connection.execute("SELECT pg_export_snapshot()").fetchone()[0]
+            (snapshot,) = connection.execute("SELECT pg_export_snapshot()").fetchone() or ("",)
             done = subprocess.run(  # noqa: S603 - fixed tool, arguments are ours
                 [pg_dump, "--format=custom", f"--snapshot={snapshot}", f"--file={dump}"],
                 env=_environment(params),
@@ -82,7 +82,7 @@ def pg_snapshot(params: dict[str, Any], dump: Path, read: Callable[[Any], T]) ->
         raise BackupError(f"cannot read the PostgreSQL database ({problem})") from None
 
 
-def pg_target_tables(params: dict[str, Any]) -> list[str]:
+def pg_target_tables(params: DatabaseSettings) -> list[str]:
     """The target's tables; creates the database when it does not exist yet."""
     try:
         with _connect(params) as connection:
@@ -98,7 +98,7 @@ def pg_target_tables(params: dict[str, Any]) -> list[str]:
     return []
 
 
-def pg_restore(dump: Path, params: dict[str, Any], *, replace: bool, work_dir: Path) -> None:
+def pg_restore(dump: Path, params: DatabaseSettings, *, replace: bool, work_dir: Path) -> None:
     """Restore ``dump`` into the target in one transaction (``replace``: drop what is there)."""
     script = work_dir / "restore.sql"
     done = subprocess.run(  # noqa: S603 - fixed tool, arguments are ours
@@ -128,7 +128,7 @@ def pg_restore(dump: Path, params: dict[str, Any], *, replace: bool, work_dir: P
         )
 
 
-def pg_read(params: dict[str, Any], read: Callable[[Any], T]) -> T:
+def pg_read(params: DatabaseSettings, read: Callable[[Connection], T]) -> T:
     try:
         with _connect(params) as connection:
             return read(connection)

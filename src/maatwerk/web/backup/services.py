@@ -9,12 +9,12 @@ from __future__ import annotations
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import connections
@@ -34,6 +34,8 @@ from maatwerk.web.backup.archive import (
 )
 from maatwerk.web.backup.inventory import (
     AuditHead,
+    Connection,
+    DatabaseSettings,
     Engine,
     TableSummary,
     applied_migrations,
@@ -72,7 +74,7 @@ class RestoreResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def engine_of(database: dict[str, Any]) -> Engine:
+def engine_of(database: DatabaseSettings) -> Engine:
     name = str(database["ENGINE"])
     if name.endswith("sqlite3"):
         return "sqlite"
@@ -81,12 +83,30 @@ def engine_of(database: dict[str, Any]) -> Engine:
     raise BackupError(f"backups support SQLite and PostgreSQL, not {name}")
 
 
-def _default() -> dict[str, Any]:
-    return dict(settings.DATABASES["default"])
+def database_settings(entry: Mapping[str, object]) -> DatabaseSettings:
+    """The connection settings of a Django ``DATABASES`` entry."""
+
+    def text(key: str) -> str:
+        value = entry.get(key)
+        return "" if value is None else str(value)
+
+    return DatabaseSettings(
+        ENGINE=text("ENGINE"),
+        NAME=text("NAME"),
+        USER=text("USER"),
+        PASSWORD=text("PASSWORD"),
+        HOST=text("HOST"),
+        PORT=text("PORT"),
+    )
 
 
-def _read_snapshot(engine: Engine) -> Callable[[Any], Snapshot]:
-    def read(connection: Any) -> Snapshot:
+def _settings_of(entry: Mapping[str, object] | None) -> DatabaseSettings:
+    """``entry`` (a ``DATABASES`` entry), or the platform's own database."""
+    return database_settings(entry or settings.DATABASES["default"])
+
+
+def _read_snapshot(engine: Engine) -> Callable[[Connection], Snapshot]:
+    def read(connection: Connection) -> Snapshot:
         return Snapshot(
             engine=engine,
             tables=database_summary(connection, engine),
@@ -97,7 +117,7 @@ def _read_snapshot(engine: Engine) -> Callable[[Any], Snapshot]:
     return read
 
 
-def _with_connection(database: dict[str, Any], read: Callable[[Any], T]) -> T:
+def _with_connection(database: DatabaseSettings, read: Callable[[Connection], T]) -> T:
     if engine_of(database) == "postgresql":
         return postgres.pg_read(database, read)
     name = str(database["NAME"])
@@ -111,13 +131,13 @@ def _with_connection(database: dict[str, Any], read: Callable[[Any], T]) -> T:
         return read(raw)
 
 
-def database_snapshot(database: dict[str, Any] | None = None) -> Snapshot:
+def database_snapshot(target: Mapping[str, object] | None = None) -> Snapshot:
     """Row counts, checksums, migrations and audit head of a database (default: ours)."""
-    database = database or _default()
+    database = _settings_of(target)
     return _with_connection(database, _read_snapshot(engine_of(database)))
 
 
-def _database_label(database: dict[str, Any]) -> str:
+def _database_label(database: DatabaseSettings) -> str:
     if engine_of(database) == "sqlite":
         return f"sqlite:{database['NAME']}"
     host = database.get("HOST") or "localhost"
@@ -127,7 +147,7 @@ def _database_label(database: dict[str, Any]) -> str:
 def backup_create(out: Path, *, anchor_dir: Path | None = None) -> BackupResult:
     """Write a backup of the platform's database to ``out`` and anchor its audit head."""
     started = time.monotonic()
-    database = _default()
+    database = _settings_of(None)
     engine = engine_of(database)
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="maatwerk-backup-", dir=out.parent) as work:
@@ -195,7 +215,7 @@ def snapshot_differences(
 
 
 def backup_restore(
-    source: Path, *, force: bool = False, target: dict[str, Any] | None = None
+    source: Path, *, force: bool = False, target: Mapping[str, object] | None = None
 ) -> RestoreResult:
     """Restore ``source`` into ``target`` (default: the platform's database), all or nothing.
 
@@ -204,8 +224,8 @@ def backup_restore(
     and checksums are compared with the manifest.
     """
     started = time.monotonic()
-    target = target or _default()
-    engine = engine_of(target)
+    database = _settings_of(target)
+    engine = engine_of(database)
     with tempfile.TemporaryDirectory(prefix="maatwerk-restore-") as work:
         manifest = archive_read(source, Path(work) / "data")
         if manifest.engine != engine:
@@ -227,9 +247,9 @@ def backup_restore(
                 copied = database_summary(copy, "sqlite")
             if snapshot_differences(manifest.tables, copied):
                 raise BackupError(f"{source} is damaged: its database does not match its manifest")
-            existing = sqlite.sqlite_target_tables(Path(target["NAME"]))
+            existing = sqlite.sqlite_target_tables(Path(database["NAME"]))
         else:
-            existing = postgres.pg_target_tables(target)
+            existing = postgres.pg_target_tables(database)
         if existing and not force:
             raise BackupError(
                 f"the target database is not empty ({len(existing)} tables, e.g. "
@@ -237,34 +257,34 @@ def backup_restore(
                 "pass --force to do so"
             )
         if engine == "sqlite":
-            sqlite.sqlite_restore(data, Path(target["NAME"]))
+            sqlite.sqlite_restore(data, Path(database["NAME"]))
         else:
-            postgres.pg_restore(data, target, replace=bool(existing), work_dir=Path(work))
+            postgres.pg_restore(data, database, replace=bool(existing), work_dir=Path(work))
     restored = database_snapshot(target)
     problems = snapshot_differences(manifest.tables, restored.tables)
     if problems:
         raise BackupError(
             "the restored database differs from the backup's manifest: " + "; ".join(problems[:10])
         )
-    return RestoreResult(manifest, _database_label(target), time.monotonic() - started)
+    return RestoreResult(manifest, _database_label(database), time.monotonic() - started)
 
 
 def anchor_write(anchor_dir: Path, *, reason: str) -> tuple[Path, AuditHead]:
     """Append the live audit chain head to the anchor log."""
-    database = _default()
+    database = _settings_of(None)
     head = database_snapshot(database).audit_head
     if head is None:
         raise BackupError("the database has no audit trail (run `maatwerk manage migrate`)")
     return anchor_append(anchor_dir, head, reason=reason, database=_database_label(database)), head
 
 
-def anchors_check(path: Path, database: dict[str, Any] | None = None) -> tuple[ChainBreak, ...]:
+def anchors_check(path: Path, target: Mapping[str, object] | None = None) -> tuple[ChainBreak, ...]:
     """The anchors in the log at ``path`` that the database's audit chain does not honour."""
     anchors = anchors_read(path)
-    database = database or _default()
+    database = _settings_of(target)
     engine = engine_of(database)
 
-    def check(connection: Any) -> tuple[ChainBreak, ...]:
+    def check(connection: Connection) -> tuple[ChainBreak, ...]:
         head = audit_head(connection, engine)
         last = 0 if head is None else head.last_event_sequence
         return anchor_breaks(

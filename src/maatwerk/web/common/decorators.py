@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,7 +23,8 @@ def role_required(
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+            # ``args``/``kwargs``: the URL's values, of whatever type its converters give.
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             actor = request.actor  # type: ignore[attr-defined]

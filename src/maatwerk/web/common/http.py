@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
 
 from maatwerk.web.common.actor import Actor
 
@@ -11,4 +10,4 @@ class ActorRequest(HttpRequest):
     """A request after our middleware ran: it knows its actor (and htmx details)."""
 
     actor: Actor
-    htmx: Any
+    htmx: HtmxDetails

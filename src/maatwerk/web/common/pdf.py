@@ -6,14 +6,14 @@ not make requests that leak it, so only our own static files (by path) are allow
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from weasyprint import HTML
-from weasyprint.urls import URLFetcher
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 PDF_CONTENT_TYPE = "application/pdf"
 
@@ -25,7 +25,7 @@ class ExternalResourceRefused(ValueError):
 class _StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]  # untyped base class
     """WeasyPrint 70's fetcher API (a URLFetcher subclass; ``default_url_fetcher`` is gone)."""
 
-    def fetch(self, url: str, headers: Any = None) -> Any:
+    def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> URLFetcherResponse:
         static_prefix = f"file://{settings.STATIC_URL}"
         if url.startswith(static_prefix):
             found = finders.find(url.removeprefix(static_prefix))
@@ -36,7 +36,7 @@ class _StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]  # untyped base clas
         raise ExternalResourceRefused(url)
 
 
-def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
+def render_pdf(template_name: str, context: Mapping[str, object]) -> bytes:
     """Render ``template_name`` with ``context`` and return the PDF bytes.
 
     Links to static files are written as ``{% static %}`` paths; they resolve to files on

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from typing import Any
 
+from maatwerk.core.common.codec import JsonValue
 from maatwerk.core.instruments.model import Instrument, OptionsResponseSet
 from maatwerk.core.instruments.numbers import fmt
 from maatwerk.core.instruments.registry import get_instrument
@@ -45,7 +45,7 @@ STAND_IN_STATEMENT = (
 )
 
 # The patient chooses answers but their meaning is unknown here: only the stand-in number.
-_INSTRUCTIONS = {
+_INSTRUCTIONS: dict[str, JsonValue] = {
     "nl": (
         f"{STAND_IN_MARK['nl']} Dit is een demonstratie. De vragen hieronder zijn niet de "
         "echte vragen van deze vragenlijst, maar vervangende teksten. Je antwoorden zeggen "
@@ -64,9 +64,9 @@ def _json_number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def stand_in_text_set(instrument: Instrument) -> dict[str, Any]:
+def stand_in_text_set(instrument: Instrument) -> dict[str, JsonValue]:
     """A licensed-text document for ``instrument`` whose every text is a marked stand-in."""
-    items = [
+    items: list[JsonValue] = [
         {
             "id": item.id,
             "text": {
@@ -82,7 +82,7 @@ def stand_in_text_set(instrument: Instrument) -> dict[str, Any]:
         }
         for number, item in enumerate(instrument.items, start=1)
     ]
-    option_labels = [
+    option_labels: list[JsonValue] = [
         {
             "response_set": response_set.id,
             "value": _json_number(option.value),

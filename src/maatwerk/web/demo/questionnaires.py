@@ -1,5 +1,10 @@
 """Demo questionnaire history: a baseline and monthly repeats that follow an invented
-course per patient, one open questionnaire, and one safety alert waiting for the GP."""
+course per patient, and one safety alert waiting for the GP.
+
+The history is answered only. A patient's open questionnaires come from the screenings
+assigned later (Sophie's chronic-pain battery, Henk's GGZ intake): an open PHQ-9 here as
+well gave Sophie the same questionnaire open twice.
+"""
 
 from __future__ import annotations
 
@@ -84,7 +89,7 @@ def demo_questionnaires_load(*, actor: Actor, patients: dict[str, Patient]) -> i
                     actor=actor, assignment=assignment, answers=answers, completed_at=when
                 )
                 recorded += 1
-    _open_and_alert(actor=actor, patients=patients, now=now)
+    _alert(actor=actor, patients=patients, now=now)
     return recorded
 
 
@@ -93,17 +98,8 @@ def _rebalance(answers: dict[str, int], total: int, top: int, rng: random.Random
     return {**spread(total, free, top, rng), **{k: v for k, v in answers.items() if k not in free}}
 
 
-def _open_and_alert(*, actor: Actor, patients: dict[str, Patient], now: datetime) -> None:
-    sophie = patients["Sophie Jansen"]
-    episode = sophie.episodes.get(status="active")
-    coordinator = episode.care_team.get(is_coordinator=True).membership
-    Assignment.objects.create(
-        patient=sophie,
-        instrument_code="phq9",
-        instrument_version=get_instrument("phq9").version,
-        assigned_by=coordinator,
-        due_at=now + timedelta(days=7),
-    )
+def _alert(*, actor: Actor, patients: dict[str, Patient], now: datetime) -> None:
+    """Lucas answered item 9 of the PHQ-9 above zero: an alert waits for his GP."""
     lucas = patients["Lucas Peters"]
     lucas_coordinator = (
         lucas.episodes.get(status="active").care_team.get(is_coordinator=True).membership

@@ -3,8 +3,6 @@ here: an edit must pass the full validation, which only the organization pages r
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
 from django.http import HttpRequest
 
@@ -27,14 +25,20 @@ class KnowledgeRevisionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     search_fields = ("comment", "version")
     ordering = ("-saved_at",)
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: KnowledgeRevision | None = None
+    ) -> list[str]:
         return [field.name for field in self.model._meta.fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(
+        self, request: HttpRequest, obj: KnowledgeRevision | None = None
+    ) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(
+        self, request: HttpRequest, obj: KnowledgeRevision | None = None
+    ) -> bool:
         return False

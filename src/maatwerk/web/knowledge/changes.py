@@ -7,7 +7,6 @@ A history that says "factors changed" is useless for review; one that says
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 
 @dataclass(frozen=True)
@@ -22,16 +21,19 @@ class Changes:
         return not (self.added or self.removed or self.changed or self.fields)
 
 
-def _entries(value: object) -> dict[str, Any] | None:
+def _entries(value: object) -> dict[str, dict[str, object]] | None:
     """A list of objects that all have a string ``id``, as id -> entry; else ``None``."""
     if not isinstance(value, list) or not value:
         return None
-    if not all(isinstance(item, dict) and isinstance(item.get("id"), str) for item in value):
-        return None
-    return {item["id"]: item for item in value}
+    entries: dict[str, dict[str, object]] = {}
+    for item in value:
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+            return None
+        entries[item["id"]] = item
+    return entries
 
 
-def changes_between(old: Any, new: Any, *, collection: str = "") -> Changes:
+def changes_between(old: object, new: object, *, collection: str = "") -> Changes:
     """Entry ids added, removed and changed in every list of identified entries, and the
     other top-level fields that differ. Ids of a list not named after the collection
     (e.g. ``links`` in ``interventions``) are prefixed with the list's name."""

@@ -15,8 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import cast
 
+from maatwerk.core.common.codec import JsonValue
 from maatwerk.core.instruments.errors import DefinitionProblem, InstrumentDefinitionError
 from maatwerk.core.instruments.loading import decode_json
 from maatwerk.core.instruments.registry import bundled_instruments
@@ -133,15 +134,21 @@ def bundled_content() -> BuiltContent:
 # ----------------------------------------------------------------- documents as data
 
 
-def parse_document(text: str | bytes, *, origin: str) -> Any:
+Document = None | bool | int | Decimal | str | list["Document"] | dict[str, "Document"]
+"""A collection document as the core decodes it: JSON whose numbers are exact."""
+DocumentObject = dict[str, "Document"]
+
+
+def parse_document(text: str | bytes, *, origin: str) -> Document:
     """Decode a document as the core does (exact decimals, no duplicate keys)."""
     try:
-        return decode_json(text, origin=origin)
+        # JSON with non-integral numbers as Decimal holds nothing but these types.
+        return cast(Document, decode_json(text, origin=origin))
     except InstrumentDefinitionError as error:
         raise ContentInvalid(_problems("", error.problems)) from None
 
 
-def _exact(value: Any) -> Any:
+def _exact(value: Document) -> JsonValue:
     if isinstance(value, Decimal):
         # Integral values stay integers; others as the shortest float that reads back as
         # the same decimal (checked by the caller, which decodes the result again).
@@ -153,7 +160,7 @@ def _exact(value: Any) -> Any:
     return value
 
 
-def dump_document(document: Any) -> str:
+def dump_document(document: Document) -> str:
     """A document (as parsed by ``parse_document``) as JSON text that reads back the same."""
     text = json.dumps(_exact(document), indent=2, ensure_ascii=False) + "\n"
     if parse_document(text, origin="<dump>") != document:

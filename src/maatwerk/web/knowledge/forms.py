@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -22,14 +21,13 @@ COMMENT_HELP = _("Why this change: the reason and, for a clinical value, its sou
 
 
 class CommentField(forms.CharField):
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self) -> None:
         super().__init__(
             label=_("Reason for the change"),
             max_length=COMMENT_CHARACTERS,
             help_text=COMMENT_HELP,
             error_messages={"required": _("Say why you make this change.")},
             widget=forms.Textarea(attrs={"rows": 2}),
-            **kwargs,
         )
 
 
@@ -37,13 +35,12 @@ class BaseRevisionField(forms.CharField):
     """The version the editor started from ("" for the bundled one), for the check that
     nobody else saved in between."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self) -> None:
         super().__init__(
             required=False,
             max_length=REVISION_CHARACTERS,
             widget=forms.HiddenInput,
             error_messages={"max_length": _("Open the page again and make your change there.")},
-            **kwargs,
         )
 
 
@@ -95,9 +92,16 @@ class ThresholdForm(forms.Form):
     unverified = forms.BooleanField(label=_("Unverified"), required=False)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
-    def __init__(self, *args: Any, sources: Sequence[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        data: Mapping[str, str] | None,
+        *,
+        prefix: str,
+        initial: Mapping[str, object],
+        sources: Sequence[tuple[str, str]],
+    ) -> None:
         """``sources``: (source id, readable citation) of every source one may cite."""
-        super().__init__(*args, **kwargs)
+        super().__init__(data, prefix=prefix, initial=dict(initial))
         field = self.fields["source"]
         if isinstance(field, forms.ChoiceField):
             field.choices = [("", _("no source (then mark it unverified)")), *sources]
@@ -125,7 +129,7 @@ class FactorThresholdsForm(forms.Form):
 
     def __init__(
         self,
-        data: Mapping[str, Any] | None = None,
+        data: Mapping[str, str] | None = None,
         *,
         measures: Sequence[tuple[int, Mapping[str, object]]],
         sources: Sequence[tuple[str, str]],
@@ -281,8 +285,14 @@ class SteppedCareSwitchesForm(forms.Form):
     comment = CommentField()
     base_revision = BaseRevisionField()
 
-    def __init__(self, *args: Any, rules: Sequence[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: Mapping[str, str] | None = None,
+        *,
+        initial: Mapping[str, object],
+        rules: Sequence[tuple[str, str]],
+    ) -> None:
+        super().__init__(data, initial=dict(initial))
         for rule_id, label in rules:
             self.fields[f"rule_{rule_id}"] = forms.BooleanField(label=label, required=False)
 

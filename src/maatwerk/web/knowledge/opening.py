@@ -9,8 +9,7 @@ audited denial). A collection or factor that does not exist is one audited denia
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
 
 from django.http import Http404
 
@@ -18,8 +17,13 @@ from maatwerk.core.access import Role
 from maatwerk.web.audit.audited import record_denial
 from maatwerk.web.audit.services import AuditSubject
 from maatwerk.web.common.actor import Actor
-from maatwerk.web.knowledge.content import BundledFile, bundled_file, parse_document
-from maatwerk.web.knowledge.selectors import text_in_use
+from maatwerk.web.knowledge.content import (
+    BundledFile,
+    DocumentObject,
+    bundled_file,
+    parse_document,
+)
+from maatwerk.web.knowledge.selectors import ReadOnce, text_in_use
 from maatwerk.web.organizations.models import Organization
 
 # The object type of every knowledge event (labelled in web/audit/labels.py).
@@ -37,6 +41,8 @@ class KnowledgeAccess:
     """The organization whose knowledge content the actor administers."""
 
     organization: Organization
+    read_once: ReadOnce = field(default_factory=ReadOnce, compare=False, repr=False, kw_only=True)
+    """What this request read of the organization's content (an access lives one request)."""
 
     @property
     def organization_id(self) -> int:
@@ -66,7 +72,7 @@ class FactorAccess:
     collection: CollectionAccess
     factor_id: str
     position: int  # in the document's list of factors
-    factor: dict[str, Any]  # the factor as JSON data (the document is validated as a whole)
+    factor: DocumentObject  # the factor's data (the document is validated as a whole)
 
 
 def _deny(actor: Actor, action: str, ref: str) -> NotInKnowledge:
@@ -108,8 +114,8 @@ def open_factor(*, actor: Actor, factor_id: str, action: str) -> FactorAccess:
         actor=actor, content_set=FACTORS[0], collection=FACTORS[1], action=action
     )
     document = parse_document(text_in_use(access), origin="factors.json")
-    factors = document.get("factors", []) if isinstance(document, dict) else []
-    for position, factor in enumerate(factors):
+    factors = document.get("factors") if isinstance(document, dict) else None
+    for position, factor in enumerate(factors if isinstance(factors, list) else []):
         if isinstance(factor, dict) and factor.get("id") == factor_id:
             return FactorAccess(access, factor_id, position, factor)
     raise _deny(actor, action, f"factors/{factor_id}"[:64])

@@ -60,7 +60,7 @@ class Header:
 
 
 def header(access: CollectionAccess) -> Header:
-    effective = selectors.effective_content(access.organization_id)
+    effective = selectors.effective_of(access)
     return Header(
         organization=access.organization,
         content_set=access.content_set,
@@ -79,7 +79,7 @@ class Overview:
 
 
 def overview(access: KnowledgeAccess) -> Overview:
-    effective = selectors.effective_content(access.organization_id)
+    effective = selectors.effective_of(access)
     return Overview(selectors.collection_rows(access), shown_all(effective.set_aside))
 
 
@@ -193,9 +193,10 @@ def thresholds_form(
 ) -> tuple[FactorThresholdsForm, Labeller]:
     """The factor's threshold form: one prefixed form per instrument measure."""
     labels = labeller_for(opened.collection, language())
+    stored = opened.factor.get("measures")
     measures = [
         (position, measure)
-        for position, measure in enumerate(opened.factor.get("measures", []))
+        for position, measure in enumerate(stored if isinstance(stored, list) else [])
         if isinstance(measure, dict) and measure.get("kind") == "instrument_scale"
     ]
     form = FactorThresholdsForm(
@@ -231,11 +232,8 @@ def switches_form(
     labels = labeller_for(access, language())
     current = selectors.document_in_use(access)
     bundled_document = json.loads(access.bundled.text)
-    current_rules = [
-        r
-        for r in (current.get("care_rules", []) if isinstance(current, dict) else [])
-        if isinstance(r, dict)
-    ]
+    stored = current.get("care_rules") if isinstance(current, dict) else None
+    current_rules = [r for r in (stored if isinstance(stored, list) else []) if isinstance(r, dict)]
     known = {r["id"]: r for r in bundled_document.get("care_rules", [])}
     known.update({r["id"]: r for r in current_rules if "id" in r})
     rules = [

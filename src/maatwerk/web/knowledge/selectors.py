@@ -30,6 +30,7 @@ from maatwerk.web.knowledge.content import (
     BuiltContent,
     ContentInvalid,
     ContentProblem,
+    Document,
     build_content,
     bundled_content,
     bundled_file,
@@ -118,6 +119,21 @@ def _build(organization_id: int, key: tuple[str, ...]) -> EffectiveContent:
     return EffectiveContent(content, frozenset(replacements), retired)
 
 
+class ReadOnce:
+    """The content in use as one request read it: the pages ask for it several times
+    (header, labels, the text in use), which would otherwise query each time."""
+
+    def __init__(self) -> None:
+        self.effective: EffectiveContent | None = None
+
+
+def effective_of(access: KnowledgeAccess) -> EffectiveContent:
+    """``effective_content`` of the access's organization, read once per access."""
+    if access.read_once.effective is None:
+        access.read_once.effective = effective_content(access.organization_id)
+    return access.read_once.effective
+
+
 def forget(organization_id: int) -> None:
     """Drop the cached content (after a save; other processes see the new revision id)."""
     with _cache_lock:
@@ -164,12 +180,12 @@ def current_text(access: CollectionAccess) -> str:
 
 def text_in_use(access: CollectionAccess) -> str:
     """The text of the version clinical pages use now."""
-    if (access.content_set, access.collection) in effective_content(access.organization_id).in_use:
+    if (access.content_set, access.collection) in effective_of(access).in_use:
         return current_text(access)
     return access.bundled.text.decode("utf-8")
 
 
-def document_in_use(access: CollectionAccess) -> object:
+def document_in_use(access: CollectionAccess) -> Document:
     """The document in use as JSON data (exact decimals)."""
     return parse_document(text_in_use(access), origin=f"{access.collection}.json")
 
@@ -189,7 +205,7 @@ def documents_in_use(
 ) -> tuple[tuple[str, ...], dict[tuple[str, str], object]]:
     """Every collection document the organization uses, keyed by (content set,
     collection), with the key of the versions they come from (for caching)."""
-    effective = effective_content(access.organization_id)
+    effective = effective_of(access)
     rows = [
         row
         for row in _overrides(access.organization_id)
@@ -220,7 +236,7 @@ class CollectionRow:
 
 
 def collection_rows(access: KnowledgeAccess) -> list[CollectionRow]:
-    effective = effective_content(access.organization_id)
+    effective = effective_of(access)
     actives = {
         (row.content_set, row.collection): row
         for row in KnowledgeRevision.objects.filter(

@@ -4,8 +4,6 @@ the core (``maatwerk.core.instruments.answers``) in the service."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.http import QueryDict
 from django.utils.translation import get_language
@@ -42,8 +40,8 @@ class AssignForm(forms.Form):
     )
     mode = forms.ChoiceField(label=_("Who fills it in"), choices=Assignment.Mode.choices)
 
-    def __init__(self, *args: Any, organization_id: int, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, data: QueryDict | None = None, *, organization_id: int) -> None:
+        super().__init__(data)
         self.fields["instrument"].choices = instrument_choices(organization_id)  # type: ignore[attr-defined]
 
 
@@ -57,15 +55,15 @@ class AnswerForm(forms.Form):
 class SubmitForm(forms.Form):
     """The whole questionnaire sent in: ``item-<id>`` fields, each bounded."""
 
-    def __init__(self, data: QueryDict | None = None, **kwargs: Any) -> None:
-        super().__init__(data, **kwargs)
+    def __init__(self, data: QueryDict | None = None) -> None:
+        super().__init__(data)
         keys = [key for key in (data or {}) if key.startswith("item-")][: MAX_ITEMS + 1]
         for key in keys:
             self.fields[key] = forms.CharField(
                 max_length=VALUE_MAX_LENGTH, required=False, strip=True
             )
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}
         if len([k for k in self.fields if k.startswith("item-")]) > MAX_ITEMS:
             raise forms.ValidationError(_("This form has more answers than any questionnaire."))

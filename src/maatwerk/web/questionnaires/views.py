@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TypedDict
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -128,6 +128,20 @@ def _open(request: ActorRequest, assignment_id: str, action: str) -> OpenedAssig
     )
 
 
+class FillContext(TypedDict):
+    """The questionnaire page: the questions with their saved answers, or a closed form."""
+
+    assignment: Assignment
+    instrument: Instrument
+    instrument_name: str | None
+    instructions: str | None
+    questions: list[Question]
+    errors: dict[str, list[str]] | None
+    closed: bool
+    together: bool  # a clinician fills it in with the patient
+    has_alert: bool
+
+
 def _render_form(
     request: ActorRequest,
     opened: OpenedAssignment,
@@ -138,7 +152,7 @@ def _render_form(
 ) -> HttpResponse:
     instrument = services.instrument_of(opened.object)
     language = "en" if get_language() == "en" else "nl"
-    context: dict[str, Any] = {
+    context: FillContext = {
         "assignment": opened.object,
         "instrument": instrument,
         "instrument_name": instrument.name.get(language, fallback=True),
@@ -182,7 +196,7 @@ def answer(request: ActorRequest, assignment_id: str) -> HttpResponse:
         )
     except InputRefused as refusal:
         return JsonResponse({"saved": False, "errors": _messages(refusal)}, status=400)
-    payload: dict[str, Any] = {"saved": True, "item": saved.item_id}
+    payload: dict[str, bool | str] = {"saved": True, "item": saved.item_id}
     if saved.safety_alert and request.actor.has_role(Role.PATIENT):
         payload["help_url"] = reverse("questionnaires:help_now")
     return JsonResponse(payload)

@@ -11,7 +11,6 @@ The form posts no management form: the number of rows is the highest row index p
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from django import forms
 from django.forms.formsets import ManagementForm
@@ -61,7 +60,7 @@ class SafetyPlanForm:
     """One formset per section the editor may change (a patient: only their own)."""
 
     def __init__(
-        self, data: QueryDict | dict[str, Any], content: SafetyPlanContentFile, *, for_patient: bool
+        self, data: QueryDict | dict[str, str], content: SafetyPlanContentFile, *, for_patient: bool
     ) -> None:
         self.sections = [
             section for section in content.sections if not for_patient or section.patient_editable

@@ -5,16 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import NotRequired, TypedDict
 
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from maatwerk.core.contact import PhoneNumber
 from maatwerk.core.instruments.base import Language
+from maatwerk.core.instruments.model import Source
 from maatwerk.core.safety_plan import EntryInput, EntryProblem, SafetyPlan, SafetyPlanContentFile
 from maatwerk.web.patients.models import Patient
+from maatwerk.web.patients.opening import PatientAccess
 from maatwerk.web.patients.services import phone_problem_message
+from maatwerk.web.safetyplan.models import SafetyPlan as PlanRow
+from maatwerk.web.safetyplan.models import SafetyPlanVersion
 
 BLANK_ROWS = 2
 # The form is read up to this row index, so that a submission cannot make the server
@@ -211,7 +216,9 @@ def submitted_entries(
     return result
 
 
-def version_label(version: Any, content: SafetyPlanContentFile, language: Language) -> str:
+def version_label(
+    version: SafetyPlanVersion, content: SafetyPlanContentFile, language: Language
+) -> str:
     """Which sections a version changed, by their titles."""
     titles = []
     for section_id in version.changed_section_ids:
@@ -220,3 +227,24 @@ def version_label(version: Any, content: SafetyPlanContentFile, language: Langua
         except KeyError:
             titles.append(section_id)
     return ", ".join(titles)
+
+
+class PlanPageContext(TypedDict):
+    """The plan page (and its PDF, and the edit form): the sections in the reader's
+    language, for the care team or for the patient."""
+
+    access: PatientAccess
+    patient: Patient
+    content: SafetyPlanContentFile
+    title: str
+    intro: str
+    plan: PlanRow | None
+    version: SafetyPlanVersion | None
+    sections: list[SectionView]
+    for_patient: bool
+    sources: tuple[Source, ...]
+    has_errors: bool
+    older: NotRequired[bool]  # a version page: a newer version exists
+    generated_at: NotRequired[datetime]  # the PDF
+    service_worker_url: NotRequired[str]  # the patient's page, readable offline
+    service_worker_scope: NotRequired[str]

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max
@@ -36,6 +35,7 @@ from maatwerk.web.common.pdf import render_pdf
 from maatwerk.web.patients.opening import PatientAccess, patient_subject
 from maatwerk.web.safetyplan.forms import SafetyPlanForm
 from maatwerk.web.safetyplan.models import SafetyPlan, SafetyPlanVersion
+from maatwerk.web.safetyplan.presenters import PlanPageContext
 from maatwerk.web.safetyplan.selectors import (
     OBJECT_SAFETY_PLAN,
     current_version,
@@ -179,12 +179,13 @@ def safety_plan_save(
         return saved
 
 
-def safety_plan_pdf(*, actor: Actor, access: PatientAccess, context: dict[str, Any]) -> bytes:
+def safety_plan_pdf(*, actor: Actor, access: PatientAccess, context: PlanPageContext) -> bytes:
     """The plan as a PDF (the context is the plan page's, built by the view)."""
     with audited(
         actor=actor, action="print", subject=_subject(access), emergency=access.emergency
     ) as note:
-        if context.get("version") is None:
+        version = context["version"]
+        if version is None:
             raise InputRefused(_("There is no safety plan yet."))
-        note.detail = f"safety plan pdf, version {context['version'].number}"
+        note.detail = f"safety plan pdf, version {version.number}"
         return render_pdf("safetyplan/plan_pdf.html", context)

@@ -4,7 +4,6 @@ portal. Thin views over the access rule, the presenters and the services."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -55,7 +54,7 @@ def _page(
     *,
     for_patient: bool,
     refused: services.SafetyPlanRefused | None = None,
-) -> dict[str, Any]:
+) -> presenters.PlanPageContext:
     content = selectors.safety_plan_content()
     version = read.version
     document = selectors.document_of(version) if version is not None else empty_plan(content)

@@ -4,7 +4,6 @@ severity caps, changed without editing JSON."""
 from __future__ import annotations
 
 import copy
-from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -16,7 +15,12 @@ from maatwerk.core.screening.definitions import (
 from maatwerk.web.audit.audited import NON_FIELD, AuditNote, valid_form
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.knowledge import selectors
-from maatwerk.web.knowledge.content import dump_document, parse_document
+from maatwerk.web.knowledge.content import (
+    Document,
+    DocumentObject,
+    dump_document,
+    parse_document,
+)
 from maatwerk.web.knowledge.forms import SteppedCareSwitchesForm, base_revision_of
 from maatwerk.web.knowledge.models import KnowledgeRevision
 from maatwerk.web.knowledge.opening import CollectionAccess
@@ -57,13 +61,13 @@ STEPPED_CARE_LEVEL_DEFAULTS: dict[str, str] = {
 EARLIER_TREATMENT_PATH = ("severity", "earlier_treatment")
 
 
-def number_at(document: object, keys: tuple[str, ...]) -> Any:
+def number_at(document: Document, keys: tuple[str, ...]) -> Document:
     for key in keys:
         document = document.get(key) if isinstance(document, dict) else None
     return document
 
 
-def level_at(document: object, name: str) -> Any:
+def level_at(document: Document, name: str) -> Document:
     """The level ``name`` as the core reads it: the document's, or the core's default
     when the document leaves it out."""
     *parents, key = STEPPED_CARE_LEVELS[name]
@@ -73,14 +77,13 @@ def level_at(document: object, name: str) -> Any:
     return STEPPED_CARE_LEVEL_DEFAULTS[name]
 
 
-def earlier_treatment_in_use(document: object) -> bool:
+def earlier_treatment_in_use(document: Document) -> bool:
     return isinstance(number_at(document, EARLIER_TREATMENT_PATH), dict)
 
 
-def switches_initial(document: object, rule_ids: list[str]) -> dict[str, object]:
+def switches_initial(document: Document, rule_ids: list[str]) -> dict[str, object]:
     """The form's values as the document in use has them."""
-    rules = document.get("care_rules", []) if isinstance(document, dict) else []
-    in_use = {rule.get("id") for rule in rules if isinstance(rule, dict)}
+    in_use = {rule.get("id") for rule in _rules(document)}
     initial: dict[str, object] = {f"rule_{rule_id}": rule_id in in_use for rule_id in rule_ids}
     for name, keys in STEPPED_CARE_NUMBERS.items():
         initial[name] = number_at(document, keys)
@@ -91,7 +94,7 @@ def switches_initial(document: object, rule_ids: list[str]) -> dict[str, object]
 
 
 def _switch_earlier_treatment(
-    document: dict[str, Any], bundled_document: dict[str, Any], on: bool
+    document: DocumentObject, bundled_document: Document, on: bool
 ) -> None:
     """Take the earlier-treatment rule out, or put the bundled one (with its text and
     sources) back in when it was switched on again."""
@@ -111,20 +114,37 @@ def _switch_earlier_treatment(
     severity["earlier_treatment"] = copy.deepcopy(bundled_rule)
 
 
+def _rules(document: Document) -> list[DocumentObject]:
+    """The document's care rules (those that are objects)."""
+    rules = document.get("care_rules") if isinstance(document, dict) else None
+    return [rule for rule in rules if isinstance(rule, dict)] if isinstance(rules, list) else []
+
+
+def _form_value(value: object) -> Document:
+    """A cleaned number, level or flag of the switches form, as document data."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    raise TypeError(f"not a value of the switches form: {value!r}")
+
+
 def _with_rules_switched(
-    rules: list[dict[str, Any]], bundled_rules: list[dict[str, Any]], enabled: set[str]
-) -> list[dict[str, Any]]:
+    rules: list[DocumentObject], bundled_rules: list[DocumentObject], enabled: set[str]
+) -> list[Document]:
     """The organization's rules with those switched off left out, and bundled rules that
     were switched back on put back where the bundled order has them (care rules are
     tried in order; the first that matches gives the care level)."""
-    result = [rule for rule in rules if rule.get("id") in enabled]
-    present = {rule.get("id") for rule in result}
+    kept = [rule for rule in rules if rule.get("id") in enabled]
+    present = {rule.get("id") for rule in kept}
+    result: list[Document] = list(kept)
     bundled_ids = [rule["id"] for rule in bundled_rules]
     for position, rule in enumerate(bundled_rules):
         if rule["id"] not in enabled or rule["id"] in present:
             continue
         later = set(bundled_ids[position + 1 :])
-        at = next((i for i, r in enumerate(result) if r.get("id") in later), len(result))
+        at = next(
+            (i for i, r in enumerate(result) if isinstance(r, dict) and r.get("id") in later),
+            len(result),
+        )
         result.insert(at, copy.deepcopy(rule))
         present.add(rule["id"])
     return result
@@ -153,31 +173,29 @@ def stepped_care_switches_save(
 
     def work(note: AuditNote) -> KnowledgeRevision:
         data = valid_form(form)
-        document: dict[str, Any] = parse_document(
-            selectors.current_text(access), origin="stepped_care.json"
-        )
+        document = parse_document(selectors.current_text(access), origin="stepped_care.json")
+        if not isinstance(document, dict):
+            raise refuse(access.collection, "$", _("Nothing changed: this is the version in use."))
         before = copy.deepcopy(document)
         bundled_document = parse_document(access.bundled.text, origin="stepped_care.json")
         document["care_rules"] = _with_rules_switched(
-            document.get("care_rules", []),
-            bundled_document.get("care_rules", []),
-            form.enabled_rules(),
+            _rules(document), _rules(bundled_document), form.enabled_rules()
         )
         for name, keys in STEPPED_CARE_NUMBERS.items():
             *parents, key = keys
             holder = number_at(document, tuple(parents))
             if isinstance(holder, dict):
-                holder[key] = data[name]
+                holder[key] = _form_value(data[name])
         _switch_earlier_treatment(document, bundled_document, bool(data["earlier_treatment"]))
         for name, keys in STEPPED_CARE_LEVELS.items():
             # Only a changed level is written: an absent key already means the core's default.
             *parents, key = keys
             holder = number_at(document, tuple(parents))
             if isinstance(holder, dict) and data[name] != level_at(document, name):
-                holder[key] = data[name]
+                holder[key] = _form_value(data[name])
         if document == before:
             raise refuse(access.collection, "$", _("Nothing changed: this is the version in use."))
-        document["version"] = next_version(str(document["version"]), access.bundled.version)
+        document["version"] = next_version(str(document.get("version")), access.bundled.version)
         return save_document(
             actor,
             access,

@@ -58,15 +58,23 @@ def factor_thresholds_save(
     def work(note: AuditNote) -> KnowledgeRevision:
         data = valid_form(form)
         document = parse_document(selectors.current_text(access), origin="factors.json")
+        factors = document.get("factors") if isinstance(document, dict) else None
         factor = next(
-            (f for f in document.get("factors", ()) if f.get("id") == opened.factor_id), None
+            (
+                f
+                for f in (factors if isinstance(factors, list) else [])
+                if isinstance(f, dict) and f.get("id") == opened.factor_id
+            ),
+            None,
         )
-        if factor is None:
+        measures = factor.get("measures") if factor is not None else None
+        if not isinstance(document, dict) or not isinstance(measures, list):
             raise refuse(access.collection, "$", _("There is no such factor."))
-        measures = factor["measures"]
         before = copy.deepcopy(measures)
         for change in form.changes():
             measure = measures[change.position]
+            if not isinstance(measure, dict):
+                raise refuse(access.collection, "$", _("There is no such factor."))
             measure["operator"] = change.operator
             measure["threshold"] = change.threshold
             for key, value in (("source", change.source), ("note", change.note)):

@@ -7,14 +7,14 @@ with the pick-up deadline of the default policy counted from when it was raised.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 from maatwerk.core.safety.deadline import PickUpPolicy, pick_up_deadline
 
 
-def forwards(apps: Any, schema_editor: Any) -> None:
+def forwards(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     alerts = apps.get_model("questionnaires", "SafetyAlert")
     events = apps.get_model("questionnaires", "SafetyAlertEvent")
     policy = PickUpPolicy()
@@ -39,7 +39,7 @@ def forwards(apps: Any, schema_editor: Any) -> None:
         alert.save(update_fields=["pick_up_deadline", "status", "closed_at"])
 
 
-def backwards(apps: Any, schema_editor: Any) -> None:
+def backwards(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     alerts = apps.get_model("questionnaires", "SafetyAlert")
     for alert in alerts.objects.filter(status="closed"):
         closing = alert.events.filter(status="closed").order_by("-at").first()
