@@ -199,8 +199,8 @@ def _report(
     lines = [
         f"Load run {when}: {args.engine}, gunicorn {args.web_workers} {kind}, "
         f"{args.patients} seeded patients, {args.seconds} s measured per user count "
-        f"(plus a 5 s ramp, included in the figures), users wait 1–3 s between requests; "
-        "`make load`.",
+        f"(plus a 5 s ramp, included in the figures), users wait 1–3 s between requests. "
+        f"Command: `{_command()}`.",
         "",
         "| scenario | users | endpoint | requests | req/s | p50 ms | p95 ms | p99 ms | errors |",
         "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -226,6 +226,12 @@ def _report(
         f"- {scenario}, {users} users: {ratio:.3f}" for (scenario, users), ratio in ratios.items()
     ]
     return "\n".join(lines) + "\n"
+
+
+def _command() -> str:
+    """How this run was started, to repeat it: ``make load`` passes its LOAD_ARGS here."""
+    arguments = " ".join(sys.argv[1:])
+    return f'make load LOAD_ARGS="{arguments}"' if arguments else "make load"
 
 
 if __name__ == "__main__":

@@ -28,6 +28,9 @@ class _Server(BaseApplication):  # type: ignore[misc]
         return application
 
 
+KEEPALIVE_SECONDS = 75
+
+
 def workers_share_security_state(workers: int) -> None:
     """Refuse several workers over a per-process cache (login throttling, TOTP replay)."""
     from django.conf import settings
@@ -55,6 +58,11 @@ def run_gunicorn(*, host: str, port: int, workers: int, threads: int = 1) -> Non
             "worker_class": "gthread" if threads > 1 else "sync",
             "accesslog": "-",
             "timeout": 60,
+            # Threaded workers keep a client's connection open between its requests; longer
+            # than any client here waits between two (the default of 2 s closed connections
+            # under clients that had just sent their next request, docs/reliability.md).
+            # Sync workers close every connection after its response and ignore this.
+            "keepalive": KEEPALIVE_SECONDS,
             "forwarded_allow_ips": "127.0.0.1",
         }
     ).run()

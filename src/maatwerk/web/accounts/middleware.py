@@ -14,9 +14,12 @@ from django.utils.translation import gettext as _
 
 from maatwerk.core.access import Role, SessionPolicy, session_expired
 from maatwerk.web.common.actor import requires_second_factor
+from maatwerk.web.common.middleware import client_address
 
 SESSION_STARTED = "maatwerk_started_at"
 SESSION_LAST_ACTIVITY = "maatwerk_last_activity_at"
+# The client (address and browser) the user-session list last recorded for this session.
+SESSION_TRACKED_CLIENT = "maatwerk_tracked_client"
 # The last activity is written to the session at most this often: a request within it
 # of the recorded moment leaves the session unchanged, so it is not saved again (one
 # database write less per request). The recorded moment is then up to this much older
@@ -37,6 +40,12 @@ class SessionPolicyMiddleware:
     """Idle timeout (clinicians 15 min, patients 30 min) and an absolute lifetime.
 
     An expired session is flushed on the server, not just forgotten by the browser.
+
+    It also keeps the user-session list (allauth's "where am I logged in": last seen,
+    address, browser) up to date, in place of allauth's middleware, which writes that row
+    on every request (a transaction of three statements): here it is written when the
+    last activity is, and at once when the session's address or browser changes, so the
+    list is at most ``ACTIVITY_RESOLUTION_SECONDS`` behind and never misses a new client.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -47,6 +56,7 @@ class SessionPolicyMiddleware:
             now = time.time()
             started = request.session.get(SESSION_STARTED)
             last = request.session.get(SESSION_LAST_ACTIVITY)
+            first_request = started is None or last is None
             if started is None or last is None:
                 request.session[SESSION_STARTED] = started = now
                 request.session[SESSION_LAST_ACTIVITY] = last = now
@@ -68,9 +78,27 @@ class SessionPolicyMiddleware:
                     )
                 messages.info(request, _("Your session has ended for your safety. Log in again."))
                 return redirect(f"{reverse('account_login')}?next={quote(request.path)}")
+            client = _client(request)
             if now - last >= ACTIVITY_RESOLUTION_SECONDS:
                 request.session[SESSION_LAST_ACTIVITY] = now
+                _track_user_session(request, client)
+            elif first_request or request.session.get(SESSION_TRACKED_CLIENT) != client:
+                _track_user_session(request, client)
         return self.get_response(request)
+
+
+def _client(request: HttpRequest) -> str:
+    # What allauth records of the client: the address (the adapter's, client_address)
+    # and the browser.
+    return f"{client_address(request)} {request.META.get('HTTP_USER_AGENT', '')[:200]}"
+
+
+def _track_user_session(request: HttpRequest, client: str) -> None:
+    from allauth.usersessions.models import UserSession
+
+    if request.session.session_key:
+        UserSession.objects.create_from_request(request)
+        request.session[SESSION_TRACKED_CLIENT] = client
 
 
 ALWAYS_OPEN_PREFIXES = ("/static/", "/i18n/")
@@ -111,11 +139,7 @@ class SecondFactorRequiredMiddleware:
             or second_factor_completed(request)
         ):
             return self.get_response(request)
-        from allauth.mfa.models import Authenticator
-
-        if Authenticator.objects.filter(
-            user_id=request.user.pk, type=Authenticator.Type.TOTP
-        ).exists():
+        if _has_totp(request):
             logout(request)
             if request.path.startswith("/api/"):
                 return JsonResponse(
@@ -136,3 +160,16 @@ class SecondFactorRequiredMiddleware:
             )
             return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+
+def _has_totp(request: HttpRequest) -> bool:
+    """Whether the user has a TOTP authenticator: read with the actor when it was (a
+    patient's, in this request), otherwise now."""
+    from allauth.mfa.models import Authenticator
+
+    known: bool | None = request.actor.has_totp  # type: ignore[attr-defined]
+    if known is not None:
+        return known
+    return bool(
+        Authenticator.objects.filter(user_id=request.user.pk, type=Authenticator.Type.TOTP).exists()
+    )

@@ -34,10 +34,12 @@ def audit_record(
     """Append one event to the hash chain.
 
     Runs inside the caller's transaction when there is one, so a change and its audit
-    event are committed together or not at all.
+    event are committed together or not at all. No savepoint of its own: nothing here is
+    worth keeping apart from the caller's work (a failed write fails the whole
+    transaction), and a savepoint costs two statements while the chain head is locked.
     """
     user = actor.user
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(
             pk=1, defaults={"sequence": 0, "hash": GENESIS_HASH}
         )

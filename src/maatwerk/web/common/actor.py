@@ -24,6 +24,9 @@ class Actor:
     memberships: tuple[Membership, ...] = field(default=())
     patient: Patient | None = None
     system: str = ""
+    # Whether the user has a TOTP authenticator, when it was read with the actor (for a
+    # patient, in the same query as their record); None: not read.
+    has_totp: bool | None = None
 
     @property
     def is_authenticated(self) -> bool:
@@ -58,10 +61,27 @@ def actor_for_user(user: User | None, *, access_point: str, on_behalf_of: str = 
     """Build the actor for a user: their patient record or their active memberships."""
     if user is None or not user.is_authenticated or not user.is_active:
         return Actor(user=None, roles=frozenset(), access_point=access_point)
+    from allauth.mfa.models import Authenticator
+    from django.db.models import Exists, OuterRef
+
     from maatwerk.web.organizations.models import Membership
     from maatwerk.web.patients.models import Patient
 
-    patient = Patient.objects.filter(user=user).select_related("organization").first()
+    # The second-factor check asks on every request whether the user has a TOTP
+    # authenticator; for a patient (whose session has usually not passed one) it is read
+    # here, with the patient record, instead of in a query of its own.
+    patient = (
+        Patient.objects.filter(user=user)
+        .select_related("organization")
+        .annotate(
+            user_has_totp=Exists(
+                Authenticator.objects.filter(
+                    user_id=OuterRef("user_id"), type=Authenticator.Type.TOTP
+                )
+            )
+        )
+        .first()
+    )
     memberships = tuple(
         Membership.objects.filter(user=user, is_active=True).select_related("organization", "team")
     )
@@ -75,6 +95,7 @@ def actor_for_user(user: User | None, *, access_point: str, on_behalf_of: str = 
         on_behalf_of=on_behalf_of,
         memberships=memberships,
         patient=patient,
+        has_totp=patient.user_has_totp if patient is not None else None,
     )
 
 

@@ -106,7 +106,6 @@ MIDDLEWARE = [
     "maatwerk.web.common.language.PreferredLanguageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "maatwerk.web.safetyplan.middleware.ClearSiteDataOnSessionChangeMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "maatwerk.web.common.middleware.ActorMiddleware",
     "maatwerk.web.common.middleware.BadInputMiddleware",
@@ -249,6 +248,9 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Maatwerk"
 MFA_RECOVERY_CODE_COUNT = 10
+# The "where am I logged in" list shows when each session was last seen. allauth's own
+# middleware is left out: SessionPolicyMiddleware records the activity instead, at most
+# every 30 s and at once when a session's address or browser changes.
 USERSESSIONS_TRACK_ACTIVITY = True
 
 # Session limits (NEN 7510 / ASVS 7.3): idle and absolute, enforced server-side.

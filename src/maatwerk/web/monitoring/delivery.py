@@ -51,8 +51,10 @@ def record_event(
 ) -> bool:
     """Apply ``event`` to the prompt and log it; False (nothing written) when the prompt
     is gone or the state machine refuses the event. An answer is stored with its
-    ``answers`` and the ``answer_id`` the device gave it, in the same row write."""
-    with transaction.atomic():
+    ``answers`` and the ``answer_id`` the device gave it, in the same row write. Inside
+    the caller's transaction without a savepoint: nothing is written before a refusal,
+    and an error fails the caller's transaction as a whole."""
+    with transaction.atomic(savepoint=False):
         prompt = Prompt.objects.select_for_update().filter(pk=prompt_id).first()
         if prompt is None:
             return False

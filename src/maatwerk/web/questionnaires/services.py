@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -236,20 +236,33 @@ def _store_answer(
         _check_answer(instrument, assignment.patient, item_id, value)
     if actor.user is None:
         raise NotForThisRole(_("Log in to answer."))
-    Answer.objects.update_or_create(
-        assignment=assignment,
-        item_id=item_id,
-        defaults={
-            "value": value,
-            "not_applicable": not_applicable,
-            "answered_at": timezone.now(),
-            "answered_by": actor.user,
-        },
+    _write_answer(
+        assignment,
+        item_id,
+        value=value,
+        not_applicable=not_applicable,
+        answered_at=timezone.now(),
+        answered_by=actor.user,
     )
     if assignment.status == Assignment.Status.OPEN:
         assignment.status = Assignment.Status.IN_PROGRESS
         assignment.save(update_fields=["status"])
     return SavedAnswer(item_id=item_id, value=value, not_applicable=not_applicable)
+
+
+def _write_answer(assignment: Assignment, item_id: str, **fields: object) -> None:
+    """Replace the item's answer, or store the first one. One UPDATE when the item was
+    answered before (the usual autosave), instead of ``update_or_create``'s savepoint,
+    locking read and write; a first answer saved twice at the same moment meets the
+    one-answer-per-item constraint and becomes the update it should have been."""
+    answer = Answer.objects.filter(assignment=assignment, item_id=item_id)
+    if answer.update(**fields):
+        return
+    try:
+        with transaction.atomic():
+            Answer.objects.create(assignment=assignment, item_id=item_id, **fields)
+    except IntegrityError:
+        answer.update(**fields)
 
 
 def answer_save(

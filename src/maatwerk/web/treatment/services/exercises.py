@@ -132,6 +132,16 @@ class SavedField:
 def _response_for(
     assignment: ModuleAssignment, step: Step, exercise: Exercise, entry: int, *, lock: bool
 ) -> ExerciseResponse:
+    if lock:
+        # Most saves find the response there already: one locking read, not a read, a
+        # get_or_create and the locking read again.
+        found = (
+            ExerciseResponse.objects.select_for_update()
+            .filter(assignment=assignment, exercise_id=exercise.id, entry=entry)
+            .first()
+        )
+        if found is not None:
+            return found
     response, _created = ExerciseResponse.objects.get_or_create(
         assignment=assignment,
         exercise_id=exercise.id,
@@ -248,11 +258,11 @@ def exercise_field_save(
                 updated_by=actor.user,
             )
             if written:
-                response.refresh_from_db()
                 break
             response.refresh_from_db()
         _mark_started(assignment)
-    return SavedField(field_id=field_id, version=response.version, stale=False)
+    # The version this save wrote (no need to read the row again).
+    return SavedField(field_id=field_id, version=response.version + 1, stale=False)
 
 
 @dataclass(frozen=True)
