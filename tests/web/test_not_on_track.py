@@ -115,6 +115,16 @@ def test_a_late_responder_is_not_flagged_at_the_third_measurement(world: World) 
     assert "te vroeg om te beoordelen" in page
 
 
+def test_a_patient_who_starts_below_caseness_is_not_judged(world: World) -> None:
+    """PHQ-9 8, 8, 9, 8: below the IAPT caseness cut-off (> 9) from the start, so no
+    "not on track" with escalation options for a mild score that cannot drop far."""
+    history(world, typical=30, slow=6)
+    _phq9(world, [8, 8, 9, 8])
+    page = results(world)
+    assert "Niet op koers" not in page
+    assert "niet beoordeeld: de score bij de start ligt onder het klinische gebied" in page
+
+
 def test_a_late_responder_who_improves_at_the_fourth_is_on_track(world: World) -> None:
     _phq9(world, [18, 17, 18, 9])
     page = results(world)

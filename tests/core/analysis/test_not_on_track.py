@@ -192,6 +192,37 @@ def test_clinician_rule_flags_stagnation_and_offers_the_options() -> None:
     assert "add_emdr" in [option.id for option in with_trauma.options]
 
 
+def test_a_patient_who_starts_below_caseness_is_not_judged() -> None:
+    """GAD-7 6 at the start with the IAPT caseness cut-off (> 7): no reliable drop of 4 is
+    likely from there, so three unchanged scores are not a stagnation (seen in the demo:
+    "not on track" with escalation options for a score below the clinical range)."""
+    iapt_gad7 = FixedThresholdRule(
+        points=4, symmetric=True, direction=WORSE, basis="NHS Talking Therapies GAD-7",
+        unverified=True, caseness_operator=">", caseness_value=7,
+    )  # fmt: skip
+    history = InsufficientHistory(usable_episodes=0, required_episodes=100)
+    mild = not_on_track_signal(
+        _series(6, 6, 7, 6, 6), history, iapt_gad7, rule=RULE, options=OPTIONS, caseness=iapt_gad7
+    )
+    assert mild.status is SignalStatus.NOT_A_CASE and not mild.flagged
+    assert mild.options == () and mild.evidence == ()
+    assert "not a case" in mild.basis
+    # At the cut-off itself (7 is not > 7) still not a case; one point above it is judged.
+    at_cut_off = not_on_track_signal(
+        _series(7, 7, 7, 7, 7), history, iapt_gad7, rule=RULE, options=OPTIONS, caseness=iapt_gad7
+    )
+    assert at_cut_off.status is SignalStatus.NOT_A_CASE
+    case = not_on_track_signal(
+        _series(8, 8, 8, 8, 8), history, iapt_gad7, rule=RULE, options=OPTIONS, caseness=iapt_gad7
+    )
+    assert case.status is SignalStatus.NOT_ON_TRACK and case.options
+    # Without a caseness cut-off the rule judges as before.
+    unguarded = not_on_track_signal(
+        _series(6, 6, 7, 6, 6), history, iapt_gad7, rule=RULE, options=OPTIONS
+    )
+    assert unguarded.status is SignalStatus.NOT_ON_TRACK
+
+
 def test_clinician_rule_on_track_has_no_options() -> None:
     signal = clinician_signal(_series(18, 15, 11, 10), IAPT_PHQ9, rule=RULE, options=OPTIONS)
     assert signal.status is SignalStatus.ON_TRACK and signal.options == ()

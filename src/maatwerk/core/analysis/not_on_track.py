@@ -38,7 +38,7 @@ import numpy.typing as npt
 from statsmodels.regression.mixed_linear_model import MixedLM
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
-from maatwerk.core.analysis.change import ChangeRule, Measurement, trajectory
+from maatwerk.core.analysis.change import ChangeRule, FixedThresholdRule, Measurement, trajectory
 from maatwerk.core.analysis.content import (
     ClinicianRuleDefaults,
     EscalationOption,
@@ -61,6 +61,10 @@ class SignalStatus(StrEnum):
     ON_TRACK = "on_track"
     TOO_EARLY = "too_early"
     """Fewer measurements than the rule's earliest measurement."""
+    NOT_A_CASE = "not_a_case"
+    """The score at the start is below the scale's caseness cut-off: there is little room
+    for a reliable improvement, and NHS Talking Therapies (IAPT) judge recovery only for
+    patients who start as a case (nct05134103), so the signal is not judged."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,9 +306,32 @@ def not_on_track_signal(
     rule: ClinicianRule,
     options: Sequence[EscalationOption],
     flags: Collection[str] = (),
+    caseness: FixedThresholdRule | None = None,
 ) -> NotOnTrackSignal:
     """The expected-recovery curves when the organization has them, else the
-    clinician-defined rule; the signal says which one was used."""
+    clinician-defined rule; the signal says which one was used.
+
+    ``caseness`` is the scale's caseness cut-off where the content gives one (the fixed
+    IAPT rules): a patient who starts below it is not judged (``NOT_A_CASE``), whatever
+    change rule is used, so a mild score that cannot drop far never reads as a stagnation."""
+    _check_measurements(measurements)
+    intake = measurements[0].value
+    if caseness is not None and caseness.is_case(intake) is False:
+        kind = (
+            SignalRule.EXPECTED_CURVE
+            if isinstance(history, ExpectedRecoveryModel)
+            else SignalRule.CLINICIAN_DEFINED
+        )
+        return NotOnTrackSignal(
+            status=SignalStatus.NOT_A_CASE,
+            rule=kind,
+            consecutive=rule.consecutive,
+            earliest_measurement=rule.earliest_measurement,
+            evidence=(),
+            options=(),
+            basis=f"score at the start {intake:g} is not a case by {caseness.basis}",
+            unverified=caseness.unverified,
+        )
     if isinstance(history, ExpectedRecoveryModel):
         return curve_signal(measurements, history, rule=rule, options=options, flags=flags)
     return clinician_signal(measurements, change_rule, rule=rule, options=options, flags=flags)

@@ -72,6 +72,9 @@ STATUS_LABELS = {
     SignalStatus.NOT_ON_TRACK: gettext_lazy("not on track"),
     SignalStatus.ON_TRACK: gettext_lazy("on track"),
     SignalStatus.TOO_EARLY: gettext_lazy("too early to judge"),
+    SignalStatus.NOT_A_CASE: gettext_lazy(
+        "not judged: the score at the start is below the clinical range"
+    ),
 }
 
 
@@ -357,14 +360,13 @@ def not_on_track(
     unknown = unknown_sex_norm(access)
     views = []
     for item in _scales(rows):
-        change_rule: ChangeRule | None = jacobson_truax_rule(
-            item.scale, sex=access.patient.sex, unknown_sex=unknown
+        content = monitoring.fixed_change_rule(item.instrument_code, item.scale.id)
+        fixed = None if content is None else fixed_threshold_rule(content, item.scale)
+        change_rule: ChangeRule | None = (
+            jacobson_truax_rule(item.scale, sex=access.patient.sex, unknown_sex=unknown) or fixed
         )
         if change_rule is None:
-            content = monitoring.fixed_change_rule(item.instrument_code, item.scale.id)
-            if content is None:
-                continue
-            change_rule = fixed_threshold_rule(content, item.scale)
+            continue
         history = expected_recovery(
             selectors.organization_episodes(access, item.instrument_code, item.scale.id),
             settings=monitoring.expected_curves,
@@ -377,6 +379,7 @@ def not_on_track(
             rule=rule,
             options=monitoring.escalation_options,
             flags=flags,
+            caseness=fixed,
         )
         views.append(_signal_view(item, signal, lang))
     return views
