@@ -27,6 +27,7 @@ from maatwerk.core.analysis.change import (
     fixed_threshold_change,
     fixed_threshold_rule,
     jacobson_truax_rule,
+    judge,
     measurements_from_dates,
     split_at,
     trajectory,
@@ -131,6 +132,28 @@ def test_jacobson_truax_trajectory_agrees_with_the_rci() -> None:
             pre=15, post=point.value, sd=3.5, reliability=0.89, direction="higher_is_worse"
         ).category
         assert point.reliable_change is expected and point.outcome is None
+
+
+def test_judging_one_pair_agrees_with_the_trajectory_and_names_its_cutoff() -> None:
+    """A results row judges one pair; it must say what the trajectory says, with the
+    threshold the chart's band is drawn with and the rule's cut-off (c = 7.95 here; the
+    IAPT caseness value 9)."""
+    rule = jacobson_truax_rule(get_instrument("phq9").scale("total"), sex="unknown")
+    assert rule is not None
+    path = trajectory([Measurement(0, 20), Measurement(1, 14)], rule)
+    found = judge(20, 14, rule)
+    assert (found.category, found.outcome) == (path.latest.reliable_change, path.latest.outcome)
+    assert found.threshold_points == path.threshold_points
+    assert found.cutoff == pytest.approx(7.95, abs=0.005)
+    iapt = judge(16, 11, _iapt("phq9"))
+    assert (iapt.category, iapt.outcome, iapt.threshold_points, iapt.cutoff) == (
+        RC.NO_RELIABLE_CHANGE,
+        Outcome.UNCHANGED,
+        6.0,
+        9.0,
+    )
+    gad7 = jacobson_truax_rule(get_instrument("gad7").scale("total"), sex="female")
+    assert gad7 is not None and judge(15, 10, gad7).cutoff is None  # no clinical norm
 
 
 def test_trajectory_needs_an_intake_and_increasing_weeks() -> None:

@@ -35,6 +35,7 @@ from maatwerk.core.analysis.reliable_change import (
     ReliableChangeCategory,
     ScoreDirection,
     clinical_significance,
+    clinical_significance_cutoffs,
     minimal_reliable_difference,
     reliable_change_index,
 )
@@ -202,6 +203,52 @@ def threshold_points(rule: ChangeRule) -> float:
             sd=rule.sd, reliability=rule.reliability, z=rule.z
         ).points
     return rule.points
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """One pre/post pair under a rule: the verdict and what it rests on.
+
+    ``cutoff``: the clinical-significance cut-off (Jacobson–Truax *a*, or *c* with a
+    functional norm) or the caseness value of a fixed threshold; ``None`` when the rule
+    has none, and then ``outcome`` is ``None`` too."""
+
+    category: ReliableChangeCategory
+    outcome: ClinicalSignificanceCategory | None
+    threshold_points: float
+    cutoff: float | None
+
+
+def judge(pre: float, post: float, rule: ChangeRule) -> Judgement:
+    """The change from ``pre`` to ``post`` under ``rule``: the same judgement
+    :func:`trajectory` gives a later measurement, for screens that list one pair at a
+    time.
+
+    >>> rule = FixedThresholdRule(6, True, ScoreDirection.HIGHER_IS_WORSE, "IAPT", False, ">", 9)
+    >>> found = judge(16, 9, rule)
+    >>> found.category.value, found.outcome.value, found.threshold_points, found.cutoff
+    ('reliable_improvement', 'recovered', 6, 9)
+    """
+    point = _judge(pre, Measurement(1.0, post), rule)
+    if point.reliable_change is None:  # pragma: no cover - _judge always judges
+        raise InvalidChangeInput("pre/post", (pre, post), "could not be judged")
+    return Judgement(
+        category=point.reliable_change,
+        outcome=point.outcome,
+        threshold_points=threshold_points(rule),
+        cutoff=_cutoff(rule),
+    )
+
+
+def _cutoff(rule: ChangeRule) -> float | None:
+    if isinstance(rule, FixedThresholdRule):
+        return rule.caseness_value if rule.caseness_operator is not None else None
+    if rule.clinical is None:
+        return None
+    cutoffs = clinical_significance_cutoffs(
+        clinical=rule.clinical, functional=rule.functional, direction=rule.direction
+    )
+    return cutoffs.value("a" if rule.functional is None else "c")
 
 
 def _judge(intake: float, measurement: Measurement, rule: ChangeRule) -> TrajectoryPoint:

@@ -70,7 +70,7 @@ def patient_results(request: ActorRequest, patient_id: str) -> HttpResponse:
         {
             "patient": access.patient,
             "access": access,
-            "histories": scale_histories(found.rows),
+            "histories": scale_histories(found.rows, found.courses),
             "deteriorations": deteriorations(found.rows),
             "alerts": found.alerts,
             "assignments": found.assignments,

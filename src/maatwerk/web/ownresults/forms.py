@@ -20,7 +20,8 @@ class NoteChangeForm(forms.Form):
     day = forms.DateField(
         label=_("About which day?"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # ISO, the only value a date picker reads (the Dutch input format is day first).
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages=DAY_ERRORS,
     )
     text = forms.CharField(

@@ -19,7 +19,12 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from maatwerk.core.analysis.reliable_change import ReliableChangeCategory, ScoreDirection
+from maatwerk.core.analysis.change import ChangeMethod
+from maatwerk.core.analysis.reliable_change import (
+    ClinicalSignificanceCategory,
+    ReliableChangeCategory,
+    ScoreDirection,
+)
 from maatwerk.core.instruments.numbers import display_number
 from maatwerk.core.instruments.personalized import METADATA
 from maatwerk.core.instruments.scoring import find_band
@@ -28,6 +33,8 @@ from maatwerk.web.ownresults.models import ResultNote
 from maatwerk.web.personalized.models import Measurement, MeasureSet
 from maatwerk.web.personalized.results import set_table
 from maatwerk.web.questionnaires.results import ResultRow
+
+RECOVERED = ClinicalSignificanceCategory.RECOVERED.value
 
 
 class Tone:
@@ -57,6 +64,7 @@ class ScaleCourse:
     direction: str
     course: str
     tone: str
+    rule: str  # what the course is judged by, in words ("" without a rule)
     points: tuple[Point, ...]
     chart: FeedbackChart | None  # the course with its reliable-change band (Vega-Lite)
     notes: tuple[ResultNote, ...]
@@ -125,13 +133,16 @@ def _course_text(row: ResultRow) -> tuple[str, str]:
         return _("This is the first time. Next time you can see what has changed."), Tone.FIRST
     category = row.reliable_change
     if category == ReliableChangeCategory.RELIABLE_IMPROVEMENT:
-        return (
-            _(
-                "It goes better than the first time. The difference is big enough to be "
-                "real, not chance."
-            ),
-            Tone.BETTER,
+        text = _(
+            "It goes better than the first time. The difference is big enough to be real, "
+            "not chance."
         )
+        significance = row.clinical_significance
+        if significance is not None and significance.category == RECOVERED:
+            text += " " + _(
+                "Your score has also crossed the line: from many complaints to fewer complaints."
+            )
+        return text, Tone.BETTER
     if category == ReliableChangeCategory.RELIABLE_DETERIORATION:
         return (
             _(
@@ -154,6 +165,19 @@ def _course_text(row: ResultRow) -> tuple[str, str]:
     else:
         text = _("%(points)s points lower than the first time.")
     return text % {"points": _number(points)}, Tone.SAME
+
+
+def _rule_text(row: ResultRow) -> str:
+    """What the verdict rests on, named as the clinician sees it (never a code)."""
+    if row.change is None or not row.rule_name:
+        return ""
+    if row.change_method == ChangeMethod.FIXED_THRESHOLD:
+        return _("We compare with the first time using this rule: %(rule)s.") % {
+            "rule": row.rule_name
+        }
+    return _("We compare with the first time using the scores of this group: %(norm)s.") % {
+        "norm": row.rule_name
+    }
 
 
 def _band_text(row: ResultRow, language: str) -> str:
@@ -211,6 +235,7 @@ def scale_courses(
                 direction=_direction_text(scale.direction),
                 course=course,
                 tone=tone,
+                rule=_rule_text(latest),
                 points=points,
                 chart=charts.get(scale_topic(code, scale_id)),
                 notes=tuple(notes.get(scale_topic(code, scale_id), ())),

@@ -10,6 +10,7 @@ from maatwerk.web.analysis import presenters as analysis
 from maatwerk.web.audit.audited import audited
 from maatwerk.web.audit.services import AuditSubject
 from maatwerk.web.common.actor import Actor
+from maatwerk.web.monitoring.chart_book import FeedbackChart, questionnaire_courses
 from maatwerk.web.patients.opening import PatientAccess
 from maatwerk.web.questionnaires import selectors
 from maatwerk.web.questionnaires.models import Assignment, SafetyAlert
@@ -40,6 +41,9 @@ class Results:
     assignments: list[Assignment]
     # The N = 1 additions: norm choice, fixed-threshold alternative, not-on-track signals.
     analysis: dict[str, object]
+    # Each scale's course as the monitoring page and the PDFs draw it (Vega-Lite, with
+    # the reliable-change band of the rule the rows' verdicts use).
+    courses: tuple[FeedbackChart, ...] = ()
 
 
 def results_read(*, actor: Actor, access: PatientAccess, language: str) -> Results:
@@ -50,16 +54,23 @@ def results_read(*, actor: Actor, access: PatientAccess, language: str) -> Resul
         subject=access.subject("questionnaire_results"),
         emergency=access.emergency,
     ):
+        unknown_sex = analysis.unknown_sex_norm(access)
         rows = result_rows(
-            selectors.results_for(access),
-            language=language,
-            unknown_sex=analysis.unknown_sex_norm(access),
+            selectors.results_for(access), language=language, unknown_sex=unknown_sex
         )
         return Results(
             rows=rows,
             alerts=list(selectors.alerts_for(access)),
             assignments=list(selectors.assignments_for(access)),
             analysis=analysis.results_context(access, rows, language),
+            courses=questionnaire_courses(
+                rows,
+                {},  # the patient's notes are on the monitoring page, with the day notes
+                sex=access.patient.sex,
+                language=language,
+                unknown_sex=unknown_sex,
+                for_patient=False,
+            ),
         )
 
 

@@ -1,5 +1,10 @@
 """Scale results as rows for the clinician: value, band, change and reliable change from
-the first (baseline) administration, computed by the core."""
+the first (baseline) administration, computed by the core.
+
+Every row's verdict comes from the one rule the patient's change on the scale is judged
+by (:func:`maatwerk.core.analysis.change.change_rule`: Jacobson–Truax with the norm of
+the patient's sex or the one chosen for them, else the content's fixed threshold), the
+rule the course chart's band is drawn with; the patient's own page words these rows."""
 
 from __future__ import annotations
 
@@ -7,31 +12,30 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import TYPE_CHECKING
 
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from maatwerk.core.analysis.change import ChangeMethod, FixedThresholdRule, change_rule, judge
+from maatwerk.core.analysis.content import bundled_monitoring
 from maatwerk.core.analysis.monitoring import still_deteriorated
-from maatwerk.core.analysis.reliable_change import (
-    NormGroup,
-    clinical_significance,
-    reliable_change_index,
-)
+from maatwerk.core.bibliography import citations
 from maatwerk.core.instruments.errors import UnknownInstrument
 from maatwerk.core.instruments.model import Instrument, Scale
 from maatwerk.core.instruments.numbers import display_number
 from maatwerk.core.instruments.reference import (
-    ChangeReference,
     NormChoice,
     NormSelection,
     UnknownSexNorm,
     change_reference,
     significance_reference,
 )
-from maatwerk.web.questionnaires.charts import score_chart_svg
 from maatwerk.web.questionnaires.instruments import instrument_for
 from maatwerk.web.questionnaires.models import ScaleResult
+
+if TYPE_CHECKING:  # chart_book builds its courses from these rows
+    from maatwerk.web.monitoring.chart_book import FeedbackChart
 
 NORM_SELECTION_REASONS = {
     NormSelection.RESPONDENT_SEX: gettext_lazy("the norm for the patient's sex"),
@@ -60,50 +64,104 @@ def norm_choice_text(choice: NormChoice) -> str:
 
 @dataclass(frozen=True)
 class Significance:
-    """Jacobson–Truax clinical significance of a result against the first one."""
+    """Clinical significance of a result against the first one, under the row's rule."""
 
     category: str  # recovered, improved, unchanged or deteriorated
     cutoff: float
-    criterion: Literal["a", "c"]  # c: between the two norms; a: clinical norm only
+    criterion: str  # Jacobson–Truax: "c" between the two norms, "a" clinical norm only;
+    # "" for a fixed threshold, whose caseness cut-off its rule's name states
     basis: str
     unverified: bool
     norm_choice: str = ""  # which norms and why, e.g. the stricter one when sex is unknown
 
 
-def _significance(
+@dataclass(frozen=True)
+class _Verdict:
+    category: str
+    significance: Significance | None
+    basis: str
+    unverified: bool
+    norm_text: str
+    method: str
+    rule_name: str
+    threshold_points: float
+
+
+def fixed_rule_name(code: str, scale_id: str, language: str) -> str:
+    """The fixed-threshold rule of a scale in words with its sources ("NHS Talking
+    Therapies (IAPT): … (Gyani et al. 2013)"), never its code; "" without one."""
+    content = bundled_monitoring().fixed_change_rule(code, scale_id)
+    if content is None:
+        return ""
+    name = content.name.get(language, fallback=True) or ""
+    return f"{name} ({citations(content.sources)})"
+
+
+def _verdict(
     scale: Scale,
+    code: str,
     sex: str,
     first: Decimal,
     latest: Decimal,
-    reference: ChangeReference,
-    unknown_sex: UnknownSexNorm = UnknownSexNorm.CONSERVATIVE,
-) -> Significance | None:
-    norms = significance_reference(scale, sex=sex, unknown_sex=unknown_sex)
-    if norms is None:
-        return None
-    result = clinical_significance(
-        pre=float(first),
-        post=float(latest),
-        sd=reference.sd,
-        reliability=reference.reliability,
-        direction=scale.direction,
-        clinical=NormGroup(mean=norms.clinical.mean, sd=norms.clinical.sd),
-        functional=None
-        if norms.functional is None
-        else NormGroup(mean=norms.functional.mean, sd=norms.functional.sd),
-        criterion=norms.criterion,
+    unknown_sex: UnknownSexNorm,
+    language: str,
+) -> _Verdict | None:
+    """The change from ``first`` to ``latest`` under the one rule the scale is judged by
+    (:func:`change_rule`, as the chart's band), with what it rests on in words."""
+    rule = change_rule(
+        scale,
+        sex=sex or None,
+        unknown_sex=unknown_sex,
+        fixed=bundled_monitoring().fixed_change_rule(code, scale.id),
     )
-    return Significance(
-        category=result.category.value,
-        cutoff=result.cutoff,
-        criterion=norms.criterion,
-        basis=norms.basis,
-        unverified=norms.unverified or reference.unverified,
-        norm_choice="; ".join(
-            norm_choice_text(choice)
-            for choice in (norms.clinical_norm, norms.functional_norm)
-            if choice is not None
-        ),
+    if rule is None:
+        return None
+    found = judge(float(first), float(latest), rule)
+    if isinstance(rule, FixedThresholdRule):
+        name = fixed_rule_name(code, scale.id, language)
+        return _Verdict(
+            category=found.category.value,
+            significance=None
+            if found.outcome is None or found.cutoff is None
+            else Significance(found.outcome.value, found.cutoff, "", name, rule.unverified),
+            basis=name,
+            unverified=rule.unverified,
+            norm_text="",
+            method=ChangeMethod.FIXED_THRESHOLD.value,
+            rule_name=name,
+            threshold_points=found.threshold_points,
+        )
+    # The texts of a Jacobson–Truax verdict: where its SD, reliability and norms come from.
+    reference = change_reference(scale, sex=sex, unknown_sex=unknown_sex)
+    norms = significance_reference(scale, sex=sex, unknown_sex=unknown_sex)
+    if reference is None:  # pragma: no cover - change_rule found the same reference
+        return None
+    significance = None
+    if found.outcome is not None and found.cutoff is not None and norms is not None:
+        significance = Significance(
+            category=found.outcome.value,
+            cutoff=found.cutoff,
+            criterion=norms.criterion,
+            basis=norms.basis,
+            unverified=norms.unverified or reference.unverified,
+            norm_choice="; ".join(
+                norm_choice_text(choice)
+                for choice in (norms.clinical_norm, norms.functional_norm)
+                if choice is not None
+            ),
+        )
+    sex_name = NORM_SEX.get(reference.norm.sex or "")
+    return _Verdict(
+        category=found.category.value,
+        significance=significance,
+        basis=reference.basis,
+        unverified=reference.unverified,
+        norm_text=norm_choice_text(reference.norm),
+        method=ChangeMethod.JACOBSON_TRUAX.value,
+        rule_name=reference.norm.population
+        if sex_name is None
+        else f"{reference.norm.population}, {sex_name}",
+        threshold_points=found.threshold_points,
     )
 
 
@@ -127,6 +185,12 @@ class ResultRow:
     # How the score was computed, shown when the patient decided whether an item for one
     # sex applies (sex not recorded): counted, or left out with the smaller range.
     explanation: str = ""
+    # The rule the change is judged by (a ChangeMethod value, "" without one), in words
+    # (the norm's population or the fixed rule's name) and the change in points it
+    # counts as reliable: the chart's band is drawn with the same threshold.
+    change_method: str = ""
+    rule_name: str = ""
+    threshold_points: float | None = None
 
 
 def _instrument(
@@ -185,39 +249,20 @@ def result_rows(
             instrument.scales.index(scale),
         )
         change: Decimal | None = None
-        category = ""
-        basis = ""
-        norm_text = ""
-        unverified = False
-        no_reference = False
-        significance: Significance | None = None
+        verdict: _Verdict | None = None
         if result.value is not None:
             first = baseline.setdefault(key, result.value)
             if first is not result.value:
                 change = result.value - first
-                reference = change_reference(
-                    scale, sex=assignment.patient.sex, unknown_sex=unknown_sex
+                verdict = _verdict(
+                    scale,
+                    instrument.code,
+                    assignment.patient.sex,
+                    first,
+                    result.value,
+                    unknown_sex,
+                    lang,
                 )
-                if reference is None:
-                    no_reference = True
-                else:
-                    basis, unverified = reference.basis, reference.unverified
-                    norm_text = norm_choice_text(reference.norm)
-                    category = reliable_change_index(
-                        pre=float(first),
-                        post=float(result.value),
-                        sd=reference.sd,
-                        reliability=reference.reliability,
-                        direction=scale.direction,
-                    ).category.value
-                    significance = _significance(
-                        scale,
-                        assignment.patient.sex,
-                        first,
-                        result.value,
-                        reference,
-                        unknown_sex,
-                    )
         rows.append(
             (
                 order,
@@ -228,16 +273,19 @@ def result_rows(
                     value=result.value,
                     band=result.band,
                     change=change,
-                    reliable_change=category,
-                    clinical_significance=significance,
-                    reliable_change_basis=basis,
-                    basis_unverified=unverified,
-                    reliable_change_norm=norm_text,
-                    no_reference=no_reference,
+                    reliable_change="" if verdict is None else verdict.category,
+                    clinical_significance=None if verdict is None else verdict.significance,
+                    reliable_change_basis="" if verdict is None else verdict.basis,
+                    basis_unverified=verdict is not None and verdict.unverified,
+                    reliable_change_norm="" if verdict is None else verdict.norm_text,
+                    no_reference=change is not None and verdict is None,
                     scale_key=key,
                     organization_id=assignment.patient.organization_id,
                     scale=scale,
                     explanation=_decided_explanation(instrument, result.explanation, lang),
+                    change_method="" if verdict is None else verdict.method,
+                    rule_name="" if verdict is None else verdict.rule_name,
+                    threshold_points=None if verdict is None else verdict.threshold_points,
                 ),
             )
         )
@@ -263,49 +311,32 @@ class ScaleHistory:
     instrument_name: str
     scale_name: str
     rows: tuple[ResultRow, ...]
-    chart_svg: str
+    chart: FeedbackChart | None  # the course with its reliable-change band
 
 
-def scale_histories(rows: list[ResultRow]) -> list[ScaleHistory]:
-    """Rows grouped per instrument scale, each with a chart of its scores."""
+def scale_histories(
+    rows: list[ResultRow], courses: Iterable[FeedbackChart] = ()
+) -> list[ScaleHistory]:
+    """Rows grouped per instrument scale, each with its course chart from ``courses``
+    (:func:`maatwerk.web.monitoring.chart_book.questionnaire_courses` of the same rows)."""
     grouped: dict[tuple[str, str], list[ResultRow]] = {}
     for row in rows:
         grouped.setdefault(row.scale_key, []).append(row)
-    histories = []
-    memo: dict[tuple[int, str, str | None], Instrument | None] = {}
-    for (code, scale_id), scale_rows in grouped.items():
-        # The chart uses the latest version's range and bands, else the row's own.
-        organization_id = scale_rows[0].organization_id
-        latest = None if organization_id is None else _instrument(memo, organization_id, code, None)
-        scale = _scale(latest, scale_id) or scale_rows[-1].scale
-        if scale is None:  # pragma: no cover - rows come from result_rows
-            continue
-        points = [
-            (row.completed_at, row.value)
-            for row in scale_rows
-            if row.completed_at is not None and row.value is not None
-        ]
-        chart = score_chart_svg(
-            points,
-            low=Decimal(str(scale.range.min)),
-            high=Decimal(str(scale.range.max)),
-            bands=[(Decimal(str(b.min)), Decimal(str(b.max))) for b in scale.bands],
-            title=f"{scale_rows[0].instrument_name}: {scale_rows[0].scale_name}",
+    charts = {chart.topic: chart for chart in courses}
+    return [
+        ScaleHistory(
+            instrument_name=scale_rows[0].instrument_name,
+            scale_name=scale_rows[0].scale_name,
+            rows=tuple(scale_rows),
+            chart=charts.get(f"scale:{code}:{scale_id}"),
         )
-        histories.append(
-            ScaleHistory(
-                instrument_name=scale_rows[0].instrument_name,
-                scale_name=scale_rows[0].scale_name,
-                rows=tuple(scale_rows),
-                chart_svg=chart,
-            )
-        )
-    return histories
+        for (code, scale_id), scale_rows in grouped.items()
+    ]
 
 
 @dataclass(frozen=True)
 class Deterioration:
-    """A scale whose latest score is reliably worse than the first (Jacobson–Truax)."""
+    """A scale whose latest score is reliably worse than the first (under its rule)."""
 
     instrument_name: str
     scale_name: str
