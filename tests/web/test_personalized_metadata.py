@@ -2,7 +2,9 @@
 scoring and notes), in Dutch and in English.
 
 Written before the metadata moved from a Python dictionary to
-``content/personalized/measures.json``, to show that the pages say the same afterwards.
+``content/personalized/measures.json``, to show that the pages say the same afterwards. One
+deliberate change: the Dutch page shows the scoring rule and notes in Dutch (they were
+English-only before the move).
 """
 
 from __future__ import annotations
@@ -74,6 +76,23 @@ ENGLISH_TEXTS = {
     ),
 }
 
+# The same, as the Dutch page shows them.
+DUTCH_TEXTS = {
+    "gas": (
+        "standaard ρ = 0,30. T = 50: doelen bereikt zoals verwacht.",
+        "nog niet gecontroleerd in Kiresuk & Sherman (1968) zelf",
+    ),
+    "psk": (
+        "Som over de activiteiten; de scores per activiteit worden ook getoond.",
+        "alleen de NRS wordt ondersteund.",
+    ),
+    "top_problems": (
+        "Maatwerk-afspraak: 0 = helemaal geen last, 10 = ergst denkbare last;",
+        "Er is geen standaardinstrument met deze naam gevonden",
+    ),
+}
+TEXTS: dict[Language, dict[str, tuple[str, ...]]] = {"nl": DUTCH_TEXTS, "en": ENGLISH_TEXTS}
+
 UNVERIFIED = {"gas": True, "psk": False, "top_problems": True}
 UNVERIFIED_BADGE = {
     "nl": "De scoringsregel is niet gecontroleerd in een primaire bron.",
@@ -131,9 +150,8 @@ def test_results_show_each_measures_name_and_provenance(world: World, language: 
             assert fragment in section, (kind, fragment)
         assert (UNVERIFIED_BADGE[language] in section) is UNVERIFIED[kind], kind
         assert (CONVENTION_BADGE[language] in section) is (kind == "top_problems"), kind
-        if language == "en":
-            for fragment in ENGLISH_TEXTS[kind]:
-                assert fragment in section, (kind, fragment)
+        for fragment in TEXTS[language][kind]:
+            assert fragment in section, (kind, fragment)
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
