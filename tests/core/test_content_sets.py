@@ -32,6 +32,7 @@ from maatwerk.core.formulation.content import FORMULATION
 from maatwerk.core.instruments.base import Frozen
 from maatwerk.core.instruments.errors import DefinitionProblem
 from maatwerk.core.instruments.loading import INSTRUMENTS
+from maatwerk.core.instruments.personalized_content import PERSONALIZED_MEASURES
 from maatwerk.core.knowledge.loading import KNOWLEDGE
 from maatwerk.core.modules.loading import MODULES
 from maatwerk.core.monitoring.items import EMA_ITEMS
@@ -54,6 +55,7 @@ SETS: tuple[FileSet[Any] | FolderSet[Any] | CollectionSet[Any], ...] = (
     BIBLIOGRAPHY,
     FOLLOW_UP,
     EMA_ITEMS,
+    PERSONALIZED_MEASURES,
     prose_set("screening_summary.json"),
     prose_set("instrument_explanations.json"),
     prose_set("stepped_care_reasons.json"),

@@ -25,14 +25,7 @@ CORE = Path(__file__).resolve().parents[2] / "src" / "maatwerk" / "core"
 LANGUAGE_KEYS = frozenset({"nl", "en"})
 
 # Modules allowed inline Dutch and English, each with its reason.
-ALLOWED: dict[str, str] = {
-    "instruments/personalized.py": (
-        "METADATA names each personalized measure (GAS, PSK, top problems) with name_nl "
-        "and name_en inside a record of sources, scoring rule and notes; the record as a "
-        "whole is clinical knowledge that belongs in content/ with its names, not just "
-        "the names in a prose file (to move as one, with the web presenters that read it)"
-    ),
-}
+ALLOWED: dict[str, str] = {}
 
 
 def _language_keys(node: ast.AST) -> set[str]:

@@ -22,7 +22,6 @@ from maatwerk.core.instruments.personalized import (
     GAS_BASELINE_LEVEL,
     GAS_WEIGHT_MAX,
     GAS_WEIGHT_MIN,
-    METADATA,
     DuplicateItem,
     EmptyName,
     GasGoal,
@@ -40,6 +39,7 @@ from maatwerk.core.instruments.personalized import (
     top_problems_change,
     top_problems_score,
 )
+from maatwerk.core.instruments.personalized_content import measure_metadata
 
 
 def test_docstring_examples_hold() -> None:
@@ -305,7 +305,7 @@ def test_psk_with_five_activities() -> None:
 
 
 def test_psk_is_higher_is_worse_unlike_the_psfs() -> None:
-    assert METADATA["psk"]["direction"] is ScoreDirection.HIGHER_IS_WORSE
+    assert measure_metadata("psk").direction is ScoreDirection.HIGHER_IS_WORSE
     assert "PSFS" in (psk_score.__doc__ or "")
 
 
@@ -516,21 +516,18 @@ def test_top_problems_are_unique() -> None:
 
 
 def test_top_problems_is_marked_as_an_unverified_maatwerk_convention() -> None:
-    meta = METADATA["top_problems"]
-    assert meta["unverified"] is True
-    assert meta["kind"] == "maatwerk_convention"
-    assert meta["sources"]
+    meta = measure_metadata("top_problems")
+    assert meta.unverified is True
+    assert meta.kind == "maatwerk_convention"
+    assert "Not a validated instrument" in meta.notes.en
     assert "Not a validated instrument" in (top_problems_score.__doc__ or "")
 
 
-def test_metadata_has_sources_for_every_measure_and_is_read_only() -> None:
-    assert set(METADATA) == {"gas", "psk", "top_problems"}
-    for code, meta in METADATA.items():
-        assert meta["code"] == code
-        assert meta["sources"]
-    assert METADATA["gas"]["direction"] is ScoreDirection.HIGHER_IS_BETTER
-    with pytest.raises(TypeError):
-        METADATA["psk"] = METADATA["gas"]  # type: ignore[index]
+def test_gas_is_higher_is_better_and_its_formula_unverified() -> None:
+    meta = measure_metadata("gas")
+    assert meta.direction is ScoreDirection.HIGHER_IS_BETTER
+    assert meta.unverified is True
+    assert meta.sources == ("kiresuk-sherman-1968",)
 
 
 problem_ratings = st.lists(nrs, min_size=1, max_size=3)

@@ -276,7 +276,7 @@ def test_gas_t_score_golden_value(world: World) -> None:
     body = clinician.get(f"{_base(world)}/results/").content.decode()
     assert "36,7" in body and "60" in body
     assert "+23,3" in body  # change since the start
-    assert "niet gecontroleerd" in body  # METADATA: formula not checked in a primary source
+    assert "niet gecontroleerd" in body  # measures.json: formula not checked in a primary source
     assert "Kiresuk" in body
 
 

@@ -8,8 +8,12 @@ The patient, not the instrument, chooses what is measured:
 * **Patiënt Specifieke Klachten (PSK)** — 3 to 5 activities the patient finds hard, each
   rated 0–10 for *difficulty*; score = the sum: :func:`psk_score`, :func:`psk_change`.
 * **Top-problems rating** — up to 3 problems in the patient's own words, each rated 0–10.
-  Not a validated instrument: a Maatwerk convention (see :data:`METADATA`):
-  :func:`top_problems_score`, :func:`top_problems_change`.
+  Not a validated instrument but a Maatwerk convention: :func:`top_problems_score`,
+  :func:`top_problems_change`.
+
+What is known about each measure (names, kind, scoring rule, sources, notes) is content:
+``content/personalized/measures.json``, read with
+:func:`maatwerk.core.instruments.personalized_content.measure_metadata`.
 
 All functions are pure; every input error raises a subclass of
 :class:`PersonalizedMeasureError`.
@@ -20,112 +24,13 @@ Size: three measures sharing one rating, matching and input-check machinery.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from numbers import Real
-from types import MappingProxyType
-from typing import Final, Generic, Protocol, TypedDict, TypeVar
+from typing import Final, Generic, Protocol, TypeVar
 
-from maatwerk.core.analysis.reliable_change import ScoreDirection
 from maatwerk.core.common.errors import MaatwerkError
-
-# --------------------------------------------------------------------------- metadata
-
-
-class MeasureMetadata(TypedDict):
-    """Provenance of a personalized measure, shown to clinicians next to its scores."""
-
-    code: str
-    name_nl: str
-    name_en: str
-    kind: str
-    """``"method"``, ``"instrument"`` or ``"maatwerk_convention"`` (not validated)."""
-    unverified: bool
-    """True when the scoring rule was not read in a primary source."""
-    direction: ScoreDirection
-    item_range: str
-    scoring: str
-    sources: tuple[str, ...]
-    notes: str
-
-
-METADATA: Final[Mapping[str, MeasureMetadata]] = MappingProxyType(
-    {
-        "gas": MeasureMetadata(
-            code="gas",
-            name_nl="Goal Attainment Scaling (doelbereik)",
-            name_en="Goal Attainment Scaling",
-            kind="method",
-            unverified=True,
-            direction=ScoreDirection.HIGHER_IS_BETTER,
-            item_range="1–5 goals, each −2 … +2; weights 0.01–9999.99 (default 1)",
-            scoring=(
-                "T = 50 + 10·Σ(wᵢxᵢ) / √((1 − ρ)·Σwᵢ² + ρ·(Σwᵢ)²), ρ = 0.30 by default. "
-                "T = 50: goals met as expected."
-            ),
-            sources=(
-                "Kiresuk, T. J., & Sherman, R. E. (1968). Goal attainment scaling: a general "
-                "method for evaluating comprehensive community mental health programs. "
-                "Community Mental Health Journal, 4, 443–453.",
-                "Turner-Stokes, L. (2009). Goal attainment scaling (GAS) in rehabilitation: "
-                "a practical guide. Clinical Rehabilitation, 23, 362–370 — its printed "
-                "formulas contained errors; an erratum gives corrected ones "
-                "(https://www.slideshare.net/antoniomoset/turner-stokes).",
-                "https://nationalcalculatorauthority.com/goal-attainment-score-calculator.html",
-            ),
-            notes=(
-                "Formula as given by the secondary sources above (kiresuk-sherman-1968 in "
-                "docs/sources.md); not yet checked against Kiresuk & Sherman (1968) itself, "
-                "hence unverified."
-            ),
-        ),
-        "psk": MeasureMetadata(
-            code="psk",
-            name_nl="Patiënt Specifieke Klachten",
-            name_en="Patient-Specific Complaints",
-            kind="instrument",
-            unverified=False,
-            direction=ScoreDirection.HIGHER_IS_WORSE,
-            item_range="3–5 patient-chosen activities, each 0–10 difficulty (11-point NRS)",
-            scoring="Sum over the activities; per-activity scores are reported as well.",
-            sources=(
-                "Beurskens et al. (1996), via "
-                "https://meetinstrumentenzorg.nl/instrumenten/patient-specifieke-klachten/",
-                "https://www.oefentherapiedrv.nl/testen/vragenlijst-patientspecifieke-klachten/",
-                "https://link.springer.com/chapter/10.1007%2F978-90-313-6537-1_11",
-            ),
-            notes=(
-                "Rated on a 0–100 mm VAS originally, on an 11-point NRS since 2008; only the "
-                "NRS is supported. Responsive in low back pain; reliability and validity "
-                "'(nog) niet onderzocht'. Not the English PSFS, whose 0–10 runs the other "
-                "way (higher = better)."
-            ),
-        ),
-        "top_problems": MeasureMetadata(
-            code="top_problems",
-            name_nl="Top-3 problemen",
-            name_en="Top-problems rating",
-            kind="maatwerk_convention",
-            unverified=True,
-            direction=ScoreDirection.HIGHER_IS_WORSE,
-            item_range="1–3 problems in the patient's own words, each 0–10",
-            scoring=(
-                "Maatwerk convention: 0 = no burden at all, 10 = worst imaginable burden; "
-                "per-problem ratings and their mean."
-            ),
-            sources=(
-                "No standard instrument by that name was found; the closest matches are PSK "
-                "(meetinstrumentenzorg-psk) and GAS (kiresuk-sherman-1968).",
-            ),
-            notes=(
-                "Not a validated instrument: no psychometric properties, norms or reliable "
-                "change threshold exist. Use per-problem ratings in the conversation with "
-                "the patient, not as a research outcome."
-            ),
-        ),
-    }
-)
 
 # ----------------------------------------------------------------------------- errors
 
@@ -683,9 +588,9 @@ def top_problems_score(problems: Sequence[ProblemRating]) -> TopProblemsScore:
     **Not a validated instrument.** No standard instrument by this name was found
     (closest matches are the PSK and GAS; meetinstrumentenzorg-psk). The anchors
     (0 = no burden at all, 10 = worst imaginable), the limit of three problems and the
-    mean are Maatwerk conventions, marked ``unverified`` in :data:`METADATA`. There are
-    no norms and no reliable change threshold; read the per-problem ratings with the
-    patient.
+    mean are Maatwerk conventions, marked ``unverified`` in
+    ``content/personalized/measures.json``. There are no norms and no reliable change
+    threshold; read the per-problem ratings with the patient.
 
     Examples
     --------

@@ -26,7 +26,7 @@ from maatwerk.core.analysis.reliable_change import (
     ScoreDirection,
 )
 from maatwerk.core.instruments.numbers import display_number
-from maatwerk.core.instruments.personalized import METADATA
+from maatwerk.core.instruments.personalized_content import measure_metadata
 from maatwerk.core.instruments.scoring import find_band
 from maatwerk.web.monitoring.chart_book import FeedbackChart, NoteRow
 from maatwerk.web.ownresults.models import ResultNote
@@ -265,7 +265,7 @@ def measure_courses(
     courses = []
     for measure_set, measurements in sets:
         table = set_table(measure_set, measurements, language=language)
-        direction = METADATA[measure_set.kind]["direction"]
+        direction = measure_metadata(measure_set.kind).direction
         first_row = table.rows[0] if table.rows else None
         latest_row = table.rows[-1] if table.rows else None
         items = []

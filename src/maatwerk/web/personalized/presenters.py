@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Literal
 
 from django import forms
 
-from maatwerk.core.instruments.personalized import METADATA, MeasureMetadata
+from maatwerk.core.instruments.personalized_content import MeasureMetadata, measure_metadata
 from maatwerk.web.patients.models import Patient
 from maatwerk.web.patients.opening import PatientAccess
 from maatwerk.web.personalized import selectors
@@ -45,8 +45,7 @@ def context(page: DataclassInstance) -> dict[str, object]:
 
 
 def _name(kind: str, language: Language) -> str:
-    metadata = METADATA[kind]
-    return metadata["name_en"] if language == "en" else metadata["name_nl"]
+    return measure_metadata(kind).name.text(language)
 
 
 def _typed(form: forms.Form, name: str) -> str:
@@ -221,7 +220,7 @@ def gas_page(access: PatientAccess, form: GasForm, errors: Errors | None = None)
         measured_on=_typed(form, "measured_on"),
         errors=found,
         replaces=selectors.active_sets_for(access).get(Kind.GAS),
-        metadata=METADATA["gas"],
+        metadata=measure_metadata("gas"),
     )
 
 

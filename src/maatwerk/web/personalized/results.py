@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from maatwerk.core.bibliography import bundled_bibliography
 from maatwerk.core.instruments.personalized import (
-    METADATA,
-    MeasureMetadata,
     ProblemRating,
     PskActivity,
     psk_change,
@@ -16,6 +15,7 @@ from maatwerk.core.instruments.personalized import (
     top_problems_change,
     top_problems_score,
 )
+from maatwerk.core.instruments.personalized_content import MeasureMetadata, measure_metadata
 from maatwerk.web.personalized.models import MeasureItem, Measurement, MeasureSet
 
 
@@ -37,13 +37,37 @@ class Row:
 
 
 @dataclass(frozen=True)
+class Source:
+    """A source of a measure as its bibliography entry gives it."""
+
+    citation: str
+    read_at: tuple[str, ...]  # web addresses of the copies that were read
+    note: str  # in English, as the bibliography keeps it; "" when it has none
+
+
+@dataclass(frozen=True)
 class SetTable:
     measure_set: MeasureSet
     items: tuple[MeasureItem, ...]
     rows: tuple[Row, ...]
     metadata: MeasureMetadata
     name: str
+    scoring: str
+    notes: str
+    sources: tuple[Source, ...]
     is_convention: bool
+
+
+def _sources(metadata: MeasureMetadata) -> tuple[Source, ...]:
+    entries = bundled_bibliography().entries
+    return tuple(
+        Source(
+            citation=entries[source_id].citation,
+            read_at=entries[source_id].read_at,
+            note=entries[source_id].note or "",
+        )
+        for source_id in metadata.sources
+    )
 
 
 def _values(measurement: Measurement) -> dict[int, int]:
@@ -92,7 +116,7 @@ def set_table(
     measure_set: MeasureSet, measurements: list[Measurement], *, language: str
 ) -> SetTable:
     items = tuple(measure_set.items.all())
-    metadata = METADATA[measure_set.kind]
+    metadata = measure_metadata(measure_set.kind)
     rows: list[Row] = []
     first_values: dict[int, int] | None = None
     first_score: float | None = None
@@ -127,8 +151,11 @@ def set_table(
         items=items,
         rows=tuple(rows),
         metadata=metadata,
-        name=metadata["name_en"] if language == "en" else metadata["name_nl"],
-        is_convention=metadata["kind"] == "maatwerk_convention",
+        name=metadata.name.text(language),
+        scoring=metadata.scoring.text(language),
+        notes=metadata.notes.text(language),
+        sources=_sources(metadata),
+        is_convention=metadata.kind == "maatwerk_convention",
     )
 
 
