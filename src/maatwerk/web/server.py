@@ -64,5 +64,10 @@ def run_gunicorn(*, host: str, port: int, workers: int, threads: int = 1) -> Non
             # Sync workers close every connection after its response and ignore this.
             "keepalive": KEEPALIVE_SECONDS,
             "forwarded_allow_ips": "127.0.0.1",
+            # gunicorn's control interface listens on one socket per user by default
+            # (~/.gunicorn/gunicorn.ctl), so a second server on the machine (the demo beside
+            # a load run or the browser tests) took over the first one's socket. Maatwerk
+            # does not use the interface.
+            "control_socket_disable": True,
         }
     ).run()
