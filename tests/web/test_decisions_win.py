@@ -9,6 +9,7 @@ import io
 import json
 
 import pytest
+from django.utils import timezone
 from pypdf import PdfReader
 
 from maatwerk.core.screening.content import bundled_screening_content
@@ -114,3 +115,104 @@ def test_an_overruled_advice_is_nowhere_said_to_be_the_plan(world: World) -> Non
     assert "Besloten zorgniveau" in letter or "Decided care level" in letter
     assert "Geadviseerd zorgniveau" not in letter and "Advised care level" not in letter
     assert REASON in letter
+
+
+def _overruled(world: World) -> tuple[str, str]:
+    """A screening whose advised level the clinician overruled; (advised, decided)."""
+    screening = screened(world, phq9=MOOD_PHQ9)
+    record_scegs(world, screening)
+    snapshot = compute(world, screening)
+    advised = snapshot.advice["care_level"]
+    decided = "poh_ggz" if advised != "poh_ggz" else "basis_ggz"
+    response = world.client_for("clinician_treating").post(
+        f"/screening/{screening.public_id}/profile/decision/",
+        {
+            "snapshot": str(snapshot.public_id),
+            "decision": "override",
+            "care_level": decided,
+            "reason": REASON,
+        },
+    )
+    assert response.status_code == 302
+    return advised, decided
+
+
+def test_the_referral_pages_call_an_overruling_the_choice_never_the_advice(
+    world: World,
+) -> None:
+    advised, decided = _overruled(world)
+    knowledge = knowledge_for(world.org_a.pk)
+    clinician = world.client_for("clinician_treating")
+    url = f"/providers/patients/{world.patient_a.public_id}/referrals/new/"
+    for page in (
+        clinician.get(url),
+        clinician.get(url, {"provider": str(world_provider(world).public_id)}),
+    ):
+        text = page.content.decode()
+        decided_name = knowledge.care_level(decided).name.get("nl") or ""
+        advised_name = knowledge.care_level(advised).name.get("nl") or ""
+        assert page.context["level"].chosen
+        assert f"{decided_name}</strong> (geadviseerd was: {advised_name})" in text or (
+            f"{decided_name} (geadviseerd was: {advised_name})" in text
+        )
+        assert "Aanbevolen zorgniveau" not in text and "Recommended care level" not in text
+
+
+def test_a_level_decided_after_the_plan_is_shown_with_the_plan(world: World) -> None:
+    """The walk of the demo: a plan made at the advised level, then the GP decides
+    another level and refers. The plan pages must not go on saying the old level as if
+    nothing was decided: they show the decided level and the referral next to it."""
+    screening = screened(world, phq9=MOOD_PHQ9)
+    record_scegs(world, screening)
+    snapshot = compute(world, screening)
+    advised = snapshot.advice["care_level"]
+    decided = "poh_ggz" if advised != "poh_ggz" else "basis_ggz"
+    clinician = world.client_for("clinician_treating")
+    base = f"/plan/patients/{world.patient_a.public_id}/"
+    assert clinician.post(base + "prepare/", {"modality": "online"}).status_code == 302
+    assert clinician.post(base + "goals/", GOALS).status_code == 302
+    assert clinician.post(base + "activate/", {}).status_code == 302
+    patient = world.client_for("patient_a")
+    assert clinician.get(base).context["decided_since"] is None
+    assert patient.get(base + "mine/").context["decided_since"] is None
+
+    assert (
+        clinician.post(
+            f"/screening/{screening.public_id}/profile/decision/",
+            {
+                "snapshot": str(snapshot.public_id),
+                "decision": "override",
+                "care_level": decided,
+                "reason": REASON,
+            },
+        ).status_code
+        == 302
+    )
+    referral = Referral.objects.create(
+        patient=world.patient_a,
+        provider=world_provider(world),
+        provider_snapshot={"name": "World Provider"},
+        care_level=decided,
+        question="Graag behandeling.",
+        created_by=world.users["clinician_treating"],
+        consent_given=True,
+        consent_method="verbal_in_consult",
+        status=Referral.Status.SENT,
+        sent_at=timezone.now(),
+    )
+    knowledge = knowledge_for(world.org_a.pk)
+    decided_nl = knowledge.care_level(decided).name.get("nl") or ""
+    plan_page = clinician.get(base)
+    shown = plan_page.context["decided_since"]
+    assert shown is not None and shown["referred_at"] == referral.sent_at
+    text = plan_page.content.decode()
+    assert f"Besloten zorgniveau: {decided_nl}" in text
+    assert "Verwezen op" in text and "World Provider" in text
+    mine = patient.get(base + "mine/").content.decode()
+    assert decided_nl in mine and "World Provider" in mine
+    assert REASON not in mine
+
+    # A plan revised after the decision is at the level the clinician then chose.
+    referral.delete()
+    assert clinician.post(base + "revise/", {"revision_reason": "Nieuw niveau."}).status_code == 302
+    assert clinician.get(base).context["decided_since"] is None

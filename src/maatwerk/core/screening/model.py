@@ -245,11 +245,17 @@ class EscalationAdvice:
 class ReferralContext:
     """What a referral letter takes from the latest screening (clinician level)."""
 
-    care_level: str | None
+    care_level: str | None  # the clinician's decision when made, else the advice
     severity: Severity | None
     factor_ids: tuple[str, ...]  # elevated risk factors and low resilience factors
     modality: Modality
     summary_lines: tuple[str, ...]  # in the language the letter is written in
+    advised_care_level: str | None = None  # what the screening advised
+
+    @property
+    def care_level_chosen(self) -> bool:
+        """The clinician chose another level than advised: never call it the advice."""
+        return self.care_level != self.advised_care_level
 
 
 StepStatus = Literal["include", "skip", "pending"]

@@ -359,4 +359,5 @@ def referral_context(
         summary_lines=clinician_summary(
             profile, advice, language=language, knowledge=knowledge, content=content, choice=choice
         ),
+        advised_care_level=advice.care_level,
     )

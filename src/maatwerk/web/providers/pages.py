@@ -98,9 +98,34 @@ class ShownResult:
 
 
 @dataclass(frozen=True)
+class ScreeningLevel:
+    """The level of care the screening gives the referral, named: the clinician's own
+    choice is labelled as chosen, with the advice it overruled, never as the advice."""
+
+    name: str
+    chosen: bool
+    advised: str  # the advised level's name ("" without advice)
+
+
+def screening_level(
+    context: ReferralContext | None, knowledge: KnowledgeBase, language: str
+) -> ScreeningLevel | None:
+    if context is None or not context.care_level:
+        return None
+    names = presenters.care_level_names(knowledge, language)
+    advised = context.advised_care_level or ""
+    return ScreeningLevel(
+        name=names.get(context.care_level, context.care_level),
+        chosen=bool(advised) and context.care_level_chosen,
+        advised=names.get(advised, advised),
+    )
+
+
+@dataclass(frozen=True)
 class SearchPage:
     patient: Patient | None
     screening: ReferralContext | None
+    level: ScreeningLevel | None
     factor_names: list[str]
     criteria: SearchCriteria
     errors: Errors
@@ -170,6 +195,7 @@ def search_page(
     return SearchPage(
         patient=access.patient if access is not None else None,
         screening=context,
+        level=screening_level(context, knowledge, language),
         factor_names=[presenters.factor_name(knowledge, f, language) for f in factor_ids],
         criteria=criteria,
         errors={**query.problems, **errors},
@@ -192,6 +218,7 @@ class ReferralFormPage:
     patient: Patient
     provider: Provider | None
     screening: ReferralContext | None
+    level: ScreeningLevel | None
     fields: dict[str, str]
     errors: Errors
     earlier: list[Referral]
@@ -206,10 +233,12 @@ def referral_form_page(
     errors: Errors | None = None,
 ) -> ReferralFormPage:
     knowledge = knowledge_for(access.patient.organization_id)
+    context = selectors.referral_context(access, language)
     return ReferralFormPage(
         patient=access.patient,
         provider=provider,
-        screening=selectors.referral_context(access, language),
+        screening=context,
+        level=screening_level(context, knowledge, language),
         fields=values,
         errors=errors or {},
         earlier=list(selectors.referrals_of(access)[:10]),
