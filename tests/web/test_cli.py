@@ -171,6 +171,23 @@ def test_no_demo_patient_has_the_same_questionnaire_open_twice(demo_database: Pa
     assert statuses["completed"] >= 1
 
 
+def test_the_gp_is_on_every_demo_care_team_with_the_poh_ggz(demo_database: Path) -> None:
+    """The GP refers and stays medically responsible for POH-GGZ care (Dutch convention,
+    as the plan page says), so a GP who could not open the POH-GGZ's patients (seen in a
+    walk of the demo) contradicted it."""
+    connection = sqlite3.connect(demo_database / "maatwerk.sqlite3")
+    teams = connection.execute(
+        "SELECT e.id, GROUP_CONCAT(m.discipline) FROM patients_careepisode e "
+        "JOIN patients_careteammember t ON t.episode_id = e.id AND t.is_active "
+        "JOIN organizations_membership m ON m.id = t.membership_id "
+        "WHERE e.status = 'active' GROUP BY e.id"
+    ).fetchall()
+    connection.close()
+    with_poh = [set(disciplines.split(",")) for _, disciplines in teams if "poh_ggz" in disciplines]
+    assert with_poh, "the demo has POH-GGZ care"
+    assert all("huisarts" in disciplines for disciplines in with_poh), with_poh
+
+
 def _free_port() -> int:
     import socket
 

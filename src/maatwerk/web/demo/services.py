@@ -194,7 +194,7 @@ PATIENTS = (
         "Buikpijn en een opgeblazen gevoel",
         "prikkelbaredarmsyndroom (PDS)",
         "gp",
-        ("poh",),
+        ("poh", "huisarts"),
         2,
     ),
     _DemoPatient(
@@ -249,7 +249,7 @@ PATIENTS = (
         "Moeite met leven met diabetes, vaak moe",
         "diabetes mellitus type 2",
         "gp",
-        ("poh",),
+        ("poh", "huisarts"),
         7,
     ),
     _DemoPatient(
