@@ -26,6 +26,7 @@ from maatwerk.web.audit.models import AuditEvent
 from maatwerk.web.common.actor import actor_for_user
 from maatwerk.web.patients.opening import Opened, open_patient
 from maatwerk.web.treatment import services
+from maatwerk.web.treatment.forms import ExerciseFieldForm
 from maatwerk.web.treatment.models import (
     ExerciseResponse,
     Feedback,
@@ -477,16 +478,18 @@ def test_todays_quota_is_time_contingent(world: World) -> None:
         actor=patient,
         opened=opened,
         exercise_id="activity_log",
-        field_id="days",
-        value=[
-            {
-                "date": (today - timedelta(days=1)).isoformat(),
-                "activity": "wandelen",
-                "minutes": "10",
-                "kept_to_plan": "less",
-            }
-        ],
-        client_stamp=1,
+        form=ExerciseFieldForm.of(
+            "days",
+            [
+                {
+                    "date": (today - timedelta(days=1)).isoformat(),
+                    "activity": "wandelen",
+                    "minutes": "10",
+                    "kept_to_plan": "less",
+                }
+            ],
+            stamp=1,
+        ),
     )
     quota = services.activity_quota(assignment, today=today)
     assert quota is not None

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from maatwerk.web.audit.audited import InputRefused
 from maatwerk.web.audit.models import AuditEvent
+from maatwerk.web.personalized.forms import GasForm
 from maatwerk.web.personalized.models import MeasureItem, Measurement, MeasureSet
 from maatwerk.web.personalized.selectors import OBJECT_MEASUREMENT, OBJECT_SET
 from tests.web.world import World
@@ -120,6 +122,36 @@ def test_gas_goals_are_refused_on_their_row(
     path = _base(world) + "gas/new/"
     body = _refused_once(world, "clinician_treating", path, GOALS | change, OBJECT_SET)
     assert f'aria-describedby="{target}"' in body
+
+
+def test_gas_without_a_goal_is_refused_above_the_rows(world: World) -> None:
+    # Rows with only a weight or a starting level are no goals (the formset leaves them out).
+    blank = {"goal-0-weight": "1", "goal-1-baseline": "-1", "goal-2-name": "  "}
+    path = _base(world) + "gas/new/"
+    body = _refused_once(world, "clinician_treating", path, blank, OBJECT_SET)
+    assert "Stel 1 tot 5 doelen." in body
+
+
+def test_gas_form_reports_each_problem_on_its_goal_field() -> None:
+    form = GasForm(
+        GOALS | {"goal-1-name": "x" * 201, "goal-0-baseline": "-3", "goal-5-name": "extra"}
+    )
+    with pytest.raises(InputRefused) as refused:
+        form.goals_on()
+    assert set(refused.value.errors) == {"goal-0-baseline", "goal-1-name"}
+    assert len(form.rows) == 5  # a sixth row posted is never read
+
+
+def test_gas_form_keeps_blank_rows_in_their_place() -> None:
+    goals, _when = GasForm(GOALS).goals_on()
+    assert [goal.name for goal in goals] == [
+        "30 minuten wandelen",
+        "weer naar het koor",
+        "",
+        "",
+        "",
+    ]
+    assert goals[0].weight == "2"
 
 
 @pytest.mark.parametrize("weight", ["0,004", "0.001", "10000"])

@@ -113,6 +113,14 @@ def test_goals_refuse_each_row(world: World, change: dict[str, str]) -> None:
     assert _snapshot() == before
 
 
+def test_goals_without_a_goal_are_refused_above_the_rows(world: World) -> None:
+    mood_plan(world)
+    before = _snapshot()
+    body = _refused_once(world, "goals/", {"goal-0-weight": "1", "goal-0-baseline": "-1"})
+    assert "Stel 1 tot 5 doelen." in body
+    assert _snapshot() == before
+
+
 def test_activate_without_goals_is_refused(world: World) -> None:
     mood_plan(world)
     before = _snapshot()

@@ -19,6 +19,7 @@ from maatwerk.web.common.actor import Actor, actor_for_user
 from maatwerk.web.patients.models import Patient
 from maatwerk.web.patients.opening import Opened, PatientAccess, open_patient
 from maatwerk.web.treatment import services
+from maatwerk.web.treatment.forms import ExerciseFieldForm
 from maatwerk.web.treatment.models import ExerciseResponse, Feedback, Message, ModuleAssignment
 
 BASELINE_MINUTES = (20, 35, 15, 30, 25, 10, 40)  # a week of up and down: mean 25
@@ -117,16 +118,18 @@ def demo_treatment_load(*, patients: dict[str, Patient], clinicians: dict[str, U
         actor=sophie_actor,
         opened=graded_opened,
         exercise_id="activity_log",
-        field_id="days",
-        value=[
-            {**row, "planned_minutes": "20", "kept_to_plan": kept}
-            for row, kept in zip(
-                _days(log_first, LOGGED_MINUTES, "wandelen"),
-                ("yes", "yes", "more", "yes", "less", "yes"),
-                strict=True,
-            )
-        ],
-        client_stamp=int(now.timestamp() * 1000),
+        form=ExerciseFieldForm.of(
+            "days",
+            [
+                {**row, "planned_minutes": "20", "kept_to_plan": kept}
+                for row, kept in zip(
+                    _days(log_first, LOGGED_MINUTES, "wandelen"),
+                    ("yes", "yes", "more", "yes", "less", "yes"),
+                    strict=True,
+                )
+            ],
+            stamp=int(now.timestamp() * 1000),
+        ),
     )
 
     thread = _access(sophie_actor, sophie, "create")

@@ -11,8 +11,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any, Self
 
 from django import forms
+from django.forms.formsets import (
+    INITIAL_FORM_COUNT,
+    MAX_NUM_FORM_COUNT,
+    MIN_NUM_FORM_COUNT,
+    TOTAL_FORM_COUNT,
+    ManagementForm,
+    formset_factory,
+)
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.functional import Promise
@@ -20,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from maatwerk.core.instruments.personalized import (
     GAS_MAX_GOALS,
+    GAS_MIN_GOALS,
     GAS_WEIGHT_DECIMALS,
     GAS_WEIGHT_MAX,
     GAS_WEIGHT_MIN,
@@ -28,7 +38,7 @@ from maatwerk.core.instruments.personalized import (
     PSK_MAX_ACTIVITIES,
     TOP_PROBLEMS_MAX,
 )
-from maatwerk.web.audit.audited import InputRefused, valid_form
+from maatwerk.web.audit.audited import InputRefused, valid_form, valid_formset
 from maatwerk.web.personalized import selectors
 from maatwerk.web.personalized.models import MeasureItem, MeasureSet
 
@@ -209,7 +219,7 @@ class GoalForm(forms.Form):
     once), with the message :func:`weight_out_of_range`."""
 
     name = _name_field()
-    weight = forms.CharField(max_length=WEIGHT_MAX_LENGTH, required=False)
+    weight = forms.CharField(max_length=WEIGHT_MAX_LENGTH, required=False, initial="1")
     expected = _text_field()
     baseline = forms.ChoiceField(
         choices=BASELINE_CHOICES,
@@ -217,13 +227,21 @@ class GoalForm(forms.Form):
         error_messages={"invalid_choice": _("The starting level is −1 or −2.")},
     )
 
-    def __init__(self, data: Mapping[str, object] | None = None, *, prefix: str) -> None:
-        super().__init__(data, prefix=prefix)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         for key in GAS_LEVEL_KEYS:
             self.fields[f"level{key}"] = _text_field()
 
+    def has_changed(self) -> bool:
+        """A row is a goal once something is written in it; a weight or a starting level
+        alone does not make one (the formset leaves such a row out)."""
+        return not self.typed().is_blank
+
     def goal(self) -> GoalInput:
+        """The goal as cleaned; a row left out by the formset is a blank goal."""
         data = self.cleaned_data
+        if not data:
+            return GoalInput(name="")
         return GoalInput(
             name=data["name"],
             weight=data["weight"],
@@ -235,11 +253,10 @@ class GoalForm(forms.Form):
     def typed(self) -> GoalInput:
         """What was typed (also when invalid), to show the form again; an empty row
         starts with weight 1."""
-        if not self.is_bound:
-            return GoalInput(name="", weight="1")
 
         def typed(name: str) -> str:
-            return str(self.data.get(self.add_prefix(name), ""))
+            value = self[name].value()
+            return "" if value is None else str(value)
 
         return GoalInput(
             name=typed("name"),
@@ -250,15 +267,66 @@ class GoalForm(forms.Form):
         )
 
 
-class GoalsForm:
-    """Up to five GAS goals, rows ``goal-0`` … ``goal-4`` (the GAS set here and the
-    plan's goals in ``maatwerk.web.planning`` post the same rows)."""
+class _GoalRows(forms.BaseFormSet):  # type: ignore[type-arg]
+    """Always :data:`GAS_MAX_GOALS` rows ``goal-0`` … ``goal-4``: the pages show every
+    row, so the count is fixed here and no management form is posted (a row beyond the
+    last is never read)."""
+
+    default_error_messages = {"too_few_forms": _("Set 1 to 5 goals.")}
+
+    @property
+    def management_form(self) -> ManagementForm:
+        counts = {
+            TOTAL_FORM_COUNT: GAS_MAX_GOALS,
+            INITIAL_FORM_COUNT: 0,
+            MIN_NUM_FORM_COUNT: GAS_MIN_GOALS,
+            MAX_NUM_FORM_COUNT: GAS_MAX_GOALS,
+        }
+        form = ManagementForm(
+            {f"{self.prefix}-{name}": count for name, count in counts.items()},
+            auto_id=self.auto_id,
+            prefix=self.prefix,
+            renderer=self.renderer,  # type: ignore[attr-defined]
+        )
+        form.full_clean()
+        return form
+
+
+GoalRows = formset_factory(
+    GoalForm,
+    formset=_GoalRows,
+    extra=GAS_MAX_GOALS - GAS_MIN_GOALS,
+    min_num=GAS_MIN_GOALS,
+    validate_min=True,
+    max_num=GAS_MAX_GOALS,
+    validate_max=True,
+    absolute_max=GAS_MAX_GOALS,
+)
+GOAL_PREFIX = "goal"
+
+
+def goal_errors_by_row(errors: Mapping[str, list[str]]) -> dict[str, list[str]]:
+    """The errors with each goal field's (``goal-N-name``) also under its row
+    (``goal-N``): the pages show the problems per goal."""
+    by_row = {key: list(messages) for key, messages in errors.items()}
+    for key, messages in errors.items():
+        parts = key.split("-")
+        if len(parts) > 2 and parts[0] == GOAL_PREFIX and parts[1].isdigit():
+            by_row.setdefault(f"{GOAL_PREFIX}-{parts[1]}", []).extend(messages)
+    return by_row
+
+
+class GoalsForm(forms.Form):
+    """1–5 GAS goals, rows ``goal-0`` … ``goal-4`` (a formset of :class:`GoalForm`; the GAS
+    set here and the plan's goals in ``maatwerk.web.planning`` post the same rows)."""
 
     def __init__(self, data: Mapping[str, object] | None = None) -> None:
-        self.rows = [GoalForm(data, prefix=f"goal-{n}") for n in range(GAS_MAX_GOALS)]
+        super().__init__(data)
+        self.goal_rows = GoalRows(data, prefix=GOAL_PREFIX)
+        self.rows: list[GoalForm] = list(self.goal_rows.forms)
 
     @classmethod
-    def of(cls, goals: Sequence[GoalInput]) -> GoalsForm:
+    def of(cls, goals: Sequence[GoalInput]) -> Self:
         """The form filled in with ``goals`` (the demo and scripts)."""
         data: dict[str, str] = {}
         for n, goal in enumerate(goals):
@@ -271,17 +339,16 @@ class GoalsForm:
             }
         return cls(data)
 
-    def errors(self) -> dict[str, list[str]]:
-        """The problems per row (``goal-N``: the page shows errors per goal)."""
-        return {
-            f"goal-{n}": [str(m) for messages in row.errors.values() for m in messages]
-            for n, row in enumerate(self.rows)
-            if not row.is_valid()
-        }
-
     def goals(self) -> list[GoalInput]:
-        """The goals, blank rows included (refused per row otherwise)."""
-        errors = self.errors()
+        """The goals, blank rows included so each keeps its index (refused on the field
+        ``goal-N-<field>``, and too few goals above the form, otherwise)."""
+        errors: dict[str, list[str]] = {}
+        if not self.is_valid():
+            errors.update({k: [str(m) for m in v] for k, v in self.errors.items()})
+        try:
+            valid_formset(self.goal_rows)
+        except InputRefused as refusal:
+            errors.update(refusal.errors)
         if errors:
             raise InputRefused(errors)
         return [row.goal() for row in self.rows]
@@ -290,31 +357,21 @@ class GoalsForm:
         return [row.typed() for row in self.rows]
 
 
-class GasForm(forms.Form):
+class GasForm(GoalsForm):
     """1–5 GAS goals (rows ``goal-0`` … ``goal-4``) and the date of their starting levels."""
 
     measured_on = _measured_on_field()
-
-    def __init__(self, data: Mapping[str, object] | None = None) -> None:
-        super().__init__(data)
-        self.goal_rows = GoalsForm(data)
-        self.rows = self.goal_rows.rows
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}
         _not_in_the_future(self)
         return cleaned
 
-    def goals(self) -> tuple[list[GoalInput], date]:
-        """The goals and the date (refused per goal and on the date otherwise)."""
-        errors: dict[str, list[str]] = {}
-        if not self.is_valid():
-            errors.update({k: [str(m) for m in v] for k, v in self.errors.items()})
-        errors.update(self.goal_rows.errors())
-        if errors:
-            raise InputRefused(errors)
+    def goals_on(self) -> tuple[list[GoalInput], date]:
+        """The goals and the date (refused per goal field and on the date otherwise)."""
+        goals = self.goals()
         when: date = self.cleaned_data.get("measured_on") or timezone.localdate()
-        return self.goal_rows.goals(), when
+        return goals, when
 
 
 # ------------------------------------------------------------------ rating

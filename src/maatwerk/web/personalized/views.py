@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from maatwerk.core.access import Role
-from maatwerk.web.audit.audited import InputRefused
+from maatwerk.web.audit.audited import InputRefused, Refused, attempt
 from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
 from maatwerk.web.patients.opening import Audience, PatientAccess, open_child, open_patient
@@ -98,11 +98,13 @@ def _set_up(
         return render(request, template, context(read(actor=request.actor, access=access)))
     form = form_class(request.POST)
     access = _open(request, patient_id, "create", audience=audience)
-    try:
-        measure_set: MeasureSet = create(actor=request.actor, access=access, form=form)
-    except InputRefused as refusal:
-        return render(request, template, context(page(access, form, refusal.errors)), status=400)
-    return measure_set
+    done: MeasureSet | Refused = attempt(
+        form, lambda: create(actor=request.actor, access=access, form=form)
+    )
+    if isinstance(done, Refused):
+        shown = context(page(access, form, done.errors))
+        return render(request, template, shown, status=done.status)
+    return done
 
 
 @role_required(Role.CLINICIAN)
@@ -144,6 +146,12 @@ def top_problems_create(request: ActorRequest, patient_id: str) -> HttpResponse:
     return _overview(request, done.patient.public_id, _("Your problems and scores are saved."))
 
 
+def _gas_page(
+    access: PatientAccess, form: forms.GasForm, errors: Mapping[str, list[str]]
+) -> presenters.GasPage:
+    return presenters.gas_page(access, form, forms.goal_errors_by_row(errors))
+
+
 @role_required(Role.CLINICIAN)
 @require_http_methods(["GET", "POST"])
 def gas_create(request: ActorRequest, patient_id: str) -> HttpResponse:
@@ -156,7 +164,7 @@ def gas_create(request: ActorRequest, patient_id: str) -> HttpResponse:
         read=services.gas_form_read,
         form_class=forms.GasForm,
         create=services.gas_create,
-        page=presenters.gas_page,
+        page=_gas_page,
     )
     if isinstance(done, HttpResponse):
         return done

@@ -20,7 +20,7 @@ from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
 from maatwerk.web.common.pdf import PDF_CONTENT_TYPE
 from maatwerk.web.patients.opening import Audience, PatientAccess, open_patient
-from maatwerk.web.personalized.forms import GoalsForm
+from maatwerk.web.personalized.forms import GoalsForm, goal_errors_by_row
 from maatwerk.web.personalized.services import GoalInput
 from maatwerk.web.planning import forms, presenters, services
 from maatwerk.web.planning.selectors import OBJECT_PLAN
@@ -115,11 +115,12 @@ def decide(request: ActorRequest, patient_id: str) -> HttpResponse:
 def goals(request: ActorRequest, patient_id: str) -> HttpResponse:
     form = GoalsForm(request.POST)
     access = _open(request, patient_id, "update")
-    try:
-        services.plan_goals_set(actor=request.actor, access=access, form=form)
-    except InputRefused as refusal:
-        refused = Refused(refusal.errors)
-        return _page(request, access, refusal=refused, form="goals", goals=form.typed())
+    done = attempt(
+        form, lambda: services.plan_goals_set(actor=request.actor, access=access, form=form)
+    )
+    if isinstance(done, Refused):
+        shown = Refused(goal_errors_by_row(done.errors), done.status)
+        return _page(request, access, refusal=shown, form="goals", goals=form.typed())
     return _done(request, access, _("The goals are saved."))
 
 

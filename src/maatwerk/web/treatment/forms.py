@@ -87,6 +87,15 @@ class ExerciseFieldForm(EntryForm):
         super().__init__(data)
         self.address = EntryForm(address)
 
+    @classmethod
+    def of(cls, field_id: str, value: object, *, stamp: int | None = None) -> ExerciseFieldForm:
+        """The form as the page's script posts it (the demo and scripts)."""
+        data = QueryDict(mutable=True)
+        data.update({"field": field_id, "value": json.dumps(value)})
+        if stamp is not None:
+            data["stamp"] = str(stamp)
+        return cls(data, address=QueryDict())
+
     def clean_entry(self) -> int | None:
         if not self.address.is_valid():
             raise forms.ValidationError(list(self.address.errors["entry"]))

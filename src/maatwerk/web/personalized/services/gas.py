@@ -150,7 +150,7 @@ def gas_create(*, actor: Actor, access: PatientAccess, form: GasForm) -> Measure
         actor=actor, action="create", subject=set_subject(access), emergency=access.emergency
     ) as note:
         user = care_team_user(actor, access)
-        goals, when = form.goals()
+        goals, when = form.goals_on()
         return _write(note, access, user, goals, when)
 
 

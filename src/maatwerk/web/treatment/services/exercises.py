@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.utils import timezone
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from maatwerk.core.modules.answers import AnswerProblem, check_exercise_answers
 from maatwerk.core.modules.model import Exercise, Module, Step
-from maatwerk.web.audit.audited import InputRefused, audited
+from maatwerk.web.audit.audited import InputRefused, audited, valid_form
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.patients.opening import NotForThisRole
 from maatwerk.web.screening.subgroup_flags import reads_short_texts
@@ -27,6 +28,9 @@ from maatwerk.web.treatment.notifications import Kind, notify_care_team
 from maatwerk.web.treatment.selectors import OpenedModule
 from maatwerk.web.treatment.services._common import check_input, language, module_of
 from maatwerk.web.treatment.services.assignments import module_complete_if_done
+
+if TYPE_CHECKING:
+    from maatwerk.web.treatment.forms import ExerciseFieldForm
 
 
 class NotAnExercise(LookupError):
@@ -190,32 +194,29 @@ def _mark_started(assignment: ModuleAssignment) -> None:
 
 
 def exercise_field_save(
-    *,
-    form: forms.Form | None = None,
-    actor: Actor,
-    opened: OpenedModule,
-    exercise_id: str,
-    field_id: str,
-    value: object,
-    client_stamp: int | None,
-    entry: int = 1,
+    *, actor: Actor, opened: OpenedModule, exercise_id: str, form: ExerciseFieldForm
 ) -> SavedField:
     """Autosave one field as the patient types (a repeating group is saved whole, all its
-    rows). ``client_stamp`` is the time on the patient's device when the value was
-    given; a save older than the one already stored for the field is ignored, so a late
-    retry never replaces newer text. A malformed value is refused with a message for
-    its input; an incomplete one is fine (required fields count only at hand-in)."""
+    rows), from the bound ``form``: the field, its value, the entry and ``stamp``, the
+    time on the patient's device when the value was given; a save older than the one
+    already stored for the field is ignored, so a late retry never replaces newer text.
+    A malformed value is refused with a message for its input; an incomplete one is fine
+    (required fields count only at hand-in)."""
     assignment = opened.object
     step, exercise = exercise_in(module_of(assignment), exercise_id)
-    entry = entry_in(exercise, entry)
     with audited(
         actor=actor,
         action="update",
         subject=opened.access.subject(selectors.OBJECT_RESPONSE),
         emergency=opened.emergency,
-        detail=f"{assignment.module_id}/{exercise.id}#{entry}/{field_id}",
+        detail=f"{assignment.module_id}/{exercise.id}",
     ) as note:
-        check_input(form)
+        data = valid_form(form)
+        entry = entry_in(exercise, _whole(data.get("entry")) or 1)
+        field_id = str(data["field"])
+        value = data.get("value")
+        client_stamp = _whole(data.get("stamp"))
+        note.detail = f"{assignment.module_id}/{exercise.id}#{entry}/{field_id}"
         _require_patient(opened)
         if field_id not in {field.id for field in exercise.form}:
             raise InputRefused({"field": [_("This field is not part of the exercise.")]})
@@ -263,6 +264,11 @@ def exercise_field_save(
         _mark_started(assignment)
     # The version this save wrote (no need to read the row again).
     return SavedField(field_id=field_id, version=response.version + 1, stale=False)
+
+
+def _whole(value: object) -> int | None:
+    """A whole number the form cleaned (or None when it was left out)."""
+    return value if isinstance(value, int) else None
 
 
 @dataclass(frozen=True)

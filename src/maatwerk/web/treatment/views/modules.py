@@ -258,13 +258,9 @@ def exercise_save(
     try:
         saved = services.exercise_field_save(
             actor=request.actor,
-            form=form,
             opened=opened,
             exercise_id=definition.id,
-            entry=entry,
-            field_id=str(form.cleaned_data.get("field", "")),
-            value=form.cleaned_data.get("value"),
-            client_stamp=form.cleaned_data.get("stamp"),
+            form=form,
         )
     except InputRefused as refusal:
         # The page's script shows errors of no single field under the key "".
