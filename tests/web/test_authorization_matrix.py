@@ -364,40 +364,50 @@ def expected_entry(name: str, route: str) -> Entry | None:
     return None
 
 
-def parameter_values(world: World) -> dict[str, str]:
+# How each URL parameter is filled in from the world (built only when a route needs it:
+# some builders make a screening, a referral or a formulation).
+PARAMETER_VALUES: dict[str, Callable[[World], str]] = {
+    "patient_id": lambda world: str(world.patient_a.public_id),
+    "user_id": lambda world: str(world.users["clinician_treating"].public_id),
+    "grant_id": lambda world: str(world.expired_grant.public_id),
+    "team_id": lambda world: str(world.team_treating.public_id),
+    "assignment_id": lambda world: str(world.assignment.public_id),
+    "alert_id": lambda world: str(world.alert.public_id),
+    "token": lambda world: world.invitation.token,
+    "object_id": lambda world: str(world.memberships["clinician_treating"].pk),
+    "content_type_id": lambda world: "1",
+    "app_label": lambda world: "organizations",
+    "url": lambda world: "organizations/membership/",
+    "key": lambda world: "not-a-real-key",
+    "uidb36": lambda world: "1",
+    "instrument_code": lambda world: "phq9",
+    "code_system_id": lambda world: "care-level",
+    "set_id": lambda world: str(world.psk_set.public_id),
+    "screening_id": lambda world: str(world_screening(world).public_id),
+    "content_set": lambda world: "knowledge",
+    "collection": lambda world: "factors",
+    "factor_id": lambda world: "fear_of_movement",
+    "provider_id": lambda world: str(world_provider(world).public_id),
+    "referral_id": lambda world: str(world_referral(world).public_id),
+    "formulation_id": lambda world: str(world_formulation(world).public_id),
+    "module_assignment_id": lambda world: str(world_module(world).public_id),
+    "exercise_id": lambda world: "g_schema",
+    "response_id": lambda world: str(world_response(world).public_id),
+    "relative_id": lambda world: str(world_relative(world).public_id),
+    "number": lambda world: "1",
+    "prompt_id": lambda world: str(world_prompt(world).public_id),
+    "copy_id": lambda world: str(world_record_copy(world).public_id),
+    "request_id": lambda world: str(world_destruction_request(world).public_id),
+    "note_id": lambda world: str(world_note(world).public_id),
+}
+
+
+def parameter_values(world: World, names: set[str] | None = None) -> dict[str, str]:
+    """The value of every URL parameter (or only of ``names``) in ``world``."""
     return {
-        "patient_id": str(world.patient_a.public_id),
-        "user_id": str(world.users["clinician_treating"].public_id),
-        "grant_id": str(world.expired_grant.public_id),
-        "team_id": str(world.team_treating.public_id),
-        "assignment_id": str(world.assignment.public_id),
-        "alert_id": str(world.alert.public_id),
-        "token": world.invitation.token,
-        "object_id": str(world.memberships["clinician_treating"].pk),
-        "content_type_id": "1",
-        "app_label": "organizations",
-        "url": "organizations/membership/",
-        "key": "not-a-real-key",
-        "uidb36": "1",
-        "instrument_code": "phq9",
-        "code_system_id": "care-level",
-        "set_id": str(world.psk_set.public_id),
-        "screening_id": str(world_screening(world).public_id),
-        "content_set": "knowledge",
-        "collection": "factors",
-        "factor_id": "fear_of_movement",
-        "provider_id": str(world_provider(world).public_id),
-        "referral_id": str(world_referral(world).public_id),
-        "formulation_id": str(world_formulation(world).public_id),
-        "module_assignment_id": str(world_module(world).public_id),
-        "exercise_id": "g_schema",
-        "response_id": str(world_response(world).public_id),
-        "relative_id": str(world_relative(world).public_id),
-        "number": "1",
-        "prompt_id": str(world_prompt(world).public_id),
-        "copy_id": str(world_record_copy(world).public_id),
-        "request_id": str(world_destruction_request(world).public_id),
-        "note_id": str(world_note(world).public_id),
+        name: build(world)
+        for name, build in PARAMETER_VALUES.items()
+        if names is None or name in names
     }
 
 

@@ -8,18 +8,22 @@ step that points at a questionnaire belongs to the screening), so it is not foll
 destroying the referenced row clears the reference instead.
 
 Used for the copy (:func:`record_items`) and for destruction (:func:`rows_of_parts`).
+Both read the rows in batches (:class:`RecordRows`): one query per model and relation,
+however many rows a long treatment left.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
+from itertools import chain
 
-from django.db.models import Field, ForeignObjectRel, Model
+from django.db.models import Field, ForeignKey, ForeignObjectRel, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,18 +48,24 @@ def _reverse_relations(model: type[Model]) -> Iterator[ForeignObjectRel]:
             yield found
 
 
-def _owned_children(model: type[Model]) -> Iterator[ForeignObjectRel]:
-    """Reverse relations from ``model`` to the rows it owns."""
-    for relation in _reverse_relations(model):
-        child = relation.related_model
-        if not isinstance(child, type) or not child.__module__.startswith("maatwerk."):
-            continue
-        if is_root(child) or relation.many_to_many or relation.field.null:
-            continue
-        yield relation
+@cache
+def _owned_children(model: type[Model]) -> tuple[ForeignObjectRel, ...]:
+    """Reverse relations from ``model`` to the rows it owns (asked for every row of a
+    copy; the models do not change while the process runs)."""
+    return tuple(
+        relation
+        for relation in _reverse_relations(model)
+        if isinstance(relation.related_model, type)
+        and relation.related_model.__module__.startswith("maatwerk.")
+        and not is_root(relation.related_model)
+        and not relation.many_to_many
+        and not relation.field.null
+    )
 
 
 def _children_of(row: Model) -> Iterator[Model]:
+    """The rows ``row`` owns, one query per relation (a whole record is read with
+    :class:`RecordRows` instead)."""
     for relation in _owned_children(type(row)):
         child_model = relation.related_model
         if not isinstance(child_model, type):  # pragma: no cover - _owned_children checked
@@ -66,6 +76,79 @@ def _children_of(row: Model) -> Iterator[Model]:
 def root_rows(patient: Patient, model: type[Model]) -> Iterator[Model]:
     for key in patient_keys(model):
         yield from model._default_manager.filter(**{key: patient}).order_by("pk")
+
+
+# Keys per ``__in`` query: far below the bound parameters SQLite and PostgreSQL allow, and
+# more than a long treatment has rows of one kind under one relation.
+BATCH = 2_000
+
+
+def _batches(keys: list[object]) -> Iterator[list[object]]:
+    for start in range(0, len(keys), BATCH):
+        yield keys[start : start + BATCH]
+
+
+@dataclass
+class RecordRows:
+    """Every row of one patient's record, read in batches: one query per key to the
+    patient for the root rows, then one query per owned relation for the rows under all
+    rows of a model at once, so the number of queries does not grow with the rows."""
+
+    roots: dict[type[Model], list[Model]] = field(default_factory=dict)
+    # (relation, the parent's key value) -> the rows under that parent, in order of pk.
+    owned: dict[tuple[ForeignObjectRel, object], list[Model]] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, patient: Patient, models: list[type[Model]]) -> RecordRows:
+        rows = cls(roots={model: list(root_rows(patient, model)) for model in models})
+        expanded: dict[type[Model], set[object]] = {}
+        waiting: dict[type[Model], dict[object, Model]] = {}
+        for model, found in rows.roots.items():
+            waiting.setdefault(model, {}).update((row.pk, row) for row in found)
+        while waiting:
+            waiting = rows._read_owned(waiting, expanded)
+        return rows
+
+    def _read_owned(
+        self,
+        waiting: dict[type[Model], dict[object, Model]],
+        expanded: dict[type[Model], set[object]],
+    ) -> dict[type[Model], dict[object, Model]]:
+        """The rows under the ``waiting`` rows not read yet; returns the new rows."""
+        found: dict[type[Model], dict[object, Model]] = {}
+        for model, by_pk in waiting.items():
+            done = expanded.setdefault(model, set())
+            parents = [row for pk, row in by_pk.items() if pk not in done]
+            done.update(row.pk for row in parents)
+            for relation in _owned_children(model):
+                child_model = relation.related_model
+                if not isinstance(child_model, type):  # pragma: no cover - checked
+                    continue
+                key = relation.field
+                values = list(
+                    dict.fromkeys(getattr(row, key.target_field.attname) for row in parents)
+                )
+                for chunk in _batches(values):
+                    children = child_model._default_manager.filter(
+                        **{f"{key.name}__in": chunk}
+                    ).order_by("pk")
+                    for child in children:
+                        parent_key = getattr(child, key.attname)
+                        self.owned.setdefault((relation, parent_key), []).append(child)
+                        found.setdefault(child_model, {})[child.pk] = child
+        return found
+
+    def children_of(self, row: Model) -> Iterator[Model]:
+        for relation in _owned_children(type(row)):
+            yield from self.owned.get(
+                (relation, getattr(row, relation.field.target_field.attname)), []
+            )
+
+    def every_row(self) -> Iterator[Model]:
+        for found in self.roots.values():
+            yield from found
+        for children in self.owned.values():
+            yield from children
 
 
 # ---------------------------------------------------------------------------- the copy
@@ -107,9 +190,40 @@ def _related_names() -> dict[tuple[str, object], tuple[str, str]]:
     return names
 
 
+def _secret(model_field: Field) -> bool:  # type: ignore[type-arg]
+    return model_field.name == "id" or any(
+        marker in model_field.name for marker in SECRET_FIELD_MARKERS
+    )
+
+
+def _read_related_names(rows: Iterable[Model]) -> None:
+    """Name every user, team or other row that ``rows`` point to, one query per kind of
+    row pointed to (instead of one per row on first use)."""
+    wanted: dict[tuple[type[Model], Field], set[object]] = {}  # type: ignore[type-arg]
+    for row in rows:
+        for model_field in row._meta.concrete_fields:
+            related_model = model_field.related_model
+            if not isinstance(model_field, ForeignKey) or related_model is Patient:
+                continue
+            key = getattr(row, model_field.attname)
+            if key is not None and isinstance(related_model, type) and not _secret(model_field):
+                target = model_field.target_field
+                wanted.setdefault((related_model, target), set()).add(key)
+    names = _related_names()
+    for (related_model, target), keys in wanted.items():
+        for chunk in _batches(list(keys)):
+            found = related_model._base_manager.filter(**{f"{target.name}__in": chunk})
+            for related in found.select_related():
+                ref = getattr(related, "public_id", None)
+                names[(str(related_model), getattr(related, target.attname))] = (
+                    str(ref if ref is not None else related),
+                    str(related),
+                )
+
+
 def _record_field(row: Model, model_field: Field) -> RecordField | None:  # type: ignore[type-arg]
     name = model_field.name
-    if name == "id" or any(marker in name for marker in SECRET_FIELD_MARKERS):
+    if _secret(model_field):
         return None
     if model_field.is_relation:
         if model_field.related_model is Patient:
@@ -117,7 +231,8 @@ def _record_field(row: Model, model_field: Field) -> RecordField | None:  # type
         key = getattr(row, model_field.attname)
         if key is None:
             return RecordField(name, str(model_field.verbose_name), "", "")
-        # The same user or team is named on many rows: looked up once per copy.
+        # The same user or team is named on many rows: read once per copy (all at once by
+        # _read_related_names; a row met otherwise is read here).
         cache_key = (str(model_field.related_model), key)
         names = _related_names()
         if cache_key not in names:
@@ -142,7 +257,10 @@ def _created(row: Model) -> datetime | None:
 
 
 def record_item(
-    row: Model, part_label: str, seen: set[tuple[str, object]] | None = None
+    row: Model,
+    part_label: str,
+    seen: set[tuple[str, object]] | None = None,
+    children_of: Callable[[Model], Iterator[Model]] = _children_of,
 ) -> RecordItem:
     """``row`` with the rows under it; a row owned twice (a care-level decision is under
     its screening and under the profile it was made from) is shown once, where it is
@@ -156,7 +274,7 @@ def record_item(
     )
     ref = getattr(row, "public_id", None)
     children = [
-        child for child in _children_of(row) if (model_label(type(child)), child.pk) not in seen
+        child for child in children_of(row) if (model_label(type(child)), child.pk) not in seen
     ]
     seen.update((model_label(type(child)), child.pk) for child in children)
     return RecordItem(
@@ -166,7 +284,7 @@ def record_item(
         ref=str(ref if ref is not None else row.pk),
         created=_created(row),
         fields=fields,
-        children=tuple(record_item(child, part_label, seen) for child in children),
+        children=tuple(record_item(child, part_label, seen, children_of) for child in children),
     )
 
 
@@ -175,10 +293,13 @@ def record_items(patient: Patient) -> list[RecordItem]:
     data."""
     seen: set[tuple[str, object]] = set()
     _RELATED.set({})
-    return [record_item(patient, _("Your details"), seen)] + [
-        record_item(row, part_label_of(model_label(model)), seen)
-        for model in root_models()
-        for row in root_rows(patient, model)
+    models = root_models()
+    rows = RecordRows.read(patient, models)
+    _read_related_names(chain([patient], rows.every_row()))
+    return [record_item(patient, _("Your details"), seen, rows.children_of)] + [
+        record_item(row, part_label_of(model_label(model)), seen, rows.children_of)
+        for model in models
+        for row in rows.roots[model]
         if (model_label(model), row.pk) not in seen
     ]
 
@@ -201,20 +322,10 @@ class PartRows:
         return sum(len(pks) for pks in self.rows.values())
 
 
-def _gather(row: Model, into: PartRows) -> None:
-    pks = into.rows.get(type(row), set())
-    if row.pk in pks:
-        return
-    into.add(row)
-    for child in _children_of(row):
-        _gather(child, into)
-
-
 def rows_of_parts(patient: Patient, parts: frozenset[RecordPart]) -> PartRows:
     found = PartRows()
-    for model in root_models(parts):
-        for row in root_rows(patient, model):
-            _gather(row, found)
+    for row in RecordRows.read(patient, root_models(parts)).every_row():
+        found.add(row)
     return found
 
 

@@ -30,13 +30,6 @@ from maatwerk.web.records.forms import DecisionForm, DestructionRequestForm
 from maatwerk.web.records.models import DestructionRequest, RecordCopy
 from maatwerk.web.records.pages import OBJECT_RIGHTS, rights_page, rights_page_content
 
-NO_STORE = "no-store, private"
-
-
-def _no_store(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = NO_STORE
-    return response
-
 
 def _render_page(
     request: ActorRequest,
@@ -62,7 +55,7 @@ def _render_page(
         ],
     }
     template = "records/mine.html" if access.by_patient else "records/patient.html"
-    return _no_store(render(request, template, context, status=status))
+    return render(request, template, context, status=status)
 
 
 # ------------------------------------------------------------------ the patient's portal
@@ -159,7 +152,7 @@ def decide(request: ActorRequest, request_id: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def open_requests(request: ActorRequest) -> HttpResponse:
     found = destruction.open_requests(actor=request.actor)
-    return _no_store(render(request, "records/open_requests.html", {"requests": found}))
+    return render(request, "records/open_requests.html", {"requests": found})
 
 
 # ------------------------------------------------------------------ downloads
@@ -177,7 +170,7 @@ def _download(request: ActorRequest, copy_id: str, file_format: str) -> HttpResp
     try:
         body = copies.copy_download(actor=request.actor, opened=opened, file_format=file_format)
     except InputRefused as refusal:
-        return _no_store(HttpResponse(str(refusal), status=410, content_type="text/plain"))
+        return HttpResponse(str(refusal), status=410, content_type="text/plain")
     if file_format == "fhir":
         response = HttpResponse(body, content_type=f"{copies.FHIR_JSON}; charset=utf-8")
         name = "dossier.fhir.json"
@@ -185,7 +178,7 @@ def _download(request: ActorRequest, copy_id: str, file_format: str) -> HttpResp
         response = HttpResponse(body, content_type=PDF_CONTENT_TYPE)
         name = "dossier.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return _no_store(response)
+    return response
 
 
 @login_required
