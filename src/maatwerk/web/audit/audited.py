@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -169,6 +169,28 @@ def audited(
     except (PermissionDenied, Http404):
         _write(actor, action, note, "denied")
         raise
+
+
+class OpenedRecord(Protocol):
+    """What every scoped opener returns (a patient's record or a child object of it)."""
+
+    @property
+    def emergency(self) -> bool: ...
+
+    def subject(self, object_type: str) -> AuditSubject: ...
+
+
+def record_read(*, actor: Actor, opened: OpenedRecord, object_type: str, detail: str = "") -> None:
+    """A page of patient data was read: one ``read`` event, under an emergency grant
+    marked as such. Nothing changes, so the audited block is empty."""
+    with audited(
+        actor=actor,
+        action="read",
+        subject=opened.subject(object_type),
+        emergency=opened.emergency,
+        detail=detail,
+    ):
+        pass
 
 
 def record_denial(*, actor: Actor, action: str, subject: AuditSubject, detail: str = "") -> None:

@@ -34,7 +34,13 @@ from maatwerk.core.formulation import Formulation as CoreFormulation
 from maatwerk.core.formulation.model import CircleGraph
 from maatwerk.core.instruments.base import Language
 from maatwerk.web.accounts.models import User
-from maatwerk.web.audit.audited import InputRefused, audited, valid_form, valid_formset
+from maatwerk.web.audit.audited import (
+    InputRefused,
+    audited,
+    record_read,
+    valid_form,
+    valid_formset,
+)
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.formulation import editing
 from maatwerk.web.formulation.forms import (
@@ -78,26 +84,12 @@ def _user(actor: Actor) -> User:
 
 def patient_read(*, actor: Actor, access: PatientAccess, detail: str) -> None:
     """The formulation page of a patient (or the page to start one) was read."""
-    with audited(
-        actor=actor,
-        action="read",
-        subject=access.subject(OBJECT_FORMULATION),
-        emergency=access.emergency,
-        detail=detail,
-    ):
-        pass
+    record_read(actor=actor, opened=access, object_type=OBJECT_FORMULATION, detail=detail)
 
 
 def formulation_read(*, actor: Actor, opened: FormulationAccess, detail: str) -> None:
     """A page of the formulation was read (one ``read`` event)."""
-    with audited(
-        actor=actor,
-        action="read",
-        subject=opened.subject(OBJECT_FORMULATION),
-        emergency=opened.emergency,
-        detail=detail,
-    ):
-        pass
+    record_read(actor=actor, opened=opened, object_type=OBJECT_FORMULATION, detail=detail)
 
 
 # ------------------------------------------------------------------ diagram
