@@ -5,8 +5,10 @@ The variables sit on a circle; an edge is a line (contemporaneous) or an arrow
 a solid blue line, a negative one a dashed red line, so the sign does not depend on
 colour alone. Autoregressions are not drawn. Text is 17 units high in a 340-unit-wide
 picture: at least 12 px wherever the picture is 240 px wide or more (a 320 px phone
-leaves about 254 px inside a card). The caller gives the title and a
-text alternative (the list of edges in words) next to the picture.
+leaves about 254 px inside a card). A long label is wrapped over up to three lines,
+never cut off; two opposite arrows between one pair are drawn as two curves, one to
+either side, so they do not overlap. The caller gives the title and a text alternative
+(the list of edges in words) next to the picture.
 """
 
 from __future__ import annotations
@@ -24,20 +26,30 @@ FONT: Final = 17
 BOX_WIDTH: Final = 108
 LINE_HEIGHT: Final = 19
 WRAP: Final = 10
+"""Characters per label line before a line gets wider than the box."""
+MAX_LINES: Final = 3
+CHAR_WIDTH: Final = 0.6
+"""A generous average glyph width of sans-serif text, in font sizes, to size the box."""
+CURVE: Final = 36.0
+"""How far the control point of an opposite pair's curve lies beside the straight line."""
 POSITIVE: Final = "#1a4d8f"
 NEGATIVE: Final = "#a4161a"
 
 
 def _wrap(label: str, width: int = WRAP) -> list[str]:
-    words = label.split()
-    lines: list[str] = []
-    for word in words:
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    lines = lines[:2] or [label[:width]]
-    return [line if len(line) <= width + 2 else line[: width + 1] + "…" for line in lines]
+    """The label's words over at most :data:`MAX_LINES` lines, lines widened as needed so
+    that nothing is cut off (a word longer than a line stays whole)."""
+    words = label.split() or [label]
+    while True:
+        lines: list[str] = []
+        for word in words:
+            if lines and len(lines[-1]) + 1 + len(word) <= width:
+                lines[-1] += " " + word
+            else:
+                lines.append(word)
+        if len(lines) <= MAX_LINES:
+            return lines
+        width += 1
 
 
 def network_svg(
@@ -82,23 +94,35 @@ def network_svg(
             weight = float(weights[j, i])
             if weight == 0:
                 continue
-            parts.append(_edge(points[j], points[i], weight, strongest, directed, element_id))
-    for (x, y), label in zip(points, labels, strict=True):
-        lines = _wrap(label)
-        height = LINE_HEIGHT * len(lines) + 10
-        parts.append(
-            f'<rect x="{x - BOX_WIDTH / 2:.1f}" y="{y - height / 2:.1f}" width="{BOX_WIDTH}" '
-            f'height="{height}" rx="8" fill="#ffffff" stroke="#333333" stroke-width="1.5"/>'
-        )
-        first = y - (len(lines) - 1) * LINE_HEIGHT / 2 + FONT / 3
-        for n, line in enumerate(lines):
+            # An opposite pair j→i and i→j curves apart; a single arrow stays straight.
+            paired = directed and float(weights[i, j]) != 0
             parts.append(
-                f'<text x="{x:.1f}" y="{first + n * LINE_HEIGHT:.1f}" text-anchor="middle" '
-                f'font-size="{FONT}" font-family="sans-serif" fill="#111111">'
-                f"{escape(line)}</text>"
+                _edge(points[j], points[i], weight, strongest, directed, paired, element_id)
             )
+    for (x, y), label in zip(points, labels, strict=True):
+        parts.append(_label(x, y, label))
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _label(x: float, y: float, label: str) -> str:
+    """A box with the whole label, one ``<tspan>`` a line, kept inside the picture."""
+    lines = _wrap(label)
+    width = max(BOX_WIDTH, max(len(line) for line in lines) * FONT * CHAR_WIDTH + 12)
+    width = min(width, SIZE - 4)
+    x = min(max(x, width / 2 + 2), SIZE - width / 2 - 2)
+    height = LINE_HEIGHT * len(lines) + 10
+    first = y - (len(lines) - 1) * LINE_HEIGHT / 2 + FONT / 3
+    spans = "".join(
+        f'<tspan x="{x:.1f}" y="{first + n * LINE_HEIGHT:.1f}">{escape(line)}</tspan>'
+        for n, line in enumerate(lines)
+    )
+    return (
+        f'<rect x="{x - width / 2:.1f}" y="{y - height / 2:.1f}" width="{width:.1f}" '
+        f'height="{height}" rx="8" fill="#ffffff" stroke="#333333" stroke-width="1.5"/>'
+        f'<text text-anchor="middle" font-size="{FONT}" font-family="sans-serif" '
+        f'fill="#111111">{spans}</text>'
+    )
 
 
 def _edge(
@@ -107,13 +131,15 @@ def _edge(
     weight: float,
     strongest: float,
     directed: bool,
+    paired: bool,
     element_id: str,
 ) -> str:
     (x1, y1), (x2, y2) = start, end
     length = math.hypot(x2 - x1, y2 - y1) or 1.0
     ux, uy = (x2 - x1) / length, (y2 - y1) / length
-    # Leave the boxes free; a directed pair j→i and i→j is drawn side by side.
-    shift = 5.0 if directed else 0.0
+    # Leave the boxes free. The left-hand normal of j→i is the right-hand one of i→j,
+    # so the two arrows of an opposite pair bend to either side.
+    shift = 6.0 if paired else 0.0
     ox, oy = -uy * shift, ux * shift
     gap_start, gap_end = 30.0, 34.0 if directed else 30.0
     ax, ay = x1 + ux * gap_start + ox, y1 + uy * gap_start + oy
@@ -123,7 +149,11 @@ def _edge(
     width = 1.5 + 5.0 * abs(weight) / strongest
     dash = "" if positive else ' stroke-dasharray="7 4"'
     marker = f' marker-end="url(#{element_id}-{"pos" if positive else "neg"})"' if directed else ""
-    return (
-        f'<line x1="{ax:.1f}" y1="{ay:.1f}" x2="{bx:.1f}" y2="{by:.1f}" stroke="{colour}" '
-        f'stroke-width="{width:.1f}"{dash}{marker} stroke-linecap="round"/>'
-    )
+    style = f'stroke="{colour}" stroke-width="{width:.1f}"{dash}{marker} stroke-linecap="round"'
+    if paired:
+        cx, cy = (ax + bx) / 2 - uy * CURVE, (ay + by) / 2 + ux * CURVE
+        return (
+            f'<path class="edge-curve" d="M{ax:.1f},{ay:.1f} Q{cx:.1f},{cy:.1f} '
+            f'{bx:.1f},{by:.1f}" fill="none" {style}/>'
+        )
+    return f'<line x1="{ax:.1f}" y1="{ay:.1f}" x2="{bx:.1f}" y2="{by:.1f}" {style}/>'
