@@ -394,6 +394,8 @@ def test_the_patient_reads_only_strong_stable_links_graded_in_words(world: World
     }
     NetworkEstimate.objects.filter(pk=estimate.pk).update(result=result)
     page = world.client_for("patient_a").get("/analysis/mine/network/").content.decode()
+    assert "We laten alleen verbanden zien die duidelijk in je dagboek staan." in page
+    assert "vaak" not in page.split('id="mine-words"')[0].split('id="main"')[1]  # intro
     words = page.split('id="mine-words"')[1].split("</ul>")[0]
     assert f"“{a}” en “{c}” komen soms samen." in words
     assert f"Na meer “{c}” heb je vaak wat later meer “{d}”." in words
