@@ -73,3 +73,25 @@ def test_opposite_arrows_curve_to_either_side_instead_of_overlapping() -> None:
         return (bx - ax) * (py - ay) - (by - ay) * (px - ax)
 
     assert side(c1x, c1y) * side(c2x, c2y) < 0
+
+
+def test_arrows_end_outside_the_boxes_so_no_arrowhead_is_hidden() -> None:
+    labels = ["Mijn rug doet al weken zeer", "Ik til en buk niet", "moe", "bang"]
+    weights = np.zeros((4, 4))
+    weights[1, 0] = weights[2, 0] = weights[3, 0] = weights[0, 2] = 0.3
+    svg = network_svg(labels, weights, directed=True, title="t", element_id="e")
+    boxes = [
+        tuple(float(v) for v in box)
+        for box in re.findall(
+            r'<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"', svg
+        )
+    ]
+    ends = [
+        (float(x), float(y))
+        for x, y in re.findall(r'x2="([\d.]+)" y2="([\d.]+)"', svg)
+        + re.findall(r'class="edge-curve" d="[^"]* ([\d.]+),([\d.]+)"', svg)
+    ]
+    assert len(ends) == 4
+    for x, y in ends:
+        for left, top, width, height in boxes:
+            assert not (left < x < left + width and top < y < top + height)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from html import escape
 from typing import Final
 
@@ -87,6 +88,7 @@ def network_svg(
             f'<path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker>'
         )
     parts.append("</defs>")
+    boxes = [_box(x, y, label) for (x, y), label in zip(points, labels, strict=True)]
     for j in range(p):
         for i in range(p):
             if i == j or (not directed and i < j):
@@ -96,22 +98,39 @@ def network_svg(
                 continue
             # An opposite pair j→i and i→j curves apart; a single arrow stays straight.
             paired = directed and float(weights[i, j]) != 0
-            parts.append(
-                _edge(points[j], points[i], weight, strongest, directed, paired, element_id)
-            )
-    for (x, y), label in zip(points, labels, strict=True):
-        parts.append(_label(x, y, label))
+            parts.append(_edge(boxes[j], boxes[i], weight, strongest, directed, paired, element_id))
+    parts.extend(_label(box) for box in boxes)
     parts.append("</svg>")
     return "".join(parts)
 
 
-def _label(x: float, y: float, label: str) -> str:
-    """A box with the whole label, one ``<tspan>`` a line, kept inside the picture."""
+@dataclass(frozen=True, slots=True)
+class _Box:
+    x: float
+    y: float
+    width: float
+    height: float
+    lines: tuple[str, ...]
+
+    def edge_distance(self, ux: float, uy: float) -> float:
+        """From the centre to the border along the unit direction (ux, uy), plus a gap."""
+        across = self.width / 2 / abs(ux) if ux else math.inf
+        down = self.height / 2 / abs(uy) if uy else math.inf
+        return min(across, down) + 4.0
+
+
+def _box(x: float, y: float, label: str) -> _Box:
+    """The box of a label: wide enough for its longest line, kept inside the picture."""
     lines = _wrap(label)
     width = max(BOX_WIDTH, max(len(line) for line in lines) * FONT * CHAR_WIDTH + 12)
     width = min(width, SIZE - 4)
     x = min(max(x, width / 2 + 2), SIZE - width / 2 - 2)
-    height = LINE_HEIGHT * len(lines) + 10
+    return _Box(x, y, width, LINE_HEIGHT * len(lines) + 10, tuple(lines))
+
+
+def _label(box: _Box) -> str:
+    """A box with the whole label, one ``<tspan>`` a line."""
+    x, y, width, height, lines = box.x, box.y, box.width, box.height, box.lines
     first = y - (len(lines) - 1) * LINE_HEIGHT / 2 + FONT / 3
     spans = "".join(
         f'<tspan x="{x:.1f}" y="{first + n * LINE_HEIGHT:.1f}">{escape(line)}</tspan>'
@@ -126,22 +145,23 @@ def _label(x: float, y: float, label: str) -> str:
 
 
 def _edge(
-    start: tuple[float, float],
-    end: tuple[float, float],
+    start: _Box,
+    end: _Box,
     weight: float,
     strongest: float,
     directed: bool,
     paired: bool,
     element_id: str,
 ) -> str:
-    (x1, y1), (x2, y2) = start, end
+    (x1, y1), (x2, y2) = (start.x, start.y), (end.x, end.y)
     length = math.hypot(x2 - x1, y2 - y1) or 1.0
     ux, uy = (x2 - x1) / length, (y2 - y1) / length
     # Leave the boxes free. The left-hand normal of j→i is the right-hand one of i→j,
     # so the two arrows of an opposite pair bend to either side.
     shift = 6.0 if paired else 0.0
     ox, oy = -uy * shift, ux * shift
-    gap_start, gap_end = 30.0, 34.0 if directed else 30.0
+    # The line starts and ends at the boxes' borders, so no box hides an arrowhead.
+    gap_start, gap_end = start.edge_distance(ux, uy), end.edge_distance(ux, uy)
     ax, ay = x1 + ux * gap_start + ox, y1 + uy * gap_start + oy
     bx, by = x2 - ux * gap_end + ox, y2 - uy * gap_end + oy
     positive = weight > 0
