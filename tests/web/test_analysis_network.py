@@ -13,6 +13,7 @@ to the next, and pain goes with tiredness, fear with low mood at the same moment
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -143,8 +144,11 @@ def test_the_clinician_sees_the_network_beside_the_circle_and_adds_a_link(
     # "somber" is not linked to a box: listed apart, not offered.
     assert "“somber”" in page.split("niet aan een vak van de cirkel gekoppeld")[1]
     assert 'value="bang|somber"' not in page
-    # The patient's explanation, in B1 words.
-    assert "Na meer “Bang” heb je vaak wat later meer “Pijn”." in page
+    # The patient's explanation, in B1 words graded by strength; the weak link of pain
+    # and tiredness (PCC 0.04, in 75 % of the resamples) is not described to the patient.
+    patient_words = page.split('id="patient-title"')[1].split("</ul>")[0].split("<ul>")[1]
+    assert "Na meer “Bang” heb je soms wat later meer “Pijn”." in patient_words
+    assert "“Pijn” en “Moe”" not in patient_words and "vaak" not in patient_words  # all < 0.30
 
     response = world.client_for("clinician_treating").post(
         base(world) + "add/", {"edge": ["bang|pijn"]}
@@ -173,7 +177,8 @@ def test_the_patient_sees_the_network_only_once_the_clinician_shared_it(
     assert clinician.post(base(world) + "share/").status_code == 302
     assert 'href="/analysis/mine/network/"' in patient.get("/portal/").content.decode()
     page = patient.get("/analysis/mine/network/").content.decode()
-    assert "Na meer “Bang” heb je vaak wat later meer “Pijn”." in page
+    assert "Na meer “Bang” heb je soms wat later meer “Pijn”." in page
+    assert "“Pijn” en “Moe” komen" not in page
     assert 'role="img" aria-labelledby="mine-temporal-title"' in page
     assert "PDC" not in page and "PCC" not in page  # no statistics for the patient
     # The page is the patient's own: a clinician has none, another patient sees their own.
@@ -355,3 +360,50 @@ def test_the_network_prints_as_a_pdf_for_clinician_and_patient(
     assert "Wat je dagboek laat zien" in own_text and "PDC" not in own_text
     # Another clinician cannot print it.
     assert world.client_for("clinician_other_team").get(base(world) + "pdf/").status_code == 404
+
+
+def test_the_patient_reads_only_strong_stable_links_graded_in_words(world: World) -> None:
+    """A weak link (PCC 0.04, though in 75 % of resamples) was shown as "often come
+    together"; now only strong and stable links are described, graded by strength, and
+    the patient's picture draws no more than the words say."""
+    diary_shared(world)
+    estimate = NetworkEstimate.objects.get(patient=world.patient_a)
+    result = dict(estimate.result)
+    a, b, c, d = result["vars"][:4]
+    p = len(result["vars"])
+    zeros = [[0.0] * p for _ in range(p)]
+    pcc = [row[:] for row in zeros]
+    pcc[0][1] = pcc[1][0] = 0.04  # weak, stable: not described
+    pcc[0][2] = pcc[2][0] = 0.20  # stable: "sometimes"
+    pcc[1][3] = pcc[3][1] = 0.40  # unstable: not described
+    pdc = [row[:] for row in zeros]
+    pdc[2][3] = 0.35  # stable: "often"
+    share = [row[:] for row in zeros]
+    share[0][1], share[0][2], share[1][3] = 0.75, 0.9, 0.3
+    temporal_share = [row[:] for row in zeros]
+    temporal_share[2][3] = 0.8
+    result |= {
+        "pdc": pdc,
+        "pcc": pcc,
+        "stability": {
+            "resamples": 200,
+            "temporal": temporal_share,
+            "contemporaneous": share,
+            "warnings": [],
+        },
+    }
+    NetworkEstimate.objects.filter(pk=estimate.pk).update(result=result)
+    page = world.client_for("patient_a").get("/analysis/mine/network/").content.decode()
+    assert "We laten alleen verbanden zien die duidelijk in je dagboek staan." in page
+    assert "vaak" not in page.split('id="mine-words"')[0].split('id="main"')[1]  # intro
+    words = page.split('id="mine-words"')[1].split("</ul>")[0]
+    assert f"“{a}” en “{c}” komen soms samen." in words
+    assert f"Na meer “{c}” heb je vaak wat later meer “{d}”." in words
+    assert words.count("<li>") == 2  # not the weak a–b link, not the unstable b–d link
+    assert f"“{a}” en “{b}”" not in words and f"“{b}” en “{d}”" not in words
+    # The pictures show the two described links and nothing else.
+    assert len(re.findall(r"<line ", page)) == 2
+    clinician = world.client_for("clinician_treating").get(base(world)).content.decode()
+    assert "PDC: een verband" in clinician  # the legend of the values
+    preview = clinician.split('id="patient-title"')[1].split("</ul>")[0]
+    assert preview.count("<li>") == 2

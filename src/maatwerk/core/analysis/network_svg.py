@@ -5,14 +5,17 @@ The variables sit on a circle; an edge is a line (contemporaneous) or an arrow
 a solid blue line, a negative one a dashed red line, so the sign does not depend on
 colour alone. Autoregressions are not drawn. Text is 17 units high in a 340-unit-wide
 picture: at least 12 px wherever the picture is 240 px wide or more (a 320 px phone
-leaves about 254 px inside a card). The caller gives the title and a
-text alternative (the list of edges in words) next to the picture.
+leaves about 254 px inside a card). A long label is wrapped over up to three lines,
+never cut off; two opposite arrows between one pair are drawn as two curves, one to
+either side, so they do not overlap. The caller gives the title and a text alternative
+(the list of edges in words) next to the picture.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from html import escape
 from typing import Final
 
@@ -24,20 +27,30 @@ FONT: Final = 17
 BOX_WIDTH: Final = 108
 LINE_HEIGHT: Final = 19
 WRAP: Final = 10
+"""Characters per label line before a line gets wider than the box."""
+MAX_LINES: Final = 3
+CHAR_WIDTH: Final = 0.6
+"""A generous average glyph width of sans-serif text, in font sizes, to size the box."""
+CURVE: Final = 36.0
+"""How far the control point of an opposite pair's curve lies beside the straight line."""
 POSITIVE: Final = "#1a4d8f"
 NEGATIVE: Final = "#a4161a"
 
 
 def _wrap(label: str, width: int = WRAP) -> list[str]:
-    words = label.split()
-    lines: list[str] = []
-    for word in words:
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    lines = lines[:2] or [label[:width]]
-    return [line if len(line) <= width + 2 else line[: width + 1] + "…" for line in lines]
+    """The label's words over at most :data:`MAX_LINES` lines, lines widened as needed so
+    that nothing is cut off (a word longer than a line stays whole)."""
+    words = label.split() or [label]
+    while True:
+        lines: list[str] = []
+        for word in words:
+            if lines and len(lines[-1]) + 1 + len(word) <= width:
+                lines[-1] += " " + word
+            else:
+                lines.append(word)
+        if len(lines) <= MAX_LINES:
+            return lines
+        width += 1
 
 
 def network_svg(
@@ -75,6 +88,7 @@ def network_svg(
             f'<path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker>'
         )
     parts.append("</defs>")
+    boxes = [_box(x, y, label) for (x, y), label in zip(points, labels, strict=True)]
     for j in range(p):
         for i in range(p):
             if i == j or (not directed and i < j):
@@ -82,40 +96,72 @@ def network_svg(
             weight = float(weights[j, i])
             if weight == 0:
                 continue
-            parts.append(_edge(points[j], points[i], weight, strongest, directed, element_id))
-    for (x, y), label in zip(points, labels, strict=True):
-        lines = _wrap(label)
-        height = LINE_HEIGHT * len(lines) + 10
-        parts.append(
-            f'<rect x="{x - BOX_WIDTH / 2:.1f}" y="{y - height / 2:.1f}" width="{BOX_WIDTH}" '
-            f'height="{height}" rx="8" fill="#ffffff" stroke="#333333" stroke-width="1.5"/>'
-        )
-        first = y - (len(lines) - 1) * LINE_HEIGHT / 2 + FONT / 3
-        for n, line in enumerate(lines):
-            parts.append(
-                f'<text x="{x:.1f}" y="{first + n * LINE_HEIGHT:.1f}" text-anchor="middle" '
-                f'font-size="{FONT}" font-family="sans-serif" fill="#111111">'
-                f"{escape(line)}</text>"
-            )
+            # An opposite pair j→i and i→j curves apart; a single arrow stays straight.
+            paired = directed and float(weights[i, j]) != 0
+            parts.append(_edge(boxes[j], boxes[i], weight, strongest, directed, paired, element_id))
+    parts.extend(_label(box) for box in boxes)
     parts.append("</svg>")
     return "".join(parts)
 
 
+@dataclass(frozen=True, slots=True)
+class _Box:
+    x: float
+    y: float
+    width: float
+    height: float
+    lines: tuple[str, ...]
+
+    def edge_distance(self, ux: float, uy: float) -> float:
+        """From the centre to the border along the unit direction (ux, uy), plus a gap."""
+        across = self.width / 2 / abs(ux) if ux else math.inf
+        down = self.height / 2 / abs(uy) if uy else math.inf
+        return min(across, down) + 4.0
+
+
+def _box(x: float, y: float, label: str) -> _Box:
+    """The box of a label: wide enough for its longest line, kept inside the picture."""
+    lines = _wrap(label)
+    width = max(BOX_WIDTH, max(len(line) for line in lines) * FONT * CHAR_WIDTH + 12)
+    width = min(width, SIZE - 4)
+    x = min(max(x, width / 2 + 2), SIZE - width / 2 - 2)
+    return _Box(x, y, width, LINE_HEIGHT * len(lines) + 10, tuple(lines))
+
+
+def _label(box: _Box) -> str:
+    """A box with the whole label, one ``<tspan>`` a line."""
+    x, y, width, height, lines = box.x, box.y, box.width, box.height, box.lines
+    first = y - (len(lines) - 1) * LINE_HEIGHT / 2 + FONT / 3
+    spans = "".join(
+        f'<tspan x="{x:.1f}" y="{first + n * LINE_HEIGHT:.1f}">{escape(line)}</tspan>'
+        for n, line in enumerate(lines)
+    )
+    return (
+        f'<rect x="{x - width / 2:.1f}" y="{y - height / 2:.1f}" width="{width:.1f}" '
+        f'height="{height}" rx="8" fill="#ffffff" stroke="#333333" stroke-width="1.5"/>'
+        f'<text text-anchor="middle" font-size="{FONT}" font-family="sans-serif" '
+        f'fill="#111111">{spans}</text>'
+    )
+
+
 def _edge(
-    start: tuple[float, float],
-    end: tuple[float, float],
+    start: _Box,
+    end: _Box,
     weight: float,
     strongest: float,
     directed: bool,
+    paired: bool,
     element_id: str,
 ) -> str:
-    (x1, y1), (x2, y2) = start, end
+    (x1, y1), (x2, y2) = (start.x, start.y), (end.x, end.y)
     length = math.hypot(x2 - x1, y2 - y1) or 1.0
     ux, uy = (x2 - x1) / length, (y2 - y1) / length
-    # Leave the boxes free; a directed pair j→i and i→j is drawn side by side.
-    shift = 5.0 if directed else 0.0
+    # Leave the boxes free. The left-hand normal of j→i is the right-hand one of i→j,
+    # so the two arrows of an opposite pair bend to either side.
+    shift = 6.0 if paired else 0.0
     ox, oy = -uy * shift, ux * shift
-    gap_start, gap_end = 30.0, 34.0 if directed else 30.0
+    # The line starts and ends at the boxes' borders, so no box hides an arrowhead.
+    gap_start, gap_end = start.edge_distance(ux, uy), end.edge_distance(ux, uy)
     ax, ay = x1 + ux * gap_start + ox, y1 + uy * gap_start + oy
     bx, by = x2 - ux * gap_end + ox, y2 - uy * gap_end + oy
     positive = weight > 0
@@ -123,7 +169,11 @@ def _edge(
     width = 1.5 + 5.0 * abs(weight) / strongest
     dash = "" if positive else ' stroke-dasharray="7 4"'
     marker = f' marker-end="url(#{element_id}-{"pos" if positive else "neg"})"' if directed else ""
-    return (
-        f'<line x1="{ax:.1f}" y1="{ay:.1f}" x2="{bx:.1f}" y2="{by:.1f}" stroke="{colour}" '
-        f'stroke-width="{width:.1f}"{dash}{marker} stroke-linecap="round"/>'
-    )
+    style = f'stroke="{colour}" stroke-width="{width:.1f}"{dash}{marker} stroke-linecap="round"'
+    if paired:
+        cx, cy = (ax + bx) / 2 - uy * CURVE, (ay + by) / 2 + ux * CURVE
+        return (
+            f'<path class="edge-curve" d="M{ax:.1f},{ay:.1f} Q{cx:.1f},{cy:.1f} '
+            f'{bx:.1f},{by:.1f}" fill="none" {style}/>'
+        )
+    return f'<line x1="{ax:.1f}" y1="{ay:.1f}" x2="{bx:.1f}" y2="{by:.1f}" {style}/>'

@@ -26,6 +26,7 @@ from maatwerk.core.analysis.circle_network import (
 )
 from maatwerk.core.analysis.ema import EmaSeries
 from maatwerk.core.analysis.network_svg import network_svg
+from maatwerk.core.analysis.network_words import LinkWording, patient_wording
 from maatwerk.core.formulation.model import CircleGraph
 from maatwerk.web.analysis import selectors
 from maatwerk.web.analysis.models import EmaImport, NetworkEstimate
@@ -45,7 +46,6 @@ class EdgeRow:
     """One edge in words, with what adding it to the circle would post."""
 
     text: str
-    patient_text: str
     strength: str
     stability: str
     value: str
@@ -114,6 +114,7 @@ class NetworkPageContext(TypedDict):
     missing: NotRequired[list[EdgeRow]]
     unlinked: NotRequired[list[EdgeRow]]
     warnings: NotRequired[list[str]]
+    patient_sentences: NotRequired[list[str]]  # what the patient reads, in their language
     generated_at: NotRequired[datetime]  # the PDF
 
 
@@ -149,39 +150,83 @@ def _clinician_text(edge: DataEdge, names: dict[str, str]) -> str:
     return _("when “%(a)s” is higher, “%(b)s” is lower at the same moment") % {"a": a, "b": b}
 
 
-def _patient_text(edge: DataEdge, names: dict[str, str]) -> str:
-    a, b = names[edge.source], names[edge.target]
+def _patient_text(edge: DataEdge, names: dict[str, str], wording: LinkWording) -> str:
+    """The link in B1 words, "often" or "sometimes" as :mod:`network_words` grades it."""
+    values = {"a": names[edge.source], "b": names[edge.target]}
+    often = wording is LinkWording.OFTEN
     if edge.kind is EdgeKind.TEMPORAL:
         if edge.weight > 0:
-            return _("After more “%(a)s”, you often have more “%(b)s” a bit later.") % {
-                "a": a,
-                "b": b,
-            }
-        return _("After more “%(a)s”, you often have less “%(b)s” a bit later.") % {
-            "a": a,
-            "b": b,
-        }
+            if often:
+                return _("After more “%(a)s”, you often have more “%(b)s” a bit later.") % values
+            return _("After more “%(a)s”, you sometimes have more “%(b)s” a bit later.") % values
+        if often:
+            return _("After more “%(a)s”, you often have less “%(b)s” a bit later.") % values
+        return _("After more “%(a)s”, you sometimes have less “%(b)s” a bit later.") % values
     if edge.weight > 0:
-        return _("“%(a)s” and “%(b)s” often come together.") % {"a": a, "b": b}
-    return _("When you have more “%(a)s”, you often have less “%(b)s” at that moment.") % {
-        "a": a,
-        "b": b,
-    }
+        if often:
+            return _("“%(a)s” and “%(b)s” often come together.") % values
+        return _("“%(a)s” and “%(b)s” sometimes come together.") % values
+    if often:
+        return _("When you have more “%(a)s”, you often have less “%(b)s” at that moment.") % values
+    return _("When you have more “%(a)s”, you sometimes have less “%(b)s” at that moment.") % values
+
+
+def _stability_share(edge: DataEdge, variables: list[str], stored: StoredNetwork) -> float | None:
+    """The share of bootstrap resamples with this edge; ``None`` when not measured."""
+    share = stored.get("stability")
+    if share is None:
+        return None
+    matrix = share["temporal"] if edge.kind is EdgeKind.TEMPORAL else share["contemporaneous"]
+    if not matrix:
+        return None
+    j, i = variables.index(edge.source), variables.index(edge.target)
+    return float(matrix[j][i] if edge.kind is EdgeKind.TEMPORAL else matrix[min(i, j)][max(i, j)])
 
 
 def _stability(edge: DataEdge, variables: list[str], stored: StoredNetwork, lang: str) -> str:
-    share = stored.get("stability")
-    if share is None:
+    value = _stability_share(edge, variables, stored)
+    stability = stored.get("stability")
+    if value is None or stability is None:
         return ""
-    matrix = share["temporal"] if edge.kind is EdgeKind.TEMPORAL else share["contemporaneous"]
-    if not matrix:
-        return ""
-    j, i = variables.index(edge.source), variables.index(edge.target)
-    value = matrix[j][i] if edge.kind is EdgeKind.TEMPORAL else matrix[min(i, j)][max(i, j)]
     return _("in %(share)s%% of %(count)s resamples") % {
-        "share": number_text(100 * float(value), lang, 0),
-        "count": share["resamples"],
+        "share": number_text(100 * value, lang, 0),
+        "count": stability["resamples"],
     }
+
+
+def _described(
+    edges: tuple[DataEdge, ...], variables: list[str], stored: StoredNetwork
+) -> list[tuple[DataEdge, LinkWording]]:
+    """The edges the patient reads about (strong and stable enough), with their grade."""
+    described = []
+    for edge in edges:
+        wording = patient_wording(edge.weight, _stability_share(edge, variables, stored))
+        if wording is not None:
+            described.append((edge, wording))
+    return described
+
+
+def _patient_sentences(
+    edges: tuple[DataEdge, ...], names: dict[str, str], variables: list[str], stored: StoredNetwork
+) -> list[str]:
+    return [_patient_text(edge, names, w) for edge, w in _described(edges, variables, stored)]
+
+
+def _described_weights(
+    described: list[tuple[DataEdge, LinkWording]], variables: list[str], kind: EdgeKind
+) -> Array:
+    """A weight matrix with only the described edges of ``kind``: the patient's picture
+    shows what the words say and no more."""
+    p = len(variables)
+    weights = np.zeros((p, p), dtype=np.float64)
+    for edge, _wording in described:
+        if edge.kind is not kind:
+            continue
+        j, i = variables.index(edge.source), variables.index(edge.target)
+        weights[j, i] = edge.weight
+        if kind is EdgeKind.CONTEMPORANEOUS:
+            weights[i, j] = edge.weight
+    return weights
 
 
 def _edge_row(
@@ -190,15 +235,11 @@ def _edge_row(
     variables: list[str],
     stored: StoredNetwork,
     lang: str,
-    patient_lang: str,
 ) -> EdgeRow:
-    with override(patient_lang):
-        patient_text = _patient_text(edge, names)
     addable = edge.source_node is not None and edge.target_node is not None
     kind = _("next moment, PDC") if edge.kind is EdgeKind.TEMPORAL else _("same moment, PCC")
     return EdgeRow(
         text=_clinician_text(edge, names),
-        patient_text=patient_text,
         strength=f"{kind} {_fmt(edge.weight, lang)}",
         stability=_stability(edge, variables, stored, lang),
         value=f"{edge.source_node}|{edge.target_node}" if addable else "",
@@ -269,12 +310,12 @@ def network_page(access: PatientAccess, language: str) -> NetworkPageContext:
     labels = [names[v] for v in variables]
 
     def rows(edges: tuple[DataEdge, ...]) -> list[EdgeRow]:
-        return [_edge_row(e, names, variables, stored, lang, patient_lang) for e in edges]
+        return [_edge_row(e, names, variables, stored, lang) for e in edges]
 
-    all_edges = [
-        _edge_row(e, names, variables, stored, lang, patient_lang)
-        for e in _all_edges(variables, pdc, pcc, links)
-    ]
+    every_edge = _all_edges(variables, pdc, pcc, links)
+    all_edges = [_edge_row(e, names, variables, stored, lang) for e in every_edge]
+    with override(patient_lang):
+        patient_sentences = _patient_sentences(every_edge, names, variables, stored)
     context.update(
         {
             "result": stored,
@@ -302,6 +343,7 @@ def network_page(access: PatientAccess, language: str) -> NetworkPageContext:
             "missing": rows(comparison.missing),
             "unlinked": rows(comparison.unlinked),
             "warnings": note_texts(stored, names),
+            "patient_sentences": patient_sentences,
         }
     )
     return context
@@ -334,27 +376,26 @@ def patient_network_page(access: PatientAccess) -> PatientNetworkContext:
     pcc = np.array(stored["pcc"], dtype=np.float64)
     names = _names(series, links, circle)
     labels = [names[v] for v in variables]
+    described = _described(_all_edges(variables, pdc, pcc, links), variables, stored)
     context.update(
         {
             "shared": True,
             "shared_at": imported.shared_at,
             "temporal_svg": network_svg(
                 labels,
-                pdc,
+                _described_weights(described, variables, EdgeKind.TEMPORAL),
                 directed=True,
-                title=_("What often comes a bit later"),
+                title=_("What comes a bit later"),
                 element_id="mine-temporal",
             ),
             "contemporaneous_svg": network_svg(
                 labels,
-                pcc,
+                _described_weights(described, variables, EdgeKind.CONTEMPORANEOUS),
                 directed=False,
-                title=_("What often comes at the same time"),
+                title=_("What comes at the same time"),
                 element_id="mine-contemporaneous",
             ),
-            "sentences": [
-                _patient_text(edge, names) for edge in _all_edges(variables, pdc, pcc, links)
-            ],
+            "sentences": [_patient_text(edge, names, w) for edge, w in described],
         }
     )
     return context
