@@ -146,6 +146,25 @@ def test_a_note_on_a_day_is_a_mark_on_the_charts_and_in_both_lists(answered: Wor
     assert reverse("portal:own_result_note_change", args=["x"]).rsplit("x", 1)[0] not in html
 
 
+def test_the_answering_app_points_to_where_the_notes_are(answered: World) -> None:
+    """The answering app's charts show the triangles but not the notes: their text says
+    where the notes are and links there; pages that list the notes keep saying so."""
+    day = timezone.localdate() - timedelta(days=2)
+    ResultNote.objects.create(
+        patient=answered.patient_a, topic=DAY_TOPIC, day=day, text="Slecht geslapen"
+    )
+    patient = answered.client_for("patient_a")
+    mine = patient.get(reverse("monitoring:mine"), HTTP_ACCEPT_LANGUAGE="nl")
+    html = mine.content.decode()
+    assert 'class="chart-notes"' not in html  # only the marks: no list of notes here
+    assert "op deze pagina" not in html
+    assert f'href="{reverse("portal:own_results")}#day-notes"' in html
+    assert "Lees je notities op de pagina Mijn uitslagen" in html
+    results = patient.get(PAGE, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert 'id="day-notes"' in results and "Slecht geslapen" in results
+    assert "De notities staan in de lijst met notities op deze pagina" in results
+
+
 def test_the_patient_changes_and_removes_their_note_and_nobody_else_can(
     answered: World,
 ) -> None:

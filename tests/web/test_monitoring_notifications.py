@@ -4,6 +4,7 @@ question is only in the app, without a reminder. One audit event per request."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -83,6 +84,47 @@ def test_email_needs_consent_and_is_refused_without_it(world: World, patient: Cl
     assert NotificationPreference.objects.get(patient=world.patient_a).choice == "email"
 
 
+# Web Push configured (the page only reads that both keys are set).
+WEB_PUSH = override_settings(
+    MAATWERK_VAPID_PUBLIC_KEY="BPublicKeyForTheTestOnly", MAATWERK_VAPID_PRIVATE_KEY="private"
+)
+NO_WEB_PUSH = override_settings(MAATWERK_VAPID_PUBLIC_KEY="", MAATWERK_VAPID_PRIVATE_KEY="")
+
+
+def _push_option(html: str) -> str:
+    found = re.search(r'<input[^>]*value="push"[^>]*>', html)
+    return found.group(0) if found else ""
+
+
+@NO_WEB_PUSH
+def test_without_web_push_the_phone_is_not_offered(world: World, patient: Client) -> None:
+    html = patient.get(URL, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert _push_option(html) == ""
+    assert "Een melding op mijn telefoon" not in html
+    assert "Meldingen op je telefoon kunnen nog niet." in html
+    assert 'id="push-allow"' not in html
+    refused = patient.post(URL, {"action": "save", "choice": "push"}, HTTP_ACCEPT_LANGUAGE="nl")
+    assert refused.status_code == 400
+    assert refused.context["form"].errors["choice"] == ["Kies een van de mogelijkheden."]
+    assert _push_option(refused.content.decode()) == ""
+    assert not NotificationPreference.objects.exists()
+
+
+@WEB_PUSH
+def test_with_web_push_the_phone_is_chosen_after_the_button(world: World, patient: Client) -> None:
+    html = patient.get(URL, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    # Offered, but only selectable once this phone allowed notifications with the button
+    # (the script enables it then; a phone that cannot is told so).
+    assert "disabled" in _push_option(html)
+    assert 'id="push-allow"' in html and 'id="push-unsupported"' in html
+    assert "Meldingen op je telefoon kunnen nog niet." not in html
+    patient.post(reverse("monitoring:push_device"), DEVICE, content_type="application/json")
+    html = patient.get(URL, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert _push_option(html) and "disabled" not in _push_option(html)
+    assert patient.post(URL, {"action": "save", "choice": "push"}).status_code == 302
+
+
+@WEB_PUSH
 def test_phone_notifications_need_a_registered_phone(world: World, patient: Client) -> None:
     refused = patient.post(URL, {"action": "save", "choice": "push"})
     assert refused.status_code == 400 and "choice" in refused.context["form"].errors

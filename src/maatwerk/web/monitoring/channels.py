@@ -27,6 +27,11 @@ from maatwerk.web.monitoring.models import Channel, Prompt, PushSubscription
 logger = logging.getLogger(__name__)
 
 
+def web_push_configured() -> bool:
+    """The server can send phone notifications: both VAPID keys are set."""
+    return bool(settings.MAATWERK_VAPID_PUBLIC_KEY and settings.MAATWERK_VAPID_PRIVATE_KEY)
+
+
 @dataclass(frozen=True)
 class Outcome:
     delivered: bool  # the channel confirmed the message reached the device/outbox

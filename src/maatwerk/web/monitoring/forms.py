@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -75,8 +75,22 @@ class StartEntryForm(forms.Form):
     )
 
 
+class RadioSelectWithHeldOptions(forms.RadioSelect):
+    """Radio buttons of which some are shown but not selectable (yet)."""
+
+    # Replaced, never changed in place: a form's copy of the widget shares this value.
+    held: frozenset[str] = frozenset()
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option: dict[str, Any] = super().create_option(*args, **kwargs)
+        if str(option["value"]) in self.held:
+            option["attrs"] = {**option["attrs"], "disabled": True}
+        return option
+
+
 class NotificationForm(forms.Form):
-    """The patient's choice of messages, or pausing / resuming them."""
+    """The patient's choice of messages, or pausing / resuming them. Phone notifications
+    are a choice only when the server can send them (``push_available``)."""
 
     SAVE, PAUSE, RESUME = "save", "pause", "resume"
 
@@ -92,14 +106,34 @@ class NotificationForm(forms.Form):
     choice = forms.ChoiceField(
         label=_("How do you want to hear that a question is waiting?"),
         choices=NotificationChoice.choices,
-        widget=forms.RadioSelect,
+        widget=RadioSelectWithHeldOptions,
         required=False,
         error_messages={"invalid_choice": _("Choose one of the options.")},
     )
 
+    def __init__(self, *args: Any, push_available: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not push_available:
+            cast(forms.ChoiceField, self.fields["choice"]).choices = [
+                (value, label)
+                for value, label in NotificationChoice.choices
+                if value != NotificationChoice.PUSH
+            ]
+
+    def hold_phone_until_allowed(self) -> None:
+        """Show the phone choice but not selectable: no phone of the patient allowed
+        notifications yet. The page's button asks this phone and then enables it."""
+        widget = cast(RadioSelectWithHeldOptions, self.fields["choice"].widget)
+        widget.held = widget.held | {NotificationChoice.PUSH.value}
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("action") == self.SAVE and not data.get("choice"):
+        # An invalid choice already has its error; a missing one gets it here.
+        if (
+            data.get("action") == self.SAVE
+            and not data.get("choice")
+            and "choice" not in self.errors
+        ):
             self.add_error("choice", _("Choose one of the options."))
         return data
 

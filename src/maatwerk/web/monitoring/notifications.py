@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from maatwerk.core.monitoring.ema import ScheduleError, ema_schedule_from_data
 from maatwerk.web.audit.audited import AuditNote, InputRefused, audited, valid_form
 from maatwerk.web.common.actor import Actor
+from maatwerk.web.monitoring.channels import web_push_configured
 from maatwerk.web.monitoring.forms import NotificationForm
 from maatwerk.web.monitoring.models import (
     Channel,
@@ -125,9 +126,7 @@ def _page(patient: Patient) -> NotificationPage:
         channel_label=str(NotificationChoice(channel).label),
         paused=preference is not None and preference.paused_at is not None,
         email_consent=consent,
-        push_available=bool(
-            settings.MAATWERK_VAPID_PUBLIC_KEY and settings.MAATWERK_VAPID_PRIVATE_KEY
-        ),
+        push_available=web_push_configured(),
         vapid_public_key=settings.MAATWERK_VAPID_PUBLIC_KEY,
         devices=PushSubscription.objects.filter(patient=patient, gone_at__isnull=True).count(),
         schedules=tuple(

@@ -32,7 +32,6 @@ DAYS_SHOWN = 14
 QUIET_DAYS = 3
 QUIET_MIN_SENT = 3
 BOUNCE_DAYS = 7
-ROM_LOOKBACK_DAYS = 28
 
 WENT_OUT = (
     PromptState.SENT,
@@ -55,10 +54,14 @@ class DayCompliance:
 
 @dataclass(frozen=True)
 class RomSummary:
+    """``done`` and ``overdue`` count over the last ``weeks`` weeks
+    (:data:`selectors.ROM_LOOKBACK_DAYS`), as the caseload does."""
+
     done: int
     overdue: int
     upcoming: int
     next_due: datetime | None
+    weeks: int = selectors.ROM_LOOKBACK_WEEKS
 
 
 @dataclass(frozen=True)
@@ -140,9 +143,6 @@ def _patient_monitoring(
         for counts in (per_day.get(day, Counter()),)
     )
     rom = selectors.patient_prompts(opened).filter(kind=Prompt.Kind.ROM)
-    overdue = rom.filter(due_at__lte=now).exclude(
-        state__in=(PromptState.ANSWERED, PromptState.CANCELLED)
-    )
     upcoming = rom.filter(due_at__gt=now).exclude(state=PromptState.CANCELLED)
     next_prompt = upcoming.order_by("due_at").first()
     book = chart_book(opened, now=now, language=language)
@@ -151,8 +151,8 @@ def _patient_monitoring(
         patient_name=opened.patient.full_name,
         has_schedules=MonitoringSchedule.objects.filter(patient=opened.patient).exists(),
         rom=RomSummary(
-            done=rom.filter(state=PromptState.ANSWERED).count(),
-            overdue=overdue.count(),
+            done=selectors.questionnaires_filled_in(opened, now=now),
+            overdue=rom.filter(selectors.rom_late(now=now)).count(),
             upcoming=upcoming.count(),
             next_due=next_prompt.due_at if next_prompt else None,
         ),
@@ -177,6 +177,7 @@ class CaseloadRow:
 @dataclass(frozen=True)
 class CaseloadMonitoring:
     rows: tuple[CaseloadRow, ...]  # only patients with something to look at
+    weeks: int = selectors.ROM_LOOKBACK_WEEKS  # the window of ``rom_overdue``
 
     @property
     def overdue(self) -> tuple[CaseloadRow, ...]:
@@ -203,14 +204,7 @@ def caseload_monitoring(actor: Actor, *, now: datetime) -> CaseloadMonitoring:
             Prompt.objects.filter(patient__in=visible, due_at__lte=now)
             .values("patient__public_id", "patient__full_name")
             .annotate(
-                rom_overdue=Count(
-                    "pk",
-                    filter=Q(
-                        kind=Prompt.Kind.ROM,
-                        due_at__gte=now - timedelta(days=ROM_LOOKBACK_DAYS),
-                    )
-                    & ~Q(state__in=(PromptState.ANSWERED, PromptState.CANCELLED)),
-                ),
+                rom_overdue=Count("pk", filter=selectors.rom_late(now=now)),
                 recent_sent=Count(
                     "pk",
                     filter=Q(kind=Prompt.Kind.EMA, due_at__gte=quiet_since, state__in=WENT_OUT),

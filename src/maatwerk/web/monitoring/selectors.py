@@ -6,9 +6,9 @@ These take an access object from the scoped opener (``PatientAccess``), never a 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from maatwerk.web.monitoring.models import (
     DeliveryLogEntry,
@@ -17,7 +17,7 @@ from maatwerk.web.monitoring.models import (
     PromptState,
 )
 from maatwerk.web.patients.opening import PatientAccess
-from maatwerk.web.questionnaires.models import Assignment
+from maatwerk.web.questionnaires.models import Assignment, ScaleResult
 
 
 def patient_prompts(
@@ -89,6 +89,45 @@ def compliance(opened: PatientAccess, *, since: datetime, until: datetime) -> Co
 
 # A ROM prompt's questionnaire in one of these states is not offered any more.
 QUESTIONNAIRE_DONE = (Assignment.Status.COMPLETED, Assignment.Status.CANCELLED)
+
+# The clinician's pages count questionnaires filled in and late over this window, so the
+# patient page and the caseload give the same numbers (a working rule, not a clinical one).
+ROM_LOOKBACK_DAYS = 28
+ROM_LOOKBACK_WEEKS = ROM_LOOKBACK_DAYS // 7
+
+
+def rom_late(*, now: datetime) -> Q:
+    """ROM questionnaires that fell due in the look-back window and were not filled in:
+    the prompt is not answered or cancelled and its questionnaire is not completed or
+    cancelled either (the periodic run closes such a prompt only later)."""
+    return (
+        Q(
+            kind=Prompt.Kind.ROM,
+            due_at__lte=now,
+            due_at__gt=now - timedelta(days=ROM_LOOKBACK_DAYS),
+        )
+        & ~Q(state__in=(PromptState.ANSWERED, PromptState.CANCELLED))
+        & ~Q(assignment__status__in=QUESTIONNAIRE_DONE)
+    )
+
+
+def questionnaires_filled_in(opened: PatientAccess, *, now: datetime) -> int:
+    """Questionnaires the patient completed in the look-back window, whichever way they
+    came (a ROM prompt, an assignment by the clinician, together in a consult): the
+    administrations with a score, one point each on the course charts."""
+    return (
+        ScaleResult.objects.filter(
+            assignment__patient=opened.patient,
+            assignment__status=Assignment.Status.COMPLETED,
+            assignment__completed_at__lte=now,
+            assignment__completed_at__gt=now - timedelta(days=ROM_LOOKBACK_DAYS),
+            value__isnull=False,
+        )
+        .values("assignment")
+        .distinct()
+        .count()
+    )
+
 
 FINAL_STATES = frozenset(
     {

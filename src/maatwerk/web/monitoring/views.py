@@ -28,6 +28,7 @@ from maatwerk.web.common.http import ActorRequest
 from maatwerk.web.common.pdf import PDF_CONTENT_TYPE
 from maatwerk.web.monitoring import answering, overview, services
 from maatwerk.web.monitoring import notifications as notices
+from maatwerk.web.monitoring.channels import web_push_configured
 from maatwerk.web.monitoring.forms import (
     AnswerForm,
     NotificationForm,
@@ -146,7 +147,7 @@ def _answer_page(
 def notifications(request: ActorRequest) -> HttpResponse:
     """How the patient hears that a question waits: phone, e-mail or nothing; pause."""
     if request.method == "POST":
-        form = NotificationForm(request.POST)
+        form = NotificationForm(request.POST, push_available=web_push_configured())
         opened = open_own_record(
             actor=request.actor, action="update", object_type=notices.PREFERENCE
         )
@@ -158,13 +159,17 @@ def notifications(request: ActorRequest) -> HttpResponse:
         return redirect(reverse("monitoring:notifications") + "?saved=1")
     opened = open_own_record(actor=request.actor, action="read", object_type=notices.PREFERENCE)
     page = notices.notification_page(request.actor, opened)
-    form = NotificationForm(initial={"choice": page.choice or None})
+    form = NotificationForm(
+        initial={"choice": page.choice or None}, push_available=page.push_available
+    )
     return _notifications_page(request, page, form)
 
 
 def _notifications_page(
     request: ActorRequest, page: notices.NotificationPage, form: NotificationForm, status: int = 200
 ) -> HttpResponse:
+    if page.push_available and not page.devices:
+        form.hold_phone_until_allowed()
     context = {
         "page": page,
         "form": form,

@@ -1,7 +1,8 @@
 'use strict';
 // The patient's choice of messages: "Allow notifications on this phone" asks the browser
 // for permission, subscribes the installed app with the server's VAPID key and registers
-// the subscription; choosing "no messages" also ends this phone's subscription.
+// the subscription, which makes the phone choice selectable; a browser that cannot is
+// told so. Choosing "no messages" also ends this phone's subscription.
 (function () {
   const button = document.getElementById('push-allow');
   const form = document.getElementById('notification-form');
@@ -24,6 +25,9 @@
     return Uint8Array.from(atob(padded), (c) => c.charCodeAt(0));
   }
 
+  const unsupported = document.getElementById('push-unsupported');
+  if (button && !supported && unsupported) unsupported.hidden = false;
+
   if (button && supported && button.dataset.key) {
     button.hidden = false;
     button.addEventListener('click', async () => {
@@ -41,7 +45,7 @@
         });
         if (!response.ok) throw new Error('refused');
         const push = form.querySelector('input[name=choice][value=push]');
-        if (push) push.checked = true;
+        if (push) { push.disabled = false; push.checked = true; }
         say(TEXT.on);
       } catch (error) {
         say(TEXT.error);
