@@ -194,7 +194,7 @@ def test_clinician_screens_patient_reads_profile_and_refers_by_postcode(
     # The reasons: symptom focus with its evidence (PHQ-15 15 against >= 10, unverified),
     # avoidance judged by the clinician, the risk profile, and the advice.
     expect(profile).to_contain_text("Klachtgerichtheid / ziekteangst")
-    expect(profile).to_contain_text("15 >= 10")
+    expect(profile).to_contain_text("15, grens 10 of hoger")
     expect(profile).to_contain_text("Vermijding")
     expect(profile).to_contain_text("POH-GGZ")
     expect(profile).to_contain_text("Mijn rug doet elke dag pijn en ik ben zo moe.")

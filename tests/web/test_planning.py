@@ -156,7 +156,8 @@ def test_the_recommendation_comes_from_the_real_screening_with_its_reasons(
     # threshold), the link and its sources, and that the link is unverified.
     (line,) = g_schema.reason_lines["en"]
     assert line.startswith("Negative mood (elevated: PHQ-9 total score 10")
-    assert ">= 10" in line and "Ferwerda et al. (2017)" in line and "unverified" in line
+    assert "10, at or above 10" in line
+    assert "Ferwerda et al. (2017)" in line and "unverified" in line
     assert "niet geverifieerd" in g_schema.reason_lines["nl"][0]
     # One wave of three modules: max(1, 4, 2) = 4 weeks, always unverified.
     assert (plan.expected_weeks, plan.expected_weeks_unverified) == (4, True)

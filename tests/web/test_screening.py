@@ -428,7 +428,9 @@ def test_the_profile_is_computed_from_real_scored_questionnaires(world: World) -
     page = world.client_for("clinician_treating").get(f"/screening/{screening.public_id}/profile/")
     body = page.content.decode()
     assert said(body, "Negative mood", "Negatieve stemming")
-    assert "10 &gt;= 10" in body
+    # The threshold in words, never an operator symbol.
+    assert said(body, "10, at or above 10", "10, grens 10 of hoger")
+    assert "&gt;=" not in body
     assert "Kroenke" in body  # the source of the threshold
     # Symptom focus rests on PHQ-15 >= 10, a threshold marked unverified in factors.json.
     symptom_focus = next(
@@ -547,7 +549,7 @@ def test_the_profile_pdf_holds_the_key_elements(world: World) -> None:
     assert "Patient Alpha" in text
     assert "PHQ-9" in text
     assert "Negative mood" in text
-    assert "10 >= 10" in text  # the factor's evidence: score, operator, threshold
+    assert "10, at or above 10" in text  # the factor's evidence: score and threshold
     from maatwerk.core.knowledge.registry import bundled_knowledge
 
     level = bundled_knowledge().care_level(snapshot.advice["care_level"]).name.get("en")

@@ -200,7 +200,7 @@ def test_plan_value_with_reasons_goals_and_gas_score() -> None:
         (2, "relapse_prevention"),
     ]
     g_schema = plan.modules[0]
-    assert any("PCS total score 33 >= 30" in line for line in g_schema.reasons["en"])
+    assert any("PCS total score 33, at or above 30" in line for line in g_schema.reasons["en"])
     # the knowledge base's link shown by the intervention's name, never by its id
     assert any(
         "koppeling in de kennisbank → Cognitieve herstructurering" in line
@@ -238,7 +238,7 @@ def test_plan_to_fhir_validates_and_carries_the_plan() -> None:
     # the reasons per module (Dutch by default), the decisions and the duration
     assert any(
         text.startswith("1. ")
-        and "PCS totaalscore 33 >= 30" in text
+        and "PCS totaalscore 33, grens 30 of hoger" in text
         and "Visser, Reinders (2015)" in text
         for text in notes
     )

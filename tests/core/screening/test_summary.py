@@ -78,12 +78,12 @@ def test_clinician_summary_shows_evidence_and_provenance() -> None:
     assert "Psychological risk profile: yes" in lines
     assert any(
         line.startswith("Elevated: Fear of movement (kinesiophobia) — TSK total score")
-        and "42 > 37 (awell-score" in line
+        and "42, above 37 (awell-score" in line
         for line in lines
     )
     assert (
-        "Elevated: Negative mood — PHQ-9 total score 12 >= 10 (Kroenke et al. (2001)); "
-        "GAD-7 total score 5 >= 10 (not met) (Spitzer et al. (2006))"
+        "Elevated: Negative mood — PHQ-9 total score 12, at or above 10 (Kroenke et al. (2001)); "
+        "GAD-7 total score 5, at or above 10 (not met) (Spitzer et al. (2006))"
     ) in lines
     assert any(line.startswith("To discuss: Long-term opioid use.") for line in lines)
     assert (
@@ -142,8 +142,8 @@ def test_scores_read_as_people_write_them_and_unverified_is_said_once() -> None:
     patient = Patient(scores={"phq15": "14.0000"}, complaints=("back_neck_pain",))
     profile, advice = run(patient)
     lines = clinician_summary(profile, advice, language="nl", knowledge=KNOWLEDGE, content=CONTENT)
-    focus = next(line for line in lines if "PHQ-15" in line and ">=" in line)
-    assert "14 >= 10" in focus
+    focus = next(line for line in lines if "PHQ-15" in line and "grens 10" in line)
+    assert "14, grens 10 of hoger" in focus
     assert ".0000" not in focus
     assert focus.count("(onbevestigd)") == 1
 

@@ -17,7 +17,7 @@ from functools import cache
 
 from maatwerk.core.common.prose import Prose, load_prose
 from maatwerk.core.instruments.model import Band, CutOff, Language, Scale, Sex
-from maatwerk.core.instruments.numbers import fmt
+from maatwerk.core.instruments.numbers import display_number, fmt
 from maatwerk.core.instruments.transforms import ItemTransformation, UtilityTerms
 
 PROSE_FILE = "instrument_explanations.json"
@@ -53,6 +53,26 @@ class ExplanationFacts:
 @cache
 def _prose() -> Prose:
     return load_prose(PROSE_FILE)
+
+
+_COMPARISON_KEY = {
+    ">=": "comparison.at_least",
+    ">": "comparison.above",
+    "<=": "comparison.at_most",
+    "<": "comparison.below",
+    "==": "comparison.equal",
+}
+
+
+def comparison_text(value: Decimal, operator: str, threshold: Decimal, language: str) -> str:
+    """``value operator threshold`` in words for a reader, never an operator symbol:
+    "14, at or above 10" in English, "14, grens 10 of hoger" in Dutch."""
+    return _prose().text(
+        _COMPARISON_KEY[operator],
+        language,
+        value=display_number(value, language),
+        threshold=display_number(threshold, language),
+    )
 
 
 def _number(language: Language) -> Callable[[Fraction | Decimal], str]:

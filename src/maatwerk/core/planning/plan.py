@@ -18,7 +18,7 @@ from typing import Literal
 
 from maatwerk.core.bibliography import citations
 from maatwerk.core.common.prose import Prose, load_prose
-from maatwerk.core.instruments.numbers import display_number
+from maatwerk.core.instruments.explain import comparison_text
 from maatwerk.core.instruments.personalized import (
     GasGoal,
     GasScore,
@@ -240,11 +240,8 @@ def _evidence_text(evidence: Evidence, language: Language) -> str:
         key = "evidence.judged_present" if evidence.present else "evidence.judged_absent"
         return _t(key, language)
     scale = scale_label(evidence.instrument, evidence.instrument_version, evidence.scale, language)
-    text = (
-        f"{scale} "
-        f"{display_number(evidence.value, language)} {evidence.operator} "
-        f"{display_number(evidence.threshold, language)}"
-    )
+    comparison = comparison_text(evidence.value, evidence.operator, evidence.threshold, language)
+    text = f"{scale} {comparison}"
     return text if evidence.met else _t("evidence.not_met", language, evidence=text)
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from maatwerk.core.common.prose import Prose, load_prose
+from maatwerk.core.instruments.explain import comparison_text
 from maatwerk.core.instruments.registry import scale_label
 from maatwerk.core.knowledge.model import KnowledgeBase, Provenance
 from maatwerk.core.screening.content import ScreeningContent
@@ -136,9 +137,12 @@ def comorbidities(
             suggestion = _texts(
                 "comorbidity.suggested",
                 scale=scale,
-                value=str(evidence.value),
-                operator=evidence.operator,
-                threshold=str(evidence.threshold),
+                comparison={
+                    language: comparison_text(
+                        evidence.value, evidence.operator, evidence.threshold, language
+                    )
+                    for language in LANGUAGES
+                },
             )
             text = join(name, suggestion)
             reason = RuleReason(

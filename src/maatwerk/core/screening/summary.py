@@ -10,6 +10,7 @@ from functools import cache
 from maatwerk.core.bibliography import citations, short_citation
 from maatwerk.core.common.prose import Prose, load_prose
 from maatwerk.core.instruments.errors import UnknownInstrument
+from maatwerk.core.instruments.explain import comparison_text
 from maatwerk.core.instruments.numbers import display_number
 from maatwerk.core.instruments.registry import get_instrument, scale_label
 from maatwerk.core.knowledge.model import KnowledgeBase
@@ -165,10 +166,10 @@ def _evidence_text(finding: FactorFinding, language: str) -> str:
             scale = scale_label(
                 evidence.instrument, evidence.instrument_version, evidence.scale, language
             )
-            text = (
-                f"{scale} {display_number(evidence.value, language)} "
-                f"{evidence.operator} {display_number(evidence.threshold, language)}{met}"
+            comparison = comparison_text(
+                evidence.value, evidence.operator, evidence.threshold, language
             )
+            text = f"{scale} {comparison}{met}"
         elif isinstance(evidence, JudgementEvidence):
             key = "judged_present" if evidence.present else "judged_absent"
             text = _t(f"clinician.{key}", language)

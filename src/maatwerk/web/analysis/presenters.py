@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from maatwerk.core.analysis.change import (
+    ChangeMethod,
     ChangeRule,
     Measurement,
     fixed_threshold_rule,
@@ -42,7 +43,7 @@ from maatwerk.core.analysis.reliable_change import (
     ReliableChangeCategory,
     ScoreDirection,
 )
-from maatwerk.core.bibliography import citations, with_readable_citations
+from maatwerk.core.bibliography import citations
 from maatwerk.core.instruments.model import Scale
 from maatwerk.core.instruments.numbers import display_number
 from maatwerk.core.instruments.reference import SEXES_WITH_NORMS, UnknownSexNorm
@@ -152,6 +153,20 @@ class _Scale:
     scale: Scale
     dates: tuple[date, ...]
     measurements: tuple[Measurement, ...]
+    change_rule: str  # the latest row's change rule in the reader's words, "" without one
+
+
+def change_rule_text(row: ResultRow) -> str:
+    """The rule a row's change is judged by, named in the reader's language: the
+    Jacobson–Truax index with where its SD and reliability come from, or the fixed rule's
+    name with its sources; "" when the row has no rule."""
+    if row.change_method == ChangeMethod.JACOBSON_TRUAX.value and row.reliable_change_basis:
+        return _("Change rule: reliable change index (Jacobson–Truax), %(basis)s.") % {
+            "basis": row.reliable_change_basis
+        }
+    if row.rule_name:
+        return _("Change rule: %(rule)s.") % {"rule": row.rule_name}
+    return ""
 
 
 def _scales(rows: Sequence[ResultRow]) -> list[_Scale]:
@@ -173,6 +188,7 @@ def _scales(rows: Sequence[ResultRow]) -> list[_Scale]:
                 scale=scored[-1][2],
                 dates=tuple(sorted(dated)),
                 measurements=measurements_from_dates(list(dated.items())),
+                change_rule=change_rule_text(scored[-1][3]),
             )
         )
     return found
@@ -319,7 +335,7 @@ def _signal_view(item: _Scale, signal: NotOnTrackSignal, lang: str) -> SignalVie
             )
             for o in signal.options
         ),
-        basis=with_readable_citations(signal.basis),
+        basis=item.change_rule,
         unverified=signal.unverified,
     )
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, TypedDict
 
 from maatwerk.core.access import AccessBasis
+from maatwerk.core.bibliography import citations
 from maatwerk.core.instruments.personalized import GAS_MAX_GOALS
 from maatwerk.core.instruments.text import LocalizedText
 from maatwerk.core.knowledge.model import KnowledgeBase
@@ -118,6 +119,7 @@ class PartRow(TypedDict):
     reason: str
     discipline: str
     factors: list[str]
+    sources: str
 
 
 def _module_row(row: PlanModule, language: str) -> ModuleRow:
@@ -146,6 +148,7 @@ def _part(part: PlanPart, knowledge: KnowledgeBase, language: str) -> PartRow:
         if part.discipline_id
         else "",
         "factors": [_factor(knowledge, f, language) for f in part.factors],
+        "sources": citations(part.sources),
     }
 
 
@@ -376,7 +379,7 @@ def _revision_context(
                 "reasons": [
                     {
                         "text": _pick(dict(reason.text), language),
-                        "sources": reason.sources,
+                        "sources": citations(reason.sources),
                         "unverified": reason.unverified,
                     }
                     for reason in advice.reasons

@@ -25,8 +25,10 @@ from maatwerk.core.instruments.errors import UnknownInstrument
 from maatwerk.core.instruments.model import Instrument, Scale
 from maatwerk.core.instruments.numbers import display_number
 from maatwerk.core.instruments.reference import (
+    ChangeReference,
     NormChoice,
     NormSelection,
+    SignificanceReference,
     UnknownSexNorm,
     change_reference,
     significance_reference,
@@ -87,6 +89,42 @@ class _Verdict:
     threshold_points: float
 
 
+# How the kinds of reliability are named in a result's basis.
+RELIABILITY_NAMES = {
+    "cronbach_alpha": gettext_lazy("Cronbach's alpha"),
+    "test_retest": gettext_lazy("test-retest reliability"),
+    "icc": gettext_lazy("intraclass correlation (ICC)"),
+}
+
+
+def _number(value: float, language: str) -> str:
+    """A content value (read as a float) as the language writes it: 6,1 in Dutch."""
+    return display_number(Decimal(str(value)), language)
+
+
+def reliable_change_basis(reference: ChangeReference, scale: Scale, language: str) -> str:
+    """Where a Jacobson–Truax verdict's SD and reliability come from, in the reader's
+    language: "SD 6,1 (Kroenke et al. (2001), n = 41); Cronbach's alpha 0,89"."""
+    reliability = scale.reliability[0]  # the one change_reference uses
+    return _("SD %(sd)s (%(norm)s); %(reliability)s %(value)s") % {
+        "sd": _number(reference.sd, language),
+        "norm": reference.norm.population,
+        "reliability": RELIABILITY_NAMES[reliability.kind],
+        "value": _number(float(reliability.value), language),
+    }
+
+
+def _significance_basis(norms: SignificanceReference, language: str) -> str:
+    """The norms of a clinical-significance verdict: "Kroenke et al. (2001): 17,1 ± 6,1"."""
+    used = [(norms.clinical_norm, norms.clinical)]
+    if norms.functional_norm is not None and norms.functional is not None:
+        used.append((norms.functional_norm, norms.functional))
+    return "; ".join(
+        f"{choice.population}: {_number(values.mean, language)} ± {_number(values.sd, language)}"
+        for choice, values in used
+    )
+
+
 def fixed_rule_name(code: str, scale_id: str, language: str) -> str:
     """The fixed-threshold rule of a scale in words with its sources ("NHS Talking
     Therapies (IAPT): … (Gyani et al. 2013)"), never its code; "" without one."""
@@ -142,7 +180,7 @@ def _verdict(
             category=found.outcome.value,
             cutoff=found.cutoff,
             criterion=norms.criterion,
-            basis=norms.basis,
+            basis=_significance_basis(norms, language),
             unverified=norms.unverified or reference.unverified,
             norm_choice="; ".join(
                 norm_choice_text(choice)
@@ -154,7 +192,7 @@ def _verdict(
     return _Verdict(
         category=found.category.value,
         significance=significance,
-        basis=reference.basis,
+        basis=reliable_change_basis(reference, scale, language),
         unverified=reference.unverified,
         norm_text=norm_choice_text(reference.norm),
         method=ChangeMethod.JACOBSON_TRUAX.value,

@@ -13,7 +13,9 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from maatwerk.core.instruments.errors import UnknownInstrument
+from maatwerk.core.instruments.explain import comparison_text
 from maatwerk.core.instruments.model import Instrument
+from maatwerk.core.instruments.numbers import display_number
 from maatwerk.core.instruments.text import LocalizedText
 from maatwerk.core.knowledge.model import KnowledgeBase
 from maatwerk.core.screening.content import ScreeningContent
@@ -82,11 +84,9 @@ def modality_label(value: str) -> str:
     }.get(value, value)
 
 
-def _number(value: Decimal | None) -> str:
-    if value is None:
-        return "—"
-    normal = value.normalize()
-    return format(normal, "f") if normal == normal.to_integral_value() else str(normal)
+def _number(value: Decimal | None, language: str) -> str:
+    """A score as the reader's language writes it (a decimal comma in Dutch)."""
+    return "—" if value is None else display_number(value, language)
 
 
 @dataclass
@@ -260,11 +260,13 @@ class Namer:
 def _evidence(evidence: ScaleEvidence | JudgementEvidence, namer: Namer) -> EvidenceRow:
     if isinstance(evidence, ScaleEvidence):
         outcome = _("met") if evidence.met else _("not met")
+        comparison = comparison_text(
+            evidence.value, evidence.operator, evidence.threshold, namer.language
+        )
         text = (
             f"{namer.instrument(evidence.instrument, evidence.instrument_version)} "
             f"{namer.scale(evidence.instrument, evidence.instrument_version, evidence.scale)}: "
-            f"{_number(evidence.value)} {evidence.operator} {_number(evidence.threshold)} "
-            f"({outcome})"
+            f"{comparison} ({outcome})"
         )
         return EvidenceRow(text, namer.source(evidence.source), evidence.unverified, evidence.met)
     text = (
@@ -310,7 +312,7 @@ def profile_view(profile: ScreeningProfile, advice: SteppedCareAdvice, namer: Na
                 ScaleRow(
                     instrument=namer.instrument(f.instrument, f.instrument_version),
                     scale=namer.scale(f.instrument, f.instrument_version, f.scale),
-                    value=_number(f.value),
+                    value=_number(f.value, namer.language),
                     band=localized(f.band_label, namer.language) if f.band_label else "",
                     cutoffs=", ".join(f.cutoffs_met),
                     unverified=f.unverified,
