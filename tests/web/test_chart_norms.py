@@ -24,20 +24,28 @@ pytestmark = pytest.mark.django_db
 PAGE = "/portal/results/"
 
 
-def gad7_completed(world: World, answers: list[int], days_ago: int) -> None:
-    """A GAD-7 1.0 (norms only per sex: Löwe 2008) of patient A, scored by the service."""
+def questionnaire_completed(
+    world: World, code: str, version: str, answers: list[int], days_ago: int
+) -> None:
+    """Patient A filled in ``code`` ``version`` ``days_ago`` days ago, scored by the service
+    (item ids ``<code>_1`` … in order)."""
     assignment = Assignment.objects.create(
         patient=world.patient_a,
-        instrument_code="gad7",
-        instrument_version="1.0",
+        instrument_code=code,
+        instrument_version=version,
         assigned_by=world.memberships["clinician_treating"],
     )
     assignment_record_completed(
         actor=actor_for_user(world.users["clinician_treating"], access_point="test"),
         assignment=assignment,
-        answers={f"gad7_{n}": value for n, value in enumerate(answers, start=1)},
+        answers={f"{code}_{n}": value for n, value in enumerate(answers, start=1)},
         completed_at=timezone.now() - timedelta(days=days_ago),
     )
+
+
+def gad7_completed(world: World, answers: list[int], days_ago: int) -> None:
+    """A GAD-7 1.0 (norms only per sex: Löwe 2008) of patient A."""
+    questionnaire_completed(world, "gad7", "1.0", answers, days_ago)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 
 from maatwerk.web.ownresults.models import ResultNote
 from maatwerk.web.questionnaires.models import Assignment
+from tests.web.test_monitoring_dates import ENGLISH_MONTHS
 from tests.web.test_results_change_rule import phq9_v1
 from tests.web.world import World
 
@@ -33,20 +34,6 @@ DUTCH_MONTHS = (
     "oktober",
     "november",
     "december",
-)
-ENGLISH_MONTHS = (
-    "Jan",
-    "Feb",
-    "Mar",
-    "Apr",
-    "May",
-    "Jun",
-    "Jul",
-    "Aug",
-    "Sep",
-    "Oct",
-    "Nov",
-    "Dec",
 )
 
 

@@ -6,17 +6,13 @@ clinician's page and the patient's PDF, and the band is as wide as that threshol
 from __future__ import annotations
 
 import io
-from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from pypdf import PdfReader
 
-from maatwerk.web.common.actor import actor_for_user
-from maatwerk.web.questionnaires.models import Assignment
-from maatwerk.web.questionnaires.services import assignment_record_completed
+from tests.web.test_chart_norms import questionnaire_completed
 from tests.web.world import World
 
 pytestmark = pytest.mark.django_db
@@ -27,18 +23,7 @@ RULE_NL = "NHS Talking Therapies (IAPT): betrouwbare verandering bij 6 punten, c
 
 def phq9_v1(world: World, items: list[int], days_ago: int) -> None:
     """A PHQ-9 1.0 of patient A (no norm SD: the fixed threshold judges it)."""
-    assignment = Assignment.objects.create(
-        patient=world.patient_a,
-        instrument_code="phq9",
-        instrument_version="1.0",
-        assigned_by=world.memberships["clinician_treating"],
-    )
-    assignment_record_completed(
-        actor=actor_for_user(world.users["clinician_treating"], access_point="test"),
-        assignment=assignment,
-        answers={f"phq9_{n}": value for n, value in enumerate(items, start=1)},
-        completed_at=timezone.now() - timedelta(days=days_ago),
-    )
+    questionnaire_completed(world, "phq9", "1.0", items, days_ago)
 
 
 def _drop(world: World, latest: list[int]) -> World:
