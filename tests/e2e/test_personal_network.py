@@ -82,7 +82,7 @@ def test_the_clinician_sees_the_network_beside_the_circle(
     expect(page.get_by_role("heading", name="Het netwerk uit het dagboek")).to_be_visible()
     expect(page.get_by_role("img", name="Van het ene moment naar het volgende")).to_be_visible()
     expect(page.get_by_role("heading", name="De vicieuze cirkel")).to_be_visible()
-    expect(page.get_by_text("Na meer “Bang” heb je vaak wat later meer “Pijn”.")).to_be_visible()
+    expect(page.get_by_text("Na meer “Bang” heb je soms wat later meer “Pijn”.")).to_be_visible()
     # Legible on the phone: the pictures' text renders at 12 CSS px or more.
     smallest = page.evaluate(
         """() => Math.min(...[...document.querySelectorAll('svg.network-svg text')]
