@@ -17,12 +17,12 @@ import json
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from maatwerk.core.fhir.questionnaire import not_applicable_option
 from maatwerk.core.fhir.response import response_to_questionnaire_response
 from maatwerk.core.instruments.registry import get_instrument
-from maatwerk.core.modules.answers import check_exercise_answers
+from maatwerk.core.modules.answers import AnswerProblemCode, check_exercise_answers
 from maatwerk.core.modules.model import Exercise, GroupField
 
 GOLDEN = Path(__file__).parent / "golden" / "answer_texts.json"
@@ -247,17 +247,7 @@ def test_the_golden_file_reaches_every_message() -> None:
     # and a fragment of every message, in both languages.
     rendered = _exercise_problems()
     codes = {problem["code"] for problems in rendered.values() for problem in problems}
-    assert codes == {
-        "unknown_field",
-        "wrong_type",
-        "out_of_range",
-        "not_whole",
-        "unknown_option",
-        "too_long",
-        "required_missing",
-        "too_few_rows",
-        "too_many_rows",
-    }
+    assert codes == set(get_args(AnswerProblemCode))
     golden = GOLDEN.read_text(encoding="utf-8")
     for fragment in (
         "hoort niet bij deze oefening.",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 from django.http import HttpResponse
@@ -31,19 +32,25 @@ from tests.web.world import ROLES, World
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)")
 
 
-def iter_patterns(
+def iter_views(
     patterns: list[URLPattern | URLResolver] | None = None, prefix: str = "", namespace: str = ""
-) -> Iterator[tuple[str, str]]:
-    """(name, route) for every URL pattern; unnamed patterns are named by their route."""
+) -> Iterator[tuple[str, str, Callable[..., Any]]]:
+    """(name, route, view) for every URL pattern; unnamed patterns are named by their route."""
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
         route = prefix + str(pattern.pattern)
         if isinstance(pattern, URLResolver):
             inner = pattern.namespace or ""
             full = f"{namespace}:{inner}" if namespace and inner else inner or namespace
-            yield from iter_patterns(pattern.url_patterns, route, full)
+            yield from iter_views(pattern.url_patterns, route, full)
         else:
             name = pattern.name or route
-            yield (f"{namespace}:{name}" if namespace else name), route
+            yield (f"{namespace}:{name}" if namespace else name), route, pattern.callback
+
+
+def iter_patterns() -> Iterator[tuple[str, str]]:
+    """(name, route) for every URL pattern; unnamed patterns are named by their route."""
+    for name, route, _view in iter_views():
+        yield name, route
 
 
 def parameterized_routes() -> dict[str, str]:

@@ -45,7 +45,6 @@ from django.db import connection
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.test.client import MULTIPART_CONTENT
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from maatwerk.web.common.actor import actor_for_user
 from maatwerk.web.knowledge.models import KnowledgeRevision
@@ -57,6 +56,7 @@ from tests.web.test_authorization_matrix import (
     MATRIX,
     PARAMETER,
     build_path,
+    iter_views,
     parameter_values,
 )
 from tests.web.test_monitoring_answering import _schedule as ema_schedule
@@ -254,20 +254,6 @@ def _own_admin_models() -> dict[str, type]:
     }
 
 
-def _iter_views(
-    patterns: list[URLPattern | URLResolver] | None = None, prefix: str = "", namespace: str = ""
-) -> Iterator[tuple[str, str, Callable[..., Any]]]:
-    for pattern in get_resolver().url_patterns if patterns is None else patterns:
-        route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            inner = pattern.namespace or ""
-            full = f"{namespace}:{inner}" if namespace and inner else inner or namespace
-            yield from _iter_views(pattern.url_patterns, route, full)
-        else:
-            name = pattern.name or route
-            yield (f"{namespace}:{name}" if namespace else name), route, pattern.callback
-
-
 def _takes_post(name: str, route: str, view: Callable[..., Any]) -> bool:
     if route.startswith(ADMIN_PREFIX):
         if name == "admin:password_change":
@@ -285,7 +271,7 @@ def post_routes() -> list[tuple[str, str]]:
 
 VIEWS = {
     (name, route): view
-    for name, route, view in _iter_views()
+    for name, route, view in iter_views()
     if not SKIPPED.match(route) and _takes_post(name, route, view)
 }
 
