@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import json
 import threading
+import time as clock_time
+import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connection, transaction
 from django.test import override_settings
 
+from maatwerk.core.monitoring.delivery import DeliveryEvent
 from maatwerk.core.monitoring.ema import EmaSchedule, TimeWindow
 from maatwerk.core.monitoring.rom import RomCourse, RomRule, rom_rule_to_data
 from maatwerk.web.audit.audited import InputRefused
@@ -27,6 +31,7 @@ from maatwerk.web.background.scheduler import TickScheduler
 from maatwerk.web.background.worker import run_worker
 from maatwerk.web.common.actor import actor_for_user
 from maatwerk.web.monitoring import selectors, services
+from maatwerk.web.monitoring.delivery import record_event
 from maatwerk.web.monitoring.jobs import materialize_prompts
 from maatwerk.web.monitoring.models import (
     Channel,
@@ -393,6 +398,125 @@ def test_own_entries_pause_resume_and_a_device_subscription(world: World) -> Non
         patient, access, endpoint="https://push.example.org/abc", p256dh="key", auth="secret"
     )
     assert device.patient == world.patient_a and device.gone_at is None
+
+
+@pytest.mark.usefixtures("committed")
+@pytest.mark.parametrize("meanwhile", ["remind", "expire"])
+def test_an_answer_to_a_prompt_that_changed_since_it_was_opened_follows_the_new_state(
+    world: World, tmp_path: Path, meanwhile: str
+) -> None:
+    """The answer is written with one conditional UPDATE when the prompt still has the
+    state it was opened with; a reminder or expiry in between sends it the locking way,
+    where the state machine decides on the state the row has now."""
+    with override_settings(
+        TASKS=DATABASE_TASKS, MAATWERK_MONITORING_OUTBOX=str(tmp_path / "outbox.jsonl")
+    ):
+        schedule = _ema_schedule(world)
+        clock = Clock(MONDAY)
+        _tick(clock)
+        first = schedule.prompts.order_by("due_at").first()
+        assert first is not None
+        clock.now = first.due_at + timedelta(minutes=5)
+        _tick(clock)
+        patient = actor_for_user(world.users["patient_a"], access_point="test")
+        opened: Any = open_child(
+            actor=patient,
+            model=Prompt,
+            object_id=str(first.public_id),
+            action="update",
+            object_type="monitoring_prompt",
+            audience=Audience.PATIENT,
+        )
+        state_when_opened = opened.object.state
+        # Between the patient opening the prompt and sending the answer, the worker acts.
+        event = {"remind": DeliveryEvent.REMIND, "expire": DeliveryEvent.EXPIRE}[meanwhile]
+        assert record_event(first.pk, event, at=clock.now)
+        assert opened.object.state == state_when_opened, "the opened copy is now stale"
+        if meanwhile == "remind":
+            answered = services.answer_prompt(
+                patient, opened, {"pain": 40}, now=clock.now + timedelta(minutes=1)
+            )
+            assert answered.state == PromptState.ANSWERED
+            first.refresh_from_db()
+            assert (first.state, first.reminded, first.answers) == (
+                PromptState.ANSWERED,
+                True,
+                {"pain": 40},
+            )
+            assert _events(first)[-2:] == ["remind", "answer"]
+        else:
+            with pytest.raises(InputRefused):
+                services.answer_prompt(
+                    patient, opened, {"pain": 40}, now=clock.now + timedelta(minutes=1)
+                )
+            first.refresh_from_db()
+            assert (first.state, first.answers) == (PromptState.EXPIRED, None)
+            assert _events(first)[-1] == "expire"
+
+
+@pytest.mark.usefixtures("committed")
+def test_the_same_answer_sent_twice_at_once_is_stored_once(world: World, tmp_path: Path) -> None:
+    """Two copies of one answer (the same answer id: an offline retry while the first is
+    still on its way) opened the prompt in the same state. The second's conditional
+    UPDATE waits for the first's transaction, then finds the row changed and goes the
+    locking way, which sees the stored answer with its id: same answer, stored once."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks: SQLite runs one writer at a time, so there is no race there")
+    with override_settings(
+        TASKS=DATABASE_TASKS, MAATWERK_MONITORING_OUTBOX=str(tmp_path / "outbox.jsonl")
+    ):
+        schedule = _ema_schedule(world)
+        clock = Clock(MONDAY)
+        _tick(clock)
+        first = schedule.prompts.order_by("due_at").first()
+        assert first is not None
+        clock.now = first.due_at + timedelta(minutes=5)
+        _tick(clock)
+    patient = actor_for_user(world.users["patient_a"], access_point="test")
+    answer_id = uuid.uuid4()
+
+    def opened() -> Any:
+        return open_child(
+            actor=patient,
+            model=Prompt,
+            object_id=str(first.public_id),
+            action="update",
+            object_type="monitoring_prompt",
+            audience=Audience.PATIENT,
+        )
+
+    copy_a, copy_b = opened(), opened()
+    a_has_written = threading.Event()
+    b_is_sending = threading.Event()
+
+    def first_copy() -> None:
+        try:
+            with transaction.atomic():
+                services.answer_prompt(
+                    patient, copy_a, {"pain": 40}, now=clock.now, answer_id=answer_id
+                )
+                a_has_written.set()
+                # Keep the row locked while B sends, so B's UPDATE waits on it.
+                b_is_sending.wait(timeout=10)
+                clock_time.sleep(0.5)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=first_copy)
+    thread.start()
+    try:
+        assert a_has_written.wait(timeout=30)
+        b_is_sending.set()
+        second = services.answer_prompt(
+            patient, copy_b, {"pain": 40}, now=clock.now, answer_id=answer_id
+        )
+    finally:
+        b_is_sending.set()
+        thread.join()
+    first.refresh_from_db()
+    assert second.answer_id == answer_id and first.answer_id == answer_id
+    assert _events(first).count("answer") == 1
+    assert first.answers == {"pain": 40}
 
 
 @pytest.mark.usefixtures("committed")

@@ -60,6 +60,8 @@ def invitation(request: ActorRequest, token: str) -> HttpResponse:
         return render(
             request, "accounts/invitation_invalid.html", {"problem": str(problem)}, status=404
         )
-    login(request, accepted.user, backend="django.contrib.auth.backends.ModelBackend")
+    login(
+        request, accepted.user, backend="maatwerk.web.accounts.backends.ActorAuthenticationBackend"
+    )
     messages.success(request, _("Your password is set and you are logged in."))
     return redirect("portal:privacy" if accepted.is_patient else "home")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from maatwerk.core.access import Role
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from maatwerk.web.accounts.models import User
     from maatwerk.web.organizations.models import Membership
     from maatwerk.web.patients.models import Patient
@@ -57,34 +59,45 @@ class Actor:
         return {m.organization_id for m in self.memberships_with(role)}
 
 
+def user_with_actor_facts() -> QuerySet[User]:
+    """Users read with what :func:`actor_for_user` needs, in one query: their patient
+    record (with its organization), whether they have a TOTP authenticator and whether
+    they have an active membership. The authentication backend reads the signed-in user
+    this way on every request."""
+    from allauth.mfa.models import Authenticator
+    from django.db.models import Exists, OuterRef
+
+    from maatwerk.web.accounts.models import User
+    from maatwerk.web.organizations.models import Membership
+
+    return User.objects.select_related("patient__organization").annotate(
+        actor_has_totp=Exists(
+            Authenticator.objects.filter(user_id=OuterRef("pk"), type=Authenticator.Type.TOTP)
+        ),
+        actor_has_memberships=Exists(
+            Membership.objects.filter(user_id=OuterRef("pk"), is_active=True)
+        ),
+    )
+
+
 def actor_for_user(user: User | None, *, access_point: str, on_behalf_of: str = "") -> Actor:
     """Build the actor for a user: their patient record or their active memberships."""
     if user is None or not user.is_authenticated or not user.is_active:
         return Actor(user=None, roles=frozenset(), access_point=access_point)
-    from allauth.mfa.models import Authenticator
-    from django.db.models import Exists, OuterRef
-
     from maatwerk.web.organizations.models import Membership
-    from maatwerk.web.patients.models import Patient
 
-    # The second-factor check asks on every request whether the user has a TOTP
-    # authenticator; for a patient (whose session has usually not passed one) it is read
-    # here, with the patient record, instead of in a query of its own.
-    patient = (
-        Patient.objects.filter(user=user)
-        .select_related("organization")
-        .annotate(
-            user_has_totp=Exists(
-                Authenticator.objects.filter(
-                    user_id=OuterRef("user_id"), type=Authenticator.Type.TOTP
-                )
+    if not hasattr(user, "actor_has_totp"):
+        # Not read by the authentication backend (a user from elsewhere): read now.
+        user = user_with_actor_facts().get(pk=user.pk)
+    facts: Any = user  # the annotations of user_with_actor_facts
+    patient: Patient | None = getattr(user, "patient", None)  # None: not a patient
+    memberships: tuple[Membership, ...] = ()
+    if facts.actor_has_memberships:
+        memberships = tuple(
+            Membership.objects.filter(user=user, is_active=True).select_related(
+                "organization", "team"
             )
         )
-        .first()
-    )
-    memberships = tuple(
-        Membership.objects.filter(user=user, is_active=True).select_related("organization", "team")
-    )
     roles = {Role(m.role) for m in memberships}
     if patient is not None:
         roles.add(Role.PATIENT)
@@ -95,7 +108,7 @@ def actor_for_user(user: User | None, *, access_point: str, on_behalf_of: str = 
         on_behalf_of=on_behalf_of,
         memberships=memberships,
         patient=patient,
-        has_totp=patient.user_has_totp if patient is not None else None,
+        has_totp=bool(facts.actor_has_totp),
     )
 
 

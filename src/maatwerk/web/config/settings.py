@@ -207,6 +207,9 @@ ALLAUTH_TRUSTED_PROXY_COUNT = MAATWERK_TRUSTED_PROXY_COUNT
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # allauth's, reading the signed-in user with what the actor needs (one query).
+    "maatwerk.web.accounts.backends.ActorAuthenticationBackend",
+    # Kept so that sessions signed in with them before keep working.
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 
 from maatwerk.core.monitoring.delivery import (
     DeliveryEvent,
@@ -48,40 +49,92 @@ def record_event(
     detail: str = "",
     answers: object = None,
     answer_id: uuid.UUID | None = None,
+    as_read: Prompt | None = None,
 ) -> bool:
     """Apply ``event`` to the prompt and log it; False (nothing written) when the prompt
     is gone or the state machine refuses the event. An answer is stored with its
     ``answers`` and the ``answer_id`` the device gave it, in the same row write. Inside
     the caller's transaction without a savepoint: nothing is written before a refusal,
-    and an error fails the caller's transaction as a whole."""
+    and an error fails the caller's transaction as a whole.
+
+    ``as_read`` is the prompt as the caller read it a moment ago (the patient's answer:
+    the opener read it). The event is then applied to that state and written only if the
+    row still has it - one conditional UPDATE instead of a locking read and a write.
+    When the row changed meanwhile (a reminder, an expiry, the same answer from a second
+    tab), nothing is written that way and the event goes the locking way below."""
     with transaction.atomic(savepoint=False):
+        if as_read is not None and as_read.pk == prompt_id:
+            new = _advanced(as_read, event)
+            if new is not None and _write_state(
+                Prompt.objects.filter(pk=prompt_id, state=as_read.state, reminded=as_read.reminded),
+                new,
+                event,
+                at=at,
+                answers=answers,
+                answer_id=answer_id,
+            ):
+                _log(prompt_id, event, new, at=at, channel=channel, detail=detail)
+                return True
         prompt = Prompt.objects.select_for_update().filter(pk=prompt_id).first()
         if prompt is None:
             return False
-        status = DeliveryStatus(DeliveryState(prompt.state), reminded=prompt.reminded)
-        try:
-            new = advance(status, event)
-        except IllegalTransition as refused:
-            logger.info("Prompt %s: %s", prompt_id, refused)
+        new = _advanced(prompt, event)
+        if new is None:
             return False
-        prompt.state = new.state.value
-        prompt.reminded = new.reminded
-        fields = ["state", "reminded"]
-        if event is DeliveryEvent.ANSWER:
-            prompt.answered_at = at
-            prompt.answers = answers
-            prompt.answer_id = answer_id
-            fields += ["answered_at", "answers", "answer_id"]
-        prompt.save(update_fields=fields)
-        DeliveryLogEntry.objects.create(
-            prompt=prompt,
-            event=event.value,
-            state_after=new.state.value,
+        _write_state(
+            Prompt.objects.filter(pk=prompt_id),
+            new,
+            event,
             at=at,
-            channel=channel,
-            detail=detail[:200],
+            answers=answers,
+            answer_id=answer_id,
         )
+        _log(prompt_id, event, new, at=at, channel=channel, detail=detail)
     return True
+
+
+def _advanced(prompt: Prompt, event: DeliveryEvent) -> DeliveryStatus | None:
+    """The status after ``event``, or None when the state machine refuses it."""
+    status = DeliveryStatus(DeliveryState(prompt.state), reminded=prompt.reminded)
+    try:
+        return advance(status, event)
+    except IllegalTransition as refused:
+        logger.info("Prompt %s: %s", prompt.pk, refused)
+        return None
+
+
+def _write_state(
+    rows: QuerySet[Prompt],
+    new: DeliveryStatus,
+    event: DeliveryEvent,
+    *,
+    at: datetime,
+    answers: object,
+    answer_id: uuid.UUID | None,
+) -> bool:
+    values: dict[str, object] = {"state": new.state.value, "reminded": new.reminded}
+    if event is DeliveryEvent.ANSWER:
+        values |= {"answered_at": at, "answers": answers, "answer_id": answer_id}
+    return rows.update(**values) == 1
+
+
+def _log(
+    prompt_id: int,
+    event: DeliveryEvent,
+    new: DeliveryStatus,
+    *,
+    at: datetime,
+    channel: str,
+    detail: str,
+) -> None:
+    DeliveryLogEntry.objects.create(
+        prompt_id=prompt_id,
+        event=event.value,
+        state_after=new.state.value,
+        at=at,
+        channel=channel,
+        detail=detail[:200],
+    )
 
 
 def materialize_schedule(schedule: MonitoringSchedule, *, now: datetime) -> int:

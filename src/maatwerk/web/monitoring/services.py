@@ -238,9 +238,15 @@ def answer_prompt(
             raise InputRefused(_("The time to answer this question has passed."))
         stored = dict(answers or {})
         if not record_event(
-            prompt.pk, DeliveryEvent.ANSWER, at=now, answers=stored, answer_id=answer_id
+            prompt.pk,
+            DeliveryEvent.ANSWER,
+            at=now,
+            answers=stored,
+            answer_id=answer_id,
+            as_read=prompt,
         ):
-            # The row lock in record_event waited for a concurrent copy of this answer.
+            # The prompt changed since it was opened and can no longer take an answer -
+            # often because a concurrent copy of this answer was stored first.
             prompt.refresh_from_db()
             if answer_id is not None and prompt.answer_id == answer_id:
                 return prompt
