@@ -18,14 +18,14 @@ import pytest
 import time_machine
 from allauth.mfa.totp.internal.auth import TOTP
 from allauth.usersessions.models import UserSession
-from django.db import DatabaseError
+from django.db import IntegrityError, connection
 from django.db.models import QuerySet
 from django.test import Client
 from django.utils import timezone
 
 from maatwerk.core.access import Role
 from maatwerk.web.accounts.middleware import ACTIVITY_RESOLUTION_SECONDS
-from maatwerk.web.audit.audited import audited
+from maatwerk.web.audit.audited import audited, record_read
 from maatwerk.web.audit.models import AuditChainHead, AuditEvent
 from maatwerk.web.common.actor import actor_for_user
 from maatwerk.web.monitoring.models import PromptState
@@ -113,17 +113,26 @@ def test_an_audit_event_that_cannot_be_written_keeps_nothing_of_the_change(
 ) -> None:
     actor = actor_for_user(world.users["clinician_treating"], access_point="test")
     access = open_patient(actor=actor, patient_id=str(world.patient_a.public_id), action="x")
+    record_read(actor=actor, opened=access, object_type="goal")  # the chain has a head
+    head = AuditChainHead.objects.get()
+    # A real failure of the event's insert: a row already holds the next sequence number.
+    AuditEvent.objects.create(
+        sequence=head.sequence + 1,
+        object_type="planted",
+        action="read",
+        outcome="success",
+        previous_hash="0" * 64,
+        hash="f" * 64,
+    )
     items, events = MeasureItem.objects.count(), AuditEvent.objects.count()
-    head = list(AuditChainHead.objects.values_list("sequence", "hash"))
     with (
-        mock.patch.object(AuditEvent.objects, "create", side_effect=DatabaseError("disk full")),
-        pytest.raises(DatabaseError),
+        pytest.raises(IntegrityError),
         audited(actor=actor, action="update", subject=access.subject("goal")),
     ):
         MeasureItem.objects.create(measure_set=world.psk_set, position=8, name="half")
     assert MeasureItem.objects.count() == items
     assert AuditEvent.objects.count() == events
-    assert list(AuditChainHead.objects.values_list("sequence", "hash")) == head
+    assert AuditChainHead.objects.get().hash == head.hash
 
 
 def _answer(world: World, value: str) -> Any:
@@ -211,6 +220,9 @@ def _autosave(world: World) -> Prepare:
 def test_a_patient_write_stays_within_its_query_budget(
     world: World, write: Callable[[World], Prepare], budget: int, django_assert_max_num_queries: Any
 ) -> None:
+    # On PostgreSQL the audit event and the chain head move in one statement.
+    if connection.vendor == "postgresql":
+        budget -= 1
     # The clock stands still: no request here falls on the session's 30-s activity write.
     with time_machine.travel(timezone.now(), tick=False):
         prepare = write(world)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from maatwerk.core.audit import GENESIS_HASH, AuditRecord, chain_hash
@@ -61,7 +61,7 @@ def audit_record(
             detail=detail[:300],
         )
         digest = chain_hash(head.hash, record)
-        event = AuditEvent.objects.create(
+        event = AuditEvent(
             sequence=record.sequence,
             occurred_at=record.occurred_at,
             user_ref=record.user_ref,
@@ -80,7 +80,42 @@ def audit_record(
             previous_hash=head.hash,
             hash=digest,
         )
-        head.sequence = record.sequence
-        head.hash = digest
-        head.save(update_fields=["sequence", "hash"])
+        _append(event, head)
     return event
+
+
+def _append(event: AuditEvent, head: AuditChainHead) -> None:
+    """Insert ``event`` and move the locked chain head to it.
+
+    On PostgreSQL both happen in one statement (the insert in a WITH clause of the head's
+    UPDATE): every audited request pays one round trip less while the head is locked.
+    SQLite has no data-modifying WITH clause, so there they are two statements. Either
+    way they are in the caller's transaction and stand or fall together."""
+    if connection.vendor != "postgresql":
+        event.save(force_insert=True)
+        head.sequence, head.hash = event.sequence, event.hash
+        head.save(update_fields=["sequence", "hash"])
+        return
+    quote = connection.ops.quote_name
+    fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+    values = [f.get_db_prep_save(f.pre_save(event, add=True), connection) for f in fields]
+    event_pk = quote(AuditEvent._meta.pk.column)
+    head_table = quote(AuditChainHead._meta.db_table)
+    # Only quoted names from the models are formatted in; every value is bound.
+    statement = (
+        f"WITH appended AS (INSERT INTO {quote(AuditEvent._meta.db_table)} "  # noqa: S608
+        f"({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {event_pk}) "
+        f"UPDATE {head_table} SET {quote('sequence')} = %s, {quote('hash')} = %s "
+        f"WHERE {quote(AuditChainHead._meta.pk.column)} = %s "
+        f"RETURNING (SELECT {event_pk} FROM appended)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*values, event.sequence, event.hash, head.pk])
+        row = cursor.fetchone()
+    if row is None or row[0] is None:  # the head row is locked by us: it cannot vanish
+        raise DatabaseError("the audit chain head was not moved")
+    event.pk = row[0]
+    event._state.adding = False
+    event._state.db = connection.alias
+    head.sequence, head.hash = event.sequence, event.hash
