@@ -233,7 +233,7 @@ def test_new_patient_from_invitation_e_mail_to_own_phq9_course(
     phone.click("main a[href$='/portal/results/']")
     expect(phone).to_have_url(re.compile(r"/portal/results/$"))
     results = phone.locator("main")
-    expect(results).to_contain_text("PHQ-9")
+    expect(results).to_contain_text("Vragenlijst over somberheid")
     expect(results).to_contain_text("Je laatste score: 8 (de schaal loopt van 0 tot 27).")
     expect(results).to_contain_text("Het gaat beter dan de eerste keer.")
     # The course as a chart, with its numbers and a summary in words beside it.

@@ -145,11 +145,12 @@ def test_patient_fills_phq9_through_lost_connection_and_clinician_handles_alert(
     if DUTCH_CATALOG.exists():
         expect(patient_page.locator("main")).to_contain_text("Vragenlijsten voor jou")
     link = patient_page.locator(f"main a[href$='{fill_path}']")
-    expect(link).to_have_text("PHQ-9")
+    # Named in words for the patient, never by its code (found walking the demo).
+    expect(link).to_have_text("Vragenlijst over somberheid")
     assert_accessible(patient_page, "patient home with an open questionnaire")
     link.click()
     expect(patient_page).to_have_url(re.compile(re.escape(fill_path) + "$"))
-    expect(patient_page.locator("main h1")).to_contain_text("PHQ-9")
+    expect(patient_page.locator("main h1")).to_have_text("Vragenlijst over somberheid")
     expect(patient_page.locator("main fieldset.question")).to_have_count(10)
     status = patient_page.locator("main [data-save-status]")
     expect(status).to_have_attribute("role", "status")

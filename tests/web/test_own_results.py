@@ -54,7 +54,7 @@ def test_the_patient_sees_their_phq9_course_in_plain_words(course: World) -> Non
     response = course.client_for("patient_a").get(PAGE)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "PHQ-9" in page
+    assert "Vragenlijst over somberheid" in page  # the patient name, not the code
     assert "phq9" not in page.replace(PHQ9_TOPIC, "")  # the code only as the form's topic
     assert "Je laatste score: 8 (de schaal loopt van 0 tot 27)." in page
     assert "Dat betekent: mild." in page

@@ -264,3 +264,61 @@ def test_before_after_spec_draws_each_moment_as_a_line() -> None:
     assert isinstance(encoding, dict)
     x = encoding["x"]
     assert isinstance(x, dict) and x["sort"] == ["Ervoor", "Erna"]
+
+
+def _y_axes(spec: Spec) -> list[Json]:
+    """The y axis settings of the spec and of every layer that draws on the y scale."""
+    parts = [spec, *(_layers(spec) if "layer" in spec else [])]
+    axes = []
+    for part in parts:
+        encoding = part.get("encoding")
+        if isinstance(encoding, dict) and isinstance(encoding.get("y"), dict):
+            axes.append(encoding["y"].get("axis"))  # type: ignore[union-attr]
+    return axes
+
+
+def test_a_scale_of_whole_numbers_has_whole_number_ticks_on_every_chart() -> None:
+    """Found walking the demo: "2.5" and "12.0" on the axis of a 0-10 slider and a sum
+    score. Whole-number scales tick in whole numbers; a continuous scale keeps decimals."""
+    whole, continuous = Scale(0, 10, whole=True), Scale(-0.5, 1)
+    integer_axis = {"tickCount": 5, "tickMinStep": 1, "format": "d"}
+    band = reliable_change_band(baseline=6, sd=2, reliability=0.8, scale=whole)
+    course = rom_course_spec(
+        [ScorePoint(date(2026, 1, 5), 6), ScorePoint(date(2026, 2, 2), 3)],
+        scale=whole,
+        band=band,
+        notes=[ChartNote(date(2026, 1, 20), "x")],
+        texts=TEXTS,
+        language="nl",
+    )
+    line = ema_line_spec(
+        [DayValue(date(2026, 3, 1), 4.5, 2)],
+        first_day=date(2026, 3, 1),
+        last_day=date(2026, 3, 2),
+        scale=whole,
+        notes=[],
+        texts=TEXTS,
+        language="nl",
+    )
+    moments = before_after_spec(
+        [MoodMoment(date(2026, 3, 1), 4, 6, 7)],
+        scale=whole,
+        before_label="Ervoor",
+        after_label="Erna",
+        texts=TEXTS,
+        language="nl",
+    )
+    for spec in (course, line, moments):
+        axes = _y_axes(spec)
+        assert axes and all(axis == integer_axis for axis in axes), axes
+    pairs = pairing_spec(
+        [DayPair(date(2026, 3, 1), 2, 7)],
+        x_scale=whole,
+        y_scale=continuous,
+        texts=TEXTS,
+        language="nl",
+    )
+    encoding = pairs["encoding"]
+    assert isinstance(encoding, dict)
+    assert encoding["x"]["axis"] == integer_axis  # type: ignore[index]
+    assert encoding["y"]["axis"] == {"tickCount": 5}  # type: ignore[index]

@@ -75,6 +75,23 @@ def comparison_text(value: Decimal, operator: str, threshold: Decimal, language:
     )
 
 
+_CONDITION_KEY = {
+    ">=": "condition.at_least",
+    ">": "condition.above",
+    "<=": "condition.at_most",
+    "<": "condition.below",
+    "==": "condition.equal",
+}
+
+
+def condition_text(operator: str, threshold: Decimal, language: str) -> str:
+    """A rule's condition on a score in words, never an operator symbol: ">= 40" is
+    "40 or more" in English and "40 of hoger" in Dutch."""
+    return _prose().text(
+        _CONDITION_KEY[operator], language, threshold=display_number(threshold, language)
+    )
+
+
 def _number(language: Language) -> Callable[[Fraction | Decimal], str]:
     """Numbers as the language writes them: ``0.5`` in English, ``0,5`` in Dutch."""
     if language == "en":

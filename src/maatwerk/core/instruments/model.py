@@ -340,6 +340,11 @@ class Instrument(Frozen):
     version: Version
     name: LocalizedText
     short_name: NonEmptyText
+    patient_name: LocalizedText | None = Field(
+        default=None,
+        description="What a patient reads as the questionnaire's name (B1, no abbreviation); "
+        "without it the patient reads `name`.",
+    )
     licence: Licence
     sources: tuple[Source, ...] = Field(min_length=1)
     instructions: LocalizedText | None = None
@@ -353,6 +358,14 @@ class Instrument(Frozen):
         default=None,
         description="Set only on an organization's copy with imported texts; never bundled.",
     )
+
+    def patient_label(self, language: str) -> str:
+        """The name a patient reads in ``language``: ``patient_name``, else ``name``
+        (the other language when one is missing), never the bare code."""
+        for text in (self.patient_name, self.name):
+            if text is not None and (label := text.get(language, fallback=True)):
+                return label
+        return self.short_name
 
     @property
     def version_key(self) -> tuple[int, ...]:

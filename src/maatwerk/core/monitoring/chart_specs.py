@@ -75,6 +75,9 @@ class ReliableChangeBand:
 class Scale:
     minimum: float
     maximum: float
+    # Whole numbers only (a sum score, a slider's steps): its axis shows whole numbers.
+    # False for a scale that is really continuous (a mean score, a utility).
+    whole: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,13 +184,21 @@ def _time_axis(texts: Texts, first: date, last: date) -> dict[str, Json]:
     }
 
 
+def _axis(scale: Scale) -> dict[str, Json]:
+    """Five ticks; on a scale of whole numbers only whole-number ticks, written without
+    decimals (never "2.5" on a 0-10 slider or "12.0" on a sum score)."""
+    if scale.whole:
+        return {"tickCount": 5, "tickMinStep": 1, "format": "d"}
+    return {"tickCount": 5}
+
+
 def _value_axis(texts: Texts, scale: Scale, field: str = "value") -> dict[str, Json]:
     return {
         "field": field,
         "type": "quantitative",
         "title": texts.y_title,
         "scale": {"domain": [scale.minimum, scale.maximum], "nice": False},
-        "axis": {"tickCount": 5},
+        "axis": _axis(scale),
     }
 
 
@@ -229,7 +240,7 @@ def _note_layers(
             },
             "encoding": {
                 "x": x,
-                "y": {"field": "top", "type": "quantitative"},
+                "y": {"field": "top", "type": "quantitative", "axis": _axis(scale)},
                 "tooltip": tooltip,
             },
         },
@@ -283,7 +294,7 @@ def rom_course_spec(
                 },
                 "mark": {"type": "rect", "color": BAND},
                 "encoding": {
-                    "y": {"field": "lower", "type": "quantitative"},
+                    "y": {"field": "lower", "type": "quantitative", "axis": _axis(scale)},
                     "y2": {"field": "upper"},
                     "tooltip": {"field": "label", "title": texts.band_label},
                 },
@@ -395,12 +406,14 @@ def pairing_spec(
                 "type": "quantitative",
                 "title": texts.x_title,
                 "scale": {"domain": [x_scale.minimum, x_scale.maximum], "nice": False},
+                "axis": _axis(x_scale),
             },
             "y": {
                 "field": "y",
                 "type": "quantitative",
                 "title": texts.y_title,
                 "scale": {"domain": [y_scale.minimum, y_scale.maximum], "nice": False},
+                "axis": _axis(y_scale),
             },
             "tooltip": [
                 {"field": "date", "title": texts.note_label or texts.title},

@@ -14,6 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from maatwerk.web.audit.audited import InputRefused
 
 OPERATORS = (">", ">=", "<", "<=", "==")
+# Each operator in words: the score is "more than", "at least" ... the threshold.
+OPERATOR_LABELS = {
+    ">": _("more than the threshold"),
+    ">=": _("the threshold or more"),
+    "<": _("less than the threshold"),
+    "<=": _("the threshold or less"),
+    "==": _("exactly the threshold"),
+}
 MAX_DOCUMENT_CHARACTERS = 2_000_000
 COMMENT_CHARACTERS = 1000
 REVISION_CHARACTERS = 64
@@ -86,7 +94,9 @@ class RestoreForm(forms.Form):
 class ThresholdForm(forms.Form):
     """One instrument threshold of a factor (a prefixed form per measure)."""
 
-    operator = forms.ChoiceField(label=_("Operator"), choices=[(o, o) for o in OPERATORS])
+    operator = forms.ChoiceField(
+        label=_("The score is"), choices=[(o, OPERATOR_LABELS[o]) for o in OPERATORS]
+    )
     threshold = forms.CharField(label=_("Threshold"), max_length=20)
     source = forms.ChoiceField(label=_("Source"), required=False)
     unverified = forms.BooleanField(label=_("Unverified"), required=False)

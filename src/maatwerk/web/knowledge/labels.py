@@ -84,6 +84,16 @@ def _instrument_names(language: str) -> dict[str, str]:
     return names
 
 
+@cache
+def _instrument_labels(language: str) -> dict[str, str]:
+    """Each bundled questionnaire's full name in ``language`` (the newest version's)."""
+    labels: dict[str, str] = {}
+    for instrument in sorted(bundled_instruments(), key=lambda i: i.version_key, reverse=True):
+        label = instrument.name.get(language, fallback=True) or instrument.short_name
+        labels.setdefault(instrument.code, label)
+    return labels
+
+
 def names_of(documents: Iterable[object], language: str) -> dict[str, str]:
     """Every identified entry's readable name, the first one found for an id."""
     names: dict[str, str] = {}
@@ -160,11 +170,12 @@ class Labeller:
         return Label(value)
 
     def measure_instrument(self, measure: Mapping[str, object]) -> str:
-        """ "PHQ-9 1.0, total score" for an instrument measure."""
+        """ "Patient Health Questionnaire-9 (PHQ-9) 1.0, total score" for an instrument
+        measure: the questionnaire's full name in the reader's language, never its code."""
         code = str(measure.get("instrument") or "")
         version = measure.get("instrument_version")
         scale = str(measure.get("scale") or "")
-        named = self.instrument(code) or code
+        named = _instrument_labels(self.language).get(code) or self.instrument(code) or code
         scale_label = VALUE_LABELS.get(scale)
         return f"{named}{f' {version}' if version else ''}, {scale_label or scale}"
 

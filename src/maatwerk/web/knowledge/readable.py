@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from maatwerk.core.instruments.explain import condition_text
 from maatwerk.web.knowledge.labels import CITATION_KEYS, EDITORIAL_KEYS, Label, Labeller, Prose
 
 SHOWN_APART = {"id", "name", "sources", "unverified", "note", "measures"}
@@ -36,7 +37,7 @@ class Node:
 class Measure:
     position: int
     kind: str
-    text: str  # e.g. "TSK 1.0, total score > 37" or the clinician-judgement guidance
+    text: str  # e.g. "Tampa Scale ... (TSK) 1.0, total score more than 37", or guidance
     source: Label | None
     unverified: bool
     note: Prose | None
@@ -119,11 +120,20 @@ def node(key: str, value: object, labels: Labeller) -> Node:
     return Node(label, [_scalar(key, value, labels)])
 
 
+def _condition(measure: dict[str, object], language: str) -> str:
+    """The measure's condition in words ("40 or more"); as written when the document
+    holds no known operator or no number (the checks on saving report it)."""
+    operator, threshold = measure.get("operator"), measure.get("threshold")
+    try:
+        return condition_text(str(operator), Decimal(str(threshold)), language)
+    except (KeyError, ArithmeticError, ValueError):
+        return f"{operator} {threshold}"
+
+
 def _measure(position: int, measure: dict[str, object], labels: Labeller) -> Measure:
     kind = str(measure.get("kind", ""))
     if kind == "instrument_scale":
-        rule = f"{measure.get('operator')} {measure.get('threshold')}"
-        text = f"{labels.measure_instrument(measure)} {rule}"
+        text = f"{labels.measure_instrument(measure)} {_condition(measure, labels.language)}"
     else:
         text = labels.localized(measure.get("guidance"))
     source = measure.get("source")

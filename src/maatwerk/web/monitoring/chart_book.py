@@ -184,7 +184,9 @@ def _course(
     # when the instrument has bands (of the score's own instrument version).
     with_bands = any(row.scale is not None and row.scale.bands for row in scored)
     meaning_head = ((_("Meaning") if for_patient else _("Interpretation")),) if with_bands else ()
-    chart_scale = specs.Scale(float(scale.range.min), float(scale.range.max))
+    chart_scale = specs.Scale(
+        float(scale.range.min), float(scale.range.max), whole=scale.display_decimals == 0
+    )
     baseline = float(dated[0][1])
     code, scale_id = scale_rows[-1].scale_key
     rule = change_rule(
@@ -198,7 +200,13 @@ def _course(
         if rule is None
         else specs.change_rule_band(baseline=baseline, rule=rule, scale=chart_scale)
     )
-    title = f"{scale_rows[-1].instrument_name}: {scale_rows[-1].scale_name}"
+    latest = scale_rows[-1]
+    instrument = (
+        latest.patient_instrument_name or latest.instrument_name
+        if for_patient
+        else latest.instrument_name
+    )
+    title = f"{instrument}: {latest.scale_name}"
     texts = specs.Texts(
         title=title,
         x_title=_("Date"),
@@ -331,7 +339,7 @@ def _daily_chart(
         means,
         first_day=first_day,
         last_day=last_day,
-        scale=specs.Scale(question.minimum, question.maximum),
+        scale=specs.Scale(question.minimum, question.maximum, whole=True),  # a slider's steps
         notes=[specs.ChartNote(n.day, n.text) for n in notes],
         texts=texts,
         language=_language(language),
@@ -386,8 +394,8 @@ def _pain_activity(
     )
     spec = specs.pairing_spec(
         pairs,
-        x_scale=specs.Scale(activity.minimum, activity.maximum),
-        y_scale=specs.Scale(pain.minimum, pain.maximum),
+        x_scale=specs.Scale(activity.minimum, activity.maximum, whole=True),
+        y_scale=specs.Scale(pain.minimum, pain.maximum, whole=True),
         texts=texts,
         language=_language(language),
     )
@@ -443,14 +451,16 @@ def _mood_activity(
         return None
     before, after = _("Before"), _("After")
     texts = specs.Texts(
-        title=_("Your mood before and after being active"),
+        title=_("Your mood before and after being active")
+        if for_patient
+        else _("The patient's mood before and after being active"),
         x_title=_("Being active"),
         y_title=mood.text,
         note_label=_("Date"),
     )
     spec = specs.before_after_spec(
         moments,
-        scale=specs.Scale(mood.minimum, mood.maximum),
+        scale=specs.Scale(mood.minimum, mood.maximum, whole=True),
         before_label=before,
         after_label=after,
         texts=texts,

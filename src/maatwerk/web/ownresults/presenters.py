@@ -223,7 +223,7 @@ def scale_courses(
         courses.append(
             ScaleCourse(
                 topic=scale_topic(code, scale_id),
-                instrument_name=latest.instrument_name,
+                instrument_name=latest.patient_instrument_name or latest.instrument_name,
                 scale_name=latest.scale_name,
                 latest=_("Your latest score: %(value)s (the scale runs from %(low)s to %(high)s).")
                 % {

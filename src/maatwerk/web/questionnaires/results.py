@@ -223,6 +223,7 @@ class ResultRow:
     # How the score was computed, shown when the patient decided whether an item for one
     # sex applies (sex not recorded): counted, or left out with the smaller range.
     explanation: str = ""
+    patient_instrument_name: str = ""  # the name a patient reads (the patient's pages)
     # The rule the change is judged by (a ChangeMethod value, "" without one), in words
     # (the norm's population or the fixed rule's name) and the change in points it
     # counts as reliable: the chart's band is drawn with the same threshold.
@@ -306,6 +307,7 @@ def result_rows(
                 order,
                 ResultRow(
                     instrument_name=instrument.name.get(lang, fallback=True) or instrument.code,
+                    patient_instrument_name=instrument.patient_label(lang),
                     scale_name=scale.name.get(lang, fallback=True) or scale.id,
                     completed_at=assignment.completed_at,
                     value=result.value,

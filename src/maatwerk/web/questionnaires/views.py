@@ -155,7 +155,11 @@ def _render_form(
     context: FillContext = {
         "assignment": opened.object,
         "instrument": instrument,
-        "instrument_name": instrument.name.get(language, fallback=True),
+        # The patient reads the patient name; filling it in together, the clinician reads
+        # the full name.
+        "instrument_name": instrument.name.get(language, fallback=True)
+        if request.actor.has_role(Role.CLINICIAN)
+        else instrument.patient_label(language),
         "instructions": instrument.instructions.get(language, fallback=True)
         if instrument.instructions
         else "",

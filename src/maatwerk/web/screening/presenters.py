@@ -241,6 +241,11 @@ class Namer:
         instrument = self._instrument(code, version)
         return instrument.short_name if instrument is not None else code.upper()
 
+    def patient_instrument(self, code: str, version: str | None = None) -> str:
+        """The questionnaire's name as a patient reads it (never the bare code)."""
+        instrument = self._instrument(code, version)
+        return instrument.patient_label(self.language) if instrument is not None else code.upper()
+
     def scale(self, code: str, version: str | None, scale_id: str) -> str:
         instrument = self._instrument(code, version)
         if instrument is None:

@@ -26,6 +26,7 @@ from maatwerk.web.formulation.views.common import (
     _factor_choices,
     _opened,
     _read,
+    _ui_language,
 )
 
 
@@ -82,7 +83,6 @@ def _render_circle(
 ) -> HttpResponse:
     base = _base_context(opened, "circle")
     document = base["document"]
-    language = services.patient_language(opened.access)
     form = posted if posted is not None else forms.CircleForm(node_count=0)
     renamed = form.typed("node") if form.typed("action") == "rename_node" else ""
     nodes = [
@@ -110,7 +110,7 @@ def _render_circle(
     }
     context = {
         **base,
-        "diagram": presenters.diagram(document.circle, language),
+        "diagram": presenters.diagram(document.circle, _ui_language()),
         "nodes": nodes,
         "edges": edges,
         "kinds": [(k, presenters.KIND_LABELS[k]) for k in NODE_KINDS],

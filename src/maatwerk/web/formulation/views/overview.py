@@ -97,7 +97,9 @@ def detail(request: ActorRequest, formulation_id: str) -> HttpResponse:
     shared = selectors.latest_shared_version(opened.object)
     context = {
         **base,
-        "diagram": presenters.diagram(document.circle, patient_language),
+        # The clinician's drawing speaks the page's language (its box kinds and the text
+        # alternative); the patient's view below stays in the patient's language.
+        "diagram": presenters.diagram(document.circle, _ui_language()),
         "scegs": presenters.scegs_sections(document),
         "meanings": [(c.text, c.meaning) for c in document.complaints if c.meaning],
         "three_p": presenters.three_p_sections(document, stored.profile if stored else None, names),

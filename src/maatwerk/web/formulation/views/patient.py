@@ -17,7 +17,7 @@ from maatwerk.web.common.http import ActorRequest
 from maatwerk.web.formulation import forms, presenters, selectors, services
 from maatwerk.web.formulation.models import Formulation, FormulationVersion, PatientResponse
 from maatwerk.web.formulation.selectors import FormulationAccess
-from maatwerk.web.formulation.views.common import Errors, _opened, _read
+from maatwerk.web.formulation.views.common import Errors, _opened, _read, _ui_language
 from maatwerk.web.patients.models import Patient
 from maatwerk.web.patients.opening import Audience
 from maatwerk.web.screening.subgroup_flags import reads_short_texts
@@ -57,7 +57,8 @@ def _shared_context(
             document, language, short=reads_short_texts(opened.access)
         ),
         "explanation_language": language,
-        "diagram": presenters.patient_diagram(document, language),
+        # The box kinds and the text alternative follow the language the page is read in.
+        "diagram": presenters.patient_diagram(document, _ui_language()),
         # Shared again unchanged after "this fits me": the agreement still answers it.
         "last_response": responses[0]
         if responses

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from maatwerk.core.instruments.errors import UnknownInstrument
@@ -25,6 +26,17 @@ def instrument_name(code: str, version: str | None = None) -> str:
         return get_instrument(code, version or None).short_name
     except UnknownInstrument:
         return code.upper()
+
+
+@register.filter
+def patient_instrument_name(code: str, version: str | None = None) -> str:
+    """The name a patient reads, in the active language ("Vragenlijst over angst om te
+    bewegen"): the instrument's patient name, else its full name; never the bare code."""
+    try:
+        instrument = get_instrument(code, version or None)
+    except UnknownInstrument:
+        return code.upper()
+    return instrument.patient_label(get_language() or "nl")
 
 
 @register.filter

@@ -65,7 +65,7 @@ def _render_intake(
     found = errors or {}
     steps = [
         row
-        for row in _step_rows(screening, namer)
+        for row in _step_rows(screening, namer, for_patient=opened.by_patient)
         if row["step"].status == "assigned" and row["step"].assignment is not None
     ]
     return render(

@@ -128,11 +128,13 @@ class StepRow(TypedDict):
     done: bool
 
 
-def _step_rows(screening: Screening, namer: Namer) -> list[StepRow]:
+def _step_rows(screening: Screening, namer: Namer, *, for_patient: bool = False) -> list[StepRow]:
     return [
         {
             "step": step,
-            "instrument": namer.instrument(step.instrument_code),
+            "instrument": namer.patient_instrument(step.instrument_code)
+            if for_patient
+            else namer.instrument(step.instrument_code),
             "reason": localized(step.reason, namer.language),
             "done": selectors.step_done(step),
         }
