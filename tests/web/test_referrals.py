@@ -469,5 +469,4 @@ def test_the_letter_gives_the_rom_course_with_its_reliable_change(
     )
     text = " ".join(_letter_text(draft.content).split())
     assert "Course under treatment" in text
-    assert "21 on 3 Mar 2026, 7 on 24 Mar 2026; reliable improvement" in text
-    assert "GAD-7" in text
+    assert "GAD-7 total score: 21 on 3 Mar 2026, 7 on 24 Mar 2026; reliable improvement" in text

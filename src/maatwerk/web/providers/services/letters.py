@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from maatwerk.core.access import Role
+from maatwerk.core.instruments.errors import UnknownInstrument
 from maatwerk.core.instruments.numbers import display_number
 from maatwerk.web.accounts.models import User
 from maatwerk.web.analysis.presenters import RELIABLE_CHANGE_LABELS, unknown_sex_norm
@@ -23,6 +24,7 @@ from maatwerk.web.patients.models import Patient
 from maatwerk.web.patients.opening import PatientAccess
 from maatwerk.web.providers.models import Referral
 from maatwerk.web.providers.selectors import OBJECT_REFERRAL, ReferralOpened
+from maatwerk.web.questionnaires.instruments import instrument_for
 from maatwerk.web.questionnaires.results import ResultRow, result_rows
 from maatwerk.web.questionnaires.selectors import results_for
 from maatwerk.web.safety.presenters import RiskBanner
@@ -83,6 +85,17 @@ class CourseLine:
     verdict: str
 
 
+def _scale_label(row: ResultRow) -> str:
+    """The scale as people write it: "PHQ-15 totaalscore", the instrument's short name
+    before the scale's own name unless that starts with it (as ``scale_label``)."""
+    try:
+        short = instrument_for(row.organization_id or 0, row.scale_key[0]).short_name
+    except UnknownInstrument:
+        return f"{row.scale_name} ({row.instrument_name})"
+    name = row.scale_name
+    return name if not short or name.startswith(short) else f"{short} {name}"
+
+
 def treatment_course(access: PatientAccess, language: str) -> tuple[CourseLine, ...]:
     """The patient's ROM course: every scale with more than one completed measurement,
     from :func:`maatwerk.web.questionnaires.results.result_rows` (the clinician's
@@ -102,7 +115,7 @@ def treatment_course(access: PatientAccess, language: str) -> tuple[CourseLine, 
         course.append(
             CourseLine(
                 instrument=first.instrument_name,
-                scale=first.scale_name,
+                scale=_scale_label(first),
                 first=display_number(first.value, language),  # type: ignore[arg-type]
                 first_on=first.completed_at,
                 latest=display_number(latest.value, language),  # type: ignore[arg-type]
