@@ -145,6 +145,15 @@ def test_search_ranks_by_waiting_time_then_distance_from_the_postcode(directory:
     assert names == ["Fysio Eem", "Drs. Eva Domstad", "Drs. Ali Zeist"]
     reasons = response.context["results"][2].reasons
     assert "7.6 km away" in reasons
+    # The distance the ordering promises is on each result itself, not only in the
+    # folded reasons.
+    cards = response.content.decode().split('<li class="card">')[1:]
+    assert [card.split('<p class="distance">')[1].split("</p>")[0] for card in cards] == [
+        "19.6 km away, as the crow flies",
+        "0.0 km away, as the crow flies",
+        "7.6 km away, as the crow flies",
+    ]
+    assert "then waiting time, then distance." in response.content.decode()
     # With the care level, fit comes first: the physiotherapist does not fit basis-GGZ.
     level = clinician.get("/providers/search/", {"postcode": "3511", "care_level": "basis_ggz"})
     results = level.context["results"]
@@ -187,6 +196,9 @@ def test_unknown_postcode_area_is_said_and_search_goes_on_without_distance(
     assert "This postcode area is not in your organization" in body
     assert len(response.context["results"]) == 3
     assert all("Distance" not in " ".join(r.reasons) for r in response.context["results"])
+    # Without a known origin no distance is promised or shown.
+    assert "then distance" not in body and "km away" not in body
+    assert "Ordered by fit with the care level, then waiting time. Enter a postcode" in body
     invalid = clinician.get("/providers/search/", {"postcode": "abc"})
     assert "This is not a Dutch postcode" in invalid.content.decode()
 

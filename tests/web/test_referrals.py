@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import UTC
 
 import pytest
 from pypdf import PdfReader
@@ -158,9 +159,10 @@ def test_letter_pdf_holds_the_key_elements_and_is_frozen_when_sent(
     sent = client.get(f"/providers/referrals/{referral.public_id}/letter.pdf")
     text = " ".join(_letter_text(sent.content).split())
     for expected in (
-        "Huisarts Gerrit",  # the GP who signed: the referrer
-        "Prepared by",
-        "Treating Clinician",  # the POH-GGZ who prepared it
+        "Referring GP Huisarts Gerrit",  # the GP who signed: the referrer
+        "Sent by Treating Clinician",  # the POH-GGZ who prepared and sent it
+        "Kind regards, Huisarts Gerrit",
+        "Sent on behalf of the referring GP by Treating Clinician",
         "Organization A",
         "Patient Alpha",
         "1980",  # year of birth
@@ -350,7 +352,14 @@ def test_with_a_screening_the_care_level_and_summary_come_from_it(
     )
     assert response.status_code == 302
     referral = Referral.objects.get()
-    assert referral.summary_lines == list(context.summary_lines)
+    # The letter states the findings, not the rules' explanations, sources, versions or
+    # verification marks that the clinician reads with the screening.
+    assert referral.summary_lines == list(context.letter_lines)
+    assert "Psychological risk profile: no" in referral.summary_lines
+    letter = " ".join(referral.summary_lines)
+    for internal in ("(unverified)", "Rules version", "  - "):
+        assert internal not in letter, internal
+    assert context.summary_lines[-1].startswith("Rules version")  # kept for the clinician
     assert referral.care_level == "huisarts"  # the clinician's choice is what counts
 
 
@@ -405,3 +414,59 @@ def test_the_referral_pages_read_a_bounded_number_of_queries(
     assert search.status_code == 200 and len(search.context["results"]) == 21
     with django_assert_max_num_queries(29):  # type: ignore[operator]
         assert client.get(f"/providers/referrals/{referral.public_id}/").status_code == 200
+
+
+def test_the_letter_names_who_sent_it_and_the_gp_who_refers(
+    world: World, provider: Provider
+) -> None:
+    """A referral prepared by one colleague and sent by another, signed by the GP: the
+    letter names the GP as the referrer, the one who sent it and the one who prepared it."""
+    gp = world_gp(world)
+    colleague = make_user("poh2@a.example", "Poh Petra")
+    make_membership(colleague, world.org_a, "clinician", world.team_treating, "poh_ggz")
+    referral = _create(world, provider)
+    Referral.objects.filter(pk=referral.pk).update(created_by=colleague)
+    client = world.client_for("clinician_treating")
+    client.post(f"/providers/referrals/{referral.public_id}/consent/", {"consent_method": "portal"})
+    assert (
+        client.post(f"/providers/referrals/{referral.public_id}/send/", signed(world)).status_code
+        == 302
+    )
+    referral.refresh_from_db()
+    assert (referral.sent_by, referral.signed_by) == (world.users["clinician_treating"], gp)
+    text = " ".join(_letter_text(bytes(referral.letter_pdf)).split())
+    assert "Referring GP Huisarts Gerrit" in text
+    assert "Sent by Treating Clinician" in text
+    assert "Prepared by Poh Petra" in text
+
+
+def test_the_letter_gives_the_rom_course_with_its_reliable_change(
+    world: World, provider: Provider
+) -> None:
+    """Two GAD-7 measurements (21, then 7): the letter gives the first and the latest
+    score with their dates and the verdict the results page computes (a reliable
+    improvement: Löwe 2008's SD and alpha give a threshold of 3.2 points)."""
+    from datetime import datetime
+
+    from maatwerk.web.questionnaires.models import Assignment, ScaleResult
+
+    for day, value in ((3, 21), (24, 7)):
+        when = datetime(2026, 3, day, 10, tzinfo=UTC)
+        assignment = Assignment.objects.create(
+            patient=world.patient_a,
+            instrument_code="gad7",
+            instrument_version="1.0",
+            assigned_by=world.memberships["clinician_treating"],
+            assigned_at=when,
+            status=Assignment.Status.COMPLETED,
+            completed_at=when,
+        )
+        ScaleResult.objects.create(assignment=assignment, scale_id="total", value=value)
+    referral = _create(world, provider)
+    Referral.objects.filter(pk=referral.pk).update(language="en")
+    draft = world.client_for("clinician_treating").get(
+        f"/providers/referrals/{referral.public_id}/letter.pdf"
+    )
+    text = " ".join(_letter_text(draft.content).split())
+    assert "Course under treatment" in text
+    assert "GAD-7 total score: 21 on 3 Mar 2026, 7 on 24 Mar 2026; reliable improvement" in text

@@ -9,6 +9,7 @@ import pytest
 from maatwerk.core.screening.summary import (
     CareLevelChoice,
     clinician_summary,
+    letter_summary,
     patient_summary,
     referral_context,
 )
@@ -105,6 +106,64 @@ def test_referral_context() -> None:
     assert context.factor_ids == ("fear_of_movement", "negative_mood", "social_support")
     assert context.modality == "online"
     assert "Ernst: matig ernstig" in context.summary_lines
+
+
+def test_the_letter_states_findings_without_rule_internals_or_marks() -> None:
+    """The referral letter to a colleague: the scores with their instrument and meaning,
+    the profile and the level of care, without the rules' explanations, sources,
+    versions or the '(unverified)' mark the clinician's summary carries."""
+    profile, advice = run(PATIENT)
+    lines = letter_summary(profile, advice, language="en", knowledge=KNOWLEDGE, content=CONTENT)
+    assert "Severity: moderate" in lines
+    assert "Advised care level: Basic mental health care (GB-GGZ)" in lines
+    assert "Psychological risk profile: yes" in lines
+    assert "Elevated: Negative mood — PHQ-9 total score 12" in lines
+    assert (
+        "Functioning psychological: TSK total score (fear of movement) 42 (high fear of movement);"
+        " PHQ-9 total score 12 (moderate, possible major depression (screen positive));"
+        " GAD-7 total score 5 (mild)"
+    ) in lines
+    text = "\n".join(lines)
+    for internal in (
+        "(unverified)",
+        "Rules version",
+        "  - ",
+        "Kroenke",
+        "at or above",
+        "(not met)",
+    ):
+        assert internal not in text, internal
+    context = referral_context(profile, advice, language="en", knowledge=KNOWLEDGE, content=CONTENT)
+    assert context.letter_lines == lines
+    for language in ("nl", "en"):
+        for name in sorted(PATIENTS):
+            found, given = run(PATIENTS[name][0])
+            letter = letter_summary(
+                found, given, language=language, knowledge=KNOWLEDGE, content=CONTENT
+            )
+            assert not any("onbevestigd" in line or "unverified" in line for line in letter)
+
+
+def test_the_letter_says_a_decision_that_follows_the_advice_in_words() -> None:
+    profile, advice = run(PATIENT)
+    same = CareLevelChoice(decided=advice.care_level, advised=advice.care_level)
+    lines = letter_summary(
+        profile, advice, language="nl", knowledge=KNOWLEDGE, content=CONTENT, choice=same
+    )
+    assert any(
+        line.startswith("Besloten zorgniveau:") and "conform het advies van de screening" in line
+        for line in lines
+    )
+    other = CareLevelChoice(
+        decided="huisarts", advised=advice.care_level, reason="Wil eerst bij de huisarts blijven."
+    )
+    lines = letter_summary(
+        profile, advice, language="nl", knowledge=KNOWLEDGE, content=CONTENT, choice=other
+    )
+    assert any(
+        "Afgeweken van het advies omdat: Wil eerst bij de huisarts blijven." in line
+        for line in lines
+    )
 
 
 @pytest.mark.parametrize("name", sorted(PATIENTS))

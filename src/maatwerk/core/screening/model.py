@@ -251,6 +251,9 @@ class ReferralContext:
     modality: Modality
     summary_lines: tuple[str, ...]  # in the language the letter is written in
     advised_care_level: str | None = None  # what the screening advised
+    # The findings as the referral letter states them (``summary.letter_summary``): no
+    # rule explanations, sources or verification marks, unlike ``summary_lines``.
+    letter_lines: tuple[str, ...] = ()
 
     @property
     def care_level_chosen(self) -> bool:

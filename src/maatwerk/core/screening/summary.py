@@ -27,7 +27,13 @@ from maatwerk.core.screening.model import (
 )
 from maatwerk.core.screening.texts import pick
 
-__all__ = ["CareLevelChoice", "clinician_summary", "patient_summary", "referral_context"]
+__all__ = [
+    "CareLevelChoice",
+    "clinician_summary",
+    "letter_summary",
+    "patient_summary",
+    "referral_context",
+]
 
 # Every sentence and name below is prose in ``content/prose/screening_summary.json``:
 # ``patient.*`` and ``clinician.*`` lines, ``severity.*``, ``domain.*`` and ``missing.*``
@@ -341,6 +347,133 @@ def _missing_name(item: str, language: str, knowledge: KnowledgeBase) -> str:
     return _t(key, language) if key in _prose() else item
 
 
+# ------------------------------------------------------------------ letter
+
+
+def _letter_evidence(finding: FactorFinding, language: str) -> str:
+    """The scores a factor rests on, with their instrument, and the clinician's own
+    judgement: what a colleague reads, without thresholds, sources or marks."""
+    met = [
+        evidence
+        for evidence in finding.evidence
+        if isinstance(evidence, JudgementEvidence)
+        or (isinstance(evidence, ScaleEvidence) and evidence.met)
+    ]
+    parts = []
+    for evidence in met or finding.evidence:
+        if isinstance(evidence, ScaleEvidence):
+            scale = scale_label(
+                evidence.instrument, evidence.instrument_version, evidence.scale, language
+            )
+            parts.append(f"{scale} {display_number(evidence.value, language)}")
+        elif isinstance(evidence, JudgementEvidence):
+            key = "judged_present" if evidence.present else "judged_absent"
+            parts.append(_t(f"clinician.{key}", language))
+    return "; ".join(parts)
+
+
+def _letter_finding(finding: ScaleFinding, language: str) -> str:
+    value = "—" if finding.value is None else display_number(finding.value, language)
+    scale = scale_label(finding.instrument, finding.instrument_version, finding.scale, language)
+    details = []
+    if finding.band_label:
+        details.append(pick(finding.band_label, language))
+    details.extend(_cutoff_label(finding, cutoff, language) for cutoff in finding.cutoffs_met)
+    return f"{scale} {value}" + (f" ({', '.join(details)})" if details else "")
+
+
+def _letter_care_level(
+    advice: SteppedCareAdvice,
+    choice: CareLevelChoice | None,
+    language: str,
+    knowledge: KnowledgeBase,
+) -> list[str]:
+    def name(level_id: str) -> str:
+        return knowledge.care_level(level_id).name.get(language, fallback=True) or ""
+
+    if choice is None:
+        return [_t("clinician.care_level", language, value=name(advice.care_level))]
+    if not choice.overruled:
+        return [_t("letter.care_level_as_advised", language, value=name(choice.decided))]
+    return _care_level_lines(advice, choice, language, knowledge)
+
+
+def letter_summary(
+    profile: ScreeningProfile,
+    advice: SteppedCareAdvice,
+    *,
+    language: str,
+    knowledge: KnowledgeBase,
+    content: ScreeningContent,
+    choice: CareLevelChoice | None = None,
+) -> tuple[str, ...]:
+    """The screening's findings as a referral letter to a colleague gives them: the
+    complaints, the severity, the level of care (the decided one, and why when it
+    overrules the advice), the psychological risk profile, each factor with the scores
+    (instrument and value) or the judgement it rests on, functioning per domain with what
+    each score means, medication to discuss and what is still to be assessed.
+
+    Unlike :func:`clinician_summary` it holds no explanations of the screening's rules,
+    no sources, no rule or knowledge versions and no content-verification marks: those
+    are for the clinician who reads the knowledge behind the advice, not for the letter.
+    """
+    lines: list[str] = []
+    priorities = profile.priorities
+    if priorities.complaints:
+        names = [
+            content.complaint(c).clinician_name.get(language, fallback=True) or c
+            for c in priorities.complaints
+        ]
+        lines.append(_t("clinician.complaints", language, items=", ".join(names)))
+    if priorities.own_words.strip():
+        lines.append(_t("clinician.own_words", language, text=priorities.own_words.strip()))
+    if advice.severity is None:
+        lines.append(_t("clinician.severity_none", language))
+    else:
+        severity = _t(f"severity.{advice.severity}", language)
+        lines.append(_t("clinician.severity", language, value=severity))
+    lines.extend(_letter_care_level(advice, choice, language, knowledge))
+    risk_key = "risk_yes" if profile.risk_profile.flagged else "risk_no"
+    lines.append(_t(f"clinician.{risk_key}", language))
+    not_assessed = []
+    for finding in profile.factors:
+        name = knowledge.factor(finding.factor_id).name.get(language, fallback=True) or ""
+        if finding.status in ("elevated", "present", "low"):
+            evidence = _letter_evidence(finding, language)
+            lines.append(
+                _t(f"clinician.{finding.status}", language, name=name, evidence=evidence)
+                if evidence
+                else _t(f"letter.{finding.status}", language, name=name)
+            )
+        elif finding.status == "not_assessed":
+            not_assessed.append(name.lower())
+    if not_assessed:
+        lines.append(_t("clinician.not_assessed", language, items=", ".join(not_assessed)))
+    for domain in profile.domains:
+        if domain.findings:
+            items = "; ".join(_letter_finding(f, language) for f in domain.findings)
+            domain_name = _t(f"domain.{domain.domain}", language)
+            lines.append(_t("clinician.domain", language, domain=domain_name, items=items))
+    for medication in profile.medication:
+        flag = next(m for m in knowledge.medication.medication if m.id == medication.medication_id)
+        lines.append(
+            _t(
+                "clinician.medication",
+                language,
+                name=flag.name.get(language, fallback=True) or flag.id,
+                alt=flag.alternative.get(language, fallback=True) or "",
+            ).strip()
+        )
+    lines.extend(
+        _t("clinician.subgroup", language, text=pick(adaptation.text, language))
+        for adaptation in profile.subgroups
+    )
+    if advice.missing:
+        missing = [_missing_name(item, language, knowledge) for item in advice.missing]
+        lines.append(_t("clinician.missing", language, items=", ".join(missing)))
+    return tuple(lines)
+
+
 def referral_context(
     profile: ScreeningProfile,
     advice: SteppedCareAdvice,
@@ -361,4 +494,7 @@ def referral_context(
             profile, advice, language=language, knowledge=knowledge, content=content, choice=choice
         ),
         advised_care_level=advice.care_level,
+        letter_lines=letter_summary(
+            profile, advice, language=language, knowledge=knowledge, content=content, choice=choice
+        ),
     )

@@ -36,7 +36,9 @@ CONTACT = {
     "Bram Smits": ("06-12345610", "030-2345610"),
 }
 OWN_PRACTICE = ("Dr. Anna de Vries", "Huisartsenpraktijk De Linde", "030-2345600")
-OTHER_PRACTICE = ("Dr. Pieter Bakker", "Huisartsenpraktijk Oudwijk", "030-2345699")
+# The GP of the patients treated in the GGZ team: a GP outside the demo organization,
+# never one of its own clinicians of another profession.
+OTHER_PRACTICE = ("Dr. Hanna Kuipers", "Huisartsenpraktijk Oudwijk", "030-2345699")
 
 CLINICIAN_PLAN = {
     "warning_signs": [

@@ -95,6 +95,7 @@ class ShownResult:
     level_fits: bool | None
     fit: str
     location_source: str
+    distance_km: float | None = None  # from the patient's postcode area; None: unknown
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,7 @@ def _shown(outcome: SearchOutcome, knowledge: KnowledgeBase, language: str) -> l
             level_fits=shown.match.level_fits,
             fit=presenters.fit_text(shown.match.level_fit),
             location_source=shown.location_source,
+            distance_km=shown.match.distance_km,
         )
         for shown in outcome.matches
     ]

@@ -61,8 +61,9 @@ def chosen_provider(access: PatientAccess, form: ReferralCreateForm) -> Provider
 def referral_create(
     *, actor: Actor, access: PatientAccess, form: ReferralCreateForm, language: str
 ) -> Referral:
-    """A draft referral of the patient to the chosen provider, with the summary of the
-    patient's latest screening. A provider outside the patient's organization's
+    """A draft referral of the patient to the chosen provider, with the findings of the
+    patient's latest screening as the letter states them (no rule explanations or
+    verification marks). A provider outside the patient's organization's
     directory is a denial (404); everything else wrong with the form is refused."""
     if actor.user is None:  # pragma: no cover - views require a logged-in clinician
         raise PermissionDenied
@@ -85,7 +86,7 @@ def referral_create(
             ),
             care_level=str(data["care_level"]),
             question=str(data["question"]),
-            summary_lines=list(context.summary_lines) if context is not None else [],
+            summary_lines=list(context.letter_lines) if context is not None else [],
             language=language,
             created_by=actor.user,
         )
@@ -161,7 +162,7 @@ def referral_send(*, actor: Actor, opened: ReferralOpened, form: ReferralSendFor
         referral.sent_at = timezone.now()
         referral.sent_by = actor.user
         referral.signed_by = signer
-        referral.letter_pdf = render_letter(referral)
+        referral.letter_pdf = render_letter(opened)
         referral.save(update_fields=["status", "sent_at", "sent_by", "signed_by", "letter_pdf"])
     return referral
 
