@@ -74,3 +74,20 @@ def test_the_patient_sees_one_line_for_many_saves(world: World) -> None:
     page = world.client_for("patient_a").get("/portal/access-log/").content.decode()
     assert page.count("25 keer, vanaf") == 1
     assert page.count("antwoorden op een oefening") == 1
+
+
+def test_the_latest_lines_are_open_and_the_rest_is_folded_away(world: World) -> None:
+    """A long log does not fill the page: the newest lines show, the rest of the page
+    sits behind a <details> (accessible without script)."""
+    patient = world.patient_a
+    actor = actor_for_user(world.users["patient_a"], access_point="test")
+    for n in range(30):  # 30 parts of the file: 30 lines, never merged
+        subject = patient_subject(patient, object_type="exercise_response", object_ref=f"a{n}")
+        audit_record(actor=actor, action="update", subject=subject)
+    html = world.client_for("patient_a").get("/portal/access-log/").content.decode()
+    before, details, after = html.partition("<details")
+    assert details, "the older lines are not folded away"
+    folded = after[: after.index("</details>")]
+    assert before.count("<tr><td") == 10
+    assert folded.count("<tr><td") >= 20
+    assert "<summary>" in folded

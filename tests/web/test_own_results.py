@@ -3,11 +3,13 @@ plain words, beside their personal measures, and adds their own notes."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from maatwerk.core.instruments.registry import get_instrument
@@ -176,3 +178,28 @@ def test_the_page_in_english(course: World) -> None:
     assert "Your latest score: 8 (the scale runs from 0 to 27)." in page
     assert "That means: mild." in page
     assert "It goes better than the first time." in page
+
+
+def _status(response: object) -> str:
+    """The page's status region (Django messages, role="status") after a redirect."""
+    html = response.content.decode()  # type: ignore[attr-defined]
+    found = re.search(r'<div class="messages" role="status">(.*?)</div>', html, re.S)
+    assert found is not None, "no confirmation after saving"
+    return found.group(1)
+
+
+def test_saving_changing_and_removing_a_note_is_confirmed(course: World) -> None:
+    client = course.client_for("patient_a")
+    client.cookies["django_language"] = "en"
+    added = client.post(NOTE, {"topic": PHQ9_TOPIC, "text": "Wandelen hielp."}, follow=True)
+    assert "Your note is saved." in _status(added)
+    note = ResultNote.objects.get(patient=course.patient_a)
+    url = reverse("portal:own_result_note_change", args=[note.public_id])
+    changed = client.post(url, {"text": "Fietsen hielp."}, follow=True)
+    assert "Your note is changed." in _status(changed)
+    removed = client.post(
+        reverse("portal:own_result_note_remove", args=[note.public_id]),
+        {"confirm": "on"},
+        follow=True,
+    )
+    assert "Your note is removed." in _status(removed)

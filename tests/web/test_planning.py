@@ -649,3 +649,20 @@ def test_the_patients_own_goals_are_proposed_as_gas_goals(world: World) -> None:
     assert 'name="goal-2-name" type="text" maxlength="200" value=""' in page  # said once
     assert page.count('value="-1" selected') == 0 and page.count('value="-2" selected') == 0
     assert not MeasureSet.objects.filter(kind="gas").exists()  # proposed, not saved
+
+
+def test_the_rounds_shown_are_the_rounds_the_duration_counts(world: World) -> None:
+    """One module at a time, then the first module removed: the module rows' rounds and
+    the expected duration's rounds come from the same plan order (the recommendation's
+    waves went stale when the module was removed)."""
+    mood_plan(world, max_at_once="1")
+    first = _in_plan(world)[0]
+    done = _post(world, "decide/", {"module": first, "action": "remove", "reason": "Later"})
+    assert done.status_code == 302
+    page = world.client_for("clinician_treating").get(_base(world))
+    planned = page.context["planned"]
+    waves = [int(w) for w in _plan(world).duration["waves"]]
+    assert [item["wave"] for item in planned] == list(range(1, len(waves) + 1))
+    assert [item["weeks"] for item in planned] == waves
+    assert sum(waves) == _plan(world).expected_weeks
+    assert page.context["duration_rounds"]["weeks"] == " + ".join(str(w) for w in waves)

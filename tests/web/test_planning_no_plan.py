@@ -9,7 +9,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.web.test_planning import MOOD_PHQ9
+from tests.web.test_planning import MOOD_PHQ9, _active_mood_plan, _post, world_plan
 from tests.web.test_screening import compute, record_scegs, said, screened
 from tests.web.world import World
 
@@ -40,3 +40,36 @@ def test_with_a_profile_but_no_plan_the_revise_link_points_to_making_one(world: 
     card = _revise_card(world)
     assert said(card, "no plan to revise", "geen plan om te herzien")
     assert 'href="#make"' in card
+
+
+def _anchors_land(world: World) -> str:
+    """Every in-page link of the plan page, and the not-on-track signal's ``#revise``,
+    lands on an element of the page."""
+    html = (
+        world.client_for("clinician_treating")
+        .get(f"/plan/patients/{world.patient_a.public_id}/")
+        .content.decode()
+    )
+    ids = set(re.findall(r'\bid="([^"]+)"', html))
+    wanted = set(re.findall(r'href="[^"#]*#([^"]+)"', html)) | {"revise"}
+    assert wanted - {"main"} <= ids, f"links to missing sections: {wanted - ids}"
+    return html
+
+
+def test_a_draft_plan_has_the_revise_section_the_signal_links_to(world: World) -> None:
+    world_plan(world)
+    html = _anchors_land(world)
+    assert said(html, "still a draft", "nog een concept")
+
+
+def test_a_revision_draft_links_only_to_sections_it_renders(world: World) -> None:
+    _active_mood_plan(world)
+    assert _post(world, "revise/", {"revision_reason": "Evaluatie"}).status_code == 302
+    _anchors_land(world)
+
+
+def test_a_completed_plan_has_the_revise_section_the_signal_links_to(world: World) -> None:
+    _active_mood_plan(world)
+    assert _post(world, "complete/", {"end_note": "Doelen bereikt"}).status_code == 302
+    html = _anchors_land(world)
+    assert said(html, "has ended", "is afgesloten")

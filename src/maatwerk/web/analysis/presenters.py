@@ -27,6 +27,7 @@ from maatwerk.core.analysis.change import (
     trajectory,
 )
 from maatwerk.core.analysis.content import ExpectedCurveSettings, bundled_monitoring
+from maatwerk.core.analysis.headline import Headline, lead_with_safety, outcome_headline
 from maatwerk.core.analysis.not_on_track import (
     ClinicianRule,
     Episode,
@@ -208,9 +209,14 @@ class FixedChange:
     sources: str
     unverified: bool
     note: str
+    # A reassuring verdict next to an open safety signal: shown only with the signal
+    # named (:func:`maatwerk.core.analysis.headline.outcome_headline`).
+    with_open_signal: bool = False
 
 
-def fixed_changes(rows: Sequence[ResultRow], language: str) -> list[FixedChange]:
+def fixed_changes(
+    rows: Sequence[ResultRow], language: str, *, open_safety_signals: int = 0
+) -> list[FixedChange]:
     """For each scale the monitoring content gives a fixed threshold for (PHQ-9, GAD-7)."""
     lang = _language(language)
     monitoring = bundled_monitoring()
@@ -235,6 +241,11 @@ def fixed_changes(rows: Sequence[ResultRow], language: str) -> list[FixedChange]
                 sources=citations(content.sources),
                 unverified=content.unverified,
                 note=content.note or "",
+                with_open_signal=Headline.WITH_OPEN_SIGNAL
+                in {
+                    outcome_headline(verdict, open_safety_signals=open_safety_signals)
+                    for verdict in (latest.reliable_change, latest.outcome)
+                },
             )
         )
     return found
@@ -417,12 +428,18 @@ def signal_summary(signals: Sequence[SignalView]) -> str:
 
 
 def results_context(
-    access: PatientAccess, rows: Sequence[ResultRow], language: str
+    access: PatientAccess,
+    rows: Sequence[ResultRow],
+    language: str,
+    *,
+    open_safety_signals: int = 0,
 ) -> dict[str, object]:
     """What the results page adds: the norm choice, the fixed-threshold alternative and
-    the not-on-track signals."""
+    the not-on-track signals; with ``open_safety_signals`` whether the page leads with
+    them (and no reassuring verdict stands alone)."""
     return {
+        "safety_first": lead_with_safety(open_safety_signals),
         "norm_panel": norm_panel(access, rows),
-        "fixed_changes": fixed_changes(rows, language),
+        "fixed_changes": fixed_changes(rows, language, open_safety_signals=open_safety_signals),
         "signals": not_on_track(access, rows, language),
     }

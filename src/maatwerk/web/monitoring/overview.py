@@ -25,6 +25,8 @@ from maatwerk.web.monitoring.chart_render import pdf_figures
 from maatwerk.web.monitoring.models import DeliveryLogEntry, MonitoringSchedule, Prompt, PromptState
 from maatwerk.web.patients.opening import PatientAccess
 from maatwerk.web.patients.selectors import patients_visible_to
+from maatwerk.web.safety.presenters import RiskBanner
+from maatwerk.web.safety.selectors import risk_banner_of
 
 DAYS_SHOWN = 14
 # Flag "stopped responding" when in the last QUIET_DAYS at least QUIET_MIN_SENT prompts went
@@ -75,6 +77,9 @@ class PatientMonitoring:
     sent: int
     charts: ChartBook | None = None
     notes: tuple[NoteRow, ...] = ()  # the patient's notes on days, newest first
+    # The patient's open and recent safety signals: the page leads with them, above
+    # every chart and count (a course that looks better never stands alone next to one).
+    risk: RiskBanner | None = None
 
     @property
     def percent_answered(self) -> int | None:
@@ -161,6 +166,7 @@ def _patient_monitoring(
         sent=sum(d.sent for d in days),
         charts=book,
         notes=book.day_notes,
+        risk=risk_banner_of(opened.patient),
     )
 
 

@@ -3,10 +3,12 @@ notes (added from the chart, changed or removed by the patient), and the PDF of 
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from maatwerk.core.access import Role
@@ -58,6 +60,7 @@ def note_add(request: ActorRequest) -> HttpResponse:
             {"page": page, "failed": form, "failed_topic": form["topic"].value()},
             status=400,
         )
+    messages.success(request, _("Your note is saved. Your care provider can read it too."))
     return redirect("portal:own_results")
 
 
@@ -89,6 +92,7 @@ def note_change(request: ActorRequest, note_id: str) -> HttpResponse:
         return render(
             request, "ownresults/note.html", {"note": opened.object, "form": form}, status=400
         )
+    messages.success(request, _("Your note is changed."))
     return redirect("portal:own_results")
 
 
@@ -108,4 +112,5 @@ def note_remove(request: ActorRequest, note_id: str) -> HttpResponse:
             {"note": opened.object, "form": change, "remove_form": form},
             status=400,
         )
+    messages.success(request, _("Your note is removed."))
     return redirect("portal:own_results")

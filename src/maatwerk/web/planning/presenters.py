@@ -12,6 +12,7 @@ from maatwerk.core.bibliography import citations
 from maatwerk.core.instruments.personalized import GAS_MAX_GOALS
 from maatwerk.core.instruments.text import LocalizedText
 from maatwerk.core.knowledge.model import KnowledgeBase
+from maatwerk.core.planning.rounds import round_of
 from maatwerk.web.analysis import presenters as analysis
 from maatwerk.web.patients.selectors import PatientAccess, episodes_for
 from maatwerk.web.personalized.services import GoalInput
@@ -260,7 +261,20 @@ def plan_page(
     context["decided_since"] = level_decided_since_shown(plan, basis, knowledge, language)
     context["roles"] = selectors.care_roles(access, plan)
     rows = [_module_row(row, language) for row in selectors.modules_of(plan)]
+    # The round of each module from the plan as it is now (plan order, at most n at
+    # once): the grouping the expected duration adds up and the treatment app opens
+    # modules by, not the recommendation's wave, which goes stale once the clinician
+    # removes or adds a module.
+    max_at_once = selectors.max_at_once_of(plan)
+    for position, item in enumerate(item for item in rows if item["row"].in_plan):
+        item["wave"] = round_of(position, max_at_once)
     in_plan_ids = {item["module_id"] for item in rows if item["row"].in_plan}
+    waves = [int(w) for w in plan.duration.get("waves", ())]
+    context["duration_rounds"] = {
+        "count": len(waves),
+        "weeks": " + ".join(str(w) for w in waves),
+        "max_at_once": max_at_once,
+    }
     context.update(
         {
             "draft": plan.status == Plan.Status.DRAFT,

@@ -113,6 +113,11 @@ def max_open_modules(access: PatientAccess) -> int:
     return _max_at_once_of(plan)
 
 
+def max_at_once_of(plan: Plan | None) -> int:
+    """How many of ``plan``'s modules run at once: its own setting, else the default."""
+    return _max_at_once_of(plan)
+
+
 def _max_at_once_of(plan: Plan | None) -> int:
     chosen = plan.preferences.get("max_at_once") if plan is not None else None
     if isinstance(chosen, int) and not isinstance(chosen, bool) and chosen >= 1:

@@ -76,6 +76,9 @@ def home(request: ActorRequest) -> HttpResponse:
     return render(request, "portal/home.html", {"patient": access.patient, **vars(page)})
 
 
+ACCESS_LOG_LATEST = 10  # lines shown open; the rest of the page behind "show more"
+
+
 @role_required(Role.PATIENT)
 def access_log(request: ActorRequest) -> HttpResponse:
     """Who opened my file and when (Wabvpz art. 15e; NEN 7513 ch. 9)."""
@@ -83,7 +86,19 @@ def access_log(request: ActorRequest) -> HttpResponse:
     events = reading.access_log_read(actor=request.actor, access=access)
     lines = group_access_events(iter(events))
     page = page_of(request.GET, lines, 50)
-    return render(request, "portal/access_log.html", {"page": page, "patient": access.patient})
+    # The latest few lines first; the rest of the page folded away (<details>), so a
+    # long log does not fill the page.
+    rows = list(page.object_list)
+    return render(
+        request,
+        "portal/access_log.html",
+        {
+            "page": page,
+            "patient": access.patient,
+            "latest": rows[:ACCESS_LOG_LATEST],
+            "older": rows[ACCESS_LOG_LATEST:],
+        },
+    )
 
 
 @role_required(Role.PATIENT)

@@ -58,11 +58,17 @@ def results_read(*, actor: Actor, access: PatientAccess, language: str) -> Resul
         rows = result_rows(
             selectors.results_for(access), language=language, unknown_sex=unknown_sex
         )
+        alerts = list(selectors.alerts_for(access))
         return Results(
             rows=rows,
-            alerts=list(selectors.alerts_for(access)),
+            alerts=alerts,
             assignments=list(selectors.assignments_for(access)),
-            analysis=analysis.results_context(access, rows, language),
+            analysis=analysis.results_context(
+                access,
+                rows,
+                language,
+                open_safety_signals=sum(alert.is_active for alert in alerts),
+            ),
             courses=questionnaire_courses(
                 rows,
                 {},  # the patient's notes are on the monitoring page, with the day notes
