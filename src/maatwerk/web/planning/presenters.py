@@ -257,7 +257,7 @@ def plan_page(
     if plan is None:
         return context
     context["overruled"] = _overruled(basis, plan, knowledge, language)
-    context["decided_since"] = level_decided_since_shown(plan, basis, knowledge, language)
+    context["decided_since"] = level_decided_since_shown(access, plan, basis, knowledge, language)
     context["roles"] = selectors.care_roles(access, plan)
     rows = [_module_row(row, language) for row in selectors.modules_of(plan)]
     in_plan_ids = {item["module_id"] for item in rows if item["row"].in_plan}
@@ -415,7 +415,7 @@ def patient_plan(access: PatientAccess, language: str) -> PageContext:
             "goals": selectors.goals_of(plan),
             "care_level": _care_level(knowledge, plan.care_level, language),
             "decided_since": level_decided_since_shown(
-                plan, selectors.plan_basis(access), knowledge, language
+                access, plan, selectors.plan_basis(access), knowledge, language
             ),
             "parts": [_part(part, knowledge, language) for part in selectors.parts_of(plan)],
             "weeks": plan.expected_weeks,
