@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from maatwerk.core.screening.content import bundled_screening_content
 from maatwerk.web.common.actor import actor_for_user
 from maatwerk.web.knowledge.selectors import knowledge_for
+from maatwerk.web.patients.models import Patient
 from maatwerk.web.patients.opening import Audience, open_patient
 from maatwerk.web.providers.models import Referral
 from maatwerk.web.providers.selectors import latest_referral_sent_for
@@ -249,7 +250,9 @@ def test_the_decided_levels_referral_is_the_opened_patients_newest_sent_one(
     provider = world_provider(world)
     since = timezone.now() - timedelta(days=1)
 
-    def referral(patient, *, level="basis_ggz", status=Referral.Status.SENT, days=0):
+    def referral(
+        patient: Patient, *, level: str = "basis_ggz", status: str = "sent", days: int = 0
+    ) -> Referral:
         return Referral.objects.create(
             patient=patient,
             provider=provider,
