@@ -131,3 +131,26 @@ def test_the_admins_password_form_refuses_a_password_that_is_too_long(
         assert (DUTCH if language == "nl" else ENGLISH) in form.errors["password2"]
     form = AdminPasswordChangeForm(user, {"password1": LONGEST, "password2": LONGEST})
     assert form.is_valid(), form.errors
+
+
+def test_a_relative_sees_the_maximum_also_for_a_password_beyond_any_form_bound(
+    world: World,
+) -> None:
+    """The accept form binds the passwords and ``relative_accept`` judges them: a very
+    long password gets the maximum's own reason, not a form's generic length message."""
+    patient = actor_for_user(world.users["patient_a"], access_point="test")
+    access = open_patient(actor=patient, patient_id=str(world.patient_a.public_id), action="create")
+    invited = services.relative_invite(
+        actor=patient,
+        access=access,
+        email="partner.a@a.test",
+        full_name="Partner Alpha",
+        relation="partner",
+        consent=True,
+    )
+    huge = "Zonnebloem-Tuin-" * 320  # 5,120 characters
+    response = _client("nl").post(
+        f"/treatment/relatives/accept/{invited.token}/", {"password1": huge, "password2": huge}
+    )
+    assert response.status_code == 400
+    _refused(response, "nl")

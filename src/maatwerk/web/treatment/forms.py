@@ -234,10 +234,12 @@ class RelativeInviteForm(forms.Form):
 
 
 class AcceptInvitationForm(forms.Form):
-    """Setting a password when accepting an invitation without an account."""
+    """Setting a password when accepting an invitation without an account. Binds the
+    passwords only: :func:`~maatwerk.web.treatment.services.relative_accept` judges them
+    (given, the same twice, ``AUTH_PASSWORD_VALIDATORS`` with its maximum length)."""
 
-    password1 = forms.CharField(max_length=4096, strip=False, required=False)
-    password2 = forms.CharField(max_length=4096, strip=False, required=False)
+    password1 = forms.CharField(strip=False, required=False)
+    password2 = forms.CharField(strip=False, required=False)
 
 
 class EmptyForm(forms.Form):
