@@ -5,16 +5,23 @@ clinician also reads what was advised and why it was overruled."""
 
 from __future__ import annotations
 
+import ast
 import io
 import json
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
 from maatwerk.core.screening.content import bundled_screening_content
+from maatwerk.web.common.actor import actor_for_user
 from maatwerk.web.knowledge.selectors import knowledge_for
+from maatwerk.web.patients.models import Patient
+from maatwerk.web.patients.opening import Audience, open_patient
 from maatwerk.web.providers.models import Referral
+from maatwerk.web.providers.selectors import latest_referral_sent_for
 from tests.web.test_planning import GOALS, MOOD_PHQ9
 from tests.web.test_referrals import world_provider
 from tests.web.test_screening import compute, record_scegs, screened
@@ -216,3 +223,60 @@ def test_a_level_decided_after_the_plan_is_shown_with_the_plan(world: World) -> 
     referral.delete()
     assert clinician.post(base + "revise/", {"revision_reason": "Nieuw niveau."}).status_code == 302
     assert clinician.get(base).context["decided_since"] is None
+
+
+def test_referrals_are_read_only_through_the_providers_selectors() -> None:
+    """The one web path: a page that shows a patient's referral reads it with a
+    selector of ``maatwerk.web.providers.selectors`` that takes the access its view
+    opened, never with ``Referral.objects`` and a raw patient id (the demo seeds them)."""
+    package = Path(__file__).resolve().parents[2] / "src" / "maatwerk" / "web"
+    querying = sorted(
+        path.relative_to(package).as_posix()
+        for path in package.rglob("*.py")
+        if "migrations" not in path.parts
+        and path.parts[len(package.parts)] not in ("providers", "demo")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Attribute)
+        and node.attr == "objects"
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "Referral"
+    )
+    assert querying == []
+
+
+def test_the_decided_levels_referral_is_the_opened_patients_newest_sent_one(
+    world: World,
+) -> None:
+    provider = world_provider(world)
+    since = timezone.now() - timedelta(days=1)
+
+    def referral(
+        patient: Patient, *, level: str = "basis_ggz", status: str = "sent", days: int = 0
+    ) -> Referral:
+        return Referral.objects.create(
+            patient=patient,
+            provider=provider,
+            provider_snapshot={"name": "World Provider"},
+            care_level=level,
+            question="Graag behandeling.",
+            created_by=world.users["clinician_treating"],
+            consent_given=True,
+            consent_method="verbal_in_consult",
+            status=status,
+            sent_at=None if status == Referral.Status.DRAFT else since + timedelta(hours=days),
+        )
+
+    wanted = referral(world.patient_a, days=2)
+    referral(world.patient_a, days=-2)  # sent before the decision
+    referral(world.patient_a, level="poh_ggz", days=3)  # another level
+    referral(world.patient_a, status=Referral.Status.DRAFT)  # never sent
+    referral(world.patient_b, days=4)  # another patient
+    clinician = actor_for_user(world.users["clinician_treating"], access_point="test")
+    access = open_patient(
+        actor=clinician,
+        patient_id=str(world.patient_a.public_id),
+        action="read",
+        audience=Audience.CARE_TEAM,
+    )
+    assert latest_referral_sent_for(access, "basis_ggz", since) == wanted
+    assert latest_referral_sent_for(access, "specialistische_ggz", since) is None

@@ -442,3 +442,22 @@ def test_the_demo_has_contact_data_and_lucas_has_a_complete_safety_plan() -> Non
     patient.force_login(lucas.user)
     page = patient.get("/portal/safety-plan/").content.decode()
     assert "Ooit weer met Noor naar de zee" in page and 'href="tel:+31612345691"' in page
+
+
+@pytest.mark.parametrize(
+    ("role", "path"),
+    [
+        ("clinician_treating", "/safety-plan/patients/{a}/"),
+        ("clinician_treating", "/safety-plan/patients/{a}/pdf/"),
+        ("patient_a", "/portal/safety-plan/"),
+        ("patient_a", "/portal/safety-plan/pdf/"),
+    ],
+)
+def test_no_safety_plan_page_or_pdf_is_kept_in_a_cache(world: World, role: str, path: str) -> None:
+    """The views set no Cache-Control of their own: PrivateResponseMiddleware's no-store
+    covers the pages and the PDFs of the clinician and of the patient."""
+    with_safety_plan(world)
+    response = world.client_for(role).get(path.format(a=_a(world)))
+    assert response.status_code == 200
+    directives = {d.strip() for d in response["Cache-Control"].split(",")}
+    assert {"no-store", "private", "no-cache", "must-revalidate"} <= directives

@@ -405,6 +405,34 @@ def test_messages_are_audited_on_write_and_on_read(world: World) -> None:
     assert 'aria-describedby="message-text-error"' in too_long.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("   ", "Schrijf een bericht voordat je het verstuurt."),
+        ("x" * 5001, "Gebruik hoogstens 5000 tekens (nu 5001)."),
+    ],
+)
+def test_a_refused_message_says_why_in_the_services_words(
+    world: World, text: str, said: str
+) -> None:
+    """The view passes the typed text to ``message_send``, which judges it for every
+    caller alike (one refused event, the reason on the field)."""
+    patient = world.client_for("patient_a")
+    before = _last_sequence()
+    refused = patient.post("/treatment/messages/", {"text": text})
+    assert refused.status_code == 400
+    assert said in refused.content.decode()
+    assert [(e.action, e.outcome) for e in _events_since(before)] == [("create", "refused")]
+
+
+def test_refused_feedback_says_why_in_the_services_words(world: World) -> None:
+    response = world_response(world)
+    clinician = world.client_for("clinician_treating")
+    refused = clinician.post(f"/treatment/responses/{response.public_id}/", {"text": "  "})
+    assert refused.status_code == 400
+    assert "Schrijf je feedback voordat je die verstuurt." in refused.content.decode()
+
+
 # ------------------------------------------------------------------ permissions
 
 

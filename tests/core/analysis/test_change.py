@@ -58,7 +58,9 @@ def test_iapt_rules_come_from_content_with_their_sources() -> None:
     phq9, gad7 = _iapt("phq9"), _iapt("gad7")
     assert (phq9.points, phq9.caseness_operator, phq9.caseness_value) == (6.0, ">", 9.0)
     assert (gad7.points, gad7.caseness_operator, gad7.caseness_value) == (4.0, ">", 7.0)
-    assert "gyani-2013" in phq9.basis and phq9.unverified
+    assert phq9.unverified
+    content = bundled_monitoring().fixed_change_rule("phq9", "total")
+    assert content is not None and "gyani-2013" in content.sources
 
 
 def test_phq9_trajectory_under_the_iapt_rule() -> None:
@@ -89,7 +91,7 @@ def test_gad7_edges_of_the_iapt_rule() -> None:
 
 def test_a_one_sided_fixed_rule_never_calls_a_rise_reliable() -> None:
     rule = FixedThresholdRule(
-        points=4, symmetric=False, direction=ScoreDirection.HIGHER_IS_WORSE, basis="test",
+        points=4, symmetric=False, direction=ScoreDirection.HIGHER_IS_WORSE,
         unverified=True,
     )  # fmt: skip
     assert fixed_threshold_change(5, 15, rule) == (RC.NO_RELIABLE_CHANGE, None)
@@ -97,7 +99,7 @@ def test_a_one_sided_fixed_rule_never_calls_a_rise_reliable() -> None:
 
 def test_higher_is_better_fixed_rule() -> None:
     rule = FixedThresholdRule(
-        points=10, symmetric=True, direction=ScoreDirection.HIGHER_IS_BETTER, basis="test",
+        points=10, symmetric=True, direction=ScoreDirection.HIGHER_IS_BETTER,
         unverified=True, caseness_operator="<", caseness_value=50,
     )  # fmt: skip
     assert fixed_threshold_change(40, 55, rule) == (RC.RELIABLE_IMPROVEMENT, Outcome.RECOVERED)
@@ -119,7 +121,8 @@ def test_phq9_jacobson_truax_for_an_unknown_sex_names_its_norms() -> None:
         RC.RELIABLE_IMPROVEMENT,  # 6 points
     ]
     assert result.points[2].outcome is Outcome.IMPROVED  # 14 is above c (7.95)
-    assert "Kroenke et al. (2001)" in result.basis and result.unverified
+    assert result.norm is not None and "Kroenke et al. (2001)" in result.norm.population
+    assert result.unverified
 
 
 def test_jacobson_truax_trajectory_agrees_with_the_rci() -> None:

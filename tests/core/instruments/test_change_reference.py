@@ -55,7 +55,7 @@ def test_phq9_from_version_1_1_uses_the_clinical_sd_of_kroenke_2001() -> None:
     women = change_reference(get_instrument("phq9").scale("total"), sex="female")
     assert women is not None
     assert (women.sd, women.reliability, women.unverified) == (6.1, 0.89, True)
-    assert "Kroenke et al. (2001)" in women.basis
+    assert "Kroenke et al. (2001)" in women.norm.population
     assert change_reference(get_instrument("phq9", "1.0").scale("total"), sex="female") is None
 
 

@@ -13,7 +13,8 @@ documented rules:
   (4 points, caseness > 7) (Gyani et al. 2013); :func:`fixed_threshold_rule` builds it from
   the monitoring content.
 
-Each result names the rule and its basis, so a screen can say what a judgement rests on.
+Each result names its method, its norm and whether its values are unverified; the web layer
+says in the reader's language what a judgement rests on (``web/questionnaires/results.py``).
 """
 
 from __future__ import annotations
@@ -76,7 +77,6 @@ class JacobsonTruaxRule:
     sd: float
     reliability: float
     direction: ScoreDirection
-    basis: str
     unverified: bool
     z: float = DEFAULT_Z
     clinical: NormGroup | None = None
@@ -94,7 +94,6 @@ class FixedThresholdRule:
     points: float
     symmetric: bool
     direction: ScoreDirection
-    basis: str
     unverified: bool
     caseness_operator: str | None = None
     caseness_value: float | None = None
@@ -129,7 +128,6 @@ class Trajectory:
     points: tuple[TrajectoryPoint, ...]
     method: ChangeMethod
     threshold_points: float
-    basis: str
     unverified: bool
     norm: NormChoice | None
 
@@ -188,7 +186,6 @@ def trajectory(measurements: Sequence[Measurement], rule: ChangeRule) -> Traject
         points=(first, *later),
         method=method,
         threshold_points=threshold_points(rule),
-        basis=rule.basis,
         unverified=rule.unverified,
         norm=norm,
     )
@@ -224,7 +221,7 @@ def judge(pre: float, post: float, rule: ChangeRule) -> Judgement:
     :func:`trajectory` gives a later measurement, for screens that list one pair at a
     time.
 
-    >>> rule = FixedThresholdRule(6, True, ScoreDirection.HIGHER_IS_WORSE, "IAPT", False, ">", 9)
+    >>> rule = FixedThresholdRule(6, True, ScoreDirection.HIGHER_IS_WORSE, False, ">", 9)
     >>> found = judge(16, 9, rule)
     >>> found.category.value, found.outcome.value, found.threshold_points, found.cutoff
     ('reliable_improvement', 'recovered', 6, 9)
@@ -339,7 +336,6 @@ def jacobson_truax_rule(
         sd=reference.sd,
         reliability=reference.reliability,
         direction=ScoreDirection(scale.direction),
-        basis=reference.basis if norms is None else f"{reference.basis}; {norms.basis}",
         unverified=reference.unverified or (norms is not None and norms.unverified),
         clinical=None if norms is None else NormGroup(norms.clinical.mean, norms.clinical.sd),
         functional=None
@@ -351,12 +347,10 @@ def jacobson_truax_rule(
 
 def fixed_threshold_rule(rule: FixedChangeRule, scale: Scale) -> FixedThresholdRule:
     """A fixed-threshold rule from the monitoring content, for the scale it names."""
-    citation = ", ".join(rule.sources)
     return FixedThresholdRule(
         points=float(rule.reliable_change_points),
         symmetric=rule.symmetric,
         direction=ScoreDirection(scale.direction),
-        basis=f"{rule.name.get('en', fallback=True) or rule.id} ({citation})",
         unverified=rule.unverified,
         caseness_operator=None if rule.caseness is None else rule.caseness.operator,
         caseness_value=None if rule.caseness is None else float(rule.caseness.value),

@@ -186,7 +186,6 @@ class NotOnTrackSignal:
     earliest_measurement: int
     evidence: tuple[Evidence, ...]
     options: tuple[EscalationOption, ...]
-    basis: str
     unverified: bool
 
     @property
@@ -329,7 +328,6 @@ def not_on_track_signal(
             earliest_measurement=rule.earliest_measurement,
             evidence=(),
             options=(),
-            basis=f"score at the start {intake:g} is not a case by {caseness.basis}",
             unverified=caseness.unverified,
         )
     if isinstance(history, ExpectedRecoveryModel):
@@ -374,10 +372,6 @@ def curve_signal(
         evidence,
         rule,
         _applicable(options, flags),
-        basis=(
-            f"expected recovery on {model.episodes} episodes of the organization, "
-            f"one-sided {model.coverage:.0%} band (Finch, Lambert & Schaalje 2001)"
-        ),
         unverified=model.unverified,
     )
 
@@ -412,10 +406,6 @@ def clinician_signal(
         evidence,
         rule,
         _applicable(options, flags),
-        basis=(
-            f"clinician-defined: no reliable improvement on {rule.consecutive} follow-ups in "
-            f"a row, from measurement {rule.earliest_measurement}; change rule: {judged.basis}"
-        ),
         unverified=True,
     )
 
@@ -427,7 +417,6 @@ def _signal(
     rule: ClinicianRule,
     options: tuple[EscalationOption, ...],
     *,
-    basis: str,
     unverified: bool,
 ) -> NotOnTrackSignal:
     latest = tuple(evidence[-rule.consecutive :])
@@ -444,7 +433,6 @@ def _signal(
         earliest_measurement=rule.earliest_measurement,
         evidence=latest,
         options=options if status is SignalStatus.NOT_ON_TRACK else (),
-        basis=basis,
         unverified=unverified,
     )
 

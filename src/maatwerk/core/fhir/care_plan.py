@@ -21,8 +21,9 @@ import uuid
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any, Final, Literal
+from typing import Final, Literal
 
+from maatwerk.core.common.json_types import JsonObject
 from maatwerk.core.common.prose import Prose, load_prose
 from maatwerk.core.fhir.constants import BASE, PATIENT_IDENTIFIER_SYSTEM
 from maatwerk.core.fhir.service_request import CARE_LEVEL_SYSTEM
@@ -39,7 +40,6 @@ __all__ = [
     "plan_to_fhir",
 ]
 
-JsonObject = dict[str, Any]
 Language = Literal["nl", "en"]
 
 CARE_PLAN_IDENTIFIER_SYSTEM: Final = f"{BASE}/care-plan"

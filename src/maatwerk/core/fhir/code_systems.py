@@ -24,8 +24,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from functools import cache
-from typing import Any, Final
+from typing import Final
 
+from maatwerk.core.common.json_types import JsonObject
 from maatwerk.core.fhir.care_plan import GAS_MEASURE_SYSTEM, INTERVENTION_SYSTEM, MODULE_SYSTEM
 from maatwerk.core.fhir.constants import BASE, SCALE_CODE_SYSTEM, response_set_system
 from maatwerk.core.fhir.service_request import CARE_LEVEL_SYSTEM
@@ -43,8 +44,6 @@ __all__ = [
     "maatwerk_code_systems",
     "questionnaire_package",
 ]
-
-JsonObject = dict[str, Any]
 
 CODE_SYSTEM_PREFIX: Final = f"{BASE}/CodeSystem/"
 

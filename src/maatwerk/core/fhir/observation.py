@@ -18,8 +18,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
+from maatwerk.core.common.json_types import JsonObject
 from maatwerk.core.fhir.constants import (
     OBSERVATION_CATEGORY_SYSTEM,
     PATIENT_IDENTIFIER_SYSTEM,
@@ -32,8 +32,6 @@ from maatwerk.core.fhir.values import json_number
 from maatwerk.core.instruments.model import Instrument, base_language
 from maatwerk.core.instruments.scoring import InstrumentScore, ScaleScore
 from maatwerk.core.instruments.transforms import is_integer_valued
-
-JsonObject = dict[str, Any]
 
 QUANTITY_DECIMALS = 4
 

@@ -44,6 +44,7 @@ from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any
 
+from maatwerk.core.common.json_types import JsonObject
 from maatwerk.core.common.prose import load_prose
 from maatwerk.core.fhir.constants import (
     CALCULATED_EXPRESSION,
@@ -86,8 +87,6 @@ from maatwerk.core.instruments.model import (
     Scale,
     base_language,
 )
-
-JsonObject = dict[str, Any]
 
 # The words of the Questionnaire that are not the instrument's are prose in
 # ``content/prose/fhir_questionnaire.json``.

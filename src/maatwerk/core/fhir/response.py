@@ -33,6 +33,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Literal
 
+from maatwerk.core.common.json_types import JsonObject
 from maatwerk.core.fhir.constants import (
     ASSIGNMENT_IDENTIFIER_SYSTEM,
     DATA_ABSENT_REASON_SYSTEM,
@@ -59,7 +60,6 @@ from maatwerk.core.instruments.model import (
 )
 from maatwerk.core.instruments.numbers import fmt
 
-JsonObject = dict[str, Any]
 ResponseStatus = Literal["in-progress", "completed", "amended", "entered-in-error", "stopped"]
 
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Final, Literal
+from typing import Final, Literal
 
+from maatwerk.core.common.json_types import JsonObject
 from maatwerk.core.fhir.constants import BASE, PATIENT_IDENTIFIER_SYSTEM
-
-JsonObject = dict[str, Any]
 
 REFERRAL_IDENTIFIER_SYSTEM: Final = f"{BASE}/referral"
 """``ServiceRequest.identifier``: the Maatwerk referral id (a UUID)."""

@@ -77,7 +77,6 @@ class ChangeReference:
 
     sd: float
     reliability: float
-    basis: str
     unverified: bool
     norm: NormChoice
 
@@ -97,7 +96,6 @@ class SignificanceReference:
     clinical: NormValues
     functional: NormValues | None
     criterion: Literal["a", "c"]
-    basis: str
     unverified: bool
     clinical_norm: NormChoice
     functional_norm: NormChoice | None
@@ -175,21 +173,9 @@ def change_reference(
     return ChangeReference(
         sd=float(norm.sd),
         reliability=float(reliability.value),
-        basis=(
-            f"SD {norm.sd} ({norm_label(norm)}); "
-            f"{RELIABILITY_NAMES[reliability.kind]} {reliability.value}"
-        ),
         unverified=norm.unverified or reliability.unverified,
         norm=_choice(norm, selection),
     )
-
-
-# How the kinds of reliability are written in a text (the same in Dutch and English).
-RELIABILITY_NAMES = {
-    "cronbach_alpha": "Cronbach's alpha",
-    "test_retest": "test-retest",
-    "icc": "ICC",
-}
 
 
 def _stricter_functional(scale: Scale, clinical: Norm, candidates: Sequence[Norm]) -> Norm:
@@ -236,7 +222,6 @@ def significance_reference(
         if functional is None
         else NormValues(float(functional.mean), float(functional.sd)),
         criterion="a" if functional is None else "c",
-        basis="; ".join(f"{norm_label(n)}: {n.mean} ± {n.sd}" for n in used),
         unverified=any(n.unverified for n in used),
         clinical_norm=_choice(clinical, clinical_selection),
         functional_norm=None if functional is None else _choice(functional, functional_selection),

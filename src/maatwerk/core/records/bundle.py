@@ -21,12 +21,10 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
+from maatwerk.core.common.json_types import JsonObject
 from maatwerk.core.fhir.constants import BASE, PATIENT_IDENTIFIER_SYSTEM
 from maatwerk.core.fhir.response import fhir_datetime
-
-JsonObject = dict[str, Any]
 
 RECORD_ITEM_SYSTEM = f"{BASE}/CodeSystem/record-item"
 RECORD_FIELD_URL = f"{BASE}/StructureDefinition/record-field"

@@ -38,11 +38,12 @@ from django.http import HttpResponse
 from django.utils.translation import get_language
 from ninja import Router
 
+from maatwerk.core.common.json_types import JsonObject
 from maatwerk.core.common.untrusted_input import load_json
 from maatwerk.core.fhir.code_systems import bundled_code_systems
 from maatwerk.core.fhir.errors import FhirMappingError, FhirProblem, IssueType
 from maatwerk.core.fhir.observation import collection_bundle, safety_outcome, score_to_observations
-from maatwerk.core.fhir.questionnaire import JsonObject, instrument_to_questionnaire
+from maatwerk.core.fhir.questionnaire import instrument_to_questionnaire
 from maatwerk.core.fhir.response import (
     ResponseStatus,
     assignment_ids,

@@ -225,6 +225,9 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # At most 128 characters (OWASP ASVS 4.0.3 requirement 2.1.2; the source and the
+    # reasoning are in maatwerk.web.accounts.password_validation.MAX_PASSWORD_LENGTH).
+    {"NAME": "maatwerk.web.accounts.password_validation.MaximumLengthValidator"},
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"

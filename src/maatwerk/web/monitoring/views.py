@@ -39,8 +39,6 @@ from maatwerk.web.monitoring.models import MonitoringSchedule, Prompt
 from maatwerk.web.monitoring.service_worker import SERVICE_WORKER
 from maatwerk.web.patients.opening import Audience, open_child, open_own_record, open_patient
 
-NO_STORE = "no-store"
-
 
 def _wants_json(request: ActorRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")

@@ -305,17 +305,6 @@ GoalRows = formset_factory(
 GOAL_PREFIX = "goal"
 
 
-def goal_errors_by_row(errors: Mapping[str, list[str]]) -> dict[str, list[str]]:
-    """The errors with each goal field's (``goal-N-name``) also under its row
-    (``goal-N``): the pages show the problems per goal."""
-    by_row = {key: list(messages) for key, messages in errors.items()}
-    for key, messages in errors.items():
-        parts = key.split("-")
-        if len(parts) > 2 and parts[0] == GOAL_PREFIX and parts[1].isdigit():
-            by_row.setdefault(f"{GOAL_PREFIX}-{parts[1]}", []).extend(messages)
-    return by_row
-
-
 class GoalsForm(forms.Form):
     """1–5 GAS goals, rows ``goal-0`` … ``goal-4`` (a formset of :class:`GoalForm`; the GAS
     set here and the plan's goals in ``maatwerk.web.planning`` post the same rows)."""
@@ -355,6 +344,18 @@ class GoalsForm(forms.Form):
 
     def typed(self) -> list[GoalInput]:
         return [row.typed() for row in self.rows]
+
+    def row_errors(self, refused: Mapping[str, list[str]]) -> list[list[str]]:
+        """The problems of each goal row, to show with the row: what the service refused
+        for the whole row (``goal-N``, judged by the core) and the row form's own field
+        errors (the formset's, none for an unbound form or a row left empty)."""
+        return [
+            [
+                *refused.get(f"{GOAL_PREFIX}-{n}", []),
+                *(str(message) for messages in row.errors.values() for message in messages),
+            ]
+            for n, row in enumerate(self.rows)
+        ]
 
 
 class GasForm(GoalsForm):

@@ -202,13 +202,13 @@ class GasPage:
 def gas_page(access: PatientAccess, form: GasForm, errors: Errors | None = None) -> GasPage:
     found = errors or {}
     rows = []
-    for n, row in enumerate(form.rows):
+    for n, (row, problems) in enumerate(zip(form.rows, form.row_errors(found), strict=True)):
         goal = row.typed()
         rows.append(
             GoalRow(
                 index=n,
                 goal=goal,
-                error=_joined(found, f"goal-{n}"),
+                error=" ".join(problems),
                 levels=tuple(
                     (key, str(label), goal.levels.get(key, "")) for key, label in GAS_LEVELS
                 ),

@@ -149,7 +149,7 @@ def top_problems_create(request: ActorRequest, patient_id: str) -> HttpResponse:
 def _gas_page(
     access: PatientAccess, form: forms.GasForm, errors: Mapping[str, list[str]]
 ) -> presenters.GasPage:
-    return presenters.gas_page(access, form, forms.goal_errors_by_row(errors))
+    return presenters.gas_page(access, form, errors)
 
 
 @role_required(Role.CLINICIAN)

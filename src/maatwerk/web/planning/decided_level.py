@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from maatwerk.core.knowledge.model import KnowledgeBase
+from maatwerk.web.patients.opening import PatientAccess
 from maatwerk.web.planning.models import Plan
 from maatwerk.web.planning.selectors import PlanBasis, care_level_steps_of
-from maatwerk.web.providers.models import Referral
+from maatwerk.web.providers.selectors import latest_referral_sent_for
 from maatwerk.web.screening.selectors import latest_decision
 
 
@@ -29,8 +30,11 @@ class LevelDecidedSince:
     referred_to: str  # the provider's name as in the letter ("" without a referral)
 
 
-def level_decided_since(plan: Plan, basis: PlanBasis | None) -> LevelDecidedSince | None:
-    """None when the plan is at the decided level, or its level was set after the
+def level_decided_since(
+    access: PatientAccess, plan: Plan, basis: PlanBasis | None
+) -> LevelDecidedSince | None:
+    """The decided level for the plan of the opened patient (``access``, as opened by
+    the calling view). None when the plan is at the decided level, or its level was set after the
     decision (a revision or a step up is newer than the screening's decision)."""
     if basis is None or basis.choice is None or basis.choice.decided == plan.care_level:
         return None
@@ -40,16 +44,7 @@ def level_decided_since(plan: Plan, basis: PlanBasis | None) -> LevelDecidedSinc
     level_set_at = max([plan.created_at, *(step.decided_at for step in care_level_steps_of(plan))])
     if decision.decided_at <= level_set_at:
         return None
-    referral = (
-        Referral.objects.filter(
-            patient_id=plan.patient_id,
-            status=Referral.Status.SENT,
-            care_level=decision.decided_level,
-            sent_at__gte=decision.decided_at,
-        )
-        .order_by("-sent_at", "-pk")
-        .first()
-    )
+    referral = latest_referral_sent_for(access, decision.decided_level, decision.decided_at)
     return LevelDecidedSince(
         care_level=decision.decided_level,
         decided_at=decision.decided_at,
@@ -59,10 +54,14 @@ def level_decided_since(plan: Plan, basis: PlanBasis | None) -> LevelDecidedSinc
 
 
 def level_decided_since_shown(
-    plan: Plan, basis: PlanBasis | None, knowledge: KnowledgeBase, language: str
+    access: PatientAccess,
+    plan: Plan,
+    basis: PlanBasis | None,
+    knowledge: KnowledgeBase,
+    language: str,
 ) -> dict[str, object] | None:
     """:func:`level_decided_since` for a template: the level named in ``language``."""
-    since = level_decided_since(plan, basis)
+    since = level_decided_since(access, plan, basis)
     if since is None:
         return None
     try:

@@ -30,6 +30,7 @@ from maatwerk.web.safety.selectors import risk_banner_of
 from maatwerk.web.screening.subgroup_flags import reads_short_texts
 
 if TYPE_CHECKING:
+    from maatwerk.web.personalized.forms import GoalsForm
     from maatwerk.web.planning.forms import PostedPreferences
 
 # What a page's template gets: values of every kind, read by the template only.
@@ -155,11 +156,13 @@ def _part(part: PlanPart, knowledge: KnowledgeBase, language: str) -> PartRow:
 
 def _goal_rows(
     plan: Plan | None,
-    posted: list[GoalInput] | None,
+    posted_form: GoalsForm | None,
     errors: dict[str, list[str]],
     proposed: tuple[selectors.ProposedGoal, ...] = (),
 ) -> list[GoalRow]:
     sources: dict[int, str] = {}
+    posted = None if posted_form is None else posted_form.typed()
+    problems = [] if posted_form is None else posted_form.row_errors(errors)
     if posted is None:
         existing = selectors.goals_of(plan) if plan is not None else []
         posted = [
@@ -186,7 +189,7 @@ def _goal_rows(
             "m1": goal.levels.get("-1", ""),
             "p1": goal.levels.get("1", ""),
             "p2": goal.levels.get("2", ""),
-            "error": " ".join(errors.get(f"goal-{n}", [])),
+            "error": " ".join(problems[n] if n < len(problems) else []),
             "proposed_from": sources.get(n, ""),
         }
         for n, goal in enumerate(posted)
@@ -199,11 +202,12 @@ def plan_page(
     *,
     typed: Mapping[str, str] | None = None,
     preferences: PostedPreferences | None = None,
-    goals: list[GoalInput] | None = None,
+    goals: GoalsForm | None = None,
     errors: dict[str, list[str]] | None = None,
 ) -> PageContext:
     """The clinician's plan page (and the PDF). After a refusal, what was typed into
-    the refused form: ``typed`` (the reasons, the decision), ``preferences`` or ``goals``."""
+    the refused form: ``typed`` (the reasons, the decision), ``preferences`` or the bound
+    ``goals`` form (what was typed in each goal row, with the row's problems)."""
     knowledge = selectors.knowledge_of(access)
     plan = selectors.current_plan(access)
     basis = selectors.plan_basis(access)
@@ -258,7 +262,7 @@ def plan_page(
     if plan is None:
         return context
     context["overruled"] = _overruled(basis, plan, knowledge, language)
-    context["decided_since"] = level_decided_since_shown(plan, basis, knowledge, language)
+    context["decided_since"] = level_decided_since_shown(access, plan, basis, knowledge, language)
     context["roles"] = selectors.care_roles(access, plan)
     rows = [_module_row(row, language) for row in selectors.modules_of(plan)]
     # The round of each module from the plan as it is now (plan order, at most n at
@@ -429,7 +433,7 @@ def patient_plan(access: PatientAccess, language: str) -> PageContext:
             "goals": selectors.goals_of(plan),
             "care_level": _care_level(knowledge, plan.care_level, language),
             "decided_since": level_decided_since_shown(
-                plan, selectors.plan_basis(access), knowledge, language
+                access, plan, selectors.plan_basis(access), knowledge, language
             ),
             "parts": [_part(part, knowledge, language) for part in selectors.parts_of(plan)],
             "weeks": plan.expected_weeks,

@@ -20,8 +20,7 @@ from maatwerk.web.common.decorators import role_required
 from maatwerk.web.common.http import ActorRequest
 from maatwerk.web.common.pdf import PDF_CONTENT_TYPE
 from maatwerk.web.patients.opening import Audience, PatientAccess, open_patient
-from maatwerk.web.personalized.forms import GoalsForm, goal_errors_by_row
-from maatwerk.web.personalized.services import GoalInput
+from maatwerk.web.personalized.forms import GoalsForm
 from maatwerk.web.planning import forms, presenters, services
 from maatwerk.web.planning.selectors import OBJECT_PLAN
 
@@ -50,7 +49,7 @@ def _page(
     form: str,
     typed: Mapping[str, str] | None = None,
     preferences: forms.PostedPreferences | None = None,
-    goals: list[GoalInput] | None = None,
+    goals: GoalsForm | None = None,
 ) -> HttpResponse:
     """The plan page again with the refusal's errors (status 400) and what was typed.
     Drawing the page reads no more than the data already opened; it is not a second
@@ -119,8 +118,7 @@ def goals(request: ActorRequest, patient_id: str) -> HttpResponse:
         form, lambda: services.plan_goals_set(actor=request.actor, access=access, form=form)
     )
     if isinstance(done, Refused):
-        shown = Refused(goal_errors_by_row(done.errors), done.status)
-        return _page(request, access, refusal=shown, form="goals", goals=form.typed())
+        return _page(request, access, refusal=done, form="goals", goals=form)
     return _done(request, access, _("The goals are saved."))
 
 

@@ -12,6 +12,7 @@ import importlib
 import logging
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -188,4 +189,17 @@ def referrals_of(access: PatientAccess) -> QuerySet[Referral]:
         Referral.objects.filter(patient=access.patient)
         .select_related("created_by")
         .defer("letter_pdf")
+    )
+
+
+def latest_referral_sent_for(
+    access: PatientAccess, care_level: str, since: datetime
+) -> Referral | None:
+    """The newest referral of the opened patient sent for ``care_level`` at or after
+    ``since`` (a decision's moment), or None."""
+    return (
+        referrals_of(access)
+        .filter(status=Referral.Status.SENT, care_level=care_level, sent_at__gte=since)
+        .order_by("-sent_at", "-pk")
+        .first()
     )

@@ -28,8 +28,6 @@ from maatwerk.web.safetyplan import presenters, selectors, services
 from maatwerk.web.safetyplan.forms import SafetyPlanForm
 from maatwerk.web.safetyplan.selectors import OBJECT_SAFETY_PLAN
 
-NO_STORE = "no-store, private"
-
 
 def _language() -> Language:
     return presenters.language_of(get_language())
@@ -195,8 +193,7 @@ def _pdf(request: ActorRequest, patient_id: str | None, *, for_patient: bool) ->
         raise Http404 from None
     response = HttpResponse(body, content_type=PDF_CONTENT_TYPE)
     response["Content-Disposition"] = 'inline; filename="veiligheidsplan.pdf"'
-    response["Cache-Control"] = NO_STORE
-    return response
+    return response  # no-store, private: PrivateResponseMiddleware, as every response
 
 
 @role_required(Role.CLINICIAN)
@@ -217,11 +214,10 @@ def mine(request: ActorRequest) -> HttpResponse:
     context = _page(access, read, for_patient=True)
     context["service_worker_url"] = reverse("portal:safety_plan_sw")
     context["service_worker_scope"] = reverse("portal:safety_plan")
-    response = render(request, "safetyplan/mine.html", context)
-    # Kept out of the browser's HTTP cache; the service worker keeps its own copy of this
-    # one page, which logging out clears (Clear-Site-Data).
-    response["Cache-Control"] = NO_STORE
-    return response
+    # Kept out of the browser's HTTP cache by PrivateResponseMiddleware (no-store, as every
+    # response); the service worker keeps its own copy of this one page, which logging out
+    # clears (Clear-Site-Data).
+    return render(request, "safetyplan/mine.html", context)
 
 
 @role_required(Role.PATIENT)

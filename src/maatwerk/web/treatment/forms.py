@@ -16,9 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from maatwerk.core.common.untrusted_input import load_json
 from maatwerk.core.modules.model import Exercise, FormField, GroupField, MultiChoiceField
 from maatwerk.web.treatment.models import RelativeAccess
-from maatwerk.web.treatment.services.feedback import FEEDBACK_MAX_LENGTH
 from maatwerk.web.treatment.services.graded_activity import MINUTES_IN_A_DAY
-from maatwerk.web.treatment.services.messages import MESSAGE_MAX_LENGTH
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -197,11 +195,18 @@ class ActivityTargetForm(forms.Form):
 
 
 class MessageForm(forms.Form):
-    text = forms.CharField(max_length=MESSAGE_MAX_LENGTH, label=_("Message"))
+    """Binds the typed message; :func:`~maatwerk.web.treatment.services.message_send`
+    judges it (empty, longer than ``MESSAGE_MAX_LENGTH``) for every caller alike, so
+    the form refuses nothing itself."""
+
+    text = forms.CharField(required=False, strip=False, label=_("Message"))
 
 
 class FeedbackForm(forms.Form):
-    text = forms.CharField(max_length=FEEDBACK_MAX_LENGTH, label=_("Feedback"))
+    """Binds the typed feedback; :func:`~maatwerk.web.treatment.services.feedback_give`
+    judges it (empty, longer than ``FEEDBACK_MAX_LENGTH``)."""
+
+    text = forms.CharField(required=False, strip=False, label=_("Feedback"))
 
 
 class AssignModulesForm(forms.Form):
@@ -229,10 +234,12 @@ class RelativeInviteForm(forms.Form):
 
 
 class AcceptInvitationForm(forms.Form):
-    """Setting a password when accepting an invitation without an account."""
+    """Setting a password when accepting an invitation without an account. Binds the
+    passwords only: :func:`~maatwerk.web.treatment.services.relative_accept` judges them
+    (given, the same twice, ``AUTH_PASSWORD_VALIDATORS`` with its maximum length)."""
 
-    password1 = forms.CharField(max_length=4096, strip=False, required=False)
-    password2 = forms.CharField(max_length=4096, strip=False, required=False)
+    password1 = forms.CharField(strip=False, required=False)
+    password2 = forms.CharField(strip=False, required=False)
 
 
 class EmptyForm(forms.Form):

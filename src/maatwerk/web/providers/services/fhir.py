@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import override
 
-from maatwerk.core.fhir.service_request import (
-    JsonObject,
-    ReferralFacts,
-    referral_to_service_request,
-)
+from maatwerk.core.common.json_types import JsonObject
+from maatwerk.core.fhir.service_request import ReferralFacts, referral_to_service_request
 from maatwerk.web.audit.audited import audited
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.providers.models import Referral

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django import forms
 from django.utils.translation import gettext as _
 
 from maatwerk.web.audit.audited import InputRefused, audited
@@ -13,7 +12,6 @@ from maatwerk.web.treatment import selectors
 from maatwerk.web.treatment.models import ExerciseHandIn, ExerciseResponse, Feedback
 from maatwerk.web.treatment.notifications import Kind, notify_patient
 from maatwerk.web.treatment.selectors import OpenedResponse
-from maatwerk.web.treatment.services._common import check_input
 
 FEEDBACK_MAX_LENGTH = 5000
 
@@ -60,7 +58,6 @@ def review_of(opened: OpenedResponse) -> Review:
 
 def feedback_give(
     *,
-    form: forms.Form | None = None,
     actor: Actor,
     opened: OpenedResponse,
     text: str,
@@ -75,7 +72,6 @@ def feedback_give(
         subject=opened.subject(selectors.OBJECT_FEEDBACK),
         emergency=opened.emergency,
     ) as note:
-        check_input(form)
         text = text.strip()
         if not text:
             raise InputRefused({"text": [_("Write your feedback before sending it.")]})

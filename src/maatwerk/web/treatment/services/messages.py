@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,7 +12,6 @@ from maatwerk.web.patients.opening import PatientAccess
 from maatwerk.web.treatment import selectors
 from maatwerk.web.treatment.models import Message
 from maatwerk.web.treatment.notifications import Kind, notify_care_team, notify_patient
-from maatwerk.web.treatment.services._common import check_input
 
 MESSAGE_MAX_LENGTH = 5000
 
@@ -41,7 +39,6 @@ def thread_read(*, actor: Actor, access: PatientAccess) -> list[Message]:
 
 def message_send(
     *,
-    form: forms.Form | None = None,
     actor: Actor,
     access: PatientAccess,
     text: str,
@@ -56,7 +53,6 @@ def message_send(
         subject=access.subject(selectors.OBJECT_MESSAGES),
         emergency=access.emergency,
     ) as note:
-        check_input(form)
         text = text.strip()
         if not text:
             raise InputRefused({"text": [_("Write a message before sending it.")]})

@@ -211,7 +211,6 @@ def _accept_subject(relative: RelativeAccess) -> AuditSubject:
 
 def relative_accept(
     *,
-    form: forms.Form | None = None,
     actor: Actor,
     token: str,
     password1: str = "",
@@ -228,7 +227,6 @@ def relative_accept(
         subject=_accept_subject(relative),
         detail=f"{relative.relation} invitation accepted",
     ):
-        check_input(form)
         locked = RelativeAccess.objects.select_for_update().get(pk=relative.pk)
         if locked.user_id is not None or locked.revoked_at is not None:
             raise InputRefused(_("This invitation has already been used."))

@@ -79,9 +79,8 @@ def review(request: ActorRequest, response_id: str) -> HttpResponse:
             form,
             lambda: services.feedback_give(
                 actor=request.actor,
-                form=form,
                 opened=opened,
-                text=str(form.cleaned_data.get("text", "")),
+                text=str(form.cleaned_data.get("text") or ""),
                 login_url=login_url(request),
             ),
         )

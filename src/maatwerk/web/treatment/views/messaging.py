@@ -33,9 +33,8 @@ def _thread_page(
             form,
             lambda: services.message_send(
                 actor=request.actor,
-                form=form,
                 access=access,
-                text=str(form.cleaned_data.get("text", "")),
+                text=str(form.cleaned_data.get("text") or ""),
                 login_url=login_url(request),
             ),
         )

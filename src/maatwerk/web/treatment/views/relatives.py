@@ -127,10 +127,9 @@ def relative_accept(request: ActorRequest, token: str) -> HttpResponse:
         try:
             services.relative_accept(
                 actor=request.actor,
-                form=form,
                 token=token[:100],
-                password1=str(form.cleaned_data.get("password1", "")),
-                password2=str(form.cleaned_data.get("password2", "")),
+                password1=str(form.cleaned_data.get("password1") or ""),
+                password2=str(form.cleaned_data.get("password2") or ""),
             )
         except InputRefused as refusal:
             show_refusal(form, refusal)
