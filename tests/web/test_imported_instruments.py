@@ -108,7 +108,8 @@ def test_an_imported_copy_of_phq9_is_assigned_filled_and_scored_like_phq9(world:
     # ... the patient sees its questions ...
     form = world.client_for("patient_a").get(f"/questionnaires/{own.public_id}/").content.decode()
     assert 'name="item-phq9_1"' in form
-    assert "PHQ-9, versie van onze organisatie" in form
+    # Under the copy's name for patients, which it took over from PHQ-9: words, no code.
+    assert "<h1>Vragenlijst over somberheid</h1>" in form
     # ... and the same answers score exactly as the bundled PHQ-9, band and alert included.
     values = ["1", "2", "3", "0", "1", "2", "3", "0", "1", "1"]
     bundled = assign(world, "phq9")
