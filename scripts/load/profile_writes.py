@@ -11,7 +11,9 @@ the seeded patient) but without gunicorn or a network:
 - ``ema`` - EMA answer submits (the phone app's JSON post with an answer id);
 - ``answer`` - questionnaire answer saves;
 - ``autosave`` - exercise autosaves;
-- ``health`` - the trivial view, the cost of the Django stack itself.
+- ``health`` - the trivial view, the cost of the Django stack itself;
+- ``caseload``, ``dossier``, ``results`` - the clinician pages of the mixed load scenario
+  (signed in with the second factor passed, as in ``make load``).
 
 For each it prints the queries per request (with ``--queries`` the statements of one
 request; BEGIN, COMMIT and savepoints count, they are round trips too), the CPU time this
@@ -163,7 +165,38 @@ def _endpoints(plan: dict[str, Any]) -> dict[str, Callable[[int], Send]]:
 
         return send
 
-    return {"ema": ema, "answer": answer, "autosave": autosave, "health": health}
+    staff = plan["clinicians"]
+    staff_clients = []
+    for account in staff:
+        client = Client(SERVER_NAME="127.0.0.1", HTTP_USER_AGENT="profile")
+        client.cookies["sessionid"] = account["session"]
+        staff_clients.append(client)
+
+    def page(name: str, paths: Callable[[dict[str, Any]], list[str]]) -> Callable[[int], Send]:
+        def endpoint(number: int) -> Send:
+            account = staff[number % len(staff)]
+            client = staff_clients[number % len(staff)]
+            choices = paths(account)
+            path = choices[number % len(choices)]
+
+            def send() -> Any:
+                response = client.get(path)
+                if response.status_code != 200:
+                    raise SystemExit(f"{name} {path}: {response.status_code}")
+
+            return send
+
+        return endpoint
+
+    return {
+        "ema": ema,
+        "answer": answer,
+        "autosave": autosave,
+        "health": health,
+        "caseload": page("caseload", lambda _account: [plan["caseload"]]),
+        "dossier": page("dossier", lambda account: account["dossiers"]),
+        "results": page("results", lambda account: account["results"]),
+    }
 
 
 def _measure(name: str, endpoint: Callable[[int], Send], args: argparse.Namespace) -> None:
