@@ -98,6 +98,32 @@ def _events(prompt: Prompt) -> list[str]:
     return list(prompt.log.order_by("pk").values_list("event", flat=True))
 
 
+def _first_prompt_delivered(world: World, outbox: Path) -> tuple[Prompt, Clock]:
+    """Today's first prompt of a fixed-time schedule, sent and delivered by the worker;
+    the clock stands five minutes after it was due."""
+    with override_settings(TASKS=DATABASE_TASKS, MAATWERK_MONITORING_OUTBOX=str(outbox)):
+        schedule = _ema_schedule(world)
+        clock = Clock(MONDAY)
+        _tick(clock)
+        first = schedule.prompts.order_by("due_at").first()
+        assert first is not None
+        clock.now = first.due_at + timedelta(minutes=5)
+        _tick(clock)
+    return first, clock
+
+
+def _opened_by_patient(world: World, prompt: Prompt) -> Any:
+    """The prompt as the patient's answer page opens it (the scoped opener)."""
+    return open_child(
+        actor=actor_for_user(world.users["patient_a"], access_point="test"),
+        model=Prompt,
+        object_id=str(prompt.public_id),
+        action="update",
+        object_type="monitoring_prompt",
+        audience=Audience.PATIENT,
+    )
+
+
 @pytest.mark.usefixtures("committed")
 def test_a_prompt_is_materialized_sent_reminded_and_expired_once_each(
     world: World, tmp_path: Path
@@ -147,40 +173,26 @@ def test_a_prompt_is_materialized_sent_reminded_and_expired_once_each(
 def test_the_patient_opens_and_answers_once_and_compliance_counts_it(
     world: World, tmp_path: Path
 ) -> None:
+    first, clock = _first_prompt_delivered(world, tmp_path / "outbox.jsonl")
     with override_settings(
         TASKS=DATABASE_TASKS, MAATWERK_MONITORING_OUTBOX=str(tmp_path / "outbox.jsonl")
     ):
-        schedule = _ema_schedule(world)
-        clock = Clock(MONDAY)
-        _tick(clock)
-        first = schedule.prompts.order_by("due_at").first()
-        assert first is not None
-        clock.now = first.due_at + timedelta(minutes=5)
-        _tick(clock)
-
         patient = actor_for_user(world.users["patient_a"], access_point="test")
 
-        def opened() -> object:
-            return open_child(
-                actor=patient,
-                model=Prompt,
-                object_id=str(first.public_id),
-                action="update",
-                object_type="monitoring_prompt",
-                audience=Audience.PATIENT,
-            )
+        def opened() -> Any:
+            return _opened_by_patient(world, first)
 
-        services.open_prompt(patient, opened(), now=clock.now)  # type: ignore[arg-type]
+        services.open_prompt(patient, opened(), now=clock.now)
         answered = services.answer_prompt(
             patient,
-            opened(),  # type: ignore[arg-type]
+            opened(),
             {"pain": 40},
             now=clock.now + timedelta(minutes=1),
         )
         assert answered.state == PromptState.ANSWERED and answered.answers == {"pain": 40}
         # The same answer again (an offline retry): refused, stored once, audited.
         with pytest.raises(InputRefused):
-            services.answer_prompt(patient, opened(), {"pain": 41}, now=clock.now)  # type: ignore[arg-type]
+            services.answer_prompt(patient, opened(), {"pain": 41}, now=clock.now)
         answered.refresh_from_db()
         assert answered.answers == {"pain": 40}
         assert _events(answered) == ["scheduled", "send", "deliver", "open", "answer"]
@@ -408,50 +420,34 @@ def test_an_answer_to_a_prompt_that_changed_since_it_was_opened_follows_the_new_
     """The answer is written with one conditional UPDATE when the prompt still has the
     state it was opened with; a reminder or expiry in between sends it the locking way,
     where the state machine decides on the state the row has now."""
-    with override_settings(
-        TASKS=DATABASE_TASKS, MAATWERK_MONITORING_OUTBOX=str(tmp_path / "outbox.jsonl")
-    ):
-        schedule = _ema_schedule(world)
-        clock = Clock(MONDAY)
-        _tick(clock)
-        first = schedule.prompts.order_by("due_at").first()
-        assert first is not None
-        clock.now = first.due_at + timedelta(minutes=5)
-        _tick(clock)
-        patient = actor_for_user(world.users["patient_a"], access_point="test")
-        opened: Any = open_child(
-            actor=patient,
-            model=Prompt,
-            object_id=str(first.public_id),
-            action="update",
-            object_type="monitoring_prompt",
-            audience=Audience.PATIENT,
+    first, clock = _first_prompt_delivered(world, tmp_path / "outbox.jsonl")
+    patient = actor_for_user(world.users["patient_a"], access_point="test")
+    opened = _opened_by_patient(world, first)
+    state_when_opened = opened.object.state
+    # Between the patient opening the prompt and sending the answer, the worker acts.
+    event = {"remind": DeliveryEvent.REMIND, "expire": DeliveryEvent.EXPIRE}[meanwhile]
+    assert record_event(first.pk, event, at=clock.now)
+    assert opened.object.state == state_when_opened, "the opened copy is now stale"
+    if meanwhile == "remind":
+        answered = services.answer_prompt(
+            patient, opened, {"pain": 40}, now=clock.now + timedelta(minutes=1)
         )
-        state_when_opened = opened.object.state
-        # Between the patient opening the prompt and sending the answer, the worker acts.
-        event = {"remind": DeliveryEvent.REMIND, "expire": DeliveryEvent.EXPIRE}[meanwhile]
-        assert record_event(first.pk, event, at=clock.now)
-        assert opened.object.state == state_when_opened, "the opened copy is now stale"
-        if meanwhile == "remind":
-            answered = services.answer_prompt(
+        assert answered.state == PromptState.ANSWERED
+        first.refresh_from_db()
+        assert (first.state, first.reminded, first.answers) == (
+            PromptState.ANSWERED,
+            True,
+            {"pain": 40},
+        )
+        assert _events(first)[-2:] == ["remind", "answer"]
+    else:
+        with pytest.raises(InputRefused):
+            services.answer_prompt(
                 patient, opened, {"pain": 40}, now=clock.now + timedelta(minutes=1)
             )
-            assert answered.state == PromptState.ANSWERED
-            first.refresh_from_db()
-            assert (first.state, first.reminded, first.answers) == (
-                PromptState.ANSWERED,
-                True,
-                {"pain": 40},
-            )
-            assert _events(first)[-2:] == ["remind", "answer"]
-        else:
-            with pytest.raises(InputRefused):
-                services.answer_prompt(
-                    patient, opened, {"pain": 40}, now=clock.now + timedelta(minutes=1)
-                )
-            first.refresh_from_db()
-            assert (first.state, first.answers) == (PromptState.EXPIRED, None)
-            assert _events(first)[-1] == "expire"
+        first.refresh_from_db()
+        assert (first.state, first.answers) == (PromptState.EXPIRED, None)
+        assert _events(first)[-1] == "expire"
 
 
 @pytest.mark.usefixtures("committed")
@@ -462,30 +458,10 @@ def test_the_same_answer_sent_twice_at_once_is_stored_once(world: World, tmp_pat
     locking way, which sees the stored answer with its id: same answer, stored once."""
     if connection.vendor != "postgresql":
         pytest.skip("row locks: SQLite runs one writer at a time, so there is no race there")
-    with override_settings(
-        TASKS=DATABASE_TASKS, MAATWERK_MONITORING_OUTBOX=str(tmp_path / "outbox.jsonl")
-    ):
-        schedule = _ema_schedule(world)
-        clock = Clock(MONDAY)
-        _tick(clock)
-        first = schedule.prompts.order_by("due_at").first()
-        assert first is not None
-        clock.now = first.due_at + timedelta(minutes=5)
-        _tick(clock)
+    first, clock = _first_prompt_delivered(world, tmp_path / "outbox.jsonl")
     patient = actor_for_user(world.users["patient_a"], access_point="test")
     answer_id = uuid.uuid4()
-
-    def opened() -> Any:
-        return open_child(
-            actor=patient,
-            model=Prompt,
-            object_id=str(first.public_id),
-            action="update",
-            object_type="monitoring_prompt",
-            audience=Audience.PATIENT,
-        )
-
-    copy_a, copy_b = opened(), opened()
+    copy_a, copy_b = _opened_by_patient(world, first), _opened_by_patient(world, first)
     a_has_written = threading.Event()
     b_is_sending = threading.Event()
 

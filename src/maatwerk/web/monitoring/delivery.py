@@ -62,34 +62,37 @@ def record_event(
     row still has it - one conditional UPDATE instead of a locking read and a write.
     When the row changed meanwhile (a reminder, an expiry, the same answer from a second
     tab), nothing is written that way and the event goes the locking way below."""
-    with transaction.atomic(savepoint=False):
-        if as_read is not None and as_read.pk == prompt_id:
-            new = _advanced(as_read, event)
-            if new is not None and _write_state(
-                Prompt.objects.filter(pk=prompt_id, state=as_read.state, reminded=as_read.reminded),
-                new,
-                event,
-                at=at,
-                answers=answers,
-                answer_id=answer_id,
-            ):
-                _log(prompt_id, event, new, at=at, channel=channel, detail=detail)
-                return True
-        prompt = Prompt.objects.select_for_update().filter(pk=prompt_id).first()
-        if prompt is None:
-            return False
-        new = _advanced(prompt, event)
+    rows = Prompt.objects.filter(pk=prompt_id)
+
+    def written(new: DeliveryStatus | None, to: QuerySet[Prompt]) -> DeliveryStatus | None:
+        """``new`` once it is written to the one row of ``to`` (None: nothing written)."""
         if new is None:
-            return False
-        _write_state(
-            Prompt.objects.filter(pk=prompt_id),
-            new,
-            event,
+            return None
+        values: dict[str, object] = {"state": new.state.value, "reminded": new.reminded}
+        if event is DeliveryEvent.ANSWER:
+            values |= {"answered_at": at, "answers": answers, "answer_id": answer_id}
+        return new if to.update(**values) == 1 else None
+
+    with transaction.atomic(savepoint=False):
+        new = None
+        if as_read is not None and as_read.pk == prompt_id:
+            unchanged = rows.filter(state=as_read.state, reminded=as_read.reminded)
+            new = written(_advanced(as_read, event), unchanged)
+        if new is None:
+            prompt = rows.select_for_update().first()
+            if prompt is None:
+                return False
+            new = written(_advanced(prompt, event), rows)
+            if new is None:
+                return False
+        DeliveryLogEntry.objects.create(
+            prompt_id=prompt_id,
+            event=event.value,
+            state_after=new.state.value,
             at=at,
-            answers=answers,
-            answer_id=answer_id,
+            channel=channel,
+            detail=detail[:200],
         )
-        _log(prompt_id, event, new, at=at, channel=channel, detail=detail)
     return True
 
 
@@ -101,40 +104,6 @@ def _advanced(prompt: Prompt, event: DeliveryEvent) -> DeliveryStatus | None:
     except IllegalTransition as refused:
         logger.info("Prompt %s: %s", prompt.pk, refused)
         return None
-
-
-def _write_state(
-    rows: QuerySet[Prompt],
-    new: DeliveryStatus,
-    event: DeliveryEvent,
-    *,
-    at: datetime,
-    answers: object,
-    answer_id: uuid.UUID | None,
-) -> bool:
-    values: dict[str, object] = {"state": new.state.value, "reminded": new.reminded}
-    if event is DeliveryEvent.ANSWER:
-        values |= {"answered_at": at, "answers": answers, "answer_id": answer_id}
-    return rows.update(**values) == 1
-
-
-def _log(
-    prompt_id: int,
-    event: DeliveryEvent,
-    new: DeliveryStatus,
-    *,
-    at: datetime,
-    channel: str,
-    detail: str,
-) -> None:
-    DeliveryLogEntry.objects.create(
-        prompt_id=prompt_id,
-        event=event.value,
-        state_after=new.state.value,
-        at=at,
-        channel=channel,
-        detail=detail[:200],
-    )
 
 
 def materialize_schedule(schedule: MonitoringSchedule, *, now: datetime) -> int:
