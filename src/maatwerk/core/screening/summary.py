@@ -3,7 +3,7 @@ clinician (concise lines with evidence, used in the referral letter and the PDF)
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -224,6 +224,34 @@ def _reason_line(reason: RuleReason, language: str) -> str:
     return text
 
 
+def _domain_and_medication_lines(
+    profile: ScreeningProfile,
+    knowledge: KnowledgeBase,
+    language: str,
+    finding_text: Callable[[ScaleFinding, str], str],
+) -> list[str]:
+    """One line per functioning domain with findings (each finding worded by
+    ``finding_text``) and one per medication flag: the same in the clinician's summary and
+    the letter, which word a finding differently."""
+    lines = []
+    for domain in profile.domains:
+        if domain.findings:
+            items = "; ".join(finding_text(f, language) for f in domain.findings)
+            domain_name = _t(f"domain.{domain.domain}", language)
+            lines.append(_t("clinician.domain", language, domain=domain_name, items=items))
+    for medication in profile.medication:
+        flag = next(m for m in knowledge.medication.medication if m.id == medication.medication_id)
+        lines.append(
+            _t(
+                "clinician.medication",
+                language,
+                name=flag.name.get(language, fallback=True) or flag.id,
+                alt=flag.alternative.get(language, fallback=True) or "",
+            ).strip()
+        )
+    return lines
+
+
 def clinician_summary(
     profile: ScreeningProfile,
     advice: SteppedCareAdvice,
@@ -281,21 +309,7 @@ def clinician_summary(
             not_assessed.append(name.lower())
     if not_assessed:
         lines.append(_t("clinician.not_assessed", language, items=", ".join(not_assessed)))
-    for domain in profile.domains:
-        if domain.findings:
-            items = "; ".join(_finding_text(f, language) for f in domain.findings)
-            domain_name = _t(f"domain.{domain.domain}", language)
-            lines.append(_t("clinician.domain", language, domain=domain_name, items=items))
-    for medication in profile.medication:
-        flag = next(m for m in knowledge.medication.medication if m.id == medication.medication_id)
-        lines.append(
-            _t(
-                "clinician.medication",
-                language,
-                name=flag.name.get(language, fallback=True) or flag.id,
-                alt=flag.alternative.get(language, fallback=True) or "",
-            ).strip()
-        )
+    lines.extend(_domain_and_medication_lines(profile, knowledge, language, _finding_text))
     for adaptation in profile.subgroups:
         line = _t("clinician.subgroup", language, text=pick(adaptation.text, language))
         if adaptation.unverified:
@@ -449,21 +463,7 @@ def letter_summary(
             not_assessed.append(name.lower())
     if not_assessed:
         lines.append(_t("clinician.not_assessed", language, items=", ".join(not_assessed)))
-    for domain in profile.domains:
-        if domain.findings:
-            items = "; ".join(_letter_finding(f, language) for f in domain.findings)
-            domain_name = _t(f"domain.{domain.domain}", language)
-            lines.append(_t("clinician.domain", language, domain=domain_name, items=items))
-    for medication in profile.medication:
-        flag = next(m for m in knowledge.medication.medication if m.id == medication.medication_id)
-        lines.append(
-            _t(
-                "clinician.medication",
-                language,
-                name=flag.name.get(language, fallback=True) or flag.id,
-                alt=flag.alternative.get(language, fallback=True) or "",
-            ).strip()
-        )
+    lines.extend(_domain_and_medication_lines(profile, knowledge, language, _letter_finding))
     lines.extend(
         _t("clinician.subgroup", language, text=pick(adaptation.text, language))
         for adaptation in profile.subgroups
