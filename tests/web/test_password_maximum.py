@@ -16,9 +16,7 @@ from django.utils import translation
 
 from maatwerk.web.accounts.models import User
 from maatwerk.web.accounts.password_validation import MAX_PASSWORD_LENGTH
-from maatwerk.web.common.actor import actor_for_user
-from maatwerk.web.patients.opening import open_patient
-from maatwerk.web.treatment import services
+from tests.web.test_treatment import partner_invited
 from tests.web.world import World
 
 OLD = "Old-Password-2026!"
@@ -62,16 +60,7 @@ def test_an_invitation_refuses_a_password_that_is_too_long(world: World, languag
 def test_a_relatives_invitation_refuses_a_password_that_is_too_long(
     world: World, language: str
 ) -> None:
-    patient = actor_for_user(world.users["patient_a"], access_point="test")
-    access = open_patient(actor=patient, patient_id=str(world.patient_a.public_id), action="create")
-    invited = services.relative_invite(
-        actor=patient,
-        access=access,
-        email="partner.a@a.test",
-        full_name="Partner Alpha",
-        relation="partner",
-        consent=True,
-    )
+    invited = partner_invited(world)
     url = f"/treatment/relatives/accept/{invited.token}/"
     client = _client(language)
     response = client.post(url, {"password1": TOO_LONG, "password2": TOO_LONG})
@@ -138,16 +127,7 @@ def test_a_relative_sees_the_maximum_also_for_a_password_beyond_any_form_bound(
 ) -> None:
     """The accept form binds the passwords and ``relative_accept`` judges them: a very
     long password gets the maximum's own reason, not a form's generic length message."""
-    patient = actor_for_user(world.users["patient_a"], access_point="test")
-    access = open_patient(actor=patient, patient_id=str(world.patient_a.public_id), action="create")
-    invited = services.relative_invite(
-        actor=patient,
-        access=access,
-        email="partner.a@a.test",
-        full_name="Partner Alpha",
-        relation="partner",
-        consent=True,
-    )
+    invited = partner_invited(world)
     huge = "Zonnebloem-Tuin-" * 320  # 5,120 characters
     response = _client("nl").post(
         f"/treatment/relatives/accept/{invited.token}/", {"password1": huge, "password2": huge}

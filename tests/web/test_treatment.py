@@ -119,14 +119,11 @@ def world_response(world: World) -> ExerciseResponse:
 PARTNER_PASSWORD = "Zonnebloem-Partner-2026"
 
 
-def world_relative(world: World) -> RelativeAccess:
-    """Patient A's partner, invited by patient A with consent, who accepted."""
-    found = RelativeAccess.objects.filter(patient=world.patient_a).first()
-    if found is not None:
-        return found
+def partner_invited(world: World) -> RelativeAccess:
+    """Patient A's partner, invited by patient A with consent (not yet accepted)."""
     patient = actor_for_user(world.users["patient_a"], access_point="test")
     access = open_patient(actor=patient, patient_id=str(world.patient_a.public_id), action="create")
-    invited = services.relative_invite(
+    return services.relative_invite(
         actor=patient,
         access=access,
         email="partner.a@a.test",
@@ -134,6 +131,14 @@ def world_relative(world: World) -> RelativeAccess:
         relation="partner",
         consent=True,
     )
+
+
+def world_relative(world: World) -> RelativeAccess:
+    """Patient A's partner, invited by patient A with consent, who accepted."""
+    found = RelativeAccess.objects.filter(patient=world.patient_a).first()
+    if found is not None:
+        return found
+    invited = partner_invited(world)
     accepted, _user = services.relative_accept(
         actor=actor_for_user(None, access_point="test"),
         token=invited.token,
