@@ -20,11 +20,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from maatwerk.core.analysis.change import ChangeMethod
+from maatwerk.core.analysis.headline import Headline, lead_with_safety, outcome_headline
 from maatwerk.core.analysis.reliable_change import (
     ClinicalSignificanceCategory,
     ReliableChangeCategory,
     ScoreDirection,
 )
+from maatwerk.core.contact import PhoneNumber
 from maatwerk.core.instruments.numbers import display_number
 from maatwerk.core.instruments.personalized_content import measure_metadata
 from maatwerk.core.instruments.scoring import find_band
@@ -33,6 +35,8 @@ from maatwerk.web.ownresults.models import ResultNote
 from maatwerk.web.personalized.models import Measurement, MeasureSet
 from maatwerk.web.personalized.results import set_table
 from maatwerk.web.questionnaires.results import ResultRow
+from maatwerk.web.safety.presenters import PatientDeadline, patient_deadline
+from maatwerk.web.safety.selectors import OwnOpenSignals
 
 RECOVERED = ClinicalSignificanceCategory.RECOVERED.value
 
@@ -92,9 +96,35 @@ class MeasureCourse:
 
 
 @dataclass(frozen=True)
+class OwnSafety:
+    """What the page opens with while the patient has an open safety signal: that the
+    care team knows and when they will see it (the words of the page shown after the
+    answer), the crisis lines and the way to the patient's safety plan."""
+
+    from_questionnaire: bool  # raised by an answer (PHQ-9 item 9): the page says so
+    deadline: PatientDeadline | None
+    gp_number: PhoneNumber | None
+    has_safety_plan: bool
+
+
+def own_safety(signals: OwnOpenSignals, gp_number: PhoneNumber | None) -> OwnSafety | None:
+    """The block for ``signals``, or None when none is open (the core's rule)."""
+    if not lead_with_safety(signals.count):
+        return None
+    return OwnSafety(
+        from_questionnaire=signals.from_questionnaire,
+        deadline=patient_deadline(signals.latest),
+        gp_number=gp_number,
+        has_safety_plan=signals.has_safety_plan,
+    )
+
+
+@dataclass(frozen=True)
 class OwnResultsPage:
     scales: tuple[ScaleCourse, ...]
     measures: tuple[MeasureCourse, ...]
+    # While a safety signal is open the page opens with it (None: no signal open).
+    safety: OwnSafety | None = None
     # The daily-life charts of the last four weeks and the notes on their days.
     daily: tuple[FeedbackChart, ...] = ()
     pairings: tuple[FeedbackChart, ...] = ()
@@ -127,8 +157,23 @@ def _direction_text(direction: str) -> str:
     return _("A higher score means more complaints.")
 
 
-def _course_text(row: ResultRow) -> tuple[str, str]:
-    """What the latest score says compared with the first time, and its tone."""
+def _course_text(row: ResultRow, *, open_safety_signals: int = 0) -> tuple[str, str]:
+    """What the latest score says compared with the first time, and its tone. While a
+    safety signal is open, "it goes better" never stands alone: it points to the block
+    the page opens with (:func:`maatwerk.core.analysis.headline.outcome_headline`)."""
+    text, tone = _course_verdict(row)
+    significance = row.clinical_significance
+    verdicts = (row.reliable_change, significance.category if significance else None)
+    if any(
+        outcome_headline(verdict, open_safety_signals=open_safety_signals)
+        is Headline.WITH_OPEN_SIGNAL
+        for verdict in verdicts
+    ):
+        text += " " + _("Please also read the note at the top of this page.")
+    return text, tone
+
+
+def _course_verdict(row: ResultRow) -> tuple[str, str]:
     if row.change is None:
         return _("This is the first time. Next time you can see what has changed."), Tone.FIRST
     category = row.reliable_change
@@ -197,6 +242,7 @@ def scale_courses(
     charts: dict[str, FeedbackChart],
     *,
     language: str,
+    open_safety_signals: int = 0,
 ) -> tuple[ScaleCourse, ...]:
     grouped: dict[tuple[str, str], list[ResultRow]] = {}
     for row in rows:
@@ -208,7 +254,7 @@ def scale_courses(
         scale = latest.scale
         if scale is None or latest.value is None:  # pragma: no cover - rows carry their scale
             continue
-        course, tone = _course_text(latest)
+        course, tone = _course_text(latest, open_safety_signals=open_safety_signals)
         points = tuple(
             Point(
                 when=when,

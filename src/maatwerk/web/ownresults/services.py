@@ -20,12 +20,14 @@ from maatwerk.web.ownresults.models import DAY_TOPIC, ResultNote
 from maatwerk.web.ownresults.presenters import (
     OwnResultsPage,
     measure_courses,
+    own_safety,
     scale_courses,
 )
 from maatwerk.web.patients.opening import Opened, PatientAccess, is_uuid
 from maatwerk.web.personalized.selectors import measurements_of, sets_for
 from maatwerk.web.questionnaires.results import result_rows
 from maatwerk.web.questionnaires.selectors import results_for
+from maatwerk.web.safety.selectors import own_open_signals
 
 OBJECT_PAGE = "questionnaire_results"
 OBJECT_NOTE = "result_note"
@@ -53,8 +55,13 @@ def results_page(access: PatientAccess, *, language: str, now: datetime) -> OwnR
         )
     }
     sets = [(s, measurements_of(s)) for s in sets_for(access).filter(is_active=True)]
+    # An open safety signal: the page opens with it, and "it goes better" points to it.
+    signals = own_open_signals(access)
     return OwnResultsPage(
-        scales=scale_courses(rows, notes, courses, language=language),
+        safety=own_safety(signals, access.patient.gp_number),
+        scales=scale_courses(
+            rows, notes, courses, language=language, open_safety_signals=signals.count
+        ),
         measures=measure_courses(sets, notes, language=language),
         daily=life.daily,
         pairings=life.pairings,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from maatwerk.core.access import Role
@@ -17,6 +17,7 @@ from maatwerk.web.patients.opening import PatientAccess
 from maatwerk.web.patients.selectors import patients_in_care_of
 from maatwerk.web.questionnaires.models import SafetyAlert
 from maatwerk.web.safety.presenters import RiskBanner
+from maatwerk.web.safetyplan.models import SafetyPlanVersion
 
 Status = SafetyAlert.Status
 ACTIVE = (Status.OPEN, Status.ESCALATED, Status.PICKED_UP, Status.FOLLOWED_UP)
@@ -39,6 +40,39 @@ def risk_signals_for(patient: Patient, *, now: datetime | None = None) -> list[S
 def risk_banner_of(patient: Patient) -> RiskBanner:
     """The risk banner of ``patient``'s pages (the tag ``risk_banner`` renders it)."""
     return RiskBanner(patient_id=str(patient.public_id), signals=tuple(risk_signals_for(patient)))
+
+
+@dataclass(frozen=True)
+class OwnOpenSignals:
+    """What the patient's own pages need of their signals not yet closed."""
+
+    count: int
+    latest: SafetyAlert | None  # the newest: what the patient is told about (its deadline)
+    from_questionnaire: bool  # one of them was raised by an answer on a questionnaire
+    has_safety_plan: bool  # the patient has a safety plan to read (only known when open)
+
+
+def own_open_signals(access: PatientAccess) -> OwnOpenSignals:
+    """The patient's own signals not yet closed: "open" as on the clinician's results
+    page (every state but closed, :attr:`SafetyAlert.is_active`). One query: with the
+    signals comes whether the patient has a safety plan to read, which the page offers
+    only while a signal is open."""
+    signals = list(
+        SafetyAlert.objects.filter(patient=access.patient, status__in=ACTIVE)
+        .annotate(
+            has_safety_plan=Exists(
+                SafetyPlanVersion.objects.filter(plan__patient=OuterRef("patient"))
+            )
+        )
+        .order_by("-raised_at", "-pk")
+    )
+    latest = signals[0] if signals else None
+    return OwnOpenSignals(
+        count=len(signals),
+        latest=latest,
+        from_questionnaire=any(s.source == SafetyAlert.Source.QUESTIONNAIRE for s in signals),
+        has_safety_plan=bool(latest is not None and latest.has_safety_plan),
+    )
 
 
 def patients_with_risk(patient_ids: list[int]) -> dict[int, str]:
