@@ -355,3 +355,33 @@ def enter_totp(page: Page, secret: str) -> None:
 def log_out(page: Page) -> None:
     page.click("header form[action$='/accounts/logout/'] button[type=submit]")
     page.wait_for_load_state()
+
+
+def record_phq9_course(
+    actor: Any, patient: Any, membership: Any, course: tuple[tuple[int, int], ...]
+) -> Any:
+    """Completed PHQ-9s for ``patient``: one per (answer to items 1-8, days ago); item 9
+    is answered 0. Returns the last assignment."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from maatwerk.core.instruments.registry import get_instrument
+    from maatwerk.web.questionnaires.models import Assignment
+    from maatwerk.web.questionnaires.services import assignment_record_completed
+
+    assignment = None
+    for per_item, days_ago in course:
+        assignment = Assignment.objects.create(
+            patient=patient,
+            instrument_code="phq9",
+            instrument_version=get_instrument("phq9").version,
+            assigned_by=membership,
+        )
+        assignment_record_completed(
+            actor=actor,
+            assignment=assignment,
+            answers={f"phq9_{n}": per_item if n != 9 else 0 for n in range(1, 10)},
+            completed_at=timezone.now() - timedelta(days=days_ago),
+        )
+    return assignment

@@ -24,7 +24,7 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import BrowserContext, Page, Response, expect
 
-from tests.e2e.conftest import Person, assert_accessible
+from tests.e2e.conftest import Person, assert_accessible, record_phq9_course
 
 pytestmark = pytest.mark.e2e
 
@@ -70,14 +70,11 @@ def register_patient(clinician: Person) -> None:
 def give_plan_and_questionnaires(clinician: Person) -> None:
     """The plan's modules (round by round) and two PHQ-9 results six weeks apart, through
     the treatment and questionnaire services."""
-    from maatwerk.core.instruments.registry import get_instrument
     from maatwerk.web.accounts.models import User
     from maatwerk.web.common.actor import actor_for_user
     from maatwerk.web.organizations.models import Membership
     from maatwerk.web.patients.models import Patient
     from maatwerk.web.patients.opening import open_patient
-    from maatwerk.web.questionnaires.models import Assignment
-    from maatwerk.web.questionnaires.services import assignment_record_completed
     from maatwerk.web.treatment import services
 
     user = User.objects.get(email=clinician.email)
@@ -89,19 +86,7 @@ def give_plan_and_questionnaires(clinician: Person) -> None:
     )
     membership = Membership.objects.get(user=user)
     # 8 x 2 = 16 six weeks ago, then 8 x 1 = 8 now (item 9 answered 0 both times).
-    for per_item, days_ago in ((2, 42), (1, 1)):
-        assignment = Assignment.objects.create(
-            patient=patient,
-            instrument_code="phq9",
-            instrument_version=get_instrument("phq9").version,
-            assigned_by=membership,
-        )
-        assignment_record_completed(
-            actor=actor,
-            assignment=assignment,
-            answers={f"phq9_{n}": per_item if n != 9 else 0 for n in range(1, 10)},
-            completed_at=timezone.now() - timedelta(days=days_ago),
-        )
+    record_phq9_course(actor, patient, membership, ((2, 42), (1, 1)))
 
 
 def invitation_link(live_server: Any) -> str:

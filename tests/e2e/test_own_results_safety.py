@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import BrowserContext, expect
 
-from tests.e2e.conftest import Person, assert_accessible, log_in
+from tests.e2e.conftest import Person, assert_accessible, log_in, record_phq9_course
 
 pytestmark = pytest.mark.e2e
 
@@ -22,32 +22,18 @@ def _improved_with_an_open_signal(clinician: Person, patient: Person) -> None:
     and an open signal from an answer on item 9, as the questionnaire raises it."""
     from django.utils import timezone
 
-    from maatwerk.core.instruments.registry import get_instrument
     from maatwerk.web.accounts.models import User
     from maatwerk.web.common.actor import actor_for_user
     from maatwerk.web.organizations.models import Membership
     from maatwerk.web.patients.models import Patient
-    from maatwerk.web.questionnaires.models import Assignment, SafetyAlert, SafetyAlertEvent
-    from maatwerk.web.questionnaires.services import assignment_record_completed
+    from maatwerk.web.questionnaires.models import SafetyAlert, SafetyAlertEvent
 
     record = Patient.objects.get(user__email=patient.email)
     user = User.objects.get(email=clinician.email)
     membership = Membership.objects.filter(user=user).first()
     assert membership is not None
     actor = actor_for_user(user, access_point="test")
-    for value, days_ago in ((2, 42), (1, 1)):
-        assignment = Assignment.objects.create(
-            patient=record,
-            instrument_code="phq9",
-            instrument_version=get_instrument("phq9").version,
-            assigned_by=membership,
-        )
-        assignment_record_completed(
-            actor=actor,
-            assignment=assignment,
-            answers={f"phq9_{n}": value if n != 9 else 0 for n in range(1, 10)},
-            completed_at=timezone.now() - timedelta(days=days_ago),
-        )
+    assignment = record_phq9_course(actor, record, membership, ((2, 42), (1, 1)))
     now = timezone.now()
     alert = SafetyAlert.objects.create(
         patient=record,
