@@ -224,6 +224,32 @@ def _reason_line(reason: RuleReason, language: str) -> str:
     return text
 
 
+def _complaint_and_severity_lines(
+    profile: ScreeningProfile,
+    advice: SteppedCareAdvice,
+    content: ScreeningContent,
+    language: str,
+) -> list[str]:
+    """The complaints, the patient's own words and the severity: how both the clinician's
+    summary and the letter begin."""
+    lines: list[str] = []
+    priorities = profile.priorities
+    if priorities.complaints:
+        names = [
+            content.complaint(c).clinician_name.get(language, fallback=True) or c
+            for c in priorities.complaints
+        ]
+        lines.append(_t("clinician.complaints", language, items=", ".join(names)))
+    if priorities.own_words.strip():
+        lines.append(_t("clinician.own_words", language, text=priorities.own_words.strip()))
+    if advice.severity is None:
+        lines.append(_t("clinician.severity_none", language))
+    else:
+        severity = _t(f"severity.{advice.severity}", language)
+        lines.append(_t("clinician.severity", language, value=severity))
+    return lines
+
+
 def _domain_and_medication_lines(
     profile: ScreeningProfile,
     knowledge: KnowledgeBase,
@@ -265,21 +291,7 @@ def clinician_summary(
 
     With the clinician's ``choice`` the level of care is the decided one; when it
     overrules the advice, the advised level and the reason follow it."""
-    lines: list[str] = []
-    priorities = profile.priorities
-    if priorities.complaints:
-        names = [
-            content.complaint(c).clinician_name.get(language, fallback=True) or c
-            for c in priorities.complaints
-        ]
-        lines.append(_t("clinician.complaints", language, items=", ".join(names)))
-    if priorities.own_words.strip():
-        lines.append(_t("clinician.own_words", language, text=priorities.own_words.strip()))
-    if advice.severity is None:
-        lines.append(_t("clinician.severity_none", language))
-    else:
-        severity = _t(f"severity.{advice.severity}", language)
-        lines.append(_t("clinician.severity", language, value=severity))
+    lines = _complaint_and_severity_lines(profile, advice, content, language)
     lines.extend(_reason_line(reason, language) for reason in advice.severity_reasons)
     lines.extend(_care_level_lines(advice, choice, language, knowledge))
     lines.extend(
@@ -431,21 +443,7 @@ def letter_summary(
     no sources, no rule or knowledge versions and no content-verification marks: those
     are for the clinician who reads the knowledge behind the advice, not for the letter.
     """
-    lines: list[str] = []
-    priorities = profile.priorities
-    if priorities.complaints:
-        names = [
-            content.complaint(c).clinician_name.get(language, fallback=True) or c
-            for c in priorities.complaints
-        ]
-        lines.append(_t("clinician.complaints", language, items=", ".join(names)))
-    if priorities.own_words.strip():
-        lines.append(_t("clinician.own_words", language, text=priorities.own_words.strip()))
-    if advice.severity is None:
-        lines.append(_t("clinician.severity_none", language))
-    else:
-        severity = _t(f"severity.{advice.severity}", language)
-        lines.append(_t("clinician.severity", language, value=severity))
+    lines = _complaint_and_severity_lines(profile, advice, content, language)
     lines.extend(_letter_care_level(advice, choice, language, knowledge))
     risk_key = "risk_yes" if profile.risk_profile.flagged else "risk_no"
     lines.append(_t(f"clinician.{risk_key}", language))
