@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from maatwerk.core.audit import GENESIS_HASH, AuditRecord, chain_hash
@@ -96,9 +99,25 @@ def _append(event: AuditEvent, head: AuditChainHead) -> None:
         head.sequence, head.hash = event.sequence, event.hash
         head.save(update_fields=["sequence", "hash"])
         return
+    fields, statement = _append_statement()
+    values = [f.get_db_prep_save(f.pre_save(event, add=True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*values, event.sequence, event.hash, head.pk])
+        row = cursor.fetchone()
+    if row is None or row[0] is None:  # the head row is locked by us: it cannot vanish
+        raise DatabaseError("the audit chain head was not moved")
+    event.pk = row[0]
+    event._state.adding = False
+    event._state.db = connection.alias
+    head.sequence, head.hash = event.sequence, event.hash
+
+
+@cache
+def _append_statement() -> tuple[list[Field[Any, Any]], str]:
+    """The event's columns and the PostgreSQL statement of :func:`_append`, built once:
+    they depend only on the two models."""
     quote = connection.ops.quote_name
     fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
-    values = [f.get_db_prep_save(f.pre_save(event, add=True), connection) for f in fields]
     event_pk = quote(AuditEvent._meta.pk.column)
     head_table = quote(AuditChainHead._meta.db_table)
     # Only quoted names from the models are formatted in; every value is bound.
@@ -110,12 +129,4 @@ def _append(event: AuditEvent, head: AuditChainHead) -> None:
         f"WHERE {quote(AuditChainHead._meta.pk.column)} = %s "
         f"RETURNING (SELECT {event_pk} FROM appended)"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(statement, [*values, event.sequence, event.hash, head.pk])
-        row = cursor.fetchone()
-    if row is None or row[0] is None:  # the head row is locked by us: it cannot vanish
-        raise DatabaseError("the audit chain head was not moved")
-    event.pk = row[0]
-    event._state.adding = False
-    event._state.db = connection.alias
-    head.sequence, head.hash = event.sequence, event.hash
+    return fields, statement

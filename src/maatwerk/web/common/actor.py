@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from maatwerk.core.access import Role
@@ -63,7 +64,14 @@ def user_with_actor_facts() -> QuerySet[User]:
     """Users read with what :func:`actor_for_user` needs, in one query: their patient
     record (with its organization), whether they have a TOTP authenticator and whether
     they have an active membership. The authentication backend reads the signed-in user
-    this way on every request."""
+    this way on every request, so the query is built once per process and each call
+    gets a fresh copy of it."""
+    return _users_with_actor_facts().all()
+
+
+@cache
+def _users_with_actor_facts() -> QuerySet[User]:
+    # Never evaluated itself (it would keep its rows): only copied by the function above.
     from allauth.mfa.models import Authenticator
     from django.db.models import Exists, OuterRef
 
