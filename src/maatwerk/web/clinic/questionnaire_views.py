@@ -70,7 +70,9 @@ def patient_results(request: ActorRequest, patient_id: str) -> HttpResponse:
         {
             "patient": access.patient,
             "access": access,
-            "histories": scale_histories(found.rows, found.courses),
+            "histories": scale_histories(
+                found.rows, found.courses, open_safety_signals=found.open_safety_signals
+            ),
             "deteriorations": deteriorations(found.rows),
             "alerts": found.alerts,
             "assignments": found.assignments,

@@ -44,6 +44,7 @@ class Results:
     # Each scale's course as the monitoring page and the PDFs draw it (Vega-Lite, with
     # the reliable-change band of the rule the rows' verdicts use).
     courses: tuple[FeedbackChart, ...] = ()
+    open_safety_signals: int = 0  # the patient's signals not yet closed (the page leads)
 
 
 def results_read(*, actor: Actor, access: PatientAccess, language: str) -> Results:
@@ -59,6 +60,7 @@ def results_read(*, actor: Actor, access: PatientAccess, language: str) -> Resul
             selectors.results_for(access), language=language, unknown_sex=unknown_sex
         )
         alerts = list(selectors.alerts_for(access))
+        open_signals = sum(alert.is_active for alert in alerts)
         return Results(
             rows=rows,
             alerts=alerts,
@@ -67,7 +69,7 @@ def results_read(*, actor: Actor, access: PatientAccess, language: str) -> Resul
                 access,
                 rows,
                 language,
-                open_safety_signals=sum(alert.is_active for alert in alerts),
+                open_safety_signals=open_signals,
             ),
             courses=questionnaire_courses(
                 rows,
@@ -77,6 +79,7 @@ def results_read(*, actor: Actor, access: PatientAccess, language: str) -> Resul
                 unknown_sex=unknown_sex,
                 for_patient=False,
             ),
+            open_safety_signals=open_signals,
         )
 
 

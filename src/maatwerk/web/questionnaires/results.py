@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from maatwerk.core.analysis.change import ChangeMethod, FixedThresholdRule, change_rule, judge
 from maatwerk.core.analysis.content import bundled_monitoring
+from maatwerk.core.analysis.headline import Headline, outcome_headline
 from maatwerk.core.analysis.monitoring import still_deteriorated
 from maatwerk.core.bibliography import citations
 from maatwerk.core.instruments.errors import UnknownInstrument
@@ -352,23 +353,43 @@ class ScaleHistory:
     scale_name: str
     rows: tuple[ResultRow, ...]
     chart: FeedbackChart | None  # the course with its reliable-change band
+    # Positions in ``rows`` whose reliable change, or clinical significance, reads as
+    # "it goes better" while a safety signal is open: the page names the signal there
+    # (:func:`maatwerk.core.analysis.headline.outcome_headline`).
+    change_beside_signal: frozenset[int] = frozenset()
+    significance_beside_signal: frozenset[int] = frozenset()
 
 
 def scale_histories(
-    rows: list[ResultRow], courses: Iterable[FeedbackChart] = ()
+    rows: list[ResultRow], courses: Iterable[FeedbackChart] = (), *, open_safety_signals: int = 0
 ) -> list[ScaleHistory]:
     """Rows grouped per instrument scale, each with its course chart from ``courses``
-    (:func:`maatwerk.web.monitoring.chart_book.questionnaire_courses` of the same rows)."""
+    (:func:`maatwerk.web.monitoring.chart_book.questionnaire_courses` of the same rows)
+    and, given the patient's open safety signals, the verdicts to show beside them."""
     grouped: dict[tuple[str, str], list[ResultRow]] = {}
     for row in rows:
         grouped.setdefault(row.scale_key, []).append(row)
     charts = {chart.topic: chart for chart in courses}
+
+    def beside_signal(verdicts: Iterable[str | None]) -> frozenset[int]:
+        return frozenset(
+            position
+            for position, verdict in enumerate(verdicts)
+            if outcome_headline(verdict, open_safety_signals=open_safety_signals)
+            is Headline.WITH_OPEN_SIGNAL
+        )
+
     return [
         ScaleHistory(
             instrument_name=scale_rows[0].instrument_name,
             scale_name=scale_rows[0].scale_name,
             rows=tuple(scale_rows),
             chart=charts.get(f"scale:{code}:{scale_id}"),
+            change_beside_signal=beside_signal(r.reliable_change for r in scale_rows),
+            significance_beside_signal=beside_signal(
+                r.clinical_significance.category if r.clinical_significance else None
+                for r in scale_rows
+            ),
         )
         for (code, scale_id), scale_rows in grouped.items()
     ]

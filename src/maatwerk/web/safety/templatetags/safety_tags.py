@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django import template
 
-from maatwerk.core.analysis.headline import Headline, outcome_headline
 from maatwerk.web.safety.presenters import RiskBanner
 
 register = template.Library()
@@ -31,14 +30,6 @@ def risk_banner(
         "show_signal_link": link,
         "safety_plan_patient_id": risk.patient_id if safety_plan_link and link else None,
     }
-
-
-@register.filter
-def beside_open_signal(verdict: str | None, open_signals: bool) -> bool:
-    """Whether ``verdict`` (a change or outcome category) is reassuring and a safety
-    signal is open: then the page names the signal with it (the core's rule)."""
-    count = 1 if open_signals else 0
-    return outcome_headline(verdict, open_safety_signals=count) is Headline.WITH_OPEN_SIGNAL
 
 
 @register.filter
