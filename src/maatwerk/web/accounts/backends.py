@@ -14,7 +14,7 @@ from typing import Any
 
 from allauth.account.auth_backends import AuthenticationBackend
 
-from maatwerk.web.common.actor import user_with_actor_facts
+from maatwerk.web.common.actor import signed_in_user
 
 
 class ActorAuthenticationBackend(AuthenticationBackend):  # type: ignore[misc]
@@ -23,7 +23,7 @@ class ActorAuthenticationBackend(AuthenticationBackend):  # type: ignore[misc]
     both stay listed after this one in ``AUTHENTICATION_BACKENDS``."""
 
     def get_user(self, user_id: Any) -> Any:
-        user = user_with_actor_facts().filter(pk=user_id).first()
+        user = signed_in_user(user_id)
         if user is None:
             return None
         return user if self.user_can_authenticate(user) else None

@@ -13,6 +13,7 @@ from django.utils import timezone
 from maatwerk.core.audit import GENESIS_HASH, AuditRecord, chain_hash
 from maatwerk.web.audit.models import AuditChainHead, AuditEvent
 from maatwerk.web.common.actor import Actor
+from maatwerk.web.common.prepared import PreparedQuery
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,12 @@ class AuditSubject:
     object_ref: str = ""
     patient_ref: str = ""
     organization_ref: str = ""
+
+
+# Read under its row lock by every audited request: compiled once per process.
+_LOCKED_HEAD = PreparedQuery(
+    lambda: AuditChainHead.objects.select_for_update().filter(pk=1)[:1], {}
+)
 
 
 def audit_record(
@@ -43,9 +50,11 @@ def audit_record(
     """
     user = actor.user
     with transaction.atomic(savepoint=False):
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
-            pk=1, defaults={"sequence": 0, "hash": GENESIS_HASH}
-        )
+        head = _LOCKED_HEAD.first()
+        if head is None:  # the first event of a new installation
+            head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+                pk=1, defaults={"sequence": 0, "hash": GENESIS_HASH}
+            )
         record = AuditRecord(
             sequence=head.sequence + 1,
             occurred_at=timezone.now(),

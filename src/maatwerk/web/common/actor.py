@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from maatwerk.core.access import Role
+from maatwerk.web.common.prepared import PreparedQuery
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -60,52 +60,64 @@ class Actor:
         return {m.organization_id for m in self.memberships_with(role)}
 
 
-def user_with_actor_facts() -> QuerySet[User]:
-    """Users read with what :func:`actor_for_user` needs, in one query: their patient
+def signed_in_user(user_id: Any) -> User | None:
+    """The user with what :func:`actor_for_user` needs, in one query: their patient
     record (with its organization), whether they have a TOTP authenticator and whether
     they have an active membership. The authentication backend reads the signed-in user
-    this way on every request, so the query is built once per process and each call
-    gets a fresh copy of it."""
-    return _users_with_actor_facts().all()
+    this way on every request, so the query is compiled once per process."""
+    return _SIGNED_IN_USER.first(pk=user_id)
 
 
-@cache
-def _users_with_actor_facts() -> QuerySet[User]:
-    # Never evaluated itself (it would keep its rows): only copied by the function above.
+def _users_with_actor_facts(pk: int) -> QuerySet[User]:
     from allauth.mfa.models import Authenticator
     from django.db.models import Exists, OuterRef
 
     from maatwerk.web.accounts.models import User
     from maatwerk.web.organizations.models import Membership
 
-    return User.objects.select_related("patient__organization").annotate(
-        actor_has_totp=Exists(
-            Authenticator.objects.filter(user_id=OuterRef("pk"), type=Authenticator.Type.TOTP)
-        ),
-        actor_has_memberships=Exists(
-            Membership.objects.filter(user_id=OuterRef("pk"), is_active=True)
-        ),
+    return (
+        User.objects.select_related("patient__organization")
+        .annotate(
+            actor_has_totp=Exists(
+                Authenticator.objects.filter(user_id=OuterRef("pk"), type=Authenticator.Type.TOTP)
+            ),
+            actor_has_memberships=Exists(
+                Membership.objects.filter(user_id=OuterRef("pk"), is_active=True)
+            ),
+        )
+        .filter(pk=pk)[:1]
     )
+
+
+def _active_memberships(user_id: int) -> QuerySet[Membership]:
+    from maatwerk.web.organizations.models import Membership
+
+    return Membership.objects.filter(user_id=user_id, is_active=True).select_related(
+        "organization", "team"
+    )
+
+
+_SIGNED_IN_USER = PreparedQuery(_users_with_actor_facts, {"pk": ("accounts.User", "pk")})
+_ACTIVE_MEMBERSHIPS = PreparedQuery(
+    _active_memberships, {"user_id": ("organizations.Membership", "user")}
+)
 
 
 def actor_for_user(user: User | None, *, access_point: str, on_behalf_of: str = "") -> Actor:
     """Build the actor for a user: their patient record or their active memberships."""
     if user is None or not user.is_authenticated or not user.is_active:
         return Actor(user=None, roles=frozenset(), access_point=access_point)
-    from maatwerk.web.organizations.models import Membership
-
     if not hasattr(user, "actor_has_totp"):
         # Not read by the authentication backend (a user from elsewhere): read now.
-        user = user_with_actor_facts().get(pk=user.pk)
-    facts: Any = user  # the annotations of user_with_actor_facts
+        reread = signed_in_user(user.pk)
+        if reread is None:  # pragma: no cover - deleted since it was read
+            return Actor(user=None, roles=frozenset(), access_point=access_point)
+        user = reread
+    facts: Any = user  # the annotations of signed_in_user
     patient: Patient | None = getattr(user, "patient", None)  # None: not a patient
     memberships: tuple[Membership, ...] = ()
     if facts.actor_has_memberships:
-        memberships = tuple(
-            Membership.objects.filter(user=user, is_active=True).select_related(
-                "organization", "team"
-            )
-        )
+        memberships = tuple(_ACTIVE_MEMBERSHIPS.rows(user_id=user.pk))
     roles = {Role(m.role) for m in memberships}
     if patient is not None:
         roles.add(Role.PATIENT)

@@ -268,6 +268,8 @@ MAATWERK_SESSION_IDLE_PATIENT_MINUTES = env.integer(
 )
 MAATWERK_SESSION_ABSOLUTE_HOURS = env.integer("MAATWERK_SESSION_ABSOLUTE_HOURS", 12, minimum=1)
 SESSION_COOKIE_AGE = MAATWERK_SESSION_ABSOLUTE_HOURS * 3600
+# Django's database sessions, read with a query compiled once per process.
+SESSION_ENGINE = "maatwerk.web.accounts.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 # Scripts read the CSRF token from the page (hidden field, hx-headers), never from the cookie.

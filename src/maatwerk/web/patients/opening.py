@@ -24,6 +24,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 from operator import attrgetter
 from typing import Generic, TypeVar
 
@@ -42,6 +43,7 @@ from maatwerk.core.access import (
 from maatwerk.web.audit.audited import record_denial
 from maatwerk.web.audit.services import AuditSubject
 from maatwerk.web.common.actor import Actor
+from maatwerk.web.common.prepared import PreparedQuery
 from maatwerk.web.patients.models import CareEpisode, CareTeamMember, EmergencyAccess, Patient
 
 
@@ -130,6 +132,30 @@ def is_uuid(value: object) -> bool:
     return True
 
 
+# The openers' lookups run on nearly every request and differ only in the id: compiled
+# once per process (maatwerk.web.common.prepared).
+_PATIENT_BY_ID = PreparedQuery(
+    lambda public_id: (
+        Patient.objects.select_related("organization", "user")
+        .filter(public_id=public_id)
+        .order_by("pk")[:1]
+    ),
+    {"public_id": (Patient, "public_id")},
+)
+
+
+@cache
+def _child_by_id(model: type[M], patient_path: str, related: tuple[str, ...]) -> PreparedQuery[M]:
+    return PreparedQuery(
+        lambda public_id: (
+            model._default_manager.select_related(f"{patient_path}__organization", *related)
+            .filter(public_id=public_id)
+            .order_by("pk")[:1]
+        ),
+        {"public_id": (model, "public_id")},
+    )
+
+
 def open_patient(
     *,
     actor: Actor,
@@ -143,11 +169,7 @@ def open_patient(
     A refusal is audited here (``denied``) and raised as :class:`PatientNotAccessible`
     (404) or :class:`NotForThisRole` (403).
     """
-    patient = (
-        Patient.objects.select_related("organization", "user").filter(public_id=patient_id).first()
-        if is_uuid(patient_id)
-        else None
-    )
+    patient = _PATIENT_BY_ID.first(public_id=patient_id) if is_uuid(patient_id) else None
     return _check(actor, patient, str(patient_id), action, audience, object_type)
 
 
@@ -184,9 +206,7 @@ def open_child(
     its refusal is the same 404 as for any id.
     """
     found = (
-        model._default_manager.select_related(f"{patient_path}__organization", *related)
-        .filter(public_id=object_id)
-        .first()
+        _child_by_id(model, patient_path, related).first(public_id=object_id)
         if is_uuid(object_id)
         else None
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
@@ -15,6 +15,7 @@ from maatwerk.core.modules.answers import AnswerProblem, check_exercise_answers
 from maatwerk.core.modules.model import Exercise, Module, Step
 from maatwerk.web.audit.audited import InputRefused, audited, valid_form
 from maatwerk.web.common.actor import Actor
+from maatwerk.web.common.prepared import PreparedQuery
 from maatwerk.web.patients.opening import NotForThisRole
 from maatwerk.web.screening.subgroup_flags import reads_short_texts
 from maatwerk.web.treatment import selectors
@@ -133,16 +134,38 @@ class SavedField:
     stale: bool  # an older save than the one already stored: nothing was changed
 
 
+# Every autosave runs both locking reads; compiled once per process.
+_LOCKED_RESPONSE = PreparedQuery(
+    lambda assignment_id, exercise_id, entry: (
+        ExerciseResponse.objects.select_for_update()
+        .filter(assignment_id=assignment_id, exercise_id=exercise_id, entry=entry)
+        .order_by("pk")[:1]
+    ),
+    {
+        "assignment_id": (ExerciseResponse, "assignment"),
+        "exercise_id": (ExerciseResponse, "exercise_id"),
+        "entry": (ExerciseResponse, "entry"),
+    },
+)
+_LOCKED_STATUS: PreparedQuery[Any] = PreparedQuery(
+    lambda pk: (
+        ModuleAssignment.objects.select_for_update()
+        .filter(pk=pk)
+        .values_list("status", flat=True)
+        .order_by("pk")[:1]
+    ),
+    {"pk": (ModuleAssignment, "pk")},
+)
+
+
 def _response_for(
     assignment: ModuleAssignment, step: Step, exercise: Exercise, entry: int, *, lock: bool
 ) -> ExerciseResponse:
     if lock:
         # Most saves find the response there already: one locking read, not a read, a
         # get_or_create and the locking read again.
-        found = (
-            ExerciseResponse.objects.select_for_update()
-            .filter(assignment=assignment, exercise_id=exercise.id, entry=entry)
-            .first()
+        found = _LOCKED_RESPONSE.first(
+            assignment_id=assignment.pk, exercise_id=exercise.id, entry=entry
         )
         if found is not None:
             return found
@@ -168,12 +191,7 @@ def _ensure_assignment_editable(assignment: ModuleAssignment) -> None:
     """Refuse changes to the exercises of a stopped module (or of one that waits for its
     round). The status is read again under a row lock, so a plan revision stopping the
     module at the same moment wins over a save that was already on its way."""
-    status = (
-        ModuleAssignment.objects.select_for_update()
-        .filter(pk=assignment.pk)
-        .values_list("status", flat=True)
-        .first()
-    )
+    status = _LOCKED_STATUS.first(pk=assignment.pk)
     if status == ModuleAssignment.Status.STOPPED:
         raise InputRefused(
             _(
