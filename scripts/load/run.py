@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import re
 import shutil
 import sys
 import tempfile
@@ -35,6 +36,11 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from local_instance import VENV_BIN, Instance, local_instance, run  # noqa: E402
 
 BASELINE = "trivial view (baseline)"
+# The end of an access-log line (maatwerk.web.server.ACCESS_LOG_FORMAT): the request line,
+# the status and, last, the worker's milliseconds.
+_ACCESS = re.compile(
+    r'"(?P<method>[A-Z]+) (?P<path>\S+) [^"]*" (?P<status>\d{3}) .* (?P<ms>\d+)ms$'
+)
 
 
 def _mixed(users: int) -> tuple[list[str], int]:
@@ -86,6 +92,7 @@ def main() -> int:
             rows: list[dict[str, str]] = []
             failures: list[dict[str, str]] = []
             ratios: dict[tuple[str, int], float] = {}
+            server_times: dict[tuple[str, int], dict[str, list[int]]] = {}
             for scenario in scenarios:
                 for round_number, users in enumerate(counts):
                     before = instance.audit_rows()
@@ -102,7 +109,9 @@ def main() -> int:
                     failures += [row | where for row in failed]
                     _settle(instance)
                     after = instance.audit_rows()
-                    successful = _served_patient_data(instance.log_since(log_start))
+                    served = instance.log_since(log_start)
+                    successful = _served_patient_data(served)
+                    server_times[scenario, users] = _server_times(served)
                     ratios[scenario, users] = (after - before) / successful if successful else 0.0
                     rows += [
                         row | {"users": str(users), "scenario": scenario}
@@ -111,7 +120,7 @@ def main() -> int:
                     ]
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    report = _report(rows, ratios, args, failures)
+    report = _report(rows, ratios, args, failures, server_times)
     print(report)
     out = ROOT / "var" / "load"
     out.mkdir(parents=True, exist_ok=True)
@@ -145,6 +154,27 @@ def _served_patient_data(log_lines: list[str]) -> int:
         and '"GET /health/' not in line
         and any(f'"{method} /' in line for method in ("GET", "POST"))
     )
+
+
+def _server_times(log_lines: list[str]) -> dict[str, list[int]]:
+    """The worker's milliseconds per kind of request, from the access log: patient
+    writes (POST), pages (GET) and the trivial view."""
+    times: dict[str, list[int]] = {}
+    for line in log_lines:
+        found = _ACCESS.search(line.rstrip())
+        if found is None:
+            continue
+        if found["path"].startswith("/health/"):
+            kind = BASELINE
+        else:
+            kind = "patient writes (POST)" if found["method"] == "POST" else "pages (GET)"
+        times.setdefault(kind, []).append(int(found["ms"]))
+    return times
+
+
+def _percentile(values: list[int], share: float) -> int:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def _locust(
@@ -193,6 +223,7 @@ def _report(
     ratios: dict[tuple[str, int], float],
     args: argparse.Namespace,
     failures: list[dict[str, str]],
+    server_times: dict[tuple[str, int], dict[str, list[int]]],
 ) -> str:
     when = datetime.now(tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
     kind = f"gthread workers × {args.threads} threads" if args.threads > 1 else "sync workers"
@@ -221,6 +252,20 @@ def _report(
             f"{row['Occurrences']} × {row['Error'][:200]}"
             for row in failures
         ]
+    lines += [
+        "",
+        "Time in the web worker, from its access log (ms; the rest of the client's time is",
+        "waiting for a free worker and the network):",
+        "",
+        "| scenario | users | requests | count | p50 ms | p95 ms | p99 ms |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: |",
+    ]
+    lines += [
+        f"| {scenario} | {users} | {kind} | {len(values)} | {_percentile(values, 0.5)} | "
+        f"{_percentile(values, 0.95)} | {_percentile(values, 0.99)} |"
+        for (scenario, users), kinds in sorted(server_times.items())
+        for kind, values in sorted(kinds.items())
+    ]
     lines += ["", "Audit rows per successful patient-data request:"]
     lines += [
         f"- {scenario}, {users} users: {ratio:.3f}" for (scenario, users), ratio in ratios.items()

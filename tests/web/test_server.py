@@ -40,3 +40,39 @@ def test_the_server_does_not_claim_gunicorns_shared_control_socket(
 def test_threads_choose_the_threaded_worker(monkeypatch: pytest.MonkeyPatch) -> None:
     assert _options(monkeypatch)["worker_class"] == "sync"
     assert _options(monkeypatch, threads=4)["worker_class"] == "gthread"
+
+
+def test_the_access_log_gives_each_requests_worker_time_and_the_load_run_reads_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sys
+    from datetime import timedelta
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+    from gunicorn.glogging import Logger
+
+    assert _options(monkeypatch)["access_log_format"] == server.ACCESS_LOG_FORMAT
+    config = Config()
+    config.set("access_log_format", server.ACCESS_LOG_FORMAT)
+    request = SimpleNamespace(
+        method="POST", path="/monitoring/x/answer/", query="", version=(1, 1), headers=[]
+    )
+    response = SimpleNamespace(status="200 OK", sent=35, headers=[])
+    environ = {
+        "REMOTE_ADDR": "127.0.0.1",
+        "REQUEST_METHOD": "POST",
+        "RAW_URI": "/monitoring/x/answer/",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+    }
+    atoms = Logger(config).atoms(response, request, environ, timedelta(milliseconds=12))
+    line = server.ACCESS_LOG_FORMAT % atoms
+
+    scripts = Path(__file__).resolve().parents[2] / "scripts"
+    monkeypatch.syspath_prepend(str(scripts))
+    monkeypatch.syspath_prepend(str(scripts / "load"))
+    sys.modules.pop("run", None)
+    import run  # type: ignore[import-not-found]
+
+    assert run._server_times([line]) == {"patient writes (POST)": [12]}
