@@ -164,3 +164,51 @@ def test_the_locking_reads_match_django_and_need_a_transaction(world: World) -> 
         pytest.raises(TransactionManagementError),
     ):
         exercises._LOCKED_STATUS.first(pk=12)
+
+
+def test_the_access_checks_reads_match_django(world: World) -> None:
+    membership = world.memberships["clinician_treating"]
+    patient = world.patient_a
+    for prepared, build in (
+        (opening._CARE_TEAM_ENTRIES, opening._care_team_entries),
+        (opening._EMERGENCY_GRANTS, opening._emergency_grants),
+    ):
+        _same_as_django(prepared, membership_id=membership.pk, patient_id=patient.pk)
+        assert prepared.rows(membership_id=membership.pk, patient_id=patient.pk) == list(
+            build(patient.pk, membership_id=membership.pk)
+        )
+    assert opening._CARE_TEAM_ENTRIES.rows(membership_id=membership.pk, patient_id=patient.pk)
+
+
+def test_a_clinician_with_two_memberships_in_the_organization_is_checked_through_both(
+    world: World,
+) -> None:
+    from maatwerk.web.common.actor import actor_for_user
+    from tests.web.world import make_membership
+
+    # The treating clinician also works in the other team: their care-team entry is found
+    # with both memberships (the path that is not prepared).
+    user = world.users["clinician_treating"]
+    make_membership(user, world.patient_a.organization, "clinician", world.team_other, "psycholoog")
+    clinician = actor_for_user(user, access_point="test")
+    assert len(clinician.memberships) == 2
+    entries = opening._for_memberships(
+        opening._CARE_TEAM_ENTRIES,
+        opening._care_team_entries,
+        list(clinician.memberships),
+        world.patient_a,
+    )
+    expected = list(
+        opening._care_team_entries(
+            world.patient_a.pk, membership_id__in=[m.pk for m in clinician.memberships]
+        )
+    )
+    assert entries == expected and len(entries) == 1
+    assert entries[0].membership == world.memberships["clinician_treating"]
+
+
+def test_the_answer_saves_reads_match_django(world: World) -> None:
+    from maatwerk.web.questionnaires import services as questionnaire_services
+
+    _same_as_django(questionnaire_services._ANSWERS_OF, assignment_id=7)
+    _same_as_django(questionnaire_services._ALERT_OF, assignment_id=7)

@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 from operator import attrgetter
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -45,6 +45,9 @@ from maatwerk.web.audit.services import AuditSubject
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.common.prepared import PreparedQuery
 from maatwerk.web.patients.models import CareEpisode, CareTeamMember, EmergencyAccess, Patient
+
+if TYPE_CHECKING:
+    from maatwerk.web.organizations.models import Membership
 
 
 class PatientNotAccessible(Http404):
@@ -334,6 +337,39 @@ def _check(
     return PatientAccess(patient=patient, basis=basis)
 
 
+def _care_team_entries(patient_id: int, **membership: Any) -> QuerySet[CareTeamMember]:
+    return CareTeamMember.objects.filter(
+        episode__patient_id=patient_id, **membership
+    ).select_related("episode")
+
+
+def _emergency_grants(patient_id: int, **membership: Any) -> QuerySet[EmergencyAccess]:
+    return EmergencyAccess.objects.filter(patient_id=patient_id, **membership)
+
+
+# A clinician works in an organization through one membership (almost always): the
+# access check's two reads for that case are compiled once per process.
+_CARE_TEAM_ENTRIES = PreparedQuery(
+    lambda membership_id, patient_id: _care_team_entries(patient_id, membership_id=membership_id),
+    {"membership_id": (CareTeamMember, "membership"), "patient_id": (CareEpisode, "patient")},
+)
+_EMERGENCY_GRANTS = PreparedQuery(
+    lambda membership_id, patient_id: _emergency_grants(patient_id, membership_id=membership_id),
+    {"membership_id": (EmergencyAccess, "membership"), "patient_id": (EmergencyAccess, "patient")},
+)
+
+
+def _for_memberships(
+    prepared: PreparedQuery[M],
+    build: Callable[..., QuerySet[M]],
+    memberships: list[Membership],
+    patient: Patient,
+) -> list[M]:
+    if len(memberships) == 1:
+        return prepared.rows(membership_id=memberships[0].pk, patient_id=patient.pk)
+    return list(build(patient.pk, membership_id__in=[m.pk for m in memberships]))
+
+
 def _access_basis(actor: Actor, patient: Patient) -> AccessBasis:
     if actor.user is None:
         return AccessBasis.NONE
@@ -346,22 +382,21 @@ def _access_basis(actor: Actor, patient: Patient) -> AccessBasis:
     ]
     if not clinician_memberships:
         return AccessBasis.NONE
-    membership_ids = [m.pk for m in clinician_memberships]
     relationships = tuple(
         CareRelationship(
             episode_active=entry.episode.status == CareEpisode.Status.ACTIVE,
             member_active=entry.is_active,
         )
-        for entry in CareTeamMember.objects.filter(
-            membership_id__in=membership_ids, episode__patient=patient
-        ).select_related("episode")
+        for entry in _for_memberships(
+            _CARE_TEAM_ENTRIES, _care_team_entries, clinician_memberships, patient
+        )
     )
     grants = tuple(
         EmergencyGrant(
             reason=grant.reason, granted_at=grant.granted_at, expires_at=grant.expires_at
         )
-        for grant in EmergencyAccess.objects.filter(
-            membership_id__in=membership_ids, patient=patient
+        for grant in _for_memberships(
+            _EMERGENCY_GRANTS, _emergency_grants, clinician_memberships, patient
         )
     )
     return patient_record_access(

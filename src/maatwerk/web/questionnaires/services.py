@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -26,6 +27,7 @@ from maatwerk.core.instruments.scoring import (
 )
 from maatwerk.web.audit.audited import InputRefused, audited, valid_form
 from maatwerk.web.common.actor import Actor
+from maatwerk.web.common.prepared import PreparedQuery
 from maatwerk.web.patients.models import Patient
 from maatwerk.web.patients.opening import NotForThisRole, PatientAccess, patient_subject
 from maatwerk.web.questionnaires.alerting import (
@@ -302,13 +304,31 @@ def answer_save(
         item_id=saved.item_id,
         value=saved.value,
         not_applicable=saved.not_applicable,
-        safety_alert=assignment.alerts.exists(),
+        safety_alert=bool(_ALERT_OF.rows(assignment_id=assignment.pk)),
     )
+
+
+# Every answer save reads the questionnaire's answers so far and whether it has a safety
+# alert: both compiled once per process.
+_ANSWERS_OF = PreparedQuery(
+    lambda assignment_id: Answer.objects.filter(assignment_id=assignment_id),
+    {"assignment_id": (Answer, "assignment")},
+)
+_ALERT_OF: PreparedQuery[Any] = PreparedQuery(
+    lambda assignment_id: (
+        SafetyAlert.objects.filter(assignment_id=assignment_id)
+        .order_by()
+        .values_list("pk", flat=True)[:1]
+    ),
+    {"assignment_id": (SafetyAlert, "assignment")},
+)
 
 
 def _flags_so_far(instrument: Instrument, assignment: Assignment) -> tuple[SafetyFlag, ...]:
     answers = {
-        a.item_id: _as_number(a.value) for a in assignment.answers.all() if a.value is not None
+        a.item_id: _as_number(a.value)
+        for a in _ANSWERS_OF.rows(assignment_id=assignment.pk)
+        if a.value is not None
     }
     return safety_flags(instrument, answers, respondent=respondent_for(assignment.patient))
 
