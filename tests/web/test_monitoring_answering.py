@@ -163,6 +163,12 @@ def test_an_answer_is_stored_and_the_same_answer_again_is_stored_once(
     assert "note" not in prompt.answers  # an empty note is not stored
     assert str(prompt.answer_id) == answer_id
     assert prompt.log.filter(event=DeliveryLogEntry.Event.ANSWER).count() == 1
+    # The answer and its log entry are one write (one statement on PostgreSQL): the
+    # entry tells the same moment and state as the prompt.
+    logged = prompt.log.get(event=DeliveryLogEntry.Event.ANSWER)
+    assert prompt.answered_at is not None and logged.at == prompt.answered_at
+    assert (logged.state_after, logged.channel, logged.detail) == (PromptState.ANSWERED, "", "")
+    assert prompt.reminded is False
     assert _events()[-2:] == [("update", "success", "monitoring_prompt")] * 2
     # A different answer to the answered prompt is refused, with a message.
     other = patient.post(url, _valid_answer(str(uuid.uuid4())), HTTP_ACCEPT="application/json")

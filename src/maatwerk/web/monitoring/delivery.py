@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from functools import cache
+from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import QuerySet
+from django.db import connection, transaction
+from django.db.models import Field, Model, QuerySet
 
 from maatwerk.core.monitoring.delivery import (
     DeliveryEvent,
@@ -59,25 +62,43 @@ def record_event(
 
     ``as_read`` is the prompt as the caller read it a moment ago (the patient's answer:
     the opener read it). The event is then applied to that state and written only if the
-    row still has it - one conditional UPDATE instead of a locking read and a write.
-    When the row changed meanwhile (a reminder, an expiry, the same answer from a second
-    tab), nothing is written that way and the event goes the locking way below."""
+    row still has it - one conditional UPDATE instead of a locking read and a write (on
+    PostgreSQL the same statement writes the log entry). When the row changed meanwhile
+    (a reminder, an expiry, the same answer from a second tab), nothing is written that
+    way and the event goes the locking way below."""
     rows = Prompt.objects.filter(pk=prompt_id)
+
+    def changes(new: DeliveryStatus) -> dict[str, object]:
+        values: dict[str, object] = {"state": new.state.value, "reminded": new.reminded}
+        if event is DeliveryEvent.ANSWER:
+            values |= {"answered_at": at, "answers": answers, "answer_id": answer_id}
+        return values
 
     def written(new: DeliveryStatus | None, to: QuerySet[Prompt]) -> DeliveryStatus | None:
         """``new`` once it is written to the one row of ``to`` (None: nothing written)."""
         if new is None:
             return None
-        values: dict[str, object] = {"state": new.state.value, "reminded": new.reminded}
-        if event is DeliveryEvent.ANSWER:
-            values |= {"answered_at": at, "answers": answers, "answer_id": answer_id}
-        return new if to.update(**values) == 1 else None
+        return new if to.update(**changes(new)) == 1 else None
 
+    entry: dict[str, object] = {
+        "event": event.value,
+        "at": at,
+        "channel": channel,
+        "detail": detail[:200],
+    }
     with transaction.atomic(savepoint=False):
         new = None
         if as_read is not None and as_read.pk == prompt_id:
-            unchanged = rows.filter(state=as_read.state, reminded=as_read.reminded)
-            new = written(_advanced(as_read, event), unchanged)
+            new = _advanced(as_read, event)
+            if new is not None and connection.vendor == "postgresql":
+                if _moved_and_logged(
+                    as_read, changes(new), entry | {"state_after": new.state.value}
+                ):
+                    return True
+                new = None
+            else:
+                unchanged = rows.filter(state=as_read.state, reminded=as_read.reminded)
+                new = written(new, unchanged)
         if new is None:
             prompt = rows.select_for_update().first()
             if prompt is None:
@@ -85,15 +106,56 @@ def record_event(
             new = written(_advanced(prompt, event), rows)
             if new is None:
                 return False
-        DeliveryLogEntry.objects.create(
-            prompt_id=prompt_id,
-            event=event.value,
-            state_after=new.state.value,
-            at=at,
-            channel=channel,
-            detail=detail[:200],
-        )
+        DeliveryLogEntry.objects.create(prompt_id=prompt_id, state_after=new.state.value, **entry)
     return True
+
+
+def _moved_and_logged(
+    as_read: Prompt, changes: dict[str, object], entry: dict[str, object]
+) -> bool:
+    """PostgreSQL: write ``changes`` to the prompt if it still has the state it was read
+    with, and its log entry, in one statement (the update in a WITH clause of the log's
+    INSERT); False when the row had changed (nothing written)."""
+    set_fields = _concrete_fields(Prompt, changes)
+    entry_fields = _concrete_fields(DeliveryLogEntry, entry)
+    statement = _moved_and_logged_statement(
+        tuple(f.column for f in set_fields), tuple(f.column for f in entry_fields)
+    )
+    params = [
+        *(f.get_db_prep_save(changes[f.name], connection) for f in set_fields),
+        as_read.pk,
+        as_read.state,
+        as_read.reminded,
+        *(f.get_db_prep_save(entry[f.name], connection) for f in entry_fields),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchone() is not None
+
+
+def _concrete_fields(model: type[Model], names: Iterable[str]) -> list[Field[Any, Any]]:
+    by_name = {field.name: field for field in model._meta.concrete_fields}
+    return [by_name[name] for name in names]
+
+
+@cache
+def _moved_and_logged_statement(
+    set_columns: tuple[str, ...], entry_columns: tuple[str, ...]
+) -> str:
+    quote = connection.ops.quote_name
+    prompt_pk = quote(Prompt._meta.pk.column)
+    log_prompt = quote(DeliveryLogEntry._meta.get_field("prompt").column)
+    # Only quoted names from the models are formatted in; every value is bound.
+    return (
+        f"WITH moved AS (UPDATE {quote(Prompt._meta.db_table)} SET "  # noqa: S608
+        f"{', '.join(f'{quote(column)} = %s' for column in set_columns)} "
+        f"WHERE {prompt_pk} = %s AND {quote('state')} = %s AND {quote('reminded')} = %s "
+        f"RETURNING {prompt_pk}) "
+        f"INSERT INTO {quote(DeliveryLogEntry._meta.db_table)} "
+        f"({log_prompt}, {', '.join(quote(column) for column in entry_columns)}) "
+        f"SELECT {prompt_pk}, {', '.join(['%s'] * len(entry_columns))} FROM moved "
+        f"RETURNING {quote(DeliveryLogEntry._meta.pk.column)}"
+    )
 
 
 def _advanced(prompt: Prompt, event: DeliveryEvent) -> DeliveryStatus | None:
