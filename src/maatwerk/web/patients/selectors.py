@@ -6,6 +6,8 @@ below is its database form, and tests check the two agree.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -57,7 +59,11 @@ def patients_visible_to(actor: Actor) -> QuerySet[Patient]:
 def patients_in_care_of(actor: Actor) -> QuerySet[Patient]:
     """Patients for whom the actor is on the care team of an active episode (no emergency
     grants): the people whose alerts and tasks this clinician must act on."""
-    membership_ids = [m.pk for m in actor.memberships_with(Role.CLINICIAN)]
+    return patients_in_care_of_memberships([m.pk for m in actor.memberships_with(Role.CLINICIAN)])
+
+
+def patients_in_care_of_memberships(membership_ids: Sequence[int]) -> QuerySet[Patient]:
+    """:func:`patients_in_care_of` for these clinician memberships (the actor's own)."""
     if not membership_ids:
         return Patient.objects.none()
     in_care = CareTeamMember.objects.filter(
