@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from maatwerk.core.access import Role
@@ -87,7 +87,13 @@ def episodes_for(access: PatientAccess) -> QuerySet[CareEpisode]:
     return (
         CareEpisode.objects.filter(patient=access.patient)
         .select_related("team")
-        .prefetch_related("care_team__membership__user")
+        # The care team with each member's membership and user in one query (not three).
+        .prefetch_related(
+            Prefetch(
+                "care_team",
+                queryset=CareTeamMember.objects.select_related("membership__user").order_by("pk"),
+            )
+        )
         .order_by("-start_date")
     )
 
