@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from maatwerk.core.instruments.reference import UnknownSexNorm
 from maatwerk.web.analysis import presenters as analysis
+from maatwerk.web.analysis.selectors import norm_choice_of
 from maatwerk.web.audit.audited import audited
 from maatwerk.web.audit.services import AuditSubject
 from maatwerk.web.common.actor import Actor
@@ -55,7 +57,9 @@ def results_read(*, actor: Actor, access: PatientAccess, language: str) -> Resul
         subject=access.subject("questionnaire_results"),
         emergency=access.emergency,
     ):
-        unknown_sex = analysis.unknown_sex_norm(access)
+        # The clinician's norm choice, read once for the rows, the panel and the signals.
+        norm_choice = norm_choice_of(access)
+        unknown_sex = norm_choice or UnknownSexNorm.CONSERVATIVE
         rows = result_rows(
             selectors.results_for(access), language=language, unknown_sex=unknown_sex
         )
@@ -70,6 +74,7 @@ def results_read(*, actor: Actor, access: PatientAccess, language: str) -> Resul
                 rows,
                 language,
                 open_safety_signals=open_signals,
+                norm_choice=norm_choice,
             ),
             courses=questionnaire_courses(
                 rows,
