@@ -76,7 +76,8 @@ def patients_in_care_of_memberships(membership_ids: Sequence[int]) -> QuerySet[P
 
 def caseload_of(actor: Actor, *, query: str = "", limit: int = 50) -> list[Patient]:
     """The clinician's caseload (or the patient's own record), filtered by name."""
-    patients = patients_visible_to(actor).order_by("full_name")
+    # The rows show the patient's own fields only: no join to the organization.
+    patients = patients_visible_to(actor).select_related(None).order_by("full_name")
     query = query.strip()
     if query:
         patients = patients.filter(full_name__icontains=query)
