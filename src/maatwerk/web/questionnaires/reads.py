@@ -15,7 +15,7 @@ from maatwerk.web.common.actor import Actor
 from maatwerk.web.monitoring.chart_book import FeedbackChart, questionnaire_courses
 from maatwerk.web.patients.opening import PatientAccess
 from maatwerk.web.questionnaires import selectors
-from maatwerk.web.questionnaires.models import Assignment, SafetyAlert
+from maatwerk.web.questionnaires.models import SafetyAlert
 from maatwerk.web.questionnaires.results import ResultRow, result_rows
 from maatwerk.web.questionnaires.selectors import OpenedAssignment
 
@@ -40,7 +40,6 @@ def assignment_read(*, actor: Actor, opened: OpenedAssignment) -> bool:
 class Results:
     rows: list[ResultRow]
     alerts: list[SafetyAlert]
-    assignments: list[Assignment]
     # The N = 1 additions: norm choice, fixed-threshold alternative, not-on-track signals.
     analysis: dict[str, object]
     # Each scale's course as the monitoring page and the PDFs draw it (Vega-Lite, with
@@ -68,7 +67,6 @@ def results_read(*, actor: Actor, access: PatientAccess, language: str) -> Resul
         return Results(
             rows=rows,
             alerts=alerts,
-            assignments=list(selectors.assignments_for(access)),
             analysis=analysis.results_context(
                 access,
                 rows,
