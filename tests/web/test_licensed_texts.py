@@ -119,3 +119,31 @@ def test_imported_anchors_are_read_at_both_ends_of_a_rating(world: World) -> Non
     assert "0 – testbegin 1</label>" in html and "100 – testeinde 1</label>" in html
     assert "0 – testbegin 2</label>" in html and "10 – testeinde 2</label>" in html
     assert "50 – " not in html  # only the ends carry words
+
+
+def test_which_instruments_are_usable_is_one_read_and_agrees_with_each_check(
+    world: World, django_assert_num_queries
+) -> None:
+    """The assign form's list reads the organization's licensed texts once, and says for
+    each instrument version what the check of that one version says."""
+    from maatwerk.web.questionnaires.instruments import has_item_texts, instruments_for
+
+    def usable(organization_id: int) -> dict[tuple[str, str], bool]:
+        with django_assert_num_queries(2):  # the licensed texts and the imported instruments
+            listed = instruments_for(organization_id)
+        return {(instrument.code, instrument.version): ok for instrument, ok in listed}
+
+    before = usable(world.org_a.pk)
+    assert before[("tsk", "1.0")] is False
+    assert upload(world, placeholder_text_set(TSK_ITEMS)).status_code == 302
+    after = usable(world.org_a.pk)
+    assert after[("tsk", "1.0")] is True
+    assert {key for key, ok in after.items() if ok} - {("tsk", "1.0")} == {
+        key for key, ok in before.items() if ok
+    }
+    elsewhere = usable(world.org_b.pk)
+    assert elsewhere[("tsk", "1.0")] is False  # another organization's licence
+    for organization_id, found in ((world.org_a.pk, after), (world.org_b.pk, elsewhere)):
+        for instrument, _ok in instruments_for(organization_id):
+            key = (instrument.code, instrument.version)
+            assert found[key] is has_item_texts(organization_id, instrument), key

@@ -23,7 +23,8 @@ from django.utils import timezone
 
 from maatwerk.core.planning.content import bundled_planning_rules
 from maatwerk.web.audit.models import AuditEvent
-from maatwerk.web.common.actor import actor_for_user
+from maatwerk.web.clinic.badges import badges_of
+from maatwerk.web.common.actor import Actor, actor_for_user
 from maatwerk.web.patients.opening import Opened, open_patient
 from maatwerk.web.treatment import services
 from maatwerk.web.treatment.forms import ExerciseFieldForm
@@ -34,7 +35,7 @@ from maatwerk.web.treatment.models import (
     ModuleAssignment,
     RelativeAccess,
 )
-from maatwerk.web.treatment.selectors import OpenedModule, inbox_count
+from maatwerk.web.treatment.selectors import OpenedModule
 from tests.web.world import World
 
 pytestmark = pytest.mark.django_db
@@ -97,6 +98,11 @@ def _patient_opened(world: World, assignment: ModuleAssignment) -> OpenedModule:
     patient = actor_for_user(world.users["patient_a"], access_point="test")
     access = open_patient(actor=patient, patient_id=str(world.patient_a.public_id), action="update")
     return Opened(object=assignment, access=access)
+
+
+def inbox_count(actor: Actor) -> int:
+    """The number on the clinician's Inbox badge."""
+    return badges_of(actor).inbox
 
 
 def world_response(world: World) -> ExerciseResponse:

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 
 from maatwerk.web.audit.audited import InputRefused
 from maatwerk.web.audit.models import AuditEvent
+from maatwerk.web.clinic.badges import badges_of
 from maatwerk.web.common.actor import actor_for_user
 from maatwerk.web.patients.opening import open_patient
 from maatwerk.web.treatment import selectors, services
@@ -144,12 +145,12 @@ def test_a_stopped_module_can_be_read_but_its_exercises_not_changed(world: World
 def test_a_stopped_module_leaves_the_inbox_and_the_portal_count(world: World) -> None:
     world_response(world)  # guided G-schema handed in: waits for feedback
     clinician = actor_for_user(world.users["clinician_treating"], access_point="test")
-    assert selectors.inbox_count(clinician) == 1
+    assert badges_of(clinician).inbox == 1
     actor, access = _access(world)
     services.modules_revise(
         actor=actor, access=access, give_ids=[], close_ids=["g_schema"], plan_ref="plan-2"
     )
-    assert selectors.inbox_count(clinician) == 0
+    assert badges_of(clinician).inbox == 0
     assert list(selectors.homework_waiting_for(clinician)) == []
     # The clinician sees when and by whom it was stopped.
     page = world.client_for("clinician_treating").get(

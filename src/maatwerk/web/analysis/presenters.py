@@ -126,12 +126,15 @@ def unknown_sex_norm(access: PatientAccess) -> UnknownSexNorm:
     return selectors.norm_choice_of(access) or UnknownSexNorm.CONSERVATIVE
 
 
-def norm_panel(access: PatientAccess, rows: Sequence[ResultRow]) -> NormPanel | None:
+def norm_panel(
+    access: PatientAccess, rows: Sequence[ResultRow], *, chosen: UnknownSexNorm | None
+) -> NormPanel | None:
+    """``chosen``: the clinician's norm choice (``selectors.norm_choice_of``, read once by
+    the page)."""
     if access.patient.sex in SEXES_WITH_NORMS:
         return None
     if not any(row.scale is not None and _norms_by_sex(row.scale) for row in rows):
         return None
-    chosen = selectors.norm_choice_of(access)
     choice = chosen or UnknownSexNorm.CONSERVATIVE
     return NormPanel(
         choice=choice,
@@ -375,18 +378,26 @@ def expected_recovery(
 
 
 def not_on_track(
-    access: PatientAccess, rows: Sequence[ResultRow], language: str
+    access: PatientAccess,
+    rows: Sequence[ResultRow],
+    language: str,
+    *,
+    unknown_sex: UnknownSexNorm | None = None,
 ) -> list[SignalView]:
     """One signal per scale that has a change rule (Jacobson–Truax with the patient's
     norm, else a fixed threshold from the content): the organization's expected-recovery
-    curves when it has enough history, else the clinician-defined rule."""
+    curves when it has enough history, else the clinician-defined rule. ``unknown_sex``:
+    the patient's norm rule when the caller read it already (else read here)."""
+    scales = _scales(rows)
+    if not scales:  # nothing scored: the plan's flags and the norm choice are not needed
+        return []
     lang = _language(language)
     monitoring = bundled_monitoring()
     rule = ClinicianRule.from_content(monitoring.clinician_rule)
     flags = selectors.clinician_flags_of(access)
-    unknown = unknown_sex_norm(access)
+    unknown = unknown_sex or unknown_sex_norm(access)
     views = []
-    for item in _scales(rows):
+    for item in scales:
         content = monitoring.fixed_change_rule(item.instrument_code, item.scale.id)
         fixed = None if content is None else fixed_threshold_rule(content, item.scale)
         change_rule: ChangeRule | None = (
@@ -433,13 +444,20 @@ def results_context(
     language: str,
     *,
     open_safety_signals: int = 0,
+    norm_choice: UnknownSexNorm | None,
 ) -> dict[str, object]:
     """What the results page adds: the norm choice, the fixed-threshold alternative and
     the not-on-track signals; with ``open_safety_signals`` whether the page leads with
-    them (and no reassuring verdict stands alone)."""
+    them (and no reassuring verdict stands alone). ``norm_choice``: the clinician's
+    choice as the page read it (``selectors.norm_choice_of``), ``None`` when nobody chose."""
     return {
         "safety_first": lead_with_safety(open_safety_signals),
-        "norm_panel": norm_panel(access, rows),
+        "norm_panel": norm_panel(access, rows, chosen=norm_choice),
         "fixed_changes": fixed_changes(rows, language, open_safety_signals=open_safety_signals),
-        "signals": not_on_track(access, rows, language),
+        "signals": not_on_track(
+            access,
+            rows,
+            language,
+            unknown_sex=norm_choice or UnknownSexNorm.CONSERVATIVE,
+        ),
     }

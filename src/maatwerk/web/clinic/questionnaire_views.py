@@ -75,7 +75,6 @@ def patient_results(request: ActorRequest, patient_id: str) -> HttpResponse:
             ),
             "deteriorations": deteriorations(found.rows),
             "alerts": found.alerts,
-            "assignments": found.assignments,
             **found.analysis,
         },
     )

@@ -7,7 +7,8 @@ from django.http import HttpRequest
 from maatwerk.core.access import Role
 from maatwerk.web.common.actor import Actor
 
-if TYPE_CHECKING:  # the treatment app imports web.common: only its type here
+if TYPE_CHECKING:  # the clinic and treatment apps import web.common: only their types here
+    from maatwerk.web.clinic.badges import Badges
     from maatwerk.web.treatment.services.overview import Navigation
 
 
@@ -28,23 +29,26 @@ def navigation(request: HttpRequest) -> NavigationContext:
         return {"nav_roles": frozenset()}
     is_patient = actor.has_role(Role.PATIENT)
     is_clinician = actor.has_role(Role.CLINICIAN)
+    badges = _badges(actor) if is_clinician else None
     return {
         "nav_roles": frozenset(role.value for role in actor.roles),
         "nav_is_patient": is_patient,
         "nav_is_clinician": is_clinician,
-        "nav_treatment": _treatment(actor, clinician=is_clinician, patient=is_patient),
+        "nav_treatment": _treatment(
+            actor, clinician=is_clinician, patient=is_patient, inbox=badges.inbox if badges else 0
+        ),
         "nav_is_org_admin": actor.has_role(Role.ORGANIZATION_ADMIN),
-        "nav_open_alerts": _open_alert_count(actor) if actor.has_role(Role.CLINICIAN) else 0,
+        "nav_open_alerts": badges.alerts if badges else 0,
     }
 
 
-def _open_alert_count(actor: Actor) -> int:
-    from maatwerk.web.questionnaires.selectors import open_alerts_visible_to
+def _badges(actor: Actor) -> Badges:
+    from maatwerk.web.clinic.badges import badges_of
 
-    return open_alerts_visible_to(actor).count()
+    return badges_of(actor)
 
 
-def _treatment(actor: Actor, *, clinician: bool, patient: bool) -> Navigation:
+def _treatment(actor: Actor, *, clinician: bool, patient: bool, inbox: int) -> Navigation:
     from maatwerk.web.treatment.services.overview import navigation_for
 
-    return navigation_for(actor, clinician=clinician, patient=patient)
+    return navigation_for(actor, clinician=clinician, patient=patient, inbox=inbox)

@@ -6,7 +6,9 @@ below is its database form, and tests check the two agree.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from collections.abc import Sequence
+
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from maatwerk.core.access import Role
@@ -57,7 +59,11 @@ def patients_visible_to(actor: Actor) -> QuerySet[Patient]:
 def patients_in_care_of(actor: Actor) -> QuerySet[Patient]:
     """Patients for whom the actor is on the care team of an active episode (no emergency
     grants): the people whose alerts and tasks this clinician must act on."""
-    membership_ids = [m.pk for m in actor.memberships_with(Role.CLINICIAN)]
+    return patients_in_care_of_memberships([m.pk for m in actor.memberships_with(Role.CLINICIAN)])
+
+
+def patients_in_care_of_memberships(membership_ids: Sequence[int]) -> QuerySet[Patient]:
+    """:func:`patients_in_care_of` for these clinician memberships (the actor's own)."""
     if not membership_ids:
         return Patient.objects.none()
     in_care = CareTeamMember.objects.filter(
@@ -70,7 +76,8 @@ def patients_in_care_of(actor: Actor) -> QuerySet[Patient]:
 
 def caseload_of(actor: Actor, *, query: str = "", limit: int = 50) -> list[Patient]:
     """The clinician's caseload (or the patient's own record), filtered by name."""
-    patients = patients_visible_to(actor).order_by("full_name")
+    # The rows show the patient's own fields only: no join to the organization.
+    patients = patients_visible_to(actor).select_related(None).order_by("full_name")
     query = query.strip()
     if query:
         patients = patients.filter(full_name__icontains=query)
@@ -81,7 +88,13 @@ def episodes_for(access: PatientAccess) -> QuerySet[CareEpisode]:
     return (
         CareEpisode.objects.filter(patient=access.patient)
         .select_related("team")
-        .prefetch_related("care_team__membership__user")
+        # The care team with each member's membership and user in one query (not three).
+        .prefetch_related(
+            Prefetch(
+                "care_team",
+                queryset=CareTeamMember.objects.select_related("membership__user").order_by("pk"),
+            )
+        )
         .order_by("-start_date")
     )
 

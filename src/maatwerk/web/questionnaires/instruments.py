@@ -137,9 +137,19 @@ def has_item_texts(organization_id: int, instrument: Instrument) -> bool:
 def instruments_for(organization_id: int) -> list[tuple[Instrument, bool]]:
     """Every bundled instrument and the latest version of each instrument this
     organization imported (what assigning its code gives), each with whether the
-    organization can administer it."""
+    organization can administer it (as :func:`has_item_texts`)."""
+    # The organization's licensed texts read once, not one query per instrument version.
+    licensed = set(
+        LicensedTexts.objects.filter(organization_id=organization_id).values_list(
+            "instrument_code", "instrument_version"
+        )
+    )
     bundled = [
-        (instrument, has_item_texts(organization_id, instrument))
+        (
+            instrument,
+            instrument.licence.item_texts_shipped
+            or (instrument.code, instrument.version) in licensed,
+        )
         for instrument in bundled_instruments()
     ]
     latest: dict[str, Instrument] = {}

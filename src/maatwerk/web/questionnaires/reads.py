@@ -6,14 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from maatwerk.core.instruments.reference import UnknownSexNorm
 from maatwerk.web.analysis import presenters as analysis
+from maatwerk.web.analysis.selectors import norm_choice_of
 from maatwerk.web.audit.audited import audited
 from maatwerk.web.audit.services import AuditSubject
 from maatwerk.web.common.actor import Actor
 from maatwerk.web.monitoring.chart_book import FeedbackChart, questionnaire_courses
 from maatwerk.web.patients.opening import PatientAccess
 from maatwerk.web.questionnaires import selectors
-from maatwerk.web.questionnaires.models import Assignment, SafetyAlert
+from maatwerk.web.questionnaires.models import SafetyAlert
 from maatwerk.web.questionnaires.results import ResultRow, result_rows
 from maatwerk.web.questionnaires.selectors import OpenedAssignment
 
@@ -38,7 +40,6 @@ def assignment_read(*, actor: Actor, opened: OpenedAssignment) -> bool:
 class Results:
     rows: list[ResultRow]
     alerts: list[SafetyAlert]
-    assignments: list[Assignment]
     # The N = 1 additions: norm choice, fixed-threshold alternative, not-on-track signals.
     analysis: dict[str, object]
     # Each scale's course as the monitoring page and the PDFs draw it (Vega-Lite, with
@@ -55,7 +56,9 @@ def results_read(*, actor: Actor, access: PatientAccess, language: str) -> Resul
         subject=access.subject("questionnaire_results"),
         emergency=access.emergency,
     ):
-        unknown_sex = analysis.unknown_sex_norm(access)
+        # The clinician's norm choice, read once for the rows, the panel and the signals.
+        norm_choice = norm_choice_of(access)
+        unknown_sex = norm_choice or UnknownSexNorm.CONSERVATIVE
         rows = result_rows(
             selectors.results_for(access), language=language, unknown_sex=unknown_sex
         )
@@ -64,12 +67,12 @@ def results_read(*, actor: Actor, access: PatientAccess, language: str) -> Resul
         return Results(
             rows=rows,
             alerts=alerts,
-            assignments=list(selectors.assignments_for(access)),
             analysis=analysis.results_context(
                 access,
                 rows,
                 language,
                 open_safety_signals=open_signals,
+                norm_choice=norm_choice,
             ),
             courses=questionnaire_courses(
                 rows,

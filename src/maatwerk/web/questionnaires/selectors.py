@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 
 from maatwerk.core.access import Role
 from maatwerk.web.common.actor import Actor
+from maatwerk.web.patients.models import Patient
 from maatwerk.web.patients.opening import Opened, PatientAccess
 from maatwerk.web.patients.selectors import patients_in_care_of
 from maatwerk.web.questionnaires.models import Answer, Assignment, SafetyAlert, ScaleResult
@@ -51,8 +52,14 @@ def open_alerts_visible_to(actor: Actor) -> QuerySet[SafetyAlert]:
     if not actor.has_role(Role.CLINICIAN):
         return SafetyAlert.objects.none()
     return (
-        SafetyAlert.objects.filter(patient__in=patients_in_care_of(actor))
-        .exclude(status=SafetyAlert.Status.CLOSED)
+        open_alerts_among(patients_in_care_of(actor))
         .select_related("patient", "assignment")
         .order_by("-raised_at")
+    )
+
+
+def open_alerts_among(patients: QuerySet[Patient]) -> QuerySet[SafetyAlert]:
+    """Signals not yet closed of these patients."""
+    return SafetyAlert.objects.filter(patient__in=patients).exclude(
+        status=SafetyAlert.Status.CLOSED
     )

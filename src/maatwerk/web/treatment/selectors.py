@@ -3,10 +3,11 @@ parent, through their own active, consented access)."""
 
 from __future__ import annotations
 
-from django.db.models import F, Max, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from maatwerk.core.access import Role
 from maatwerk.web.common.actor import Actor
+from maatwerk.web.patients.models import Patient
 from maatwerk.web.patients.opening import Opened, PatientAccess
 from maatwerk.web.patients.selectors import patients_in_care_of
 from maatwerk.web.treatment.models import (
@@ -95,18 +96,29 @@ def homework_waiting_for(actor: Actor) -> QuerySet[ExerciseResponse]:
     if not actor.has_role(Role.CLINICIAN):
         return ExerciseResponse.objects.none()
     return (
+        homework_waiting_among(patients_in_care_of(actor))
+        .select_related("assignment__patient")
+        .prefetch_related("hand_ins")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def homework_waiting_among(patients: QuerySet[Patient]) -> QuerySet[ExerciseResponse]:
+    """The rows of :func:`homework_waiting_for` for these patients, without what the
+    list shows along (the Inbox badge counts them)."""
+    # "No feedback since it was handed in" as NOT EXISTS: no grouping per response.
+    feedback_since = Feedback.objects.filter(
+        response=OuterRef("pk"), created_at__gte=OuterRef("submitted_at")
+    )
+    return (
         ExerciseResponse.objects.filter(
-            assignment__patient__in=patients_in_care_of(actor),
+            assignment__patient__in=patients,
             assignment__guided=True,
             submitted_at__isnull=False,
         )
         # A stopped module is no longer worked on: its homework waits for nobody.
         .exclude(assignment__status=ModuleAssignment.Status.STOPPED)
-        .annotate(last_feedback_at=Max("feedback__created_at"))
-        .filter(Q(last_feedback_at__isnull=True) | Q(last_feedback_at__lt=F("submitted_at")))
-        .select_related("assignment__patient")
-        .prefetch_related("hand_ins")
-        .order_by("submitted_at", "pk")
+        .filter(~Exists(feedback_since))
     )
 
 
@@ -115,21 +127,17 @@ def unread_messages_for(actor: Actor) -> QuerySet[Message]:
     if not actor.has_role(Role.CLINICIAN):
         return Message.objects.none()
     return (
-        Message.objects.filter(
-            patient__in=patients_in_care_of(actor),
-            from_patient=True,
-            read_by_team_at__isnull=True,
-        )
+        unread_messages_among(patients_in_care_of(actor))
         .select_related("patient")
         .order_by("created_at", "pk")
     )
 
 
-def inbox_count(actor: Actor) -> int:
-    """The number on the Inbox badge: homework waiting plus unread messages."""
-    if not actor.has_role(Role.CLINICIAN):
-        return 0
-    return homework_waiting_for(actor).count() + unread_messages_for(actor).count()
+def unread_messages_among(patients: QuerySet[Patient]) -> QuerySet[Message]:
+    """Messages from these patients that nobody on the team has opened."""
+    return Message.objects.filter(
+        patient__in=patients, from_patient=True, read_by_team_at__isnull=True
+    )
 
 
 # ------------------------------------------------------------------ the patient's side

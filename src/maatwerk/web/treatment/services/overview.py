@@ -35,8 +35,10 @@ class Navigation:
     reads_along: bool  # a partner or parent with an active grant
 
 
-def navigation_for(actor: Actor, *, clinician: bool, patient: bool) -> Navigation:
+def navigation_for(actor: Actor, *, clinician: bool, patient: bool, inbox: int) -> Navigation:
+    """``inbox``: the clinician's Inbox badge (:func:`maatwerk.web.clinic.badges.badges_of`,
+    read with the Alerts badge in one statement)."""
     return Navigation(
-        inbox=selectors.inbox_count(actor) if clinician else 0,
+        inbox=inbox if clinician else 0,
         reads_along=(not clinician and not patient and selectors.shared_with(actor).exists()),
     )
