@@ -147,3 +147,24 @@ def test_which_instruments_are_usable_is_one_read_and_agrees_with_each_check(
         for instrument, _ok in instruments_for(organization_id):
             key = (instrument.code, instrument.version)
             assert found[key] is has_item_texts(organization_id, instrument), key
+
+
+def test_texts_imported_again_replace_the_ones_in_use(world: World) -> None:
+    """The definition with the texts applied is kept per stored version of the texts: a
+    new import is used from the next request on."""
+    from maatwerk.web.questionnaires.instruments import instrument_for
+
+    assert upload(world, placeholder_text_set(TSK_ITEMS)).status_code == 302
+    first = LicensedTexts.objects.get(organization=world.org_a, instrument_code="tsk")
+    assert instrument_for(world.org_a.pk, "tsk").item("tsk_1").text.get("nl") == (
+        "Teststelling tsk_1"
+    )
+    changed = placeholder_text_set(TSK_ITEMS)
+    changed["items"][0]["text"]["nl"] = "Nieuwe teststelling 1"  # type: ignore[index]
+    assert upload(world, changed).status_code == 302
+    again = LicensedTexts.objects.get(organization=world.org_a, instrument_code="tsk")
+    assert again.pk == first.pk and again.imported_at > first.imported_at
+    assert instrument_for(world.org_a.pk, "tsk").item("tsk_1").text.get("nl") == (
+        "Nieuwe teststelling 1"
+    )
+    assert instrument_for(world.org_b.pk, "tsk").item("tsk_1").text is None

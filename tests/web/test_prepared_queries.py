@@ -212,3 +212,14 @@ def test_the_answer_saves_reads_match_django(world: World) -> None:
 
     _same_as_django(questionnaire_services._ANSWERS_OF, assignment_id=7)
     _same_as_django(questionnaire_services._ALERT_OF, assignment_id=7)
+
+
+def test_the_licensed_texts_lookup_matches_django(world: World) -> None:
+    from maatwerk.web.questionnaires import instruments
+
+    _same_as_django(
+        instruments._LICENSED_TEXTS_VERSION,
+        organization_id=world.org_a.pk,
+        code="tsk",
+        version="1.0",
+    )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from functools import cache
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
@@ -34,6 +34,7 @@ from maatwerk.web.accounts.models import User
 from maatwerk.web.audit.audited import InputRefused, audited
 from maatwerk.web.audit.services import AuditSubject
 from maatwerk.web.common.actor import Actor
+from maatwerk.web.common.prepared import PreparedQuery
 from maatwerk.web.organizations.models import Organization
 from maatwerk.web.questionnaires.models import Assignment, ImportedInstrument, LicensedTexts
 
@@ -99,18 +100,45 @@ def instrument_for(organization_id: int, code: str, version: str | None = None) 
     if code not in bundled_codes():
         return select_instrument(_imported(organization_id, code), code, version)
     instrument = get_instrument(code, version)
-    texts = LicensedTexts.objects.filter(
-        organization_id=organization_id,
-        instrument_code=instrument.code,
-        instrument_version=instrument.version,
-    ).first()
-    if texts is None:
-        return instrument
-    return apply_licensed_texts(
-        instrument,
-        load_licensed_texts_json(json.dumps(texts.document), origin="stored licensed texts"),
-        origin=f"licensed texts of organization {organization_id}",
+    stored = _LICENSED_TEXTS_VERSION.first(
+        organization_id=organization_id, code=instrument.code, version=instrument.version
     )
+    if stored is None:
+        return instrument
+    key = (stored[0], stored[1].isoformat())
+    with_texts = _with_texts.get(key)
+    if with_texts is None:
+        document = LicensedTexts.objects.values_list("document", flat=True).get(pk=stored[0])
+        with_texts = apply_licensed_texts(
+            instrument,
+            load_licensed_texts_json(json.dumps(document), origin="stored licensed texts"),
+            origin=f"licensed texts of organization {organization_id}",
+        )
+        if len(_with_texts) >= _LOADED_MAX:
+            _with_texts.clear()
+        _with_texts[key] = with_texts
+    return with_texts
+
+
+# An answer save asks for its questionnaire's definition: whether the organization has
+# licensed texts for it is one query compiled once per process, and the definition with
+# the texts applied is kept per stored version of the texts (a new import is a new
+# version: its time is part of the key).
+_LICENSED_TEXTS_VERSION: PreparedQuery[Any] = PreparedQuery(
+    lambda organization_id, code, version: (
+        LicensedTexts.objects.filter(
+            organization_id=organization_id, instrument_code=code, instrument_version=version
+        )
+        .order_by("pk")
+        .values_list("pk", "imported_at")[:1]
+    ),
+    {
+        "organization_id": (LicensedTexts, "organization"),
+        "code": (LicensedTexts, "instrument_code"),
+        "version": (LicensedTexts, "instrument_version"),
+    },
+)
+_with_texts: dict[tuple[int, str], Instrument] = {}
 
 
 def has_item_texts(organization_id: int, instrument: Instrument) -> bool:
@@ -399,6 +427,8 @@ def licensed_texts_import(
                 "statement": texts.statement,
                 "document": json.loads(content),
                 "imported_by": actor.user,
+                # A new import is a new version of the texts (and of their cache key).
+                "imported_at": timezone.now(),
             },
         )
     return stored
