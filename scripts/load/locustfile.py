@@ -30,7 +30,19 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from locust import FastHttpUser, between, task
+from locust import FastHttpUser, between, events, task
+
+# Every request is also written to LOAD_REQUEST_LOG (run.py sets it), one line each: the
+# second it started, its name, its milliseconds. run.py reads the requests after the ramp
+# from it, and it shows when a run's slow requests happened.
+_REQUEST_LOG = os.environ.get("LOAD_REQUEST_LOG")
+if _REQUEST_LOG:
+    _log_file = Path(_REQUEST_LOG).open("a", encoding="utf-8")  # noqa: SIM115 - for the run
+
+    @events.request.add_listener
+    def _log_request(name: str, response_time: float, start_time: float, **_: Any) -> None:
+        _log_file.write(f"{start_time:.3f}\t{name}\t{response_time:.1f}\n")
+
 
 _PLAN: dict[str, Any] = json.loads(Path(os.environ["LOAD_PLAN"]).read_text(encoding="utf-8"))
 _LOCK = threading.Lock()

@@ -10,10 +10,12 @@ Two scenarios, each run once per user count against the same server:
 Starts a fresh PostgreSQL database (or SQLite with ``--engine sqlite``), seeds it
 (`prepare.py`), serves it with gunicorn on 127.0.0.1 exactly as `maatwerk serve` does, and
 runs locust headless against it once per user count, bounded in time. Prints, per user
-count and endpoint, requests, p50/p95/p99 and errors, beside a trivial Django view
-measured in the same run, and the audit rows written per successful patient-data request
-(it must be 1.000: one event per request, never none, never two). The table is written to
-``var/load/latest.md`` as well; `docs/reliability.md` records dated runs.
+count and endpoint, requests, p50/p95/p99 after the ramp (and over the whole run, the ramp
+included) and errors, beside a trivial Django view measured in the same run, the time each
+request spent in a web worker (from gunicorn's access log), and the audit rows written per
+successful patient-data request (it must be 1.000: one event per request, never none,
+never two). The table is written to ``var/load/latest.md`` as well;
+`docs/reliability.md` records dated runs.
 
 Exits non-zero on any failed request or an audit ratio other than 1.
 """
@@ -22,20 +24,27 @@ from __future__ import annotations
 
 import argparse
 import csv
+import math
 import re
 import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
+N = TypeVar("N", int, float)
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from local_instance import VENV_BIN, Instance, local_instance, run  # noqa: E402
 
 BASELINE = "trivial view (baseline)"
+# Locust starts its users over this many seconds, then runs the measured seconds.
+RAMP_SECONDS = 5
 # The end of an access-log line (maatwerk.web.server.ACCESS_LOG_FORMAT): the request line,
 # the status and, last, the worker's milliseconds.
 _ACCESS = re.compile(
@@ -66,6 +75,11 @@ def main() -> int:
     parser.add_argument("--patients", type=int, default=200)
     parser.add_argument("--scenarios", default="mixed,ema", help="comma-separated: mixed, ema")
     parser.add_argument("--database", default="maatwerk_load", help="PostgreSQL database name")
+    parser.add_argument(
+        "--request-log",
+        type=Path,
+        help="keep every request's start, name and time here, one file per run",
+    )
     args = parser.parse_args()
     counts = [int(part) for part in args.users.split(",")]
     scenarios = [part for part in args.scenarios.split(",") if part]
@@ -93,18 +107,27 @@ def main() -> int:
             failures: list[dict[str, str]] = []
             ratios: dict[tuple[str, int], float] = {}
             server_times: dict[tuple[str, int], dict[str, list[int]]] = {}
+            timings: dict[tuple[str, int], dict[str, Timing]] = {}
             for scenario in scenarios:
                 for round_number, users in enumerate(counts):
                     before = instance.audit_rows()
                     log_start = instance.log_size()
+                    request_log = (args.request_log or work) / f"{scenario}-{users}.tsv"
+                    request_log.parent.mkdir(parents=True, exist_ok=True)
+                    request_log.unlink(missing_ok=True)
                     stats, failed = _locust(
                         instance,
                         scenario,
                         users,
                         args.seconds,
                         work,
-                        {"LOAD_ROUND": str(round_number), "LOAD_ROUNDS": str(len(counts))},
+                        {
+                            "LOAD_ROUND": str(round_number),
+                            "LOAD_ROUNDS": str(len(counts)),
+                            "LOAD_REQUEST_LOG": str(request_log.resolve()),
+                        },
                     )
+                    timings[scenario, users] = _timings(request_log, RAMP_SECONDS)
                     where = {"users": str(users), "scenario": scenario}
                     failures += [row | where for row in failed]
                     _settle(instance)
@@ -120,7 +143,7 @@ def main() -> int:
                     ]
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    report = _report(rows, ratios, args, failures, server_times)
+    report = _report(rows, ratios, args, failures, server_times, timings)
     print(report)
     out = ROOT / "var" / "load"
     out.mkdir(parents=True, exist_ok=True)
@@ -128,6 +151,32 @@ def main() -> int:
     failures = sum(int(row["Failure Count"]) for row in rows)
     exact = all(abs(ratio - 1.0) < 0.0005 for ratio in ratios.values())
     return 0 if failures == 0 and exact else 1
+
+
+@dataclass(frozen=True)
+class Timing:
+    """One endpoint's client-side milliseconds in one run, from locust's request log."""
+
+    steady: list[float]  # requests started after the ramp: all users running, workers warm
+    whole: list[float]  # every request, the ramp included
+
+
+def _timings(request_log: Path, ramp: float) -> dict[str, Timing]:
+    """Per endpoint, the requests' times after the ramp and over the whole run. During
+    the ramp locust starts its users (on the machine it measures) and each web worker
+    serves its first requests of each kind; the steady figures are read against the
+    goal, the whole-run ones are reported beside them."""
+    lines = [line.split("\t") for line in request_log.read_text(encoding="utf-8").splitlines()]
+    if not lines:
+        return {}
+    start = min(float(started) for started, _name, _ms in lines)
+    steady: dict[str, list[float]] = {}
+    whole: dict[str, list[float]] = {}
+    for started, name, ms in lines:
+        whole.setdefault(name, []).append(float(ms))
+        if float(started) >= start + ramp:
+            steady.setdefault(name, []).append(float(ms))
+    return {name: Timing(steady=steady.get(name, []), whole=times) for name, times in whole.items()}
 
 
 def _settle(instance: Instance, *, quiet_seconds: float = 3, limit: float = 120) -> None:
@@ -172,9 +221,11 @@ def _server_times(log_lines: list[str]) -> dict[str, list[int]]:
     return times
 
 
-def _percentile(values: list[int], share: float) -> int:
+def _percentile(values: Sequence[N], share: float) -> N:
+    """The nearest-rank percentile (``share`` 0.95: the value 95 % of the values are at
+    or below)."""
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
 def _locust(
@@ -186,7 +237,7 @@ def _locust(
     env: dict[str, str],
 ) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     prefix = work / f"locust-{scenario}-{users}"
-    ramp = 5
+    ramp = RAMP_SECONDS
     user_classes, total = SCENARIOS[scenario](users)
     run(
         [
@@ -224,27 +275,37 @@ def _report(
     args: argparse.Namespace,
     failures: list[dict[str, str]],
     server_times: dict[tuple[str, int], dict[str, list[int]]],
+    timings: dict[tuple[str, int], dict[str, Timing]],
 ) -> str:
     when = datetime.now(tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
     kind = f"gthread workers × {args.threads} threads" if args.threads > 1 else "sync workers"
     lines = [
         f"Load run {when}: {args.engine}, gunicorn {args.web_workers} {kind}, "
-        f"{args.patients} seeded patients, {args.seconds} s measured per user count "
-        f"(plus a 5 s ramp, included in the figures), users wait 1–3 s between requests. "
-        f"Command: `{_command()}`.",
+        f"{args.patients} seeded patients, {args.seconds} s measured per user count after "
+        f"a {RAMP_SECONDS} s ramp in which locust starts its users, users wait 1–3 s between "
+        f"requests. Command: `{_command()}`.",
         "",
-        "| scenario | users | endpoint | requests | req/s | p50 ms | p95 ms | p99 ms | errors |",
-        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "p50/p95/p99: client-side ms of the requests started after the ramp; the last two",
+        "time columns: over the whole run, the ramp included (cold workers, locust starting",
+        "its users on the same cores). Requests, req/s and errors: the whole run.",
+        "",
+        "| scenario | users | endpoint | requests | req/s | p50 ms | p95 ms | p99 ms "
+        "| p95 ms with ramp | p99 ms with ramp | errors |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    lines.extend(
-        f"| {row['scenario']} | {row['users']} | {row['Name']} | {row['Request Count']} | "
-        f"{float(row['Requests/s']):.1f} | {row['50%']} | {row['95%']} | {row['99%']} | "
-        f"{row['Failure Count']} |"
-        for row in sorted(
-            rows,
-            key=lambda r: (r["scenario"], int(r["users"]), r["Name"] != BASELINE, r["Name"]),
+    for row in sorted(
+        rows, key=lambda r: (r["scenario"], int(r["users"]), r["Name"] != BASELINE, r["Name"])
+    ):
+        timing = timings.get((row["scenario"], int(row["users"])), {}).get(row["Name"])
+        steady = timing.steady if timing is not None and timing.steady else [float("nan")]
+        whole = timing.whole if timing is not None else [float("nan")]
+        lines.append(
+            f"| {row['scenario']} | {row['users']} | {row['Name']} | {row['Request Count']} | "
+            f"{float(row['Requests/s']):.1f} | {_percentile(steady, 0.5):.0f} | "
+            f"{_percentile(steady, 0.95):.0f} | {_percentile(steady, 0.99):.0f} | "
+            f"{_percentile(whole, 0.95):.0f} | {_percentile(whole, 0.99):.0f} | "
+            f"{row['Failure Count']} |"
         )
-    )
     if failures:
         lines += ["", "Failed requests (what locust saw):"]
         lines += [
@@ -254,8 +315,8 @@ def _report(
         ]
     lines += [
         "",
-        "Time in the web worker, from its access log (ms; the rest of the client's time is",
-        "waiting for a free worker and the network):",
+        "Time in the web worker, from its access log, over the whole run (ms; the rest of",
+        "the client's time is waiting for a free worker and the network):",
         "",
         "| scenario | users | requests | count | p50 ms | p95 ms | p99 ms |",
         "| --- | ---: | --- | ---: | ---: | ---: | ---: |",

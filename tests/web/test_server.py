@@ -76,3 +76,32 @@ def test_the_access_log_gives_each_requests_worker_time_and_the_load_run_reads_i
     import run  # type: ignore[import-not-found]
 
     assert run._server_times([line]) == {"patient writes (POST)": [12]}
+
+
+def test_the_load_run_reads_its_steady_state_after_the_ramp(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: object
+) -> None:
+    import sys
+    from pathlib import Path
+
+    scripts = Path(__file__).resolve().parents[2] / "scripts"
+    monkeypatch.syspath_prepend(str(scripts))
+    monkeypatch.syspath_prepend(str(scripts / "load"))
+    sys.modules.pop("run", None)
+    import run
+
+    log = Path(str(tmp_path)) / "mixed-200.tsv"
+    log.write_text(
+        "100.0\tanswer save\t900\n"  # in the ramp: cold workers, users starting
+        "104.9\tanswer save\t300\n"
+        "105.0\tanswer save\t12\n"
+        "130.5\tanswer save\t20\n"
+        "131.0\tcaseload\t40\n",
+        encoding="utf-8",
+    )
+    timings = run._timings(log, 5)
+    assert timings["answer save"].steady == [12.0, 20.0]
+    assert timings["answer save"].whole == [900.0, 300.0, 12.0, 20.0]
+    assert timings["caseload"].steady == [40.0]
+    assert run._percentile([5, 1, 4, 2, 3], 0.5) == 3
+    assert run._percentile(list(range(1, 101)), 0.95) == 95
