@@ -45,6 +45,7 @@ from local_instance import VENV_BIN, Instance, local_instance, run  # noqa: E402
 BASELINE = "trivial view (baseline)"
 # Locust starts its users over this many seconds, then runs the measured seconds.
 RAMP_SECONDS = 5
+_LOGGED_AT = re.compile(r"\[([^\]]+)\]")
 # The end of an access-log line (maatwerk.web.server.ACCESS_LOG_FORMAT): the request line,
 # the status and, last, the worker's milliseconds.
 _ACCESS = re.compile(
@@ -127,14 +128,16 @@ def main() -> int:
                             "LOAD_REQUEST_LOG": str(request_log.resolve()),
                         },
                     )
-                    timings[scenario, users] = _timings(request_log, RAMP_SECONDS)
+                    started, timings[scenario, users] = _timings(request_log, RAMP_SECONDS)
                     where = {"users": str(users), "scenario": scenario}
                     failures += [row | where for row in failed]
                     _settle(instance)
                     after = instance.audit_rows()
                     served = instance.log_since(log_start)
                     successful = _served_patient_data(served)
-                    server_times[scenario, users] = _server_times(served)
+                    server_times[scenario, users] = _server_times(
+                        served, ramp_until=started + RAMP_SECONDS
+                    )
                     ratios[scenario, users] = (after - before) / successful if successful else 0.0
                     rows += [
                         row | {"users": str(users), "scenario": scenario}
@@ -161,14 +164,15 @@ class Timing:
     whole: list[float]  # every request, the ramp included
 
 
-def _timings(request_log: Path, ramp: float) -> dict[str, Timing]:
+def _timings(request_log: Path, ramp: float) -> tuple[float, dict[str, Timing]]:
     """Per endpoint, the requests' times after the ramp and over the whole run. During
     the ramp locust starts its users (on the machine it measures) and each web worker
     serves its first requests of each kind; the steady figures are read against the
-    goal, the whole-run ones are reported beside them."""
+    goal, the whole-run ones are reported beside them. Also returns when the first
+    request started (seconds since the epoch)."""
     lines = [line.split("\t") for line in request_log.read_text(encoding="utf-8").splitlines()]
     if not lines:
-        return {}
+        return 0.0, {}
     start = min(float(started) for started, _name, _ms in lines)
     steady: dict[str, list[float]] = {}
     whole: dict[str, list[float]] = {}
@@ -176,7 +180,9 @@ def _timings(request_log: Path, ramp: float) -> dict[str, Timing]:
         whole.setdefault(name, []).append(float(ms))
         if float(started) >= start + ramp:
             steady.setdefault(name, []).append(float(ms))
-    return {name: Timing(steady=steady.get(name, []), whole=times) for name, times in whole.items()}
+    return start, {
+        name: Timing(steady=steady.get(name, []), whole=times) for name, times in whole.items()
+    }
 
 
 def _settle(instance: Instance, *, quiet_seconds: float = 3, limit: float = 120) -> None:
@@ -205,9 +211,11 @@ def _served_patient_data(log_lines: list[str]) -> int:
     )
 
 
-def _server_times(log_lines: list[str]) -> dict[str, list[int]]:
+def _server_times(log_lines: list[str], *, ramp_until: float) -> dict[str, list[int]]:
     """The worker's milliseconds per kind of request, from the access log: patient
-    writes (POST), pages (GET) and the trivial view."""
+    writes (POST), pages (GET) and the trivial view, each also for the requests logged
+    during the ramp (before ``ramp_until``, seconds since the epoch; the log has whole
+    seconds)."""
     times: dict[str, list[int]] = {}
     for line in log_lines:
         found = _ACCESS.search(line.rstrip())
@@ -218,6 +226,11 @@ def _server_times(log_lines: list[str]) -> dict[str, list[int]]:
         else:
             kind = "patient writes (POST)" if found["method"] == "POST" else "pages (GET)"
         times.setdefault(kind, []).append(int(found["ms"]))
+        logged = _LOGGED_AT.search(line)
+        if logged and datetime.strptime(logged[1], "%d/%b/%Y:%H:%M:%S %z").timestamp() < int(
+            ramp_until
+        ):
+            times.setdefault(f"{kind}, during the ramp", []).append(int(found["ms"]))
     return times
 
 

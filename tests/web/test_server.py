@@ -46,7 +46,7 @@ def test_the_access_log_gives_each_requests_worker_time_and_the_load_run_reads_i
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import sys
-    from datetime import timedelta
+    from datetime import datetime, timedelta
     from pathlib import Path
     from types import SimpleNamespace
 
@@ -75,7 +75,12 @@ def test_the_access_log_gives_each_requests_worker_time_and_the_load_run_reads_i
     sys.modules.pop("run", None)
     import run  # type: ignore[import-not-found]
 
-    assert run._server_times([line]) == {"patient writes (POST)": [12]}
+    logged_at = datetime.strptime(atoms["t"], "[%d/%b/%Y:%H:%M:%S %z]").timestamp()
+    assert run._server_times([line], ramp_until=logged_at) == {"patient writes (POST)": [12]}
+    assert run._server_times([line], ramp_until=logged_at + 1) == {
+        "patient writes (POST)": [12],
+        "patient writes (POST), during the ramp": [12],
+    }
 
 
 def test_the_load_run_reads_its_steady_state_after_the_ramp(
@@ -99,7 +104,8 @@ def test_the_load_run_reads_its_steady_state_after_the_ramp(
         "131.0\tcaseload\t40\n",
         encoding="utf-8",
     )
-    timings = run._timings(log, 5)
+    started, timings = run._timings(log, 5)
+    assert started == 100.0
     assert timings["answer save"].steady == [12.0, 20.0]
     assert timings["answer save"].whole == [900.0, 300.0, 12.0, 20.0]
     assert timings["caseload"].steady == [40.0]
