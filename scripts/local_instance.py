@@ -8,19 +8,57 @@ exactly as `maatwerk serve` serves it, with its access log kept for counting.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = ROOT / ".venv" / "bin"
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+
+
+# A line of gunicorn's access log (maatwerk.web.server.ACCESS_LOG_FORMAT): when it was
+# logged, the request line in quotes, the status right after it, and at the end the web
+# worker's milliseconds. Read as a whole: a referrer or user agent may hold anything.
+_ACCESS_LINE = re.compile(
+    r'\[(?P<logged>[^\]]+)\] "(?P<method>[A-Z]+) (?P<path>\S+) [^"]*" (?P<status>\d{3}) '
+    r".* (?P<ms>\d+)ms$"
+)
+
+
+@dataclass(frozen=True)
+class Access:
+    """One request the server answered, from its access log."""
+
+    logged: datetime
+    method: str
+    path: str
+    status: int
+    ms: int
+
+
+def accesses(lines: Iterable[str]) -> list[Access]:
+    """The access-log lines among ``lines`` (the server's other output is skipped)."""
+    found = (_ACCESS_LINE.search(line.rstrip()) for line in lines)
+    return [
+        Access(
+            logged=datetime.strptime(match["logged"], "%d/%b/%Y:%H:%M:%S %z"),
+            method=match["method"],
+            path=match["path"],
+            status=int(match["status"]),
+            ms=int(match["ms"]),
+        )
+        for match in found
+        if match is not None
+    ]
 
 
 @dataclass(frozen=True)

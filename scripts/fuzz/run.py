@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from local_instance import PG_ADMIN, VENV_BIN, Instance, local_instance, run  # noqa: E402
+from local_instance import PG_ADMIN, VENV_BIN, Instance, accesses, local_instance, run  # noqa: E402
 
 SCHEMA_CODE = (
     "import json;from maatwerk.web.api.apis import api;"
@@ -148,10 +148,10 @@ def _fuzz(instance: Instance, engine: str, examples: int, work: Path) -> tuple[s
             except SystemExit as failure:
                 outcomes.append(str(failure))
     log = instance.log_since(start)
-    api = [line for line in log if any(f'"{m} /api/' in line for m in ("GET", "POST", "PUT"))]
+    api = [a for a in accesses(log) if a.path.startswith("/api/")]
     requests = len(api)
-    answered = sum(1 for line in api if '" 2' in line)
-    server_errors = sum(1 for line in api if '" 5' in line)
+    answered = sum(1 for a in api if 200 <= a.status < 300)
+    server_errors = sum(1 for a in api if a.status >= 500)
     tracebacks = sum(1 for line in log if "Traceback" in line)
     failed = server_errors > 0 or tracebacks > 0 or any(o != "ok" for o in outcomes)
     verdict = "ok" if all(o == "ok" for o in outcomes) else "; ".join(set(outcomes))

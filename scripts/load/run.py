@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import csv
 import math
-import re
 import shutil
 import sys
 import tempfile
@@ -40,17 +39,11 @@ N = TypeVar("N", int, float)
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from local_instance import VENV_BIN, Instance, local_instance, run  # noqa: E402
+from local_instance import VENV_BIN, Instance, accesses, local_instance, run  # noqa: E402
 
 BASELINE = "trivial view (baseline)"
 # Locust starts its users over this many seconds, then runs the measured seconds.
 RAMP_SECONDS = 5
-_LOGGED_AT = re.compile(r"\[([^\]]+)\]")
-# The end of an access-log line (maatwerk.web.server.ACCESS_LOG_FORMAT): the request line,
-# the status and, last, the worker's milliseconds.
-_ACCESS = re.compile(
-    r'"(?P<method>[A-Z]+) (?P<path>\S+) [^"]*" (?P<status>\d{3}) .* (?P<ms>\d+)ms$'
-)
 
 
 def _mixed(users: int) -> tuple[list[str], int]:
@@ -204,10 +197,10 @@ def _served_patient_data(log_lines: list[str]) -> int:
     client's own counts miss requests still in flight when locust stops."""
     return sum(
         1
-        for line in log_lines
-        if '" 2' in line
-        and '"GET /health/' not in line
-        and any(f'"{method} /' in line for method in ("GET", "POST"))
+        for access in accesses(log_lines)
+        if 200 <= access.status < 300
+        and access.method in ("GET", "POST")
+        and not access.path.startswith("/health/")
     )
 
 
@@ -217,20 +210,14 @@ def _server_times(log_lines: list[str], *, ramp_until: float) -> dict[str, list[
     during the ramp (before ``ramp_until``, seconds since the epoch; the log has whole
     seconds)."""
     times: dict[str, list[int]] = {}
-    for line in log_lines:
-        found = _ACCESS.search(line.rstrip())
-        if found is None:
-            continue
-        if found["path"].startswith("/health/"):
+    for access in accesses(log_lines):
+        if access.path.startswith("/health/"):
             kind = BASELINE
         else:
-            kind = "patient writes (POST)" if found["method"] == "POST" else "pages (GET)"
-        times.setdefault(kind, []).append(int(found["ms"]))
-        logged = _LOGGED_AT.search(line)
-        if logged and datetime.strptime(logged[1], "%d/%b/%Y:%H:%M:%S %z").timestamp() < int(
-            ramp_until
-        ):
-            times.setdefault(f"{kind}, during the ramp", []).append(int(found["ms"]))
+            kind = "patient writes (POST)" if access.method == "POST" else "pages (GET)"
+        times.setdefault(kind, []).append(access.ms)
+        if access.logged.timestamp() < int(ramp_until):
+            times.setdefault(f"{kind}, during the ramp", []).append(access.ms)
     return times
 
 

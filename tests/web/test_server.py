@@ -81,6 +81,19 @@ def test_the_access_log_gives_each_requests_worker_time_and_the_load_run_reads_i
         "patient writes (POST)": [12],
         "patient writes (POST), during the ramp": [12],
     }
+    assert run._served_patient_data([line]) == 1
+
+    # The status is the one after the request line, never a number at the end of a
+    # user agent or referrer next to the worker's time ("... agent" 5ms).
+    from local_instance import accesses  # type: ignore[import-not-found]
+
+    agent_line = line.replace('"-" 12ms', '"fuzzer" 5ms')
+    assert agent_line != line
+    (access,) = accesses([agent_line, "[2026-12-07 09:00:00] [INFO] Booting worker"])
+    assert (access.status, access.ms, access.method) == (200, 5, "POST")
+    failed = agent_line.replace('" 200 ', '" 502 ')
+    assert [a.status for a in accesses([failed])] == [502]
+    assert run._served_patient_data([failed]) == 0
 
 
 def test_the_load_run_reads_its_steady_state_after_the_ramp(
