@@ -26,7 +26,7 @@ def _improved_with_an_open_signal(clinician: Person, patient: Person) -> None:
     from maatwerk.web.common.actor import actor_for_user
     from maatwerk.web.organizations.models import Membership
     from maatwerk.web.patients.models import Patient
-    from maatwerk.web.questionnaires.models import SafetyAlert, SafetyAlertEvent
+    from tests.web.world import open_item9_alert
 
     record = Patient.objects.get(user__email=patient.email)
     user = User.objects.get(email=clinician.email)
@@ -35,16 +35,9 @@ def _improved_with_an_open_signal(clinician: Person, patient: Person) -> None:
     actor = actor_for_user(user, access_point="test")
     assignment = record_phq9_course(actor, record, membership, ((2, 42), (1, 1)))
     now = timezone.now()
-    alert = SafetyAlert.objects.create(
-        patient=record,
-        assignment=assignment,
-        rule_id="phq9_item9_self_harm",
-        severity="urgent",
-        message="PHQ-9 item 9 answered above 0",
-        raised_at=now - timedelta(hours=1),
-        pick_up_deadline=now + timedelta(hours=3),
+    open_item9_alert(
+        assignment, raised_at=now - timedelta(hours=1), pick_up_deadline=now + timedelta(hours=3)
     )
-    SafetyAlertEvent.objects.create(alert=alert, status="open", at=alert.raised_at)
 
 
 def test_an_open_signal_leads_the_own_results_page(

@@ -7,7 +7,7 @@ the same patient is compared on the same data.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.models import Authenticator
@@ -114,6 +114,25 @@ def make_patient(
     return patient
 
 
+def open_item9_alert(
+    assignment: Assignment, *, raised_at: datetime, pick_up_deadline: datetime, **evidence: str
+) -> SafetyAlert:
+    """An open signal from an answer above 0 on PHQ-9 item 9 of ``assignment``, as the
+    questionnaire raises it (with its "open" event)."""
+    alert = SafetyAlert.objects.create(
+        patient=assignment.patient,
+        assignment=assignment,
+        rule_id="phq9_item9_self_harm",
+        severity="urgent",
+        message="PHQ-9 item 9 answered above 0",
+        raised_at=raised_at,
+        pick_up_deadline=pick_up_deadline,
+        **evidence,
+    )
+    SafetyAlertEvent.objects.create(alert=alert, status="open", at=alert.raised_at)
+    return alert
+
+
 def build_world() -> World:
     org_a = Organization.objects.create(name="Organization A")
     org_b = Organization.objects.create(name="Organization B")
@@ -187,18 +206,13 @@ def build_world() -> World:
         status=Assignment.Status.COMPLETED,
         completed_at=now - timedelta(days=14),
     )
-    alert = SafetyAlert.objects.create(
-        patient=patient_a,
-        assignment=earlier,
-        rule_id="phq9_item9_self_harm",
-        severity="urgent",
-        message="PHQ-9 item 9 answered above 0",
-        evidence_item="Gedachten dat je beter dood zou zijn of aan jezelf pijn zou doen",
-        evidence_answer="1 – een aantal dagen",
+    alert = open_item9_alert(
+        earlier,
         raised_at=now - timedelta(hours=1),
         pick_up_deadline=now + timedelta(hours=1),
+        evidence_item="Gedachten dat je beter dood zou zijn of aan jezelf pijn zou doen",
+        evidence_answer="1 – een aantal dagen",
     )
-    SafetyAlertEvent.objects.create(alert=alert, status="open", at=alert.raised_at)
     psk_set = MeasureSet.objects.create(
         patient=patient_a, kind=MeasureSet.Kind.PSK, created_by=users["clinician_treating"]
     )

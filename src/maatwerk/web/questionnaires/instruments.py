@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
+from datetime import datetime
 from functools import cache
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
@@ -54,31 +56,48 @@ def bundled_codes() -> frozenset[str]:
 
 # --------------------------------------------------------------------- imported instruments
 
-_loaded: dict[tuple[int, str], Instrument] = {}
+# Definitions parsed from stored rows, kept per stored version of the row (its id and
+# when it was imported: a new import is a new version); cleared when full.
+_loaded: dict[tuple[str, int, str], Instrument] = {}
 _LOADED_MAX = 512
+
+
+MadeInstrument = TypeVar("MadeInstrument", Instrument, Instrument | None)
+
+
+def _kept(
+    kind: str, pk: int, imported_at: datetime, make: Callable[[], MadeInstrument]
+) -> MadeInstrument:
+    """The definition made from this stored version of a row, made once (``None``, not
+    kept: it could not be made)."""
+    key = (kind, pk, imported_at.isoformat())
+    instrument = _loaded.get(key)
+    if instrument is None:
+        instrument = make()
+        if instrument is not None:
+            if len(_loaded) >= _LOADED_MAX:
+                _loaded.clear()
+            _loaded[key] = instrument
+    return instrument
 
 
 def imported_instrument(stored: ImportedInstrument) -> Instrument | None:
     """The instrument in a stored import (parsed once per stored version), or ``None``
     (logged) when it no longer loads, e.g. after a stricter definition schema."""
-    key = (stored.pk, stored.imported_at.isoformat())
-    instrument = _loaded.get(key)
-    if instrument is not None:
-        return instrument
-    try:
-        instrument = questionnaire_to_instrument(stored.resource)
-    except FhirMappingError:
-        logger.exception(
-            "imported instrument %s %s of organization %s no longer loads",
-            stored.code,
-            stored.version,
-            stored.organization_id,
-        )
-        return None
-    if len(_loaded) >= _LOADED_MAX:
-        _loaded.clear()
-    _loaded[key] = instrument
-    return instrument
+
+    def parse() -> Instrument | None:
+        try:
+            return questionnaire_to_instrument(stored.resource)
+        except FhirMappingError:
+            logger.exception(
+                "imported instrument %s %s of organization %s no longer loads",
+                stored.code,
+                stored.version,
+                stored.organization_id,
+            )
+            return None
+
+    return _kept("imported", stored.pk, stored.imported_at, parse)
 
 
 def _imported(organization_id: int, code: str | None = None) -> list[Instrument]:
@@ -105,25 +124,22 @@ def instrument_for(organization_id: int, code: str, version: str | None = None) 
     )
     if stored is None:
         return instrument
-    key = (stored[0], stored[1].isoformat())
-    with_texts = _with_texts.get(key)
-    if with_texts is None:
-        document = LicensedTexts.objects.values_list("document", flat=True).get(pk=stored[0])
-        with_texts = apply_licensed_texts(
+    texts_pk, imported_at = stored
+
+    def with_texts() -> Instrument:
+        document = LicensedTexts.objects.values_list("document", flat=True).get(pk=texts_pk)
+        return apply_licensed_texts(
             instrument,
             load_licensed_texts_json(json.dumps(document), origin="stored licensed texts"),
             origin=f"licensed texts of organization {organization_id}",
         )
-        if len(_with_texts) >= _LOADED_MAX:
-            _with_texts.clear()
-        _with_texts[key] = with_texts
-    return with_texts
+
+    return _kept("licensed texts", texts_pk, imported_at, with_texts)
 
 
 # An answer save asks for its questionnaire's definition: whether the organization has
 # licensed texts for it is one query compiled once per process, and the definition with
-# the texts applied is kept per stored version of the texts (a new import is a new
-# version: its time is part of the key).
+# the texts applied is kept per stored version of the texts (:func:`_kept`).
 _LICENSED_TEXTS_VERSION: PreparedQuery[Any] = PreparedQuery(
     lambda organization_id, code, version: (
         LicensedTexts.objects.filter(
@@ -138,7 +154,6 @@ _LICENSED_TEXTS_VERSION: PreparedQuery[Any] = PreparedQuery(
         "version": (LicensedTexts, "instrument_version"),
     },
 )
-_with_texts: dict[tuple[int, str], Instrument] = {}
 
 
 def has_item_texts(organization_id: int, instrument: Instrument) -> bool:
